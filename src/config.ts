@@ -1,0 +1,81 @@
+// Configuration from the environment, validated once at start: a bad value stops the start
+// with a message naming the variable and what it expected.
+import { z } from "zod";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .transform((v) => v === "1" || v === "true" || v === "yes");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const list = z.string().transform((s) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0),
+);
+const optionalUrl = z.string().url().optional();
+
+export const envSchema = z.object({
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  JWT_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  ADMIN_PASSWORD: z.string().min(8, "at least 8 characters").optional(),
+  CORS_ORIGINS: list.default([]),
+  OKX_API_KEY: z.string().optional(),
+  OKX_SECRET_KEY: z.string().optional(),
+  OKX_PASSPHRASE: z.string().optional(),
+  OKX_DEMO: bool.default(false),
+  OKX_REST_URL: optionalUrl,
+  OKX_WS_URL: optionalUrl,
+  OKX_INSTRUMENTS: list.default(["BTC-USDT", "ETH-USDT"]),
+  CLICKHOUSE_URL: optionalUrl,
+  REDIS_URL: optionalUrl,
+  DATA_DIR: z.string().min(1).default("./data"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  // Event bus and streams
+  BUS_CAPACITY: int(16, 1 << 24).default(65536).refine((n) => (n & (n - 1)) === 0, "a power of two"),
+  BUS_BYTES: int(1 << 16, 1 << 30).default(32 << 20),
+  HEARTBEAT_MS: int(100, 120_000).default(10_000),
+  IDLE_TIMEOUT_S: int(0, 255).default(30),
+  SSE_RETRY_MS: int(100, 600_000).default(2_000),
+  CLIENT_MAX_PENDING_BYTES: int(4096, 1 << 30).default(1 << 20),
+  MAX_SUBSCRIPTIONS: int(1, 10_000).default(100),
+  MAX_BODY_BYTES: int(1024, 64 << 20).default(256 << 10),
+  POLL_MAX_WAIT_MS: int(0, 120_000).default(30_000),
+  // Auth
+  ACCESS_TOKEN_TTL_S: int(10, 86_400).default(900),
+  REFRESH_TOKEN_TTL_S: int(60, 90 * 86_400).default(7 * 86_400),
+  STREAM_TICKET_TTL_S: int(1, 600).default(30),
+  LOGIN_MAX_ATTEMPTS: int(1, 1000).default(5),
+  LOGIN_WINDOW_S: int(1, 86_400).default(60),
+  SHUTDOWN_GRACE_MS: int(0, 60_000).default(3_000),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, so `FOO= npm start` means "default".
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const v = env[key];
+    if (v !== undefined && v !== "") cleaned[key] = v;
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0] ?? "?");
+      return `  ${name}=${JSON.stringify(cleaned[name] ?? "")}: ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** The test/bench helper: defaults plus overrides, no process.env. */
+export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
+  return loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...overrides });
+}
