@@ -3,6 +3,7 @@
 //
 // Tests get REDIS_TEST_URL, TEST_REDIS_PORT and REDIS_SERVER_BIN (to kill and restart Redis).
 // Extra arguments go to `bun test`:  npm test -- tests/foo.test.ts -t "reconnect"
+// TEST_TIMEOUT_S=<seconds> stops the whole run after that long (it then counts as failed).
 import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -179,6 +180,7 @@ function track(p: Subprocess): void {
 }
 
 let interrupted: NodeJS.Signals | undefined;
+let interruptCode = 130;
 let redis: Redis | undefined;
 let tmp: string | undefined;
 
@@ -190,18 +192,21 @@ async function cleanup(): Promise<void> {
   tmp = undefined;
 }
 
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-  process.on(sig, () => {
-    if (interrupted) {
-      // Second signal: stop waiting for anyone.
-      for (const c of children) c.kill("SIGKILL");
-      process.exit(130);
-    }
-    interrupted = sig;
-    say(`${sig}: stopping`);
-    for (const c of children) if (c !== redis?.proc) c.kill(sig);
-  });
+function interrupt(sig: NodeJS.Signals, why: string, code = 130): void {
+  if (interrupted) {
+    // Second time: stop waiting for anyone.
+    for (const c of children) c.kill("SIGKILL");
+    process.exit(130);
+  }
+  interrupted = sig;
+  interruptCode = code;
+  say(`${why}: stopping`);
+  for (const c of children) if (c !== redis?.proc) c.kill(sig);
 }
+
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => interrupt(sig, sig));
+const limitS = Number(process.env.TEST_TIMEOUT_S ?? 0);
+if (limitS > 0) setTimeout(() => interrupt("SIGTERM", `time limit of ${limitS}s reached`, 124), limitS * 1000).unref();
 
 /** Returns the exit code; the closing `N passed, N failed` line is printed by the caller. */
 async function main(result: { passed: number; failed: number }): Promise<number> {
@@ -211,11 +216,11 @@ async function main(result: { passed: number; failed: number }): Promise<number>
     bin = findRedisServer();
     if (!bin) throw new SetupError("redis-server is still not found after apt-get install");
   }
-  if (interrupted) return 130;
+  if (interrupted) return interruptCode;
   tmp = mkdtempSync(join(tmpdir(), "tradewire-test-"));
   redis = await startRedis(bin, tmp);
   say(`redis-server ${bin} on 127.0.0.1:${redis.port}`);
-  if (interrupted) return 130;
+  if (interrupted) return interruptCode;
 
   const junit = join(tmp, "junit.xml");
   const env = {
@@ -241,7 +246,7 @@ async function main(result: { passed: number; failed: number }): Promise<number>
     ok = false;
   }
   if (result.passed + result.failed === 0) say("no test ran");
-  if (interrupted) return 130;
+  if (interrupted) return interruptCode;
   return ok ? 0 : 1;
 }
 
