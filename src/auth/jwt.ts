@@ -1,0 +1,76 @@
+// Access tokens: short-lived HS256 JWTs signed and checked with jose; only HS256 is accepted.
+import { errors, jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
+import { ApiError } from "../http/errors.ts";
+import { randomToken } from "./password.ts";
+import { ROLES, type Role } from "./types.ts";
+
+export const ISSUER = "tradewire";
+const MAX_TOKEN_CHARS = 4096;
+
+export interface AccessClaims {
+  sub: string;
+  role: Role;
+  /** Refresh-token family (session) the token belongs to. */
+  fam: string;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  role: z.enum(ROLES),
+  fam: z.string().min(1),
+  jti: z.string().min(1),
+  iat: z.number(),
+  exp: z.number(),
+});
+
+export const invalidToken = () => new ApiError(401, "invalid_token", "invalid access token");
+export const expiredToken = () => new ApiError(401, "token_expired", "access token expired");
+
+export interface AccessTokens {
+  readonly ttlS: number;
+  sign(user: string, role: Role, family: string): Promise<string>;
+  /** Signature, algorithm, issuer, expiry and claim shape; throws ApiError 401. */
+  verify(token: string): Promise<AccessClaims>;
+}
+
+/**
+ * @example
+ * const tokens = accessTokens(key, 900)
+ * const claims = await tokens.verify(await tokens.sign("alice", "trader", family))
+ */
+export function accessTokens(key: Uint8Array, ttlS: number): AccessTokens {
+  return {
+    ttlS,
+    sign(user, role, family) {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ role, fam: family })
+        .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+        .setSubject(user)
+        .setIssuer(ISSUER)
+        .setJti(randomToken(12))
+        .setIssuedAt(now)
+        .setExpirationTime(now + ttlS)
+        .sign(key);
+    },
+    async verify(token) {
+      if (token.length > MAX_TOKEN_CHARS) throw invalidToken();
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: ["HS256"],
+          issuer: ISSUER,
+          requiredClaims: ["sub", "fam", "jti", "iat", "exp"],
+        });
+        const parsed = claimsSchema.safeParse(payload);
+        if (!parsed.success) throw invalidToken();
+        return parsed.data;
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) throw expiredToken();
+        throw invalidToken();
+      }
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// Password hashing and the random values auth hands out.
+import { expect, test } from "bun:test";
+import { hashPassword, randomToken, tokenHash, verifyPassword } from "./password.ts";
+
+test("argon2id hashes verify only with the right password", async () => {
+  const hash = await hashPassword("correct horse");
+  expect(hash.startsWith("$argon2id$")).toBe(true);
+  expect(await verifyPassword("correct horse", hash)).toBe(true);
+  expect(await verifyPassword("wrong horse", hash)).toBe(false);
+});
+
+test("no hash (unknown user) and a malformed hash are a mismatch, not a throw", async () => {
+  expect(await verifyPassword("anything", undefined)).toBe(false);
+  expect(await verifyPassword("anything", "not-a-phc-string")).toBe(false);
+});
+
+test("random tokens are url-safe and distinct; hashes are stable hex", () => {
+  const a = randomToken();
+  expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(randomToken()).not.toBe(a);
+  expect(tokenHash(a)).toMatch(/^[0-9a-f]{64}$/);
+  expect(tokenHash(a)).toBe(tokenHash(a));
+});

@@ -1,0 +1,41 @@
+// Password hashing (argon2id via Bun.password) and the random secrets auth hands out.
+
+/**
+ * Hashes a password as an argon2id PHC string.
+ * @example const hash = await hashPassword("correct horse battery")
+ */
+export function hashPassword(password: string): Promise<string> {
+  return Bun.password.hash(password, { algorithm: "argon2id" });
+}
+
+let dummy: Promise<string> | undefined;
+/** A hash of a random password, so a login for an unknown user costs as much as a real one. */
+function dummyHash(): Promise<string> {
+  return (dummy ??= hashPassword(randomToken(16)));
+}
+
+/**
+ * Checks a password against a stored hash. With no hash (unknown user) it still runs one
+ * argon2id verification and answers false, so response time does not tell who exists.
+ * A malformed stored hash counts as a mismatch instead of throwing.
+ */
+export async function verifyPassword(password: string, hash: string | undefined): Promise<boolean> {
+  const target = hash ?? (await dummyHash());
+  let ok = false;
+  try {
+    ok = await Bun.password.verify(password, target);
+  } catch {
+    ok = false;
+  }
+  return ok && hash !== undefined;
+}
+
+/** `bytes` random bytes as base64url (no padding): 32 bytes give 43 characters. */
+export function randomToken(bytes = 32): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(bytes))).toString("base64url");
+}
+
+/** SHA-256 hex of a token: what stores keep, so a leaked store holds no usable token. */
+export function tokenHash(token: string): string {
+  return new Bun.CryptoHasher("sha256").update(token).digest("hex");
+}
