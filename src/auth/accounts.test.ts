@@ -1,0 +1,101 @@
+// User management rules: no hashes out, sessions end on change, the last admin stays.
+import { describe, expect, test } from "bun:test";
+import { ApiError } from "../http/errors.ts";
+import { createLogger } from "../log.ts";
+import { Accounts, ensureAdmin } from "./accounts.ts";
+import { MemoryTokenStore, MemoryUserStore } from "./memory.ts";
+import { verifyPassword } from "./password.ts";
+
+const log = createLogger("silent");
+
+function setup() {
+  const users = new MemoryUserStore();
+  const tokens = new MemoryTokenStore();
+  return { users, tokens, accounts: new Accounts(users, tokens, log) };
+}
+
+async function status(p: Promise<unknown>): Promise<number> {
+  try {
+    await p;
+    return 200;
+  } catch (err) {
+    if (err instanceof ApiError) return err.status;
+    throw err;
+  }
+}
+
+describe("Accounts", () => {
+  test("create stores an argon2id hash and shows no hash; a taken name is 409", async () => {
+    const { accounts, users } = setup();
+    const view = await accounts.create({ name: "bob", password: "bob-password", role: "viewer" });
+    expect(Object.keys(view).sort()).toEqual(["createdAt", "name", "role", "updatedAt"]);
+    expect(await verifyPassword("bob-password", (await users.get("bob"))?.hash)).toBe(true);
+    expect(await status(accounts.create({ name: "bob", password: "other-password", role: "admin" }))).toBe(409);
+    expect(JSON.stringify(await accounts.list())).not.toContain("argon2");
+  });
+
+  test("changing role or password ends the user's sessions", async () => {
+    const { accounts, tokens } = setup();
+    await accounts.create({ name: "bob", password: "bob-password", role: "viewer" });
+    const later = Date.now() + 60_000;
+    await tokens.touchFamily("f1", "bob", later);
+    await accounts.update("bob", { role: "trader" });
+    expect(await tokens.familyState("f1")).toBe("revoked");
+    await tokens.touchFamily("f2", "bob", later);
+    await accounts.update("bob", { password: "new-password" });
+    expect(await tokens.familyState("f2")).toBe("revoked");
+    await tokens.touchFamily("f3", "bob", later);
+    await accounts.update("bob", { role: "trader" }); // no change: sessions stay
+    expect(await tokens.familyState("f3")).toBe("active");
+  });
+
+  test("delete ends sessions; missing users are 404", async () => {
+    const { accounts, tokens } = setup();
+    await accounts.create({ name: "bob", password: "bob-password", role: "viewer" });
+    await tokens.touchFamily("f1", "bob", Date.now() + 60_000);
+    await accounts.delete("bob");
+    expect(await tokens.familyState("f1")).toBe("revoked");
+    expect(await status(accounts.delete("bob"))).toBe(404);
+    expect(await status(accounts.update("bob", { role: "admin" }))).toBe(404);
+  });
+
+  test("the last admin can be neither deleted nor demoted", async () => {
+    const { accounts } = setup();
+    await accounts.create({ name: "root", password: "root-password", role: "admin" });
+    expect(await status(accounts.delete("root"))).toBe(409);
+    expect(await status(accounts.update("root", { role: "trader" }))).toBe(409);
+    expect(await status(accounts.update("root", { role: "admin" }))).toBe(200);
+    await accounts.create({ name: "root2", password: "root-password", role: "admin" });
+    expect(await status(accounts.update("root", { role: "trader" }))).toBe(200);
+  });
+
+  test("two admins deleted at once: one delete wins, one admin remains", async () => {
+    const { accounts, users } = setup();
+    await accounts.create({ name: "a1", password: "password-1", role: "admin" });
+    await accounts.create({ name: "a2", password: "password-2", role: "admin" });
+    const results = await Promise.all([status(accounts.delete("a1")), status(accounts.delete("a2"))]);
+    expect(results.sort()).toEqual([200, 409]);
+    expect((await users.list()).filter((u) => u.role === "admin").length).toBe(1);
+  });
+});
+
+describe("ensureAdmin", () => {
+  test("generates a password, prints it once, and does nothing on the next start", async () => {
+    const users = new MemoryUserStore();
+    const printed: string[] = [];
+    expect(await ensureAdmin(users, {}, (p) => printed.push(p))).toEqual({ created: true, generated: true });
+    expect(await ensureAdmin(users, {}, (p) => printed.push(p))).toEqual({ created: false, generated: false });
+    expect(printed.length).toBe(1);
+    const admin = await users.get("admin");
+    expect(admin?.role).toBe("admin");
+    expect(await verifyPassword(printed[0]!, admin?.hash)).toBe(true);
+  });
+
+  test("uses ADMIN_PASSWORD without printing it", async () => {
+    const users = new MemoryUserStore();
+    const printed: string[] = [];
+    await ensureAdmin(users, { ADMIN_PASSWORD: "from-the-env" }, (p) => printed.push(p));
+    expect(printed).toEqual([]);
+    expect(await verifyPassword("from-the-env", (await users.get("admin"))?.hash)).toBe(true);
+  });
+});
