@@ -63,9 +63,17 @@ export class Histogram extends Metric {
     super(name, help, "histogram");
   }
   observe(labels: Labels, seconds: number): void {
+    this.bind(labels)(seconds);
+  }
+  /** An observer for one label set, for hot paths (no label key built per call). */
+  bind(labels: Labels): (seconds: number) => void {
     const k = key(labels);
     let s = this.series.get(k);
     if (!s) this.series.set(k, (s = { counts: new Float64Array(this.buckets.length), sum: 0, n: 0 }));
+    const series = s;
+    return (seconds) => this.record(series, seconds);
+  }
+  private record(s: { counts: Float64Array; sum: number; n: number }, seconds: number): void {
     s.sum += seconds;
     s.n++;
     const b = this.buckets;

@@ -1,0 +1,26 @@
+// Entry point: configuration, start, and signals. `npm start` runs this.
+import { ConfigError, loadConfig } from "./config.ts";
+import { startServer } from "./server.ts";
+
+let config;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`tradewire: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+
+const running = await startServer(config);
+for (const sig of ["SIGTERM", "SIGINT"] as const) {
+  process.on(sig, () => {
+    running.log.info("signal", { signal: sig });
+    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 2000);
+    void running.stop().then(() => {
+      clearTimeout(force);
+      process.exit(0);
+    });
+  });
+}

@@ -1,0 +1,109 @@
+// Wires the parts together and serves them: bus, hub, auth, routes, Bun.serve, shutdown.
+import type { Server } from "bun";
+import { createAuth } from "./auth/index.ts";
+import { createRing, RingProducer } from "./bus/ring.ts";
+import type { Config } from "./config.ts";
+import { createApp } from "./http/app.ts";
+import { docsRoutes } from "./http/docs.ts";
+import { createLogger, type Logger } from "./log.ts";
+import { Registry } from "./ops/metrics.ts";
+import { processMetrics } from "./ops/process.ts";
+import { eventRoutes } from "./api/events.ts";
+import { opsRoutes } from "./api/ops.ts";
+import { Hub } from "./stream/hub.ts";
+import { StreamMetrics } from "./stream/metrics.ts";
+import { Poller } from "./stream/poll.ts";
+import type { SseWriter } from "./stream/sse.ts";
+import { wsHandlers, type WsData } from "./stream/ws.ts";
+
+export const VERSION = "0.1.0";
+
+export interface Running {
+  server: Server<WsData>;
+  url: string;
+  hub: Hub;
+  producer: RingProducer;
+  registry: Registry;
+  log: Logger;
+  /** Graceful: stop accepting, tell stream clients when to come back, close. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  sseWriter?: SseWriter;
+}
+
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const started = Date.now();
+  const registry = new Registry();
+  const streamMetrics = new StreamMetrics(registry);
+  const stopProcessMetrics = processMetrics(registry);
+
+  const ring = createRing({ capacity: config.BUS_CAPACITY, bytes: config.BUS_BYTES });
+  const producer = new RingProducer(ring);
+  const hub = new Hub({
+    ring,
+    log,
+    metrics: streamMetrics,
+    maxPendingBytes: config.CLIENT_MAX_PENDING_BYTES,
+    heartbeatMs: config.HEARTBEAT_MS,
+    stallMs: Math.max(30_000, config.HEARTBEAT_MS * 3),
+  });
+  const poller = new Poller(hub, streamMetrics);
+
+  let server: Server<WsData> | undefined;
+  const auth = await createAuth({ config, log, ip: (req) => server?.requestIP(req)?.address ?? "unknown" });
+
+  const app = createApp({
+    config,
+    log,
+    mounts: [
+      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: [() => ({ name: "bus", ok: true })] }) },
+      { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
+      { path: "/api/auth", app: auth.routes },
+      { path: "/api/users", app: auth.usersRoutes },
+      {
+        path: "/api/events",
+        app: eventRoutes({
+          config,
+          hub,
+          producer,
+          poller,
+          metrics: streamMetrics,
+          guard: auth.requireAuth,
+          sseWriter: opts.sseWriter ?? (process.env.SSE_WRITER === "hono" ? "hono" : "direct"),
+        }),
+      },
+    ],
+  });
+
+  server = Bun.serve<WsData>({
+    port: config.PORT,
+    hostname: config.HOST,
+    idleTimeout: config.IDLE_TIMEOUT_S,
+    maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 1 << 20),
+    fetch: (req, srv) => app.fetch(req, srv),
+    websocket: wsHandlers(hub, { maxSubscriptions: config.MAX_SUBSCRIPTIONS, maxMessageBytes: 64 * 1024 }),
+  });
+  hub.start();
+  const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${server.port}`;
+  log.info("tradewire listening", { url, epoch: hub.epoch, sseWriter: opts.sseWriter ?? "direct" });
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info("shutting down");
+      const s = server!;
+      void s.stop(false); // no new connections; requests in flight may finish
+      hub.shutdown(config.SSE_RETRY_MS);
+      poller.flush();
+      hub.stop();
+      stopProcessMetrics();
+      await Promise.race([Bun.sleep(config.SHUTDOWN_GRACE_MS), s.stop(false)]);
+      s.stop(true);
+    })());
+
+  return { server, url, hub, producer, registry, log, stop };
+}

@@ -1,0 +1,135 @@
+// A stream client over a byte sink (SSE) or a message sink (WebSocket): cursor, filter,
+// backpressure bookkeeping and the encodings of control messages, made once per message.
+import { nowMs } from "../bus/ring.ts";
+import type { ChannelFilter } from "./channels.ts";
+import { textOf, type Control, type Hub, type Selection, type StreamClient, type Transport } from "./hub.ts";
+
+const enc = new TextEncoder();
+type Encoded = Control & { sse?: Uint8Array; json?: string };
+
+/** `event: <kind>\ndata: <json>\n\n`, cached on the message so N clients share it. */
+export function controlSse(msg: Control): Uint8Array {
+  const m = msg as Encoded;
+  if (!m.sse) {
+    const retry = m.kind === "shutdown" ? `retry: ${m.data.retryMs}\n` : "";
+    m.sse = enc.encode(`${retry}event: ${m.kind}\ndata: ${JSON.stringify(m.data)}\n\n`);
+  }
+  return m.sse;
+}
+
+/** `{"type":<kind>,...data}`, cached on the message. */
+export function controlJson(msg: Control): string {
+  const m = msg as Encoded;
+  return (m.json ??= JSON.stringify({ type: m.kind, ...m.data }));
+}
+
+/** Where an SSE client's bytes go: true when taken, a promise when the sink pushes back. */
+export type ByteSink = (bytes: Uint8Array) => true | Promise<unknown>;
+
+export class SseClient implements StreamClient {
+  readonly transport: Transport = "sse";
+  blocked = false;
+  blockedSince = 0;
+  closed = false;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly sink: ByteSink,
+    private readonly close: () => void,
+    public filter: ChannelFilter,
+    public cursor: number,
+  ) {}
+
+  send(sel: Selection): boolean {
+    return this.out(sel.bytes());
+  }
+
+  control(msg: Control): void {
+    this.out(controlSse(msg));
+  }
+
+  /** Bytes outside the hub (the `connected` preamble). */
+  raw(bytes: Uint8Array): void {
+    this.out(bytes);
+  }
+
+  end(_reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.close();
+    } catch {
+      // already closed by the peer
+    }
+  }
+
+  private out(bytes: Uint8Array): boolean {
+    if (this.closed) return false;
+    const r = this.sink(bytes);
+    if (r === true) return true;
+    this.blocked = true;
+    this.blockedSince = nowMs();
+    r.then(
+      () => this.hub.unblock(this),
+      () => this.hub.remove(this, "write_error"),
+    );
+    return false;
+  }
+}
+
+/** What a WebSocket client needs from Bun's ServerWebSocket. */
+export interface MessageSocket {
+  sendText(data: string, compress?: boolean): number;
+  cork<T>(cb: () => T): T;
+  close(code?: number, reason?: string): void;
+}
+
+export class WsClient implements StreamClient {
+  readonly transport: Transport = "ws";
+  blocked = false;
+  blockedSince = 0;
+  closed = false;
+
+  constructor(
+    private readonly ws: MessageSocket,
+    public filter: ChannelFilter,
+    public cursor: number,
+  ) {}
+
+  send(sel: Selection): boolean {
+    if (this.closed) return false;
+    const evs = sel.events;
+    let status = 1;
+    if (evs.length === 1) status = this.ws.sendText(textOf(evs[0]!));
+    else
+      this.ws.cork(() => {
+        for (const e of evs) status = Math.min(status, this.ws.sendText(textOf(e)));
+      });
+    return this.settle(status);
+  }
+
+  control(msg: Control): void {
+    this.text(controlJson(msg));
+  }
+
+  /** A reply to the client's own message (subscribed, error, pong). */
+  text(s: string): void {
+    if (!this.closed) this.settle(this.ws.sendText(s));
+  }
+
+  end(reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ws.close(reason === "shutdown" ? 1012 : 1008, reason);
+  }
+
+  /** Bun: -1 = queued behind backpressure (drain() follows), 0 = dropped, >0 = sent. */
+  private settle(status: number): boolean {
+    if (status > 0) return true;
+    if (!this.blocked) {
+      this.blocked = true;
+      this.blockedSince = nowMs();
+    }
+    return false;
+  }
+}

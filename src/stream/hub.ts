@@ -1,0 +1,303 @@
+// The stream hub: the main thread's one reader of the bus, fanning each batch out to every
+// stream client by cursor and channel filter, with bytes encoded once per batch and filter.
+//
+// - One drain per wake-up reads every new event (one copy out of the ring), then each client
+//   gets ONE write for the whole batch. Clients with the same filter share the same bytes.
+// - A client whose transport pushes back is "blocked": the hub skips it and keeps no queue
+//   for it. When its transport drains, it catches up from the hub's window (the ring's
+//   contents) in one write, or gets `reset` when it fell out of the window or lags more than
+//   the pending-bytes cap. So memory per client is bounded and nobody waits for anybody.
+// - The window: `cache` mirrors ring slots the hub has read; an entry is valid while its
+//   sequence is still inside the ring (seq >= ring tail).
+import { eventJson, nowMs, RingReader, type BusEvent, type RingHandle } from "../bus/ring.ts";
+import type { Logger } from "../log.ts";
+import type { ChannelFilter } from "./channels.ts";
+import type { StreamMetrics } from "./metrics.ts";
+
+export type Transport = "sse" | "ws" | "poll";
+
+/** Events one filter selected from a batch; encodings are made on first use and shared. */
+export class Selection {
+  private _bytes?: Uint8Array;
+  private _size = -1;
+  constructor(readonly events: BusEvent[]) {}
+  /** SSE: the frames back to back. */
+  bytes(): Uint8Array {
+    if (this._bytes) return this._bytes;
+    const evs = this.events;
+    if (evs.length === 1) return (this._bytes = evs[0]!.frame);
+    const out = new Uint8Array(this.size());
+    let p = 0;
+    for (const e of evs) {
+      out.set(e.frame, p);
+      p += e.frame.length;
+    }
+    return (this._bytes = out);
+  }
+  size(): number {
+    if (this._size < 0) this._size = this.events.reduce((n, e) => n + e.frame.length, 0);
+    return this._size;
+  }
+}
+
+/** The JSON text of an event, decoded once and kept on the event. */
+export function textOf(ev: BusEvent & { text?: string }): string {
+  return (ev.text ??= eventJson(ev));
+}
+
+/** What the hub tells a client outside the event sequence. */
+export type Control =
+  | { kind: "connected"; data: Record<string, unknown> }
+  | { kind: "reset"; data: { reason: string; epoch: string; head: string } }
+  | { kind: "heartbeat"; data: { t: number; head: string } }
+  | { kind: "shutdown"; data: { reason: string; retryMs: number } };
+
+export interface StreamClient {
+  readonly transport: Transport;
+  filter: ChannelFilter;
+  /** Last sequence this client has been given (or skipped by its filter). */
+  cursor: number;
+  /** True while the transport pushes back; the hub does not write then. */
+  blocked: boolean;
+  blockedSince: number;
+  /** Writes the selection; returns false when the transport is now backed up. */
+  send(sel: Selection): boolean;
+  control(msg: Control): void;
+  /** Ends the connection from our side. */
+  end(reason: string): void;
+}
+
+export interface HubOptions {
+  ring: RingHandle;
+  log: Logger;
+  metrics: StreamMetrics;
+  /** Per-client cap on bytes to catch up with in one go; beyond it the client gets reset. */
+  maxPendingBytes: number;
+  heartbeatMs: number;
+  /** A client blocked longer than this is closed. */
+  stallMs?: number;
+}
+
+export class Hub {
+  readonly reader: RingReader;
+  readonly epoch: string;
+  private cursor: number;
+  private readonly cache: Array<BusEvent | undefined>;
+  private readonly mask: number;
+  private readonly clients = new Set<StreamClient>();
+  private readonly listeners = new Set<(events: BusEvent[]) => void>();
+  private running = false;
+  private draining = false;
+  private drainQueued = false;
+  private heartbeat?: ReturnType<typeof setInterval>;
+
+  constructor(private readonly opts: HubOptions) {
+    this.reader = new RingReader(opts.ring);
+    this.epoch = this.reader.epoch;
+    this.cursor = this.reader.head();
+    this.cache = new Array(this.reader.capacity);
+    this.mask = this.reader.capacity - 1;
+  }
+
+  /** Starts waiting on the ring (cross-thread producers) and the heartbeat. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.loop();
+    this.heartbeat = setInterval(() => this.beat(), this.opts.heartbeatMs);
+  }
+
+  stop(): void {
+    this.running = false;
+    clearInterval(this.heartbeat);
+  }
+
+  /** A producer on this thread just published: drain soon, without waiting for the wake-up. */
+  kick(): void {
+    if (this.drainQueued) return;
+    this.drainQueued = true;
+    queueMicrotask(() => {
+      this.drainQueued = false;
+      this.drain();
+    });
+  }
+
+  head(): number {
+    return this.cursor;
+  }
+
+  idOf(seq: number): string {
+    return `${this.epoch}-${seq}`;
+  }
+
+  /** Oldest sequence a client can still resume after (its cursor may be tail - 1). */
+  windowStart(): number {
+    return this.reader.tail() - 1;
+  }
+
+  count(transport?: Transport): number {
+    if (!transport) return this.clients.size;
+    let n = 0;
+    for (const c of this.clients) if (c.transport === transport) n++;
+    return n;
+  }
+
+  /** In-process readers (state, recorder, strategies) get every batch in order. */
+  onBatch(fn: (events: BusEvent[]) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Registers a client whose cursor is set (live: `head()`; resuming: the last seen seq). */
+  add(client: StreamClient): void {
+    this.clients.add(client);
+    this.opts.metrics.connected(client.transport);
+    if (client.cursor < this.cursor) this.catchUp(client);
+  }
+
+  remove(client: StreamClient, reason: string): void {
+    if (!this.clients.delete(client)) return;
+    this.opts.metrics.disconnected(client.transport, reason);
+  }
+
+  /** The transport drained: write what the client missed while blocked. */
+  unblock(client: StreamClient): void {
+    client.blocked = false;
+    if (this.clients.has(client) && client.cursor < this.cursor) this.catchUp(client);
+  }
+
+  /** Events after `after` that the filter selects, from the window; null if outside it. */
+  since(after: number, filter: ChannelFilter, limit: number): { events: BusEvent[]; last: number } | null {
+    if (after < this.windowStart() || after > this.cursor) return null;
+    const events: BusEvent[] = [];
+    let s = after + 1;
+    for (; s <= this.cursor && events.length < limit; s++) {
+      const ev = this.cache[s & this.mask];
+      if (!ev || ev.seq !== s) return null;
+      if (filter.matches(ev.channel)) events.push(ev);
+    }
+    return { events, last: s - 1 };
+  }
+
+  /** Tells every client to come back later, then ends their streams. */
+  shutdown(retryMs: number): void {
+    const msg: Control = { kind: "shutdown", data: { reason: "server shutting down", retryMs } };
+    for (const c of [...this.clients]) {
+      c.control(msg);
+      c.end("shutdown");
+      this.remove(c, "shutdown");
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      await this.reader.wait(1000);
+      this.drain();
+    }
+  }
+
+  /** Reads everything new, fans it out. Runs to completion; re-entrant calls are folded. */
+  drain(): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let rounds = 0; rounds < 64; rounds++) {
+        const got = this.reader.read(this.cursor, 8192);
+        if (got.overrun) this.opts.metrics.hubOverrun();
+        if (got.events.length === 0) {
+          this.cursor = Math.max(this.cursor, got.last);
+          break;
+        }
+        this.fanOut(got.events, got.last);
+      }
+    } catch (err) {
+      this.opts.log.error("hub drain failed", { err });
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private fanOut(events: BusEvent[], last: number): void {
+    const t0 = nowMs();
+    const m = this.opts.metrics;
+    for (const ev of events) {
+      this.cache[ev.seq & this.mask] = ev;
+      m.stage("ingest", ev.pubTs - ev.rxTs);
+      m.stage("bus", t0 - ev.pubTs);
+    }
+    const first = events[0]!.seq;
+    this.cursor = last;
+    const groups = new Map<string, Selection>();
+    for (const c of this.clients) {
+      if (c.blocked) {
+        if (this.opts.stallMs && t0 - c.blockedSince > this.opts.stallMs) this.evict(c, "stalled");
+        continue;
+      }
+      if (c.cursor !== first - 1) {
+        this.catchUp(c);
+        continue;
+      }
+      let sel = groups.get(c.filter.key);
+      if (!sel) {
+        sel = new Selection(events.filter((e) => c.filter.matches(e.channel)));
+        groups.set(c.filter.key, sel);
+      }
+      c.cursor = last;
+      if (sel.events.length > 0) this.write(c, sel);
+    }
+    for (const fn of this.listeners) {
+      try {
+        fn(events);
+      } catch (err) {
+        this.opts.log.error("batch listener failed", { err });
+      }
+    }
+    const t1 = nowMs();
+    m.stage("write", t1 - events[events.length - 1]!.pubTs);
+    m.batch(events.length, t1 - t0);
+  }
+
+  private write(c: StreamClient, sel: Selection): void {
+    this.opts.metrics.wrote(c.transport, sel.size(), sel.events.length);
+    if (!c.send(sel)) {
+      c.blocked = true;
+      c.blockedSince = nowMs();
+    }
+  }
+
+  private catchUp(c: StreamClient): void {
+    if (c.blocked) return;
+    const cap = this.opts.maxPendingBytes;
+    const got = this.since(c.cursor, c.filter, Number.MAX_SAFE_INTEGER);
+    if (!got) return this.reset(c, "overrun");
+    c.cursor = got.last;
+    if (got.events.length === 0) return;
+    const sel = new Selection(got.events);
+    if (sel.size() > cap) return this.reset(c, "lagging");
+    this.write(c, sel);
+  }
+
+  private reset(c: StreamClient, reason: "overrun" | "lagging"): void {
+    this.opts.metrics.reset(c.transport, reason);
+    c.cursor = this.cursor;
+    c.control({ kind: "reset", data: { reason, epoch: this.epoch, head: this.idOf(this.cursor) } });
+  }
+
+  private evict(c: StreamClient, reason: string): void {
+    this.opts.log.warn("stream client evicted", { transport: c.transport, reason });
+    c.end(reason);
+    this.remove(c, reason);
+  }
+
+  private beat(): void {
+    const msg: Control = { kind: "heartbeat", data: { t: Date.now(), head: this.idOf(this.cursor) } };
+    const now = nowMs();
+    for (const c of [...this.clients]) {
+      if (c.blocked) {
+        if (this.opts.stallMs && now - c.blockedSince > this.opts.stallMs) this.evict(c, "stalled");
+        continue;
+      }
+      c.control(msg);
+    }
+  }
+}
