@@ -1,0 +1,92 @@
+// Which credentials are accepted where, on bare Requests and through the Hono middleware.
+import { describe, expect, test } from "bun:test";
+import { Hono } from "hono";
+import { testConfig } from "../config.ts";
+import { ApiError, errorHandler } from "../http/errors.ts";
+import { createLogger } from "../log.ts";
+import { accessTokens } from "./jwt.ts";
+import { memoryStores } from "./memory.ts";
+import { authenticator, requireAuthFactory } from "./middleware.ts";
+import { hashPassword } from "./password.ts";
+import { Sessions } from "./sessions.ts";
+
+const log = createLogger("silent");
+const config = testConfig();
+const stores = memoryStores();
+const now = Date.now();
+await stores.users.create({ name: "vic", role: "viewer", hash: await hashPassword("vic-password"), createdAt: now, updatedAt: now });
+const sessions = new Sessions(config, stores, accessTokens(new TextEncoder().encode("m".repeat(32)), 60), log);
+const authenticate = authenticator(sessions, ["https://app.example"]);
+const { accessToken, family } = await sessions.login("vic", "vic-password", "ip");
+
+const req = (path: string, headers: Record<string, string> = {}, method = "GET") =>
+  new Request(`http://api.local${path}`, { method, headers });
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (err) {
+    if (err instanceof ApiError) return `${err.status} ${err.code}`;
+    throw err;
+  }
+}
+
+describe("authenticateRequest", () => {
+  test("accepts a bearer token and the access cookie", async () => {
+    const bearer = await authenticate(req("/x", { Authorization: `Bearer ${accessToken}` }));
+    expect(bearer).toEqual({ user: "vic", role: "viewer", via: "bearer", family });
+    const cookie = await authenticate(req("/x", { Cookie: `other=1; tw_access=${accessToken}` }));
+    expect(cookie.via).toBe("cookie");
+  });
+
+  test("refuses nothing, other schemes, and tokens in the URL", async () => {
+    expect(await code(authenticate(req("/x")))).toBe("401 unauthorized");
+    expect(await code(authenticate(req("/x", { Authorization: `Basic ${btoa("vic:vic-password")}` })))).toBe("401 unauthorized");
+    for (const name of ["access_token", "token", "Token", "jwt"]) {
+      const r = req(`/x?${name}=${accessToken}`, { Authorization: `Bearer ${accessToken}` });
+      expect(await code(authenticate(r, { allowTicket: true }))).toBe("401 token_in_url");
+    }
+  });
+
+  test("tickets only where allowed, once; a bearer header wins without using the ticket", async () => {
+    const p = await authenticate(req("/x", { Authorization: `Bearer ${accessToken}` }));
+    const { ticket } = await sessions.issueTicket(p);
+    expect(await code(authenticate(req(`/x?ticket=${ticket}`)))).toBe("401 ticket_not_allowed");
+    await authenticate(req(`/x?ticket=${ticket}`, { Authorization: `Bearer ${accessToken}` }), { allowTicket: true });
+    expect((await authenticate(req(`/x?ticket=${ticket}`), { allowTicket: true })).via).toBe("ticket");
+    expect(await code(authenticate(req(`/x?ticket=${ticket}`), { allowTicket: true }))).toBe("401 invalid_ticket");
+  });
+
+  test("cookie credentials from a foreign Origin are refused; own and configured origins pass", async () => {
+    const cookie = `tw_access=${accessToken}`;
+    const foreign = req("/x", { Cookie: cookie, Origin: "https://evil.example" }, "POST");
+    expect(await code(authenticate(foreign))).toBe("403 forbidden");
+    expect(await code(authenticate(req("/x", { Cookie: cookie, Origin: "http://api.local" }, "POST")))).toBe("ok");
+    expect(await code(authenticate(req("/x", { Cookie: cookie, Origin: "https://app.example" })))).toBe("ok");
+    const bearer = req("/x", { Authorization: `Bearer ${accessToken}`, Origin: "https://evil.example" });
+    expect(await code(authenticate(bearer))).toBe("ok");
+  });
+});
+
+describe("requireAuth", () => {
+  const requireAuth = requireAuthFactory(authenticate);
+  const app = new Hono();
+  app.onError(errorHandler(log));
+  app.get("/any", requireAuth(), (c) => c.json(c.var.principal));
+  app.get("/admin", requireAuth({ roles: ["admin"] }), (c) => c.text("ok"));
+
+  test("is a named middleware", () => {
+    expect(requireAuth().name).toBe("requireAuthMiddleware");
+  });
+
+  test("sets c.var.principal, answers 401 without credentials and 403 for the wrong role", async () => {
+    const auth = { Authorization: `Bearer ${accessToken}` };
+    const ok = await app.request("/any", { headers: auth });
+    expect(await ok.json()).toMatchObject({ user: "vic", role: "viewer" });
+    const none = await app.request("/any");
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({ error: { code: "unauthorized", message: "authentication required" } });
+    expect((await app.request("/admin", { headers: auth })).status).toBe(403);
+  });
+});
