@@ -13,12 +13,22 @@ try {
   throw err;
 }
 
-const running = await startServer(config);
+let running;
+try {
+  running = await startServer(config);
+} catch (err) {
+  const code = (err as { code?: string }).code;
+  if (code === "EADDRINUSE" || code === "EACCES") {
+    process.stderr.write(`tradewire: cannot listen on ${config.HOST}:${config.PORT} (${code}); set PORT to a free port\n`);
+    process.exit(1);
+  }
+  throw err;
+}
 for (const sig of ["SIGTERM", "SIGINT"] as const) {
   process.on(sig, () => {
-    running.log.info("signal", { signal: sig });
+    running!.log.info("signal", { signal: sig });
     const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_MS + 2000);
-    void running.stop().then(() => {
+    void running!.stop().then(() => {
       clearTimeout(force);
       process.exit(0);
     });

@@ -1,0 +1,156 @@
+// tradewire's normalized events: what the OKX client publishes onto the bus and every client
+// (browser, state, recorder) reads. Prices and sizes stay decimal strings (exact, as OKX sends
+// them); times are numbers (ms since 1970). Channel -> event type:
+//   tickers:<instId> -> ticker     books:<instId> -> book (top levels, full snapshot each time)
+//   trades:<instId>  -> trade      candles:<instId> -> candle
+//   orders -> order   fills -> fill   positions -> position   balances -> balance
+//   account -> account   system -> system (connectivity, resyncs)
+
+export type Decimal = string;
+
+export interface Ticker {
+  instId: string;
+  last: Decimal;
+  lastSz: Decimal;
+  bidPx: Decimal;
+  bidSz: Decimal;
+  askPx: Decimal;
+  askSz: Decimal;
+  open24h: Decimal;
+  high24h: Decimal;
+  low24h: Decimal;
+  vol24h: Decimal;
+  volCcy24h: Decimal;
+  ts: number;
+}
+
+/** [price, size, orders] */
+export type Level = [Decimal, Decimal, number];
+
+export interface Book {
+  instId: string;
+  /** Best first. */
+  bids: Level[];
+  asks: Level[];
+  ts: number;
+  /** OKX seqId of the update this snapshot reflects. */
+  seqId: number;
+  depth: number;
+}
+
+export interface Trade {
+  instId: string;
+  tradeId: string;
+  px: Decimal;
+  sz: Decimal;
+  /** Taker side. */
+  side: "buy" | "sell";
+  ts: number;
+}
+
+export interface Candle {
+  instId: string;
+  bar: string;
+  ts: number;
+  o: Decimal;
+  h: Decimal;
+  l: Decimal;
+  c: Decimal;
+  vol: Decimal;
+  volCcy: Decimal;
+  confirmed: boolean;
+}
+
+export type OrderState = "live" | "partially_filled" | "filled" | "canceled" | "mmp_canceled" | "rejected";
+
+export interface Order {
+  ordId: string;
+  clOrdId: string;
+  instId: string;
+  instType: string;
+  side: "buy" | "sell";
+  ordType: string;
+  tdMode: string;
+  posSide: string;
+  px: Decimal;
+  sz: Decimal;
+  state: OrderState;
+  accFillSz: Decimal;
+  avgPx: Decimal;
+  /** The latest fill only ("" when this update is not a fill). */
+  fillPx: Decimal;
+  fillSz: Decimal;
+  fillTime: number | null;
+  tradeId: string;
+  execType: string;
+  /** Negative when charged. */
+  fee: Decimal;
+  feeCcy: string;
+  reduceOnly: boolean;
+  cTime: number;
+  uTime: number;
+}
+
+export interface Fill {
+  ordId: string;
+  clOrdId: string;
+  instId: string;
+  tradeId: string;
+  side: "buy" | "sell";
+  fillPx: Decimal;
+  fillSz: Decimal;
+  fee: Decimal;
+  feeCcy: string;
+  execType: string;
+  ts: number;
+}
+
+export interface Position {
+  instId: string;
+  instType: string;
+  posId: string;
+  posSide: string;
+  pos: Decimal;
+  avgPx: Decimal;
+  upl: Decimal;
+  lever: Decimal;
+  mgnMode: string;
+  markPx: Decimal;
+  liqPx: Decimal;
+  uTime: number;
+}
+
+export interface Balance {
+  ccy: string;
+  eq: Decimal;
+  cashBal: Decimal;
+  availBal: Decimal;
+  frozenBal: Decimal;
+  uTime: number;
+}
+
+export interface Account {
+  totalEq: Decimal;
+  upl: Decimal;
+  imr: Decimal;
+  mmr: Decimal;
+  uTime: number;
+}
+
+export interface SystemEvent {
+  kind: string;
+  [k: string]: unknown;
+}
+
+/** Every normalized event with its channel and type, as the OKX client publishes it. */
+export type Normalized =
+  | { type: "ticker"; channel: `tickers:${string}`; data: Ticker; exTs: number }
+  | { type: "book"; channel: `books:${string}`; data: Book; exTs: number }
+  | { type: "trade"; channel: `trades:${string}`; data: Trade; exTs: number }
+  | { type: "candle"; channel: `candles:${string}`; data: Candle; exTs: number }
+  | { type: "order"; channel: "orders"; data: Order; exTs: number }
+  | { type: "fill"; channel: "fills"; data: Fill; exTs: number }
+  | { type: "position"; channel: "positions"; data: Position; exTs: number }
+  | { type: "balance"; channel: "balances"; data: Balance; exTs: number }
+  | { type: "account"; channel: "account"; data: Account; exTs: number }
+  | { type: "system"; channel: "system"; data: SystemEvent; exTs?: number };
