@@ -204,10 +204,6 @@ function interrupt(sig: NodeJS.Signals, why: string, code = 130): void {
   for (const c of children) if (c !== redis?.proc) c.kill(sig);
 }
 
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => interrupt(sig, sig));
-const limitS = Number(process.env.TEST_TIMEOUT_S ?? 0);
-if (limitS > 0) setTimeout(() => interrupt("SIGTERM", `time limit of ${limitS}s reached`, 124), limitS * 1000).unref();
-
 /** Returns the exit code; the closing `N passed, N failed` line is printed by the caller. */
 async function main(result: { passed: number; failed: number }): Promise<number> {
   let bin = findRedisServer();
@@ -238,6 +234,8 @@ async function main(result: { passed: number; failed: number }): Promise<number>
   result.passed = fromXml?.passed ?? run.summary.pass ?? 0;
   result.failed = Math.max(fromXml?.failed ?? 0, run.summary.fail ?? 0, run.summary.error ?? 0);
   if (fromXml?.failedNames.length) say(`failed:\n${fromXml.failedNames.map((n) => `  ${n}`).join("\n")}`);
+  const outside = result.failed - (fromXml?.failed ?? 0);
+  if (outside > 0) say(`${outside} failure(s) outside any test: a test file that did not load or an error between tests (see above)`);
   let ok = result.failed === 0 && result.passed > 0 && run.code === 0;
   if (run.signal) say(`bun test was killed by ${run.signal}`);
   else if (run.code !== 0 && result.failed === 0) say(`bun test exited with code ${run.code}`);
@@ -251,6 +249,9 @@ async function main(result: { passed: number; failed: number }): Promise<number>
 }
 
 if (import.meta.main) {
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => interrupt(sig, sig));
+  const limitS = Number(process.env.TEST_TIMEOUT_S ?? 0);
+  if (limitS > 0) setTimeout(() => interrupt("SIGTERM", `time limit of ${limitS}s reached`, 124), limitS * 1000).unref();
   const result = { passed: 0, failed: 0 };
   let code = 1;
   try {
