@@ -55,6 +55,7 @@ export function clearSessionCookies(c: Context): void {
  * browser says where the request comes from (Origin), that must be this host or a configured
  * CORS origin. SameSite=Strict already stops other sites; this also stops sibling subdomains
  * and cross-site WebSocket handshakes. Clients without an Origin header are not browsers.
+ * A "*" in CORS_ORIGINS matches no origin here: cookies are only for origins named exactly.
  */
 export function assertSameOrigin(req: Request, allowedOrigins: readonly string[]): void {
   const origin = req.headers.get("origin");
