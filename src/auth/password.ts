@@ -14,6 +14,11 @@ function dummyHash(): Promise<string> {
   return (dummy ??= hashPassword(randomToken(16)));
 }
 
+/** Computes the dummy hash ahead of time, so even the first unknown-user login is not faster. */
+export async function prepareDummyHash(): Promise<void> {
+  await dummyHash();
+}
+
 /**
  * Checks a password against a stored hash. With no hash (unknown user) it still runs one
  * argon2id verification and answers false, so response time does not tell who exists.
