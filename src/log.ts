@@ -1,7 +1,7 @@
 // Structured JSON logs, one line each; secrets are redacted by key before anything is written.
 export type Level = "debug" | "info" | "warn" | "error" | "silent";
 const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
-const SECRET_KEY = /pass(word|phrase)?|secret|token|authorization|cookie|ticket|api[-_]?key|sign/i;
+const SECRET_KEY = /pass(word|phrase)?|secret|token|authorization|cookie|ticket|api[-_]?key|^sign$|signature|^ok-access-sign$/i;
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;

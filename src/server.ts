@@ -13,6 +13,7 @@ import { opsRoutes } from "./api/ops.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
+import { StateStore } from "./state/store.ts";
 import type { SseWriter } from "./stream/sse.ts";
 import { wsHandlers, type WsData } from "./stream/ws.ts";
 
@@ -24,6 +25,7 @@ export interface Running {
   hub: Hub;
   producer: RingProducer;
   registry: Registry;
+  state: StateStore;
   log: Logger;
   /** Graceful: stop accepting, tell stream clients when to come back, close. */
   stop(): Promise<void>;
@@ -52,6 +54,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     stallMs: Math.max(30_000, config.HEARTBEAT_MS * 3),
   });
   const poller = new Poller(hub, streamMetrics);
+  const state = new StateStore();
+  hub.onBatch((events) => state.apply(events));
+  hub.snapshots = (filter) => state.snapshot(filter);
 
   let server: Server<WsData> | undefined;
   const auth = await createAuth({ config, log, ip: (req) => server?.requestIP(req)?.address ?? "unknown" });
@@ -105,5 +110,5 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       s.stop(true);
     })());
 
-  return { server, url, hub, producer, registry, log, stop };
+  return { server, url, hub, producer, registry, state, log, stop };
 }

@@ -121,11 +121,11 @@ export class SseReader {
     return this.queue.shift()!;
   }
 
-  /** Next frame that is not a heartbeat. */
+  /** Next frame that is not a heartbeat or a snapshot item. */
   async nextEvent(timeoutMs = 5000): Promise<SseEvent> {
     for (;;) {
       const ev = await this.next(timeoutMs);
-      if (ev.event !== "heartbeat") return ev;
+      if (ev.event !== "heartbeat" && ev.event !== "snapshot") return ev;
     }
   }
 

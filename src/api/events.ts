@@ -135,7 +135,7 @@ export function eventRoutes(d: EventDeps): Hono {
     const q = c.req.valid("query");
     const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
     const wait = Math.min(q.wait ?? 0, config.POLL_MAX_WAIT_MS);
-    const resume = q.after === undefined ? { seq: hub.head() } : resolveResume(hub, q.after);
+    const resume = q.after === undefined ? { seq: hub.head(), resumed: false } : resolveResume(hub, q.after);
     const a = await d.poller.poll(resume, filter, q.limit, wait, c.req.raw.signal);
     const body = `{"events":[${a.events.join(",")}],"next":"${a.next}","reset":${a.reset ? `"${a.reset}"` : "null"}}`;
     return c.body(body, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" });

@@ -2,19 +2,36 @@
 // backpressure bookkeeping and the encodings of control messages, made once per message.
 import { nowMs } from "../bus/ring.ts";
 import type { ChannelFilter } from "./channels.ts";
-import { textOf, type Control, type Hub, type Selection, type StreamClient, type Transport } from "./hub.ts";
+import {
+  textOf,
+  type Control,
+  type Hub,
+  type Selection,
+  type SnapshotEntry,
+  type StreamClient,
+  type Transport,
+} from "./hub.ts";
 
 const enc = new TextEncoder();
 type Encoded = Control & { sse?: Uint8Array; json?: string };
 
-/** `event: <kind>\ndata: <json>\n\n`, cached on the message so N clients share it. */
+/**
+ * `event: <kind>\ndata: <json>\n\n`, cached on the message so N clients share it. A reset
+ * carries `id: <head>`: the client's Last-Event-ID moves to where its new snapshot stands.
+ */
 export function controlSse(msg: Control): Uint8Array {
   const m = msg as Encoded;
   if (!m.sse) {
     const retry = m.kind === "shutdown" ? `retry: ${m.data.retryMs}\n` : "";
-    m.sse = enc.encode(`${retry}event: ${m.kind}\ndata: ${JSON.stringify(m.data)}\n\n`);
+    const id = m.kind === "reset" ? `id: ${m.data.head}\n` : "";
+    m.sse = enc.encode(`${retry}${id}event: ${m.kind}\ndata: ${JSON.stringify(m.data)}\n\n`);
   }
   return m.sse;
+}
+
+/** Snapshot frames carry no `id:`, so they never move a client's Last-Event-ID. */
+export function snapshotSse(entries: SnapshotEntry[]): Uint8Array {
+  return enc.encode(entries.map((e) => `event: snapshot\ndata: ${e.text}\n\n`).join(""));
 }
 
 /** `{"type":<kind>,...data}`, cached on the message. */
@@ -46,6 +63,10 @@ export class SseClient implements StreamClient {
 
   control(msg: Control): void {
     this.out(controlSse(msg));
+  }
+
+  snapshot(entries: SnapshotEntry[]): void {
+    this.out(snapshotSse(entries));
   }
 
   /** Bytes outside the hub (the `connected` preamble). */
@@ -110,6 +131,15 @@ export class WsClient implements StreamClient {
 
   control(msg: Control): void {
     this.text(controlJson(msg));
+  }
+
+  snapshot(entries: SnapshotEntry[]): void {
+    if (this.closed) return;
+    let status = 1;
+    this.ws.cork(() => {
+      for (const e of entries) status = Math.min(status, this.ws.sendText(`{"type":"snapshot","event":${e.text}}`));
+    });
+    this.settle(status);
   }
 
   /** A reply to the client's own message (subscribed, error, pong). */

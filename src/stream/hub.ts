@@ -63,8 +63,16 @@ export interface StreamClient {
   /** Writes the selection; returns false when the transport is now backed up. */
   send(sel: Selection): boolean;
   control(msg: Control): void;
+  /** The latest state of the client's channels (fresh start or after a reset). */
+  snapshot(entries: SnapshotEntry[]): void;
   /** Ends the connection from our side. */
   end(reason: string): void;
+}
+
+/** One latest-state item: the JSON text of the event that set it. */
+export interface SnapshotEntry {
+  seq: number;
+  text: string;
 }
 
 export interface HubOptions {
@@ -90,6 +98,8 @@ export class Hub {
   private draining = false;
   private drainQueued = false;
   private heartbeat?: ReturnType<typeof setInterval>;
+  /** Latest state per channel for snapshots (set by the state store). */
+  snapshots?: (filter: ChannelFilter) => SnapshotEntry[];
 
   constructor(private readonly opts: HubOptions) {
     this.reader = new RingReader(opts.ring);
@@ -148,11 +158,21 @@ export class Hub {
     return () => this.listeners.delete(fn);
   }
 
-  /** Registers a client whose cursor is set (live: `head()`; resuming: the last seen seq). */
-  add(client: StreamClient): void {
+  /**
+   * Registers a client whose cursor is set (live: `head()`; resuming: the last seen seq).
+   * A client that is not resuming first gets the snapshot of its channels: the state is
+   * exactly as of `head()` here, so snapshot + live has no gap and no duplicate.
+   */
+  add(client: StreamClient, opts: { snapshot: boolean }): void {
     this.clients.add(client);
     this.opts.metrics.connected(client.transport);
+    if (opts.snapshot) this.sendSnapshot(client);
     if (client.cursor < this.cursor) this.catchUp(client);
+  }
+
+  private sendSnapshot(c: StreamClient): void {
+    const entries = this.snapshots?.(c.filter);
+    if (entries && entries.length > 0) c.snapshot(entries);
   }
 
   remove(client: StreamClient, reason: string): void {
@@ -281,6 +301,7 @@ export class Hub {
     this.opts.metrics.reset(c.transport, reason);
     c.cursor = this.cursor;
     c.control({ kind: "reset", data: { reason, epoch: this.epoch, head: this.idOf(this.cursor) } });
+    this.sendSnapshot(c);
   }
 
   private evict(c: StreamClient, reason: string): void {

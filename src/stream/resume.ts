@@ -4,7 +4,8 @@ import type { Hub } from "./hub.ts";
 export const EVENT_ID = /^[0-9a-z]{1,12}-[0-9]{1,15}$/;
 
 export type ResetReason = "malformed" | "epoch" | "outside_window";
-export type Resume = { seq: number; reset?: undefined } | { seq: number; reset: ResetReason };
+/** `resumed`: the client continues from an id of ours (no snapshot needed). */
+export type Resume = { seq: number; resumed: boolean; reset?: ResetReason };
 
 /**
  * The cursor for a client that last saw `id`: that sequence when it is still in the window,
@@ -12,11 +13,11 @@ export type Resume = { seq: number; reset?: undefined } | { seq: number; reset: 
  */
 export function resolveResume(hub: Hub, id: string | undefined): Resume {
   const head = hub.head();
-  if (id === undefined) return { seq: head };
-  if (!EVENT_ID.test(id)) return { seq: head, reset: "malformed" };
+  if (id === undefined) return { seq: head, resumed: false };
+  if (!EVENT_ID.test(id)) return { seq: head, resumed: false, reset: "malformed" };
   const dash = id.indexOf("-");
-  if (id.slice(0, dash) !== hub.epoch) return { seq: head, reset: "epoch" };
+  if (id.slice(0, dash) !== hub.epoch) return { seq: head, resumed: false, reset: "epoch" };
   const seq = Number(id.slice(dash + 1));
-  if (seq > head || seq < hub.windowStart()) return { seq: head, reset: "outside_window" };
-  return { seq };
+  if (seq > head || seq < hub.windowStart()) return { seq: head, resumed: false, reset: "outside_window" };
+  return { seq, resumed: true };
 }

@@ -34,10 +34,12 @@ function preamble(s: SseSetup): Uint8Array {
     epoch: hub.epoch,
     head: hub.idOf(hub.head()),
     channels: filter.patterns,
-    resumed: resume.reset === undefined && resume.seq !== hub.head() ? hub.idOf(resume.seq) : null,
+    resumed: resume.resumed ? hub.idOf(resume.seq) : null,
     retryMs,
   };
-  return enc.encode(`retry: ${retryMs}\nevent: connected\ndata: ${JSON.stringify(data)}\n\n`);
+  // A fresh client's Last-Event-ID starts at the head its snapshot stands at.
+  const id = resume.resumed ? "" : `id: ${data.head}\n`;
+  return enc.encode(`retry: ${retryMs}\n${id}event: connected\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 function attach(s: SseSetup, sink: ByteSink, close: () => void): SseClient {
@@ -50,7 +52,7 @@ function attach(s: SseSetup, sink: ByteSink, close: () => void): SseClient {
     };
     client.control(reset);
   }
-  s.hub.add(client);
+  s.hub.add(client, { snapshot: !s.resume.resumed });
   return client;
 }
 

@@ -45,7 +45,7 @@ export function wsHandlers(hub: Hub, opts: { maxSubscriptions: number; maxMessag
       );
       if (d.resume.reset)
         client.control({ kind: "reset", data: { reason: d.resume.reset, epoch: hub.epoch, head: hub.idOf(hub.head()) } });
-      hub.add(client);
+      hub.add(client, { snapshot: !d.resume.resumed });
     },
     message(ws, raw) {
       const client = ws.data.client;
