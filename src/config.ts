@@ -48,6 +48,11 @@ export const envSchema = z.object({
   LOGIN_MAX_ATTEMPTS: int(1, 1000).default(5),
   LOGIN_WINDOW_S: int(1, 86_400).default(60),
   SHUTDOWN_GRACE_MS: int(0, 60_000).default(3_000),
+  // Risk checks before an order leaves
+  RISK_INSTRUMENTS: list.optional(),
+  RISK_MAX_NOTIONAL: z.coerce.number().positive().default(100_000),
+  RISK_MAX_OPEN_ORDERS: int(1, 100_000).default(200),
+  RISK_ORDERS_PER_S: int(1, 100_000).default(20),
 });
 
 export type Config = z.infer<typeof envSchema>;

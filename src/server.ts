@@ -10,6 +10,12 @@ import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
 import { eventRoutes } from "./api/events.ts";
 import { opsRoutes } from "./api/ops.ts";
+import { commandRoutes } from "./api/commands.ts";
+import { accountRoutes, marketRoutes } from "./api/market.ts";
+import { orderRoutes } from "./api/orders.ts";
+import { CommandService } from "./services/commands.ts";
+import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
+import { OrderService } from "./services/orders.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
@@ -26,6 +32,7 @@ export interface Running {
   producer: RingProducer;
   registry: Registry;
   state: StateStore;
+  orders: OrderService;
   log: Logger;
   /** Graceful: stop accepting, tell stream clients when to come back, close. */
   stop(): Promise<void>;
@@ -34,7 +41,18 @@ export interface Running {
 export interface StartOptions {
   log?: Logger;
   sseWriter?: SseWriter;
+  /** The exchange for orders; tests may pass a fake. */
+  gateway?: OrderGateway;
 }
+
+/** Until an exchange connection exists, orders answer 503. */
+const noGateway: OrderGateway = {
+  instrument: () => undefined,
+  place: () => Promise.reject(new GatewayUnavailable("no exchange connection")),
+  cancel: () => Promise.reject(new GatewayUnavailable("no exchange connection")),
+  amend: () => Promise.reject(new GatewayUnavailable("no exchange connection")),
+  get: () => Promise.reject(new GatewayUnavailable("no exchange connection")),
+};
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
@@ -58,6 +76,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   hub.onBatch((events) => state.apply(events));
   hub.snapshots = (filter) => state.snapshot(filter);
 
+  const gateway = opts.gateway ?? noGateway;
+  const limits = {
+    instruments: new Set(config.RISK_INSTRUMENTS ?? config.OKX_INSTRUMENTS.flatMap((i) => [i, `${i}-SWAP`])),
+    maxNotional: config.RISK_MAX_NOTIONAL,
+    maxOpenOrders: config.RISK_MAX_OPEN_ORDERS,
+    ordersPerSecond: config.RISK_ORDERS_PER_S,
+  };
+  const orders = new OrderService({ gateway, state, limits, log });
+  const commands = new CommandService({
+    orders,
+    announce: (rec) => {
+      producer.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
+      hub.kick();
+    },
+  });
+
   let server: Server<WsData> | undefined;
   const auth = await createAuth({ config, log, ip: (req) => server?.requestIP(req)?.address ?? "unknown" });
 
@@ -69,6 +103,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
       { path: "/api/auth", app: auth.routes },
       { path: "/api/users", app: auth.usersRoutes },
+      { path: "/api/orders", app: orderRoutes({ orders, guard: auth.requireAuth }) },
+      { path: "/api/market", app: marketRoutes({ state, guard: auth.requireAuth }) },
+      { path: "/api/account", app: accountRoutes({ state, guard: auth.requireAuth }) },
+      { path: "/api/commands", app: commandRoutes({ commands, guard: auth.requireAuth }) },
       {
         path: "/api/events",
         app: eventRoutes({
@@ -110,5 +148,5 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       s.stop(true);
     })());
 
-  return { server, url, hub, producer, registry, state, log, stop };
+  return { server, url, hub, producer, registry, state, orders, log, stop };
 }

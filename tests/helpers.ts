@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testConfig, type Config } from "../src/config.ts";
-import { startServer, type Running } from "../src/server.ts";
-import type { SseWriter } from "../src/stream/sse.ts";
+import { startServer, type Running, type StartOptions } from "../src/server.ts";
 
 export const ADMIN_PASSWORD = "admin-password-for-tests";
 
@@ -20,7 +19,7 @@ export interface TestServer extends Running {
 
 export async function startTestServer(
   overrides: Partial<Record<keyof Config, string>> = {},
-  opts: { sseWriter?: SseWriter } = {},
+  opts: StartOptions = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tw-test-"));
   const config = testConfig({ ADMIN_PASSWORD, DATA_DIR: dataDir, LOGIN_MAX_ATTEMPTS: "1000", ...overrides });

@@ -1,0 +1,50 @@
+// Operator commands (kill switch, cancel all): run, remembered by id, announced on `commands`.
+import { randomUUID } from "node:crypto";
+import type { OrderService } from "./orders.ts";
+
+export type Command = { type: "kill_switch"; on: boolean } | { type: "cancel_all"; instId?: string };
+
+export interface CommandRecord {
+  id: string;
+  type: Command["type"];
+  by: string;
+  status: "done" | "failed";
+  result: Record<string, unknown>;
+  createdAt: number;
+  ms: number;
+}
+
+export class CommandService {
+  private readonly records = new Map<string, CommandRecord>();
+
+  constructor(
+    private readonly d: { orders: OrderService; announce: (rec: CommandRecord) => void },
+  ) {}
+
+  async run(by: string, cmd: Command): Promise<CommandRecord> {
+    const t0 = performance.now();
+    let status: CommandRecord["status"] = "done";
+    let result: Record<string, unknown>;
+    if (cmd.type === "kill_switch") {
+      this.d.orders.killSwitch = cmd.on;
+      result = { killSwitch: cmd.on };
+    } else {
+      const open = this.d.orders.open(cmd.instId);
+      const outcomes = await Promise.allSettled(
+        open.map((o) => this.d.orders.cancel({ instId: String(o.instId), ordId: String(o.ordId) })),
+      );
+      const failed = outcomes.filter((x) => x.status === "rejected").length;
+      if (failed > 0) status = "failed";
+      result = { requested: open.length, canceled: open.length - failed, failed };
+    }
+    const rec: CommandRecord = { id: randomUUID(), type: cmd.type, by, status, result, createdAt: Date.now(), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+    this.records.set(rec.id, rec);
+    if (this.records.size > 10_000) this.records.delete(this.records.keys().next().value!);
+    this.d.announce(rec);
+    return rec;
+  }
+
+  get(id: string): CommandRecord | undefined {
+    return this.records.get(id);
+  }
+}

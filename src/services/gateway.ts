@@ -1,0 +1,59 @@
+// What the order service needs from an exchange: place, cancel, amend, look up, instruments.
+// The OKX ingest controller implements it; tests may use a fake.
+
+export interface PlaceOrderInput {
+  instId: string;
+  side: "buy" | "sell";
+  ordType: "market" | "limit" | "post_only" | "ioc" | "fok";
+  sz: string;
+  px?: string;
+  tdMode: "cash" | "cross" | "isolated";
+  posSide?: "long" | "short" | "net";
+  reduceOnly?: boolean;
+  clOrdId: string;
+}
+
+export interface OrderRef {
+  instId: string;
+  ordId?: string;
+  clOrdId?: string;
+}
+
+export interface AmendInput extends OrderRef {
+  newSz?: string;
+  newPx?: string;
+}
+
+/** OKX's per-order answer: sCode "0" means accepted. */
+export interface OrderAck {
+  ordId: string;
+  clOrdId: string;
+  sCode: string;
+  sMsg: string;
+  /** Whether it went by WebSocket trade op or REST. */
+  via?: "ws" | "rest";
+}
+
+export interface InstrumentSpec {
+  instId: string;
+  instType: string;
+  /** Contract value in base currency (1 for spot). */
+  ctVal: number;
+  minSz: number;
+  lotSz: number;
+  tickSz: number;
+}
+
+export interface OrderGateway {
+  instrument(instId: string): InstrumentSpec | undefined;
+  place(o: PlaceOrderInput): Promise<OrderAck>;
+  cancel(ref: OrderRef): Promise<OrderAck>;
+  amend(a: AmendInput): Promise<OrderAck>;
+  /** The order as OKX knows it (REST), or null when unknown. */
+  get(ref: OrderRef): Promise<Record<string, unknown> | null>;
+}
+
+/** The gateway could not be reached or did not answer (the order's fate may be unknown). */
+export class GatewayUnavailable extends Error {
+  override name = "GatewayUnavailable";
+}

@@ -1,0 +1,151 @@
+// The order service: idempotency, risk checks, then the exchange; answers carry OKX's ids.
+import { createHash, randomBytes } from "node:crypto";
+import { ApiError } from "../http/errors.ts";
+import type { Logger } from "../log.ts";
+import type { StateStore } from "../state/store.ts";
+import { GatewayUnavailable, type AmendInput, type OrderAck, type OrderGateway, type OrderRef, type PlaceOrderInput } from "./gateway.ts";
+import { checkOrder, type RiskLimits } from "./risk.ts";
+
+export type NewOrder = Omit<PlaceOrderInput, "clOrdId"> & { clOrdId?: string };
+
+export interface PlaceResult {
+  /** 201 placed now; 200 the same request seen before (idempotent replay). */
+  status: 200 | 201;
+  body: Record<string, unknown>;
+}
+
+const DUPLICATE_CLORDID = "51016";
+const NOT_FOUND_CODES = new Set(["51400", "51401", "51603", "51503"]);
+const REMEMBER = 10_000;
+
+/** clOrdId from an Idempotency-Key: the same user and key always give the same id. */
+export function clOrdIdFor(user: string, key: string): string {
+  return "tw" + createHash("sha256").update(`${user}\u0000${key}`).digest("hex").slice(0, 30);
+}
+
+export class OrderService {
+  killSwitch = false;
+  private readonly inflight = new Map<string, Promise<PlaceResult>>();
+  private readonly done = new Map<string, PlaceResult>();
+  private readonly rate = new Map<string, number[]>();
+
+  constructor(
+    private readonly d: { gateway: OrderGateway; state: StateStore; limits: RiskLimits; log: Logger },
+  ) {}
+
+  /** Places an order once per clOrdId: concurrent and later retries get the first answer. */
+  place(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
+    if (idempotencyKey && input.clOrdId && input.clOrdId !== clOrdIdFor(user, idempotencyKey))
+      throw new ApiError(400, "validation_failed", "send either clOrdId or Idempotency-Key, not both", [
+        { field: "clOrdId", message: "conflicts with the Idempotency-Key header" },
+      ]);
+    const clOrdId = idempotencyKey ? clOrdIdFor(user, idempotencyKey) : (input.clOrdId ?? "tw" + randomBytes(15).toString("hex"));
+    const seen = this.done.get(clOrdId);
+    if (seen) return Promise.resolve({ status: 200, body: { ...seen.body, replayed: true } });
+    const running = this.inflight.get(clOrdId);
+    if (running) return running.then((r) => ({ status: 200, body: { ...r.body, replayed: true } }));
+    const p = this.send(user, { ...input, clOrdId }).finally(() => this.inflight.delete(clOrdId));
+    this.inflight.set(clOrdId, p);
+    return p;
+  }
+
+  private async send(user: string, o: PlaceOrderInput): Promise<PlaceResult> {
+    const { gateway, state, limits } = this.d;
+    const refusal = checkOrder(o, limits, {
+      killSwitch: this.killSwitch,
+      openOrders: state.list("order").length + this.inflight.size,
+      userRate: this.tick(user),
+      spec: gateway.instrument(o.instId),
+      refPx: refPrice(state, o.instId),
+    });
+    if (refusal)
+      throw new ApiError(422, "risk_rejected", refusal.message, [
+        { ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` },
+      ]);
+    const t0 = performance.now();
+    const ack = await this.call(() => gateway.place(o));
+    if (ack.sCode === DUPLICATE_CLORDID) return this.existing(o);
+    if (ack.sCode !== "0") throw rejected(ack);
+    const result: PlaceResult = {
+      status: 201,
+      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, sCode: ack.sCode, sMsg: ack.sMsg, via: ack.via ?? null, ms: round(performance.now() - t0) },
+    };
+    this.remember(o.clOrdId, result);
+    return result;
+  }
+
+  /** The exchange already has this clOrdId (a retry after a restart): answer with that order. */
+  private async existing(o: PlaceOrderInput): Promise<PlaceResult> {
+    const found = await this.call(() => this.d.gateway.get({ instId: o.instId, clOrdId: o.clOrdId }));
+    if (!found) throw new ApiError(409, "conflict", `clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
+    const result: PlaceResult = { status: 200, body: { ...found, replayed: true } };
+    this.remember(o.clOrdId, result);
+    return result;
+  }
+
+  async cancel(ref: OrderRef): Promise<OrderAck> {
+    const ack = await this.call(() => this.d.gateway.cancel(ref));
+    if (ack.sCode !== "0") throw NOT_FOUND_CODES.has(ack.sCode) ? notFoundOrder(ack) : rejected(ack);
+    return ack;
+  }
+
+  async amend(a: AmendInput): Promise<OrderAck> {
+    const ack = await this.call(() => this.d.gateway.amend(a));
+    if (ack.sCode !== "0") throw NOT_FOUND_CODES.has(ack.sCode) ? notFoundOrder(ack) : rejected(ack);
+    return ack;
+  }
+
+  /** Open orders from the state (what the stream has said), optionally for one instrument. */
+  open(instId?: string): Record<string, unknown>[] {
+    return this.d.state.list("order", instId ? (o) => o.instId === instId : undefined);
+  }
+
+  /** An order by ordId or clOrdId: the open ones from state, others from the exchange. */
+  async find(id: string, instId?: string): Promise<Record<string, unknown> | null> {
+    const open = this.d.state.list("order", (o) => o.ordId === id || o.clOrdId === id)[0];
+    if (open) return open;
+    if (!instId) return null;
+    const ref = /^\d+$/.test(id) ? { instId, ordId: id } : { instId, clOrdId: id };
+    return this.call(() => this.d.gateway.get(ref));
+  }
+
+  private async call<T>(f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (err) {
+      if (err instanceof GatewayUnavailable)
+        throw new ApiError(503, "exchange_unavailable", `${err.message}; retrying with the same Idempotency-Key is safe`);
+      throw err;
+    }
+  }
+
+  private tick(user: string): number {
+    const now = performance.now();
+    const list = (this.rate.get(user) ?? []).filter((t) => now - t < 1000);
+    list.push(now);
+    this.rate.set(user, list);
+    return list.length;
+  }
+
+  private remember(clOrdId: string, r: PlaceResult): void {
+    this.done.set(clOrdId, r);
+    if (this.done.size > REMEMBER) this.done.delete(this.done.keys().next().value!);
+  }
+}
+
+function refPrice(state: StateStore, instId: string): number | undefined {
+  const t = state.get(`tickers:${instId}`);
+  const last = t ? Number(t.last) : NaN;
+  return Number.isFinite(last) && last > 0 ? last : undefined;
+}
+
+function rejected(ack: OrderAck): ApiError {
+  const code = ack.sCode === "51008" ? "insufficient_balance" : "exchange_rejected";
+  return new ApiError(422, code, `OKX refused: ${ack.sMsg || ack.sCode}`, [{ message: `sCode ${ack.sCode}: ${ack.sMsg}` }]);
+}
+
+function notFoundOrder(ack: OrderAck): ApiError {
+  return new ApiError(404, "not_found", `no such open order (${ack.sCode} ${ack.sMsg})`);
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
