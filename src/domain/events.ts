@@ -137,6 +137,13 @@ export interface Account {
   uTime: number;
 }
 
+/**
+ * Connectivity and data-quality notices. Kinds the OKX client publishes:
+ * - `connection` {conn: "public"|"private"|"business", state: "up"|"down", error, ts}
+ * - `book_resync` {instId, channel: "books:<instId>", reason: "gap"|"checksum"|"disconnected",
+ *   detail, ts}: the book is stale; no `book` event for it until the fresh snapshot, which is
+ *   the next `book` event on that channel.
+ */
 export interface SystemEvent {
   kind: string;
   [k: string]: unknown;
@@ -147,7 +154,8 @@ export type Normalized =
   | { type: "ticker"; channel: `tickers:${string}`; data: Ticker; exTs: number }
   | { type: "book"; channel: `books:${string}`; data: Book; exTs: number }
   | { type: "trade"; channel: `trades:${string}`; data: Trade; exTs: number }
-  | { type: "candle"; channel: `candles:${string}`; data: Candle; exTs: number }
+  // OKX candle pushes carry only the bar's open time, no event time: no exTs.
+  | { type: "candle"; channel: `candles:${string}`; data: Candle; exTs?: number }
   | { type: "order"; channel: "orders"; data: Order; exTs: number }
   | { type: "fill"; channel: "fills"; data: Fill; exTs: number }
   | { type: "position"; channel: "positions"; data: Position; exTs: number }
