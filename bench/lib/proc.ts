@@ -1,0 +1,121 @@
+// Reads CPU time and RSS of processes from /proc, finds free ports, and pins the generator to core 1.
+
+import { readdirSync, readFileSync } from "node:fs";
+
+const CLK_TCK = clockTicks();
+
+function clockTicks(): number {
+  const r = Bun.spawnSync(["getconf", "CLK_TCK"]);
+  const v = Number(r.stdout.toString().trim());
+  return Number.isFinite(v) && v > 0 ? v : 100;
+}
+
+/** utime+stime of one process (all its threads), in seconds; NaN when it is gone. */
+export function cpuSeconds(pid: number | "self"): number {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, "latin1");
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+    // fields after ")": state=0 ... utime=11, stime=12 (stat fields 14 and 15)
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** A process and all its descendants (nginx master + workers; a server that forks helpers). */
+export function processTree(root: number): number[] {
+  const parent = new Map<number, number[]>();
+  for (const name of readdirSync("/proc")) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const s = readFileSync(`/proc/${pid}/stat`, "latin1");
+      const ppid = Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[1]);
+      const kids = parent.get(ppid);
+      if (kids) kids.push(pid);
+      else parent.set(ppid, [pid]);
+    } catch {
+      // raced with an exit
+    }
+  }
+  const out: number[] = [];
+  const todo = [root];
+  while (todo.length > 0) {
+    const p = todo.pop()!;
+    out.push(p);
+    for (const k of parent.get(p) ?? []) todo.push(k);
+  }
+  return out;
+}
+
+/** Sum of CPU seconds over a process tree. */
+export function treeCpuSeconds(root: number): number {
+  let sum = 0;
+  for (const p of processTree(root)) {
+    const v = cpuSeconds(p);
+    if (Number.isFinite(v)) sum += v;
+  }
+  return sum;
+}
+
+/** Sum of VmRSS over a process tree, in KB. */
+export function treeRssKB(root: number): number {
+  let sum = 0;
+  for (const p of processTree(root)) {
+    try {
+      const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${p}/status`, "latin1"));
+      if (m) sum += Number(m[1]);
+    } catch {
+      // gone
+    }
+  }
+  return sum;
+}
+
+/** Measures CPU use of a process tree and of this process over a window. */
+export class CpuWindow {
+  private t0 = 0;
+  private s0 = 0;
+  private g0 = 0;
+  constructor(private readonly serverPid: number | null) {}
+
+  start(): void {
+    this.t0 = performance.now();
+    this.s0 = this.serverPid === null ? Number.NaN : treeCpuSeconds(this.serverPid);
+    this.g0 = cpuSeconds("self");
+  }
+
+  /** Percent of one core used by the server and by the generator since start(). */
+  stop(): { serverPct: number; genPct: number; seconds: number } {
+    const secs = (performance.now() - this.t0) / 1000;
+    const s1 = this.serverPid === null ? Number.NaN : treeCpuSeconds(this.serverPid);
+    const g1 = cpuSeconds("self");
+    return { serverPct: ((s1 - this.s0) / secs) * 100, genPct: ((g1 - this.g0) / secs) * 100, seconds: secs };
+  }
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on right now. */
+export function freePort(): number {
+  const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+  const port = l.port;
+  l.stop(true);
+  return port;
+}
+
+/** CPUs this process may run on, as the kernel lists them (e.g. "1" or "0-1"). */
+export function allowedCpus(): string {
+  const m = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync("/proc/self/status", "latin1"));
+  return m?.[1] ?? "?";
+}
+
+export function openFileLimit(): number {
+  const m = /Max open files\s+(\d+)/.exec(readFileSync("/proc/self/limits", "latin1"));
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+/** CPUs of the machine (not of this process's affinity mask, which is 1 once pinned). */
+export function cpuCount(): number {
+  return readFileSync("/proc/stat", "latin1").split("\n").filter((l) => /^cpu\d+ /.test(l)).length;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
