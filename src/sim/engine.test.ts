@@ -1,0 +1,121 @@
+// Matching rules and their effect on balances and positions, without sockets.
+import { describe, expect, test } from "bun:test";
+import type { OrderPush } from "../okx/types.ts";
+import { Account } from "./account.ts";
+import { Engine } from "./engine.ts";
+import { InstrumentTable } from "./instruments.ts";
+import { Market } from "./market.ts";
+import { unitsToStr } from "./num.ts";
+import { resolveOptions } from "./options.ts";
+
+function setup() {
+  const opts = resolveOptions({ seed: 3, balances: { USDT: 100_000, BTC: 1 } });
+  const table = new InstrumentTable(opts.instruments, opts.startPrices);
+  const market = new Market(table, opts);
+  const account = new Account(table, market, opts);
+  const engine = new Engine(table, market, account, opts);
+  const pushes: OrderPush[] = [];
+  engine.on({ order: (p) => pushes.push(p) });
+  const m = market.get("BTC-USDT")!;
+  const px = (ticks: number) => unitsToStr(ticks, 1);
+  return { opts, table, market, account, engine, pushes, m, px };
+}
+
+describe("engine", () => {
+  test("limit buy below the market rests and freezes quote", () => {
+    const { engine, account, m, px, pushes } = setup();
+    const bid = m.book.best("bids")!;
+    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.1", px: px(bid - 100) }, 1);
+    expect(r.sCode).toBe("0");
+    expect(pushes.map((p) => p.state)).toEqual(["live"]);
+    expect(account.available("USDT")).toBeCloseTo(100_000 - ((bid - 100) / 10) * 0.1, 6);
+    expect(engine.cancel({ instId: "BTC-USDT", ordId: r.ordId }, 2).sCode).toBe("0");
+    expect(account.available("USDT")).toBeCloseTo(100_000, 6);
+    expect(engine.cancel({ instId: "BTC-USDT", ordId: r.ordId }, 3).sCode).toBe("51401");
+  });
+
+  test("market buy in quote currency fills, pays the fee in base", () => {
+    const { engine, account, pushes } = setup();
+    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "market", sz: "1000" }, 1);
+    expect(r.sCode).toBe("0");
+    const last = pushes[pushes.length - 1]!;
+    expect(last.state).toBe("filled");
+    expect(Number(last.fee)).toBeLessThan(0);
+    expect(last.feeCcy).toBe("BTC");
+    expect(account.cash("USDT")).toBeGreaterThan(100_000 - 1000 - 1);
+    expect(account.cash("USDT")).toBeLessThanOrEqual(100_000 - 990);
+    expect(account.cash("BTC")).toBeGreaterThan(1);
+  });
+
+  test("crossing limit fills as taker; post_only that would cross is canceled; fok without depth is canceled", () => {
+    const { engine, m, px, pushes } = setup();
+    const ask = m.book.best("asks")!;
+    engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "post_only", sz: "0.01", px: px(ask) }, 1);
+    expect(pushes[pushes.length - 1]!.state).toBe("canceled");
+    engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "fok", sz: "1", px: px(m.book.best("asks")!) }, 1);
+    expect(pushes[pushes.length - 1]!.state).toBe("canceled");
+    expect(pushes[pushes.length - 1]!.accFillSz).toBe("0");
+    const avail = m.book.available("asks", m.book.best("asks")!);
+    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "ioc", sz: unitsToStr(avail + 1000, 8), px: px(m.book.best("asks")!) }, 1);
+    expect(r.sCode).toBe("0");
+    const states = pushes.filter((p) => p.ordId === r.ordId).map((p) => p.state);
+    expect(states[0]).toBe("partially_filled");
+    expect(states[states.length - 1]).toBe("canceled");
+  });
+
+  test("resting order fills when the walk crosses it", () => {
+    const { engine, market, m, px, pushes, account } = setup();
+    const bid = m.book.best("bids")!;
+    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(bid - 50) }, 1);
+    market.setPrice("BTC-USDT", (bid - 500) / 10);
+    for (let i = 0; i < 5; i++) {
+      market.step(10 + i);
+      engine.cross(m, 10 + i);
+    }
+    const mine = pushes.filter((p) => p.ordId === r.ordId);
+    expect(mine[mine.length - 1]!.state).toBe("filled");
+    expect(mine[mine.length - 1]!.execType).toBe("M");
+    expect(mine[mine.length - 1]!.fillPx).toBe(px(bid - 50));
+    expect(account.cash("BTC")).toBeCloseTo(1 + 0.001 * (1 - 0.0008), 10);
+  });
+
+  test("errors: duplicate clOrdId, insufficient balance, lot size, unknown instrument", () => {
+    const { engine, m, px } = setup();
+    const bid = m.book.best("bids")!;
+    const a = { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px(bid - 100), clOrdId: "abc1" };
+    expect(engine.place(a, 1).sCode).toBe("0");
+    expect(engine.place(a, 1).sCode).toBe("51016");
+    expect(engine.place({ ...a, clOrdId: "", sz: "100" }, 1).sCode).toBe("51008");
+    expect(engine.place({ ...a, clOrdId: "", sz: "0.000000001" }, 1).sCode).toBe("51121");
+    expect(engine.place({ ...a, instId: "NOPE-USDT" }, 1).sCode).toBe("51001");
+    expect(engine.place({ ...a, clOrdId: "", side: "sell", sz: "2" }, 1).sCode).toBe("51008");
+  });
+
+  test("swap: open long, close with profit, position and pnl follow", () => {
+    const { engine, account, market, m: _m } = setup();
+    const sw = market.get("BTC-USDT-SWAP")!;
+    expect(engine.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "10" }, 1).sCode).toBe("0");
+    expect(account.position("BTC-USDT-SWAP")).toBeCloseTo(10, 9);
+    const before = account.cash("USDT");
+    market.setPrice("BTC-USDT-SWAP", sw.midPx() + 1000);
+    for (let i = 0; i < 3; i++) market.step(i);
+    const r = engine.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "10", reduceOnly: true }, 2);
+    expect(r.sCode).toBe("0");
+    expect(account.position("BTC-USDT-SWAP")).toBeCloseTo(0, 9);
+    expect(account.cash("USDT")).toBeGreaterThan(before + 90);
+    expect(engine.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "1", reduceOnly: "true" }, 3).sCode).toBe("51169");
+    expect(engine.place({ instId: "BTC-USDT-SWAP", tdMode: "cash", side: "sell", ordType: "market", sz: "1" }, 3).sCode).toBe("51000");
+  });
+
+  test("amend changes price and size; amend of an unknown order fails", () => {
+    const { engine, m, px, pushes } = setup();
+    const bid = m.book.best("bids")!;
+    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px(bid - 100) }, 1);
+    const a = engine.amend({ instId: "BTC-USDT", ordId: r.ordId, newSz: "0.02", newPx: px(bid - 200), reqId: "r1" }, 2);
+    expect(a).toMatchObject({ sCode: "0", reqId: "r1" });
+    const last = pushes[pushes.length - 1]!;
+    expect(last).toMatchObject({ sz: "0.02", px: px(bid - 200), amendResult: "0", reqId: "r1", state: "live" });
+    expect(engine.amend({ instId: "BTC-USDT", ordId: "1", newSz: "1" }, 3).sCode).toBe("51503");
+    expect(engine.amend({ instId: "BTC-USDT", ordId: r.ordId }, 3).sCode).toBe("51500");
+  });
+});
