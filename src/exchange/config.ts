@@ -1,12 +1,9 @@
 // What the OKX client needs to run (URLs, credentials, subscriptions, timings), derived from the
 // service configuration; plain data so it can be posted to the ingest Worker.
 import type { Config } from "../config.ts";
+import type { OkxCredentials } from "../okx/sign.ts";
 
-export interface OkxCredentials {
-  apiKey: string;
-  secretKey: string;
-  passphrase: string;
-}
+export type { OkxCredentials };
 
 export type PrivateChannel = "orders" | "positions" | "account" | "balance_and_position";
 

@@ -12,7 +12,7 @@ function client(answer: { status?: number; body: unknown }, seen: Request[] = []
     seen.push(new Request(url, init));
     return new Response(JSON.stringify(answer.body), { status: answer.status ?? 200 });
   }) as unknown as typeof fetch;
-  return new OkxRest({ baseUrl: "http://okx.test", credentials: creds, demo, fetch: fakeFetch, now: () => at });
+  return new OkxRest({ baseUrl: "http://okx.test", credentials: creds, demo, fetch: fakeFetch, now: () => at.getTime() });
 }
 
 test("query strings drop empty values and keep the given order", () => {

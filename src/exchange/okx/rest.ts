@@ -3,7 +3,7 @@
 import type { OkxCredentials } from "../config.ts";
 import { OkxError, OkxUnavailableError } from "./errors.ts";
 import type * as T from "./rest-types.ts";
-import { signRest } from "./sign-interim.ts";
+import { restAuthHeaders } from "../../okx/sign.ts";
 
 export interface RestOptions {
   baseUrl: string;
@@ -12,7 +12,8 @@ export interface RestOptions {
   timeoutMs?: number;
   /** For tests. */
   fetch?: typeof fetch;
-  now?: () => Date;
+  /** Clock for the signature timestamp (ms), for tests. */
+  now?: () => number;
 }
 
 type Query = object;
@@ -40,10 +41,10 @@ export class OkxRest {
   tickers = (q: T.TickersRequest) => this.get<T.TickerRow>("/api/v5/market/tickers", q, false);
   books = (q: T.BooksRequest) => this.get<T.BookSnapshotRow>("/api/v5/market/books", q, false);
   // ---- trade ----
-  placeOrder = (b: T.PlaceOrderRequest) => this.post<T.OrderAck>("/api/v5/trade/order", b);
-  placeBatchOrders = (b: T.PlaceOrderRequest[]) => this.post<T.OrderAck>("/api/v5/trade/batch-orders", b);
-  cancelOrder = (b: T.CancelOrderRequest) => this.post<T.CancelAck>("/api/v5/trade/cancel-order", b);
-  amendOrder = (b: T.AmendOrderRequest) => this.post<T.AmendAck>("/api/v5/trade/amend-order", b);
+  placeOrder = (b: T.PlaceOrderRequest) => this.post<T.OrderOpResult>("/api/v5/trade/order", b);
+  placeBatchOrders = (b: T.PlaceOrderRequest[]) => this.post<T.OrderOpResult>("/api/v5/trade/batch-orders", b);
+  cancelOrder = (b: T.CancelOrderRequest) => this.post<T.OrderOpResult>("/api/v5/trade/cancel-order", b);
+  amendOrder = (b: T.AmendOrderRequest) => this.post<T.OrderOpResult>("/api/v5/trade/amend-order", b);
   getOrder = (q: T.GetOrderRequest) => this.get<T.OrderDetails>("/api/v5/trade/order", q);
   ordersPending = (q: T.OrdersPendingRequest = {}) => this.get<T.OrderDetails>("/api/v5/trade/orders-pending", q);
   ordersHistory = (q: T.OrdersHistoryRequest) => this.get<T.OrderDetails>("/api/v5/trade/orders-history", q);
@@ -60,16 +61,14 @@ export class OkxRest {
   }
 
   private async request<R>(method: "GET" | "POST", target: string, body: string, signed: boolean): Promise<R[]> {
-    const headers: Record<string, string> = { "Content-Type": "application/json" };
-    if (this.opts.demo) headers["x-simulated-trading"] = "1";
+    const demo = this.opts.demo ?? false;
+    let headers: Record<string, string>;
     if (signed) {
       const c = this.opts.credentials;
       if (!c) throw new OkxUnavailableError("OKX credentials are not configured");
-      const ts = (this.opts.now?.() ?? new Date()).toISOString();
-      headers["OK-ACCESS-KEY"] = c.apiKey;
-      headers["OK-ACCESS-PASSPHRASE"] = c.passphrase;
-      headers["OK-ACCESS-TIMESTAMP"] = ts;
-      headers["OK-ACCESS-SIGN"] = signRest(c.secretKey, ts, method, target, body);
+      headers = restAuthHeaders(c, method, target, body, { nowMs: this.opts.now?.() ?? Date.now(), demo });
+    } else {
+      headers = { "Content-Type": "application/json", ...(demo ? { "x-simulated-trading": "1" } : {}) };
     }
     let res: Response;
     try {
