@@ -1,0 +1,144 @@
+// The main thread's handle on the OKX client: spawns the ingest Worker on the shared ring,
+// forwards trade ops to it (one postMessage each way) and keeps its latest status.
+import type { RingHandle } from "../bus/ring.ts";
+import type { Logger } from "../log.ts";
+import type { IngestConfig } from "./config.ts";
+import { fromErrorShape, OkxUnavailableError } from "./okx/errors.ts";
+import type { AmendOrderRequest, CancelOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
+import type { FromWorker, IngestStatus, ToWorker, TradeAnswer, TradeArgs, TradeOp } from "./protocol.ts";
+
+export interface IngestOptions {
+  /** The bus the Worker publishes into. */
+  ring: RingHandle;
+  config: IngestConfig;
+  log?: Logger;
+}
+
+export interface Ingest {
+  /** Resolves with OKX's answer (sCode "0" = accepted; otherwise sCode/sMsg say why not). Rejects with
+   * OkxError (request refused as a whole) or OkxUnavailableError (no answer; `stateUnknown` when it may have gone out). */
+  placeOrder(args: PlaceOrderRequest): Promise<TradeAnswer>;
+  cancelOrder(args: CancelOrderRequest): Promise<TradeAnswer>;
+  amendOrder(args: AmendOrderRequest): Promise<TradeAnswer>;
+  /** The latest status the Worker reported (at least once a second, and soon after any change). */
+  status(): IngestStatus;
+  /** Called on every status report; returns an unsubscribe function. */
+  onStatus(cb: (s: IngestStatus) => void): () => void;
+  /** Closes the connections and ends the Worker. Pending ops fail with OkxUnavailableError. */
+  stop(): Promise<void>;
+}
+
+interface Pending {
+  resolve(a: TradeAnswer): void;
+  reject(e: Error): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const initialStatus = (): IngestStatus => ({
+  connections: {},
+  malformed: 0,
+  resyncs: 0,
+  resyncing: [],
+  reconciliations: 0,
+  events: 0,
+  tradeOps: { ws: 0, rest: 0, failed: 0 },
+  updatedAt: Date.now(),
+  running: true,
+});
+
+/**
+ * @example
+ *   const ingest = startIngest({ ring, config: ingestConfigFromEnv(env, sim) , log });
+ *   const answer = await ingest.placeOrder({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: "40000" });
+ */
+export function startIngest(opts: IngestOptions): Ingest {
+  const { log } = opts;
+  const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+  const pending = new Map<string, Pending>();
+  const listeners = new Set<(s: IngestStatus) => void>();
+  let current = initialStatus();
+  let nextId = 1;
+  let stopped: Promise<void> | null = null;
+  let onStopped: (() => void) | null = null;
+  // The Worker answers every op itself (WS timeout, REST timeout); this only guards against a dead Worker.
+  const guardMs = opts.config.timing.opTimeoutMs + opts.config.timing.restTimeoutMs + 2_000;
+
+  const failAll = (why: string) => {
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer);
+      p.reject(new OkxUnavailableError(why, true));
+      pending.delete(id);
+    }
+  };
+
+  worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    const m = e.data;
+    switch (m.t) {
+      case "op": {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        clearTimeout(p.timer);
+        if ("answer" in m) p.resolve(m.answer);
+        else p.reject(fromErrorShape(m.error));
+        return;
+      }
+      case "status":
+        current = m.status;
+        for (const cb of listeners) cb(current);
+        return;
+      case "log":
+        log?.[m.level](m.msg, { component: "okx", ...m.fields });
+        return;
+      case "stopped":
+        onStopped?.();
+        return;
+    }
+  };
+  worker.onerror = (e) => {
+    log?.error("ingest worker failed", { error: e.message });
+    current = { ...current, running: false, updatedAt: Date.now() };
+    failAll("ingest worker failed");
+    for (const cb of listeners) cb(current);
+  };
+  worker.postMessage({ t: "init", ring: opts.ring, config: opts.config } satisfies ToWorker);
+
+  const op = (name: TradeOp, args: TradeArgs): Promise<TradeAnswer> => {
+    if (stopped) return Promise.reject(new OkxUnavailableError("ingest stopped"));
+    const id = String(nextId++);
+    return new Promise<TradeAnswer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new OkxUnavailableError(`no answer from the ingest worker within ${guardMs} ms`, true));
+      }, guardMs);
+      pending.set(id, { resolve, reject, timer });
+      worker.postMessage({ t: "op", id, op: name, args } satisfies ToWorker);
+    });
+  };
+
+  return {
+    placeOrder: (args) => op("order", args),
+    cancelOrder: (args) => op("cancel-order", args),
+    amendOrder: (args) => op("amend-order", args),
+    status: () => current,
+    onStatus(cb) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(force);
+          failAll("ingest stopped");
+          worker.terminate();
+          current = { ...current, running: false, updatedAt: Date.now() };
+          resolve();
+        };
+        const force = setTimeout(done, 2_000);
+        onStopped = done;
+        worker.postMessage({ t: "stop" } satisfies ToWorker);
+      });
+      return stopped;
+    },
+  };
+}

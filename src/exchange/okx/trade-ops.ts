@@ -1,0 +1,111 @@
+// Trade ops from the main thread: sent as WS ops on the private connection (the request id is
+// the main thread's id), or over REST when that connection is down. Answers go straight back.
+import type { FromWorker, TradeAnswer, TradeArgs, TradeOp } from "../protocol.ts";
+import { OkxError, OkxUnavailableError, toErrorShape, type OkxItemResult } from "./errors.ts";
+import type { Frame } from "./parse-frame.ts";
+import type { AmendOrderRequest, CancelOrderRequest, PlaceOrderRequest } from "./rest-types.ts";
+import type { OkxRest } from "./rest.ts";
+import type { OkxSocket } from "./socket.ts";
+
+const answerOf = (item: OkxItemResult, via: "ws" | "rest"): TradeAnswer => ({
+  ordId: String(item.ordId ?? ""),
+  clOrdId: String(item.clOrdId ?? ""),
+  sCode: String(item.sCode ?? ""),
+  sMsg: String(item.sMsg ?? ""),
+  ...(item.ts !== undefined ? { ts: String(item.ts) } : {}),
+  ...(item.reqId !== undefined && item.reqId !== "" ? { reqId: String(item.reqId) } : {}),
+  via,
+});
+
+export class TradeOps {
+  readonly counts = { ws: 0, rest: 0, failed: 0 };
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly o: {
+      socket: OkxSocket | null;
+      rest: OkxRest;
+      timeoutMs: number;
+      reply(msg: FromWorker): void;
+    },
+  ) {}
+
+  submit(id: string, op: TradeOp, args: TradeArgs): void {
+    const ws = this.o.socket;
+    if (ws?.ready && ws.send(JSON.stringify({ id, op, args: [args] }))) {
+      this.counts.ws++;
+      this.pending.set(
+        id,
+        setTimeout(() => this.fail(id, new OkxUnavailableError(`no answer from OKX to ${op} within ${this.o.timeoutMs} ms; order state unknown`, true)), this.o.timeoutMs),
+      );
+      return;
+    }
+    this.counts.rest++;
+    this.viaRest(op, args).then(
+      (answer) => this.o.reply({ t: "op", id, answer }),
+      (err) => {
+        this.counts.failed++;
+        this.o.reply({ t: "op", id, error: toErrorShape(err) });
+      },
+    );
+  }
+
+  /** A WS trade-op reply; false when it is not one of ours. */
+  onReply(frame: Extract<Frame, { kind: "op" }>): boolean {
+    const timer = this.pending.get(frame.id);
+    if (timer === undefined) return false;
+    clearTimeout(timer);
+    this.pending.delete(frame.id);
+    const item = frame.data[0] as OkxItemResult | undefined;
+    if (item && typeof item === "object") {
+      this.o.reply({ t: "op", id: frame.id, answer: answerOf(item, "ws") });
+    } else {
+      this.counts.failed++;
+      this.o.reply({ t: "op", id: frame.id, error: toErrorShape(new OkxError({ code: frame.code, msg: frame.msg })) });
+    }
+    return true;
+  }
+
+  /** A WS error frame that names one of our requests (e.g. 60013 for bad args). */
+  onError(id: string, code: string, msg: string): boolean {
+    if (!this.pending.has(id)) return false;
+    this.fail(id, new OkxError({ code, msg }));
+    return true;
+  }
+
+  /** The private connection dropped: whatever was in flight has no answer coming. */
+  onDisconnected(): void {
+    for (const id of [...this.pending.keys()]) {
+      this.fail(id, new OkxUnavailableError("private connection lost before OKX answered; order state unknown", true));
+    }
+  }
+
+  private fail(id: string, err: Error): void {
+    const timer = this.pending.get(id);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.pending.delete(id);
+    this.counts.failed++;
+    this.o.reply({ t: "op", id, error: toErrorShape(err) });
+  }
+
+  private async viaRest(op: TradeOp, args: TradeArgs): Promise<TradeAnswer> {
+    const rest = this.o.rest;
+    try {
+      const items: OkxItemResult[] =
+        op === "order"
+          ? await rest.placeOrder(args as PlaceOrderRequest)
+          : op === "cancel-order"
+            ? await rest.cancelOrder(args as CancelOrderRequest)
+            : await rest.amendOrder(args as AmendOrderRequest);
+      const first = items[0];
+      if (!first) throw new OkxError({ code: "0", msg: "empty answer" });
+      return answerOf(first, "rest");
+    } catch (err) {
+      // code "1" with a per-item result is OKX's answer (e.g. sCode 51008), not a transport failure.
+      const item = err instanceof OkxError ? err.data?.[0] : undefined;
+      if (item && typeof item === "object" && item.sCode !== undefined) return answerOf(item, "rest");
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,61 @@
+// Messages between the main thread (startIngest) and the ingest Worker. Requests carry an id
+// chosen by the main thread; trade ops reuse it as the OKX WS request id, so no second map.
+import type { RingHandle } from "../bus/ring.ts";
+import type { IngestConfig } from "./config.ts";
+import type { ErrorShape } from "./okx/errors.ts";
+import type { AmendOrderRequest, CancelOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
+import type { ConnName, ConnState } from "./okx/socket.ts";
+
+export type TradeOp = "order" | "cancel-order" | "amend-order";
+export type TradeArgs = PlaceOrderRequest | CancelOrderRequest | AmendOrderRequest;
+
+/** OKX's per-order answer to a place / cancel / amend (sCode "0" = accepted). */
+export interface TradeAnswer {
+  ordId: string;
+  clOrdId: string;
+  sCode: string;
+  sMsg: string;
+  ts?: string;
+  reqId?: string;
+  /** Which path carried it: the private WebSocket, or REST when that was down. */
+  via: "ws" | "rest";
+}
+
+export interface ConnStatus {
+  state: ConnState;
+  /** When the current (or last) socket opened, ms since 1970. */
+  connectedAt: number | null;
+  lastMessageAt: number | null;
+  reconnects: number;
+  lastError: string | null;
+}
+
+export interface IngestStatus {
+  /** Only the connections this configuration uses (private needs credentials). */
+  connections: Partial<Record<ConnName, ConnStatus>>;
+  /** Frames that could not be parsed (skipped). */
+  malformed: number;
+  /** Books dropped and refetched (gap, checksum, or a lost connection). */
+  resyncs: number;
+  /** Instruments whose book is being refetched now (no book events until the snapshot). */
+  resyncing: string[];
+  /** Reconciliations of open orders done after (re)connecting the private connection. */
+  reconciliations: number;
+  events: number;
+  tradeOps: { ws: number; rest: number; failed: number };
+  updatedAt: number;
+  /** False once the Worker died or was stopped. */
+  running: boolean;
+}
+
+export type ToWorker =
+  | { t: "init"; ring: RingHandle; config: IngestConfig }
+  | { t: "op"; id: string; op: TradeOp; args: TradeArgs }
+  | { t: "stop" };
+
+export type FromWorker =
+  | { t: "op"; id: string; answer: TradeAnswer }
+  | { t: "op"; id: string; error: ErrorShape }
+  | { t: "status"; status: IngestStatus }
+  | { t: "log"; level: "debug" | "info" | "warn" | "error"; msg: string; fields?: Record<string, unknown> }
+  | { t: "stopped" };
