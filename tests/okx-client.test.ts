@@ -216,3 +216,11 @@ test("trade ops go over the private WebSocket, and over REST while it is down", 
   await t.waitFor("op counts", () => t.ingest.status().tradeOps.rest === 1);
   expect(t.ingest.status().tradeOps).toMatchObject({ ws: 3, rest: 1, failed: 0 });
 });
+
+test("order lookups and instrument rules come over signed REST", async () => {
+  const t = setup({ candle: null, credentials: CREDS }, (f) => f.orders.set("77", { ...orders.data[0]!, ordId: "77", state: "canceled" }));
+  expect(await t.ingest.getOrder({ instId: "BTC-USDT", ordId: "77" })).toMatchObject({ ordId: "77", state: "canceled", instId: "BTC-USDT" });
+  expect(await t.ingest.getOrder({ instId: "BTC-USDT", ordId: "404" })).toBeNull();
+  const spec = await t.waitFor("instrument loaded", () => t.ingest.instrument("ETH-USDT"));
+  expect(spec).toEqual({ instId: "ETH-USDT", instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 });
+});

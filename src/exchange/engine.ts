@@ -23,6 +23,7 @@ export class IngestEngine {
   private events = 0;
   private statusTimer: ReturnType<typeof setInterval> | null = null;
   private statusSoon: ReturnType<typeof setTimeout> | null = null;
+  private reconcileRetry: ReturnType<typeof setTimeout> | null = null;
   private running = false;
 
   constructor(
@@ -88,6 +89,7 @@ export class IngestEngine {
     this.market.stop();
     if (this.statusTimer) clearInterval(this.statusTimer);
     if (this.statusSoon) clearTimeout(this.statusSoon);
+    if (this.reconcileRetry) clearTimeout(this.reconcileRetry);
     this.sendStatus();
     this.post({ t: "stopped" });
   }
@@ -146,10 +148,7 @@ export class IngestEngine {
       if (conn === "private") this.ops.onDisconnected();
     }
     if (state === "ready" && conn === "private") {
-      this.priv?.reconcile().then(
-        () => this.statusChanged(),
-        (err: Error) => this.log("warn", "okx orders reconciliation failed", { error: err.message }),
-      );
+      this.reconcile();
     }
     if (state === "ready" || state === "down") {
       const s = this.sockets[conn];
@@ -157,6 +156,19 @@ export class IngestEngine {
       this.publish({ type: "system", channel: "system", data: { kind: "connection", conn, state: state === "ready" ? "up" : "down", error: s?.lastError ?? null, ts } }, ts);
     }
     this.statusChanged();
+  }
+
+  /** Reconciles open orders; on failure tries again while the private connection stays up. */
+  private reconcile(): void {
+    if (this.reconcileRetry) clearTimeout(this.reconcileRetry);
+    this.reconcileRetry = null;
+    this.priv?.reconcile().then(
+      () => this.statusChanged(),
+      (err: Error) => {
+        this.log("warn", "okx orders reconciliation failed; retrying", { error: err.message });
+        if (this.running && this.sockets.private?.ready) this.reconcileRetry = setTimeout(() => this.reconcile(), 2_000);
+      },
+    );
   }
 
   private onMalformed(reason: string): void {

@@ -3,8 +3,12 @@
 import type { RingHandle } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import type { IngestConfig } from "./config.ts";
-import { fromErrorShape, OkxUnavailableError } from "./okx/errors.ts";
-import type { AmendOrderRequest, CancelOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
+import type { Order } from "../domain/events.ts";
+import { fromErrorShape, OkxError, OkxUnavailableError } from "./okx/errors.ts";
+import { instrumentInfo, instTypeOf, type InstrumentInfo } from "./okx/instruments.ts";
+import { parseOrder } from "./okx/parse-private.ts";
+import type { AmendOrderRequest, CancelOrderRequest, GetOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
+import { OkxRest } from "./okx/rest.ts";
 import type { FromWorker, IngestStatus, ToWorker, TradeAnswer, TradeArgs, TradeOp } from "./protocol.ts";
 
 export interface IngestOptions {
@@ -20,6 +24,10 @@ export interface Ingest {
   placeOrder(args: PlaceOrderRequest): Promise<TradeAnswer>;
   cancelOrder(args: CancelOrderRequest): Promise<TradeAnswer>;
   amendOrder(args: AmendOrderRequest): Promise<TradeAnswer>;
+  /** The order as OKX knows it now (REST, from this thread), or null when OKX has no such order. */
+  getOrder(ref: GetOrderRequest): Promise<Order | null>;
+  /** Rules of a configured instrument, once loaded from OKX (retried until it is). */
+  instrument(instId: string): InstrumentInfo | undefined;
   /** The latest status the Worker reported (at least once a second, and soon after any change). */
   status(): IngestStatus;
   /** Called on every status report; returns an unsubscribe function. */
@@ -54,14 +62,33 @@ const initialStatus = (): IngestStatus => ({
 export function startIngest(opts: IngestOptions): Ingest {
   const { log } = opts;
   const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+  const { config } = opts;
+  let stopped: Promise<void> | null = null;
+  const rest = new OkxRest({ baseUrl: config.restUrl, credentials: config.credentials, demo: config.demo, timeoutMs: config.timing.restTimeoutMs });
+  const instruments = new Map<string, InstrumentInfo>();
+  let instrumentsRetry: ReturnType<typeof setTimeout> | null = null;
+  const loadInstruments = async () => {
+    instrumentsRetry = null;
+    for (const instId of config.instruments) {
+      if (instruments.has(instId)) continue;
+      try {
+        const [row] = await rest.instruments({ instType: instTypeOf(instId), instId });
+        if (row) instruments.set(instId, instrumentInfo(row));
+        else log?.warn("okx does not list a configured instrument", { instId });
+      } catch (err) {
+        log?.warn("okx instruments not loaded yet", { instId, error: (err as Error).message });
+      }
+    }
+    if (!stopped && instruments.size < config.instruments.length) instrumentsRetry = setTimeout(loadInstruments, 5_000);
+  };
+  void loadInstruments();
   const pending = new Map<string, Pending>();
   const listeners = new Set<(s: IngestStatus) => void>();
   let current = initialStatus();
   let nextId = 1;
-  let stopped: Promise<void> | null = null;
   let onStopped: (() => void) | null = null;
   // The Worker answers every op itself (WS timeout, REST timeout); this only guards against a dead Worker.
-  const guardMs = opts.config.timing.opTimeoutMs + opts.config.timing.restTimeoutMs + 2_000;
+  const guardMs = config.timing.opTimeoutMs + config.timing.restTimeoutMs + 2_000;
 
   const failAll = (why: string) => {
     for (const [id, p] of pending) {
@@ -120,6 +147,16 @@ export function startIngest(opts: IngestOptions): Ingest {
     placeOrder: (args) => op("order", args),
     cancelOrder: (args) => op("cancel-order", args),
     amendOrder: (args) => op("amend-order", args),
+    async getOrder(ref) {
+      try {
+        const [row] = await rest.getOrder(ref);
+        return row ? parseOrder(row) : null;
+      } catch (err) {
+        if (err instanceof OkxError && (err.code === "51603" || err.sCode === "51603")) return null;
+        throw err;
+      }
+    },
+    instrument: (instId) => instruments.get(instId),
     status: () => current,
     onStatus(cb) {
       listeners.add(cb);
@@ -135,6 +172,7 @@ export function startIngest(opts: IngestOptions): Ingest {
           resolve();
         };
         const force = setTimeout(done, 2_000);
+        if (instrumentsRetry) clearTimeout(instrumentsRetry);
         onStopped = done;
         worker.postMessage({ t: "stop" } satisfies ToWorker);
       });

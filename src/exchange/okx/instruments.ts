@@ -1,0 +1,34 @@
+// Instrument rules (tick, lot, minimum size, contract value) from OKX /public/instruments, for
+// pre-trade checks on the main thread. Pure helpers; the fetching is in ingest.ts.
+import type { Instrument } from "../../okx/types.ts";
+import type { InstType } from "../../okx/types.ts";
+
+export interface InstrumentInfo {
+  instId: string;
+  instType: string;
+  /** Contract value in base currency (1 for spot). */
+  ctVal: number;
+  minSz: number;
+  lotSz: number;
+  tickSz: number;
+}
+
+/** The instType OKX needs to list an instId: BTC-USDT-SWAP, BTC-USD-250328, BTC-USD-250328-60000-C, BTC-USDT. */
+export function instTypeOf(instId: string): InstType {
+  if (/-SWAP$/.test(instId)) return "SWAP";
+  if (/-\d{6}-[\d.]+-[CP]$/.test(instId)) return "OPTION";
+  if (/-\d{6}$/.test(instId)) return "FUTURES";
+  return "SPOT";
+}
+
+export function instrumentInfo(row: Pick<Instrument, "instId" | "instType" | "ctVal" | "minSz" | "lotSz" | "tickSz">): InstrumentInfo {
+  const num = (s: string, dflt: number) => (s === "" || !Number.isFinite(Number(s)) ? dflt : Number(s));
+  return {
+    instId: row.instId,
+    instType: row.instType,
+    ctVal: num(row.ctVal, 1),
+    minSz: num(row.minSz, 0),
+    lotSz: num(row.lotSz, 0),
+    tickSz: num(row.tickSz, 0),
+  };
+}
