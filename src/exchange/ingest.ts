@@ -16,7 +16,14 @@ export interface IngestOptions {
   ring: RingHandle;
   config: IngestConfig;
   log?: Logger;
+  /** Where the Worker script is; the default suits `bun` runs and the compiled binary. */
+  workerUrl?: string;
 }
+
+// In a `bun build --compile` binary built from src/main.ts with src/exchange/worker.ts as a
+// second entrypoint, modules live under /$bunfs/root/ (laid out as under src/), and
+// import.meta.url names the binary, so the Worker is found by its path from the root.
+const WORKER_URL = import.meta.url.includes("/$bunfs/") ? "./exchange/worker.ts" : new URL("./worker.ts", import.meta.url).href;
 
 export interface Ingest {
   /** Resolves with OKX's answer (sCode "0" = accepted; otherwise sCode/sMsg say why not). Rejects with
@@ -61,7 +68,7 @@ const initialStatus = (): IngestStatus => ({
  */
 export function startIngest(opts: IngestOptions): Ingest {
   const { log } = opts;
-  const worker = new Worker(new URL("./worker.ts", import.meta.url).href);
+  const worker = new Worker(opts.workerUrl ?? WORKER_URL);
   const { config } = opts;
   let stopped: Promise<void> | null = null;
   const rest = new OkxRest({ baseUrl: config.restUrl, credentials: config.credentials, demo: config.demo, timeoutMs: config.timing.restTimeoutMs });
