@@ -5,7 +5,7 @@ import { nowMs, RingFullError, RingProducer, type RingHandle } from "../bus/ring
 import type { Normalized } from "../domain/events.ts";
 import type { IngestConfig } from "./config.ts";
 import { MarketFeed, type Sink } from "./okx/market-feed.ts";
-import type { Frame } from "./okx/parse-frame.ts";
+import { safeMsg, type Frame } from "./okx/parse-frame.ts";
 import { PrivateFeed } from "./okx/private-feed.ts";
 import { OkxRest } from "./okx/rest.ts";
 import { OkxSocket, type ConnName, type ConnState, type LogFn } from "./okx/socket.ts";
@@ -135,7 +135,7 @@ export class IngestEngine {
         return;
       case "error":
         if (f.id !== null && this.ops.onError(f.id, f.code, f.msg)) return;
-        this.log("warn", "okx error", { conn, code: f.code, msg: f.msg.slice(0, 200) });
+        this.log("warn", "okx error", { conn, code: f.code, msg: safeMsg(f.msg) });
         return;
       default:
         return; // subscribe/unsubscribe acks, notices, channel-conn-count: nothing to do

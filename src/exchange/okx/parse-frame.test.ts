@@ -3,7 +3,7 @@ import events from "../../../tests/fixtures/okx/ws_events.json";
 import opFailed from "../../../tests/fixtures/okx/ws_op_order_failed.json";
 import opOk from "../../../tests/fixtures/okx/ws_op_order.json";
 import tickers from "../../../tests/fixtures/okx/ws_tickers.json";
-import { parseFrame } from "./parse-frame.ts";
+import { parseFrame, safeMsg } from "./parse-frame.ts";
 
 const f = (j: unknown) => parseFrame(JSON.stringify(j));
 
@@ -24,4 +24,9 @@ test("anything else is malformed, never a throw", () => {
   for (const text of ["", "{", "[1,2]", "null", "42", '{"arg":{"channel":1},"data":[]}', '{"foo":1}', "ping"]) {
     expect(parseFrame(text).kind).toBe("malformed");
   }
+});
+
+test("error messages lose the echoed request (it may hold login secrets) before they are logged", () => {
+  expect(safeMsg('Invalid request: {"op":"login","args":[{"apiKey":"k","passphrase":"p","sign":"s"}]}')).toBe("Invalid request: {…}");
+  expect(safeMsg("Login failed.")).toBe("Login failed.");
 });

@@ -17,6 +17,15 @@ export type Frame =
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : String(v));
 
+/**
+ * An OKX error message fit for logs: OKX echoes the raw request after "Invalid request: ", and
+ * for a login that request holds the key, passphrase and signature. Cut at the first "{".
+ */
+export function safeMsg(msg: string): string {
+  const i = msg.indexOf("{");
+  return (i < 0 ? msg : `${msg.slice(0, i)}{…}`).slice(0, 200);
+}
+
 export function parseFrame(text: string): Frame {
   if (text === "pong") return { kind: "pong" };
   let j: unknown;

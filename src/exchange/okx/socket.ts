@@ -3,7 +3,7 @@
 // frame, already classified, to its owner; it never interprets market data.
 import type { IngestTiming, OkxCredentials } from "../config.ts";
 import { backoffDelay } from "./backoff.ts";
-import { parseFrame, type Frame, type Obj } from "./parse-frame.ts";
+import { parseFrame, safeMsg, type Frame, type Obj } from "./parse-frame.ts";
 import { wsLoginArg } from "../../okx/sign.ts";
 
 export type ConnName = "public" | "private" | "business";
@@ -147,7 +147,7 @@ export class OkxSocket {
         if (this.state === "open" && this.o.credentials) return this.loginRefused(frame.code, frame.msg);
         break;
       case "notice":
-        if (frame.code === "64008") return this.reconnect(`notice 64008: ${frame.msg}`);
+        if (frame.code === "64008") return this.reconnect(`notice 64008: ${safeMsg(frame.msg)}`);
         break;
     }
     this.o.onFrame(frame, rxTs);
@@ -158,7 +158,8 @@ export class OkxSocket {
     this.loginTimer = setTimeout(() => this.reconnect("no login answer"), this.o.timing.loginTimeoutMs);
   }
 
-  private loginRefused(code: string, msg: string): void {
+  private loginRefused(code: string, rawMsg: string): void {
+    const msg = safeMsg(rawMsg);
     // Never log the request itself: it carries the key and the signature.
     this.o.log("error", `OKX login refused on the ${this.o.name} connection: ${code} ${msg}; retrying with backoff`, { conn: this.o.name, code });
     this.lastError = `login refused: ${code} ${msg}`;
