@@ -202,7 +202,7 @@ test("trade ops go over the private WebSocket, and over REST while it is down", 
   expect(a).toMatchObject({ clOrdId: "c1", sCode: "0", sMsg: "Order placed", via: "ws" });
   expect(a.ordId).toMatch(/^\d+$/);
   const sent = JSON.parse(t.fake.received.private.find((x) => x.includes('"op":"order"'))!);
-  expect(sent).toEqual({ id: expect.any(String), op: "order", args: [order] });
+  expect(sent).toEqual({ id: expect.any(String), op: "order", args: [order], expTime: expect.stringMatching(/^\d{13}$/) });
 
   t.fake.onPlace = () => ({ ordId: "", clOrdId: "", ts: "1", sCode: "51008", sMsg: "Insufficient balance" });
   expect(await t.ingest.placeOrder(order)).toMatchObject({ sCode: "51008", sMsg: "Insufficient balance", via: "ws" });

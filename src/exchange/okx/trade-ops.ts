@@ -32,7 +32,10 @@ export class TradeOps {
 
   submit(id: string, op: TradeOp, args: TradeArgs): void {
     const ws = this.o.socket;
-    if (ws?.ready && ws.send(JSON.stringify({ id, op, args: [args] }))) {
+    // expTime: OKX drops the request if it arrives after our timeout, so "no answer" cannot
+    // turn into an order placed long after we told the caller its state was unknown.
+    const expTime = String(Date.now() + this.o.timeoutMs);
+    if (ws?.ready && ws.send(JSON.stringify({ id, op, args: [args], expTime }))) {
       this.counts.ws++;
       this.pending.set(
         id,
