@@ -224,3 +224,25 @@ test("order lookups and instrument rules come over signed REST", async () => {
   const spec = await t.waitFor("instrument loaded", () => t.ingest.instrument("ETH-USDT"));
   expect(spec).toEqual({ instId: "ETH-USDT", instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 });
 });
+
+test("notice 64008 (service upgrade) makes the client reconnect on purpose", async () => {
+  const t = setup({ credentials: null, candle: null });
+  await t.ready(t.ingest, ["public"]);
+  t.fake.push("public", { event: "notice", code: "64008", msg: "The connection will soon be closed for a service upgrade. Please reconnect." });
+  await t.waitFor("reconnected after the notice", () => t.fake.opened.public === 2);
+  await t.ready(t.ingest, ["public"]);
+});
+
+test("a handshake that never completes counts as a failed attempt and is retried", async () => {
+  const accepted: number[] = [];
+  const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: () => void accepted.push(Date.now()), data() {} } });
+  cleanups.push(() => silent.stop(true));
+  const t = setup({
+    credentials: null,
+    candle: null,
+    wsUrl: `ws://127.0.0.1:${silent.port}/ws/v5`,
+    timing: { ...DEFAULT_TIMING, loginTimeoutMs: 200, backoffBaseMs: 20, backoffMaxMs: 50 },
+  });
+  await t.waitFor("several attempts", () => accepted.length >= 3);
+  await t.waitFor("status says why", () => t.ingest.status().connections.public!.lastError === "connect timed out");
+});

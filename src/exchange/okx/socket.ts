@@ -42,6 +42,7 @@ export class OkxSocket {
   private pingSentAt: number | null = null;
   private tick: ReturnType<typeof setInterval> | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
+  /** Deadline for the handshake, then for the login answer. */
   private loginTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly o: SocketOptions) {}
@@ -101,8 +102,12 @@ export class OkxSocket {
       return;
     }
     this.ws = ws;
+    // A handshake that hangs (a blackholed host) counts as a failed attempt.
+    this.loginTimer = setTimeout(() => this.reconnect("connect timed out"), this.o.timing.loginTimeoutMs);
     ws.onopen = () => {
       if (this.ws !== ws) return;
+      if (this.loginTimer) clearTimeout(this.loginTimer);
+      this.loginTimer = null;
       this.connectedAt = now();
       this.lastMessageAt = this.connectedAt;
       this.pingSentAt = null;
