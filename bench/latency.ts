@@ -49,7 +49,16 @@ async function pinGenerator(opts: Options): Promise<boolean> {
 async function startTarget(name: TargetName, opts: Options): Promise<Server> {
   if (name === "python") return startPython();
   if (name === "nchan") return startNchan();
-  return opts.url ? attachTradewire(opts.url, opts.password, opts.pid) : startTradewire();
+  return opts.url ? attachTradewire(opts.url, opts.password, opts.pid) : startTradewire(opts.env);
+}
+
+/** The few facts about a server worth a glance: commit, event loop, versions. */
+function describe(info: Record<string, unknown>): string {
+  const keys = ["commit", "nginx", "python", "uvicorn", "loop", "http_impl_modules_loaded", "env"];
+  return keys
+    .filter((k) => info[k] !== undefined && info[k] !== null && !(typeof info[k] === "object" && Object.keys(info[k] as object).length === 0))
+    .map((k) => `${k} ${typeof info[k] === "string" ? info[k] : JSON.stringify(info[k])}`)
+    .join(", ");
 }
 
 async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, skipped: Record<string, string>) {
@@ -69,7 +78,7 @@ async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, s
     const ep = server.endpoint;
     try {
       for (const transport of ep.transports.filter((t) => opts.transports.includes(t))) {
-        log(`${name} ${transport} (port ${ep.port}, pid ${ep.pid ?? "?"})`);
+        log(`${name} ${transport} (port ${ep.port}, pid ${ep.pid ?? "?"}; ${describe(ep.info)})`);
         const runs: RunResult[] = [];
         for (let i = 1; i <= opts.runs; i++) {
           const spec = { transport, clients: sc.clients, rate: sc.rate, durationS: opts.durationS, warmupS: opts.warmupS, drainS: opts.drainS };

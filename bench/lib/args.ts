@@ -29,6 +29,8 @@ export type Options = {
   pid: number | null;
   out: string;
   pin: boolean;
+  /** Extra environment for the tradewire server (e.g. SSE_WRITER=hono). */
+  env: Record<string, string>;
 };
 
 export const HELP = `bench/latency.ts - end-to-end latency of tradewire's event stream vs the anchors
@@ -48,6 +50,7 @@ export const HELP = `bench/latency.ts - end-to-end latency of tradewire's event 
   --password PW        admin password for --url
   --pid PID            server pid for CPU figures with --url
   --out FILE           JSON results (default bench/results/latest.json)
+  --env KEY=VALUE      extra environment for the tradewire server (repeatable), e.g. SSE_WRITER=hono
   --no-pin             do not pin (generator on core 1, servers on core 0)
 `;
 
@@ -86,6 +89,7 @@ export function parseOptions(argv: string[], defaultOut: string): Options | "hel
       pid: { type: "string" },
       out: { type: "string" },
       "no-pin": { type: "boolean" },
+      env: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -105,7 +109,14 @@ export function parseOptions(argv: string[], defaultOut: string): Options | "hel
   if (url !== null && v.password === undefined && process.env.ADMIN_PASSWORD === undefined) {
     throw new Error("--url needs --password (or ADMIN_PASSWORD in the environment)");
   }
+  const env: Record<string, string> = {};
+  for (const kv of v.env ?? []) {
+    const i = kv.indexOf("=");
+    if (i <= 0) throw new Error(`--env: "${kv}" is not KEY=VALUE`);
+    env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
   return {
+    env,
     scenarios,
     transports: list(v.transport, TRANSPORTS, "transport") ?? [...TRANSPORTS],
     targets: list(v.target, TARGET_NAMES, "target") ?? [...TARGET_NAMES],

@@ -20,6 +20,8 @@ export type Summary = {
   p999: number;
   max: number;
   lossPct: number;
+  acceptedPct: number;
+  lossOfAcceptedPct: number;
   delivered: number;
   expected: number;
   serverCpuPct: number;
@@ -52,6 +54,8 @@ export function summarize(runs: RunResult[]): Summary {
     p999: m((r) => r.latencyMs.p999),
     max: m((r) => r.latencyMs.max),
     lossPct: m((r) => r.lossPct),
+    acceptedPct: m((r) => r.acceptedPct),
+    lossOfAcceptedPct: m((r) => r.lossOfAcceptedPct),
     delivered: sum(runs.map((r) => r.delivered)),
     expected: sum(runs.map((r) => r.expected)),
     serverCpuPct: m((r) => r.serverCpuPct),
@@ -117,7 +121,7 @@ export function table(rows: string[][]): string {
 }
 
 export function scenarioTable(rows: Row[], anchors: string[]): string {
-  const head = ["server", "transport", "p50", "p90", "p99", "p99.9", "max", "delivered/expected", "lost", "srv CPU", "gen CPU"];
+  const head = ["server", "transport", "p50", "p90", "p99", "p99.9", "max", "delivered/expected", "lost", "accepted", "srv CPU", "gen CPU"];
   for (const a of anchors) head.push(`p99 vs ${a}`);
   head.push("target / notes");
   const out = [head];
@@ -125,6 +129,7 @@ export function scenarioTable(rows: Row[], anchors: string[]): string {
     const s = r.median;
     const notes: string[] = [];
     if (r.check) notes.push(r.check);
+    if (s.acceptedPct < 99.995 && s.lossOfAcceptedPct > 0) notes.push(`${fmtPct(s.lossOfAcceptedPct)} of accepted lost`);
     if (s.disconnected) notes.push(`${s.disconnected} disconnected`);
     if (s.silent) notes.push(`${s.silent} silent clients`);
     if (s.connectFailed) notes.push(`${s.connectFailed} failed to connect`);
@@ -139,6 +144,7 @@ export function scenarioTable(rows: Row[], anchors: string[]): string {
       fmt(s.max),
       `${fmtCount(s.delivered)}/${fmtCount(s.expected)}`,
       fmtPct(s.lossPct),
+      s.acceptedPct >= 99.995 ? "100%" : fmtPct(s.acceptedPct),
       Number.isFinite(s.serverCpuPct) ? `${s.serverCpuPct.toFixed(0)}%` : "-",
       `${s.genCpuPct.toFixed(0)}%`,
     ];

@@ -27,6 +27,10 @@ export type RunResult = {
   expected: number;
   delivered: number;
   lossPct: number;
+  /** Share of the scheduled publishes the server accepted (2xx) in time. */
+  acceptedPct: number;
+  /** Loss among accepted events only: what the fan-out itself dropped. */
+  lossOfAcceptedPct: number;
   duplicates: number;
   /** Deliveries that came after a later event (publishes race over several connections). */
   reordered: number;
@@ -147,6 +151,8 @@ export async function runOnce(
     expected,
     delivered,
     lossPct: expected > 0 ? ((expected - delivered) / expected) * 100 : Number.NaN,
+    acceptedPct: (want / count) * 100,
+    lossOfAcceptedPct: want > 0 ? ((want * spec.clients - delivered) / (want * spec.clients)) * 100 : Number.NaN,
     duplicates: dups,
     reordered,
     connected,

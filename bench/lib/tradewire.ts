@@ -31,7 +31,8 @@ function endpoint(host: string, port: number, pid: number | null, token: string,
     transports,
     headers: { Authorization: `Bearer ${token}` },
     sse: { path: `/api/events/stream?channels=${CHANNEL}`, headers: {} },
-    ws: { path: "/api/events/ws", subscribe: JSON.stringify({ op: "subscribe", channels: [CHANNEL] }) },
+    // channels= on the URL as well: without it the socket starts subscribed to everything ("*")
+    ws: { path: `/api/events/ws?channels=${CHANNEL}`, subscribe: JSON.stringify({ op: "subscribe", channels: [CHANNEL] }) },
     poll: {
       // the first poll has no cursor: ask for an immediate answer, whose "next" is where we start
       path: (after) =>
@@ -60,7 +61,7 @@ async function streamMetrics(base: string, token: string): Promise<Record<string
 }
 
 /** Starts tradewire from this repo on a free port with a throwaway data dir. */
-export async function startTradewire(): Promise<Server> {
+export async function startTradewire(extraEnv: Record<string, string> = {}): Promise<Server> {
   const dir = tempDir("tradewire");
   const port = freePort();
   const password = `bench-${crypto.randomUUID()}`;
@@ -72,6 +73,7 @@ export async function startTradewire(): Promise<Server> {
     LOG_LEVEL: "warn",
     DATA_DIR: join(dir, "data"),
     ACCESS_TOKEN_TTL_S: "86400",
+    ...extraEnv,
   };
   const proc = spawnPinned([process.execPath, "src/main.ts"], REPO, env, logFile);
   const unhook = onExitStop("tradewire", () => proc.kill("SIGKILL"));
@@ -89,7 +91,7 @@ export async function startTradewire(): Promise<Server> {
   }
   const commit = Bun.spawnSync(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]).stdout.toString().trim();
   const dirty = Bun.spawnSync(["git", "-C", REPO, "status", "--porcelain", "src"]).stdout.toString().trim() !== "";
-  const info = { commit: dirty ? `${commit}+uncommitted src changes` : commit, bun: Bun.version, core: SERVER_CORE };
+  const info = { commit: dirty ? `${commit}+uncommitted src changes` : commit, bun: Bun.version, core: SERVER_CORE, env: extraEnv };
   return {
     endpoint: endpoint("127.0.0.1", port, proc.pid, token, info),
     stats: () => streamMetrics(base, token),
