@@ -26,16 +26,20 @@ export interface EngineListener {
 
 const MAX_PENDING = 500;
 const KEEP_CLOSED = 20_000;
+const KEEP_FILLS = 5_000;
 
 /** Cancel reasons (cancelSource); UNCONFIRMED numbering, see the report. */
 const CANCEL = { user: "1", fok: "13", ioc: "14", postOnly: "31", stp: "32" } as const;
 
 export class Engine {
   readonly orders = new Map<string, SimOrder>();
+  /** Recent fills, oldest first (GET /trade/fills). */
+  readonly fills: { o: SimOrder; info: FillInfo; billId: string }[] = [];
   private open = new Map<string, SimOrder>();
   private listeners: EngineListener[] = [];
   private seq = 0;
   private nextOrdId = 680_800_000_000_000_000n;
+  private billSeq = 700_000_000_000_000_000n;
 
   constructor(
     private readonly instruments: InstrumentTable,
@@ -153,6 +157,8 @@ export class Engine {
     o.uTime = now;
     const info: FillInfo = { px, lots, tradeId: trade.tradeId, ts: now, fee, execType: maker ? "M" : "T" };
     o.lastFill = info;
+    this.fills.push({ o, info, billId: String(++this.billSeq) });
+    if (this.fills.length > KEEP_FILLS) this.fills.splice(0, this.fills.length - KEEP_FILLS);
     if (full) {
       releaseAll(o, this.account, now);
       this.open.delete(o.ordId);

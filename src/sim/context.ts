@@ -1,0 +1,51 @@
+// Builds the simulator's parts once and wires them together; REST, WS and admin handlers receive
+// this context instead of importing each other.
+import { Account } from "./account.ts";
+import { Engine } from "./engine.ts";
+import { Faults } from "./faults.ts";
+import { InstrumentTable } from "./instruments.ts";
+import { Market } from "./market.ts";
+import type { ResolvedOptions } from "./options.ts";
+import { RateLimiter } from "./ratelimit.ts";
+import { TradeService } from "./trade.ts";
+import { Feed } from "./ws/feed.ts";
+import { Hub } from "./ws/hub.ts";
+import { PrivateFeed } from "./ws/private.ts";
+
+export interface SimContext {
+  opts: ResolvedOptions;
+  instruments: InstrumentTable;
+  market: Market;
+  account: Account;
+  engine: Engine;
+  faults: Faults;
+  limiter: RateLimiter;
+  trade: TradeService;
+  hub: Hub;
+  feed: Feed;
+  privateFeed: PrivateFeed;
+}
+
+export function createContext(opts: ResolvedOptions, now = Date.now()): SimContext {
+  const instruments = new InstrumentTable(opts.instruments, opts.startPrices);
+  const market = new Market(instruments, opts, now);
+  const account = new Account(instruments, market, opts, now);
+  const engine = new Engine(instruments, market, account, opts);
+  const faults = new Faults();
+  const limiter = new RateLimiter(opts.rateLimits);
+  const hub = new Hub();
+  return {
+    opts, instruments, market, account, engine, faults, limiter, hub,
+    trade: new TradeService(engine, limiter, instruments),
+    feed: new Feed(hub, market, engine, faults, opts),
+    privateFeed: new PrivateFeed(hub, engine, account),
+  };
+}
+
+/** One market step: walk, fill crossed resting orders, push what changed. */
+export function step(ctx: SimContext, now = Date.now()): void {
+  for (const m of ctx.market.step(now)) {
+    ctx.engine.cross(m, now);
+    ctx.feed.publish(m, now);
+  }
+}

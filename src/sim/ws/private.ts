@@ -1,0 +1,114 @@
+// Private pushes (orders, account, positions, balance_and_position): engine events are queued and
+// sent after the current request's reply, coalesced per turn of the event loop, to logged-in
+// subscribers whose filter matches; subscribing sends the account and position snapshots.
+import type { OrderPush, WsChannelArg } from "../../okx/types.ts";
+import type { Account } from "../account.ts";
+import type { AccountChange, Engine } from "../engine.ts";
+import type { SimOrder } from "../orders.ts";
+import { privateMatches } from "./channels.ts";
+import type { Hub } from "./hub.ts";
+import type { Sub } from "./session.ts";
+
+export class PrivateFeed {
+  private orders: { push: OrderPush; o: SimOrder }[] = [];
+  private ccys = new Set<string>();
+  private instIds = new Set<string>();
+  private trades: { instId: string; tradeId: string }[] = [];
+  private filled = false;
+  private scheduled = false;
+
+  constructor(
+    private readonly hub: Hub,
+    engine: Engine,
+    private readonly account: Account,
+  ) {
+    engine.on({ order: (push, o) => this.queueOrder(push, o), account: (c) => this.queueAccount(c) });
+  }
+
+  private queueOrder(push: OrderPush, o: SimOrder): void {
+    this.orders.push({ push, o });
+    this.schedule();
+  }
+
+  private queueAccount(c: AccountChange): void {
+    for (const x of c.ccys) this.ccys.add(x);
+    for (const x of c.instIds) this.instIds.add(x);
+    this.trades.push(...c.trades);
+    if (c.eventType === "filled") this.filled = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.flush(Date.now()));
+  }
+
+  /** Topic keys of a private channel (one per distinct subscription filter). */
+  private keys(channel: string): string[] {
+    return [...this.hub.keys()].filter((k) => k === channel || k.startsWith(`${channel}|`));
+  }
+
+  private flush(now: number): void {
+    this.scheduled = false;
+    const orders = this.orders;
+    this.orders = [];
+    for (const key of this.keys("orders")) {
+      for (const { push, o } of orders) {
+        this.hub.push(key, JSON.stringify([push]), "", (s) => privateMatches(s.arg, o.inst.instType, o.inst.instId, o.inst.wire.instFamily));
+      }
+    }
+    if (this.ccys.size === 0 && this.instIds.size === 0) return;
+    const ccys = [...this.ccys];
+    const instIds = [...this.instIds];
+    const trades = this.trades;
+    const filled = this.filled;
+    this.ccys.clear();
+    this.instIds.clear();
+    this.trades = [];
+    this.filled = false;
+    for (const key of this.keys("account")) {
+      for (const sub of this.hub.subscribers(key)) {
+        const list = typeof sub.arg.ccy === "string" && sub.arg.ccy ? ccys.filter((c) => c === sub.arg.ccy) : ccys;
+        if (list.length === 0) continue;
+        this.send(sub, JSON.stringify([this.account.balance(list, now)]), `"eventType":"event_update","curPage":1,"lastPage":true,`);
+      }
+    }
+    if (instIds.length > 0) {
+      const rows = this.account.positionRows({ instIds, includeFlat: true }, now);
+      for (const key of this.keys("positions")) {
+        for (const sub of this.hub.subscribers(key)) {
+          const mine = rows.filter((r) => privateMatches(sub.arg, r.instType, r.instId, r.instId.replace(/-SWAP$/, "")));
+          if (mine.length > 0) this.send(sub, JSON.stringify(mine), `"eventType":"event_update",`);
+        }
+      }
+    }
+    if (filled) {
+      const data = JSON.stringify([this.account.balanceAndPosition("filled", ccys, instIds, trades, now)]);
+      for (const key of this.keys("balance_and_position")) this.hub.push(key, data);
+    }
+  }
+
+  private send(sub: Sub, data: string, head: string): void {
+    sub.session.sendData(`{"arg":${sub.argJson},${head}"data":${data}}`);
+  }
+
+  /** Snapshots sent right after a private subscribe (nothing for orders). */
+  onSubscribe(sub: Sub, channel: string, now: number): void {
+    if (channel === "account") {
+      const ccy = typeof sub.arg.ccy === "string" && sub.arg.ccy ? [sub.arg.ccy] : [];
+      this.send(sub, JSON.stringify([this.account.balance(ccy, now)]), `"eventType":"snapshot","curPage":1,"lastPage":true,`);
+    } else if (channel === "positions") {
+      const rows = this.account.positionRows({}, now).filter((r) => privateMatches(sub.arg, r.instType, r.instId, r.instId.replace(/-SWAP$/, "")));
+      this.send(sub, JSON.stringify(rows), `"eventType":"snapshot","curPage":1,"lastPage":true,`);
+    } else if (channel === "balance_and_position") {
+      this.send(sub, JSON.stringify([this.account.balanceAndPosition("snapshot", [], [], [], now)]), "");
+    }
+  }
+}
+
+/** The private topic key: one per distinct filter, so two `orders` subscriptions can coexist. */
+export function privateKey(channel: string, arg: WsChannelArg): string {
+  const f = [arg.instType, arg.instFamily, arg.instId, arg.ccy].map((x) => (typeof x === "string" ? x : "")).join("|");
+  return f.replace(/\|/g, "") === "" ? channel : `${channel}|${f}`;
+}
