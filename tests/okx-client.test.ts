@@ -2,9 +2,7 @@
 // the ring, reconnect + resubscribe, a sequence gap, malformed frames, a refused login,
 // keepalive, trade ops (WS, then REST while the private connection is down), reconciliation.
 import { afterEach, expect, test } from "bun:test";
-import { createRing, eventJson, RingReader } from "../src/bus/ring.ts";
 import { DEFAULT_TIMING, type IngestConfig } from "../src/exchange/config.ts";
-import { startIngest, type Ingest } from "../src/exchange/ingest.ts";
 import snapshot from "./fixtures/okx/ws_books_snapshot.json";
 import update from "./fixtures/okx/ws_books_update.json";
 import gap from "./fixtures/okx/ws_books_update_gap.json";
@@ -12,14 +10,7 @@ import orders from "./fixtures/okx/ws_orders.json";
 import tickers from "./fixtures/okx/ws_tickers.json";
 import trades from "./fixtures/okx/ws_trades.json";
 import { CREDS, startFakeOkx, type FakeOkx } from "./fixtures/okx/fake-okx.ts";
-
-interface Ev {
-  seq: number;
-  type: string;
-  channel: string;
-  rxTs: number;
-  json: { ts: { ex?: number; rx: number; pub: number }; data: Record<string, unknown> };
-}
+import { startClient, type Ev } from "./fixtures/okx/harness.ts";
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 afterEach(async () => {
@@ -29,16 +20,7 @@ afterEach(async () => {
 function setup(over: Partial<IngestConfig> = {}, prepare?: (f: FakeOkx) => void) {
   const fake = startFakeOkx();
   prepare?.(fake);
-  const ring = createRing({ capacity: 1 << 12, bytes: 1 << 22 });
-  const reader = new RingReader(ring);
-  const events: Ev[] = [];
-  let cursor = 0;
-  const drain = () => {
-    const r = reader.read(cursor);
-    cursor = r.last;
-    for (const e of r.events) events.push({ seq: e.seq, type: e.type, channel: e.channel, rxTs: e.rxTs, json: JSON.parse(eventJson(e)) });
-  };
-  const config: IngestConfig = {
+  const c = startClient({
     restUrl: fake.url,
     wsUrl: fake.wsUrl,
     credentials: CREDS,
@@ -50,22 +32,9 @@ function setup(over: Partial<IngestConfig> = {}, prepare?: (f: FakeOkx) => void)
     privateChannels: ["orders", "positions", "account"],
     timing: { ...DEFAULT_TIMING, pingIntervalMs: 5_000, pongTimeoutMs: 1_000, backoffBaseMs: 20, backoffMaxMs: 200, opTimeoutMs: 2_000, restTimeoutMs: 2_000 },
     ...over,
-  };
-  const ingest = startIngest({ ring, config });
-  cleanups.push(() => fake.stop(), () => ingest.stop());
-  const waitFor = async <T>(what: string, f: () => T | undefined | false, ms = 8_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      drain();
-      const v = f();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; status ${JSON.stringify(ingest.status())}`);
-      await Bun.sleep(10);
-    }
-  };
-  const ready = (ing: Ingest, conns: string[]) =>
-    waitFor(`${conns} ready`, () => conns.every((c) => ing.status().connections[c as "public"]?.state === "ready"));
-  return { fake, ingest, events, waitFor, ready, since: (seq: number) => events.filter((e) => e.seq > seq) };
+  });
+  cleanups.push(() => fake.stop(), () => c.ingest.stop());
+  return { ...c, fake };
 }
 
 const books = (evs: Ev[]) => evs.filter((e) => e.type === "book");
@@ -74,7 +43,7 @@ const ethTickers = () => ({ ...tickers, arg: { channel: "tickers", instId: "ETH-
 
 test("subscribes from configuration; tickers, books and trades arrive on the ring with exTs and rxTs", async () => {
   const t = setup({}, (f) => (f.onBookSubscribe = () => [snapshot]));
-  await t.ready(t.ingest, ["public", "private", "business"]);
+  await t.ready(["public", "private", "business"]);
   const subs = (p: "public" | "business" | "private") => t.fake.received[p].filter((x) => x.includes('"subscribe"')).map((x) => JSON.parse(x).args).flat();
   expect(subs("public")).toEqual([
     { channel: "tickers", instId: "ETH-USDT" },
@@ -116,7 +85,7 @@ test("a sequence gap publishes book_resync, resubscribes the book, and serves no
 
 test("malformed frames are skipped and counted; the stream goes on", async () => {
   const t = setup({ credentials: null, candle: null });
-  await t.ready(t.ingest, ["public"]);
+  await t.ready(["public"]);
   t.fake.push("public", "{not json");
   t.fake.push("public", { arg: { channel: "tickers", instId: "ETH-USDT" }, data: [{ instId: "ETH-USDT", last: 5 }] });
   t.fake.push("public", { arg: { channel: "books", instId: "ETH-USDT" }, action: "update", data: [{ asks: "x" }] });
@@ -128,7 +97,7 @@ test("malformed frames are skipped and counted; the stream goes on", async () =>
 
 test("a dropped connection: book_resync, reconnect, resubscribe, the book is right afterwards, orders reconciled", async () => {
   const t = setup({}, (f) => (f.onBookSubscribe = () => [snapshot]));
-  await t.ready(t.ingest, ["public", "private"]);
+  await t.ready(["public", "private"]);
   await t.waitFor("first book", () => books(t.events).length === 1);
   // An open order the client learns about from a push.
   t.fake.push("private", orders);
@@ -145,7 +114,7 @@ test("a dropped connection: book_resync, reconnect, resubscribe, the book is rig
   const rs = await t.waitFor("resync on disconnect", () => resyncs(t.since(mark))[0]);
   expect(rs.json.data).toMatchObject({ instId: "ETH-USDT", reason: "disconnected" });
   await t.waitFor("reconnected", () => t.fake.opened.public === 2 && t.fake.opened.private === 2);
-  await t.ready(t.ingest, ["public", "private"]);
+  await t.ready(["public", "private"]);
   await t.waitFor("book after reconnect", () => books(t.since(rs.seq)).length === 1);
   t.fake.push("public", update);
   await t.waitFor("update applied on the new chain", () => books(t.since(rs.seq)).length === 2);
@@ -179,7 +148,7 @@ test("a refused login is reported clearly and retried with backoff until it succ
   expect(st.state).not.toBe("ready");
   expect(st.lastError).toBe("login refused: 60009 Login failed.");
   t.fake.refuseLogin = false;
-  await t.ready(t.ingest, ["private"]);
+  await t.ready(["private"]);
 });
 
 test("no pong in time: the connection is dropped and reopened", async () => {
@@ -191,12 +160,12 @@ test("no pong in time: the connection is dropped and reopened", async () => {
   expect(t.fake.received.public).toContain("ping");
   await t.waitFor("status names the missing pong", () => t.ingest.status().connections.public!.lastError?.includes("no pong within 150 ms"));
   t.fake.answerPing = true;
-  await t.ready(t.ingest, ["public"]);
+  await t.ready(["public"]);
 });
 
 test("trade ops go over the private WebSocket, and over REST while it is down", async () => {
   const t = setup({ candle: null });
-  await t.ready(t.ingest, ["private"]);
+  await t.ready(["private"]);
   const order = { instId: "ETH-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "1", px: "3000", clOrdId: "c1" } as const;
   const a = await t.ingest.placeOrder(order);
   expect(a).toMatchObject({ clOrdId: "c1", sCode: "0", sMsg: "Order placed", via: "ws" });
@@ -227,10 +196,10 @@ test("order lookups and instrument rules come over signed REST", async () => {
 
 test("notice 64008 (service upgrade) makes the client reconnect on purpose", async () => {
   const t = setup({ credentials: null, candle: null });
-  await t.ready(t.ingest, ["public"]);
+  await t.ready(["public"]);
   t.fake.push("public", { event: "notice", code: "64008", msg: "The connection will soon be closed for a service upgrade. Please reconnect." });
   await t.waitFor("reconnected after the notice", () => t.fake.opened.public === 2);
-  await t.ready(t.ingest, ["public"]);
+  await t.ready(["public"]);
 });
 
 test("a handshake that never completes counts as a failed attempt and is retried", async () => {
