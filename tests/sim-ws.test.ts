@@ -215,3 +215,23 @@ describe("login and private channels", () => {
     expect(done.data[0]).toMatchObject({ execType: "M", fillPx: px, avgPx: px });
   });
 });
+
+describe("options: idle cut-off and lenient paths", () => {
+  test("a silent connection is closed with 60015; lenientWsPaths serves any channel on any path", async () => {
+    const s = await startSimulator({ seed: 2, idleCloseMs: 800, lenientWsPaths: true });
+    try {
+      const idle = await WsProbe.open(`${s.wsUrl}/public`);
+      probes.push(idle);
+      expect(await idle.next((f) => f.event === "error", 10_000, "60015")).toMatchObject({ code: "60015" });
+      for (let i = 0; i < 100 && !idle.closed; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(idle.closed).toBe(true);
+      const any = await WsProbe.open(`${s.wsUrl}/business`);
+      probes.push(any);
+      any.send({ id: "l1", op: "subscribe", args: [{ channel: "tickers", instId: "BTC-USDT" }] });
+      expect(await any.next((f) => f.id === "l1")).toMatchObject({ event: "subscribe" });
+      expect((await any.next(isPush("tickers"))).data[0].instId).toBe("BTC-USDT");
+    } finally {
+      await s.stop();
+    }
+  });
+});

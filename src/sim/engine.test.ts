@@ -118,4 +118,14 @@ describe("engine", () => {
     expect(engine.amend({ instId: "BTC-USDT", ordId: "1", newSz: "1" }, 3).sCode).toBe("51503");
     expect(engine.amend({ instId: "BTC-USDT", ordId: r.ordId }, 3).sCode).toBe("51500");
   });
+
+  test("the random walk alone eventually crosses an order placed at the best bid", () => {
+    const { engine, market, m, px, pushes } = setup();
+    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(m.book.best("bids")!) }, 1);
+    for (let i = 0; i < 20_000 && pushes[pushes.length - 1]!.state !== "filled"; i++) {
+      market.step(i);
+      engine.cross(m, i);
+    }
+    expect(pushes.filter((p) => p.ordId === r.ordId).pop()!.state).toBe("filled");
+  });
 });

@@ -38,15 +38,17 @@ export function serve(ctx: SimContext): Server<SocketData> {
         const s = new Session(ws, ws.data.kind, ctx.faults, ++connNo);
         ws.data.session = s;
         ctx.hub.addSession(s);
+        log(ctx, `ws open ${s.connId} ${ws.data.path}`);
         if (ctx.faults.dropping) s.terminate();
       },
       message(ws, message) {
         const s = ws.data.session;
         if (s && !s.closed) handleText(s, typeof message === "string" ? message : message.toString("utf8"), ctx);
       },
-      close(ws) {
+      close(ws, code) {
         const s = ws.data.session;
         if (!s) return;
+        log(ctx, `ws close ${s.connId} ${code}`);
         s.closed = true;
         ctx.hub.removeSession(s);
       },
@@ -65,6 +67,10 @@ export function serve(ctx: SimContext): Server<SocketData> {
     },
   });
   return server;
+}
+
+function log(ctx: SimContext, line: string): void {
+  if (ctx.opts.verbose) process.stderr.write(`[sim] ${new Date().toISOString()} ${line}\n`);
 }
 
 /** Path and query exactly as the client sent them (the HMAC covers these bytes). */

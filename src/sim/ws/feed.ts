@@ -1,37 +1,38 @@
 // Public pushes: after each market step, the books chains (snapshot, then updates whose prevSeqId
 // is the previous seqId, with the configurable checksum), books5, bbo-tbt, tickers, mark-price,
-// trades and candles go to their subscribers.
+// trades and candles go to their subscribers. Views nobody subscribes to are not computed.
 import type { BookLevel } from "../../okx/types.ts";
+import type { Level } from "../book.ts";
 import { bookChecksum } from "../checksum.ts";
 import type { Engine } from "../engine.ts";
 import type { Faults } from "../faults.ts";
 import type { InstrumentMarket, Market } from "../market.ts";
-import { fmt } from "../num.ts";
+import { fmt, unitsToStr } from "../num.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { createRng, deriveSeed, type Rng } from "../rng.ts";
-import { displayBook, fmtLevels, ticker, tradeRow } from "../view.ts";
-import type { Hub } from "./hub.ts";
+import { displayBook, fmtLevels, ticker, tradeRow, type DisplayBook } from "../view.ts";
 import type { ChannelSpec } from "./channels.ts";
+import type { Hub } from "./hub.ts";
 import type { Sub } from "./session.ts";
 
 /** The last published state of one depth of one instrument's book. */
 interface Chain {
   depth: number;
+  channels: string[];
   seqId: number;
-  bids: BookLevel[];
-  asks: BookLevel[];
+  bids: Level[];
+  asks: Level[];
   ts: number;
 }
 
-interface InstFeed {
-  chains: Map<number, Chain>;
-  books5?: { key: string; json: string };
-  bbo?: { key: string; json: string };
-  ticker?: { key: string; json: string };
-  mark?: { key: string; json: string };
-}
+type Slot = "books5" | "bbo-tbt" | "tickers" | "mark-price";
+const SLOTS: Slot[] = ["books5", "bbo-tbt", "tickers", "mark-price"];
 
-const DEPTH: Record<string, number> = { books: 400, "books-l2-tbt": 400, "books50-l2-tbt": 50 };
+interface InstFeed {
+  chains: Chain[];
+  /** Per view: what was last pushed (a change key and the data JSON). */
+  last: Partial<Record<Slot, { key: string; json: string }>>;
+}
 
 export class Feed {
   private feeds = new Map<string, InstFeed>();
@@ -47,65 +48,82 @@ export class Feed {
   ) {
     this.rng = createRng(deriveSeed(opts.seed, "seq"));
     for (const m of market.byId.values()) {
-      const chains = new Map<number, Chain>();
-      for (const depth of [400, 50]) chains.set(depth, { depth, seqId: 1_000_000 + this.rng.int(0, 999_999) * 10, bids: [], asks: [], ts: Date.now() });
-      this.feeds.set(m.inst.instId, { chains });
-      this.refresh(m, Date.now(), false);
+      const chain = (depth: number, channels: string[]): Chain => ({ depth, channels, seqId: 1_000_000 + this.rng.int(0, 999_999) * 10, bids: [], asks: [], ts: 0 });
+      this.feeds.set(m.inst.instId, { chains: [chain(400, ["books", "books-l2-tbt"]), chain(50, ["books50-l2-tbt"])], last: {} });
     }
   }
 
-  /** Computes every public view of `m` and pushes what changed. */
+  private subscribers(channels: string[], instId: string): number {
+    let n = 0;
+    for (const c of channels) for (const _ of this.hub.subscribers(`${c}:${instId}`)) n++;
+    return n;
+  }
+
+  /** Pushes what changed in the public views of `m` that have subscribers. */
   publish(m: InstrumentMarket, now: number): void {
-    this.refresh(m, now, true);
+    const id = m.inst.instId;
+    const f = this.feeds.get(id)!;
+    let book: DisplayBook | undefined;
+    const view = () => (book ??= displayBook(m, this.engine, 400));
+    const gap = this.faults.takeGap(id);
+    for (const chain of f.chains) {
+      if (this.subscribers(chain.channels, id) === 0) continue;
+      const update = this.advance(chain, view(), now);
+      if (!update || gap) continue;
+      const data = JSON.stringify([{ asks: this.fmtDiff(m, update.asks), bids: this.fmtDiff(m, update.bids), ts: String(now), checksum: this.checksum(m, chain), prevSeqId: update.prevSeqId, seqId: chain.seqId }]);
+      for (const c of chain.channels) this.hub.push(`${c}:${id}`, data, `"action":"update",`);
+    }
+    for (const slot of SLOTS) {
+      if (!this.hub.has(`${slot}:${id}`)) continue;
+      const next = this.view(slot, m, f, view(), now);
+      if (f.last[slot]?.key === next.key) continue;
+      f.last[slot] = next;
+      this.hub.push(`${slot}:${id}`, next.json);
+    }
     if (m.pending.length > 0) {
-      const key = `trades:${m.inst.instId}`;
+      const key = `trades:${id}`;
       if (this.hub.has(key)) this.hub.push(key, JSON.stringify(m.pending.map((t) => tradeRow(m, t))));
       m.pending = [];
     }
   }
 
-  private refresh(m: InstrumentMarket, now: number, push: boolean): void {
+  /** Moves a chain to the current book; returns the changed levels, or undefined if none changed. */
+  private advance(chain: Chain, book: DisplayBook, now: number): { bids: Level[]; asks: Level[]; prevSeqId: number } | undefined {
+    const bids = book.bids.slice(0, chain.depth);
+    const asks = book.asks.slice(0, chain.depth);
+    const dBids = diff(chain.bids, bids, true);
+    const dAsks = diff(chain.asks, asks, false);
+    if (dBids.length === 0 && dAsks.length === 0 && chain.ts > 0) return undefined;
+    const prevSeqId = chain.seqId;
+    chain.seqId += 1 + this.rng.int(0, 4);
+    chain.bids = bids;
+    chain.asks = asks;
+    chain.ts = now;
+    return { bids: dBids, asks: dAsks, prevSeqId };
+  }
+
+  private view(slot: Slot, m: InstrumentMarket, f: InstFeed, book: DisplayBook, now: number): { key: string; json: string } {
     const id = m.inst.instId;
-    const f = this.feeds.get(id)!;
-    const book = displayBook(m, this.engine, 400);
-    const gap = push && this.faults.takeGap(id);
-    for (const chain of f.chains.values()) {
-      const bids = fmtLevels(m, book.bids.slice(0, chain.depth));
-      const asks = fmtLevels(m, book.asks.slice(0, chain.depth));
-      const dBids = diff(chain.bids, bids, true);
-      const dAsks = diff(chain.asks, asks, false);
-      if (dBids.length === 0 && dAsks.length === 0) continue;
-      const prevSeqId = chain.seqId;
-      chain.seqId += 1 + this.rng.int(0, 4);
-      chain.bids = bids;
-      chain.asks = asks;
-      chain.ts = now;
-      if (!push || gap) continue;
-      const data = JSON.stringify([{ asks: dAsks, bids: dBids, ts: String(now), checksum: this.checksum(bids, asks), prevSeqId, seqId: chain.seqId }]);
-      for (const [channel, depth] of Object.entries(DEPTH)) if (depth === chain.depth) this.hub.push(`${channel}:${id}`, data, `"action":"update",`);
+    if (slot === "books5" || slot === "bbo-tbt") {
+      const n = slot === "books5" ? 5 : 1;
+      const top = { asks: fmtLevels(m, book.asks.slice(0, n)), bids: fmtLevels(m, book.bids.slice(0, n)) };
+      const key = JSON.stringify(top);
+      return { key, json: JSON.stringify([{ ...top, instId: id, ts: String(now), seqId: f.chains[0]!.seqId }]) };
     }
-    const seqId = f.chains.get(400)!.seqId;
-    const top = (n: number) => ({ asks: fmtLevels(m, book.asks.slice(0, n)), bids: fmtLevels(m, book.bids.slice(0, n)) });
-    const t5 = top(5);
-    this.emit(f, "books5", `books5:${id}`, JSON.stringify(t5), () => JSON.stringify([{ ...t5, instId: id, ts: String(now), seqId }]), push);
-    const t1 = top(1);
-    this.emit(f, "bbo", `bbo-tbt:${id}`, JSON.stringify(t1), () => JSON.stringify([{ ...t1, instId: id, ts: String(now), seqId }]), push);
-    const tk = ticker(m, book, now);
-    this.emit(f, "ticker", `tickers:${id}`, JSON.stringify({ ...tk, ts: "" }), () => JSON.stringify([tk]), push);
+    if (slot === "tickers") {
+      const tk = ticker(m, book, now);
+      return { key: JSON.stringify({ ...tk, ts: "" }), json: JSON.stringify([tk]) };
+    }
     const markPx = fmt(m.midPx(), m.inst.pxDec + 1);
-    this.emit(f, "mark", `mark-price:${id}`, markPx, () => JSON.stringify([{ instType: m.inst.instType, instId: id, markPx, ts: String(now) }]), push);
+    return { key: markPx, json: JSON.stringify([{ instType: m.inst.instType, instId: id, markPx, ts: String(now) }]) };
   }
 
-  private emit(f: InstFeed, slot: "books5" | "bbo" | "ticker" | "mark", topic: string, key: string, json: () => string, push: boolean): void {
-    const prev = f[slot];
-    if (prev && prev.key === key) return;
-    const data = json();
-    f[slot] = { key, json: data };
-    if (push && this.hub.has(topic)) this.hub.push(topic, data);
+  private fmtDiff(m: InstrumentMarket, levels: Level[]): BookLevel[] {
+    return levels.map((l) => (l[1] === 0 ? [unitsToStr(l[0], m.inst.pxDec), "0", "0", "0"] : [unitsToStr(l[0], m.inst.pxDec), unitsToStr(l[1], m.inst.szDec), "0", String(l[2])]));
   }
 
-  private checksum(bids: BookLevel[], asks: BookLevel[]): number {
-    return this.opts.checksum ? bookChecksum(bids, asks) : 0;
+  private checksum(m: InstrumentMarket, c: Chain): number {
+    return this.opts.checksum ? bookChecksum(fmtLevels(m, c.bids.slice(0, 25)), fmtLevels(m, c.asks.slice(0, 25))) : 0;
   }
 
   /** What a new subscriber gets at once: the book snapshot or the current state; nothing for trades. */
@@ -114,20 +132,22 @@ export class Feed {
     if (!id) return;
     const m = this.market.get(id)!;
     const f = this.feeds.get(id)!;
-    const send = (data: string | undefined, head = "") => data && sub.session.sendData(`{"arg":${sub.argJson},${head}"data":${data}}`);
-    const depth = DEPTH[spec.channel];
-    if (depth !== undefined) {
-      const c = f.chains.get(depth)!;
-      const data = JSON.stringify([{ asks: c.asks, bids: c.bids, ts: String(c.ts), checksum: this.checksum(c.bids, c.asks), prevSeqId: -1, seqId: c.seqId }]);
-      return void send(data, `"action":"snapshot",`);
+    const send = (data: string, head = "") => sub.session.sendData(`{"arg":${sub.argJson},${head}"data":${data}}`);
+    // The only subscriber: the view was not kept up to date, so bring it up to date silently.
+    const alone = (channels: string[]) => this.subscribers(channels, id) <= 1;
+    const chain = f.chains.find((c) => c.channels.includes(spec.channel));
+    if (chain) {
+      if (alone(chain.channels)) this.advance(chain, displayBook(m, this.engine, 400), now);
+      const data = JSON.stringify([{ asks: fmtLevels(m, chain.asks), bids: fmtLevels(m, chain.bids), ts: String(chain.ts), checksum: this.checksum(m, chain), prevSeqId: -1, seqId: chain.seqId }]);
+      return send(data, `"action":"snapshot",`);
     }
-    if (spec.channel === "books5") return void send(f.books5?.json);
-    if (spec.channel === "bbo-tbt") return void send(f.bbo?.json);
-    if (spec.channel === "tickers") return void send(f.ticker?.json);
-    if (spec.channel === "mark-price") return void send(f.mark?.json);
+    const slot = SLOTS.find((s) => s === spec.channel);
+    if (slot) {
+      if (alone([slot]) || !f.last[slot]) f.last[slot] = this.view(slot, m, f, displayBook(m, this.engine, 5), now);
+      return send(f.last[slot]!.json);
+    }
     if (spec.channel.startsWith("candle")) {
-      const rows = m.candles.rows(spec.channel.slice(6), now, { limit: 1, ctVal: m.inst.ctVal, pxDec: m.inst.pxDec });
-      send(JSON.stringify(rows));
+      send(JSON.stringify(m.candles.rows(spec.channel.slice(6), now, { limit: 1, ctVal: m.inst.ctVal, pxDec: m.inst.pxDec })));
     }
   }
 
@@ -150,17 +170,29 @@ export class Feed {
   }
 }
 
-/** Levels of `next` that are new or changed, plus `"0"` for prices that left; best first. */
-function diff(prev: BookLevel[], next: BookLevel[], desc: boolean): BookLevel[] {
-  const old = new Map(prev.map((l) => [l[0], l]));
-  const out: BookLevel[] = [];
-  const seen = new Set<string>();
-  for (const l of next) {
-    seen.add(l[0]);
-    const o = old.get(l[0]);
-    if (!o || o[1] !== l[1] || o[3] !== l[3]) out.push(l);
+/**
+ * Levels of `next` that are new or changed, plus size 0 for prices that left, best first.
+ * Both inputs are sorted best first, so one merge pass keeps the output sorted.
+ */
+export function diff(prev: Level[], next: Level[], desc: boolean): Level[] {
+  const out: Level[] = [];
+  const better = (a: number, b: number) => (desc ? a > b : a < b);
+  let i = 0;
+  let j = 0;
+  while (i < prev.length || j < next.length) {
+    const p = prev[i];
+    const n = next[j];
+    if (p && n && p[0] === n[0]) {
+      if (p[1] !== n[1] || p[2] !== n[2]) out.push(n);
+      i++;
+      j++;
+    } else if (n && (!p || better(n[0], p[0]))) {
+      out.push(n);
+      j++;
+    } else {
+      out.push([p![0], 0, 0]);
+      i++;
+    }
   }
-  for (const l of prev) if (!seen.has(l[0])) out.push([l[0], "0", "0", "0"]);
-  out.sort((a, b) => (desc ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])));
   return out;
 }
