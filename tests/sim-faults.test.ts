@@ -145,6 +145,9 @@ describe("faults over HTTP (POST /sim/faults)", () => {
     expect(((await (await fetch(`${sim.url}/sim/faults`)).json()) as Json).pausePushes).toBe(true);
     expect((await admin({ reset: true })).json).toMatchObject({ pausePushes: false, delayMs: 0, refuseLogins: false, sequenceGaps: [] });
     expect((await admin([1, 2])).status).toBe(400);
+    const typo = await admin({ pausePush: true });
+    expect(typo.status).toBe(400);
+    expect(typo.json.error).toContain("pausePush");
   });
 
   test("dropAll and refuseLogins over HTTP act on live connections", async () => {

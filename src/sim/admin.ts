@@ -3,6 +3,8 @@
 import type { SimContext } from "./context.ts";
 import type { FaultPatch } from "./faults.ts";
 
+const PATCH_KEYS = ["dropConnections", "pausePushes", "mute", "delayMs", "malformedFrames", "refuseLogins", "sequenceGap", "dropAll", "notice", "reset"];
+
 export async function handleAdmin(req: Request, path: string, ctx: SimContext): Promise<Response> {
   const reply = (status: number, body: unknown) => Response.json(body, { status });
   const body = async (): Promise<Record<string, unknown> | undefined> => {
@@ -20,7 +22,9 @@ export async function handleAdmin(req: Request, path: string, ctx: SimContext): 
     if (req.method === "GET") return reply(200, ctx.faults.get());
     if (req.method === "POST") {
       const patch = await body();
-      if (!patch) return reply(400, { error: "expected a JSON object such as {\"pausePushes\":true}" });
+      if (!patch) return reply(400, { error: "expected a JSON object such as {\"pausePushes\":true}", keys: PATCH_KEYS });
+      const unknown = Object.keys(patch).filter((k) => !PATCH_KEYS.includes(k));
+      if (unknown.length) return reply(400, { error: `unknown fault ${unknown.join(", ")}`, keys: PATCH_KEYS });
       return reply(200, ctx.faults.set(patch as FaultPatch));
     }
   }
