@@ -125,6 +125,14 @@ describe("trading", () => {
     expect(fills.length).toBeGreaterThan(0);
   });
 
+  test("python-okx style bodies: every field sent, unset ones as \"\" or null", async () => {
+    const body = { instId: "ETH-USDT", tdMode: "cash", side: "buy", ordType: "market", sz: "50", ccy: "", clOrdId: "", tag: "", posSide: "", px: "", reduceOnly: "", tgtCcy: "", stpMode: "", attachAlgoOrds: null };
+    const r = await signed(sim, "POST", "/api/v5/trade/order", body);
+    expect(r.json.data[0].sCode).toBe("0");
+    const o = (await signed(sim, "GET", `/api/v5/trade/order?instId=ETH-USDT&ordId=${r.json.data[0].ordId}`)).json.data[0];
+    expect(o).toMatchObject({ state: "filled", tgtCcy: "quote_ccy", sz: "50" });
+  });
+
   test("swap market order opens a position", async () => {
     const r = await signed(sim, "POST", "/api/v5/trade/order", { instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "5" });
     expect(r.json.code).toBe("0");
