@@ -27,6 +27,8 @@ export const envSchema = z.object({
   OKX_REST_URL: optionalUrl,
   OKX_WS_URL: optionalUrl,
   OKX_INSTRUMENTS: list.default(["BTC-USDT", "ETH-USDT"]),
+  /** false: no exchange connection (events come only from POST /api/events, e.g. an engine). */
+  OKX_ENABLED: bool.default(true),
   CLICKHOUSE_URL: optionalUrl,
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().min(1).default("./data"),
@@ -82,5 +84,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** The test/bench helper: defaults plus overrides, no process.env. */
 export function testConfig(overrides: Partial<Record<keyof Config, string>> = {}): Config {
-  return loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", ...overrides });
+  return loadConfig({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", OKX_ENABLED: "false", ...overrides });
 }

@@ -9,13 +9,17 @@ import { createLogger, type Logger } from "./log.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
 import { eventRoutes } from "./api/events.ts";
-import { opsRoutes } from "./api/ops.ts";
+import { opsRoutes, type ReadinessCheck } from "./api/ops.ts";
 import { commandRoutes } from "./api/commands.ts";
 import { accountRoutes, marketRoutes } from "./api/market.ts";
 import { orderRoutes } from "./api/orders.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
+import { okxGateway } from "./services/okx-gateway.ts";
+import { ingestConfigFromEnv } from "./exchange/config.ts";
+import { startIngest, type Ingest } from "./exchange/ingest.ts";
+import { startSimulator, type Simulator } from "./sim/index.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
@@ -33,6 +37,8 @@ export interface Running {
   registry: Registry;
   state: StateStore;
   orders: OrderService;
+  ingest: Ingest | undefined;
+  sim: Simulator | undefined;
   log: Logger;
   /** Graceful: stop accepting, tell stream clients when to come back, close. */
   stop(): Promise<void>;
@@ -76,7 +82,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   hub.onBatch((events) => state.apply(events));
   hub.snapshots = (filter) => state.snapshot(filter);
 
-  const gateway = opts.gateway ?? noGateway;
+  // The exchange: OKX when keys or URLs are configured, else the built-in simulator on loopback.
+  let sim: Simulator | undefined;
+  let ingest: Ingest | undefined;
+  if (config.OKX_ENABLED) {
+    const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
+    if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
+      sim = await startSimulator({ port: 0, instruments: config.OKX_INSTRUMENTS });
+      log.info("embedded OKX simulator", { url: sim.url, wsUrl: sim.wsUrl });
+    }
+    const fallback = sim ? { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials } : undefined;
+    ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }) });
+  }
+  const gateway = opts.gateway ?? (ingest ? okxGateway(ingest) : noGateway);
   const limits = {
     instruments: new Set(config.RISK_INSTRUMENTS ?? config.OKX_INSTRUMENTS.flatMap((i) => [i, `${i}-SWAP`])),
     maxNotional: config.RISK_MAX_NOTIONAL,
@@ -99,7 +117,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     config,
     log,
     mounts: [
-      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: [() => ({ name: "bus", ok: true })] }) },
+      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest) }) },
       { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
       { path: "/api/auth", app: auth.routes },
       { path: "/api/users", app: auth.usersRoutes },
@@ -144,9 +162,26 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       poller.flush();
       hub.stop();
       stopProcessMetrics();
+      await ingest?.stop().catch(() => {});
+      await sim?.stop().catch(() => {});
       await Promise.race([Bun.sleep(config.SHUTDOWN_GRACE_MS), s.stop(false)]);
       s.stop(true);
     })());
 
-  return { server, url, hub, producer, registry, state, orders, log, stop };
+  return { server, url, hub, producer, registry, state, orders, ingest, sim, log, stop };
+}
+
+/** /ready: the bus always; each OKX connection when there is an exchange. */
+function readiness(ingest: Ingest | undefined): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [() => ({ name: "bus", ok: true })];
+  if (!ingest) return checks;
+  checks.push(() => {
+    const st = ingest.status();
+    const down = Object.entries(st.connections)
+      .filter(([, c]) => c?.state !== "ready")
+      .map(([n]) => n);
+    const ok = st.running && down.length === 0 && Object.keys(st.connections).length > 0;
+    return { name: "okx", ok, ...(ok ? {} : { detail: st.running ? `down: ${down.join(", ") || "starting"}` : "ingest stopped" }) };
+  });
+  return checks;
 }

@@ -122,11 +122,15 @@ export class Hub {
     clearInterval(this.heartbeat);
   }
 
-  /** A producer on this thread just published: drain soon, without waiting for the wake-up. */
+  /**
+   * A producer on this thread just published: drain after the I/O this loop turn is handling,
+   * so every publish that arrived in the same turn goes out as one batch (one write per
+   * client), not one fan-out per request.
+   */
   kick(): void {
     if (this.drainQueued) return;
     this.drainQueued = true;
-    queueMicrotask(() => {
+    setImmediate(() => {
       this.drainQueued = false;
       this.drain();
     });
