@@ -28,6 +28,12 @@ export class Counter extends Metric {
   get(labels: Labels = {}): number {
     return this.values.get(key(labels)) ?? 0;
   }
+  /** An incrementer for one label set, for hot paths (no label key built per call). */
+  bind(labels: Labels = {}): (by?: number) => void {
+    const k = key(labels);
+    if (!this.values.has(k)) this.values.set(k, 0);
+    return (by = 1) => this.values.set(k, this.values.get(k)! + by);
+  }
   render(): string[] {
     if (this.values.size === 0) return [`${this.name} 0`];
     return [...this.values].map(([k, v]) => (k ? `${this.name}{${k}} ${v}` : `${this.name} ${v}`));

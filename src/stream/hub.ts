@@ -251,23 +251,37 @@ export class Hub {
     }
     const first = events[0]!.seq;
     this.cursor = last;
-    const groups = new Map<string, Selection>();
+    // Per filter: the selection, and how many clients took it (metrics once per batch).
+    const groups = new Map<string, { sel: Selection; sse: number; ws: number }>();
+    const stallMs = this.opts.stallMs;
     for (const c of this.clients) {
       if (c.blocked) {
-        if (this.opts.stallMs && t0 - c.blockedSince > this.opts.stallMs) this.evict(c, "stalled");
+        if (stallMs && t0 - c.blockedSince > stallMs) this.evict(c, "stalled");
         continue;
       }
       if (c.cursor !== first - 1) {
         this.catchUp(c);
         continue;
       }
-      let sel = groups.get(c.filter.key);
-      if (!sel) {
-        sel = new Selection(events.filter((e) => c.filter.matches(e.channel)));
-        groups.set(c.filter.key, sel);
+      const key = c.filter.key;
+      let g = groups.get(key);
+      if (!g) {
+        const f = c.filter;
+        g = { sel: new Selection(events.filter((e) => f.matches(e.channel))), sse: 0, ws: 0 };
+        groups.set(key, g);
       }
       c.cursor = last;
-      if (sel.events.length > 0) this.write(c, sel);
+      if (g.sel.events.length === 0) continue;
+      if (c.transport === "sse") g.sse++;
+      else g.ws++;
+      if (!c.send(g.sel)) {
+        c.blocked = true;
+        c.blockedSince = t0;
+      }
+    }
+    for (const g of groups.values()) {
+      if (g.sse) m.wrote("sse", g.sel.size() * g.sse, g.sel.events.length * g.sse);
+      if (g.ws) m.wrote("ws", g.sel.size() * g.ws, g.sel.events.length * g.ws);
     }
     for (const fn of this.listeners) {
       try {
@@ -281,6 +295,7 @@ export class Hub {
     m.batch(events.length, t1 - t0);
   }
 
+  /** A write outside the batch loop (catch-up). */
   private write(c: StreamClient, sel: Selection): void {
     this.opts.metrics.wrote(c.transport, sel.size(), sel.events.length);
     if (!c.send(sel)) {

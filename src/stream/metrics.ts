@@ -52,10 +52,13 @@ export class StreamMetrics {
     this.clients.set(t, (this.clients.get(t) ?? 1) - 1);
     this.disconnects.inc({ transport: t, reason });
   }
+  /** Per-batch totals by transport (the hub adds up per client and reports once). */
   wrote(t: Transport, bytes: number, events: number): void {
-    this.bytes.inc({ transport: t }, bytes);
-    this.frames.inc({ transport: t }, events);
+    (this.bytesBy[t] ??= this.bytes.bind({ transport: t }))(bytes);
+    (this.framesBy[t] ??= this.frames.bind({ transport: t }))(events);
   }
+  private readonly bytesBy: Partial<Record<Transport, (n: number) => void>> = {};
+  private readonly framesBy: Partial<Record<Transport, (n: number) => void>> = {};
   reset(t: Transport, reason: string): void {
     this.resets.inc({ transport: t, reason });
   }
