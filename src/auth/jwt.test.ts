@@ -67,3 +67,12 @@ describe("accessTokens", () => {
     expect(await outcome("x".repeat(5000))).toBe("invalid_token");
   });
 });
+
+test("a token verified once still expires on time (the verified-token cache honours exp)", async () => {
+  const t = accessTokens(new Uint8Array(32).fill(3), 1);
+  const token = await t.sign("ann", "viewer", "fam-x");
+  expect((await t.verify(token)).sub).toBe("ann");
+  expect((await t.verify(token)).sub).toBe("ann"); // from the cache
+  await Bun.sleep(2100);
+  await expect(t.verify(token)).rejects.toMatchObject({ code: "token_expired" });
+});

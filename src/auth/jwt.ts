@@ -42,7 +42,17 @@ export interface AccessTokens {
  * const tokens = accessTokens(key, 900)
  * const claims = await tokens.verify(await tokens.sign("alice", "trader", family))
  */
+const VERIFIED_CACHE = 10_000;
+
 export function accessTokens(key: Uint8Array, ttlS: number): AccessTokens {
+  // Tokens whose signature was checked, until they expire: a stream client or an engine
+  // sends the same token thousands of times, and an HMAC check costs ~55 us here. Only the
+  // signature work is skipped; callers still check the family and the user every time.
+  const verified = new Map<string, AccessClaims>();
+  const remember = (token: string, claims: AccessClaims) => {
+    if (verified.size >= VERIFIED_CACHE) verified.delete(verified.keys().next().value!);
+    verified.set(token, claims);
+  };
   return {
     ttlS,
     sign(user, role, family) {
@@ -58,6 +68,12 @@ export function accessTokens(key: Uint8Array, ttlS: number): AccessTokens {
     },
     async verify(token) {
       if (token.length > MAX_TOKEN_CHARS) throw invalidToken();
+      const hit = verified.get(token);
+      if (hit) {
+        if (hit.exp * 1000 > Date.now()) return hit;
+        verified.delete(token);
+        throw expiredToken();
+      }
       try {
         const { payload } = await jwtVerify(token, key, {
           algorithms: ["HS256"],
@@ -66,6 +82,7 @@ export function accessTokens(key: Uint8Array, ttlS: number): AccessTokens {
         });
         const parsed = claimsSchema.safeParse(payload);
         if (!parsed.success) throw invalidToken();
+        remember(token, parsed.data);
         return parsed.data;
       } catch (err) {
         if (err instanceof errors.JWTExpired) throw expiredToken();

@@ -97,6 +97,8 @@ export class Hub {
   private running = false;
   private draining = false;
   private drainQueued = false;
+  private lastDrainEnd = 0;
+  private lastDrainMs = 0;
   private heartbeat?: ReturnType<typeof setInterval>;
   /** Latest state per channel for snapshots (set by the state store). */
   snapshots?: (filter: ChannelFilter) => SnapshotEntry[];
@@ -123,12 +125,17 @@ export class Hub {
   }
 
   /**
-   * A producer on this thread just published: drain after the I/O this loop turn is handling,
-   * so every publish that arrived in the same turn goes out as one batch (one write per
-   * client), not one fan-out per request.
+   * A producer on this thread just published. When the hub is quiet, fan out at once (lowest
+   * latency). When a drain ended moments ago (load), drain after the I/O this loop turn is
+   * handling, so every publish that arrived in the same turn goes out as one batch (one write
+   * per client) instead of one fan-out per request.
    */
   kick(): void {
     if (this.drainQueued) return;
+    if (!this.draining && nowMs() - this.lastDrainEnd > Math.max(1, this.lastDrainMs * 2)) {
+      this.drain();
+      return;
+    }
     this.drainQueued = true;
     setImmediate(() => {
       this.drainQueued = false;
@@ -224,6 +231,7 @@ export class Hub {
   drain(): void {
     if (this.draining) return;
     this.draining = true;
+    const t0 = nowMs();
     try {
       for (let rounds = 0; rounds < 64; rounds++) {
         const got = this.reader.read(this.cursor, 8192);
@@ -238,6 +246,8 @@ export class Hub {
       this.opts.log.error("hub drain failed", { err });
     } finally {
       this.draining = false;
+      this.lastDrainEnd = nowMs();
+      this.lastDrainMs = this.lastDrainEnd - t0;
     }
   }
 
