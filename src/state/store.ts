@@ -43,8 +43,18 @@ function keyOf(ev: BusEvent, data: () => Record<string, unknown>): string | null
 
 const CLOSED_ORDER = new Set(["filled", "canceled", "mmp_canceled", "rejected"]);
 
+/** An entry saved by an earlier run (see src/store/redis/state.ts). */
+export interface SavedEntry {
+  key: string;
+  channel: string;
+  type: string;
+  text: string;
+}
+
 export class StateStore {
   private readonly entries = new Map<string, Entry>();
+  /** Keys set or removed since the last takeChanges(); only once someone persists the state. */
+  private changed?: Set<string>;
 
   /** Applies one batch, in order. */
   apply(events: BusEvent[]): void {
@@ -54,12 +64,49 @@ export class StateStore {
       const data = () => (parsed ??= JSON.parse(textOf(ev)) as { data?: Record<string, unknown> }).data ?? {};
       const key = keyOf(ev, data);
       if (key === null) continue;
+      this.changed?.add(key);
       if (this.isGone(ev.type, data)) {
         this.entries.delete(key);
         continue;
       }
       this.entries.set(key, { seq: ev.seq, channel: ev.channel, type: ev.type, text: textOf(ev) });
     }
+  }
+
+  /** Starts remembering which keys change (one Set.add per state event, nothing more). */
+  trackChanges(): void {
+    this.changed ??= new Set();
+  }
+
+  /** The keys changed since the last call, each with its entry now (undefined: it left). */
+  takeChanges(): Array<[string, Entry | undefined]> {
+    if (!this.changed?.size) return [];
+    const out = [...this.changed].map((k): [string, Entry | undefined] => [k, this.entries.get(k)]);
+    this.changed.clear();
+    return out;
+  }
+
+  /** Marks keys changed again (their write failed), so the next takeChanges() has them. */
+  requeue(keys: Iterable<string>): void {
+    for (const k of keys) this.changed?.add(k);
+  }
+
+  /**
+   * Loads entries of an earlier run, oldest first. They get sequences below any of this run's
+   * (which start at 1), so snapshots list them first; keys this run already set or removed win.
+   */
+  restore(saved: SavedEntry[]): number {
+    let seq = 1;
+    for (const e of this.entries.values()) seq = Math.min(seq, e.seq);
+    seq -= saved.length + 1;
+    let n = 0;
+    for (const s of saved) {
+      seq++;
+      if (this.entries.has(s.key) || this.changed?.has(s.key)) continue;
+      this.entries.set(s.key, { seq, channel: s.channel, type: s.type, text: s.text });
+      n++;
+    }
+    return n;
   }
 
   /** Closed orders and flat positions leave the state. */
