@@ -10,6 +10,7 @@ import type { AuthenticateRequest, requireAuthFactory } from "../auth/middleware
 import { LoginBody, PublicUser, RefreshBody, StreamTicket, TokenPair } from "../auth/schemas.ts";
 import type { Issued, Sessions } from "../auth/sessions.ts";
 import { ROLES } from "../auth/types.ts";
+import { RedisUnavailable } from "../store/redis/errors.ts";
 
 export interface AuthRouteDeps {
   config: Pick<Config, "ACCESS_TOKEN_TTL_S" | "REFRESH_TOKEN_TTL_S" | "CORS_ORIGINS">;
@@ -113,7 +114,8 @@ export function authRoutes(deps: AuthRouteDeps): Hono {
       const token = refreshTokenOf(c, c.req.valid("json").refreshToken);
       ended = token !== undefined && (await sessions.logoutByRefresh(token));
     }
-    if (!ended) throw failure instanceof ApiError ? failure : new ApiError(401, "unauthorized", "no session to end");
+    const known = failure instanceof ApiError || failure instanceof RedisUnavailable; // 503 stays a 503
+    if (!ended) throw known ? failure : new ApiError(401, "unauthorized", "no session to end");
     clearSessionCookies(c);
     return c.body(null, 204);
   });

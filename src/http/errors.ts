@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
+import { RedisUnavailable } from "../store/redis/errors.ts";
 
 export interface ErrorDetail {
   field?: string;
@@ -75,6 +76,8 @@ export function errorHandler(log: Logger): ErrorHandler {
       if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
       return c.json(errorBody(err.code, err.message, err.details), err.status);
     }
+    // A shared store is down: the request may succeed in a moment (the outage is logged once).
+    if (err instanceof RedisUnavailable) return c.json(errorBody(err.code, err.message), 503, { "Retry-After": "1" });
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
       let message = err.message || "request failed";

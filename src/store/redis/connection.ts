@@ -1,0 +1,112 @@
+// The one Redis connection of an instance: reconnects with backoff on its own, fails commands
+// fast while it is down (no offline queue), never crashes on a socket error, and says whether it
+// is usable right now (for /ready and for stores that can fall back to what they last saw).
+import Redis from "ioredis";
+import type { Logger } from "../../log.ts";
+
+export interface RedisConnOptions {
+  /** Key namespace; every key a store writes starts with it. */
+  prefix?: string;
+  /** A command with no answer after this long fails (Redis hanging counts as Redis down). */
+  commandTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Longest wait between reconnect attempts. */
+  maxBackoffMs?: number;
+}
+
+export interface RedisConn {
+  readonly client: Redis;
+  readonly prefix: string;
+  /** True while commands can be sent (ioredis status "ready"). */
+  isReady(): boolean;
+  /** ioredis status: connecting, ready, reconnecting, end, ... */
+  status(): string;
+  /** Resolves true once ready, false after `timeoutMs` (the connection keeps trying). */
+  waitReady(timeoutMs: number): Promise<boolean>;
+  /** Called each time the connection becomes ready (after a start or a reconnect). */
+  onReady(fn: () => void): void;
+  close(): Promise<void>;
+}
+
+/** Reconnect delay: doubles from 50 ms up to the cap, with jitter so instances spread out. */
+export function backoffMs(attempt: number, capMs: number): number {
+  const base = Math.min(capMs, 50 * 2 ** Math.min(attempt, 16));
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+/** host:port/db of a URL, without credentials, for logs. */
+function where(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || 6379}${u.pathname.length > 1 ? u.pathname : ""}`;
+  } catch {
+    return "?";
+  }
+}
+
+/**
+ * @example
+ * const redis = connectRedis(config.REDIS_URL, log)
+ * if (!(await redis.waitReady(3000))) log.warn("starting without Redis")
+ */
+export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = {}): RedisConn {
+  const cap = opts.maxBackoffMs ?? 2_000;
+  const client = new Redis(url, {
+    lazyConnect: false,
+    enableOfflineQueue: false, // while down, fail at once instead of queueing requests
+    maxRetriesPerRequest: 0, // a command in flight when the socket drops fails, never runs twice
+    autoResendUnfulfilledCommands: false,
+    commandTimeout: opts.commandTimeoutMs ?? 1_000,
+    connectTimeout: opts.connectTimeoutMs ?? 2_000,
+    retryStrategy: (times) => backoffMs(times, cap),
+  });
+  const at = where(url);
+  let down = false;
+  const readyFns: Array<() => void> = [];
+
+  // Without an 'error' listener an unreachable Redis would be an uncaught exception.
+  client.on("error", (err: Error) => {
+    if (down) return; // one line per outage, not one per reconnect attempt
+    down = true;
+    log.warn("redis unreachable; reconnecting", { at, err: err.message });
+  });
+  client.on("close", () => {
+    if (!down && client.status !== "end") log.warn("redis connection closed; reconnecting", { at });
+    down = true;
+  });
+  client.on("ready", () => {
+    log.info(down ? "redis reconnected" : "redis connected", { at });
+    down = false;
+    for (const fn of readyFns) fn();
+  });
+
+  return {
+    client,
+    prefix: opts.prefix ?? "tw:",
+    isReady: () => client.status === "ready",
+    status: () => client.status,
+    onReady: (fn) => void readyFns.push(fn),
+    waitReady(timeoutMs) {
+      if (client.status === "ready") return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          client.off("ready", onReady);
+          resolve(ok);
+        };
+        const onReady = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        client.on("ready", onReady);
+      });
+    },
+    async close() {
+      readyFns.length = 0;
+      try {
+        if (client.status === "ready") await client.quit();
+        else client.disconnect();
+      } catch {
+        client.disconnect();
+      }
+    },
+  };
+}
