@@ -24,10 +24,13 @@ import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
 import { StateStore } from "./state/store.ts";
+import { connectRedis, redisAuthStores, redisCheck, StatePersistence, type RedisConn } from "./store/redis/index.ts";
 import type { SseWriter } from "./stream/sse.ts";
 import { wsHandlers, type WsData } from "./stream/ws.ts";
 
 export const VERSION = "0.1.0";
+/** How long a start waits for Redis before serving without the saved snapshot. */
+const REDIS_START_WAIT_MS = 3_000;
 
 export interface Running {
   server: Server<WsData>;
@@ -82,6 +85,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   hub.onBatch((events) => state.apply(events));
   hub.snapshots = (filter) => state.snapshot(filter);
 
+  // Redis (REDIS_URL): sessions, tickets and rate limits shared by instances, and the state
+  // snapshot saved for the next start (loaded here, before serving). Without it: memory.
+  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log.child({ component: "redis" })) : undefined;
+  const persistence = redis ? new StatePersistence(redis, state, log.child({ component: "state" })) : undefined;
+  if (persistence) {
+    await persistence.start(REDIS_START_WAIT_MS);
+    hub.onBatch(() => persistence.poke());
+  }
+
   // The exchange: OKX when keys or URLs are configured, else the built-in simulator on loopback.
   let sim: Simulator | undefined;
   let ingest: Ingest | undefined;
@@ -111,13 +123,18 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   let server: Server<WsData> | undefined;
-  const auth = await createAuth({ config, log, ip: (req) => server?.requestIP(req)?.address ?? "unknown" });
+  const auth = await createAuth({
+    config,
+    log,
+    ip: (req) => server?.requestIP(req)?.address ?? "unknown",
+    ...(redis ? { stores: redisAuthStores(redis) } : {}),
+  });
 
   const app = createApp({
     config,
     log,
     mounts: [
-      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest) }) },
+      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest, redis) }) },
       { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
       { path: "/api/auth", app: auth.routes },
       { path: "/api/users", app: auth.usersRoutes },
@@ -161,19 +178,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       hub.shutdown(config.SSE_RETRY_MS);
       poller.flush();
       hub.stop();
+      await persistence?.stop().catch(() => {});
       stopProcessMetrics();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await Promise.race([Bun.sleep(config.SHUTDOWN_GRACE_MS), s.stop(false)]);
       s.stop(true);
+      await redis?.close(); // last: requests still in flight above may need it
     })());
 
   return { server, url, hub, producer, registry, state, orders, ingest, sim, log, stop };
 }
 
-/** /ready: the bus always; each OKX connection when there is an exchange. */
-function readiness(ingest: Ingest | undefined): ReadinessCheck[] {
+/** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange. */
+function readiness(ingest: Ingest | undefined, redis: RedisConn | undefined): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [() => ({ name: "bus", ok: true })];
+  if (redis) checks.push(redisCheck(redis));
   if (!ingest) return checks;
   checks.push(() => {
     const st = ingest.status();
