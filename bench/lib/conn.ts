@@ -105,7 +105,10 @@ const HANDLERS: SocketHandler<RawConn> = {
   },
   data(s, buf) {
     const c = s.data;
-    if (c.rec !== null) c.rec.now = ORIGIN + performance.now();
+    if (c.rec !== null) {
+      c.rec.now = ORIGIN + performance.now();
+      c.rec.reads++;
+    }
     c.received(buf);
   },
   drain(s) {

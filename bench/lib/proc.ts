@@ -72,25 +72,75 @@ export function treeRssKB(root: number): number {
   return sum;
 }
 
-/** Measures CPU use of a process tree and of this process over a window. */
+type CoreTicks = { busy: number; total: number; steal: number };
+
+/** Per-core jiffies from /proc/stat (busy includes steal; idle and iowait are not busy). */
+function coreTicks(): Map<number, CoreTicks> {
+  const out = new Map<number, CoreTicks>();
+  for (const line of readFileSync("/proc/stat", "latin1").split("\n")) {
+    const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2]!.split(/\s+/).map(Number);
+    const busy = user + nice + system + irq + softirq + steal;
+    out.set(Number(m[1]), { busy, total: busy + idle + iowait, steal });
+  }
+  return out;
+}
+
+export type CpuFigures = {
+  serverPct: number;
+  genPct: number;
+  seconds: number;
+  /** How busy each pinned core was with anything else than our server / generator (other tests, tsc, ...). */
+  otherOnServerCorePct: number;
+  otherOnGenCorePct: number;
+  /** Time the hypervisor took from the two cores (% of a core, summed). */
+  stealPct: number;
+};
+
+/** Measures CPU use of a process tree, of this process, and of the two pinned cores over a window. */
 export class CpuWindow {
   private t0 = 0;
   private s0 = 0;
   private g0 = 0;
-  constructor(private readonly serverPid: number | null) {}
+  private c0 = new Map<number, CoreTicks>();
+  constructor(
+    private readonly serverPid: number | null,
+    private readonly serverCore: number,
+    private readonly genCore: number,
+  ) {}
 
   start(): void {
     this.t0 = performance.now();
     this.s0 = this.serverPid === null ? Number.NaN : treeCpuSeconds(this.serverPid);
     this.g0 = cpuSeconds("self");
+    this.c0 = coreTicks();
   }
 
   /** Percent of one core used by the server and by the generator since start(). */
-  stop(): { serverPct: number; genPct: number; seconds: number } {
+  stop(): CpuFigures {
     const secs = (performance.now() - this.t0) / 1000;
     const s1 = this.serverPid === null ? Number.NaN : treeCpuSeconds(this.serverPid);
     const g1 = cpuSeconds("self");
-    return { serverPct: ((s1 - this.s0) / secs) * 100, genPct: ((g1 - this.g0) / secs) * 100, seconds: secs };
+    const c1 = coreTicks();
+    const busyPct = (core: number): { busy: number; steal: number } => {
+      const a = this.c0.get(core);
+      const b = c1.get(core);
+      if (!a || !b || b.total === a.total) return { busy: Number.NaN, steal: 0 };
+      return { busy: ((b.busy - a.busy) / (b.total - a.total)) * 100, steal: ((b.steal - a.steal) / (b.total - a.total)) * 100 };
+    };
+    const serverPct = ((s1 - this.s0) / secs) * 100;
+    const genPct = ((g1 - this.g0) / secs) * 100;
+    const sc = busyPct(this.serverCore);
+    const gc = busyPct(this.genCore);
+    return {
+      serverPct,
+      genPct,
+      seconds: secs,
+      otherOnServerCorePct: Math.max(0, sc.busy - (Number.isFinite(serverPct) ? serverPct : 0)),
+      otherOnGenCorePct: Math.max(0, gc.busy - genPct),
+      stealPct: sc.steal + gc.steal,
+    };
   }
 }
 

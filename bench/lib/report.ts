@@ -134,6 +134,8 @@ export function scenarioTable(rows: Row[], anchors: string[]): string {
     if (s.silent) notes.push(`${s.silent} silent clients`);
     if (s.connectFailed) notes.push(`${s.connectFailed} failed to connect`);
     if (s.genSuspect) notes.push("GENERATOR >90% CPU: suspect");
+    const dist = r.runs.filter((x) => x.disturbed).length;
+    if (dist) notes.push(`${dist} run(s) disturbed by other load`);
     const line = [
       r.target,
       r.transport,
@@ -172,10 +174,15 @@ export function runLine(r: RunResult): string {
   if (r.publish.connections > 4) extra.push(`publish connections ${r.publish.connections}`);
   if (r.publish.unanswered) extra.push(`publish unanswered ${r.publish.unanswered}`);
   if (r.genSuspect) extra.push("GENERATOR >90% CPU");
+  const o = r.otherLoadPct;
+  if (r.disturbed || process.env.BENCH_SHOW_OTHER) {
+    extra.push(`${r.disturbed ? "DISTURBED: " : ""}other load core0 ${o.serverCore.toFixed(0)}% core1 ${o.generatorCore.toFixed(0)}% steal ${o.steal.toFixed(0)}%`);
+  }
   return (
     `  run ${r.run}: p50 ${fmt(l.p50)} p90 ${fmt(l.p90)} p99 ${fmt(l.p99)} p99.9 ${fmt(l.p999)} max ${fmt(l.max)} ms` +
     ` | ${r.delivered}/${r.expected} lost ${fmtPct(r.lossPct)}` +
     ` | srv ${Number.isFinite(r.serverCpuPct) ? r.serverCpuPct.toFixed(0) : "-"}% gen ${r.genCpuPct.toFixed(0)}%` +
+    ` | ${(r.readsPerS / 1000).toFixed(0)}k reads/s, ${r.eventsPerRead.toFixed(1)} ev/read` +
     ` | pub ${r.publish.achievedRate.toFixed(0)}/s ack p99 ${fmt(r.publish.ackMs.p99)}ms` +
     (extra.length ? ` | ${extra.join(", ")}` : "")
   );

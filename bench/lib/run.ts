@@ -4,8 +4,9 @@ import { makeSubscriber, type Subscriber } from "./clients.ts";
 import { nowMs } from "./conn.ts";
 import type { Endpoint, Transport } from "./endpoint.ts";
 import type { Percentiles } from "./hist.ts";
-import { CpuWindow, sleep } from "./proc.ts";
+import { type CpuFigures, CpuWindow, sleep } from "./proc.ts";
 import { type PublishStats, Publisher } from "./publisher.ts";
+import { GENERATOR_CORE, SERVER_CORE } from "./servers.ts";
 import { Recorder } from "./ticks.ts";
 
 export type RunSpec = {
@@ -46,7 +47,13 @@ export type RunResult = {
   serverCpuPct: number;
   genCpuPct: number;
   genSuspect: boolean;
+  /** Load on the pinned cores from anything else (other tests, compilers): above 15% the run is disturbed. */
+  otherLoadPct: { serverCore: number; generatorCore: number; steal: number };
+  disturbed: boolean;
   measuredSeconds: number;
+  /** Subscriber socket reads per second over the whole run, and events per read (server batching). */
+  readsPerS: number;
+  eventsPerRead: number;
   drainMs: number;
   publish: PublishStats;
   serverStats?: Record<string, unknown>;
@@ -55,6 +62,7 @@ export type RunResult = {
 const CONNECT_WAVE = 100;
 const CONNECT_TIMEOUT_MS = 15000;
 let seqBase = 1;
+export const DISTURBED_PCT = 15;
 
 export async function runOnce(
   ep: Endpoint,
@@ -89,10 +97,19 @@ export async function runOnce(
 
   const pub = new Publisher(ep);
   await pub.open();
+  const readsBefore = rec.reads;
+  const runStart = performance.now();
 
-  const cpu = new CpuWindow(ep.pid);
+  const cpu = new CpuWindow(ep.pid, Number(SERVER_CORE), Number(GENERATOR_CORE));
   let measureEndAt = 0;
-  let cpuResult = { serverPct: Number.NaN, genPct: Number.NaN, seconds: Number.NaN };
+  let cpuResult: CpuFigures = {
+    serverPct: Number.NaN,
+    genPct: Number.NaN,
+    seconds: Number.NaN,
+    otherOnServerCorePct: Number.NaN,
+    otherOnGenCorePct: Number.NaN,
+    stealPct: Number.NaN,
+  };
   await pub.run(warmStart, warm + count, spec.rate, measStart, measEnd, (starting) => {
     if (starting) cpu.start();
     else {
@@ -112,6 +129,7 @@ export async function runOnce(
     await sleep(10);
   }
   const drainMs = performance.now() - drainStart;
+  const runSeconds = (performance.now() - runStart) / 1000;
 
   const disconnected: Record<string, number> = {};
   for (const s of subs) {
@@ -164,7 +182,11 @@ export async function runOnce(
     serverCpuPct: cpuResult.serverPct,
     genCpuPct: cpuResult.genPct,
     genSuspect: cpuResult.genPct > 90,
+    otherLoadPct: { serverCore: cpuResult.otherOnServerCorePct, generatorCore: cpuResult.otherOnGenCorePct, steal: cpuResult.stealPct },
+    disturbed: cpuResult.otherOnServerCorePct > DISTURBED_PCT || cpuResult.otherOnGenCorePct > DISTURBED_PCT,
     measuredSeconds: cpuResult.seconds,
+    readsPerS: (rec.reads - readsBefore) / runSeconds,
+    eventsPerRead: rec.deliveries / Math.max(1, rec.reads - readsBefore),
     drainMs,
     publish: pub.stats(cpuResult.seconds),
   };

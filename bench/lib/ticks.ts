@@ -35,6 +35,8 @@ export class Recorder {
   /** Receive time of the current socket read, set once per read (all its events arrived together). */
   now = 0;
   deliveries = 0;
+  /** Socket reads by subscribers: deliveries/reads shows how much the server batches per write. */
+  reads = 0;
   constructor(
     readonly warmStart: number,
     readonly measStart: number,
