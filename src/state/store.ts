@@ -86,8 +86,8 @@ export class StateStore {
     return out;
   }
 
-  /** Marks keys changed again (their write failed), so the next takeChanges() has them. */
-  requeue(keys: Iterable<string>): void {
+  /** Marks keys changed again (a failed write; all of them: the copy was lost), for takeChanges(). */
+  requeue(keys: Iterable<string> = this.entries.keys()): void {
     for (const k of keys) this.changed?.add(k);
   }
 

@@ -103,10 +103,13 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
       readyFns.length = 0;
       try {
         if (client.status === "ready") await client.quit();
-        else client.disconnect();
       } catch {
-        client.disconnect();
+        // closing anyway
       }
+      if (client.status === "end") return;
+      const ended = new Promise<void>((resolve) => client.once("end", () => resolve()));
+      client.disconnect(); // no reconnect after this, whatever quit did
+      await Promise.race([ended, Bun.sleep(1_000)]);
     },
   };
 }

@@ -58,9 +58,13 @@ export class StatePersistence {
    */
   async start(waitMs: number): Promise<void> {
     this.state.trackChanges();
+    let first = !this.redis.isReady(); // the next 'ready' is the first connect, not a reconnect
     this.redis.onReady(() => {
-      if (!this.loaded) void this.load();
-      this.poke();
+      // After an outage Redis may have lost the hash (restarted empty): write it all again.
+      if (!first && this.loaded) this.state.requeue();
+      first = false;
+      if (!this.loaded) void this.load().then(() => this.poke());
+      else this.poke();
     });
     if (await this.redis.waitReady(waitMs)) await this.load();
     else this.log.warn("redis not reachable at start; state snapshot starts empty", { waitMs });

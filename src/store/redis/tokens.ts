@@ -24,7 +24,7 @@ else
   redis.call('SADD', KEYS[2], ARGV[3])
 end
 local ttl = redis.call('PTTL', KEYS[2])
-if ttl >= 0 and ttl < e - tonumber(ARGV[4]) then redis.call('PEXPIREAT', KEYS[2], e) end
+if ttl == -1 or ttl < e - tonumber(ARGV[4]) then redis.call('PEXPIREAT', KEYS[2], e) end
 return 1`;
 
 const REVOKE = `
