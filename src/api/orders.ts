@@ -79,7 +79,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }): Hono {
     const { id } = c.req.valid("param");
     const b = c.req.valid("json");
     const inst = await instOf(id, b.instId);
-    const ack = await orders.amend({ ...ref(id, inst), ...(b.newSz ? { newSz: b.newSz } : {}), ...(b.newPx ? { newPx: b.newPx } : {}) });
+    const ack = await orders.amend({ ...ref(id, inst), ...(b.newSz ? { newSz: b.newSz } : {}), ...(b.newPx ? { newPx: b.newPx } : {}) }, c.var.principal.user);
     return c.json(ack);
   });
 
@@ -87,7 +87,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }): Hono {
   app.delete("/:id", d.guard({ roles: TRADERS }), validate("param", IdParam), validate("query", InstQuery), async (c) => {
     const { id } = c.req.valid("param");
     const inst = await instOf(id, c.req.valid("query").instId);
-    return c.json(await orders.cancel(ref(id, inst)));
+    return c.json(await orders.cancel(ref(id, inst), c.var.principal.user));
   });
   return app;
 }

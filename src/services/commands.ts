@@ -1,5 +1,6 @@
 // Operator commands (kill switch, cancel all): run, remembered by id, announced on `commands`.
 import { randomUUID } from "node:crypto";
+import { audited, type AuditSink } from "./audit.ts";
 import type { OrderService } from "./orders.ts";
 
 export type Command = { type: "kill_switch"; on: boolean } | { type: "cancel_all"; instId?: string };
@@ -18,10 +19,16 @@ export class CommandService {
   private readonly records = new Map<string, CommandRecord>();
 
   constructor(
-    private readonly d: { orders: OrderService; announce: (rec: CommandRecord) => void },
+    private readonly d: { orders: OrderService; announce: (rec: CommandRecord) => void; audit?: AuditSink },
   ) {}
 
-  async run(by: string, cmd: Command): Promise<CommandRecord> {
+  /** Runs a command; audited (who, which command, done or failed, how long). */
+  run(by: string, cmd: Command): Promise<CommandRecord> {
+    const target = cmd.type === "kill_switch" ? `on=${cmd.on}` : (cmd.instId ?? "*");
+    return audited(this.d.audit, { user: by, action: `command.${cmd.type}`, target }, () => this.runOnce(by, cmd), (r) => ({ status: 201, code: r.status === "done" ? "ok" : "failed", detail: { id: r.id, ...r.result } }));
+  }
+
+  private async runOnce(by: string, cmd: Command): Promise<CommandRecord> {
     const t0 = performance.now();
     let status: CommandRecord["status"] = "done";
     let result: Record<string, unknown>;
@@ -31,7 +38,7 @@ export class CommandService {
     } else {
       const open = this.d.orders.open(cmd.instId);
       const outcomes = await Promise.allSettled(
-        open.map((o) => this.d.orders.cancel({ instId: String(o.instId), ordId: String(o.ordId) })),
+        open.map((o) => this.d.orders.cancel({ instId: String(o.instId), ordId: String(o.ordId) }, by)),
       );
       const failed = outcomes.filter((x) => x.status === "rejected").length;
       if (failed > 0) status = "failed";

@@ -1,6 +1,7 @@
 // The order service: idempotency, risk checks, then the exchange; answers carry OKX's ids.
 import { createHash, randomBytes } from "node:crypto";
 import { ApiError } from "../http/errors.ts";
+import { audited, type AuditSink } from "./audit.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
 import { GatewayUnavailable, type AmendInput, type OrderAck, type OrderGateway, type OrderRef, type PlaceOrderInput } from "./gateway.ts";
@@ -30,11 +31,16 @@ export class OrderService {
   private readonly rate = new Map<string, number[]>();
 
   constructor(
-    private readonly d: { gateway: OrderGateway; state: StateStore; limits: RiskLimits; log: Logger },
+    private readonly d: { gateway: OrderGateway; state: StateStore; limits: RiskLimits; log: Logger; audit?: AuditSink },
   ) {}
 
-  /** Places an order once per clOrdId: concurrent and later retries get the first answer. */
+  /** Places an order once per clOrdId: concurrent and later retries get the first answer. Audited. */
   place(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
+    const what = { user, action: "order.place", target: input.instId, detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null } };
+    return audited(this.d.audit, what, () => this.placeOnce(user, input, idempotencyKey), (r) => ({ status: r.status, code: r.status === 201 ? "ok" : "replayed", detail: { ordId: r.body.ordId, clOrdId: r.body.clOrdId } }));
+  }
+
+  private placeOnce(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
     if (idempotencyKey && input.clOrdId && input.clOrdId !== clOrdIdFor(user, idempotencyKey))
       throw new ApiError(400, "validation_failed", "send either clOrdId or Idempotency-Key, not both", [
         { field: "clOrdId", message: "conflicts with the Idempotency-Key header" },
@@ -83,13 +89,22 @@ export class OrderService {
     return result;
   }
 
-  async cancel(ref: OrderRef): Promise<OrderAck> {
+  cancel(ref: OrderRef, by = "unknown"): Promise<OrderAck> {
+    return audited(this.d.audit, { user: by, action: "order.cancel", target: ref.ordId ?? ref.clOrdId ?? "", detail: { instId: ref.instId } }, () => this.cancelOnce(ref));
+  }
+
+  private async cancelOnce(ref: OrderRef): Promise<OrderAck> {
     const ack = await this.call(() => this.d.gateway.cancel(ref));
     if (ack.sCode !== "0") throw NOT_FOUND_CODES.has(ack.sCode) ? notFoundOrder(ack) : rejected(ack);
     return ack;
   }
 
-  async amend(a: AmendInput): Promise<OrderAck> {
+  amend(a: AmendInput, by = "unknown"): Promise<OrderAck> {
+    const detail = { instId: a.instId, newSz: a.newSz ?? null, newPx: a.newPx ?? null };
+    return audited(this.d.audit, { user: by, action: "order.amend", target: a.ordId ?? a.clOrdId ?? "", detail }, () => this.amendOnce(a));
+  }
+
+  private async amendOnce(a: AmendInput): Promise<OrderAck> {
     const ack = await this.call(() => this.d.gateway.amend(a));
     if (ack.sCode !== "0") throw NOT_FOUND_CODES.has(ack.sCode) ? notFoundOrder(ack) : rejected(ack);
     return ack;
