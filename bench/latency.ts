@@ -62,6 +62,21 @@ function describe(info: Record<string, unknown>): string {
     .join(", ");
 }
 
+/** Server counters about trouble (drops, resets, overruns, slow clients) that grew during a run. */
+function counterGrowth(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): string {
+  if (!after) return "";
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(after)) {
+    if (typeof v !== "number") continue;
+    const trouble = /(drop|reset|overrun|slow|stall|kick|error)/i.test(k) && !/client_closed|answered/.test(k);
+    const badDisconnect = /disconnects_total/.test(k) && !/client_closed|answered/.test(k);
+    if (!trouble && !badDisconnect) continue;
+    const prev = typeof before?.[k] === "number" ? (before[k] as number) : 0;
+    if (v > prev) out.push(`${k} +${v - prev}`);
+  }
+  return out.join(", ");
+}
+
 async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, skipped: Record<string, string>) {
   const key = `${sc.clients}x${sc.rate}`;
   const goal = SCENARIO_TARGETS[key];
@@ -78,6 +93,7 @@ async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, s
       continue;
     }
     const ep = server.endpoint;
+    let prevStats: Record<string, unknown> | undefined;
     try {
       for (const transport of ep.transports.filter((t) => opts.transports.includes(t))) {
         log(`${name} ${transport} (port ${ep.port}, pid ${ep.pid ?? "?"}; ${describe(ep.info)})`);
@@ -95,6 +111,9 @@ async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, s
           if (server.stats) r.serverStats = await server.stats().catch((e: unknown) => ({ error: String(e) }));
           runs.push(r);
           log(runLine(r));
+          const grew = counterGrowth(prevStats, r.serverStats);
+          if (grew) log(`    server counters: ${grew}`);
+          prevStats = r.serverStats;
         }
         rows.push({ target: name, transport, runs, median: summarize(runs), p99Ratio: {} });
       }
