@@ -30,6 +30,13 @@ export const envSchema = z.object({
   /** false: no exchange connection (events come only from POST /api/events, e.g. an engine). */
   OKX_ENABLED: bool.default(true),
   CLICKHOUSE_URL: optionalUrl,
+  /** false: no ClickHouse at all (history answers 503, users live in memory). */
+  CLICKHOUSE_ENABLED: bool.default(true),
+  // The recorder (bus -> ClickHouse): batch size and interval, buffer bounds while ClickHouse is down
+  RECORDER_BATCH_ROWS: int(1, 1_000_000).default(10_000),
+  RECORDER_FLUSH_MS: int(10, 60_000).default(500),
+  RECORDER_MARKET_BUFFER_ROWS: int(10, 50_000_000).default(200_000),
+  RECORDER_KEPT_BUFFER_ROWS: int(10, 50_000_000).default(1_000_000),
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -13,6 +13,9 @@ import { opsRoutes, type ReadinessCheck } from "./api/ops.ts";
 import { commandRoutes } from "./api/commands.ts";
 import { accountRoutes, marketRoutes } from "./api/market.ts";
 import { orderRoutes } from "./api/orders.ts";
+import { historyRoutes } from "./api/history.ts";
+import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
+import type { History } from "./store/clickhouse/index.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
@@ -40,6 +43,7 @@ export interface Running {
   registry: Registry;
   state: StateStore;
   orders: OrderService;
+  history: History;
   ingest: Ingest | undefined;
   sim: Simulator | undefined;
   log: Logger;
@@ -94,6 +98,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     hub.onBatch(() => persistence.poke());
   }
 
+  // ClickHouse (CLICKHOUSE_URL, else chDB under DATA_DIR) in its own Worker: the recorder reads
+  // the ring from there; started before the exchange so it sees every event.
+  const history = await startHistoryFromConfig(config, ring, log, registry);
+
   // The exchange: OKX when keys or URLs are configured, else the built-in simulator on loopback.
   let sim: Simulator | undefined;
   let ingest: Ingest | undefined;
@@ -113,9 +121,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     maxOpenOrders: config.RISK_MAX_OPEN_ORDERS,
     ordersPerSecond: config.RISK_ORDERS_PER_S,
   };
-  const orders = new OrderService({ gateway, state, limits, log });
+  const orders = new OrderService({ gateway, state, limits, log, audit: history.audit });
   const commands = new CommandService({
     orders,
+    audit: history.audit,
     announce: (rec) => {
       producer.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
       hub.kick();
@@ -123,11 +132,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
 
   let server: Server<WsData> | undefined;
+  const users = await durableUsers(history, log);
   const auth = await createAuth({
     config,
     log,
     ip: (req) => server?.requestIP(req)?.address ?? "unknown",
-    ...(redis ? { stores: redisAuthStores(redis) } : {}),
+    stores: { ...(redis ? redisAuthStores(redis) : {}), ...(users ? { users } : {}) },
   });
 
   const app = createApp({
@@ -138,6 +148,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
       { path: "/api/auth", app: auth.routes },
       { path: "/api/users", app: auth.usersRoutes },
+      { path: "/api", app: historyRoutes({ history, guard: auth.requireAuth }) }, // before /api/orders/:id
       { path: "/api/orders", app: orderRoutes({ orders, guard: auth.requireAuth }) },
       { path: "/api/market", app: marketRoutes({ state, guard: auth.requireAuth }) },
       { path: "/api/account", app: accountRoutes({ state, guard: auth.requireAuth }) },
@@ -182,12 +193,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopProcessMetrics();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
+      await history.stop(); // after the exchange: the recorder writes its last events
       await Promise.race([Bun.sleep(config.SHUTDOWN_GRACE_MS), s.stop(false)]);
       s.stop(true);
       await redis?.close(); // last: requests still in flight above may need it
     })());
 
-  return { server, url, hub, producer, registry, state, orders, ingest, sim, log, stop };
+  return { server, url, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
 }
 
 /** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange. */

@@ -1,0 +1,142 @@
+// The recorder's bounded buffer: rows wait here until ClickHouse takes them, and this decides
+// what goes when it is full.
+//
+// Policy (also in the README, "History (ClickHouse)"):
+// - Market data (trades, tickers) may be lost: it can be fetched again and the stream already
+//   delivered it. Over `marketRows` buffered market rows, the OLDEST pending market row is
+//   dropped for each new one (counted: dropped{table, reason="buffer_full"}).
+// - Orders, fills, audit and users were acknowledged to someone: they are never dropped to make
+//   room. They are kept up to a hard cap (`keptRows`); past it the NEWEST row is refused and
+//   counted (dropped{table, reason="hard_cap"}) and the caller logs it. Nothing goes silently.
+// - A batch handed to ClickHouse stays "in flight" (still counted, never dropped) until it is
+//   written; a retry sends the same rows with the same deduplication token.
+import { KEPT_TABLES, MARKET_TABLES, type Row, type Table } from "./protocol.ts";
+
+/** FIFO with O(1) shift (an index into an array, compacted now and then). */
+class Queue<T> {
+  private items: T[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(v: T): void {
+    this.items.push(v);
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const v = this.items[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return v;
+  }
+  take(n: number): T[] {
+    const out = this.items.slice(this.head, this.head + n);
+    this.head += out.length;
+    if (this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return out;
+  }
+}
+
+export interface Batch {
+  table: Table;
+  rows: Row[];
+  /** insert_deduplication_token: the same on every retry of this batch. */
+  token: string;
+  attempts: number;
+}
+
+const isMarket = (t: Table) => (MARKET_TABLES as readonly string[]).includes(t);
+
+export class RowBuffer {
+  private pending = new Map<Table, Queue<Row>>();
+  private inflight = new Map<Table, Batch>();
+  private marketCount = 0;
+  private keptCount = 0;
+  private batchSeq = 0;
+  /** table -> reason -> rows */
+  readonly dropped: Partial<Record<Table, Record<string, number>>> = {};
+
+  constructor(
+    private readonly opts: { marketRows: number; keptRows: number; tokenPrefix: string },
+  ) {
+    for (const t of [...KEPT_TABLES, ...MARKET_TABLES]) this.pending.set(t, new Queue());
+  }
+
+  /** Adds a row; false when it was refused (kept table at the hard cap, or market with nothing to evict). */
+  push(table: Table, row: Row): boolean {
+    const q = this.pending.get(table)!;
+    if (isMarket(table)) {
+      if (this.marketCount >= this.opts.marketRows && !this.evictMarket(table)) {
+        this.drop(table, "buffer_full");
+        return false;
+      }
+      this.marketCount++;
+    } else {
+      if (this.keptCount >= this.opts.keptRows) {
+        this.drop(table, "hard_cap");
+        return false;
+      }
+      this.keptCount++;
+    }
+    q.push(row);
+    return true;
+  }
+
+  /** The batch to send for a table: the one still in flight (a retry), else up to `max` pending rows. */
+  take(table: Table, max: number): Batch | undefined {
+    const cur = this.inflight.get(table);
+    if (cur) return cur;
+    const q = this.pending.get(table)!;
+    if (q.length === 0) return undefined;
+    const b: Batch = { table, rows: q.take(max), token: `${this.opts.tokenPrefix}-${++this.batchSeq}`, attempts: 0 };
+    this.inflight.set(table, b);
+    return b;
+  }
+
+  /** The in-flight batch of `table` was written. */
+  ack(table: Table): number {
+    const b = this.inflight.get(table);
+    if (!b) return 0;
+    this.inflight.delete(table);
+    if (isMarket(table)) this.marketCount -= b.rows.length;
+    else this.keptCount -= b.rows.length;
+    return b.rows.length;
+  }
+
+  /** Rows buffered per table (pending + in flight). */
+  sizes(): Partial<Record<Table, number>> {
+    const out: Partial<Record<Table, number>> = {};
+    for (const [t, q] of this.pending) out[t] = q.length + (this.inflight.get(t)?.rows.length ?? 0);
+    return out;
+  }
+
+  total(): number {
+    return this.marketCount + this.keptCount;
+  }
+
+  pendingRows(table: Table): number {
+    return this.pending.get(table)!.length;
+  }
+
+  /** Drops the oldest pending market row, preferring the table of the row that is coming in. */
+  private evictMarket(prefer: Table): boolean {
+    for (const t of [prefer, ...MARKET_TABLES.filter((x) => x !== prefer)]) {
+      if (this.pending.get(t)!.shift() !== undefined) {
+        this.marketCount--;
+        this.drop(t, "buffer_full");
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private drop(table: Table, reason: string): void {
+    const d = (this.dropped[table] ??= {});
+    d[reason] = (d[reason] ?? 0) + 1;
+  }
+}

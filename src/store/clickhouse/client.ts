@@ -1,0 +1,61 @@
+// Opens @clickhouse/client on a ClickHouse server (CLICKHOUSE_URL) or on chDB embedded in this
+// process (optional npm package `chdb`, plugged in through `chdb/connection`). Worker side only.
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { ClickHouseError, createClient, type ClickHouseClient, type ClickHouseSettings } from "@clickhouse/client";
+
+export class ClickHouseUnavailable extends Error {
+  override name = "ClickHouseUnavailable";
+}
+
+/** Settings every statement runs with: decimals as exact strings, retries deduplicated, MVs too. */
+export const SETTINGS: ClickHouseSettings = {
+  output_format_json_quote_decimals: 1,
+  output_format_json_quote_64bit_integers: 0,
+  deduplicate_blocks_in_dependent_materialized_views: 1,
+  date_time_input_format: "basic",
+};
+
+export interface Opened {
+  client: ClickHouseClient;
+  mode: "url" | "chdb";
+  where: string;
+}
+
+/**
+ * @example const { client } = await openClickHouse({ chdbPath: "./data/clickhouse" })
+ */
+export async function openClickHouse(opts: { url?: string; chdbPath: string }): Promise<Opened> {
+  if (opts.url) {
+    const u = new URL(opts.url);
+    const where = `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`; // never the password
+    const client = createClient({ url: opts.url, clickhouse_settings: SETTINGS, request_timeout: 10_000, max_open_connections: 4 });
+    return { client, mode: "url", where };
+  }
+  let mod: typeof import("chdb/connection");
+  try {
+    mod = await import("chdb/connection");
+  } catch (err) {
+    throw new ClickHouseUnavailable(`chDB is not installed or cannot load (${(err as Error).message.split("\n")[0]}); set CLICKHOUSE_URL or install the optional dependency chdb`);
+  }
+  const path = resolve(opts.chdbPath);
+  mkdirSync(path, { recursive: true });
+  let connection;
+  try {
+    connection = mod.createChdbConnection({ path });
+  } catch (err) {
+    throw new ClickHouseUnavailable(`chDB cannot open ${path}: ${(err as Error).message}`);
+  }
+  // The hook's Connection type comes from client-common; chdb re-exports that same contract.
+  const client = createClient({ connection: connection as never, clickhouse_settings: SETTINGS });
+  return { client, mode: "chdb", where: path };
+}
+
+/** True when the error means "ClickHouse could not be reached or is overloaded" (worth retrying). */
+export function isUnavailableError(err: unknown): boolean {
+  if (err instanceof ClickHouseUnavailable) return true;
+  if (!(err instanceof ClickHouseError)) return true; // sockets, timeouts, a closed engine
+  // 159 TIMEOUT_EXCEEDED, 202 TOO_MANY_SIMULTANEOUS_QUERIES, 209 SOCKET_TIMEOUT, 210 NETWORK_ERROR,
+  // 241 MEMORY_LIMIT_EXCEEDED, 242 TABLE_IS_READ_ONLY, 252 TOO_MANY_PARTS, 425 SYSTEM_ERROR
+  return [159, 202, 209, 210, 241, 242, 252, 425].includes(Number(err.code));
+}

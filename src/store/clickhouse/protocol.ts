@@ -1,0 +1,107 @@
+// The messages between the main thread and the ClickHouse Worker, and the shapes both sides share.
+import type { RingHandle } from "../../bus/ring.ts";
+
+/** Tables the recorder writes, and the class that decides what may be dropped when the buffer is full. */
+export const MARKET_TABLES = ["trades", "tickers"] as const;
+export const KEPT_TABLES = ["orders", "fills", "audit", "users"] as const;
+export type MarketTable = (typeof MARKET_TABLES)[number];
+export type KeptTable = (typeof KEPT_TABLES)[number];
+export type Table = MarketTable | KeptTable;
+export const TABLES: readonly Table[] = [...KEPT_TABLES, ...MARKET_TABLES];
+
+/** One row as inserted (JSONEachRow: column name -> value). */
+export type Row = Record<string, string | number | boolean | null>;
+
+export interface WorkerOptions {
+  /** A ClickHouse server; unset: chDB embedded at `chdbPath`. */
+  url?: string;
+  chdbPath: string;
+  batchRows: number;
+  flushMs: number;
+  marketBufferRows: number;
+  keptBufferRows: number;
+}
+
+/** An audit entry as the services report it (who did what, how it ended, how long it took). */
+export interface AuditInput {
+  ts: number;
+  user: string;
+  action: string;
+  target: string;
+  status: number;
+  code: string;
+  ms: number;
+  detail?: Record<string, unknown>;
+}
+
+/** A user row: the auth store's record plus its version (ReplacingMergeTree) and a tombstone flag. */
+export interface UserRow {
+  name: string;
+  role: string;
+  hash: string;
+  createdAt: number;
+  updatedAt: number;
+  deleted: boolean;
+  version: number;
+}
+
+export type HistoryKind = "orders" | "fills" | "trades" | "candles" | "audit";
+
+export interface HistoryQuery {
+  kind: HistoryKind;
+  limit: number;
+  from?: number;
+  to?: number;
+  /** Decoded cursor: continue strictly before (ts, id). */
+  before?: { ts: number; id: string };
+  instId?: string;
+  /** orders: state; audit: action. */
+  state?: string;
+  action?: string;
+  user?: string;
+  ordId?: string;
+  /** candles: bucket size in seconds. */
+  barSeconds?: number;
+}
+
+export interface HistoryPage {
+  data: Record<string, unknown>[];
+  /** Where the next page starts (ts, id of the last row), or null on the last page. */
+  next: { ts: number; id: string } | null;
+}
+
+export interface RecorderStats {
+  connected: boolean;
+  ready: boolean;
+  lastError: string | null;
+  written: Partial<Record<Table, number>>;
+  batches: Partial<Record<Table, number>>;
+  retries: Partial<Record<Table, number>>;
+  buffered: Partial<Record<Table, number>>;
+  /** table -> reason -> rows */
+  dropped: Partial<Record<Table, Record<string, number>>>;
+  /** Events lost to ring overruns, and how many overruns. */
+  overrunEvents: number;
+  overruns: number;
+  /** Bus events of a recorded type that did not map to a row. */
+  malformed: number;
+  cursor: number;
+}
+
+export type ToWorker =
+  | { t: "init"; ring: RingHandle; opts: WorkerOptions }
+  | { t: "query"; id: number; q: HistoryQuery }
+  | { t: "audit"; row: AuditInput }
+  | { t: "user"; id: number; row: UserRow }
+  | { t: "users"; id: number }
+  | { t: "flush"; id: number }
+  | { t: "fault"; on: boolean }
+  | { t: "stop"; id: number; graceMs: number };
+
+export type FromWorker =
+  | { t: "ready" }
+  | { t: "unavailable"; error: string }
+  | { t: "reply"; id: number; ok: true; value: unknown }
+  | { t: "reply"; id: number; ok: false; error: string; unavailable: boolean }
+  | { t: "stats"; stats: RecorderStats }
+  | { t: "log"; level: "debug" | "info" | "warn" | "error"; msg: string; fields?: Record<string, unknown> };

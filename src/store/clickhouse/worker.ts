@@ -1,0 +1,233 @@
+// The ClickHouse Worker: owns the connection (chDB runs in this thread, so engine calls never
+// touch the serving thread), records the bus into ClickHouse in batches, and answers the main
+// thread's queries by message. Spawned by ./index.ts.
+import { randomBytes, randomUUID } from "node:crypto";
+import type { ClickHouseClient } from "@clickhouse/client";
+import { eventJson, RingReader } from "../../bus/ring.ts";
+import { RowBuffer } from "./buffer.ts";
+import { isUnavailableError, openClickHouse } from "./client.ts";
+import { migrate } from "./migrations.ts";
+import type { FromWorker, RecorderStats, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
+import { build, page } from "./queries.ts";
+import { auditRow, RECORDED_TYPES, toRow, userRow } from "./rows.ts";
+import { Writer } from "./writer.ts";
+
+declare const self: Worker;
+const post = (m: FromWorker) => self.postMessage(m);
+const log = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: Record<string, unknown>) =>
+  post({ t: "log", level, msg, ...(fields ? { fields } : {}) });
+
+let opts: WorkerOptions;
+let reader: RingReader;
+let buffer: RowBuffer;
+let client: ClickHouseClient | undefined;
+let writer: Writer | undefined;
+let ready = false;
+let stopping = false;
+let lastError: string | null = null;
+let cursor = 0;
+let overrunEvents = 0;
+let overruns = 0;
+let malformed = 0;
+let fault = false;
+const timers: ReturnType<typeof setInterval>[] = [];
+const refusedLogged = new Set<string>();
+
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  switch (m.t) {
+    case "init":
+      return void init(m.ring.sab, m.opts);
+    case "query":
+      return void answer(m.id, async () => {
+        const b = build(m.q);
+        const rows = await (await need().query({ query: b.query, query_params: b.params, format: "JSONEachRow" })).json<Record<string, unknown>>();
+        return page(m.q, b, rows);
+      });
+    case "audit":
+      return push("audit", auditRow(randomUUID(), m.row));
+    case "user":
+      return void answer(m.id, async () => {
+        push("users", userRow(m.row));
+        const empty = ready && writer ? await writer.flush(true) : false;
+        return { written: empty };
+      });
+    case "users":
+      return void answer(m.id, loadUsers);
+    case "flush":
+      return void answer(m.id, async () => {
+        drainRing();
+        const empty = ready && writer ? await writer.flush(true) : false;
+        postStats();
+        return { empty, buffered: buffer.total() };
+      });
+    case "fault":
+      fault = m.on;
+      if (writer) writer.fault = m.on;
+      return;
+    case "stop":
+      return void answer(m.id, () => stop(m.graceMs));
+  }
+};
+
+async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
+  opts = o;
+  reader = new RingReader({ sab });
+  buffer = new RowBuffer({ marketRows: o.marketBufferRows, keptRows: o.keptBufferRows, tokenPrefix: randomBytes(6).toString("hex") });
+  void recordLoop();
+  timers.push(setInterval(() => void flushIfReady(), o.flushMs));
+  timers.push(setInterval(postStats, 1000));
+  await connect();
+}
+
+/** Opens and migrates; on failure says so and tries again (ClickHouse may come up later). */
+async function connect(): Promise<void> {
+  let delay = 500;
+  while (!stopping && !ready) {
+    try {
+      const opened = await openClickHouse({ url: opts.url, chdbPath: opts.chdbPath });
+      client = opened.client;
+      const applied = await migrate(client);
+      writer = new Writer({ client, buffer, batchRows: opts.batchRows, onError: writeFailed });
+      writer.fault = fault;
+      ready = true;
+      lastError = null;
+      log("info", "clickhouse ready", { mode: opened.mode, where: opened.where, migrationsApplied: applied });
+      post({ t: "ready" });
+      postStats();
+      return;
+    } catch (err) {
+      lastError = (err as Error).message.split("\n")[0]!.slice(0, 300);
+      await client?.close().catch(() => {});
+      client = undefined;
+      post({ t: "unavailable", error: lastError });
+      await Bun.sleep(delay);
+      delay = Math.min(10_000, delay * 2);
+    }
+  }
+}
+
+function need(): ClickHouseClient {
+  if (!ready || !client) throw new Error(`ClickHouse is not available: ${lastError ?? "starting"}`);
+  return client;
+}
+
+async function answer(id: number, f: () => unknown): Promise<void> {
+  try {
+    post({ t: "reply", id, ok: true, value: await f() });
+  } catch (err) {
+    const msg = (err as Error).message.split("\n")[0]!.slice(0, 500);
+    post({ t: "reply", id, ok: false, error: msg, unavailable: !ready || isUnavailableError(err) });
+  }
+}
+
+function push(table: "audit" | "users", row: Record<string, string | number | boolean | null>): void {
+  if (buffer.push(table, row) || refusedLogged.has(table)) return;
+  refusedLogged.add(table); // once per table; the counter in /metrics keeps the total
+  log("error", "recorder buffer at its hard cap: refusing rows (counted in recorder_dropped_rows_total)", { table });
+}
+
+async function loadUsers(): Promise<UserRow[]> {
+  const rows = await (
+    await need().query({
+      query: `SELECT name, role, hash, toUnixTimestamp64Milli(created_at) AS createdAt,
+        toUnixTimestamp64Milli(updated_at) AS updatedAt, deleted, version FROM users FINAL WHERE deleted = 0`,
+      format: "JSONEachRow",
+    })
+  ).json<Record<string, unknown>>();
+  return rows.map((r) => ({
+    name: String(r.name),
+    role: String(r.role),
+    hash: String(r.hash),
+    createdAt: Number(r.createdAt),
+    updatedAt: Number(r.updatedAt),
+    deleted: false,
+    version: Number(r.version),
+  }));
+}
+
+async function recordLoop(): Promise<void> {
+  while (!stopping) {
+    await reader.wait(opts.flushMs);
+    drainRing();
+    if (buffer.total() >= opts.batchRows) void flushIfReady();
+  }
+}
+
+/** Copies every new event out of the ring into the buffer; counts and logs what an overrun lost. */
+function drainRing(): void {
+  for (let rounds = 0; rounds < 64 && cursor < reader.head(); rounds++) {
+    const r = reader.read(cursor, 4096);
+    if (r.overrun) {
+      const firstKept = r.events[0]?.seq ?? r.last + 1;
+      const lost = Math.max(0, firstKept - cursor - 1);
+      overruns++;
+      overrunEvents += lost;
+      log("error", "recorder overrun: events lost before they were recorded", { from: cursor + 1, to: firstKept - 1, lost });
+    }
+    for (const ev of r.events) {
+      if (!RECORDED_TYPES.has(ev.type)) continue;
+      const m = toRow(ev.type, eventJson(ev));
+      if (m === undefined) continue;
+      if (m instanceof Error) {
+        if (malformed++ < 10) log("warn", "recorder skipped a malformed event", { id: ev.id, type: ev.type, error: m.message });
+        continue;
+      }
+      if (!buffer.push(m.table, m.row) && !refusedLogged.has(m.table) && m.table !== "trades" && m.table !== "tickers") {
+        refusedLogged.add(m.table);
+        log("error", "recorder buffer at its hard cap: refusing rows (counted in recorder_dropped_rows_total)", { table: m.table });
+      }
+    }
+    cursor = r.last;
+  }
+}
+
+async function flushIfReady(): Promise<void> {
+  if (!ready || !writer || buffer.total() === 0) return;
+  await writer.flush();
+}
+
+function writeFailed(table: string, err: Error, attempts: number): void {
+  // Log the first failure and then every 10th, not every retry.
+  if (attempts === 1 || attempts % 10 === 0)
+    log("warn", "clickhouse insert failed; rows stay buffered and are retried", { table, attempts, error: err.message.split("\n")[0], buffered: buffer.total() });
+}
+
+function stats(): RecorderStats {
+  return {
+    connected: ready && (writer?.connected ?? true),
+    ready,
+    lastError: writer?.lastError ?? lastError,
+    written: writer?.written ?? {},
+    batches: writer?.batches ?? {},
+    retries: writer?.retries ?? {},
+    buffered: buffer.sizes(),
+    dropped: buffer.dropped,
+    overrunEvents,
+    overruns,
+    malformed,
+    cursor,
+  };
+}
+
+function postStats(): void {
+  if (buffer) post({ t: "stats", stats: stats() });
+}
+
+async function stop(graceMs: number): Promise<{ unwritten: number }> {
+  drainRing();
+  stopping = true;
+  for (const t of timers) clearInterval(t);
+  const deadline = performance.now() + graceMs;
+  while (ready && writer && buffer.total() > 0 && performance.now() < deadline) {
+    if (await writer.flush(true)) break;
+    await Bun.sleep(Math.min(200, Math.max(10, deadline - performance.now())));
+  }
+  const unwritten = buffer.total();
+  if (unwritten > 0) log("error", "clickhouse: rows not written at shutdown", { rows: unwritten, buffered: buffer.sizes(), lastError: writer?.lastError ?? lastError });
+  postStats();
+  await client?.close().catch(() => {});
+  client = undefined;
+  ready = false;
+  return { unwritten };
+}

@@ -1,0 +1,83 @@
+// Moves buffered rows into ClickHouse in batches: one insert per table per batch, retried with
+// backoff while ClickHouse is down (same rows, same deduplication token), counted for /metrics.
+import type { ClickHouseClient } from "@clickhouse/client";
+import type { RowBuffer } from "./buffer.ts";
+import { TABLES, type Table } from "./protocol.ts";
+
+export class InjectedFault extends Error {
+  override name = "InjectedFault";
+}
+
+const BACKOFF_MIN_MS = 100;
+const BACKOFF_MAX_MS = 5_000;
+
+export interface WriterDeps {
+  client: ClickHouseClient;
+  buffer: RowBuffer;
+  batchRows: number;
+  onError(table: Table, err: Error, attempts: number): void;
+}
+
+export class Writer {
+  /** Test hook: every insert fails while set (ClickHouse "down"). */
+  fault = false;
+  connected = true;
+  lastError: string | null = null;
+  readonly written: Partial<Record<Table, number>> = {};
+  readonly batches: Partial<Record<Table, number>> = {};
+  readonly retries: Partial<Record<Table, number>> = {};
+  private running: Promise<boolean> | null = null;
+  private retryAt = 0;
+  private backoff = BACKOFF_MIN_MS;
+
+  constructor(private readonly d: WriterDeps) {}
+
+  /** Writes what is buffered (unless waiting out a backoff); true when nothing is left. */
+  flush(force = false): Promise<boolean> {
+    if (this.running) return this.running;
+    if (!force && performance.now() < this.retryAt) return Promise.resolve(false);
+    this.running = this.pass().finally(() => (this.running = null));
+    return this.running;
+  }
+
+  /** Milliseconds until the next attempt is allowed (0 when not backing off). */
+  waitMs(): number {
+    return Math.max(0, this.retryAt - performance.now());
+  }
+
+  private async pass(): Promise<boolean> {
+    const { buffer, batchRows } = this.d;
+    for (const table of TABLES) {
+      for (;;) {
+        const batch = buffer.take(table, batchRows);
+        if (!batch) break;
+        batch.attempts++;
+        try {
+          if (this.fault) throw new InjectedFault("injected fault: ClickHouse unavailable");
+          await this.d.client.insert({
+            table,
+            values: batch.rows,
+            format: "JSONEachRow",
+            clickhouse_settings: { insert_deduplication_token: batch.token },
+          });
+        } catch (err) {
+          this.retries[table] = (this.retries[table] ?? 0) + 1;
+          this.connected = false;
+          this.lastError = (err as Error).message.split("\n")[0]!.slice(0, 300);
+          this.retryAt = performance.now() + this.backoff;
+          this.backoff = Math.min(BACKOFF_MAX_MS, this.backoff * 2);
+          this.d.onError(table, err as Error, batch.attempts);
+          return false;
+        }
+        const n = buffer.ack(table);
+        this.written[table] = (this.written[table] ?? 0) + n;
+        this.batches[table] = (this.batches[table] ?? 0) + 1;
+        this.connected = true;
+        this.lastError = null;
+        this.backoff = BACKOFF_MIN_MS;
+        this.retryAt = 0;
+      }
+    }
+    return buffer.total() === 0;
+  }
+}
