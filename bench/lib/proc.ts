@@ -1,4 +1,4 @@
-// Reads CPU time and RSS of processes from /proc, finds free ports, and pins the generator to core 1.
+// Reads CPU time (per process tree and per core) and RSS from /proc, and finds free ports.
 
 import { readdirSync, readFileSync } from "node:fs";
 
