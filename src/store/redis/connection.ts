@@ -62,6 +62,7 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
   });
   const at = where(url);
   let down = false;
+  let closing = false;
   const readyFns: Array<() => void> = [];
 
   // Without an 'error' listener an unreachable Redis would be an uncaught exception.
@@ -71,13 +72,19 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
     log.warn("redis unreachable; reconnecting", { at, err: err.message });
   });
   client.on("close", () => {
-    if (!down && client.status !== "end") log.warn("redis connection closed; reconnecting", { at });
+    if (!down && !closing) log.warn("redis connection closed; reconnecting", { at });
     down = true;
   });
   client.on("ready", () => {
     log.info(down ? "redis reconnected" : "redis connected", { at });
     down = false;
-    for (const fn of readyFns) fn();
+    for (const fn of readyFns) {
+      try {
+        fn();
+      } catch (err) {
+        log.error("redis ready handler failed", { err });
+      }
+    }
   });
 
   return {
@@ -100,6 +107,7 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
       });
     },
     async close() {
+      closing = true;
       readyFns.length = 0;
       try {
         if (client.status === "ready") await client.quit();
