@@ -2,7 +2,7 @@
 // process (optional npm package `chdb`, plugged in through `chdb/connection`). Worker side only.
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { ClickHouseError, createClient, type ClickHouseClient, type ClickHouseSettings } from "@clickhouse/client";
+import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from "@clickhouse/client";
 
 export class ClickHouseUnavailable extends Error {
   override name = "ClickHouseUnavailable";
@@ -29,7 +29,7 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string }): 
   if (opts.url) {
     const u = new URL(opts.url);
     const where = `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`; // never the password
-    const client = createClient({ url: opts.url, clickhouse_settings: SETTINGS, request_timeout: 10_000, max_open_connections: 4 });
+    const client = createClient({ url: opts.url, clickhouse_settings: SETTINGS, request_timeout: 10_000, max_open_connections: 4, log: { level: ClickHouseLogLevel.OFF } }); // we log failures ourselves
     return { client, mode: "url", where };
   }
   let mod: typeof import("chdb/connection");
@@ -47,7 +47,7 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string }): 
     throw new ClickHouseUnavailable(`chDB cannot open ${path}: ${(err as Error).message}`);
   }
   // The hook's Connection type comes from client-common; chdb re-exports that same contract.
-  const client = createClient({ connection: connection as never, clickhouse_settings: SETTINGS });
+  const client = createClient({ connection: connection as never, clickhouse_settings: SETTINGS, log: { level: ClickHouseLogLevel.OFF } });
   return { client, mode: "chdb", where: path };
 }
 
