@@ -20,14 +20,25 @@ test("a market row evicts from the other market table when its own has nothing p
   expect(b.sizes()).toMatchObject({ trades: 1, tickers: 2 });
 });
 
-test("rows in flight are never evicted; with nothing to evict the new market row is refused", () => {
+test("a batch being sent is never evicted; with nothing else to evict the new market row is refused", () => {
   const b = buf();
   for (let i = 1; i <= 3; i++) b.push("trades", { n: i });
-  b.take("trades", 10);
+  b.take("trades", 10)!.sending = true;
   expect(b.push("trades", { n: 4 })).toBe(false);
   expect(b.dropped.trades).toEqual({ buffer_full: 1 });
   expect(b.ack("trades")).toBe(3);
   expect(b.push("trades", { n: 5 })).toBe(true);
+});
+
+test("a market batch waiting for its retry gives up its oldest rows first, under a new token", () => {
+  const b = buf();
+  for (let i = 1; i <= 3; i++) b.push("trades", { n: i });
+  const batch = b.take("trades", 2)!;
+  const token = batch.token;
+  expect(b.push("trades", { n: 4 })).toBe(true);
+  expect(b.take("trades", 10)!.rows).toEqual([{ n: 2 }]);
+  expect(batch.token).not.toBe(token);
+  expect(b.sizes().trades).toBe(3);
 });
 
 test("kept rows are never dropped for room: past the hard cap the newest is refused and counted", () => {

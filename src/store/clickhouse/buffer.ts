@@ -8,8 +8,10 @@
 // - Orders, fills, audit and users were acknowledged to someone: they are never dropped to make
 //   room. They are kept up to a hard cap (`keptRows`); past it the NEWEST row is refused and
 //   counted (dropped{table, reason="hard_cap"}) and the caller logs it. Nothing goes silently.
-// - A batch handed to ClickHouse stays "in flight" (still counted, never dropped) until it is
-//   written; a retry sends the same rows with the same deduplication token.
+// - A batch taken for ClickHouse stays "in flight" (still counted) until it is written; a retry
+//   sends the same rows with the same deduplication token. While an insert of it is running it is
+//   never touched; a market batch waiting for its retry gives up its oldest rows like pending
+//   ones (and gets a new token, since its content changed).
 import { KEPT_TABLES, MARKET_TABLES, type Row, type Table } from "./protocol.ts";
 
 /** FIFO with O(1) shift (an index into an array, compacted now and then). */
@@ -48,6 +50,8 @@ export interface Batch {
   /** insert_deduplication_token: the same on every retry of this batch. */
   token: string;
   attempts: number;
+  /** True while an insert of this batch is running (the writer sets it). */
+  sending: boolean;
 }
 
 const isMarket = (t: Table) => (MARKET_TABLES as readonly string[]).includes(t);
@@ -93,7 +97,7 @@ export class RowBuffer {
     if (cur) return cur;
     const q = this.pending.get(table)!;
     if (q.length === 0) return undefined;
-    const b: Batch = { table, rows: q.take(max), token: `${this.opts.tokenPrefix}-${++this.batchSeq}`, attempts: 0 };
+    const b: Batch = { table, rows: q.take(max), token: this.token(), attempts: 0, sending: false };
     this.inflight.set(table, b);
     return b;
   }
@@ -123,16 +127,28 @@ export class RowBuffer {
     return this.pending.get(table)!.length;
   }
 
-  /** Drops the oldest pending market row, preferring the table of the row that is coming in. */
+  /** Drops the oldest market row not being sent: in flight (older) first, then pending; the incoming row's table first. */
   private evictMarket(prefer: Table): boolean {
     for (const t of [prefer, ...MARKET_TABLES.filter((x) => x !== prefer)]) {
-      if (this.pending.get(t)!.shift() !== undefined) {
+      const b = this.inflight.get(t);
+      let gone = false;
+      if (b && !b.sending && b.rows.length > 0) {
+        b.rows.shift();
+        b.token = this.token();
+        if (b.rows.length === 0) this.inflight.delete(t);
+        gone = true;
+      } else gone = this.pending.get(t)!.shift() !== undefined;
+      if (gone) {
         this.marketCount--;
         this.drop(t, "buffer_full");
         return true;
       }
     }
     return false;
+  }
+
+  private token(): string {
+    return `${this.opts.tokenPrefix}-${++this.batchSeq}`;
   }
 
   private drop(table: Table, reason: string): void {

@@ -52,6 +52,7 @@ export class Writer {
         const batch = buffer.take(table, batchRows);
         if (!batch) break;
         batch.attempts++;
+        batch.sending = true;
         try {
           if (this.fault) throw new InjectedFault("injected fault: ClickHouse unavailable");
           await this.d.client.insert({
@@ -61,6 +62,7 @@ export class Writer {
             clickhouse_settings: { insert_deduplication_token: batch.token },
           });
         } catch (err) {
+          batch.sending = false;
           this.retries[table] = (this.retries[table] ?? 0) + 1;
           this.connected = false;
           this.lastError = (err as Error).message.split("\n")[0]!.slice(0, 300);
