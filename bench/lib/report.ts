@@ -182,7 +182,7 @@ export function runLine(r: RunResult): string {
     `  run ${r.run}: p50 ${fmt(l.p50)} p90 ${fmt(l.p90)} p99 ${fmt(l.p99)} p99.9 ${fmt(l.p999)} max ${fmt(l.max)} ms` +
     ` | ${r.delivered}/${r.expected} lost ${fmtPct(r.lossPct)}` +
     ` | srv ${Number.isFinite(r.serverCpuPct) ? r.serverCpuPct.toFixed(0) : "-"}% gen ${r.genCpuPct.toFixed(0)}%` +
-    ` | ${(r.readsPerS / 1000).toFixed(0)}k reads/s, ${r.eventsPerRead.toFixed(1)} ev/read` +
+    ` | ${r.readsPerS >= 10000 ? `${(r.readsPerS / 1000).toFixed(0)}k` : r.readsPerS.toFixed(0)} reads/s, ${r.eventsPerRead.toFixed(1)} ev/read` +
     ` | pub ${r.publish.achievedRate.toFixed(0)}/s ack p99 ${fmt(r.publish.ackMs.p99)}ms` +
     (extra.length ? ` | ${extra.join(", ")}` : "")
   );
