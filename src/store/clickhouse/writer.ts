@@ -32,11 +32,11 @@ export class Writer {
 
   constructor(private readonly d: WriterDeps) {}
 
-  /** Writes what is buffered (unless waiting out a backoff); true when nothing is left. */
+  /** Writes what is buffered (unless waiting out a backoff; `force`: now, and everything); true when nothing is left. */
   flush(force = false): Promise<boolean> {
-    if (this.running) return this.running;
+    if (this.running) return force ? this.running.then(() => this.flush(true)) : this.running;
     if (!force && performance.now() < this.retryAt) return Promise.resolve(false);
-    this.running = this.pass().finally(() => (this.running = null));
+    this.running = this.pass(force).finally(() => (this.running = null));
     return this.running;
   }
 
@@ -45,7 +45,7 @@ export class Writer {
     return Math.max(0, this.retryAt - performance.now());
   }
 
-  private async pass(): Promise<boolean> {
+  private async pass(drain: boolean): Promise<boolean> {
     const { buffer, batchRows } = this.d;
     for (const table of TABLES) {
       for (;;) {
@@ -78,6 +78,9 @@ export class Writer {
         this.lastError = null;
         this.backoff = BACKOFF_MIN_MS;
         this.retryAt = 0;
+        // Rows that came in meanwhile wait for the next flush unless a full batch is ready:
+        // writing each trickle at once would turn one batch into many tiny inserts.
+        if (!drain && buffer.pendingRows(table) < batchRows) break;
       }
     }
     return buffer.total() === 0;
