@@ -87,7 +87,15 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
     marketBufferRows: o.marketBufferRows,
     keptBufferRows: o.keptBufferRows,
   };
-  const worker = new Worker(WORKER_URL);
+  let worker: Worker;
+  try {
+    worker = new Worker(WORKER_URL);
+  } catch (err) {
+    if (!o.url) chdbOwner = undefined;
+    const msg = `cannot start the ClickHouse worker: ${(err as Error).message}`;
+    log.error("history unavailable", { error: msg });
+    return offline(o.url ? "url" : "chdb", msg, metrics);
+  }
   const send = (m: ToWorker) => worker.postMessage(m);
   let ready = false;
   let error: string | null = "starting";
