@@ -16,6 +16,8 @@ export const SETTINGS: ClickHouseSettings = {
   date_time_input_format: "basic",
 };
 
+let chdbLoadError: string | undefined;
+
 export interface Opened {
   client: ClickHouseClient;
   mode: "url" | "chdb";
@@ -33,10 +35,14 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string }): 
     return { client, mode: "url", where };
   }
   let mod: typeof import("chdb/connection");
+  if (chdbLoadError) throw new ClickHouseUnavailable(chdbLoadError);
   try {
     mod = await import("chdb/connection");
+    if (typeof mod.createChdbConnection !== "function") throw new Error("chdb/connection has no createChdbConnection");
   } catch (err) {
-    throw new ClickHouseUnavailable(`chDB is not installed or cannot load (${(err as Error).message.split("\n")[0]}); set CLICKHOUSE_URL or install the optional dependency chdb`);
+    // A failed load stays failed in this process (e.g. a compiled binary without the native library).
+    chdbLoadError = `chDB is not installed or cannot load (${(err as Error).message.split("\n")[0]}); set CLICKHOUSE_URL or install the optional dependency chdb`;
+    throw new ClickHouseUnavailable(chdbLoadError);
   }
   const path = resolve(opts.chdbPath);
   mkdirSync(path, { recursive: true });
