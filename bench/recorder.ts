@@ -10,7 +10,7 @@
 //   all, and the main thread's event-loop lag (a 1 ms timer's lateness) meanwhile, against the
 //   same burst with recording off.
 //
-//   bun bench/recorder.ts [--rate 1000] [--clients 100] [--duration 10] [--runs 2] [--rows 200000] [--no-pin]
+//   bun bench/recorder.ts [--rate 1000] [--clients 100] [--duration 10] [--runs 2] [--rows 200000] [--nice 10] [--no-pin]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : def;
   };
-  const opts = { rate: arg("rate", 1000), clients: arg("clients", 100), duration: arg("duration", 10), runs: arg("runs", 2), rows: arg("rows", 200_000), pin: !process.argv.includes("--no-pin") };
+  const opts = { rate: arg("rate", 1000), clients: arg("clients", 100), duration: arg("duration", 10), runs: arg("runs", 2), rows: arg("rows", 200_000), nice: arg("nice", 10), pin: !process.argv.includes("--no-pin") };
   const log = (s: string) => console.log(s);
 
   /** Re-runs this script under `taskset -c 1` (the generator's core), as bench/latency.ts does. */
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const p99: Record<string, number[]> = { off: [], on: [] };
     for (let run = 0; run < opts.runs; run++) {
       for (const mode of ["off", "on"] as const) {
-        const server = await startTradewire({ OKX_ENABLED: "false", CLICKHOUSE_ENABLED: mode === "on" ? "true" : "false" });
+        const server = await startTradewire({ OKX_ENABLED: "false", CLICKHOUSE_ENABLED: mode === "on" ? "true" : "false", RECORDER_NICE: String(opts.nice) });
         try {
           const ep = tradeEndpoint(server.endpoint);
           const base = `http://${ep.host}:${ep.port}`;
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
 
   async function burst(recording: boolean): Promise<{ published: number; rowsPerS: number; lagP99: number; lagMax: number; written: number; overrun: number; seconds: number }> {
     const dir = mkdtempSync(join(tmpdir(), "tw-bench-rec-"));
-    const s = await startServer(testConfig({ DATA_DIR: dir, CLICKHOUSE_ENABLED: recording ? "true" : "false", BUS_CAPACITY: String(1 << 18), BUS_BYTES: String(256 << 20), RECORDER_BATCH_ROWS: "50000", RECORDER_FLUSH_MS: "200" }));
+    const s = await startServer(testConfig({ DATA_DIR: dir, CLICKHOUSE_ENABLED: recording ? "true" : "false", BUS_CAPACITY: String(1 << 18), BUS_BYTES: String(256 << 20), RECORDER_BATCH_ROWS: "50000", RECORDER_FLUSH_MS: "200", RECORDER_NICE: String(opts.nice) }));
     const lags: number[] = [];
     let last = performance.now();
     const timer = setInterval(() => {

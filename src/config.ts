@@ -37,6 +37,7 @@ export const envSchema = z.object({
   RECORDER_FLUSH_MS: int(10, 60_000).default(500),
   RECORDER_MARKET_BUFFER_ROWS: int(1, 50_000_000).default(200_000),
   RECORDER_KEPT_BUFFER_ROWS: int(1, 50_000_000).default(1_000_000),
+  RECORDER_NICE: int(0, 19).default(10),
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -50,6 +50,8 @@ export interface HistoryOptions {
   flushMs: number;
   marketBufferRows: number;
   keptBufferRows: number;
+  /** Nice value for the Worker thread (0-19). */
+  nice?: number;
   /** How long start waits for ClickHouse to be ready before going on without it. */
   startWaitMs?: number;
   /** How long stop waits for the last rows to be written. */
@@ -86,6 +88,7 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
     flushMs: o.flushMs,
     marketBufferRows: o.marketBufferRows,
     keptBufferRows: o.keptBufferRows,
+    nice: o.nice ?? 10,
   };
   let worker: Worker;
   try {

@@ -20,6 +20,8 @@ export interface WorkerOptions {
   flushMs: number;
   marketBufferRows: number;
   keptBufferRows: number;
+  /** Nice value of the Worker thread (and the engine threads it starts): the serving thread goes first. */
+  nice: number;
 }
 
 /** An audit entry as the services report it (who did what, how it ended, how long it took). */

@@ -20,6 +20,7 @@ export function startHistoryFromConfig(config: Config, ring: RingHandle, log: Lo
     flushMs: config.RECORDER_FLUSH_MS,
     marketBufferRows: config.RECORDER_MARKET_BUFFER_ROWS,
     keptBufferRows: config.RECORDER_KEPT_BUFFER_ROWS,
+    nice: config.RECORDER_NICE,
     // A server that is down should not hold the start for long; chDB opens in well under this.
     startWaitMs: config.CLICKHOUSE_URL ? 5_000 : 30_000,
     stopGraceMs: Math.max(1_000, config.SHUTDOWN_GRACE_MS),
