@@ -51,8 +51,9 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     case "user":
       return void answer(m.id, async () => {
         push("users", userRow(m.row));
-        const empty = ready && writer ? await writer.flush(true) : false;
-        return { written: empty };
+        // Written now unless ClickHouse is known to be down (then it waits in the buffer for the retry).
+        if (ready && writer && writer.waitMs() === 0) await writer.flush(true);
+        return { written: (buffer.sizes().users ?? 0) === 0 };
       });
     case "users":
       return void answer(m.id, loadUsers);
