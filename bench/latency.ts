@@ -136,15 +136,30 @@ async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, s
 
 function idleTable(results: IdleResult[]): string {
   const mb = (kb: number) => (kb / 1024).toFixed(1);
-  const out = [["server", "connected", "RSS before MB", "RSS after MB", "after hold MB", "KB/client", "open after hold", "target / notes"]];
+  const out = [["server", "connected", "RSS before MB", "RSS after MB", "anon before MB", "anon after MB", "after hold MB", "KB/client", "open after hold", "target / notes"]];
   for (const r of results) {
     const notes: string[] = [];
-    if (r.target === "tradewire") notes.push(r.rssAfterKB / 1024 <= 100 ? "ok (<= 100 MB)" : "MISS (> 100 MB)");
+    if (r.target === "tradewire") {
+      const total = r.rssAfterKB / 1024;
+      const delta = (r.rssAfterKB - r.rssBeforeKB) / 1024;
+      notes.push(total <= 100 ? "ok (<= 100 MB)" : `MISS: ${total.toFixed(0)} MB total (+${delta.toFixed(0)} MB for the clients)`);
+    }
     const closed = Object.entries(r.closedByServer).map(([k, v]) => `${v} ${k}`);
     if (closed.length) notes.push(`closed: ${closed.join(", ")}`);
     const failed = Object.entries(r.failed).map(([k, v]) => `${v} ${k}`);
     if (failed.length) notes.push(`failed: ${failed.join(", ")}`);
-    out.push([r.target, `${r.connected}/${r.clients}`, mb(r.rssBeforeKB), mb(r.rssAfterKB), mb(r.rssEndKB), r.perClientKB.toFixed(1), `${r.openAtEnd}`, notes.join("; ")]);
+    out.push([
+      r.target,
+      `${r.connected}/${r.clients}`,
+      mb(r.rssBeforeKB),
+      mb(r.rssAfterKB),
+      mb(r.anonBeforeKB),
+      mb(r.anonAfterKB),
+      mb(r.rssEndKB),
+      r.perClientKB.toFixed(1),
+      `${r.openAtEnd}`,
+      notes.join("; "),
+    ]);
   }
   return table(out);
 }
@@ -196,7 +211,7 @@ async function main(): Promise<void> {
         await server.stop();
       }
     }
-    log(`\nIdle SSE clients: server RSS (VmRSS of its process tree); target for tradewire: <= 100 MB total`);
+    log(`\nIdle SSE clients: server RSS (VmRSS of its process tree; anon = without mapped files); target for tradewire: <= 100 MB total`);
     log(idleTable(results));
     report.idle = results;
   } else {

@@ -2,7 +2,7 @@
 
 import { SseClient } from "./clients.ts";
 import type { Server } from "./endpoint.ts";
-import { sleep, treeRssKB } from "./proc.ts";
+import { sleep, treeMemKB } from "./proc.ts";
 import { Recorder } from "./ticks.ts";
 
 export type IdleResult = {
@@ -13,6 +13,9 @@ export type IdleResult = {
   rssBeforeKB: number;
   rssAfterKB: number;
   rssEndKB: number;
+  /** Anonymous memory (RssAnon): RSS without mapped files such as libchdb.so's 190 MB of code. */
+  anonBeforeKB: number;
+  anonAfterKB: number;
   perClientKB: number;
   heldS: number;
   /** Subscribers still open after the hold (heartbeats must keep them alive). */
@@ -26,7 +29,7 @@ export async function idleRun(server: Server, n: number, holdS: number, log: (s:
   const ep = server.endpoint;
   if (ep.pid === null) throw new Error("idle mode needs the server pid (use --pid with --url)");
   await sleep(1000);
-  const rssBeforeKB = treeRssKB(ep.pid);
+  const before = treeMemKB(ep.pid);
   const rec = new Recorder(0, 0, 0);
   const subs: SseClient[] = [];
   for (let i = 0; i < n; i += WAVE) {
@@ -49,9 +52,9 @@ export async function idleRun(server: Server, n: number, holdS: number, log: (s:
   const connected = subs.filter((c) => c.state === "open").length;
   log(`  ${connected}/${n} idle subscribers connected; holding ${holdS} s`);
   await sleep(2000);
-  const rssAfterKB = treeRssKB(ep.pid);
+  const after = treeMemKB(ep.pid);
   await sleep(Math.max(0, holdS * 1000 - 2000));
-  const rssEndKB = treeRssKB(ep.pid);
+  const rssEndKB = treeMemKB(ep.pid).rssKB;
   const closedByServer: Record<string, number> = {};
   for (const c of subs) {
     if (c.state === "closed" && !c.closing) {
@@ -67,10 +70,12 @@ export async function idleRun(server: Server, n: number, holdS: number, log: (s:
     clients: n,
     connected,
     failed,
-    rssBeforeKB,
-    rssAfterKB,
+    rssBeforeKB: before.rssKB,
+    rssAfterKB: after.rssKB,
     rssEndKB,
-    perClientKB: connected > 0 ? (rssAfterKB - rssBeforeKB) / connected : Number.NaN,
+    anonBeforeKB: before.anonKB,
+    anonAfterKB: after.anonKB,
+    perClientKB: connected > 0 ? (after.rssKB - before.rssKB) / connected : Number.NaN,
     heldS: holdS,
     openAtEnd,
     closedByServer,

@@ -58,18 +58,20 @@ export function treeCpuSeconds(root: number): number {
   return sum;
 }
 
-/** Sum of VmRSS over a process tree, in KB. */
-export function treeRssKB(root: number): number {
-  let sum = 0;
+/** Sum of VmRSS and of its anonymous part (heap, stacks; not mapped files) over a process tree, in KB. */
+export function treeMemKB(root: number): { rssKB: number; anonKB: number } {
+  let rssKB = 0;
+  let anonKB = 0;
   for (const p of processTree(root)) {
     try {
-      const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${p}/status`, "latin1"));
-      if (m) sum += Number(m[1]);
+      const st = readFileSync(`/proc/${p}/status`, "latin1");
+      rssKB += Number(/VmRSS:\s+(\d+)\s+kB/.exec(st)?.[1] ?? 0);
+      anonKB += Number(/RssAnon:\s+(\d+)\s+kB/.exec(st)?.[1] ?? 0);
     } catch {
       // gone
     }
   }
-  return sum;
+  return { rssKB, anonKB };
 }
 
 type CoreTicks = { busy: number; total: number; steal: number };
