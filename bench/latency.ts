@@ -55,7 +55,7 @@ async function startTarget(name: TargetName, opts: Options): Promise<Server> {
 
 /** The few facts about a server worth a glance: commit, event loop, versions. */
 function describe(info: Record<string, unknown>): string {
-  const keys = ["commit", "nginx", "python", "uvicorn", "loop", "http_impl_modules_loaded", "env"];
+  const keys = ["url", "commit", "nginx", "python", "uvicorn", "loop", "http_impl_modules_loaded", "env"];
   return keys
     .filter((k) => info[k] !== undefined && info[k] !== null && !(typeof info[k] === "object" && Object.keys(info[k] as object).length === 0))
     .map((k) => `${k} ${typeof info[k] === "string" ? info[k] : JSON.stringify(info[k])}`)

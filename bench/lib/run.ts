@@ -98,6 +98,7 @@ export async function runOnce(
   const pub = new Publisher(ep);
   await pub.open();
   const readsBefore = rec.reads;
+  const ticksBefore = rec.ticks;
   const runStart = performance.now();
 
   const cpu = new CpuWindow(ep.pid, Number(SERVER_CORE), Number(GENERATOR_CORE));
@@ -186,7 +187,7 @@ export async function runOnce(
     disturbed: cpuResult.otherOnServerCorePct > DISTURBED_PCT || cpuResult.otherOnGenCorePct > DISTURBED_PCT,
     measuredSeconds: cpuResult.seconds,
     readsPerS: (rec.reads - readsBefore) / runSeconds,
-    eventsPerRead: rec.deliveries / Math.max(1, rec.reads - readsBefore),
+    eventsPerRead: (rec.ticks - ticksBefore) / Math.max(1, rec.reads - readsBefore),
     drainMs,
     publish: pub.stats(cpuResult.seconds),
   };

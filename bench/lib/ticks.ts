@@ -35,8 +35,9 @@ export class Recorder {
   /** Receive time of the current socket read, set once per read (all its events arrived together). */
   now = 0;
   deliveries = 0;
-  /** Socket reads by subscribers: deliveries/reads shows how much the server batches per write. */
+  /** Socket reads by subscribers, and ticks of any run phase: ticks/reads shows how much the server batches per write. */
   reads = 0;
+  ticks = 0;
   constructor(
     readonly warmStart: number,
     readonly measStart: number,
@@ -44,6 +45,7 @@ export class Recorder {
   ) {}
 
   tick(c: ClientTally, t: number, n: number): void {
+    this.ticks++;
     if (n < this.measStart || n >= this.measEnd) {
       if (n >= this.warmStart && n < this.measStart) c.warm++;
       else c.stale++;
