@@ -45,6 +45,7 @@ export const envSchema = z.object({
   BUS_CAPACITY: int(16, 1 << 24).default(65536).refine((n) => (n & (n - 1)) === 0, "a power of two"),
   BUS_BYTES: int(1 << 16, 1 << 30).default(32 << 20),
   HEARTBEAT_MS: int(100, 120_000).default(10_000),
+  STREAM_COALESCE_MS: z.coerce.number().min(0).max(50).default(2),
   IDLE_TIMEOUT_S: int(0, 255).default(30),
   SSE_RETRY_MS: int(100, 600_000).default(2_000),
   CLIENT_MAX_PENDING_BYTES: int(4096, 1 << 30).default(1 << 20),

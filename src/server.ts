@@ -83,11 +83,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     maxPendingBytes: config.CLIENT_MAX_PENDING_BYTES,
     heartbeatMs: config.HEARTBEAT_MS,
     stallMs: Math.max(30_000, config.HEARTBEAT_MS * 3),
+    coalesceMs: config.STREAM_COALESCE_MS,
   });
   const poller = new Poller(hub, streamMetrics);
   const state = new StateStore();
   hub.onBatch((events) => state.apply(events));
   hub.snapshots = (filter) => state.snapshot(filter);
+  state.beforeRead = () => hub.sync();
 
   // Redis (REDIS_URL): sessions, tickets and rate limits shared by instances, and the state
   // snapshot saved for the next start (loaded here, before serving). Without it: memory.

@@ -57,11 +57,20 @@ export const PublishBody = z
   .strict();
 const Published = z.object({ id: z.string(), seq: z.number(), type: z.string(), channel: z.string() });
 
+/** Filters are immutable: clients asking for the same channels share one (10,000 idle clients). */
+const filters = new Map<string, ChannelFilter>();
+
 /** channels= (comma list) to a filter for the caller's role; errors name the field. */
 function filterFor(channels: string | undefined, role: Role, max: number): ChannelFilter {
+  const cacheKey = `${role}|${channels ?? "*"}`;
+  const known = filters.get(cacheKey);
+  if (known) return known;
   try {
     const patterns = parsePatterns((channels ?? "*").split(","), role, max);
-    return new ChannelFilter(patterns.length ? patterns : ["*"], role);
+    const f = new ChannelFilter(patterns.length ? patterns : ["*"], role);
+    if (filters.size >= 1000) filters.clear();
+    filters.set(cacheKey, f);
+    return f;
   } catch (err) {
     if (!(err instanceof ChannelError)) throw err;
     const code = err.status === 403 ? "forbidden" : "validation_failed";
@@ -94,7 +103,7 @@ export function eventRoutes(d: EventDeps): Hono {
     const resume = resumeFrom(c.req.header("last-event-id"), q.lastEventId);
     (c.env as Server<unknown> | undefined)?.timeout?.(c.req.raw, 0); // streams outlive the idle timeout
     const setup = { hub, filter, resume, retryMs: config.SSE_RETRY_MS, writer: d.sseWriter };
-    return d.sseWriter === "hono" ? sseHono(c, setup) : sseDirect(c, setup);
+    return d.sseWriter === "hono" ? sseHono(c, setup) : sseDirect(setup);
   });
 
   doc({

@@ -21,3 +21,11 @@ test("random tokens are url-safe and distinct; hashes are stable hex", () => {
   expect(tokenHash(a)).toMatch(/^[0-9a-f]{64}$/);
   expect(tokenHash(a)).toBe(tokenHash(a));
 });
+
+test("hashes use OWASP's argon2id cost (19 MiB, 2 passes), and Bun's default-cost hashes still verify", async () => {
+  const { hashPassword, verifyPassword } = await import("./password.ts");
+  expect(await hashPassword("pw-123456")).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  const old = await Bun.password.hash("pw-123456", { algorithm: "argon2id" });
+  expect(old).toContain("m=65536");
+  expect(await verifyPassword("pw-123456", old)).toBe(true);
+});

@@ -53,6 +53,8 @@ export interface SavedEntry {
 
 export class StateStore {
   private readonly entries = new Map<string, Entry>();
+  /** Called before every read: the hub takes in what was published (read-your-writes). */
+  beforeRead: () => void = () => {};
   /** Keys set or removed since the last takeChanges(); only once someone persists the state. */
   private changed?: Set<string>;
 
@@ -118,6 +120,7 @@ export class StateStore {
 
   /** Entries a filter selects, oldest first (the order they happened in). */
   snapshot(filter: ChannelFilter): Entry[] {
+    this.beforeRead();
     const out: Entry[] = [];
     for (const e of this.entries.values()) if (filter.matches(e.channel)) out.push(e);
     return out.sort((a, b) => a.seq - b.seq);
@@ -125,6 +128,7 @@ export class StateStore {
 
   /** The `data` of every entry of a type (REST answers). */
   list(type: string, where?: (data: Record<string, unknown>) => boolean): Record<string, unknown>[] {
+    this.beforeRead();
     const out: Record<string, unknown>[] = [];
     for (const e of this.entries.values()) {
       if (e.type !== type) continue;
@@ -135,6 +139,7 @@ export class StateStore {
   }
 
   get(key: string): Record<string, unknown> | undefined {
+    this.beforeRead();
     const e = this.entries.get(key);
     return e ? (JSON.parse(e.text) as { data: Record<string, unknown> }).data : undefined;
   }

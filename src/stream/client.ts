@@ -40,8 +40,14 @@ export function controlJson(msg: Control): string {
   return (m.json ??= JSON.stringify({ type: m.kind, ...m.data }));
 }
 
-/** Where an SSE client's bytes go: true when taken, a promise when the sink pushes back. */
-export type ByteSink = (bytes: Uint8Array) => true | Promise<unknown>;
+/**
+ * Where an SSE client's bytes go: Bun's direct-stream controller as it is (a number when the
+ * bytes were taken, a promise when the socket pushes back), or an adapter with the same shape.
+ */
+export interface ByteSink {
+  write(bytes: Uint8Array): number | Promise<unknown>;
+  close(): void;
+}
 
 export class SseClient implements StreamClient {
   readonly transport: Transport = "sse";
@@ -52,7 +58,6 @@ export class SseClient implements StreamClient {
   constructor(
     private readonly hub: Hub,
     private readonly sink: ByteSink,
-    private readonly close: () => void,
     public filter: ChannelFilter,
     public cursor: number,
   ) {}
@@ -78,7 +83,7 @@ export class SseClient implements StreamClient {
     if (this.closed) return;
     this.closed = true;
     try {
-      this.close();
+      this.sink.close();
     } catch {
       // already closed by the peer
     }
@@ -86,8 +91,8 @@ export class SseClient implements StreamClient {
 
   private out(bytes: Uint8Array): boolean {
     if (this.closed) return false;
-    const r = this.sink(bytes);
-    if (r === true) return true;
+    const r = this.sink.write(bytes);
+    if (typeof r === "number") return true;
     this.blocked = true;
     this.blockedSince = nowMs();
     r.then(

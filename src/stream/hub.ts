@@ -84,6 +84,8 @@ export interface HubOptions {
   heartbeatMs: number;
   /** A client blocked longer than this is closed. */
   stallMs?: number;
+  /** Events closer together than this are fanned out as one batch (0: never wait). */
+  coalesceMs?: number;
 }
 
 export class Hub {
@@ -98,7 +100,8 @@ export class Hub {
   private draining = false;
   private drainQueued = false;
   private lastDrainEnd = 0;
-  private lastDrainMs = 0;
+  private lastDrainStart = 0;
+  private readonly coalesceMs: number;
   private heartbeat?: ReturnType<typeof setInterval>;
   /** Latest state per channel for snapshots (set by the state store). */
   snapshots?: (filter: ChannelFilter) => SnapshotEntry[];
@@ -109,6 +112,7 @@ export class Hub {
     this.cursor = this.reader.head();
     this.cache = new Array(this.reader.capacity);
     this.mask = this.reader.capacity - 1;
+    this.coalesceMs = opts.coalesceMs ?? 2;
   }
 
   /** Starts waiting on the ring (cross-thread producers) and the heartbeat. */
@@ -125,26 +129,43 @@ export class Hub {
   }
 
   /**
-   * A producer on this thread just published. When the hub is quiet, fan out at once (lowest
-   * latency). When a drain ended moments ago (load), drain after the I/O this loop turn is
-   * handling, so every publish that arrived in the same turn goes out as one batch (one write
-   * per client) instead of one fan-out per request.
+   * Something was published. When the hub has been quiet for `coalesceMs`, fan out at once
+   * (lowest latency). Otherwise wait until `coalesceMs` after the last drain began (or just
+   * for the I/O of this loop turn, if that time has passed), so events that come close
+   * together go out as one batch: one write per client instead of one per event. Under load
+   * this halves or better the system calls per event; at rest it adds nothing.
    */
   kick(): void {
     if (this.drainQueued) return;
-    if (!this.draining && nowMs() - this.lastDrainEnd > Math.max(1, this.lastDrainMs * 2)) {
+    const now = nowMs();
+    if (!this.draining && now - this.lastDrainEnd >= this.coalesceMs) {
       this.drain();
       return;
     }
     this.drainQueued = true;
-    setImmediate(() => {
-      this.drainQueued = false;
-      this.drain();
-    });
+    const wait = this.coalesceMs - (now - this.lastDrainStart);
+    if (wait >= 0.5) setTimeout(this.queuedDrain, wait);
+    else setImmediate(this.queuedDrain);
   }
 
+  private readonly queuedDrain = () => {
+    this.drainQueued = false;
+    this.drain();
+  };
+
+  /**
+   * The last sequence the hub has read. Reading it first takes in whatever was published but
+   * not yet fanned out (a drain may be waiting to batch), so an id a publisher was just given
+   * is always inside the window: read-your-writes for resume, polls and snapshots.
+   */
   head(): number {
+    this.sync();
     return this.cursor;
+  }
+
+  /** Drains now if the ring is ahead of the hub (no-op inside a drain). */
+  sync(): void {
+    if (!this.draining && this.reader.head() > this.cursor) this.drain();
   }
 
   idOf(seq: number): string {
@@ -170,14 +191,19 @@ export class Hub {
   }
 
   /**
-   * Registers a client whose cursor is set (live: `head()`; resuming: the last seen seq).
-   * A client that is not resuming first gets the snapshot of its channels: the state is
-   * exactly as of `head()` here, so snapshot + live has no gap and no duplicate.
+   * Registers a client. A resuming client keeps its cursor and is caught up from the window.
+   * A fresh (or reset) client starts at the head with the snapshot of its channels. All of it
+   * happens in one synchronous step after taking in what was published, so `greet` (the
+   * `connected` frame), the snapshot (state exactly as of that head) and the live events
+   * after it have no gap and no duplicate.
    */
-  add(client: StreamClient, opts: { snapshot: boolean }): void {
+  add(client: StreamClient, opts: { fresh: boolean; greet: (head: number) => void }): void {
+    this.sync();
+    if (opts.fresh) client.cursor = this.cursor;
+    opts.greet(this.cursor);
     this.clients.add(client);
     this.opts.metrics.connected(client.transport);
-    if (opts.snapshot) this.sendSnapshot(client);
+    if (opts.fresh) this.sendSnapshot(client);
     if (client.cursor < this.cursor) this.catchUp(client);
   }
 
@@ -199,6 +225,7 @@ export class Hub {
 
   /** Events after `after` that the filter selects, from the window; null if outside it. */
   since(after: number, filter: ChannelFilter, limit: number): { events: BusEvent[]; last: number } | null {
+    this.sync();
     if (after < this.windowStart() || after > this.cursor) return null;
     const events: BusEvent[] = [];
     let s = after + 1;
@@ -223,7 +250,7 @@ export class Hub {
   private async loop(): Promise<void> {
     while (this.running) {
       await this.reader.wait(1000);
-      this.drain();
+      if (this.reader.head() > this.cursor) this.kick();
     }
   }
 
@@ -231,7 +258,7 @@ export class Hub {
   drain(): void {
     if (this.draining) return;
     this.draining = true;
-    const t0 = nowMs();
+    this.lastDrainStart = nowMs();
     try {
       for (let rounds = 0; rounds < 64; rounds++) {
         const got = this.reader.read(this.cursor, 8192);
@@ -247,7 +274,6 @@ export class Hub {
     } finally {
       this.draining = false;
       this.lastDrainEnd = nowMs();
-      this.lastDrainMs = this.lastDrainEnd - t0;
     }
   }
 

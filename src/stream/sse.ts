@@ -5,7 +5,7 @@ import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { ChannelFilter } from "./channels.ts";
 import { SseClient, type ByteSink } from "./client.ts";
-import type { Control, Hub } from "./hub.ts";
+import type { Hub } from "./hub.ts";
 import type { Resume } from "./resume.ts";
 
 export type SseWriter = "direct" | "hono";
@@ -27,12 +27,12 @@ export const SSE_HEADERS = {
 } as const;
 
 /** `retry:` hint plus the `connected` event: what every stream starts with. */
-function preamble(s: SseSetup): Uint8Array {
+function preamble(s: SseSetup, head: number): Uint8Array {
   const { hub, filter, resume, retryMs } = s;
   const data = {
     serverTime: Date.now(),
     epoch: hub.epoch,
-    head: hub.idOf(hub.head()),
+    head: hub.idOf(head),
     channels: filter.patterns,
     resumed: resume.resumed ? hub.idOf(resume.seq) : null,
     retryMs,
@@ -42,51 +42,37 @@ function preamble(s: SseSetup): Uint8Array {
   return enc.encode(`retry: ${retryMs}\n${id}event: connected\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
-function attach(s: SseSetup, sink: ByteSink, close: () => void): SseClient {
-  const client = new SseClient(s.hub, sink, close, s.filter, s.resume.seq);
-  client.raw(preamble(s));
-  if (s.resume.reset) {
-    const reset: Control = {
-      kind: "reset",
-      data: { reason: s.resume.reset, epoch: s.hub.epoch, head: s.hub.idOf(s.hub.head()) },
-    };
-    client.control(reset);
-  }
-  s.hub.add(client, { snapshot: !s.resume.resumed });
+function attach(s: SseSetup, sink: ByteSink): SseClient {
+  const { hub, resume } = s;
+  const client = new SseClient(hub, sink, s.filter, resume.seq);
+  hub.add(client, {
+    fresh: !resume.resumed,
+    greet: (head) => {
+      client.raw(preamble(s, head));
+      if (resume.reset)
+        client.control({ kind: "reset", data: { reason: resume.reset, epoch: hub.epoch, head: hub.idOf(head) } });
+    },
+  });
   return client;
 }
 
-interface DirectController {
-  write(data: Uint8Array): number | Promise<number>;
-  close(): void;
-}
-
-/** The default writer: Bun's direct ReadableStream. */
-export function sseDirect(c: Context, s: SseSetup): Response {
+/**
+ * The default writer: Bun's direct ReadableStream. Per client it keeps only the stream, its
+ * controller (the client's sink, as is) and the client: no promise, no closure per write, no
+ * abort listener (the stream's cancel() is how Bun reports a closed connection).
+ */
+export function sseDirect(s: SseSetup): Response {
   let client: SseClient | undefined;
-  let done: () => void = () => {};
-  const gone = (reason: string) => {
-    if (!client) return;
-    client.closed = true;
-    s.hub.remove(client, reason);
-    done();
-  };
-  c.req.raw.signal.addEventListener("abort", () => gone("client_closed"), { once: true });
   const body = new ReadableStream({
     type: "direct",
-    pull(controller: DirectController) {
-      const sink: ByteSink = (bytes) => {
-        const r = controller.write(bytes);
-        return typeof r === "number" ? true : r;
-      };
-      client = attach(s, sink, () => {
-        controller.close();
-        done();
-      });
-      return new Promise<void>((resolve) => (done = resolve));
+    pull(controller: ByteSink) {
+      client = attach(s, controller);
+      // Returning without closing keeps the stream open until controller.close().
     },
     cancel() {
-      gone("client_closed");
+      if (!client) return;
+      client.closed = true;
+      s.hub.remove(client, "client_closed");
     },
   } as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0]);
   return new Response(body, { headers: SSE_HEADERS });
@@ -98,9 +84,12 @@ export function sseHono(c: Context, s: SseSetup): Response {
   return streamSSE(c, async (stream) => {
     let finish: () => void = () => {};
     const ended = new Promise<void>((r) => (finish = r));
-    const client = attach(s, (bytes) => stream.write(bytes), () => {
-      void stream.close();
-      finish();
+    const client = attach(s, {
+      write: (bytes) => stream.write(bytes),
+      close: () => {
+        void stream.close();
+        finish();
+      },
     });
     const gone = () => {
       client.closed = true;

@@ -34,18 +34,17 @@ export function wsHandlers(hub: Hub, opts: { maxSubscriptions: number; maxMessag
       const d = ws.data;
       const client = new WsClient(ws, d.filter, d.resume.seq);
       d.client = client;
-      client.text(
-        JSON.stringify({
-          type: "connected",
-          serverTime: Date.now(),
-          epoch: hub.epoch,
-          head: hub.idOf(hub.head()),
-          channels: d.filter.patterns,
-        }),
-      );
-      if (d.resume.reset)
-        client.control({ kind: "reset", data: { reason: d.resume.reset, epoch: hub.epoch, head: hub.idOf(hub.head()) } });
-      hub.add(client, { snapshot: !d.resume.resumed });
+      const reset = d.resume.reset;
+      hub.add(client, {
+        fresh: !d.resume.resumed,
+        greet: (head) => {
+          const at = hub.idOf(head);
+          client.text(
+            JSON.stringify({ type: "connected", serverTime: Date.now(), epoch: hub.epoch, head: at, channels: d.filter.patterns }),
+          );
+          if (reset) client.control({ kind: "reset", data: { reason: reset, epoch: hub.epoch, head: at } });
+        },
+      });
     },
     message(ws, raw) {
       const client = ws.data.client;
