@@ -129,21 +129,23 @@ export class Hub {
   }
 
   /**
-   * Something was published. When the hub has been quiet for `coalesceMs`, fan out at once
-   * (lowest latency). Otherwise wait until `coalesceMs` after the last drain began (or just
+   * Something was published. When the hub has been quiet for an interval, fan out at once
+   * (lowest latency). Otherwise wait until that interval after the last drain began (or just
    * for the I/O of this loop turn, if that time has passed), so events that come close
-   * together go out as one batch: one write per client instead of one per event. Under load
-   * this halves or better the system calls per event; at rest it adds nothing.
+   * together go out as one batch: one write per client instead of one per event. The interval
+   * is `coalesceMs`, or twice the last fan-out's duration when that is longer (1,000 clients
+   * take ~4 ms): the cost per batch, not per event, then bounds the system calls per second.
    */
   kick(): void {
     if (this.drainQueued) return;
     const now = nowMs();
-    if (!this.draining && now - this.lastDrainEnd >= this.coalesceMs) {
+    const interval = Math.max(this.coalesceMs, 2 * (this.lastDrainEnd - this.lastDrainStart));
+    if (!this.draining && now - this.lastDrainEnd >= interval) {
       this.drain();
       return;
     }
     this.drainQueued = true;
-    const wait = this.coalesceMs - (now - this.lastDrainStart);
+    const wait = interval - (now - this.lastDrainStart);
     if (wait >= 0.5) setTimeout(this.queuedDrain, wait);
     else setImmediate(this.queuedDrain);
   }

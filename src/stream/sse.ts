@@ -66,8 +66,18 @@ export function sseDirect(s: SseSetup): Response {
   const body = new ReadableStream({
     type: "direct",
     pull(controller: ByteSink) {
-      client = attach(s, controller);
-      // Returning without closing keeps the stream open until controller.close().
+      // A pending promise keeps the stream open and Bun's writes batched per loop turn
+      // (returning nothing also keeps it open, but each write then costs more: measured).
+      return new Promise<void>((resolve) => {
+        const sink: ByteSink = {
+          write: (bytes) => controller.write(bytes),
+          close: () => {
+            controller.close();
+            resolve();
+          },
+        };
+        client = attach(s, sink);
+      });
     },
     cancel() {
       if (!client) return;
