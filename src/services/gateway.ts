@@ -1,5 +1,6 @@
 // What the order service needs from an exchange: place, cancel, amend, look up, instruments.
 // The OKX ingest controller implements it; tests may use a fake.
+import type { InstrumentInfo } from "../exchange/okx/instruments.ts";
 
 export interface PlaceOrderInput {
   instId: string;
@@ -34,15 +35,8 @@ export interface OrderAck {
   via?: "ws" | "rest";
 }
 
-export interface InstrumentSpec {
-  instId: string;
-  instType: string;
-  /** Contract value in base currency (1 for spot). */
-  ctVal: number;
-  minSz: number;
-  lotSz: number;
-  tickSz: number;
-}
+/** Tick, lot, minimum size and contract value of an instrument, as the OKX client loads them. */
+export type InstrumentSpec = InstrumentInfo;
 
 export interface OrderGateway {
   instrument(instId: string): InstrumentSpec | undefined;
