@@ -1,0 +1,196 @@
+// The OKX benchmarks (`bun bench/okx.ts`): ingest throughput, tick-to-client latency, order round trip.
+//
+//   1. ingest   frames/s the ingest Worker parses and publishes (replayed simulator frames, as fast
+//               as they go), events/s on the ring, the Worker thread's CPU   (bench/okx/ingest.ts)
+//   2. latency  simulator ticker push -> SSE client read, N instruments x tickMs, C clients;
+//               target p99 <= 2 ms                                           (bench/okx/ticks.ts)
+//   3. orders   POST /api/orders -> HTTP answer, and -> `order` (live) on the SSE stream, one at a
+//               time; target p99 <= 3 ms; with the market moving and with it quiet (bench/okx/orders.ts)
+//
+// Parts 2 and 3: the simulator runs in a Worker thread of this process (core 1, with the clients)
+// and tradewire in a child process pinned to core 0 (CLICKHOUSE_ENABLED=false unless --env says).
+// Part 1 runs startIngest in this process, its Worker thread moved to core 0.
+
+import { writeFileSync, mkdirSync } from "node:fs";
+import { cpus, release } from "node:os";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { median } from "./lib/hist.ts";
+import { allowedCpus, cpuCount, sleep } from "./lib/proc.ts";
+import { fmt, fmtPct } from "./lib/report.ts";
+import { GENERATOR_CORE, installExitHooks } from "./lib/servers.ts";
+import { REPO } from "./lib/tradewire.ts";
+import { instrumentList, pct } from "./okx/common.ts";
+import { ingestRun, record, replayServer, type IngestRun } from "./okx/ingest.ts";
+import { ordersRun, type OrdersRun } from "./okx/orders.ts";
+import { startRig } from "./okx/rig.ts";
+import { tickRun, type TickRun } from "./okx/ticks.ts";
+
+const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, order round trip
+
+  --part LIST          ingest,latency,orders (default all three)
+  --runs N             runs of each part (default 3)
+  --instruments N      spot pairs streamed (default 50)
+  --tick-ms MS         simulator market step, i.e. updates per instrument (default 100 = 10/s)
+  --clients N          SSE clients on tickers:* (default 100)
+  --duration S         measured seconds per latency run (default 10)
+  --warmup S           seconds before measuring (default 2)
+  --frames N           frames replayed per ingest run (default 200000)
+  --orders N           orders per run and market mode (default 1000)
+  --batch N            cancel_all after this many resting orders (default 100)
+  --orders-market M    on, off or both: market data moving while ordering (default both)
+  --checksum on|off    simulator books carry CRC32 checksums (default on: tradewire verifies them)
+  --sim-nice N         nice of the simulator thread, so its steps do not delay the clients (default 19)
+  --env KEY=VALUE      extra environment for tradewire (repeatable), e.g. STREAM_COALESCE_MS=0
+  --out FILE           JSON results (default bench/results/okx-latest.json)
+  --no-pin             do not pin (tradewire / ingest thread on core 0, the rest on core 1)
+`;
+
+const S = { type: "string" } as const;
+const { values: v } = parseArgs({
+  args: Bun.argv.slice(2),
+  strict: true,
+  options: {
+    part: S, runs: S, instruments: S, "tick-ms": S, clients: S, duration: S, warmup: S, frames: S, orders: S, batch: S,
+    "orders-market": S, checksum: S, "sim-nice": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, help: { type: "boolean", short: "h" },
+  },
+});
+const str = (k: Exclude<keyof typeof v, "env" | "no-pin" | "help">): string | undefined => v[k];
+const int = (k: Parameters<typeof str>[0], def: number, min = 1): number => {
+  const x = str(k) === undefined ? def : Number(str(k));
+  if (!Number.isFinite(x) || x < min) throw new Error(`--${k}: "${str(k)}" is not a number >= ${min}`);
+  return x;
+};
+if (v.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+const parts = (str("part") ?? "ingest,latency,orders").split(",").map((s) => s.trim());
+for (const p of parts) if (!["ingest", "latency", "orders"].includes(p)) throw new Error(`--part: unknown "${p}"`);
+const env: Record<string, string> = {};
+for (const kv of v.env ?? []) {
+  const i = kv.indexOf("=");
+  if (i <= 0) throw new Error(`--env: "${kv}" is not KEY=VALUE`);
+  env[kv.slice(0, i)] = kv.slice(i + 1);
+}
+const MODES: Record<string, boolean[] | undefined> = { on: [true], off: [false], both: [true, false] };
+const marketModes = MODES[str("orders-market") ?? "both"];
+if (!marketModes) throw new Error("--orders-market: on, off or both");
+const opts = {
+  parts,
+  runs: int("runs", 3),
+  instruments: int("instruments", 50),
+  tickMs: int("tick-ms", 100),
+  clients: int("clients", 100),
+  durationS: int("duration", 10, 0.1),
+  warmupS: int("warmup", 2, 0),
+  frames: int("frames", 200_000),
+  orders: int("orders", 1000),
+  batch: int("batch", 100),
+  ordersMarket: str("orders-market") ?? "both",
+  checksum: (str("checksum") ?? "on") !== "off",
+  simNice: int("sim-nice", 19, 0),
+  env,
+  out: str("out") ?? join(REPO, "bench/results/okx-latest.json"),
+  pin: !v["no-pin"],
+};
+
+// Re-run under `taskset -c 1` (the generator core), as the other benches do.
+if (opts.pin && process.env.TRADEWIRE_BENCH_PINNED !== "1" && cpuCount() >= 2) {
+  const child = Bun.spawn(["taskset", "-c", GENERATOR_CORE, process.execPath, ...process.argv.slice(1)], { env: { ...process.env, TRADEWIRE_BENCH_PINNED: "1" }, stdio: ["inherit", "inherit", "inherit"] });
+  process.exit(await child.exited);
+}
+installExitHooks();
+const log = (s: string) => console.log(s);
+const instruments = instrumentList(opts.instruments);
+const P = (p: { p50: number; p90: number; p99: number; p999: number; max: number }) => `p50 ${fmt(p.p50)}  p90 ${fmt(p.p90)}  p99 ${fmt(p.p99)}  p99.9 ${fmt(p.p999)}  max ${fmt(p.max)} ms`;
+const k = (n: number) => (n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
+const med = <T>(rs: T[], f: (r: T) => number) => median(rs.map(f));
+const verdict = (p99: number, target: number) => (p99 <= target ? `MET (p99 ${fmt(p99)} <= ${target} ms)` : `NOT MET (p99 ${fmt(p99)} > ${target} ms)`);
+const commit = Bun.spawnSync(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]).stdout.toString().trim();
+const results: Record<string, unknown> = {
+  started: new Date().toISOString(),
+  commit,
+  options: opts,
+  machine: { cpus: cpuCount(), model: cpus()[0]?.model, kernel: release(), bun: Bun.version, pinnedTo: allowedCpus() },
+};
+log(`bench/okx.ts at ${commit}: ${opts.instruments} instruments, ${opts.runs} runs; this process on cpu ${allowedCpus()}`);
+
+if (parts.includes("ingest")) {
+  log(`\n1. ingest throughput: recording ${opts.frames} frames from the simulator (tickers, books${opts.checksum ? " with checksums" : ""}, trades of ${opts.instruments} instruments)...`);
+  const { rec, sim } = await record(instruments, opts.frames, opts.checksum);
+  log(`   recorded in ${rec.seconds.toFixed(1)} s (${rec.steps} steps, ${(rec.bytes / 1e6).toFixed(1)} MB, avg ${(rec.bytes / rec.frames.length).toFixed(0)} B/frame); events expected per replay: ${JSON.stringify(rec.expected)}`);
+  const replay = replayServer(rec);
+  const runs: IngestRun[] = [];
+  try {
+    for (let r = 0; r < opts.runs; r++) {
+      const x = await ingestRun(rec, replay, sim, instruments, opts.pin, log);
+      runs.push(x);
+      const by = Object.entries(x.byType).map(([t, n]) => `${t} ${n}`).join(", ");
+      log(`   run ${r + 1}: ${x.frames} frames in ${x.seconds.toFixed(2)} s = ${k(x.framesPerS)} frames/s, ${k(x.eventsPerS)} events/s; ingest Worker thread ${pct(x.workerCpuPct)} of a core = ${x.workerUsPerFrame.toFixed(1)} µs CPU/frame; process ${pct(x.processCpuPct)} (main thread ${pct(x.mainCpuPct)}); last frame sent at ${x.sendSeconds.toFixed(2)} s; events ${x.events}/${x.expected} (${by}); resyncs ${x.resyncs}, malformed ${x.malformed}, ring overruns ${x.overruns}`);
+      await sleep(300);
+    }
+  } finally {
+    replay.stop();
+    await sim.stop();
+  }
+  const m = { framesPerS: med(runs, (r) => r.framesPerS), eventsPerS: med(runs, (r) => r.eventsPerS), workerCpuPct: med(runs, (r) => r.workerCpuPct), workerUsPerFrame: med(runs, (r) => r.workerUsPerFrame) };
+  log(`   median: ${k(m.framesPerS)} frames/s, ${k(m.eventsPerS)} events/s, Worker thread ${pct(m.workerCpuPct)} (${m.workerUsPerFrame.toFixed(1)} µs/frame) [CPU: the Worker's own thread, /proc/self/task/<tid>/stat]`);
+  results.ingest = { recording: { frames: rec.frames.length, bytes: rec.bytes, steps: rec.steps, expected: rec.expected }, runs, median: m };
+}
+
+if (parts.includes("latency") || parts.includes("orders")) {
+  log(`\nstarting the simulator thread and tradewire (core 0, env ${JSON.stringify({ CLICKHOUSE_ENABLED: "false", ...env })})...`);
+  const rig = await startRig({ instruments, tickMs: opts.tickMs, checksum: opts.checksum, simNice: opts.simNice, env }, log);
+  results.rig = { clockOffsetMs: rig.clockOffsetMs, clockRttMs: rig.clockRttMs, tradewire: rig.ep.info };
+  try {
+    rig.market(true);
+    await sleep(2000);
+    if (parts.includes("latency")) {
+      log(`\n2. tick-to-client latency: ${opts.instruments} instruments every ${opts.tickMs} ms, ${opts.clients} SSE clients on tickers:*, ${opts.durationS} s per run`);
+      log(`   latency = client socket read (this thread) - simulator's write of the ticker frame (sim thread, clock offset ${(rig.clockOffsetMs * 1000).toFixed(0)} µs corrected)`);
+      const runs: TickRun[] = [];
+      for (let r = 0; r < opts.runs; r++) {
+        const x = await tickRun(rig, { instruments, clients: opts.clients, durationS: opts.durationS, warmupS: opts.warmupS, tickMs: opts.tickMs }, log);
+        runs.push(x);
+        const s = x.stagesMs;
+        const th = x.tradewireThreads.map((t) => `${t.main ? "main" : `${t.comm}/${t.tid}`} ${pct(t.pct)}`).join(", ");
+        log(`   run ${r + 1}: ${x.pushes} pushes (${x.pushesPerInstPerS.toFixed(2)}/s per instrument) x ${x.connected} clients: delivered ${x.delivered}/${x.expected} (loss ${fmtPct(x.lossPct)})${x.disconnected ? `, ${x.disconnected} clients closed by the server` : ""}`);
+        log(`          latency ${P(x.latencyMs)}`);
+        log(`          stages p50/p99 (tradewire's clock): sim write->ingest rx ${fmt(s.simToRx.p50)}/${fmt(s.simToRx.p99)}, rx->ring ${fmt(s.rxToPub.p50)}/${fmt(s.rxToPub.p99)}, ring->client read ${fmt(s.pubToClient.p50)}/${fmt(s.pubToClient.p99)} ms`);
+        log(`          CPU: tradewire ${pct(x.tradewireCpuPct)} (${th}); bench main thread ${pct(x.benchMainCpuPct)}, simulator thread ${pct(x.simThreadCpuPct)} (step p50 ${fmt(x.simStepMs.p50)}, p99 ${fmt(x.simStepMs.p99)}, max ${fmt(x.simStepMs.max)} ms; ${x.simStepMs.late} late)`);
+      }
+      const m = { p50: med(runs, (r) => r.latencyMs.p50), p99: med(runs, (r) => r.latencyMs.p99), p999: med(runs, (r) => r.latencyMs.p999), max: med(runs, (r) => r.latencyMs.max), lossPct: med(runs, (r) => r.lossPct), tradewireCpuPct: med(runs, (r) => r.tradewireCpuPct) };
+      log(`   median: p50 ${fmt(m.p50)}  p99 ${fmt(m.p99)}  p99.9 ${fmt(m.p999)}  max ${fmt(m.max)} ms, loss ${fmtPct(m.lossPct)}, tradewire CPU ${pct(m.tradewireCpuPct)} -> target p99 <= 2 ms: ${verdict(m.p99, 2)}`);
+      results.latency = { runs, median: m };
+    }
+    if (parts.includes("orders")) {
+      const spec = { instId: instruments[0]!, px: "20000", sz: "0.001" };
+      log(`\n3. order round trip: ${opts.orders} limit buys ${spec.sz} ${spec.instId} @ ${spec.px} (rests), one at a time, cancel_all every ${opts.batch}`);
+      const all: OrdersRun[] = [];
+      for (const market of marketModes) {
+        const runs: OrdersRun[] = [];
+        for (let r = 0; r < opts.runs; r++) {
+          const x = await ordersRun(rig, { orders: opts.orders, batch: opts.batch, warmup: 50, market, spec }, log);
+          runs.push(x);
+          log(`   run ${r + 1} (market ${market ? "moving" : "quiet"}): ${x.orders} orders; HTTP answer ${P(x.httpMs)}`);
+          log(`          order event (live) ${P(x.eventMs)}; tradewire's wait for OKX p50 ${fmt(x.serverMs.p50)} p99 ${fmt(x.serverMs.p99)} ms; cancel_all of ${opts.batch} p50 ${fmt(x.cancelAllMs.p50)} ms${Object.keys(x.failed).length ? `; failed ${JSON.stringify(x.failed)}` : ""}${x.missingEvents ? `; ${x.missingEvents} live events missing` : ""}`);
+        }
+        const mh = med(runs, (r) => r.httpMs.p99);
+        const me = med(runs, (r) => r.eventMs.p99);
+        log(`   median (market ${market ? "moving" : "quiet"}): HTTP p50 ${fmt(med(runs, (r) => r.httpMs.p50))} p99 ${fmt(mh)} ms; event p50 ${fmt(med(runs, (r) => r.eventMs.p50))} p99 ${fmt(me)} ms -> target p99 <= 3 ms: HTTP ${verdict(mh, 3)}, event ${verdict(me, 3)}`);
+        all.push(...runs);
+      }
+      rig.market(true);
+      results.orders = { spec, runs: all };
+    }
+  } finally {
+    await rig.stop();
+  }
+}
+
+results.finished = new Date().toISOString();
+mkdirSync(dirname(opts.out), { recursive: true });
+writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
+log(`\nresults: ${opts.out}`);
+process.exit(0);

@@ -1,0 +1,171 @@
+// Shared by the OKX benchmarks: the instrument list, per-thread CPU from /proc, a raw keep-alive
+// HTTP client and a raw SSE client (both on bench/lib's RawConn, so every read is time-stamped once).
+
+import { readdirSync, readFileSync } from "node:fs";
+import { RawConn } from "../lib/conn.ts";
+import type { Endpoint } from "../lib/endpoint.ts";
+import { type Head, request, ResponseReader, type ResponseSink } from "../lib/http.ts";
+import { Recorder } from "../lib/ticks.ts";
+
+/** Known pairs first (the simulator has start prices for them), then made-up ones (start at 100). */
+const KNOWN = ["BTC", "ETH", "SOL", "XRP", "DOGE", "LTC"];
+export function instrumentList(n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(`${i < KNOWN.length ? KNOWN[i] : `BX${String(i).padStart(2, "0")}`}-USDT`);
+  return out;
+}
+
+/** Ticker key shared by the simulator thread and the clients: exchange ts (ms) and instrument index. */
+export const tickKey = (ts: number, inst: number): number => ts * 64 + inst;
+
+const CLK_TCK = Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;
+
+/** utime+stime of one thread, seconds (NaN when gone). */
+export function threadCpu(pid: number | "self", tid: number): number {
+  try {
+    const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, "latin1");
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Every thread of a process: tid, name and CPU seconds so far. */
+export function threadTable(pid: number): Map<number, { comm: string; cpu: number }> {
+  const out = new Map<number, { comm: string; cpu: number }>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tids) {
+    const tid = Number(t);
+    let comm = "?";
+    try {
+      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "latin1").trim();
+    } catch {}
+    out.set(tid, { comm, cpu: threadCpu(pid, tid) });
+  }
+  return out;
+}
+
+/** CPU % of one core per thread between two threadTable() snapshots, busiest first (>= 1%). */
+export function threadUse(pid: number, a: ReturnType<typeof threadTable>, b: ReturnType<typeof threadTable>, secs: number) {
+  const rows: Array<{ tid: number; comm: string; main: boolean; pct: number }> = [];
+  for (const [tid, x] of b) {
+    const pct = ((x.cpu - (a.get(tid)?.cpu ?? 0)) / secs) * 100;
+    if (pct >= 1) rows.push({ tid, comm: x.comm, main: tid === pid, pct: Math.round(pct * 10) / 10 });
+  }
+  return rows.sort((x, y) => y.pct - x.pct);
+}
+
+export const selfTid = (): number => Number(readFileSync("/proc/thread-self/stat", "latin1").split(" ")[0]);
+
+/** One keep-alive HTTP/1.1 connection, one request at a time; `at` is the time of the read that completed the answer. */
+export class HttpConn extends RawConn implements ResponseSink {
+  private readonly reader = new ResponseReader(this);
+  private status = 0;
+  private chunks: Buffer[] = [];
+  private waiting: ((r: { status: number; body: string; at: number }) => void) | null = null;
+  constructor(
+    private readonly ep: Endpoint,
+    readonly clock: Recorder = new Recorder(0, 0, 0),
+  ) {
+    super(ep.host, ep.port, clock);
+  }
+  opened(): void {
+    this.markReady();
+  }
+  received(buf: Buffer): void {
+    this.reader.feed(buf);
+  }
+  head(h: Head): void {
+    this.status = h.status;
+  }
+  body(buf: Buffer, from: number, to: number): void {
+    this.chunks.push(Buffer.from(buf.subarray(from, to)));
+  }
+  end(): void {
+    const w = this.waiting;
+    this.waiting = null;
+    const body = Buffer.concat(this.chunks).toString();
+    this.chunks = [];
+    w?.({ status: this.status, body, at: this.clock.now });
+  }
+  override closed(): void {
+    super.closed();
+    const w = this.waiting;
+    this.waiting = null;
+    w?.({ status: 0, body: this.reason || "connection closed", at: this.clock.now });
+  }
+  /** Sends one request; resolves with the answer. The caller takes its own start time just before. */
+  call(method: string, path: string, body?: unknown): Promise<{ status: number; body: string; at: number }> {
+    if (this.waiting) throw new Error("HttpConn: one request at a time");
+    const h: Record<string, string> = { ...this.ep.headers };
+    if (body !== undefined) h["Content-Type"] = "application/json";
+    const p = new Promise<{ status: number; body: string; at: number }>((r) => (this.waiting = r));
+    this.send(request(method, path, `${this.host}:${this.port}`, h, body === undefined ? undefined : JSON.stringify(body)));
+    return p;
+  }
+}
+
+/** A raw SSE subscriber: hands each de-chunked piece of the body (latin1) and its read time to `onText`. */
+export class SseConn extends RawConn implements ResponseSink {
+  private readonly reader = new ResponseReader(this);
+  private readonly headers: Record<string, string>;
+  constructor(
+    ep: Endpoint,
+    private readonly path: string,
+    private readonly onText: (text: string, at: number) => void,
+    readonly clock: Recorder = new Recorder(0, 0, 0),
+  ) {
+    super(ep.host, ep.port, clock);
+    this.headers = { Accept: "text/event-stream", ...ep.headers };
+  }
+  opened(): void {
+    this.send(request("GET", this.path, `${this.host}:${this.port}`, this.headers));
+  }
+  received(buf: Buffer): void {
+    this.reader.feed(buf);
+  }
+  head(h: Head): void {
+    if (h.status === 200) this.markReady();
+    else this.fail(`HTTP ${h.status}`);
+  }
+  body(buf: Buffer, from: number, to: number): void {
+    this.onText(buf.toString("latin1", from, to), this.clock.now);
+  }
+  end(): void {
+    if (!this.closing) this.reason ||= "stream ended by server";
+  }
+  override closed(): void {
+    this.reader.closed();
+    super.closed();
+  }
+}
+
+/** Splits an SSE byte stream into events: calls `onEvent(type, data)` for each complete one. */
+export function sseEvents(onEvent: (type: string, data: string, at: number) => void): (text: string, at: number) => void {
+  let carry = "";
+  return (text, at) => {
+    const s = carry + text;
+    let i = 0;
+    for (;;) {
+      const k = s.indexOf("\n\n", i);
+      if (k < 0) break;
+      let type = "message";
+      let data = "";
+      for (const line of s.slice(i, k).split("\n")) {
+        if (line.startsWith("event: ")) type = line.slice(7);
+        else if (line.startsWith("data: ")) data += line.slice(6);
+      }
+      onEvent(type, data, at);
+      i = k + 2;
+    }
+    carry = s.slice(i);
+  };
+}
+
+export const pct = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(0)}%` : "-");

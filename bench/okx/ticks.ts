@@ -1,0 +1,153 @@
+// Part 2 — tick-to-client latency: the simulator pushes tickers of N instruments every tickMs;
+// C raw SSE clients subscribed to `tickers:*` read them from tradewire. Latency = the client's
+// socket read (this thread) minus the moment the simulator handed that ticker frame to its
+// socket (simulator thread, corrected by the measured clock offset). Pushes and deliveries are
+// matched by (instId, OKX ts): the simulator stamps each ticker it writes, tradewire carries
+// the OKX ts through as ts.ex. Only pushes sent inside the measured window count.
+//
+// The stages use tradewire's own stamps in the event (ts.rx: frame arrived in the ingest
+// Worker, ts.pub: event on the ring): another process's clock, so they are approximate.
+
+import { nowMs } from "../lib/conn.ts";
+import { Histogram, type Percentiles } from "../lib/hist.ts";
+import { sleep, treeCpuSeconds } from "../lib/proc.ts";
+import { SseConn, threadCpu, threadTable, threadUse, tickKey } from "./common.ts";
+import type { Rig } from "./rig.ts";
+
+export type TickRun = {
+  clients: number;
+  connected: number;
+  pushes: number;
+  pushesPerInstPerS: number;
+  expected: number;
+  delivered: number;
+  lossPct: number;
+  latencyMs: Percentiles;
+  stagesMs: { simToRx: Percentiles; rxToPub: Percentiles; pubToClient: Percentiles };
+  tradewireCpuPct: number;
+  tradewireThreads: Array<{ tid: number; comm: string; main: boolean; pct: number }>;
+  benchMainCpuPct: number;
+  simThreadCpuPct: number;
+  simStepMs: { p50: number; p99: number; max: number; late: number };
+  disconnected: number;
+  serverStats?: Record<string, unknown>;
+};
+
+/** Finds each ticker event's channel and ts object in the raw stream; a cut event waits for the next read. */
+function tickerScanner(idx: Map<string, number>, onTick: (key: number, rx: number, pub: number, at: number) => void) {
+  const NEEDLE = '"channel":"tickers:';
+  let carry = "";
+  const num = (s: string, key: string, from: number, to: number) => {
+    const p = s.indexOf(key, from);
+    return p < 0 || p > to ? Number.NaN : Number.parseFloat(s.slice(p + key.length, to));
+  };
+  return (text: string, at: number) => {
+    const s = carry.length > 0 ? carry + text : text;
+    let i = 0;
+    let keep = -1;
+    for (;;) {
+      const k = s.indexOf(NEEDLE, i);
+      if (k < 0) break;
+      const close = s.indexOf("}", k); // end of "ts":{"ex":..,"rx":..,"pub":..}
+      if (close < 0) {
+        keep = k;
+        break;
+      }
+      const from = k + NEEDLE.length;
+      const inst = idx.get(s.slice(from, s.indexOf('"', from)));
+      const ex = num(s, '"ex":', k, close);
+      if (inst !== undefined && Number.isFinite(ex)) onTick(tickKey(ex, inst), num(s, '"rx":', k, close), num(s, '"pub":', k, close), at);
+      i = close + 1;
+    }
+    carry = keep >= 0 ? s.slice(keep) : s.slice(Math.max(i, s.length - NEEDLE.length));
+  };
+}
+
+export async function tickRun(rig: Rig, o: { instruments: string[]; clients: number; durationS: number; warmupS: number; tickMs: number }, log: (s: string) => void): Promise<TickRun> {
+  const idx = new Map(o.instruments.map((id, i) => [id, i]));
+  const dKeys: number[] = [];
+  const dAt: number[] = [];
+  const dPub: number[] = [];
+  const first = new Map<number, { rx: number; pub: number }>();
+  const onTick = (key: number, rx: number, pub: number, at: number) => {
+    dKeys.push(key);
+    dAt.push(at);
+    dPub.push(pub);
+    if (!first.has(key)) first.set(key, { rx, pub });
+  };
+  await rig.flush(); // stamps from before this run
+  const clients: SseConn[] = [];
+  for (let i = 0; i < o.clients; i++) clients.push(new SseConn(rig.ep, "/api/events/stream?channels=tickers:*", tickerScanner(idx, onTick)));
+  for (let i = 0; i < clients.length; i += 100) {
+    const wave = clients.slice(i, i + 100);
+    for (const c of wave) c.connect();
+    await Promise.race([Promise.allSettled(wave.map((c) => c.ready)), sleep(15_000)]);
+  }
+  const connected = clients.filter((c) => c.state === "open").length;
+  if (connected < clients.length) log(`  ${clients.length - connected} of ${clients.length} SSE clients failed to connect`);
+  await sleep(o.warmupS * 1000);
+
+  const pid = rig.ep.pid!;
+  const tw0 = threadTable(pid);
+  const s0 = treeCpuSeconds(pid);
+  const m0 = threadCpu("self", process.pid);
+  const sim0 = threadCpu("self", rig.simTid);
+  const winStart = nowMs();
+  await sleep(o.durationS * 1000);
+  const winEnd = nowMs();
+  const secs = (winEnd - winStart) / 1000;
+  const tw1 = threadTable(pid);
+  const s1 = treeCpuSeconds(pid);
+  const m1 = threadCpu("self", process.pid);
+  const sim1 = threadCpu("self", rig.simTid);
+  await sleep(1000); // late deliveries of the window's last pushes
+  const stamps = await rig.flush();
+  const disconnected = clients.filter((c) => c.state === "closed" && !c.closing).length;
+  for (const c of clients) c.close();
+
+  // The window's pushes, on this thread's clock.
+  const sent = new Map<number, number>();
+  for (let i = 0; i < stamps.keys.length; i++) {
+    const t = stamps.times[i]! - rig.clockOffsetMs;
+    if (t >= winStart && t < winEnd) sent.set(stamps.keys[i]!, t);
+  }
+  const hist = new Histogram();
+  const toClient = new Histogram();
+  let delivered = 0;
+  for (let i = 0; i < dKeys.length; i++) {
+    const t = sent.get(dKeys[i]!);
+    if (t === undefined) continue;
+    hist.recordMs(dAt[i]! - t);
+    toClient.recordMs(dAt[i]! - dPub[i]!);
+    delivered++;
+  }
+  const simToRx = new Histogram();
+  const rxToPub = new Histogram();
+  for (const [key, t] of sent) {
+    const f = first.get(key);
+    if (!f) continue;
+    simToRx.recordMs(f.rx - t);
+    rxToPub.recordMs(f.pub - f.rx);
+  }
+  const steps = [...stamps.steps].sort((a, b) => a - b);
+  const q = (p: number) => steps[Math.min(steps.length - 1, Math.floor(p * steps.length))] ?? Number.NaN;
+  const expected = sent.size * connected;
+  return {
+    clients: o.clients,
+    connected,
+    pushes: sent.size,
+    pushesPerInstPerS: sent.size / o.instruments.length / secs,
+    expected,
+    delivered,
+    lossPct: expected > 0 ? ((expected - delivered) / expected) * 100 : Number.NaN,
+    latencyMs: hist.summary(),
+    stagesMs: { simToRx: simToRx.summary(), rxToPub: rxToPub.summary(), pubToClient: toClient.summary() },
+    tradewireCpuPct: ((s1 - s0) / secs) * 100,
+    tradewireThreads: threadUse(pid, tw0, tw1, secs).slice(0, 6),
+    benchMainCpuPct: ((m1 - m0) / secs) * 100,
+    simThreadCpuPct: ((sim1 - sim0) / secs) * 100,
+    simStepMs: { p50: q(0.5), p99: q(0.99), max: steps.at(-1) ?? Number.NaN, late: stamps.late },
+    disconnected,
+    serverStats: await rig.server.stats?.().catch(() => undefined),
+  };
+}
