@@ -1,21 +1,10 @@
 // The audit hook: services report who did what, how it ended and how long it took; whoever wires
 // the sink (the ClickHouse recorder) stores it. Reporting never waits and never throws.
 import { ApiError } from "../http/errors.ts";
+import type { AuditInput } from "../store/clickhouse/protocol.ts";
 
-export interface AuditEntry {
-  ts: number;
-  user: string;
-  /** e.g. "order.place", "order.cancel", "command.kill_switch" */
-  action: string;
-  /** What it was about: an instrument, an order id, a command's argument. */
-  target: string;
-  /** The HTTP status the caller got (or would get). */
-  status: number;
-  /** "ok", or the error code of the answer (risk_rejected, exchange_unavailable, ...). */
-  code: string;
-  ms: number;
-  detail?: Record<string, unknown>;
-}
+/** Who did what, how it ended, how long it took: the row the recorder stores (one shape). */
+export type AuditEntry = AuditInput;
 
 export type AuditSink = (e: AuditEntry) => void;
 

@@ -28,9 +28,13 @@ export interface WorkerOptions {
 export interface AuditInput {
   ts: number;
   user: string;
+  /** e.g. "order.place", "order.cancel", "command.kill_switch" */
   action: string;
+  /** What it was about: an instrument, an order id, a command's argument. */
   target: string;
+  /** The HTTP status the caller got (or would get). */
   status: number;
+  /** "ok", or the error code of the answer (risk_rejected, exchange_unavailable, ...). */
   code: string;
   ms: number;
   detail?: Record<string, unknown>;
