@@ -5,10 +5,11 @@
 // Extra arguments go to `bun test`:  npm test -- tests/foo.test.ts -t "reconnect"
 // TEST_TIMEOUT_S=<seconds> stops the whole run after that long (it then counts as failed).
 import { accessSync, closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { freePort } from "./free-port.ts";
 
 const say = (msg: string) => process.stderr.write(`[test] ${msg}\n`);
 
@@ -49,17 +50,6 @@ async function installRedisServer(): Promise<void> {
   }
 }
 
-/** A port that was free a moment ago; startRedis retries if someone takes it meanwhile. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === "object" ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 /** Sends one inline command and resolves with the first reply line, or undefined on any error. */
 function redisCommand(port: number, command: string, timeoutMs = 500): Promise<string | undefined> {

@@ -1,11 +1,11 @@
 // Redis test helpers: the test command's Redis (one DB number per test file, so files never
 // see each other's keys) and a private redis-server a test may kill and restart.
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import Redis from "ioredis";
+import { freePort } from "../scripts/free-port.ts";
 
 /** Set by `npm test` (scripts/test.ts); absent under a bare `bun test`. */
 export const REDIS_TEST_URL = process.env.REDIS_TEST_URL;
@@ -34,16 +34,6 @@ export async function inspect(url: string): Promise<Redis> {
   return r;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === "object" ? resolve(addr.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export interface OwnRedis {
   url: string;

@@ -1,7 +1,7 @@
 // The order record the matching engine keeps, and how it is written on the wire (REST order
 // details and `orders` channel pushes).
 import type { OrderDetails, OrderPush, OrderState, OrdType, PosSide, Side, TdMode } from "../okx/types.ts";
-import type { SimInstrument } from "./instruments.ts";
+import type { ParsedPlace } from "./validate.ts";
 import { fmt, unitsToStr } from "./num.ts";
 
 export interface FillInfo {
@@ -13,25 +13,10 @@ export interface FillInfo {
   execType: "T" | "M";
 }
 
-export interface SimOrder {
+/** A placed order: what the request said (prices in ticks, sizes in lots) plus its life since. */
+export interface SimOrder extends ParsedPlace {
   seq: number;
   ordId: string;
-  clOrdId: string;
-  tag: string;
-  inst: SimInstrument;
-  side: Side;
-  ordType: OrdType;
-  tdMode: TdMode;
-  posSide: PosSide | "";
-  reduceOnly: boolean;
-  tgtCcy: "" | "base_ccy" | "quote_ccy";
-  stpMode: string;
-  /** Limit price in ticks (undefined for market orders). */
-  px?: number;
-  /** Size in lots; for a spot market buy sized in quote currency, `quoteSz` holds the amount instead. */
-  lots: number;
-  quoteSz?: number;
-  szStr: string;
   filledLots: number;
   /** Σ price ticks × lots, for the average price. */
   filledTicksLots: number;

@@ -16,7 +16,9 @@ export interface ParsedPlace {
   stpMode: string;
   clOrdId: string;
   tag: string;
+  /** Limit price in ticks (undefined for market orders). */
   px?: number;
+  /** Size in lots; for a spot market buy sized in quote currency, `quoteSz` holds the amount instead. */
   lots: number;
   quoteSz?: number;
   szStr: string;
