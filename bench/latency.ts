@@ -50,7 +50,7 @@ async function pinGenerator(opts: Options): Promise<boolean> {
 async function startTarget(name: TargetName, opts: Options): Promise<Server> {
   if (name === "python") return startPython();
   if (name === "nchan") return startNchan();
-  return opts.url ? attachTradewire(opts.url, opts.password, opts.pid) : startTradewire(opts.env);
+  return opts.url ? attachTradewire(opts.url, opts.password, opts.pid) : startTradewire(opts.env, opts.compiled);
 }
 
 /** The few facts about a server worth a glance: commit, event loop, versions. */

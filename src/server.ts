@@ -19,15 +19,16 @@ import type { History } from "./store/clickhouse/index.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
-import { okxGateway } from "./services/okx-gateway.ts";
-import { ingestConfigFromEnv } from "./exchange/config.ts";
-import { startIngest, type Ingest } from "./exchange/ingest.ts";
-import { startSimulator, type Simulator } from "./sim/index.ts";
+// The exchange side (OKX client, simulator) is imported only when OKX_ENABLED: a pure stream
+// server does not carry its code (RSS).
+import type { Ingest } from "./exchange/ingest.ts";
+import type { Simulator } from "./sim/index.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
 import { StateStore } from "./state/store.ts";
-import { connectRedis, redisAuthStores, redisCheck, StatePersistence, type RedisConn } from "./store/redis/index.ts";
+// Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set.
+import type { RedisConn } from "./store/redis/index.ts";
 import type { SseWriter } from "./stream/sse.ts";
 import { wsHandlers, type WsData } from "./stream/ws.ts";
 
@@ -84,6 +85,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     heartbeatMs: config.HEARTBEAT_MS,
     stallMs: Math.max(30_000, config.HEARTBEAT_MS * 3),
     coalesceMs: config.STREAM_COALESCE_MS,
+    batchLoad: config.STREAM_BATCH_LOAD,
   });
   const poller = new Poller(hub, streamMetrics);
   const state = new StateStore();
@@ -93,8 +95,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   // Redis (REDIS_URL): sessions, tickets and rate limits shared by instances, and the state
   // snapshot saved for the next start (loaded here, before serving). Without it: memory.
-  const redis = config.REDIS_URL ? connectRedis(config.REDIS_URL, log.child({ component: "redis" })) : undefined;
-  const persistence = redis ? new StatePersistence(redis, state, log.child({ component: "state" })) : undefined;
+  const redisMod = config.REDIS_URL ? await import("./store/redis/index.ts") : undefined;
+  const redis = redisMod && config.REDIS_URL ? redisMod.connectRedis(config.REDIS_URL, log.child({ component: "redis" })) : undefined;
+  const persistence = redis && redisMod ? new redisMod.StatePersistence(redis, state, log.child({ component: "state" })) : undefined;
   if (persistence) {
     await persistence.start(REDIS_START_WAIT_MS);
     hub.onBatch(() => persistence.poke());
@@ -107,7 +110,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // The exchange: OKX when keys or URLs are configured, else the built-in simulator on loopback.
   let sim: Simulator | undefined;
   let ingest: Ingest | undefined;
+  let gateway = opts.gateway ?? noGateway;
   if (config.OKX_ENABLED) {
+    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }] = await Promise.all([
+      import("./sim/index.ts"),
+      import("./exchange/ingest.ts"),
+      import("./exchange/config.ts"),
+      import("./services/okx-gateway.ts"),
+    ]);
     const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
     if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
       sim = await startSimulator({ port: 0, instruments: config.OKX_INSTRUMENTS });
@@ -115,8 +125,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     }
     const fallback = sim ? { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials } : undefined;
     ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }) });
+    gateway = opts.gateway ?? okxGateway(ingest);
   }
-  const gateway = opts.gateway ?? (ingest ? okxGateway(ingest) : noGateway);
   const limits = {
     instruments: new Set(config.RISK_INSTRUMENTS ?? config.OKX_INSTRUMENTS.flatMap((i) => [i, `${i}-SWAP`])),
     maxNotional: config.RISK_MAX_NOTIONAL,
@@ -139,14 +149,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     config,
     log,
     ip: (req) => server?.requestIP(req)?.address ?? "unknown",
-    stores: { ...(redis ? redisAuthStores(redis) : {}), ...(users ? { users } : {}) },
+    stores: { ...(redis && redisMod ? redisMod.redisAuthStores(redis) : {}), ...(users ? { users } : {}) },
   });
 
   const app = createApp({
     config,
     log,
     mounts: [
-      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest, redis) }) },
+      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest, redis && redisMod ? redisMod.redisCheck(redis) : undefined) }) },
       { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
       { path: "/api/auth", app: auth.routes },
       { path: "/api/users", app: auth.usersRoutes },
@@ -205,9 +215,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 }
 
 /** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange. */
-function readiness(ingest: Ingest | undefined, redis: RedisConn | undefined): ReadinessCheck[] {
+function readiness(ingest: Ingest | undefined, redisReady: ReadinessCheck | undefined): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [() => ({ name: "bus", ok: true })];
-  if (redis) checks.push(redisCheck(redis));
+  if (redisReady) checks.push(redisReady);
   if (!ingest) return checks;
   checks.push(() => {
     const st = ingest.status();

@@ -134,3 +134,24 @@ describe("SSE stream", () => {
     expect(text).toContain(`tradewire_stream_clients{transport="sse"} ${base}`);
   });
 });
+
+describe("SSE stream ended by the server", () => {
+  test("hub.shutdown ends the response (the server keeps serving) and the client is removed", async () => {
+    const t = await startTestServer();
+    try {
+      const tok = await t.token();
+      const sse = await openSse(`${t.url}/api/events/stream`, { Authorization: `Bearer ${tok}` });
+      expect((await sse.next()).event).toBe("connected");
+      expect(t.hub.count("sse")).toBe(1);
+      t.hub.shutdown(1000);
+      expect((await sse.next()).event).toBe("shutdown");
+      await expect(sse.next(3000)).rejects.toThrow("stream ended");
+      expect(t.hub.count("sse")).toBe(0);
+      const again = await openSse(`${t.url}/api/events/stream`, { Authorization: `Bearer ${tok}` });
+      expect((await again.next()).event).toBe("connected");
+      again.close();
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -156,7 +156,7 @@ describe("shutdown", () => {
     expect(ev.event).toBe("shutdown");
     expect(ev.retry).toBe(1500);
     expect(ev.json().retryMs).toBe(1500);
-    await expect(sse.next(3000)).rejects.toThrow();
+    await expect(sse.next(3000)).rejects.toThrow("stream ended");
     expect(await closed).toBe(1012);
     await stopping;
   });

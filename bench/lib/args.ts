@@ -31,6 +31,8 @@ export type Options = {
   pin: boolean;
   /** Extra environment for the tradewire server (e.g. SSE_WRITER=hono). */
   env: Record<string, string>;
+  /** Run tradewire as the compiled binary (npm run build: dist/tradewire) instead of bun src/main.ts. */
+  compiled: boolean;
 };
 
 export const HELP = `bench/latency.ts - end-to-end latency of tradewire's event stream vs the anchors
@@ -51,6 +53,8 @@ export const HELP = `bench/latency.ts - end-to-end latency of tradewire's event 
   --pid PID            server pid for CPU figures with --url
   --out FILE           JSON results (default bench/results/latest.json)
   --env KEY=VALUE      extra environment for the tradewire server (repeatable), e.g. SSE_WRITER=hono
+  --compiled           run tradewire as the shipped binary (npm run build, dist/tradewire; what
+                       the Dockerfile runs) instead of bun src/main.ts
   --no-pin             do not pin (generator on core 1, servers on core 0)
 `;
 
@@ -89,6 +93,7 @@ export function parseOptions(argv: string[], defaultOut: string): Options | "hel
       pid: { type: "string" },
       out: { type: "string" },
       "no-pin": { type: "boolean" },
+      compiled: { type: "boolean" },
       env: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
@@ -131,5 +136,6 @@ export function parseOptions(argv: string[], defaultOut: string): Options | "hel
     pid: v.pid === undefined ? null : Math.floor(num(v.pid, 0, "pid", 1)),
     out: v.out ?? defaultOut,
     pin: !v["no-pin"],
+    compiled: Boolean(v.compiled),
   };
 }

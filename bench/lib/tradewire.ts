@@ -61,7 +61,14 @@ async function streamMetrics(base: string, token: string): Promise<Record<string
 }
 
 /** Starts tradewire from this repo on a free port with a throwaway data dir. */
-export async function startTradewire(extraEnv: Record<string, string> = {}): Promise<Server> {
+/** Builds the compiled binary (npm run build) and returns its path. */
+function buildBinary(): string {
+  const r = Bun.spawnSync(["npm", "run", "--silent", "build"], { cwd: REPO, stdout: "pipe", stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`npm run build failed:\n${r.stderr.toString().slice(-2000)}`);
+  return join(REPO, "dist", "tradewire");
+}
+
+export async function startTradewire(extraEnv: Record<string, string> = {}, compiled = false): Promise<Server> {
   const dir = tempDir("tradewire");
   const port = freePort();
   const password = `bench-${crypto.randomUUID()}`;
@@ -75,7 +82,7 @@ export async function startTradewire(extraEnv: Record<string, string> = {}): Pro
     ACCESS_TOKEN_TTL_S: "86400",
     ...extraEnv,
   };
-  const proc = spawnPinned([process.execPath, "src/main.ts"], REPO, env, logFile);
+  const proc = spawnPinned(compiled ? [buildBinary()] : [process.execPath, "src/main.ts"], REPO, env, logFile);
   const unhook = onExitStop("tradewire", () => proc.kill("SIGKILL"));
   const base = `http://127.0.0.1:${port}`;
   let token: string;
@@ -91,7 +98,13 @@ export async function startTradewire(extraEnv: Record<string, string> = {}): Pro
   }
   const commit = Bun.spawnSync(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]).stdout.toString().trim();
   const dirty = Bun.spawnSync(["git", "-C", REPO, "status", "--porcelain", "src"]).stdout.toString().trim() !== "";
-  const info = { commit: dirty ? `${commit}+uncommitted src changes` : commit, bun: Bun.version, core: SERVER_CORE, env: extraEnv };
+  const info = {
+    commit: dirty ? `${commit}+uncommitted src changes` : commit,
+    bun: Bun.version,
+    core: SERVER_CORE,
+    form: compiled ? "compiled binary (dist/tradewire)" : "bun src/main.ts",
+    env: extraEnv,
+  };
   return {
     endpoint: endpoint("127.0.0.1", port, proc.pid, token, info),
     stats: () => streamMetrics(base, token),

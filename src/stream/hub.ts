@@ -16,6 +16,14 @@ import type { StreamMetrics } from "./metrics.ts";
 
 export type Transport = "sse" | "ws" | "poll";
 
+type CpuUsage = { user: number; system: number };
+const threadCpuUsage = (process as unknown as { threadCpuUsage?: () => CpuUsage }).threadCpuUsage;
+/** CPU time of this thread (Bun: process.threadCpuUsage), else of the process, in ms. */
+function threadCpuMs(): number {
+  const u = threadCpuUsage ? threadCpuUsage.call(process) : process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /** Events one filter selected from a batch; encodings are made on first use and shared. */
 export class Selection {
   private _bytes?: Uint8Array;
@@ -84,8 +92,13 @@ export interface HubOptions {
   heartbeatMs: number;
   /** A client blocked longer than this is closed. */
   stallMs?: number;
-  /** Events closer together than this are fanned out as one batch (0: never wait). */
+  /**
+   * Batching under load: the longest a batch waits for more events when the main thread is
+   * fully busy (0: only events that arrive during a fan-out are folded into the next one).
+   */
   coalesceMs?: number;
+  /** Main-thread CPU share (0..1) above which batching starts. */
+  batchLoad?: number;
 }
 
 export class Hub {
@@ -94,6 +107,8 @@ export class Hub {
   private cursor: number;
   private readonly cache: Array<BusEvent | undefined>;
   private readonly mask: number;
+  /** Cache entries below this sequence are cleared (they left the ring: no longer resumable). */
+  private cacheFloor = 1;
   private readonly clients = new Set<StreamClient>();
   private readonly listeners = new Set<(events: BusEvent[]) => void>();
   private running = false;
@@ -102,6 +117,11 @@ export class Hub {
   private lastDrainEnd = 0;
   private lastDrainStart = 0;
   private readonly coalesceMs: number;
+  private readonly batchLoad: number;
+  /** Main-thread CPU share, smoothed over ~100 ms; sampled from kick(). */
+  private load = 0;
+  private loadAt = 0;
+  private loadCpuMs = 0;
   private heartbeat?: ReturnType<typeof setInterval>;
   /** Latest state per channel for snapshots (set by the state store). */
   snapshots?: (filter: ChannelFilter) => SnapshotEntry[];
@@ -112,7 +132,8 @@ export class Hub {
     this.cursor = this.reader.head();
     this.cache = new Array(this.reader.capacity);
     this.mask = this.reader.capacity - 1;
-    this.coalesceMs = opts.coalesceMs ?? 2;
+    this.coalesceMs = opts.coalesceMs ?? 20;
+    this.batchLoad = Math.min(0.95, opts.batchLoad ?? 0.3);
   }
 
   /** Starts waiting on the ring (cross-thread producers) and the heartbeat. */
@@ -129,25 +150,44 @@ export class Hub {
   }
 
   /**
-   * Something was published. When the hub has been quiet for an interval, fan out at once
-   * (lowest latency). Otherwise wait until that interval after the last drain began (or just
-   * for the I/O of this loop turn, if that time has passed), so events that come close
-   * together go out as one batch: one write per client instead of one per event. The interval
-   * is `coalesceMs`, or twice the last fan-out's duration when that is longer (1,000 clients
-   * take ~4 ms): the cost per batch, not per event, then bounds the system calls per second.
+   * Something was published. Fan out at once unless the hub is busy: then wait until the
+   * interval after the last drain ended, so events that come close together go out as one
+   * batch (one write per client instead of one per event). The interval follows the load:
+   * - twice the last fan-out's duration (a fan-out never takes more than a third of the time);
+   * - and once the main thread's CPU share passes `batchLoad`, up to `coalesceMs` as it
+   *   approaches 100%. So a lone order event or a quiet market goes out at once, and a million
+   *   deliveries a second go out as a hundred or so batches per client: latency when idle,
+   *   throughput (fewer system calls on both ends) when busy.
    */
   kick(): void {
     if (this.drainQueued) return;
     const now = nowMs();
-    const interval = Math.max(this.coalesceMs, 2 * (this.lastDrainEnd - this.lastDrainStart));
+    if (now - this.loadAt >= 10) this.sampleLoad(now);
+    const over = (this.load - this.batchLoad) / (1 - this.batchLoad);
+    const interval = Math.max(2 * (this.lastDrainEnd - this.lastDrainStart), over > 0 ? over * this.coalesceMs : 0);
     if (!this.draining && now - this.lastDrainEnd >= interval) {
       this.drain();
       return;
     }
     this.drainQueued = true;
-    const wait = interval - (now - this.lastDrainStart);
+    const wait = interval - (now - this.lastDrainEnd);
     if (wait >= 0.5) setTimeout(this.queuedDrain, wait);
     else setImmediate(this.queuedDrain);
+  }
+
+  /** The main thread's CPU share since the last sample, smoothed over ~100 ms. */
+  private sampleLoad(now: number): void {
+    const cpu = threadCpuMs();
+    const dt = now - this.loadAt;
+    const cur = Math.min(1, Math.max(0, (cpu - this.loadCpuMs) / dt));
+    this.load = dt >= 100 ? cur : this.load + (cur - this.load) * (dt / 100);
+    this.loadAt = now;
+    this.loadCpuMs = cpu;
+  }
+
+  /** Current main-thread CPU share as the hub sees it (for metrics). */
+  cpuLoad(): number {
+    return this.load;
   }
 
   private readonly queuedDrain = () => {
@@ -328,9 +368,23 @@ export class Hub {
         this.opts.log.error("batch listener failed", { err });
       }
     }
+    this.trimCache();
     const t1 = nowMs();
     m.stage("write", t1 - events[events.length - 1]!.pubTs);
     m.batch(events.length, t1 - t0);
+  }
+
+  /**
+   * Drops cached events that the ring has overwritten, so the cache holds no more than the
+   * ring's window (BUS_BYTES), not `capacity` events of any size. Amortized one slot per event.
+   */
+  private trimCache(): void {
+    const tail = this.reader.tail();
+    if (tail - this.cacheFloor > this.cache.length) this.cacheFloor = tail - this.cache.length;
+    for (; this.cacheFloor < tail; this.cacheFloor++) {
+      const i = this.cacheFloor & this.mask;
+      if (this.cache[i]?.seq === this.cacheFloor) this.cache[i] = undefined;
+    }
   }
 
   /** A write outside the batch loop (catch-up). */

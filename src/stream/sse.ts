@@ -57,35 +57,50 @@ function attach(s: SseSetup, sink: ByteSink): SseClient {
 }
 
 /**
- * The default writer: Bun's direct ReadableStream. Per client it keeps only the stream, its
- * controller (the client's sink, as is) and the client: no promise, no closure per write, no
- * abort listener (the stream's cancel() is how Bun reports a closed connection).
+ * The default writer: Bun's direct ReadableStream. One object per client is the stream's
+ * source and the client's sink at once (prototype methods, no closures): with the client, the
+ * controller and one pending promise, that is all a connection keeps here (10,000 idle clients
+ * are ~10,000 x that). No promise per write, no abort listener: the stream's cancel() is how
+ * Bun reports a closed connection.
  */
+class DirectSse implements ByteSink {
+  readonly type = "direct";
+  private controller?: ByteSink;
+  private client?: SseClient;
+
+  constructor(private readonly setup: SseSetup) {}
+
+  pull(controller: ByteSink): Promise<void> {
+    this.controller = controller;
+    this.client = attach(this.setup, this);
+    // A pending promise keeps the stream open and Bun's writes batched per loop turn
+    // (returning nothing also keeps it open, but each write then costs more: measured).
+    // It never settles: controller.close() ends the response, and keeping a resolve function
+    // per client cost ~1 KB each (10,000 idle clients: 4.9 KB each instead of 5.9, measured).
+    return new Promise<void>(never);
+  }
+
+  cancel(): void {
+    const c = this.client;
+    if (!c) return;
+    c.closed = true;
+    this.setup.hub.remove(c, "client_closed");
+  }
+
+  write(bytes: Uint8Array): number | Promise<unknown> {
+    return this.controller!.write(bytes);
+  }
+
+  close(): void {
+    this.controller?.close();
+  }
+}
+
+function never(): void {}
+
 export function sseDirect(s: SseSetup): Response {
-  let client: SseClient | undefined;
-  const body = new ReadableStream({
-    type: "direct",
-    pull(controller: ByteSink) {
-      // A pending promise keeps the stream open and Bun's writes batched per loop turn
-      // (returning nothing also keeps it open, but each write then costs more: measured).
-      return new Promise<void>((resolve) => {
-        const sink: ByteSink = {
-          write: (bytes) => controller.write(bytes),
-          close: () => {
-            controller.close();
-            resolve();
-          },
-        };
-        client = attach(s, sink);
-      });
-    },
-    cancel() {
-      if (!client) return;
-      client.closed = true;
-      s.hub.remove(client, "client_closed");
-    },
-  } as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0]);
-  return new Response(body, { headers: SSE_HEADERS });
+  const source = new DirectSse(s) as unknown as ConstructorParameters<typeof ReadableStream<Uint8Array>>[0];
+  return new Response(new ReadableStream(source), { headers: SSE_HEADERS });
 }
 
 /** Hono's streamSSE: a TransformStream per client and a promise per write. */
