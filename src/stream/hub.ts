@@ -151,9 +151,9 @@ export class Hub {
 
   /**
    * Something was published. Fan out at once unless the hub is busy: then wait until the
-   * interval after the last drain ended, so events that come close together go out as one
+   * interval after the last drain began, so events that come close together go out as one
    * batch (one write per client instead of one per event). The interval follows the load:
-   * - twice the last fan-out's duration (a fan-out never takes more than a third of the time);
+   * - twice the last fan-out's duration (fan-outs take at most half of the thread's time);
    * - and once the main thread's CPU share passes `batchLoad`, up to `coalesceMs` as it
    *   approaches 100%. So a lone order event or a quiet market goes out at once, and a million
    *   deliveries a second go out as a hundred or so batches per client: latency when idle,
@@ -165,12 +165,12 @@ export class Hub {
     if (now - this.loadAt >= 10) this.sampleLoad(now);
     const over = (this.load - this.batchLoad) / (1 - this.batchLoad);
     const interval = Math.max(2 * (this.lastDrainEnd - this.lastDrainStart), over > 0 ? over * this.coalesceMs : 0);
-    if (!this.draining && now - this.lastDrainEnd >= interval) {
+    if (!this.draining && now - this.lastDrainStart >= interval) {
       this.drain();
       return;
     }
     this.drainQueued = true;
-    const wait = interval - (now - this.lastDrainEnd);
+    const wait = interval - (now - this.lastDrainStart);
     if (wait >= 0.5) setTimeout(this.queuedDrain, wait);
     else setImmediate(this.queuedDrain);
   }
