@@ -1,8 +1,9 @@
 // The OKX simulator in a Worker thread of the bench process (parts 2 and 3), so that its market
 // steps do not hold up the main thread's clients. Built from the simulator's own parts
 // (resolveOptions, createContext, serve: what startSimulator does), but stepped here:
-// - A step is what src/sim/context.ts step() does (walk, then cross + publish per instrument),
-//   cut into slices of at most 0.5 ms that yield to I/O in between. In one piece, a step of
+// - A step is what src/sim/context.ts step() does (walk, then cross + publish per instrument)
+//   for one time slice of the pairs (as startSimulator spreads a tick), cut into pieces of at
+//   most 0.5 ms that yield to I/O in between. In one piece, a step of
 //   50 instruments takes 5-20 ms; an order op arriving meanwhile would wait for it, and that
 //   is the simulator's delay, not tradewire's (nor OKX's: it matches orders on other machines
 //   than the ones that push market data). Candles are pushed every 500 ms, as startSimulator does.
@@ -67,10 +68,10 @@ proto.write = function (this: Session, text: string): void {
   }
 };
 
-/** src/sim/context.ts step(), yielding to I/O every SLICE_MS. */
-async function step(c: SimContext, at: number): Promise<void> {
+/** src/sim/context.ts step() for one slice of the pairs, yielding to I/O every SLICE_MS. */
+async function step(c: SimContext, at: number, part: number, parts: number): Promise<void> {
   let slice = performance.now();
-  for (const m of c.market.step(at)) {
+  for (const m of c.market.step(at, part, parts)) {
     c.engine.cross(m, at);
     c.feed.publish(m, at);
     if (performance.now() - slice > SLICE_MS) {
@@ -80,24 +81,32 @@ async function step(c: SimContext, at: number): Promise<void> {
   }
 }
 
+/**
+ * The market steps as startSimulator runs them: a tick spread over slices of at least 5 ms,
+ * each stepping its share of the pairs (pushes spread out over the tick, as on OKX).
+ */
 async function loop(gen: number): Promise<void> {
-  let next = now() + tickMs;
+  const parts = ctx ? Math.max(1, Math.min(ctx.market.pairCount, Math.floor(tickMs / 5))) : 1;
+  const period = tickMs / parts;
+  let part = 0;
+  let next = now() + period;
   let lastCandles = 0;
   while (running && gen === generation && ctx) {
     await Bun.sleep(Math.max(0, next - now()));
     if (!running || gen !== generation) return;
     const t0 = now();
-    if (t0 - next > tickMs) late++;
+    if (t0 - next > period) late++;
     const at = Date.now();
-    await step(ctx, at);
+    await step(ctx, at, part, parts);
+    part = (part + 1) % parts;
     if (at - lastCandles >= CANDLE_MS) {
       await yieldToIo();
       ctx.feed.publishCandles(at);
       lastCandles = at;
     }
     steps.push(now() - t0);
-    next += tickMs;
-    if (next < now()) next = now() + tickMs; // fell behind: do not run steps back to back
+    next += period;
+    if (next < now()) next = now() + period; // fell behind: do not run steps back to back
   }
 }
 

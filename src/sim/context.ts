@@ -42,9 +42,9 @@ export function createContext(opts: ResolvedOptions, now = Date.now()): SimConte
   };
 }
 
-/** One market step: walk, fill crossed resting orders, push what changed. */
-export function step(ctx: SimContext, now = Date.now()): void {
-  for (const m of ctx.market.step(now)) {
+/** One market step (or one slice of it): walk, fill crossed resting orders, push what changed. */
+export function step(ctx: SimContext, now = Date.now(), slice = 0, slices = 1): void {
+  for (const m of ctx.market.step(now, slice, slices)) {
     ctx.engine.cross(m, now);
     ctx.feed.publish(m, now);
   }

@@ -41,7 +41,17 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
   const ctx: SimContext = createContext(opts);
   const server = serve(ctx);
   const timers: ReturnType<typeof setInterval>[] = [];
-  if (opts.tickMs > 0) timers.push(setInterval(() => step(ctx), opts.tickMs));
+  if (opts.tickMs > 0) {
+    // A tick is spread over slices of at least 5 ms, each stepping its share of the pairs.
+    const slices = Math.max(1, Math.min(ctx.market.pairCount, Math.floor(opts.tickMs / 5)));
+    let slice = 0;
+    timers.push(
+      setInterval(() => {
+        step(ctx, Date.now(), slice, slices);
+        slice = (slice + 1) % slices;
+      }, opts.tickMs / slices),
+    );
+  }
   if (opts.candleMs > 0) timers.push(setInterval(() => ctx.feed.publishCandles(Date.now()), opts.candleMs));
   timers.push(setInterval(() => closeIdle(ctx, Date.now()), 1_000));
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host;

@@ -126,20 +126,44 @@ export class Market {
     return this.byId.get(instId);
   }
 
-  /** One step of every walk; returns the instruments that moved. */
-  step(now: number): InstrumentMarket[] {
-    for (const f of this.fair.values()) {
+  /** Pairs (a spot instrument and its swap share one walk). */
+  get pairCount(): number {
+    return this.fair.size;
+  }
+
+  /**
+   * One step of the walks; returns the instruments that moved. With `slices` > 1 only the pairs
+   * whose index is `slice` modulo `slices` step: the timer spreads a tick over several slices,
+   * so pushes come spread out as on OKX instead of one burst for every instrument at once.
+   */
+  step(now: number, slice = 0, slices = 1): InstrumentMarket[] {
+    const moved: InstrumentMarket[] = [];
+    let i = 0;
+    for (const [pair, f] of this.fair) {
+      if (i++ % slices !== slice) continue;
       f.px *= 1 + this.opts.volatility * f.rng.normal();
       f.px += (f.start - f.px) * 0.0005;
       if (f.px < f.start * 0.05) f.px = f.start * 0.05;
-    }
-    const moved: InstrumentMarket[] = [];
-    for (const m of this.byId.values()) {
-      const f = this.fair.get(pairOf(m.inst))!;
-      m.step(f.px * 10 ** m.inst.pxDec, now);
-      moved.push(m);
+      for (const m of this.byPair(pair)) {
+        m.step(f.px * 10 ** m.inst.pxDec, now);
+        moved.push(m);
+      }
     }
     return moved;
+  }
+
+  private pairs?: Map<string, InstrumentMarket[]>;
+  private byPair(pair: string): InstrumentMarket[] {
+    if (!this.pairs) {
+      this.pairs = new Map();
+      for (const m of this.byId.values()) {
+        const p = pairOf(m.inst);
+        const list = this.pairs.get(p) ?? [];
+        list.push(m);
+        this.pairs.set(p, list);
+      }
+    }
+    return this.pairs.get(pair) ?? [];
   }
 
   /** Jumps a pair's fair price (tests and the admin endpoint use this to cross resting orders). */

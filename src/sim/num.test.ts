@@ -28,3 +28,23 @@ test("decimals and float formatting", () => {
   expect(fmt(1.23456789123)).toBe("1.23456789");
   expect(fmt(100)).toBe("100");
 });
+
+test("units to string agrees with the plain-string reference on random values", () => {
+  const reference = (units: number, decimals: number): string => {
+    const neg = units < 0;
+    let s = Math.abs(units).toString();
+    if (decimals > 0) {
+      s = s.padStart(decimals + 1, "0");
+      s = `${s.slice(0, s.length - decimals)}.${s.slice(s.length - decimals)}`.replace(/\.?0+$/, "");
+    }
+    return neg && s !== "0" ? `-${s}` : s;
+  };
+  let seed = 12345;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let i = 0; i < 20000; i++) {
+    const mag = 10 ** Math.floor(rnd() * 12);
+    const units = Math.round((rnd() - 0.3) * mag) * (rnd() < 0.3 ? 1000 : 1);
+    const decimals = Math.floor(rnd() * 10);
+    expect(unitsToStr(units, decimals)).toBe(reference(units, decimals));
+  }
+});

@@ -11,12 +11,20 @@ export function decimalsOf(step: string): number {
 export function unitsToStr(units: number, decimals: number): string {
   if (!Number.isSafeInteger(units)) units = Math.round(units);
   const neg = units < 0;
-  let s = Math.abs(units).toString();
-  if (decimals > 0) {
-    s = s.padStart(decimals + 1, "0");
-    s = `${s.slice(0, s.length - decimals)}.${s.slice(s.length - decimals)}`.replace(/\.?0+$/, "");
+  let a = neg ? -units : units;
+  // Trailing zeros go in integer arithmetic (this runs for every level of every book push).
+  let d = decimals;
+  while (d > 0 && a % 10 === 0 && a !== 0) {
+    a /= 10;
+    d--;
   }
-  return neg && s !== "0" ? `-${s}` : s;
+  if (a === 0) return "0";
+  let s = String(a);
+  if (d > 0) {
+    if (s.length <= d) s = "0".repeat(d - s.length + 1) + s;
+    s = `${s.slice(0, s.length - d)}.${s.slice(s.length - d)}`;
+  }
+  return neg ? `-${s}` : s;
 }
 
 /**
