@@ -55,12 +55,17 @@ export class SseClient implements StreamClient {
   blockedSince = 0;
   closed = false;
 
+  /** Where the bytes go; a subclass that is its own sink passes none. */
+  protected readonly sink: ByteSink;
+
   constructor(
-    private readonly hub: Hub,
-    private readonly sink: ByteSink,
+    protected readonly hub: Hub,
     public filter: ChannelFilter,
     public cursor: number,
-  ) {}
+    sink?: ByteSink,
+  ) {
+    this.sink = sink ?? (this as unknown as ByteSink);
+  }
 
   send(sel: Selection): boolean {
     return this.out(sel.bytes());
