@@ -16,6 +16,9 @@ import type { StreamMetrics } from "./metrics.ts";
 
 export type Transport = "sse" | "ws" | "poll";
 
+/** A fan-out to this many clients or more is batched fully under load; fewer, proportionally less. */
+const BATCH_FULL_CLIENTS = 100;
+
 type CpuUsage = { user: number; system: number };
 const threadCpuUsage = (process as unknown as { threadCpuUsage?: () => CpuUsage }).threadCpuUsage;
 /** CPU time of this thread (Bun: process.threadCpuUsage), else of the process, in ms. */
@@ -116,6 +119,8 @@ export class Hub {
   private drainQueued = false;
   private lastDrainEnd = 0;
   private lastDrainStart = 0;
+  /** Clients the last fan-out wrote to. */
+  private lastWrites = 0;
   private readonly coalesceMs: number;
   private readonly batchLoad: number;
   /** Main-thread CPU share, smoothed over ~100 ms; sampled from kick(). */
@@ -155,7 +160,7 @@ export class Hub {
    * batch (one write per client instead of one per event). The interval follows the load:
    * - twice the last fan-out's duration (fan-outs take at most half of the thread's time);
    * - and once the main thread's CPU share passes `batchLoad`, up to `coalesceMs` as it
-   *   approaches 100%. So a lone order event or a quiet market goes out at once, and a million
+   *   approaches 100%, scaled down when the last fan-out wrote to fewer than 100 clients. So a lone order event or a quiet market goes out at once, and a million
    *   deliveries a second go out as a hundred or so batches per client: latency when idle,
    *   throughput (fewer system calls on both ends) when busy.
    */
@@ -163,7 +168,9 @@ export class Hub {
     if (this.drainQueued) return;
     const now = nowMs();
     if (now - this.loadAt >= 10) this.sampleLoad(now);
-    const over = (this.load - this.batchLoad) / (1 - this.batchLoad);
+    // Waiting saves writes in proportion to the clients a fan-out writes to: a busy thread with
+    // few clients (an order placed at a time, its event to one dashboard) gains nothing by it.
+    const over = ((this.load - this.batchLoad) / (1 - this.batchLoad)) * Math.min(1, this.lastWrites / BATCH_FULL_CLIENTS);
     const interval = Math.max(2 * (this.lastDrainEnd - this.lastDrainStart), over > 0 ? over * this.coalesceMs : 0);
     if (!this.draining && now - this.lastDrainStart >= interval) {
       this.drain();
@@ -357,10 +364,13 @@ export class Hub {
         c.blockedSince = t0;
       }
     }
+    let writes = 0;
     for (const g of groups.values()) {
       if (g.sse) m.wrote("sse", g.sel.size() * g.sse, g.sel.events.length * g.sse);
       if (g.ws) m.wrote("ws", g.sel.size() * g.ws, g.sel.events.length * g.ws);
+      writes += g.sse + g.ws;
     }
+    this.lastWrites = writes;
     for (const fn of this.listeners) {
       try {
         fn(events);
