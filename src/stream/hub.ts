@@ -119,8 +119,9 @@ export class Hub {
   private drainQueued = false;
   private lastDrainEnd = 0;
   private lastDrainStart = 0;
-  /** Clients the last fan-out wrote to. */
+  /** Clients the last fan-out wrote to (including polls answered by a batch listener). */
   private lastWrites = 0;
+  private listenerWrites = 0;
   private readonly coalesceMs: number;
   private readonly batchLoad: number;
   /** Main-thread CPU share, smoothed over ~100 ms; sampled from kick(). */
@@ -231,6 +232,11 @@ export class Hub {
     let n = 0;
     for (const c of this.clients) if (c.transport === transport) n++;
     return n;
+  }
+
+  /** A batch listener answered `n` clients (polls): counted with the fan-out's writes. */
+  noteWrites(n: number): void {
+    this.listenerWrites += n;
   }
 
   /** In-process readers (state, recorder, strategies) get every batch in order. */
@@ -370,7 +376,6 @@ export class Hub {
       if (g.ws) m.wrote("ws", g.sel.size() * g.ws, g.sel.events.length * g.ws);
       writes += g.sse + g.ws;
     }
-    this.lastWrites = writes;
     for (const fn of this.listeners) {
       try {
         fn(events);
@@ -378,6 +383,8 @@ export class Hub {
         this.opts.log.error("batch listener failed", { err });
       }
     }
+    this.lastWrites = writes + this.listenerWrites;
+    this.listenerWrites = 0;
     this.trimCache();
     const t1 = nowMs();
     m.stage("write", t1 - events[events.length - 1]!.pubTs);

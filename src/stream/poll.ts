@@ -49,12 +49,18 @@ export class Poller {
   }
 
   private wake(): void {
+    let answered = 0;
     for (const w of [...this.waiters]) {
       const a = this.collect(w.after, w.filter, w.limit);
       if (!a) w.done(this.overrun());
       else if (a.events.length > 0) w.done(a);
-      else w.after = this.hub.head(); // nothing for this filter: skip the scanned range next time
+      else {
+        w.after = this.hub.head(); // nothing for this filter: skip the scanned range next time
+        continue;
+      }
+      answered++;
     }
+    this.hub.noteWrites(answered);
   }
 
   private collect(after: number, filter: ChannelFilter, limit: number): PollAnswer | null {
