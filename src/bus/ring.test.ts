@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createRing, eventJson, RingProducer, RingReader } from "./ring.ts";
+import { createRing, eventJson, releaseClaim, RingProducer, RingReader } from "./ring.ts";
 
 const pub = (p: RingProducer, i: number, channel = "tickers:BTC-USDT") =>
   p.publish({ type: "ticker", channel, dataJson: JSON.stringify({ i }) });
@@ -101,5 +101,20 @@ describe("ring", () => {
     setTimeout(() => pub(p, 1), 5);
     await w;
     expect(r.head()).toBe(1);
+  });
+});
+
+describe("claim owners", () => {
+  test("a claim left held by a dead producer is released by its owner id only", () => {
+    const h = createRing({ capacity: 16, bytes: 4096 });
+    const lockWord = new Int32Array(h.sab, 0, 16); // header: the claim word is Int32 index 5
+    lockWord[5] = 7; // producer 7 died holding the claim
+    expect(releaseClaim(h, 8)).toBe(false);
+    expect(lockWord[5]).toBe(7);
+    expect(releaseClaim(h, 7)).toBe(true);
+    const p = new RingProducer(h, 3);
+    expect(p.publish({ type: "t", channel: "c", dataJson: "1" }).seq).toBe(1);
+    expect(lockWord[5]).toBe(0);
+    expect(() => new RingProducer(h, 0)).toThrow();
   });
 });

@@ -140,6 +140,19 @@ export class RingFullError extends Error {
 export class RingProducer extends RingView {
   private scratch = new Uint8Array(4096);
 
+  /**
+   * @param owner the value this producer writes into the claim word while it holds it (any
+   *   positive int32; distinct per thread), so that a thread that dies holding the claim can
+   *   be released by its owner's id (`releaseClaim`) instead of blocking every other producer.
+   */
+  constructor(
+    handle: RingHandle,
+    private readonly owner = 1,
+  ) {
+    super(handle);
+    if (!(owner > 0 && owner <= 0x7fffffff && Number.isInteger(owner))) throw new RangeError("owner must be a positive int32");
+  }
+
   publish(ev: PublishInput): Published {
     const rxTs = ev.rxTs ?? nowMs();
     const chLen = encoder.encodeInto(ev.channel, this.ensure(ev.channel.length * 3)).written;
@@ -213,8 +226,9 @@ export class RingProducer extends RingView {
   private lock(): void {
     // Spin: the holder only copies one record. Yield the core after a while (Worker side).
     let spins = 0;
-    while (Atomics.compareExchange(this.i32, LOCK, 0, 1) !== 0) {
-      if (++spins > 1000) Atomics.wait(this.i32, LOCK, 1, 1);
+    let held: number;
+    while ((held = Atomics.compareExchange(this.i32, LOCK, 0, this.owner)) !== 0) {
+      if (++spins > 1000) Atomics.wait(this.i32, LOCK, held, 1);
     }
   }
 
@@ -222,6 +236,18 @@ export class RingProducer extends RingView {
     if (this.scratch.length < n) this.scratch = new Uint8Array(n * 2);
     return this.scratch;
   }
+}
+
+/**
+ * Frees the claim word if the producer `owner` holds it: for a Worker that was terminated or
+ * crashed in the middle of a publish. Its half-written record is not visible (head never moved
+ * to it) and the next publish overwrites it. True if the claim was held by that owner.
+ */
+export function releaseClaim(handle: RingHandle, owner: number): boolean {
+  const i32 = new Int32Array(handle.sab, 0, HEADER / 4);
+  const released = Atomics.compareExchange(i32, LOCK, owner, 0) === owner;
+  if (released) Atomics.notify(i32, LOCK);
+  return released;
 }
 
 /** One event copied out of the ring. `frame` is immutable bytes shared by every client. */

@@ -30,8 +30,9 @@ export class IngestEngine {
     ring: RingHandle,
     private readonly cfg: IngestConfig,
     private readonly post: (msg: FromWorker) => void,
+    producerId = 2,
   ) {
-    this.producer = new RingProducer(ring);
+    this.producer = new RingProducer(ring, producerId);
     this.log = (level, msg, fields) => post({ t: "log", level, msg, ...(fields ? { fields } : {}) });
     const sink: Sink = { publish: (ev, rxTs) => this.publish(ev, rxTs), malformed: (r) => this.onMalformed(r) };
     const rest = new OkxRest({ baseUrl: cfg.restUrl, credentials: cfg.credentials, demo: cfg.demo, timeoutMs: cfg.timing.restTimeoutMs });

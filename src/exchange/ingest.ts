@@ -1,6 +1,6 @@
 // The main thread's handle on the OKX client: spawns the ingest Worker on the shared ring,
 // forwards trade ops to it (one postMessage each way) and keeps its latest status.
-import type { RingHandle } from "../bus/ring.ts";
+import { releaseClaim, type RingHandle } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import type { IngestConfig } from "./config.ts";
 import type { Order } from "../domain/events.ts";
@@ -68,7 +68,6 @@ const initialStatus = (): IngestStatus => ({
  */
 export function startIngest(opts: IngestOptions): Ingest {
   const { log } = opts;
-  const worker = new Worker(opts.workerUrl ?? WORKER_URL);
   const { config } = opts;
   let stopped: Promise<void> | null = null;
   const rest = new OkxRest({ baseUrl: config.restUrl, credentials: config.credentials, demo: config.demo, timeoutMs: config.timing.restTimeoutMs });
@@ -105,40 +104,67 @@ export function startIngest(opts: IngestOptions): Ingest {
     }
   };
 
-  worker.onmessage = (e: MessageEvent<FromWorker>) => {
-    const m = e.data;
-    switch (m.t) {
-      case "op": {
-        const p = pending.get(m.id);
-        if (!p) return;
-        pending.delete(m.id);
-        clearTimeout(p.timer);
-        if ("answer" in m) p.resolve(m.answer);
-        else p.reject(fromErrorShape(m.error));
-        return;
+  // The Worker: started now, and started again (with backoff) if it dies, so a bug or a crash in
+  // the OKX client costs a reconnect, not the exchange connection for the rest of the process.
+  let worker: Worker;
+  let generation = 0;
+  let restarts = 0;
+  let restartTimer: ReturnType<typeof setTimeout> | null = null;
+  const spawn = () => {
+    restartTimer = null;
+    const gen = ++generation;
+    const producerId = 1 + gen; // 1 is the main thread's producer
+    const w = new Worker(opts.workerUrl ?? WORKER_URL);
+    worker = w;
+    w.onmessage = (e: MessageEvent<FromWorker>) => {
+      if (gen !== generation) return;
+      const m = e.data;
+      switch (m.t) {
+        case "op": {
+          const p = pending.get(m.id);
+          if (!p) return;
+          pending.delete(m.id);
+          clearTimeout(p.timer);
+          if ("answer" in m) p.resolve(m.answer);
+          else p.reject(fromErrorShape(m.error));
+          return;
+        }
+        case "status":
+          current = m.status;
+          for (const cb of listeners) cb(current);
+          return;
+        case "log":
+          log?.[m.level](m.msg, { component: "okx", ...m.fields });
+          return;
+        case "stopped":
+          onStopped?.();
+          return;
       }
-      case "status":
-        current = m.status;
-        for (const cb of listeners) cb(current);
-        return;
-      case "log":
-        log?.[m.level](m.msg, { component: "okx", ...m.fields });
-        return;
-      case "stopped":
-        onStopped?.();
-        return;
-    }
+    };
+    const died = (error: string) => {
+      if (gen !== generation || stopped) return;
+      generation++; // anything this Worker still says is ignored
+      w.terminate();
+      releaseClaim(opts.ring, producerId);
+      const connections: IngestStatus["connections"] = {};
+      for (const [name, conn] of Object.entries(current.connections)) if (conn) connections[name as keyof typeof connections] = { ...conn, state: "down", lastError: error.split("\n")[0] ?? error };
+      current = { ...current, connections, running: false, updatedAt: Date.now() };
+      failAll("ingest worker failed");
+      for (const cb of listeners) cb(current);
+      const delay = Math.min(30_000, 500 * 2 ** Math.min(restarts, 6));
+      restarts++;
+      log?.error("ingest worker failed; restarting", { error, inMs: delay, restarts });
+      restartTimer = setTimeout(spawn, delay);
+    };
+    w.onerror = (e) => died(e.message);
+    w.addEventListener("close", () => died("the ingest worker exited"));
+    w.postMessage({ t: "init", ring: opts.ring, config: opts.config, producerId } satisfies ToWorker);
   };
-  worker.onerror = (e) => {
-    log?.error("ingest worker failed", { error: e.message });
-    current = { ...current, running: false, updatedAt: Date.now() };
-    failAll("ingest worker failed");
-    for (const cb of listeners) cb(current);
-  };
-  worker.postMessage({ t: "init", ring: opts.ring, config: opts.config } satisfies ToWorker);
+  spawn();
 
   const op = (name: TradeOp, args: TradeArgs): Promise<TradeAnswer> => {
     if (stopped) return Promise.reject(new OkxUnavailableError("ingest stopped"));
+    if (restartTimer) return Promise.reject(new OkxUnavailableError("the OKX client is restarting"));
     const id = String(nextId++);
     return new Promise<TradeAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -173,8 +199,10 @@ export function startIngest(opts: IngestOptions): Ingest {
       stopped ??= new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(force);
+          if (restartTimer) clearTimeout(restartTimer);
           failAll("ingest stopped");
           worker.terminate();
+          releaseClaim(opts.ring, 1 + generation);
           current = { ...current, running: false, updatedAt: Date.now() };
           resolve();
         };

@@ -49,7 +49,7 @@ export interface IngestStatus {
 }
 
 export type ToWorker =
-  | { t: "init"; ring: RingHandle; config: IngestConfig }
+  | { t: "init"; ring: RingHandle; config: IngestConfig; /** The Worker's ring claim id (see releaseClaim). */ producerId: number }
   | { t: "op"; id: string; op: TradeOp; args: TradeArgs }
   | { t: "stop" };
 
