@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { DEFAULT_TIMING, type IngestConfig } from "../src/exchange/config.ts";
 import { OkxRest } from "../src/exchange/okx/rest.ts";
 import { startSimulator, type Simulator } from "../src/sim/index.ts";
-import { ofType, startClient, systemOf, type Client } from "./fixtures/okx/harness.ts";
+import { ofType, simConfig, startClient, systemOf, type Client } from "./fixtures/okx/harness.ts";
 
 let sim: Simulator;
 let c: Client;
@@ -14,18 +14,10 @@ const INST = "BTC-USDT";
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 7, instruments: [INST], tickMs: 20, candleMs: 100, checksum: true });
-  const config: IngestConfig = {
-    restUrl: sim.url,
-    wsUrl: sim.wsUrl,
-    credentials: sim.credentials,
-    demo: true,
+  const config = simConfig(sim, {
     instruments: [INST],
-    book: "books",
-    publishDepth: 25,
-    candle: "candle1m",
-    privateChannels: ["orders", "positions", "account"],
     timing: { ...DEFAULT_TIMING, pingIntervalMs: 2_000, pongTimeoutMs: 1_000, backoffBaseMs: 20, backoffMaxMs: 300 },
-  };
+  });
   c = startClient(config);
   await c.ready(["public", "private", "business"]);
 });

@@ -5,10 +5,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RingProducer } from "../src/bus/ring.ts";
-import { DEFAULT_TIMING, type IngestConfig } from "../src/exchange/config.ts";
+import type { IngestConfig } from "../src/exchange/config.ts";
 import type { IngestStatus } from "../src/exchange/protocol.ts";
 import { startSimulator, type Simulator } from "../src/sim/index.ts";
-import { ofType, startClient, type Client } from "./fixtures/okx/harness.ts";
+import { ofType, simConfig, startClient, type Client } from "./fixtures/okx/harness.ts";
 
 let sim: Simulator;
 let c: Client;
@@ -18,16 +18,7 @@ const seen: IngestStatus[] = [];
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 5, instruments: [INST], tickMs: 20, candleMs: 0, checksum: true });
   const config = {
-    restUrl: sim.url,
-    wsUrl: sim.wsUrl,
-    credentials: sim.credentials,
-    demo: true,
-    instruments: [INST],
-    book: "books",
-    publishDepth: 5,
-    candle: null,
-    privateChannels: ["orders"],
-    timing: { ...DEFAULT_TIMING, backoffBaseMs: 20, backoffMaxMs: 300 },
+    ...simConfig(sim, { instruments: [INST], publishDepth: 5, candle: null, privateChannels: ["orders"] }),
     crashMarker: join(mkdtempSync(join(tmpdir(), "tw-crash-")), "crashed"),
   } as IngestConfig;
   c = startClient(config, new URL("./fixtures/crash-once-worker.ts", import.meta.url).href);
