@@ -20,6 +20,7 @@ export const envSchema = z.object({
   JWT_SECRET: z.string().min(32, "at least 32 characters").optional(),
   ADMIN_PASSWORD: z.string().min(8, "at least 8 characters").optional(),
   CORS_ORIGINS: list.default([]),
+  TRUST_PROXY_HOPS: int(0, 10).default(0),
   OKX_API_KEY: z.string().optional(),
   OKX_SECRET_KEY: z.string().optional(),
   OKX_PASSPHRASE: z.string().optional(),

@@ -237,6 +237,27 @@ describe("login rate limits", () => {
   });
 });
 
+describe("login limits behind a proxy", () => {
+  const loginFrom = (svc: Svc, xff: string, username: string) =>
+    call(svc, "POST", "/api/auth/login", { body: { username, password: "wrong-password" }, headers: { "X-Forwarded-For": xff } });
+
+  test("with TRUST_PROXY_HOPS=1 the limit is per forwarded address, and a spoofed entry is ignored", async () => {
+    const svc = await start({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60", TRUST_PROXY_HOPS: "1" });
+    expectError(await loginFrom(svc, "198.51.100.1", "u1"), 401);
+    expectError(await loginFrom(svc, "6.6.6.6, 198.51.100.1", "u2"), 401); // same client, spoofed prefix
+    expectError(await loginFrom(svc, "198.51.100.1", "u3"), 429);
+    // Another client behind the same proxy is not locked out.
+    expectError(await loginFrom(svc, "198.51.100.2", "u4"), 401);
+  });
+
+  test("without trusted proxies the header is ignored: one socket, one limit", async () => {
+    const svc = await start({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60" });
+    expectError(await loginFrom(svc, "198.51.100.1", "u1"), 401);
+    expectError(await loginFrom(svc, "198.51.100.2", "u2"), 401);
+    expectError(await loginFrom(svc, "198.51.100.3", "u3"), 429);
+  });
+});
+
 describe("user management", () => {
   test("admin creates, lists, changes and deletes users; hashes never leave", async () => {
     const admin = (await login(svc)).body.accessToken;

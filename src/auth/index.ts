@@ -23,6 +23,7 @@
 // allowTicket. Tokens in the URL are refused. Role changes, password changes and deletions
 // revoke the user's sessions; the role is also re-read from the user store on every request.
 import type { Context } from "hono";
+import { clientAddress } from "../http/client-ip.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { authRoutes } from "../api/auth.ts";
@@ -91,7 +92,8 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
 
   const authenticateRequest = authenticator(sessions, config.CORS_ORIGINS);
   const requireAuth = requireAuthFactory(authenticateRequest);
-  const clientIp = (c: Context) => opts.ip?.(c.req.raw) || serverIp(c) || "unknown";
+  const clientIp = (c: Context) =>
+    clientAddress(opts.ip?.(c.req.raw) || serverIp(c) || "unknown", c.req.header("x-forwarded-for"), config.TRUST_PROXY_HOPS);
   return {
     routes: authRoutes({ config, sessions, authenticate: authenticateRequest, requireAuth, clientIp }),
     usersRoutes: usersRoutes({ accounts, requireAuth }),
