@@ -40,6 +40,9 @@ export interface OwnRedis {
   port: number;
   /** SIGKILL: the connection drops as in a crash. */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the socket stays open and nothing answers (a hung server). */
+  pause(): void;
+  resume(): void;
   /** Starts it again on the same port (empty: no persistence). */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -83,7 +86,10 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     port,
     kill,
     start,
+    pause: () => void proc?.kill("SIGSTOP"),
+    resume: () => void proc?.kill("SIGCONT"),
     stop: async () => {
+      proc?.kill("SIGCONT");
       await kill();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -12,12 +12,17 @@ export interface RedisConnOptions {
   connectTimeoutMs?: number;
   /** Longest wait between reconnect attempts. */
   maxBackoffMs?: number;
+  /**
+   * How often a PING checks that a connected Redis still answers (a hung server keeps the socket
+   * open: without this it would count as ready). Default 2,000; 0 turns it off.
+   */
+  pingEveryMs?: number;
 }
 
 export interface RedisConn {
   readonly client: Redis;
   readonly prefix: string;
-  /** True while commands can be sent (ioredis status "ready"). */
+  /** True while commands can be sent (ioredis status "ready") and the last PING was answered. */
   isReady(): boolean;
   /** ioredis status: connecting, ready, reconnecting, end, ... */
   status(): string;
@@ -87,10 +92,31 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
     }
   });
 
+  // Connected is not enough: a stopped or overloaded Redis keeps the socket and answers nothing.
+  let answering = true;
+  const pingEvery = opts.pingEveryMs ?? 2_000;
+  const probe =
+    pingEvery > 0
+      ? setInterval(() => {
+          if (client.status !== "ready") return;
+          client.ping().then(
+            () => {
+              if (!answering) log.info("redis answers again", { at });
+              answering = true;
+            },
+            (err: Error) => {
+              if (answering) log.warn("redis connected but not answering", { at, err: err.message });
+              answering = false;
+            },
+          );
+        }, pingEvery)
+      : undefined;
+  probe?.unref?.();
+
   return {
     client,
     prefix: opts.prefix ?? "tw:",
-    isReady: () => client.status === "ready",
+    isReady: () => client.status === "ready" && answering,
     status: () => client.status,
     onReady: (fn) => void readyFns.push(fn),
     waitReady(timeoutMs) {
@@ -108,6 +134,7 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
     },
     async close() {
       closing = true;
+      clearInterval(probe);
       readyFns.length = 0;
       try {
         if (client.status === "ready") await client.quit();

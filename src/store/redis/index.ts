@@ -30,6 +30,8 @@ export function redisAuthStores(redis: RedisConn, now: () => number = Date.now):
 export function redisCheck(redis: RedisConn): () => { name: string; ok: boolean; detail?: string } {
   return () => {
     const ok = redis.isReady();
-    return ok ? { name: "redis", ok } : { name: "redis", ok, detail: `redis unreachable (${redis.status()})` };
+    if (ok) return { name: "redis", ok };
+    const st = redis.status();
+    return { name: "redis", ok, detail: st === "ready" ? "redis connected but not answering" : `redis unreachable (${st})` };
   };
 }

@@ -1,0 +1,41 @@
+// A Redis that keeps its socket open but answers nothing (SIGSTOP): the connection stops counting
+// as ready within a few PINGs, and counts again once Redis answers (SIGCONT).
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createLogger } from "../src/log.ts";
+import { connectRedis, type RedisConn } from "../src/store/redis/index.ts";
+import { NO_REDIS, noteSkip, startOwnRedis, type OwnRedis } from "./redis-helpers.ts";
+
+noteSkip("redis-hang");
+let redis: OwnRedis;
+let conn: RedisConn;
+const lines: string[] = [];
+
+beforeAll(async () => {
+  if (NO_REDIS) return;
+  redis = await startOwnRedis();
+  conn = connectRedis(redis.url, createLogger("debug", {}, (l) => lines.push(l)), { pingEveryMs: 100, commandTimeoutMs: 300 });
+});
+afterAll(async () => {
+  await conn?.close();
+  await redis?.stop();
+});
+
+const until = async (what: string, f: () => boolean, ms = 5_000) => {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await Bun.sleep(20);
+  }
+};
+
+test.skipIf(NO_REDIS)("a hung Redis is not ready; it is again once it answers", async () => {
+  expect(await conn.waitReady(5_000)).toBe(true);
+  expect(conn.isReady()).toBe(true);
+  redis.pause();
+  await until("not ready", () => !conn.isReady());
+  expect(conn.status()).toBe("ready"); // the socket is still up: only the PING tells
+  expect(lines.some((l) => l.includes("redis connected but not answering"))).toBe(true);
+  redis.resume();
+  await until("ready again", () => conn.isReady());
+  expect(lines.some((l) => l.includes("redis answers again"))).toBe(true);
+});
