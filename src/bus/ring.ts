@@ -34,6 +34,8 @@ const CAP = 7; //  Int32 index: capacity (events)
 const BYTES = 8; // Int32 index: data bytes
 const EPOCH = 6; // Float64 index (bytes 48..56): epoch as ms since 1970
 const HEADER = 64;
+/** What ends a frame: the JSON's closing brace and the blank line of SSE. */
+const FRAME_END = "}\n\n";
 const REC_HEAD = 24;
 
 export interface RingOptions {
@@ -167,9 +169,11 @@ export class RingProducer extends RingView {
       const id = `${this.epoch}-${seq}`;
       const pubTs = nowMs();
       const ex = ev.exTs === undefined ? "" : `"ex":${ev.exTs},`;
-      const json = `{"id":"${id}","type":${JSON.stringify(ev.type)},"channel":${JSON.stringify(ev.channel)},"ts":{${ex}"rx":${rxTs},"pub":${pubTs}},"data":${ev.dataJson}}`;
-      const frame = `id: ${id}\nevent: ${ev.type}\ndata: ${json}\n\n`;
-      const maxLen = REC_HEAD + chLen + tyLen + frame.length * 3;
+      // The frame is `id: ..\nevent: ..\ndata: <json>\n\n`, written in three pieces so that the
+      // event's data (often a KB or more) is never copied into one more string first.
+      const head = `id: ${id}\nevent: ${ev.type}\ndata: {"id":"${id}","type":${JSON.stringify(ev.type)},"channel":${JSON.stringify(ev.channel)},"ts":{${ex}"rx":${rxTs},"pub":${pubTs}},"data":`;
+      const frameChars = head.length + ev.dataJson.length + FRAME_END.length;
+      const maxLen = REC_HEAD + chLen + tyLen + frameChars * 3;
       if (maxLen > this.bytes / 4) throw new RingFullError("event larger than a quarter of the ring");
 
       let pos = this.i32[WPOS]!;
@@ -179,7 +183,11 @@ export class RingProducer extends RingView {
       }
       this.invalidate(seq, pos, maxLen);
       const frameStart = pos + REC_HEAD + chLen + tyLen;
-      const frameLen = encoder.encodeInto(frame, this.data.subarray(frameStart, frameStart + frame.length * 3)).written;
+      let w = frameStart;
+      w += encoder.encodeInto(head, this.data.subarray(w, w + head.length * 3)).written;
+      w += encoder.encodeInto(ev.dataJson, this.data.subarray(w, w + ev.dataJson.length * 3)).written;
+      w += encoder.encodeInto(FRAME_END, this.data.subarray(w, w + FRAME_END.length)).written;
+      const frameLen = w - frameStart;
       const dv = this.dv;
       dv.setFloat64(pos, rxTs, true);
       dv.setFloat64(pos + 8, pubTs, true);
