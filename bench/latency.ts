@@ -95,6 +95,13 @@ async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, s
     const ep = server.endpoint;
     let prevStats: Record<string, unknown> | undefined;
     try {
+      if (opts.serverWarmup > 0 && ep.transports.includes("sse")) {
+        // Every server starts cold (tradewire's JIT tiers up after thousands of calls): give each
+        // the same unmeasured traffic first, so a scenario measures its steady state.
+        const rate = 2000;
+        const w = await runOnce(ep, { transport: "sse", clients: 1, rate, durationS: opts.serverWarmup / rate, warmupS: 0, drainS: 1 }, 0, () => {});
+        log(`${name}: warmed with ${w.expected} unmeasured events over SSE (${w.delivered} delivered)`);
+      }
       for (const transport of ep.transports.filter((t) => opts.transports.includes(t))) {
         log(`${name} ${transport} (port ${ep.port}, pid ${ep.pid ?? "?"}; ${describe(ep.info)})`);
         const runs: RunResult[] = [];

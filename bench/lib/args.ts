@@ -21,6 +21,8 @@ export type Options = {
   durationS: number;
   warmupS: number;
   drainS: number;
+  /** Unmeasured events published to each server after it starts (JIT tiers, caches), 0: none. */
+  serverWarmup: number;
   runs: number;
   idle: number;
   idleHoldS: number;
@@ -45,6 +47,8 @@ export const HELP = `bench/latency.ts - end-to-end latency of tradewire's event 
   --duration S         measured seconds per run (default 10)
   --warmup S           publishing before measuring (default 2)
   --drain S            longest wait for late events after publishing stops (default 3)
+  --server-warmup N    unmeasured events (one SSE client, 2,000/s) each server gets after it starts,
+                       so the first scenario does not measure a cold JIT (default 3000; 0: none)
   --runs N             runs per scenario and transport (default 3)
   --idle N             instead: N idle SSE clients, server RSS before/after (target <= 100 MB)
   --idle-hold S        how long the idle clients are held (default 12)
@@ -85,6 +89,7 @@ export function parseOptions(argv: string[], defaultOut: string): Options | "hel
       duration: { type: "string" },
       warmup: { type: "string" },
       drain: { type: "string" },
+      "server-warmup": { type: "string" },
       runs: { type: "string" },
       idle: { type: "string" },
       "idle-hold": { type: "string" },
@@ -128,6 +133,7 @@ export function parseOptions(argv: string[], defaultOut: string): Options | "hel
     durationS: num(v.duration, 10, "duration", 0.1),
     warmupS: num(v.warmup, 2, "warmup", 0),
     drainS: num(v.drain, 3, "drain", 0.1),
+    serverWarmup: Math.floor(num(v["server-warmup"], 3000, "server-warmup", 0)),
     runs: Math.floor(num(v.runs, 3, "runs", 1)),
     idle: Math.floor(num(v.idle, 0, "idle", 0)),
     idleHoldS: num(v["idle-hold"], 12, "idle-hold", 0),
