@@ -10,22 +10,21 @@ export interface Subscriber extends RawConn {
   readonly tally: ClientTally;
 }
 
-/** SSE: one GET, then an endless (usually chunked) body scanned for ticks. */
-export class SseClient extends RawConn implements ResponseSink, Subscriber {
-  readonly tally = new ClientTally();
-  private readonly ticks: TickStream;
+/** A raw SSE GET: an endless (usually chunked) body whose de-chunked pieces go to `body()`. */
+export abstract class RawSse extends RawConn implements ResponseSink {
   private readonly reader = new ResponseReader(this);
 
   constructor(
-    private readonly ep: Endpoint,
+    host: string,
+    port: number,
     rec: Recorder,
+    private readonly path: string,
+    private readonly headers: Record<string, string>,
   ) {
-    super(ep.host, ep.port, rec);
-    this.ticks = new TickStream(this.tally, rec);
+    super(host, port, rec);
   }
   opened(): void {
-    const h = { Accept: "text/event-stream", ...this.ep.headers, ...this.ep.sse.headers };
-    this.send(request("GET", this.ep.sse.path, `${this.host}:${this.port}`, h));
+    this.send(request("GET", this.path, `${this.host}:${this.port}`, { Accept: "text/event-stream", ...this.headers }));
   }
   received(buf: Buffer): void {
     this.reader.feed(buf);
@@ -34,15 +33,27 @@ export class SseClient extends RawConn implements ResponseSink, Subscriber {
     if (h.status === 200) this.markReady();
     else this.fail(`HTTP ${h.status}`);
   }
-  body(buf: Buffer, from: number, to: number): void {
-    this.ticks.push(buf, from, to);
-  }
+  abstract body(buf: Buffer, from: number, to: number): void;
   end(): void {
     if (!this.closing) this.reason ||= "stream ended by server";
   }
   override closed(): void {
     this.reader.closed();
     super.closed();
+  }
+}
+
+/** SSE subscriber of the latency bench: the body scanned for ticks. */
+export class SseClient extends RawSse implements Subscriber {
+  readonly tally = new ClientTally();
+  private readonly ticks: TickStream;
+
+  constructor(ep: Endpoint, rec: Recorder) {
+    super(ep.host, ep.port, rec, ep.sse.path, { ...ep.headers, ...ep.sse.headers });
+    this.ticks = new TickStream(this.tally, rec);
+  }
+  body(buf: Buffer, from: number, to: number): void {
+    this.ticks.push(buf, from, to);
   }
 }
 

@@ -3,6 +3,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import { RawConn } from "../lib/conn.ts";
+import { RawSse } from "../lib/clients.ts";
 import type { Endpoint } from "../lib/endpoint.ts";
 import { type Head, request, ResponseReader, type ResponseSink } from "../lib/http.ts";
 import { Recorder } from "../lib/ticks.ts";
@@ -112,37 +113,17 @@ export class HttpConn extends RawConn implements ResponseSink {
 }
 
 /** A raw SSE subscriber: hands each de-chunked piece of the body (latin1) and its read time to `onText`. */
-export class SseConn extends RawConn implements ResponseSink {
-  private readonly reader = new ResponseReader(this);
-  private readonly headers: Record<string, string>;
+export class SseConn extends RawSse {
   constructor(
     ep: Endpoint,
-    private readonly path: string,
+    path: string,
     private readonly onText: (text: string, at: number) => void,
     readonly clock: Recorder = new Recorder(0, 0, 0),
   ) {
-    super(ep.host, ep.port, clock);
-    this.headers = { Accept: "text/event-stream", ...ep.headers };
-  }
-  opened(): void {
-    this.send(request("GET", this.path, `${this.host}:${this.port}`, this.headers));
-  }
-  received(buf: Buffer): void {
-    this.reader.feed(buf);
-  }
-  head(h: Head): void {
-    if (h.status === 200) this.markReady();
-    else this.fail(`HTTP ${h.status}`);
+    super(ep.host, ep.port, clock, path, ep.headers);
   }
   body(buf: Buffer, from: number, to: number): void {
     this.onText(buf.toString("latin1", from, to), this.clock.now);
-  }
-  end(): void {
-    if (!this.closing) this.reason ||= "stream ended by server";
-  }
-  override closed(): void {
-    this.reader.closed();
-    super.closed();
   }
 }
 
