@@ -4,6 +4,7 @@ import { releaseClaim, type RingHandle } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import type { IngestConfig } from "./config.ts";
 import type { Order } from "../domain/events.ts";
+import { backoffDelay } from "./okx/backoff.ts";
 import { fromErrorShape, OkxError, OkxUnavailableError } from "./okx/errors.ts";
 import { instrumentInfo, instTypeOf, type InstrumentInfo } from "./okx/instruments.ts";
 import { parseOrder } from "./okx/parse-private.ts";
@@ -108,12 +109,13 @@ export function startIngest(opts: IngestOptions): Ingest {
   // the OKX client costs a reconnect, not the exchange connection for the rest of the process.
   let worker: Worker;
   let generation = 0;
+  let producerId = 0;
   let restarts = 0;
   let restartTimer: ReturnType<typeof setTimeout> | null = null;
   const spawn = () => {
     restartTimer = null;
     const gen = ++generation;
-    const producerId = 1 + gen; // 1 is the main thread's producer
+    const id = (producerId = 1 + gen); // 1 is the main thread's producer
     const w = new Worker(opts.workerUrl ?? WORKER_URL);
     worker = w;
     w.onmessage = (e: MessageEvent<FromWorker>) => {
@@ -145,20 +147,19 @@ export function startIngest(opts: IngestOptions): Ingest {
       if (gen !== generation || stopped) return;
       generation++; // anything this Worker still says is ignored
       w.terminate();
-      releaseClaim(opts.ring, producerId);
+      releaseClaim(opts.ring, id);
       const connections: IngestStatus["connections"] = {};
       for (const [name, conn] of Object.entries(current.connections)) if (conn) connections[name as keyof typeof connections] = { ...conn, state: "down", lastError: error.split("\n")[0] ?? error };
       current = { ...current, connections, running: false, updatedAt: Date.now() };
       failAll("ingest worker failed");
       for (const cb of listeners) cb(current);
-      const delay = Math.min(30_000, 500 * 2 ** Math.min(restarts, 6));
-      restarts++;
+      const delay = backoffDelay(restarts++, 1_000, 30_000);
       log?.error("ingest worker failed; restarting", { error, inMs: delay, restarts });
       restartTimer = setTimeout(spawn, delay);
     };
     w.onerror = (e) => died(e.message);
     w.addEventListener("close", () => died("the ingest worker exited"));
-    w.postMessage({ t: "init", ring: opts.ring, config: opts.config, producerId } satisfies ToWorker);
+    w.postMessage({ t: "init", ring: opts.ring, config: opts.config, producerId: id } satisfies ToWorker);
   };
   spawn();
 
@@ -202,7 +203,7 @@ export function startIngest(opts: IngestOptions): Ingest {
           if (restartTimer) clearTimeout(restartTimer);
           failAll("ingest stopped");
           worker.terminate();
-          releaseClaim(opts.ring, 1 + generation);
+          releaseClaim(opts.ring, producerId);
           current = { ...current, running: false, updatedAt: Date.now() };
           resolve();
         };

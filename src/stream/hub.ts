@@ -161,9 +161,10 @@ export class Hub {
    * batch (one write per client instead of one per event). The interval follows the load:
    * - twice the last fan-out's duration (fan-outs take at most half of the thread's time);
    * - and once the main thread's CPU share passes `batchLoad`, up to `coalesceMs` as it
-   *   approaches 100%, scaled down when the last fan-out wrote to fewer than 100 clients. So a lone order event or a quiet market goes out at once, and a million
-   *   deliveries a second go out as a hundred or so batches per client: latency when idle,
-   *   throughput (fewer system calls on both ends) when busy.
+   *   approaches 100%, scaled down when the last fan-out wrote to fewer than 100 clients.
+   * So a lone order event or a quiet market goes out at once, and a million deliveries a second
+   * go out as a hundred or so batches per client: latency when idle, throughput (fewer system
+   * calls on both ends) when busy.
    */
   kick(): void {
     if (this.drainQueued) return;
@@ -191,11 +192,6 @@ export class Hub {
     this.load = dt >= 100 ? cur : this.load + (cur - this.load) * (dt / 100);
     this.loadAt = now;
     this.loadCpuMs = cpu;
-  }
-
-  /** Current main-thread CPU share as the hub sees it (for metrics). */
-  cpuLoad(): number {
-    return this.load;
   }
 
   private readonly queuedDrain = () => {
