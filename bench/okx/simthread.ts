@@ -86,7 +86,7 @@ async function step(c: SimContext, at: number, part: number, parts: number): Pro
  * each stepping its share of the pairs (pushes spread out over the tick, as on OKX).
  */
 async function loop(gen: number): Promise<void> {
-  const parts = ctx ? Math.max(1, Math.min(ctx.market.pairCount, Math.floor(tickMs / 5))) : 1;
+  const parts = ctx ? ctx.market.slicesPerTick(tickMs) : 1;
   const period = tickMs / parts;
   let part = 0;
   let next = now() + period;

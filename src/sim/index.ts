@@ -42,8 +42,8 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
   const server = serve(ctx);
   const timers: ReturnType<typeof setInterval>[] = [];
   if (opts.tickMs > 0) {
-    // A tick is spread over slices of at least 5 ms, each stepping its share of the pairs.
-    const slices = Math.max(1, Math.min(ctx.market.pairCount, Math.floor(opts.tickMs / 5)));
+    // A tick is spread over slices, each stepping its share of the pairs.
+    const slices = ctx.market.slicesPerTick(opts.tickMs);
     let slice = 0;
     timers.push(
       setInterval(() => {

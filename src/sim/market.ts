@@ -107,7 +107,8 @@ export class InstrumentMarket {
 /** All instruments; each pair's spot and swap follow the same walk. */
 export class Market {
   readonly byId = new Map<string, InstrumentMarket>();
-  private fair = new Map<string, { px: number; start: number; rng: Rng }>();
+  /** One walk per pair, with the instruments (spot and swap) that follow it. */
+  private fair = new Map<string, { px: number; start: number; rng: Rng; markets: InstrumentMarket[] }>();
 
   constructor(
     readonly instruments: InstrumentTable,
@@ -116,9 +117,12 @@ export class Market {
   ) {
     for (const inst of instruments.all) {
       const rng = createRng(deriveSeed(opts.seed, inst.instId));
-      this.byId.set(inst.instId, new InstrumentMarket(inst, rng, opts, now));
+      const m = new InstrumentMarket(inst, rng, opts, now);
+      this.byId.set(inst.instId, m);
       const pair = pairOf(inst);
-      if (!this.fair.has(pair)) this.fair.set(pair, { px: inst.startPx, start: inst.startPx, rng: createRng(deriveSeed(opts.seed, `walk:${pair}`)) });
+      let f = this.fair.get(pair);
+      if (!f) this.fair.set(pair, (f = { px: inst.startPx, start: inst.startPx, rng: createRng(deriveSeed(opts.seed, `walk:${pair}`)), markets: [] }));
+      f.markets.push(m);
     }
   }
 
@@ -131,6 +135,11 @@ export class Market {
     return this.fair.size;
   }
 
+  /** Slices a tick of `tickMs` is spread over: at least 5 ms each, at most one per pair. */
+  slicesPerTick(tickMs: number): number {
+    return Math.max(1, Math.min(this.fair.size, Math.floor(tickMs / 5)));
+  }
+
   /**
    * One step of the walks; returns the instruments that moved. With `slices` > 1 only the pairs
    * whose index is `slice` modulo `slices` step: the timer spreads a tick over several slices,
@@ -139,31 +148,17 @@ export class Market {
   step(now: number, slice = 0, slices = 1): InstrumentMarket[] {
     const moved: InstrumentMarket[] = [];
     let i = 0;
-    for (const [pair, f] of this.fair) {
+    for (const f of this.fair.values()) {
       if (i++ % slices !== slice) continue;
       f.px *= 1 + this.opts.volatility * f.rng.normal();
       f.px += (f.start - f.px) * 0.0005;
       if (f.px < f.start * 0.05) f.px = f.start * 0.05;
-      for (const m of this.byPair(pair)) {
+      for (const m of f.markets) {
         m.step(f.px * 10 ** m.inst.pxDec, now);
         moved.push(m);
       }
     }
     return moved;
-  }
-
-  private pairs?: Map<string, InstrumentMarket[]>;
-  private byPair(pair: string): InstrumentMarket[] {
-    if (!this.pairs) {
-      this.pairs = new Map();
-      for (const m of this.byId.values()) {
-        const p = pairOf(m.inst);
-        const list = this.pairs.get(p) ?? [];
-        list.push(m);
-        this.pairs.set(p, list);
-      }
-    }
-    return this.pairs.get(pair) ?? [];
   }
 
   /** Jumps a pair's fair price (tests and the admin endpoint use this to cross resting orders). */
