@@ -1,0 +1,44 @@
+import { describe, expect, test } from "bun:test";
+import { createLogger } from "../log.ts";
+import { BACKGROUND_THREAD, lowerBackgroundThreads, threadNice, threadsOfSelf } from "./threads.ts";
+
+const log = createLogger("silent");
+
+describe("background thread priority", () => {
+  test("the runtime's helper threads go to the given nice; the main thread and Workers keep theirs", async () => {
+    // A Worker of our own (named "Worker" by Bun), and enough work for the JIT to start compiling.
+    const worker = new Worker(URL.createObjectURL(new Blob(["self.onmessage = (e) => postMessage(e.data)"])));
+    await new Promise<void>((resolve) => {
+      worker.onmessage = () => resolve();
+      worker.postMessage(1);
+    });
+    let x = 0;
+    for (let i = 0; i < 2e6; i++) x += Math.sqrt(i) % 3;
+    expect(x).toBeGreaterThan(0);
+
+    const before = threadsOfSelf();
+    const helpers = before.filter((t) => t.tid !== process.pid && BACKGROUND_THREAD.test(t.comm));
+    // A Bun process always has the mimalloc scavenger and JIT threads by now.
+    expect(helpers.length).toBeGreaterThan(0);
+    const mainNice = threadNice(process.pid);
+    const workers = before.filter((t) => t.comm === "Worker");
+    expect(workers.length).toBeGreaterThan(0);
+
+    const bg = lowerBackgroundThreads(19, log, 60_000);
+    try {
+      expect(bg.lowered()).toBe(helpers.length);
+      for (const t of helpers) if (!Number.isNaN(threadNice(t.tid))) expect(`${t.comm} ${threadNice(t.tid)}`).toBe(`${t.comm} 19`);
+      expect(threadNice(process.pid)).toBe(mainNice);
+      for (const w of workers) expect(threadNice(w.tid)).toBe(mainNice);
+    } finally {
+      bg.stop();
+      worker.terminate();
+    }
+  });
+
+  test("0 leaves every thread as it is", () => {
+    const bg = lowerBackgroundThreads(0, log);
+    expect(bg.lowered()).toBe(0);
+    bg.stop();
+  });
+});
