@@ -7,7 +7,7 @@
 //   3. orders   POST /api/orders -> HTTP answer, and -> `order` (live) on the SSE stream, one at a
 //               time; target p99 <= 3 ms; with the market moving and with it quiet (bench/okx/orders.ts)
 //
-// Parts 2 and 3: the simulator runs in a Worker thread of this process (core 1, with the clients)
+// Parts 2 and 3: the simulator runs in a process of its own under SCHED_IDLE (core 1, with the clients)
 // and tradewire in a child process pinned to core 0 (CLICKHOUSE_ENABLED=false unless --env says).
 // Part 1 runs startIngest in this process, its Worker thread moved to core 0.
 
@@ -40,7 +40,10 @@ const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, orde
   --batch N            cancel_all after this many resting orders (default 100)
   --orders-market M    on, off or both: market data moving while ordering (default both)
   --checksum on|off    simulator books carry CRC32 checksums (default on: tradewire verifies them)
-  --sim-nice N         nice of the simulator thread, so its steps do not delay the clients (default 19)
+  --sim-sched S        idle (default): the simulator process runs under SCHED_IDLE, so it never
+                       holds up the clients on the core they share; nice: at --sim-nice
+  --sim-nice N         nice of the simulator with --sim-sched nice or --sim-thread (default 19)
+  --sim-thread         the simulator in a Worker thread of this process, not in a process of its own
   --env KEY=VALUE      extra environment for tradewire (repeatable), e.g. STREAM_COALESCE_MS=0
   --out FILE           JSON results (default bench/results/okx-latest.json)
   --no-pin             do not pin (tradewire / ingest thread on core 0, the rest on core 1)
@@ -52,10 +55,10 @@ const { values: v } = parseArgs({
   strict: true,
   options: {
     part: S, runs: S, instruments: S, "tick-ms": S, clients: S, duration: S, warmup: S, frames: S, orders: S, batch: S,
-    "orders-market": S, checksum: S, "sim-nice": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, help: { type: "boolean", short: "h" },
+    "orders-market": S, checksum: S, "sim-nice": S, "sim-sched": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, "sim-thread": { type: "boolean" }, help: { type: "boolean", short: "h" },
   },
 });
-const str = (k: Exclude<keyof typeof v, "env" | "no-pin" | "help">): string | undefined => v[k];
+const str = (k: Exclude<keyof typeof v, "env" | "no-pin" | "sim-thread" | "help">): string | undefined => v[k];
 const int = (k: Parameters<typeof str>[0], def: number, min = 1): number => {
   const x = str(k) === undefined ? def : Number(str(k));
   if (!Number.isFinite(x) || x < min) throw new Error(`--${k}: "${str(k)}" is not a number >= ${min}`);
@@ -73,6 +76,7 @@ for (const kv of v.env ?? []) {
   if (i <= 0) throw new Error(`--env: "${kv}" is not KEY=VALUE`);
   env[kv.slice(0, i)] = kv.slice(i + 1);
 }
+if (!["idle", "nice", undefined].includes(str("sim-sched"))) throw new Error("--sim-sched: idle or nice");
 const MODES: Record<string, boolean[] | undefined> = { on: [true], off: [false], both: [true, false] };
 const marketModes = MODES[str("orders-market") ?? "both"];
 if (!marketModes) throw new Error("--orders-market: on, off or both");
@@ -90,6 +94,7 @@ const opts = {
   ordersMarket: str("orders-market") ?? "both",
   checksum: (str("checksum") ?? "on") !== "off",
   simNice: int("sim-nice", 19, 0),
+  simIdle: (str("sim-sched") ?? "idle") === "idle",
   env,
   out: str("out") ?? join(REPO, "bench/results/okx-latest.json"),
   pin: !v["no-pin"],
@@ -141,7 +146,7 @@ if (parts.includes("ingest")) {
 
 if (parts.includes("latency") || parts.includes("orders")) {
   log(`\nstarting the simulator thread and tradewire (core 0, env ${JSON.stringify({ CLICKHOUSE_ENABLED: "false", ...env })})...`);
-  const rig = await startRig({ instruments, tickMs: opts.tickMs, checksum: opts.checksum, simNice: opts.simNice, env }, log);
+  const rig = await startRig({ instruments, tickMs: opts.tickMs, checksum: opts.checksum, simNice: opts.simNice, simIdle: opts.simIdle, simProcess: !v["sim-thread"], env }, log);
   results.rig = { clockOffsetMs: rig.clockOffsetMs, clockRttMs: rig.clockRttMs, tradewire: rig.ep.info };
   try {
     rig.market(true);

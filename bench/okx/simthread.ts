@@ -1,5 +1,6 @@
-// The OKX simulator in a Worker thread of the bench process (parts 2 and 3), so that its market
-// steps do not hold up the main thread's clients. Built from the simulator's own parts
+// The OKX simulator of parts 2 and 3: a process of its own (spawned by rig.ts with IPC, the
+// default) or a Worker thread of the bench process (--sim-thread), so that its market steps do
+// not hold up the clients. Built from the simulator's own parts
 // (resolveOptions, createContext, serve: what startSimulator does), but stepped here:
 // - A step is what src/sim/context.ts step() does (walk, then cross + publish per instrument)
 //   for one time slice of the pairs (as startSimulator spreads a tick), cut into pieces of at
@@ -11,7 +12,7 @@
 //   (Session.write) is wrapped, and the time is taken just before ws.sendText().
 //
 // Messages: in  {t:"start", instruments, tickMs, checksum} | {t:"clock"} | {t:"market", on} | {t:"flush"} | {t:"stop"}
-//           out {t:"ready", url, wsUrl, credentials, tid} | {t:"clock", tw} | {t:"stamps", ...} | {t:"stopped"}
+//           out {t:"ready", url, wsUrl, credentials, pid, tid} | {t:"clock", tw} | {t:"stamps", ...} | {t:"stopped"}
 
 import { createContext, type SimContext } from "../../src/sim/context.ts";
 import { resolveOptions } from "../../src/sim/options.ts";
@@ -20,6 +21,8 @@ import { Session } from "../../src/sim/ws/session.ts";
 import { selfTid, tickKey } from "./common.ts";
 
 declare const self: Worker;
+// A Worker thread of the bench (its `self`), or a process of its own spawned with IPC (rig.ts).
+const asProcess = Bun.isMainThread;
 const now = (): number => performance.timeOrigin + performance.now();
 const TICKER_HEAD = '{"arg":{"channel":"tickers","instId":"';
 const SLICE_MS = 0.5;
@@ -33,7 +36,7 @@ export type ToSim =
   | { t: "stop" };
 
 export type FromSim =
-  | { t: "ready"; url: string; wsUrl: string; credentials: { apiKey: string; secretKey: string; passphrase: string }; tid: number }
+  | { t: "ready"; url: string; wsUrl: string; credentials: { apiKey: string; secretKey: string; passphrase: string }; pid: number; tid: number }
   | { t: "clock"; tw: number }
   | { t: "stamps"; keys: Float64Array; times: Float64Array; steps: number[]; late: number }
   | { t: "stopped" };
@@ -48,7 +51,7 @@ let late = 0; // steps that started more than one tick late
 let running = false;
 let generation = 0; // a loop stopped and restarted while asleep must not run twice
 let tickMs = 100;
-const post = (m: FromSim, transfer: ArrayBuffer[] = []) => self.postMessage(m, transfer);
+const post = (m: FromSim, transfer: ArrayBuffer[] = []) => (asProcess ? process.send!(m) : self.postMessage(m, transfer));
 const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
 
 // Wrap the one place where the simulator writes a frame to a socket.
@@ -110,8 +113,7 @@ async function loop(gen: number): Promise<void> {
   }
 }
 
-self.onmessage = async (e: MessageEvent<ToSim>) => {
-  const m = e.data;
+async function onMessage(m: ToSim): Promise<void> {
   switch (m.t) {
     case "start": {
       index = new Map(m.instruments.map((id, i) => [id, i]));
@@ -121,7 +123,7 @@ self.onmessage = async (e: MessageEvent<ToSim>) => {
       ctx = createContext(opts);
       server = serve(ctx);
       const base = `127.0.0.1:${server.port}`;
-      post({ t: "ready", url: `http://${base}`, wsUrl: `ws://${base}/ws/v5`, credentials: opts.credentials, tid: selfTid() });
+      post({ t: "ready", url: `http://${base}`, wsUrl: `ws://${base}/ws/v5`, credentials: opts.credentials, pid: process.pid, tid: selfTid() });
       return;
     }
     case "clock":
@@ -148,6 +150,9 @@ self.onmessage = async (e: MessageEvent<ToSim>) => {
       for (const s of ctx?.hub.sessions ?? []) s.close(1001, "simulator stopping");
       await server?.stop(true);
       post({ t: "stopped" });
+      if (asProcess) setTimeout(() => process.exit(0), 50);
       return;
   }
-};
+}
+if (asProcess) process.on("message", (m: ToSim) => void onMessage(m));
+else self.onmessage = (e: MessageEvent<ToSim>) => void onMessage(e.data);

@@ -91,7 +91,7 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
   const tw0 = threadTable(pid);
   const s0 = treeCpuSeconds(pid);
   const m0 = threadCpu("self", process.pid);
-  const sim0 = threadCpu("self", rig.simTid);
+  const sim0 = threadCpu(rig.simPid, rig.simTid);
   const winStart = nowMs();
   await sleep(o.durationS * 1000);
   const winEnd = nowMs();
@@ -99,7 +99,7 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
   const tw1 = threadTable(pid);
   const s1 = treeCpuSeconds(pid);
   const m1 = threadCpu("self", process.pid);
-  const sim1 = threadCpu("self", rig.simTid);
+  const sim1 = threadCpu(rig.simPid, rig.simTid);
   await sleep(1000); // late deliveries of the window's last pushes
   const stamps = await rig.flush();
   const disconnected = clients.filter((c) => c.state === "closed" && !c.closing).length;
