@@ -145,7 +145,7 @@ if (parts.includes("ingest")) {
 }
 
 if (parts.includes("latency") || parts.includes("orders")) {
-  log(`\nstarting the simulator thread and tradewire (core 0, env ${JSON.stringify({ CLICKHOUSE_ENABLED: "false", ...env })})...`);
+  log(`\nstarting the simulator and tradewire (core 0, env ${JSON.stringify({ CLICKHOUSE_ENABLED: "false", ...env })})...`);
   const rig = await startRig({ instruments, tickMs: opts.tickMs, checksum: opts.checksum, simNice: opts.simNice, simIdle: opts.simIdle, simProcess: !v["sim-thread"], env }, log);
   results.rig = { clockOffsetMs: rig.clockOffsetMs, clockRttMs: rig.clockRttMs, tradewire: rig.ep.info };
   try {
@@ -153,7 +153,7 @@ if (parts.includes("latency") || parts.includes("orders")) {
     await sleep(2000);
     if (parts.includes("latency")) {
       log(`\n2. tick-to-client latency: ${opts.instruments} instruments every ${opts.tickMs} ms, ${opts.clients} SSE clients on tickers:*, ${opts.durationS} s per run`);
-      log(`   latency = client socket read (this thread) - simulator's write of the ticker frame (sim thread, clock offset ${(rig.clockOffsetMs * 1000).toFixed(0)} µs corrected)`);
+      log(`   latency = client socket read (this thread) - simulator's write of the ticker frame (simulator, clock offset ${(rig.clockOffsetMs * 1000).toFixed(0)} µs corrected)`);
       const runs: TickRun[] = [];
       for (let r = 0; r < opts.runs; r++) {
         const x = await tickRun(rig, { instruments, clients: opts.clients, durationS: opts.durationS, warmupS: opts.warmupS, tickMs: opts.tickMs }, log);
@@ -163,7 +163,7 @@ if (parts.includes("latency") || parts.includes("orders")) {
         log(`   run ${r + 1}: ${x.pushes} pushes (${x.pushesPerInstPerS.toFixed(2)}/s per instrument) x ${x.connected} clients: delivered ${x.delivered}/${x.expected} (loss ${fmtPct(x.lossPct)})${x.disconnected ? `, ${x.disconnected} clients closed by the server` : ""}`);
         log(`          latency ${P(x.latencyMs)}`);
         log(`          stages p50/p99 (tradewire's clock): sim write->ingest rx ${fmt(s.simToRx.p50)}/${fmt(s.simToRx.p99)}, rx->ring ${fmt(s.rxToPub.p50)}/${fmt(s.rxToPub.p99)}, ring->client read ${fmt(s.pubToClient.p50)}/${fmt(s.pubToClient.p99)} ms`);
-        log(`          CPU: tradewire ${pct(x.tradewireCpuPct)} (${th}); bench main thread ${pct(x.benchMainCpuPct)}, simulator thread ${pct(x.simThreadCpuPct)} (step p50 ${fmt(x.simStepMs.p50)}, p99 ${fmt(x.simStepMs.p99)}, max ${fmt(x.simStepMs.max)} ms; ${x.simStepMs.late} late)`);
+        log(`          CPU: tradewire ${pct(x.tradewireCpuPct)} (${th}); bench main thread ${pct(x.benchMainCpuPct)}, simulator JS thread ${pct(x.simThreadCpuPct)} (step p50 ${fmt(x.simStepMs.p50)}, p99 ${fmt(x.simStepMs.p99)}, max ${fmt(x.simStepMs.max)} ms; ${x.simStepMs.late} late)`);
       }
       const m = { p50: med(runs, (r) => r.latencyMs.p50), p99: med(runs, (r) => r.latencyMs.p99), p999: med(runs, (r) => r.latencyMs.p999), max: med(runs, (r) => r.latencyMs.max), lossPct: med(runs, (r) => r.lossPct), tradewireCpuPct: med(runs, (r) => r.tradewireCpuPct) };
       log(`   median: p50 ${fmt(m.p50)}  p99 ${fmt(m.p99)}  p99.9 ${fmt(m.p999)}  max ${fmt(m.max)} ms, loss ${fmtPct(m.lossPct)}, tradewire CPU ${pct(m.tradewireCpuPct)} -> target p99 <= 2 ms: ${verdict(m.p99, 2)}`);

@@ -16,7 +16,7 @@ export function instrumentList(n: number): string[] {
   return out;
 }
 
-/** Ticker key shared by the simulator thread and the clients: exchange ts (ms) and instrument index. */
+/** Ticker key shared by the simulator and the clients: exchange ts (ms) and instrument index. */
 export const tickKey = (ts: number, inst: number): number => ts * 64 + inst;
 
 const CLK_TCK = Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;

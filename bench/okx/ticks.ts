@@ -1,7 +1,7 @@
 // Part 2 — tick-to-client latency: the simulator pushes tickers of N instruments every tickMs;
 // C raw SSE clients subscribed to `tickers:*` read them from tradewire. Latency = the client's
 // socket read (this thread) minus the moment the simulator handed that ticker frame to its
-// socket (simulator thread, corrected by the measured clock offset). Pushes and deliveries are
+// socket (simulator, corrected by the measured clock offset). Pushes and deliveries are
 // matched by (instId, OKX ts): the simulator stamps each ticker it writes, tradewire carries
 // the OKX ts through as ts.ex. Only pushes sent inside the measured window count.
 //
