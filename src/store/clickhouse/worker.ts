@@ -8,7 +8,7 @@ import { eventJson, RingReader } from "../../bus/ring.ts";
 import { RowBuffer } from "./buffer.ts";
 import { isUnavailableError, openClickHouse } from "./client.ts";
 import { migrate } from "./migrations.ts";
-import { reniceEngineThreads } from "./nice.ts";
+import { reniceThreads, RUNTIME_THREAD } from "../../ops/threads.ts";
 import type { FromWorker, RecorderStats, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
 import { build, page } from "./queries.ts";
 import { auditRow, RECORDED_TYPES, toRow, userRow } from "./rows.ts";
@@ -73,18 +73,21 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   }
 };
 
+/** The embedded engine's threads (every one that is not the runtime's) to `opts.nice`. */
+const engineSeen = new Set<number>();
+const reniceEngine = () => reniceThreads(opts.nice, engineSeen, (comm) => !RUNTIME_THREAD.test(comm));
+
 async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
   opts = o;
   // On Linux this renices this thread only; the engine's own threads are reniced as they appear
-  // (nice.ts), so on a busy core the thread that serves streams is scheduled first.
+  // (every thread that is not the runtime's), so on a busy core the thread that serves streams is scheduled first.
   try {
     if (o.nice > 0) setPriority(0, o.nice);
   } catch (err) {
     log("warn", "could not lower the recorder's priority", { error: (err as Error).message });
   }
   if (o.nice > 0 && !o.url) {
-    const seen = new Set<number>();
-    timers.push(setInterval(() => reniceEngineThreads(o.nice, seen), 5_000));
+    timers.push(setInterval(reniceEngine, 5_000));
   }
   reader = new RingReader({ sab });
   buffer = new RowBuffer({ marketRows: o.marketBufferRows, keptRows: o.keptBufferRows, tokenPrefix: randomBytes(6).toString("hex") });
@@ -104,7 +107,7 @@ async function connect(): Promise<void> {
       const applied = await migrate(client);
       writer = new Writer({ client, buffer, batchRows: opts.batchRows, onError: writeFailed });
       writer.fault = fault;
-      if (opts.nice > 0 && opened.mode === "chdb") reniceEngineThreads(opts.nice, new Set());
+      if (opts.nice > 0 && opened.mode === "chdb") reniceEngine();
       ready = true;
       lastError = null;
       log("info", "clickhouse ready", { mode: opened.mode, where: opened.where, migrationsApplied: applied });
