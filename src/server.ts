@@ -28,8 +28,7 @@ import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
 import { StateStore } from "./state/store.ts";
-// Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set.
-import type { RedisConn } from "./store/redis/index.ts";
+// Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
 import type { SseWriter } from "./stream/sse.ts";
 import { wsHandlers, type WsData } from "./stream/ws.ts";
 
@@ -97,9 +96,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   // Redis (REDIS_URL): sessions, tickets and rate limits shared by instances, and the state
   // snapshot saved for the next start (loaded here, before serving). Without it: memory.
-  const redisMod = config.REDIS_URL ? await import("./store/redis/index.ts") : undefined;
-  const redis = redisMod && config.REDIS_URL ? redisMod.connectRedis(config.REDIS_URL, log.child({ component: "redis" })) : undefined;
-  const persistence = redis && redisMod ? new redisMod.StatePersistence(redis, state, log.child({ component: "state" })) : undefined;
+  const redis = config.REDIS_URL ? await openRedis(config.REDIS_URL, state, log) : undefined;
+  const persistence = redis?.persistence;
   if (persistence) {
     await persistence.start(REDIS_START_WAIT_MS);
     hub.onBatch(() => persistence.poke());
@@ -151,14 +149,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     config,
     log,
     ip: (req) => server?.requestIP(req)?.address ?? "unknown",
-    stores: { ...(redis && redisMod ? redisMod.redisAuthStores(redis) : {}), ...(users ? { users } : {}) },
+    stores: { ...redis?.authStores, ...(users ? { users } : {}) },
   });
 
   const app = createApp({
     config,
     log,
     mounts: [
-      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest, redis && redisMod ? redisMod.redisCheck(redis) : undefined) }) },
+      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest, redis?.check) }) },
       { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
       { path: "/api/auth", app: auth.routes },
       { path: "/api/users", app: auth.usersRoutes },
@@ -211,10 +209,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await history.stop(); // after the exchange: the recorder writes its last events
       await Promise.race([Bun.sleep(config.SHUTDOWN_GRACE_MS), s.stop(false)]);
       s.stop(true);
-      await redis?.close(); // last: requests still in flight above may need it
+      await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 
   return { server, url, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
+}
+
+/** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */
+async function openRedis(url: string, state: StateStore, log: Logger) {
+  const m = await import("./store/redis/index.ts");
+  const conn = m.connectRedis(url, log.child({ component: "redis" }));
+  return {
+    conn,
+    persistence: new m.StatePersistence(conn, state, log.child({ component: "state" })),
+    authStores: m.redisAuthStores(conn),
+    check: m.redisCheck(conn),
+  };
 }
 
 /** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange. */

@@ -139,6 +139,9 @@ export class RingFullError extends Error {
  *   const p = new RingProducer(handle);
  *   p.publish({ type: "ticker", channel: "tickers:BTC-USDT", dataJson: '{"last":"1"}' });
  */
+/** The claim id of the main thread's producer; Workers take others (see releaseClaim). */
+export const MAIN_PRODUCER = 1;
+
 export class RingProducer extends RingView {
   private scratch = new Uint8Array(4096);
 
@@ -149,7 +152,7 @@ export class RingProducer extends RingView {
    */
   constructor(
     handle: RingHandle,
-    private readonly owner = 1,
+    private readonly owner = MAIN_PRODUCER,
   ) {
     super(handle);
     if (!(owner > 0 && owner <= 0x7fffffff && Number.isInteger(owner))) throw new RangeError("owner must be a positive int32");

@@ -30,7 +30,7 @@ export class IngestEngine {
     ring: RingHandle,
     private readonly cfg: IngestConfig,
     private readonly post: (msg: FromWorker) => void,
-    producerId = 2,
+    producerId: number,
   ) {
     this.producer = new RingProducer(ring, producerId);
     this.log = (level, msg, fields) => post({ t: "log", level, msg, ...(fields ? { fields } : {}) });

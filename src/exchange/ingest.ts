@@ -1,6 +1,6 @@
 // The main thread's handle on the OKX client: spawns the ingest Worker on the shared ring,
 // forwards trade ops to it (one postMessage each way) and keeps its latest status.
-import { releaseClaim, type RingHandle } from "../bus/ring.ts";
+import { MAIN_PRODUCER, releaseClaim, type RingHandle } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import type { IngestConfig } from "./config.ts";
 import type { Order } from "../domain/events.ts";
@@ -115,7 +115,7 @@ export function startIngest(opts: IngestOptions): Ingest {
   const spawn = () => {
     restartTimer = null;
     const gen = ++generation;
-    const id = (producerId = 1 + gen); // 1 is the main thread's producer
+    const id = (producerId = MAIN_PRODUCER + gen);
     const w = new Worker(opts.workerUrl ?? WORKER_URL);
     worker = w;
     w.onmessage = (e: MessageEvent<FromWorker>) => {
