@@ -10,10 +10,10 @@ function clockTicks(): number {
   return Number.isFinite(v) && v > 0 ? v : 100;
 }
 
-/** utime+stime of one process (all its threads), in seconds; NaN when it is gone. */
-export function cpuSeconds(pid: number | "self"): number {
+/** utime+stime of one process (all its threads), or of one of its threads, in seconds; NaN when it is gone. */
+export function cpuSeconds(pid: number | "self", tid?: number): number {
   try {
-    const s = readFileSync(`/proc/${pid}/stat`, "latin1");
+    const s = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, "latin1");
     const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
     // fields after ")": state=0 ... utime=11, stime=12 (stat fields 14 and 15)
     return (Number(f[11]) + Number(f[12])) / CLK_TCK;

@@ -3,6 +3,7 @@
 
 import { readdirSync, readFileSync } from "node:fs";
 import { RawConn } from "../lib/conn.ts";
+import { cpuSeconds } from "../lib/proc.ts";
 import { RawSse } from "../lib/clients.ts";
 import type { Endpoint } from "../lib/endpoint.ts";
 import { type Head, request, ResponseReader, type ResponseSink } from "../lib/http.ts";
@@ -19,19 +20,6 @@ export function instrumentList(n: number): string[] {
 /** Ticker key shared by the simulator and the clients: exchange ts (ms) and instrument index. */
 export const tickKey = (ts: number, inst: number): number => ts * 64 + inst;
 
-const CLK_TCK = Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;
-
-/** utime+stime of one thread, seconds (NaN when gone). */
-export function threadCpu(pid: number | "self", tid: number): number {
-  try {
-    const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, "latin1");
-    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 /** Every thread of a process: tid, name and CPU seconds so far. */
 export function threadTable(pid: number): Map<number, { comm: string; cpu: number }> {
   const out = new Map<number, { comm: string; cpu: number }>();
@@ -47,7 +35,7 @@ export function threadTable(pid: number): Map<number, { comm: string; cpu: numbe
     try {
       comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "latin1").trim();
     } catch {}
-    out.set(tid, { comm, cpu: threadCpu(pid, tid) });
+    out.set(tid, { comm, cpu: cpuSeconds(pid, tid) });
   }
   return out;
 }

@@ -18,7 +18,6 @@ import { startSimulator, type Simulator } from "../../src/sim/index.ts";
 import { nowMs } from "../lib/conn.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { SERVER_CORE } from "../lib/servers.ts";
-import { threadCpu } from "./common.ts";
 
 export type Recording = { snapshots: Map<string, string>; frames: string[]; bytes: number; expected: Record<string, number>; steps: number; seconds: number };
 
@@ -192,8 +191,8 @@ export async function ingestRun(rec: Recording, replay: ReturnType<typeof replay
   for (const k of Object.keys(byType)) delete byType[k];
 
   const expected = Object.values(rec.expected).reduce((a, b) => a + b, 0);
-  const w0 = threadCpu("self", tid);
-  const m0 = threadCpu("self", process.pid);
+  const w0 = cpuSeconds("self", tid);
+  const m0 = cpuSeconds("self", process.pid);
   const p0 = cpuSeconds("self");
   // Counted by the ring's head (every event published since t0); the reader sorts them by type.
   const head0 = reader.head();
@@ -210,8 +209,8 @@ export async function ingestRun(rec: Recording, replay: ReturnType<typeof replay
     count = reader.head() - head0;
     if (count > before) lastGrowth = performance.now();
   }
-  const w1 = threadCpu("self", tid);
-  const m1 = threadCpu("self", process.pid);
+  const w1 = cpuSeconds("self", tid);
+  const m1 = cpuSeconds("self", process.pid);
   const p1 = cpuSeconds("self");
   const secs = (lastPub - t0) / 1000;
   const wall = (nowMs() - t0) / 1000; // CPU read now: the Worker has been idle since lastPub

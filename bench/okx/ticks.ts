@@ -10,8 +10,8 @@
 
 import { nowMs } from "../lib/conn.ts";
 import { Histogram, type Percentiles } from "../lib/hist.ts";
-import { sleep, treeCpuSeconds } from "../lib/proc.ts";
-import { SseConn, threadCpu, threadTable, threadUse, tickKey } from "./common.ts";
+import { cpuSeconds, sleep, treeCpuSeconds } from "../lib/proc.ts";
+import { SseConn, threadTable, threadUse, tickKey } from "./common.ts";
 import type { Rig } from "./rig.ts";
 
 export type TickRun = {
@@ -90,16 +90,16 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
   const pid = rig.ep.pid!;
   const tw0 = threadTable(pid);
   const s0 = treeCpuSeconds(pid);
-  const m0 = threadCpu("self", process.pid);
-  const sim0 = threadCpu(rig.simPid, rig.simTid);
+  const m0 = cpuSeconds("self", process.pid);
+  const sim0 = cpuSeconds(rig.simPid, rig.simTid);
   const winStart = nowMs();
   await sleep(o.durationS * 1000);
   const winEnd = nowMs();
   const secs = (winEnd - winStart) / 1000;
   const tw1 = threadTable(pid);
   const s1 = treeCpuSeconds(pid);
-  const m1 = threadCpu("self", process.pid);
-  const sim1 = threadCpu(rig.simPid, rig.simTid);
+  const m1 = cpuSeconds("self", process.pid);
+  const sim1 = cpuSeconds(rig.simPid, rig.simTid);
   await sleep(1000); // late deliveries of the window's last pushes
   const stamps = await rig.flush();
   const disconnected = clients.filter((c) => c.state === "closed" && !c.closing).length;
