@@ -25,6 +25,7 @@ export const envSchema = z.object({
   OKX_SECRET_KEY: z.string().optional(),
   OKX_PASSPHRASE: z.string().optional(),
   OKX_DEMO: bool.default(false),
+  OKX_TRADE_THREAD: bool.default(true),
   OKX_REST_URL: optionalUrl,
   OKX_WS_URL: optionalUrl,
   OKX_INSTRUMENTS: list.default(["BTC-USDT", "ETH-USDT"]),

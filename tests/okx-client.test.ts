@@ -30,6 +30,7 @@ function setup(over: Partial<IngestConfig> = {}, prepare?: (f: FakeOkx) => void)
     publishDepth: 25,
     candle: "candle1m",
     privateChannels: ["orders", "positions", "account"],
+    tradeThread: true,
     timing: { ...DEFAULT_TIMING, pingIntervalMs: 5_000, pongTimeoutMs: 1_000, backoffBaseMs: 20, backoffMaxMs: 200, opTimeoutMs: 2_000, restTimeoutMs: 2_000 },
     ...over,
   });

@@ -40,6 +40,8 @@ export interface IngestConfig {
   /** Business-connection candle channel (e.g. candle1m), or null for none. */
   candle: string | null;
   privateChannels: PrivateChannel[];
+  /** The private connection and trade ops in a Worker of their own (with credentials). */
+  tradeThread: boolean;
   timing: IngestTiming;
 }
 
@@ -87,6 +89,7 @@ export function ingestConfigFromEnv(env: Config, fallback?: IngestFallback, over
     publishDepth: 25,
     candle: "candle1m",
     privateChannels: ["orders", "positions", "account"],
+    tradeThread: env.OKX_TRADE_THREAD,
     timing: DEFAULT_TIMING,
     ...overrides,
   };

@@ -1,6 +1,8 @@
-// The ingest thread's core: three OKX connections, the feeds that turn their pushes into
-// normalized events, each event encoded once and published into the ring; trade ops; status.
-// Runs inside the Worker (worker.ts); everything it tells the main thread goes through `post`.
+// The ingest thread's core: OKX connections, the feeds that turn their pushes into normalized
+// events, each event encoded once and published into the ring; trade ops; status. Runs inside a
+// Worker (worker.ts); everything it tells the main thread goes through `post`. With credentials
+// there are two such threads (see IngestRole): market data, and the private connection with the
+// trade ops, so an order's answer never waits behind a burst of book updates.
 import { nowMs, RingFullError, RingProducer, type RingHandle } from "../bus/ring.ts";
 import type { Normalized } from "../domain/events.ts";
 import type { IngestConfig } from "./config.ts";
@@ -10,12 +12,13 @@ import { PrivateFeed } from "./okx/private-feed.ts";
 import { OkxRest } from "./okx/rest.ts";
 import { OkxSocket, type ConnName, type ConnState, type LogFn } from "./okx/socket.ts";
 import { TradeOps } from "./okx/trade-ops.ts";
-import type { ConnStatus, FromWorker, IngestStatus, ToWorker } from "./protocol.ts";
+import type { ConnStatus, FromWorker, IngestRole, IngestStatus, ToWorker } from "./protocol.ts";
 
 export class IngestEngine {
   private readonly producer: RingProducer;
   private readonly sockets: Partial<Record<ConnName, OkxSocket>> = {};
-  private readonly market: MarketFeed;
+  /** Public + business connections (roles "market" and "all"). */
+  private readonly market: MarketFeed | null = null;
   private readonly priv: PrivateFeed | null = null;
   private readonly ops: TradeOps;
   private readonly log: LogFn;
@@ -31,6 +34,8 @@ export class IngestEngine {
     private readonly cfg: IngestConfig,
     private readonly post: (msg: FromWorker) => void,
     producerId: number,
+    /** Which connections this thread runs: see IngestRole. */
+    role: IngestRole,
   ) {
     this.producer = new RingProducer(ring, producerId);
     this.log = (level, msg, fields) => post({ t: "log", level, msg, ...(fields ? { fields } : {}) });
@@ -49,20 +54,22 @@ export class IngestEngine {
         log: this.log,
       });
 
-    const pub = (this.sockets.public = socket("public", false));
-    this.market = new MarketFeed({
-      instruments: cfg.instruments,
-      book: cfg.book,
-      publishDepth: cfg.publishDepth,
-      candle: cfg.candle,
-      sink,
-      resubscribe: (arg) => pub.resubscribe(arg),
-    });
-    const subs = this.market.subscriptions();
-    pub.subscribe(subs.public);
-    if (subs.business.length) this.sockets.business = socket("business", false);
-    this.sockets.business?.subscribe(subs.business);
-    if (cfg.credentials) {
+    if (role !== "trade") {
+      const pub = (this.sockets.public = socket("public", false));
+      this.market = new MarketFeed({
+        instruments: cfg.instruments,
+        book: cfg.book,
+        publishDepth: cfg.publishDepth,
+        candle: cfg.candle,
+        sink,
+        resubscribe: (arg) => pub.resubscribe(arg),
+      });
+      const subs = this.market.subscriptions();
+      pub.subscribe(subs.public);
+      if (subs.business.length) this.sockets.business = socket("business", false);
+      this.sockets.business?.subscribe(subs.business);
+    }
+    if (cfg.credentials && role !== "market") {
       this.priv = new PrivateFeed({ channels: cfg.privateChannels, sink, rest, log: this.log, now: nowMs });
       this.sockets.private = socket("private", true);
       this.sockets.private.subscribe(this.priv.subscriptions());
@@ -87,7 +94,7 @@ export class IngestEngine {
     this.running = false;
     for (const s of Object.values(this.sockets)) s.stop();
     this.ops.onDisconnected();
-    this.market.stop();
+    this.market?.stop();
     if (this.statusTimer) clearInterval(this.statusTimer);
     if (this.statusSoon) clearTimeout(this.statusSoon);
     if (this.reconcileRetry) clearTimeout(this.reconcileRetry);
@@ -104,8 +111,8 @@ export class IngestEngine {
     return {
       connections,
       malformed: this.malformed,
-      resyncs: this.market.resyncs,
-      resyncing: this.market.resyncing(),
+      resyncs: this.market?.resyncs ?? 0,
+      resyncing: this.market?.resyncing() ?? [],
       reconciliations: this.priv?.reconciliations ?? 0,
       events: this.events,
       tradeOps: { ...this.ops.counts },
@@ -129,7 +136,7 @@ export class IngestEngine {
     switch (f.kind) {
       case "push":
         if (conn === "private") this.priv?.onPush(f, rxTs);
-        else this.market.onPush(f, rxTs);
+        else this.market?.onPush(f, rxTs);
         return;
       case "op":
         if (!this.ops.onReply(f)) this.log("debug", "okx op reply nobody waits for", { id: f.id, op: f.op });
@@ -145,7 +152,7 @@ export class IngestEngine {
 
   private onState(conn: ConnName, state: ConnState): void {
     if (state === "down") {
-      if (conn === "public") this.market.onDisconnected();
+      if (conn === "public") this.market?.onDisconnected();
       if (conn === "private") this.ops.onDisconnected();
     }
     if (state === "ready" && conn === "private") {

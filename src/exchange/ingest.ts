@@ -1,5 +1,6 @@
-// The main thread's handle on the OKX client: spawns the ingest Worker on the shared ring,
-// forwards trade ops to it (one postMessage each way) and keeps its latest status.
+// The main thread's handle on the OKX client: spawns the ingest Workers on the shared ring (market
+// data; the private connection and trade ops), forwards trade ops (one postMessage each way) and
+// keeps their merged status.
 import { MAIN_PRODUCER, releaseClaim, type RingHandle } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import type { IngestConfig } from "./config.ts";
@@ -10,7 +11,7 @@ import { instrumentInfo, instTypeOf, type InstrumentInfo } from "./okx/instrumen
 import { parseOrder } from "./okx/parse-private.ts";
 import type { AmendOrderRequest, CancelOrderRequest, GetOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
 import { OkxRest } from "./okx/rest.ts";
-import type { FromWorker, IngestStatus, ToWorker, TradeAnswer, TradeArgs, TradeOp } from "./protocol.ts";
+import type { FromWorker, IngestRole, IngestStatus, ToWorker, TradeAnswer, TradeArgs, TradeOp } from "./protocol.ts";
 
 export interface IngestOptions {
   /** The bus the Worker publishes into. */
@@ -62,6 +63,27 @@ const initialStatus = (): IngestStatus => ({
   running: true,
 });
 
+/** One status for the threads: connections side by side, counters added up. */
+export function mergeStatus(parts: IngestStatus[]): IngestStatus {
+  if (parts.length === 1) return parts[0]!;
+  const out = initialStatus();
+  out.updatedAt = 0;
+  for (const p of parts) {
+    Object.assign(out.connections, p.connections);
+    out.malformed += p.malformed;
+    out.resyncs += p.resyncs;
+    out.resyncing.push(...p.resyncing);
+    out.reconciliations += p.reconciliations;
+    out.events += p.events;
+    out.tradeOps.ws += p.tradeOps.ws;
+    out.tradeOps.rest += p.tradeOps.rest;
+    out.tradeOps.failed += p.tradeOps.failed;
+    out.updatedAt = Math.max(out.updatedAt, p.updatedAt);
+    out.running &&= p.running;
+  }
+  return out;
+}
+
 /**
  * @example
  *   const ingest = startIngest({ ring, config: ingestConfigFromEnv(env, sim) , log });
@@ -91,9 +113,7 @@ export function startIngest(opts: IngestOptions): Ingest {
   void loadInstruments();
   const pending = new Map<string, Pending>();
   const listeners = new Set<(s: IngestStatus) => void>();
-  let current = initialStatus();
   let nextId = 1;
-  let onStopped: (() => void) | null = null;
   // The Worker answers every op itself (WS timeout, REST timeout); this only guards against a dead Worker.
   const guardMs = config.timing.opTimeoutMs + config.timing.restTimeoutMs + 2_000;
 
@@ -105,21 +125,29 @@ export function startIngest(opts: IngestOptions): Ingest {
     }
   };
 
-  // The Worker: started now, and started again (with backoff) if it dies, so a bug or a crash in
-  // the OKX client costs a reconnect, not the exchange connection for the rest of the process.
-  let worker: Worker;
-  let generation = 0;
-  let producerId = 0;
-  let restarts = 0;
-  let restartTimer: ReturnType<typeof setTimeout> | null = null;
-  const spawn = () => {
-    restartTimer = null;
-    const gen = ++generation;
-    const id = (producerId = MAIN_PRODUCER + gen);
+  // One Worker per role: market data, and (with credentials) the private connection with the
+  // trade ops, so an order's answer is read by a thread that is not parsing a burst of books.
+  const roles: IngestRole[] = config.credentials && config.tradeThread ? ["market", "trade"] : ["all"];
+  const slots = roles.map((role) => ({ role, worker: null as Worker | null, generation: 0, producerId: 0, restarts: 0, restartTimer: null as ReturnType<typeof setTimeout> | null, status: initialStatus(), onStopped: null as (() => void) | null }));
+  type Slot = (typeof slots)[number];
+  const opSlot = slots[slots.length - 1]!; // "trade" or "all"
+  let nextProducer = MAIN_PRODUCER;
+  let current = initialStatus();
+  const report = () => {
+    current = mergeStatus(slots.map((s) => s.status));
+    for (const cb of listeners) cb(current);
+  };
+
+  // Each Worker is started now, and started again (with backoff) if it dies, so a bug or a crash
+  // in the OKX client costs a reconnect, not the exchange connection for the rest of the process.
+  const spawn = (slot: Slot) => {
+    slot.restartTimer = null;
+    const gen = ++slot.generation;
+    const id = (slot.producerId = ++nextProducer);
     const w = new Worker(opts.workerUrl ?? WORKER_URL);
-    worker = w;
+    slot.worker = w;
     w.onmessage = (e: MessageEvent<FromWorker>) => {
-      if (gen !== generation) return;
+      if (gen !== slot.generation) return;
       const m = e.data;
       switch (m.t) {
         case "op": {
@@ -132,40 +160,40 @@ export function startIngest(opts: IngestOptions): Ingest {
           return;
         }
         case "status":
-          current = m.status;
-          for (const cb of listeners) cb(current);
+          slot.status = m.status;
+          report();
           return;
         case "log":
-          log?.[m.level](m.msg, { component: "okx", ...m.fields });
+          log?.[m.level](m.msg, { component: "okx", thread: slot.role, ...m.fields });
           return;
         case "stopped":
-          onStopped?.();
+          slot.onStopped?.();
           return;
       }
     };
     const died = (error: string) => {
-      if (gen !== generation || stopped) return;
-      generation++; // anything this Worker still says is ignored
+      if (gen !== slot.generation || stopped) return;
+      slot.generation++; // anything this Worker still says is ignored
       w.terminate();
       releaseClaim(opts.ring, id);
       const connections: IngestStatus["connections"] = {};
-      for (const [name, conn] of Object.entries(current.connections)) if (conn) connections[name as keyof typeof connections] = { ...conn, state: "down", lastError: error.split("\n")[0] ?? error };
-      current = { ...current, connections, running: false, updatedAt: Date.now() };
-      failAll("ingest worker failed");
-      for (const cb of listeners) cb(current);
-      const delay = backoffDelay(restarts++, 1_000, 30_000);
-      log?.error("ingest worker failed; restarting", { error, inMs: delay, restarts });
-      restartTimer = setTimeout(spawn, delay);
+      for (const [name, conn] of Object.entries(slot.status.connections)) if (conn) connections[name as keyof typeof connections] = { ...conn, state: "down", lastError: error.split("\n")[0] ?? error };
+      slot.status = { ...slot.status, connections, running: false, updatedAt: Date.now() };
+      if (slot === opSlot) failAll("ingest worker failed");
+      report();
+      const delay = backoffDelay(slot.restarts++, 1_000, 30_000);
+      log?.error("ingest worker failed; restarting", { thread: slot.role, error, inMs: delay, restarts: slot.restarts });
+      slot.restartTimer = setTimeout(() => spawn(slot), delay);
     };
     w.onerror = (e) => died(e.message);
     w.addEventListener("close", () => died("the ingest worker exited"));
-    w.postMessage({ t: "init", ring: opts.ring, config: opts.config, producerId: id } satisfies ToWorker);
+    w.postMessage({ t: "init", ring: opts.ring, config: opts.config, producerId: id, role: slot.role } satisfies ToWorker);
   };
-  spawn();
+  for (const slot of slots) spawn(slot);
 
   const op = (name: TradeOp, args: TradeArgs): Promise<TradeAnswer> => {
     if (stopped) return Promise.reject(new OkxUnavailableError("ingest stopped"));
-    if (restartTimer) return Promise.reject(new OkxUnavailableError("the OKX client is restarting"));
+    if (opSlot.restartTimer) return Promise.reject(new OkxUnavailableError("the OKX client is restarting"));
     const id = String(nextId++);
     return new Promise<TradeAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -173,7 +201,7 @@ export function startIngest(opts: IngestOptions): Ingest {
         reject(new OkxUnavailableError(`no answer from the ingest worker within ${guardMs} ms`, true));
       }, guardMs);
       pending.set(id, { resolve, reject, timer });
-      worker.postMessage({ t: "op", id, op: name, args } satisfies ToWorker);
+      opSlot.worker!.postMessage({ t: "op", id, op: name, args } satisfies ToWorker);
     });
   };
 
@@ -197,21 +225,29 @@ export function startIngest(opts: IngestOptions): Ingest {
       return () => listeners.delete(cb);
     },
     stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(force);
-          if (restartTimer) clearTimeout(restartTimer);
-          failAll("ingest stopped");
-          worker.terminate();
-          releaseClaim(opts.ring, producerId);
-          current = { ...current, running: false, updatedAt: Date.now() };
-          resolve();
-        };
-        const force = setTimeout(done, 2_000);
+      stopped ??= (async () => {
         if (instrumentsRetry) clearTimeout(instrumentsRetry);
-        onStopped = done;
-        worker.postMessage({ t: "stop" } satisfies ToWorker);
-      });
+        await Promise.all(
+          slots.map(
+            (slot) =>
+              new Promise<void>((resolve) => {
+                const done = () => {
+                  clearTimeout(force);
+                  if (slot.restartTimer) clearTimeout(slot.restartTimer);
+                  slot.worker?.terminate();
+                  releaseClaim(opts.ring, slot.producerId);
+                  slot.status = { ...slot.status, running: false, updatedAt: Date.now() };
+                  resolve();
+                };
+                const force = setTimeout(done, 2_000);
+                slot.onStopped = done;
+                slot.worker?.postMessage({ t: "stop" } satisfies ToWorker);
+              }),
+          ),
+        );
+        failAll("ingest stopped");
+        current = mergeStatus(slots.map((s) => s.status));
+      })();
       return stopped;
     },
   };

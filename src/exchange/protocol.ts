@@ -6,6 +6,14 @@ import type { ErrorShape } from "./okx/errors.ts";
 import type { AmendOrderRequest, CancelOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
 import type { ConnName, ConnState } from "./okx/socket.ts";
 
+/**
+ * What an ingest thread runs: "market" the public and business connections (tickers, books,
+ * trades, candles); "trade" the private connection (orders, positions, account pushes,
+ * reconciliation) and the trade ops; "all" both (one thread, OKX_TRADE_THREAD=false or no
+ * credentials).
+ */
+export type IngestRole = "market" | "trade" | "all";
+
 export type TradeOp = "order" | "cancel-order" | "amend-order";
 export type TradeArgs = PlaceOrderRequest | CancelOrderRequest | AmendOrderRequest;
 
@@ -49,7 +57,7 @@ export interface IngestStatus {
 }
 
 export type ToWorker =
-  | { t: "init"; ring: RingHandle; config: IngestConfig; /** The Worker's ring claim id (see releaseClaim). */ producerId: number }
+  | { t: "init"; ring: RingHandle; config: IngestConfig; /** The Worker's ring claim id (see releaseClaim). */ producerId: number; role: IngestRole }
   | { t: "op"; id: string; op: TradeOp; args: TradeArgs }
   | { t: "stop" };
 

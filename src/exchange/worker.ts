@@ -10,7 +10,7 @@ const post = (m: FromWorker) => self.postMessage(m);
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const msg = e.data;
   if (msg.t === "init") {
-    engine = new IngestEngine(msg.ring, msg.config, post, msg.producerId);
+    engine = new IngestEngine(msg.ring, msg.config, post, msg.producerId, msg.role);
     engine.start();
   } else if (engine) {
     engine.onMessage(msg);
