@@ -33,7 +33,11 @@ const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, orde
   --instruments N      spot pairs streamed (default 50)
   --tick-ms MS         simulator market step, i.e. updates per instrument (default 100 = 10/s)
   --clients N          SSE clients on tickers:* (default 100)
+  --client native|js   the latency part's clients: C on one epoll loop in a Worker (default; compiled
+                       by Bun's built-in TinyCC, no compiler needed) or JS sockets on this thread
   --duration S         measured seconds per latency run (default 10)
+  --dump FILE          latency part: per ticker push, the stage times as JSON rows [instrument, sim
+                       write, ingest rx, ring pub, first read, last read, reads] (FILE.N per run)
   --warmup S           seconds before measuring (default 2)
   --frames N           frames replayed per ingest run (default 200000)
   --orders N           orders per run and market mode (default 1000)
@@ -55,7 +59,7 @@ const { values: v } = parseArgs({
   strict: true,
   options: {
     part: S, runs: S, instruments: S, "tick-ms": S, clients: S, duration: S, warmup: S, frames: S, orders: S, batch: S,
-    "orders-market": S, checksum: S, "sim-nice": S, "sim-sched": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, "sim-thread": { type: "boolean" }, help: { type: "boolean", short: "h" },
+    "orders-market": S, client: S, dump: S, checksum: S, "sim-nice": S, "sim-sched": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, "sim-thread": { type: "boolean" }, help: { type: "boolean", short: "h" },
   },
 });
 const str = (k: Exclude<keyof typeof v, "env" | "no-pin" | "sim-thread" | "help">): string | undefined => v[k];
@@ -77,6 +81,7 @@ for (const kv of v.env ?? []) {
   env[kv.slice(0, i)] = kv.slice(i + 1);
 }
 if (!["idle", "nice", undefined].includes(str("sim-sched"))) throw new Error("--sim-sched: idle or nice");
+if (!["native", "js", undefined].includes(str("client"))) throw new Error("--client: native or js");
 const MODES: Record<string, boolean[] | undefined> = { on: [true], off: [false], both: [true, false] };
 const marketModes = MODES[str("orders-market") ?? "both"];
 if (!marketModes) throw new Error("--orders-market: on, off or both");
@@ -86,6 +91,7 @@ const opts = {
   instruments: int("instruments", 50),
   tickMs: int("tick-ms", 100),
   clients: int("clients", 100),
+  client: (str("client") ?? "native") as "native" | "js",
   durationS: int("duration", 10, 0.1),
   warmupS: int("warmup", 2, 0),
   frames: int("frames", 200_000),
@@ -152,18 +158,18 @@ if (parts.includes("latency") || parts.includes("orders")) {
     rig.market(true);
     await sleep(2000);
     if (parts.includes("latency")) {
-      log(`\n2. tick-to-client latency: ${opts.instruments} instruments every ${opts.tickMs} ms, ${opts.clients} SSE clients on tickers:*, ${opts.durationS} s per run`);
-      log(`   latency = client socket read (this thread) - simulator's write of the ticker frame (simulator, clock offset ${(rig.clockOffsetMs * 1000).toFixed(0)} µs corrected)`);
+      log(`\n2. tick-to-client latency: ${opts.instruments} instruments every ${opts.tickMs} ms, ${opts.clients} SSE clients on tickers:* (${opts.client === "native" ? "C clients on one epoll loop in a Worker" : "JS sockets on this thread"}), ${opts.durationS} s per run`);
+      log(`   latency = client socket read (this process) - simulator's write of the ticker frame (simulator, clock offset ${(rig.clockOffsetMs * 1000).toFixed(0)} µs corrected)`);
       const runs: TickRun[] = [];
       for (let r = 0; r < opts.runs; r++) {
-        const x = await tickRun(rig, { instruments, clients: opts.clients, durationS: opts.durationS, warmupS: opts.warmupS, tickMs: opts.tickMs }, log);
+        const x = await tickRun(rig, { instruments, clients: opts.clients, durationS: opts.durationS, warmupS: opts.warmupS, tickMs: opts.tickMs, client: opts.client, ...(str("dump") ? { dump: `${str("dump")}.${r + 1}` } : {}) }, log);
         runs.push(x);
         const s = x.stagesMs;
         const th = x.tradewireThreads.map((t) => `${t.main ? "main" : `${t.comm}/${t.tid}`} ${pct(t.pct)}`).join(", ");
         log(`   run ${r + 1}: ${x.pushes} pushes (${x.pushesPerInstPerS.toFixed(2)}/s per instrument) x ${x.connected} clients: delivered ${x.delivered}/${x.expected} (loss ${fmtPct(x.lossPct)})${x.disconnected ? `, ${x.disconnected} clients closed by the server` : ""}`);
         log(`          latency ${P(x.latencyMs)}`);
         log(`          stages p50/p99 (tradewire's clock): sim write->ingest rx ${fmt(s.simToRx.p50)}/${fmt(s.simToRx.p99)}, rx->ring ${fmt(s.rxToPub.p50)}/${fmt(s.rxToPub.p99)}, ring->client read ${fmt(s.pubToClient.p50)}/${fmt(s.pubToClient.p99)} ms`);
-        log(`          CPU: tradewire ${pct(x.tradewireCpuPct)} (${th}); bench main thread ${pct(x.benchMainCpuPct)}, simulator JS thread ${pct(x.simThreadCpuPct)} (step p50 ${fmt(x.simStepMs.p50)}, p99 ${fmt(x.simStepMs.p99)}, max ${fmt(x.simStepMs.max)} ms; ${x.simStepMs.late} late)`);
+        log(`          CPU: tradewire ${pct(x.tradewireCpuPct)} (${th}); bench main thread ${pct(x.benchMainCpuPct)}${Number.isFinite(x.clientThreadCpuPct) ? `, client Worker ${pct(x.clientThreadCpuPct)}` : ""}, simulator JS thread ${pct(x.simThreadCpuPct)} (step p50 ${fmt(x.simStepMs.p50)}, p99 ${fmt(x.simStepMs.p99)}, max ${fmt(x.simStepMs.max)} ms; ${x.simStepMs.late} late)`);
       }
       const m = { p50: med(runs, (r) => r.latencyMs.p50), p99: med(runs, (r) => r.latencyMs.p99), p999: med(runs, (r) => r.latencyMs.p999), max: med(runs, (r) => r.latencyMs.max), lossPct: med(runs, (r) => r.lossPct), tradewireCpuPct: med(runs, (r) => r.tradewireCpuPct) };
       log(`   median: p50 ${fmt(m.p50)}  p99 ${fmt(m.p99)}  p99.9 ${fmt(m.p999)}  max ${fmt(m.max)} ms, loss ${fmtPct(m.lossPct)}, tradewire CPU ${pct(m.tradewireCpuPct)} -> target p99 <= 2 ms: ${verdict(m.p99, 2)}`);

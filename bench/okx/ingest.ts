@@ -155,7 +155,7 @@ export async function ingestRun(rec: Recording, replay: ReturnType<typeof replay
   const tidP = new Promise<number>((r) => (gotTid = r));
   const base = createLogger("warn");
   const logger: Logger = { ...base, info: (m, f) => (m === "bench:tid" ? gotTid(Number(f?.tid)) : base.info(m, f)) };
-  const config: IngestConfig = { restUrl: sim.url, wsUrl: replay.url, credentials: null, demo: false, instruments, book: "books", publishDepth: 25, candle: null, privateChannels: [], timing: DEFAULT_TIMING };
+  const config: IngestConfig = { restUrl: sim.url, wsUrl: replay.url, credentials: null, demo: false, instruments, book: "books", publishDepth: 25, candle: null, privateChannels: [], tradeThread: false, timing: DEFAULT_TIMING };
   const subscribed = replay.whenSubscribed();
   const ingest = startIngest({ ring, config, log: logger, workerUrl: new URL("./ingest-worker.ts", import.meta.url).href });
   const tid = await Promise.race([tidP, Bun.sleep(10_000).then(() => 0)]);

@@ -12,9 +12,11 @@ import { nowMs } from "../lib/conn.ts";
 import { Histogram, type Percentiles } from "../lib/hist.ts";
 import { cpuSeconds, sleep, treeCpuSeconds } from "../lib/proc.ts";
 import { SseConn, threadTable, threadUse, tickKey } from "./common.ts";
+import { NativeClients } from "./native.ts";
 import type { Rig } from "./rig.ts";
 
 export type TickRun = {
+  client: "native" | "js";
   clients: number;
   connected: number;
   pushes: number;
@@ -27,6 +29,8 @@ export type TickRun = {
   tradewireCpuPct: number;
   tradewireThreads: Array<{ tid: number; comm: string; main: boolean; pct: number }>;
   benchMainCpuPct: number;
+  /** The native clients' Worker thread (NaN with JS clients, which run on the main thread). */
+  clientThreadCpuPct: number;
   simThreadCpuPct: number;
   simStepMs: { p50: number; p99: number; max: number; late: number };
   disconnected: number;
@@ -63,7 +67,7 @@ function tickerScanner(idx: Map<string, number>, onTick: (key: number, rx: numbe
   };
 }
 
-export async function tickRun(rig: Rig, o: { instruments: string[]; clients: number; durationS: number; warmupS: number; tickMs: number }, log: (s: string) => void): Promise<TickRun> {
+export async function tickRun(rig: Rig, o: { instruments: string[]; clients: number; durationS: number; warmupS: number; tickMs: number; client: "native" | "js"; dump?: string }, log: (s: string) => void): Promise<TickRun> {
   const idx = new Map(o.instruments.map((id, i) => [id, i]));
   const dKeys: number[] = [];
   const dAt: number[] = [];
@@ -76,15 +80,22 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
     if (!first.has(key)) first.set(key, { rx, pub });
   };
   await rig.flush(); // stamps from before this run
+  const path = "/api/events/stream?channels=tickers:*";
+  // The light C clients (default) or JS clients on this thread, one per connection.
+  const native = o.client === "native" ? new NativeClients(rig.ep, path, o.clients, o.instruments, Math.ceil(o.clients * o.instruments.length * (1000 / o.tickMs) * (o.warmupS + o.durationS + 4) * 1.2)) : null;
   const clients: SseConn[] = [];
-  for (let i = 0; i < o.clients; i++) clients.push(new SseConn(rig.ep, "/api/events/stream?channels=tickers:*", tickerScanner(idx, onTick)));
-  for (let i = 0; i < clients.length; i += 100) {
-    const wave = clients.slice(i, i + 100);
-    for (const c of wave) c.connect();
-    await Promise.race([Promise.allSettled(wave.map((c) => c.ready)), sleep(15_000)]);
+  let connected: number;
+  if (native) connected = await native.ready(15_000);
+  else {
+    for (let i = 0; i < o.clients; i++) clients.push(new SseConn(rig.ep, path, tickerScanner(idx, onTick)));
+    for (let i = 0; i < clients.length; i += 100) {
+      const wave = clients.slice(i, i + 100);
+      for (const c of wave) c.connect();
+      await Promise.race([Promise.allSettled(wave.map((c) => c.ready)), sleep(15_000)]);
+    }
+    connected = clients.filter((c) => c.state === "open").length;
   }
-  const connected = clients.filter((c) => c.state === "open").length;
-  if (connected < clients.length) log(`  ${clients.length - connected} of ${clients.length} SSE clients failed to connect`);
+  if (connected < o.clients) log(`  ${o.clients - connected} of ${o.clients} SSE clients failed to connect`);
   await sleep(o.warmupS * 1000);
 
   const pid = rig.ep.pid!;
@@ -92,6 +103,7 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
   const s0 = treeCpuSeconds(pid);
   const m0 = cpuSeconds("self", process.pid);
   const sim0 = cpuSeconds(rig.simPid, rig.simTid);
+  const c0 = native ? cpuSeconds("self", native.tid) : Number.NaN;
   const winStart = nowMs();
   await sleep(o.durationS * 1000);
   const winEnd = nowMs();
@@ -100,16 +112,42 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
   const s1 = treeCpuSeconds(pid);
   const m1 = cpuSeconds("self", process.pid);
   const sim1 = cpuSeconds(rig.simPid, rig.simTid);
+  const c1 = native ? cpuSeconds("self", native.tid) : Number.NaN;
   await sleep(1000); // late deliveries of the window's last pushes
   const stamps = await rig.flush();
-  const disconnected = clients.filter((c) => c.state === "closed" && !c.closing).length;
-  for (const c of clients) c.close();
+  let disconnected: number;
+  if (native) {
+    const before = native.stats();
+    const recs = await native.stop();
+    for (let i = 0; i < recs.count; i++) {
+      const r = recs.get(i);
+      onTick(tickKey(r.ex, r.inst), r.rx, r.pub, r.at);
+    }
+    disconnected = before.closed;
+    if (before.dropped > 0 || before.unknownInst > 0 || before.badHead > 0) log(`  native clients: ${JSON.stringify(before)}`);
+  } else {
+    disconnected = clients.filter((c) => c.state === "closed" && !c.closing).length;
+    for (const c of clients) c.close();
+  }
 
   // The window's pushes, on this thread's clock.
   const sent = new Map<number, number>();
   for (let i = 0; i < stamps.keys.length; i++) {
     const t = stamps.times[i]! - rig.clockOffsetMs;
     if (t >= winStart && t < winEnd) sent.set(stamps.keys[i]!, t);
+  }
+  if (o.dump) {
+    // Per push in the window: [instrument, sim write, ingest rx, ring pub, first client read, last client read, reads] (ms, this thread's clock).
+    const per = new Map<number, { sent: number; at: number[] }>();
+    for (let i = 0; i < dKeys.length; i++) {
+      const sentAt = sent.get(dKeys[i]!);
+      if (sentAt === undefined) continue;
+      let e = per.get(dKeys[i]!);
+      if (!e) per.set(dKeys[i]!, (e = { sent: sentAt, at: [] }));
+      e.at.push(dAt[i]!);
+    }
+    const rows = [...per].map(([key, e]) => [key % 64, e.sent, first.get(key)!.rx, first.get(key)!.pub, Math.min(...e.at), Math.max(...e.at), e.at.length]);
+    await Bun.write(o.dump, JSON.stringify(rows));
   }
   const hist = new Histogram();
   const toClient = new Histogram();
@@ -133,6 +171,7 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
   const q = (p: number) => steps[Math.min(steps.length - 1, Math.floor(p * steps.length))] ?? Number.NaN;
   const expected = sent.size * connected;
   return {
+    client: o.client,
     clients: o.clients,
     connected,
     pushes: sent.size,
@@ -145,6 +184,7 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
     tradewireCpuPct: ((s1 - s0) / secs) * 100,
     tradewireThreads: threadUse(pid, tw0, tw1, secs).slice(0, 6),
     benchMainCpuPct: ((m1 - m0) / secs) * 100,
+    clientThreadCpuPct: ((c1 - c0) / secs) * 100,
     simThreadCpuPct: ((sim1 - sim0) / secs) * 100,
     simStepMs: { p50: q(0.5), p99: q(0.99), max: steps.at(-1) ?? Number.NaN, late: stamps.late },
     disconnected,
