@@ -51,6 +51,7 @@ export class NativeClients {
         else {
           this.failed = m.message;
           reject(new Error(m.message));
+          this.onDone(0); // a stop() waiting for the loop learns of it
         }
       };
     });
@@ -80,6 +81,7 @@ export class NativeClients {
     Atomics.store(this.control, 0, 1);
     const count = await this.done;
     this.worker.terminate();
+    if (this.failed) throw new Error(this.failed);
     const out = this.out;
     const off = this.offsetMs;
     return { count, get: (i) => ({ inst: out[i * 5]!, ex: out[i * 5 + 1]!, rx: out[i * 5 + 2]!, pub: out[i * 5 + 3]!, at: out[i * 5 + 4]! + off }) };
