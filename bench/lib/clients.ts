@@ -11,6 +11,10 @@ export interface Subscriber extends RawConn {
 }
 
 /** A raw SSE GET: an endless (usually chunked) body whose de-chunked pieces go to `body()`. */
+/** The GET that opens an SSE stream: what every SSE client of the benches sends (JS or C). */
+export const sseRequest = (host: string, port: number, path: string, headers: Record<string, string>): Buffer =>
+  request("GET", path, `${host}:${port}`, { Accept: "text/event-stream", ...headers });
+
 export abstract class RawSse extends RawConn implements ResponseSink {
   private readonly reader = new ResponseReader(this);
 
@@ -24,7 +28,7 @@ export abstract class RawSse extends RawConn implements ResponseSink {
     super(host, port, rec);
   }
   opened(): void {
-    this.send(request("GET", this.path, `${this.host}:${this.port}`, { Accept: "text/event-stream", ...this.headers }));
+    this.send(sseRequest(this.host, this.port, this.path, this.headers));
   }
   received(buf: Buffer): void {
     this.reader.feed(buf);

@@ -10,7 +10,7 @@
 // in the Worker from the best of 200 back-to-back pairs.
 
 import type { Endpoint } from "../lib/endpoint.ts";
-import { request } from "../lib/http.ts";
+import { sseRequest } from "../lib/clients.ts";
 import { sleep } from "../lib/proc.ts";
 
 /** Per ticker delivery: instrument index, OKX ts, tradewire rx and pub stamps, read time (bench clock). */
@@ -39,7 +39,7 @@ export class NativeClients {
   constructor(ep: Endpoint, path: string, readonly clients: number, instruments: string[], capacity: number) {
     this.out = new Float64Array(new SharedArrayBuffer(capacity * 5 * 8));
     this.worker = new Worker(new URL("./native-worker.ts", import.meta.url).pathname);
-    const req = request("GET", path, `${ep.host}:${ep.port}`, { Accept: "text/event-stream", ...ep.headers }).toString("latin1");
+    const req = sseRequest(ep.host, ep.port, path, ep.headers).toString("latin1");
     this.opened = new Promise((resolve, reject) => {
       this.worker.onmessage = (e: MessageEvent<FromWorker>) => {
         const m = e.data;

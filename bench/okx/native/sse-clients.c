@@ -124,8 +124,9 @@ static double field(const char *s, const char *end, const char *key, int keyLen)
 // out: per ticker delivery 5 doubles: instrument index, ex, rx, pub, read time (monotonic ms).
 static double *out;
 static int outCap, outLen;
-static const char *names; // instrument ids, each followed by '\n'
-static int namesLen;
+#define MAXN 1024
+static const char *nameAt[MAXN]; // the instrument ids (split once, in tw_run)
+static int nameLen[MAXN], nnames;
 static int *stats; // [0] ready, [1] reads, [2] bytes, [3] events, [4] tickers, [5] unknown instrument, [6] closed, [7] bad head, [8] records dropped (full)
 
 static const char NEEDLE[] = "\"channel\":\"tickers:";
@@ -140,16 +141,12 @@ static void event(const char *s, const char *e, double at) {
   if (q == 0) return;
   const char *close_ = (const char *)memchr(q, '}', (size_t)(e - q)); // end of "ts":{"ex":..,"rx":..,"pub":..}
   if (close_ == 0) return;
-  int len = (int)(q - id), idx = -1, i = 0;
-  for (const char *n = names; n < names + namesLen; i++) {
-    const char *nl = (const char *)memchr(n, '\n', (size_t)(names + namesLen - n));
-    if (nl == 0) break;
-    if (nl - n == len && memcmp(n, id, (size_t)len) == 0) {
+  int len = (int)(q - id), idx = -1;
+  for (int i = 0; i < nnames; i++)
+    if (nameLen[i] == len && memcmp(nameAt[i], id, (size_t)len) == 0) {
       idx = i;
       break;
     }
-    n = nl + 1;
-  }
   if (idx < 0) {
     stats[5]++;
     return;
@@ -258,8 +255,14 @@ int tw_run(volatile int *stop, double *outBuf, int cap, const char *ids, int ids
   out = outBuf;
   outCap = cap;
   outLen = 0;
-  names = ids;
-  namesLen = idsLen;
+  nnames = 0; // ids: each followed by '\n'
+  for (const char *n = ids; n < ids + idsLen && nnames < MAXN;) {
+    const char *nl = (const char *)memchr(n, '\n', (size_t)(ids + idsLen - n));
+    if (nl == 0) break;
+    nameAt[nnames] = n;
+    nameLen[nnames++] = (int)(nl - n);
+    n = nl + 1;
+  }
   stats = statBuf;
   int ep = epoll_create1(0);
   if (ep < 0) return -*__errno_location();
