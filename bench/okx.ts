@@ -18,7 +18,8 @@ import { parseArgs } from "node:util";
 import { median } from "./lib/hist.ts";
 import { allowedCpus, cpuCount, sleep } from "./lib/proc.ts";
 import { fmt, fmtPct } from "./lib/report.ts";
-import { GENERATOR_CORE, installExitHooks } from "./lib/servers.ts";
+import { describeJitter, probeJitter, type Jitter } from "./lib/jitter.ts";
+import { GENERATOR_CORE, installExitHooks, SERVER_CORE } from "./lib/servers.ts";
 import { REPO } from "./lib/tradewire.ts";
 import { instrumentList, pct } from "./okx/common.ts";
 import { ingestRun, record, replayServer, type IngestRun } from "./okx/ingest.ts";
@@ -28,7 +29,9 @@ import { tickRun, type TickRun } from "./okx/ticks.ts";
 
 const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, order round trip
 
-  --part LIST          ingest,latency,orders (default all three)
+  --part LIST          jitter,ingest,latency,orders (default all four); jitter: how often the
+                       machine takes each core away with nothing of ours running (the floor
+                       under the p99s), a clock-reading spin of --jitter S seconds per core
   --runs N             runs of each part (default 3)
   --instruments N      spot pairs streamed (default 50)
   --tick-ms MS         simulator market step, i.e. updates per instrument (default 100 = 10/s)
@@ -59,7 +62,7 @@ const { values: v } = parseArgs({
   strict: true,
   options: {
     part: S, runs: S, instruments: S, "tick-ms": S, clients: S, duration: S, warmup: S, frames: S, orders: S, batch: S,
-    "orders-market": S, client: S, dump: S, checksum: S, "sim-nice": S, "sim-sched": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, "sim-thread": { type: "boolean" }, help: { type: "boolean", short: "h" },
+    "orders-market": S, jitter: S, client: S, dump: S, checksum: S, "sim-nice": S, "sim-sched": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, "sim-thread": { type: "boolean" }, help: { type: "boolean", short: "h" },
   },
 });
 const str = (k: Exclude<keyof typeof v, "env" | "no-pin" | "sim-thread" | "help">): string | undefined => v[k];
@@ -72,8 +75,8 @@ if (v.help) {
   console.log(HELP);
   process.exit(0);
 }
-const parts = (str("part") ?? "ingest,latency,orders").split(",").map((s) => s.trim());
-for (const p of parts) if (!["ingest", "latency", "orders"].includes(p)) throw new Error(`--part: unknown "${p}"`);
+const parts = (str("part") ?? "jitter,ingest,latency,orders").split(",").map((s) => s.trim());
+for (const p of parts) if (!["jitter", "ingest", "latency", "orders"].includes(p)) throw new Error(`--part: unknown "${p}"`);
 const env: Record<string, string> = {};
 for (const kv of v.env ?? []) {
   const i = kv.indexOf("=");
@@ -95,6 +98,7 @@ const opts = {
   durationS: int("duration", 10, 0.1),
   warmupS: int("warmup", 2, 0),
   frames: int("frames", 200_000),
+  jitterS: int("jitter", 10, 1),
   orders: int("orders", 1000),
   batch: int("batch", 100),
   ordersMarket: str("orders-market") ?? "both",
@@ -126,6 +130,18 @@ const results: Record<string, unknown> = {
   machine: { cpus: cpuCount(), model: cpus()[0]?.model, kernel: release(), bun: Bun.version, pinnedTo: allowedCpus() },
 };
 log(`bench/okx.ts at ${commit}: ${opts.instruments} instruments, ${opts.runs} runs; this process on cpu ${allowedCpus()}`);
+
+if (parts.includes("jitter")) {
+  log(`\n0. machine jitter: a process spinning on the clock, ${opts.jitterS} s on each core, nothing else of ours running`);
+  const cores = [SERVER_CORE, GENERATOR_CORE];
+  const js: Jitter[] = [];
+  for (const core of cores) {
+    const j = await probeJitter(core, opts.jitterS);
+    js.push(j);
+    log(`   core ${core}${core === SERVER_CORE ? " (tradewire's)" : " (clients, simulator)"}: ${describeJitter(j)}`);
+  }
+  results.jitter = js;
+}
 
 if (parts.includes("ingest")) {
   log(`\n1. ingest throughput: recording ${opts.frames} frames from the simulator (tickers, books${opts.checksum ? " with checksums" : ""}, trades of ${opts.instruments} instruments)...`);
