@@ -59,7 +59,7 @@ export class OrderService {
     const { gateway, state, limits } = this.d;
     const refusal = checkOrder(o, limits, {
       killSwitch: this.killSwitch,
-      openOrders: state.list("order").length + this.inflight.size,
+      openOrders: state.count("order") + this.inflight.size,
       userRate: this.tick(user),
       spec: gateway.instrument(o.instId),
       refPx: refPrice(state, o.instId),
@@ -117,7 +117,7 @@ export class OrderService {
 
   /** An order by ordId or clOrdId: the open ones from state, others from the exchange. */
   async find(id: string, instId?: string): Promise<Record<string, unknown> | null> {
-    const open = this.d.state.list("order", (o) => o.ordId === id || o.clOrdId === id)[0];
+    const open = this.d.state.get(`order:${id}`) ?? this.d.state.list("order", (o) => o.clOrdId === id)[0];
     if (open) return open;
     if (!instId) return null;
     const ref = /^\d+$/.test(id) ? { instId, ordId: id } : { instId, clOrdId: id };

@@ -53,6 +53,8 @@ export interface SavedEntry {
 
 export class StateStore {
   private readonly entries = new Map<string, Entry>();
+  /** Entries per type, kept with `entries` (the risk check counts open orders on every order). */
+  private readonly counts = new Map<string, number>();
   /** Called before every read: the hub takes in what was published (read-your-writes). */
   beforeRead: () => void = () => {};
   /** Keys set or removed since the last takeChanges(); only once someone persists the state. */
@@ -68,10 +70,10 @@ export class StateStore {
       if (key === null) continue;
       this.changed?.add(key);
       if (this.isGone(ev.type, data)) {
-        this.entries.delete(key);
+        this.drop(key);
         continue;
       }
-      this.entries.set(key, { seq: ev.seq, channel: ev.channel, type: ev.type, text: textOf(ev) });
+      this.put(key, { seq: ev.seq, channel: ev.channel, type: ev.type, text: textOf(ev) });
     }
   }
 
@@ -105,10 +107,24 @@ export class StateStore {
     for (const s of saved) {
       seq++;
       if (this.entries.has(s.key) || this.changed?.has(s.key)) continue;
-      this.entries.set(s.key, { seq, channel: s.channel, type: s.type, text: s.text });
+      this.put(s.key, { seq, channel: s.channel, type: s.type, text: s.text });
       n++;
     }
     return n;
+  }
+
+  private put(key: string, e: Entry): void {
+    const old = this.entries.get(key);
+    if (old) this.counts.set(old.type, (this.counts.get(old.type) ?? 1) - 1);
+    this.entries.set(key, e);
+    this.counts.set(e.type, (this.counts.get(e.type) ?? 0) + 1);
+  }
+
+  private drop(key: string): void {
+    const old = this.entries.get(key);
+    if (!old) return;
+    this.entries.delete(key);
+    this.counts.set(old.type, (this.counts.get(old.type) ?? 1) - 1);
   }
 
   /** Closed orders and flat positions leave the state. */
@@ -142,6 +158,12 @@ export class StateStore {
     this.beforeRead();
     const e = this.entries.get(key);
     return e ? (JSON.parse(e.text) as { data: Record<string, unknown> }).data : undefined;
+  }
+
+  /** How many entries of a type there are (open orders, positions), without reading them. */
+  count(type: string): number {
+    this.beforeRead();
+    return this.counts.get(type) ?? 0;
   }
 
   size(): number {
