@@ -28,7 +28,7 @@ export class OrderService {
   killSwitch = false;
   private readonly inflight = new Map<string, Promise<PlaceResult>>();
   private readonly done = new Map<string, PlaceResult>();
-  private readonly rate = new Map<string, number[]>();
+  private readonly rate = new Map<string, RateWindow>();
 
   constructor(
     private readonly d: { gateway: OrderGateway; state: StateStore; limits: RiskLimits; log: Logger; audit?: AuditSink },
@@ -135,16 +135,34 @@ export class OrderService {
   }
 
   private tick(user: string): number {
-    const now = performance.now();
-    const list = (this.rate.get(user) ?? []).filter((t) => now - t < 1000);
-    list.push(now);
-    this.rate.set(user, list);
-    return list.length;
+    let w = this.rate.get(user);
+    if (!w) this.rate.set(user, (w = new RateWindow(1000)));
+    return w.hit(performance.now());
   }
 
   private remember(clOrdId: string, r: PlaceResult): void {
     this.done.set(clOrdId, r);
     if (this.done.size > REMEMBER) this.done.delete(this.done.keys().next().value!);
+  }
+}
+
+/** Hits in the last `spanMs`: times in arrival order, expired ones skipped from the front (no copy per hit). */
+export class RateWindow {
+  private times: number[] = [];
+  private head = 0;
+
+  constructor(private readonly spanMs: number) {}
+
+  /** Records a hit at `now` and returns how many there were in the window, this one included. */
+  hit(now: number): number {
+    const t = this.times;
+    while (this.head < t.length && now - t[this.head]! >= this.spanMs) this.head++;
+    if (this.head > 1024 && this.head * 2 > t.length) {
+      this.times = t.slice(this.head);
+      this.head = 0;
+    }
+    this.times.push(now);
+    return this.times.length - this.head;
   }
 }
 
