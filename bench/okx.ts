@@ -201,7 +201,7 @@ if (parts.includes("latency") || parts.includes("orders")) {
           const x = await ordersRun(rig, { orders: opts.orders, batch: opts.batch, warmup: 50, market, spec }, log);
           runs.push(x);
           log(`   run ${r + 1} (market ${market ? "moving" : "quiet"}): ${x.orders} orders; HTTP answer ${P(x.httpMs)}`);
-          log(`          order event (live) ${P(x.eventMs)}; tradewire's wait for OKX p50 ${fmt(x.serverMs.p50)} p99 ${fmt(x.serverMs.p99)} ms; cancel_all of ${opts.batch} p50 ${fmt(x.cancelAllMs.p50)} ms${Object.keys(x.failed).length ? `; failed ${JSON.stringify(x.failed)}` : ""}${x.missingEvents ? `; ${x.missingEvents} live events missing` : ""}`);
+          log(`          order event (live) ${P(x.eventMs)}; tradewire's wait for OKX p50 ${fmt(x.serverMs.p50)} p99 ${fmt(x.serverMs.p99)} ms (WS round trip from the ingest thread ${fmt(x.okxMs.p50)}/${fmt(x.okxMs.p99)}, simulator's own ${fmt(x.exchangeMs.p50)}/${fmt(x.exchangeMs.p99)}); cancel_all of ${opts.batch} p50 ${fmt(x.cancelAllMs.p50)} ms${Object.keys(x.failed).length ? `; failed ${JSON.stringify(x.failed)}` : ""}${x.missingEvents ? `; ${x.missingEvents} live events missing` : ""}`);
         }
         const mh = med(runs, (r) => r.httpMs.p99);
         const me = med(runs, (r) => r.eventMs.p99);

@@ -71,6 +71,10 @@ test("trade ops over the private WebSocket: place and cancel, with the order pus
   const mark = c.lastSeq();
   const placed = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: "20000", clOrdId: "simws1" });
   expect(placed).toMatchObject({ clOrdId: "simws1", sCode: "0", via: "ws" });
+  // The round trip timed on the ingest thread, and inside it the simulator's own inTime -> outTime.
+  expect(placed.okxMs).toBeGreaterThan(0);
+  expect(placed.exchangeMs).toBeGreaterThanOrEqual(0);
+  expect(placed.exchangeMs!).toBeLessThanOrEqual(placed.okxMs!);
   await c.waitFor("live order on the ring", () => ofType(c.since(mark), "order").find((e) => e.json.data.ordId === placed.ordId && e.json.data.state === "live"));
   const canceled = await c.ingest.cancelOrder({ instId: INST, ordId: placed.ordId });
   expect(canceled).toMatchObject({ ordId: placed.ordId, sCode: "0", via: "ws" });

@@ -46,6 +46,11 @@ test("an order goes out by WS trade op, its updates come back on the stream, can
   const placed = (await r.json()) as any;
   expect(placed.ordId).toMatch(/^\d+$/);
   expect(placed.via).toBe("ws");
+  // Where the time went: our wait for OKX (ms) holds the WS round trip (okxMs), which holds OKX's own time.
+  expect(placed.okxMs).toBeGreaterThan(0);
+  expect(placed.ms).toBeGreaterThanOrEqual(placed.okxMs);
+  expect(placed.exchangeMs).toBeGreaterThanOrEqual(0);
+  expect(placed.exchangeMs).toBeLessThanOrEqual(placed.okxMs);
   const live = await sse.nextEvent();
   expect(live.event).toBe("order");
   expect(live.json().data).toMatchObject({ ordId: placed.ordId, clOrdId: placed.clOrdId, state: "live" });

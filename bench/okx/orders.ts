@@ -15,7 +15,10 @@ export type OrdersRun = {
   httpMs: Percentiles;
   eventMs: Percentiles;
   /** tradewire's own `ms` in the answer: its wait for OKX's ack (gateway call to answer). */
+  /** tradewire's wait for OKX (`ms` of the answer), the WS round trip inside it timed on the ingest thread (`okxMs`), and the simulator's own inTime -> outTime (`exchangeMs`). */
   serverMs: Percentiles;
+  okxMs: Percentiles;
+  exchangeMs: Percentiles;
   cancelAllMs: Percentiles;
   failed: Record<string, number>;
   missingEvents: number;
@@ -49,6 +52,8 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
   const hHttp = new Histogram();
   const hEvent = new Histogram();
   const hServer = new Histogram();
+  const hOkx = new Histogram();
+  const hExchange = new Histogram();
   const hCancel = new Histogram();
   const failed: Record<string, number> = {};
   let missing = 0;
@@ -92,6 +97,10 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
       hHttp.recordMs(r.at - t0);
       const ms = Number(/"ms":([\d.]+)/.exec(r.body)?.[1]);
       if (Number.isFinite(ms)) hServer.recordMs(ms);
+      const okx = Number(/"okxMs":([\d.]+)/.exec(r.body)?.[1]);
+      if (Number.isFinite(okx)) hOkx.recordMs(okx);
+      const ex = Number(/"exchangeMs":([\d.]+)/.exec(r.body)?.[1]);
+      if (Number.isFinite(ex)) hExchange.recordMs(ex);
       if (ev === undefined) missing++;
       else hEvent.recordMs(ev - t0);
     }
@@ -100,5 +109,5 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
   await cancelAll();
   sse.close();
   http.close();
-  return { market: o.market, orders: hHttp.count, httpMs: hHttp.summary(), eventMs: hEvent.summary(), serverMs: hServer.summary(), cancelAllMs: hCancel.summary(), failed, missingEvents: missing };
+  return { market: o.market, orders: hHttp.count, httpMs: hHttp.summary(), eventMs: hEvent.summary(), serverMs: hServer.summary(), okxMs: hOkx.summary(), exchangeMs: hExchange.summary(), cancelAllMs: hCancel.summary(), failed, missingEvents: missing };
 }

@@ -27,6 +27,10 @@ export interface TradeAnswer {
   reqId?: string;
   /** Which path carried it: the private WebSocket, or REST when that was down. */
   via: "ws" | "rest";
+  /** Request sent -> answer received, measured on the thread that talks to OKX (ms). */
+  okxMs?: number;
+  /** OKX's own time for it: outTime - inTime of a WS answer (ms; absent when OKX sends none). */
+  exchangeMs?: number;
 }
 
 export interface ConnStatus {

@@ -15,12 +15,14 @@ function mapError(err: unknown): never {
   throw err;
 }
 
-const ack = (a: { ordId: string; clOrdId: string; sCode: string; sMsg: string; via: "ws" | "rest" }): OrderAck => ({
+const ack = (a: { ordId: string; clOrdId: string; sCode: string; sMsg: string; via: "ws" | "rest"; okxMs?: number; exchangeMs?: number }): OrderAck => ({
   ordId: a.ordId,
   clOrdId: a.clOrdId,
   sCode: a.sCode,
   sMsg: a.sMsg,
   via: a.via,
+  ...(a.okxMs !== undefined ? { okxMs: a.okxMs } : {}),
+  ...(a.exchangeMs !== undefined ? { exchangeMs: a.exchangeMs } : {}),
 });
 
 export function okxGateway(ingest: Ingest): OrderGateway {

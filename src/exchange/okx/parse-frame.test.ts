@@ -4,6 +4,7 @@ import opFailed from "../../../tests/fixtures/okx/ws_op_order_failed.json";
 import opOk from "../../../tests/fixtures/okx/ws_op_order.json";
 import tickers from "../../../tests/fixtures/okx/ws_tickers.json";
 import { parseFrame, safeMsg } from "./parse-frame.ts";
+import { exchangeMsOf } from "./trade-ops.ts";
 
 const f = (j: unknown) => parseFrame(JSON.stringify(j));
 
@@ -15,7 +16,7 @@ test("frames are told apart as OKX.md §3.3 says", () => {
   expect(f(events.sub_error)).toMatchObject({ kind: "error", code: "60012", id: "1512" });
   expect(f(events.notice)).toMatchObject({ kind: "notice", code: "64008" });
   expect(f(events.conn_count)).toEqual({ kind: "other", event: "channel-conn-count" });
-  expect(f(opOk)).toEqual({ kind: "op", id: "1512", op: "order", code: "0", msg: "", data: opOk.data });
+  expect(f(opOk)).toEqual({ kind: "op", id: "1512", op: "order", code: "0", msg: "", data: opOk.data, inTime: opOk.inTime, outTime: opOk.outTime });
   expect(f(opFailed)).toMatchObject({ kind: "op", id: "2", code: "1" });
   expect(f(tickers)).toMatchObject({ kind: "push", channel: "tickers", action: null });
 });
@@ -29,4 +30,11 @@ test("anything else is malformed, never a throw", () => {
 test("error messages lose the echoed request (it may hold login secrets) before they are logged", () => {
   expect(safeMsg('Invalid request: {"op":"login","args":[{"apiKey":"k","passphrase":"p","sign":"s"}]}')).toBe("Invalid request: {…}");
   expect(safeMsg("Login failed.")).toBe("Login failed.");
+});
+
+test("OKX's processing time of a trade op comes from its inTime/outTime (µs), nothing when they are missing or wrong", () => {
+  expect(exchangeMsOf(opOk.inTime, opOk.outTime)).toBe(1.333);
+  expect(exchangeMsOf("", opOk.outTime)).toBeUndefined();
+  expect(exchangeMsOf("x", "y")).toBeUndefined();
+  expect(exchangeMsOf(opOk.outTime, opOk.inTime)).toBeUndefined();
 });

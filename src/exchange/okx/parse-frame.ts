@@ -9,7 +9,8 @@ export type Frame =
   | { kind: "login"; code: string; msg: string }
   | { kind: "error"; code: string; msg: string; id: string | null }
   | { kind: "subscribe" | "unsubscribe"; arg: Obj }
-  | { kind: "op"; id: string; op: string; code: string; msg: string; data: unknown[] }
+  /** inTime/outTime: when OKX's gateway received the request and sent the answer (µs since 1970, "" if absent). */
+  | { kind: "op"; id: string; op: string; code: string; msg: string; data: unknown[]; inTime: string; outTime: string }
   | { kind: "notice"; code: string; msg: string }
   | { kind: "other"; event: string }
   | { kind: "malformed"; reason: string };
@@ -38,7 +39,7 @@ export function parseFrame(text: string): Frame {
 
   // A trade-op reply carries id + op + inTime; check it first, like okx-api does.
   if (typeof j.op === "string" && j.id !== undefined && j.event === undefined) {
-    return { kind: "op", id: str(j.id), op: j.op, code: str(j.code), msg: str(j.msg), data: Array.isArray(j.data) ? j.data : [] };
+    return { kind: "op", id: str(j.id), op: j.op, code: str(j.code), msg: str(j.msg), data: Array.isArray(j.data) ? j.data : [], inTime: str(j.inTime), outTime: str(j.outTime) };
   }
   if (typeof j.event === "string") {
     switch (j.event) {

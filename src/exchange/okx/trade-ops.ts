@@ -7,7 +7,18 @@ import type { AmendOrderRequest, CancelOrderRequest, PlaceOrderRequest } from ".
 import type { OkxRest } from "./rest.ts";
 import type { OkxSocket } from "./socket.ts";
 
-const answerOf = (item: OkxItemResult, via: "ws" | "rest"): TradeAnswer => ({
+/** ms with µs resolution. */
+const ms3 = (x: number) => Math.round(x * 1000) / 1000;
+
+/** OKX's processing time from a reply's inTime/outTime (µs strings), or undefined. */
+export function exchangeMsOf(inTime: string, outTime: string): number | undefined {
+  const a = Number(inTime);
+  const b = Number(outTime);
+  if (inTime === "" || outTime === "" || !Number.isFinite(a) || !Number.isFinite(b) || b < a) return undefined;
+  return ms3((b - a) / 1000);
+}
+
+const answerOf = (item: OkxItemResult, via: "ws" | "rest", okxMs: number, exchangeMs?: number): TradeAnswer => ({
   ordId: String(item.ordId ?? ""),
   clOrdId: String(item.clOrdId ?? ""),
   sCode: String(item.sCode ?? ""),
@@ -15,11 +26,14 @@ const answerOf = (item: OkxItemResult, via: "ws" | "rest"): TradeAnswer => ({
   ...(item.ts !== undefined ? { ts: String(item.ts) } : {}),
   ...(item.reqId !== undefined && item.reqId !== "" ? { reqId: String(item.reqId) } : {}),
   via,
+  okxMs: ms3(okxMs),
+  ...(exchangeMs !== undefined ? { exchangeMs } : {}),
 });
 
 export class TradeOps {
   readonly counts = { ws: 0, rest: 0, failed: 0 };
-  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** In-flight WS ops: their timeout and when they were sent (performance.now()). */
+  private readonly pending = new Map<string, { timer: ReturnType<typeof setTimeout>; sentAt: number }>();
 
   constructor(
     private readonly o: {
@@ -35,16 +49,15 @@ export class TradeOps {
     // expTime: OKX drops the request if it arrives after our timeout, so "no answer" cannot
     // turn into an order placed long after we told the caller its state was unknown.
     const expTime = String(Date.now() + this.o.timeoutMs);
+    const sentAt = performance.now();
     if (ws?.ready && ws.send(JSON.stringify({ id, op, args: [args], expTime }))) {
       this.counts.ws++;
-      this.pending.set(
-        id,
-        setTimeout(() => this.fail(id, new OkxUnavailableError(`no answer from OKX to ${op} within ${this.o.timeoutMs} ms; order state unknown`, true)), this.o.timeoutMs),
-      );
+      const timer = setTimeout(() => this.fail(id, new OkxUnavailableError(`no answer from OKX to ${op} within ${this.o.timeoutMs} ms; order state unknown`, true)), this.o.timeoutMs);
+      this.pending.set(id, { timer, sentAt });
       return;
     }
     this.counts.rest++;
-    this.viaRest(op, args).then(
+    this.viaRest(op, args, sentAt).then(
       (answer) => this.o.reply({ t: "op", id, answer }),
       (err) => {
         this.counts.failed++;
@@ -55,13 +68,14 @@ export class TradeOps {
 
   /** A WS trade-op reply; false when it is not one of ours. */
   onReply(frame: Extract<Frame, { kind: "op" }>): boolean {
-    const timer = this.pending.get(frame.id);
-    if (timer === undefined) return false;
-    clearTimeout(timer);
+    const p = this.pending.get(frame.id);
+    if (p === undefined) return false;
+    const okxMs = performance.now() - p.sentAt;
+    clearTimeout(p.timer);
     this.pending.delete(frame.id);
     const item = frame.data[0] as OkxItemResult | undefined;
     if (item && typeof item === "object") {
-      this.o.reply({ t: "op", id: frame.id, answer: answerOf(item, "ws") });
+      this.o.reply({ t: "op", id: frame.id, answer: answerOf(item, "ws", okxMs, exchangeMsOf(frame.inTime, frame.outTime)) });
     } else {
       this.counts.failed++;
       this.o.reply({ t: "op", id: frame.id, error: toErrorShape(new OkxError({ code: frame.code, msg: frame.msg })) });
@@ -84,15 +98,15 @@ export class TradeOps {
   }
 
   private fail(id: string, err: Error): void {
-    const timer = this.pending.get(id);
-    if (timer === undefined) return;
-    clearTimeout(timer);
+    const p = this.pending.get(id);
+    if (p === undefined) return;
+    clearTimeout(p.timer);
     this.pending.delete(id);
     this.counts.failed++;
     this.o.reply({ t: "op", id, error: toErrorShape(err) });
   }
 
-  private async viaRest(op: TradeOp, args: TradeArgs): Promise<TradeAnswer> {
+  private async viaRest(op: TradeOp, args: TradeArgs, sentAt: number): Promise<TradeAnswer> {
     const rest = this.o.rest;
     try {
       const items: OkxItemResult[] =
@@ -103,11 +117,11 @@ export class TradeOps {
             : await rest.amendOrder(args as AmendOrderRequest);
       const first = items[0];
       if (!first) throw new OkxError({ code: "0", msg: "empty answer" });
-      return answerOf(first, "rest");
+      return answerOf(first, "rest", performance.now() - sentAt);
     } catch (err) {
       // code "1" with a per-item result is OKX's answer (e.g. sCode 51008), not a transport failure.
       const item = err instanceof OkxError ? err.data?.[0] : undefined;
-      if (item && typeof item === "object" && item.sCode !== undefined) return answerOf(item, "rest");
+      if (item && typeof item === "object" && item.sCode !== undefined) return answerOf(item, "rest", performance.now() - sentAt);
       throw err;
     }
   }
