@@ -50,6 +50,7 @@ export const envSchema = z.object({
   STREAM_COALESCE_MS: z.coerce.number().min(0).max(100).default(20),
   STREAM_BATCH_LOAD: z.coerce.number().min(0).max(0.95).default(0.3),
   BACKGROUND_THREAD_NICE: int(0, 19).default(19),
+  CPU_DMA_LATENCY_US: int(0, 2_000_000_000).optional(),
   IDLE_TIMEOUT_S: int(0, 255).default(30),
   SSE_RETRY_MS: int(100, 600_000).default(2_000),
   CLIENT_MAX_PENDING_BYTES: int(4096, 1 << 30).default(1 << 20),

@@ -8,6 +8,7 @@ import { docsRoutes } from "./http/docs.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
+import { holdCpuLatency } from "./ops/cpu-latency.ts";
 import { lowerBackgroundThreads } from "./ops/threads.ts";
 import { eventRoutes } from "./api/events.ts";
 import { opsRoutes, type ReadinessCheck } from "./api/ops.ts";
@@ -75,6 +76,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const streamMetrics = new StreamMetrics(registry);
   const stopProcessMetrics = processMetrics(registry);
   const helpers = lowerBackgroundThreads(config.BACKGROUND_THREAD_NICE, log);
+  const wakeLimit = holdCpuLatency(config.CPU_DMA_LATENCY_US, log);
 
   const ring = createRing({ capacity: config.BUS_CAPACITY, bytes: config.BUS_BYTES });
   const producer = new RingProducer(ring);
@@ -204,6 +206,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await persistence?.stop().catch(() => {});
       stopProcessMetrics();
       helpers.stop();
+      wakeLimit?.release();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events

@@ -1,0 +1,53 @@
+// CPU_DMA_LATENCY_US: the PM QoS request is held while the service runs and withdrawn after;
+// a device that cannot be written costs a warning, not the start.
+import { expect, test } from "bun:test";
+import { accessSync, constants } from "node:fs";
+import { loadConfig } from "../config.ts";
+import { createLogger } from "../log.ts";
+import { CPU_DMA_LATENCY, currentCpuLatency, holdCpuLatency } from "./cpu-latency.ts";
+
+const writable = (() => {
+  try {
+    accessSync(CPU_DMA_LATENCY, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const logs = () => {
+  const lines: Array<Record<string, unknown>> = [];
+  return { lines, log: createLogger("info", {}, (l) => lines.push(JSON.parse(l) as Record<string, unknown>)) };
+};
+
+test("not asked for: nothing held, nothing said", () => {
+  const { lines, log } = logs();
+  expect(holdCpuLatency(undefined, log)).toBeNull();
+  expect(lines).toEqual([]);
+});
+
+test("a device that cannot be opened: a warning naming it, and the service goes on", () => {
+  const { lines, log } = logs();
+  expect(holdCpuLatency(0, log, "/nonexistent/cpu_dma_latency")).toBeNull();
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatchObject({ level: "warn", device: "/nonexistent/cpu_dma_latency" });
+});
+
+test("the value must be a whole number of µs, 0 or more", () => {
+  expect(loadConfig({ CPU_DMA_LATENCY_US: "0" }).CPU_DMA_LATENCY_US).toBe(0);
+  expect(loadConfig({}).CPU_DMA_LATENCY_US).toBeUndefined();
+  expect(() => loadConfig({ CPU_DMA_LATENCY_US: "-1" })).toThrow(/CPU_DMA_LATENCY_US/);
+  expect(() => loadConfig({ CPU_DMA_LATENCY_US: "fast" })).toThrow(/CPU_DMA_LATENCY_US/);
+});
+
+test.skipIf(!writable)("held: the kernel's limit is at most the value asked for; released: back to what it was", () => {
+  const before = currentCpuLatency();
+  expect(before).not.toBeNull();
+  const { log } = logs();
+  const hold = holdCpuLatency(123, log);
+  expect(hold?.us).toBe(123);
+  expect(currentCpuLatency()!).toBeLessThanOrEqual(123);
+  if (before! > 123) expect(currentCpuLatency()).toBe(123);
+  hold!.release();
+  hold!.release(); // idempotent
+  expect(currentCpuLatency()).toBe(before);
+});
