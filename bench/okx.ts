@@ -18,6 +18,7 @@ import { parseArgs } from "node:util";
 import { median } from "./lib/hist.ts";
 import { allowedCpus, cpuCount, sleep } from "./lib/proc.ts";
 import { fmt, fmtPct } from "./lib/report.ts";
+import { reexecWithRuntimeEnv } from "../src/ops/runtime-env.ts";
 import { describeJitter, probeJitter, type Jitter } from "./lib/jitter.ts";
 import { GENERATOR_CORE, installExitHooks, SERVER_CORE } from "./lib/servers.ts";
 import { REPO } from "./lib/tradewire.ts";
@@ -53,6 +54,8 @@ const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, orde
   --sim-thread         the simulator in a Worker thread of this process, not in a process of its own
   --env KEY=VALUE      extra environment for tradewire (repeatable), e.g. STREAM_COALESCE_MS=0
   --out FILE           JSON results (default bench/results/okx-latest.json)
+  --rig-runtime-default  the bench and simulator without tradewire's runtime settings (FTL off,
+                       no mimalloc purging; src/ops/runtime-env.ts), as before 2026-11-28
   --no-pin             do not pin (tradewire / ingest thread on core 0, the rest on core 1)
 `;
 
@@ -62,10 +65,10 @@ const { values: v } = parseArgs({
   strict: true,
   options: {
     part: S, runs: S, instruments: S, "tick-ms": S, clients: S, duration: S, warmup: S, frames: S, orders: S, batch: S,
-    "orders-market": S, jitter: S, client: S, dump: S, checksum: S, "sim-nice": S, "sim-sched": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, "sim-thread": { type: "boolean" }, help: { type: "boolean", short: "h" },
+    "orders-market": S, jitter: S, client: S, dump: S, checksum: S, "sim-nice": S, "sim-sched": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, "rig-runtime-default": { type: "boolean" }, "sim-thread": { type: "boolean" }, help: { type: "boolean", short: "h" },
   },
 });
-const str = (k: Exclude<keyof typeof v, "env" | "no-pin" | "sim-thread" | "help">): string | undefined => v[k];
+const str = (k: Exclude<keyof typeof v, "env" | "no-pin" | "rig-runtime-default" | "sim-thread" | "help">): string | undefined => v[k];
 const int = (k: Parameters<typeof str>[0], def: number, min = 1): number => {
   const x = str(k) === undefined ? def : Number(str(k));
   if (!Number.isFinite(x) || x < min) throw new Error(`--${k}: "${str(k)}" is not a number >= ${min}`);
@@ -109,6 +112,13 @@ const opts = {
   out: str("out") ?? join(REPO, "bench/results/okx-latest.json"),
   pin: !v["no-pin"],
 };
+
+// The bench (clients, ingest replay) and the simulator it spawns run with the same runtime
+// settings as tradewire (src/ops/runtime-env.ts): without them their own JIT compiles and
+// mimalloc scavenger runs take the clients' core for milliseconds and the simulator answers
+// orders late, which the order round trip would count against tradewire. tradewire is not
+// given them by this process (bench/lib/servers.ts): it sets its own (RUNTIME_TUNING).
+if (!v["rig-runtime-default"]) reexecWithRuntimeEnv();
 
 // Re-run under `taskset -c 1` (the generator core), as the other benches do.
 if (opts.pin && process.env.TRADEWIRE_BENCH_PINNED !== "1" && cpuCount() >= 2) {

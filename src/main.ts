@@ -1,6 +1,12 @@
-// Entry point: configuration, start, and signals. `npm start` runs this.
-import { ConfigError, loadConfig } from "./config.ts";
-import { startServer } from "./server.ts";
+// Entry point: runtime settings, configuration, start, and signals. `npm start` runs this.
+import { reexecWithRuntimeEnv } from "./ops/runtime-env.ts";
+
+// First of all: settings the runtime reads only at start (see ops/runtime-env.ts). When one is
+// missing this executes the process again with them and does not return.
+const notTuned = reexecWithRuntimeEnv();
+
+const { ConfigError, loadConfig } = await import("./config.ts");
+const { startServer } = await import("./server.ts");
 
 let config;
 try {
@@ -24,6 +30,7 @@ try {
   }
   throw err;
 }
+if (notTuned) running.log.warn("runtime settings not applied; running without them", { reason: notTuned });
 for (const sig of ["SIGTERM", "SIGINT"] as const) {
   process.on(sig, () => {
     running!.log.info("signal", { signal: sig });
