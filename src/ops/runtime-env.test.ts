@@ -25,7 +25,8 @@ test.skipIf(process.platform !== "linux")("without them: the same process runs a
   expect(lines).toHaveLength(3); // before (first image), before + after (second image)
   const [first, second, last] = lines as Array<Record<string, any>>;
   expect(first!.before).toMatchObject({ ftl: null, purge: null, args: ["a b", "c"] });
-  expect(second!.before).toEqual({ pid: first!.before.pid, ftl: "false", purge: "-1", args: ["a b", "c"] });
+  // Same process, same name (the kernel names it after the path given to execve).
+  expect(second!.before).toEqual({ pid: first!.before.pid, comm: first!.before.comm, ftl: "false", purge: "-1", args: ["a b", "c"] });
   expect(last).toEqual({ after: second!.before, result: null });
 });
 

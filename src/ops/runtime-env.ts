@@ -12,7 +12,7 @@
 // 1.81 ms (market quiet) and 3.16 -> 2.71 ms (moving); each setting alone gave about half of
 // it. The costs: code the DFG tier compiles runs a little slower (tick p50 +0.02 ms), and memory
 // freed is kept for reuse instead of returned to the system (the resident size stays at its peak).
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 
 export const RUNTIME_ENV: Readonly<Record<string, string>> = {
   /** No FTL tier: hot code stays at DFG, whose compiles are shorter and settle sooner. */
@@ -39,16 +39,19 @@ export function reexecWithRuntimeEnv(env: Record<string, string | undefined> = p
   if (Object.keys(missing).length === 0) return null;
   if (process.platform !== "linux") return "not Linux";
   let argv: string[];
+  let exe: string;
   try {
     argv = readFileSync("/proc/self/cmdline", "latin1").split("\0");
     if (argv.at(-1) === "") argv.pop();
+    // The executable's own path, not /proc/self/exe: the kernel names the process after it.
+    exe = readlinkSync("/proc/self/exe");
   } catch (err) {
-    return `cannot read /proc/self/cmdline: ${(err as Error).message}`;
+    return `cannot read /proc/self: ${(err as Error).message}`;
   }
   const next: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined) next[k] = v;
   Object.assign(next, missing);
-  return execve("/proc/self/exe", argv, next);
+  return execve(exe, argv, next);
 }
 
 /** libc execve through bun:ffi; returns why it failed (on success it does not return). */
