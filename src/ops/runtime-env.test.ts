@@ -26,14 +26,14 @@ test.skipIf(process.platform !== "linux")("without them: the same process runs a
   const [first, second, last] = lines as Array<Record<string, any>>;
   expect(first!.before).toMatchObject({ ftl: null, purge: null, args: ["a b", "c"] });
   // Same process, same name (the kernel names it after the path given to execve).
-  expect(second!.before).toEqual({ pid: first!.before.pid, comm: first!.before.comm, ftl: "false", purge: "-1", args: ["a b", "c"] });
+  expect(second!.before).toEqual({ pid: first!.before.pid, comm: first!.before.comm, ftl: "false", purge: RUNTIME_ENV.MIMALLOC_PURGE_DELAY, args: ["a b", "c"] });
   expect(last).toEqual({ after: second!.before, result: null });
 });
 
 test.skipIf(process.platform !== "linux")("a value already set is kept; only the missing one is added", () => {
   const lines = run({ BUN_JSC_useFTLJIT: "true" }) as Array<Record<string, any>>;
   expect(lines).toHaveLength(3);
-  expect(lines[2]!.after).toMatchObject({ ftl: "true", purge: "-1" });
+  expect(lines[2]!.after).toMatchObject({ ftl: "true", purge: RUNTIME_ENV.MIMALLOC_PURGE_DELAY });
 });
 
 test("RUNTIME_TUNING=off: no second run, nothing added", () => {
