@@ -2,6 +2,7 @@
 // the sink (the ClickHouse recorder) stores it. Reporting never waits and never throws.
 import { ApiError } from "../http/errors.ts";
 import type { AuditInput } from "../store/clickhouse/protocol.ts";
+import { roundMs } from "../domain/time.ts";
 
 /** Who did what, how it ended, how long it took: the row the recorder stores (one shape). */
 export type AuditEntry = AuditInput;
@@ -22,7 +23,7 @@ export async function audited<T>(
   const t0 = performance.now();
   const report = (status: number, code: string, detail?: Record<string, unknown>) => {
     try {
-      sink?.({ ts, user: what.user, action: what.action, target: what.target, status, code, ms: Math.round((performance.now() - t0) * 1000) / 1000, detail: { ...what.detail, ...detail } });
+      sink?.({ ts, user: what.user, action: what.action, target: what.target, status, code, ms: roundMs(performance.now() - t0), detail: { ...what.detail, ...detail } });
     } catch {
       // auditing must never break the request it describes
     }

@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { audited, type AuditSink } from "./audit.ts";
 import type { OrderService } from "./orders.ts";
+import { roundMs } from "../domain/time.ts";
 
 export type Command = { type: "kill_switch"; on: boolean } | { type: "cancel_all"; instId?: string };
 
@@ -44,7 +45,7 @@ export class CommandService {
       if (failed > 0) status = "failed";
       result = { requested: open.length, canceled: open.length - failed, failed };
     }
-    const rec: CommandRecord = { id: randomUUID(), type: cmd.type, by, status, result, createdAt: Date.now(), ms: Math.round((performance.now() - t0) * 1000) / 1000 };
+    const rec: CommandRecord = { id: randomUUID(), type: cmd.type, by, status, result, createdAt: Date.now(), ms: roundMs(performance.now() - t0) };
     this.records.set(rec.id, rec);
     if (this.records.size > 10_000) this.records.delete(this.records.keys().next().value!);
     this.d.announce(rec);

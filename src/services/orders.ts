@@ -6,6 +6,7 @@ import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
 import { GatewayUnavailable, type AmendInput, type OrderAck, type OrderGateway, type OrderRef, type PlaceOrderInput } from "./gateway.ts";
 import { checkOrder, type RiskLimits } from "./risk.ts";
+import { roundMs } from "../domain/time.ts";
 
 export type NewOrder = Omit<PlaceOrderInput, "clOrdId"> & { clOrdId?: string };
 
@@ -74,7 +75,7 @@ export class OrderService {
     if (ack.sCode !== "0") throw rejected(ack);
     const result: PlaceResult = {
       status: 201,
-      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, sCode: ack.sCode, sMsg: ack.sMsg, via: ack.via ?? null, ms: round(performance.now() - t0), okxMs: ack.okxMs ?? null, exchangeMs: ack.exchangeMs ?? null },
+      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, sCode: ack.sCode, sMsg: ack.sMsg, via: ack.via ?? null, ms: roundMs(performance.now() - t0), okxMs: ack.okxMs ?? null, exchangeMs: ack.exchangeMs ?? null },
     };
     this.remember(o.clOrdId, result);
     return result;
@@ -181,4 +182,3 @@ function notFoundOrder(ack: OrderAck): ApiError {
   return new ApiError(404, "not_found", `no such open order (${ack.sCode} ${ack.sMsg})`);
 }
 
-const round = (n: number) => Math.round(n * 1000) / 1000;

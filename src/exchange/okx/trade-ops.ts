@@ -6,16 +6,14 @@ import type { Frame } from "./parse-frame.ts";
 import type { AmendOrderRequest, CancelOrderRequest, PlaceOrderRequest } from "./rest-types.ts";
 import type { OkxRest } from "./rest.ts";
 import type { OkxSocket } from "./socket.ts";
-
-/** ms with µs resolution. */
-const ms3 = (x: number) => Math.round(x * 1000) / 1000;
+import { roundMs } from "../../domain/time.ts";
 
 /** OKX's processing time from a reply's inTime/outTime (µs strings), or undefined. */
 export function exchangeMsOf(inTime: string, outTime: string): number | undefined {
   const a = Number(inTime);
   const b = Number(outTime);
   if (inTime === "" || outTime === "" || !Number.isFinite(a) || !Number.isFinite(b) || b < a) return undefined;
-  return ms3((b - a) / 1000);
+  return roundMs((b - a) / 1000);
 }
 
 const answerOf = (item: OkxItemResult, via: "ws" | "rest", okxMs: number, exchangeMs?: number): TradeAnswer => ({
@@ -26,7 +24,7 @@ const answerOf = (item: OkxItemResult, via: "ws" | "rest", okxMs: number, exchan
   ...(item.ts !== undefined ? { ts: String(item.ts) } : {}),
   ...(item.reqId !== undefined && item.reqId !== "" ? { reqId: String(item.reqId) } : {}),
   via,
-  okxMs: ms3(okxMs),
+  okxMs: roundMs(okxMs),
   ...(exchangeMs !== undefined ? { exchangeMs } : {}),
 });
 
