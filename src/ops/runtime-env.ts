@@ -11,20 +11,34 @@
 // 4 x 2 runs alternating): tick-to-client p99 2.00 -> 1.84 ms, order round trip p99 2.01 ->
 // 1.81 ms (market quiet) and 3.16 -> 2.71 ms (moving); each setting alone gave about half of
 // it. The costs: code the DFG tier compiles runs a little slower (tick p50 +0.02 ms), and memory
-// freed is returned to the system after 10 s instead of 100 ms; the ingest Worker parses 5-10%
-// fewer frames per second of CPU (36-37k against 38-41k, 2 x 2 runs).
+// freed is returned to the system after 1 s instead of 100 ms; the ingest Worker parses 5-10%
+// fewer frames per second of CPU (36-37k against 38-41k, 2 x 2 runs). The hole sweeps (below)
+// were found later, in a trace of the order bench, and are paced on top of that.
 import { readFileSync, readlinkSync } from "node:fs";
 
 export const RUNTIME_ENV: Readonly<Record<string, string>> = {
   /** No FTL tier: hot code stays at DFG, whose compiles are shorter and settle sooner. */
   BUN_JSC_useFTLJIT: "false",
   /**
-   * mimalloc returns pages to the system after 10 s unused instead of 100 ms: the steady churn of
-   * a running service is reused instead of purged (madvise) and faulted in again. Never (-1) did
-   * no better in the bench and kept the start-up garbage: 10,000 idle SSE clients 105 MB, against
-   * 89 MB with 10 s (the stream target is 100 MB).
+   * mimalloc returns pages to the system after 1 s unused instead of 100 ms: the steady churn of
+   * a running service is reused instead of purged (madvise) and faulted in again. The purges run
+   * on mimalloc's scavenger thread, so a longer delay bought no latency (A/B, 10 s vs 1 s: within
+   * the noise) and kept 20 MB of start-up garbage resident (70 MB at rest instead of 50). Never
+   * (-1) broke the stream's memory target (10,000 idle SSE clients: 105 MB, target 100).
    */
-  MIMALLOC_PURGE_DELAY: "10000",
+  MIMALLOC_PURGE_DELAY: "1000",
+  /**
+   * Each time a thread goes idle, mimalloc's scavenger sweeps that thread's pages and discards the
+   * free blocks inside the ones still in use ("holes"), at most every 100 ms per thread by
+   * default. On tradewire's core in the order bench (sched_switch trace, 10,000 orders) those
+   * sweeps held the core for 1.5-3 ms while an order waited: the main thread and both ingest
+   * Workers go idle between orders, so each was swept up to 10 times a second. Every 500 ms: order
+   * p99 2.50 -> 2.34 ms with the market moving, 1.74 -> 1.49 quiet (4 x 2 runs, with the 1 s purge
+   * delay above). Longer (1-10 s) did better still for orders (2.1 ms), but left the holes of a
+   * burst of connections resident for seconds: 10,000 idle SSE clients 95-103 MB two seconds
+   * after connecting, against 88 MB with 500 ms.
+   */
+  MIMALLOC_PURGE_HOLES_MIN_INTERVAL: "500",
 };
 
 /** The settings `env` lacks (empty: nothing to do). */
