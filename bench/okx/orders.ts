@@ -28,7 +28,13 @@ export type OrderSpec = { instId: string; px: string; sz: string };
 
 let tag = 0;
 
-export async function ordersRun(rig: Rig, o: { orders: number; batch: number; warmup: number; market: boolean; spec: OrderSpec }, log: (s: string) => void): Promise<OrdersRun> {
+/**
+ * `warmup` orders are placed (and answered) first, unmeasured, as the stream bench warms its
+ * servers: the first orders of a fresh process run code JavaScriptCore has not compiled yet.
+ * `dump`: a JSON file of one row per measured order [n, sent at (ms, bench clock), HTTP answer,
+ * ms, okxMs, exchangeMs, live event (-1: none)], times in ms from the send but `sent at`.
+ */
+export async function ordersRun(rig: Rig, o: { orders: number; batch: number; warmup: number; market: boolean; spec: OrderSpec; dump?: string }, log: (s: string) => void): Promise<OrdersRun> {
   const live = new Map<string, number>();
   const waiters = new Map<string, () => void>();
   const sse = new SseConn(
@@ -58,6 +64,7 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
   const failed: Record<string, number> = {};
   let missing = 0;
   let open = 0;
+  const rows: number[][] = [];
   const cancelAll = async () => {
     const t0 = nowMs();
     const r = await http.call("POST", "/api/commands", { type: "cancel_all" });
@@ -101,12 +108,14 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
       if (Number.isFinite(okx)) hOkx.recordMs(okx);
       const ex = Number(/"exchangeMs":([\d.]+)/.exec(r.body)?.[1]);
       if (Number.isFinite(ex)) hExchange.recordMs(ex);
+      if (o.dump) rows.push([i - o.warmup, t0, r.at - t0, ms, okx, ex, ev === undefined ? -1 : ev - t0]);
       if (ev === undefined) missing++;
       else hEvent.recordMs(ev - t0);
     }
     if (open >= o.batch) await cancelAll();
   }
   await cancelAll();
+  if (o.dump) await Bun.write(o.dump, JSON.stringify(rows));
   sse.close();
   http.close();
   return { market: o.market, orders: hHttp.count, httpMs: hHttp.summary(), eventMs: hEvent.summary(), serverMs: hServer.summary(), okxMs: hOkx.summary(), exchangeMs: hExchange.summary(), cancelAllMs: hCancel.summary(), failed, missingEvents: missing };
