@@ -61,6 +61,11 @@ export const envSchema = z.object({
   // Auth
   ACCESS_TOKEN_TTL_S: int(10, 86_400).default(900),
   REFRESH_TOKEN_TTL_S: int(60, 90 * 86_400).default(7 * 86_400),
+  /**
+   * A rotated refresh token presented again this soon after its first use gets a new one in the
+   * same session instead of revoking it (two browser tabs refreshing with one cookie); 0: never.
+   */
+  REFRESH_REUSE_GRACE_S: int(0, 300).default(10),
   STREAM_TICKET_TTL_S: int(1, 600).default(30),
   LOGIN_MAX_ATTEMPTS: int(1, 1000).default(5),
   LOGIN_WINDOW_S: int(1, 86_400).default(60),

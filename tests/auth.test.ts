@@ -127,6 +127,7 @@ describe("login, me, cookies", () => {
 
 describe("refresh and logout", () => {
   test("refresh rotates; reusing the old refresh token revokes the family", async () => {
+    const svc = await start({ REFRESH_REUSE_GRACE_S: "0" });
     const first = (await login(svc)).body;
     const second = await call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: first.refreshToken } });
     expect(second.status).toBe(200);
@@ -140,6 +141,23 @@ describe("refresh and logout", () => {
     expectError(await call(svc, "GET", "/api/auth/me", { token: second.body.accessToken }), 401, "session_revoked");
     expectError(await call(svc, "GET", "/api/auth/me", { token: first.accessToken }), 401, "session_revoked");
     expectError(await call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: second.body.refreshToken } }), 401);
+  });
+
+  test("the old refresh token again within the grace period (another tab) is rotated again, in the same session", async () => {
+    const first = (await login(svc)).body;
+    const tabs = await Promise.all([1, 2].map(() => call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: first.refreshToken } })));
+    expect(tabs.map((r) => r.status)).toEqual([200, 200]);
+    const [a, b] = tabs.map((r) => r.body);
+    secrets.push(a.refreshToken, b.refreshToken);
+    expect(a.refreshToken).not.toBe(b.refreshToken);
+    expect(decodeJwt(b.accessToken).fam).toBe(decodeJwt(first.accessToken).fam);
+    for (const t of [a, b]) {
+      expect((await call(svc, "GET", "/api/auth/me", { token: t.accessToken })).status).toBe(200);
+      const next = await call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: t.refreshToken } });
+      expect(next.status).toBe(200);
+      secrets.push(next.body.refreshToken);
+    }
+    expect(logLines.some((l) => l.includes("refresh token presented again within the grace period"))).toBe(true);
   });
 
   test("refresh takes the cookie when the body has none", async () => {

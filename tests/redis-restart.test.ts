@@ -10,7 +10,8 @@ const JWT_SECRET = "redis-restart-test-secret-0123456789abcdef"; // both instanc
 let url = "";
 const servers: TestServer[] = [];
 const start = async () => {
-  const s = await startTestServer({ REDIS_URL: url, JWT_SECRET });
+  // No grace period for a rotated token presented again: the reuse below comes a moment later.
+  const s = await startTestServer({ REDIS_URL: url, JWT_SECRET, REFRESH_REUSE_GRACE_S: "0" });
   servers.push(s);
   return s;
 };

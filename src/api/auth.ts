@@ -78,7 +78,7 @@ export function authRoutes(deps: AuthRouteDeps): Hono {
   doc({
     method: "post",
     path: "/api/auth/refresh",
-    summary: "Rotate the refresh token (body or tw_refresh cookie); a reused one revokes the session",
+    summary: "Rotate the refresh token (body or tw_refresh cookie); one reused after REFRESH_REUSE_GRACE_S revokes the session",
     tags,
     body: RefreshBody,
     responses: {

@@ -5,6 +5,7 @@ import type {
   RateDecision,
   RateLimiter,
   RefreshRecord,
+  RefreshUse,
   TicketRecord,
   TicketStore,
   TokenStore,
@@ -64,7 +65,8 @@ interface Family {
 export class MemoryTokenStore implements TokenStore {
   private families = new Map<string, Family>();
   private byUser = new Map<string, Set<string>>();
-  private refresh = new Map<string, { rec: RefreshRecord; used: boolean }>();
+  /** `usedAt`: when it was first used (null: not yet). */
+  private refresh = new Map<string, { rec: RefreshRecord; usedAt: number | null }>();
   private maybeSweep: () => void;
 
   constructor(private now: Clock = Date.now) {
@@ -109,14 +111,15 @@ export class MemoryTokenStore implements TokenStore {
 
   async addRefresh(hash: string, rec: RefreshRecord): Promise<void> {
     this.maybeSweep();
-    this.refresh.set(hash, { rec: { ...rec }, used: false });
+    this.refresh.set(hash, { rec: { ...rec }, usedAt: null });
   }
 
-  async useRefresh(hash: string): Promise<{ state: "fresh" | "used"; rec: RefreshRecord } | undefined> {
+  async useRefresh(hash: string, graceMs = 0): Promise<{ state: RefreshUse; rec: RefreshRecord } | undefined> {
     const r = this.refresh.get(hash);
-    if (!r || r.rec.expiresAt <= this.now()) return undefined;
-    const state = r.used ? "used" : "fresh";
-    r.used = true;
+    const now = this.now();
+    if (!r || r.rec.expiresAt <= now) return undefined;
+    const state: RefreshUse = r.usedAt === null ? "fresh" : graceMs > 0 && now - r.usedAt <= graceMs ? "recent" : "used";
+    r.usedAt ??= now;
     return { state, rec: { ...r.rec } };
   }
 

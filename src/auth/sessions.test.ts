@@ -11,9 +11,9 @@ import { Sessions } from "./sessions.ts";
 const PASSWORD = "pass-word-1";
 const hash = await hashPassword(PASSWORD);
 
-async function setup(overrides: Parameters<typeof testConfig>[0] = {}) {
+async function setup(overrides: Parameters<typeof testConfig>[0] = {}, clock: () => number = Date.now) {
   const config = testConfig({ LOGIN_MAX_ATTEMPTS: "100", ...overrides });
-  const stores = memoryStores();
+  const stores = memoryStores(clock);
   const now = Date.now();
   await stores.users.create({ name: "alice", role: "trader", hash, createdAt: now, updatedAt: now });
   const access = accessTokens(new TextEncoder().encode("s".repeat(32)), config.ACCESS_TOKEN_TTL_S);
@@ -63,7 +63,7 @@ describe("login", () => {
 
 describe("refresh", () => {
   test("rotates within the family; a reused token revokes the family", async () => {
-    const { sessions } = await setup();
+    const { sessions } = await setup({ REFRESH_REUSE_GRACE_S: "0" });
     const first = await sessions.login("alice", PASSWORD, "ip");
     const second = await sessions.refresh(first.refreshToken);
     expect(second.family).toBe(first.family);
@@ -75,6 +75,24 @@ describe("refresh", () => {
     expect((await failure(sessions.verifyAccess(second.accessToken, "bearer"))).code).toBe("session_revoked");
     expect((await failure(sessions.verifyAccess(first.accessToken, "bearer"))).code).toBe("session_revoked");
     expect((await failure(sessions.refresh(second.refreshToken))).status).toBe(401);
+  });
+
+  test("a rotated token presented again within the grace period is rotated again; later, it revokes the family", async () => {
+    let t = Date.now();
+    const { sessions } = await setup({ REFRESH_REUSE_GRACE_S: "10" }, () => t);
+    const first = await sessions.login("alice", PASSWORD, "ip");
+    const tabA = await sessions.refresh(first.refreshToken);
+    t += 9_000; // the other tab, with the same cookie
+    const tabB = await sessions.refresh(first.refreshToken);
+    expect(tabB.family).toBe(first.family);
+    expect(new Set([first.refreshToken, tabA.refreshToken, tabB.refreshToken]).size).toBe(3);
+    expect((await sessions.verifyAccess(tabA.accessToken, "bearer")).user).toBe("alice");
+    expect((await sessions.verifyAccess(tabB.accessToken, "bearer")).user).toBe("alice");
+    const next = await sessions.refresh(tabA.refreshToken); // both successors rotate on
+    t += 2_000; // 11 s after the first use: a copy in someone else's hands
+    expect((await failure(sessions.refresh(first.refreshToken))).code).toBe("token_reused");
+    expect((await failure(sessions.verifyAccess(next.accessToken, "bearer"))).code).toBe("session_revoked");
+    expect((await failure(sessions.refresh(tabB.refreshToken))).code).toBe("session_revoked");
   });
 
   test("unknown refresh tokens are refused; other sessions are untouched", async () => {

@@ -20,7 +20,7 @@ export interface Issued {
 
 type SessionConfig = Pick<
   Config,
-  "REFRESH_TOKEN_TTL_S" | "STREAM_TICKET_TTL_S" | "LOGIN_MAX_ATTEMPTS" | "LOGIN_WINDOW_S"
+  "REFRESH_TOKEN_TTL_S" | "REFRESH_REUSE_GRACE_S" | "STREAM_TICKET_TTL_S" | "LOGIN_MAX_ATTEMPTS" | "LOGIN_WINDOW_S"
 >;
 
 const MAX_OPAQUE_CHARS = 512;
@@ -67,10 +67,15 @@ export class Sessions {
     return issued;
   }
 
-  /** Rotates a refresh token. Presenting one that was already rotated revokes its whole family. */
+  /**
+   * Rotates a refresh token. Presenting one that was already rotated revokes its whole family
+   * (someone else has a copy), except within REFRESH_REUSE_GRACE_S of its first use: then it is
+   * the same client racing itself (two tabs sending one cookie, a retry after a lost answer) and
+   * gets a new token of the same family. A stolen token is still caught when it is used later.
+   */
   async refresh(refreshToken: string): Promise<Issued> {
     if (refreshToken.length > MAX_OPAQUE_CHARS) throw badRefresh();
-    const used = await this.stores.tokens.useRefresh(tokenHash(refreshToken));
+    const used = await this.stores.tokens.useRefresh(tokenHash(refreshToken), this.config.REFRESH_REUSE_GRACE_S * 1000);
     if (!used) throw badRefresh();
     const { family, user: name } = used.rec;
     if (used.state === "used") {
@@ -78,6 +83,7 @@ export class Sessions {
       this.log.warn("refresh token reused; session revoked", { user: name, family });
       throw new ApiError(401, "token_reused", "refresh token was already used; the session has been revoked");
     }
+    if (used.state === "recent") this.log.info("refresh token presented again within the grace period; rotated again", { user: name, family });
     if ((await this.stores.tokens.familyState(family)) !== "active") throw sessionEnded();
     const user = await this.stores.users.get(name);
     if (!user) {

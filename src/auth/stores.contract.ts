@@ -32,12 +32,29 @@ export function authStoreContract(name: string, h: () => StoreHarness, opts: { s
       expect(await s.useRefresh("nope")).toBeUndefined();
     });
 
+    test("later uses are recent within the grace period of the first use, then used", async () => {
+      const s = h().tokens();
+      await s.addRefresh("h2", { family: "f", user: "u", expiresAt: h().now() + 5_000 });
+      expect((await s.useRefresh("h2", 300))?.state).toBe("fresh");
+      await h().advance(150);
+      expect((await s.useRefresh("h2", 300))?.state).toBe("recent");
+      expect((await s.useRefresh("h2", 100))?.state).toBe("used"); // its own grace, not the first caller's
+      await h().advance(200); // 350 ms after the first use: the window does not move with later uses
+      const late = await s.useRefresh("h2", 300);
+      expect(late?.state).toBe("used");
+      expect(late?.rec).toMatchObject({ family: "f", user: "u" });
+    });
+
     test("only one of many concurrent uses of a refresh token is fresh", async () => {
       const s = h().tokens();
       await s.addRefresh("h", { family: "f", user: "u", expiresAt: h().now() + 5_000 });
       const all = await Promise.all(Array.from({ length: 8 }, () => s.useRefresh("h")));
       expect(all.filter((r) => r?.state === "fresh")).toHaveLength(1);
       expect(all.filter((r) => r?.state === "used")).toHaveLength(7);
+      await s.addRefresh("g", { family: "f", user: "u", expiresAt: h().now() + 5_000 });
+      const graced = await Promise.all(Array.from({ length: 8 }, () => s.useRefresh("g", 2_000)));
+      expect(graced.filter((r) => r?.state === "fresh")).toHaveLength(1);
+      expect(graced.filter((r) => r?.state === "recent")).toHaveLength(7);
     });
 
     test("expired tokens and families are unknown", async () => {

@@ -45,11 +45,15 @@ export interface TokenStore {
   revokeUser(user: string): Promise<number>;
   addRefresh(hash: string, rec: RefreshRecord): Promise<void>;
   /**
-   * Marks a refresh token used, atomically: "fresh" for the one caller that used it first,
-   * "used" for every later one (a reuse); undefined when unknown or expired.
+   * Marks a refresh token used, atomically: "fresh" for the one caller that used it first; for
+   * every later one "recent" while the first use is at most `graceMs` old, "used" after that (a
+   * reuse). The time of the first use is the store's, so every instance judges alike. Undefined
+   * when unknown or expired.
    */
-  useRefresh(hash: string): Promise<{ state: "fresh" | "used"; rec: RefreshRecord } | undefined>;
+  useRefresh(hash: string, graceMs?: number): Promise<{ state: RefreshUse; rec: RefreshRecord } | undefined>;
 }
+
+export type RefreshUse = "fresh" | "recent" | "used";
 
 /** What a stream ticket stands for. */
 export interface TicketRecord {

@@ -4,8 +4,8 @@
 //
 // Keys (p = prefix): p+"fam:"+id  hash {u: user, r: 0|1 revoked, e: expiresAt}  PEXPIREAT e
 //                    p+"ufam:"+user set of family ids                       expires with the last
-//                    p+"rt:"+sha256  hash {f, u, e, n: 0|1 used}            PEXPIREAT e
-import type { RefreshRecord, TokenStore } from "../../auth/stores.ts";
+//                    p+"rt:"+sha256  hash {f, u, e, n: 0 or when first used (ms)}  PEXPIREAT e
+import type { RefreshRecord, RefreshUse, TokenStore } from "../../auth/stores.ts";
 import type { RedisConn } from "./connection.ts";
 import { call, RedisUnavailable } from "./errors.ts";
 import { script, type Script } from "./script.ts";
@@ -41,11 +41,12 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return n`;
 
-// Marks used and returns what it was, in one step: exactly one caller sees n = "0".
+// Marks used (the time of the first use, ARGV[1]) and returns what it was, in one step: exactly
+// one caller sees n = "0". Tokens written before n held a time have n = "1": long used.
 const USE = `
 local v = redis.call('HMGET', KEYS[1], 'f', 'u', 'e', 'n')
 if not v[1] then return false end
-redis.call('HSET', KEYS[1], 'n', 1)
+if v[4] == '0' then redis.call('HSET', KEYS[1], 'n', ARGV[1]) end
 return v`;
 
 /** Family states this instance saw last, oldest dropped first beyond `max`. */
@@ -137,12 +138,14 @@ export class RedisTokenStore implements TokenStore {
     );
   }
 
-  async useRefresh(hash: string): Promise<{ state: "fresh" | "used"; rec: RefreshRecord } | undefined> {
-    const v = (await this.use([this.key("rt", hash)], [])) as Array<string | null> | null;
+  async useRefresh(hash: string, graceMs = 0): Promise<{ state: RefreshUse; rec: RefreshRecord } | undefined> {
+    const now = this.now();
+    const v = (await this.use([this.key("rt", hash)], [String(now)])) as Array<string | null> | null;
     if (!v) return undefined;
     const [family, user, exp, used] = v;
     const rec = { family: family ?? "", user: user ?? "", expiresAt: Number(exp) };
-    if (!(rec.expiresAt > this.now())) return undefined;
-    return { state: used === "0" ? "fresh" : "used", rec };
+    if (!(rec.expiresAt > now)) return undefined;
+    const usedAt = Number(used);
+    return { state: used === "0" ? "fresh" : graceMs > 0 && now - usedAt <= graceMs ? "recent" : "used", rec };
   }
 }
