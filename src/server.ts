@@ -8,7 +8,7 @@ import { docsRoutes } from "./http/docs.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
-import { holdCpuLatency } from "./ops/cpu-latency.ts";
+import { cpuLatencyMetrics, holdCpuLatency } from "./ops/cpu-latency.ts";
 import { lowerBackgroundThreads } from "./ops/threads.ts";
 import { eventRoutes } from "./api/events.ts";
 import { opsRoutes, type ReadinessCheck } from "./api/ops.ts";
@@ -77,6 +77,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const stopProcessMetrics = processMetrics(registry);
   const helpers = lowerBackgroundThreads(config.BACKGROUND_THREAD_NICE, log);
   const wakeLimit = holdCpuLatency(config.CPU_DMA_LATENCY_US, log);
+  cpuLatencyMetrics(registry, wakeLimit);
 
   const ring = createRing({ capacity: config.BUS_CAPACITY, bytes: config.BUS_BYTES });
   const producer = new RingProducer(ring);

@@ -9,6 +9,7 @@
 // Closing the file, or the process ending, withdraws the request.
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import type { Logger } from "../log.ts";
+import type { Registry } from "./metrics.ts";
 
 export const CPU_DMA_LATENCY = "/dev/cpu_dma_latency";
 
@@ -67,4 +68,15 @@ export function currentCpuLatency(device = CPU_DMA_LATENCY): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * /metrics: the limit this process holds (when it holds one) and the one in force on the host,
+ * read at each scrape (when the device can be read at all), so an operator can see that
+ * CPU_DMA_LATENCY_US took effect and whether something else asks for less.
+ */
+export function cpuLatencyMetrics(reg: Registry, hold: LatencyHold | null, device = CPU_DMA_LATENCY): void {
+  const g = reg.gauge("tradewire_cpu_wake_latency_limit_microseconds", "CPU wake-up latency limit (PM QoS, /dev/cpu_dma_latency): held by this process, in force on the host");
+  if (hold) g.set({ source: "held" }, hold.us);
+  if (currentCpuLatency(device) !== null) g.set({ source: "in_force" }, () => currentCpuLatency(device) ?? Number.NaN);
 }
