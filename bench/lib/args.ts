@@ -56,7 +56,9 @@ export const HELP = `bench/latency.ts - end-to-end latency of tradewire's event 
   --password PW        admin password for --url
   --pid PID            server pid for CPU figures with --url
   --out FILE           JSON results (default bench/results/latest.json)
-  --env KEY=VALUE      extra environment for the tradewire server (repeatable), e.g. SSE_WRITER=hono
+  --env KEY=VALUE      extra environment for the tradewire server (repeatable), e.g. SSE_WRITER=hono;
+                       it starts as a pure stream server like the anchors (OKX_ENABLED=false
+                       CLICKHOUSE_ENABLED=false) unless --env says otherwise
   --compiled           run tradewire as the shipped binary (npm run build, dist/tradewire; what
                        the Dockerfile runs) instead of bun src/main.ts
   --no-pin             do not pin (generator on core 1, servers on core 0)
@@ -119,7 +121,8 @@ export function parseOptions(argv: string[], defaultOut: string): Options | "hel
   if (url !== null && v.password === undefined && process.env.ADMIN_PASSWORD === undefined) {
     throw new Error("--url needs --password (or ADMIN_PASSWORD in the environment)");
   }
-  const env: Record<string, string> = {};
+  // A pure stream server, like the anchors: no exchange feed, no embedded ClickHouse (--env to change).
+  const env: Record<string, string> = { OKX_ENABLED: "false", CLICKHOUSE_ENABLED: "false" };
   for (const kv of v.env ?? []) {
     const i = kv.indexOf("=");
     if (i <= 0) throw new Error(`--env: "${kv}" is not KEY=VALUE`);
