@@ -8,7 +8,9 @@
 //   woken one gets the core: traced with sched_switch on one core (bench:okx), the main thread
 //   waited up to 4.5 ms behind a JIT compile and 1.6 ms behind the scavenger, with an event in
 //   hand. At nice 19 (BACKGROUND_THREAD_NICE) they still run whenever the core has time (and
-//   ~1.5% of it when it has none), but a woken hot thread takes the core from them at once.
+//   ~1.5% of it when it has none), and a woken hot thread is picked before them; but one that is
+//   already running may keep the core for its slice: a later trace of the order bench caught the
+//   scavenger at nice 19 holding it 1.5-3 ms, so its sweeps are also paced (runtime-env.ts).
 // - The embedded ClickHouse engine's pools (merges, parsing, queries) are lowered by its Worker
 //   (store/clickhouse/worker.ts) with the same function.
 //
