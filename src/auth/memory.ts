@@ -1,16 +1,17 @@
 // In-memory versions of the auth stores: the embedded default and the test double.
 // Single process only; expired entries are swept lazily on writes so memory stays bounded.
-import type {
-  AuthStores,
-  RateDecision,
-  RateLimiter,
-  RefreshRecord,
-  RefreshUse,
-  TicketRecord,
-  TicketStore,
-  TokenStore,
-  UserRecord,
-  UserStore,
+import {
+  refreshUse,
+  type AuthStores,
+  type RateDecision,
+  type RateLimiter,
+  type RefreshRecord,
+  type RefreshUse,
+  type TicketRecord,
+  type TicketStore,
+  type TokenStore,
+  type UserRecord,
+  type UserStore,
 } from "./stores.ts";
 import type { Role } from "./types.ts";
 
@@ -118,7 +119,7 @@ export class MemoryTokenStore implements TokenStore {
     const r = this.refresh.get(hash);
     const now = this.now();
     if (!r || r.rec.expiresAt <= now) return undefined;
-    const state: RefreshUse = r.usedAt === null ? "fresh" : graceMs > 0 && now - r.usedAt <= graceMs ? "recent" : "used";
+    const state = refreshUse(r.usedAt, now, graceMs);
     r.usedAt ??= now;
     return { state, rec: { ...r.rec } };
   }

@@ -55,6 +55,12 @@ export interface TokenStore {
 
 export type RefreshUse = "fresh" | "recent" | "used";
 
+/** The rule of useRefresh for every store: what a use is, given when the token was first used (null: never). */
+export function refreshUse(firstUsedAt: number | null, now: number, graceMs: number): RefreshUse {
+  if (firstUsedAt === null) return "fresh";
+  return graceMs > 0 && now - firstUsedAt <= graceMs ? "recent" : "used";
+}
+
 /** What a stream ticket stands for. */
 export interface TicketRecord {
   user: string;

@@ -1,6 +1,7 @@
 // The order gateway over the OKX ingest: trade ops through the Worker, errors in our terms.
 import type { Ingest } from "../exchange/ingest.ts";
 import { OkxError, OkxUnavailableError } from "../exchange/okx/errors.ts";
+import type { TradeAnswer } from "../exchange/protocol.ts";
 import { ApiError } from "../http/errors.ts";
 import { GatewayUnavailable, type OrderAck, type OrderGateway } from "./gateway.ts";
 
@@ -15,7 +16,7 @@ function mapError(err: unknown): never {
   throw err;
 }
 
-const ack = (a: { ordId: string; clOrdId: string; sCode: string; sMsg: string; via: "ws" | "rest"; okxMs?: number; exchangeMs?: number }): OrderAck => ({
+const ack = (a: TradeAnswer): OrderAck => ({
   ordId: a.ordId,
   clOrdId: a.clOrdId,
   sCode: a.sCode,

@@ -5,7 +5,7 @@
 // Keys (p = prefix): p+"fam:"+id  hash {u: user, r: 0|1 revoked, e: expiresAt}  PEXPIREAT e
 //                    p+"ufam:"+user set of family ids                       expires with the last
 //                    p+"rt:"+sha256  hash {f, u, e, n: 0 or when first used (ms)}  PEXPIREAT e
-import type { RefreshRecord, RefreshUse, TokenStore } from "../../auth/stores.ts";
+import { refreshUse, type RefreshRecord, type RefreshUse, type TokenStore } from "../../auth/stores.ts";
 import type { RedisConn } from "./connection.ts";
 import { call, RedisUnavailable } from "./errors.ts";
 import { script, type Script } from "./script.ts";
@@ -145,7 +145,6 @@ export class RedisTokenStore implements TokenStore {
     const [family, user, exp, used] = v;
     const rec = { family: family ?? "", user: user ?? "", expiresAt: Number(exp) };
     if (!(rec.expiresAt > now)) return undefined;
-    const usedAt = Number(used);
-    return { state: used === "0" ? "fresh" : graceMs > 0 && now - usedAt <= graceMs ? "recent" : "used", rec };
+    return { state: refreshUse(used === "0" ? null : Number(used), now, graceMs), rec };
   }
 }
