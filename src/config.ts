@@ -62,8 +62,9 @@ export const envSchema = z.object({
   ACCESS_TOKEN_TTL_S: int(10, 86_400).default(900),
   REFRESH_TOKEN_TTL_S: int(60, 90 * 86_400).default(7 * 86_400),
   /**
-   * A rotated refresh token presented again this soon after its first use gets a new one in the
-   * same session instead of revoking it (two browser tabs refreshing with one cookie); 0: never.
+   * A rotated refresh token presented again this soon after its first use gets the same successor
+   * as that first use instead of revoking the session (two browser tabs refreshing with one
+   * cookie); 0: never.
    */
   REFRESH_REUSE_GRACE_S: int(0, 300).default(10),
   STREAM_TICKET_TTL_S: int(1, 600).default(30),

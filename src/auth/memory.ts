@@ -112,6 +112,8 @@ export class MemoryTokenStore implements TokenStore {
 
   async addRefresh(hash: string, rec: RefreshRecord): Promise<void> {
     this.maybeSweep();
+    const cur = this.refresh.get(hash);
+    if (cur && cur.rec.expiresAt > this.now()) return;
     this.refresh.set(hash, { rec: { ...rec }, usedAt: null });
   }
 

@@ -34,6 +34,8 @@ export class Sessions {
     private readonly stores: AuthStores,
     private readonly access: AccessTokens,
     private readonly log: Logger,
+    /** The successor of a refresh token from its hash (password.ts successorTokens). */
+    private readonly successor: (parentHash: string) => string,
   ) {}
 
   /**
@@ -71,11 +73,13 @@ export class Sessions {
    * Rotates a refresh token. Presenting one that was already rotated revokes its whole family
    * (someone else has a copy), except within REFRESH_REUSE_GRACE_S of its first use: then it is
    * the same client racing itself (two tabs sending one cookie, a retry after a lost answer) and
-   * gets a new token of the same family. A stolen token is still caught when it is used later.
+   * gets the same successor as the first use, so the session does not fork into several live
+   * tokens and the tabs converge. A stolen token is still caught when it is used later.
    */
   async refresh(refreshToken: string): Promise<Issued> {
     if (refreshToken.length > MAX_OPAQUE_CHARS) throw badRefresh();
-    const used = await this.stores.tokens.useRefresh(tokenHash(refreshToken), this.config.REFRESH_REUSE_GRACE_S * 1000);
+    const parent = tokenHash(refreshToken);
+    const used = await this.stores.tokens.useRefresh(parent, this.config.REFRESH_REUSE_GRACE_S * 1000);
     if (!used) throw badRefresh();
     const { family, user: name } = used.rec;
     if (used.state === "used") {
@@ -83,14 +87,14 @@ export class Sessions {
       this.log.warn("refresh token reused; session revoked", { user: name, family });
       throw new ApiError(401, "token_reused", "refresh token was already used; the session has been revoked");
     }
-    if (used.state === "recent") this.log.info("refresh token presented again within the grace period; rotated again", { user: name, family });
+    if (used.state === "recent") this.log.info("refresh token presented again within the grace period; same successor", { user: name, family });
     if ((await this.stores.tokens.familyState(family)) !== "active") throw sessionEnded();
     const user = await this.stores.users.get(name);
     if (!user) {
       await this.stores.tokens.revokeFamily(family);
       throw sessionEnded();
     }
-    return this.issue(user, family);
+    return this.issue(user, family, this.successor(parent));
   }
 
   async logout(family: string): Promise<void> {
@@ -145,12 +149,12 @@ export class Sessions {
     return { user: user.name, role: user.role };
   }
 
-  private async issue(user: UserRecord, family: string): Promise<Issued> {
+  /** A new access token, and the refresh token given (a successor) or a random one (a login). */
+  private async issue(user: UserRecord, family: string, refreshToken = randomToken(32)): Promise<Issued> {
     const now = Date.now();
     const refreshMs = this.config.REFRESH_TOKEN_TTL_S * 1000;
     // The family outlives its last access token too, so a revocation is remembered long enough.
     const keepMs = Math.max(refreshMs, this.access.ttlS * 1000);
-    const refreshToken = randomToken(32);
     const { tokens } = this.stores;
     await tokens.touchFamily(family, user.name, now + keepMs);
     await tokens.addRefresh(tokenHash(refreshToken), { family, user: user.name, expiresAt: now + refreshMs });

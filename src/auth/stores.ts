@@ -43,6 +43,10 @@ export interface TokenStore {
   revokeFamily(family: string): Promise<void>;
   /** Revokes every family of a user; returns how many were active. */
   revokeUser(user: string): Promise<number>;
+  /**
+   * Stores a refresh token. One that is already stored stays as it is, its use included: a
+   * successor handed out again (see Sessions.refresh) must not become fresh again.
+   */
   addRefresh(hash: string, rec: RefreshRecord): Promise<void>;
   /**
    * Marks a refresh token used, atomically: "fresh" for the one caller that used it first; for

@@ -41,6 +41,13 @@ for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return n`;
 
+// Stores a refresh token unless it is there already (a successor handed out again keeps its use).
+const ADD = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'f', ARGV[1], 'u', ARGV[2], 'e', ARGV[3], 'n', 0)
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+return 1`;
+
 // Marks used (the time of the first use, ARGV[1]) and returns what it was, in one step: exactly
 // one caller sees n = "0". Tokens written before n held a time have n = "1": long used.
 const USE = `
@@ -82,6 +89,7 @@ export class RedisTokenStore implements TokenStore {
   private readonly revoke: Script;
   private readonly revokeAll: Script;
   private readonly use: Script;
+  private readonly add: Script;
 
   constructor(
     private readonly redis: RedisConn,
@@ -93,6 +101,7 @@ export class RedisTokenStore implements TokenStore {
     this.revoke = script(redis.client, REVOKE);
     this.revokeAll = script(redis.client, REVOKE_USER);
     this.use = script(redis.client, USE);
+    this.add = script(redis.client, ADD);
   }
 
   private key(kind: "fam" | "ufam" | "rt", id: string): string {
@@ -132,10 +141,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async addRefresh(hash: string, rec: RefreshRecord): Promise<void> {
-    const k = this.key("rt", hash);
-    await call(() =>
-      this.redis.client.multi().hset(k, { f: rec.family, u: rec.user, e: rec.expiresAt, n: 0 }).pexpireat(k, rec.expiresAt).exec(),
-    );
+    await this.add([this.key("rt", hash)], [rec.family, rec.user, rec.expiresAt]);
   }
 
   async useRefresh(hash: string, graceMs = 0): Promise<{ state: RefreshUse; rec: RefreshRecord } | undefined> {
