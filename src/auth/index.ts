@@ -86,7 +86,7 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
   const stores: AuthStores = { ...memoryStores(), ...opts.stores };
   const { key } = await loadJwtSecret(config, log);
   const sessions = new Sessions(config, stores, accessTokens(key, config.ACCESS_TOKEN_TTL_S), log, successorTokens(key));
-  const accounts = new Accounts(stores.users, stores.tokens, log);
+  const accounts = new Accounts(stores.users, stores.tokens, log, sessions.guard);
   await ensureAdmin(stores.users, config, opts.print ?? printAdminPassword, log);
   await prepareDummyHash();
 

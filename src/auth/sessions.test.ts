@@ -43,22 +43,35 @@ describe("login", () => {
     expect(wrong.status).toBe(401);
   });
 
-  test("too many attempts per name answer 429 with Retry-After; successes do not count", async () => {
+  test("too many failures for a name from one address answer 429 with Retry-After; successes do not count", async () => {
     const { sessions } = await setup({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60" });
-    for (let i = 0; i < 3; i++) await sessions.login("alice", PASSWORD, `10.0.0.${i}`);
+    for (let i = 0; i < 3; i++) await sessions.login("alice", PASSWORD, "10.0.1.1");
     await failure(sessions.login("alice", "bad-pass", "10.0.1.1"));
-    await failure(sessions.login("alice", "bad-pass", "10.0.1.2"));
-    const limited = await failure(sessions.login("alice", PASSWORD, "10.0.1.3"));
+    await failure(sessions.login("alice", "bad-pass", "10.0.1.1"));
+    const limited = await failure(sessions.login("alice", PASSWORD, "10.0.1.1"));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers?.["Retry-After"])).toBeGreaterThanOrEqual(59);
+    expect((await sessions.login("alice", PASSWORD, "10.0.1.2")).user.name).toBe("alice");
   });
 
-  test("too many attempts from one address are limited across names", async () => {
-    const { sessions } = await setup({ LOGIN_MAX_ATTEMPTS: "2" });
+  test("too many failures from one address are limited across names", async () => {
+    const { sessions } = await setup({ LOGIN_IP_MAX_ATTEMPTS: "2" });
     await failure(sessions.login("a1", "bad-pass", "9.9.9.9"));
     await failure(sessions.login("a2", "bad-pass", "9.9.9.9"));
     expect((await failure(sessions.login("alice", PASSWORD, "9.9.9.9"))).status).toBe(429);
     expect((await sessions.login("alice", PASSWORD, "8.8.8.8")).user.name).toBe("alice");
+  });
+
+  test("beyond the verification places and their queue a login is turned away at once, and its attempt given back", async () => {
+    const { sessions } = await setup({ LOGIN_VERIFY_CONCURRENCY: "1", LOGIN_VERIFY_QUEUE: "1", LOGIN_MAX_ATTEMPTS: "3" });
+    const three = [1, 2, 3].map(() => failure(sessions.login("alice", "bad-pass", "7.7.7.7")));
+    const answers = await Promise.all(three);
+    expect(answers.map((e) => e.status).sort()).toEqual([401, 401, 503]);
+    const busy = answers.find((e) => e.status === 503)!;
+    expect([busy.code, busy.headers?.["Retry-After"]]).toEqual(["login_busy", "1"]);
+    // The turned-away attempt was not a failure: one of the three is left for the right password.
+    expect((await sessions.login("alice", PASSWORD, "7.7.7.7")).user.name).toBe("alice");
+    expect(sessions.verifications()).toMatchObject({ running: 0, queued: 0, peakRunning: 1, peakQueued: 1, rejected: 1 });
   });
 });
 

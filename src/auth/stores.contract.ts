@@ -182,6 +182,24 @@ export function authStoreContract(name: string, h: () => StoreHarness, opts: { s
       expect(d.retryAfterS).toBe(60);
     });
 
+    test("peek tells the window without counting; reset ends it; mark remembers a key for a while", async () => {
+      const r = h().limiter();
+      expect(await r.peek("k")).toEqual({ count: 0, retryAfterS: 0 });
+      await r.hit("k", 1, 60);
+      await r.hit("k", 1, 60);
+      expect(await r.peek("k")).toEqual({ count: 2, retryAfterS: 60 });
+      expect(await r.peek("k")).toEqual({ count: 2, retryAfterS: 60 });
+      await r.reset("k");
+      expect(await r.peek("k")).toEqual({ count: 0, retryAfterS: 0 });
+      expect((await r.hit("k", 1, 60)).allowed).toBe(true);
+      await r.mark("known", 1);
+      expect((await r.peek("known")).count).toBe(1);
+      await r.mark("known", 1); // again: still one, the time starts over
+      expect((await r.peek("known")).count).toBe(1);
+      await h().advance(1_050);
+      expect(await r.peek("known")).toEqual({ count: 0, retryAfterS: 0 });
+    });
+
     test("a refund gives one attempt back, and never below zero", async () => {
       const r = h().limiter();
       await r.hit("k", 1, 60);
