@@ -3,7 +3,6 @@
 // Key: prefix+"rl:"+key, an integer that expires when its window ends.
 import type { RateDecision, RateLimiter, RateWindow } from "../../auth/stores.ts";
 import type { RedisConn } from "./connection.ts";
-import { call } from "./errors.ts";
 import { script, type Script } from "./script.ts";
 
 const HIT = `
@@ -29,9 +28,9 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly peekScript: Script;
 
   constructor(private readonly redis: RedisConn) {
-    this.hitScript = script(redis.client, HIT);
-    this.refundScript = script(redis.client, REFUND);
-    this.peekScript = script(redis.client, PEEK);
+    this.hitScript = script(redis, HIT);
+    this.refundScript = script(redis, REFUND);
+    this.peekScript = script(redis, PEEK);
   }
 
   private key(k: string): string {
@@ -53,10 +52,10 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async reset(key: string): Promise<void> {
-    await call(() => this.redis.client.del(this.key(key)));
+    await this.redis.run((c) => c.del(this.key(key)));
   }
 
   async mark(key: string, ttlS: number): Promise<void> {
-    await call(() => this.redis.client.set(this.key(key), 1, "PX", ttlS * 1000));
+    await this.redis.run((c) => c.set(this.key(key), 1, "PX", ttlS * 1000));
   }
 }
