@@ -62,13 +62,20 @@ export const envSchema = z.object({
   ACCESS_TOKEN_TTL_S: int(10, 86_400).default(900),
   REFRESH_TOKEN_TTL_S: int(60, 90 * 86_400).default(7 * 86_400),
   /**
-   * A rotated refresh token presented again this soon after its first use gets a new one in the
-   * same session instead of revoking it (two browser tabs refreshing with one cookie); 0: never.
+   * A rotated refresh token presented again this soon after its first use gets the same successor
+   * as that first use instead of revoking the session (two browser tabs refreshing with one
+   * cookie); 0: never.
    */
   REFRESH_REUSE_GRACE_S: int(0, 300).default(10),
   STREAM_TICKET_TTL_S: int(1, 600).default(30),
+  /** Failed logins per window: per (user, address), per address, per user from addresses she never signed in from. */
   LOGIN_MAX_ATTEMPTS: int(1, 1000).default(5),
+  LOGIN_IP_MAX_ATTEMPTS: int(1, 100_000).default(20),
+  LOGIN_USER_MAX_ATTEMPTS: int(1, 100_000).default(50),
   LOGIN_WINDOW_S: int(1, 86_400).default(60),
+  /** Password verifications (argon2id) at once (0: half the cores, at least 1), and how many may wait (503 beyond). */
+  LOGIN_VERIFY_CONCURRENCY: int(0, 1024).default(0),
+  LOGIN_VERIFY_QUEUE: int(0, 100_000).default(16),
   SHUTDOWN_GRACE_MS: int(0, 60_000).default(3_000),
   // Risk checks before an order leaves
   RISK_INSTRUMENTS: list.optional(),

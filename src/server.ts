@@ -17,6 +17,7 @@ import { accountRoutes, marketRoutes } from "./api/market.ts";
 import { orderRoutes } from "./api/orders.ts";
 import { historyRoutes } from "./api/history.ts";
 import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
+import { secureDataDir } from "./store/data-dir.ts";
 import type { History } from "./store/clickhouse/index.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
@@ -72,6 +73,7 @@ const noGateway: OrderGateway = {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const started = Date.now();
+  secureDataDir(config.DATA_DIR, log); // before anything writes there: the secret, chDB
   const registry = new Registry();
   const streamMetrics = new StreamMetrics(registry);
   const stopProcessMetrics = processMetrics(registry);

@@ -30,7 +30,8 @@ interface Svc {
 async function start(overrides: Partial<Record<keyof Config, string>> = {}, auth?: Partial<Parameters<typeof createAuth>[0]>): Promise<Svc> {
   const dir = overrides.DATA_DIR ?? mkdtempSync(join(tmpdir(), "tw-auth-"));
   dirs.push(dir);
-  const config = testConfig({ ADMIN_PASSWORD, JWT_SECRET, LOGIN_MAX_ATTEMPTS: "1000", ...overrides, DATA_DIR: dir });
+  const logins = { LOGIN_MAX_ATTEMPTS: "1000", LOGIN_IP_MAX_ATTEMPTS: "100000", LOGIN_USER_MAX_ATTEMPTS: "100000", LOGIN_VERIFY_QUEUE: "100000" };
+  const config = testConfig({ ADMIN_PASSWORD, JWT_SECRET, ...logins, ...overrides, DATA_DIR: dir });
   const printed: string[] = [];
   const a = await createAuth({ config, log, print: (p) => printed.push(p), ...auth });
   const app = new Hono();
@@ -143,13 +144,15 @@ describe("refresh and logout", () => {
     expectError(await call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: second.body.refreshToken } }), 401);
   });
 
-  test("the old refresh token again within the grace period (another tab) is rotated again, in the same session", async () => {
+  test("the old refresh token again within the grace period (another tab) gets the same successor, in the same session", async () => {
     const first = (await login(svc)).body;
     const tabs = await Promise.all([1, 2].map(() => call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: first.refreshToken } })));
     expect(tabs.map((r) => r.status)).toEqual([200, 200]);
     const [a, b] = tabs.map((r) => r.body);
     secrets.push(a.refreshToken, b.refreshToken);
-    expect(a.refreshToken).not.toBe(b.refreshToken);
+    expect(a.refreshToken).toBe(b.refreshToken); // one successor: the session does not fork
+    expect(a.refreshToken).not.toBe(first.refreshToken);
+    expect(cookieValue(tabs[1]!.headers, "tw_refresh")).toBe(a.refreshToken);
     expect(decodeJwt(b.accessToken).fam).toBe(decodeJwt(first.accessToken).fam);
     for (const t of [a, b]) {
       expect((await call(svc, "GET", "/api/auth/me", { token: t.accessToken })).status).toBe(200);
@@ -242,14 +245,15 @@ describe("access token checks", () => {
 });
 
 describe("login rate limits", () => {
-  test("per name and per address, answering 429 with Retry-After", async () => {
-    const limited = await start({ LOGIN_MAX_ATTEMPTS: "3", LOGIN_WINDOW_S: "60" });
+  test("per (name, address) and per address, answering 429 with Retry-After", async () => {
+    const limited = await start({ LOGIN_MAX_ATTEMPTS: "3", LOGIN_IP_MAX_ATTEMPTS: "5", LOGIN_WINDOW_S: "60" });
     for (let i = 0; i < 3; i++) expectError(await login(limited, "admin", "wrong-password"), 401);
     const r = await login(limited, "admin", ADMIN_PASSWORD);
     expectError(r, 429, "rate_limited");
     expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
-    // The address is now over its limit too, whatever the name.
-    expectError(await login(limited, "someone-else", "wrong-password"), 429);
+    // The refused attempt counted for the address too: one more failure, then it is over its limit.
+    expectError(await login(limited, "someone-else", "wrong-password"), 401);
+    expectError(await login(limited, "third-name", "wrong-password"), 429);
     // The address came from the Bun server (Hono env), not the "unknown" fallback.
     expect(logLines.some((l) => l.includes('"msg":"login rate limited"') && l.includes('"ip":"127.0.0.1"'))).toBe(true);
   });
@@ -260,7 +264,7 @@ describe("login limits behind a proxy", () => {
     call(svc, "POST", "/api/auth/login", { body: { username, password: "wrong-password" }, headers: { "X-Forwarded-For": xff } });
 
   test("with TRUST_PROXY_HOPS=1 the limit is per forwarded address, and a spoofed entry is ignored", async () => {
-    const svc = await start({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60", TRUST_PROXY_HOPS: "1" });
+    const svc = await start({ LOGIN_IP_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60", TRUST_PROXY_HOPS: "1" });
     expectError(await loginFrom(svc, "198.51.100.1", "u1"), 401);
     expectError(await loginFrom(svc, "6.6.6.6, 198.51.100.1", "u2"), 401); // same client, spoofed prefix
     expectError(await loginFrom(svc, "198.51.100.1", "u3"), 429);
@@ -269,7 +273,7 @@ describe("login limits behind a proxy", () => {
   });
 
   test("without trusted proxies the header is ignored: one socket, one limit", async () => {
-    const svc = await start({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60" });
+    const svc = await start({ LOGIN_IP_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60" });
     expectError(await loginFrom(svc, "198.51.100.1", "u1"), 401);
     expectError(await loginFrom(svc, "198.51.100.2", "u2"), 401);
     expectError(await loginFrom(svc, "198.51.100.3", "u3"), 429);

@@ -22,7 +22,9 @@ export async function startTestServer(
   opts: StartOptions = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tw-test-"));
-  const config = testConfig({ ADMIN_PASSWORD, DATA_DIR: dataDir, LOGIN_MAX_ATTEMPTS: "1000", ...overrides });
+  // Login budgets and the verification queue out of the way: tests log in often, in parallel.
+  const logins = { LOGIN_MAX_ATTEMPTS: "1000", LOGIN_IP_MAX_ATTEMPTS: "100000", LOGIN_USER_MAX_ATTEMPTS: "100000", LOGIN_VERIFY_QUEUE: "100000" };
+  const config = testConfig({ ADMIN_PASSWORD, DATA_DIR: dataDir, ...logins, ...overrides });
   const running = await startServer(config, opts);
   const token = async (user = "admin", password = ADMIN_PASSWORD) => {
     const r = await fetch(`${running.url}/api/auth/login`, {

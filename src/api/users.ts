@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import type { Accounts } from "../auth/accounts.ts";
 import type { requireAuthFactory } from "../auth/middleware.ts";
-import { CreateUserBody, UpdateUserBody, UserList, UserParams, UserView } from "../auth/schemas.ts";
+import { CreateUserBody, LoginLockView, UpdateUserBody, UserList, UserParams, UserView } from "../auth/schemas.ts";
 import { doc } from "../http/openapi.ts";
 import { validate } from "../http/validate.ts";
 
@@ -78,6 +78,31 @@ export function usersRoutes(deps: UsersRouteDeps): Hono {
   });
   app.delete("/:name", validate("param", UserParams), async (c) => {
     await accounts.delete(c.req.valid("param").name, c.var.principal.user);
+    return c.body(null, 204);
+  });
+
+  doc({
+    method: "get",
+    path: "/api/users/:name/login-lock",
+    summary: "The user's failed-login count across addresses; while locked, addresses the user never signed in from get 429 login_locked",
+    tags,
+    roles,
+    params: UserParams,
+    responses: { 200: { description: "the lock", schema: LoginLockView }, 404: { description: "no such user" } },
+  });
+  app.get("/:name/login-lock", validate("param", UserParams), async (c) => c.json(await accounts.loginLock(c.req.valid("param").name)));
+
+  doc({
+    method: "delete",
+    path: "/api/users/:name/login-lock",
+    summary: "Clear the user's login lock",
+    tags,
+    roles,
+    params: UserParams,
+    responses: { 204: { description: "cleared" }, 404: { description: "no such user" } },
+  });
+  app.delete("/:name/login-lock", validate("param", UserParams), async (c) => {
+    await accounts.clearLoginLock(c.req.valid("param").name, c.var.principal.user);
     return c.body(null, 204);
   });
 

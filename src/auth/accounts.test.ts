@@ -3,7 +3,8 @@ import { describe, expect, test } from "bun:test";
 import { ApiError } from "../http/errors.ts";
 import { createLogger } from "../log.ts";
 import { Accounts, ensureAdmin } from "./accounts.ts";
-import { MemoryTokenStore, MemoryUserStore } from "./memory.ts";
+import { LoginGuard } from "./login-guard.ts";
+import { MemoryRateLimiter, MemoryTokenStore, MemoryUserStore } from "./memory.ts";
 import { verifyPassword } from "./password.ts";
 
 const log = createLogger("silent");
@@ -11,7 +12,9 @@ const log = createLogger("silent");
 function setup() {
   const users = new MemoryUserStore();
   const tokens = new MemoryTokenStore();
-  return { users, tokens, accounts: new Accounts(users, tokens, log) };
+  const limits = { LOGIN_MAX_ATTEMPTS: 5, LOGIN_IP_MAX_ATTEMPTS: 20, LOGIN_USER_MAX_ATTEMPTS: 50, LOGIN_WINDOW_S: 60 };
+  const guard = new LoginGuard(new MemoryRateLimiter(), limits, log);
+  return { users, tokens, accounts: new Accounts(users, tokens, log, guard) };
 }
 
 async function status(p: Promise<unknown>): Promise<number> {

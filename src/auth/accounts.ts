@@ -2,6 +2,7 @@
 import type { Config } from "../config.ts";
 import { ApiError, notFound } from "../http/errors.ts";
 import type { Logger } from "../log.ts";
+import type { LoginGuard, LoginLock } from "./login-guard.ts";
 import { hashPassword, randomToken } from "./password.ts";
 import type { TokenStore, UserRecord, UserStore } from "./stores.ts";
 import type { Role } from "./types.ts";
@@ -31,6 +32,8 @@ export class Accounts {
     private readonly users: UserStore,
     private readonly tokens: TokenStore,
     private readonly log: Logger,
+    /** The login budgets, for the user-wide lock admins see and clear. */
+    private readonly guard: LoginGuard,
   ) {}
 
   async list(): Promise<UserView[]> {
@@ -85,6 +88,20 @@ export class Accounts {
       const sessions = await this.tokens.revokeUser(name);
       this.log.info("user deleted", { user: name, sessions, actor });
     });
+  }
+
+  /** The user-wide failed-login budget of an existing user: whether new addresses are turned away. */
+  async loginLock(name: string): Promise<LoginLock & { name: string }> {
+    if (!(await this.users.get(name))) throw notFound(`no user ${name}`);
+    return { name, ...(await this.guard.status(name)) };
+  }
+
+  /** Ends a user's login lock (every address may try again, within its own budget). */
+  async clearLoginLock(name: string, actor?: string): Promise<void> {
+    if (!(await this.users.get(name))) throw notFound(`no user ${name}`);
+    const before = await this.guard.status(name);
+    await this.guard.clear(name);
+    this.log.info("login lock cleared", { user: name, failures: before.failures, locked: before.locked, actor });
   }
 
   private async otherAdminExists(name: string): Promise<boolean> {

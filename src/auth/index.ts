@@ -32,7 +32,7 @@ import { Accounts, ensureAdmin, printAdminPassword } from "./accounts.ts";
 import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
 import { authenticator, authorize, requireAuthFactory, type AuthenticateRequest } from "./middleware.ts";
-import { prepareDummyHash } from "./password.ts";
+import { prepareDummyHash, successorTokens } from "./password.ts";
 import { loadJwtSecret } from "./secret.ts";
 import { Sessions } from "./sessions.ts";
 import type { AuthStores } from "./stores.ts";
@@ -85,8 +85,8 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
   const log = opts.log.child({ component: "auth" });
   const stores: AuthStores = { ...memoryStores(), ...opts.stores };
   const { key } = await loadJwtSecret(config, log);
-  const sessions = new Sessions(config, stores, accessTokens(key, config.ACCESS_TOKEN_TTL_S), log);
-  const accounts = new Accounts(stores.users, stores.tokens, log);
+  const sessions = new Sessions(config, stores, accessTokens(key, config.ACCESS_TOKEN_TTL_S), log, successorTokens(key));
+  const accounts = new Accounts(stores.users, stores.tokens, log, sessions.guard);
   await ensureAdmin(stores.users, config, opts.print ?? printAdminPassword, log);
   await prepareDummyHash();
 

@@ -7,7 +7,7 @@ import { createLogger } from "../log.ts";
 import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
 import { authenticator, requireAuthFactory } from "./middleware.ts";
-import { hashPassword } from "./password.ts";
+import { hashPassword, successorTokens } from "./password.ts";
 import { Sessions } from "./sessions.ts";
 
 const log = createLogger("silent");
@@ -15,7 +15,8 @@ const config = testConfig();
 const stores = memoryStores();
 const now = Date.now();
 await stores.users.create({ name: "vic", role: "viewer", hash: await hashPassword("vic-password"), createdAt: now, updatedAt: now });
-const sessions = new Sessions(config, stores, accessTokens(new TextEncoder().encode("m".repeat(32)), 60), log);
+const key = new TextEncoder().encode("m".repeat(32));
+const sessions = new Sessions(config, stores, accessTokens(key, 60), log, successorTokens(key));
 const authenticate = authenticator(sessions, ["https://app.example"]);
 const { accessToken, family } = await sessions.login("vic", "vic-password", "ip");
 

@@ -43,6 +43,13 @@ export const UserParams = z.object({ name: userName });
 export const PublicUser = z.object({ name: z.string(), role });
 export const UserView = PublicUser.extend({ createdAt: z.string(), updatedAt: z.string() });
 export const UserList = z.object({ users: z.array(UserView) });
+export const LoginLockView = z.object({
+  name: z.string(),
+  failures: z.number().int(),
+  limit: z.number().int(),
+  locked: z.boolean(),
+  retryAfterS: z.number().int(),
+});
 
 export const TokenPair = z.object({
   accessToken: z.string(),

@@ -5,7 +5,7 @@ import { ApiError } from "../http/errors.ts";
 import { createLogger } from "../log.ts";
 import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
-import { hashPassword } from "./password.ts";
+import { hashPassword, successorTokens } from "./password.ts";
 import { Sessions } from "./sessions.ts";
 
 const PASSWORD = "pass-word-1";
@@ -16,8 +16,9 @@ async function setup(overrides: Parameters<typeof testConfig>[0] = {}, clock: ()
   const stores = memoryStores(clock);
   const now = Date.now();
   await stores.users.create({ name: "alice", role: "trader", hash, createdAt: now, updatedAt: now });
-  const access = accessTokens(new TextEncoder().encode("s".repeat(32)), config.ACCESS_TOKEN_TTL_S);
-  return { stores, sessions: new Sessions(config, stores, access, createLogger("silent")) };
+  const key = new TextEncoder().encode("s".repeat(32));
+  const access = accessTokens(key, config.ACCESS_TOKEN_TTL_S);
+  return { stores, sessions: new Sessions(config, stores, access, createLogger("silent"), successorTokens(key)) };
 }
 
 async function failure(p: Promise<unknown>): Promise<ApiError> {
@@ -42,22 +43,35 @@ describe("login", () => {
     expect(wrong.status).toBe(401);
   });
 
-  test("too many attempts per name answer 429 with Retry-After; successes do not count", async () => {
+  test("too many failures for a name from one address answer 429 with Retry-After; successes do not count", async () => {
     const { sessions } = await setup({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60" });
-    for (let i = 0; i < 3; i++) await sessions.login("alice", PASSWORD, `10.0.0.${i}`);
+    for (let i = 0; i < 3; i++) await sessions.login("alice", PASSWORD, "10.0.1.1");
     await failure(sessions.login("alice", "bad-pass", "10.0.1.1"));
-    await failure(sessions.login("alice", "bad-pass", "10.0.1.2"));
-    const limited = await failure(sessions.login("alice", PASSWORD, "10.0.1.3"));
+    await failure(sessions.login("alice", "bad-pass", "10.0.1.1"));
+    const limited = await failure(sessions.login("alice", PASSWORD, "10.0.1.1"));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers?.["Retry-After"])).toBeGreaterThanOrEqual(59);
+    expect((await sessions.login("alice", PASSWORD, "10.0.1.2")).user.name).toBe("alice");
   });
 
-  test("too many attempts from one address are limited across names", async () => {
-    const { sessions } = await setup({ LOGIN_MAX_ATTEMPTS: "2" });
+  test("too many failures from one address are limited across names", async () => {
+    const { sessions } = await setup({ LOGIN_IP_MAX_ATTEMPTS: "2" });
     await failure(sessions.login("a1", "bad-pass", "9.9.9.9"));
     await failure(sessions.login("a2", "bad-pass", "9.9.9.9"));
     expect((await failure(sessions.login("alice", PASSWORD, "9.9.9.9"))).status).toBe(429);
     expect((await sessions.login("alice", PASSWORD, "8.8.8.8")).user.name).toBe("alice");
+  });
+
+  test("beyond the verification places and their queue a login is turned away at once, and its attempt given back", async () => {
+    const { sessions } = await setup({ LOGIN_VERIFY_CONCURRENCY: "1", LOGIN_VERIFY_QUEUE: "1", LOGIN_MAX_ATTEMPTS: "3" });
+    const three = [1, 2, 3].map(() => failure(sessions.login("alice", "bad-pass", "7.7.7.7")));
+    const answers = await Promise.all(three);
+    expect(answers.map((e) => e.status).sort()).toEqual([401, 401, 503]);
+    const busy = answers.find((e) => e.status === 503)!;
+    expect([busy.code, busy.headers?.["Retry-After"]]).toEqual(["login_busy", "1"]);
+    // The turned-away attempt was not a failure: one of the three is left for the right password.
+    expect((await sessions.login("alice", PASSWORD, "7.7.7.7")).user.name).toBe("alice");
+    expect(sessions.verifications()).toMatchObject({ running: 0, queued: 0, peakRunning: 1, peakQueued: 1, rejected: 1 });
   });
 });
 
@@ -77,7 +91,7 @@ describe("refresh", () => {
     expect((await failure(sessions.refresh(second.refreshToken))).status).toBe(401);
   });
 
-  test("a rotated token presented again within the grace period is rotated again; later, it revokes the family", async () => {
+  test("a rotated token presented again within the grace period gets the same successor; later, it revokes the family", async () => {
     let t = Date.now();
     const { sessions } = await setup({ REFRESH_REUSE_GRACE_S: "10" }, () => t);
     const first = await sessions.login("alice", PASSWORD, "ip");
@@ -85,10 +99,11 @@ describe("refresh", () => {
     t += 9_000; // the other tab, with the same cookie
     const tabB = await sessions.refresh(first.refreshToken);
     expect(tabB.family).toBe(first.family);
-    expect(new Set([first.refreshToken, tabA.refreshToken, tabB.refreshToken]).size).toBe(3);
+    expect(tabB.refreshToken).toBe(tabA.refreshToken); // the tabs converge on one successor
+    expect(tabB.refreshToken).not.toBe(first.refreshToken);
     expect((await sessions.verifyAccess(tabA.accessToken, "bearer")).user).toBe("alice");
     expect((await sessions.verifyAccess(tabB.accessToken, "bearer")).user).toBe("alice");
-    const next = await sessions.refresh(tabA.refreshToken); // both successors rotate on
+    const next = await sessions.refresh(tabA.refreshToken); // the one successor rotates on
     t += 2_000; // 11 s after the first use: a copy in someone else's hands
     expect((await failure(sessions.refresh(first.refreshToken))).code).toBe("token_reused");
     expect((await failure(sessions.verifyAccess(next.accessToken, "bearer"))).code).toBe("session_revoked");

@@ -45,7 +45,7 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string }): 
     throw new ClickHouseUnavailable(chdbLoadError);
   }
   const path = resolve(opts.chdbPath);
-  mkdirSync(path, { recursive: true });
+  mkdirSync(path, { recursive: true, mode: 0o700 }); // holds password hashes: owner-only
   let connection;
   try {
     connection = mod.createChdbConnection({ path });
