@@ -28,7 +28,8 @@ export function clOrdIdFor(user: string, key: string): string {
 export class OrderService {
   killSwitch = false;
   private readonly inflight = new Map<string, Promise<PlaceResult>>();
-  private readonly done = new Map<string, PlaceResult>();
+  /** Placements by clOrdId: whose it is, what was asked, and the answer once there is one. */
+  private readonly placements = new Map<string, Placement>();
   private readonly rate = new Map<string, RateWindow>();
 
   constructor(
@@ -47,16 +48,37 @@ export class OrderService {
         { field: "clOrdId", message: "conflicts with the Idempotency-Key header" },
       ]);
     const clOrdId = idempotencyKey ? clOrdIdFor(user, idempotencyKey) : (input.clOrdId ?? "tw" + randomBytes(15).toString("hex"));
-    const seen = this.done.get(clOrdId);
-    if (seen) return Promise.resolve({ status: 200, body: { ...seen.body, replayed: true } });
-    const running = this.inflight.get(clOrdId);
-    if (running) return running.then((r) => ({ status: 200, body: { ...r.body, replayed: true } }));
-    const p = this.send(user, { ...input, clOrdId }).finally(() => this.inflight.delete(clOrdId));
+    const order: PlaceOrderInput = { ...input, clOrdId };
+    const name = idempotencyKey ? `Idempotency-Key ${idempotencyKey}` : `clOrdId ${clOrdId}`;
+    const seen = this.placements.get(clOrdId);
+    if (seen && seen.user !== user) throw taken(clOrdId);
+    if (seen) {
+      const diff = differences(seen.order, order);
+      if (diff.length > 0) throw conflict(name, diff);
+      if (seen.result) return Promise.resolve({ status: 200, body: { ...seen.result.body, replayed: true } });
+      const running = this.inflight.get(clOrdId);
+      if (running) return running.then((r) => ({ status: 200, body: { ...r.body, replayed: true } }));
+    }
+    // A key's clOrdId is this user's by construction; an explicit one only when this process saw it placed.
+    const placement: Placement = { user, order, owned: Boolean(idempotencyKey) || seen !== undefined };
+    this.placements.set(clOrdId, placement);
+    this.forgetOld();
+    const p = this.send(user, order, placement, name).then(
+      (r) => {
+        placement.result = r;
+        return r;
+      },
+      (err: unknown) => {
+        // The exchange's answer is unknown (503): keep the owner, so this user's retry may ask it again.
+        if (!(err instanceof ApiError && err.status === 503) && this.placements.get(clOrdId) === placement) this.placements.delete(clOrdId);
+        throw err;
+      },
+    ).finally(() => this.inflight.delete(clOrdId));
     this.inflight.set(clOrdId, p);
     return p;
   }
 
-  private async send(user: string, o: PlaceOrderInput): Promise<PlaceResult> {
+  private async send(user: string, o: PlaceOrderInput, placement: Placement, name: string): Promise<PlaceResult> {
     const { gateway, state, limits } = this.d;
     const refusal = checkOrder(o, limits, {
       killSwitch: this.killSwitch,
@@ -71,23 +93,26 @@ export class OrderService {
       ]);
     const t0 = performance.now();
     const ack = await this.call(() => gateway.place(o));
-    if (ack.sCode === DUPLICATE_CLORDID) return this.existing(o);
+    if (ack.sCode === DUPLICATE_CLORDID) return this.existing(o, placement, name);
     if (ack.sCode !== "0") throw rejected(ack);
     const result: PlaceResult = {
       status: 201,
       body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, sCode: ack.sCode, sMsg: ack.sMsg, via: ack.via ?? null, ms: roundMs(performance.now() - t0), okxMs: ack.okxMs ?? null, exchangeMs: ack.exchangeMs ?? null },
     };
-    this.remember(o.clOrdId, result);
     return result;
   }
 
-  /** The exchange already has this clOrdId (a retry after a restart): answer with that order. */
-  private async existing(o: PlaceOrderInput): Promise<PlaceResult> {
+  /**
+   * The exchange already has this clOrdId (a retry after a restart): that order, when it is this
+   * user's (see Placement.owned) and what was asked now; otherwise a conflict, never someone else's order.
+   */
+  private async existing(o: PlaceOrderInput, placement: Placement, name: string): Promise<PlaceResult> {
+    if (!placement.owned) throw taken(o.clOrdId);
     const found = await this.call(() => this.d.gateway.get({ instId: o.instId, clOrdId: o.clOrdId }));
     if (!found) throw new ApiError(409, "conflict", `clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
-    const result: PlaceResult = { status: 200, body: { ...found, replayed: true } };
-    this.remember(o.clOrdId, result);
-    return result;
+    const diff = differences(found, o, SAME.filter((f) => f in found));
+    if (diff.length > 0) throw conflict(name, diff);
+    return { status: 200, body: { ...found, replayed: true } };
   }
 
   cancel(ref: OrderRef, by = "unknown"): Promise<OrderAck> {
@@ -141,9 +166,12 @@ export class OrderService {
     return w.hit(performance.now());
   }
 
-  private remember(clOrdId: string, r: PlaceResult): void {
-    this.done.set(clOrdId, r);
-    if (this.done.size > REMEMBER) this.done.delete(this.done.keys().next().value!);
+  /** Keeps the newest REMEMBER placements (those still running stay). */
+  private forgetOld(): void {
+    for (const [clOrdId] of this.placements) {
+      if (this.placements.size <= REMEMBER) return;
+      if (!this.inflight.has(clOrdId)) this.placements.delete(clOrdId);
+    }
   }
 }
 
@@ -165,6 +193,45 @@ export class RateWindow {
     this.times.push(now);
     return this.times.length - this.head;
   }
+}
+
+/** One placement: whose, what was asked, its answer once there is one. */
+interface Placement {
+  user: string;
+  order: PlaceOrderInput;
+  /** Whether an order the exchange has under this clOrdId may be read back to this user. */
+  owned: boolean;
+  result?: PlaceResult;
+}
+
+/** What the retry must agree on with the first request (the exchange's order, after a restart). */
+const SAME: ReadonlyArray<keyof PlaceOrderInput> = ["instId", "side", "ordType", "sz", "px", "tdMode", "posSide", "reduceOnly"];
+const DECIMALS = new Set<keyof PlaceOrderInput>(["sz", "px"]);
+
+/** "0.010" and "0.01" are one size; absent, "" and the exchange's defaults (posSide net, reduceOnly false) are one value. */
+function comparable(field: keyof PlaceOrderInput, v: unknown): string {
+  if (v === undefined || v === null || v === "" || v === false || v === "false" || (field === "posSide" && v === "net")) return "";
+  const s = String(v);
+  return DECIMALS.has(field) && s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+}
+
+/** The fields (of `fields`) where `now` differs from `was`: an earlier request, or the exchange's order. */
+function differences(was: { readonly [k: string]: unknown } | PlaceOrderInput, now: PlaceOrderInput, fields = SAME): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  for (const f of fields) {
+    const a = comparable(f, was[f]);
+    const b = comparable(f, now[f]);
+    if (a !== b) out.push({ field: f, message: `was ${a || "(none)"}, now ${b || "(none)"}` });
+  }
+  return out;
+}
+
+function conflict(name: string, diff: { field: string; message: string }[]): ApiError {
+  return new ApiError(422, "idempotency_conflict", `${name} was used for a different order (${diff.map((d) => d.field).join(", ")} differ); use a new one`, diff);
+}
+
+function taken(clOrdId: string): ApiError {
+  return new ApiError(409, "conflict", `clOrdId ${clOrdId} is already used by another order`);
 }
 
 function refPrice(state: StateStore, instId: string): number | undefined {
