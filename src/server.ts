@@ -1,5 +1,6 @@
 // Wires the parts together and serves them: bus, hub, auth, routes, Bun.serve, shutdown.
 import type { Server } from "bun";
+import { join } from "node:path";
 import { createAuth } from "./auth/index.ts";
 import { createRing, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
@@ -18,6 +19,7 @@ import { orderRoutes } from "./api/orders.ts";
 import { historyRoutes } from "./api/history.ts";
 import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import { secureDataDir } from "./store/data-dir.ts";
+import { openAuditLog } from "./store/audit-log.ts";
 import type { History } from "./store/clickhouse/index.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
@@ -138,10 +140,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     maxOpenOrders: config.RISK_MAX_OPEN_ORDERS,
     ordersPerSecond: config.RISK_ORDERS_PER_S,
   };
-  const orders = new OrderService({ gateway, state, limits, log, audit: history.audit });
+  // Audit entries are journaled under DATA_DIR before a request is answered, then recorded.
+  const auditLog = openAuditLog({ dir: join(config.DATA_DIR, "journal"), history, log });
+  const orders = new OrderService({ gateway, state, limits, log, audit: auditLog.record });
   const commands = new CommandService({
     orders,
-    audit: history.audit,
+    audit: auditLog.record,
     announce: (rec) => {
       producer.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
       hub.kick();
@@ -213,6 +217,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events
+      await auditLog.stop();
       await Promise.race([Bun.sleep(config.SHUTDOWN_GRACE_MS), s.stop(false)]);
       s.stop(true);
       await redis?.conn.close(); // last: requests still in flight above may need it

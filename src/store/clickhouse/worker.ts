@@ -11,6 +11,7 @@ import { migrate } from "./migrations.ts";
 import { reniceThreads, RUNTIME_THREAD } from "../../ops/threads.ts";
 import type { FromWorker, RecorderStats, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
 import { build, page } from "./queries.ts";
+import { Settler } from "./settle.ts";
 import { auditRow, RECORDED_TYPES, toRow, userRow } from "./rows.ts";
 import { Writer } from "./writer.ts";
 
@@ -22,6 +23,7 @@ const log = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: R
 let opts: WorkerOptions;
 let reader: RingReader;
 let buffer: RowBuffer;
+let settler: Settler;
 let client: ClickHouseClient | undefined;
 let writer: Writer | undefined;
 let ready = false;
@@ -47,7 +49,13 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
         return page(m.q, b, rows);
       });
     case "audit":
-      return push("audit", auditRow(randomUUID(), m.row));
+      return push("audit", auditRow(m.rowId ?? randomUUID(), m.row));
+    case "settle-audit":
+      return void answer(m.id, () => settler.audit(m.rows));
+    case "reconcile-plan":
+      return void answer(m.id, () => settler.plan());
+    case "reconcile":
+      return void answer(m.id, () => settler.reconcile(m.records));
     case "user":
       return void answer(m.id, async () => {
         push("users", userRow(m.row));
@@ -91,6 +99,7 @@ async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
   }
   reader = new RingReader({ sab });
   buffer = new RowBuffer({ marketRows: o.marketBufferRows, keptRows: o.keptBufferRows, tokenPrefix: randomBytes(6).toString("hex") });
+  settler = new Settler({ client: need, buffer, fault: () => fault });
   void recordLoop();
   timers.push(setInterval(() => void flushIfReady(), o.flushMs));
   timers.push(setInterval(postStats, 1000));
@@ -196,6 +205,7 @@ function drainRing(): void {
         if (malformed++ < 10) log("warn", "recorder skipped a malformed event", { id: ev.id, type: ev.type, error: m.message });
         continue;
       }
+      if (settler.repeats(m.table, m.row)) continue; // reconciliation wrote this one already
       if (!buffer.push(m.table, m.row) && !refusedLogged.has(m.table) && m.table !== "trades" && m.table !== "tickers") {
         refusedLogged.add(m.table);
         log("error", "recorder buffer at its hard cap: refusing rows (counted in recorder_dropped_rows_total)", { table: m.table });

@@ -1,0 +1,96 @@
+// The audit log's durable path: each entry is journaled (written and fdatasync'd) before the request
+// it describes is answered, then handed to the recorder; sealed journal segments are settled into
+// ClickHouse (the rows it lacks are written) and removed. So an acknowledged action has its audit
+// row on disk at once and in ClickHouse soon after, across a crash or ClickHouse being down.
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../log.ts";
+import type { AuditInput, AuditRecord, History } from "./clickhouse/index.ts";
+import { Journal } from "./journal.ts";
+
+export interface AuditLogOptions {
+  /** The journal's directory (DATA_DIR/journal). */
+  dir: string;
+  history: History;
+  log: Logger;
+  /** A segment with entries is sealed after this long, so it can be settled and removed. */
+  rollMs?: number;
+  /** How often sealed segments are settled (when ClickHouse is ready). */
+  tickMs?: number;
+  segmentBytes?: number;
+}
+
+export interface AuditLog {
+  /** Resolves once the entry is on disk (rejects when it cannot be written). */
+  record(a: AuditInput): Promise<void>;
+  /** Settles the sealed segments it can now; resolves with how many are left. */
+  settle(): Promise<number>;
+  /** Seals the current segment (when it has entries). */
+  roll(): void;
+  stop(): Promise<void>;
+}
+
+/**
+ * @example
+ *   const audit = openAuditLog({ dir: join(DATA_DIR, "journal"), history, log });
+ *   new OrderService({ ..., audit: audit.record });
+ */
+export function openAuditLog(o: AuditLogOptions): AuditLog {
+  const { history, log } = o;
+  if (history.status().mode === "off") {
+    // No ClickHouse at all this run (CLICKHOUSE_ENABLED=false): there is nowhere to settle to.
+    return { record: async (a) => history.audit(a), settle: async () => 0, roll: () => {}, stop: async () => {} };
+  }
+  const journal = new Journal<AuditRecord>(o.dir, { segmentBytes: o.segmentBytes ?? 4 << 20 });
+  const rollMs = o.rollMs ?? 5_000;
+  let sealedAt = Date.now();
+  let settling: Promise<number> | null = null;
+  let tornLogged = false;
+
+  const roll = () => {
+    journal.roll();
+    sealedAt = Date.now();
+  };
+
+  const settleNow = async (): Promise<number> => {
+    const segments = journal.sealed();
+    for (const [i, seg] of segments.entries()) {
+      const { records, torn } = journal.read(seg);
+      if (torn && !tornLogged) {
+        tornLogged = true; // the tail of a segment cut by a crash: never acknowledged
+        log.warn("audit journal: a segment ends in a torn entry (cut by a crash); the entries before it are kept", { segment: seg });
+      }
+      const r = records.length > 0 ? await history.settleAudit(records) : { inserted: 0, waiting: 0 };
+      if (r.waiting > 0) return segments.length - i; // the recorder writes those soon; look again later
+      if (r.inserted > 0) log.info("audit entries replayed from the journal into ClickHouse", { segment: seg, entries: r.inserted });
+      journal.remove(seg);
+    }
+    return 0;
+  };
+
+  const settle = () =>
+    (settling ??= settleNow().finally(() => {
+      settling = null;
+    }));
+
+  const timer = setInterval(() => {
+    if (!history.status().ready || settling) return;
+    if (journal.size().records > 0 && Date.now() - sealedAt >= rollMs) roll();
+    if (journal.sealed().length > 0) settle().catch((err: Error) => log.warn("audit journal not settled yet; retrying", { error: err.message }));
+  }, o.tickMs ?? 1_000);
+  timer.unref?.();
+
+  return {
+    async record(a) {
+      const id = randomUUID();
+      await journal.append({ ...a, id });
+      history.audit(a, id);
+    },
+    settle,
+    roll,
+    async stop() {
+      clearInterval(timer);
+      await settling?.catch(() => {});
+      await journal.close();
+    },
+  };
+}
