@@ -127,7 +127,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ]);
     const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
     if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
-      sim = await startSimulator({ port: 0, instruments: config.OKX_INSTRUMENTS });
+      // Its orders and fills outlive the process (DATA_DIR/sim), so history can be reconciled with it.
+      sim = await startSimulator({ port: 0, instruments: config.OKX_INSTRUMENTS, dataDir: join(config.DATA_DIR, "sim") });
       log.info("embedded OKX simulator", { url: sim.url, wsUrl: sim.wsUrl });
     }
     const fallback = sim ? { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials } : undefined;
