@@ -24,6 +24,7 @@ import type { History } from "./store/clickhouse/index.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
+import { ingestHistory, startReconciler } from "./services/reconcile.ts";
 // The exchange side (OKX client, simulator) is imported only when OKX_ENABLED: a pure stream
 // server does not carry its code (RSS).
 import type { Ingest } from "./exchange/ingest.ts";
@@ -135,6 +136,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }) });
     gateway = opts.gateway ?? okxGateway(ingest);
   }
+  // Order states and fills the recorder missed (a crash, a lost connection) come back from the exchange.
+  const reconciler = ingest ? startReconciler({ history, exchange: ingestHistory(ingest), log }) : undefined;
   const limits = {
     instruments: new Set(config.RISK_INSTRUMENTS ?? config.OKX_INSTRUMENTS.flatMap((i) => [i, `${i}-SWAP`])),
     maxNotional: config.RISK_MAX_NOTIONAL,
@@ -215,6 +218,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopProcessMetrics();
       helpers.stop();
       wakeLimit?.release();
+      reconciler?.stop();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events

@@ -10,6 +10,7 @@ import { fromErrorShape, OkxError, OkxUnavailableError } from "./okx/errors.ts";
 import { instrumentInfo, instTypeOf, type InstrumentInfo } from "./okx/instruments.ts";
 import { parseOrder } from "./okx/parse-private.ts";
 import type { AmendOrderRequest, CancelOrderRequest, GetOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
+import { listSince, type ExchangeListing } from "./okx/records.ts";
 import { OkxRest } from "./okx/rest.ts";
 import type { FromWorker, IngestRole, IngestStatus, ToWorker, TradeAnswer, TradeArgs, TradeOp } from "./protocol.ts";
 
@@ -35,6 +36,8 @@ export interface Ingest {
   amendOrder(args: AmendOrderRequest): Promise<TradeAnswer>;
   /** The order as OKX knows it now (REST, from this thread), or null when OKX has no such order. */
   getOrder(ref: GetOrderRequest): Promise<Order | null>;
+  /** Orders (current state) and fills OKX lists since `since` (ms), plus the `open` ones by id (REST, from this thread). */
+  records(since: number, open: Array<{ ordId: string; instId: string }>): Promise<ExchangeListing>;
   /** Rules of a configured instrument, once loaded from OKX (retried until it is). */
   instrument(instId: string): InstrumentInfo | undefined;
   /** The latest status the Worker reported (at least once a second, and soon after any change). */
@@ -218,6 +221,7 @@ export function startIngest(opts: IngestOptions): Ingest {
         throw err;
       }
     },
+    records: (since, open) => listSince(rest, { instTypes: [...new Set(["SPOT", "SWAP", ...config.instruments.map(instTypeOf)] as const)], since, open }),
     instrument: (instId) => instruments.get(instId),
     status: () => current,
     onStatus(cb) {

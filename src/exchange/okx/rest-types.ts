@@ -60,6 +60,18 @@ export interface OrdersHistoryRequest {
   limit?: number;
 }
 
+export interface FillsHistoryRequest {
+  instType: InstType;
+  instId?: string;
+  ordId?: string;
+  /** billId cursors: after = older, before = newer. */
+  after?: string;
+  before?: string;
+  begin?: number;
+  end?: number;
+  limit?: number;
+}
+
 export interface BalanceRequest { ccy?: string }
 export interface PositionsRequest { instType?: InstType; instId?: string; posId?: string }
 
@@ -68,6 +80,7 @@ export type {
   AccountBalance,
   BalanceDetail,
   BookData as BookSnapshotRow,
+  Fill as FillRow,
   Instrument,
   OrderDetails,
   OrderOpResult,
