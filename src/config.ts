@@ -40,6 +40,8 @@ export const envSchema = z.object({
   RECORDER_MARKET_BUFFER_ROWS: int(1, 50_000_000).default(200_000),
   RECORDER_KEPT_BUFFER_ROWS: int(1, 50_000_000).default(1_000_000),
   RECORDER_NICE: int(0, 19).default(10),
+  /** Audit entries are journaled under DATA_DIR before the answer; false: written without fdatasync (survives a killed process, not a power cut). */
+  AUDIT_JOURNAL_FSYNC: bool.default(true),
   REDIS_URL: optionalUrl,
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -145,7 +145,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ordersPerSecond: config.RISK_ORDERS_PER_S,
   };
   // Audit entries are journaled under DATA_DIR before a request is answered, then recorded.
-  const auditLog = openAuditLog({ dir: join(config.DATA_DIR, "journal"), history, log });
+  const auditLog = openAuditLog({ dir: join(config.DATA_DIR, "journal"), history, log, fsync: config.AUDIT_JOURNAL_FSYNC });
   const orders = new OrderService({ gateway, state, limits, log, audit: auditLog.record });
   const commands = new CommandService({
     orders,

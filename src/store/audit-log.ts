@@ -17,6 +17,8 @@ export interface AuditLogOptions {
   /** How often sealed segments are settled (when ClickHouse is ready). */
   tickMs?: number;
   segmentBytes?: number;
+  /** fdatasync each write (default); false: written only (survives a killed process, not a machine going down). */
+  fsync?: boolean;
 }
 
 export interface AuditLog {
@@ -40,7 +42,7 @@ export function openAuditLog(o: AuditLogOptions): AuditLog {
     // No ClickHouse at all this run (CLICKHOUSE_ENABLED=false): there is nowhere to settle to.
     return { record: async (a) => history.audit(a), settle: async () => 0, roll: () => {}, stop: async () => {} };
   }
-  const journal = new Journal<AuditRecord>(o.dir, { segmentBytes: o.segmentBytes ?? 4 << 20 });
+  const journal = new Journal<AuditRecord>(o.dir, { segmentBytes: o.segmentBytes ?? 4 << 20, sync: o.fsync ?? true });
   const rollMs = o.rollMs ?? 5_000;
   let sealedAt = Date.now();
   let settling: Promise<number> | null = null;

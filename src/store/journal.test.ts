@@ -79,3 +79,13 @@ test("the directory and its segments are owner-only", async () => {
   await j.close();
   await expect(j.append({ x: 2 })).rejects.toThrow("closed");
 });
+
+test("sync: false writes without fdatasync (the records are still read back)", async () => {
+  const dir = fresh();
+  const j = new Journal<{ i: number }>(dir, { sync: false });
+  await Promise.all([j.append({ i: 1 }), j.append({ i: 2 })]);
+  expect(j.syncs).toBe(0);
+  const later = new Journal<{ i: number }>(dir);
+  expect(later.read(later.sealed()[0]!).records).toEqual([{ i: 1 }, { i: 2 }]);
+  await later.close();
+});
