@@ -222,9 +222,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events
-      await auditLog.stop();
       await Promise.race([Bun.sleep(config.SHUTDOWN_GRACE_MS), s.stop(false)]);
       s.stop(true);
+      await auditLog.stop(); // after the last request: what it still audits is journaled, settled at the next start
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 

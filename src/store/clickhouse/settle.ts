@@ -73,6 +73,7 @@ export class Settler {
 
   /** The exchange's orders and fills: inserts each order state and each fill that is not recorded yet. */
   async reconcile(listed: ExchangeRecords): Promise<ReconcileResult> {
+    this.prune();
     const orders = mapped("order", listed.orders, (o) => `rc-${o.ordId}-${o.state}-${amount(o.accFillSz)}`);
     const fills = mapped("fill", listed.fills, (f) => `rc-${f.ordId}-${f.tradeId}`);
     // From now on a live event with one of these keys waits for the answer below instead of racing it.
