@@ -85,3 +85,16 @@ test("fills made while the private connection was down are recorded after it rec
   const rows = await get(s, admin, `/api/orders/history?ordId=${ordId}`);
   expect(rows.map((o) => o.state)).toContain("filled");
 }, 60_000);
+
+test("two reconciliations at once write a missing order state and fill once", async () => {
+  const s = live!;
+  const admin = await s.token();
+  const now = Date.now();
+  const order = { ordId: "990001", clOrdId: "", instId: "BTC-USDT", instType: "SPOT", side: "buy" as const, ordType: "market", tdMode: "cash", posSide: "", px: "", sz: "0.001", state: "filled" as const, accFillSz: "0.001", avgPx: "40000", fillPx: "40000", fillSz: "0.001", fillTime: now, tradeId: "x1", execType: "T", fee: "-0.000001", feeCcy: "BTC", reduceOnly: false, cTime: now, uTime: now };
+  const fill = { ordId: "990001", clOrdId: "", instId: "BTC-USDT", tradeId: "x1", side: "buy" as const, fillPx: "40000", fillSz: "0.001", fee: "-0.000001", feeCcy: "BTC", execType: "T", ts: now };
+  const results = await Promise.all([1, 2, 3].map(() => s.history.reconcile({ orders: [order], fills: [fill] })));
+  expect(results.reduce((n, r) => n + r.orders, 0)).toBe(1);
+  expect(results.reduce((n, r) => n + r.fills, 0)).toBe(1);
+  expect(await get(s, admin, "/api/orders/history?ordId=990001")).toHaveLength(1);
+  expect(await get(s, admin, "/api/fills?ordId=990001")).toHaveLength(1);
+});

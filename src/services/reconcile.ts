@@ -32,7 +32,7 @@ export function ingestHistory(ingest: Ingest): ExchangeHistory {
 export interface Reconciler {
   /** Runs one reconciliation now (tests); resolves with what it wrote. */
   run(): Promise<ReconcileResult>;
-  /** How many reconciliations finished, and the session the last one was for. */
+  /** How many reconciliations finished. */
   done(): number;
   stop(): void;
 }

@@ -33,11 +33,28 @@ const KEY: Partial<Record<Table, (r: Row) => string>> = { orders: orderKey, fill
 
 export class Settler {
   private readonly recent = new Map<string, number>();
+  /** One settle or reconcile at a time: two at once would both find a row missing and both write it. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly d: SettleDeps) {}
 
   /** Audit records from the journal: inserts those neither in ClickHouse nor waiting in the buffer. */
-  async audit(records: AuditRecord[]): Promise<SettleResult> {
+  audit(records: AuditRecord[]): Promise<SettleResult> {
+    return this.serial(() => this.auditNow(records));
+  }
+
+  /** The exchange's orders and fills: inserts each order state and each fill that is not recorded yet. */
+  reconcile(listed: ExchangeRecords): Promise<ReconcileResult> {
+    return this.serial(() => this.reconcileNow(listed));
+  }
+
+  private serial<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(f, f);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  private async auditNow(records: AuditRecord[]): Promise<SettleResult> {
     const buffered = new Set(this.d.buffer.rows("audit").map((r) => String(r.id)));
     const candidates = records.filter((r) => !buffered.has(r.id));
     const present = new Set<string>();
@@ -71,8 +88,7 @@ export class Settler {
     return { since, open };
   }
 
-  /** The exchange's orders and fills: inserts each order state and each fill that is not recorded yet. */
-  async reconcile(listed: ExchangeRecords): Promise<ReconcileResult> {
+  private async reconcileNow(listed: ExchangeRecords): Promise<ReconcileResult> {
     this.prune();
     const orders = mapped("order", listed.orders, (o) => `rc-${o.ordId}-${o.state}-${amount(o.accFillSz)}`);
     const fills = mapped("fill", listed.fills, (f) => `rc-${f.ordId}-${f.tradeId}`);
