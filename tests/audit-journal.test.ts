@@ -41,7 +41,8 @@ const audit = async (s: TestServer, token: string) => {
 };
 
 test("audit entries ClickHouse never got are replayed from the journal at the next start, once", async () => {
-  let s = (live = await startTestServer(overrides, { gateway: new Exchange() }));
+  let s = await startTestServer(overrides, { gateway: new Exchange() });
+  live = s;
   const admin = await s.token();
   const ana = await s.userToken("ana", "trader");
   await publish(s.url, admin, { type: "ticker", channel: "tickers:BTC-USDT", data: { instId: "BTC-USDT", last: "40000" } });
@@ -57,10 +58,14 @@ test("audit entries ClickHouse never got are replayed from the journal at the ne
   expect(await audit(s, admin)).toEqual([]);
   await s.stop(); // ClickHouse still failing: the recorder gives up on them at shutdown
 
-  s = live = await startTestServer(overrides, { gateway: new Exchange() });
+  s = await startTestServer(overrides, { gateway: new Exchange() });
+  live = s;
   const admin2 = await s.token();
   let rows: any[] = [];
-  await eventually(async () => (rows = await audit(s, admin2)).length >= 6, 20_000);
+  await eventually(async () => {
+    rows = await audit(s, admin2);
+    return rows.length >= 6;
+  }, 20_000);
   expect(rows.map((a) => [a.action, a.status, a.detail.ordId ?? a.target]).reverse()).toEqual([
     ...ordIds.map((id) => ["order.place", 201, id]),
     ["order.cancel", 200, ordIds[0]],

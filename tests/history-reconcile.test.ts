@@ -30,7 +30,8 @@ let market = "";
 let canceled = "";
 
 test("a run whose inserts all failed: its orders, fills and audit entries are there after the next start, once", async () => {
-  let s = (live = await startTestServer(overrides));
+  let s = await startTestServer(overrides);
+  live = s;
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, 15_000);
   let admin = await s.token();
   s.history.fault(true);
@@ -43,7 +44,8 @@ test("a run whose inserts all failed: its orders, fills and audit entries are th
   await eventually(() => (s.history.stats()?.buffered.fills ?? 0) >= 1, 5_000);
   await s.stop(); // ClickHouse still failing: the buffered rows end with the process
 
-  s = live = await startTestServer(overrides);
+  s = await startTestServer(overrides);
+  live = s;
   admin = await s.token();
   await eventually(async () => {
     const states = (await get(s, admin, "/api/orders/history?limit=1000")).map((o) => `${o.ordId}:${o.state}`);

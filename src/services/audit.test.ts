@@ -7,9 +7,18 @@ const what = { user: "ana", action: "order.place", target: "BTC-USDT" };
 test("the outcome is answered only after the sink has kept the entry", async () => {
   const kept: AuditEntry[] = [];
   let release!: () => void;
-  const sink = (e: AuditEntry) => new Promise<void>((r) => (release = () => (kept.push(e), r())));
+  const sink = (e: AuditEntry) =>
+    new Promise<void>((resolve) => {
+      release = () => {
+        kept.push(e);
+        resolve();
+      };
+    });
   let answered = false;
-  const p = audited(sink, what, async () => "done", () => ({ status: 201, detail: { ordId: "7" } })).then((r) => ((answered = true), r));
+  const p = audited(sink, what, async () => "done", () => ({ status: 201, detail: { ordId: "7" } })).then((r) => {
+    answered = true;
+    return r;
+  });
   await Bun.sleep(5);
   expect(answered).toBe(false);
   release();
