@@ -1,6 +1,6 @@
 // Audit entries are journaled under DATA_DIR before the request is answered: entries ClickHouse
 // never got (it failed every insert until the process ended) are written from the journal at the
-// next start, once each, and the settled journal segments are removed.
+// next start, once each.
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,8 +70,8 @@ test("audit entries ClickHouse never got are replayed from the journal at the ne
     ...ordIds.map((id) => ["order.place", 201, id]),
     ["order.cancel", 200, ordIds[0]],
   ]);
-  // Settled segments are removed; a second settle finds nothing to add.
-  await eventually(() => readdirSync(join(dataDir, "journal")).length <= 1, 20_000);
+  // Settling again (every second, and once more by hand) finds nothing to add.
   await Bun.sleep(1_500);
   expect(await audit(s, admin2)).toHaveLength(6);
+  expect(readdirSync(join(dataDir, "journal")).length).toBeGreaterThan(0); // kept a while after settling (see audit-log.ts)
 }, 60_000);
