@@ -218,13 +218,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopProcessMetrics();
       helpers.stop();
       wakeLimit?.release();
-      reconciler?.stop();
+      await reconciler?.stop();
+      await auditLog.stopSettling();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events
       await Promise.race([Bun.sleep(config.SHUTDOWN_GRACE_MS), s.stop(false)]);
       s.stop(true);
-      await auditLog.stop(); // after the last request: what it still audits is journaled, settled at the next start
+      await auditLog.close(); // after the last request: what it still audits is journaled, settled at the next start
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 

@@ -34,7 +34,8 @@ export interface Reconciler {
   run(): Promise<ReconcileResult>;
   /** How many reconciliations finished. */
   done(): number;
-  stop(): void;
+  /** No new runs; resolves when the one running (if any) has ended, or after a second. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -80,5 +81,13 @@ export function startReconciler(d: { history: History; exchange: ExchangeHistory
   }, d.tickMs ?? 500);
   timer.unref?.();
 
-  return { run: () => run(), done: () => finished, stop: () => clearInterval(timer) };
+  return {
+    run: () => run(),
+    done: () => finished,
+    async stop() {
+      clearInterval(timer);
+      // A run waiting on the exchange is not waited for long: ClickHouse lets its last call finish.
+      if (running) await Promise.race([running.catch(() => {}), Bun.sleep(1_000)]);
+    },
+  };
 }

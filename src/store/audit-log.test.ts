@@ -38,7 +38,7 @@ test("an entry is on disk before record() resolves, then handed to the recorder 
   a.roll();
   await a.settle();
   expect(f.settledRows).toEqual([[{ ...entry("ana"), ts: f.settledRows[0]![0]!.ts, id: f.handed[0]!.id! }]]);
-  await a.stop();
+  await a.close();
 });
 
 test("a segment whose entries still wait in the recorder is tried again; a settled one is removed after retainMs", async () => {
@@ -55,7 +55,7 @@ test("a segment whose entries still wait in the recorder is tried again; a settl
   await Bun.sleep(60);
   expect(await a.settle()).toBe(0);
   expect(f.settledRows).toHaveLength(2); // not asked again
-  await a.stop();
+  await a.close();
   expect(readdirSync(dir)).toEqual([]);
 });
 
@@ -70,6 +70,6 @@ test("segments left by an earlier process are settled by the next one", async ()
   const second = openAuditLog({ dir, history: f.h, log, tickMs: 60_000, retainMs: 0 });
   expect(await second.settle()).toBe(0);
   expect(f.settledRows.flat().map((r) => r.user)).toEqual(["cy", "di"]);
-  await second.stop();
-  await first.stop();
+  await second.close();
+  await first.close();
 });

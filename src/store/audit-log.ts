@@ -35,7 +35,9 @@ export interface AuditLog {
   settle(): Promise<number>;
   /** Seals the current segment (when it has entries). */
   roll(): void;
-  stop(): Promise<void>;
+  /** No more settling (before ClickHouse stops); entries are still journaled until close(). */
+  stopSettling(): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
@@ -47,7 +49,7 @@ export function openAuditLog(o: AuditLogOptions): AuditLog {
   const { history, log } = o;
   if (history.status().mode === "off") {
     // No ClickHouse at all this run (CLICKHOUSE_ENABLED=false): there is nowhere to settle to.
-    return { record: async (a) => history.audit(a), settle: async () => 0, roll: () => {}, stop: async () => {} };
+    return { record: async (a) => history.audit(a), settle: async () => 0, roll: () => {}, stopSettling: async () => {}, close: async () => {} };
   }
   const journal = new Journal<AuditRecord>(o.dir, { segmentBytes: o.segmentBytes ?? 4 << 20, sync: o.fsync ?? true });
   const rollMs = o.rollMs ?? 5_000;
@@ -114,7 +116,11 @@ export function openAuditLog(o: AuditLogOptions): AuditLog {
     },
     settle,
     roll,
-    async stop() {
+    async stopSettling() {
+      clearInterval(timer);
+      await settling?.catch(() => {});
+    },
+    async close() {
       clearInterval(timer);
       await settling?.catch(() => {});
       await journal.close();

@@ -48,6 +48,15 @@ export class Settler {
     return this.serial(() => this.reconcileNow(listed));
   }
 
+  /** Resolves when no settle or reconcile is running or waiting. */
+  async idle(): Promise<void> {
+    let q: Promise<unknown>;
+    do {
+      q = this.queue;
+      await q;
+    } while (q !== this.queue);
+  }
+
   private serial<T>(f: () => Promise<T>): Promise<T> {
     const run = this.queue.then(f, f);
     this.queue = run.catch(() => {});

@@ -99,7 +99,7 @@ async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
   }
   reader = new RingReader({ sab });
   buffer = new RowBuffer({ marketRows: o.marketBufferRows, keptRows: o.keptBufferRows, tokenPrefix: randomBytes(6).toString("hex") });
-  settler = new Settler({ client: need, buffer, fault: () => fault });
+  settler = new Settler({ client: () => (stopping ? stoppingError() : need()), buffer, fault: () => fault });
   void recordLoop();
   timers.push(setInterval(() => void flushIfReady(), o.flushMs));
   timers.push(setInterval(postStats, 1000));
@@ -132,6 +132,10 @@ async function connect(): Promise<void> {
       delay = Math.min(10_000, delay * 2);
     }
   }
+}
+
+function stoppingError(): never {
+  throw new Error("ClickHouse is not available: the recorder is stopping");
 }
 
 function need(): ClickHouseClient {
@@ -252,6 +256,8 @@ async function stop(graceMs: number): Promise<{ unwritten: number }> {
   stopping = true;
   for (const t of timers) clearInterval(t);
   const deadline = performance.now() + graceMs;
+  // A settle or reconcile still talking to the engine finishes first: closing under it breaks chDB.
+  await Promise.race([settler.idle(), Bun.sleep(graceMs)]);
   while (ready && writer && buffer.total() > 0 && performance.now() < deadline) {
     if (await writer.flush(true)) break;
     await Bun.sleep(Math.min(200, Math.max(10, deadline - performance.now())));
