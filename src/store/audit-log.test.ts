@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "../log.ts";
 import { openAuditLog } from "./audit-log.ts";
-import type { AuditInput, AuditRecord, History, SettleResult } from "./clickhouse/index.ts";
+import type { AuditInput, JournaledAudit, History, SettleResult } from "./clickhouse/index.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -12,13 +12,13 @@ afterEach(() => {
 });
 
 /** A History that records what it is handed; settleAudit answers from `answer`. */
-function fakeHistory(answer: (rows: AuditRecord[]) => SettleResult) {
+function fakeHistory(answer: (rows: JournaledAudit[]) => SettleResult) {
   const handed: Array<{ a: AuditInput; id?: string }> = [];
-  const settledRows: AuditRecord[][] = [];
+  const settledRows: JournaledAudit[][] = [];
   const h = {
     status: () => ({ mode: "chdb" as const, ready: true, error: null }),
     audit: (a: AuditInput, id?: string) => void handed.push({ a, id }),
-    settleAudit: async (rows: AuditRecord[]) => {
+    settleAudit: async (rows: JournaledAudit[]) => {
       settledRows.push(rows);
       return answer(rows);
     },

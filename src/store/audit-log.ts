@@ -5,7 +5,7 @@
 // being down.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.ts";
-import type { AuditInput, AuditRecord, History } from "./clickhouse/index.ts";
+import type { AuditInput, JournaledAudit, History } from "./clickhouse/index.ts";
 import { Journal } from "./journal.ts";
 
 export interface AuditLogOptions {
@@ -51,7 +51,7 @@ export function openAuditLog(o: AuditLogOptions): AuditLog {
     // No ClickHouse at all this run (CLICKHOUSE_ENABLED=false): there is nowhere to settle to.
     return { record: async (a) => history.audit(a), settle: async () => 0, roll: () => {}, stopSettling: async () => {}, close: async () => {} };
   }
-  const journal = new Journal<AuditRecord>(o.dir, { segmentBytes: o.segmentBytes ?? 4 << 20, sync: o.fsync ?? true });
+  const journal = new Journal<JournaledAudit>(o.dir, { segmentBytes: o.segmentBytes ?? 4 << 20, sync: o.fsync ?? true });
   const rollMs = o.rollMs ?? 5_000;
   let sealedAt = Date.now();
   const retainMs = o.retainMs ?? 120_000;

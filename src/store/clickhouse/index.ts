@@ -6,9 +6,9 @@ import type { RingHandle } from "../../bus/ring.ts";
 import type { Logger } from "../../log.ts";
 import type { Registry } from "../../ops/metrics.ts";
 import { RecorderMetrics } from "./metrics.ts";
-import type { AuditInput, AuditRecord, ExchangeRecords, FromWorker, HistoryPage, HistoryQuery, ReconcilePlan, ReconcileResult, RecorderStats, SettleResult, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
+import type { AuditInput, JournaledAudit, ExchangeRecords, FromWorker, HistoryPage, HistoryQuery, ReconcilePlan, ReconcileResult, RecorderStats, SettleResult, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
 
-export type { AuditInput, AuditRecord, ExchangeRecords, HistoryPage, HistoryQuery, ReconcilePlan, ReconcileResult, SettleResult, UserRow } from "./protocol.ts";
+export type { AuditInput, JournaledAudit, ExchangeRecords, HistoryPage, HistoryQuery, ReconcilePlan, ReconcileResult, SettleResult, UserRow } from "./protocol.ts";
 
 /** History cannot answer: ClickHouse is off, missing, unreachable or still starting. */
 export class HistoryUnavailable extends Error {
@@ -28,7 +28,7 @@ export interface History {
   /** Hands an audit entry to the recorder (never waits for ClickHouse); `id`: the row's id (random when absent). */
   audit(a: AuditInput, id?: string): void;
   /** Writes the audit records ClickHouse lacks (journal replay); `waiting`: how many are still in the recorder's buffer. */
-  settleAudit(rows: AuditRecord[]): Promise<SettleResult>;
+  settleAudit(rows: JournaledAudit[]): Promise<SettleResult>;
   /** Where reconciliation with the exchange starts (see ReconcilePlan). */
   reconcilePlan(): Promise<ReconcilePlan>;
   /** Writes the exchange's order states and fills that are not recorded yet. */

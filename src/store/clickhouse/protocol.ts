@@ -42,7 +42,7 @@ export interface AuditInput {
 }
 
 /** An audit entry with the id it was journaled under (the same id on every replay). */
-export interface AuditRecord extends AuditInput {
+export interface JournaledAudit extends AuditInput {
   id: string;
 }
 
@@ -129,7 +129,7 @@ export type ToWorker =
   | { t: "init"; ring: RingHandle; opts: WorkerOptions }
   | { t: "query"; id: number; q: HistoryQuery }
   | { t: "audit"; row: AuditInput; rowId?: string }
-  | { t: "settle-audit"; id: number; rows: AuditRecord[] }
+  | { t: "settle-audit"; id: number; rows: JournaledAudit[] }
   | { t: "reconcile-plan"; id: number }
   | { t: "reconcile"; id: number; records: ExchangeRecords }
   | { t: "user"; id: number; row: UserRow }

@@ -4,7 +4,7 @@
 // and a live event that repeats what was just inserted is skipped. Worker side.
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { RowBuffer } from "./buffer.ts";
-import type { AuditRecord, ExchangeRecords, ReconcilePlan, ReconcileResult, Row, SettleResult, Table } from "./protocol.ts";
+import type { JournaledAudit, ExchangeRecords, ReconcilePlan, ReconcileResult, Row, SettleResult, Table } from "./protocol.ts";
 import { auditRow, rowOf } from "./rows.ts";
 
 /** How long a key inserted by reconciliation keeps a live event with the same key out. */
@@ -39,7 +39,7 @@ export class Settler {
   constructor(private readonly d: SettleDeps) {}
 
   /** Audit records from the journal: inserts those neither in ClickHouse nor waiting in the buffer. */
-  audit(records: AuditRecord[]): Promise<SettleResult> {
+  audit(records: JournaledAudit[]): Promise<SettleResult> {
     return this.serial(() => this.auditNow(records));
   }
 
@@ -63,7 +63,7 @@ export class Settler {
     return run;
   }
 
-  private async auditNow(records: AuditRecord[]): Promise<SettleResult> {
+  private async auditNow(records: JournaledAudit[]): Promise<SettleResult> {
     const buffered = new Set(this.d.buffer.rows("audit").map((r) => String(r.id)));
     const candidates = records.filter((r) => !buffered.has(r.id));
     const present = new Set<string>();
