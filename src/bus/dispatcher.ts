@@ -27,9 +27,12 @@ export interface ChannelMatcher {
   matches(channel: string): boolean;
 }
 
-/** Gets each batch in order; returns how many clients it wrote to (nothing: none). */
+/**
+ * Gets each batch in order; returns how many clients it wrote to (nothing: none). The array
+ * is lent for the call: keep the events, not the array.
+ */
 export type BatchConsumer = (events: BusEvent[]) => number | void;
-/** Gets events as they are taken off the ring, possibly inside a REST read: no I/O. */
+/** Gets events as they are taken off the ring, possibly inside a REST read: no I/O. Lent, too. */
 export type TakeConsumer = (events: BusEvent[]) => void;
 
 export interface DispatchMetrics {

@@ -122,7 +122,7 @@ export class Hub {
   }
 
   idOf(seq: number): string {
-    return `${this.epoch}-${seq}`;
+    return this.bus.idOf(seq);
   }
 
   /** Oldest sequence a client can still resume after (its cursor may be tail - 1). */
