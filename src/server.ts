@@ -1,6 +1,12 @@
 // Wires the parts together and serves them: bus, hub, auth, routes, Bun.serve, shutdown.
+//
+// Data flows one way: the bus reader (bus/dispatcher.ts) hands every event, in order, to its
+// consumers, registered here and unknown to each other: the latest state (at every take, so
+// REST reads see what was just published), then at the batching cadence the stream fan-out,
+// the polls and the state's persistence. The recorder reads the ring from its own Worker.
 import type { Server } from "bun";
 import { createAuth } from "./auth/index.ts";
+import { Dispatcher } from "./bus/dispatcher.ts";
 import { createRing, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./http/app.ts";
@@ -41,7 +47,10 @@ const REDIS_START_WAIT_MS = 3_000;
 export interface Running {
   server: Server<WsData>;
   url: string;
+  /** The main thread's one reader of the bus. */
+  bus: Dispatcher;
   hub: Hub;
+  /** Publishes without waking the reader (tests kick `bus` themselves). */
   producer: RingProducer;
   registry: Registry;
   state: StateStore;
@@ -83,21 +92,29 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const ring = createRing({ capacity: config.BUS_CAPACITY, bytes: config.BUS_BYTES });
   const producer = new RingProducer(ring);
-  const hub = new Hub({
+  const bus = new Dispatcher({
     ring,
+    log,
+    metrics: streamMetrics,
+    coalesceMs: config.STREAM_COALESCE_MS,
+    batchLoad: config.STREAM_BATCH_LOAD,
+  });
+  /** Main-thread publishers (POST /api/events, command announcements) wake the reader at once. */
+  const publisher = bus.publisher(producer);
+  const state = new StateStore({ beforeRead: () => bus.head() });
+  const hub = new Hub({
+    bus,
+    snapshots: (filter) => state.snapshot(filter),
     log,
     metrics: streamMetrics,
     maxPendingBytes: config.CLIENT_MAX_PENDING_BYTES,
     heartbeatMs: config.HEARTBEAT_MS,
     stallMs: Math.max(30_000, config.HEARTBEAT_MS * 3),
-    coalesceMs: config.STREAM_COALESCE_MS,
-    batchLoad: config.STREAM_BATCH_LOAD,
   });
-  const poller = new Poller(hub, streamMetrics);
-  const state = new StateStore();
-  hub.onBatch((events) => state.apply(events));
-  hub.snapshots = (filter) => state.snapshot(filter);
-  state.beforeRead = () => hub.sync();
+  const poller = new Poller(bus, streamMetrics);
+  bus.onTake((events) => state.apply(events));
+  bus.onBatch((events) => hub.fanOut(events));
+  bus.onBatch(() => poller.wake());
 
   // Redis (REDIS_URL): sessions, tickets and rate limits shared by instances, and the state
   // snapshot saved for the next start (loaded here, before serving). Without it: memory.
@@ -105,7 +122,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const persistence = redis?.persistence;
   if (persistence) {
     await persistence.start(REDIS_START_WAIT_MS);
-    hub.onBatch(() => persistence.poke());
+    bus.onBatch(() => persistence.poke());
   }
 
   // ClickHouse (CLICKHOUSE_URL, else chDB under DATA_DIR) in its own Worker: the recorder reads
@@ -143,8 +160,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     orders,
     audit: history.audit,
     announce: (rec) => {
-      producer.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
-      hub.kick();
+      publisher.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
     },
   });
 
@@ -175,7 +191,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         app: eventRoutes({
           config,
           hub,
-          producer,
+          producer: publisher,
           poller,
           metrics: streamMetrics,
           guard: auth.requireAuth,
@@ -193,6 +209,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     fetch: (req, srv) => app.fetch(req, srv),
     websocket: wsHandlers(hub, { maxSubscriptions: config.MAX_SUBSCRIPTIONS, maxMessageBytes: 64 * 1024 }),
   });
+  bus.start();
   hub.start();
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${server.port}`;
   log.info("tradewire listening", { url, epoch: hub.epoch, sseWriter: opts.sseWriter ?? "direct" });
@@ -206,6 +223,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       hub.shutdown(config.SSE_RETRY_MS);
       poller.flush();
       hub.stop();
+      bus.stop();
       await persistence?.stop().catch(() => {});
       stopProcessMetrics();
       helpers.stop();
@@ -218,7 +236,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 
-  return { server, url, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
+  return { server, url, bus, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
 }
 
 /** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */

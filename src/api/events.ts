@@ -2,7 +2,8 @@
 import type { Server } from "bun";
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { nowMs, RingFullError, type RingProducer } from "../bus/ring.ts";
+import type { Publisher } from "../bus/dispatcher.ts";
+import { nowMs, RingFullError } from "../bus/ring.ts";
 import { PUBLISHERS, type Role } from "../auth/types.ts";
 import type { Config } from "../config.ts";
 import { ApiError } from "../http/errors.ts";
@@ -21,7 +22,8 @@ export type Guard = (opts?: { roles?: readonly Role[]; allowTicket?: boolean }) 
 export interface EventDeps {
   config: Config;
   hub: Hub;
-  producer: RingProducer;
+  /** Publishes onto the bus and wakes the main thread's reader. */
+  producer: Publisher;
   poller: Poller;
   metrics: StreamMetrics;
   guard: Guard;
@@ -176,7 +178,6 @@ export function eventRoutes(d: EventDeps): Hono {
       throw err;
     }
     d.metrics.published.inc({ source: "http" });
-    hub.kick();
     return c.json({ id: out.id, seq: out.seq, type: body.type, channel: body.channel }, 201);
   });
 

@@ -382,3 +382,8 @@ export class RingReader extends RingView {
 export function eventJson(ev: BusEvent): string {
   return decoder.decode(ev.frame.subarray(ev.jsonStart, ev.jsonEnd));
 }
+
+/** The JSON text of an event, decoded once and kept on the event (state, WebSocket, polls share it). */
+export function textOf(ev: BusEvent & { text?: string }): string {
+  return (ev.text ??= eventJson(ev));
+}
