@@ -1,7 +1,7 @@
 // Session logic without HTTP: login limits, rotation, reuse detection, tickets, verification.
 import { describe, expect, test } from "bun:test";
 import { testConfig } from "../config.ts";
-import { ApiError } from "../http/errors.ts";
+import { DomainError, RateLimited, Unauthorized } from "../domain/errors.ts";
 import { createLogger } from "../log.ts";
 import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
@@ -20,14 +20,14 @@ async function setup(overrides: Parameters<typeof testConfig>[0] = {}, clock: ()
   return { stores, sessions: new Sessions(config, stores, access, createLogger("silent")) };
 }
 
-async function failure(p: Promise<unknown>): Promise<ApiError> {
+async function failure(p: Promise<unknown>): Promise<DomainError> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof ApiError) return err;
+    if (err instanceof DomainError) return err;
     throw err;
   }
-  throw new Error("expected an ApiError");
+  throw new Error("expected a DomainError");
 }
 
 describe("login", () => {
@@ -38,25 +38,25 @@ describe("login", () => {
     expect(ok.tokenType).toBe("Bearer");
     const wrong = await failure(sessions.login("alice", "nope-nope", "1.2.3.4"));
     const unknown = await failure(sessions.login("mallory", "nope-nope", "1.2.3.4"));
-    expect([wrong.status, wrong.code, wrong.message]).toEqual([unknown.status, unknown.code, unknown.message]);
-    expect(wrong.status).toBe(401);
+    expect([wrong.name, wrong.code, wrong.message]).toEqual([unknown.name, unknown.code, unknown.message]);
+    expect(wrong).toBeInstanceOf(Unauthorized);
   });
 
-  test("too many attempts per name answer 429 with Retry-After; successes do not count", async () => {
+  test("too many attempts per name are RateLimited with a retry time; successes do not count", async () => {
     const { sessions } = await setup({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60" });
     for (let i = 0; i < 3; i++) await sessions.login("alice", PASSWORD, `10.0.0.${i}`);
     await failure(sessions.login("alice", "bad-pass", "10.0.1.1"));
     await failure(sessions.login("alice", "bad-pass", "10.0.1.2"));
     const limited = await failure(sessions.login("alice", PASSWORD, "10.0.1.3"));
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers?.["Retry-After"])).toBeGreaterThanOrEqual(59);
+    expect(limited).toBeInstanceOf(RateLimited);
+    expect(limited.retryAfterS).toBeGreaterThanOrEqual(59);
   });
 
   test("too many attempts from one address are limited across names", async () => {
     const { sessions } = await setup({ LOGIN_MAX_ATTEMPTS: "2" });
     await failure(sessions.login("a1", "bad-pass", "9.9.9.9"));
     await failure(sessions.login("a2", "bad-pass", "9.9.9.9"));
-    expect((await failure(sessions.login("alice", PASSWORD, "9.9.9.9"))).status).toBe(429);
+    expect(await failure(sessions.login("alice", PASSWORD, "9.9.9.9"))).toBeInstanceOf(RateLimited);
     expect((await sessions.login("alice", PASSWORD, "8.8.8.8")).user.name).toBe("alice");
   });
 });
@@ -74,7 +74,7 @@ describe("refresh", () => {
     expect(reuse.code).toBe("token_reused");
     expect((await failure(sessions.verifyAccess(second.accessToken, "bearer"))).code).toBe("session_revoked");
     expect((await failure(sessions.verifyAccess(first.accessToken, "bearer"))).code).toBe("session_revoked");
-    expect((await failure(sessions.refresh(second.refreshToken))).status).toBe(401);
+    expect(await failure(sessions.refresh(second.refreshToken))).toBeInstanceOf(Unauthorized);
   });
 
   test("a rotated token presented again within the grace period is rotated again; later, it revokes the family", async () => {
@@ -101,7 +101,7 @@ describe("refresh", () => {
     const b = await sessions.login("alice", PASSWORD, "ip");
     expect((await failure(sessions.refresh("made-up"))).code).toBe("invalid_token");
     await sessions.logout(a.family);
-    expect((await failure(sessions.refresh(a.refreshToken))).status).toBe(401);
+    expect(await failure(sessions.refresh(a.refreshToken))).toBeInstanceOf(Unauthorized);
     expect((await sessions.refresh(b.refreshToken)).family).toBe(b.family);
   });
 
@@ -109,7 +109,7 @@ describe("refresh", () => {
     const { sessions, stores } = await setup();
     const a = await sessions.login("alice", PASSWORD, "ip");
     await stores.users.delete("alice");
-    expect((await failure(sessions.refresh(a.refreshToken))).status).toBe(401);
+    expect(await failure(sessions.refresh(a.refreshToken))).toBeInstanceOf(Unauthorized);
   });
 });
 
@@ -125,7 +125,7 @@ describe("verifyAccess", () => {
       family: a.family,
     });
     await stores.users.delete("alice");
-    expect((await failure(sessions.verifyAccess(a.accessToken, "bearer"))).status).toBe(401);
+    expect(await failure(sessions.verifyAccess(a.accessToken, "bearer"))).toBeInstanceOf(Unauthorized);
   });
 });
 

@@ -1,7 +1,7 @@
 // Session logic: login, refresh-token rotation with reuse detection, logout, stream tickets,
-// and turning a presented credential into a Principal. No HTTP here beyond ApiError.
+// and turning a presented credential into a Principal. No HTTP here: failures are domain errors.
 import type { Config } from "../config.ts";
-import { ApiError, unauthorized } from "../http/errors.ts";
+import { RateLimited, Unauthorized } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { AccessTokens } from "./jwt.ts";
 import { randomToken, tokenHash, verifyPassword } from "./password.ts";
@@ -24,9 +24,9 @@ type SessionConfig = Pick<
 >;
 
 const MAX_OPAQUE_CHARS = 512;
-const badLogin = () => new ApiError(401, "invalid_credentials", "invalid username or password");
-const badRefresh = () => new ApiError(401, "invalid_token", "invalid or expired refresh token");
-const sessionEnded = () => new ApiError(401, "session_revoked", "session has been revoked or has ended");
+const badLogin = () => new Unauthorized("invalid name or password", { code: "invalid_credentials" });
+const badRefresh = () => new Unauthorized("invalid or expired refresh token", { code: "invalid_token" });
+const sessionEnded = () => new Unauthorized("session has been revoked or has ended", { code: "session_revoked" });
 
 export class Sessions {
   constructor(
@@ -40,8 +40,8 @@ export class Sessions {
    * Checks a password and opens a new session (refresh-token family). Every attempt counts
    * against the per-name and per-address limits first; a success gives its attempt back.
    */
-  async login(username: string, password: string, ip: string): Promise<Issued> {
-    const keys = [`login:user:${username}`, `login:ip:${ip}`];
+  async login(name: string, password: string, ip: string): Promise<Issued> {
+    const keys = [`login:user:${name}`, `login:ip:${ip}`];
     const { limiter } = this.stores;
     const max = this.config.LOGIN_MAX_ATTEMPTS;
     const decisions = await Promise.all(keys.map((k) => limiter.hit(k, max, this.config.LOGIN_WINDOW_S)));
@@ -49,11 +49,9 @@ export class Sessions {
     if (blocked.length > 0) {
       const retry = Math.max(...blocked.map((d) => d.retryAfterS));
       this.log.warn("login rate limited", { ip, retryAfterS: retry });
-      throw new ApiError(429, "rate_limited", "too many login attempts; retry later", undefined, {
-        "Retry-After": String(retry),
-      });
+      throw new RateLimited("too many login attempts; retry later", { retryAfterS: retry });
     }
-    const user = await this.stores.users.get(username);
+    const user = await this.stores.users.get(name);
     // Verify even for an unknown name (against a dummy hash) so timing does not tell who exists.
     const ok = await verifyPassword(password, user?.hash);
     if (!ok || !user) {
@@ -81,7 +79,7 @@ export class Sessions {
     if (used.state === "used") {
       await this.stores.tokens.revokeFamily(family);
       this.log.warn("refresh token reused; session revoked", { user: name, family });
-      throw new ApiError(401, "token_reused", "refresh token was already used; the session has been revoked");
+      throw new Unauthorized("refresh token was already used; the session has been revoked", { code: "token_reused" });
     }
     if (used.state === "recent") this.log.info("refresh token presented again within the grace period; rotated again", { user: name, family });
     if ((await this.stores.tokens.familyState(family)) !== "active") throw sessionEnded();
@@ -131,7 +129,7 @@ export class Sessions {
 
   /** Redeems a stream ticket: it works once, before it expires, while its session lives. */
   async redeemTicket(ticket: string): Promise<Principal> {
-    const invalid = () => new ApiError(401, "invalid_ticket", "invalid, used or expired stream ticket");
+    const invalid = () => new Unauthorized("invalid, used or expired stream ticket", { code: "invalid_ticket" });
     if (ticket.length === 0 || ticket.length > MAX_OPAQUE_CHARS) throw invalid();
     const rec = await this.stores.tickets.take(tokenHash(ticket));
     if (!rec) throw invalid();
@@ -141,7 +139,7 @@ export class Sessions {
 
   private async currentUser(name: string): Promise<{ user: string; role: Role }> {
     const user = await this.stores.users.get(name);
-    if (!user) throw unauthorized("user no longer exists");
+    if (!user) throw new Unauthorized("user no longer exists");
     return { user: user.name, role: user.role };
   }
 
