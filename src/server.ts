@@ -5,7 +5,7 @@ import { createRing, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./http/app.ts";
 import type { AppType } from "./http/app-type.ts";
-import { outcomeOf } from "./http/errors.ts";
+import { auditRecorder } from "./http/audit.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
@@ -14,7 +14,6 @@ import { lowerBackgroundThreads } from "./ops/threads.ts";
 import type { ReadinessCheck } from "./api/ops.ts";
 import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import type { History } from "./store/clickhouse/index.ts";
-import { auditTo } from "./services/audit.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
@@ -135,7 +134,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     maxOpenOrders: config.RISK_MAX_OPEN_ORDERS,
     ordersPerSecond: config.RISK_ORDERS_PER_S,
   };
-  const audit = auditTo(history.audit, outcomeOf);
+  const audit = auditRecorder(history.audit);
   const orders = new OrderService({ gateway, state, limits, log, audit });
   const commands = new CommandService({
     orders,

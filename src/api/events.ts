@@ -187,7 +187,7 @@ export function eventRoutes(d: EventDeps) {
     .openapi(publish, (c) => {
       const rxTs = nowMs();
       const body = c.req.valid("json");
-      let out;
+      let out: ReturnType<RingProducer["publish"]>;
       try {
         out = d.producer.publish({
           type: body.type,

@@ -2,7 +2,7 @@
 // (src/domain/events.ts), event frames, history rows and pages. They document and type the
 // answers (and the typed client); requests are checked by each route's own schemas.
 import { z } from "@hono/zod-openapi";
-import type { Account, Balance, Book, Fill, Order, Position, Ticker, Trade } from "../domain/events.ts";
+import type { Account, Balance, Book, Fill, Order, Position, Ticker } from "../domain/events.ts";
 
 const decimal = z.string().openapi({ description: "decimal as a string, exact as OKX sends it", example: "43000.1" });
 const ms = z.number().openapi({ description: "ms since 1970" });

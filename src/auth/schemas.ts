@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { ROLES } from "./types.ts";
 
-/** A body that refuses unknown fields (each is named in the 400: see zodDetails in http/errors.ts). */
+/** A body that refuses unknown fields (the 400 answer names each one). */
 export function strictBody<S extends z.ZodRawShape>(shape: S) {
   return z.strictObject(shape);
 }

@@ -108,9 +108,12 @@ const home = createRoute({ method: "get", path: "/", summary: "Where to start: a
  * @example app.route("/", docsRoutes(() => openApiDocument(app, info)))
  */
 export function docsRoutes(document: () => object) {
-  let spec: object | undefined;
+  let spec: Record<string, unknown> | undefined;
   return routes()
-    .openapi(openapi, (c) => c.json((spec ??= document()) as Record<string, unknown>, 200))
+    .openapi(openapi, (c) => {
+      spec ??= document() as Record<string, unknown>;
+      return c.json(spec, 200);
+    })
     .openapi(docs, (c) => c.html(PAGE, 200, { "Content-Security-Policy": DOCS_CSP, "Cache-Control": "no-cache" }))
     .openapi(asset, (c) => {
       const a = ASSETS[c.req.valid("param").file];

@@ -118,6 +118,13 @@ export function access(guard: Guard, roles: readonly Role[], opts: { allowTicket
  */
 export function openApiDocument(app: OpenAPIHono, info: { title: string; version: string; description?: string }) {
   const registry = app.openAPIRegistry;
+  const known = registry.definitions.some((d) => d.type === "component" && d.componentType === "securitySchemes");
+  if (!known) registerSecuritySchemes(app);
+  return app.getOpenAPI31Document({ openapi: "3.1.0", info });
+}
+
+function registerSecuritySchemes(app: OpenAPIHono): void {
+  const registry = app.openAPIRegistry;
   registry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
@@ -136,5 +143,4 @@ export function openApiDocument(app: OpenAPIHono, info: { title: string; version
     name: "ticket",
     description: "single-use stream ticket from POST /api/auth/stream-ticket (stream endpoints only)",
   });
-  return app.getOpenAPI31Document({ openapi: "3.1.0", info });
 }

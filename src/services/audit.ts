@@ -16,7 +16,7 @@ export type AuditSink = (e: AuditEntry) => void;
 
 /**
  * A sink that stores records, failures given the status and code `outcome` says they end with.
- * @example new OrderService({ ..., audit: auditTo(history.audit, outcomeOf) })
+ * @example const sink = auditTo(history.audit, (err) => ({ status: 500, code: "internal" }))
  */
 export function auditTo(store: (r: AuditRecord) => void, outcome: (err: unknown) => { status: number; code: string }): AuditSink {
   return (e) => {
