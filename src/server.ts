@@ -10,18 +10,14 @@ import { Dispatcher } from "./bus/dispatcher.ts";
 import { createRing, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./http/app.ts";
-import { docsRoutes } from "./http/docs.ts";
+import type { AppType } from "./http/app-type.ts";
+import { auditRecorder } from "./http/audit.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
 import { cpuLatencyMetrics, holdCpuLatency } from "./ops/cpu-latency.ts";
 import { lowerBackgroundThreads } from "./ops/threads.ts";
-import { eventRoutes } from "./api/events.ts";
-import { opsRoutes, type ReadinessCheck } from "./api/ops.ts";
-import { commandRoutes } from "./api/commands.ts";
-import { accountRoutes, marketRoutes } from "./api/market.ts";
-import { orderRoutes } from "./api/orders.ts";
-import { historyRoutes } from "./api/history.ts";
+import type { ReadinessCheck } from "./api/ops.ts";
 import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import { secureDataDir } from "./store/data-dir.ts";
 import type { History } from "./store/clickhouse/index.ts";
@@ -46,6 +42,8 @@ const REDIS_START_WAIT_MS = 3_000;
 
 export interface Running {
   server: Server<WsData>;
+  /** The HTTP app (its routes, its OpenAPI document). */
+  app: AppType;
   url: string;
   /** The main thread's one reader of the bus. */
   bus: Dispatcher;
@@ -155,57 +153,45 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     maxOpenOrders: config.RISK_MAX_OPEN_ORDERS,
     ordersPerSecond: config.RISK_ORDERS_PER_S,
   };
-  const orders = new OrderService({ gateway, state, limits, log, audit: history.audit });
+  const audit = auditRecorder(history.audit);
+  const orders = new OrderService({ gateway, state, limits, log, audit });
   const commands = new CommandService({
     orders,
-    audit: history.audit,
+    audit,
     announce: (rec) => {
       publisher.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
     },
   });
 
-  let server: Server<WsData> | undefined;
   const users = await durableUsers(history, log);
-  const auth = await createAuth({
-    config,
-    log,
-    ip: (req) => server?.requestIP(req)?.address ?? "unknown",
-    stores: { ...redis?.authStores, ...(users ? { users } : {}) },
-  });
+  const auth = await createAuth({ config, log, stores: { ...redis?.authStores, ...(users ? { users } : {}) } });
 
   const app = createApp({
     config,
     log,
-    mounts: [
-      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest, redis?.check) }) },
-      { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
-      { path: "/api/auth", app: auth.routes },
-      { path: "/api/users", app: auth.usersRoutes },
-      { path: "/api", app: historyRoutes({ history, guard: auth.requireAuth }) }, // before /api/orders/:id
-      { path: "/api/orders", app: orderRoutes({ orders, guard: auth.requireAuth }) },
-      { path: "/api/market", app: marketRoutes({ state, guard: auth.requireAuth }) },
-      { path: "/api/account", app: accountRoutes({ state, guard: auth.requireAuth }) },
-      { path: "/api/commands", app: commandRoutes({ commands, guard: auth.requireAuth }) },
-      {
-        path: "/api/events",
-        app: eventRoutes({
-          config,
-          hub,
-          producer: publisher,
-          poller,
-          metrics: streamMetrics,
-          guard: auth.requireAuth,
-          sseWriter: opts.sseWriter ?? (process.env.SSE_WRITER === "hono" ? "hono" : "direct"),
-        }),
-      },
-    ],
+    version: VERSION,
+    auth,
+    ops: { registry, started, checks: readiness(ingest, redis?.check) },
+    state,
+    orders,
+    commands,
+    history,
+    events: {
+      hub,
+      producer: publisher,
+      poller,
+      metrics: streamMetrics,
+      sseWriter: opts.sseWriter ?? (process.env.SSE_WRITER === "hono" ? "hono" : "direct"),
+    },
   });
 
-  server = Bun.serve<WsData>({
+  const server = Bun.serve<WsData>({
     port: config.PORT,
     hostname: config.HOST,
     idleTimeout: config.IDLE_TIMEOUT_S,
-    maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 1 << 20),
+    // Well above MAX_BODY_BYTES: our body limit answers first, in the JSON error shape (Bun's own
+    // 413 has an empty body); it refuses a large Content-Length before reading the body.
+    maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 64 << 20),
     fetch: (req, srv) => app.fetch(req, srv),
     websocket: wsHandlers(hub, { maxSubscriptions: config.MAX_SUBSCRIPTIONS, maxMessageBytes: 64 * 1024 }),
   });
@@ -218,7 +204,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const stop = () =>
     (stopping ??= (async () => {
       log.info("shutting down");
-      const s = server!;
+      const s = server;
       void s.stop(false); // no new connections; requests in flight may finish
       hub.shutdown(config.SSE_RETRY_MS);
       poller.flush();
@@ -236,7 +222,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 
-  return { server, url, bus, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
+  return { server, app, url, bus, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
 }
 
 /** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */

@@ -30,7 +30,7 @@ export async function startTestServer(
     const r = await fetch(`${running.url}/api/auth/login`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ username: user, password }),
+      body: JSON.stringify({ name: user, password }),
     });
     if (r.status !== 200) throw new Error(`login ${user}: ${r.status} ${await r.text()}`);
     return ((await r.json()) as { accessToken: string }).accessToken;

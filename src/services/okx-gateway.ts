@@ -2,7 +2,7 @@
 import type { Ingest } from "../exchange/ingest.ts";
 import { OkxError, OkxUnavailableError } from "../exchange/okx/errors.ts";
 import type { TradeAnswer } from "../exchange/protocol.ts";
-import { ApiError } from "../http/errors.ts";
+import { ExchangeError, RateLimited } from "../domain/errors.ts";
 import { GatewayUnavailable, type OrderAck, type OrderGateway } from "./gateway.ts";
 
 /** OKX refused the request as a whole (not one order): say so, never a 500. */
@@ -10,8 +10,8 @@ function mapError(err: unknown): never {
   if (err instanceof OkxUnavailableError)
     throw new GatewayUnavailable(err.stateUnknown ? "OKX did not answer; the order's state is unknown" : "OKX is not reachable");
   if (err instanceof OkxError) {
-    if (err.status === 429 || err.code === "50011") throw new ApiError(429, "rate_limited", `OKX rate limit: ${err.msg}`);
-    throw new ApiError(502, "exchange_error", `OKX refused the request: ${err.code} ${err.msg}`);
+    if (err.status === 429 || err.code === "50011") throw new RateLimited(`OKX rate limit: ${err.msg}`);
+    throw new ExchangeError(`OKX refused the request: ${err.code} ${err.msg}`);
   }
   throw err;
 }

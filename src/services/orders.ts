@@ -1,6 +1,6 @@
 // The order service: idempotency, risk checks, then the exchange; answers carry OKX's ids.
 import { createHash, randomBytes } from "node:crypto";
-import { ApiError } from "../http/errors.ts";
+import { Conflict, ExchangeRejected, ExchangeUnavailable, NotFound, RiskRejected, ValidationFailed } from "../domain/errors.ts";
 import { audited, type AuditSink } from "./audit.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
@@ -43,9 +43,9 @@ export class OrderService {
 
   private placeOnce(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
     if (idempotencyKey && input.clOrdId && input.clOrdId !== clOrdIdFor(user, idempotencyKey))
-      throw new ApiError(400, "validation_failed", "send either clOrdId or Idempotency-Key, not both", [
-        { field: "clOrdId", message: "conflicts with the Idempotency-Key header" },
-      ]);
+      throw new ValidationFailed("send either clOrdId or Idempotency-Key, not both", {
+        details: [{ field: "clOrdId", message: "conflicts with the Idempotency-Key header" }],
+      });
     const clOrdId = idempotencyKey ? clOrdIdFor(user, idempotencyKey) : (input.clOrdId ?? "tw" + randomBytes(15).toString("hex"));
     const seen = this.done.get(clOrdId);
     if (seen) return Promise.resolve({ status: 200, body: { ...seen.body, replayed: true } });
@@ -66,9 +66,9 @@ export class OrderService {
       refPx: refPrice(state, o.instId),
     });
     if (refusal)
-      throw new ApiError(422, "risk_rejected", refusal.message, [
-        { ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` },
-      ]);
+      throw new RiskRejected(refusal.message, {
+        details: [{ ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` }],
+      });
     const t0 = performance.now();
     const ack = await this.call(() => gateway.place(o));
     if (ack.sCode === DUPLICATE_CLORDID) return this.existing(o);
@@ -84,7 +84,7 @@ export class OrderService {
   /** The exchange already has this clOrdId (a retry after a restart): answer with that order. */
   private async existing(o: PlaceOrderInput): Promise<PlaceResult> {
     const found = await this.call(() => this.d.gateway.get({ instId: o.instId, clOrdId: o.clOrdId }));
-    if (!found) throw new ApiError(409, "conflict", `clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
+    if (!found) throw new Conflict(`clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
     const result: PlaceResult = { status: 200, body: { ...found, replayed: true } };
     this.remember(o.clOrdId, result);
     return result;
@@ -130,7 +130,7 @@ export class OrderService {
       return await f();
     } catch (err) {
       if (err instanceof GatewayUnavailable)
-        throw new ApiError(503, "exchange_unavailable", `${err.message}; retrying with the same Idempotency-Key is safe`);
+        throw new ExchangeUnavailable(`${err.message}; retrying with the same Idempotency-Key is safe`, { cause: err });
       throw err;
     }
   }
@@ -173,12 +173,12 @@ function refPrice(state: StateStore, instId: string): number | undefined {
   return Number.isFinite(last) && last > 0 ? last : undefined;
 }
 
-function rejected(ack: OrderAck): ApiError {
+function rejected(ack: OrderAck): ExchangeRejected {
   const code = ack.sCode === "51008" ? "insufficient_balance" : "exchange_rejected";
-  return new ApiError(422, code, `OKX refused: ${ack.sMsg || ack.sCode}`, [{ message: `sCode ${ack.sCode}: ${ack.sMsg}` }]);
+  return new ExchangeRejected(`OKX refused: ${ack.sMsg || ack.sCode}`, { code, details: [{ message: `sCode ${ack.sCode}: ${ack.sMsg}` }] });
 }
 
-function notFoundOrder(ack: OrderAck): ApiError {
-  return new ApiError(404, "not_found", `no such open order (${ack.sCode} ${ack.sMsg})`);
+function notFoundOrder(ack: OrderAck): NotFound {
+  return new NotFound(`no such open order (${ack.sCode} ${ack.sMsg})`);
 }
 
