@@ -6,38 +6,14 @@ import { ApiError } from "../http/errors.ts";
 import { doc } from "../http/openapi.ts";
 import { validate } from "../http/validate.ts";
 import type { OrderService } from "../services/orders.ts";
+import { InstId } from "../domain/inst-id.ts";
+import { OrderChange, OrderRequest } from "../domain/orders.ts";
 
 const TRADERS = ["trader", "admin"] as const;
 const ALL = ["viewer", "trader", "admin", "engine"] as const;
-const decimal = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .refine((v) => /^(0|[1-9]\d{0,15})(\.\d{1,12})?$/.test(v) && Number(v) > 0, "a positive decimal, e.g. \"0.01\"");
-const instId = z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/, "an OKX instrument id, e.g. BTC-USDT");
-
-export const OrderBody = z
-  .object({
-    instId,
-    side: z.enum(["buy", "sell"]),
-    ordType: z.enum(["market", "limit", "post_only", "ioc", "fok"]),
-    sz: decimal,
-    px: decimal.optional(),
-    tdMode: z.enum(["cash", "cross", "isolated"]).default("cash"),
-    posSide: z.enum(["long", "short", "net"]).optional(),
-    reduceOnly: z.boolean().optional(),
-    clOrdId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "1-32 letters and digits").optional(),
-  })
-  .strict()
-  .superRefine((o, ctx) => {
-    if (o.ordType !== "market" && o.px === undefined) ctx.addIssue({ code: "custom", path: ["px"], message: `required for ${o.ordType} orders` });
-    if (o.ordType === "market" && o.px !== undefined) ctx.addIssue({ code: "custom", path: ["px"], message: "not allowed for market orders" });
-  });
-const AmendBody = z
-  .object({ newSz: decimal.optional(), newPx: decimal.optional(), instId: instId.optional() })
-  .strict()
-  .refine((a) => a.newSz !== undefined || a.newPx !== undefined, { message: "newSz or newPx is required", path: ["newSz"] });
+const AmendBody = OrderChange.extend({ instId: InstId.optional() });
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "an ordId or clOrdId") });
-const InstQuery = z.object({ instId: instId.optional() });
+const InstQuery = z.object({ instId: InstId.optional() });
 const IdemKey = z.string().regex(/^[\x21-\x7e]{1,128}$/, "1-128 visible ASCII characters");
 
 export function orderRoutes(d: { orders: OrderService; guard: Guard }): Hono {
@@ -52,8 +28,8 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }): Hono {
   };
   const ref = (id: string, inst: string) => (/^\d+$/.test(id) ? { instId: inst, ordId: id } : { instId: inst, clOrdId: id });
 
-  doc({ method: "post", path: "/api/orders", summary: "Place an order (Idempotency-Key header maps to clOrdId)", tags: ["orders"], roles: [...TRADERS], body: OrderBody, responses: { 201: { description: "accepted by OKX: ordId, clOrdId; ms = our wait for OKX, okxMs = its round trip from the thread that talks to OKX, exchangeMs = OKX's own time (outTime - inTime)" }, 200: { description: "a retry of an earlier request: its answer" }, 422: { description: "refused by a risk check or by OKX" } } });
-  app.post("/", d.guard({ roles: TRADERS }), validate("json", OrderBody), async (c) => {
+  doc({ method: "post", path: "/api/orders", summary: "Place an order (Idempotency-Key header maps to clOrdId)", tags: ["orders"], roles: [...TRADERS], body: OrderRequest, responses: { 201: { description: "accepted by OKX: ordId, clOrdId; ms = our wait for OKX, okxMs = its round trip from the thread that talks to OKX, exchangeMs = OKX's own time (outTime - inTime)" }, 200: { description: "a retry of an earlier request: its answer" }, 422: { description: "refused by a risk check or by OKX" } } });
+  app.post("/", d.guard({ roles: TRADERS }), validate("json", OrderRequest), async (c) => {
     const key = c.req.header("idempotency-key");
     if (key !== undefined) {
       const ok = IdemKey.safeParse(key);

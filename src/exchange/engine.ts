@@ -85,7 +85,7 @@ export class IngestEngine {
   }
 
   onMessage(msg: ToWorker): void {
-    if (msg.t === "op") this.ops.submit(msg.id, msg.op, msg.args);
+    if (msg.t === "op") this.ops.submit(msg.id, msg.req);
     else if (msg.t === "stop") this.stop();
   }
 
