@@ -3,7 +3,7 @@ import type { Server } from "bun";
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { nowMs, RingFullError, type RingProducer } from "../bus/ring.ts";
-import { PUBLISHERS, type Role } from "../auth/types.ts";
+import { PUBLISHERS, ROLES, type Role } from "../auth/types.ts";
 import type { Config } from "../config.ts";
 import { ApiError } from "../http/errors.ts";
 import { doc } from "../http/openapi.ts";
@@ -93,7 +93,7 @@ export function eventRoutes(d: EventDeps): Hono {
     path: "/api/events/stream",
     summary: "Server-Sent Events stream: `connected`, then events with ids; resume with Last-Event-ID",
     tags: ["events"],
-    roles: ["viewer", "trader", "admin", "engine"],
+    roles: [...ROLES],
     query: StreamQuery,
     responses: { 200: { description: "text/event-stream", contentType: "text/event-stream" } },
   });
@@ -111,7 +111,7 @@ export function eventRoutes(d: EventDeps): Hono {
     path: "/api/events/ws",
     summary: "WebSocket stream: the same events; send {op:'subscribe'|'unsubscribe', channels:[...]}",
     tags: ["events"],
-    roles: ["viewer", "trader", "admin", "engine"],
+    roles: [...ROLES],
     query: StreamQuery,
     responses: { 101: { description: "switching protocols" } },
   });
@@ -136,7 +136,7 @@ export function eventRoutes(d: EventDeps): Hono {
     path: "/api/events/poll",
     summary: "Polling: events after an id; `wait` (ms) holds the request until one arrives",
     tags: ["events"],
-    roles: ["viewer", "trader", "admin", "engine"],
+    roles: [...ROLES],
     query: PollQuery,
     responses: { 200: { description: "{ events: [...], next: id, reset: reason|null }" } },
   });

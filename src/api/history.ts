@@ -7,15 +7,14 @@ import { ApiError } from "../http/errors.ts";
 import { doc } from "../http/openapi.ts";
 import { validate } from "../http/validate.ts";
 import { HistoryUnavailable, type History, type HistoryPage, type HistoryQuery } from "../store/clickhouse/index.ts";
+import { ADMINS, PRIVATE_READERS, ROLES } from "../auth/types.ts";
+import { InstId } from "../domain/inst-id.ts";
+import { OrderState } from "../domain/orders.ts";
 
-const ALL = ["viewer", "trader", "admin", "engine"] as const;
-const PRIVATE = ["trader", "admin", "engine"] as const;
-const ADMIN = ["admin"] as const;
 
 /** Bar name -> seconds (OKX's names). */
 export const BARS: Record<string, number> = { "1m": 60, "3m": 180, "5m": 300, "15m": 900, "30m": 1800, "1H": 3600, "2H": 7200, "4H": 14400, "6H": 21600, "12H": 43200, "1D": 86400 };
 
-const instId = z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/, "an OKX instrument id, e.g. BTC-USDT");
 const time = z.coerce.number().int().min(0).max(8.64e15);
 const page = {
   from: time.optional().describe("from this time (ms since 1970, inclusive)"),
@@ -26,11 +25,11 @@ const page = {
 const span = (q: { from?: number; to?: number }) => q.from === undefined || q.to === undefined || q.from < q.to;
 const spanIssue = { message: "from must be before to", path: ["from"] };
 
-const OrdersQuery = z.object({ ...page, instId: instId.optional(), state: z.enum(["live", "partially_filled", "filled", "canceled", "mmp_canceled", "rejected"]).optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
-const FillsQuery = z.object({ ...page, instId: instId.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
-const TradesQuery = z.object({ ...page, instId }).strict().refine(span, spanIssue);
+const OrdersQuery = z.object({ ...page, instId: InstId.optional(), state: OrderState.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
+const FillsQuery = z.object({ ...page, instId: InstId.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
+const TradesQuery = z.object({ ...page, instId: InstId }).strict().refine(span, spanIssue);
 const CandlesQuery = z
-  .object({ ...page, instId, bar: z.enum(Object.keys(BARS) as [string, ...string[]]).default("1m") })
+  .object({ ...page, instId: InstId, bar: z.enum(Object.keys(BARS) as [string, ...string[]]).default("1m") })
   .strict()
   .refine(span, spanIssue);
 const AuditQuery = z.object({ ...page, user: z.string().min(1).max(128).optional(), action: z.string().regex(/^[a-z_.]{1,64}$/).optional() }).strict().refine(span, spanIssue);
@@ -74,22 +73,22 @@ export function historyRoutes(d: { history: History; guard: Guard }): Hono {
     return c.json({ data: p.data, next: p.next ? encodeCursor(q.kind, p.next) : null });
   };
 
-  doc({ method: "get", path: "/api/orders/history", summary: "Order history: one row per order state change", tags: ["history"], roles: [...PRIVATE], query: OrdersQuery, responses: pageDoc("order") });
-  app.get("/orders/history", d.guard({ roles: PRIVATE }), validate("query", OrdersQuery), (c) => run(c, { kind: "orders", ...c.req.valid("query") }));
+  doc({ method: "get", path: "/api/orders/history", summary: "Order history: one row per order state change", tags: ["history"], roles: [...PRIVATE_READERS], query: OrdersQuery, responses: pageDoc("order") });
+  app.get("/orders/history", d.guard({ roles: PRIVATE_READERS }), validate("query", OrdersQuery), (c) => run(c, { kind: "orders", ...c.req.valid("query") }));
 
-  doc({ method: "get", path: "/api/fills", summary: "Fills", tags: ["history"], roles: [...PRIVATE], query: FillsQuery, responses: pageDoc("fill") });
-  app.get("/fills", d.guard({ roles: PRIVATE }), validate("query", FillsQuery), (c) => run(c, { kind: "fills", ...c.req.valid("query") }));
+  doc({ method: "get", path: "/api/fills", summary: "Fills", tags: ["history"], roles: [...PRIVATE_READERS], query: FillsQuery, responses: pageDoc("fill") });
+  app.get("/fills", d.guard({ roles: PRIVATE_READERS }), validate("query", FillsQuery), (c) => run(c, { kind: "fills", ...c.req.valid("query") }));
 
-  doc({ method: "get", path: "/api/market/trades", summary: "Public trades of an instrument", tags: ["history", "market"], roles: [...ALL], query: TradesQuery, responses: pageDoc("trade") });
+  doc({ method: "get", path: "/api/market/trades", summary: "Public trades of an instrument", tags: ["history", "market"], roles: [...ROLES], query: TradesQuery, responses: pageDoc("trade") });
   app.get("/market/trades", d.guard(), validate("query", TradesQuery), (c) => run(c, { kind: "trades", ...c.req.valid("query") }));
 
-  doc({ method: "get", path: "/api/market/candles", summary: "OHLCV candles aggregated from recorded trades (bar: 1m..1D)", tags: ["history", "market"], roles: [...ALL], query: CandlesQuery, responses: pageDoc("candle") });
+  doc({ method: "get", path: "/api/market/candles", summary: "OHLCV candles aggregated from recorded trades (bar: 1m..1D)", tags: ["history", "market"], roles: [...ROLES], query: CandlesQuery, responses: pageDoc("candle") });
   app.get("/market/candles", d.guard(), validate("query", CandlesQuery), (c) => {
     const { bar, ...q } = c.req.valid("query");
     return run(c, { kind: "candles", ...q, barSeconds: BARS[bar]! });
   });
 
-  doc({ method: "get", path: "/api/audit", summary: "Audit log: every order request and command (who, what, result, latency)", tags: ["history"], roles: [...ADMIN], query: AuditQuery, responses: pageDoc("audit entry") });
-  app.get("/audit", d.guard({ roles: ADMIN }), validate("query", AuditQuery), (c) => run(c, { kind: "audit", ...c.req.valid("query") }));
+  doc({ method: "get", path: "/api/audit", summary: "Audit log: every order request and command (who, what, result, latency)", tags: ["history"], roles: [...ADMINS], query: AuditQuery, responses: pageDoc("audit entry") });
+  app.get("/audit", d.guard({ roles: ADMINS }), validate("query", AuditQuery), (c) => run(c, { kind: "audit", ...c.req.valid("query") }));
   return app;
 }

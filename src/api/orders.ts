@@ -6,11 +6,10 @@ import { ApiError } from "../http/errors.ts";
 import { doc } from "../http/openapi.ts";
 import { validate } from "../http/validate.ts";
 import type { OrderService } from "../services/orders.ts";
+import { ROLES, TRADERS } from "../auth/types.ts";
 import { InstId } from "../domain/inst-id.ts";
 import { OrderChange, OrderRequest } from "../domain/orders.ts";
 
-const TRADERS = ["trader", "admin"] as const;
-const ALL = ["viewer", "trader", "admin", "engine"] as const;
 const AmendBody = OrderChange.extend({ instId: InstId.optional() });
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "an ordId or clOrdId") });
 const InstQuery = z.object({ instId: InstId.optional() });
@@ -39,10 +38,10 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }): Hono {
     return c.json(r.body, r.status);
   });
 
-  doc({ method: "get", path: "/api/orders", summary: "Open orders (from the stream's state)", tags: ["orders"], roles: [...ALL], query: InstQuery, responses: { 200: { description: "{ data: [...] }" } } });
+  doc({ method: "get", path: "/api/orders", summary: "Open orders (from the stream's state)", tags: ["orders"], roles: [...ROLES], query: InstQuery, responses: { 200: { description: "{ data: [...] }" } } });
   app.get("/", d.guard(), validate("query", InstQuery), (c) => c.json({ data: orders.open(c.req.valid("query").instId) }));
 
-  doc({ method: "get", path: "/api/orders/:id", summary: "One order by ordId or clOrdId (instId needed for closed ones)", tags: ["orders"], roles: [...ALL], params: IdParam, query: InstQuery, responses: { 200: { description: "the order" }, 404: { description: "unknown" } } });
+  doc({ method: "get", path: "/api/orders/:id", summary: "One order by ordId or clOrdId (instId needed for closed ones)", tags: ["orders"], roles: [...ROLES], params: IdParam, query: InstQuery, responses: { 200: { description: "the order" }, 404: { description: "unknown" } } });
   app.get("/:id", d.guard(), validate("param", IdParam), validate("query", InstQuery), async (c) => {
     const { id } = c.req.valid("param");
     const o = await orders.find(id, c.req.valid("query").instId);

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { Accounts } from "../auth/accounts.ts";
 import type { requireAuthFactory } from "../auth/middleware.ts";
+import { ADMINS } from "../auth/types.ts";
 import { CreateUserBody, UpdateUserBody, UserList, UserParams, UserView } from "../auth/schemas.ts";
 import { doc } from "../http/openapi.ts";
 import { validate } from "../http/validate.ts";
@@ -13,13 +14,13 @@ export interface UsersRouteDeps {
 }
 
 const tags = ["users"];
-const roles = ["admin"];
+const roles = [...ADMINS];
 
 /** Routes to mount at /api/users; every one needs the admin role. */
 export function usersRoutes(deps: UsersRouteDeps): Hono {
   const { accounts } = deps;
   const app = new Hono();
-  app.use("*", deps.requireAuth({ roles: ["admin"] }));
+  app.use("*", deps.requireAuth({ roles: ADMINS }));
 
   doc({
     method: "get",

@@ -78,7 +78,7 @@ function serverIp(c: Context): string | undefined {
  * @example
  * const auth = await createAuth({ config, log, ip: (req) => server.requestIP(req)?.address })
  * app.route("/api/auth", auth.routes)
- * app.get("/api/orders", auth.requireAuth({ roles: ["trader", "admin"] }), listOrders)
+ * app.get("/api/orders", auth.requireAuth({ roles: TRADERS }), listOrders)
  */
 export async function createAuth(opts: AuthOptions): Promise<Auth> {
   const { config } = opts;
