@@ -6,7 +6,7 @@ import type { Logger } from "../log.ts";
 import type { IngestConfig } from "./config.ts";
 import type { Order } from "../domain/events.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
-import { backoffDelay } from "./okx/backoff.ts";
+import { backoffDelay } from "../domain/backoff.ts";
 import { fromErrorShape, OkxError, OkxUnavailableError } from "./okx/errors.ts";
 import { instrumentInfo, instTypeOf, type InstrumentInfo } from "./okx/instruments.ts";
 import { refArgs } from "./okx/order-wire.ts";

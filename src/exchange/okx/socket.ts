@@ -2,7 +2,7 @@
 // subscribe, text ping/pong keepalive, reconnect with backoff and jitter. It hands every other
 // frame, already classified, to its owner; it never interprets market data.
 import type { IngestTiming, OkxCredentials } from "../config.ts";
-import { backoffDelay } from "./backoff.ts";
+import { backoffDelay } from "../../domain/backoff.ts";
 import { parseFrame, safeMsg, type Frame, type Obj } from "./parse-frame.ts";
 import { wsLoginArg } from "../../okx/sign.ts";
 

@@ -5,6 +5,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { setPriority } from "node:os";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { eventJson, RingReader } from "../../bus/ring.ts";
+import { backoffDelay } from "../../domain/backoff.ts";
 import { RowBuffer } from "./buffer.ts";
 import { isUnavailableError, openClickHouse } from "./client.ts";
 import { migrate } from "./migrations.ts";
@@ -99,7 +100,7 @@ async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
 
 /** Opens and migrates; on failure says so and tries again (ClickHouse may come up later). */
 async function connect(): Promise<void> {
-  let delay = 500;
+  let attempt = 0;
   while (!stopping && !ready) {
     try {
       const opened = await openClickHouse({ url: opts.url, chdbPath: opts.chdbPath });
@@ -119,8 +120,7 @@ async function connect(): Promise<void> {
       await client?.close().catch(() => {});
       client = undefined;
       post({ t: "unavailable", error: lastError });
-      await Bun.sleep(delay);
-      delay = Math.min(10_000, delay * 2);
+      await Bun.sleep(backoffDelay(attempt++, 1_000, 10_000));
     }
   }
 }

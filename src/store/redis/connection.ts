@@ -2,6 +2,7 @@
 // fast while it is down (no offline queue), never crashes on a socket error, and says whether it
 // is usable right now (for /ready and for stores that can fall back to what they last saw).
 import Redis from "ioredis";
+import { backoffDelay } from "../../domain/backoff.ts";
 import type { Logger } from "../../log.ts";
 
 export interface RedisConnOptions {
@@ -33,12 +34,6 @@ export interface RedisConn {
   close(): Promise<void>;
 }
 
-/** Reconnect delay: doubles from 50 ms up to the cap, with jitter so instances spread out. */
-export function backoffMs(attempt: number, capMs: number): number {
-  const base = Math.min(capMs, 50 * 2 ** Math.min(attempt, 16));
-  return Math.round(base / 2 + Math.random() * (base / 2));
-}
-
 /** host:port/db of a URL, without credentials, for logs. */
 function where(url: string): string {
   try {
@@ -63,7 +58,8 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
     autoResendUnfulfilledCommands: false,
     commandTimeout: opts.commandTimeoutMs ?? 1_000,
     connectTimeout: opts.connectTimeoutMs ?? 2_000,
-    retryStrategy: (times) => backoffMs(times, cap),
+    // Doubles from 50 ms (times starts at 1) up to the cap, with jitter so instances spread out.
+    retryStrategy: (times) => backoffDelay(times, 50, cap),
   });
   const at = where(url);
   let down = false;
