@@ -2,7 +2,8 @@
 import type { Server } from "bun";
 import { Hono, type MiddlewareHandler } from "hono";
 import { z } from "zod";
-import { nowMs, RingFullError, type RingProducer } from "../bus/ring.ts";
+import { RingFullError, type RingProducer } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
 import { PUBLISHERS, ROLES, type Role } from "../auth/types.ts";
 import type { Config } from "../config.ts";
 import { ApiError } from "../http/errors.ts";

@@ -3,7 +3,8 @@
 // Worker (worker.ts); everything it tells the main thread goes through `post`. With credentials
 // there are two such threads (see IngestRole): market data, and the private connection with the
 // trade ops, so an order's answer never waits behind a burst of book updates.
-import { nowMs, RingFullError, RingProducer, type RingHandle } from "../bus/ring.ts";
+import { RingFullError, RingProducer, type RingHandle } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
 import type { Normalized } from "../domain/events.ts";
 import type { IngestConfig } from "./config.ts";
 import { MarketFeed, type Sink } from "./okx/market-feed.ts";

@@ -1,6 +1,7 @@
 // Trade requests shared by REST and WS (place, cancel, amend, single or batch): per-request
 // limits, rate limits counted per order and instrument (REST and WS share the counters), and the
 // top-level code of a batch ("0" all ok, "1" all failed, "2" partly).
+import { nowMs } from "../domain/time.ts";
 import type { OrderOpResult } from "../okx/types.ts";
 import type { Engine } from "./engine.ts";
 import { itemError, msg } from "./errors.ts";
@@ -59,5 +60,5 @@ export class TradeService {
 
 /** Microseconds since 1970 as a string (inTime/outTime). */
 export function micros(): string {
-  return String(Math.floor((performance.timeOrigin + performance.now()) * 1000));
+  return String(Math.floor(nowMs() * 1000));
 }

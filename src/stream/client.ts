@@ -1,6 +1,6 @@
 // A stream client over a byte sink (SSE) or a message sink (WebSocket): cursor, filter,
 // backpressure bookkeeping and the encodings of control messages, made once per message.
-import { nowMs } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
 import type { ChannelFilter } from "./channels.ts";
 import {
   textOf,

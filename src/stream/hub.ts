@@ -9,7 +9,8 @@
 //   the pending-bytes cap. So memory per client is bounded and nobody waits for anybody.
 // - The window: `cache` mirrors ring slots the hub has read; an entry is valid while its
 //   sequence is still inside the ring (seq >= ring tail).
-import { eventJson, nowMs, RingReader, type BusEvent, type RingHandle } from "../bus/ring.ts";
+import { eventJson, RingReader, type BusEvent, type RingHandle } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
 import type { Logger } from "../log.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { StreamMetrics } from "./metrics.ts";
