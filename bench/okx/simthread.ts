@@ -75,7 +75,7 @@ proto.write = function (this: Session, text: string): void {
 async function step(c: SimContext, at: number, part: number, parts: number): Promise<void> {
   let slice = performance.now();
   for (const m of c.market.step(at, part, parts)) {
-    c.engine.cross(m, at);
+    c.matcher.cross(m, at);
     c.feed.publish(m, at);
     if (performance.now() - slice > SLICE_MS) {
       await yieldToIo();

@@ -1,4 +1,4 @@
-// The order record the matching engine keeps, and how it is written on the wire (REST order
+// The order record the matcher keeps, and how it is written on the wire (REST order
 // details and `orders` channel pushes).
 import type { OkxOrderState, OrderDetails, OrderPush, OrdType, PosSide, Side, TdMode } from "../okx/types.ts";
 import type { ParsedPlace } from "./validate.ts";

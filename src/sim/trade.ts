@@ -3,7 +3,7 @@
 // top-level code of a batch ("0" all ok, "1" all failed, "2" partly).
 import { nowMs } from "../domain/time.ts";
 import type { OrderOpResult } from "../okx/types.ts";
-import type { Engine } from "./engine.ts";
+import type { Matcher } from "./matching.ts";
 import { itemError, msg } from "./errors.ts";
 import type { InstrumentTable } from "./instruments.ts";
 import type { RateLimiter } from "./ratelimit.ts";
@@ -28,7 +28,7 @@ export const MAX_BATCH = 20;
 
 export class TradeService {
   constructor(
-    private readonly engine: Engine,
+    private readonly matcher: Matcher,
     private readonly limiter: RateLimiter,
     private readonly instruments: InstrumentTable,
   ) {}
@@ -52,9 +52,9 @@ export class TradeService {
       const e = itemError("50011");
       return { ...base, ...(kind === "amend" ? { reqId: str(a.reqId) ?? "" } : {}), sCode: e.sCode, sMsg: "Rate limit reached. Please refer to API documentation and throttle requests accordingly." };
     }
-    if (kind === "place") return this.engine.place(item, now);
-    if (kind === "cancel") return this.engine.cancel(item, now);
-    return this.engine.amend(item, now);
+    if (kind === "place") return this.matcher.place(item, now);
+    if (kind === "cancel") return this.matcher.cancel(item, now);
+    return this.matcher.amend(item, now);
   }
 }
 
