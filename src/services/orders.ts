@@ -9,9 +9,6 @@ import { checkOrder, type RiskLimits } from "./risk.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import { roundMs } from "../domain/time.ts";
 
-/** An order request once the service has named it. */
-type Named = OrderRequest & { clOrdId: string };
-
 export interface PlaceResult {
   /** 201 placed now; 200 the same request seen before (idempotent replay). */
   status: 200 | 201;
@@ -58,7 +55,7 @@ export class OrderService {
     return p;
   }
 
-  private async send(user: string, o: Named): Promise<PlaceResult> {
+  private async send(user: string, o: OrderRequest & { clOrdId: string }): Promise<PlaceResult> {
     const { gateway, state, limits } = this.d;
     const refusal = checkOrder(o, limits, {
       killSwitch: this.killSwitch,
@@ -84,7 +81,7 @@ export class OrderService {
   }
 
   /** The exchange already has this clOrdId (a retry after a restart): answer with that order. */
-  private async existing(o: Named): Promise<PlaceResult> {
+  private async existing(o: OrderRequest & { clOrdId: string }): Promise<PlaceResult> {
     const found = await this.call(() => this.d.gateway.get({ instId: o.instId, clOrdId: o.clOrdId }));
     if (!found) throw new ApiError(409, "conflict", `clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
     const result: PlaceResult = { status: 200, body: { ...found, replayed: true } };
