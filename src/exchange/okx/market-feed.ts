@@ -92,8 +92,8 @@ export class MarketFeed {
       const n = (this.strikes.get(msg.instId) ?? 0) + 1;
       this.strikes.set(msg.instId, n);
       const arg = { channel: this.o.book, instId: msg.instId };
-      // Twice at once, then backing off (0.5-1 s, doubling up to 30 s) while the book keeps breaking.
-      const delay = n <= 2 ? 0 : backoffDelay(n - 3, 1_000, 30_000);
+      // Twice at once, then backing off (0.25-0.5 s, doubling up to 30 s) while the book keeps breaking.
+      const delay = n <= 2 ? 0 : backoffDelay(n - 3, 500, 30_000);
       if (delay === 0) this.o.resubscribe(arg);
       else {
         const t = setTimeout(() => {

@@ -120,7 +120,7 @@ async function connect(): Promise<void> {
       await client?.close().catch(() => {});
       client = undefined;
       post({ t: "unavailable", error: lastError });
-      await Bun.sleep(backoffDelay(attempt++, 1_000, 10_000));
+      await Bun.sleep(backoffDelay(attempt++, 500, 10_000));
     }
   }
 }

@@ -9,8 +9,8 @@ export class InjectedFault extends Error {
   override name = "InjectedFault";
 }
 
-/** Retry delays: 100-200 ms, doubling up to 2.5-5 s. */
-const BACKOFF_BASE_MS = 200;
+/** Retry delays: 50-100 ms, doubling up to 2.5-5 s. */
+const BACKOFF_BASE_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 
 export interface WriterDeps {
