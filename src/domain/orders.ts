@@ -48,7 +48,7 @@ export type OrderRequest = z.output<typeof OrderRequest>;
 const namesOrder = (r: { ordId?: string | undefined; clOrdId?: string | undefined }) => r.ordId !== undefined || r.clOrdId !== undefined;
 const refIssue = { message: "ordId or clOrdId is required", path: ["ordId"] };
 
-/** One order: its instrument and its ordId or clOrdId (ordId wins when both are given). */
+/** One order: its instrument and its ordId or clOrdId (or both). */
 export const OrderRef = z.object({ instId: InstId, ordId: OrdId.optional(), clOrdId: ClOrdId.optional() }).strict().refine(namesOrder, refIssue);
 export type OrderRef = z.output<typeof OrderRef>;
 
