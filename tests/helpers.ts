@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Role } from "../src/auth/types.ts";
 import { testConfig, type Config } from "../src/config.ts";
 import { startServer, type Running, type StartOptions } from "../src/server.ts";
 
@@ -13,7 +14,7 @@ export interface TestServer extends Running {
   /** Access token for a user (admin by default). */
   token(user?: string, password?: string): Promise<string>;
   /** Creates a user with a role and returns its access token. */
-  userToken(name: string, role: "viewer" | "trader" | "admin" | "engine"): Promise<string>;
+  userToken(name: string, role: Role): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -46,7 +46,7 @@ async function orderDuringStall(tradeThread: boolean, clOrdId: string) {
 test("an order is answered over the private WebSocket while the market-data thread is held up", async () => {
   const r = await orderDuringStall(true, "tradethread1");
   expect(r.tickersMeanwhile).toBe(0); // the market thread was held the whole time
-  expect(r.ans.sCode).toBe("0");
+  expect(r.ans.code).toBe("0");
   expect(r.ans.via).toBe("ws");
   expect(r.ans.clOrdId).toBe("tradethread1");
   expect(r.ms).toBeLessThan(STALL_MS / 2);
@@ -54,6 +54,6 @@ test("an order is answered over the private WebSocket while the market-data thre
 
 test("with OKX_TRADE_THREAD=false the same order waits for the stalled thread (what the split avoids)", async () => {
   const r = await orderDuringStall(false, "onethread1");
-  expect(r.ans.sCode).toBe("0");
+  expect(r.ans.code).toBe("0");
   expect(r.ms).toBeGreaterThan(STALL_MS / 2);
 }, 20_000);

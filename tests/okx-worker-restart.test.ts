@@ -45,7 +45,7 @@ test("a crashed ingest Worker is restarted: connections, market data and orders 
   const after = c.lastSeq();
   await c.waitFor("tickers after the restart", () => ofType(c.since(after), "ticker").length >= 3);
   const ans = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: "1000", clOrdId: "afterrestart1" });
-  expect(ans.sCode).toBe("0");
+  expect(ans.code).toBe("0");
   expect(ans.via).toBe("ws");
   await c.waitFor("its order event", () => c.since(after).find((e) => e.type === "order" && e.json.data.clOrdId === "afterrestart1"));
 

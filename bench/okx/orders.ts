@@ -3,7 +3,7 @@
 // `live` on an SSE stream (channels=orders), both from the moment the request is written. Every
 // `batch` orders a cancel_all command clears them (timed too), so no open-order limit is hit.
 
-import { nowMs } from "../lib/conn.ts";
+import { nowMs } from "../../src/domain/time.ts";
 import { Histogram, type Percentiles } from "../lib/hist.ts";
 import { sleep } from "../lib/proc.ts";
 import { HttpConn, sseEvents, SseConn } from "./common.ts";

@@ -3,10 +3,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { Forbidden, NotFound } from "../domain/errors.ts";
 import { access, BODY, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
 import type { CommandService } from "../services/commands.ts";
+import { TRADERS } from "../auth/types.ts";
+import { InstId } from "../domain/inst-id.ts";
 
 const CommandBody = z.discriminatedUnion("type", [
   z.object({ type: z.literal("kill_switch"), on: z.boolean() }).strict(),
-  z.object({ type: z.literal("cancel_all"), instId: z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/).optional() }).strict(),
+  z.object({ type: z.literal("cancel_all"), instId: InstId.optional() }).strict(),
 ]);
 const IdParam = z.object({ id: z.uuid() });
 const CommandRecord = z
@@ -21,7 +23,6 @@ const CommandRecord = z
   })
   .openapi("CommandRecord");
 const tags = ["commands"];
-const ROLES = ["trader", "admin"] as const;
 
 export function commandRoutes(d: { commands: CommandService; guard: Guard }) {
   const run = createRoute({
@@ -29,7 +30,7 @@ export function commandRoutes(d: { commands: CommandService; guard: Guard }) {
     path: "/",
     summary: "Run a command: kill_switch {on} (admin), cancel_all {instId?} (trader, admin)",
     tags,
-    ...access(d.guard, ROLES, { description: "The kill switch is for admins only." }),
+    ...access(d.guard, TRADERS, { description: "The kill switch is for admins only." }),
     request: { body: jsonBody(CommandBody) },
     responses: { 201: json(CommandRecord, "the command record"), ...errors(...BODY, ...GUARDED) },
   });
@@ -38,7 +39,7 @@ export function commandRoutes(d: { commands: CommandService; guard: Guard }) {
     path: "/{id}",
     summary: "A command's record",
     tags,
-    ...access(d.guard, ROLES),
+    ...access(d.guard, TRADERS),
     request: { params: IdParam },
     responses: { 200: json(CommandRecord, "the record"), ...errors(400, ...GUARDED, [404, "unknown id"]) },
   });

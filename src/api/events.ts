@@ -2,7 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Server } from "bun";
 import type { Publisher } from "../bus/dispatcher.ts";
-import { nowMs, RingFullError } from "../bus/ring.ts";
+import { RingFullError } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
 import { PUBLISHERS, ROLES, type Role } from "../auth/types.ts";
 import type { Config } from "../config.ts";
 import { Forbidden, TooLarge, ValidationFailed } from "../domain/errors.ts";

@@ -2,19 +2,17 @@
 // Thin: validate, authorize, ask the history store, shape a page { data, next }.
 import { createRoute, z } from "@hono/zod-openapi";
 import { StoreUnavailable, ValidationFailed } from "../domain/errors.ts";
-import type { Role } from "../auth/types.ts";
+import { ADMINS, PRIVATE_READERS, ROLES, type Role } from "../auth/types.ts";
+import { InstId } from "../domain/inst-id.ts";
+import { OrderState } from "../domain/orders.ts";
 import { access, errors, GUARDED, json, routes, type Guard } from "../http/openapi.ts";
 import { HistoryUnavailable, type History, type HistoryPage, type HistoryQuery } from "../store/clickhouse/index.ts";
 import { AuditRowSchema, CandleRowSchema, FillRowSchema, OrderRowSchema, pageOf, TradeRowSchema } from "./schemas.ts";
 
-const ALL = ["viewer", "trader", "admin", "engine"] as const;
-const PRIVATE = ["trader", "admin", "engine"] as const;
-const ADMIN = ["admin"] as const;
 
 /** Bar name -> seconds (OKX's names). */
 export const BARS: Record<string, number> = { "1m": 60, "3m": 180, "5m": 300, "15m": 900, "30m": 1800, "1H": 3600, "2H": 7200, "4H": 14400, "6H": 21600, "12H": 43200, "1D": 86400 };
 
-const instId = z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/, "an OKX instrument id, e.g. BTC-USDT");
 const time = z.coerce.number().int().min(0).max(8.64e15);
 const page = {
   from: time.optional().describe("from this time (ms since 1970, inclusive)"),
@@ -25,11 +23,11 @@ const page = {
 const span = (q: { from?: number; to?: number }) => q.from === undefined || q.to === undefined || q.from < q.to;
 const spanIssue = { message: "from must be before to", path: ["from"] };
 
-const OrdersQuery = z.object({ ...page, instId: instId.optional(), state: z.enum(["live", "partially_filled", "filled", "canceled", "mmp_canceled", "rejected"]).optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
-const FillsQuery = z.object({ ...page, instId: instId.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
-const TradesQuery = z.object({ ...page, instId }).strict().refine(span, spanIssue);
+const OrdersQuery = z.object({ ...page, instId: InstId.optional(), state: OrderState.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
+const FillsQuery = z.object({ ...page, instId: InstId.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
+const TradesQuery = z.object({ ...page, instId: InstId }).strict().refine(span, spanIssue);
 const CandlesQuery = z
-  .object({ ...page, instId, bar: z.enum(Object.keys(BARS) as [string, ...string[]]).default("1m") })
+  .object({ ...page, instId: InstId, bar: z.enum(Object.keys(BARS) as [string, ...string[]]).default("1m") })
   .strict()
   .refine(span, spanIssue);
 const AuditQuery = z.object({ ...page, user: z.string().min(1).max(128).optional(), action: z.string().regex(/^[a-z_.]{1,64}$/).optional() }).strict().refine(span, spanIssue);
@@ -79,15 +77,15 @@ export function historyRoutes(d: { history: History; guard: Guard }) {
     ...access(d.guard, roles),
     responses: { 200: json(pageOf(row), `{ data: [${what}], next } newest first`), ...errors(...historyErrors) },
   });
-  const orders = createRoute({ path: "/orders/history", request: { query: OrdersQuery }, ...get("Order history: one row per order state change", PRIVATE, OrderRowSchema, "order state change") });
-  const fills = createRoute({ path: "/fills", request: { query: FillsQuery }, ...get("Fills", PRIVATE, FillRowSchema, "fill") });
-  const trades = createRoute({ path: "/market/trades", request: { query: TradesQuery }, ...get("Public trades of an instrument", ALL, TradeRowSchema, "trade", ["history", "market"]) });
+  const orders = createRoute({ path: "/orders/history", request: { query: OrdersQuery }, ...get("Order history: one row per order state change", PRIVATE_READERS, OrderRowSchema, "order state change") });
+  const fills = createRoute({ path: "/fills", request: { query: FillsQuery }, ...get("Fills", PRIVATE_READERS, FillRowSchema, "fill") });
+  const trades = createRoute({ path: "/market/trades", request: { query: TradesQuery }, ...get("Public trades of an instrument", ROLES, TradeRowSchema, "trade", ["history", "market"]) });
   const candles = createRoute({
     path: "/market/candles",
     request: { query: CandlesQuery },
-    ...get("OHLCV candles aggregated from recorded trades (bar: 1m..1D)", ALL, CandleRowSchema, "candle", ["history", "market"]),
+    ...get("OHLCV candles aggregated from recorded trades (bar: 1m..1D)", ROLES, CandleRowSchema, "candle", ["history", "market"]),
   });
-  const audit = createRoute({ path: "/audit", request: { query: AuditQuery }, ...get("Audit log: every order request and command (who, what, result, latency)", ADMIN, AuditRowSchema, "audit entry") });
+  const audit = createRoute({ path: "/audit", request: { query: AuditQuery }, ...get("Audit log: every order request and command (who, what, result, latency)", ADMINS, AuditRowSchema, "audit entry") });
 
   type Row<S extends z.ZodType> = z.infer<S>;
   return routes()

@@ -5,10 +5,10 @@ import { NotFound } from "../domain/errors.ts";
 import { access, errors, GUARDED, json, routes, type Guard } from "../http/openapi.ts";
 import type { StateStore } from "../state/store.ts";
 import { AccountSchema, asState, asStateOne, BalanceSchema, BookSchema, PositionSchema, TickerSchema } from "./schemas.ts";
+import { PRIVATE_READERS, ROLES } from "../auth/types.ts";
+import { InstId } from "../domain/inst-id.ts";
 
-const InstParam = z.object({ instId: z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/, "an OKX instrument id") });
-const ALL = ["viewer", "trader", "admin", "engine"] as const;
-const PRIVATE = ["trader", "admin", "engine"] as const;
+const InstParam = z.object({ instId: InstId });
 
 export function marketRoutes(d: { state: StateStore; guard: Guard }) {
   const { state } = d;
@@ -18,7 +18,7 @@ export function marketRoutes(d: { state: StateStore; guard: Guard }) {
     path: "/tickers",
     summary: "Latest ticker of every instrument",
     tags,
-    ...access(d.guard, ALL),
+    ...access(d.guard, ROLES),
     responses: { 200: json(z.object({ data: z.array(TickerSchema) }), "the latest ticker per instrument"), ...errors(...GUARDED) },
   });
   const book = createRoute({
@@ -26,7 +26,7 @@ export function marketRoutes(d: { state: StateStore; guard: Guard }) {
     path: "/books/{instId}",
     summary: "Latest book of an instrument",
     tags,
-    ...access(d.guard, ALL),
+    ...access(d.guard, ROLES),
     request: { params: InstParam },
     responses: { 200: json(BookSchema, "the book"), ...errors(400, ...GUARDED, [404, "no book for this instrument yet"]) },
   });
@@ -43,7 +43,7 @@ export function marketRoutes(d: { state: StateStore; guard: Guard }) {
 export function accountRoutes(d: { state: StateStore; guard: Guard }) {
   const { state } = d;
   const tags = ["account"];
-  const guarded = access(d.guard, PRIVATE);
+  const guarded = access(d.guard, PRIVATE_READERS);
   const summary = createRoute({
     method: "get",
     path: "/",

@@ -5,38 +5,13 @@ import { NotFound } from "../domain/errors.ts";
 import { access, BODY, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
 import type { OrderService } from "../services/orders.ts";
 import { asState, asStateOne, OrderSchema } from "./schemas.ts";
+import { ROLES, TRADERS } from "../auth/types.ts";
+import { InstId } from "../domain/inst-id.ts";
+import { OrderChange, OrderRequest } from "../domain/orders.ts";
 
-const TRADERS = ["trader", "admin"] as const;
-const ALL = ["viewer", "trader", "admin", "engine"] as const;
-const decimal = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .refine((v) => /^(0|[1-9]\d{0,15})(\.\d{1,12})?$/.test(v) && Number(v) > 0, "a positive decimal, e.g. \"0.01\"");
-const instId = z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/, "an OKX instrument id, e.g. BTC-USDT");
-
-export const OrderBody = z
-  .object({
-    instId,
-    side: z.enum(["buy", "sell"]),
-    ordType: z.enum(["market", "limit", "post_only", "ioc", "fok"]),
-    sz: decimal,
-    px: decimal.optional(),
-    tdMode: z.enum(["cash", "cross", "isolated"]).default("cash"),
-    posSide: z.enum(["long", "short", "net"]).optional(),
-    reduceOnly: z.boolean().optional(),
-    clOrdId: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "1-32 letters and digits").optional(),
-  })
-  .strict()
-  .superRefine((o, ctx) => {
-    if (o.ordType !== "market" && o.px === undefined) ctx.addIssue({ code: "custom", path: ["px"], message: `required for ${o.ordType} orders` });
-    if (o.ordType === "market" && o.px !== undefined) ctx.addIssue({ code: "custom", path: ["px"], message: "not allowed for market orders" });
-  });
-const AmendBody = z
-  .object({ newSz: decimal.optional(), newPx: decimal.optional(), instId: instId.optional() })
-  .strict()
-  .refine((a) => a.newSz !== undefined || a.newPx !== undefined, { message: "newSz or newPx is required", path: ["newSz"] });
+const AmendBody = OrderChange.extend({ instId: InstId.optional() });
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "an ordId or clOrdId") });
-const InstQuery = z.object({ instId: instId.optional() });
+const InstQuery = z.object({ instId: InstId.optional() });
 const IdemKey = z.string().regex(/^[\x21-\x7e]{1,128}$/, "1-128 visible ASCII characters");
 // Header names arrive in lower case.
 const PlaceHeaders = z.object({
@@ -48,8 +23,8 @@ const Ack = z
   .object({
     ordId: z.string(),
     clOrdId: z.string(),
-    sCode: z.string().openapi({ description: "OKX's per-order code; \"0\" accepted" }),
-    sMsg: z.string(),
+    code: z.string().openapi({ description: "the exchange's per-order code; \"0\" accepted" }),
+    message: z.string().openapi({ description: "the exchange's per-order message" }),
     via: z.enum(["ws", "rest"]).nullable().optional().openapi({ description: "how it reached OKX: WebSocket trade op or REST" }),
     okxMs: ms.nullable().openapi({ description: "request out -> answer in, timed on the thread that talks to OKX" }),
     exchangeMs: ms.nullable().openapi({ description: "OKX's own time for it (outTime - inTime)" }),
@@ -88,7 +63,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     summary: "Place an order (Idempotency-Key header maps to clOrdId)",
     tags,
     ...traders,
-    request: { headers: PlaceHeaders, body: jsonBody(OrderBody) },
+    request: { headers: PlaceHeaders, body: jsonBody(OrderRequest) },
     responses: {
       201: json(Placed, "accepted by OKX"),
       200: json(Replayed, "a retry of an earlier request: its answer"),
@@ -100,7 +75,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     path: "/",
     summary: "Open orders (from the stream's state)",
     tags,
-    ...access(d.guard, ALL),
+    ...access(d.guard, ROLES),
     request: { query: InstQuery },
     responses: { 200: json(z.object({ data: z.array(OrderSchema) }), "the open orders"), ...errors(400, ...GUARDED) },
   });
@@ -109,7 +84,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     path: "/{id}",
     summary: "One order by ordId or clOrdId (instId needed for closed ones)",
     tags,
-    ...access(d.guard, ALL),
+    ...access(d.guard, ROLES),
     request: { params: IdParam, query: InstQuery },
     responses: { 200: json(OrderSchema, "the order"), ...errors(400, ...GUARDED, [404, "no such order"], ...exchangeErrors) },
   });

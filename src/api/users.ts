@@ -2,6 +2,7 @@
 // authorize, call Accounts, shape the answer (never a password hash).
 import { createRoute } from "@hono/zod-openapi";
 import type { Accounts } from "../auth/accounts.ts";
+import { ADMINS } from "../auth/types.ts";
 import { CreateUserBody, LoginLockView, UpdateUserBody, UserList, UserParams, UserView } from "../auth/schemas.ts";
 import { access, BODY, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
 
@@ -15,7 +16,7 @@ const tags = ["users"];
 /** Routes to mount at /api/users; every one needs the admin role. */
 export function usersRoutes(deps: UsersRouteDeps) {
   const { accounts } = deps;
-  const admin = access(deps.requireAuth, ["admin"]);
+  const admin = access(deps.requireAuth, ADMINS);
 
   const list = createRoute({
     method: "get",

@@ -56,7 +56,7 @@ export interface Auth {
 /**
  * @example
  * const auth = await createAuth({ config, log })
- * app.get("/api/orders", auth.requireAuth({ roles: ["trader", "admin"] }), listOrders)
+ * app.get("/api/orders", auth.requireAuth({ roles: TRADERS }), listOrders)
  */
 export async function createAuth(opts: AuthOptions): Promise<Auth> {
   const { config } = opts;

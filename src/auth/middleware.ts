@@ -68,7 +68,7 @@ export function authenticator(sessions: Sessions, allowedOrigins: readonly strin
 
 /**
  * Middleware factory: authenticates, checks the role, sets `c.var.principal`.
- * @example app.get("/api/orders", requireAuth({ roles: ["trader", "admin"] }), handler)
+ * @example app.get("/api/orders", requireAuth({ roles: TRADERS }), handler)
  */
 export function requireAuthFactory(authenticate: AuthenticateRequest) {
   return function requireAuth(opts: RequireAuthOptions = {}): MiddlewareHandler {
