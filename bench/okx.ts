@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { median } from "./lib/hist.ts";
 import { allowedCpus, cpuCount, sleep } from "./lib/proc.ts";
 import { fmt, fmtPct } from "./lib/report.ts";
-import { reexecWithRuntimeEnv } from "../src/ops/runtime-env.ts";
+import { startEnv } from "../scripts/start-env.ts";
 import { describeJitter, probeJitter, type Jitter } from "./lib/jitter.ts";
 import { GENERATOR_CORE, installExitHooks, SERVER_CORE } from "./lib/servers.ts";
 import { REPO } from "./lib/tradewire.ts";
@@ -59,8 +59,8 @@ const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, orde
   --sim-thread         the simulator in a Worker thread of this process, not in a process of its own
   --env KEY=VALUE      extra environment for tradewire (repeatable), e.g. STREAM_COALESCE_MS=0
   --out FILE           JSON results (default bench/results/okx-latest.json)
-  --rig-runtime-default  the bench and simulator without tradewire's runtime settings (FTL off,
-                       no mimalloc purging; src/ops/runtime-env.ts), as before 2026-11-28
+  --rig-runtime-default  the bench and simulator without the runtime settings of \`npm start\`
+                       (package.json; tradewire always gets them), as before 2026-11-28
   --no-pin             do not pin (tradewire / ingest thread on core 0, the rest on core 1)
 `;
 
@@ -119,16 +119,18 @@ const opts = {
   pin: !v["no-pin"],
 };
 
-// The bench (clients, ingest replay) and the simulator it spawns run with the same runtime
-// settings as tradewire (src/ops/runtime-env.ts): without them their own JIT compiles and
-// mimalloc scavenger runs take the clients' core for milliseconds and the simulator answers
-// orders late, which the order round trip would count against tradewire. tradewire is not
-// given them by this process (bench/lib/servers.ts): it sets its own (RUNTIME_TUNING).
-if (!v["rig-runtime-default"]) reexecWithRuntimeEnv();
-
-// Re-run under `taskset -c 1` (the generator core), as the other benches do.
-if (opts.pin && process.env.TRADEWIRE_BENCH_PINNED !== "1" && cpuCount() >= 2) {
-  const child = Bun.spawn(["taskset", "-c", GENERATOR_CORE, process.execPath, ...process.argv.slice(1)], { env: { ...process.env, TRADEWIRE_BENCH_PINNED: "1" }, stdio: ["inherit", "inherit", "inherit"] });
+// The bench (clients, ingest replay) and the simulator it spawns run with the runtime settings
+// tradewire gets from `npm start` (bench/lib/tradewire.ts starts it so): without them their own
+// JIT compiles and mimalloc scavenger runs take the clients' core for milliseconds and the
+// simulator answers orders late, which the order round trip would count against tradewire. The
+// runtime reads them at start, so this process runs again with them, under `taskset -c 1` (the
+// generator core) as the other benches do.
+const rigEnv = v["rig-runtime-default"] ? {} : startEnv();
+const pinSelf = opts.pin && cpuCount() >= 2;
+const rigEnvMissing = Object.entries(rigEnv).some(([key, value]) => process.env[key] !== value);
+if (process.env.TRADEWIRE_BENCH_PINNED !== "1" && (pinSelf || rigEnvMissing)) {
+  const cmd = [...(pinSelf ? ["taskset", "-c", GENERATOR_CORE] : []), process.execPath, ...process.argv.slice(1)];
+  const child = Bun.spawn(cmd, { env: { ...process.env, ...rigEnv, TRADEWIRE_BENCH_PINNED: "1" }, stdio: ["inherit", "inherit", "inherit"] });
   process.exit(await child.exited);
 }
 installExitHooks();

@@ -50,7 +50,6 @@ export const envSchema = z.object({
   STREAM_COALESCE_MS: z.coerce.number().min(0).max(100).default(20),
   STREAM_BATCH_LOAD: z.coerce.number().min(0).max(0.95).default(0.3),
   BACKGROUND_THREAD_NICE: int(0, 19).default(19),
-  RUNTIME_TUNING: z.enum(["on", "off"]).default("on"),
   CPU_DMA_LATENCY_US: int(0, 2_000_000_000).optional(),
   IDLE_TIMEOUT_S: int(0, 255).default(30),
   SSE_RETRY_MS: int(100, 600_000).default(2_000),
