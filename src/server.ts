@@ -8,8 +8,7 @@ import { docsRoutes } from "./http/docs.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
-import { cpuLatencyMetrics, holdCpuLatency } from "./ops/cpu-latency.ts";
-import { lowerBackgroundThreads } from "./ops/threads.ts";
+import { startHostTuning } from "./ops/host-tuning/index.ts";
 import { eventRoutes } from "./api/events.ts";
 import { opsRoutes, type ReadinessCheck } from "./api/ops.ts";
 import { commandRoutes } from "./api/commands.ts";
@@ -75,9 +74,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const registry = new Registry();
   const streamMetrics = new StreamMetrics(registry);
   const stopProcessMetrics = processMetrics(registry);
-  const helpers = lowerBackgroundThreads(config.BACKGROUND_THREAD_NICE, log);
-  const wakeLimit = holdCpuLatency(config.CPU_DMA_LATENCY_US, log);
-  cpuLatencyMetrics(registry, wakeLimit);
+  const hostTuning = startHostTuning(config, log, registry);
 
   const ring = createRing({ capacity: config.BUS_CAPACITY, bytes: config.BUS_BYTES });
   const producer = new RingProducer(ring);
@@ -206,8 +203,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       hub.stop();
       await persistence?.stop().catch(() => {});
       stopProcessMetrics();
-      helpers.stop();
-      wakeLimit?.release();
+      hostTuning.stop();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events
