@@ -29,7 +29,6 @@ import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
 import { StateStore } from "./state/store.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
-import type { SseWriter } from "./stream/sse.ts";
 import { wsHandlers, type WsData } from "./stream/ws.ts";
 
 export const VERSION = "0.1.0";
@@ -54,7 +53,6 @@ export interface Running {
 
 export interface StartOptions {
   log?: Logger;
-  sseWriter?: SseWriter;
   /** The exchange for orders; tests may pass a fake. */
   gateway?: OrderGateway;
 }
@@ -174,7 +172,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           poller,
           metrics: streamMetrics,
           guard: auth.requireAuth,
-          sseWriter: opts.sseWriter ?? (process.env.SSE_WRITER === "hono" ? "hono" : "direct"),
         }),
       },
     ],
@@ -190,7 +187,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   hub.start();
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${server.port}`;
-  log.info("tradewire listening", { url, epoch: hub.epoch, sseWriter: opts.sseWriter ?? "direct" });
+  log.info("tradewire listening", { url, epoch: hub.epoch });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
