@@ -42,8 +42,8 @@ const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, orde
   --duration S         measured seconds per latency run (default 10)
   --dump FILE          latency part: per ticker push, the stage times as JSON rows [instrument, sim
                        write, ingest rx, ring pub, first read, last read, reads] (FILE.N per run);
-                       orders part: per order [n, sent at, HTTP, ms, okxMs, exchangeMs, event]
-                       (FILE.orders-moving.N, FILE.orders-quiet.N)
+                       orders part: per order [n, sent at, HTTP, event] (FILE.orders-moving.N,
+                       FILE.orders-quiet.N); tradewire's own stages come from its /metrics
   --warmup S           seconds before measuring (default 2)
   --frames N           frames replayed per ingest run (default 200000)
   --orders N           orders measured per run and market mode (default 5000: each p99 is the 50th
@@ -219,7 +219,8 @@ if (parts.includes("latency") || parts.includes("orders")) {
           const x = await ordersRun(rig, { orders: opts.orders, batch: opts.batch, warmup: opts.orderWarmup, market, spec, ...(str("dump") ? { dump: `${str("dump")}.orders-${market ? "moving" : "quiet"}.${r + 1}` } : {}) }, log);
           runs.push(x);
           log(`   run ${r + 1} (market ${market ? "moving" : "quiet"}): ${x.orders} orders; HTTP answer ${P(x.httpMs)}`);
-          log(`          order event (live) ${P(x.eventMs)}; tradewire's wait for OKX p50 ${fmt(x.serverMs.p50)} p99 ${fmt(x.serverMs.p99)} ms (WS round trip from the ingest thread ${fmt(x.okxMs.p50)}/${fmt(x.okxMs.p99)}, simulator's own ${fmt(x.exchangeMs.p50)}/${fmt(x.exchangeMs.p99)}); cancel_all of ${opts.batch} p50 ${fmt(x.cancelAllMs.p50)} ms${Object.keys(x.failed).length ? `; failed ${JSON.stringify(x.failed)}` : ""}${x.missingEvents ? `; ${x.missingEvents} live events missing` : ""}`);
+          const st = x.stagesMs;
+          log(`          order event (live) ${P(x.eventMs)}; /metrics p50/p99 (within its buckets): tradewire's wait for OKX ${fmt(st.total.p50)}/${fmt(st.total.p99)} ms (WS round trip from the ingest thread ${fmt(st.exchangeRoundtrip.p50)}/${fmt(st.exchangeRoundtrip.p99)}, simulator's own ${fmt(st.exchangeInternal.p50)}/${fmt(st.exchangeInternal.p99)}; ${st.total.count} orders); cancel_all of ${opts.batch} p50 ${fmt(x.cancelAllMs.p50)} ms${Object.keys(x.failed).length ? `; failed ${JSON.stringify(x.failed)}` : ""}${x.missingEvents ? `; ${x.missingEvents} live events missing` : ""}`);
         }
         const mh = med(runs, (r) => r.httpMs.p99);
         const me = med(runs, (r) => r.eventMs.p99);

@@ -110,11 +110,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let ingest: Ingest | undefined;
   let gateway = opts.gateway ?? noGateway;
   if (config.OKX_ENABLED) {
-    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }] = await Promise.all([
+    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }, { TradeMetrics }] = await Promise.all([
       import("./sim/index.ts"),
       import("./exchange/ingest.ts"),
       import("./exchange/config.ts"),
       import("./services/okx-gateway.ts"),
+      import("./exchange/trade-metrics.ts"),
     ]);
     const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
     if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
@@ -122,7 +123,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log.info("embedded OKX simulator", { url: sim.url, wsUrl: sim.wsUrl });
     }
     const fallback = sim ? { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials } : undefined;
-    ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }) });
+    ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }), metrics: new TradeMetrics(registry) });
     gateway = opts.gateway ?? okxGateway(ingest);
   }
   const limits = {

@@ -22,7 +22,7 @@ class FakeGateway implements OrderGateway {
     if (o.sz === "0.5") return { ordId: "", clOrdId: o.clOrdId, sCode: "51008", sMsg: "Insufficient balance" };
     const ordId = String(++this.n);
     this.byCl.set(o.clOrdId, { ...o, ordId, state: "live" });
-    return { ordId, clOrdId: o.clOrdId, sCode: "0", sMsg: "", via: "ws" };
+    return { ordId, clOrdId: o.clOrdId, sCode: "0", sMsg: "" };
   }
   async cancel(ref: { ordId?: string; clOrdId?: string }): Promise<OrderAck> {
     const found = [...this.byCl.values()].find((o) => o.ordId === ref.ordId || o.clOrdId === ref.clOrdId);

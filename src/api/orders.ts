@@ -52,7 +52,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }): Hono {
   };
   const ref = (id: string, inst: string) => (/^\d+$/.test(id) ? { instId: inst, ordId: id } : { instId: inst, clOrdId: id });
 
-  doc({ method: "post", path: "/api/orders", summary: "Place an order (Idempotency-Key header maps to clOrdId)", tags: ["orders"], roles: [...TRADERS], body: OrderBody, responses: { 201: { description: "accepted by OKX: ordId, clOrdId; ms = our wait for OKX, okxMs = its round trip from the thread that talks to OKX, exchangeMs = OKX's own time (outTime - inTime)" }, 200: { description: "a retry of an earlier request: its answer" }, 422: { description: "refused by a risk check or by OKX" } } });
+  doc({ method: "post", path: "/api/orders", summary: "Place an order (Idempotency-Key header maps to clOrdId)", tags: ["orders"], roles: [...TRADERS], body: OrderBody, responses: { 201: { description: "accepted by OKX: ordId, clOrdId (where the time went: tradewire_order_seconds in /metrics)" }, 200: { description: "a retry of an earlier request: its answer" }, 422: { description: "refused by a risk check or by OKX" } } });
   app.post("/", d.guard({ roles: TRADERS }), validate("json", OrderBody), async (c) => {
     const key = c.req.header("idempotency-key");
     if (key !== undefined) {

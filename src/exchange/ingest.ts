@@ -12,12 +12,15 @@ import { parseOrder } from "./okx/parse-private.ts";
 import type { AmendOrderRequest, CancelOrderRequest, GetOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
 import { OkxRest } from "./okx/rest.ts";
 import type { FromWorker, IngestRole, IngestStatus, ToWorker, TradeAnswer, TradeArgs, TradeOp } from "./protocol.ts";
+import type { TradeMetrics } from "./trade-metrics.ts";
 
 export interface IngestOptions {
   /** The bus the Worker publishes into. */
   ring: RingHandle;
   config: IngestConfig;
   log?: Logger;
+  /** Where each answered trade op's time went (/metrics). */
+  metrics?: TradeMetrics;
   /** Where the Worker script is; the default suits `bun` runs and the compiled binary. */
   workerUrl?: string;
 }
@@ -46,6 +49,9 @@ export interface Ingest {
 }
 
 interface Pending {
+  op: TradeOp;
+  /** performance.now() when it was handed to the Worker. */
+  sentAt: number;
   resolve(a: TradeAnswer): void;
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
@@ -155,8 +161,10 @@ export function startIngest(opts: IngestOptions): Ingest {
           if (!p) return;
           pending.delete(m.id);
           clearTimeout(p.timer);
-          if ("answer" in m) p.resolve(m.answer);
-          else p.reject(fromErrorShape(m.error));
+          if ("answer" in m) {
+            opts.metrics?.answered(p.op, m.timing, performance.now() - p.sentAt);
+            p.resolve(m.answer);
+          } else p.reject(fromErrorShape(m.error));
           return;
         }
         case "status":
@@ -200,7 +208,7 @@ export function startIngest(opts: IngestOptions): Ingest {
         pending.delete(id);
         reject(new OkxUnavailableError(`no answer from the ingest worker within ${guardMs} ms`, true));
       }, guardMs);
-      pending.set(id, { resolve, reject, timer });
+      pending.set(id, { op: name, sentAt: performance.now(), resolve, reject, timer });
       opSlot.worker!.postMessage({ t: "op", id, op: name, args } satisfies ToWorker);
     });
   };

@@ -25,10 +25,14 @@ export interface TradeAnswer {
   sMsg: string;
   ts?: string;
   reqId?: string;
+}
+
+/** How a trade op went, measured on the ingest thread (for /metrics; not part of the answer). */
+export interface OpTiming {
   /** Which path carried it: the private WebSocket, or REST when that was down. */
   via: "ws" | "rest";
-  /** Request sent -> answer received, measured on the thread that talks to OKX (ms). */
-  okxMs?: number;
+  /** Request sent -> answer received (ms). */
+  roundtripMs: number;
   /** OKX's own time for it: outTime - inTime of a WS answer (ms; absent when OKX sends none). */
   exchangeMs?: number;
 }
@@ -66,7 +70,7 @@ export type ToWorker =
   | { t: "stop" };
 
 export type FromWorker =
-  | { t: "op"; id: string; answer: TradeAnswer }
+  | { t: "op"; id: string; answer: TradeAnswer; timing: OpTiming }
   | { t: "op"; id: string; error: ErrorShape }
   | { t: "status"; status: IngestStatus }
   | { t: "log"; level: "debug" | "info" | "warn" | "error"; msg: string; fields?: Record<string, unknown> }

@@ -31,12 +31,6 @@ export interface OrderAck {
   clOrdId: string;
   sCode: string;
   sMsg: string;
-  /** Whether it went by WebSocket trade op or REST. */
-  via?: "ws" | "rest";
-  /** Request out -> answer in, timed on the thread that talks to the exchange (ms). */
-  okxMs?: number;
-  /** The exchange's own time for it (OKX's outTime - inTime, ms), when it says. */
-  exchangeMs?: number;
 }
 
 /** Tick, lot, minimum size and contract value of an instrument, as the OKX client loads them. */

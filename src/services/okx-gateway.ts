@@ -21,9 +21,6 @@ const ack = (a: TradeAnswer): OrderAck => ({
   clOrdId: a.clOrdId,
   sCode: a.sCode,
   sMsg: a.sMsg,
-  via: a.via,
-  ...(a.okxMs !== undefined ? { okxMs: a.okxMs } : {}),
-  ...(a.exchangeMs !== undefined ? { exchangeMs: a.exchangeMs } : {}),
 });
 
 export function okxGateway(ingest: Ingest): OrderGateway {

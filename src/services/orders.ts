@@ -6,7 +6,6 @@ import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
 import { GatewayUnavailable, type AmendInput, type OrderAck, type OrderGateway, type OrderRef, type PlaceOrderInput } from "./gateway.ts";
 import { checkOrder, type RiskLimits } from "./risk.ts";
-import { roundMs } from "../domain/time.ts";
 
 export type NewOrder = Omit<PlaceOrderInput, "clOrdId"> & { clOrdId?: string };
 
@@ -69,13 +68,12 @@ export class OrderService {
       throw new ApiError(422, "risk_rejected", refusal.message, [
         { ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` },
       ]);
-    const t0 = performance.now();
     const ack = await this.call(() => gateway.place(o));
     if (ack.sCode === DUPLICATE_CLORDID) return this.existing(o);
     if (ack.sCode !== "0") throw rejected(ack);
     const result: PlaceResult = {
       status: 201,
-      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, sCode: ack.sCode, sMsg: ack.sMsg, via: ack.via ?? null, ms: roundMs(performance.now() - t0), okxMs: ack.okxMs ?? null, exchangeMs: ack.exchangeMs ?? null },
+      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, sCode: ack.sCode, sMsg: ack.sMsg },
     };
     this.remember(o.clOrdId, result);
     return result;

@@ -16,16 +16,13 @@ export function exchangeMsOf(inTime: string, outTime: string): number | undefine
   return roundMs((b - a) / 1000);
 }
 
-const answerOf = (item: OkxItemResult, via: "ws" | "rest", okxMs: number, exchangeMs?: number): TradeAnswer => ({
+const answerOf = (item: OkxItemResult): TradeAnswer => ({
   ordId: String(item.ordId ?? ""),
   clOrdId: String(item.clOrdId ?? ""),
   sCode: String(item.sCode ?? ""),
   sMsg: String(item.sMsg ?? ""),
   ...(item.ts !== undefined ? { ts: String(item.ts) } : {}),
   ...(item.reqId !== undefined && item.reqId !== "" ? { reqId: String(item.reqId) } : {}),
-  via,
-  okxMs: roundMs(okxMs),
-  ...(exchangeMs !== undefined ? { exchangeMs } : {}),
 });
 
 export class TradeOps {
@@ -55,8 +52,8 @@ export class TradeOps {
       return;
     }
     this.counts.rest++;
-    this.viaRest(op, args, sentAt).then(
-      (answer) => this.o.reply({ t: "op", id, answer }),
+    this.viaRest(op, args).then(
+      (answer) => this.o.reply({ t: "op", id, answer, timing: { via: "rest", roundtripMs: performance.now() - sentAt } }),
       (err) => {
         this.counts.failed++;
         this.o.reply({ t: "op", id, error: toErrorShape(err) });
@@ -68,12 +65,14 @@ export class TradeOps {
   onReply(frame: Extract<Frame, { kind: "op" }>): boolean {
     const p = this.pending.get(frame.id);
     if (p === undefined) return false;
-    const okxMs = performance.now() - p.sentAt;
+    const roundtripMs = performance.now() - p.sentAt;
     clearTimeout(p.timer);
     this.pending.delete(frame.id);
     const item = frame.data[0] as OkxItemResult | undefined;
     if (item && typeof item === "object") {
-      this.o.reply({ t: "op", id: frame.id, answer: answerOf(item, "ws", okxMs, exchangeMsOf(frame.inTime, frame.outTime)) });
+      const exchangeMs = exchangeMsOf(frame.inTime, frame.outTime);
+      const timing = { via: "ws" as const, roundtripMs, ...(exchangeMs !== undefined ? { exchangeMs } : {}) };
+      this.o.reply({ t: "op", id: frame.id, answer: answerOf(item), timing });
     } else {
       this.counts.failed++;
       this.o.reply({ t: "op", id: frame.id, error: toErrorShape(new OkxError({ code: frame.code, msg: frame.msg })) });
@@ -104,7 +103,7 @@ export class TradeOps {
     this.o.reply({ t: "op", id, error: toErrorShape(err) });
   }
 
-  private async viaRest(op: TradeOp, args: TradeArgs, sentAt: number): Promise<TradeAnswer> {
+  private async viaRest(op: TradeOp, args: TradeArgs): Promise<TradeAnswer> {
     const rest = this.o.rest;
     try {
       const items: OkxItemResult[] =
@@ -115,11 +114,11 @@ export class TradeOps {
             : await rest.amendOrder(args as AmendOrderRequest);
       const first = items[0];
       if (!first) throw new OkxError({ code: "0", msg: "empty answer" });
-      return answerOf(first, "rest", performance.now() - sentAt);
+      return answerOf(first);
     } catch (err) {
       // code "1" with a per-item result is OKX's answer (e.g. sCode 51008), not a transport failure.
       const item = err instanceof OkxError ? err.data?.[0] : undefined;
-      if (item && typeof item === "object" && item.sCode !== undefined) return answerOf(item, "rest", performance.now() - sentAt);
+      if (item && typeof item === "object" && item.sCode !== undefined) return answerOf(item);
       throw err;
     }
   }
