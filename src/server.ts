@@ -15,8 +15,7 @@ import { auditRecorder } from "./http/audit.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
-import { cpuLatencyMetrics, holdCpuLatency } from "./ops/cpu-latency.ts";
-import { lowerBackgroundThreads } from "./ops/threads.ts";
+import { startHostTuning } from "./ops/host-tuning/index.ts";
 import type { ReadinessCheck } from "./api/ops.ts";
 import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import { secureDataDir } from "./store/data-dir.ts";
@@ -33,7 +32,6 @@ import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
 import { StateStore } from "./state/store.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
-import type { SseWriter } from "./stream/sse.ts";
 import { wsHandlers, type WsData } from "./stream/ws.ts";
 
 export const VERSION = "0.1.0";
@@ -63,7 +61,6 @@ export interface Running {
 
 export interface StartOptions {
   log?: Logger;
-  sseWriter?: SseWriter;
   /** The exchange for orders; tests may pass a fake. */
   gateway?: OrderGateway;
 }
@@ -84,9 +81,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const registry = new Registry();
   const streamMetrics = new StreamMetrics(registry);
   const stopProcessMetrics = processMetrics(registry);
-  const helpers = lowerBackgroundThreads(config.BACKGROUND_THREAD_NICE, log);
-  const wakeLimit = holdCpuLatency(config.CPU_DMA_LATENCY_US, log);
-  cpuLatencyMetrics(registry, wakeLimit);
+  const hostTuning = startHostTuning(config, log, registry);
 
   const ring = createRing({ capacity: config.BUS_CAPACITY, bytes: config.BUS_BYTES });
   const producer = new RingProducer(ring);
@@ -132,11 +127,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let ingest: Ingest | undefined;
   let gateway = opts.gateway ?? noGateway;
   if (config.OKX_ENABLED) {
-    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }] = await Promise.all([
+    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }, { TradeMetrics }] = await Promise.all([
       import("./sim/index.ts"),
       import("./exchange/ingest.ts"),
       import("./exchange/config.ts"),
       import("./services/okx-gateway.ts"),
+      import("./exchange/trade-metrics.ts"),
     ]);
     const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
     if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
@@ -144,7 +140,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log.info("embedded OKX simulator", { url: sim.url, wsUrl: sim.wsUrl });
     }
     const fallback = sim ? { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials } : undefined;
-    ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }) });
+    ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }), metrics: new TradeMetrics(registry) });
     gateway = opts.gateway ?? okxGateway(ingest);
   }
   const limits = {
@@ -181,7 +177,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       producer: publisher,
       poller,
       metrics: streamMetrics,
-      sseWriter: opts.sseWriter ?? (process.env.SSE_WRITER === "hono" ? "hono" : "direct"),
     },
   });
 
@@ -198,7 +193,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   bus.start();
   hub.start();
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${server.port}`;
-  log.info("tradewire listening", { url, epoch: hub.epoch, sseWriter: opts.sseWriter ?? "direct" });
+  log.info("tradewire listening", { url, epoch: hub.epoch });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -212,8 +207,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       bus.stop();
       await persistence?.stop().catch(() => {});
       stopProcessMetrics();
-      helpers.stop();
-      wakeLimit?.release();
+      hostTuning.stop();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events

@@ -23,7 +23,7 @@ class FakeGateway implements OrderGateway {
     if (o.sz === "0.5") return { ordId: "", clOrdId: o.clOrdId, code: "51008", message: "Insufficient balance" };
     const ordId = String(++this.n);
     this.byCl.set(o.clOrdId, { ...o, ordId, state: "live" });
-    return { ordId, clOrdId: o.clOrdId, code: "0", message: "", via: "ws" };
+    return { ordId, clOrdId: o.clOrdId, code: "0", message: "" };
   }
   async cancel(ref: { ordId?: string; clOrdId?: string }): Promise<OrderAck> {
     const found = [...this.byCl.values()].find((o) => o.ordId === ref.ordId || o.clOrdId === ref.clOrdId);

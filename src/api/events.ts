@@ -14,7 +14,7 @@ import type { Hub } from "../stream/hub.ts";
 import type { StreamMetrics } from "../stream/metrics.ts";
 import type { Poller } from "../stream/poll.ts";
 import { EVENT_ID, resolveResume, type Resume } from "../stream/resume.ts";
-import { sseDirect, sseHono, type SseWriter } from "../stream/sse.ts";
+import { sseDirect } from "../stream/sse.ts";
 import type { WsData } from "../stream/ws.ts";
 import { EventSchema } from "./schemas.ts";
 
@@ -28,7 +28,6 @@ export interface EventDeps {
   poller: Poller;
   metrics: StreamMetrics;
   guard: Guard;
-  sseWriter: SseWriter;
 }
 
 const RESERVED_TYPES = new Set(["connected", "reset", "heartbeat", "error", "subscribed", "unsubscribed", "pong"]);
@@ -159,8 +158,7 @@ export function eventRoutes(d: EventDeps) {
       const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
       const resume: Resume = resolveResume(hub, c.req.valid("header")["last-event-id"] ?? q.lastEventId);
       (c.env as Server<unknown> | undefined)?.timeout?.(c.req.raw, 0); // streams outlive the idle timeout
-      const setup = { hub, filter, resume, retryMs: config.SSE_RETRY_MS, writer: d.sseWriter };
-      return d.sseWriter === "hono" ? sseHono(c, setup) : sseDirect(setup);
+      return sseDirect({ hub, filter, resume, retryMs: config.SSE_RETRY_MS });
     })
     .openapi(ws, (c) => {
       const q = c.req.valid("query");

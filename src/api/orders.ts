@@ -18,16 +18,12 @@ const PlaceHeaders = z.object({
   "idempotency-key": IdemKey.optional().openapi({ description: "retries with the same key place the order once (it becomes the clOrdId)" }),
 });
 
-const ms = z.number().optional();
 const Ack = z
   .object({
     ordId: z.string(),
     clOrdId: z.string(),
     code: z.string().openapi({ description: "the exchange's per-order code; \"0\" accepted" }),
     message: z.string().openapi({ description: "the exchange's per-order message" }),
-    via: z.enum(["ws", "rest"]).nullable().optional().openapi({ description: "how it reached OKX: WebSocket trade op or REST" }),
-    okxMs: ms.nullable().openapi({ description: "request out -> answer in, timed on the thread that talks to OKX" }),
-    exchangeMs: ms.nullable().openapi({ description: "OKX's own time for it (outTime - inTime)" }),
   })
   .openapi("OrderAck", { description: "OKX's answer for one order" });
 const Placed = Ack.extend({
@@ -36,7 +32,6 @@ const Placed = Ack.extend({
   ordType: z.string(),
   sz: z.string(),
   px: z.string().nullable(),
-  ms: ms.openapi({ description: "our wait for OKX" }),
 }).openapi("Placed");
 const Replayed = z
   .looseObject({ ordId: z.string(), clOrdId: z.string(), replayed: z.literal(true) })

@@ -75,8 +75,5 @@ export const OrderAck = z.object({
   clOrdId: z.string(),
   code: z.string(),
   message: z.string(),
-  via: z.enum(["ws", "rest"]).optional().describe("which path carried it: the WebSocket trade op, or REST when that was down"),
-  okxMs: z.number().optional().describe("request out -> answer in, timed on the thread that talks to the exchange (ms)"),
-  exchangeMs: z.number().optional().describe("the exchange's own time for it (OKX's outTime - inTime, ms), when it says"),
 });
 export type OrderAck = z.output<typeof OrderAck>;

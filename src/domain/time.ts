@@ -8,5 +8,5 @@
  */
 export const nowMs = (): number => performance.timeOrigin + performance.now();
 
-/** A duration in ms, rounded to the µs (`ms`, `okxMs`, audit and command timings). */
+/** A duration in ms, rounded to the µs (audit and command timings). */
 export const roundMs = (ms: number): number => Math.round(ms * 1000) / 1000;

@@ -12,13 +12,16 @@ import { instrumentInfo, instTypeOf, type InstrumentInfo } from "./okx/instrumen
 import { refArgs } from "./okx/order-wire.ts";
 import { parseOrder } from "./okx/parse-private.ts";
 import { OkxRest } from "./okx/rest.ts";
-import type { FromWorker, IngestRole, IngestStatus, ToWorker, TradeRequest } from "./protocol.ts";
+import type { FromWorker, IngestRole, IngestStatus, ToWorker, TradeOp, TradeRequest } from "./protocol.ts";
+import type { TradeMetrics } from "./trade-metrics.ts";
 
 export interface IngestOptions {
   /** The bus the Worker publishes into. */
   ring: RingHandle;
   config: IngestConfig;
   log?: Logger;
+  /** Where each answered trade op's time went (/metrics). */
+  metrics?: TradeMetrics;
   /** Where the Worker script is; the default suits `bun` runs and the compiled binary. */
   workerUrl?: string;
 }
@@ -47,6 +50,9 @@ export interface Ingest {
 }
 
 interface Pending {
+  op: TradeOp;
+  /** performance.now() when it was handed to the Worker. */
+  sentAt: number;
   resolve(a: OrderAck): void;
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
@@ -156,8 +162,10 @@ export function startIngest(opts: IngestOptions): Ingest {
           if (!p) return;
           pending.delete(m.id);
           clearTimeout(p.timer);
-          if ("answer" in m) p.resolve(m.answer);
-          else p.reject(fromErrorShape(m.error));
+          if ("answer" in m) {
+            opts.metrics?.answered(p.op, m.timing, performance.now() - p.sentAt);
+            p.resolve(m.answer);
+          } else p.reject(fromErrorShape(m.error));
           return;
         }
         case "status":
@@ -201,7 +209,7 @@ export function startIngest(opts: IngestOptions): Ingest {
         pending.delete(id);
         reject(new OkxUnavailableError(`no answer from the ingest worker within ${guardMs} ms`, true));
       }, guardMs);
-      pending.set(id, { resolve, reject, timer });
+      pending.set(id, { op: req.op, sentAt: performance.now(), resolve, reject, timer });
       opSlot.worker!.postMessage({ t: "op", id, req } satisfies ToWorker);
     });
   };

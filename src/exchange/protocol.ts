@@ -19,6 +19,17 @@ export type TradeRequest =
   | { op: "order"; args: OrderRequest }
   | { op: "cancel-order"; args: OrderRef }
   | { op: "amend-order"; args: OrderAmend };
+export type TradeOp = TradeRequest["op"];
+
+/** How a trade op went, measured on the ingest thread (for /metrics; not part of the answer). */
+export interface OpTiming {
+  /** Which path carried it: the private WebSocket, or REST when that was down. */
+  via: "ws" | "rest";
+  /** Request sent -> answer received (ms). */
+  roundtripMs: number;
+  /** OKX's own time for it: outTime - inTime of a WS answer (ms; absent when OKX sends none). */
+  exchangeMs?: number;
+}
 
 export interface ConnStatus {
   state: ConnState;
@@ -53,7 +64,7 @@ export type ToWorker =
   | { t: "stop" };
 
 export type FromWorker =
-  | { t: "op"; id: string; answer: OrderAck }
+  | { t: "op"; id: string; answer: OrderAck; timing: OpTiming }
   | { t: "op"; id: string; error: ErrorShape }
   | { t: "status"; status: IngestStatus }
   | { t: "log"; level: "debug" | "info" | "warn" | "error"; msg: string; fields?: Record<string, unknown> }

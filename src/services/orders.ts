@@ -7,7 +7,6 @@ import type { StateStore } from "../state/store.ts";
 import { GatewayUnavailable, type OrderGateway } from "./gateway.ts";
 import { checkOrder, type RiskLimits } from "./risk.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
-import { roundMs } from "../domain/time.ts";
 
 export interface PlaceResult {
   /** 201 placed now; 200 the same request seen before (idempotent replay). */
@@ -68,13 +67,12 @@ export class OrderService {
       throw new RiskRejected(refusal.message, {
         details: [{ ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` }],
       });
-    const t0 = performance.now();
     const ack = await this.call(() => gateway.place(o));
     if (ack.code === DUPLICATE_CLORDID) return this.existing(o);
     if (ack.code !== "0") throw rejected(ack);
     const result: PlaceResult = {
       status: 201,
-      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, code: ack.code, message: ack.message, via: ack.via ?? null, ms: roundMs(performance.now() - t0), okxMs: ack.okxMs ?? null, exchangeMs: ack.exchangeMs ?? null },
+      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, code: ack.code, message: ack.message },
     };
     this.remember(o.clOrdId, result);
     return result;

@@ -20,8 +20,8 @@ test("references and amends carry only what was given", () => {
 });
 
 test("OKX's per-order result becomes an OrderAck, whatever fields it lacks", () => {
-  expect(orderAck({ ordId: "1", clOrdId: "a1", sCode: "0", sMsg: "Order placed", ts: "1", tag: "" }, "ws", 1.23456, 0.5)).toEqual({
-    ordId: "1", clOrdId: "a1", code: "0", message: "Order placed", via: "ws", okxMs: 1.235, exchangeMs: 0.5,
+  expect(orderAck({ ordId: "1", clOrdId: "a1", sCode: "0", sMsg: "Order placed", ts: "1", tag: "" })).toEqual({
+    ordId: "1", clOrdId: "a1", code: "0", message: "Order placed",
   });
-  expect(orderAck({ sCode: "51008" }, "rest", 2)).toEqual({ ordId: "", clOrdId: "", code: "51008", message: "", via: "rest", okxMs: 2 });
+  expect(orderAck({ sCode: "51008" })).toEqual({ ordId: "", clOrdId: "", code: "51008", message: "" });
 });

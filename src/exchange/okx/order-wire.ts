@@ -5,7 +5,6 @@ import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../../domain/
 import type { OrderOpResult } from "../../okx/types.ts";
 import type { TradeRequest } from "../protocol.ts";
 import type { AmendOrderRequest, CancelOrderRequest, GetOrderRequest, PlaceOrderRequest } from "./rest-types.ts";
-import { roundMs } from "../../domain/time.ts";
 
 /** A trade op in OKX's terms: the WS op name and its one argument. */
 export type OkxTradeOp =
@@ -51,16 +50,13 @@ export function okxTradeOp(r: TradeRequest): OkxTradeOp {
 
 /**
  * OKX's result for one order (unchecked: any field may be missing) as our OrderAck.
- * @example orderAck({ ordId: "1", clOrdId: "a", sCode: "0", sMsg: "" }, "ws", 1.2) // { ordId: "1", clOrdId: "a", code: "0", message: "", via: "ws", okxMs: 1.2 }
+ * @example orderAck({ ordId: "1", clOrdId: "a", sCode: "0", sMsg: "" }) // { ordId: "1", clOrdId: "a", code: "0", message: "" }
  */
-export function orderAck(item: Partial<OrderOpResult>, via: "ws" | "rest", okxMs: number, exchangeMs?: number): OrderAck {
+export function orderAck(item: Partial<OrderOpResult>): OrderAck {
   return {
     ordId: String(item.ordId ?? ""),
     clOrdId: String(item.clOrdId ?? ""),
     code: String(item.sCode ?? ""),
     message: String(item.sMsg ?? ""),
-    via,
-    okxMs: roundMs(okxMs),
-    ...(exchangeMs !== undefined ? { exchangeMs } : {}),
   };
 }

@@ -46,8 +46,8 @@ export class TradeOps {
       return;
     }
     this.counts.rest++;
-    this.viaRest(t, sentAt).then(
-      (answer) => this.o.reply({ t: "op", id, answer }),
+    this.viaRest(t).then(
+      (answer) => this.o.reply({ t: "op", id, answer, timing: { via: "rest", roundtripMs: performance.now() - sentAt } }),
       (err) => {
         this.counts.failed++;
         this.o.reply({ t: "op", id, error: toErrorShape(err) });
@@ -59,12 +59,14 @@ export class TradeOps {
   onReply(frame: Extract<Frame, { kind: "op" }>): boolean {
     const p = this.pending.get(frame.id);
     if (p === undefined) return false;
-    const okxMs = performance.now() - p.sentAt;
+    const roundtripMs = performance.now() - p.sentAt;
     clearTimeout(p.timer);
     this.pending.delete(frame.id);
     const item = frame.data[0] as Partial<OrderOpResult> | undefined;
     if (item && typeof item === "object") {
-      this.o.reply({ t: "op", id: frame.id, answer: orderAck(item, "ws", okxMs, exchangeMsOf(frame.inTime, frame.outTime)) });
+      const exchangeMs = exchangeMsOf(frame.inTime, frame.outTime);
+      const timing = { via: "ws" as const, roundtripMs, ...(exchangeMs !== undefined ? { exchangeMs } : {}) };
+      this.o.reply({ t: "op", id: frame.id, answer: orderAck(item), timing });
     } else {
       this.counts.failed++;
       this.o.reply({ t: "op", id: frame.id, error: toErrorShape(new OkxError({ code: frame.code, msg: frame.msg })) });
@@ -95,18 +97,18 @@ export class TradeOps {
     this.o.reply({ t: "op", id, error: toErrorShape(err) });
   }
 
-  private async viaRest(t: OkxTradeOp, sentAt: number): Promise<OrderAck> {
+  private async viaRest(t: OkxTradeOp): Promise<OrderAck> {
     const rest = this.o.rest;
     try {
       const items: Partial<OrderOpResult>[] =
         t.op === "order" ? await rest.placeOrder(t.args) : t.op === "cancel-order" ? await rest.cancelOrder(t.args) : await rest.amendOrder(t.args);
       const first = items[0];
       if (!first) throw new OkxError({ code: "0", msg: "empty answer" });
-      return orderAck(first, "rest", performance.now() - sentAt);
+      return orderAck(first);
     } catch (err) {
       // code "1" with a per-item result is OKX's answer (e.g. sCode 51008), not a transport failure.
       const item = err instanceof OkxError ? err.data?.[0] : undefined;
-      if (item && typeof item === "object" && item.sCode !== undefined) return orderAck(item, "rest", performance.now() - sentAt);
+      if (item && typeof item === "object" && item.sCode !== undefined) return orderAck(item);
       throw err;
     }
   }

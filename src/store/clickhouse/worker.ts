@@ -9,7 +9,7 @@ import { backoffDelay } from "../../domain/backoff.ts";
 import { RowBuffer } from "./buffer.ts";
 import { isUnavailableError, openClickHouse } from "./client.ts";
 import { migrate } from "./migrations.ts";
-import { reniceThreads, RUNTIME_THREAD } from "../../ops/threads.ts";
+import { reniceThreads, RUNTIME_THREAD } from "../../ops/host-tuning/threads.ts";
 import type { FromWorker, RecorderStats, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
 import { build, page } from "./queries.ts";
 import { auditRow, RECORDED_TYPES, toRow, userRow } from "./rows.ts";
