@@ -33,6 +33,8 @@ test("a run whose inserts all failed: its orders, fills and audit entries are th
   let s = await startTestServer(overrides);
   live = s;
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, 15_000);
+  // /ready can pass before the trade thread has reported its private connection: its pushes carry the fill.
+  await eventually(() => s.ingest!.status().connections.private?.state === "ready", 15_000);
   let admin = await s.token();
   s.history.fault(true);
   market = await place(s, admin, { ordType: "market", sz: "0.001" });

@@ -1,28 +1,29 @@
 // Order replay is per user and per request: a clOrdId or Idempotency-Key never returns another
 // user's order, and the same key with a different body is a 422 naming what differs.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { OrderAck, OrderGateway, PlaceOrderInput } from "../src/services/gateway.ts";
+import type { OrderAck, OrderRequest } from "../src/domain/orders.ts";
+import type { OrderGateway } from "../src/services/gateway.ts";
 import { publish, startTestServer, type TestServer } from "./helpers.ts";
 
 /** An exchange that keeps its orders across "restarts" of tradewire (a second server on it). */
 class Exchange implements OrderGateway {
-  placed: PlaceOrderInput[] = [];
+  placed: Array<OrderRequest & { clOrdId: string }> = [];
   delayMs = 0;
   private n = 5000;
   private byCl = new Map<string, Record<string, unknown>>();
   instrument(instId: string) {
     return instId === "BTC-USDT" ? { instId, instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 } : undefined;
   }
-  async place(o: PlaceOrderInput): Promise<OrderAck> {
+  async place(o: OrderRequest & { clOrdId: string }): Promise<OrderAck> {
     if (this.delayMs) await Bun.sleep(this.delayMs);
     this.placed.push(o);
-    if (this.byCl.has(o.clOrdId)) return { ordId: "", clOrdId: o.clOrdId, sCode: "51016", sMsg: "Duplicated clOrdId" };
+    if (this.byCl.has(o.clOrdId)) return { ordId: "", clOrdId: o.clOrdId, code: "51016", message: "Duplicated clOrdId" };
     const ordId = String(++this.n);
     this.byCl.set(o.clOrdId, { ordId, clOrdId: o.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? "", tdMode: o.tdMode, state: "live" });
-    return { ordId, clOrdId: o.clOrdId, sCode: "0", sMsg: "" };
+    return { ordId, clOrdId: o.clOrdId, code: "0", message: "" };
   }
   async cancel(): Promise<OrderAck> {
-    return { ordId: "", clOrdId: "", sCode: "51400", sMsg: "Order does not exist" };
+    return { ordId: "", clOrdId: "", code: "51400", message: "Order does not exist" };
   }
   async amend(): Promise<OrderAck> {
     return this.cancel();

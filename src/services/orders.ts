@@ -1,14 +1,21 @@
 // The order service: idempotency, risk checks, then the exchange; answers carry OKX's ids.
 import { createHash, randomBytes } from "node:crypto";
-import { ApiError } from "../http/errors.ts";
+import {
+  Conflict,
+  type ErrorDetail,
+  ExchangeRejected,
+  ExchangeUnavailable,
+  IdempotencyConflict,
+  NotFound,
+  RiskRejected,
+  ValidationFailed,
+} from "../domain/errors.ts";
 import { audited, type AuditSink } from "./audit.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
-import { GatewayUnavailable, type AmendInput, type OrderAck, type OrderGateway, type OrderRef, type PlaceOrderInput } from "./gateway.ts";
+import { GatewayUnavailable, type OrderGateway } from "./gateway.ts";
 import { checkOrder, type RiskLimits } from "./risk.ts";
-import { roundMs } from "../domain/time.ts";
-
-export type NewOrder = Omit<PlaceOrderInput, "clOrdId"> & { clOrdId?: string };
+import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 
 export interface PlaceResult {
   /** 201 placed now; 200 the same request seen before (idempotent replay). */
@@ -37,18 +44,18 @@ export class OrderService {
   ) {}
 
   /** Places an order once per clOrdId: concurrent and later retries get the first answer. Audited. */
-  place(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
+  place(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
     const what = { user, action: "order.place", target: input.instId, detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null } };
     return audited(this.d.audit, what, () => this.placeOnce(user, input, idempotencyKey), (r) => ({ status: r.status, code: r.status === 201 ? "ok" : "replayed", detail: { ordId: r.body.ordId, clOrdId: r.body.clOrdId } }));
   }
 
-  private placeOnce(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
+  private placeOnce(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
     if (idempotencyKey && input.clOrdId && input.clOrdId !== clOrdIdFor(user, idempotencyKey))
-      throw new ApiError(400, "validation_failed", "send either clOrdId or Idempotency-Key, not both", [
-        { field: "clOrdId", message: "conflicts with the Idempotency-Key header" },
-      ]);
+      throw new ValidationFailed("send either clOrdId or Idempotency-Key, not both", {
+        details: [{ field: "clOrdId", message: "conflicts with the Idempotency-Key header" }],
+      });
     const clOrdId = idempotencyKey ? clOrdIdFor(user, idempotencyKey) : (input.clOrdId ?? "tw" + randomBytes(15).toString("hex"));
-    const order: PlaceOrderInput = { ...input, clOrdId };
+    const order: PlacedOrder = { ...input, clOrdId };
     const name = idempotencyKey ? `Idempotency-Key ${idempotencyKey}` : `clOrdId ${clOrdId}`;
     const seen = this.placements.get(clOrdId);
     if (seen && seen.user !== user) throw taken(clOrdId);
@@ -69,8 +76,8 @@ export class OrderService {
         return r;
       },
       (err: unknown) => {
-        // The exchange's answer is unknown (503): keep the owner, so this user's retry may ask it again.
-        if (!(err instanceof ApiError && err.status === 503) && this.placements.get(clOrdId) === placement) this.placements.delete(clOrdId);
+        // The exchange's answer is unknown: keep the owner, so this user's retry may ask it again.
+        if (!(err instanceof ExchangeUnavailable) && this.placements.get(clOrdId) === placement) this.placements.delete(clOrdId);
         throw err;
       },
     ).finally(() => this.inflight.delete(clOrdId));
@@ -78,7 +85,7 @@ export class OrderService {
     return p;
   }
 
-  private async send(user: string, o: PlaceOrderInput, placement: Placement, name: string): Promise<PlaceResult> {
+  private async send(user: string, o: PlacedOrder, placement: Placement, name: string): Promise<PlaceResult> {
     const { gateway, state, limits } = this.d;
     const refusal = checkOrder(o, limits, {
       killSwitch: this.killSwitch,
@@ -88,16 +95,15 @@ export class OrderService {
       refPx: refPrice(state, o.instId),
     });
     if (refusal)
-      throw new ApiError(422, "risk_rejected", refusal.message, [
-        { ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` },
-      ]);
-    const t0 = performance.now();
+      throw new RiskRejected(refusal.message, {
+        details: [{ ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` }],
+      });
     const ack = await this.call(() => gateway.place(o));
-    if (ack.sCode === DUPLICATE_CLORDID) return this.existing(o, placement, name);
-    if (ack.sCode !== "0") throw rejected(ack);
+    if (ack.code === DUPLICATE_CLORDID) return this.existing(o, placement, name);
+    if (ack.code !== "0") throw rejected(ack);
     const result: PlaceResult = {
       status: 201,
-      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, sCode: ack.sCode, sMsg: ack.sMsg, via: ack.via ?? null, ms: roundMs(performance.now() - t0), okxMs: ack.okxMs ?? null, exchangeMs: ack.exchangeMs ?? null },
+      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, code: ack.code, message: ack.message },
     };
     return result;
   }
@@ -106,10 +112,10 @@ export class OrderService {
    * The exchange already has this clOrdId (a retry after a restart): that order, when it is this
    * user's (see Placement.owned) and what was asked now; otherwise a conflict, never someone else's order.
    */
-  private async existing(o: PlaceOrderInput, placement: Placement, name: string): Promise<PlaceResult> {
+  private async existing(o: PlacedOrder, placement: Placement, name: string): Promise<PlaceResult> {
     if (!placement.owned) throw taken(o.clOrdId);
     const found = await this.call(() => this.d.gateway.get({ instId: o.instId, clOrdId: o.clOrdId }));
-    if (!found) throw new ApiError(409, "conflict", `clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
+    if (!found) throw new Conflict(`clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
     const diff = differences(found, o, SAME.filter((f) => f in found));
     if (diff.length > 0) throw conflict(name, diff);
     return { status: 200, body: { ...found, replayed: true } };
@@ -121,18 +127,18 @@ export class OrderService {
 
   private async cancelOnce(ref: OrderRef): Promise<OrderAck> {
     const ack = await this.call(() => this.d.gateway.cancel(ref));
-    if (ack.sCode !== "0") throw NOT_FOUND_CODES.has(ack.sCode) ? notFoundOrder(ack) : rejected(ack);
+    if (ack.code !== "0") throw NOT_FOUND_CODES.has(ack.code) ? notFoundOrder(ack) : rejected(ack);
     return ack;
   }
 
-  amend(a: AmendInput, by = "unknown"): Promise<OrderAck> {
+  amend(a: OrderAmend, by = "unknown"): Promise<OrderAck> {
     const detail = { instId: a.instId, newSz: a.newSz ?? null, newPx: a.newPx ?? null };
     return audited(this.d.audit, { user: by, action: "order.amend", target: a.ordId ?? a.clOrdId ?? "", detail }, () => this.amendOnce(a));
   }
 
-  private async amendOnce(a: AmendInput): Promise<OrderAck> {
+  private async amendOnce(a: OrderAmend): Promise<OrderAck> {
     const ack = await this.call(() => this.d.gateway.amend(a));
-    if (ack.sCode !== "0") throw NOT_FOUND_CODES.has(ack.sCode) ? notFoundOrder(ack) : rejected(ack);
+    if (ack.code !== "0") throw NOT_FOUND_CODES.has(ack.code) ? notFoundOrder(ack) : rejected(ack);
     return ack;
   }
 
@@ -155,7 +161,7 @@ export class OrderService {
       return await f();
     } catch (err) {
       if (err instanceof GatewayUnavailable)
-        throw new ApiError(503, "exchange_unavailable", `${err.message}; retrying with the same Idempotency-Key is safe`);
+        throw new ExchangeUnavailable(`${err.message}; retrying with the same Idempotency-Key is safe`, { cause: err });
       throw err;
     }
   }
@@ -195,29 +201,32 @@ export class RateWindow {
   }
 }
 
+/** An order as sent: the request with the clOrdId it is placed under. */
+type PlacedOrder = OrderRequest & { clOrdId: string };
+
 /** One placement: whose, what was asked, its answer once there is one. */
 interface Placement {
   user: string;
-  order: PlaceOrderInput;
+  order: PlacedOrder;
   /** Whether an order the exchange has under this clOrdId may be read back to this user. */
   owned: boolean;
   result?: PlaceResult;
 }
 
 /** What the retry must agree on with the first request (the exchange's order, after a restart). */
-const SAME: ReadonlyArray<keyof PlaceOrderInput> = ["instId", "side", "ordType", "sz", "px", "tdMode", "posSide", "reduceOnly"];
-const DECIMALS = new Set<keyof PlaceOrderInput>(["sz", "px"]);
+const SAME: ReadonlyArray<keyof OrderRequest> = ["instId", "side", "ordType", "sz", "px", "tdMode", "posSide", "reduceOnly"];
+const DECIMALS = new Set<keyof OrderRequest>(["sz", "px"]);
 
 /** "0.010" and "0.01" are one size; absent, "" and the exchange's defaults (posSide net, reduceOnly false) are one value. */
-function comparable(field: keyof PlaceOrderInput, v: unknown): string {
+function comparable(field: keyof OrderRequest, v: unknown): string {
   if (v === undefined || v === null || v === "" || v === false || v === "false" || (field === "posSide" && v === "net")) return "";
   const s = String(v);
   return DECIMALS.has(field) && s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
 }
 
 /** The fields (of `fields`) where `now` differs from `was`: an earlier request, or the exchange's order. */
-function differences(was: { readonly [k: string]: unknown } | PlaceOrderInput, now: PlaceOrderInput, fields = SAME): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
+function differences(was: { readonly [k: string]: unknown } | OrderRequest, now: OrderRequest, fields = SAME): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
   for (const f of fields) {
     const a = comparable(f, was[f]);
     const b = comparable(f, now[f]);
@@ -226,12 +235,12 @@ function differences(was: { readonly [k: string]: unknown } | PlaceOrderInput, n
   return out;
 }
 
-function conflict(name: string, diff: { field: string; message: string }[]): ApiError {
-  return new ApiError(422, "idempotency_conflict", `${name} was used for a different order (${diff.map((d) => d.field).join(", ")} differ); use a new one`, diff);
+function conflict(name: string, diff: ErrorDetail[]): IdempotencyConflict {
+  return new IdempotencyConflict(`${name} was used for a different order (${diff.map((d) => d.field).join(", ")} differ); use a new one`, { details: diff });
 }
 
-function taken(clOrdId: string): ApiError {
-  return new ApiError(409, "conflict", `clOrdId ${clOrdId} is already used by another order`);
+function taken(clOrdId: string): Conflict {
+  return new Conflict(`clOrdId ${clOrdId} is already used by another order`);
 }
 
 function refPrice(state: StateStore, instId: string): number | undefined {
@@ -240,12 +249,12 @@ function refPrice(state: StateStore, instId: string): number | undefined {
   return Number.isFinite(last) && last > 0 ? last : undefined;
 }
 
-function rejected(ack: OrderAck): ApiError {
-  const code = ack.sCode === "51008" ? "insufficient_balance" : "exchange_rejected";
-  return new ApiError(422, code, `OKX refused: ${ack.sMsg || ack.sCode}`, [{ message: `sCode ${ack.sCode}: ${ack.sMsg}` }]);
+function rejected(ack: OrderAck): ExchangeRejected {
+  const code = ack.code === "51008" ? "insufficient_balance" : "exchange_rejected";
+  return new ExchangeRejected(`OKX refused: ${ack.message || ack.code}`, { code, details: [{ message: `sCode ${ack.code}: ${ack.message}` }] });
 }
 
-function notFoundOrder(ack: OrderAck): ApiError {
-  return new ApiError(404, "not_found", `no such open order (${ack.sCode} ${ack.sMsg})`);
+function notFoundOrder(ack: OrderAck): NotFound {
+  return new NotFound(`no such open order (${ack.code} ${ack.message})`);
 }
 

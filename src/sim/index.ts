@@ -40,7 +40,7 @@ export interface Simulator {
 export async function startSimulator(options: SimOptions = {}): Promise<Simulator> {
   const opts = resolveOptions(options);
   const ctx: SimContext = createContext(opts);
-  const file = opts.dataDir ? new OrderFile(opts.dataDir, ctx.engine, ctx.instruments) : undefined;
+  const file = opts.dataDir ? new OrderFile(opts.dataDir, ctx.matcher, ctx.instruments) : undefined;
   const server = serve(ctx);
   const timers: ReturnType<typeof setInterval>[] = [];
   if (opts.tickMs > 0) {

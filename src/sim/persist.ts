@@ -7,7 +7,7 @@
 // options; open orders rest again with their funds frozen.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { Engine, FillRecord } from "./engine.ts";
+import type { FillRecord, Matcher } from "./matching.ts";
 import type { InstrumentTable } from "./instruments.ts";
 import type { FillInfo, SimOrder } from "./orders.ts";
 
@@ -26,21 +26,21 @@ export class OrderFile {
   private readonly path: string;
 
   /**
-   * Loads what an earlier run kept into `engine`, rewrites the file compactly and records every change from now on.
-   * @example const file = new OrderFile("./data/sim", ctx.engine, ctx.instruments); ... file.close();
+   * Loads what an earlier run kept into `matcher`, rewrites the file compactly and records every change from now on.
+   * @example const file = new OrderFile("./data/sim", ctx.matcher, ctx.instruments); ... file.close();
    */
   constructor(
     dir: string,
-    private readonly engine: Engine,
+    private readonly matcher: Matcher,
     instruments: InstrumentTable,
     now = Date.now(),
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.path = join(dir, FILE);
     const { orders, fills } = existsSync(this.path) ? load(readFileSync(this.path, "utf8"), instruments) : { orders: [], fills: [] };
-    engine.restore(orders, fills, now);
+    matcher.restore(orders, fills, now);
     this.fd = this.compact();
-    engine.on({
+    matcher.on({
       order: (_push, o) => this.write({ o: saved(o) }),
       fill: (f) => this.write({ f: { ordId: f.o.ordId, info: f.info, billId: f.billId } }),
     });
@@ -60,12 +60,12 @@ export class OrderFile {
     }
   }
 
-  /** Writes what the engine holds now to a new file that replaces the old one; returns it open for appending. */
+  /** Writes what the matcher holds now to a new file that replaces the old one; returns it open for appending. */
   private compact(): number {
     const tmp = `${this.path}.tmp`;
     const lines: string[] = [];
-    for (const o of this.engine.orders.values()) lines.push(JSON.stringify({ o: saved(o) }));
-    for (const f of this.engine.fills) lines.push(JSON.stringify({ f: { ordId: f.o.ordId, info: f.info, billId: f.billId } }));
+    for (const o of this.matcher.orders.values()) lines.push(JSON.stringify({ o: saved(o) }));
+    for (const f of this.matcher.fills) lines.push(JSON.stringify({ f: { ordId: f.o.ordId, info: f.info, billId: f.billId } }));
     const text = lines.length ? `${lines.join("\n")}\n` : "";
     const fd = openSync(tmp, "w", 0o600);
     try {
@@ -102,7 +102,7 @@ export function load(text: string, instruments: InstrumentTable): { orders: SimO
       const inst = instruments.get(instId);
       if (!inst) continue;
       const existing = orders.get(rest.ordId);
-      // The same object for every line of an order: fills point at it, as in the engine.
+      // The same object for every line of an order: fills point at it, as in the matcher.
       if (existing) Object.assign(existing, rest, { inst });
       else orders.set(rest.ordId, { ...rest, inst });
     } else if ("f" in line) fills.push(line.f);
