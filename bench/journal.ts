@@ -15,7 +15,24 @@ const arg = (name: string, dflt: string) => {
 };
 const n = Number(arg("n", "2000"));
 const base = mkdtempSync(join(arg("dir", tmpdir()), "tw-bench-journal-"));
-const entry = { ts: Date.now(), user: "trader1", action: "order.place", target: "BTC-USDT", status: 201, code: "ok", ms: 0.41, detail: { side: "buy", ordType: "limit", sz: "0.01", px: "39000", ordId: "680800001000000046", clOrdId: "tw0123456789abcdef0123456789abcd" }, id: crypto.randomUUID() };
+const entry = {
+  ts: Date.now(),
+  user: "trader1",
+  action: "order.place",
+  target: "BTC-USDT",
+  status: 201,
+  code: "ok",
+  ms: 0.41,
+  detail: {
+    side: "buy",
+    ordType: "limit",
+    sz: "0.01",
+    px: "39000",
+    ordId: "680800001000000046",
+    clOrdId: "tw0123456789abcdef0123456789abcd",
+  },
+  id: crypto.randomUUID(),
+};
 
 async function run(concurrent: number, sync = true): Promise<void> {
   const j = new Journal<typeof entry>(join(base, `c${concurrent}${sync}`), { sync });
@@ -31,7 +48,9 @@ async function run(concurrent: number, sync = true): Promise<void> {
     await Bun.sleep(2); // requests arrive spread out, not back to back
   }
   const s = h.summary();
-  console.log(`${sync ? "fdatasync" : "write only"} ${String(concurrent).padStart(3)} at once: p50 ${s.p50.toFixed(3)} ms  p90 ${s.p90.toFixed(3)}  p99 ${s.p99.toFixed(3)}  max ${s.max.toFixed(3)}  (${h.count} appends, ${j.syncs} fdatasyncs)`);
+  console.log(
+    `${sync ? "fdatasync" : "write only"} ${String(concurrent).padStart(3)} at once: p50 ${s.p50.toFixed(3)} ms  p90 ${s.p90.toFixed(3)}  p99 ${s.p99.toFixed(3)}  max ${s.max.toFixed(3)}  (${h.count} appends, ${j.syncs} fdatasyncs)`,
+  );
   await j.close();
 }
 

@@ -46,16 +46,26 @@ test("audit entries ClickHouse never got are replayed from the journal at the ne
   live = s;
   const admin = await s.token();
   const ana = await s.userToken("ana", "trader");
-  await publish(s.url, admin, { type: "ticker", channel: "tickers:BTC-USDT", data: { instId: "BTC-USDT", last: "40000" } });
+  await publish(s.url, admin, {
+    type: "ticker",
+    channel: "tickers:BTC-USDT",
+    data: { instId: "BTC-USDT", last: "40000" },
+  });
   s.history.fault(true); // every insert fails from now on: the entries live only in the journal
   const H = { Authorization: `Bearer ${ana}`, "Content-Type": "application/json" };
   const ordIds: string[] = [];
   for (let i = 0; i < 5; i++) {
-    const r = await fetch(`${s.url}/api/orders`, { method: "POST", headers: H, body: JSON.stringify({ instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.01", px: "39000" }) });
+    const r = await fetch(`${s.url}/api/orders`, {
+      method: "POST",
+      headers: H,
+      body: JSON.stringify({ instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.01", px: "39000" }),
+    });
     expect(r.status).toBe(201);
     ordIds.push(((await r.json()) as any).ordId);
   }
-  expect((await fetch(`${s.url}/api/orders/${ordIds[0]}?instId=BTC-USDT`, { method: "DELETE", headers: H })).status).toBe(200);
+  expect(
+    (await fetch(`${s.url}/api/orders/${ordIds[0]}?instId=BTC-USDT`, { method: "DELETE", headers: H })).status,
+  ).toBe(200);
   expect(await audit(s, admin)).toEqual([]);
   await s.stop(); // ClickHouse still failing: the recorder gives up on them at shutdown
 

@@ -8,7 +8,13 @@ import { join } from "node:path";
 import { eventually, startTestServer, type TestServer } from "./helpers.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "tw-reconcile-"));
-const overrides = { OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT", DATA_DIR: dataDir, RECORDER_FLUSH_MS: "50", SHUTDOWN_GRACE_MS: "0" };
+const overrides = {
+  OKX_ENABLED: "true",
+  OKX_INSTRUMENTS: "BTC-USDT",
+  DATA_DIR: dataDir,
+  RECORDER_FLUSH_MS: "50",
+  SHUTDOWN_GRACE_MS: "0",
+};
 let live: TestServer | undefined;
 afterAll(async () => {
   await live?.close();
@@ -21,7 +27,11 @@ const get = async (s: TestServer, token: string, path: string) => {
   return r.status === 200 ? ((await json(r)).data as any[]) : [];
 };
 const place = async (s: TestServer, token: string, body: Record<string, unknown>) => {
-  const r = await fetch(`${s.url}/api/orders`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify({ instId: "BTC-USDT", side: "buy", ...body }) });
+  const r = await fetch(`${s.url}/api/orders`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ instId: "BTC-USDT", side: "buy", ...body }),
+  });
   expect(r.status).toBe(201);
   return (await json(r)).ordId as string;
 };
@@ -40,7 +50,10 @@ test("a run whose inserts all failed: its orders, fills and audit entries are th
   market = await place(s, admin, { ordType: "market", sz: "0.001" });
   canceled = await place(s, admin, { ordType: "limit", sz: "0.001", px: "1000" });
   await eventually(() => s.orders.open().some((o) => o.ordId === canceled), 5_000);
-  const del = await fetch(`${s.url}/api/orders/${canceled}`, { method: "DELETE", headers: { Authorization: `Bearer ${admin}` } });
+  const del = await fetch(`${s.url}/api/orders/${canceled}`, {
+    method: "DELETE",
+    headers: { Authorization: `Bearer ${admin}` },
+  });
   expect(del.status).toBe(200);
   await eventually(() => !s.orders.open().some((o) => o.ordId === canceled), 5_000);
   await eventually(() => (s.history.stats()?.buffered.fills ?? 0) >= 1, 5_000);
@@ -64,12 +77,16 @@ test("a run whose inserts all failed: its orders, fills and audit entries are th
   const before = (await get(s, admin, "/api/orders/history?limit=1000")).length;
   const fills = (await get(s, admin, "/api/fills?limit=1000")).length;
   await s.history.flush();
-  expect((await s.history.reconcile({ orders: [], fills: [] }))).toEqual({ orders: 0, fills: 0, malformed: 0 });
+  expect(await s.history.reconcile({ orders: [], fills: [] })).toEqual({ orders: 0, fills: 0, malformed: 0 });
   const plan = await s.history.reconcilePlan();
   expect(plan.since).toBeNumber();
   const listed = await s.ingest!.records(plan.since! - 60_000, plan.open);
   expect(listed.orders.map((o) => o.ordId)).toEqual(expect.arrayContaining([market, canceled]));
-  expect(await s.history.reconcile({ orders: listed.orders, fills: listed.fills })).toEqual({ orders: 0, fills: 0, malformed: 0 });
+  expect(await s.history.reconcile({ orders: listed.orders, fills: listed.fills })).toEqual({
+    orders: 0,
+    fills: 0,
+    malformed: 0,
+  });
   await s.history.flush();
   expect((await get(s, admin, "/api/orders/history?limit=1000")).length).toBe(before);
   expect((await get(s, admin, "/api/fills?limit=1000")).length).toBe(fills);
@@ -94,8 +111,44 @@ test("two reconciliations at once write a missing order state and fill once", as
   const s = live!;
   const admin = await s.token();
   const now = Date.now();
-  const order = { ordId: "990001", clOrdId: "", instId: "BTC-USDT", instType: "SPOT", side: "buy" as const, ordType: "market", tdMode: "cash", posSide: "", px: "", sz: "0.001", state: "filled" as const, accFillSz: "0.001", avgPx: "40000", fillPx: "40000", fillSz: "0.001", fillTime: now, tradeId: "x1", execType: "T", fee: "-0.000001", feeCcy: "BTC", reduceOnly: false, cTime: now, uTime: now };
-  const fill = { ordId: "990001", clOrdId: "", instId: "BTC-USDT", tradeId: "x1", side: "buy" as const, fillPx: "40000", fillSz: "0.001", fee: "-0.000001", feeCcy: "BTC", execType: "T", ts: now };
+  const order = {
+    ordId: "990001",
+    clOrdId: "",
+    instId: "BTC-USDT",
+    instType: "SPOT",
+    side: "buy" as const,
+    ordType: "market",
+    tdMode: "cash",
+    posSide: "",
+    px: "",
+    sz: "0.001",
+    state: "filled" as const,
+    accFillSz: "0.001",
+    avgPx: "40000",
+    fillPx: "40000",
+    fillSz: "0.001",
+    fillTime: now,
+    tradeId: "x1",
+    execType: "T",
+    fee: "-0.000001",
+    feeCcy: "BTC",
+    reduceOnly: false,
+    cTime: now,
+    uTime: now,
+  };
+  const fill = {
+    ordId: "990001",
+    clOrdId: "",
+    instId: "BTC-USDT",
+    tradeId: "x1",
+    side: "buy" as const,
+    fillPx: "40000",
+    fillSz: "0.001",
+    fee: "-0.000001",
+    feeCcy: "BTC",
+    execType: "T",
+    ts: now,
+  };
   const results = await Promise.all([1, 2, 3].map(() => s.history.reconcile({ orders: [order], fills: [fill] })));
   expect(results.reduce((n, r) => n + r.orders, 0)).toBe(1);
   expect(results.reduce((n, r) => n + r.fills, 0)).toBe(1);

@@ -2,10 +2,10 @@
 // of the market orders among them are in history after tradewire starts again on the same
 // DATA_DIR. tradewire runs as a child process on the embedded defaults (simulator, chDB).
 import { afterAll, expect, test } from "bun:test";
-import type { Subprocess } from "bun";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Subprocess } from "bun";
 import { freePort } from "../scripts/free-port.ts";
 
 const ADMIN_PASSWORD = "admin-password-for-crash-tests";
@@ -34,7 +34,10 @@ async function start(port: number): Promise<{ proc: Subprocess; url: string }> {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ok = await fetch(`${url}/ready`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) return { proc, url };
     if (Date.now() > deadline || proc.exitCode !== null) throw new Error("tradewire did not become ready");
     await Bun.sleep(100);
@@ -42,7 +45,11 @@ async function start(port: number): Promise<{ proc: Subprocess; url: string }> {
 }
 
 async function login(url: string): Promise<Record<string, string>> {
-  const r = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }) });
+  const r = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }),
+  });
   if (r.status !== 200) throw new Error(`login: ${r.status} ${await r.text()}`);
   return { Authorization: `Bearer ${((await r.json()) as { accessToken: string }).accessToken}` };
 }
@@ -58,7 +65,10 @@ async function all(url: string, path: string, h: Record<string, string>): Promis
   const out: any[] = [];
   let cursor = "";
   for (;;) {
-    const r = await fetch(`${url}${path}${path.includes("?") ? "&" : "?"}limit=1000${cursor ? `&cursor=${cursor}` : ""}`, { headers: h });
+    const r = await fetch(
+      `${url}${path}${path.includes("?") ? "&" : "?"}limit=1000${cursor ? `&cursor=${cursor}` : ""}`,
+      { headers: h },
+    );
     if (r.status !== 200) return out; // history not ready yet: the caller polls
     const b = (await r.json()) as { data: any[]; next: string | null };
     out.push(...b.data);
@@ -74,8 +84,15 @@ test("kill -9 while placing ~16 orders/s: no acknowledged order, audit row or fi
   const acked: Acked[] = [];
   const inflight = new Set<Promise<void>>();
   const place = (i: number) => {
-    const body = i % 2 === 0 ? { instId: "BTC-USDT", side: "buy", ordType: "market", sz: "0.001" } : { instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.001", px: "1000" };
-    const p = fetch(`${tw.url}/api/orders`, { method: "POST", headers: { ...h, "Content-Type": "application/json" }, body: JSON.stringify(body) })
+    const body =
+      i % 2 === 0
+        ? { instId: "BTC-USDT", side: "buy", ordType: "market", sz: "0.001" }
+        : { instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.001", px: "1000" };
+    const p = fetch(`${tw.url}/api/orders`, {
+      method: "POST",
+      headers: { ...h, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    })
       .then(async (r) => {
         if (r.status !== 201) throw new Error(`order ${i}: ${r.status} ${await r.text()}`);
         const b = (await r.json()) as { ordId: string; clOrdId: string };
@@ -110,7 +127,11 @@ test("kill -9 while placing ~16 orders/s: no acknowledged order, audit row or fi
   let missing: Record<string, string[]> = {};
   const deadline = Date.now() + 45_000;
   for (;;) {
-    const [orders, audit, fills] = await Promise.all([all(tw.url, "/api/orders/history", h), all(tw.url, "/api/audit?action=order.place", h), all(tw.url, "/api/fills", h)]);
+    const [orders, audit, fills] = await Promise.all([
+      all(tw.url, "/api/orders/history", h),
+      all(tw.url, "/api/audit?action=order.place", h),
+      all(tw.url, "/api/fills", h),
+    ]);
     const inOrders = new Set(orders.map((o) => o.ordId));
     const inAudit = new Set(audit.filter((a) => a.status === 201).map((a) => a.detail?.ordId));
     const filled = new Set(fills.map((f) => f.ordId));

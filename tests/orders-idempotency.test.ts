@@ -12,14 +12,27 @@ class Exchange implements OrderGateway {
   private n = 5000;
   private byCl = new Map<string, Record<string, unknown>>();
   instrument(instId: string) {
-    return instId === "BTC-USDT" ? { instId, instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 } : undefined;
+    return instId === "BTC-USDT"
+      ? { instId, instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 }
+      : undefined;
   }
   async place(o: OrderRequest & { clOrdId: string }): Promise<OrderAck> {
     if (this.delayMs) await Bun.sleep(this.delayMs);
     this.placed.push(o);
-    if (this.byCl.has(o.clOrdId)) return { ordId: "", clOrdId: o.clOrdId, code: "51016", message: "Duplicated clOrdId" };
+    if (this.byCl.has(o.clOrdId))
+      return { ordId: "", clOrdId: o.clOrdId, code: "51016", message: "Duplicated clOrdId" };
     const ordId = String(++this.n);
-    this.byCl.set(o.clOrdId, { ordId, clOrdId: o.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? "", tdMode: o.tdMode, state: "live" });
+    this.byCl.set(o.clOrdId, {
+      ordId,
+      clOrdId: o.clOrdId,
+      instId: o.instId,
+      side: o.side,
+      ordType: o.ordType,
+      sz: o.sz,
+      px: o.px ?? "",
+      tdMode: o.tdMode,
+      state: "live",
+    });
     return { ordId, clOrdId: o.clOrdId, code: "0", message: "" };
   }
   async cancel(): Promise<OrderAck> {
@@ -42,9 +55,17 @@ async function life() {
   servers.push(s);
   const admin = await s.token();
   const trader1 = await s.userToken("trader1", "trader");
-  await publish(s.url, admin, { type: "ticker", channel: "tickers:BTC-USDT", data: { instId: "BTC-USDT", last: "40000" } });
+  await publish(s.url, admin, {
+    type: "ticker",
+    channel: "tickers:BTC-USDT",
+    data: { instId: "BTC-USDT", last: "40000" },
+  });
   const order = (body: unknown, token: string, headers: Record<string, string> = {}) =>
-    fetch(`${s.url}/api/orders`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, ...headers }, body: JSON.stringify(body) });
+    fetch(`${s.url}/api/orders`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, ...headers },
+      body: JSON.stringify(body),
+    });
   return { s, admin, trader1, order };
 }
 
@@ -62,7 +83,10 @@ test("another user's clOrdId is a 409 conflict, never that user's order", async 
   expect(mine.status).toBe(201);
   const { ordId } = await json(mine);
   const before = ex.placed.length;
-  for (const body of [{ ...limit, sz: "0.02", clOrdId: "probeX1" }, { ...limit, clOrdId: "probeX1" }]) {
+  for (const body of [
+    { ...limit, sz: "0.02", clOrdId: "probeX1" },
+    { ...limit, clOrdId: "probeX1" },
+  ]) {
     const theirs = await order(body, admin);
     expect(theirs.status).toBe(409);
     const text = await theirs.text();
@@ -99,7 +123,10 @@ test("the same Idempotency-Key with a different body is a 422 naming the fields 
 test("the same clOrdId with a different body is a 422 as well; concurrent retries compare too", async () => {
   const { order, trader1 } = first;
   ex.delayMs = 40;
-  const [a, b] = await Promise.all([order({ ...limit, clOrdId: "race1" }, trader1), order({ ...limit, px: "38500", clOrdId: "race1" }, trader1)]);
+  const [a, b] = await Promise.all([
+    order({ ...limit, clOrdId: "race1" }, trader1),
+    order({ ...limit, px: "38500", clOrdId: "race1" }, trader1),
+  ]);
   ex.delayMs = 0;
   expect([a.status, b.status].sort()).toEqual([201, 422]);
   const loser = a.status === 422 ? a : b;

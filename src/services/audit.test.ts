@@ -15,7 +15,12 @@ test("the outcome is answered only after the sink has kept the entry", async () 
       };
     });
   let answered = false;
-  const p = audited(sink, what, async () => "done", () => ({ status: 201, detail: { ordId: "7" } })).then((r) => {
+  const p = audited(
+    sink,
+    what,
+    async () => "done",
+    () => ({ status: 201, detail: { ordId: "7" } }),
+  ).then((r) => {
     answered = true;
     return r;
   });
@@ -28,7 +33,12 @@ test("the outcome is answered only after the sink has kept the entry", async () 
 
 test("a success whose entry cannot be kept is audit_unavailable (StoreUnavailable) that still says what was done", async () => {
   const sink = () => Promise.reject(new Error("journal write failed: ENOSPC"));
-  const err = await audited(sink, what, async () => "done", () => ({ status: 201, detail: { ordId: "8" } })).catch((e: unknown) => e);
+  const err = await audited(
+    sink,
+    what,
+    async () => "done",
+    () => ({ status: 201, detail: { ordId: "8" } }),
+  ).catch((e: unknown) => e);
   expect(err).toBeInstanceOf(StoreUnavailable);
   expect(err).toMatchObject({ code: "audit_unavailable" });
   expect((err as Error).message).toContain('"ordId":"8"');
@@ -44,7 +54,13 @@ test("a failure passes through as it is, whether or not its entry could be kept"
   );
   await expect(audited(sink, what, () => Promise.reject(refused))).rejects.toBe(refused);
   expect(kept).toMatchObject([{ status: 422, code: "risk_rejected", detail: { message: "too large" } }]);
-  await expect(audited(() => Promise.reject(new Error("disk")), what, () => Promise.reject(refused))).rejects.toBe(refused);
+  await expect(
+    audited(
+      () => Promise.reject(new Error("disk")),
+      what,
+      () => Promise.reject(refused),
+    ),
+  ).rejects.toBe(refused);
 });
 
 test("auditTo hands back the store's promise, for success and failure entries alike", async () => {

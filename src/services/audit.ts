@@ -1,9 +1,10 @@
 // The audit hook: services report who did what, how it ended and how long it took; whoever wires
 // the sink (the audit log: journal, then ClickHouse) stores it. The outcome is answered only once
 // the sink has the entry for good: an acknowledged action always has its audit row.
-import type { AuditInput } from "../store/clickhouse/protocol.ts";
+
 import { StoreUnavailable } from "../domain/errors.ts";
 import { roundMs } from "../domain/time.ts";
+import type { AuditInput } from "../store/clickhouse/protocol.ts";
 
 /** The row the recorder stores: who did what, the status and code the caller got, how long it took. */
 export type AuditRecord = AuditInput;
@@ -48,8 +49,19 @@ export async function audited<T>(
 ): Promise<T> {
   const ts = Date.now();
   const t0 = performance.now();
-  const report = async (end: { status: number; code: string } | { error: unknown }, detail?: Record<string, unknown>) => {
-    await sink?.({ ts, user: what.user, action: what.action, target: what.target, ms: roundMs(performance.now() - t0), detail: { ...what.detail, ...detail }, ...end });
+  const report = async (
+    end: { status: number; code: string } | { error: unknown },
+    detail?: Record<string, unknown>,
+  ) => {
+    await sink?.({
+      ts,
+      user: what.user,
+      action: what.action,
+      target: what.target,
+      ms: roundMs(performance.now() - t0),
+      detail: { ...what.detail, ...detail },
+      ...end,
+    });
   };
   let r: T;
   try {

@@ -10,12 +10,12 @@ import {
   RiskRejected,
   ValidationFailed,
 } from "../domain/errors.ts";
-import { audited, type AuditSink } from "./audit.ts";
+import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
+import { type AuditSink, audited } from "./audit.ts";
 import { GatewayUnavailable, type OrderGateway } from "./gateway.ts";
 import { checkOrder, type RiskLimits } from "./risk.ts";
-import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 
 export interface PlaceResult {
   /** 201 placed now; 200 the same request seen before (idempotent replay). */
@@ -29,7 +29,7 @@ const REMEMBER = 10_000;
 
 /** clOrdId from an Idempotency-Key: the same user and key always give the same id. */
 export function clOrdIdFor(user: string, key: string): string {
-  return "tw" + createHash("sha256").update(`${user}\u0000${key}`).digest("hex").slice(0, 30);
+  return `tw${createHash("sha256").update(`${user}\u0000${key}`).digest("hex").slice(0, 30)}`;
 }
 
 export class OrderService {
@@ -40,13 +40,33 @@ export class OrderService {
   private readonly rate = new Map<string, RateWindow>();
 
   constructor(
-    private readonly d: { gateway: OrderGateway; state: StateStore; limits: RiskLimits; log: Logger; audit?: AuditSink },
+    private readonly d: {
+      gateway: OrderGateway;
+      state: StateStore;
+      limits: RiskLimits;
+      log: Logger;
+      audit?: AuditSink;
+    },
   ) {}
 
   /** Places an order once per clOrdId: concurrent and later retries get the first answer. Audited. */
   place(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
-    const what = { user, action: "order.place", target: input.instId, detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null } };
-    return audited(this.d.audit, what, () => this.placeOnce(user, input, idempotencyKey), (r) => ({ status: r.status, code: r.status === 201 ? "ok" : "replayed", detail: { ordId: r.body.ordId, clOrdId: r.body.clOrdId } }));
+    const what = {
+      user,
+      action: "order.place",
+      target: input.instId,
+      detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null },
+    };
+    return audited(
+      this.d.audit,
+      what,
+      () => this.placeOnce(user, input, idempotencyKey),
+      (r) => ({
+        status: r.status,
+        code: r.status === 201 ? "ok" : "replayed",
+        detail: { ordId: r.body.ordId, clOrdId: r.body.clOrdId },
+      }),
+    );
   }
 
   private placeOnce(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
@@ -54,7 +74,9 @@ export class OrderService {
       throw new ValidationFailed("send either clOrdId or Idempotency-Key, not both", {
         details: [{ field: "clOrdId", message: "conflicts with the Idempotency-Key header" }],
       });
-    const clOrdId = idempotencyKey ? clOrdIdFor(user, idempotencyKey) : (input.clOrdId ?? "tw" + randomBytes(15).toString("hex"));
+    const clOrdId = idempotencyKey
+      ? clOrdIdFor(user, idempotencyKey)
+      : (input.clOrdId ?? `tw${randomBytes(15).toString("hex")}`);
     const order: PlacedOrder = { ...input, clOrdId };
     const name = idempotencyKey ? `Idempotency-Key ${idempotencyKey}` : `clOrdId ${clOrdId}`;
     const seen = this.placements.get(clOrdId);
@@ -70,17 +92,20 @@ export class OrderService {
     const placement: Placement = { user, order, owned: Boolean(idempotencyKey) || seen !== undefined };
     this.placements.set(clOrdId, placement);
     this.forgetOld();
-    const p = this.send(user, order, placement, name).then(
-      (r) => {
-        placement.result = r;
-        return r;
-      },
-      (err: unknown) => {
-        // The exchange's answer is unknown: keep the owner, so this user's retry may ask it again.
-        if (!(err instanceof ExchangeUnavailable) && this.placements.get(clOrdId) === placement) this.placements.delete(clOrdId);
-        throw err;
-      },
-    ).finally(() => this.inflight.delete(clOrdId));
+    const p = this.send(user, order, placement, name)
+      .then(
+        (r) => {
+          placement.result = r;
+          return r;
+        },
+        (err: unknown) => {
+          // The exchange's answer is unknown: keep the owner, so this user's retry may ask it again.
+          if (!(err instanceof ExchangeUnavailable) && this.placements.get(clOrdId) === placement)
+            this.placements.delete(clOrdId);
+          throw err;
+        },
+      )
+      .finally(() => this.inflight.delete(clOrdId));
     this.inflight.set(clOrdId, p);
     return p;
   }
@@ -96,14 +121,26 @@ export class OrderService {
     });
     if (refusal)
       throw new RiskRejected(refusal.message, {
-        details: [{ ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` }],
+        details: [
+          { ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` },
+        ],
       });
     const ack = await this.call(() => gateway.place(o));
     if (ack.code === DUPLICATE_CLORDID) return this.existing(o, placement, name);
     if (ack.code !== "0") throw rejected(ack);
     const result: PlaceResult = {
       status: 201,
-      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, code: ack.code, message: ack.message },
+      body: {
+        ordId: ack.ordId,
+        clOrdId: ack.clOrdId,
+        instId: o.instId,
+        side: o.side,
+        ordType: o.ordType,
+        sz: o.sz,
+        px: o.px ?? null,
+        code: ack.code,
+        message: ack.message,
+      },
     };
     return result;
   }
@@ -116,13 +153,21 @@ export class OrderService {
     if (!placement.owned) throw taken(o.clOrdId);
     const found = await this.call(() => this.d.gateway.get({ instId: o.instId, clOrdId: o.clOrdId }));
     if (!found) throw new Conflict(`clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
-    const diff = differences(found, o, SAME.filter((f) => f in found));
+    const diff = differences(
+      found,
+      o,
+      SAME.filter((f) => f in found),
+    );
     if (diff.length > 0) throw conflict(name, diff);
     return { status: 200, body: { ...found, replayed: true } };
   }
 
   cancel(ref: OrderRef, by = "unknown"): Promise<OrderAck> {
-    return audited(this.d.audit, { user: by, action: "order.cancel", target: ref.ordId ?? ref.clOrdId ?? "", detail: { instId: ref.instId } }, () => this.cancelOnce(ref));
+    return audited(
+      this.d.audit,
+      { user: by, action: "order.cancel", target: ref.ordId ?? ref.clOrdId ?? "", detail: { instId: ref.instId } },
+      () => this.cancelOnce(ref),
+    );
   }
 
   private async cancelOnce(ref: OrderRef): Promise<OrderAck> {
@@ -133,7 +178,9 @@ export class OrderService {
 
   amend(a: OrderAmend, by = "unknown"): Promise<OrderAck> {
     const detail = { instId: a.instId, newSz: a.newSz ?? null, newPx: a.newPx ?? null };
-    return audited(this.d.audit, { user: by, action: "order.amend", target: a.ordId ?? a.clOrdId ?? "", detail }, () => this.amendOnce(a));
+    return audited(this.d.audit, { user: by, action: "order.amend", target: a.ordId ?? a.clOrdId ?? "", detail }, () =>
+      this.amendOnce(a),
+    );
   }
 
   private async amendOnce(a: OrderAmend): Promise<OrderAck> {
@@ -214,18 +261,32 @@ interface Placement {
 }
 
 /** What the retry must agree on with the first request (the exchange's order, after a restart). */
-const SAME: ReadonlyArray<keyof OrderRequest> = ["instId", "side", "ordType", "sz", "px", "tdMode", "posSide", "reduceOnly"];
+const SAME: ReadonlyArray<keyof OrderRequest> = [
+  "instId",
+  "side",
+  "ordType",
+  "sz",
+  "px",
+  "tdMode",
+  "posSide",
+  "reduceOnly",
+];
 const DECIMALS = new Set<keyof OrderRequest>(["sz", "px"]);
 
 /** "0.010" and "0.01" are one size; absent, "" and the exchange's defaults (posSide net, reduceOnly false) are one value. */
 function comparable(field: keyof OrderRequest, v: unknown): string {
-  if (v === undefined || v === null || v === "" || v === false || v === "false" || (field === "posSide" && v === "net")) return "";
+  if (v === undefined || v === null || v === "" || v === false || v === "false" || (field === "posSide" && v === "net"))
+    return "";
   const s = String(v);
   return DECIMALS.has(field) && s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
 }
 
 /** The fields (of `fields`) where `now` differs from `was`: an earlier request, or the exchange's order. */
-function differences(was: { readonly [k: string]: unknown } | OrderRequest, now: OrderRequest, fields = SAME): ErrorDetail[] {
+function differences(
+  was: { readonly [k: string]: unknown } | OrderRequest,
+  now: OrderRequest,
+  fields = SAME,
+): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   for (const f of fields) {
     const a = comparable(f, was[f]);
@@ -236,7 +297,10 @@ function differences(was: { readonly [k: string]: unknown } | OrderRequest, now:
 }
 
 function conflict(name: string, diff: ErrorDetail[]): IdempotencyConflict {
-  return new IdempotencyConflict(`${name} was used for a different order (${diff.map((d) => d.field).join(", ")} differ); use a new one`, { details: diff });
+  return new IdempotencyConflict(
+    `${name} was used for a different order (${diff.map((d) => d.field).join(", ")} differ); use a new one`,
+    { details: diff },
+  );
 }
 
 function taken(clOrdId: string): Conflict {
@@ -251,10 +315,12 @@ function refPrice(state: StateStore, instId: string): number | undefined {
 
 function rejected(ack: OrderAck): ExchangeRejected {
   const code = ack.code === "51008" ? "insufficient_balance" : "exchange_rejected";
-  return new ExchangeRejected(`OKX refused: ${ack.message || ack.code}`, { code, details: [{ message: `sCode ${ack.code}: ${ack.message}` }] });
+  return new ExchangeRejected(`OKX refused: ${ack.message || ack.code}`, {
+    code,
+    details: [{ message: `sCode ${ack.code}: ${ack.message}` }],
+  });
 }
 
 function notFoundOrder(ack: OrderAck): NotFound {
   return new NotFound(`no such open order (${ack.code} ${ack.message})`);
 }
-

@@ -16,7 +16,10 @@ const FIRST_LOOKBACK_MS = 7 * 86_400_000;
 export interface ExchangeHistory {
   /** An id of the private connection while it is up (changes on every reconnect), else null. */
   session(): number | null;
-  records(since: number, open: Array<{ ordId: string; instId: string }>): Promise<ExchangeRecords & { complete: boolean; malformed: number }>;
+  records(
+    since: number,
+    open: Array<{ ordId: string; instId: string }>,
+  ): Promise<ExchangeRecords & { complete: boolean; malformed: number }>;
 }
 
 export function ingestHistory(ingest: Ingest): ExchangeHistory {
@@ -41,7 +44,12 @@ export interface Reconciler {
 /**
  * @example const r = startReconciler({ history, exchange: ingestHistory(ingest), log });  ...  r.stop();
  */
-export function startReconciler(d: { history: History; exchange: ExchangeHistory; log: Logger; tickMs?: number }): Reconciler {
+export function startReconciler(d: {
+  history: History;
+  exchange: ExchangeHistory;
+  log: Logger;
+  tickMs?: number;
+}): Reconciler {
   const log = d.log.child({ component: "reconcile" });
   let reconciled: number | null = null;
   let finished = 0;
@@ -57,10 +65,19 @@ export function startReconciler(d: { history: History; exchange: ExchangeHistory
     reconciled = session;
     finished++;
     failures = 0;
-    const fields = { since, listedOrders: listed.orders.length, listedFills: listed.fills.length, wroteOrders: written.orders, wroteFills: written.fills };
-    if (!listed.complete) log.warn("exchange history longer than one reconciliation reads: the oldest part was left out", fields);
-    if (listed.malformed + written.malformed > 0) log.warn("exchange records that did not parse were skipped", { malformed: listed.malformed + written.malformed });
-    if (written.orders + written.fills > 0) log.info("history reconciled with the exchange: wrote what was missing", fields);
+    const fields = {
+      since,
+      listedOrders: listed.orders.length,
+      listedFills: listed.fills.length,
+      wroteOrders: written.orders,
+      wroteFills: written.fills,
+    };
+    if (!listed.complete)
+      log.warn("exchange history longer than one reconciliation reads: the oldest part was left out", fields);
+    if (listed.malformed + written.malformed > 0)
+      log.warn("exchange records that did not parse were skipped", { malformed: listed.malformed + written.malformed });
+    if (written.orders + written.fills > 0)
+      log.info("history reconciled with the exchange: wrote what was missing", fields);
     else log.debug("history reconciled with the exchange: nothing missing", fields);
     return written;
   };
@@ -72,7 +89,14 @@ export function startReconciler(d: { history: History; exchange: ExchangeHistory
 
   const timer = setInterval(() => {
     const session = d.exchange.session();
-    if (running || session === null || session === reconciled || !d.history.status().ready || performance.now() < retryAt) return;
+    if (
+      running ||
+      session === null ||
+      session === reconciled ||
+      !d.history.status().ready ||
+      performance.now() < retryAt
+    )
+      return;
     run(session).catch((err: Error) => {
       failures++;
       retryAt = performance.now() + Math.min(60_000, 1_000 * 2 ** Math.min(failures, 6));

@@ -7,8 +7,8 @@
 // options; open orders rest again with their funds frozen.
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { FillRecord, Matcher } from "./matching.ts";
 import type { InstrumentTable } from "./instruments.ts";
+import type { FillRecord, Matcher } from "./matching.ts";
 import type { FillInfo, SimOrder } from "./orders.ts";
 
 /** An order as written: its instrument by id. */
@@ -37,7 +37,9 @@ export class OrderFile {
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.path = join(dir, FILE);
-    const { orders, fills } = existsSync(this.path) ? load(readFileSync(this.path, "utf8"), instruments) : { orders: [], fills: [] };
+    const { orders, fills } = existsSync(this.path)
+      ? load(readFileSync(this.path, "utf8"), instruments)
+      : { orders: [], fills: [] };
     matcher.restore(orders, fills, now);
     this.fd = this.compact();
     matcher.on({
@@ -65,7 +67,8 @@ export class OrderFile {
     const tmp = `${this.path}.tmp`;
     const lines: string[] = [];
     for (const o of this.matcher.orders.values()) lines.push(JSON.stringify({ o: saved(o) }));
-    for (const f of this.matcher.fills) lines.push(JSON.stringify({ f: { ordId: f.o.ordId, info: f.info, billId: f.billId } }));
+    for (const f of this.matcher.fills)
+      lines.push(JSON.stringify({ f: { ordId: f.o.ordId, info: f.info, billId: f.billId } }));
     const text = lines.length ? `${lines.join("\n")}\n` : "";
     const fd = openSync(tmp, "w", 0o600);
     try {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLogger } from "../log.ts";
 import { openAuditLog } from "./audit-log.ts";
-import type { AuditInput, JournaledAudit, History, SettleResult } from "./clickhouse/index.ts";
+import type { AuditInput, History, JournaledAudit, SettleResult } from "./clickhouse/index.ts";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,7 +25,15 @@ function fakeHistory(answer: (rows: JournaledAudit[]) => SettleResult) {
   } as unknown as History;
   return { h, handed, settledRows };
 }
-const entry = (user: string): AuditInput => ({ ts: Date.now(), user, action: "order.place", target: "BTC-USDT", status: 201, code: "ok", ms: 1 });
+const entry = (user: string): AuditInput => ({
+  ts: Date.now(),
+  user,
+  action: "order.place",
+  target: "BTC-USDT",
+  status: 201,
+  code: "ok",
+  ms: 1,
+});
 const log = createLogger("silent");
 
 test("an entry is on disk before record() resolves, then handed to the recorder under the journaled id", async () => {

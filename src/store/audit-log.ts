@@ -5,7 +5,7 @@
 // a killed process (a power cut too with fsync) or ClickHouse being down.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.ts";
-import type { AuditInput, JournaledAudit, History } from "./clickhouse/index.ts";
+import type { AuditInput, History, JournaledAudit } from "./clickhouse/index.ts";
 import { Journal } from "./journal.ts";
 
 export interface AuditLogOptions {
@@ -49,9 +49,18 @@ export function openAuditLog(o: AuditLogOptions): AuditLog {
   const { history, log } = o;
   if (history.status().mode === "off") {
     // No ClickHouse at all this run (CLICKHOUSE_ENABLED=false): there is nowhere to settle to.
-    return { record: async (a) => history.audit(a), settle: async () => 0, roll: () => {}, stopSettling: async () => {}, close: async () => {} };
+    return {
+      record: async (a) => history.audit(a),
+      settle: async () => 0,
+      roll: () => {},
+      stopSettling: async () => {},
+      close: async () => {},
+    };
   }
-  const journal = new Journal<JournaledAudit>(o.dir, { segmentBytes: o.segmentBytes ?? 4 << 20, sync: o.fsync ?? false });
+  const journal = new Journal<JournaledAudit>(o.dir, {
+    segmentBytes: o.segmentBytes ?? 4 << 20,
+    sync: o.fsync ?? false,
+  });
   const rollMs = o.rollMs ?? 5_000;
   let sealedAt = Date.now();
   const retainMs = o.retainMs ?? 120_000;
@@ -72,11 +81,14 @@ export function openAuditLog(o: AuditLogOptions): AuditLog {
       const { records, torn } = journal.read(seg);
       if (torn && !tornLogged) {
         tornLogged = true; // the tail of a segment cut by a crash: never acknowledged
-        log.warn("audit journal: a segment ends in a torn entry (cut by a crash); the entries before it are kept", { segment: seg });
+        log.warn("audit journal: a segment ends in a torn entry (cut by a crash); the entries before it are kept", {
+          segment: seg,
+        });
       }
       const r = records.length > 0 ? await history.settleAudit(records) : { inserted: 0, waiting: 0 };
       if (r.waiting > 0) break; // the recorder writes those soon; look again later
-      if (r.inserted > 0) log.info("audit entries replayed from the journal into ClickHouse", { segment: seg, entries: r.inserted });
+      if (r.inserted > 0)
+        log.info("audit entries replayed from the journal into ClickHouse", { segment: seg, entries: r.inserted });
       settled.set(seg, Date.now());
     }
     for (const [seg, at] of settled) {
@@ -102,7 +114,8 @@ export function openAuditLog(o: AuditLogOptions): AuditLog {
       },
       (err: Error) => {
         // Once, then once a minute: ClickHouse may be failing for a while, the segments wait.
-        if (failures++ % 60 === 0) log.warn("audit journal not settled yet; retrying", { error: err.message, failures });
+        if (failures++ % 60 === 0)
+          log.warn("audit journal not settled yet; retrying", { error: err.message, failures });
       },
     );
   }, o.tickMs ?? 1_000);

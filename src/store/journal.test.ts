@@ -24,7 +24,13 @@ test("appended records are read back from the segment a later process finds seal
   const b = new Journal<{ n: number; s: string }>(dir);
   const [old] = b.sealed();
   expect(old).toBeDefined();
-  expect(b.read(old!)).toEqual({ records: [{ n: 1, s: "é ✓" }, { n: 2, s: "" }], torn: false });
+  expect(b.read(old!)).toEqual({
+    records: [
+      { n: 1, s: "é ✓" },
+      { n: 2, s: "" },
+    ],
+    torn: false,
+  });
   await b.close();
 });
 

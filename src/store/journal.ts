@@ -7,7 +7,17 @@
 // leaves a torn last line, which the checksum rejects; reading stops there (those records were
 // never acknowledged: their fdatasync had not returned). A segment is never appended to again once
 // sealed (rolled, or left by an earlier process): its owner settles it elsewhere, then removes it.
-import { closeSync, fdatasync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fdatasync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 
 const NAME = /^(\d{16})\.log$/;
@@ -195,4 +205,5 @@ export function readSegment<T>(path: string): SegmentContents<T> {
 
 const crc = (s: string) => Bun.hash.crc32(s).toString(16).padStart(8, "0");
 
-const datasync = (fd: number) => new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+const datasync = (fd: number) =>
+  new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));

@@ -83,7 +83,11 @@ export async function listSince(rest: OkxRest, q: ListSince): Promise<ExchangeLi
     }
   };
   /** Reads pages newest first, the cursor being the last item's `key`, until a short page or maxPages. */
-  const pages = async <R extends object>(read: (after?: string) => Promise<R[]>, key: (r: R) => string, take: (r: R) => void) => {
+  const pages = async <R extends object>(
+    read: (after?: string) => Promise<R[]>,
+    key: (r: R) => string,
+    take: (r: R) => void,
+  ) => {
     let after: string | undefined;
     for (let page = 0; ; page++) {
       if (page === maxPages) {
@@ -102,12 +106,24 @@ export async function listSince(rest: OkxRest, q: ListSince): Promise<ExchangeLi
   };
   for (const instType of q.instTypes) {
     const cursor = (after?: string) => (after ? { after } : {});
-    await pages((a) => rest.ordersHistory({ instType, begin: q.since, limit: PAGE, ...cursor(a) }), (r) => r.ordId, keep);
-    await pages((a) => rest.ordersPending({ instType, limit: PAGE, ...cursor(a) }), (r) => r.ordId, keep);
-    await pages((a) => rest.fillsHistory({ instType, begin: q.since, limit: PAGE, ...cursor(a) }), (r) => r.billId, (r) => {
-      const f = parse(parseFill, r);
-      if (f) fills.push(f);
-    });
+    await pages(
+      (a) => rest.ordersHistory({ instType, begin: q.since, limit: PAGE, ...cursor(a) }),
+      (r) => r.ordId,
+      keep,
+    );
+    await pages(
+      (a) => rest.ordersPending({ instType, limit: PAGE, ...cursor(a) }),
+      (r) => r.ordId,
+      keep,
+    );
+    await pages(
+      (a) => rest.fillsHistory({ instType, begin: q.since, limit: PAGE, ...cursor(a) }),
+      (r) => r.billId,
+      (r) => {
+        const f = parse(parseFill, r);
+        if (f) fills.push(f);
+      },
+    );
   }
   // Orders that a fill names, or that were open, but that no list had (older than `since`).
   const wanted = new Map<string, string>();

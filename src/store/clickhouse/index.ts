@@ -6,9 +6,33 @@ import type { RingHandle } from "../../bus/ring.ts";
 import type { Logger } from "../../log.ts";
 import type { Registry } from "../../ops/metrics.ts";
 import { RecorderMetrics } from "./metrics.ts";
-import type { AuditInput, JournaledAudit, ExchangeRecords, FromWorker, HistoryPage, HistoryQuery, ReconcilePlan, ReconcileResult, RecorderStats, SettleResult, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
+import type {
+  AuditInput,
+  ExchangeRecords,
+  FromWorker,
+  HistoryPage,
+  HistoryQuery,
+  JournaledAudit,
+  ReconcilePlan,
+  ReconcileResult,
+  RecorderStats,
+  SettleResult,
+  ToWorker,
+  UserRow,
+  WorkerOptions,
+} from "./protocol.ts";
 
-export type { AuditInput, JournaledAudit, ExchangeRecords, HistoryPage, HistoryQuery, ReconcilePlan, ReconcileResult, SettleResult, UserRow } from "./protocol.ts";
+export type {
+  AuditInput,
+  ExchangeRecords,
+  HistoryPage,
+  HistoryQuery,
+  JournaledAudit,
+  ReconcilePlan,
+  ReconcileResult,
+  SettleResult,
+  UserRow,
+} from "./protocol.ts";
 
 /** History cannot answer: ClickHouse is off, missing, unreachable or still starting. */
 export class HistoryUnavailable extends Error {
@@ -65,7 +89,9 @@ export interface HistoryOptions {
 }
 
 // Inside a `bun build --compile` binary, modules live under /$bunfs/root/ (see exchange/ingest.ts).
-const WORKER_URL = import.meta.url.includes("/$bunfs/") ? "./store/clickhouse/worker.ts" : new URL("./worker.ts", import.meta.url).href;
+const WORKER_URL = import.meta.url.includes("/$bunfs/")
+  ? "./store/clickhouse/worker.ts"
+  : new URL("./worker.ts", import.meta.url).href;
 
 /** libchdb binds one data directory per process: the first history to open chDB owns it. */
 let chdbOwner: string | undefined;
@@ -111,7 +137,10 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
   let latest: RecorderStats | undefined;
   let dead = false;
   let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }
+  >();
   let firstAnswer!: () => void;
   const started = new Promise<void>((r) => (firstAnswer = r));
 
@@ -185,7 +214,9 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
     stop: () =>
       (stopping ??= (async () => {
         const grace = o.stopGraceMs ?? 5_000;
-        await call((id) => ({ t: "stop", id, graceMs: grace }), grace + 5_000).catch((e: Error) => log.error("clickhouse stop", { error: e.message }));
+        await call((id) => ({ t: "stop", id, graceMs: grace }), grace + 5_000).catch((e: Error) =>
+          log.error("clickhouse stop", { error: e.message }),
+        );
         worker.terminate();
         dead = true;
         ready = false;

@@ -4,7 +4,15 @@
 // and a live event that repeats what was just inserted is skipped. Worker side.
 import type { ClickHouseClient } from "@clickhouse/client";
 import type { RowBuffer } from "./buffer.ts";
-import type { JournaledAudit, ExchangeRecords, ReconcilePlan, ReconcileResult, Row, SettleResult, Table } from "./protocol.ts";
+import type {
+  ExchangeRecords,
+  JournaledAudit,
+  ReconcilePlan,
+  ReconcileResult,
+  Row,
+  SettleResult,
+  Table,
+} from "./protocol.ts";
 import { auditRow, rowOf } from "./rows.ts";
 
 /** How long a key inserted by reconciliation keeps a live event with the same key out. */
@@ -89,11 +97,14 @@ export class Settler {
     );
     const newest = Math.max(Number(last?.o ?? 0), Number(last?.f ?? 0));
     const since = newest > 0 ? newest : null;
-    const open = since === null ? [] : await this.select<{ ordId: string; instId: string }>(
-      `SELECT ord_id AS ordId, any(inst_id) AS instId FROM orders WHERE ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+    const open =
+      since === null
+        ? []
+        : await this.select<{ ordId: string; instId: string }>(
+            `SELECT ord_id AS ordId, any(inst_id) AS instId FROM orders WHERE ts >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
         GROUP BY ord_id HAVING argMax(state, ts) IN ('live', 'partially_filled') LIMIT {max:UInt32}`,
-      { from: since - OPEN_LOOKBACK_MS, max: MAX_OPEN },
-    );
+            { from: since - OPEN_LOOKBACK_MS, max: MAX_OPEN },
+          );
     return { since, open };
   }
 
@@ -110,13 +121,27 @@ export class Settler {
       const ordIds = [...new Set([...orders.rows, ...fills.rows].map((r) => String(r.ord_id)))];
       for (let i = 0; i < ordIds.length; i += CHUNK) {
         const ids = ordIds.slice(i, i + CHUNK);
-        for (const r of await this.select<Row>("SELECT ord_id, state, acc_fill_sz FROM orders WHERE ord_id IN {ids:Array(String)}", { ids })) have.add(orderKey(r));
-        for (const r of await this.select<Row>("SELECT ord_id, trade_id FROM fills WHERE ord_id IN {ids:Array(String)}", { ids })) have.add(fillKey(r));
+        for (const r of await this.select<Row>(
+          "SELECT ord_id, state, acc_fill_sz FROM orders WHERE ord_id IN {ids:Array(String)}",
+          { ids },
+        ))
+          have.add(orderKey(r));
+        for (const r of await this.select<Row>(
+          "SELECT ord_id, trade_id FROM fills WHERE ord_id IN {ids:Array(String)}",
+          { ids },
+        ))
+          have.add(fillKey(r));
       }
       for (const r of this.d.buffer.rows("orders")) have.add(orderKey(r));
       for (const r of this.d.buffer.rows("fills")) have.add(fillKey(r));
-      const newOrders = unique(orders.rows.filter((r) => !have.has(orderKey(r))), orderKey);
-      const newFills = unique(fills.rows.filter((r) => !have.has(fillKey(r))), fillKey);
+      const newOrders = unique(
+        orders.rows.filter((r) => !have.has(orderKey(r))),
+        orderKey,
+      );
+      const newFills = unique(
+        fills.rows.filter((r) => !have.has(fillKey(r))),
+        fillKey,
+      );
       await this.insert("orders", newOrders);
       await this.insert("fills", newFills);
       return { orders: newOrders.length, fills: newFills.length, malformed: orders.malformed + fills.malformed };
@@ -152,11 +177,20 @@ export class Settler {
     if (this.d.fault()) throw new Error("injected fault: ClickHouse unavailable");
     // The same rows give the same token: a retry after an unanswered insert is written once.
     const token = `settle-${table}-${Bun.hash(JSON.stringify(rows.map((r) => r.id))).toString(16)}`;
-    await this.d.client().insert({ table, values: rows, format: "JSONEachRow", clickhouse_settings: { insert_deduplication_token: token } });
+    await this.d.client().insert({
+      table,
+      values: rows,
+      format: "JSONEachRow",
+      clickhouse_settings: { insert_deduplication_token: token },
+    });
   }
 }
 
-function mapped<T extends object>(type: "order" | "fill", items: readonly T[], id: (x: T) => string): { rows: Row[]; malformed: number } {
+function mapped<T extends object>(
+  type: "order" | "fill",
+  items: readonly T[],
+  id: (x: T) => string,
+): { rows: Row[]; malformed: number } {
   const rows: Row[] = [];
   let malformed = 0;
   for (const x of items) {
