@@ -22,12 +22,15 @@ import { commandRoutes } from "./api/commands.ts";
 import { accountRoutes, marketRoutes } from "./api/market.ts";
 import { orderRoutes } from "./api/orders.ts";
 import { historyRoutes } from "./api/history.ts";
-import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
+import { strategyOutcome, strategyRoutes } from "./api/strategies.ts";
+import { durableStrategies, durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import { secureDataDir } from "./store/data-dir.ts";
 import type { History } from "./store/clickhouse/index.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
+import { StrategyService } from "./services/strategies.ts";
+import type { SupervisorTuning } from "./strategies/supervisor.ts";
 // The exchange side (OKX client, simulator) is imported only when OKX_ENABLED: a pure stream
 // server does not carry its code (RSS).
 import type { Ingest } from "./exchange/ingest.ts";
@@ -55,6 +58,7 @@ export interface Running {
   registry: Registry;
   state: StateStore;
   orders: OrderService;
+  strategies: StrategyService;
   history: History;
   ingest: Ingest | undefined;
   sim: Simulator | undefined;
@@ -68,6 +72,9 @@ export interface StartOptions {
   sseWriter?: SseWriter;
   /** The exchange for orders; tests may pass a fake. */
   gateway?: OrderGateway;
+  /** Custom strategy kinds: module URLs whose default export is a Kind (src/strategies/kind.ts). */
+  strategyKinds?: string[];
+  strategyTuning?: Partial<SupervisorTuning>;
 }
 
 /** Until an exchange connection exists, orders answer 503. */
@@ -164,6 +171,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   });
 
+  const strategies = await StrategyService.open({ orders, state, publisher, ring, store: durableStrategies(history, log), log: log.child({ component: "strategies" }), audit: history.audit, outcome: strategyOutcome, ...(opts.strategyKinds ? { kindModules: opts.strategyKinds } : {}), ...(opts.strategyTuning ? { tuning: opts.strategyTuning } : {}) });
+  bus.onBatch((events) => strategies.consume(events));
+
   let server: Server<WsData> | undefined;
   const users = await durableUsers(history, log);
   const auth = await createAuth({
@@ -186,6 +196,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       { path: "/api/market", app: marketRoutes({ state, guard: auth.requireAuth }) },
       { path: "/api/account", app: accountRoutes({ state, guard: auth.requireAuth }) },
       { path: "/api/commands", app: commandRoutes({ commands, guard: auth.requireAuth }) },
+      { path: "/api/strategies", app: strategyRoutes({ strategies, guard: auth.requireAuth }) },
       {
         path: "/api/events",
         app: eventRoutes({
@@ -228,6 +239,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       stopProcessMetrics();
       helpers.stop();
       wakeLimit?.release();
+      await strategies.close().catch((err: Error) => log.error("strategies did not stop cleanly", { error: err.message }));
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events
@@ -236,7 +248,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 
-  return { server, url, bus, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
+  return { server, url, bus, hub, producer, registry, state, orders, strategies, history, ingest, sim, log, stop };
 }
 
 /** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */

@@ -4,8 +4,8 @@ import { ApiError } from "../http/errors.ts";
 import { audited, type AuditSink } from "./audit.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
-import { GatewayUnavailable, type AmendInput, type OrderAck, type OrderGateway, type OrderRef, type PlaceOrderInput } from "./gateway.ts";
-import { checkOrder, type RiskLimits } from "./risk.ts";
+import { GatewayUnavailable, type AmendInput, type InstrumentSpec, type OrderAck, type OrderGateway, type OrderRef, type PlaceOrderInput } from "./gateway.ts";
+import { checkOrder, type Refusal, type RiskLimits } from "./risk.ts";
 import { roundMs } from "../domain/time.ts";
 
 export type NewOrder = Omit<PlaceOrderInput, "clOrdId"> & { clOrdId?: string };
@@ -14,6 +14,16 @@ export interface PlaceResult {
   /** 201 placed now; 200 the same request seen before (idempotent replay). */
   status: 200 | 201;
   body: Record<string, unknown>;
+}
+
+/** How an order placed on someone's behalf (a strategy) is checked and recorded. */
+export interface PlaceOptions {
+  /** Whose orders-per-second budget it counts against (default: the user's). */
+  rateKey?: string;
+  /** One more pre-trade check after the service's own; its refusal is a risk rejection like theirs. */
+  check?: (o: PlaceOrderInput, ctx: { spec: InstrumentSpec | undefined; refPx: number | undefined }) => Refusal | null;
+  /** Added to the audit row's detail (e.g. the strategy). */
+  auditDetail?: Record<string, unknown>;
 }
 
 const DUPLICATE_CLORDID = "51016";
@@ -26,7 +36,8 @@ export function clOrdIdFor(user: string, key: string): string {
 }
 
 export class OrderService {
-  killSwitch = false;
+  private kill = false;
+  private readonly killListeners = new Set<(on: boolean) => void>();
   private readonly inflight = new Map<string, Promise<PlaceResult>>();
   private readonly done = new Map<string, PlaceResult>();
   private readonly rate = new Map<string, RateWindow>();
@@ -35,13 +46,34 @@ export class OrderService {
     private readonly d: { gateway: OrderGateway; state: StateStore; limits: RiskLimits; log: Logger; audit?: AuditSink },
   ) {}
 
-  /** Places an order once per clOrdId: concurrent and later retries get the first answer. Audited. */
-  place(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
-    const what = { user, action: "order.place", target: input.instId, detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null } };
-    return audited(this.d.audit, what, () => this.placeOnce(user, input, idempotencyKey), (r) => ({ status: r.status, code: r.status === 201 ? "ok" : "replayed", detail: { ordId: r.body.ordId, clOrdId: r.body.clOrdId } }));
+  /** On: every new order is refused until it is off. Listeners hear every setting (strategies stop on it). */
+  get killSwitch(): boolean {
+    return this.kill;
   }
 
-  private placeOnce(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
+  set killSwitch(on: boolean) {
+    this.kill = on;
+    for (const f of this.killListeners) f(on);
+  }
+
+  /** Calls `f` whenever the kill switch is set; returns the unsubscribe function. */
+  onKillSwitch(f: (on: boolean) => void): () => void {
+    this.killListeners.add(f);
+    return () => this.killListeners.delete(f);
+  }
+
+  /** The instrument's rules as the exchange listed them (undefined before it has). */
+  instrument(instId: string): InstrumentSpec | undefined {
+    return this.d.gateway.instrument(instId);
+  }
+
+  /** Places an order once per clOrdId: concurrent and later retries get the first answer. Audited. */
+  place(user: string, input: NewOrder, idempotencyKey?: string, opts: PlaceOptions = {}): Promise<PlaceResult> {
+    const what = { user, action: "order.place", target: input.instId, detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null, ...opts.auditDetail } };
+    return audited(this.d.audit, what, () => this.placeOnce(user, input, idempotencyKey, opts), (r) => ({ status: r.status, code: r.status === 201 ? "ok" : "replayed", detail: { ordId: r.body.ordId, clOrdId: r.body.clOrdId } }));
+  }
+
+  private placeOnce(user: string, input: NewOrder, idempotencyKey: string | undefined, opts: PlaceOptions): Promise<PlaceResult> {
     if (idempotencyKey && input.clOrdId && input.clOrdId !== clOrdIdFor(user, idempotencyKey))
       throw new ApiError(400, "validation_failed", "send either clOrdId or Idempotency-Key, not both", [
         { field: "clOrdId", message: "conflicts with the Idempotency-Key header" },
@@ -51,20 +83,23 @@ export class OrderService {
     if (seen) return Promise.resolve({ status: 200, body: { ...seen.body, replayed: true } });
     const running = this.inflight.get(clOrdId);
     if (running) return running.then((r) => ({ status: 200, body: { ...r.body, replayed: true } }));
-    const p = this.send(user, { ...input, clOrdId }).finally(() => this.inflight.delete(clOrdId));
+    const p = this.send(user, { ...input, clOrdId }, opts).finally(() => this.inflight.delete(clOrdId));
     this.inflight.set(clOrdId, p);
     return p;
   }
 
-  private async send(user: string, o: PlaceOrderInput): Promise<PlaceResult> {
+  private async send(user: string, o: PlaceOrderInput, opts: PlaceOptions): Promise<PlaceResult> {
     const { gateway, state, limits } = this.d;
-    const refusal = checkOrder(o, limits, {
-      killSwitch: this.killSwitch,
-      openOrders: state.count("order") + this.inflight.size,
-      userRate: this.tick(user),
-      spec: gateway.instrument(o.instId),
-      refPx: refPrice(state, o.instId),
-    });
+    const spec = gateway.instrument(o.instId);
+    const refPx = refPrice(state, o.instId);
+    const refusal =
+      checkOrder(o, limits, {
+        killSwitch: this.killSwitch,
+        openOrders: state.count("order") + this.inflight.size,
+        userRate: this.tick(opts.rateKey ?? user),
+        spec,
+        refPx,
+      }) ?? opts.check?.(o, { spec, refPx });
     if (refusal)
       throw new ApiError(422, "risk_rejected", refusal.message, [
         { ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` },

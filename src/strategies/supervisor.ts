@@ -1,0 +1,338 @@
+// Runs strategies: starts each one's Worker, carries its orders and cancels to the order service
+// (the one path to the exchange, with its risk checks, then the strategy's own limits), follows
+// its orders and fills off the bus, stops it (cancelling its open orders unless told not to),
+// and puts it in `error` when its code throws or its Worker dies. State changes are saved and
+// published at once; figures at most every `statusMs`.
+import type { BusEvent } from "../bus/ring.ts";
+import { textOf } from "../bus/ring.ts";
+import type { Publisher } from "../bus/dispatcher.ts";
+import type { Fill, Order } from "../domain/events.ts";
+import type { Logger } from "../log.ts";
+import type { OrderService } from "../services/orders.ts";
+import type { StateStore } from "../state/store.ts";
+import type { RingHandle } from "../bus/ring.ts";
+import type { Kind, OrderRequest, PlaceAnswer } from "./kind.ts";
+import { checkLimits, type LimitRefusal } from "./limits.ts";
+import { LiveStrategy } from "./live.ts";
+import { orderPrefix, type StrategyRecord, type StrategyState } from "./model.ts";
+import { StrategyRunner } from "./runner.ts";
+import type { StrategyStore } from "./store.ts";
+
+export type StrategyOrders = Pick<OrderService, "killSwitch" | "onKillSwitch" | "instrument" | "place" | "cancel">;
+
+export interface SupervisorTuning {
+  /** Figures go out at most this often per strategy (state changes at once). */
+  statusMs: number;
+  /** A Worker silent this long is stuck: terminated, the strategy in `error`. */
+  stallMs: number;
+  startTimeoutMs: number;
+  /** How long a stopping strategy's onStop may take. */
+  stopGraceMs: number;
+  /** How long cancelling a strategy's open orders may take before the rest are reported. */
+  cancelTimeoutMs: number;
+  /** Ring reads of a Worker at most this often. */
+  pollMs: number;
+  /** Nice value of strategy Worker threads. */
+  nice: number;
+  /** Positions of running strategies are saved this often when they changed. */
+  saveMs: number;
+}
+
+export const DEFAULT_TUNING: SupervisorTuning = { statusMs: 250, stallMs: 10_000, startTimeoutMs: 10_000, stopGraceMs: 2_000, cancelTimeoutMs: 5_000, pollMs: 20, nice: 10, saveMs: 30_000 };
+
+export interface SupervisorDeps {
+  orders: StrategyOrders;
+  state: StateStore;
+  publisher: Publisher;
+  ring: RingHandle;
+  store: StrategyStore;
+  log: Logger;
+  /** Reports an automatic change (error, kill switch, completion) for the audit log. */
+  report(e: { user: string; action: string; rec: StrategyRecord; code: string; detail?: Record<string, unknown> }): void;
+  tuning: SupervisorTuning;
+}
+
+export interface Entry {
+  rec: StrategyRecord;
+  live: LiveStrategy;
+  /** Settles when a start ends (running, or stopped/failed before that). */
+  started?: { resolve(): void };
+  /** Orders sent and not yet answered (a stop waits for them before cancelling). */
+  inflight: Set<Promise<unknown>>;
+  savedFills: number;
+  savedAt: number;
+}
+
+export interface CancelOutcome {
+  requested: number;
+  canceled: number;
+  failed: number;
+}
+
+const RUNNING: ReadonlySet<StrategyState> = new Set(["starting", "running"]);
+const errorCode = (err: unknown): string => String((err as { code?: unknown })?.code ?? "error");
+const errorText = (err: unknown): string => {
+  const e = err as { message?: unknown; details?: Array<{ message?: unknown }> };
+  const detail = e?.details?.[0]?.message;
+  return String(detail ?? e?.message ?? err).slice(0, 300);
+};
+
+/** `p`'s value, or undefined when it takes longer than `ms`. */
+async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class Supervisor {
+  readonly entries = new Map<string, Entry>();
+  private readonly timer: ReturnType<typeof setInterval>;
+
+  constructor(private readonly d: SupervisorDeps) {
+    this.timer = setInterval(() => this.tick(), d.tuning.statusMs);
+    this.timer.unref?.();
+  }
+
+  add(rec: StrategyRecord): Entry {
+    const e: Entry = { rec, live: new LiveStrategy(rec, (i) => this.d.orders.instrument(i)?.ctVal ?? 1), inflight: new Set(), savedFills: 0, savedAt: Date.now() };
+    this.entries.set(rec.id, e);
+    return e;
+  }
+
+  /** Starts the strategy's Worker and resolves once it runs (or has ended otherwise). */
+  async start(e: Entry, kind: Kind & { url?: string }, by: string): Promise<void> {
+    const { rec, live } = e;
+    const rules: Record<string, NonNullable<ReturnType<StrategyOrders["instrument"]>>> = {};
+    for (const i of rec.instruments) {
+      const spec = this.d.orders.instrument(i);
+      if (spec) rules[i] = spec;
+    }
+    await this.setState(e, "starting", `started by ${by}`);
+    live.counters.ordersPlaced = live.counters.ordersRejected = live.counters.ordersCanceled = live.counters.fills = 0;
+    live.lastError = null;
+    const left = await this.cancelOpen(e, by);
+    if (left.requested > 0) live.log("info", `cancelled ${left.canceled} of ${left.requested} orders an earlier run left open`);
+    if (rec.state !== "starting") return; // stopped meanwhile (the kill switch)
+    live.startedAt = Date.now();
+    const started = new Promise<void>((resolve) => (e.started = { resolve }));
+    const prefix = `${orderPrefix(rec.id)}${Date.now().toString(36)}`;
+    live.runner = new StrategyRunner(
+      { id: rec.id, clOrdIdPrefix: prefix, kind: rec.kind, ...(kind.url ? { kindUrl: kind.url } : {}), params: rec.params, instruments: rec.instruments, rules, ring: this.d.ring, pollMs: this.d.tuning.pollMs, nice: this.d.tuning.nice },
+      {
+        ready: () => {
+          if (rec.state === "starting") void this.setState(e, "running", null).then(() => e.started?.resolve());
+        },
+        place: (req, o) => this.track(e, this.place(e, req, o, prefix)),
+        cancel: (req, instId, clOrdId) => void this.cancelFor(e, req, instId, clOrdId),
+        log: (level, msg) => live.log(level, msg),
+        failed: (message) => void this.fail(e, `the strategy's code threw: ${message}`),
+        died: (message) => void this.fail(e, message),
+        finish: (reason) => void this.halt(e, { by: "strategy", reason: `finished: ${reason}`, keepOrders: false }),
+      },
+      { stallMs: this.d.tuning.stallMs },
+    );
+    if (!(await within(started.then(() => true), this.d.tuning.startTimeoutMs))) await this.fail(e, `did not start within ${this.d.tuning.startTimeoutMs} ms`);
+  }
+
+  /** Stops a running strategy: its onStop, then its open orders cancelled (unless keepOrders). */
+  async halt(e: Entry, o: { by: string; reason: string; keepOrders: boolean }): Promise<CancelOutcome | null> {
+    const { rec, live } = e;
+    if (!RUNNING.has(rec.state)) return null;
+    await this.setState(e, "stopping", o.reason);
+    await live.runner?.stop(this.d.tuning.stopGraceMs);
+    live.runner = undefined;
+    const c = o.keepOrders ? null : await this.cancelOpen(e, o.by);
+    const open = live.ledger.openOrders().length;
+    const how = o.keepOrders ? `; ${open} orders left open` : c && c.requested > 0 ? `; ${c.canceled} of ${c.requested} open orders cancelled${c.failed ? `, ${c.failed} could not be` : ""}` : "";
+    await this.setState(e, "stopped", `${o.reason}${how}`);
+    e.started?.resolve();
+    if (o.by === "strategy" || o.by === "kill switch") this.d.report({ user: o.by, action: "strategy.stop", rec, code: "ok", detail: { reason: rec.reason } });
+    return c;
+  }
+
+  /** The strategy's code threw or its Worker died: `error`, and its open orders cancelled. */
+  async fail(e: Entry, message: string): Promise<void> {
+    const { rec, live } = e;
+    if (!RUNNING.has(rec.state)) {
+      if (rec.state === "stopping") live.error(message); // the stop under way finishes the job
+      return;
+    }
+    live.runner?.end();
+    live.runner = undefined;
+    live.error(message);
+    await this.setState(e, "error", message);
+    e.started?.resolve();
+    const c = await this.cancelOpen(e, "strategy-error");
+    if (c.requested > 0) live.log(c.failed ? "error" : "info", `after the error: ${c.canceled} of ${c.requested} open orders cancelled${c.failed ? `, ${c.failed} could not be (see openOrders)` : ""}`);
+    this.d.report({ user: "system", action: "strategy.error", rec, code: "strategy_failed", detail: { message, ...c } });
+    this.publish(e);
+  }
+
+  /** Cancels every open order of the strategy (the ones it sent are answered first), within the time allowed. */
+  async cancelOpen(e: Entry, by: string): Promise<CancelOutcome> {
+    const t0 = performance.now();
+    const left = () => Math.max(0, this.d.tuning.cancelTimeoutMs - (performance.now() - t0));
+    await within(Promise.allSettled([...e.inflight]), left());
+    const open = e.live.ledger.openOrders().filter((o) => o.state !== "sent" || o.ordId !== "");
+    if (open.length === 0) return { requested: 0, canceled: 0, failed: 0 };
+    const results = open.map((o) =>
+      this.d.orders.cancel(o.ordId ? { instId: o.instId, ordId: o.ordId } : { instId: o.instId, clOrdId: o.clOrdId }, e.rec.owner).then(
+        () => true,
+        (err) => errorCode(err) === "not_found", // already filled or cancelled: gone all the same
+      ),
+    );
+    const done = await within(Promise.all(results), left());
+    const canceled = done ? done.filter(Boolean).length : 0;
+    e.live.counters.ordersCanceled += canceled;
+    return { requested: open.length, canceled, failed: open.length - canceled };
+  }
+
+  private track(e: Entry, p: Promise<unknown>): void {
+    e.inflight.add(p);
+    void p.finally(() => e.inflight.delete(p));
+  }
+
+  /** One order of the strategy through the order service, with the strategy's limits as a further check. */
+  private async place(e: Entry, req: number, o: OrderRequest & { clOrdId: string }, prefix: string): Promise<void> {
+    const { rec, live } = e;
+    const runner = live.runner;
+    const answer = (a: PlaceAnswer) => runner?.answerPlace(req, a);
+    const refuse = (code: string, message: string) => {
+      live.counters.ordersRejected++;
+      live.log("warn", `order ${o.clOrdId} refused: ${code}: ${message}`);
+      answer({ ok: false, clOrdId: o.clOrdId, code, message });
+    };
+    if (!RUNNING.has(rec.state)) return refuse("not_running", `the strategy is ${rec.state}`);
+    if (!o.clOrdId.startsWith(prefix) || !/^[A-Za-z0-9]{1,32}$/.test(o.clOrdId)) return refuse("bad_clordid", "clOrdIds are made by the strategy's context");
+    if (!rec.instruments.includes(o.instId)) return refuse("instrument_not_allowed", `${o.instId} is not one of the strategy's instruments`);
+    const spec = this.d.orders.instrument(o.instId);
+    let mine: LimitRefusal | null = null;
+    try {
+      const r = await this.d.orders.place(
+        rec.owner,
+        { instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px, tdMode: o.tdMode ?? (!spec || spec.instType === "SPOT" ? "cash" : "cross"), clOrdId: o.clOrdId },
+        undefined,
+        {
+          rateKey: `strategy:${rec.id}`,
+          auditDetail: { strategy: rec.id },
+          check: (order, ctx) => {
+            mine = checkLimits(order, rec.limits, { exposure: live.ledger.exposure(order.instId, order.side), rate: live.rate.hit(performance.now()), ctVal: ctx.spec?.ctVal ?? 1, px: order.px !== undefined ? Number(order.px) : ctx.refPx });
+            if (!mine) live.ledger.reserve({ clOrdId: order.clOrdId, instId: order.instId, side: order.side, px: order.px ?? "", sz: order.sz });
+            return mine;
+          },
+        },
+      );
+      const ordId = String(r.body.ordId ?? "");
+      live.ledger.acknowledged(o.clOrdId, ordId);
+      live.counters.ordersPlaced++;
+      live.dirty = true;
+      answer({ ok: true, clOrdId: o.clOrdId, ordId });
+    } catch (err) {
+      live.ledger.release(o.clOrdId);
+      const m = mine as LimitRefusal | null;
+      refuse(m ? m.code : errorCode(err), m ? m.message : errorText(err));
+    }
+  }
+
+  private async cancelFor(e: Entry, req: number, instId: string, clOrdId: string): Promise<void> {
+    const runner = e.live.runner;
+    if (!clOrdId.startsWith(orderPrefix(e.rec.id))) return runner?.answerCancel(req, { ok: false, code: "not_its_order", message: "a strategy cancels only its own orders" });
+    try {
+      await this.d.orders.cancel({ instId, clOrdId }, e.rec.owner);
+      e.live.counters.ordersCanceled++;
+      runner?.answerCancel(req, { ok: true });
+    } catch (err) {
+      runner?.answerCancel(req, { ok: false, code: errorCode(err), message: errorText(err) });
+    }
+  }
+
+  /** Order and fill events of strategies (clOrdId `s<id>...`), in bus order: the ledgers. */
+  consume(events: BusEvent[]): void {
+    for (const ev of events) {
+      if (ev.type !== "order" && ev.type !== "fill") continue;
+      const text = textOf(ev);
+      const at = text.indexOf('"clOrdId":"s');
+      if (at < 0) continue;
+      const e = this.entries.get(text.slice(at + 12, at + 22));
+      if (!e) continue;
+      const data = (JSON.parse(text) as { data?: Record<string, unknown> }).data;
+      if (!data || typeof data.clOrdId !== "string" || !data.clOrdId.startsWith(orderPrefix(e.rec.id))) continue;
+      if (ev.type === "order") e.live.ledger.applyOrder(data as unknown as Order);
+      else if (e.live.ledger.applyFill(data as unknown as Fill)) e.live.counters.fills++;
+      e.live.dirty = true;
+    }
+  }
+
+  /** Saves and publishes a state change at once. */
+  async setState(e: Entry, state: StrategyState, reason: string | null): Promise<void> {
+    e.rec.state = state;
+    e.rec.reason = reason;
+    e.rec.updatedAt = Date.now();
+    await this.save(e);
+    this.publish(e);
+  }
+
+  async save(e: Entry): Promise<void> {
+    e.rec.saved = e.live.ledger.snapshot();
+    e.savedFills = e.live.counters.fills;
+    e.savedAt = Date.now();
+    await this.d.store.save(e.rec).catch((err: Error) => this.d.log.error("strategy change not saved", { id: e.rec.id, error: err.message }));
+  }
+
+  lastPx = (instId: string): number | undefined => {
+    const last = Number(this.d.state.get(`tickers:${instId}`)?.last);
+    return Number.isFinite(last) && last > 0 ? last : undefined;
+  };
+
+  publish(e: Entry, figures = e.live.figures(this.lastPx)): void {
+    e.live.lastSent = JSON.stringify(figures);
+    const status = e.live.status(e.rec, figures);
+    try {
+      this.d.publisher.publish({ type: "strategy", channel: `strategy:${e.rec.id}`, dataJson: JSON.stringify(status) });
+    } catch (err) {
+      this.d.log.error("strategy status not published", { id: e.rec.id, error: (err as Error).message });
+    }
+  }
+
+  /** Publishes a strategy that was deleted, so the latest state forgets it. */
+  gone(id: string): void {
+    this.d.publisher.publish({ type: "strategy", channel: `strategy:${id}`, dataJson: JSON.stringify({ id, deleted: true }) });
+  }
+
+  /** Figures that moved go out; positions of running strategies are saved now and then. */
+  private tick(): void {
+    const now = Date.now();
+    for (const e of this.entries.values()) {
+      const active = e.rec.state !== "stopped" && e.rec.state !== "error";
+      if (!active && !e.live.dirty) continue;
+      const figures = e.live.figures(this.lastPx);
+      if (e.live.dirty || JSON.stringify(figures) !== e.live.lastSent) this.publish(e, figures);
+      if (active && e.live.counters.fills !== e.savedFills && now - e.savedAt >= this.d.tuning.saveMs) void this.save(e);
+    }
+  }
+
+  /**
+   * Service shutdown: every running strategy's Worker ends and its open orders are cancelled,
+   * but its record keeps the state it had, so the next start sees that it was running.
+   */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all(
+      [...this.entries.values()]
+        .filter((e) => RUNNING.has(e.rec.state) || e.rec.state === "stopping")
+        .map(async (e) => {
+          await e.live.runner?.stop(this.d.tuning.stopGraceMs);
+          e.live.runner = undefined;
+          const c = await this.cancelOpen(e, "system");
+          if (c.failed > 0) this.d.log.warn("orders of a strategy left open at shutdown", { id: e.rec.id, ...c });
+          await this.save(e);
+        }),
+    );
+  }
+}
