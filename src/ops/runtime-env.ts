@@ -39,6 +39,14 @@ export const RUNTIME_ENV: Readonly<Record<string, string>> = {
    * after connecting, against 88 MB with 500 ms.
    */
   MIMALLOC_PURGE_HOLES_MIN_INTERVAL: "500",
+  /**
+   * Stopping a Worker that is busy in JavaScript (a stuck strategy) makes JavaScriptCore fire a
+   * trap on that thread; by default it does so with signals (SIGPWR, then a SIGSEGV it means to
+   * catch itself), and embedded ClickHouse (chDB), whose SIGSEGV handler was installed after
+   * JavaScriptCore's, takes that SIGSEGV for a crash and shuts its engine down for the rest of
+   * the process. Polling traps (a check at loop heads and calls) need no signal.
+   */
+  BUN_JSC_usePollingTraps: "true",
 };
 
 /** The settings `env` lacks (empty: nothing to do). */
