@@ -7,13 +7,15 @@ import { z } from "zod";
 import type { Role } from "../auth/types.ts";
 import type { BusEvent } from "../bus/ring.ts";
 import { roundMs } from "../domain/time.ts";
-import { StrategyConflict, StrategyForbidden, StrategyInvalid, StrategyNotFound, type StrategyErrorDetail } from "../strategies/errors.ts";
+import { StrategyConflict, StrategyForbidden, StrategyInvalid, StrategyNotFound } from "../strategies/errors.ts";
 import type { ExternalStrategies, ExternalStrategy } from "../strategies/external.ts";
 import type { Kind } from "../strategies/kind.ts";
 import { BUILT_IN_KINDS } from "../strategies/kinds/index.ts";
-import { LimitsSchema, type LogLine, type StrategyFigures, type StrategyLimits, type StrategyRecord, type StrategyState } from "../strategies/model.ts";
+import type { LogLine, StrategyFigures, StrategyLimits, StrategyRecord, StrategyState } from "../strategies/model.ts";
 import { MemoryStrategyStore } from "../strategies/store.ts";
-import { DEFAULT_TUNING, Supervisor, type Entry, type SupervisorDeps, type SupervisorTuning } from "../strategies/supervisor.ts";
+import type { Entry } from "../strategies/desk.ts";
+import { checkInstruments, checkLimitsInput, checkName, checkParams } from "../strategies/validate.ts";
+import { DEFAULT_TUNING, Supervisor, type SupervisorDeps, type SupervisorTuning } from "../strategies/supervisor.ts";
 import type { AuditSink } from "./audit.ts";
 
 export interface Actor {
@@ -83,18 +85,8 @@ export interface StrategyServiceDeps extends Omit<SupervisorDeps, "report" | "tu
 }
 
 const EXTERNAL = "external";
-const INST_ID = /^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/;
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 const RESTARTED = "service restarted while it was running";
-
-/** zod issues of a part of the input as details named `<prefix>.<field>`; unknown keys named one by one. */
-function detailsOf(error: z.ZodError, prefix: string): StrategyErrorDetail[] {
-  return error.issues.flatMap((i) => {
-    const path = [prefix, ...i.path.map(String)].join(".");
-    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ field: `${path}.${k}`, message: "not a known field" }));
-    return [{ field: path, message: i.message }];
-  });
-}
 
 export class StrategyService {
   private readonly sup: Supervisor;
@@ -172,12 +164,12 @@ export class StrategyService {
       const now = Date.now();
       const rec: StrategyRecord = {
         id: this.newId(),
-        name: this.name(input.name),
+        name: checkName(input.name),
         kind: kind.name,
         owner: actor.user,
-        instruments: this.instruments(kind, input.instruments),
-        params: this.params(kind, input.params ?? {}),
-        limits: this.limits(input.limits ?? {}),
+        instruments: checkInstruments(kind, input.instruments),
+        params: checkParams(kind, input.params ?? {}),
+        limits: checkLimitsInput(input.limits ?? {}),
         state: "stopped",
         reason: "created",
         createdAt: now,
@@ -192,26 +184,28 @@ export class StrategyService {
   }
 
   async update(actor: Actor, id: string, patch: UpdateStrategy): Promise<StrategyView> {
-    const ext = this.externalOf(id);
-    if (ext) {
-      this.mayChange(actor, ext.owner, ext.id);
-      return this.audited(actor, "strategy.update", id, { params: patch.params ?? {} }, async () => {
-        if (patch.name !== undefined || patch.instruments !== undefined || patch.limits !== undefined) throw new StrategyInvalid("only the params of an external strategy can be changed here", [{ field: patch.name !== undefined ? "name" : patch.instruments !== undefined ? "instruments" : "limits", message: "the engine owns it" }]);
+    return this.audited(actor, "strategy.update", id, { ...patch }, async () => {
+      const ext = this.externalOf(id);
+      if (ext) {
+        this.mayChange(actor, ext.owner, id);
+        const other = (["name", "instruments", "limits"] as const).find((k) => patch[k] !== undefined);
+        if (other) throw new StrategyInvalid("only the params of an external strategy can be changed here", [{ field: other, message: "the engine owns it" }]);
         await this.d.external!.updateParams(id, patch.params ?? {}, actor.user);
         return this.get(id);
-      });
-    }
-    const e = this.entry(id);
-    this.mayChange(actor, e.rec.owner, id);
-    return this.audited(actor, "strategy.update", id, { ...patch }, async () => {
+      }
+      const e = this.entry(id);
+      this.mayChange(actor, e.rec.owner, id);
       const { rec } = e;
       const kind = this.kindOf(rec);
       const running = rec.state !== "stopped" && rec.state !== "error";
       const merged = { ...rec.params };
-      for (const [k, v] of Object.entries(patch.params ?? {})) v === null ? delete merged[k] : (merged[k] = v);
-      const params = this.params(kind, merged);
-      const instruments = patch.instruments ? this.instruments(kind, patch.instruments) : rec.instruments;
-      const limits = this.limits({ ...rec.limits, ...patch.limits });
+      for (const [k, v] of Object.entries(patch.params ?? {})) {
+        if (v === null) delete merged[k];
+        else merged[k] = v;
+      }
+      const params = checkParams(kind, merged);
+      const instruments = patch.instruments ? checkInstruments(kind, patch.instruments) : rec.instruments;
+      const limits = checkLimitsInput({ ...rec.limits, ...patch.limits });
       if (running) {
         const fixed = Object.keys({ ...rec.params, ...params })
           .filter((k) => JSON.stringify(rec.params[k]) !== JSON.stringify(params[k]) && !kind.liveParams.includes(k))
@@ -220,7 +214,7 @@ export class StrategyService {
         if (fixed.length > 0) throw new StrategyConflict(`strategy ${id} is ${rec.state}: stop it to change ${fixed.map((f) => f.field).join(", ")}`, "not_live", fixed);
       }
       const paramsChanged = JSON.stringify(params) !== JSON.stringify(rec.params);
-      Object.assign(rec, { name: patch.name !== undefined ? this.name(patch.name) : rec.name, params, instruments, limits, updatedAt: Date.now() });
+      Object.assign(rec, { name: patch.name !== undefined ? checkName(patch.name) : rec.name, params, instruments, limits, updatedAt: Date.now() });
       await this.sup.save(e);
       if (paramsChanged) e.live.runner?.params(params);
       if (paramsChanged && running) e.live.log("info", `params changed by ${actor.user}`);
@@ -230,10 +224,14 @@ export class StrategyService {
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
-    if (this.externalOf(id)) throw new StrategyConflict(`${id} is an external strategy: the engine removes it`);
-    const e = this.entry(id);
-    this.mayChange(actor, e.rec.owner, id);
     await this.audited(actor, "strategy.delete", id, {}, async () => {
+      const ext = this.externalOf(id);
+      if (ext) {
+        this.mayChange(actor, ext.owner, id);
+        throw new StrategyConflict(`${id} is an external strategy: the engine removes it`, "external");
+      }
+      const e = this.entry(id);
+      this.mayChange(actor, e.rec.owner, id);
       if (e.rec.state !== "stopped" && e.rec.state !== "error") throw new StrategyConflict(`strategy ${id} is ${e.rec.state}: stop it before deleting it`, "running");
       await this.d.store.remove(e.rec);
       this.sup.entries.delete(id);
@@ -242,14 +240,15 @@ export class StrategyService {
   }
 
   async start(actor: Actor, id: string): Promise<StrategyView> {
-    const ext = this.externalOf(id);
-    if (ext) {
-      this.mayChange(actor, ext.owner, id);
-      return this.audited(actor, "strategy.start", id, {}, async () => (await this.d.external!.start(id, actor.user), this.get(id)));
-    }
-    const e = this.entry(id);
-    this.mayChange(actor, e.rec.owner, id);
     return this.audited(actor, "strategy.start", id, {}, async () => {
+      const ext = this.externalOf(id);
+      if (ext) {
+        this.mayChange(actor, ext.owner, id);
+        await this.d.external!.start(id, actor.user);
+        return this.get(id);
+      }
+      const e = this.entry(id);
+      this.mayChange(actor, e.rec.owner, id);
       if (e.rec.state !== "stopped" && e.rec.state !== "error") throw new StrategyConflict(`strategy ${id} is ${e.rec.state}`, "already_running");
       if (this.d.orders.killSwitch) throw new StrategyConflict("the kill switch is on: no strategy starts until it is off", "kill_switch");
       const kind = this.kindOf(e.rec);
@@ -262,18 +261,20 @@ export class StrategyService {
 
   async stop(actor: Actor, id: string, opts: { keepOrders?: boolean } = {}): Promise<StrategyView> {
     const keepOrders = opts.keepOrders ?? false;
-    const ext = this.externalOf(id);
-    if (ext) {
-      this.mayChange(actor, ext.owner, id);
-      return this.audited(actor, "strategy.stop", id, { keepOrders }, async () => (await this.d.external!.stop(id, actor.user, { keepOrders }), this.get(id)));
-    }
-    const e = this.entry(id);
-    this.mayChange(actor, e.rec.owner, id);
-    return this.audited(actor, "strategy.stop", id, { keepOrders }, async () => {
+    const r = await this.audited(actor, "strategy.stop", id, { keepOrders }, async () => {
+      const ext = this.externalOf(id);
+      if (ext) {
+        this.mayChange(actor, ext.owner, id);
+        await this.d.external!.stop(id, actor.user, { keepOrders });
+        return { view: this.get(id), canceled: null };
+      }
+      const e = this.entry(id);
+      this.mayChange(actor, e.rec.owner, id);
       if (e.rec.state !== "running" && e.rec.state !== "starting") throw new StrategyConflict(`strategy ${id} is ${e.rec.state}, not running`, "not_running");
-      const c = await this.sup.halt(e, { by: actor.user, reason: `stopped by ${actor.user}`, keepOrders });
-      return { view: this.view(e), canceled: c };
-    }, (r) => ({ state: r.view.state, ...(r.canceled ?? {}) })).then((r) => r.view);
+      const canceled = await this.sup.halt(e, { by: actor.user, reason: `stopped by ${actor.user}`, keepOrders });
+      return { view: this.view(e), canceled };
+    }, (x) => ({ state: x.view.state, ...(x.canceled ?? {}) }));
+    return r.view;
   }
 
   /** The bus reader's batches: orders and fills of strategies feed their ledgers. */
@@ -327,37 +328,6 @@ export class StrategyService {
       for (let i = 0; i < 10; i++) id += ALPHABET[randomInt(ALPHABET.length)];
       if (!this.sup.entries.has(id) && !this.d.external?.get(id)) return id;
     }
-  }
-
-  private name(n: string): string {
-    const t = n.trim();
-    if (t.length < 1 || t.length > 64) throw new StrategyInvalid("name: 1-64 characters", [{ field: "name", message: "1-64 characters" }]);
-    return t;
-  }
-
-  private instruments(kind: Kind, list: string[]): string[] {
-    const bad = list.filter((i) => !INST_ID.test(i)).map((i) => ({ field: "instruments", message: `${i} is not an instrument id` }));
-    if (new Set(list).size !== list.length) bad.push({ field: "instruments", message: "listed twice" });
-    if (list.length < kind.instruments.min || list.length > kind.instruments.max) {
-      const { min, max } = kind.instruments;
-      bad.push({ field: "instruments", message: `${kind.name} trades ${min === max ? min : `${min}-${max}`} instrument${max === 1 ? "" : "s"}` });
-    }
-    if (bad.length > 0) throw new StrategyInvalid(`instruments: ${bad[0]!.message}`, bad);
-    return [...list];
-  }
-
-  private params(kind: Kind, raw: Record<string, unknown>): Record<string, unknown> {
-    const r = kind.params.safeParse(raw);
-    if (r.success) return r.data as Record<string, unknown>;
-    const details = detailsOf(r.error, "params");
-    throw new StrategyInvalid(`${details[0]?.field}: ${details[0]?.message}`, details);
-  }
-
-  private limits(raw: Partial<StrategyLimits>): StrategyLimits {
-    const r = LimitsSchema.safeParse(raw);
-    if (r.success) return r.data;
-    const details = detailsOf(r.error, "limits");
-    throw new StrategyInvalid(`${details[0]?.field}: ${details[0]?.message}`, details);
   }
 
   /** Runs a change and writes its audit row: who, what, the params, how it ended, how long it took. */

@@ -130,8 +130,10 @@ export class Ledger {
   }
 
   private of(instId: string): InstrumentFigures {
-    let x = this.figures.get(instId);
-    if (!x) this.figures.set(instId, (x = blank(instId, this.ctValOf(instId))));
+    const known = this.figures.get(instId);
+    if (known) return known;
+    const x = blank(instId, this.ctValOf(instId));
+    this.figures.set(instId, x);
     return x;
   }
 }

@@ -99,22 +99,29 @@ export class StrategyRunner {
     this.lastHeard = performance.now();
     switch (m.t) {
       case "ready":
-        return this.on.ready();
+        this.on.ready();
+        break;
       case "place":
-        return this.on.place(m.req, m.order);
+        this.on.place(m.req, m.order);
+        break;
       case "cancel":
-        return this.on.cancel(m.req, m.instId, m.clOrdId);
+        this.on.cancel(m.req, m.instId, m.clOrdId);
+        break;
       case "log":
-        return this.on.log(m.level, m.msg);
+        this.on.log(m.level, m.msg);
+        break;
       case "failed":
         this.end();
-        return this.on.failed(m.message);
+        this.on.failed(m.message);
+        break;
       case "finish":
-        return this.on.finish(m.reason);
+        this.on.finish(m.reason);
+        break;
       case "alive":
-        return;
+        break;
       case "stopped":
-        return this.onStopped?.();
+        this.onStopped?.();
+        break;
     }
   }
 }

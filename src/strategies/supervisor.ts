@@ -1,6 +1,5 @@
-// Runs strategies: starts each one's Worker, carries its orders and cancels to the order service
-// (the one path to the exchange, with its risk checks, then the strategy's own limits), follows
-// its orders and fills off the bus, stops it (cancelling its open orders unless told not to),
+// Runs strategies: starts each one's Worker, hands its orders and cancels to the order desk
+// (desk.ts: the order service, then the strategy's limits), follows its orders and fills off the bus, stops it (cancelling its open orders unless told not to),
 // and puts it in `error` when its code throws or its Worker dies. State changes are saved and
 // published at once; figures at most every `statusMs`.
 import type { BusEvent } from "../bus/ring.ts";
@@ -8,17 +7,14 @@ import { textOf } from "../bus/ring.ts";
 import type { Publisher } from "../bus/dispatcher.ts";
 import type { Fill, Order } from "../domain/events.ts";
 import type { Logger } from "../log.ts";
-import type { OrderService } from "../services/orders.ts";
 import type { StateStore } from "../state/store.ts";
 import type { RingHandle } from "../bus/ring.ts";
-import type { Kind, OrderRequest, PlaceAnswer } from "./kind.ts";
-import { checkLimits, type LimitRefusal } from "./limits.ts";
+import { OrderDesk, RUNNING, within, type CancelOutcome, type Entry, type StrategyOrders } from "./desk.ts";
+import type { Kind } from "./kind.ts";
 import { LiveStrategy } from "./live.ts";
 import { orderPrefix, type StrategyRecord, type StrategyState } from "./model.ts";
 import { StrategyRunner } from "./runner.ts";
 import type { StrategyStore } from "./store.ts";
-
-export type StrategyOrders = Pick<OrderService, "killSwitch" | "onKillSwitch" | "instrument" | "place" | "cancel">;
 
 export interface SupervisorTuning {
   /** Figures go out at most this often per strategy (state changes at once). */
@@ -52,49 +48,13 @@ export interface SupervisorDeps {
   tuning: SupervisorTuning;
 }
 
-export interface Entry {
-  rec: StrategyRecord;
-  live: LiveStrategy;
-  /** Settles when a start ends (running, or stopped/failed before that). */
-  started?: { resolve(): void };
-  /** Orders sent and not yet answered (a stop waits for them before cancelling). */
-  inflight: Set<Promise<unknown>>;
-  savedFills: number;
-  savedAt: number;
-}
-
-export interface CancelOutcome {
-  requested: number;
-  canceled: number;
-  failed: number;
-}
-
-const RUNNING: ReadonlySet<StrategyState> = new Set(["starting", "running"]);
-const errorCode = (err: unknown): string => String((err as { code?: unknown })?.code ?? "error");
-const errorText = (err: unknown): string => {
-  const e = err as { message?: unknown; details?: Array<{ message?: unknown }> };
-  const detail = e?.details?.[0]?.message;
-  return String(detail ?? e?.message ?? err).slice(0, 300);
-};
-
-/** `p`'s value, or undefined when it takes longer than `ms`. */
-async function within<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([p, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 export class Supervisor {
   readonly entries = new Map<string, Entry>();
   private readonly timer: ReturnType<typeof setInterval>;
+  private readonly desk: OrderDesk;
 
   constructor(private readonly d: SupervisorDeps) {
+    this.desk = new OrderDesk(d.orders, d.tuning.cancelTimeoutMs);
     this.timer = setInterval(() => this.tick(), d.tuning.statusMs);
     this.timer.unref?.();
   }
@@ -116,7 +76,7 @@ export class Supervisor {
     await this.setState(e, "starting", `started by ${by}`);
     live.counters.ordersPlaced = live.counters.ordersRejected = live.counters.ordersCanceled = live.counters.fills = 0;
     live.lastError = null;
-    const left = await this.cancelOpen(e, by);
+    const left = await this.desk.cancelOpen(e);
     if (left.requested > 0) live.log("info", `cancelled ${left.canceled} of ${left.requested} orders an earlier run left open`);
     if (rec.state !== "starting") return; // stopped meanwhile (the kill switch)
     live.startedAt = Date.now();
@@ -128,8 +88,8 @@ export class Supervisor {
         ready: () => {
           if (rec.state === "starting") void this.setState(e, "running", null).then(() => e.started?.resolve());
         },
-        place: (req, o) => this.track(e, this.place(e, req, o, prefix)),
-        cancel: (req, instId, clOrdId) => void this.cancelFor(e, req, instId, clOrdId),
+        place: (req, o) => this.desk.place(e, req, o, prefix),
+        cancel: (req, instId, clOrdId) => void this.desk.cancel(e, req, instId, clOrdId),
         log: (level, msg) => live.log(level, msg),
         failed: (message) => void this.fail(e, `the strategy's code threw: ${message}`),
         died: (message) => void this.fail(e, message),
@@ -147,7 +107,7 @@ export class Supervisor {
     await this.setState(e, "stopping", o.reason);
     await live.runner?.stop(this.d.tuning.stopGraceMs);
     live.runner = undefined;
-    const c = o.keepOrders ? null : await this.cancelOpen(e, o.by);
+    const c = o.keepOrders ? null : await this.desk.cancelOpen(e);
     const open = live.ledger.openOrders().length;
     const how = o.keepOrders ? `; ${open} orders left open` : c && c.requested > 0 ? `; ${c.canceled} of ${c.requested} open orders cancelled${c.failed ? `, ${c.failed} could not be` : ""}` : "";
     await this.setState(e, "stopped", `${o.reason}${how}`);
@@ -168,88 +128,10 @@ export class Supervisor {
     live.error(message);
     await this.setState(e, "error", message);
     e.started?.resolve();
-    const c = await this.cancelOpen(e, "strategy-error");
+    const c = await this.desk.cancelOpen(e);
     if (c.requested > 0) live.log(c.failed ? "error" : "info", `after the error: ${c.canceled} of ${c.requested} open orders cancelled${c.failed ? `, ${c.failed} could not be (see openOrders)` : ""}`);
     this.d.report({ user: "system", action: "strategy.error", rec, code: "strategy_failed", detail: { message, ...c } });
     this.publish(e);
-  }
-
-  /** Cancels every open order of the strategy (the ones it sent are answered first), within the time allowed. */
-  async cancelOpen(e: Entry, by: string): Promise<CancelOutcome> {
-    const t0 = performance.now();
-    const left = () => Math.max(0, this.d.tuning.cancelTimeoutMs - (performance.now() - t0));
-    await within(Promise.allSettled([...e.inflight]), left());
-    const open = e.live.ledger.openOrders().filter((o) => o.state !== "sent" || o.ordId !== "");
-    if (open.length === 0) return { requested: 0, canceled: 0, failed: 0 };
-    const results = open.map((o) =>
-      this.d.orders.cancel(o.ordId ? { instId: o.instId, ordId: o.ordId } : { instId: o.instId, clOrdId: o.clOrdId }, e.rec.owner).then(
-        () => true,
-        (err) => errorCode(err) === "not_found", // already filled or cancelled: gone all the same
-      ),
-    );
-    const done = await within(Promise.all(results), left());
-    const canceled = done ? done.filter(Boolean).length : 0;
-    e.live.counters.ordersCanceled += canceled;
-    return { requested: open.length, canceled, failed: open.length - canceled };
-  }
-
-  private track(e: Entry, p: Promise<unknown>): void {
-    e.inflight.add(p);
-    void p.finally(() => e.inflight.delete(p));
-  }
-
-  /** One order of the strategy through the order service, with the strategy's limits as a further check. */
-  private async place(e: Entry, req: number, o: OrderRequest & { clOrdId: string }, prefix: string): Promise<void> {
-    const { rec, live } = e;
-    const runner = live.runner;
-    const answer = (a: PlaceAnswer) => runner?.answerPlace(req, a);
-    const refuse = (code: string, message: string) => {
-      live.counters.ordersRejected++;
-      live.log("warn", `order ${o.clOrdId} refused: ${code}: ${message}`);
-      answer({ ok: false, clOrdId: o.clOrdId, code, message });
-    };
-    if (!RUNNING.has(rec.state)) return refuse("not_running", `the strategy is ${rec.state}`);
-    if (!o.clOrdId.startsWith(prefix) || !/^[A-Za-z0-9]{1,32}$/.test(o.clOrdId)) return refuse("bad_clordid", "clOrdIds are made by the strategy's context");
-    if (!rec.instruments.includes(o.instId)) return refuse("instrument_not_allowed", `${o.instId} is not one of the strategy's instruments`);
-    const spec = this.d.orders.instrument(o.instId);
-    let mine: LimitRefusal | null = null;
-    try {
-      const r = await this.d.orders.place(
-        rec.owner,
-        { instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px, tdMode: o.tdMode ?? (!spec || spec.instType === "SPOT" ? "cash" : "cross"), clOrdId: o.clOrdId },
-        undefined,
-        {
-          rateKey: `strategy:${rec.id}`,
-          auditDetail: { strategy: rec.id },
-          check: (order, ctx) => {
-            mine = checkLimits(order, rec.limits, { exposure: live.ledger.exposure(order.instId, order.side), rate: live.rate.hit(performance.now()), ctVal: ctx.spec?.ctVal ?? 1, px: order.px !== undefined ? Number(order.px) : ctx.refPx });
-            if (!mine) live.ledger.reserve({ clOrdId: order.clOrdId, instId: order.instId, side: order.side, px: order.px ?? "", sz: order.sz });
-            return mine;
-          },
-        },
-      );
-      const ordId = String(r.body.ordId ?? "");
-      live.ledger.acknowledged(o.clOrdId, ordId);
-      live.counters.ordersPlaced++;
-      live.dirty = true;
-      answer({ ok: true, clOrdId: o.clOrdId, ordId });
-    } catch (err) {
-      live.ledger.release(o.clOrdId);
-      const m = mine as LimitRefusal | null;
-      refuse(m ? m.code : errorCode(err), m ? m.message : errorText(err));
-    }
-  }
-
-  private async cancelFor(e: Entry, req: number, instId: string, clOrdId: string): Promise<void> {
-    const runner = e.live.runner;
-    if (!clOrdId.startsWith(orderPrefix(e.rec.id))) return runner?.answerCancel(req, { ok: false, code: "not_its_order", message: "a strategy cancels only its own orders" });
-    try {
-      await this.d.orders.cancel({ instId, clOrdId }, e.rec.owner);
-      e.live.counters.ordersCanceled++;
-      runner?.answerCancel(req, { ok: true });
-    } catch (err) {
-      runner?.answerCancel(req, { ok: false, code: errorCode(err), message: errorText(err) });
-    }
   }
 
   /** Order and fill events of strategies (clOrdId `s<id>...`), in bus order: the ledgers. */
@@ -329,7 +211,7 @@ export class Supervisor {
         .map(async (e) => {
           await e.live.runner?.stop(this.d.tuning.stopGraceMs);
           e.live.runner = undefined;
-          const c = await this.cancelOpen(e, "system");
+          const c = await this.desk.cancelOpen(e);
           if (c.failed > 0) this.d.log.warn("orders of a strategy left open at shutdown", { id: e.rec.id, ...c });
           await this.save(e);
         }),

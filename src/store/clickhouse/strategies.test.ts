@@ -28,7 +28,10 @@ test("writes carry growing versions past the loaded ones; remove writes a tombst
   const written: StrategyRow[] = [];
   const store = new ClickHouseStrategyStore({
     loadStrategies: async () => [{ ...toRow(rec), deleted: false, version: 9e15 }],
-    putStrategy: async (s) => (written.push(s), { written: true }),
+    putStrategy: async (s) => {
+      written.push(s);
+      return { written: true };
+    },
   });
   expect(await store.load()).toEqual([rec]);
   await store.save({ ...rec, state: "stopped" });

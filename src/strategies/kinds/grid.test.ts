@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { Order } from "../../domain/events.ts";
-import grid, { counterOrder, GridLogic, initialLevels, levelPrice } from "./grid.ts";
+import grid, { counterOrder, type GridLogic, initialLevels, levelPrice } from "./grid.ts";
 import { RecordingContext } from "./recording-context.ts";
 
 const BTC = { instId: "BTC-USDT", instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 };

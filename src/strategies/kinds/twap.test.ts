@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import type { Fill, Order } from "../../domain/events.ts";
 import { RecordingContext } from "./recording-context.ts";
-import twap, { childSize, iocPrice, TwapLogic } from "./twap.ts";
+import twap, { childSize, iocPrice, type TwapLogic } from "./twap.ts";
 
 const BTC = { instId: "BTC-USDT", instType: "SPOT", ctVal: 1, minSz: 0.001, lotSz: 0.001, tickSz: 0.1 };
 const fill = (clOrdId: string, sz: string): Fill => ({ ordId: "1", clOrdId, instId: "BTC-USDT", tradeId: "1", side: "buy", fillPx: "40000", fillSz: sz, fee: "0", feeCcy: "USDT", execType: "T", ts: 0 });

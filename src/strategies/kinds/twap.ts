@@ -95,9 +95,14 @@ export class TwapLogic {
       }
     const { inflight } = this.progress();
     const left = this.p.quantity - this.filled;
-    if (left < Math.max(rules.minSz, rules.lotSz / 2) && inflight === 0) return this.finish(`completed: ${Number(fmtStep(this.filled, rules.lotSz))} ${this.instId} ${this.p.side === "buy" ? "bought" : "sold"}`);
-    if (elapsedMs > durationMs + this.p.overrunIntervals * this.p.intervalMs && inflight === 0)
-      return this.finish(`ended with ${Number(fmtStep(left, rules.lotSz))} of ${this.p.quantity} unfilled`);
+    if (inflight === 0 && left < Math.max(rules.minSz, rules.lotSz / 2)) {
+      this.finish(`completed: ${Number(fmtStep(this.filled, rules.lotSz))} ${this.instId} ${this.p.side === "buy" ? "bought" : "sold"}`);
+      return;
+    }
+    if (inflight === 0 && elapsedMs > durationMs + this.p.overrunIntervals * this.p.intervalMs) {
+      this.finish(`ended with ${Number(fmtStep(left, rules.lotSz))} of ${this.p.quantity} unfilled`);
+      return;
+    }
     const sz = childSize({ quantity: this.p.quantity, filled: this.filled, inflight, elapsedMs, durationMs, rules });
     if (sz === 0) return;
     const t = this.ctx.ticker(this.instId);
