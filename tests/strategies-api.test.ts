@@ -149,3 +149,22 @@ describe("who may do what", () => {
     await bob.stop(a);
   }, 20_000);
 });
+
+describe("audit", () => {
+  test("every strategy action is an audit row: who, what, params, the status and code the caller got, how long", async () => {
+    await s.history.flush();
+    const rows = async (user: string) => (await admin.call("GET", `/api/audit?user=${user}&limit=500`)).body.data.filter((a: any) => a.action.startsWith("strategy.")) as any[];
+    const bobs = (await rows("bob")).map((a) => `${a.action} ${a.status} ${a.code}`);
+    for (const r of ["strategy.start 403 forbidden", "strategy.update 403 forbidden", "strategy.delete 403 forbidden", "strategy.stop 403 forbidden", "strategy.create 201 ok"]) expect(bobs).toContain(r);
+    const tinas = await rows("tina");
+    const line = (a: any) => `${a.action} ${a.status} ${a.code}`;
+    for (const r of ["strategy.start 409 already_running", "strategy.delete 409 running", "strategy.update 409 not_live", "strategy.stop 409 not_running", "strategy.create 400 validation_failed", "strategy.start 409 instrument_unavailable", "strategy.delete 204 ok"])
+      expect(tinas.map(line)).toContain(r);
+    const created = tinas.find((a) => a.action === "strategy.create" && a.code === "ok")!;
+    expect(created.detail).toMatchObject({ kind: "grid", instruments: [INST], params: { levels: 2, spacingPct: 5, size: 0.001 } });
+    expect(created.detail.id).toMatch(/^[a-z0-9]{10}$/);
+    expect(created.ms).toBeGreaterThanOrEqual(0);
+    const refused = tinas.find((a) => a.code === "validation_failed")!;
+    expect(refused.detail.message).toContain("params.");
+  });
+});

@@ -336,7 +336,7 @@ export class StrategyService {
     const ts = Date.now();
     try {
       const r = await f();
-      this.report(actor.user, action, target, { status: action === "strategy.create" ? 201 : 200, code: "ok" }, { ...detail, ...ok(r) }, ts, t0);
+      this.report(actor.user, action, target, { status: action === "strategy.create" ? 201 : action === "strategy.delete" ? 204 : 200, code: "ok" }, { ...detail, ...ok(r) }, ts, t0);
       return r;
     } catch (err) {
       const end = this.d.outcome?.(err) ?? { status: 500, code: String((err as { code?: unknown }).code ?? "internal") };
