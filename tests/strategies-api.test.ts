@@ -101,8 +101,10 @@ describe("rules", () => {
     const unset = await tina.patch(id, { params: { center: null } });
     expect(unset.body.params).toEqual({ levels: 3, spacingPct: 5, size: 0.002 });
 
+    expect(s.state.get(`strategy:${id}`)).toMatchObject({ id, state: "stopped" }); // a new stream client's snapshot has it
     expect((await tina.remove(id)).status).toBe(204);
     expect((await tina.get(id)).status).toBe(404);
+    expect(s.state.get(`strategy:${id}`)).toBeUndefined(); // and no longer once it is deleted
     expect((await tina.remove(id)).status).toBe(404);
     expect((await tina.start(id)).status).toBe(404);
   }, 20_000);

@@ -53,10 +53,18 @@ test("a grid rests its orders on the simulator with its id in clOrdId; a fill ma
   expect(streamed.figures.positions[0].pos).toBe(0.001);
   sse.close();
 
+  // Cancel-all for the strategy (what the commands route calls): its orders go, it keeps running.
+  const before = (await tina.get(id)).body.figures.openOrders.length;
+  const c = await s.strategies.cancelOrders({ user: "tina", role: "trader" }, id);
+  expect(c).toEqual({ requested: before, canceled: before, failed: 0 });
+  const after = await until(tina, id, (v) => v.figures.openOrders.length === 0);
+  expect(after.state).toBe("running");
+  await expect(s.strategies.cancelOrders({ user: "bob", role: "trader" }, id)).rejects.toThrow("belongs to tina");
+
   const stopped = await tina.stop(id);
   expect(stopped.status).toBe(200);
   expect(stopped.body.state).toBe("stopped");
-  expect(stopped.body.reason).toMatch(/^stopped by tina; \d+ of \d+ open orders cancelled$/);
+  expect(stopped.body.reason).toBe("stopped by tina");
   await until(tina, id, (v) => v.figures.openOrders.length === 0);
   expect(openOf(s, id)).toEqual([]);
   expect((await tina.get(id)).body.figures.positions[0].pos).toBe(0.001); // the position stays
@@ -67,7 +75,7 @@ test("a grid rests its orders on the simulator with its id in clOrdId; a fill ma
   const audit = (await admin.call("GET", "/api/audit?user=tina&limit=100")).body.data as any[];
   expect(audit.filter((a) => a.action === "order.place" && a.detail.strategy === id).length).toBeGreaterThanOrEqual(5);
   const mine = audit.filter((a) => a.target === id || a.target === "btc grid").map((a) => `${a.action} ${a.status} ${a.code}`);
-  expect(mine).toEqual(["strategy.stop 200 ok", "strategy.start 200 ok", "strategy.create 201 ok"]);
+  expect(mine).toEqual(["strategy.stop 200 ok", "strategy.cancel_all 200 ok", "strategy.start 200 ok", "strategy.create 201 ok"]);
 }, 40_000);
 
 test("a TWAP buys its quantity in IOC slices and stops itself when done", async () => {

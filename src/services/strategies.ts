@@ -13,7 +13,7 @@ import type { Kind } from "../strategies/kind.ts";
 import { BUILT_IN_KINDS } from "../strategies/kinds/index.ts";
 import type { LogLine, StrategyFigures, StrategyLimits, StrategyRecord, StrategyState } from "../strategies/model.ts";
 import { MemoryStrategyStore } from "../strategies/store.ts";
-import type { Entry } from "../strategies/desk.ts";
+import type { CancelOutcome, Entry } from "../strategies/desk.ts";
 import { checkInstruments, checkLimitsInput, checkName, checkParams } from "../strategies/validate.ts";
 import { DEFAULT_TUNING, Supervisor, type SupervisorDeps, type SupervisorTuning } from "../strategies/supervisor.ts";
 import type { AuditSink } from "./audit.ts";
@@ -275,6 +275,21 @@ export class StrategyService {
       return { view: this.view(e), canceled };
     }, (x) => ({ state: x.view.state, ...(x.canceled ?? {}) }));
     return r.view;
+  }
+
+  /**
+   * Cancels the strategy's open orders and leaves it in its state (the cancel-all command for one
+   * strategy; a running one sees its orders cancelled like any cancel from outside).
+   */
+  async cancelOrders(actor: Actor, id: string): Promise<CancelOutcome> {
+    return this.audited(actor, "strategy.cancel_all", id, {}, async () => {
+      if (this.externalOf(id)) throw new StrategyConflict(`${id} is an external strategy: send the engine a cancel-all`, "external");
+      const e = this.entry(id);
+      this.mayChange(actor, e.rec.owner, id);
+      const c = await this.sup.cancelOpen(e);
+      if (c.requested > 0) e.live.log("info", `${actor.user} cancelled ${c.canceled} of ${c.requested} open orders`);
+      return c;
+    }, (c) => ({ ...c }));
   }
 
   /** The bus reader's batches: orders and fills of strategies feed their ledgers. */

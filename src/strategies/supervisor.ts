@@ -134,6 +134,11 @@ export class Supervisor {
     this.publish(e);
   }
 
+  /** Cancels every open order of the strategy (see OrderDesk.cancelOpen). */
+  cancelOpen(e: Entry): Promise<CancelOutcome> {
+    return this.desk.cancelOpen(e);
+  }
+
   /** Order and fill events of strategies (clOrdId `s<id>...`), in bus order: the ledgers. */
   consume(events: BusEvent[]): void {
     for (const ev of events) {
