@@ -24,6 +24,8 @@ export interface PlaceOptions {
   check?: (o: PlaceOrderInput, ctx: { spec: InstrumentSpec | undefined; refPx: number | undefined }) => Refusal | null;
   /** Added to the audit row's detail (e.g. the strategy). */
   auditDetail?: Record<string, unknown>;
+  /** false: the caller never retries a clOrdId (a strategy), so its answer is not kept for replays. */
+  remember?: boolean;
 }
 
 const DUPLICATE_CLORDID = "51016";
@@ -112,7 +114,7 @@ export class OrderService {
       status: 201,
       body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, sCode: ack.sCode, sMsg: ack.sMsg, via: ack.via ?? null, ms: roundMs(performance.now() - t0), okxMs: ack.okxMs ?? null, exchangeMs: ack.exchangeMs ?? null },
     };
-    this.remember(o.clOrdId, result);
+    if (opts.remember !== false) this.remember(o.clOrdId, result);
     return result;
   }
 

@@ -83,6 +83,7 @@ export class OrderDesk {
         undefined,
         {
           rateKey: `strategy:${rec.id}`,
+          remember: false, // its clOrdIds are never retried: keep the replay memory for people's orders
           auditDetail: { strategy: rec.id },
           check: (order, ctx) => {
             mine = checkLimits(order, rec.limits, { exposure: live.ledger.exposure(order.instId, order.side), rate: live.rate.hit(performance.now()), ctVal: ctx.spec?.ctVal ?? 1, px: order.px !== undefined ? Number(order.px) : ctx.refPx });
