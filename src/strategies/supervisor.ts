@@ -1,14 +1,13 @@
 // Runs strategies: starts each one's Worker, hands its orders and cancels to the order desk
-// (desk.ts: the order service, then the strategy's limits), follows its orders and fills off the bus, stops it (cancelling its open orders unless told not to),
-// and puts it in `error` when its code throws or its Worker dies. State changes are saved and
-// published at once; figures at most every `statusMs`.
-import type { BusEvent } from "../bus/ring.ts";
-import { textOf } from "../bus/ring.ts";
+// (desk.ts: the order service, then the strategy's limits), follows its orders and fills off the
+// bus, stops it (cancelling its open orders unless told not to), and puts it in `error` when its
+// code throws or its Worker dies. State changes are saved and published at once; figures at
+// most every `statusMs`.
 import type { Publisher } from "../bus/dispatcher.ts";
+import { textOf, type BusEvent, type RingHandle } from "../bus/ring.ts";
 import type { Fill, Order } from "../domain/events.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
-import type { RingHandle } from "../bus/ring.ts";
 import { OrderDesk, RUNNING, within, type CancelOutcome, type Entry, type StrategyOrders } from "./desk.ts";
 import type { Kind } from "./kind.ts";
 import { LiveStrategy } from "./live.ts";
