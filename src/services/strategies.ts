@@ -76,8 +76,6 @@ export interface StrategyView {
 
 export interface StrategyServiceDeps extends Omit<SupervisorDeps, "report" | "tuning"> {
   audit?: AuditSink;
-  /** Status and code an error gives the caller, for its audit row. */
-  outcome?: (err: unknown) => { status: number; code: string };
   /** Custom kinds: module URLs whose default export is a Kind (see defineKind). */
   kindModules?: string[];
   external?: ExternalStrategies;
@@ -354,15 +352,15 @@ export class StrategyService {
       this.report(actor.user, action, target, { status: action === "strategy.create" ? 201 : action === "strategy.delete" ? 204 : 200, code: "ok" }, { ...detail, ...ok(r) }, ts, t0);
       return r;
     } catch (err) {
-      const end = this.d.outcome?.(err) ?? { status: 500, code: String((err as { code?: unknown }).code ?? "internal") };
-      this.report(actor.user, action, target, end, { ...detail, message: (err as Error).message }, ts, t0);
+      this.report(actor.user, action, target, { error: err }, { ...detail, message: (err as Error).message }, ts, t0);
       throw err;
     }
   }
 
-  private report(user: string, action: string, target: string, end: { status: number; code: string }, detail: Record<string, unknown> = {}, ts = Date.now(), t0 = performance.now()): void {
+  /** `end`: the status and code of a success, or the error (the audit wiring gives it its status and code). */
+  private report(user: string, action: string, target: string, end: { status: number; code: string } | { error: unknown }, detail: Record<string, unknown> = {}, ts = Date.now(), t0 = performance.now()): void {
     try {
-      this.d.audit?.({ ts, user, action, target, status: end.status, code: end.code, ms: roundMs(performance.now() - t0), detail });
+      this.d.audit?.({ ts, user, action, target, ms: roundMs(performance.now() - t0), detail, ...end });
     } catch {
       // auditing never breaks what it describes
     }
