@@ -3,7 +3,7 @@
 // who may do what (viewers read, traders change their own: another's is 403, admins all).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { startTestServer, type TestServer } from "./helpers.ts";
-import { client, marketReady, type Client } from "./strategies-helpers.ts";
+import { type Client, client, marketReady } from "./strategies-helpers.ts";
 
 const INST = "BTC-USDT";
 let s: TestServer;
@@ -11,10 +11,21 @@ let tina: Client;
 let bob: Client;
 let vic: Client;
 let admin: Client;
-const grid = (over: Record<string, unknown> = {}) => ({ name: "g", kind: "grid", instruments: [INST], params: { levels: 2, spacingPct: 5, size: 0.001 }, ...over });
+const grid = (over: Record<string, unknown> = {}) => ({
+  name: "g",
+  kind: "grid",
+  instruments: [INST],
+  params: { levels: 2, spacingPct: 5, size: 0.001 },
+  ...over,
+});
 beforeAll(async () => {
   s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: INST });
-  [tina, bob, vic, admin] = [client(s, await s.userToken("tina", "trader")), client(s, await s.userToken("bob", "trader")), client(s, await s.userToken("vic", "viewer")), client(s, await s.token())];
+  [tina, bob, vic, admin] = [
+    client(s, await s.userToken("tina", "trader")),
+    client(s, await s.userToken("bob", "trader")),
+    client(s, await s.userToken("vic", "viewer")),
+    client(s, await s.token()),
+  ];
   await marketReady(s, INST);
 }, 60_000);
 afterAll(() => s.close());
@@ -59,7 +70,9 @@ describe("bad input", () => {
     expect(fields(await tina.create(grid({ kind: "external" })))).toEqual(["kind"]);
     expect(fields(await tina.create(grid({ instruments: [INST, "ETH-USDT"] })))).toEqual(["instruments"]);
     expect(fields(await tina.create(grid({ instruments: ["btc usdt"] })))).toEqual(["instruments.0"]);
-    expect(fields(await tina.create(grid({ limits: { maxOrdersPerSecond: 0 } })))).toEqual(["limits.maxOrdersPerSecond"]);
+    expect(fields(await tina.create(grid({ limits: { maxOrdersPerSecond: 0 } })))).toEqual([
+      "limits.maxOrdersPerSecond",
+    ]);
     const extra = await tina.create(grid({ owner: "bob" }));
     expect([extra.status, JSON.stringify(extra.body.error.details)]).toEqual([400, expect.stringContaining("owner")]);
     expect(fields(await tina.create(grid({ name: "" })))).toEqual(["name"]);
@@ -87,7 +100,12 @@ describe("rules", () => {
     expect(moved.status).toBe(409);
     const live = await tina.patch(id, { params: { size: 0.002 }, limits: { maxPosition: 0.5 }, name: "renamed" });
     expect(live.status).toBe(200);
-    expect(live.body).toMatchObject({ state: "running", name: "renamed", params: { levels: 2, spacingPct: 5, size: 0.002 }, limits: { maxPosition: 0.5 } });
+    expect(live.body).toMatchObject({
+      state: "running",
+      name: "renamed",
+      params: { levels: 2, spacingPct: 5, size: 0.002 },
+      limits: { maxPosition: 0.5 },
+    });
     const badLive = await tina.patch(id, { params: { size: -1 } });
     expect([badLive.status, fields(badLive)]).toEqual([400, ["params.size"]]);
 
@@ -124,7 +142,8 @@ describe("who may do what", () => {
     expect((await vic.create(grid())).status).toBe(403);
     expect((await vic.get(id)).status).toBe(200);
     expect((await vic.list()).body.data.some((v: any) => v.id === id)).toBe(true);
-    for (const r of [await vic.start(id), await vic.patch(id, { name: "x" }), await vic.remove(id), await vic.stop(id)]) expect(r.status).toBe(403);
+    for (const r of [await vic.start(id), await vic.patch(id, { name: "x" }), await vic.remove(id), await vic.stop(id)])
+      expect(r.status).toBe(403);
 
     expect((await bob.get(id)).body.owner).toBe("tina");
     for (const r of [await bob.start(id), await bob.patch(id, { name: "mine" }), await bob.remove(id)]) {
@@ -141,7 +160,14 @@ describe("who may do what", () => {
 
   test("list filters by state, kind and owner", async () => {
     const a = (await bob.create(grid({ name: "bob grid" }))).body.id;
-    const t = (await bob.create({ name: "bob twap", kind: "twap", instruments: [INST], params: { side: "sell", quantity: 0.001, durationSec: 3600 } })).body.id;
+    const t = (
+      await bob.create({
+        name: "bob twap",
+        kind: "twap",
+        instruments: [INST],
+        params: { side: "sell", quantity: 0.001, durationSec: 3600 },
+      })
+    ).body.id;
     await bob.start(a);
     const ids = async (q: string) => (await vic.list(q)).body.data.map((v: any) => v.id);
     expect(await ids("?owner=bob")).toEqual([a, t]);
@@ -155,15 +181,37 @@ describe("who may do what", () => {
 describe("audit", () => {
   test("every strategy action is an audit row: who, what, params, the status and code the caller got, how long", async () => {
     await s.history.flush();
-    const rows = async (user: string) => (await admin.call("GET", `/api/audit?user=${user}&limit=500`)).body.data.filter((a: any) => a.action.startsWith("strategy.")) as any[];
+    const rows = async (user: string) =>
+      (await admin.call("GET", `/api/audit?user=${user}&limit=500`)).body.data.filter((a: any) =>
+        a.action.startsWith("strategy."),
+      ) as any[];
     const bobs = (await rows("bob")).map((a) => `${a.action} ${a.status} ${a.code}`);
-    for (const r of ["strategy.start 403 forbidden", "strategy.update 403 forbidden", "strategy.delete 403 forbidden", "strategy.stop 403 forbidden", "strategy.create 201 ok"]) expect(bobs).toContain(r);
+    for (const r of [
+      "strategy.start 403 forbidden",
+      "strategy.update 403 forbidden",
+      "strategy.delete 403 forbidden",
+      "strategy.stop 403 forbidden",
+      "strategy.create 201 ok",
+    ])
+      expect(bobs).toContain(r);
     const tinas = await rows("tina");
     const line = (a: any) => `${a.action} ${a.status} ${a.code}`;
-    for (const r of ["strategy.start 409 already_running", "strategy.delete 409 running", "strategy.update 409 not_live", "strategy.stop 409 not_running", "strategy.create 400 validation_failed", "strategy.start 409 instrument_unavailable", "strategy.delete 204 ok"])
+    for (const r of [
+      "strategy.start 409 already_running",
+      "strategy.delete 409 running",
+      "strategy.update 409 not_live",
+      "strategy.stop 409 not_running",
+      "strategy.create 400 validation_failed",
+      "strategy.start 409 instrument_unavailable",
+      "strategy.delete 204 ok",
+    ])
       expect(tinas.map(line)).toContain(r);
     const created = tinas.find((a) => a.action === "strategy.create" && a.code === "ok")!;
-    expect(created.detail).toMatchObject({ kind: "grid", instruments: [INST], params: { levels: 2, spacingPct: 5, size: 0.001 } });
+    expect(created.detail).toMatchObject({
+      kind: "grid",
+      instruments: [INST],
+      params: { levels: 2, spacingPct: 5, size: 0.001 },
+    });
     expect(created.detail.id).toMatch(/^[a-z0-9]{10}$/);
     expect(created.ms).toBeGreaterThanOrEqual(0);
     const refused = tinas.find((a) => a.code === "validation_failed")!;

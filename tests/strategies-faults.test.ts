@@ -4,7 +4,7 @@
 // strategy (their orders cancelled) and none starts until it is off.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { openSse, startTestServer, type TestServer } from "./helpers.ts";
-import { client, marketReady, openOf, until, type Client } from "./strategies-helpers.ts";
+import { type Client, client, marketReady, openOf, until } from "./strategies-helpers.ts";
 
 const INST = "BTC-USDT";
 let s: TestServer;
@@ -13,11 +13,24 @@ let admin: Client;
 let mid: number;
 let gridId: string;
 beforeAll(async () => {
-  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: INST, RISK_ORDERS_PER_S: "1000" }, { strategyKinds: [new URL("./fixtures/strategies/faulty.ts", import.meta.url).href], strategyTuning: { stallMs: 1500 } });
+  s = await startTestServer(
+    { OKX_ENABLED: "true", OKX_INSTRUMENTS: INST, RISK_ORDERS_PER_S: "1000" },
+    {
+      strategyKinds: [new URL("./fixtures/strategies/faulty.ts", import.meta.url).href],
+      strategyTuning: { stallMs: 1500 },
+    },
+  );
   tina = client(s, await s.userToken("tina", "trader"));
   admin = client(s, await s.token());
   mid = await marketReady(s, INST);
-  gridId = (await tina.create({ name: "bystander", kind: "grid", instruments: [INST], params: { levels: 1, spacingPct: 5, size: 0.001 } })).body.id;
+  gridId = (
+    await tina.create({
+      name: "bystander",
+      kind: "grid",
+      instruments: [INST],
+      params: { levels: 1, spacingPct: 5, size: 0.001 },
+    })
+  ).body.id;
   expect((await tina.start(gridId)).body.state).toBe("running");
   await until(tina, gridId, (v) => v.figures.openOrders.filter((o: any) => o.state === "live").length === 2);
 }, 60_000);
@@ -25,7 +38,12 @@ afterAll(() => s.close());
 
 /** Starts a faulty strategy; waits until it failed; returns it. */
 async function failing(mode: string): Promise<any> {
-  const { body } = await tina.create({ name: mode, kind: "faulty", instruments: [INST], params: { mode, px: Math.round(mid * 0.5) } });
+  const { body } = await tina.create({
+    name: mode,
+    kind: "faulty",
+    instruments: [INST],
+    params: { mode, px: Math.round(mid * 0.5) },
+  });
   const started = await tina.start(body.id);
   expect(started.status).toBe(200);
   expect(["running", "error"]).toContain(started.body.state); // it may fail before the answer is written
@@ -44,7 +62,9 @@ describe("a failing strategy goes to error; the others go on", () => {
       // Ending a spinning Worker needs polling traps, or chDB in this process takes the trap's
       // SIGSEGV for a crash (src/ops/runtime-env.ts); `npm test` sets them as the service does.
       if (mode === "spin") expect(process.env.BUN_JSC_usePollingTraps).toBe("true");
-      const sse = await openSse(`${s.url}/api/events/stream?channels=tickers:${INST}`, { Authorization: `Bearer ${await s.token()}` });
+      const sse = await openSse(`${s.url}/api/events/stream?channels=tickers:${INST}`, {
+        Authorization: `Bearer ${await s.token()}`,
+      });
       expect((await sse.next()).event).toBe("connected");
       const v = await failing(mode);
       expect(v.reason).toMatch(reason);
@@ -77,20 +97,36 @@ describe("a failing strategy goes to error; the others go on", () => {
 describe("kill switch", () => {
   test("stops every strategy and cancels their orders; nothing starts and no order goes until it is off", async () => {
     const bob = client(s, await s.userToken("bob", "trader"));
-    const other = (await bob.create({ name: "bob grid", kind: "grid", instruments: [INST], params: { levels: 1, spacingPct: 4, size: 0.001 } })).body.id;
+    const other = (
+      await bob.create({
+        name: "bob grid",
+        kind: "grid",
+        instruments: [INST],
+        params: { levels: 1, spacingPct: 4, size: 0.001 },
+      })
+    ).body.id;
     await bob.start(other);
     await until(bob, other, (v) => v.figures.openOrders.filter((o: any) => o.state === "live").length === 2);
 
     const on = await admin.call("POST", "/api/commands", { type: "kill_switch", on: true });
     expect(on.status).toBe(201);
-    for (const [c, id] of [[tina, gridId], [bob, other]] as const) {
+    for (const [c, id] of [
+      [tina, gridId],
+      [bob, other],
+    ] as const) {
       const v = await until(c, id, (x) => x.state === "stopped" && x.figures.openOrders.length === 0);
       expect(v.reason).toBe("kill switch; 2 of 2 open orders cancelled");
       expect(openOf(s, id)).toEqual([]);
     }
     const refused = await tina.start(gridId);
     expect([refused.status, refused.body.error.code]).toEqual([409, "kill_switch"]);
-    const manual = await tina.call("POST", "/api/orders", { instId: INST, side: "buy", ordType: "limit", sz: "0.001", px: String(Math.round(mid * 0.5)) });
+    const manual = await tina.call("POST", "/api/orders", {
+      instId: INST,
+      side: "buy",
+      ordType: "limit",
+      sz: "0.001",
+      px: String(Math.round(mid * 0.5)),
+    });
     expect(manual.status).toBe(422);
 
     expect((await admin.call("POST", "/api/commands", { type: "kill_switch", on: false })).status).toBe(201);

@@ -11,7 +11,10 @@ export function client(s: TestServer, token: string) {
   const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
     const r = await fetch(`${s.url}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { "Content-Type": "application/json" } : {}) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await r.text();
@@ -33,12 +36,16 @@ export type Client = ReturnType<typeof client>;
 /** Waits until the exchange connection is up and has sent the instrument's rules and a ticker. */
 export async function marketReady(s: TestServer, instId: string): Promise<number> {
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, 15_000);
-  await eventually(() => s.orders.instrument(instId) !== undefined && s.state.get(`tickers:${instId}`) !== undefined, 15_000);
+  await eventually(
+    () => s.orders.instrument(instId) !== undefined && s.state.get(`tickers:${instId}`) !== undefined,
+    15_000,
+  );
   return Number(s.state.get(`tickers:${instId}`)!.last);
 }
 
 /** Open orders (from the stream's state) whose clOrdId is the strategy's. */
-export const openOf = (s: TestServer, id: string) => s.orders.open().filter((o) => String(o.clOrdId).startsWith(`s${id}`));
+export const openOf = (s: TestServer, id: string) =>
+  s.orders.open().filter((o) => String(o.clOrdId).startsWith(`s${id}`));
 
 /** Polls GET /api/strategies/:id until `f` holds for it; returns it. */
 export async function until(c: Client, id: string, f: (v: any) => boolean, ms = 10_000): Promise<any> {

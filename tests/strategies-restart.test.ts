@@ -19,16 +19,47 @@ afterAll(async () => {
 });
 
 const login = async (s: TestServer, username: string, password: string) =>
-  ((await (await fetch(`${s.url}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ username, password }) })).json()) as { accessToken: string }).accessToken;
+  (
+    (await (
+      await fetch(`${s.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ username, password }),
+      })
+    ).json()) as { accessToken: string }
+  ).accessToken;
 
 test("every strategy is listed again after a restart; a running one comes back stopped, saying why", async () => {
   let s = (live = await startTestServer(overrides));
   const tina = client(s, await s.userToken("tina", "trader"));
   await marketReady(s, INST);
-  const running = (await tina.create({ name: "running grid", kind: "grid", instruments: [INST], params: { levels: 1, spacingPct: 3, size: 0.001 }, limits: { maxPosition: 0.5 } })).body.id;
-  const idle = (await tina.create({ name: "idle twap", kind: "twap", instruments: [INST], params: { side: "sell", quantity: 0.01, durationSec: 60 } })).body.id;
-  const done = (await tina.create({ name: "done twap", kind: "twap", instruments: [INST], params: { side: "buy", quantity: 0.002, durationSec: 1, intervalMs: 100, maxSlippagePct: 1 } })).body.id;
-  const deleted = (await tina.create({ name: "deleted", kind: "grid", instruments: [INST], params: { size: 0.001 } })).body.id;
+  const running = (
+    await tina.create({
+      name: "running grid",
+      kind: "grid",
+      instruments: [INST],
+      params: { levels: 1, spacingPct: 3, size: 0.001 },
+      limits: { maxPosition: 0.5 },
+    })
+  ).body.id;
+  const idle = (
+    await tina.create({
+      name: "idle twap",
+      kind: "twap",
+      instruments: [INST],
+      params: { side: "sell", quantity: 0.01, durationSec: 60 },
+    })
+  ).body.id;
+  const done = (
+    await tina.create({
+      name: "done twap",
+      kind: "twap",
+      instruments: [INST],
+      params: { side: "buy", quantity: 0.002, durationSec: 1, intervalMs: 100, maxSlippagePct: 1 },
+    })
+  ).body.id;
+  const deleted = (await tina.create({ name: "deleted", kind: "grid", instruments: [INST], params: { size: 0.001 } }))
+    .body.id;
   expect((await tina.remove(deleted)).status).toBe(204);
   await tina.start(done);
   const finished = await until(tina, done, (v) => v.state === "stopped");
@@ -43,9 +74,20 @@ test("every strategy is listed again after a restart; a running one comes back s
   const after = (await t2.list()).body.data;
   expect(after.map((v: any) => v.id)).toEqual([running, idle, done]);
   const byId = Object.fromEntries(after.map((v: any) => [v.id, v]));
-  const strip = (v: any) => ({ ...v, state: undefined, reason: undefined, updatedAt: undefined, figures: undefined, logs: undefined });
+  const strip = (v: any) => ({
+    ...v,
+    state: undefined,
+    reason: undefined,
+    updatedAt: undefined,
+    figures: undefined,
+    logs: undefined,
+  });
   for (const v of before) expect(strip(byId[v.id])).toEqual(strip(v));
-  expect(byId[running]).toMatchObject({ state: "stopped", reason: "service restarted while it was running", limits: { maxPosition: 0.5 } });
+  expect(byId[running]).toMatchObject({
+    state: "stopped",
+    reason: "service restarted while it was running",
+    limits: { maxPosition: 0.5 },
+  });
   expect(byId[idle]).toMatchObject({ state: "stopped", reason: "created" });
   expect(byId[done]).toMatchObject({ state: "stopped", reason: finished.reason });
   expect(byId[done].figures.positions[0].pos).toBeCloseTo(0.002, 9); // the position is kept

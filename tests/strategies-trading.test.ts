@@ -3,7 +3,7 @@
 // them when asked, and the next start cleans them up); a TWAP buys its quantity and stops itself.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { openSse, startTestServer, type TestServer } from "./helpers.ts";
-import { client, marketReady, openOf, until, type Client } from "./strategies-helpers.ts";
+import { type Client, client, marketReady, openOf, until } from "./strategies-helpers.ts";
 
 const INST = "BTC-USDT";
 let s: TestServer;
@@ -17,12 +17,27 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 test("a grid rests its orders on the simulator with its id in clOrdId; a fill makes its position and PnL; stop cancels the rest", async () => {
-  const created = await tina.create({ name: "btc grid", kind: "grid", instruments: [INST], params: { levels: 2, spacingPct: 0.2, size: 0.001 }, limits: { maxPosition: 0.01, maxOrderNotional: 1000 } });
+  const created = await tina.create({
+    name: "btc grid",
+    kind: "grid",
+    instruments: [INST],
+    params: { levels: 2, spacingPct: 0.2, size: 0.001 },
+    limits: { maxPosition: 0.01, maxOrderNotional: 1000 },
+  });
   expect(created.status).toBe(201);
   const id = created.body.id as string;
   expect(id).toMatch(/^[a-z0-9]{10}$/);
-  expect(created.body).toMatchObject({ state: "stopped", kind: "grid", owner: "tina", params: { levels: 2, spacingPct: 0.2, size: 0.001 }, limits: { maxPosition: 0.01, maxOrderNotional: 1000, maxOrdersPerSecond: 10 }, liveParams: ["size"] });
-  const sse = await openSse(`${s.url}/api/events/stream?channels=strategy:${id}`, { Authorization: `Bearer ${await s.token()}` });
+  expect(created.body).toMatchObject({
+    state: "stopped",
+    kind: "grid",
+    owner: "tina",
+    params: { levels: 2, spacingPct: 0.2, size: 0.001 },
+    limits: { maxPosition: 0.01, maxOrderNotional: 1000, maxOrdersPerSecond: 10 },
+    liveParams: ["size"],
+  });
+  const sse = await openSse(`${s.url}/api/events/stream?channels=strategy:${id}`, {
+    Authorization: `Bearer ${await s.token()}`,
+  });
 
   const started = await tina.start(id);
   expect(started.status).toBe(200);
@@ -40,7 +55,10 @@ test("a grid rests its orders on the simulator with its id in clOrdId; a fill ma
   expect(p).toMatchObject({ instId: INST, pos: 0.001 });
   expect(p.avgPx).toBeLessThan(mid);
   expect(p.unrealizedPnl).toBeCloseTo(p.pos * (p.lastPx - p.avgPx), 9);
-  expect(filled.figures.pnl.total).toBeCloseTo(filled.figures.pnl.realized + filled.figures.pnl.unrealized - filled.figures.pnl.fees, 9);
+  expect(filled.figures.pnl.total).toBeCloseTo(
+    filled.figures.pnl.realized + filled.figures.pnl.unrealized - filled.figures.pnl.fees,
+    9,
+  );
   expect(filled.figures.pnl.fees).toBeGreaterThan(0);
 
   // The stream carried the same figures.
@@ -74,12 +92,24 @@ test("a grid rests its orders on the simulator with its id in clOrdId; a fill ma
   await s.history.flush();
   const audit = (await admin.call("GET", "/api/audit?user=tina&limit=100")).body.data as any[];
   expect(audit.filter((a) => a.action === "order.place" && a.detail.strategy === id).length).toBeGreaterThanOrEqual(5);
-  const mine = audit.filter((a) => a.target === id || a.target === "btc grid").map((a) => `${a.action} ${a.status} ${a.code}`);
-  expect(mine).toEqual(["strategy.stop 200 ok", "strategy.cancel_all 200 ok", "strategy.start 200 ok", "strategy.create 201 ok"]);
+  const mine = audit
+    .filter((a) => a.target === id || a.target === "btc grid")
+    .map((a) => `${a.action} ${a.status} ${a.code}`);
+  expect(mine).toEqual([
+    "strategy.stop 200 ok",
+    "strategy.cancel_all 200 ok",
+    "strategy.start 200 ok",
+    "strategy.create 201 ok",
+  ]);
 }, 40_000);
 
 test("a TWAP buys its quantity in IOC slices and stops itself when done", async () => {
-  const { body } = await tina.create({ name: "twap", kind: "twap", instruments: [INST], params: { side: "buy", quantity: 0.003, durationSec: 1, intervalMs: 200, maxSlippagePct: 1 } });
+  const { body } = await tina.create({
+    name: "twap",
+    kind: "twap",
+    instruments: [INST],
+    params: { side: "buy", quantity: 0.003, durationSec: 1, intervalMs: 200, maxSlippagePct: 1 },
+  });
   expect((await tina.start(body.id)).body.state).toBe("running");
   const done = await until(tina, body.id, (v) => v.state === "stopped");
   expect(done.reason).toBe("finished: completed: 0.003 BTC-USDT bought");
@@ -90,7 +120,12 @@ test("a TWAP buys its quantity in IOC slices and stops itself when done", async 
 }, 20_000);
 
 test("stop with keepOrders leaves them resting; the next start cancels what the earlier run left", async () => {
-  const { body } = await tina.create({ name: "keep", kind: "grid", instruments: [INST], params: { levels: 1, spacingPct: 1, size: 0.001 } });
+  const { body } = await tina.create({
+    name: "keep",
+    kind: "grid",
+    instruments: [INST],
+    params: { levels: 1, spacingPct: 1, size: 0.001 },
+  });
   await tina.start(body.id);
   await until(tina, body.id, (v) => v.figures.openOrders.filter((o: any) => o.state === "live").length === 2);
   const kept = await tina.stop(body.id, { keepOrders: true });
@@ -99,7 +134,13 @@ test("stop with keepOrders leaves them resting; the next start cancels what the 
   const before = openOf(s, body.id).map((o) => o.clOrdId);
 
   await tina.start(body.id);
-  const again = await until(tina, body.id, (v) => v.figures.openOrders.filter((o: any) => o.state === "live").length === 2 && !v.figures.openOrders.some((o: any) => before.includes(o.clOrdId)));
+  const again = await until(
+    tina,
+    body.id,
+    (v) =>
+      v.figures.openOrders.filter((o: any) => o.state === "live").length === 2 &&
+      !v.figures.openOrders.some((o: any) => before.includes(o.clOrdId)),
+  );
   expect(again.logs.map((l: any) => l.msg)).toContain("cancelled 2 of 2 orders an earlier run left open");
   await tina.stop(body.id);
 }, 30_000);

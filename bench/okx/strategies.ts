@@ -28,9 +28,17 @@ export type StrategyLoad = { ids: string[]; stop(): Promise<StrategyLoadReport> 
 const SLICE = 0.01;
 const DURATION_S = 86_400;
 
-export async function startStrategyLoad(rig: Rig, o: { count: number; ordersPerS: number; instruments: string[] }, log: (s: string) => void): Promise<StrategyLoad> {
+export async function startStrategyLoad(
+  rig: Rig,
+  o: { count: number; ordersPerS: number; instruments: string[] },
+  log: (s: string) => void,
+): Promise<StrategyLoad> {
   const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${rig.base}${path}`, { method, headers: { ...rig.ep.headers, ...(body ? { "Content-Type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const r = await fetch(`${rig.base}${path}`, {
+      method,
+      headers: { ...rig.ep.headers, ...(body ? { "Content-Type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await r.text();
     if (r.status >= 300) throw new Error(`${method} ${path}: HTTP ${r.status} ${text.slice(0, 300)}`);
     return text ? JSON.parse(text) : null;
@@ -56,12 +64,24 @@ export async function startStrategyLoad(rig: Rig, o: { count: number; ordersPerS
     if (s.state !== "running") throw new Error(`strategy ${id} did not start: ${s.state} ${s.reason}`);
   }
   const started = performance.now();
-  log(`   strategies: ${o.count} TWAPs on ${Math.min(o.count, pool.length)} instruments, one IOC order each every ${intervalMs} ms (${((o.count * 1000) / intervalMs).toFixed(0)} orders/s in total), running from now until the end of the part`);
+  log(
+    `   strategies: ${o.count} TWAPs on ${Math.min(o.count, pool.length)} instruments, one IOC order each every ${intervalMs} ms (${((o.count * 1000) / intervalMs).toFixed(0)} orders/s in total), running from now until the end of the part`,
+  );
   return {
     ids,
     async stop() {
       const seconds = (performance.now() - started) / 1000;
-      const rep: StrategyLoadReport = { strategies: o.count, targetOrdersPerS: (o.count * 1000) / intervalMs, ordersPerS: 0, seconds, ordersPlaced: 0, ordersRejected: 0, fills: 0, states: {}, errors: [] };
+      const rep: StrategyLoadReport = {
+        strategies: o.count,
+        targetOrdersPerS: (o.count * 1000) / intervalMs,
+        ordersPerS: 0,
+        seconds,
+        ordersPlaced: 0,
+        ordersRejected: 0,
+        fills: 0,
+        states: {},
+        errors: [],
+      };
       for (const id of ids) {
         // Read before stopping: counters are the run's.
         const v = await call("GET", `/api/strategies/${id}`);

@@ -72,22 +72,44 @@ export class OrderDesk {
       answer({ ok: false, clOrdId: o.clOrdId, code, message });
     };
     if (!RUNNING.has(rec.state)) return refuse("not_running", `the strategy is ${rec.state}`);
-    if (!o.clOrdId.startsWith(prefix) || !/^[A-Za-z0-9]{1,32}$/.test(o.clOrdId)) return refuse("bad_clordid", "clOrdIds are made by the strategy's context");
-    if (!rec.instruments.includes(o.instId)) return refuse("instrument_not_allowed", `${o.instId} is not one of the strategy's instruments`);
+    if (!o.clOrdId.startsWith(prefix) || !/^[A-Za-z0-9]{1,32}$/.test(o.clOrdId))
+      return refuse("bad_clordid", "clOrdIds are made by the strategy's context");
+    if (!rec.instruments.includes(o.instId))
+      return refuse("instrument_not_allowed", `${o.instId} is not one of the strategy's instruments`);
     const spec = this.orders.instrument(o.instId);
     let mine: LimitRefusal | null = null;
     try {
       const r = await this.orders.place(
         rec.owner,
-        { instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px, tdMode: o.tdMode ?? (!spec || spec.instType === "SPOT" ? "cash" : "cross"), clOrdId: o.clOrdId },
+        {
+          instId: o.instId,
+          side: o.side,
+          ordType: o.ordType,
+          sz: o.sz,
+          px: o.px,
+          tdMode: o.tdMode ?? (!spec || spec.instType === "SPOT" ? "cash" : "cross"),
+          clOrdId: o.clOrdId,
+        },
         undefined,
         {
           rateKey: `strategy:${rec.id}`,
           remember: false, // its clOrdIds are never retried: keep the replay memory for people's orders
           auditDetail: { strategy: rec.id },
           check: (order, ctx) => {
-            mine = checkLimits(order, rec.limits, { exposure: live.ledger.exposure(order.instId, order.side), rate: live.rate.hit(performance.now()), ctVal: ctx.spec?.ctVal ?? 1, px: order.px !== undefined ? Number(order.px) : ctx.refPx });
-            if (!mine) live.ledger.reserve({ clOrdId: order.clOrdId, instId: order.instId, side: order.side, px: order.px ?? "", sz: order.sz });
+            mine = checkLimits(order, rec.limits, {
+              exposure: live.ledger.exposure(order.instId, order.side),
+              rate: live.rate.hit(performance.now()),
+              ctVal: ctx.spec?.ctVal ?? 1,
+              px: order.px !== undefined ? Number(order.px) : ctx.refPx,
+            });
+            if (!mine)
+              live.ledger.reserve({
+                clOrdId: order.clOrdId,
+                instId: order.instId,
+                side: order.side,
+                px: order.px ?? "",
+                sz: order.sz,
+              });
             return mine;
           },
         },
@@ -107,7 +129,12 @@ export class OrderDesk {
   /** A cancel the strategy's Worker asked for: only of its own orders. */
   async cancel(e: Entry, req: number, instId: string, clOrdId: string): Promise<void> {
     const runner = e.live.runner;
-    if (!clOrdId.startsWith(orderPrefix(e.rec.id))) return runner?.answerCancel(req, { ok: false, code: "not_its_order", message: "a strategy cancels only its own orders" });
+    if (!clOrdId.startsWith(orderPrefix(e.rec.id)))
+      return runner?.answerCancel(req, {
+        ok: false,
+        code: "not_its_order",
+        message: "a strategy cancels only its own orders",
+      });
     try {
       await this.orders.cancel({ instId, clOrdId }, e.rec.owner);
       e.live.counters.ordersCanceled++;
@@ -125,10 +152,12 @@ export class OrderDesk {
     const open = e.live.ledger.openOrders().filter((o) => o.state !== "sent" || o.ordId !== "");
     if (open.length === 0) return { requested: 0, canceled: 0, failed: 0 };
     const results = open.map((o) =>
-      this.orders.cancel(o.ordId ? { instId: o.instId, ordId: o.ordId } : { instId: o.instId, clOrdId: o.clOrdId }, e.rec.owner).then(
-        () => true,
-        (err) => errorCode(err) === "not_found", // already filled or cancelled: gone all the same
-      ),
+      this.orders
+        .cancel(o.ordId ? { instId: o.instId, ordId: o.ordId } : { instId: o.instId, clOrdId: o.clOrdId }, e.rec.owner)
+        .then(
+          () => true,
+          (err) => errorCode(err) === "not_found", // already filled or cancelled: gone all the same
+        ),
     );
     const done = await within(Promise.all(results), left());
     const canceled = done ? done.filter(Boolean).length : 0;

@@ -37,4 +37,9 @@ export class StrategyUnavailable extends Unavailable {
 }
 
 /** Any of the strategy service's refusals. */
-export type StrategyError = StrategyNotFound | StrategyForbidden | StrategyConflict | StrategyInvalid | StrategyUnavailable;
+export type StrategyError =
+  | StrategyNotFound
+  | StrategyForbidden
+  | StrategyConflict
+  | StrategyInvalid
+  | StrategyUnavailable;

@@ -1,13 +1,14 @@
 // Runs one strategy's logic inside its Worker: reads its instruments' tickers (and books) and its
 // own orders and fills off the bus, calls the kind's callbacks, and turns the context's calls
 // into messages to the main thread. Any throw of the kind's code ends the run as `failed`.
-import { RingReader, textOf, type BusEvent, type RingHandle } from "../bus/ring.ts";
+import { type BusEvent, type RingHandle, RingReader, textOf } from "../bus/ring.ts";
 import type { Book, Fill, Order, Ticker } from "../domain/events.ts";
 import type { CancelAnswer, Kind, PlaceAnswer, StrategyContext, StrategyLogic } from "./kind.ts";
 import type { FromStrategyWorker, WorkerInit } from "./protocol.ts";
 
 type Post = (m: FromStrategyWorker) => void;
-const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 500);
+const describe = (err: unknown): string =>
+  (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 500);
 
 export class StrategyHost {
   private readonly reader: RingReader;
@@ -101,7 +102,12 @@ export class StrategyHost {
       last = performance.now();
       if (!this.running) return;
       const r = this.reader.read(this.cursor);
-      if (r.overrun) this.post({ t: "log", level: "warn", msg: "fell a whole bus behind: some market data and order updates were missed" });
+      if (r.overrun)
+        this.post({
+          t: "log",
+          level: "warn",
+          msg: "fell a whole bus behind: some market data and order updates were missed",
+        });
       this.cursor = r.last;
       await this.deliver(r.events);
     }
@@ -111,7 +117,11 @@ export class StrategyHost {
   private async deliver(events: BusEvent[]): Promise<void> {
     const latest = new Map<string, BusEvent>();
     for (const ev of events) {
-      if (ev.type === "ticker" ? this.tickerChannels.has(ev.channel) : ev.type === "book" && this.bookChannels.has(ev.channel)) {
+      if (
+        ev.type === "ticker"
+          ? this.tickerChannels.has(ev.channel)
+          : ev.type === "book" && this.bookChannels.has(ev.channel)
+      ) {
         latest.set(ev.channel, ev);
         continue;
       }

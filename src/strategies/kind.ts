@@ -24,7 +24,9 @@ export interface OrderRequest {
 }
 
 /** How a request ended: accepted by the exchange (ordId), or refused (a risk check, the exchange, the strategy's limits). */
-export type PlaceAnswer = { ok: true; clOrdId: string; ordId: string } | { ok: false; clOrdId: string; code: string; message: string };
+export type PlaceAnswer =
+  | { ok: true; clOrdId: string; ordId: string }
+  | { ok: false; clOrdId: string; code: string; message: string };
 export type CancelAnswer = { ok: true } | { ok: false; code: string; message: string };
 
 /** An order on its way: its clOrdId is known at once, so fills can be matched before the answer. */
@@ -85,7 +87,13 @@ export interface Kind {
  * Declares a kind with its params typed from the schema.
  * @example export default defineKind({ name: "noop", title: "No-op", description: "...", params: z.object({}), liveParams: [], instruments: { min: 1, max: 1 }, create: () => ({}) })
  */
-export function defineKind<S extends z.ZodObject>(k: Omit<Kind, "params" | "create" | "liveParams"> & { params: S; liveParams: ReadonlyArray<keyof z.infer<S> & string>; create(ctx: StrategyContext, params: z.infer<S>): StrategyLogic }): Kind {
+export function defineKind<S extends z.ZodObject>(
+  k: Omit<Kind, "params" | "create" | "liveParams"> & {
+    params: S;
+    liveParams: ReadonlyArray<keyof z.infer<S> & string>;
+    create(ctx: StrategyContext, params: z.infer<S>): StrategyLogic;
+  },
+): Kind {
   // Params reach create() only after the schema parsed them, so the erased type is safe.
   return k as unknown as Kind;
 }

@@ -3,7 +3,20 @@ import type { Fill, Order } from "../domain/events.ts";
 import { Ledger } from "./ledger.ts";
 
 let trade = 0;
-const fill = (side: "buy" | "sell", sz: string, px: string, extra: Partial<Fill> = {}): Fill => ({ ordId: "1", clOrdId: "sabc", instId: "BTC-USDT", tradeId: String(++trade), side, fillPx: px, fillSz: sz, fee: "0", feeCcy: "USDT", execType: "M", ts: 0, ...extra });
+const fill = (side: "buy" | "sell", sz: string, px: string, extra: Partial<Fill> = {}): Fill => ({
+  ordId: "1",
+  clOrdId: "sabc",
+  instId: "BTC-USDT",
+  tradeId: String(++trade),
+  side,
+  fillPx: px,
+  fillSz: sz,
+  fee: "0",
+  feeCcy: "USDT",
+  execType: "M",
+  ts: 0,
+  ...extra,
+});
 const order = (clOrdId: string, side: "buy" | "sell", state: Order["state"], sz = "1", acc = "0"): Order =>
   ({ ordId: `o-${clOrdId}`, clOrdId, instId: "BTC-USDT", side, px: "100", sz, state, accFillSz: acc }) as Order;
 
@@ -11,7 +24,14 @@ test("average cost: adds average in, reductions realize against the average, a f
   const l = new Ledger(null);
   l.applyFill(fill("buy", "1", "100"));
   l.applyFill(fill("buy", "1", "110"));
-  expect(l.report(() => 120).positions[0]).toMatchObject({ pos: 2, avgPx: 105, realizedPnl: 0, unrealizedPnl: 30, fills: 2, volume: 210 });
+  expect(l.report(() => 120).positions[0]).toMatchObject({
+    pos: 2,
+    avgPx: 105,
+    realizedPnl: 0,
+    unrealizedPnl: 30,
+    fills: 2,
+    volume: 210,
+  });
   l.applyFill(fill("sell", "0.5", "115"));
   expect(l.report(() => 115).pnl).toEqual({ realized: 5, unrealized: 15, fees: 0, total: 20 });
   l.applyFill(fill("sell", "2.5", "100")); // closes 1.5 at -5 each, opens a 1 short at 100

@@ -24,7 +24,16 @@ class Recent {
   }
 }
 
-const blank = (instId: string, ctVal: number): InstrumentFigures => ({ instId, pos: 0, avgPx: 0, realizedPnl: 0, fees: 0, volume: 0, fills: 0, ctVal });
+const blank = (instId: string, ctVal: number): InstrumentFigures => ({
+  instId,
+  pos: 0,
+  avgPx: 0,
+  realizedPnl: 0,
+  fees: 0,
+  volume: 0,
+  fills: 0,
+  ctVal,
+});
 
 export class Ledger {
   private readonly figures = new Map<string, InstrumentFigures>();
@@ -71,12 +80,31 @@ export class Ledger {
       this.open.delete(o.clOrdId);
       return;
     }
-    this.open.set(o.clOrdId, { ordId: o.ordId, clOrdId: o.clOrdId, instId: o.instId, side: o.side, px: o.px, sz: o.sz, filledSz: o.accFillSz || "0", state: o.state });
+    this.open.set(o.clOrdId, {
+      ordId: o.ordId,
+      clOrdId: o.clOrdId,
+      instId: o.instId,
+      side: o.side,
+      px: o.px,
+      sz: o.sz,
+      filledSz: o.accFillSz || "0",
+      state: o.state,
+    });
   }
 
   /** An order sent but not yet confirmed: counted in the exposure until it is confirmed or refused. */
   reserve(o: { clOrdId: string; instId: string; side: "buy" | "sell"; px: string; sz: string }): void {
-    if (!this.open.has(o.clOrdId)) this.open.set(o.clOrdId, { ordId: "", clOrdId: o.clOrdId, instId: o.instId, side: o.side, px: o.px, sz: o.sz, filledSz: "0", state: "sent" });
+    if (!this.open.has(o.clOrdId))
+      this.open.set(o.clOrdId, {
+        ordId: "",
+        clOrdId: o.clOrdId,
+        instId: o.instId,
+        side: o.side,
+        px: o.px,
+        sz: o.sz,
+        filledSz: "0",
+        state: "sent",
+      });
   }
 
   /** A reserved order the exchange or a check refused. */

@@ -13,8 +13,13 @@ test("rate, notional (with the contract value) and position are each enforced", 
   expect(checkLimits({ side: "buy", sz: "0.1" }, limits, { ...ctx, rate: 4 })?.code).toBe("strategy_order_rate");
   expect(checkLimits({ side: "buy", sz: "1.5" }, limits, { ...ctx, px: 4000 })?.code).toBe("strategy_max_notional");
   expect(checkLimits({ side: "buy", sz: "100" }, { ...limits, maxPosition: 1000 }, { ...ctx, ctVal: 0.01 })).toBeNull();
-  expect(checkLimits({ side: "buy", sz: "0.6" }, limits, { ...ctx, exposure: 0.5 })).toMatchObject({ code: "strategy_max_position", field: "sz" });
-  expect(checkLimits({ side: "sell", sz: "0.6" }, limits, { ...ctx, exposure: -0.5 })?.code).toBe("strategy_max_position");
+  expect(checkLimits({ side: "buy", sz: "0.6" }, limits, { ...ctx, exposure: 0.5 })).toMatchObject({
+    code: "strategy_max_position",
+    field: "sz",
+  });
+  expect(checkLimits({ side: "sell", sz: "0.6" }, limits, { ...ctx, exposure: -0.5 })?.code).toBe(
+    "strategy_max_position",
+  );
 });
 
 test("an order that reduces an exposure already over the limit may go; without a price only notional is skipped", () => {

@@ -35,7 +35,12 @@ export class LiveStrategy {
   log(level: LogLine["level"], msg: string, now = Date.now()): void {
     const second = Math.floor(now / 1000);
     if (second !== this.budget.second) {
-      if (this.budget.dropped > 0) this.push({ ts: now, level: "warn", msg: `${this.budget.dropped} log lines dropped (more than ${LINES_PER_SECOND} a second)` });
+      if (this.budget.dropped > 0)
+        this.push({
+          ts: now,
+          level: "warn",
+          msg: `${this.budget.dropped} log lines dropped (more than ${LINES_PER_SECOND} a second)`,
+        });
       this.budget = { second, used: 0, dropped: 0 };
     }
     if (++this.budget.used > LINES_PER_SECOND) {
@@ -64,7 +69,13 @@ export class LiveStrategy {
 
   figures(lastPx: (instId: string) => number | undefined): StrategyFigures {
     const r = this.ledger.report(lastPx);
-    return { ...r, openOrders: this.ledger.openOrders().slice(0, MAX_OPEN_ORDERS_SHOWN), counters: { ...this.counters }, lastError: this.lastError, startedAt: this.startedAt };
+    return {
+      ...r,
+      openOrders: this.ledger.openOrders().slice(0, MAX_OPEN_ORDERS_SHOWN),
+      counters: { ...this.counters },
+      lastError: this.lastError,
+      startedAt: this.startedAt,
+    };
   }
 
   /** The event for the channel: takes the lines not yet published. */
@@ -72,6 +83,16 @@ export class LiveStrategy {
     const log = this.unsent;
     this.unsent = [];
     this.dirty = false;
-    return { id: rec.id, name: rec.name, kind: rec.kind, owner: rec.owner, state: rec.state, reason: rec.reason, updatedAt: rec.updatedAt, figures, log };
+    return {
+      id: rec.id,
+      name: rec.name,
+      kind: rec.kind,
+      owner: rec.owner,
+      state: rec.state,
+      reason: rec.reason,
+      updatedAt: rec.updatedAt,
+      figures,
+      log,
+    };
   }
 }

@@ -8,9 +8,25 @@ export type StrategyState = (typeof STATES)[number];
 /** Per-strategy risk limits, checked on the main thread before each of its orders (besides the service-wide ones). */
 export const LimitsSchema = z
   .object({
-    maxPosition: z.number().positive().default(1).describe("largest absolute position per instrument, counting open orders on that side (base units; contracts for swaps)"),
-    maxOrderNotional: z.number().positive().default(10_000).describe("largest value of one order, size x price x contract value (quote currency)"),
-    maxOrdersPerSecond: z.number().int().min(1).max(1000).default(10).describe("orders this strategy may place in any one second"),
+    maxPosition: z
+      .number()
+      .positive()
+      .default(1)
+      .describe(
+        "largest absolute position per instrument, counting open orders on that side (base units; contracts for swaps)",
+      ),
+    maxOrderNotional: z
+      .number()
+      .positive()
+      .default(10_000)
+      .describe("largest value of one order, size x price x contract value (quote currency)"),
+    maxOrdersPerSecond: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(10)
+      .describe("orders this strategy may place in any one second"),
   })
   .strict();
 export type StrategyLimits = z.infer<typeof LimitsSchema>;

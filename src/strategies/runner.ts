@@ -5,7 +5,9 @@ import type { CancelAnswer, OrderRequest, PlaceAnswer } from "./kind.ts";
 import type { FromStrategyWorker, ToStrategyWorker, WorkerInit } from "./protocol.ts";
 
 // Inside a `bun build --compile` binary modules live under /$bunfs/root/ (see exchange/ingest.ts).
-const WORKER_URL = import.meta.url.includes("/$bunfs/") ? "./strategies/worker.ts" : new URL("./worker.ts", import.meta.url).href;
+const WORKER_URL = import.meta.url.includes("/$bunfs/")
+  ? "./strategies/worker.ts"
+  : new URL("./worker.ts", import.meta.url).href;
 
 export interface RunnerEvents {
   ready(): void;
@@ -39,12 +41,21 @@ export class StrategyRunner {
   ) {
     this.worker = new Worker(opts.workerUrl ?? WORKER_URL);
     this.worker.onmessage = (e: MessageEvent<FromStrategyWorker>) => this.message(e.data);
-    this.worker.onerror = (e) => this.dead(`the strategy's worker failed: ${e.message.split("\n").find((l) => l.startsWith("error:")) ?? e.message.split("\n")[0]}`);
-    this.worker.addEventListener("close", (e) => this.dead(`the strategy's worker exited (code ${(e as CloseEvent).code})`));
-    this.watchdog = setInterval(() => {
-      const silent = performance.now() - this.lastHeard;
-      if (silent > opts.stallMs) this.dead(`the strategy's worker did not answer for ${Math.round(silent)} ms (stuck?)`);
-    }, Math.min(1000, opts.stallMs / 2));
+    this.worker.onerror = (e) =>
+      this.dead(
+        `the strategy's worker failed: ${e.message.split("\n").find((l) => l.startsWith("error:")) ?? e.message.split("\n")[0]}`,
+      );
+    this.worker.addEventListener("close", (e) =>
+      this.dead(`the strategy's worker exited (code ${(e as CloseEvent).code})`),
+    );
+    this.watchdog = setInterval(
+      () => {
+        const silent = performance.now() - this.lastHeard;
+        if (silent > opts.stallMs)
+          this.dead(`the strategy's worker did not answer for ${Math.round(silent)} ms (stuck?)`);
+      },
+      Math.min(1000, opts.stallMs / 2),
+    );
     this.send({ t: "init", ...init });
   }
 

@@ -4,11 +4,11 @@
 // code throws or its Worker dies. State changes are saved and published at once; figures at
 // most every `statusMs`.
 import type { Publisher } from "../bus/dispatcher.ts";
-import { textOf, type BusEvent, type RingHandle } from "../bus/ring.ts";
+import { type BusEvent, type RingHandle, textOf } from "../bus/ring.ts";
 import type { Fill, Order } from "../domain/events.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
-import { OrderDesk, RUNNING, within, type CancelOutcome, type Entry, type StrategyOrders } from "./desk.ts";
+import { type CancelOutcome, type Entry, OrderDesk, RUNNING, type StrategyOrders, within } from "./desk.ts";
 import type { Kind } from "./kind.ts";
 import { LiveStrategy } from "./live.ts";
 import { orderPrefix, type StrategyRecord, type StrategyState } from "./model.ts";
@@ -33,7 +33,16 @@ export interface SupervisorTuning {
   saveMs: number;
 }
 
-export const DEFAULT_TUNING: SupervisorTuning = { statusMs: 250, stallMs: 10_000, startTimeoutMs: 10_000, stopGraceMs: 2_000, cancelTimeoutMs: 5_000, pollMs: 20, nice: 10, saveMs: 30_000 };
+export const DEFAULT_TUNING: SupervisorTuning = {
+  statusMs: 250,
+  stallMs: 10_000,
+  startTimeoutMs: 10_000,
+  stopGraceMs: 2_000,
+  cancelTimeoutMs: 5_000,
+  pollMs: 20,
+  nice: 10,
+  saveMs: 30_000,
+};
 
 export interface SupervisorDeps {
   orders: StrategyOrders;
@@ -43,7 +52,13 @@ export interface SupervisorDeps {
   store: StrategyStore;
   log: Logger;
   /** Reports an automatic change (error, kill switch, completion) for the audit log. */
-  report(e: { user: string; action: string; rec: StrategyRecord; code: string; detail?: Record<string, unknown> }): void;
+  report(e: {
+    user: string;
+    action: string;
+    rec: StrategyRecord;
+    code: string;
+    detail?: Record<string, unknown>;
+  }): void;
   tuning: SupervisorTuning;
 }
 
@@ -59,7 +74,13 @@ export class Supervisor {
   }
 
   add(rec: StrategyRecord): Entry {
-    const e: Entry = { rec, live: new LiveStrategy(rec, (i) => this.d.orders.instrument(i)?.ctVal ?? 1), inflight: new Set(), savedFills: 0, savedAt: Date.now() };
+    const e: Entry = {
+      rec,
+      live: new LiveStrategy(rec, (i) => this.d.orders.instrument(i)?.ctVal ?? 1),
+      inflight: new Set(),
+      savedFills: 0,
+      savedAt: Date.now(),
+    };
     this.entries.set(rec.id, e);
     return e;
   }
@@ -76,13 +97,25 @@ export class Supervisor {
     live.counters.ordersPlaced = live.counters.ordersRejected = live.counters.ordersCanceled = live.counters.fills = 0;
     live.lastError = null;
     const left = await this.desk.cancelOpen(e);
-    if (left.requested > 0) live.log("info", `cancelled ${left.canceled} of ${left.requested} orders an earlier run left open`);
+    if (left.requested > 0)
+      live.log("info", `cancelled ${left.canceled} of ${left.requested} orders an earlier run left open`);
     if (rec.state !== "starting") return; // stopped meanwhile (the kill switch)
     live.startedAt = Date.now();
     const started = new Promise<void>((resolve) => (e.started = { resolve }));
     const prefix = `${orderPrefix(rec.id)}${Date.now().toString(36)}`;
     live.runner = new StrategyRunner(
-      { id: rec.id, clOrdIdPrefix: prefix, kind: rec.kind, ...(kind.url ? { kindUrl: kind.url } : {}), params: rec.params, instruments: rec.instruments, rules, ring: this.d.ring, pollMs: this.d.tuning.pollMs, nice: this.d.tuning.nice },
+      {
+        id: rec.id,
+        clOrdIdPrefix: prefix,
+        kind: rec.kind,
+        ...(kind.url ? { kindUrl: kind.url } : {}),
+        params: rec.params,
+        instruments: rec.instruments,
+        rules,
+        ring: this.d.ring,
+        pollMs: this.d.tuning.pollMs,
+        nice: this.d.tuning.nice,
+      },
       {
         ready: () => {
           if (rec.state === "starting") void this.setState(e, "running", null).then(() => e.started?.resolve());
@@ -96,7 +129,13 @@ export class Supervisor {
       },
       { stallMs: this.d.tuning.stallMs },
     );
-    if (!(await within(started.then(() => true), this.d.tuning.startTimeoutMs))) await this.fail(e, `did not start within ${this.d.tuning.startTimeoutMs} ms`);
+    if (
+      !(await within(
+        started.then(() => true),
+        this.d.tuning.startTimeoutMs,
+      ))
+    )
+      await this.fail(e, `did not start within ${this.d.tuning.startTimeoutMs} ms`);
   }
 
   /** Stops a running strategy: its onStop, then its open orders cancelled (unless keepOrders). */
@@ -108,10 +147,15 @@ export class Supervisor {
     live.runner = undefined;
     const c = o.keepOrders ? null : await this.desk.cancelOpen(e);
     const open = live.ledger.openOrders().length;
-    const how = o.keepOrders ? `; ${open} orders left open` : c && c.requested > 0 ? `; ${c.canceled} of ${c.requested} open orders cancelled${c.failed ? `, ${c.failed} could not be` : ""}` : "";
+    const how = o.keepOrders
+      ? `; ${open} orders left open`
+      : c && c.requested > 0
+        ? `; ${c.canceled} of ${c.requested} open orders cancelled${c.failed ? `, ${c.failed} could not be` : ""}`
+        : "";
     await this.setState(e, "stopped", `${o.reason}${how}`);
     e.started?.resolve();
-    if (o.by === "strategy" || o.by === "kill switch") this.d.report({ user: o.by, action: "strategy.stop", rec, code: "ok", detail: { reason: rec.reason } });
+    if (o.by === "strategy" || o.by === "kill switch")
+      this.d.report({ user: o.by, action: "strategy.stop", rec, code: "ok", detail: { reason: rec.reason } });
     return c;
   }
 
@@ -128,8 +172,18 @@ export class Supervisor {
     await this.setState(e, "error", message);
     e.started?.resolve();
     const c = await this.desk.cancelOpen(e);
-    if (c.requested > 0) live.log(c.failed ? "error" : "info", `after the error: ${c.canceled} of ${c.requested} open orders cancelled${c.failed ? `, ${c.failed} could not be (see openOrders)` : ""}`);
-    this.d.report({ user: "system", action: "strategy.error", rec, code: "strategy_failed", detail: { message, ...c } });
+    if (c.requested > 0)
+      live.log(
+        c.failed ? "error" : "info",
+        `after the error: ${c.canceled} of ${c.requested} open orders cancelled${c.failed ? `, ${c.failed} could not be (see openOrders)` : ""}`,
+      );
+    this.d.report({
+      user: "system",
+      action: "strategy.error",
+      rec,
+      code: "strategy_failed",
+      detail: { message, ...c },
+    });
     this.publish(e);
   }
 
@@ -168,7 +222,9 @@ export class Supervisor {
     e.rec.saved = e.live.ledger.snapshot();
     e.savedFills = e.live.counters.fills;
     e.savedAt = Date.now();
-    await this.d.store.save(e.rec).catch((err: Error) => this.d.log.error("strategy change not saved", { id: e.rec.id, error: err.message }));
+    await this.d.store
+      .save(e.rec)
+      .catch((err: Error) => this.d.log.error("strategy change not saved", { id: e.rec.id, error: err.message }));
   }
 
   lastPx = (instId: string): number | undefined => {
@@ -188,7 +244,11 @@ export class Supervisor {
 
   /** Publishes a strategy that was deleted, so the latest state forgets it. */
   gone(id: string): void {
-    this.d.publisher.publish({ type: "strategy", channel: `strategy:${id}`, dataJson: JSON.stringify({ id, deleted: true }) });
+    this.d.publisher.publish({
+      type: "strategy",
+      channel: `strategy:${id}`,
+      dataJson: JSON.stringify({ id, deleted: true }),
+    });
   }
 
   /** Figures that moved go out; positions of running strategies are saved now and then. */
@@ -199,7 +259,8 @@ export class Supervisor {
       if (!active && !e.live.dirty) continue;
       const figures = e.live.figures(this.lastPx);
       if (e.live.dirty || JSON.stringify(figures) !== e.live.lastSent) this.publish(e, figures);
-      if (active && e.live.counters.fills !== e.savedFills && now - e.savedAt >= this.d.tuning.saveMs) void this.save(e);
+      if (active && e.live.counters.fills !== e.savedFills && now - e.savedAt >= this.d.tuning.saveMs)
+        void this.save(e);
     }
   }
 

@@ -1,7 +1,7 @@
 // What a strategy's input must be, beyond its shape: a name, instruments its kind trades, params
 // its kind's schema accepts, limits within range. Each failure names its fields. Pure.
 import type { z } from "zod";
-import { StrategyInvalid, type StrategyErrorDetail } from "./errors.ts";
+import { type StrategyErrorDetail, StrategyInvalid } from "./errors.ts";
 import type { Kind } from "./kind.ts";
 import { LimitsSchema, type StrategyLimits } from "./model.ts";
 
@@ -11,12 +11,14 @@ const INST_ID = /^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/;
 export function detailsOf(error: z.ZodError, prefix: string): StrategyErrorDetail[] {
   return error.issues.flatMap((i) => {
     const path = [prefix, ...i.path.map(String)].join(".");
-    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ field: `${path}.${k}`, message: "not a known field" }));
+    if (i.code === "unrecognized_keys")
+      return i.keys.map((k) => ({ field: `${path}.${k}`, message: "not a known field" }));
     return [{ field: path, message: i.message }];
   });
 }
 
-const invalid = (details: StrategyErrorDetail[]) => new StrategyInvalid(`${details[0]?.field}: ${details[0]?.message}`, details);
+const invalid = (details: StrategyErrorDetail[]) =>
+  new StrategyInvalid(`${details[0]?.field}: ${details[0]?.message}`, details);
 
 export function checkName(n: string): string {
   const t = n.trim();
@@ -25,10 +27,16 @@ export function checkName(n: string): string {
 }
 
 export function checkInstruments(kind: Kind, list: string[]): string[] {
-  const bad: StrategyErrorDetail[] = list.filter((i) => !INST_ID.test(i)).map((i) => ({ field: "instruments", message: `${i} is not an instrument id` }));
+  const bad: StrategyErrorDetail[] = list
+    .filter((i) => !INST_ID.test(i))
+    .map((i) => ({ field: "instruments", message: `${i} is not an instrument id` }));
   if (new Set(list).size !== list.length) bad.push({ field: "instruments", message: "listed twice" });
   const { min, max } = kind.instruments;
-  if (list.length < min || list.length > max) bad.push({ field: "instruments", message: `${kind.name} trades ${min === max ? min : `${min}-${max}`} instrument${max === 1 ? "" : "s"}` });
+  if (list.length < min || list.length > max)
+    bad.push({
+      field: "instruments",
+      message: `${kind.name} trades ${min === max ? min : `${min}-${max}`} instrument${max === 1 ? "" : "s"}`,
+    });
   if (bad.length > 0) throw invalid(bad);
   return [...list];
 }

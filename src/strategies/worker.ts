@@ -11,7 +11,9 @@ const post = (m: FromStrategyWorker) => self.postMessage(m);
 let host: StrategyHost | undefined;
 
 async function kindOf(init: WorkerInit): Promise<Kind> {
-  const k = BUILT_IN_KINDS.get(init.kind) ?? (init.kindUrl ? ((await import(init.kindUrl)) as { default: Kind }).default : undefined);
+  const k =
+    BUILT_IN_KINDS.get(init.kind) ??
+    (init.kindUrl ? ((await import(init.kindUrl)) as { default: Kind }).default : undefined);
   if (!k || k.name !== init.kind) throw new Error(`unknown strategy kind ${init.kind}`);
   return k;
 }
@@ -48,4 +50,6 @@ self.onmessage = (e: MessageEvent<ToStrategyWorker>) => {
 };
 
 // A rejection nobody awaited (a kind's fire-and-forget promise) fails the strategy, not silently.
-process.on("unhandledRejection", (reason) => (host ? host.fail(reason) : post({ t: "failed", message: String(reason) })));
+process.on("unhandledRejection", (reason) =>
+  host ? host.fail(reason) : post({ t: "failed", message: String(reason) }),
+);

@@ -6,11 +6,16 @@ import type { Config } from "../../config.ts";
 import type { Logger } from "../../log.ts";
 import type { Registry } from "../../ops/metrics.ts";
 import { MemoryStrategyStore, type StrategyStore } from "../../strategies/store.ts";
-import { startHistory, type History } from "./index.ts";
+import { type History, startHistory } from "./index.ts";
 import { ClickHouseStrategyStore } from "./strategies.ts";
 import { ClickHouseUserStore } from "./users.ts";
 
-export function startHistoryFromConfig(config: Config, ring: RingHandle, log: Logger, registry: Registry): Promise<History> {
+export function startHistoryFromConfig(
+  config: Config,
+  ring: RingHandle,
+  log: Logger,
+  registry: Registry,
+): Promise<History> {
   return startHistory({
     ring,
     log,
@@ -36,11 +41,14 @@ export function startHistoryFromConfig(config: Config, ring: RingHandle, log: Lo
  */
 export async function durableUsers(history: History, log: Logger): Promise<UserStore | undefined> {
   if (!history.status().ready) {
-    if (history.status().mode !== "off") log.warn("users are NOT durable this run: ClickHouse is unavailable", { error: history.status().error });
+    if (history.status().mode !== "off")
+      log.warn("users are NOT durable this run: ClickHouse is unavailable", { error: history.status().error });
     return undefined;
   }
   try {
-    return await ClickHouseUserStore.open(history, (user, err) => log.error("user change not handed to ClickHouse", { user, error: err.message }));
+    return await ClickHouseUserStore.open(history, (user, err) =>
+      log.error("user change not handed to ClickHouse", { user, error: err.message }),
+    );
   } catch (err) {
     log.warn("users are NOT durable this run: cannot load them from ClickHouse", { error: (err as Error).message });
     return undefined;
@@ -50,6 +58,7 @@ export async function durableUsers(history: History, log: Logger): Promise<UserS
 /** Strategies kept in ClickHouse, or in memory for this run only (said loudly) when it cannot be read now. */
 export function durableStrategies(history: History, log: Logger): StrategyStore {
   if (history.status().ready) return new ClickHouseStrategyStore(history);
-  if (history.status().mode !== "off") log.warn("strategies are NOT durable this run: ClickHouse is unavailable", { error: history.status().error });
+  if (history.status().mode !== "off")
+    log.warn("strategies are NOT durable this run: ClickHouse is unavailable", { error: history.status().error });
   return new MemoryStrategyStore();
 }

@@ -16,12 +16,18 @@ const rec: StrategyRecord = {
   reason: null,
   createdAt: 1_700_000_000_000,
   updatedAt: 1_700_000_000_500,
-  saved: { instruments: [{ instId: "BTC-USDT", pos: 0.002, avgPx: 40000, realizedPnl: 1.5, fees: 0.1, volume: 120, fills: 3, ctVal: 1 }] },
+  saved: {
+    instruments: [
+      { instId: "BTC-USDT", pos: 0.002, avgPx: 40000, realizedPnl: 1.5, fees: 0.1, volume: 120, fills: 3, ctVal: 1 },
+    ],
+  },
 };
 
 test("a record survives the row format", () => {
   expect(fromRow({ ...toRow(rec), deleted: false, version: 1 })).toEqual(rec);
-  expect(fromRow({ ...toRow({ ...rec, saved: null, reason: "stopped by tina" }), deleted: false, version: 1 })).toMatchObject({ saved: null, reason: "stopped by tina" });
+  expect(
+    fromRow({ ...toRow({ ...rec, saved: null, reason: "stopped by tina" }), deleted: false, version: 1 }),
+  ).toMatchObject({ saved: null, reason: "stopped by tina" });
 });
 
 test("writes carry growing versions past the loaded ones; remove writes a tombstone", async () => {
@@ -36,7 +42,10 @@ test("writes carry growing versions past the loaded ones; remove writes a tombst
   expect(await store.load()).toEqual([rec]);
   await store.save({ ...rec, state: "stopped" });
   await store.remove(rec);
-  expect(written.map((w) => [w.state, w.deleted])).toEqual([["stopped", false], ["running", true]]);
+  expect(written.map((w) => [w.state, w.deleted])).toEqual([
+    ["stopped", false],
+    ["running", true],
+  ]);
   expect(written[0]!.version).toBeGreaterThan(9e15);
   expect(written[1]!.version).toBeGreaterThan(written[0]!.version);
 });

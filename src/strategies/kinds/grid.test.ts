@@ -5,7 +5,31 @@ import { RecordingContext } from "./recording-context.ts";
 
 const BTC = { instId: "BTC-USDT", instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 };
 const order = (clOrdId: string, state: Order["state"]): Order =>
-  ({ ordId: "1", clOrdId, instId: "BTC-USDT", instType: "SPOT", side: "buy", ordType: "limit", tdMode: "cash", posSide: "", px: "0", sz: "0", state, accFillSz: "0", avgPx: "", fillPx: "", fillSz: "", fillTime: null, tradeId: "", execType: "", fee: "0", feeCcy: "", reduceOnly: false, cTime: 0, uTime: 0 }) as Order;
+  ({
+    ordId: "1",
+    clOrdId,
+    instId: "BTC-USDT",
+    instType: "SPOT",
+    side: "buy",
+    ordType: "limit",
+    tdMode: "cash",
+    posSide: "",
+    px: "0",
+    sz: "0",
+    state,
+    accFillSz: "0",
+    avgPx: "",
+    fillPx: "",
+    fillSz: "",
+    fillTime: null,
+    tradeId: "",
+    execType: "",
+    fee: "0",
+    feeCcy: "",
+    reduceOnly: false,
+    cTime: 0,
+    uTime: 0,
+  }) as Order;
 const start = (params: Record<string, unknown>) => {
   const ctx = new RecordingContext(["BTC-USDT"], { "BTC-USDT": BTC });
   const p = grid.params.parse(params);
@@ -19,7 +43,12 @@ test("lattice prices: buys rounded down, sells up, on the tick", () => {
   expect(levelPrice(100, 1, -2, "buy", 0.01)).toBeCloseTo(98, 6);
   expect(counterOrder("buy", -2)).toEqual({ side: "sell", level: -1 });
   expect(counterOrder("sell", 1)).toEqual({ side: "buy", level: 0 });
-  expect(initialLevels(2)).toEqual([{ side: "buy", level: -1 }, { side: "sell", level: 1 }, { side: "buy", level: -2 }, { side: "sell", level: 2 }]);
+  expect(initialLevels(2)).toEqual([
+    { side: "buy", level: -1 },
+    { side: "sell", level: 1 },
+    { side: "buy", level: -2 },
+    { side: "sell", level: 2 },
+  ]);
 });
 
 test("params: defaults filled in, size required, unknown fields refused", () => {
@@ -35,7 +64,12 @@ test("lays the grid around the mid at the first ticker, once", () => {
   expect(ctx.placed).toEqual([]);
   logic.onTicker(ctx.setTicker("BTC-USDT", 39990, 40010));
   logic.onTicker(ctx.setTicker("BTC-USDT", 39990, 40010));
-  expect(ctx.placed.map((o) => `${o.side} ${o.px} ${o.sz} ${o.ordType}`)).toEqual(["buy 39800.0 0.0100 limit", "sell 40200.0 0.0100 limit", "buy 39600.0 0.0100 limit", "sell 40400.0 0.0100 limit"]);
+  expect(ctx.placed.map((o) => `${o.side} ${o.px} ${o.sz} ${o.ordType}`)).toEqual([
+    "buy 39800.0 0.0100 limit",
+    "sell 40200.0 0.0100 limit",
+    "buy 39600.0 0.0100 limit",
+    "sell 40400.0 0.0100 limit",
+  ]);
 });
 
 test("a filled buy is replaced by a sell one level up; a filled sell by a buy one level down", () => {
@@ -56,7 +90,10 @@ test("a filled buy is replaced by a sell one level up; a filled sell by a buy on
 
 test("levels that would cross the touch, or beyond the grid, stay empty; refusals free the level", async () => {
   const { ctx, logic } = start({ size: 0.01, levels: 1, spacingPct: 0.5, center: 40000 });
-  ctx.answer = (_o, clOrdId) => (ctx.placed.length === 1 ? { ok: false, clOrdId, code: "risk_rejected", message: "max position" } : { ok: true, clOrdId, ordId: "9" });
+  ctx.answer = (_o, clOrdId) =>
+    ctx.placed.length === 1
+      ? { ok: false, clOrdId, code: "risk_rejected", message: "max position" }
+      : { ok: true, clOrdId, ordId: "9" };
   logic.onTicker(ctx.setTicker("BTC-USDT", 40250, 40260)); // the sell at 40200 would cross
   expect(ctx.placed.map((o) => o.side)).toEqual(["buy"]);
   expect(ctx.logs.some((l) => l.includes("would cross"))).toBe(true);

@@ -9,8 +9,16 @@ import { fmtStep, onStep } from "./steps.ts";
 const params = z
   .object({
     levels: z.number().int().min(1).max(50).default(5).describe("orders on each side of the centre"),
-    spacingPct: z.number().positive().max(50).default(0.1).describe("distance between two levels, in percent of the centre price"),
-    size: z.number().positive().describe("size of each order (base currency; contracts for swaps); applied live to orders placed from then on"),
+    spacingPct: z
+      .number()
+      .positive()
+      .max(50)
+      .default(0.1)
+      .describe("distance between two levels, in percent of the centre price"),
+    size: z
+      .number()
+      .positive()
+      .describe("size of each order (base currency; contracts for swaps); applied live to orders placed from then on"),
     center: z.number().positive().optional().describe("centre price; default: the mid price when the strategy starts"),
   })
   .strict();
@@ -101,10 +109,20 @@ export class GridLogic {
     const px = levelPrice(this.center, this.p.spacingPct, level, side, rules.tickSz);
     if (!(px > 0)) return;
     if ((side === "buy" && ask > 0 && px >= ask) || (side === "sell" && bid > 0 && px <= bid))
-      return void this.ctx.log(`level ${level} (${side} ${px}) would cross the touch ${bid}/${ask}: left empty`, "warn");
+      return void this.ctx.log(
+        `level ${level} (${side} ${px}) would cross the touch ${bid}/${ask}: left empty`,
+        "warn",
+      );
     const sz = onStep(this.p.size, rules.lotSz, "down");
-    if (sz < rules.minSz || sz <= 0) return void this.ctx.log(`size ${this.p.size} is below the minimum ${rules.minSz}`, "error");
-    const pending = this.ctx.place({ instId: this.instId, side, ordType: "limit", px: fmtStep(px, rules.tickSz), sz: fmtStep(sz, rules.lotSz) });
+    if (sz < rules.minSz || sz <= 0)
+      return void this.ctx.log(`size ${this.p.size} is below the minimum ${rules.minSz}`, "error");
+    const pending = this.ctx.place({
+      instId: this.instId,
+      side,
+      ordType: "limit",
+      px: fmtStep(px, rules.tickSz),
+      sz: fmtStep(sz, rules.lotSz),
+    });
     this.orders.set(pending.clOrdId, { side, level });
     this.taken.set(level, pending.clOrdId);
     void pending.answer.then((a) => {

@@ -1,7 +1,14 @@
 // A StrategyContext that records what a kind's logic asks for and answers as told: the unit
 // tests of the kinds drive their logic with it, with no Worker, bus or exchange.
 import type { Ticker } from "../../domain/events.ts";
-import type { CancelAnswer, InstrumentRules, OrderRequest, PendingOrder, PlaceAnswer, StrategyContext } from "../kind.ts";
+import type {
+  CancelAnswer,
+  InstrumentRules,
+  OrderRequest,
+  PendingOrder,
+  PlaceAnswer,
+  StrategyContext,
+} from "../kind.ts";
 
 export class RecordingContext implements StrategyContext {
   readonly placed: Array<OrderRequest & { clOrdId: string }> = [];
@@ -11,7 +18,11 @@ export class RecordingContext implements StrategyContext {
   finished: string | null = null;
   clock = 1_000_000;
   /** What place() answers; default: accepted. */
-  answer: (o: OrderRequest, clOrdId: string) => PlaceAnswer = (_o, clOrdId) => ({ ok: true, clOrdId, ordId: String(this.placed.length) });
+  answer: (o: OrderRequest, clOrdId: string) => PlaceAnswer = (_o, clOrdId) => ({
+    ok: true,
+    clOrdId,
+    ordId: String(this.placed.length),
+  });
   private readonly tickers = new Map<string, Ticker>();
   private n = 0;
 
@@ -22,7 +33,21 @@ export class RecordingContext implements StrategyContext {
   ) {}
 
   setTicker(instId: string, bid: number, ask: number): Ticker {
-    const t = { instId, last: String((bid + ask) / 2), lastSz: "1", bidPx: String(bid), bidSz: "1", askPx: String(ask), askSz: "1", open24h: "", high24h: "", low24h: "", vol24h: "", volCcy24h: "", ts: this.clock };
+    const t = {
+      instId,
+      last: String((bid + ask) / 2),
+      lastSz: "1",
+      bidPx: String(bid),
+      bidSz: "1",
+      askPx: String(ask),
+      askSz: "1",
+      open24h: "",
+      high24h: "",
+      low24h: "",
+      vol24h: "",
+      volCcy24h: "",
+      ts: this.clock,
+    };
     this.tickers.set(instId, t);
     return t;
   }

@@ -4,7 +4,19 @@ import { RecordingContext } from "./recording-context.ts";
 import twap, { childSize, iocPrice, type TwapLogic } from "./twap.ts";
 
 const BTC = { instId: "BTC-USDT", instType: "SPOT", ctVal: 1, minSz: 0.001, lotSz: 0.001, tickSz: 0.1 };
-const fill = (clOrdId: string, sz: string): Fill => ({ ordId: "1", clOrdId, instId: "BTC-USDT", tradeId: "1", side: "buy", fillPx: "40000", fillSz: sz, fee: "0", feeCcy: "USDT", execType: "T", ts: 0 });
+const fill = (clOrdId: string, sz: string): Fill => ({
+  ordId: "1",
+  clOrdId,
+  instId: "BTC-USDT",
+  tradeId: "1",
+  side: "buy",
+  fillPx: "40000",
+  fillSz: sz,
+  fee: "0",
+  feeCcy: "USDT",
+  execType: "T",
+  ts: 0,
+});
 const ended = (clOrdId: string, state: Order["state"]) => ({ clOrdId, state }) as Order;
 const start = (params: Record<string, unknown>) => {
   const ctx = new RecordingContext(["BTC-USDT"], { "BTC-USDT": BTC });
@@ -54,7 +66,14 @@ test("slices over time, catches up what did not fill, and finishes when done", (
 });
 
 test("gives up after the overrun intervals with what is unfilled; live params take effect", () => {
-  const { ctx, logic } = start({ side: "sell", quantity: 0.005, durationSec: 1, intervalMs: 100, overrunIntervals: 2, priceLimit: 50000 });
+  const { ctx, logic } = start({
+    side: "sell",
+    quantity: 0.005,
+    durationSec: 1,
+    intervalMs: 100,
+    overrunIntervals: 2,
+    priceLimit: 50000,
+  });
   ctx.clock += 1000;
   logic.slice();
   expect(ctx.placed).toHaveLength(0); // 39999.9 is under the sell limit

@@ -10,11 +10,32 @@ const params = z
   .object({
     side: z.enum(["buy", "sell"]).describe("buy or sell the quantity"),
     quantity: z.number().positive().describe("total size to trade (base currency; contracts for swaps)"),
-    durationSec: z.number().int().min(1).max(7 * 86_400).default(300).describe("time to spread the quantity over"),
+    durationSec: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 86_400)
+      .default(300)
+      .describe("time to spread the quantity over"),
     intervalMs: z.number().int().min(50).max(3_600_000).default(5_000).describe("one child order every this often"),
-    maxSlippagePct: z.number().min(0).max(10).default(0.1).describe("child orders cross the spread by at most this much past the touch (percent); applied live"),
-    priceLimit: z.number().positive().optional().describe("never buy above / sell below this price (slices wait); applied live"),
-    overrunIntervals: z.number().int().min(0).max(1000).default(10).describe("intervals after the end spent catching up what is unfilled before giving up"),
+    maxSlippagePct: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0.1)
+      .describe("child orders cross the spread by at most this much past the touch (percent); applied live"),
+    priceLimit: z
+      .number()
+      .positive()
+      .optional()
+      .describe("never buy above / sell below this price (slices wait); applied live"),
+    overrunIntervals: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(10)
+      .describe("intervals after the end spent catching up what is unfilled before giving up"),
   })
   .strict();
 export type TwapParams = z.infer<typeof params>;
@@ -23,17 +44,38 @@ export type TwapParams = z.infer<typeof params>;
  * Size of the next child: what the schedule wants done by now, less what is filled and in flight,
  * on the lot grid; 0 when nothing (or less than the minimum) is due.
  */
-export function childSize(a: { quantity: number; filled: number; inflight: number; elapsedMs: number; durationMs: number; rules: InstrumentRules }): number {
+export function childSize(a: {
+  quantity: number;
+  filled: number;
+  inflight: number;
+  elapsedMs: number;
+  durationMs: number;
+  rules: InstrumentRules;
+}): number {
   const due = a.quantity * Math.min(1, Math.max(0, a.elapsedMs / a.durationMs));
   const want = onStep(Math.min(due, a.quantity) - a.filled - a.inflight, a.rules.lotSz, "down");
   return want >= a.rules.minSz && want > 0 ? want : 0;
 }
 
 /** IOC price: the opposite touch moved by the slippage allowance, on the tick grid, within the price limit. */
-export function iocPrice(side: "buy" | "sell", touch: number, slippagePct: number, tick: number, limit?: number): number | null {
+export function iocPrice(
+  side: "buy" | "sell",
+  touch: number,
+  slippagePct: number,
+  tick: number,
+  limit?: number,
+): number | null {
   if (!(touch > 0)) return null;
-  const px = side === "buy" ? onStep(touch * (1 + slippagePct / 100), tick, "down") : onStep(touch * (1 - slippagePct / 100), tick, "up");
-  const capped = limit === undefined ? px : side === "buy" ? Math.min(px, onStep(limit, tick, "down")) : Math.max(px, onStep(limit, tick, "up"));
+  const px =
+    side === "buy"
+      ? onStep(touch * (1 + slippagePct / 100), tick, "down")
+      : onStep(touch * (1 - slippagePct / 100), tick, "up");
+  const capped =
+    limit === undefined
+      ? px
+      : side === "buy"
+        ? Math.min(px, onStep(limit, tick, "down"))
+        : Math.max(px, onStep(limit, tick, "up"));
   // A price that no longer reaches the touch would not fill: wait for the market instead.
   if ((side === "buy" && capped < touch) || (side === "sell" && capped > touch)) return null;
   return capped;
@@ -59,7 +101,9 @@ export class TwapLogic {
 
   onStart(): void {
     this.startedAt = this.ctx.now();
-    this.ctx.log(`${this.p.side} ${this.p.quantity} ${this.instId} over ${this.p.durationSec} s, a slice every ${this.p.intervalMs} ms`);
+    this.ctx.log(
+      `${this.p.side} ${this.p.quantity} ${this.instId} over ${this.p.durationSec} s, a slice every ${this.p.intervalMs} ms`,
+    );
     this.ctx.every(this.p.intervalMs, () => this.slice());
   }
 
@@ -68,11 +112,16 @@ export class TwapLogic {
   }
 
   onOrder(o: Order): void {
-    if (o.state === "filled" || o.state === "canceled" || o.state === "mmp_canceled" || o.state === "rejected") this.inflight.delete(o.clOrdId);
+    if (o.state === "filled" || o.state === "canceled" || o.state === "mmp_canceled" || o.state === "rejected")
+      this.inflight.delete(o.clOrdId);
   }
 
   onParams(p: Record<string, unknown>): void {
-    this.p = { ...this.p, maxSlippagePct: Number(p.maxSlippagePct), ...(p.priceLimit === undefined ? { priceLimit: undefined } : { priceLimit: Number(p.priceLimit) }) } as TwapParams;
+    this.p = {
+      ...this.p,
+      maxSlippagePct: Number(p.maxSlippagePct),
+      ...(p.priceLimit === undefined ? { priceLimit: undefined } : { priceLimit: Number(p.priceLimit) }),
+    } as TwapParams;
     this.ctx.log(`slippage ${this.p.maxSlippagePct}%, price limit ${this.p.priceLimit ?? "none"}`);
   }
 
@@ -96,7 +145,9 @@ export class TwapLogic {
     const { inflight } = this.progress();
     const left = this.p.quantity - this.filled;
     if (inflight === 0 && left < Math.max(rules.minSz, rules.lotSz / 2)) {
-      this.finish(`completed: ${Number(fmtStep(this.filled, rules.lotSz))} ${this.instId} ${this.p.side === "buy" ? "bought" : "sold"}`);
+      this.finish(
+        `completed: ${Number(fmtStep(this.filled, rules.lotSz))} ${this.instId} ${this.p.side === "buy" ? "bought" : "sold"}`,
+      );
       return;
     }
     if (inflight === 0 && elapsedMs > durationMs + this.p.overrunIntervals * this.p.intervalMs) {
@@ -109,7 +160,13 @@ export class TwapLogic {
     const touch = Number(this.p.side === "buy" ? t?.askPx : t?.bidPx);
     const px = iocPrice(this.p.side, touch, this.p.maxSlippagePct, rules.tickSz, this.p.priceLimit);
     if (px === null) return;
-    const pending = this.ctx.place({ instId: this.instId, side: this.p.side, ordType: "ioc", px: fmtStep(px, rules.tickSz), sz: fmtStep(sz, rules.lotSz) });
+    const pending = this.ctx.place({
+      instId: this.instId,
+      side: this.p.side,
+      ordType: "ioc",
+      px: fmtStep(px, rules.tickSz),
+      sz: fmtStep(sz, rules.lotSz),
+    });
     this.inflight.set(pending.clOrdId, { sz, at: now });
     void pending.answer.then((a) => {
       if (a.ok) return;
