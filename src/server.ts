@@ -29,7 +29,9 @@ import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
 import { StateStore } from "./state/store.ts";
+import type { EngineBridge } from "./engine/index.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
+import type { RedisConn } from "./store/redis/connection.ts";
 import type { SseWriter } from "./stream/sse.ts";
 import { wsHandlers, type WsData } from "./stream/ws.ts";
 
@@ -45,6 +47,9 @@ export interface Running {
   registry: Registry;
   state: StateStore;
   orders: OrderService;
+  commands: CommandService;
+  /** The external engine bridge (REDIS_URL only). */
+  engines: EngineBridge | undefined;
   history: History;
   ingest: Ingest | undefined;
   sim: Simulator | undefined;
@@ -137,9 +142,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ordersPerSecond: config.RISK_ORDERS_PER_S,
   };
   const orders = new OrderService({ gateway, state, limits, log, audit: history.audit });
+  const engines = redis && config.REDIS_URL ? await startEngines(config, redis.conn, producer, hub, streamMetrics, log, registry) : undefined;
   const commands = new CommandService({
     orders,
     audit: history.audit,
+    engines,
+    metrics: registry,
+    log,
+    timeoutMs: config.ENGINE_COMMAND_TIMEOUT_MS,
     announce: (rec) => {
       producer.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
       hub.kick();
@@ -159,7 +169,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     config,
     log,
     mounts: [
-      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest, redis?.check) }) },
+      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest, redis?.check, engines) }) },
       { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
       { path: "/api/auth", app: auth.routes },
       { path: "/api/users", app: auth.usersRoutes },
@@ -205,6 +215,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       poller.flush();
       hub.stop();
       await persistence?.stop().catch(() => {});
+      commands.stop();
+      await engines?.stop().catch(() => {});
       stopProcessMetrics();
       helpers.stop();
       wakeLimit?.release();
@@ -216,7 +228,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 
-  return { server, url, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
+  return { server, url, hub, producer, registry, state, orders, commands, engines, history, ingest, sim, log, stop };
 }
 
 /** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */
@@ -231,10 +243,27 @@ async function openRedis(url: string, state: StateStore, log: Logger) {
   };
 }
 
-/** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange. */
-function readiness(ingest: Ingest | undefined, redisReady: ReadinessCheck | undefined): ReadinessCheck[] {
+/** The engine bridge (docs/engine-protocol.md) on the instance's Redis and bus. */
+async function startEngines(config: Config, conn: RedisConn, producer: RingProducer, hub: Hub, metrics: StreamMetrics, log: Logger, registry: Registry) {
+  const { startEngineBridge } = await import("./engine/index.ts");
+  return startEngineBridge({
+    url: config.REDIS_URL!,
+    redis: conn,
+    producer,
+    kick: () => hub.kick(),
+    published: (n) => metrics.published.inc({ source: "engine" }, n),
+    log,
+    metrics: registry,
+    expected: config.ENGINE_IDS,
+    maxEventBytes: config.ENGINE_MAX_EVENT_BYTES,
+  });
+}
+
+/** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange; engines with the bridge. */
+function readiness(ingest: Ingest | undefined, redisReady: ReadinessCheck | undefined, engines?: EngineBridge): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [() => ({ name: "bus", ok: true })];
   if (redisReady) checks.push(redisReady);
+  if (engines) checks.push(() => engines.readiness());
   if (!ingest) return checks;
   checks.push(() => {
     const st = ingest.status();
