@@ -1,0 +1,125 @@
+// Commands to the external engine, end to end: the command service -> Redis Streams -> the Python
+// reference engine -> its answers, visible in get()/list(), as events on `commands` over a real SSE
+// connection and as audit rows. Test Redis DB 10.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { EngineUnavailable, InvalidCommand, UnknownStrategy } from "../src/services/commands.ts";
+import { openSse, startTestServer, type SseEvent, type TestServer } from "./helpers.ts";
+import { engineState, runToEnd, startRefEngine, type RefEngine } from "./engine-helpers.ts";
+import { NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
+
+noteSkip("engine-commands");
+let s: TestServer;
+let engine: RefEngine;
+let admin: string;
+
+beforeAll(async () => {
+  if (NO_REDIS) return;
+  const url = await testRedisUrl(10);
+  s = await startTestServer({ REDIS_URL: url });
+  engine = startRefEngine(url);
+  admin = await s.token();
+  await engineState(s, "ref-1", "up");
+});
+afterAll(async () => {
+  await engine?.stop();
+  await s?.close();
+});
+
+const commandEvents = async (sse: Awaited<ReturnType<typeof openSse>>, id: string, n: number): Promise<SseEvent[]> => {
+  const out: SseEvent[] = [];
+  while (out.length < n) {
+    const ev = await sse.nextEvent(5000);
+    if (ev.event === "command" && ev.json().data.id === id) out.push(ev);
+  }
+  return out;
+};
+
+describe.skipIf(NO_REDIS)("commands to the reference engine", () => {
+  test("the engine's strategy is listed as external, owned by the engine", async () => {
+    const list = s.engines!.strategies();
+    expect(list.map((x) => [x.id, x.kind, x.engineId, x.owner, x.engineState])).toEqual([["ref-mm", "external", "ref-1", "engine:ref-1", "up"]]);
+    expect(list[0]).toMatchObject({ instruments: ["BTC-USDT"], params: { spreadBps: 10 }, state: "stopped" });
+    expect(list[0]!.paramsSchema).toMatchObject({ type: "object" });
+    expect(s.engines!.engines()).toMatchObject([{ engineId: "ref-1", state: "up", heartbeatMs: 100, commands: expect.arrayContaining(["strategy.start", "ping"]) }]);
+  });
+
+  test("strategy start: pending -> accepted -> done, in get(), list(), on `commands` over SSE, and in the audit log", async () => {
+    const sse = await openSse(`${s.url}/api/events/stream?channels=commands`, { Authorization: `Bearer ${admin}` });
+    expect((await sse.next()).event).toBe("connected");
+    const rec = await s.commands.run("admin", { type: "strategy_start", strategyId: "ref-mm" });
+    expect(rec).toMatchObject({ type: "strategy_start", by: "admin", status: "pending", engineId: "ref-1", name: "strategy.start", params: { strategyId: "ref-mm" } });
+    const done = await s.commands.settled(rec.id);
+    expect(done).toMatchObject({ status: "done", result: { state: "running" } });
+    expect(done!.acceptedAt).toBeGreaterThanOrEqual(done!.createdAt);
+    expect(done!.finishedAt).toBeGreaterThanOrEqual(done!.acceptedAt!);
+    expect(s.commands.get(rec.id)).toEqual(done!);
+    const seen = await commandEvents(sse, rec.id, 3);
+    expect(seen.map((e) => e.json().data.status)).toEqual(["pending", "accepted", "done"]);
+    sse.close();
+    expect(s.commands.list({ engineId: "ref-1", type: "strategy_start" }).map((r) => r.id)).toContain(rec.id);
+    expect(s.commands.list({ status: "pending" }).map((r) => r.id)).not.toContain(rec.id);
+    // The engine said at once that its strategy runs (a heartbeat right after the change).
+    expect(s.engines!.strategy("ref-mm")?.state).toBe("running");
+
+    await s.history.flush();
+    const audit = (await (await fetch(`${s.url}/api/audit?user=admin`, { headers: { Authorization: `Bearer ${admin}` } })).json()) as any;
+    const rows = audit.data.filter((a: any) => a.detail?.id === rec.id).map((a: any) => [a.action, a.target, a.status, a.code]);
+    expect(rows.sort()).toEqual([
+      ["command.strategy_start", "ref-mm", 200, "ok"],
+      ["command.strategy_start", "ref-mm", 202, "accepted"],
+      ["command.strategy_start", "ref-mm", 202, "pending"],
+    ]);
+  });
+
+  test("a second start of a running strategy fails with the engine's code; bad params fail with theirs", async () => {
+    const again = await runToEnd(s, "admin", { type: "strategy_start", strategyId: "ref-mm" });
+    expect(again).toMatchObject({ status: "failed", error: { code: "conflict" } });
+    const bad = await runToEnd(s, "admin", { type: "strategy_update", strategyId: "ref-mm", params: { spreadBps: -3 } });
+    expect(bad).toMatchObject({ status: "failed", error: { code: "invalid_params", message: expect.stringContaining("spreadBps") } });
+    const good = await runToEnd(s, "admin", { type: "strategy_update", strategyId: "ref-mm", params: { spreadBps: 25 } });
+    expect(good).toMatchObject({ status: "done", result: { params: { spreadBps: 25 } } });
+    const stop = await runToEnd(s, "alice", { type: "strategy_stop", strategyId: "ref-mm" });
+    expect(stop).toMatchObject({ status: "done", by: "alice", params: { strategyId: "ref-mm" }, result: { state: "stopped" } });
+    await Bun.sleep(50);
+    expect(s.engines!.strategy("ref-mm")).toMatchObject({ state: "stopped", reason: "stopped by alice", params: { spreadBps: 25 } });
+  });
+
+  test("engine commands pass through (engineId may be left out with one engine); unknown ones fail", async () => {
+    const ping = await runToEnd(s, "admin", { type: "engine", name: "ping", args: { n: 1 } });
+    expect(ping).toMatchObject({ status: "done", engineId: "ref-1", name: "ping", result: { pong: true, args: { n: 1 } } });
+    const cancel = await runToEnd(s, "admin", { type: "strategy_cancel_all", strategyId: "ref-mm" });
+    expect(cancel).toMatchObject({ status: "done", result: { canceled: 0 } });
+    const nope = await runToEnd(s, "admin", { type: "engine", engineId: "ref-1", name: "teleport" });
+    expect(nope).toMatchObject({ status: "failed", error: { code: "unknown_command" } });
+  });
+
+  test("refused before sending: unknown strategy, absent engine, too-large args; nothing recorded", async () => {
+    const before = s.commands.list({ limit: 1000 }).length;
+    await expect(s.commands.run("admin", { type: "strategy_start", strategyId: "nope" })).rejects.toBeInstanceOf(UnknownStrategy);
+    await expect(s.commands.run("admin", { type: "engine", engineId: "ghost", name: "ping" })).rejects.toBeInstanceOf(EngineUnavailable);
+    await expect(s.commands.run("admin", { type: "engine", name: "ping", args: { x: "y".repeat(20_000) } })).rejects.toBeInstanceOf(InvalidCommand);
+    expect(s.commands.list({ limit: 1000 }).length).toBe(before);
+  });
+
+  test("no answer within the timeout: timed_out; the late answer is kept beside it", async () => {
+    const rec = await s.commands.run("admin", { type: "engine", name: "sleep", args: { ms: 400 }, timeoutMs: 150 });
+    const end = await s.commands.settled(rec.id);
+    expect(end).toMatchObject({ status: "timed_out", error: { code: "timed_out" } });
+    await (async () => {
+      for (let i = 0; i < 100 && !s.commands.get(rec.id)?.late; i++) await Bun.sleep(20);
+    })();
+    expect(s.commands.get(rec.id)).toMatchObject({ status: "timed_out", late: { status: "done", result: { slept: 400 } } });
+  });
+
+  test("the kill switch also goes to every live engine, as a child command", async () => {
+    await runToEnd(s, "admin", { type: "strategy_start", strategyId: "ref-mm" });
+    const ks = await runToEnd(s, "admin", { type: "kill_switch", on: true });
+    const childId = (ks.result.engines as Record<string, string>)["ref-1"]!; // (read before toMatchObject: bun writes matchers into it)
+    expect(ks).toMatchObject({ status: "done", result: { killSwitch: true, engines: { "ref-1": expect.any(String) } } });
+    const child = await s.commands.settled(childId);
+    expect(child).toMatchObject({ type: "engine", name: "kill_switch", parent: ks.id, status: "done", result: { killSwitch: true, stopped: ["ref-mm"] } });
+    expect((await runToEnd(s, "admin", { type: "strategy_start", strategyId: "ref-mm" })).error?.code).toBe("kill_switch_on");
+    await runToEnd(s, "admin", { type: "kill_switch", on: false });
+    expect(s.orders.killSwitch).toBe(false);
+  });
+});
