@@ -5,16 +5,17 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { EngineUnavailable, InvalidCommand, UnknownStrategy } from "../src/services/commands.ts";
 import { openSse, startTestServer, type SseEvent, type TestServer } from "./helpers.ts";
 import { engineState, runToEnd, startRefEngine, type RefEngine } from "./engine-helpers.ts";
-import { NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
+import { inspect, NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
 
 noteSkip("engine-commands");
 let s: TestServer;
 let engine: RefEngine;
 let admin: string;
+let url: string;
 
 beforeAll(async () => {
   if (NO_REDIS) return;
-  const url = await testRedisUrl(10);
+  url = await testRedisUrl(10);
   s = await startTestServer({ REDIS_URL: url });
   engine = startRefEngine(url);
   admin = await s.token();
@@ -109,6 +110,28 @@ describe.skipIf(NO_REDIS)("commands to the reference engine", () => {
       for (let i = 0; i < 100 && !s.commands.get(rec.id)?.late; i++) await Bun.sleep(20);
     })();
     expect(s.commands.get(rec.id)).toMatchObject({ status: "timed_out", late: { status: "done", result: { slept: 400 } } });
+  });
+
+  test("the reference engine answers a repeated command id from its record and runs it once", async () => {
+    const r = await inspect(url);
+    const id = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+    const cmd = JSON.stringify({ v: 1, type: "command", id, name: "ping", args: {}, by: "test", ts: Date.now(), deadline: Date.now() + 10_000 });
+    const from = ((await r.xrevrange("tw:engine:control", "+", "-", "COUNT", 1)) as [string, string[]][])[0]?.[0] ?? "0-0";
+    await r.xadd("tw:engine:ref-1:commands", "*", "m", cmd);
+    await r.xadd("tw:engine:ref-1:commands", "*", "m", cmd);
+    let answers: string[] = [];
+    for (let i = 0; i < 100 && answers.filter((a) => a === "result").length < 2; i++) {
+      await Bun.sleep(20);
+      const entries = (await r.xrange("tw:engine:control", `(${from}`, "+")) as [string, string[]][];
+      answers = entries.map(([, f]) => JSON.parse(f[1]!)).filter((m) => m.id === id).map((m) => m.type);
+    }
+    expect(answers).toEqual(["accepted", "result", "result"]);
+    expect(await r.get(`tw:engine:ref-1:done:${id}`)).toContain('"status": "done"');
+    expect(await r.xpending("tw:engine:ref-1:commands", "engine")).toEqual([0, null, null, null]);
+    r.disconnect();
+    const stats = await runToEnd(s, "admin", { type: "engine", name: "stats" });
+    expect((stats.result.ids as string[]).filter((x) => x === id)).toEqual([id]);
+    expect(stats.result.duplicates).toEqual([]);
   });
 
   test("the kill switch also goes to every live engine, as a child command", async () => {
