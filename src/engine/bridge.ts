@@ -1,49 +1,53 @@
-// The engine bridge (REDIS_URL): engine events onto the bus, heartbeats into engine liveness,
-// answers to the command service, commands out to an engine's stream. docs/engine-protocol.md
-// is the contract.
-import { nowMs, RingFullError, type PublishInput } from "../bus/ring.ts";
+// The engine bridge (REDIS_URL): heartbeats into engine liveness, answers to the command
+// service, commands out to an engine's stream, and the counts of the events intake (a Worker
+// that publishes engine events onto the bus: events-thread.ts). docs/engine-protocol.md is the contract.
+import type { PublishInput } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
 import type { RedisConn } from "../store/redis/connection.ts";
 import { call } from "../store/redis/errors.ts";
-import { isRejected, parseControl, parseEvent } from "./parse.ts";
+import type { EventsThread } from "./events-thread.ts";
+import { isRejected, parseControl } from "./parse.ts";
 import { LIMITS, MAXLEN, streams, type CommandAnswer, type CommandMessage, type Rejected, type RejectKind } from "./protocol.ts";
 import { StreamReader, type Entry } from "./reader.ts";
 import { EngineRegistry, type EngineInfo, type EngineState, type EngineStateEvent, type ExternalStrategy } from "./registry.ts";
 
-/** Where engine events and the bridge's own `system` events go: the bus. */
+/** Where the bridge's own `system` events go: the bus. */
 export interface BusSink {
-  /** Throws RingFullError when an event does not fit the ring. */
   publish(ev: PublishInput): void;
-  /** After a batch: let the stream hub fan out. */
+  /** Let the stream hub fan out now. */
   flush(): void;
 }
+
+/** Starts the events intake; it reports what it published and what it refused. */
+export type IntakeStarter = (report: (events: number, rejected: Array<Rejected & { n: number }>) => void) => EventsThread;
 
 export interface EngineBridgeOptions {
   /** The instance's shared connection: commands are written with it (fails fast while down). */
   redis: RedisConn;
-  /** A connection of the bridge's own for blocking reads (same server). */
+  /** A connection of the bridge's own for blocking reads of the control stream (same server). */
   reader: RedisConn;
   sink: BusSink;
+  /** The events intake (without one, engine events are not read: tests of the control side). */
+  intake?: IntakeStarter;
   log: Logger;
   metrics: Registry;
   /** ENGINE_IDS: engines /ready requires. */
   expected?: readonly string[];
-  /** ENGINE_MAX_EVENT_BYTES. */
-  maxEventBytes: number;
   /** How often liveness is checked (ms). */
   sweepMs?: number;
 }
 
 /**
  * @example
- * const bridge = new EngineBridge({ redis, reader, sink, log, metrics: registry, maxEventBytes: 65536 })
+ * const bridge = new EngineBridge({ redis, reader, sink, log, metrics: registry, intake })
  * await bridge.start()
  */
 export class EngineBridge {
   readonly registry: EngineRegistry;
   private readonly keys;
   private reader?: StreamReader;
+  private intake?: EventsThread;
   private sweep?: ReturnType<typeof setInterval>;
   private readonly answerFns: Array<(a: CommandAnswer) => boolean> = [];
   private readonly logged = new Set<RejectKind>();
@@ -64,30 +68,31 @@ export class EngineBridge {
   }
 
   /**
-   * Learns the engines from the control stream's tail, then reads both streams from their tops.
-   * Resolves once that is done, or after `waitMs` if Redis does not answer (it goes on then).
+   * Learns the engines from the control stream's tail, then reads it (and the intake the events
+   * stream) from the top. Resolves once both read, or after `waitMs` if Redis does not answer.
    */
   async start(waitMs = 3_000): Promise<void> {
     this.reader = new StreamReader({
       conn: this.o.reader,
       log: this.o.log,
-      keys: [this.keys.control, this.keys.events],
-      init: async () =>
-        new Map([
-          [this.keys.control, await this.scanControl()],
-          [this.keys.events, await this.top(this.keys.events)],
-        ]),
-      handle: (key, entries) => this.take(key, entries),
+      keys: [this.keys.control],
+      init: async () => new Map([[this.keys.control, await this.scanControl()]]),
+      handle: (_key, entries) => this.control(entries, Date.now()),
     });
     this.reader.start();
+    this.intake = this.o.intake?.((events, rejected) => {
+      if (events > 0) this.m.events.inc({}, events);
+      for (const r of rejected) this.rejected(r, r.n);
+    });
     this.sweep = setInterval(() => this.registry.sweep(Date.now()), this.o.sweepMs ?? 100);
     this.sweep.unref?.();
-    await Promise.race([this.reader.started, Bun.sleep(waitMs)]);
+    const t = Bun.sleep(waitMs);
+    await Promise.all([Promise.race([this.reader.started, t]), this.intake?.started(waitMs)]);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.sweep);
-    await this.reader?.stop();
+    await Promise.all([this.reader?.stop(), this.intake?.stop()]);
   }
 
   // --- what the command service uses (EngineLink) ---------------------------------------------
@@ -149,34 +154,6 @@ export class EngineBridge {
 
   // --- reading ---------------------------------------------------------------------------------
 
-  private take(key: string, entries: Entry[]): void {
-    if (key === this.keys.events) this.events(entries);
-    else this.control(entries, Date.now());
-  }
-
-  private events(entries: Entry[]): void {
-    const rxTs = nowMs();
-    let n = 0;
-    for (const [, fields] of entries) {
-      const e = parseEvent(fields, this.o.maxEventBytes);
-      if (isRejected(e)) {
-        this.rejected(e);
-        continue;
-      }
-      try {
-        this.o.sink.publish({ type: e.type, channel: e.channel, dataJson: e.dataJson, rxTs, ...(e.ts !== undefined ? { exTs: e.ts } : {}) });
-        n++;
-      } catch (err) {
-        if (!(err instanceof RingFullError)) throw err;
-        this.rejected({ reject: "too_large", reason: "event too large for the bus", engineId: e.engineId });
-      }
-    }
-    if (n > 0) {
-      this.m.events.inc({}, n);
-      this.o.sink.flush();
-    }
-  }
-
   /** Control messages; `now` is when they were received (tradewire's clock). */
   private control(entries: Entry[], now: number, scan = false): void {
     for (const [, fields] of entries) {
@@ -206,11 +183,6 @@ export class EngineBridge {
     return tail[tail.length - 1]?.[0] ?? "0-0";
   }
 
-  private async top(key: string): Promise<string> {
-    const top = (await this.o.reader.client.xrevrange(key, "+", "-", "COUNT", 1)) as Entry[];
-    return top[0]?.[0] ?? "0-0";
-  }
-
   private announce(e: EngineStateEvent): void {
     this.m.up.set({ engineId: e.engineId }, e.state === "up" ? 1 : 0);
     const level = e.state === "up" ? "info" : "warn";
@@ -223,8 +195,8 @@ export class EngineBridge {
     }
   }
 
-  private rejected(r: Rejected): void {
-    this.m.rejected.inc({ kind: r.reject });
+  private rejected(r: Rejected, n = 1): void {
+    this.m.rejected.inc({ kind: r.reject }, n);
     if (this.logged.has(r.reject)) return;
     this.logged.add(r.reject);
     this.o.log.warn("engine message refused (logged once per kind; see tradewire_engine_rejected_total)", { kind: r.reject, reason: r.reason, engineId: r.engineId });

@@ -4,6 +4,7 @@ import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
 import { connectRedis, type RedisConn } from "../store/redis/connection.ts";
 import { EngineBridge } from "./bridge.ts";
+import { startEventsThread } from "./events-thread.ts";
 
 export { EngineBridge, type BusSink } from "./bridge.ts";
 export type { EngineInfo, EngineState, ExternalStrategy } from "./registry.ts";
@@ -13,7 +14,7 @@ export interface EngineBridgeSetup {
   /** The instance's shared connection (commands are written with it). */
   redis: RedisConn;
   producer: RingProducer;
-  /** Wakes the stream hub after a batch. */
+  /** Wakes the stream hub (after the bridge's own system events; the intake's wake it through the ring). */
   kick: () => void;
   /** Counts what the bridge published (the stream's per-source counter). */
   published: (n: number) => void;
@@ -28,27 +29,28 @@ export interface EngineBridgeSetup {
  */
 export async function startEngineBridge(s: EngineBridgeSetup): Promise<EngineBridge> {
   const log = s.log.child({ component: "engine" });
-  // Blocking reads need a connection of their own; its commands may take the block time.
+  // Blocking reads of the control stream need a connection of their own (the events intake Worker
+  // has another); its commands may take the block time.
   const reader = connectRedis(s.url, log, { prefix: s.redis.prefix, commandTimeoutMs: 3_000, pingEveryMs: 0 });
-  let pending = 0;
   const bridge = new EngineBridge({
     redis: s.redis,
     reader,
     log,
     metrics: s.metrics,
     expected: s.expected,
-    maxEventBytes: s.maxEventBytes,
-    sink: {
-      publish: (ev) => {
-        s.producer.publish(ev);
-        pending++;
-      },
-      flush: () => {
-        s.published(pending);
-        pending = 0;
-        s.kick();
-      },
-    },
+    sink: { publish: (ev) => s.producer.publish(ev), flush: s.kick },
+    intake: (report) =>
+      startEventsThread({
+        url: s.url,
+        prefix: s.redis.prefix,
+        ring: s.producer.handle,
+        maxEventBytes: s.maxEventBytes,
+        log,
+        onReport: (events, rejected) => {
+          if (events > 0) s.published(events);
+          report(events, rejected);
+        },
+      }),
   });
   await bridge.start();
   return bridge;
