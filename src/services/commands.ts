@@ -204,7 +204,11 @@ export class CommandService {
     const result: Record<string, unknown> = { killSwitch: on };
     const engines: Record<string, string> = {};
     for (const engineId of this.d.engines?.engineIds() ?? []) {
-      if (this.d.engines?.state(engineId) !== "up") continue;
+      const st = this.d.engines?.state(engineId);
+      if (st !== "up") {
+        engines[engineId] = `not sent: engine ${engineId} is ${st}`;
+        continue;
+      }
       const child = { type: "engine", engineId, name: "kill_switch", args: { on } } as const;
       try {
         const route = this.toEngine(engineId, child.name, child.args);
