@@ -42,6 +42,8 @@ export const envSchema = z.object({
   RECORDER_NICE: int(0, 19).default(10),
   REDIS_URL: optionalUrl,
   // The external engine bridge (Redis Streams, with REDIS_URL; docs/engine-protocol.md)
+  /** false: no engine bridge even with REDIS_URL (no Worker, no connections for it). */
+  ENGINE_BRIDGE: bool.default(true),
   /** Engines /ready requires to be heartbeating. */
   ENGINE_IDS: list.default([]),
   ENGINE_COMMAND_TIMEOUT_MS: int(100, 300_000).default(10_000),

@@ -142,7 +142,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ordersPerSecond: config.RISK_ORDERS_PER_S,
   };
   const orders = new OrderService({ gateway, state, limits, log, audit: history.audit });
-  const engines = redis && config.REDIS_URL ? await startEngines(config, redis.conn, producer, hub, streamMetrics, log, registry) : undefined;
+  const engines = redis && config.REDIS_URL && config.ENGINE_BRIDGE ? await startEngines(config, redis.conn, producer, hub, streamMetrics, log, registry) : undefined;
   const commands = new CommandService({
     orders,
     audit: history.audit,
