@@ -1,13 +1,12 @@
 // Commands: run here (kill switch, cancel all), by the strategies service (built-in strategies) or
 // by an engine (external strategies, pass-through engine commands); each has an id and a life
 // pending -> accepted -> done | failed | timed_out, announced on `commands` and audited at every step.
-import { randomUUID } from "node:crypto";
-import { roundMs } from "../domain/time.ts";
 import { LIMITS, PROTOCOL_VERSION, type CommandAnswer, type CommandMessage } from "../engine/protocol.ts";
 import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
 import { RedisUnavailable } from "../store/redis/errors.ts";
 import type { AuditSink } from "./audit.ts";
+import { CommandRecords, errorOf, statusOf } from "./command-records.ts";
 import {
   EngineUnavailable,
   FINISHED,
@@ -17,7 +16,6 @@ import {
   type CommandFilter,
   type CommandInput,
   type CommandRecord,
-  type CommandStatus,
   type EngineLink,
   type StrategyCommand,
   type StrategyRunner,
@@ -33,12 +31,8 @@ type Route =
   | { kind: "local"; run: (rec: CommandRecord) => Promise<Outcome> }
   | { kind: "engine"; engineId: string; name: string; args: Record<string, unknown>; timeoutMs: number };
 
-/** Finished records kept (unfinished ones are always kept). */
-const KEEP = 10_000;
 /** How soon a command whose write to Redis failed is written again. */
 const RETRY_MS = 250;
-/** The audit row's `status`: what an HTTP caller gets (or would get) for this state. */
-const AUDIT_STATUS: Record<CommandStatus, number> = { pending: 202, accepted: 202, done: 200, failed: 422, timed_out: 504 };
 const ENGINE_NAME: Record<StrategyCommand["type"], string> = {
   strategy_start: "strategy.start",
   strategy_stop: "strategy.stop",
@@ -60,27 +54,21 @@ export interface CommandServiceDeps {
 }
 
 export class CommandService {
-  private readonly records = new Map<string, CommandRecord>();
-  private readonly started = new Map<string, number>();
+  private readonly records: CommandRecords;
   /** Unfinished engine commands, as sent: written again whenever Redis comes back. */
   private readonly outbox = new Map<string, CommandMessage>();
   /** Engine commands whose last write failed: retried every RETRY_MS. */
   private readonly unsent = new Set<string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly waiters = new Map<string, Array<(r: CommandRecord) => void>>();
   private strategies?: StrategyRunner;
   private retry?: ReturnType<typeof setTimeout>;
   private readonly timeoutMs: number;
-  private readonly m;
 
   constructor(private readonly d: CommandServiceDeps) {
     this.timeoutMs = d.timeoutMs ?? 10_000;
     d.engines?.onAnswer((a) => this.answer(a));
     d.engines?.onReconnect(() => this.resend());
-    this.m = d.metrics && {
-      finished: d.metrics.counter("tradewire_commands_total", "Commands finished, by type and status"),
-      seconds: d.metrics.histogram("tradewire_command_seconds", "Command creation to finish, by where it ran (here, engine)"),
-    };
+    this.records = new CommandRecords({ announce: d.announce, audit: d.audit, metrics: d.metrics });
   }
 
   /** Built-in strategies: their commands run there (see StrategyRunner). */
@@ -99,7 +87,7 @@ export class CommandService {
     try {
       route = this.route(cmd, by);
     } catch (err) {
-      this.auditRefusal(by, cmd, err);
+      this.records.refused(by, cmd, err);
       throw err;
     }
     const rec = this.create(by, cmd, route);
@@ -119,37 +107,17 @@ export class CommandService {
   }
 
   get(id: string): CommandRecord | undefined {
-    const r = this.records.get(id);
-    return r && { ...r };
+    return this.records.get(id);
   }
 
-  /** Newest first. */
+  /** Newest first; filters by status, type, engine, who, since. */
   list(f: CommandFilter = {}): CommandRecord[] {
-    const limit = Math.min(Math.max(f.limit ?? 100, 1), 1000);
-    const all = [...this.records.values()];
-    const out: CommandRecord[] = [];
-    for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
-      const r = all[i]!;
-      if ((f.status && r.status !== f.status) || (f.type && r.type !== f.type) || (f.by && r.by !== f.by)) continue;
-      if ((f.engineId && r.engineId !== f.engineId) || (f.since !== undefined && r.createdAt < f.since)) continue;
-      out.push({ ...r });
-    }
-    return out;
+    return this.records.list(f);
   }
 
   /** Resolves with the record once finished, or as it is after `timeoutMs`; undefined for an unknown id. */
   settled(id: string, timeoutMs = 30_000): Promise<CommandRecord | undefined> {
-    const r = this.records.get(id);
-    if (!r || FINISHED.has(r.status)) return Promise.resolve(r && { ...r });
-    return new Promise((resolve) => {
-      const t = setTimeout(() => resolve(this.get(id)), timeoutMs);
-      const list = this.waiters.get(id) ?? [];
-      list.push((rec) => {
-        clearTimeout(t);
-        resolve(rec);
-      });
-      this.waiters.set(id, list);
-    });
+    return this.records.settled(id, timeoutMs);
   }
 
   stop(): void {
@@ -254,7 +222,7 @@ export class CommandService {
 
   /** A failed write leaves the command pending (it may or may not have reached Redis): retried. */
   private async send(id: string, msg: CommandMessage): Promise<void> {
-    const engineId = this.records.get(id)?.engineId;
+    const engineId = this.records.find(id)?.engineId;
     if (!engineId || !this.outbox.has(id)) return;
     try {
       await this.d.engines!.send(engineId, msg);
@@ -275,132 +243,39 @@ export class CommandService {
   }
 
   private answer(a: CommandAnswer): boolean {
-    const rec = this.records.get(a.id);
+    const rec = this.records.find(a.id);
     if (!rec || rec.engineId !== a.engineId) return false;
     if (a.type === "accepted") {
-      if (rec.status === "pending") this.transition(rec, "accepted");
+      if (rec.status === "pending") this.records.accept(rec);
       return true;
     }
     if (FINISHED.has(rec.status)) {
-      if (rec.status === "timed_out" && !rec.late) {
-        rec.late = { status: a.status, result: a.result, ...(a.error ? { error: a.error } : {}), at: Date.now() };
-        rec.updatedAt = rec.late.at;
-        this.changed(rec, "late");
-      }
+      if (rec.status === "timed_out" && !rec.late)
+        this.records.late(rec, { status: a.status, result: a.result, ...(a.error ? { error: a.error } : {}), at: Date.now() });
       return true;
     }
-    if (rec.status === "pending") this.transition(rec, "accepted");
+    if (rec.status === "pending") this.records.accept(rec);
     this.finish(rec, a.status, a.result, a.status === "failed" ? (a.error ?? { code: "failed", message: "the engine reported a failure" }) : undefined);
     return true;
   }
 
   private expire(id: string): void {
-    const rec = this.records.get(id);
+    const rec = this.records.find(id);
     if (!rec || FINISHED.has(rec.status)) return;
     this.finish(rec, "timed_out", rec.result, { code: "timed_out", message: `no answer from engine ${rec.engineId} within ${rec.timeoutMs} ms` });
   }
 
-  // --- records --------------------------------------------------------------------------------
-
   private create(by: string, cmd: CommandInput, route: Route, parent?: string): CommandRecord {
-    const { type, ...params } = cmd;
-    const now = Date.now();
-    const rec: CommandRecord = { id: randomUUID(), type, by, status: "pending", params, result: {}, createdAt: now, updatedAt: now, ms: 0 };
-    if (route.kind === "engine") Object.assign(rec, { engineId: route.engineId, name: route.name, timeoutMs: route.timeoutMs });
-    if (parent) rec.parent = parent;
-    this.records.set(rec.id, rec);
-    this.started.set(rec.id, performance.now());
-    if (this.records.size > KEEP) this.evict();
-    this.changed(rec);
-    return rec;
+    const extra = route.kind === "engine" ? { engineId: route.engineId, name: route.name, timeoutMs: route.timeoutMs } : {};
+    return this.records.create(by, cmd, parent ? { ...extra, parent } : extra);
   }
 
-  private transition(rec: CommandRecord, status: "accepted"): void {
-    rec.status = status;
-    rec.updatedAt = rec.acceptedAt = Date.now();
-    this.changed(rec);
-  }
-
+  /** Finishes a record and forgets what was kept to send it. */
   private finish(rec: CommandRecord, status: "done" | "failed" | "timed_out", result: Record<string, unknown>, error?: CommandError, httpStatus?: number): void {
-    rec.status = status;
-    rec.result = result;
-    if (error) rec.error = error;
-    rec.updatedAt = rec.finishedAt = Date.now();
     clearTimeout(this.timers.get(rec.id));
     this.timers.delete(rec.id);
     this.outbox.delete(rec.id);
     this.unsent.delete(rec.id);
-    this.changed(rec, undefined, httpStatus);
-    this.m?.finished.inc({ type: rec.type, status });
-    this.m?.seconds.observe({ where: rec.engineId ? "engine" : "here" }, rec.ms / 1000);
-    const waiting = this.waiters.get(rec.id);
-    this.waiters.delete(rec.id);
-    for (const w of waiting ?? []) w({ ...rec });
+    this.records.finish(rec, status, result, error, httpStatus);
   }
-
-  /** Every change: `ms` brought up to date, announced, audited. */
-  private changed(rec: CommandRecord, code?: string, httpStatus?: number): void {
-    rec.ms = roundMs(performance.now() - (this.started.get(rec.id) ?? performance.now()));
-    this.d.announce({ ...rec });
-    const st = rec.status;
-    this.audit(rec.by, rec.type, rec.engineId ? { ...rec.params, engineId: rec.engineId } : rec.params, {
-      status: httpStatus ?? AUDIT_STATUS[st],
-      code: code ?? (st === "done" ? "ok" : st === "failed" ? (rec.error?.code ?? "failed") : st),
-      ms: rec.ms,
-      detail: {
-        id: rec.id,
-        status: st,
-        ...(rec.engineId ? { engineId: rec.engineId, name: rec.name } : {}),
-        ...(rec.parent ? { parent: rec.parent } : {}),
-        ...(FINISHED.has(st) ? { result: rec.result } : {}),
-        ...(rec.error ? { error: rec.error } : {}),
-        ...(rec.late ? { late: rec.late } : {}),
-      },
-    });
-  }
-
-  /** A command refused before it got an id (engine down, unknown strategy, bad input). */
-  private auditRefusal(by: string, cmd: CommandInput, err: unknown): void {
-    const { type, ...params } = cmd;
-    const e = errorOf(err);
-    this.audit(by, type, params, { status: statusOf(err), code: e.code, ms: 0, detail: { error: e } });
-  }
-
-  private audit(by: string, type: string, params: Record<string, unknown>, row: { status: number; code: string; ms: number; detail: Record<string, unknown> }): void {
-    try {
-      this.d.audit?.({ ts: Date.now(), user: by, action: `command.${type}`, target: targetOf(type, params), ...row, detail: { params, ...row.detail } });
-    } catch {
-      // auditing must never break the command it describes
-    }
-  }
-
-  private evict(): void {
-    for (const [id, r] of this.records) {
-      if (!FINISHED.has(r.status)) continue;
-      this.records.delete(id);
-      this.started.delete(id);
-      if (this.records.size <= KEEP) return;
-    }
-  }
-}
-
-function targetOf(type: string, p: Record<string, unknown>): string {
-  if (type === "kill_switch") return `on=${String(p.on)}`;
-  if (type === "cancel_all") return String(p.instId ?? "*");
-  if (type === "engine") return `${String(p.engineId ?? "")}:${String(p.name)}`;
-  return String(p.strategyId ?? "");
-}
-
-function errorOf(err: unknown): CommandError {
-  const code = (err as { code?: unknown })?.code;
-  return { code: typeof code === "string" ? code : "internal", message: (err as Error)?.message ?? String(err) };
-}
-
-/** The HTTP status a caller gets for an error (as the HTTP layer maps these domain errors). */
-function statusOf(err: unknown): number {
-  if (err instanceof EngineUnavailable || err instanceof RedisUnavailable) return 503;
-  if (err instanceof UnknownStrategy) return 404;
-  if (err instanceof InvalidCommand) return 400;
-  const s = (err as { status?: unknown })?.status;
-  return typeof s === "number" ? s : 500;
 }
