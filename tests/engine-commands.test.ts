@@ -20,7 +20,7 @@ beforeAll(async () => {
   engine = startRefEngine(url);
   admin = await s.token();
   await engineState(s, "ref-1", "up");
-});
+}, 30_000);
 afterAll(async () => {
   await engine?.stop();
   await s?.close();

@@ -23,7 +23,7 @@ beforeAll(async () => {
   redis = await inspect(url);
   admin = await s.token();
   await engineState(s, "ref-1", "up");
-});
+}, 30_000);
 afterAll(async () => {
   await engine?.stop();
   redis?.disconnect();
@@ -49,7 +49,7 @@ describe.skipIf(NO_REDIS)("engine events", () => {
     expect(seen.get("fill").data).toMatchObject({ instId: "BTC-USDT", strategyId: "ref-mm", fillPx: expect.any(String) });
     expect(seen.get("strategy").data).toMatchObject({ id: "ref-mm", state: "running", position: expect.any(String), realizedPnl: expect.any(String) });
     expect(await metric(s.url, "tradewire_engine_events_total")).toBeGreaterThan(0);
-  });
+  }, 20_000);
 
   test("malformed and oversized messages: counted by kind, logged once per kind, never published", async () => {
     const sse = await openSse(`${s.url}/api/events/stream?channels=bench,tickers:*,system`, { Authorization: `Bearer ${admin}` });
