@@ -34,11 +34,12 @@ function engineUp(args: string[] = []): RefEngine {
   return e;
 }
 const metricValue = (s: TestServer, name: string) => metric(s.url, name);
-async function systemEvent(sse: SseReader, state: string): Promise<any> {
+/** The next engine state event `state` at or after `since` (a loaded machine may add earlier ones). */
+async function systemEvent(sse: SseReader, state: string, since = 0): Promise<any> {
   for (;;) {
     const ev = await sse.nextEvent(5000);
     const d = ev.json().data;
-    if (ev.event === "system" && d.kind === "engine" && d.state === state) return d;
+    if (ev.event === "system" && d.kind === "engine" && d.state === state && d.ts >= since) return d;
   }
 }
 
@@ -56,8 +57,9 @@ describe.skipIf(NO_REDIS)("engine faults", () => {
     expect(await systemEvent(sse, "up")).toMatchObject({ engineId: "ref-1" });
     expect(await ready()).toEqual({ status: 200, engine: { name: "engine", ok: true, detail: "1 engine" } });
 
+    const killedAt = Date.now();
     await first.kill(); // no bye: it just stops heartbeating
-    const silent = await systemEvent(sse, "silent");
+    const silent = await systemEvent(sse, "silent", killedAt);
     expect(silent).toMatchObject({ engineId: "ref-1", reason: "no heartbeat" });
     expect(silent.ts - silent.lastSeen).toBeGreaterThan(300); // 3 x 100 ms heartbeats
     expect(await ready()).toEqual({ status: 503, engine: { name: "engine", ok: false, detail: "ref-1 silent" } });
@@ -67,13 +69,15 @@ describe.skipIf(NO_REDIS)("engine faults", () => {
     await expect(s.commands.run("admin", { type: "strategy_start", strategyId: "ref-mm" })).rejects.toBeInstanceOf(EngineUnavailable);
     expect(s.engines!.strategy("ref-mm")?.engineState).toBe("silent");
 
+    const backAt = Date.now();
     const second = engineUp();
-    expect(await systemEvent(sse, "up")).toMatchObject({ engineId: "ref-1" });
+    expect(await systemEvent(sse, "up", backAt)).toMatchObject({ engineId: "ref-1" });
     expect(await ready()).toMatchObject({ status: 200 });
     expect((await runToEnd(s, "admin", { type: "engine", name: "ping" })).status).toBe("done");
 
+    const stoppedAt = Date.now();
     await second.stop(); // a clean stop: bye, stopped at once
-    expect(await systemEvent(sse, "stopped")).toMatchObject({ engineId: "ref-1", reason: "shutdown" });
+    expect(await systemEvent(sse, "stopped", stoppedAt)).toMatchObject({ engineId: "ref-1", reason: "shutdown" });
     await expect(s.commands.run("admin", { type: "engine", name: "ping" })).rejects.toThrow("engine ref-1 is stopped");
   }, 30_000);
 
