@@ -178,6 +178,9 @@ class Engine:
             log.warning("malformed command entry %s: acknowledged and skipped", entry_id)
             self.r.xack(self.commands, GROUP, entry_id)
             return
+        if msg.get("v") != 1:
+            self.complete(cid, entry_id, "failed", error=("bad_version", f"protocol version {msg.get('v')} is not 1"))
+            return
         stored = self.answered.get(cid) or self.r.get(self.done_prefix + cid)
         if stored is not None:  # a repeat: the same answer again, never a second run
             self.remember(cid, stored)

@@ -151,15 +151,20 @@ export class EngineRegistry {
     return () => this.strategyListeners.delete(fn);
   }
 
-  /** /ready: every expected engine up, and no registered engine silent. */
+  /**
+   * /ready: fails while an engine named in ENGINE_IDS is not up. Other engines that went silent
+   * are named in the detail but do not fail it: a decommissioned engine that never said bye must
+   * not take every instance out of its load balancer.
+   */
   readiness(): { name: string; ok: boolean; detail?: string } {
     const bad: string[] = [];
     for (const id of this.d.expected ?? []) {
       const st = this.engines.get(id)?.state;
       if (st !== "up") bad.push(`${id} ${st ?? "never registered"}`);
     }
-    for (const e of this.engines.values()) if (e.state === "silent" && !this.d.expected?.includes(e.engineId)) bad.push(`${e.engineId} silent`);
-    if (bad.length > 0) return { name: "engine", ok: false, detail: bad.join(", ") };
+    const notes: string[] = [];
+    for (const e of this.engines.values()) if (e.state === "silent" && !this.d.expected?.includes(e.engineId)) notes.push(`${e.engineId} silent`);
+    if (bad.length > 0 || notes.length > 0) return { name: "engine", ok: bad.length === 0, detail: [...bad, ...notes].join(", ") };
     const n = this.engines.size;
     return { name: "engine", ok: true, detail: n === 0 ? "no engine registered" : `${n} engine${n > 1 ? "s" : ""}` };
   }
