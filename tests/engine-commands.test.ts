@@ -145,4 +145,38 @@ describe.skipIf(NO_REDIS)("commands to the reference engine", () => {
     await runToEnd(s, "admin", { type: "kill_switch", on: false });
     expect(s.orders.killSwitch).toBe(false);
   });
+
+  test("over REST: POST /api/commands answers 202 then the record, ?wait gives the end; GET lists and reads them; roles", async () => {
+    const trader = await s.userToken("rest-trader", "trader");
+    const call = async (token: string, method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${s.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const sent = await call(admin, "POST", "/api/commands", { type: "engine", name: "ping", args: { via: "rest" } });
+    expect(sent.status).toBe(202);
+    expect(sent.body).toMatchObject({ type: "engine", status: "pending", engineId: "ref-1", by: "admin" });
+    await s.commands.settled(sent.body.id);
+    const read = await call(admin, "GET", `/api/commands/${sent.body.id}`);
+    expect(read).toMatchObject({ status: 200, body: { id: sent.body.id, status: "done", result: { pong: true, args: { via: "rest" } } } });
+    const waited = await call(admin, "POST", "/api/commands?wait=5000", { type: "engine", name: "ping" });
+    expect(waited).toMatchObject({ status: 201, body: { status: "done", result: { pong: true } } });
+    const listed = await call(trader, "GET", "/api/commands?type=engine&by=admin&limit=2");
+    expect(listed.status).toBe(200);
+    expect(listed.body.data.map((r: any) => r.id)).toEqual([waited.body.id, sent.body.id]);
+    // Engine commands and the kill switch are for admins; bad input names its field; an absent engine is 503 at once.
+    expect((await call(trader, "POST", "/api/commands", { type: "engine", name: "ping" })).status).toBe(403);
+    expect((await call(trader, "POST", "/api/commands", { type: "kill_switch", on: true })).status).toBe(403);
+    const bad = await call(admin, "POST", "/api/commands", { type: "strategy_start" });
+    expect(bad).toMatchObject({ status: 400, body: { error: { code: "validation_failed", details: [{ field: "strategyId" }] } } });
+    const absent = await call(admin, "POST", "/api/commands", { type: "engine", engineId: "ghost", name: "ping" });
+    expect(absent).toMatchObject({ status: 503, body: { error: { code: "engine_unavailable" } } });
+    expect((await call(admin, "POST", "/api/commands", { type: "strategy_stop", strategyId: "nope" })).status).toBe(404);
+    expect((await call(admin, "GET", "/api/commands/6f1c2d3e-4b5a-4c6d-8e7f-000000000000")).status).toBe(404);
+    const engines = await call(trader, "GET", "/api/engines");
+    expect(engines).toMatchObject({ status: 200, body: { data: [{ engineId: "ref-1", state: "up" }] } });
+  });
 });

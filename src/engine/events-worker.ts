@@ -3,7 +3,8 @@
 // of engine events never runs on the thread that fans out the stream. Reports counts to the main
 // thread (see events-thread.ts).
 /// <reference lib="webworker" />
-import { nowMs, RingFullError, RingProducer, type RingHandle } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
+import { RingFullError, RingProducer, type RingHandle } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import { connectRedis } from "../store/redis/connection.ts";
 import { isRejected, parseEvent } from "./parse.ts";

@@ -3,13 +3,9 @@
 import { randomUUID } from "node:crypto";
 import { roundMs } from "../domain/time.ts";
 import type { Registry } from "../ops/metrics.ts";
-import { RedisUnavailable } from "../store/redis/errors.ts";
 import type { AuditSink } from "./audit.ts";
 import {
-  EngineUnavailable,
   FINISHED,
-  InvalidCommand,
-  UnknownStrategy,
   type CommandError,
   type CommandFilter,
   type CommandInput,
@@ -94,12 +90,13 @@ export class CommandRecords {
     this.changed(rec);
   }
 
-  finish(rec: CommandRecord, status: "done" | "failed" | "timed_out", result: Record<string, unknown>, error?: CommandError, httpStatus?: number): void {
+  /** `cause`: the error that failed it, for the audit row's status and code (mapped where the sink is wired). */
+  finish(rec: CommandRecord, status: "done" | "failed" | "timed_out", result: Record<string, unknown>, error?: CommandError, cause?: unknown): void {
     rec.status = status;
     rec.result = result;
     if (error) rec.error = error;
     rec.updatedAt = rec.finishedAt = Date.now();
-    this.changed(rec, undefined, httpStatus);
+    this.changed(rec, undefined, cause);
     this.m?.finished.inc({ type: rec.type, status });
     this.m?.seconds.observe({ where: rec.engineId ? "engine" : "here" }, rec.ms / 1000);
     const waiting = this.waiters.get(rec.id);
@@ -118,17 +115,18 @@ export class CommandRecords {
   refused(by: string, cmd: CommandInput, err: unknown): void {
     const { type, ...params } = cmd;
     const e = errorOf(err);
-    this.audit(by, type, params, { status: statusOf(err), code: e.code, ms: 0, detail: { error: e } });
+    this.audit(by, type, params, { error: err, ms: 0, detail: { error: e } });
   }
 
   /** Every change: `ms` brought up to date, announced, audited. */
-  private changed(rec: CommandRecord, code?: string, httpStatus?: number): void {
+  private changed(rec: CommandRecord, code?: string, cause?: unknown): void {
     rec.ms = roundMs(performance.now() - (this.started.get(rec.id) ?? performance.now()));
     this.d.announce({ ...rec });
     const st = rec.status;
     this.audit(rec.by, rec.type, rec.engineId ? { ...rec.params, engineId: rec.engineId } : rec.params, {
-      status: httpStatus ?? AUDIT_STATUS[st],
-      code: code ?? (st === "done" ? "ok" : st === "failed" ? (rec.error?.code ?? "failed") : st),
+      ...(cause !== undefined
+        ? { error: cause }
+        : { status: AUDIT_STATUS[st], code: code ?? (st === "done" ? "ok" : st === "failed" ? (rec.error?.code ?? "failed") : st) }),
       ms: rec.ms,
       detail: {
         id: rec.id,
@@ -142,7 +140,12 @@ export class CommandRecords {
     });
   }
 
-  private audit(by: string, type: string, params: Record<string, unknown>, row: { status: number; code: string; ms: number; detail: Record<string, unknown> }): void {
+  private audit(
+    by: string,
+    type: string,
+    params: Record<string, unknown>,
+    row: ({ status: number; code: string } | { error: unknown }) & { ms: number; detail: Record<string, unknown> },
+  ): void {
     try {
       this.d.audit?.({ ts: Date.now(), user: by, action: `command.${type}`, target: targetOf(type, params), ...row, detail: { params, ...row.detail } });
     } catch {
@@ -170,13 +173,4 @@ function targetOf(type: string, p: Record<string, unknown>): string {
 export function errorOf(err: unknown): CommandError {
   const code = (err as { code?: unknown })?.code;
   return { code: typeof code === "string" ? code : "internal", message: (err as Error)?.message ?? String(err) };
-}
-
-/** The HTTP status a caller gets for an error (as the HTTP layer maps these domain errors). */
-export function statusOf(err: unknown): number {
-  if (err instanceof EngineUnavailable || err instanceof RedisUnavailable) return 503;
-  if (err instanceof UnknownStrategy) return 404;
-  if (err instanceof InvalidCommand) return 400;
-  const s = (err as { status?: unknown })?.status;
-  return typeof s === "number" ? s : 500;
 }

@@ -1,6 +1,8 @@
 // What a command is (input, record, filters), the domain errors the command service throws, and
 // the hooks it is plugged into (engines, built-in strategies): the command service's surface.
 import { z } from "zod";
+import { NotFound, Unavailable, ValidationFailed } from "../domain/errors.ts";
+import { InstId } from "../domain/inst-id.ts";
 import type { CommandAnswer, CommandMessage } from "../engine/protocol.ts";
 import { COMMAND_NAME, ID } from "../engine/protocol.ts";
 
@@ -11,7 +13,7 @@ const obj = z.record(z.string(), z.unknown());
 /** The body of a command (POST /api/commands), validated field by field. */
 export const CommandInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("kill_switch"), on: z.boolean() }).strict(),
-  z.object({ type: z.literal("cancel_all"), instId: z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/).optional() }).strict(),
+  z.object({ type: z.literal("cancel_all"), instId: InstId.optional() }).strict(),
   z.object({ type: z.literal("strategy_start"), strategyId, timeoutMs }).strict(),
   z.object({ type: z.literal("strategy_stop"), strategyId, cancelOrders: z.boolean().optional(), timeoutMs }).strict(),
   z.object({ type: z.literal("strategy_update"), strategyId, params: obj, timeoutMs }).strict(),
@@ -108,35 +110,32 @@ export interface StrategyRunner {
   killSwitch?(on: boolean, by: string): Promise<Record<string, unknown>>;
 }
 
-/** The engine a command needs is not heartbeating (or none is configured): HTTP 503. */
-export class EngineUnavailable extends Error {
+/** The engine a command needs is not heartbeating (or none is configured). */
+export class EngineUnavailable extends Unavailable {
   override name = "EngineUnavailable";
-  readonly code = "engine_unavailable";
   constructor(
     readonly engineId: string | undefined,
     message: string,
   ) {
-    super(message);
+    super(message, { code: "engine_unavailable" });
   }
 }
 
-/** No built-in strategy and no engine's strategy has this id: HTTP 404. */
-export class UnknownStrategy extends Error {
+/** No built-in strategy and no engine's strategy has this id. */
+export class UnknownStrategy extends NotFound {
   override name = "UnknownStrategy";
-  readonly code = "not_found";
   constructor(readonly strategyId: string) {
     super(`no strategy ${strategyId}`);
   }
 }
 
-/** A command that cannot be run as given (names the field): HTTP 400. */
-export class InvalidCommand extends Error {
+/** A command that cannot be run as given (names the field). */
+export class InvalidCommand extends ValidationFailed {
   override name = "InvalidCommand";
-  readonly code = "validation_failed";
   constructor(
     readonly field: string,
     message: string,
   ) {
-    super(`${field}: ${message}`);
+    super(`${field}: ${message}`, { details: [{ field, message }] });
   }
 }

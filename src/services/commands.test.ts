@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { CommandAnswer, CommandMessage } from "../engine/protocol.ts";
-import type { AuditEntry } from "./audit.ts";
+import { outcomeOf } from "../http/errors.ts";
+import { type AuditRecord, auditTo } from "./audit.ts";
 import { CommandService, EngineUnavailable, InvalidCommand, UnknownStrategy, type CommandRecord, type EngineLink, type StrategyRunner } from "./commands.ts";
 import type { OrderService } from "./orders.ts";
 
@@ -33,9 +34,9 @@ class FakeLink implements EngineLink {
 function setup(timeoutMs = 10_000) {
   const link = new FakeLink();
   const announced: CommandRecord[] = [];
-  const audit: AuditEntry[] = [];
+  const audit: AuditRecord[] = [];
   const orders = { killSwitch: false, open: () => [], cancel: async () => ({}) } as unknown as OrderService;
-  const svc = new CommandService({ orders, engines: link, announce: (r) => announced.push(r), audit: (e) => audit.push(e), timeoutMs });
+  const svc = new CommandService({ orders, engines: link, announce: (r) => announced.push(r), audit: auditTo((r) => audit.push(r), outcomeOf), timeoutMs });
   return { svc, link, announced, audit, orders };
 }
 const result = (id: string, extra: Partial<Extract<CommandAnswer, { type: "result" }>> = {}): CommandAnswer => ({ type: "result", engineId: "e1", id, status: "done", result: { ok: 1 }, ...extra });

@@ -6,7 +6,7 @@ import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
 import { RedisUnavailable } from "../store/redis/errors.ts";
 import type { AuditSink } from "./audit.ts";
-import { CommandRecords, errorOf, statusOf } from "./command-records.ts";
+import { CommandRecords, errorOf } from "./command-records.ts";
 import {
   EngineUnavailable,
   FINISHED,
@@ -99,7 +99,7 @@ export class CommandService {
     try {
       out = await route.run(rec);
     } catch (err) {
-      this.finish(rec, "failed", {}, errorOf(err), statusOf(err));
+      this.finish(rec, "failed", {}, errorOf(err), err);
       throw err;
     }
     this.finish(rec, out.status, out.result, out.error);
@@ -271,11 +271,11 @@ export class CommandService {
   }
 
   /** Finishes a record and forgets what was kept to send it. */
-  private finish(rec: CommandRecord, status: "done" | "failed" | "timed_out", result: Record<string, unknown>, error?: CommandError, httpStatus?: number): void {
+  private finish(rec: CommandRecord, status: "done" | "failed" | "timed_out", result: Record<string, unknown>, error?: CommandError, cause?: unknown): void {
     clearTimeout(this.timers.get(rec.id));
     this.timers.delete(rec.id);
     this.outbox.delete(rec.id);
     this.unsent.delete(rec.id);
-    this.records.finish(rec, status, result, error, httpStatus);
+    this.records.finish(rec, status, result, error, cause);
   }
 }
