@@ -3,10 +3,10 @@
 // during engine traffic (no command lost or run twice; the bridge reconnects). Redis of the
 // test's own (killed and restarted).
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { EngineUnavailable, type CommandRecord } from "../src/services/commands.ts";
-import { openSse, startTestServer, type SseReader } from "./helpers.ts";
-import { engineState, runToEnd, startRefEngine, type RefEngine } from "./engine-helpers.ts";
-import { inspect, NO_REDIS, noteSkip, startOwnRedis, type OwnRedis } from "./redis-helpers.ts";
+import { type CommandRecord, EngineUnavailable } from "../src/services/commands.ts";
+import { engineState, type RefEngine, runToEnd, startRefEngine } from "./engine-helpers.ts";
+import { openSse, type SseReader, startTestServer } from "./helpers.ts";
+import { inspect, NO_REDIS, noteSkip, type OwnRedis, startOwnRedis } from "./redis-helpers.ts";
 
 noteSkip("engine-faults");
 let own: OwnRedis;
@@ -49,7 +49,10 @@ describe.skipIf(NO_REDIS)("engine faults", () => {
       const r = await fetch(`${s.url}/ready`);
       return { status: r.status, engine: ((await r.json()) as any).checks.find((c: any) => c.name === "engine") };
     };
-    expect(await ready()).toEqual({ status: 503, engine: { name: "engine", ok: false, detail: "ref-1 never registered" } });
+    expect(await ready()).toEqual({
+      status: 503,
+      engine: { name: "engine", ok: false, detail: "ref-1 never registered" },
+    });
     const sse = await openSse(`${s.url}/api/events/stream?channels=system`, { Authorization: `Bearer ${admin}` });
     cleanup.push(() => sse.close());
     const first = engineUp();
@@ -65,7 +68,9 @@ describe.skipIf(NO_REDIS)("engine faults", () => {
     const refused = s.commands.run("admin", { type: "engine", engineId: "ref-1", name: "ping" });
     await expect(refused).rejects.toBeInstanceOf(EngineUnavailable);
     await expect(refused).rejects.toThrow("engine ref-1 is silent");
-    await expect(s.commands.run("admin", { type: "strategy_start", strategyId: "ref-mm" })).rejects.toBeInstanceOf(EngineUnavailable);
+    await expect(s.commands.run("admin", { type: "strategy_start", strategyId: "ref-mm" })).rejects.toBeInstanceOf(
+      EngineUnavailable,
+    );
     expect(s.engines!.strategy("ref-mm")?.engineState).toBe("silent");
 
     const backAt = Date.now();
@@ -85,17 +90,23 @@ describe.skipIf(NO_REDIS)("engine faults", () => {
     const e = engineUp();
     await engineState(s, "ref-1", "up");
     e.proc.kill("SIGSTOP"); // it reads nothing now; it stays up for 3 heartbeats
-    const waiting = await Promise.all([1, 2, 3, 4, 5].map((i) => s.commands.run("admin", { type: "engine", name: "ping", args: { i } })));
+    const waiting = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) => s.commands.run("admin", { type: "engine", name: "ping", args: { i } })),
+    );
     await own.kill(); // the commands in its stream are gone with it
     await own.start();
     e.proc.kill("SIGCONT");
     const ends = await Promise.all(waiting.map((r) => s.commands.settled(r.id, 15_000)));
-    expect(ends.map((r) => [r?.status, (r?.result.args as { i: number } | undefined)?.i])).toEqual([1, 2, 3, 4, 5].map((i) => ["done", i]));
+    expect(ends.map((r) => [r?.status, (r?.result.args as { i: number } | undefined)?.i])).toEqual(
+      [1, 2, 3, 4, 5].map((i) => ["done", i]),
+    );
     const stats = await runToEnd(s, "admin", { type: "engine", name: "stats" });
     expect(stats.result.duplicates).toEqual([]);
     // The Redis that came back empty holds them: tradewire wrote them again.
     const r = await inspect(own.url);
-    const again = ((await r.xrange("tw:engine:ref-1:commands", "-", "+")) as [string, string[]][]).map(([, f]) => JSON.parse(f[1]!).id as string);
+    const again = ((await r.xrange("tw:engine:ref-1:commands", "-", "+")) as [string, string[]][]).map(
+      ([, f]) => JSON.parse(f[1]!).id as string,
+    );
     r.disconnect();
     expect(waiting.filter((w) => !again.includes(w.id))).toEqual([]);
   }, 30_000);
@@ -143,9 +154,11 @@ describe.skipIf(NO_REDIS)("engine faults", () => {
 
     // The bridge reads again: new engine events reach a client after the restart (a new login:
     // the sessions were in the Redis that lost its data).
-    const sse = await openSse(`${s.url}/api/events/stream?channels=strategy:ref-mm`, { Authorization: `Bearer ${await s.token()}` });
+    const sse = await openSse(`${s.url}/api/events/stream?channels=strategy:ref-mm`, {
+      Authorization: `Bearer ${await s.token()}`,
+    });
     cleanup.push(() => sse.close());
-    let ev;
+    let ev: Awaited<ReturnType<typeof sse.nextEvent>>;
     do ev = await sse.nextEvent(5000);
     while (ev.event === "connected");
     expect(ev.json().ts.rx).toBeGreaterThan(restarted);

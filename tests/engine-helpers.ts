@@ -21,9 +21,12 @@ export interface RefEngine {
 
 /** Starts the reference engine against `redisUrl` (heartbeat 100 ms by default). */
 export function startRefEngine(redisUrl: string, args: string[] = []): RefEngine {
-  const proc = Bun.spawn([PYTHON, ENGINE_SCRIPT, "--redis", redisUrl, "--heartbeat-ms", "100", "--tick-ms", "50", "--seed", "7", ...args], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const proc = Bun.spawn(
+    [PYTHON, ENGINE_SCRIPT, "--redis", redisUrl, "--heartbeat-ms", "100", "--tick-ms", "50", "--seed", "7", ...args],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let text = "";
   void (async () => {
     const dec = new TextDecoder();
@@ -44,12 +47,21 @@ export function startRefEngine(redisUrl: string, args: string[] = []): RefEngine
 }
 
 /** Waits until the server's bridge sees the engine in `state`. */
-export async function engineState(s: TestServer, engineId: string, state: "up" | "silent" | "stopped", ms = 8000): Promise<void> {
+export async function engineState(
+  s: TestServer,
+  engineId: string,
+  state: "up" | "silent" | "stopped",
+  ms = 8000,
+): Promise<void> {
   await eventually(() => s.engines?.state(engineId) === state, ms);
 }
 
 /** Runs a command and waits for it to finish. */
-export async function runToEnd(s: TestServer, by: string, cmd: Parameters<TestServer["commands"]["run"]>[1]): Promise<CommandRecord> {
+export async function runToEnd(
+  s: TestServer,
+  by: string,
+  cmd: Parameters<TestServer["commands"]["run"]>[1],
+): Promise<CommandRecord> {
   const rec = await s.commands.run(by, cmd);
   const done = await s.commands.settled(rec.id, 15_000);
   if (!done) throw new Error(`command ${rec.id} vanished`);

@@ -31,7 +31,10 @@ const redis = new Redis(a.redis!, { maxRetriesPerRequest: 1 });
 /** Reads the SSE stream; calls `onData` with each event's JSON text (after `connected`). */
 async function sse(onData: (json: string) => void, counted?: { n: number }): Promise<AbortController> {
   const abort = new AbortController();
-  const res = await fetch(`${a.base}/api/events/stream?channels=bench`, { headers: { Authorization: `Bearer ${a.token}` }, signal: abort.signal });
+  const res = await fetch(`${a.base}/api/events/stream?channels=bench`, {
+    headers: { Authorization: `Bearer ${a.token}` },
+    signal: abort.signal,
+  });
   if (res.status !== 200) throw new Error(`stream ${res.status}`);
   const reader = res.body!.getReader();
   const dec = new TextDecoder();
@@ -63,7 +66,18 @@ async function sse(onData: (json: string) => void, counted?: { n: number }): Pro
   return abort;
 }
 
-const entry = (i: number, t: number) => ["engineId", "bench", "type", "tick", "channel", "bench", "data", `{"i":${i},"t":${t}}`, "ts", String(t)];
+const entry = (i: number, t: number) => [
+  "engineId",
+  "bench",
+  "type",
+  "tick",
+  "channel",
+  "bench",
+  "data",
+  `{"i":${i},"t":${t}}`,
+  "ts",
+  String(t),
+];
 
 async function latency(): Promise<object> {
   const rate = Number(a.rate);
@@ -117,12 +131,22 @@ async function flood(): Promise<object> {
   let seen = -1;
   const end = Date.now() + 20_000;
   while (counted.n < count && Date.now() < end) {
-    if (counted.n !== seen) ((seen = counted.n), (lastRx = performance.now()));
+    if (counted.n !== seen) {
+      seen = counted.n;
+      lastRx = performance.now();
+    }
     await Bun.sleep(20);
   }
   clearInterval(watch);
   stream.abort();
-  return { mode: "flood", count, writeS: written / 1000, writtenPerS: Math.round(count / (written / 1000)), delivered: counted.n, deliveredS: (lastRx - t0) / 1000 };
+  return {
+    mode: "flood",
+    count,
+    writeS: written / 1000,
+    writtenPerS: Math.round(count / (written / 1000)),
+    delivered: counted.n,
+    deliveredS: (lastRx - t0) / 1000,
+  };
 }
 
 const out = a.mode === "flood" ? await flood() : await latency();

@@ -4,15 +4,23 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ADMINS, PRIVATE_READERS, TRADERS } from "../auth/types.ts";
 import { Forbidden, NotFound } from "../domain/errors.ts";
 import type { EngineInfo } from "../engine/index.ts";
-import { access, BODY, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
 import {
   COMMAND_STATUSES,
   CommandInputSchema,
-  type CommandRecord as Record_,
   type CommandService,
+  type CommandRecord as Record_,
 } from "../services/commands.ts";
 
-const TYPES = ["kill_switch", "cancel_all", "strategy_start", "strategy_stop", "strategy_update", "strategy_cancel_all", "engine"] as const;
+const TYPES = [
+  "kill_switch",
+  "cancel_all",
+  "strategy_start",
+  "strategy_stop",
+  "strategy_update",
+  "strategy_cancel_all",
+  "engine",
+] as const;
 const ADMIN_ONLY = new Set(["kill_switch", "engine"]);
 
 const CommandError = z.object({ code: z.string(), message: z.string() });
@@ -24,11 +32,19 @@ const CommandRecord = z
     status: z.enum(COMMAND_STATUSES),
     params: z.record(z.string(), z.unknown()).openapi({ description: "the command's fields other than its type" }),
     engineId: z.string().optional().openapi({ description: "the engine it went to" }),
-    name: z.string().optional().openapi({ description: "the command the engine was sent (`strategy.stop`, a pass-through name)" }),
+    name: z
+      .string()
+      .optional()
+      .openapi({ description: "the command the engine was sent (`strategy.stop`, a pass-through name)" }),
     result: z.record(z.string(), z.unknown()),
     error: CommandError.optional(),
     late: z
-      .object({ status: z.enum(["done", "failed"]), result: z.record(z.string(), z.unknown()), error: CommandError.optional(), at: z.number() })
+      .object({
+        status: z.enum(["done", "failed"]),
+        result: z.record(z.string(), z.unknown()),
+        error: CommandError.optional(),
+        at: z.number(),
+      })
       .optional()
       .openapi({ description: "a result that came after the command timed out (the status stays timed_out)" }),
     parent: z.string().optional().openapi({ description: "the command that caused this one" }),
@@ -42,13 +58,9 @@ const CommandRecord = z
   .openapi("CommandRecord");
 const IdParam = z.object({ id: z.uuid() });
 const RunQuery = z.object({
-  wait: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(30_000)
-    .optional()
-    .openapi({ description: "ms to wait for an engine command to finish before answering (202 with the record as it is then)" }),
+  wait: z.coerce.number().int().min(0).max(30_000).optional().openapi({
+    description: "ms to wait for an engine command to finish before answering (202 with the record as it is then)",
+  }),
 });
 const ListQuery = z
   .object({
@@ -125,10 +137,12 @@ export function commandRoutes(d: CommandRouteDeps) {
     .openapi(run, async (c) => {
       const cmd = c.req.valid("json");
       const p = c.var.principal;
-      if (ADMIN_ONLY.has(cmd.type) && !(ADMINS as readonly string[]).includes(p.role)) throw new Forbidden(`only admins run ${cmd.type}`);
+      if (ADMIN_ONLY.has(cmd.type) && !(ADMINS as readonly string[]).includes(p.role))
+        throw new Forbidden(`only admins run ${cmd.type}`);
       let rec: Record_ | undefined = await d.commands.run(p.user, cmd);
       const wait = c.req.valid("query").wait;
-      if (wait && (rec.status === "pending" || rec.status === "accepted")) rec = (await d.commands.settled(rec.id, wait)) ?? rec;
+      if (wait && (rec.status === "pending" || rec.status === "accepted"))
+        rec = (await d.commands.settled(rec.id, wait)) ?? rec;
       const finished = rec.status === "done" || rec.status === "failed" || rec.status === "timed_out";
       return finished ? c.json(rec, 201) : c.json(rec, 202);
     })
@@ -147,7 +161,10 @@ export function engineRoutes(d: CommandRouteDeps) {
     summary: "External engines: state (up, silent, stopped), last heartbeat, instances, commands they accept",
     tags: ["engines"],
     ...access(d.guard, PRIVATE_READERS),
-    responses: { 200: json(z.object({ data: z.array(EngineSchema) }), "the engines the bridge has heard from"), ...errors(...GUARDED) },
+    responses: {
+      200: json(z.object({ data: z.array(EngineSchema) }), "the engines the bridge has heard from"),
+      ...errors(...GUARDED),
+    },
   });
   return routes().openapi(list, (c) => c.json({ data: d.engines?.() ?? [] }, 200));
 }

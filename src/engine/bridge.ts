@@ -8,9 +8,23 @@ import type { RedisConn } from "../store/redis/connection.ts";
 import { call } from "../store/redis/errors.ts";
 import type { EventsThread } from "./events-thread.ts";
 import { isRejected, parseControl } from "./parse.ts";
-import { LIMITS, MAXLEN, streams, type CommandAnswer, type CommandMessage, type Rejected, type RejectKind } from "./protocol.ts";
-import { StreamReader, type Entry } from "./reader.ts";
-import { EngineRegistry, type EngineInfo, type EngineState, type EngineStateEvent, type ExternalStrategy } from "./registry.ts";
+import {
+  type CommandAnswer,
+  type CommandMessage,
+  LIMITS,
+  MAXLEN,
+  type Rejected,
+  type RejectKind,
+  streams,
+} from "./protocol.ts";
+import { type Entry, StreamReader } from "./reader.ts";
+import {
+  type EngineInfo,
+  EngineRegistry,
+  type EngineState,
+  type EngineStateEvent,
+  type ExternalStrategy,
+} from "./registry.ts";
 
 /** Where the bridge's own `system` events go: the bus. */
 export interface BusSink {
@@ -20,7 +34,9 @@ export interface BusSink {
 }
 
 /** Starts the events intake; it reports what it published and what it refused. */
-export type IntakeStarter = (report: (events: number, rejected: Array<Rejected & { n: number }>) => void) => EventsThread;
+export type IntakeStarter = (
+  report: (events: number, rejected: Array<Rejected & { n: number }>) => void,
+) => EventsThread;
 
 export interface EngineBridgeOptions {
   /** The instance's shared connection: commands are written with it (fails fast while down). */
@@ -60,11 +76,21 @@ export class EngineBridge {
       rejected: reg.counter("tradewire_engine_rejected_total", "Engine messages refused (never published), by kind"),
       events: reg.counter("tradewire_engine_events_total", "Engine events published onto the bus"),
       control: reg.counter("tradewire_engine_control_total", "Engine control messages taken in, by type"),
-      unmatched: reg.counter("tradewire_engine_answers_unmatched_total", "Engine answers for a command no one here waits for"),
-      sent: reg.counter("tradewire_engine_commands_sent_total", "Commands written to an engine's stream (resends included)"),
+      unmatched: reg.counter(
+        "tradewire_engine_answers_unmatched_total",
+        "Engine answers for a command no one here waits for",
+      ),
+      sent: reg.counter(
+        "tradewire_engine_commands_sent_total",
+        "Commands written to an engine's stream (resends included)",
+      ),
       up: reg.gauge("tradewire_engine_up", "1 while an engine heartbeats, 0 when silent or stopped"),
     };
-    this.registry = new EngineRegistry({ announce: (e) => this.announce(e), reject: (r) => this.rejected(r), expected: o.expected ?? [] });
+    this.registry = new EngineRegistry({
+      announce: (e) => this.announce(e),
+      reject: (r) => this.rejected(r),
+      expected: o.expected ?? [],
+    });
   }
 
   /**
@@ -175,7 +201,10 @@ export class EngineBridge {
   /** Reads the control stream's tail for presence (entry times mapped onto our clock); its top id. */
   private async scanControl(): Promise<string> {
     const c = this.o.reader.client;
-    const [time, tail] = await Promise.all([c.time(), c.xrevrange(this.keys.control, "+", "-", "COUNT", LIMITS.controlScan) as Promise<Entry[]>]);
+    const [time, tail] = await Promise.all([
+      c.time(),
+      c.xrevrange(this.keys.control, "+", "-", "COUNT", LIMITS.controlScan) as Promise<Entry[]>,
+    ]);
     const [sec = 0, usec = 0] = time.map(Number);
     const skew = Date.now() - (sec * 1000 + usec / 1000);
     for (const entry of tail.reverse()) this.control([entry], Number(entry[0].split("-")[0]) + skew, true);
@@ -199,7 +228,10 @@ export class EngineBridge {
     this.m.rejected.inc({ kind: r.reject }, n);
     if (this.logged.has(r.reject)) return;
     this.logged.add(r.reject);
-    this.o.log.warn("engine message refused (logged once per kind; see tradewire_engine_rejected_total)", { kind: r.reject, reason: r.reason, engineId: r.engineId });
+    this.o.log.warn("engine message refused (logged once per kind; see tradewire_engine_rejected_total)", {
+      kind: r.reject,
+      reason: r.reason,
+      engineId: r.engineId,
+    });
   }
 }
-

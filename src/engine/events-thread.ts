@@ -1,13 +1,15 @@
 // The main thread's handle on the engine events intake Worker (events-worker.ts): starts it on the
 // shared ring, restarts it with backoff if it dies, hands its reports on, stops it.
-import { releaseClaim, type RingHandle } from "../bus/ring.ts";
+import { type RingHandle, releaseClaim } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import type { FromEventsWorker, ToEventsWorker } from "./events-worker.ts";
 import type { Rejected } from "./protocol.ts";
 
 // In a `bun build --compile` binary (src/engine/events-worker.ts is an entrypoint of the build),
 // modules live under /$bunfs/root/ laid out as under src/.
-const WORKER_URL = import.meta.url.includes("/$bunfs/") ? "./engine/events-worker.ts" : new URL("./events-worker.ts", import.meta.url).href;
+const WORKER_URL = import.meta.url.includes("/$bunfs/")
+  ? "./engine/events-worker.ts"
+  : new URL("./events-worker.ts", import.meta.url).href;
 
 /** Ring producer ids of this Worker, one per start: far from the OKX ingest's (2, 3, ...). */
 const OWNER_BASE = 0x4000_0000;
@@ -64,7 +66,14 @@ export function startEventsThread(o: EventsThreadOptions): EventsThread {
     };
     w.onerror = (e) => died(e.message);
     w.addEventListener("close", () => died("the engine events worker exited"));
-    w.postMessage({ t: "start", url: o.url, prefix: o.prefix, ring: o.ring, owner: id, maxEventBytes: o.maxEventBytes } satisfies ToEventsWorker);
+    w.postMessage({
+      t: "start",
+      url: o.url,
+      prefix: o.prefix,
+      ring: o.ring,
+      owner: id,
+      maxEventBytes: o.maxEventBytes,
+    } satisfies ToEventsWorker);
   };
   spawn();
 

@@ -3,13 +3,14 @@
 // of engine events never runs on the thread that fans out the stream. Reports counts to the main
 // thread (see events-thread.ts).
 /// <reference lib="webworker" />
+
+import { RingFullError, type RingHandle, RingProducer } from "../bus/ring.ts";
 import { nowMs } from "../domain/time.ts";
-import { RingFullError, RingProducer, type RingHandle } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import { connectRedis } from "../store/redis/connection.ts";
 import { isRejected, parseEvent } from "./parse.ts";
-import { streams, type Rejected, type RejectKind } from "./protocol.ts";
-import { StreamReader, type Entry } from "./reader.ts";
+import { type Rejected, type RejectKind, streams } from "./protocol.ts";
+import { type Entry, StreamReader } from "./reader.ts";
 
 export type ToEventsWorker =
   | { t: "start"; url: string; prefix: string; ring: RingHandle; owner: number; maxEventBytes: number }
@@ -25,7 +26,8 @@ declare const self: Worker;
 const post = (m: FromEventsWorker) => self.postMessage(m);
 
 /** Errors become their message: what crosses to the main thread must be plain data. */
-const plain = (f?: Record<string, unknown>) => f && Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v instanceof Error ? v.message : v]));
+const plain = (f?: Record<string, unknown>) =>
+  f && Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v instanceof Error ? v.message : v]));
 const log: Logger = {
   debug: () => {},
   info: (msg, f) => post({ t: "log", level: "info", msg, fields: plain(f) }),
@@ -72,7 +74,13 @@ function start(m: Extract<ToEventsWorker, { t: "start" }>): void {
         continue;
       }
       try {
-        producer.publish({ type: e.type, channel: e.channel, dataJson: e.dataJson, rxTs, ...(e.ts !== undefined ? { exTs: e.ts } : {}) });
+        producer.publish({
+          type: e.type,
+          channel: e.channel,
+          dataJson: e.dataJson,
+          rxTs,
+          ...(e.ts !== undefined ? { exTs: e.ts } : {}),
+        });
         events++;
       } catch (err) {
         if (!(err instanceof RingFullError)) throw err;

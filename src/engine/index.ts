@@ -6,7 +6,7 @@ import { connectRedis, type RedisConn } from "../store/redis/connection.ts";
 import { EngineBridge } from "./bridge.ts";
 import { startEventsThread } from "./events-thread.ts";
 
-export { EngineBridge, type BusSink } from "./bridge.ts";
+export { type BusSink, EngineBridge } from "./bridge.ts";
 export type { EngineInfo, EngineState, ExternalStrategy } from "./registry.ts";
 
 export interface EngineBridgeSetup {

@@ -4,17 +4,17 @@ import { z } from "zod";
 import { checkChannel } from "../stream/channels.ts";
 import {
   COMMAND_NAME,
+  type ControlMessage,
   ENGINE_HEADS,
+  type EngineEvent,
   ERROR_CODE,
   EVENT_TYPE,
   FORBIDDEN_TYPES,
   ID,
   LIMITS,
   PROTOCOL_VERSION,
-  STRATEGY_STATES,
-  type ControlMessage,
-  type EngineEvent,
   type Rejected,
+  STRATEGY_STATES,
 } from "./protocol.ts";
 
 const reject = (kind: Rejected["reject"], reason: string, engineId?: string): Rejected =>
@@ -53,7 +53,8 @@ export function parseEvent(fields: readonly string[], maxBytes: number): EngineE
   }
   if (engineId === undefined || !ID.test(engineId)) return reject("bad_field", "engineId: missing or not an id");
   if (v !== undefined && v !== String(PROTOCOL_VERSION)) return reject("bad_version", `v=${v.slice(0, 16)}`, engineId);
-  if (type === undefined || !EVENT_TYPE.test(type)) return reject("bad_field", "type: missing or not ^[a-z][a-z0-9_]{0,31}$", engineId);
+  if (type === undefined || !EVENT_TYPE.test(type))
+    return reject("bad_field", "type: missing or not ^[a-z][a-z0-9_]{0,31}$", engineId);
   if (FORBIDDEN_TYPES.has(type)) return reject("not_allowed", `type ${type} is not an engine's to publish`, engineId);
   if (channel === undefined) return reject("bad_field", "channel: missing", engineId);
   const head = channel.split(":", 1)[0]!;
@@ -68,7 +69,8 @@ export function parseEvent(fields: readonly string[], maxBytes: number): EngineE
   } catch {
     return reject("not_json", "data is not JSON", engineId);
   }
-  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) return reject("bad_field", "data: not a JSON object", engineId);
+  if (obj === null || typeof obj !== "object" || Array.isArray(obj))
+    return reject("bad_field", "data: not a JSON object", engineId);
   if (Object.hasOwn(obj, "src") || Object.hasOwn(obj, "engineId"))
     return reject("bad_field", "data: src and engineId are set by tradewire", engineId);
   let exTs: number | undefined;
@@ -132,7 +134,13 @@ const Control = z.discriminatedUnion("type", [
     error: z.object({ code: z.string().regex(ERROR_CODE), message: z.string().max(1000) }).optional(),
     ts: time.optional(),
   }),
-  z.object({ type: z.literal("bye"), engineId: id, instance: z.string().min(1).max(128), reason: z.string().max(1000).optional(), ts: time.optional() }),
+  z.object({
+    type: z.literal("bye"),
+    engineId: id,
+    instance: z.string().min(1).max(128),
+    reason: z.string().max(1000).optional(),
+    ts: time.optional(),
+  }),
 ]);
 const CONTROL_TYPES = new Set(["hello", "heartbeat", "accepted", "result", "bye"]);
 
@@ -160,7 +168,11 @@ export function parseControl(fields: readonly string[]): ControlMessage | Reject
   const parsed = Control.safeParse(r);
   if (!parsed.success) {
     const i = parsed.error.issues[0];
-    return reject("bad_field", `${r.type}: ${i ? `${i.path.join(".") || "message"}: ${i.message}` : "invalid"}`, engineId);
+    return reject(
+      "bad_field",
+      `${r.type}: ${i ? `${i.path.join(".") || "message"}: ${i.message}` : "invalid"}`,
+      engineId,
+    );
   }
   return parsed.data as ControlMessage;
 }

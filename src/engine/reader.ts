@@ -2,8 +2,9 @@
 // connection can serve nothing else), from the last id read, through reconnects; a stream whose
 // newest id falls below the last one read was emptied (Redis restarted without its data) and is
 // read again from its start.
-import type { RedisConn } from "../store/redis/connection.ts";
+
 import type { Logger } from "../log.ts";
+import type { RedisConn } from "../store/redis/connection.ts";
 
 export type Entry = [id: string, fields: string[]];
 
@@ -89,9 +90,15 @@ export class StreamReader {
           checkResets = false;
         }
         const ids = keys.map((k) => this.last.get(k)!);
-        const res = (await conn.client.xread("COUNT", this.count, "BLOCK", this.blockMs, "STREAMS", ...keys, ...ids)) as
-          | Array<[string, Entry[]]>
-          | null;
+        const res = (await conn.client.xread(
+          "COUNT",
+          this.count,
+          "BLOCK",
+          this.blockMs,
+          "STREAMS",
+          ...keys,
+          ...ids,
+        )) as Array<[string, Entry[]]> | null;
         failing = false;
         if (!res) continue;
         for (const [key, entries] of res) {
@@ -122,7 +129,11 @@ export class StreamReader {
       const top = (await this.o.conn.client.xrevrange(key, "+", "-", "COUNT", 1)) as Entry[];
       const topId = top[0]?.[0];
       if (topId === undefined || compareIds(topId, last) < 0) {
-        this.o.log.info("engine stream was emptied (Redis restarted without its data?); reading it from its start", { key, last, top: topId ?? null });
+        this.o.log.info("engine stream was emptied (Redis restarted without its data?); reading it from its start", {
+          key,
+          last,
+          top: topId ?? null,
+        });
         this.last.set(key, "0-0");
       }
     }

@@ -2,14 +2,26 @@ import { describe, expect, test } from "bun:test";
 import type { Rejected, ReportedStrategy } from "./protocol.ts";
 import { EngineRegistry, type EngineStateEvent } from "./registry.ts";
 
-const mm: ReportedStrategy = { id: "mm", name: "MM", instruments: ["BTC-USDT"], params: { size: "1" }, state: "running", reason: null };
+const mm: ReportedStrategy = {
+  id: "mm",
+  name: "MM",
+  instruments: ["BTC-USDT"],
+  params: { size: "1" },
+  state: "running",
+  reason: null,
+};
 
 function setup(expected: string[] = []) {
   const events: EngineStateEvent[] = [];
   const rejects: Rejected[] = [];
   const reg = new EngineRegistry({ announce: (e) => events.push(e), reject: (r) => rejects.push(r), expected });
-  const hb = (engineId: string, instance: string, now: number, strategies: ReportedStrategy[] = [], heartbeatMs = 100) =>
-    reg.apply({ type: "heartbeat", engineId, instance, heartbeatMs, strategies }, now);
+  const hb = (
+    engineId: string,
+    instance: string,
+    now: number,
+    strategies: ReportedStrategy[] = [],
+    heartbeatMs = 100,
+  ) => reg.apply({ type: "heartbeat", engineId, instance, heartbeatMs, strategies }, now);
   return { reg, events, rejects, hb };
 }
 
@@ -50,13 +62,17 @@ describe("EngineRegistry", () => {
     let changes = 0;
     reg.onStrategies(() => changes++);
     hb("e1", "a", 10, [mm]);
-    expect(reg.strategies()).toEqual([{ ...mm, kind: "external", engineId: "e1", owner: "engine:e1", engineState: "up", updatedAt: 10 }]);
+    expect(reg.strategies()).toEqual([
+      { ...mm, kind: "external", engineId: "e1", owner: "engine:e1", engineState: "up", updatedAt: 10 },
+    ]);
     hb("e1", "a", 20, [mm]); // the same: no change
     expect(changes).toBe(1);
     hb("e1", "a", 30, [{ ...mm, state: "stopped", reason: "by alice" }]);
     expect(reg.strategy("mm")).toMatchObject({ state: "stopped", reason: "by alice", updatedAt: 30 });
     hb("e2", "x", 40, [mm, { ...mm, id: "other" }]);
-    expect(rejects).toEqual([{ reject: "strategy_conflict", reason: "strategy mm belongs to engine e1", engineId: "e2" }]);
+    expect(rejects).toEqual([
+      { reject: "strategy_conflict", reason: "strategy mm belongs to engine e1", engineId: "e2" },
+    ]);
     expect(reg.strategyOwner("mm")).toBe("e1");
     expect(reg.strategyOwner("other")).toBe("e2");
     hb("e1", "a", 50, []); // e1 dropped it: free for e2 on its next heartbeat

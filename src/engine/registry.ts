@@ -101,7 +101,8 @@ export class EngineRegistry {
   sweep(now: number): void {
     for (const e of this.engines.values()) {
       if (e.state !== "up") continue;
-      for (const [name, i] of e.instances) if (now - i.lastSeen > MISSED_HEARTBEATS * i.heartbeatMs) e.instances.delete(name);
+      for (const [name, i] of e.instances)
+        if (now - i.lastSeen > MISSED_HEARTBEATS * i.heartbeatMs) e.instances.delete(name);
       if (e.instances.size === 0) this.transition(e, "silent", now, "no heartbeat");
     }
   }
@@ -131,7 +132,8 @@ export class EngineRegistry {
 
   strategies(): ExternalStrategy[] {
     const out: ExternalStrategy[] = [];
-    for (const e of this.engines.values()) for (const { s, updatedAt } of e.strategies.values()) out.push(this.external(e, s, updatedAt));
+    for (const e of this.engines.values())
+      for (const { s, updatedAt } of e.strategies.values()) out.push(this.external(e, s, updatedAt));
     return out;
   }
 
@@ -163,8 +165,10 @@ export class EngineRegistry {
       if (st !== "up") bad.push(`${id} ${st ?? "never registered"}`);
     }
     const notes: string[] = [];
-    for (const e of this.engines.values()) if (e.state === "silent" && !this.d.expected?.includes(e.engineId)) notes.push(`${e.engineId} silent`);
-    if (bad.length > 0 || notes.length > 0) return { name: "engine", ok: bad.length === 0, detail: [...bad, ...notes].join(", ") };
+    for (const e of this.engines.values())
+      if (e.state === "silent" && !this.d.expected?.includes(e.engineId)) notes.push(`${e.engineId} silent`);
+    if (bad.length > 0 || notes.length > 0)
+      return { name: "engine", ok: bad.length === 0, detail: [...bad, ...notes].join(", ") };
     const n = this.engines.size;
     return { name: "engine", ok: true, detail: n === 0 ? "no engine registered" : `${n} engine${n > 1 ? "s" : ""}` };
   }
@@ -172,7 +176,16 @@ export class EngineRegistry {
   private engine(engineId: string, now: number): Engine {
     let e = this.engines.get(engineId);
     if (!e) {
-      e = { engineId, state: "stopped", since: now, lastSeen: now, instances: new Map(), commands: [], info: {}, strategies: new Map() };
+      e = {
+        engineId,
+        state: "stopped",
+        since: now,
+        lastSeen: now,
+        instances: new Map(),
+        commands: [],
+        info: {},
+        strategies: new Map(),
+      };
       this.engines.set(engineId, e);
     }
     return e;
@@ -182,7 +195,14 @@ export class EngineRegistry {
   private transition(e: Engine, state: EngineState, now: number, reason?: string, notify = true): void {
     e.state = state;
     e.since = now;
-    this.d.announce({ kind: "engine", engineId: e.engineId, state, lastSeen: e.lastSeen, ...(reason ? { reason } : {}), ts: now });
+    this.d.announce({
+      kind: "engine",
+      engineId: e.engineId,
+      state,
+      lastSeen: e.lastSeen,
+      ...(reason ? { reason } : {}),
+      ts: now,
+    });
     if (notify && e.strategies.size > 0) this.changed();
   }
 
@@ -193,7 +213,11 @@ export class EngineRegistry {
     for (const s of m.strategies) {
       const owner = this.owners.get(s.id);
       if (owner !== undefined && owner !== e.engineId) {
-        this.d.reject({ reject: "strategy_conflict", reason: `strategy ${s.id} belongs to engine ${owner}`, engineId: e.engineId });
+        this.d.reject({
+          reject: "strategy_conflict",
+          reason: `strategy ${s.id} belongs to engine ${owner}`,
+          engineId: e.engineId,
+        });
         continue;
       }
       if (seen.has(s.id)) continue;
@@ -215,7 +239,14 @@ export class EngineRegistry {
   }
 
   private external(e: Engine, s: ReportedStrategy, updatedAt: number): ExternalStrategy {
-    return { ...s, kind: "external", engineId: e.engineId, owner: `engine:${e.engineId}`, engineState: e.state, updatedAt };
+    return {
+      ...s,
+      kind: "external",
+      engineId: e.engineId,
+      owner: `engine:${e.engineId}`,
+      engineState: e.state,
+      updatedAt,
+    };
   }
 
   private changed(): void {

@@ -5,18 +5,24 @@ import { roundMs } from "../domain/time.ts";
 import type { Registry } from "../ops/metrics.ts";
 import type { AuditSink } from "./audit.ts";
 import {
-  FINISHED,
   type CommandError,
   type CommandFilter,
   type CommandInput,
   type CommandRecord,
   type CommandStatus,
+  FINISHED,
 } from "./command-types.ts";
 
 /** Finished records kept (unfinished ones are always kept). */
 const KEEP = 10_000;
 /** The audit row's `status`: what an HTTP caller gets (or would get) for this state. */
-const AUDIT_STATUS: Record<CommandStatus, number> = { pending: 202, accepted: 202, done: 200, failed: 422, timed_out: 504 };
+const AUDIT_STATUS: Record<CommandStatus, number> = {
+  pending: 202,
+  accepted: 202,
+  done: 200,
+  failed: 422,
+  timed_out: 504,
+};
 
 export class CommandRecords {
   private readonly records = new Map<string, CommandRecord>();
@@ -24,20 +30,36 @@ export class CommandRecords {
   private readonly waiters = new Map<string, Array<(r: CommandRecord) => void>>();
   private readonly m;
 
-  constructor(
-    private readonly d: { announce: (rec: CommandRecord) => void; audit?: AuditSink; metrics?: Registry },
-  ) {
+  constructor(private readonly d: { announce: (rec: CommandRecord) => void; audit?: AuditSink; metrics?: Registry }) {
     this.m = d.metrics && {
       finished: d.metrics.counter("tradewire_commands_total", "Commands finished, by type and status"),
-      seconds: d.metrics.histogram("tradewire_command_seconds", "Command creation to finish, by where it ran (here, engine)"),
+      seconds: d.metrics.histogram(
+        "tradewire_command_seconds",
+        "Command creation to finish, by where it ran (here, engine)",
+      ),
     };
   }
 
   /** A new pending record (announced, audited). */
-  create(by: string, cmd: CommandInput, extra: Partial<Pick<CommandRecord, "engineId" | "name" | "timeoutMs" | "parent">> = {}): CommandRecord {
+  create(
+    by: string,
+    cmd: CommandInput,
+    extra: Partial<Pick<CommandRecord, "engineId" | "name" | "timeoutMs" | "parent">> = {},
+  ): CommandRecord {
     const { type, ...params } = cmd;
     const now = Date.now();
-    const rec: CommandRecord = { id: randomUUID(), type, by, status: "pending", params, result: {}, createdAt: now, updatedAt: now, ms: 0, ...extra };
+    const rec: CommandRecord = {
+      id: randomUUID(),
+      type,
+      by,
+      status: "pending",
+      params,
+      result: {},
+      createdAt: now,
+      updatedAt: now,
+      ms: 0,
+      ...extra,
+    };
     this.records.set(rec.id, rec);
     this.started.set(rec.id, performance.now());
     if (this.records.size > KEEP) this.evict();
@@ -91,7 +113,13 @@ export class CommandRecords {
   }
 
   /** `cause`: the error that failed it, for the audit row's status and code (mapped where the sink is wired). */
-  finish(rec: CommandRecord, status: "done" | "failed" | "timed_out", result: Record<string, unknown>, error?: CommandError, cause?: unknown): void {
+  finish(
+    rec: CommandRecord,
+    status: "done" | "failed" | "timed_out",
+    result: Record<string, unknown>,
+    error?: CommandError,
+    cause?: unknown,
+  ): void {
     rec.status = status;
     rec.result = result;
     if (error) rec.error = error;
@@ -126,7 +154,10 @@ export class CommandRecords {
     this.audit(rec.by, rec.type, rec.engineId ? { ...rec.params, engineId: rec.engineId } : rec.params, {
       ...(cause !== undefined
         ? { error: cause }
-        : { status: AUDIT_STATUS[st], code: code ?? (st === "done" ? "ok" : st === "failed" ? (rec.error?.code ?? "failed") : st) }),
+        : {
+            status: AUDIT_STATUS[st],
+            code: code ?? (st === "done" ? "ok" : st === "failed" ? (rec.error?.code ?? "failed") : st),
+          }),
       ms: rec.ms,
       detail: {
         id: rec.id,
@@ -147,7 +178,14 @@ export class CommandRecords {
     row: ({ status: number; code: string } | { error: unknown }) & { ms: number; detail: Record<string, unknown> },
   ): void {
     try {
-      this.d.audit?.({ ts: Date.now(), user: by, action: `command.${type}`, target: targetOf(type, params), ...row, detail: { params, ...row.detail } });
+      this.d.audit?.({
+        ts: Date.now(),
+        user: by,
+        action: `command.${type}`,
+        target: targetOf(type, params),
+        ...row,
+        detail: { params, ...row.detail },
+      });
     } catch {
       // auditing must never break the command it describes
     }

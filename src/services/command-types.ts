@@ -25,7 +25,10 @@ export const CommandInputSchema = z.discriminatedUnion("type", [
       name: z
         .string()
         .regex(COMMAND_NAME, "lower-case letters, digits, _ . - (at most 64)")
-        .refine((n) => !n.startsWith("strategy.") && n !== "kill_switch", "strategy.* and kill_switch are tradewire's own commands: use their types"),
+        .refine(
+          (n) => !n.startsWith("strategy.") && n !== "kill_switch",
+          "strategy.* and kill_switch are tradewire's own commands: use their types",
+        ),
       args: obj.optional(),
       timeoutMs,
     })

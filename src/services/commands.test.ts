@@ -2,7 +2,15 @@ import { describe, expect, test } from "bun:test";
 import type { CommandAnswer, CommandMessage } from "../engine/protocol.ts";
 import { outcomeOf } from "../http/errors.ts";
 import { type AuditRecord, auditTo } from "./audit.ts";
-import { CommandService, EngineUnavailable, InvalidCommand, UnknownStrategy, type CommandRecord, type EngineLink, type StrategyRunner } from "./commands.ts";
+import {
+  type CommandRecord,
+  CommandService,
+  type EngineLink,
+  EngineUnavailable,
+  InvalidCommand,
+  type StrategyRunner,
+  UnknownStrategy,
+} from "./commands.ts";
 import type { OrderService } from "./orders.ts";
 
 /** An engine link in memory: records what was sent, answers when told to. */
@@ -36,17 +44,47 @@ function setup(timeoutMs = 10_000) {
   const announced: CommandRecord[] = [];
   const audit: AuditRecord[] = [];
   const orders = { killSwitch: false, open: () => [], cancel: async () => ({}) } as unknown as OrderService;
-  const svc = new CommandService({ orders, engines: link, announce: (r) => announced.push(r), audit: auditTo((r) => audit.push(r), outcomeOf), timeoutMs });
+  const svc = new CommandService({
+    orders,
+    engines: link,
+    announce: (r) => announced.push(r),
+    audit: auditTo((r) => audit.push(r), outcomeOf),
+    timeoutMs,
+  });
   return { svc, link, announced, audit, orders };
 }
-const result = (id: string, extra: Partial<Extract<CommandAnswer, { type: "result" }>> = {}): CommandAnswer => ({ type: "result", engineId: "e1", id, status: "done", result: { ok: 1 }, ...extra });
+const result = (id: string, extra: Partial<Extract<CommandAnswer, { type: "result" }>> = {}): CommandAnswer => ({
+  type: "result",
+  engineId: "e1",
+  id,
+  status: "done",
+  result: { ok: 1 },
+  ...extra,
+});
 
 describe("CommandService", () => {
   test("an engine command: pending -> accepted -> done, each change announced and audited", async () => {
     const { svc, link, announced, audit } = setup();
     const rec = await svc.run("ann", { type: "engine", name: "rebalance", args: { to: "x" } });
-    expect(rec).toMatchObject({ status: "pending", engineId: "e1", name: "rebalance", params: { name: "rebalance", args: { to: "x" } }, timeoutMs: 10_000 });
-    expect(link.sent[0]).toMatchObject({ engineId: "e1", msg: { v: 1, type: "command", id: rec.id, name: "rebalance", args: { to: "x" }, by: "ann", deadline: rec.createdAt + 10_000 } });
+    expect(rec).toMatchObject({
+      status: "pending",
+      engineId: "e1",
+      name: "rebalance",
+      params: { name: "rebalance", args: { to: "x" } },
+      timeoutMs: 10_000,
+    });
+    expect(link.sent[0]).toMatchObject({
+      engineId: "e1",
+      msg: {
+        v: 1,
+        type: "command",
+        id: rec.id,
+        name: "rebalance",
+        args: { to: "x" },
+        by: "ann",
+        deadline: rec.createdAt + 10_000,
+      },
+    });
     expect(link.say({ type: "accepted", engineId: "e1", id: rec.id })).toBe(true);
     expect(link.say(result(rec.id))).toBe(true);
     expect(link.say(result(rec.id, { result: { again: 1 } }))).toBe(true); // a repeat: ignored
@@ -57,7 +95,11 @@ describe("CommandService", () => {
       ["command.engine", "e1:rebalance", 202, "accepted"],
       ["command.engine", "e1:rebalance", 200, "ok"],
     ]);
-    expect(audit[2]!.detail).toMatchObject({ id: rec.id, params: { name: "rebalance", args: { to: "x" } }, result: { ok: 1 } });
+    expect(audit[2]!.detail).toMatchObject({
+      id: rec.id,
+      params: { name: "rebalance", args: { to: "x" } },
+      result: { ok: 1 },
+    });
   });
 
   test("answers for unknown ids or from another engine are not ours; a result alone also records accepted", async () => {
@@ -99,14 +141,22 @@ describe("CommandService", () => {
   test("refused at once, with nothing recorded: engine not up, no engine, Redis down, unknown strategy, several engines", async () => {
     const { svc, link, announced, audit } = setup();
     link.states.set("e1", "silent");
-    await expect(svc.run("ann", { type: "engine", engineId: "e1", name: "x" })).rejects.toThrow(new EngineUnavailable("e1", "engine e1 is silent"));
-    await expect(svc.run("ann", { type: "strategy_stop", strategyId: "ext-1" })).rejects.toBeInstanceOf(EngineUnavailable);
-    await expect(svc.run("ann", { type: "engine", engineId: "nope", name: "x" })).rejects.toThrow("engine nope has not registered");
+    await expect(svc.run("ann", { type: "engine", engineId: "e1", name: "x" })).rejects.toThrow(
+      new EngineUnavailable("e1", "engine e1 is silent"),
+    );
+    await expect(svc.run("ann", { type: "strategy_stop", strategyId: "ext-1" })).rejects.toBeInstanceOf(
+      EngineUnavailable,
+    );
+    await expect(svc.run("ann", { type: "engine", engineId: "nope", name: "x" })).rejects.toThrow(
+      "engine nope has not registered",
+    );
     link.states.set("e1", "up");
     link.ready = false;
     await expect(svc.run("ann", { type: "engine", name: "x" })).rejects.toThrow("Redis is unreachable");
     link.ready = true;
-    await expect(svc.run("ann", { type: "strategy_start", strategyId: "ghost" })).rejects.toBeInstanceOf(UnknownStrategy);
+    await expect(svc.run("ann", { type: "strategy_start", strategyId: "ghost" })).rejects.toBeInstanceOf(
+      UnknownStrategy,
+    );
     link.states.set("e2", "up");
     await expect(svc.run("ann", { type: "engine", name: "x" })).rejects.toBeInstanceOf(InvalidCommand);
     expect(announced).toEqual([]);
@@ -129,13 +179,17 @@ describe("CommandService", () => {
       owns: (id) => id === "grid-1",
       run: async (cmd, by) => {
         calls.push(`${cmd.type}:${cmd.strategyId}:${by}`);
-        if (cmd.type === "strategy_start") throw Object.assign(new Error("already running"), { code: "conflict", status: 409 });
+        if (cmd.type === "strategy_start")
+          throw Object.assign(new Error("already running"), { code: "conflict", status: 409 });
         return { state: "stopped" };
       },
       killSwitch: async (on) => ({ stopped: on ? 1 : 0 }),
     };
     svc.useStrategies(runner);
-    expect(await svc.run("ann", { type: "strategy_stop", strategyId: "grid-1" })).toMatchObject({ status: "done", result: { state: "stopped" } });
+    expect(await svc.run("ann", { type: "strategy_stop", strategyId: "grid-1" })).toMatchObject({
+      status: "done",
+      result: { state: "stopped" },
+    });
     await expect(svc.run("ann", { type: "strategy_start", strategyId: "grid-1" })).rejects.toThrow("already running");
     expect(svc.list({ type: "strategy_start" })[0]).toMatchObject({ status: "failed", error: { code: "conflict" } });
     await svc.run("ann", { type: "strategy_stop", strategyId: "ext-1", cancelOrders: false });
@@ -148,7 +202,11 @@ describe("CommandService", () => {
       ["strategy.cancel_all", { strategyId: "ext-1" }],
     ]);
     const ks = await svc.run("root", { type: "kill_switch", on: true });
-    expect(ks.result).toMatchObject({ killSwitch: true, strategies: { stopped: 1 }, engines: { e1: expect.any(String) } });
+    expect(ks.result).toMatchObject({
+      killSwitch: true,
+      strategies: { stopped: 1 },
+      engines: { e1: expect.any(String) },
+    });
   });
 
   test("list: filters, newest first, a limit", async () => {
@@ -158,7 +216,12 @@ describe("CommandService", () => {
     const c = await svc.run("bob", { type: "engine", name: "c" });
     const child = (b.result.engines as Record<string, string>).e1!; // the kill switch's command to e1
     expect(svc.list().map((r) => r.id)).toEqual([c.id, child, b.id, a.id]);
-    expect(svc.get(child)).toMatchObject({ parent: b.id, by: "bob", name: "kill_switch", params: { args: { on: false } } });
+    expect(svc.get(child)).toMatchObject({
+      parent: b.id,
+      by: "bob",
+      name: "kill_switch",
+      params: { args: { on: false } },
+    });
     expect(svc.list({ by: "bob" }).map((r) => r.id)).toEqual([c.id, child, b.id]);
     expect(svc.list({ status: "pending", engineId: "e1" }).map((r) => r.id)).toEqual([c.id, child, a.id]);
     expect(svc.list({ type: "kill_switch" }).map((r) => r.id)).toEqual([b.id]);

@@ -1,24 +1,24 @@
 // Commands: run here (kill switch, cancel all), by the strategies service (built-in strategies) or
 // by an engine (external strategies, pass-through engine commands); each has an id and a life
 // pending -> accepted -> done | failed | timed_out, announced on `commands` and audited at every step.
-import { LIMITS, PROTOCOL_VERSION, type CommandAnswer, type CommandMessage } from "../engine/protocol.ts";
+import { type CommandAnswer, type CommandMessage, LIMITS, PROTOCOL_VERSION } from "../engine/protocol.ts";
 import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
 import { RedisUnavailable } from "../store/redis/errors.ts";
 import type { AuditSink } from "./audit.ts";
 import { CommandRecords, errorOf } from "./command-records.ts";
 import {
-  EngineUnavailable,
-  FINISHED,
-  InvalidCommand,
-  UnknownStrategy,
   type CommandError,
   type CommandFilter,
   type CommandInput,
   type CommandRecord,
   type EngineLink,
+  EngineUnavailable,
+  FINISHED,
+  InvalidCommand,
   type StrategyCommand,
   type StrategyRunner,
+  UnknownStrategy,
 } from "./command-types.ts";
 import type { OrderService } from "./orders.ts";
 
@@ -138,7 +138,8 @@ export class CommandService {
         return this.toEngine(cmd.engineId ?? this.onlyEngine(), cmd.name, cmd.args ?? {}, cmd.timeoutMs);
       default: {
         const runner = this.strategies;
-        if (runner?.owns(cmd.strategyId)) return { kind: "local", run: async () => ({ status: "done", result: await runner.run(cmd, by) }) };
+        if (runner?.owns(cmd.strategyId))
+          return { kind: "local", run: async () => ({ status: "done", result: await runner.run(cmd, by) }) };
         const engineId = this.d.engines?.strategyOwner(cmd.strategyId);
         if (engineId === undefined) throw new UnknownStrategy(cmd.strategyId);
         const args: Record<string, unknown> = { strategyId: cmd.strategyId };
@@ -153,7 +154,10 @@ export class CommandService {
     const ids = this.d.engines?.engineIds() ?? [];
     if (ids.length === 1) return ids[0]!;
     if (ids.length > 1) throw new InvalidCommand("engineId", `required: there are several engines (${ids.join(", ")})`);
-    throw new EngineUnavailable(undefined, this.d.engines ? "no engine has registered" : "no engine bridge (REDIS_URL is not set)");
+    throw new EngineUnavailable(
+      undefined,
+      this.d.engines ? "no engine has registered" : "no engine bridge (REDIS_URL is not set)",
+    );
   }
 
   /** Fails fast unless the engine heartbeats and Redis takes writes. */
@@ -161,9 +165,14 @@ export class CommandService {
     const link = this.d.engines;
     if (!link) throw new EngineUnavailable(engineId, "no engine bridge (REDIS_URL is not set)");
     const st = link.state(engineId);
-    if (st !== "up") throw new EngineUnavailable(engineId, st === undefined ? `engine ${engineId} has not registered` : `engine ${engineId} is ${st}`);
+    if (st !== "up")
+      throw new EngineUnavailable(
+        engineId,
+        st === undefined ? `engine ${engineId} has not registered` : `engine ${engineId} is ${st}`,
+      );
     if (!link.canSend()) throw new RedisUnavailable();
-    if (JSON.stringify(args).length > LIMITS.commandArgsBytes) throw new InvalidCommand("args", `over ${LIMITS.commandArgsBytes} bytes`);
+    if (JSON.stringify(args).length > LIMITS.commandArgsBytes)
+      throw new InvalidCommand("args", `over ${LIMITS.commandArgsBytes} bytes`);
     return { kind: "engine", engineId, name, args, timeoutMs: timeoutMs ?? this.timeoutMs };
   }
 
@@ -194,11 +203,17 @@ export class CommandService {
 
   private async cancelAll(instId: string | undefined, by: string): Promise<Outcome> {
     const open = this.d.orders.open(instId);
-    const outcomes = await Promise.allSettled(open.map((o) => this.d.orders.cancel({ instId: String(o.instId), ordId: String(o.ordId) }, by)));
+    const outcomes = await Promise.allSettled(
+      open.map((o) => this.d.orders.cancel({ instId: String(o.instId), ordId: String(o.ordId) }, by)),
+    );
     const failed = outcomes.filter((x) => x.status === "rejected").length;
     const result = { requested: open.length, canceled: open.length - failed, failed };
     return failed > 0
-      ? { status: "failed", result, error: { code: "cancel_failed", message: `${failed} of ${open.length} cancels failed` } }
+      ? {
+          status: "failed",
+          result,
+          error: { code: "cancel_failed", message: `${failed} of ${open.length} cancels failed` },
+        }
       : { status: "done", result };
   }
 
@@ -216,7 +231,10 @@ export class CommandService {
       deadline: rec.createdAt + route.timeoutMs,
     };
     this.outbox.set(rec.id, msg);
-    this.timers.set(rec.id, setTimeout(() => this.expire(rec.id), route.timeoutMs));
+    this.timers.set(
+      rec.id,
+      setTimeout(() => this.expire(rec.id), route.timeoutMs),
+    );
     await this.send(rec.id, msg);
   }
 
@@ -228,7 +246,8 @@ export class CommandService {
       await this.d.engines!.send(engineId, msg);
       this.unsent.delete(id);
     } catch (err) {
-      if (!this.unsent.has(id)) this.d.log?.warn("command not written to Redis; retrying", { id, engineId, err: (err as Error).message });
+      if (!this.unsent.has(id))
+        this.d.log?.warn("command not written to Redis; retrying", { id, engineId, err: (err as Error).message });
       this.unsent.add(id);
       this.retry ??= setTimeout(() => {
         this.retry = undefined;
@@ -251,27 +270,47 @@ export class CommandService {
     }
     if (FINISHED.has(rec.status)) {
       if (rec.status === "timed_out" && !rec.late)
-        this.records.late(rec, { status: a.status, result: a.result, ...(a.error ? { error: a.error } : {}), at: Date.now() });
+        this.records.late(rec, {
+          status: a.status,
+          result: a.result,
+          ...(a.error ? { error: a.error } : {}),
+          at: Date.now(),
+        });
       return true;
     }
     if (rec.status === "pending") this.records.accept(rec);
-    this.finish(rec, a.status, a.result, a.status === "failed" ? (a.error ?? { code: "failed", message: "the engine reported a failure" }) : undefined);
+    this.finish(
+      rec,
+      a.status,
+      a.result,
+      a.status === "failed" ? (a.error ?? { code: "failed", message: "the engine reported a failure" }) : undefined,
+    );
     return true;
   }
 
   private expire(id: string): void {
     const rec = this.records.find(id);
     if (!rec || FINISHED.has(rec.status)) return;
-    this.finish(rec, "timed_out", rec.result, { code: "timed_out", message: `no answer from engine ${rec.engineId} within ${rec.timeoutMs} ms` });
+    this.finish(rec, "timed_out", rec.result, {
+      code: "timed_out",
+      message: `no answer from engine ${rec.engineId} within ${rec.timeoutMs} ms`,
+    });
   }
 
   private create(by: string, cmd: CommandInput, route: Route, parent?: string): CommandRecord {
-    const extra = route.kind === "engine" ? { engineId: route.engineId, name: route.name, timeoutMs: route.timeoutMs } : {};
+    const extra =
+      route.kind === "engine" ? { engineId: route.engineId, name: route.name, timeoutMs: route.timeoutMs } : {};
     return this.records.create(by, cmd, parent ? { ...extra, parent } : extra);
   }
 
   /** Finishes a record and forgets what was kept to send it. */
-  private finish(rec: CommandRecord, status: "done" | "failed" | "timed_out", result: Record<string, unknown>, error?: CommandError, cause?: unknown): void {
+  private finish(
+    rec: CommandRecord,
+    status: "done" | "failed" | "timed_out",
+    result: Record<string, unknown>,
+    error?: CommandError,
+    cause?: unknown,
+  ): void {
     clearTimeout(this.timers.get(rec.id));
     this.timers.delete(rec.id);
     this.outbox.delete(rec.id);
