@@ -41,6 +41,13 @@ export const envSchema = z.object({
   RECORDER_KEPT_BUFFER_ROWS: int(1, 50_000_000).default(1_000_000),
   RECORDER_NICE: int(0, 19).default(10),
   REDIS_URL: optionalUrl,
+  // The external engine bridge (Redis Streams, with REDIS_URL; docs/engine-protocol.md)
+  /** false: no engine bridge even with REDIS_URL (no Worker, no connections for it). */
+  ENGINE_BRIDGE: bool.default(true),
+  /** Engines /ready requires to be heartbeating. */
+  ENGINE_IDS: list.default([]),
+  ENGINE_COMMAND_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  ENGINE_MAX_EVENT_BYTES: int(256, 1 << 20).default(64 << 10),
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // Event bus and streams

@@ -10,6 +10,7 @@ import { createAuth } from "./auth/index.ts";
 import { Dispatcher } from "./bus/dispatcher.ts";
 import { createRing, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
+import type { EngineBridge } from "./engine/index.ts";
 // The exchange side (OKX client, simulator) is imported only when OKX_ENABLED: a pure stream
 // server does not carry its code (RSS).
 import type { Ingest } from "./exchange/ingest.ts";
@@ -28,10 +29,11 @@ import { StateStore } from "./state/store.ts";
 import type { History } from "./store/clickhouse/index.ts";
 import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import { secureDataDir } from "./store/data-dir.ts";
+// Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
+import type { RedisConn } from "./store/redis/connection.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
-// Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
 import { type WsData, wsHandlers } from "./stream/ws.ts";
 
 export const VERSION = "0.1.0";
@@ -51,6 +53,9 @@ export interface Running {
   registry: Registry;
   state: StateStore;
   orders: OrderService;
+  commands: CommandService;
+  /** The external engine bridge (REDIS_URL only). */
+  engines: EngineBridge | undefined;
   history: History;
   ingest: Ingest | undefined;
   sim: Simulator | undefined;
@@ -157,9 +162,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   };
   const audit = auditRecorder(history.audit);
   const orders = new OrderService({ gateway, state, limits, log, audit });
+  const engines =
+    redis && config.REDIS_URL && config.ENGINE_BRIDGE
+      ? await startEngines(config, redis.conn, producer, bus, streamMetrics, log, registry)
+      : undefined;
   const commands = new CommandService({
     orders,
     audit,
+    engines,
+    metrics: registry,
+    log,
+    timeoutMs: config.ENGINE_COMMAND_TIMEOUT_MS,
     announce: (rec) => {
       publisher.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
     },
@@ -173,10 +186,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log,
     version: VERSION,
     auth,
-    ops: { registry, started, checks: readiness(ingest, redis?.check) },
+    ops: { registry, started, checks: readiness(ingest, redis?.check, engines) },
     state,
     orders,
     commands,
+    ...(engines ? { engines: () => engines.engines() } : {}),
     history,
     events: {
       hub,
@@ -212,6 +226,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       hub.stop();
       bus.stop();
       await persistence?.stop().catch(() => {});
+      commands.stop();
+      await engines?.stop().catch(() => {});
       stopProcessMetrics();
       hostTuning.stop();
       await ingest?.stop().catch(() => {});
@@ -222,7 +238,24 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 
-  return { server, app, url, bus, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
+  return {
+    server,
+    app,
+    url,
+    bus,
+    hub,
+    producer,
+    registry,
+    state,
+    orders,
+    commands,
+    engines,
+    history,
+    ingest,
+    sim,
+    log,
+    stop,
+  };
 }
 
 /** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */
@@ -237,10 +270,39 @@ async function openRedis(url: string, state: StateStore, log: Logger) {
   };
 }
 
-/** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange. */
-function readiness(ingest: Ingest | undefined, redisReady: ReadinessCheck | undefined): ReadinessCheck[] {
+/** The engine bridge (docs/engine-protocol.md) on the instance's Redis and bus. */
+async function startEngines(
+  config: Config,
+  conn: RedisConn,
+  producer: RingProducer,
+  bus: Dispatcher,
+  metrics: StreamMetrics,
+  log: Logger,
+  registry: Registry,
+) {
+  const { startEngineBridge } = await import("./engine/index.ts");
+  return startEngineBridge({
+    url: config.REDIS_URL!,
+    redis: conn,
+    producer,
+    kick: () => bus.kick(),
+    published: (n) => metrics.published.inc({ source: "engine" }, n),
+    log,
+    metrics: registry,
+    expected: config.ENGINE_IDS,
+    maxEventBytes: config.ENGINE_MAX_EVENT_BYTES,
+  });
+}
+
+/** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange; engines with the bridge. */
+function readiness(
+  ingest: Ingest | undefined,
+  redisReady: ReadinessCheck | undefined,
+  engines?: EngineBridge,
+): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [() => ({ name: "bus", ok: true })];
   if (redisReady) checks.push(redisReady);
+  if (engines) checks.push(() => engines.readiness());
   if (!ingest) return checks;
   checks.push(() => {
     const st = ingest.status();

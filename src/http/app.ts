@@ -4,7 +4,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { authRoutes } from "../api/auth.ts";
-import { commandRoutes } from "../api/commands.ts";
+import { commandRoutes, engineRoutes } from "../api/commands.ts";
 import { type EventDeps, eventRoutes } from "../api/events.ts";
 import { historyRoutes } from "../api/history.ts";
 import { accountRoutes, marketRoutes } from "../api/market.ts";
@@ -30,6 +30,8 @@ export interface AppDeps {
   state: DepsOf<typeof marketRoutes>["state"];
   orders: DepsOf<typeof orderRoutes>["orders"];
   commands: DepsOf<typeof commandRoutes>["commands"];
+  /** The external engines the bridge knows (none without it). */
+  engines?: DepsOf<typeof commandRoutes>["engines"];
   history: DepsOf<typeof historyRoutes>["history"];
   events: Omit<EventDeps, "config" | "guard">;
 }
@@ -101,6 +103,10 @@ export function createApp(d: AppDeps) {
     .route("/api/orders", orderRoutes({ orders: d.orders, guard }))
     .route("/api/market", marketRoutes({ state: d.state, guard }))
     .route("/api/account", accountRoutes({ state: d.state, guard }))
-    .route("/api/commands", commandRoutes({ commands: d.commands, guard }))
+    .route(
+      "/api/commands",
+      commandRoutes({ commands: d.commands, guard, ...(d.engines ? { engines: d.engines } : {}) }),
+    )
+    .route("/api/engines", engineRoutes({ commands: d.commands, guard, ...(d.engines ? { engines: d.engines } : {}) }))
     .route("/api/events", eventRoutes({ ...d.events, config, guard }));
 }
