@@ -1,7 +1,7 @@
 // The hub as a batch consumer of the bus reader: one write per client per batch, bytes shared
 // per filter, snapshots exactly as of the greeting head, catch-up and reset from the window.
 import { expect, test } from "bun:test";
-import { Dispatcher } from "../bus/dispatcher.ts";
+import { Dispatcher, type ChannelMatcher } from "../bus/dispatcher.ts";
 import { createRing, RingProducer } from "../bus/ring.ts";
 import { createLogger } from "../log.ts";
 import { Registry } from "../ops/metrics.ts";
@@ -36,12 +36,20 @@ class FakeClient implements StreamClient {
   }
 }
 
-function setup(capacity = 64) {
+/** The window read of the hub before the one-way refactor: it drained first (a fan-out inside a catch-up). */
+class DrainingSince extends Dispatcher {
+  override since(after: number, filter: ChannelMatcher, limit: number) {
+    this.drain();
+    return super.since(after, filter, limit);
+  }
+}
+
+function setup(capacity = 64, Bus: typeof Dispatcher = Dispatcher) {
   const ring = createRing({ capacity, bytes: 1 << 16 });
   const producer = new RingProducer(ring);
   const log = createLogger("silent");
   const metrics = new StreamMetrics(new Registry());
-  const bus = new Dispatcher({ ring, metrics, log, coalesceMs: 0 });
+  const bus = new Bus({ ring, metrics, log, coalesceMs: 0 });
   /** A stand-in for the latest state: the sequences taken so far. */
   const state: number[] = [];
   bus.onTake((evs) => state.push(...evs.map((e) => e.seq)));
@@ -133,4 +141,18 @@ test("a blocked client is skipped, then reset with a snapshot when the window ha
   pub();
   bus.drain();
   expect(c.seqs()).toEqual([1, 22]);
+});
+
+test("a catch-up is never nested for one client: a window read that starts a fan-out still writes each event once", () => {
+  const { bus, pub, join } = setup(64, DrainingSince);
+  for (let i = 0; i < 4; i++) pub();
+  bus.drain();
+  pub(); // published while the resuming client joins: its catch-up's window read fans this out
+  pub();
+  const { c } = join(tickers, false, 1);
+  pub();
+  bus.drain();
+  const seqs = c.seqs();
+  expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b)); // once each, in order
+  expect(seqs).toEqual([2, 3, 4, 5, 6, 7]);
 });

@@ -12,6 +12,9 @@
 //   from the window instead of sharing the batch's bytes, so it gets each event exactly once.
 // - The hub knows nothing of the latest state: it is given `snapshots`, a function that
 //   returns the state as of the reader's last take, which is the head it greets a client with.
+// - Exactly once on resume, by construction: a catch-up reads the window without taking from
+//   the ring (Dispatcher.since never drains), sets the cursor before it writes, and while it
+//   runs for a client no other write for that client can start (`catching`).
 import { nowMs, type BusEvent } from "../bus/ring.ts";
 import type { Dispatcher } from "../bus/dispatcher.ts";
 import type { Logger } from "../log.ts";
@@ -96,6 +99,8 @@ export class Hub {
   readonly epoch: string;
   private readonly bus: Dispatcher;
   private readonly clients = new Set<StreamClient>();
+  /** Clients a catch-up is writing to right now: nothing else writes to them meanwhile. */
+  private readonly catching = new Set<StreamClient>();
   /** The last sequence fanned out (what heartbeats report). */
   private sent: number;
   private heartbeat?: ReturnType<typeof setInterval>;
@@ -199,6 +204,7 @@ export class Hub {
         if (stallMs && t0 - c.blockedSince > stallMs) this.evict(c, "stalled");
         continue;
       }
+      if (this.catching.size > 0 && this.catching.has(c)) continue; // its catch-up writes it all
       if (c.cursor !== first - 1) {
         this.catchUp(c);
         continue;
@@ -237,17 +243,25 @@ export class Hub {
     }
   }
 
-  /** Writes what the client has not had from the window, in one write. */
+  /**
+   * Writes what the client has not had from the window, in one write. Never nested for one
+   * client: the window read and the write run with the client in `catching`, so a fan-out
+   * started meanwhile (however it came to run) skips it instead of writing a block twice.
+   */
   private catchUp(c: StreamClient): void {
-    if (c.blocked) return;
-    const cap = this.opts.maxPendingBytes;
-    const got = this.bus.since(c.cursor, c.filter, Number.MAX_SAFE_INTEGER);
-    if (!got) return this.reset(c, "overrun");
-    c.cursor = got.last;
-    if (got.events.length === 0) return;
-    const sel = new Selection(got.events);
-    if (sel.size() > cap) return this.reset(c, "lagging");
-    this.write(c, sel);
+    if (c.blocked || this.catching.has(c)) return;
+    this.catching.add(c);
+    try {
+      const got = this.bus.since(c.cursor, c.filter, Number.MAX_SAFE_INTEGER);
+      if (!got) return this.reset(c, "overrun");
+      c.cursor = got.last;
+      if (got.events.length === 0) return;
+      const sel = new Selection(got.events);
+      if (sel.size() > this.opts.maxPendingBytes) return this.reset(c, "lagging");
+      this.write(c, sel);
+    } finally {
+      this.catching.delete(c);
+    }
   }
 
   /** Moves the client to the reader's head with a new snapshot (state as of that head). */
