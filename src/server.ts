@@ -35,6 +35,7 @@ import type { Simulator } from "./sim/index.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
+import { StreamAccess } from "./stream/access.ts";
 import { StateStore } from "./state/store.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
 import type { SseWriter } from "./stream/sse.ts";
@@ -172,6 +173,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ip: (req) => server?.requestIP(req)?.address ?? "unknown",
     stores: { ...redis?.authStores, ...(users ? { users } : {}) },
   });
+  // Open streams end when their session does: at once for ends made here, within a check
+  // interval for ends made on another instance (stream/access.ts).
+  const access = new StreamAccess({
+    targets: [hub, poller],
+    check: (p) => auth.sessions.check(p),
+    revocations: auth.revocations,
+    everyMs: config.STREAM_AUTH_CHECK_MS,
+    log,
+  });
 
   const app = createApp({
     config,
@@ -207,10 +217,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     idleTimeout: config.IDLE_TIMEOUT_S,
     maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 1 << 20),
     fetch: (req, srv) => app.fetch(req, srv),
-    websocket: wsHandlers(hub, { maxSubscriptions: config.MAX_SUBSCRIPTIONS, maxMessageBytes: 64 * 1024 }),
+    websocket: wsHandlers(hub, {
+      maxSubscriptions: config.MAX_SUBSCRIPTIONS,
+      maxMessageBytes: 64 * 1024,
+      current: (p) => access.current(p),
+    }),
   });
   bus.start();
   hub.start();
+  access.start();
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${server.port}`;
   log.info("tradewire listening", { url, epoch: hub.epoch, sseWriter: opts.sseWriter ?? "direct" });
 
@@ -220,6 +235,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log.info("shutting down");
       const s = server!;
       void s.stop(false); // no new connections; requests in flight may finish
+      access.stop();
       hub.shutdown(config.SSE_RETRY_MS);
       poller.flush();
       hub.stop();

@@ -104,7 +104,8 @@ export function eventRoutes(d: EventDeps): Hono {
     const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
     const resume = resumeFrom(c.req.header("last-event-id"), q.lastEventId);
     (c.env as Server<unknown> | undefined)?.timeout?.(c.req.raw, 0); // streams outlive the idle timeout
-    const setup = { hub, filter, resume, retryMs: config.SSE_RETRY_MS, writer: d.sseWriter };
+    const who = { principal: c.var.principal };
+    const setup = { hub, filter, resume, retryMs: config.SSE_RETRY_MS, writer: d.sseWriter, who };
     return d.sseWriter === "hono" ? sseHono(c, setup) : sseDirect(setup);
   });
 
@@ -147,7 +148,8 @@ export function eventRoutes(d: EventDeps): Hono {
     const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
     const wait = Math.min(q.wait ?? 0, config.POLL_MAX_WAIT_MS);
     const resume = q.after === undefined ? { seq: hub.head(), resumed: false } : resolveResume(hub, q.after);
-    const a = await d.poller.poll(resume, filter, q.limit, wait, c.req.raw.signal);
+    const a = await d.poller.poll(resume, filter, q.limit, wait, c.req.raw.signal, c.var.principal);
+    if (a.revoked) throw new ApiError(401, "session_revoked", `the session ended while the poll waited (${a.revoked})`);
     const body = `{"events":[${a.events.join(",")}],"next":"${a.next}","reset":${a.reset ? `"${a.reset}"` : "null"}}`;
     return c.body(body, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
   });

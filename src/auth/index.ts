@@ -18,6 +18,8 @@
 //     authorize(principal, roles?): void                     throws ApiError 403
 //     stores: AuthStores { users, tokens, tickets, limiter }
 //     sessions: Sessions   accounts: Accounts
+//     revocations: Revocations  sessions ended here, told at once (open streams listen);
+//                   sessions.check(principal) re-checks a stream's caller (ended elsewhere too)
 //   }
 // Credentials: "Authorization: Bearer <jwt>", the tw_access cookie, and ?ticket= only where
 // allowTicket. Tokens in the URL are refused. Role changes, password changes and deletions
@@ -34,12 +36,15 @@ import { memoryStores } from "./memory.ts";
 import { authenticator, authorize, requireAuthFactory, type AuthenticateRequest } from "./middleware.ts";
 import { prepareDummyHash, successorTokens } from "./password.ts";
 import { loadJwtSecret } from "./secret.ts";
+import { Revocations } from "./revocations.ts";
 import { Sessions } from "./sessions.ts";
 import type { AuthStores } from "./stores.ts";
 
 export type { AuthenticateOptions, AuthenticateRequest, RequireAuthOptions } from "./middleware.ts";
 export type { AuthStores, RateLimiter, TicketStore, TokenStore, UserRecord, UserStore } from "./stores.ts";
 export type { Principal, Role } from "./types.ts";
+export type { Revocation, RevokeReason } from "./revocations.ts";
+export type { SessionCheck } from "./sessions.ts";
 export { ensureAdmin, printAdminPassword } from "./accounts.ts";
 export { authorize } from "./middleware.ts";
 export { memoryStores } from "./memory.ts";
@@ -61,6 +66,7 @@ export interface Auth {
   stores: AuthStores;
   sessions: Sessions;
   accounts: Accounts;
+  revocations: Revocations;
 }
 
 /** The Bun server arrives as Hono's env when the app is served with `fetch: app.fetch`. */
@@ -85,8 +91,9 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
   const log = opts.log.child({ component: "auth" });
   const stores: AuthStores = { ...memoryStores(), ...opts.stores };
   const { key } = await loadJwtSecret(config, log);
-  const sessions = new Sessions(config, stores, accessTokens(key, config.ACCESS_TOKEN_TTL_S), log, successorTokens(key));
-  const accounts = new Accounts(stores.users, stores.tokens, log, sessions.guard);
+  const revocations = new Revocations(log);
+  const sessions = new Sessions(config, stores, accessTokens(key, config.ACCESS_TOKEN_TTL_S), log, successorTokens(key), revocations);
+  const accounts = new Accounts(stores.users, stores.tokens, log, sessions.guard, revocations);
   await ensureAdmin(stores.users, config, opts.print ?? printAdminPassword, log);
   await prepareDummyHash();
 
@@ -103,5 +110,6 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
     stores,
     sessions,
     accounts,
+    revocations,
   };
 }

@@ -1,6 +1,7 @@
 // A stream client over a byte sink (SSE) or a message sink (WebSocket): cursor, filter,
 // backpressure bookkeeping and the encodings of control messages, made once per message.
 import { nowMs, textOf } from "../bus/ring.ts";
+import type { Principal } from "../auth/types.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { Control, Hub, Selection, SnapshotEntry, StreamClient } from "./hub.ts";
 import type { Transport } from "./transport.ts";
@@ -50,14 +51,17 @@ export class SseClient implements StreamClient {
 
   /** Where the bytes go; a subclass that is its own sink passes none. */
   protected readonly sink: ByteSink;
+  readonly principal?: Principal;
 
   constructor(
     protected readonly hub: Hub,
     public filter: ChannelFilter,
     public cursor: number,
     sink?: ByteSink,
+    who?: { principal?: Principal },
   ) {
     this.sink = sink ?? (this as unknown as ByteSink);
+    if (who?.principal) this.principal = who.principal;
   }
 
   send(sel: Selection): boolean {
@@ -114,11 +118,16 @@ export class WsClient implements StreamClient {
   blockedSince = 0;
   closed = false;
 
+  readonly principal?: Principal;
+
   constructor(
     private readonly ws: MessageSocket,
     public filter: ChannelFilter,
     public cursor: number,
-  ) {}
+    who?: { principal?: Principal },
+  ) {
+    if (who?.principal) this.principal = who.principal;
+  }
 
   send(sel: Selection): boolean {
     if (this.closed) return false;
@@ -150,10 +159,11 @@ export class WsClient implements StreamClient {
     if (!this.closed) this.settle(this.ws.sendText(s));
   }
 
-  end(reason: string): void {
+  /** Closes with `code` (default 1008, policy violation), the reason as the close reason. */
+  end(reason: string, code = 1008): void {
     if (this.closed) return;
     this.closed = true;
-    this.ws.close(reason === "shutdown" ? 1012 : 1008, reason);
+    this.ws.close(code, reason);
   }
 
   /** Bun: -1 = queued behind backpressure (drain() follows), 0 = dropped, >0 = sent. */

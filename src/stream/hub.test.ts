@@ -1,6 +1,7 @@
 // The hub as a batch consumer of the bus reader: one write per client per batch, bytes shared
 // per filter, snapshots exactly as of the greeting head, catch-up and reset from the window.
 import { expect, test } from "bun:test";
+import type { Principal } from "../auth/types.ts";
 import { Dispatcher, type ChannelMatcher } from "../bus/dispatcher.ts";
 import { createRing, RingProducer } from "../bus/ring.ts";
 import { createLogger } from "../log.ts";
@@ -19,7 +20,11 @@ class FakeClient implements StreamClient {
   snapshots: SnapshotEntry[][] = [];
   /** False makes the next send push back. */
   accept = true;
-  constructor(public filter: ChannelFilter) {}
+  ended?: { reason: string; code: number | undefined };
+  constructor(
+    public filter: ChannelFilter,
+    readonly principal?: Principal,
+  ) {}
   send(sel: Selection): boolean {
     this.writes.push(sel);
     return this.accept;
@@ -30,7 +35,9 @@ class FakeClient implements StreamClient {
   snapshot(entries: SnapshotEntry[]): void {
     this.snapshots.push(entries);
   }
-  end(): void {}
+  end(reason: string, code?: number): void {
+    this.ended = { reason, code };
+  }
   seqs(): number[] {
     return this.writes.flatMap((s) => s.events.map((e) => e.seq));
   }
@@ -155,4 +162,25 @@ test("a catch-up is never nested for one client: a window read that starts a fan
   const seqs = c.seqs();
   expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b)); // once each, in order
   expect(seqs).toEqual([2, 3, 4, 5, 6, 7]);
+});
+
+test("revoke ends the streams of the callers it selects: told why, closed with 4401", () => {
+  const { hub, pub, bus } = setup();
+  const alice: Principal = { user: "alice", role: "trader", via: "bearer", family: "fa" };
+  const bob: Principal = { user: "bob", role: "trader", via: "bearer", family: "fb" };
+  const a1 = new FakeClient(tickers, alice);
+  const a2 = new FakeClient(tickers, alice);
+  const b = new FakeClient(tickers, bob);
+  for (const c of [a1, a2, b]) hub.add(c, { fresh: true, greet: () => {} });
+  expect(hub.principals()).toEqual([alice, alice, bob]);
+  expect(hub.revoke((p) => p.family === "fa", "logout")).toBe(2);
+  for (const c of [a1, a2]) {
+    expect(c.controls.at(-1)).toEqual({ kind: "revoked", data: { reason: "logout" } });
+    expect(c.ended).toEqual({ reason: "logout", code: 4401 });
+  }
+  expect(hub.count()).toBe(1);
+  pub();
+  bus.drain();
+  expect(a1.seqs()).toEqual([]);
+  expect(b.seqs()).toEqual([1]);
 });

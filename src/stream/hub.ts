@@ -15,8 +15,11 @@
 // - Exactly once on resume, by construction: a catch-up reads the window without taking from
 //   the ring (Dispatcher.since never drains), sets the cursor before it writes, and while it
 //   runs for a client no other write for that client can start (`catching`).
+// - Streams whose caller lost the right to them (session revoked, user deleted or changed) are
+//   ended by `revoke` (stream/access.ts decides which).
 import { nowMs, type BusEvent } from "../bus/ring.ts";
 import type { Dispatcher } from "../bus/dispatcher.ts";
+import type { Principal } from "../auth/types.ts";
 import type { Logger } from "../log.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { StreamMetrics } from "./metrics.ts";
@@ -51,10 +54,13 @@ export type Control =
   | { kind: "connected"; data: Record<string, unknown> }
   | { kind: "reset"; data: { reason: string; epoch: string; head: string } }
   | { kind: "heartbeat"; data: { t: number; head: string } }
-  | { kind: "shutdown"; data: { reason: string; retryMs: number } };
+  | { kind: "shutdown"; data: { reason: string; retryMs: number } }
+  | { kind: "revoked"; data: { reason: string } };
 
 export interface StreamClient {
   readonly transport: Transport;
+  /** Who opened the stream: its session and role are re-checked while it is open. */
+  readonly principal?: Principal;
   filter: ChannelFilter;
   /** Last sequence this client has been given (or skipped by its filter). */
   cursor: number;
@@ -66,9 +72,12 @@ export interface StreamClient {
   control(msg: Control): void;
   /** The latest state of the client's channels (fresh start or after a reset). */
   snapshot(entries: SnapshotEntry[]): void;
-  /** Ends the connection from our side. */
-  end(reason: string): void;
+  /** Ends the connection from our side (a WebSocket closes with `code` when given). */
+  end(reason: string, code?: number): void;
 }
+
+/** WebSocket close codes for the ends the hub chooses (README, Streams). */
+export const CLOSE = { shutdown: 1012, evicted: 1008, revoked: 4401 } as const;
 
 /** One latest-state item: the JSON text of the event that set it. */
 export interface SnapshotEntry {
@@ -169,6 +178,31 @@ export class Hub {
     this.opts.metrics.disconnected(client.transport, reason);
   }
 
+  /** The callers of the connected streams (one entry per stream). */
+  principals(): Principal[] {
+    const out: Principal[] = [];
+    for (const c of this.clients) if (c.principal) out.push(c.principal);
+    return out;
+  }
+
+  /**
+   * Ends the streams whose caller `match` selects: each is told `revoked` with the reason (SSE
+   * `event: revoked`; WebSocket a `{"type":"revoked"}` message, then close 4401) and leaves.
+   * Returns how many were ended.
+   */
+  revoke(match: (p: Principal) => boolean, reason: string): number {
+    const msg: Control = { kind: "revoked", data: { reason } };
+    let n = 0;
+    for (const c of [...this.clients]) {
+      if (!c.principal || !match(c.principal)) continue;
+      c.control(msg);
+      c.end(reason, CLOSE.revoked);
+      this.remove(c, "revoked");
+      n++;
+    }
+    return n;
+  }
+
   /** The transport drained: write what the client missed while blocked. */
   unblock(client: StreamClient): void {
     client.blocked = false;
@@ -180,7 +214,7 @@ export class Hub {
     const msg: Control = { kind: "shutdown", data: { reason: "server shutting down", retryMs } };
     for (const c of [...this.clients]) {
       c.control(msg);
-      c.end("shutdown");
+      c.end("shutdown", CLOSE.shutdown);
       this.remove(c, "shutdown");
     }
   }
@@ -274,7 +308,7 @@ export class Hub {
 
   private evict(c: StreamClient, reason: string): void {
     this.opts.log.warn("stream client evicted", { transport: c.transport, reason });
-    c.end(reason);
+    c.end(reason, CLOSE.evicted);
     this.remove(c, reason);
   }
 

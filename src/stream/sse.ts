@@ -3,6 +3,7 @@
 // take a write without a promise unless the socket pushes back.
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
+import type { Principal } from "../auth/types.ts";
 import type { ChannelFilter } from "./channels.ts";
 import { SseClient, type ByteSink } from "./client.ts";
 import type { Hub } from "./hub.ts";
@@ -16,6 +17,8 @@ export interface SseSetup {
   resume: Resume;
   retryMs: number;
   writer: SseWriter;
+  /** The caller (re-checked while the stream is open). */
+  who?: { principal?: Principal };
 }
 
 const enc = new TextEncoder();
@@ -70,7 +73,7 @@ class DirectSse extends SseClient implements ByteSink {
   private setup?: SseSetup;
 
   constructor(s: SseSetup) {
-    super(s.hub, s.filter, s.resume.seq);
+    super(s.hub, s.filter, s.resume.seq, undefined, s.who);
     this.setup = s;
   }
 
@@ -119,7 +122,7 @@ export function sseHono(c: Context, s: SseSetup): Response {
         void stream.close();
         finish();
       },
-    });
+    }, s.who);
     attach(s, client);
     const gone = () => {
       client.closed = true;
