@@ -36,6 +36,7 @@ import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
 import { StreamAccess } from "./stream/access.ts";
+import { Seats } from "./stream/seats.ts";
 import { StateStore } from "./state/store.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
 import type { SseWriter } from "./stream/sse.ts";
@@ -206,6 +207,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           metrics: streamMetrics,
           guard: auth.requireAuth,
           sseWriter: opts.sseWriter ?? (process.env.SSE_WRITER === "hono" ? "hono" : "direct"),
+          seats: new Seats(config.MAX_STREAMS_PER_USER),
         }),
       },
     ],
@@ -220,6 +222,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     websocket: wsHandlers(hub, {
       maxSubscriptions: config.MAX_SUBSCRIPTIONS,
       maxMessageBytes: 64 * 1024,
+      msgsPerS: config.WS_MAX_MSGS_PER_S,
+      msgBurst: config.WS_MSG_BURST,
       current: (p) => access.current(p),
     }),
   });

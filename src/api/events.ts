@@ -14,6 +14,7 @@ import type { Hub } from "../stream/hub.ts";
 import type { StreamMetrics } from "../stream/metrics.ts";
 import type { Poller } from "../stream/poll.ts";
 import { EVENT_ID, resolveResume, type Resume } from "../stream/resume.ts";
+import type { Seat, Seats } from "../stream/seats.ts";
 import { sseDirect, sseHono, type SseWriter } from "../stream/sse.ts";
 import type { WsData } from "../stream/ws.ts";
 
@@ -28,6 +29,8 @@ export interface EventDeps {
   metrics: StreamMetrics;
   guard: Guard;
   sseWriter: SseWriter;
+  /** The per-user cap on open streams (SSE, WebSocket, waiting polls). */
+  seats: Seats;
 }
 
 const RESERVED_TYPES = new Set(["connected", "reset", "heartbeat", "error", "subscribed", "unsubscribed", "pong"]);
@@ -83,6 +86,15 @@ function filterFor(channels: string | undefined, role: Role, max: number): Chann
 export function eventRoutes(d: EventDeps): Hono {
   const app = new Hono();
   const { hub, config } = d;
+  /** A place under the caller's stream cap, or 429 before anything is set up. */
+  const seatFor = (user: string): Seat => {
+    const seat = d.seats.claim(user);
+    if (!seat)
+      throw new ApiError(429, "too_many_streams", `at most ${d.seats.max} open streams per user (MAX_STREAMS_PER_USER)`, undefined, {
+        "Retry-After": "1",
+      });
+    return seat;
+  };
   const maxSubs = config.MAX_SUBSCRIPTIONS;
   const streamAuth = d.guard({ allowTicket: true });
 
@@ -104,7 +116,7 @@ export function eventRoutes(d: EventDeps): Hono {
     const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
     const resume = resumeFrom(c.req.header("last-event-id"), q.lastEventId);
     (c.env as Server<unknown> | undefined)?.timeout?.(c.req.raw, 0); // streams outlive the idle timeout
-    const who = { principal: c.var.principal };
+    const who = { principal: c.var.principal, seat: seatFor(c.var.principal.user) };
     const setup = { hub, filter, resume, retryMs: config.SSE_RETRY_MS, writer: d.sseWriter, who };
     return d.sseWriter === "hono" ? sseHono(c, setup) : sseDirect(setup);
   });
@@ -128,9 +140,13 @@ export function eventRoutes(d: EventDeps): Hono {
       principal,
       filter: filterFor(q.channels, principal.role, maxSubs),
       resume: resumeFrom(undefined, q.lastEventId),
+      seat: seatFor(principal.user),
     };
     const server = c.env as Server<WsData>;
-    if (!server.upgrade(c.req.raw, { data })) throw new ApiError(400, "bad_request", "WebSocket upgrade failed");
+    if (!server.upgrade(c.req.raw, { data })) {
+      data.seat?.release();
+      throw new ApiError(400, "bad_request", "WebSocket upgrade failed");
+    }
     return new Response(null);
   });
 
@@ -148,7 +164,14 @@ export function eventRoutes(d: EventDeps): Hono {
     const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
     const wait = Math.min(q.wait ?? 0, config.POLL_MAX_WAIT_MS);
     const resume = q.after === undefined ? { seq: hub.head(), resumed: false } : resolveResume(hub, q.after);
-    const a = await d.poller.poll(resume, filter, q.limit, wait, c.req.raw.signal, c.var.principal);
+    const seat = wait > 0 ? seatFor(c.var.principal.user) : undefined; // a waiting poll holds a connection
+    seat?.attach();
+    let a;
+    try {
+      a = await d.poller.poll(resume, filter, q.limit, wait, c.req.raw.signal, c.var.principal);
+    } finally {
+      seat?.release();
+    }
     if (a.revoked) throw new ApiError(401, "session_revoked", `the session ended while the poll waited (${a.revoked})`);
     const body = `{"events":[${a.events.join(",")}],"next":"${a.next}","reset":${a.reset ? `"${a.reset}"` : "null"}}`;
     return c.body(body, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" });

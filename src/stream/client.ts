@@ -4,6 +4,7 @@ import { nowMs, textOf } from "../bus/ring.ts";
 import type { Principal } from "../auth/types.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { Control, Hub, Selection, SnapshotEntry, StreamClient } from "./hub.ts";
+import type { Seat } from "./seats.ts";
 import type { Transport } from "./transport.ts";
 
 const enc = new TextEncoder();
@@ -52,16 +53,18 @@ export class SseClient implements StreamClient {
   /** Where the bytes go; a subclass that is its own sink passes none. */
   protected readonly sink: ByteSink;
   readonly principal?: Principal;
+  readonly seat?: Seat;
 
   constructor(
     protected readonly hub: Hub,
     public filter: ChannelFilter,
     public cursor: number,
     sink?: ByteSink,
-    who?: { principal?: Principal },
+    who?: { principal?: Principal; seat?: Seat },
   ) {
     this.sink = sink ?? (this as unknown as ByteSink);
     if (who?.principal) this.principal = who.principal;
+    if (who?.seat) this.seat = who.seat;
   }
 
   send(sel: Selection): boolean {
@@ -119,14 +122,16 @@ export class WsClient implements StreamClient {
   closed = false;
 
   readonly principal?: Principal;
+  readonly seat?: Seat;
 
   constructor(
     private readonly ws: MessageSocket,
     public filter: ChannelFilter,
     public cursor: number,
-    who?: { principal?: Principal },
+    who?: { principal?: Principal; seat?: Seat },
   ) {
     if (who?.principal) this.principal = who.principal;
+    if (who?.seat) this.seat = who.seat;
   }
 
   send(sel: Selection): boolean {

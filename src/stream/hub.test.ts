@@ -9,6 +9,7 @@ import { Registry } from "../ops/metrics.ts";
 import { ChannelFilter } from "./channels.ts";
 import { Hub, type Control, type Selection, type SnapshotEntry, type StreamClient } from "./hub.ts";
 import { StreamMetrics } from "./metrics.ts";
+import { Seats, type Seat } from "./seats.ts";
 
 class FakeClient implements StreamClient {
   readonly transport = "sse" as const;
@@ -24,6 +25,7 @@ class FakeClient implements StreamClient {
   constructor(
     public filter: ChannelFilter,
     readonly principal?: Principal,
+    readonly seat?: Seat,
   ) {}
   send(sel: Selection): boolean {
     this.writes.push(sel);
@@ -164,20 +166,23 @@ test("a catch-up is never nested for one client: a window read that starts a fan
   expect(seqs).toEqual([2, 3, 4, 5, 6, 7]);
 });
 
-test("revoke ends the streams of the callers it selects: told why, closed with 4401", () => {
+test("revoke ends the streams of the callers it selects: told why, closed with 4401, seats given back", () => {
   const { hub, pub, bus } = setup();
+  const seats = new Seats(5);
   const alice: Principal = { user: "alice", role: "trader", via: "bearer", family: "fa" };
   const bob: Principal = { user: "bob", role: "trader", via: "bearer", family: "fb" };
-  const a1 = new FakeClient(tickers, alice);
-  const a2 = new FakeClient(tickers, alice);
-  const b = new FakeClient(tickers, bob);
+  const a1 = new FakeClient(tickers, alice, seats.claim("alice"));
+  const a2 = new FakeClient(tickers, alice, seats.claim("alice"));
+  const b = new FakeClient(tickers, bob, seats.claim("bob"));
   for (const c of [a1, a2, b]) hub.add(c, { fresh: true, greet: () => {} });
   expect(hub.principals()).toEqual([alice, alice, bob]);
+  expect(seats.held("alice")).toBe(2);
   expect(hub.revoke((p) => p.family === "fa", "logout")).toBe(2);
   for (const c of [a1, a2]) {
     expect(c.controls.at(-1)).toEqual({ kind: "revoked", data: { reason: "logout" } });
     expect(c.ended).toEqual({ reason: "logout", code: 4401 });
   }
+  expect(seats.held("alice")).toBe(0);
   expect(hub.count()).toBe(1);
   pub();
   bus.drain();

@@ -23,6 +23,7 @@ import type { Principal } from "../auth/types.ts";
 import type { Logger } from "../log.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { StreamMetrics } from "./metrics.ts";
+import type { Seat } from "./seats.ts";
 import type { Transport } from "./transport.ts";
 
 /** Events one filter selected from a batch; encodings are made on first use and shared. */
@@ -61,6 +62,8 @@ export interface StreamClient {
   readonly transport: Transport;
   /** Who opened the stream: its session and role are re-checked while it is open. */
   readonly principal?: Principal;
+  /** Its place under the per-user stream cap, given back when it leaves the hub. */
+  readonly seat?: Seat;
   filter: ChannelFilter;
   /** Last sequence this client has been given (or skipped by its filter). */
   cursor: number;
@@ -163,6 +166,7 @@ export class Hub {
     if (opts.fresh) client.cursor = head;
     opts.greet(head);
     this.clients.add(client);
+    client.seat?.attach();
     this.opts.metrics.connected(client.transport);
     if (opts.fresh) this.sendSnapshot(client);
     if (client.cursor < head) this.catchUp(client);
@@ -174,6 +178,7 @@ export class Hub {
   }
 
   remove(client: StreamClient, reason: string): void {
+    client.seat?.release(); // also for a client that never joined (its stream never started)
     if (!this.clients.delete(client)) return;
     this.opts.metrics.disconnected(client.transport, reason);
   }

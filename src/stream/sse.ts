@@ -8,6 +8,7 @@ import type { ChannelFilter } from "./channels.ts";
 import { SseClient, type ByteSink } from "./client.ts";
 import type { Hub } from "./hub.ts";
 import type { Resume } from "./resume.ts";
+import type { Seat } from "./seats.ts";
 
 export type SseWriter = "direct" | "hono";
 
@@ -17,8 +18,8 @@ export interface SseSetup {
   resume: Resume;
   retryMs: number;
   writer: SseWriter;
-  /** The caller (re-checked while the stream is open). */
-  who?: { principal?: Principal };
+  /** The caller (re-checked while the stream is open) and its seat under the per-user cap. */
+  who?: { principal?: Principal; seat?: Seat };
 }
 
 const enc = new TextEncoder();

@@ -1,28 +1,39 @@
 // The WebSocket transport: Bun's ServerWebSocket handlers feeding a hub client, with
-// subscribe / unsubscribe messages and the same resume semantics as SSE. Every subscribe is
-// checked against the caller's current session and role (an ended session: close 4401).
-// Replies keep the messages' order.
+// subscribe / unsubscribe messages and the same resume semantics as SSE. Each connection has a
+// message budget (beyond it: close 4429), and every subscribe is checked against the caller's
+// current session and role (an ended session: close 4401). Replies keep the messages' order.
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { z } from "zod";
 import type { Principal, Role } from "../auth/types.ts";
+import { MessageBudget } from "./budget.ts";
 import { ChannelError, parsePatterns, type ChannelFilter } from "./channels.ts";
 import { WsClient } from "./client.ts";
 import type { Hub } from "./hub.ts";
 import type { Resume } from "./resume.ts";
+import type { Seat } from "./seats.ts";
 
 export interface WsData {
   kind: "events";
   principal: Principal;
   filter: ChannelFilter;
   resume: Resume;
+  /** Its place under the per-user stream cap (claimed before the upgrade). */
+  seat?: Seat;
   client?: WsClient;
+  budget?: MessageBudget;
   /** The message being handled while it waits for a session check; later ones queue behind it. */
   busy?: Promise<void>;
 }
 
+/** Close code for a client that sent more than its message budget. */
+export const WS_RATE_LIMITED = 4429;
+
 export interface WsOptions {
   maxSubscriptions: number;
   maxMessageBytes: number;
+  /** Messages a client may send per second on average (0: no limit), and at once. */
+  msgsPerS: number;
+  msgBurst: number;
   /** The caller's role as of now (undefined: its streams were ended); throws when unknown. */
   current?: (p: Principal) => Promise<Role | undefined>;
 }
@@ -90,8 +101,9 @@ export function wsHandlers(hub: Hub, opts: WsOptions): WebSocketHandler<WsData> 
     sendPings: true,
     open(ws: ServerWebSocket<WsData>) {
       const d = ws.data;
-      const client = new WsClient(ws, d.filter, d.resume.seq, { principal: d.principal });
+      const client = new WsClient(ws, d.filter, d.resume.seq, { principal: d.principal, ...(d.seat ? { seat: d.seat } : {}) });
       d.client = client;
+      if (opts.msgsPerS > 0) d.budget = new MessageBudget(opts.msgsPerS, opts.msgBurst);
       const reset = d.resume.reset;
       hub.add(client, {
         fresh: !d.resume.resumed,
@@ -108,6 +120,12 @@ export function wsHandlers(hub: Hub, opts: WsOptions): WebSocketHandler<WsData> 
       const d = ws.data;
       const client = d.client;
       if (!client || client.closed) return;
+      if (d.budget && !d.budget.take()) {
+        client.text(errorText("rate_limited", `more than ${opts.msgsPerS} messages a second`));
+        client.end("rate_limited", WS_RATE_LIMITED);
+        hub.remove(client, "rate_limited");
+        return;
+      }
       const run = () => handle(d, client, raw);
       const track = (p: Promise<void>) => {
         const t: Promise<void> = p.then(
@@ -133,7 +151,7 @@ export function wsHandlers(hub: Hub, opts: WsOptions): WebSocketHandler<WsData> 
     close(ws, code) {
       const d = ws.data;
       const client = d.client;
-      if (!client) return;
+      if (!client) return d.seat?.release(); // never opened
       client.closed = true;
       hub.remove(client, code === 1012 ? "shutdown" : "client_closed");
     },
