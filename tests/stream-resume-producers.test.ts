@@ -48,8 +48,7 @@ const seqOf = (id: string) => Number(id.slice(id.indexOf("-") + 1));
 function check(after: number, ids: number[]): string | null {
   for (let i = 0; i < ids.length; i++) {
     if (ids[i] !== after + 1 + i) {
-      const seen = new Set<number>();
-      const dup = ids.find((x) => (seen.has(x) ? true : (seen.add(x), false)));
+      const dup = ids.find((x, j) => ids.indexOf(x) !== j);
       return `after ${after}: event ${i} is ${ids[i]}, expected ${after + 1 + i}${dup !== undefined ? ` (duplicate ${dup})` : ""}`;
     }
   }

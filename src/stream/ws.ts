@@ -65,10 +65,15 @@ export function wsHandlers(hub: Hub, opts: WsOptions): WebSocketHandler<WsData> 
   };
 
   /** A subscribe asks for the caller's current role first; its stream may end instead. */
-  const subscribe = async (d: WsData, client: WsClient, m: Message & { channels: string[] }) => {
+  const subscribe = async (
+    current: (p: Principal) => Promise<Role | undefined>,
+    d: WsData,
+    client: WsClient,
+    m: Message & { channels: string[] },
+  ) => {
     let role: Role | undefined;
     try {
-      role = await opts.current!(d.principal);
+      role = await current(d.principal);
     } catch {
       return client.text(errorText("unavailable", "the session cannot be checked right now; try again"));
     }
@@ -91,7 +96,7 @@ export function wsHandlers(hub: Hub, opts: WsOptions): WebSocketHandler<WsData> 
     }
     const m = msg.data;
     if (m.op === "ping") return client.text(JSON.stringify({ type: "pong", serverTime: Date.now() }));
-    if (m.op === "subscribe" && opts.current) return subscribe(d, client, m);
+    if (m.op === "subscribe" && opts.current) return subscribe(opts.current, d, client, m);
     change(client, m, d.principal.role);
   };
 
