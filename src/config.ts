@@ -49,9 +49,9 @@ export const envSchema = z.object({
   HEARTBEAT_MS: int(100, 120_000).default(10_000),
   STREAM_COALESCE_MS: z.coerce.number().min(0).max(100).default(20),
   STREAM_BATCH_LOAD: z.coerce.number().min(0).max(0.95).default(0.3),
-  BACKGROUND_THREAD_NICE: int(0, 19).default(19),
-  RUNTIME_TUNING: z.enum(["on", "off"]).default("on"),
-  CPU_DMA_LATENCY_US: int(0, 2_000_000_000).optional(),
+  // Opt-in host tuning (src/ops/host-tuning/; README "Tuning a host for latency")
+  HOST_TUNING_HELPER_THREAD_NICE: int(0, 19).default(0),
+  HOST_TUNING_CPU_DMA_LATENCY_US: int(0, 2_000_000_000).optional(),
   IDLE_TIMEOUT_S: int(0, 255).default(30),
   SSE_RETRY_MS: int(100, 600_000).default(2_000),
   CLIENT_MAX_PENDING_BYTES: int(4096, 1 << 30).default(1 << 20),
@@ -97,6 +97,12 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** Variables that were renamed: a start that sets one stops and names the new one. */
+const RENAMED: Readonly<Record<string, keyof Config>> = {
+  BACKGROUND_THREAD_NICE: "HOST_TUNING_HELPER_THREAD_NICE",
+  CPU_DMA_LATENCY_US: "HOST_TUNING_CPU_DMA_LATENCY_US",
+};
+
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset, so `FOO= npm start` means "default".
@@ -105,13 +111,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const v = env[key];
     if (v !== undefined && v !== "") cleaned[key] = v;
   }
+  const renamed = Object.entries(RENAMED)
+    .filter(([old]) => env[old] !== undefined && env[old] !== "")
+    .map(([old, now]) => `  ${old}=${JSON.stringify(env[old])}: renamed ${now} (off by default)`);
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
+  if (!parsed.success || renamed.length > 0) {
+    const lines = (parsed.error?.issues ?? []).map((i) => {
       const name = String(i.path[0] ?? "?");
       return `  ${name}=${JSON.stringify(cleaned[name] ?? "")}: ${i.message}`;
     });
-    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+    throw new ConfigError(`invalid configuration:\n${[...renamed, ...lines].join("\n")}`);
   }
   return parsed.data;
 }

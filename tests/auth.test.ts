@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Hono } from "hono";
 import { base64url, decodeJwt, generateKeyPair, jwtVerify, SignJWT, UnsecuredJWT, type JWTPayload } from "jose";
+import { authRoutes } from "../src/api/auth.ts";
+import { usersRoutes } from "../src/api/users.ts";
 import { createAuth, type Auth } from "../src/auth/index.ts";
 import { testConfig, type Config } from "../src/config.ts";
 import { errorHandler, notFoundHandler } from "../src/http/errors.ts";
-import { buildOpenApi } from "../src/http/openapi.ts";
+import { openApiDocument, routes } from "../src/http/openapi.ts";
 import { createLogger } from "../src/log.ts";
 
 const ADMIN_PASSWORD = "admin-password-for-auth-tests";
@@ -23,6 +24,7 @@ const secrets: string[] = [ADMIN_PASSWORD, JWT_SECRET]; // must never show up in
 interface Svc {
   url: string;
   auth: Auth;
+  spec: () => Record<string, any>;
   config: Config;
   printed: string[];
 }
@@ -34,15 +36,16 @@ async function start(overrides: Partial<Record<keyof Config, string>> = {}, auth
   const config = testConfig({ ADMIN_PASSWORD, JWT_SECRET, ...logins, ...overrides, DATA_DIR: dir });
   const printed: string[] = [];
   const a = await createAuth({ config, log, print: (p) => printed.push(p), ...auth });
-  const app = new Hono();
-  app.route("/api/auth", a.routes);
-  app.route("/api/users", a.usersRoutes);
+  const app = routes();
+  app.route("/api/auth", authRoutes({ config, sessions: a.sessions, authenticateRequest: a.authenticateRequest, requireAuth: a.requireAuth }));
+  app.route("/api/users", usersRoutes({ accounts: a.accounts, requireAuth: a.requireAuth }));
   app.get("/api/probe/stream", a.requireAuth({ allowTicket: true }), (c) => c.json(c.var.principal));
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
   servers.push(server);
-  return { url: `http://127.0.0.1:${server.port}`, auth: a, config, printed };
+  const spec = () => openApiDocument(app, { title: "t", version: "0" }) as Record<string, any>;
+  return { url: `http://127.0.0.1:${server.port}`, auth: a, config, printed, spec };
 }
 
 interface Call {
@@ -70,8 +73,8 @@ async function call(svc: Svc, method: string, path: string, o: Call = {}): Promi
   return answer;
 }
 
-const login = async (svc: Svc, username = "admin", password = ADMIN_PASSWORD) => {
-  const r = await call(svc, "POST", "/api/auth/login", { body: { username, password } });
+const login = async (svc: Svc, name = "admin", password = ADMIN_PASSWORD) => {
+  const r = await call(svc, "POST", "/api/auth/login", { body: { name, password } });
   if (r.status === 200) secrets.push(r.body.refreshToken, r.body.accessToken);
   return r;
 };
@@ -115,6 +118,25 @@ describe("login, me, cookies", () => {
     const unknown = await login(svc, "nobody", "not-the-password");
     expectError(wrong, 401, "invalid_credentials");
     expect(unknown.body).toEqual(wrong.body);
+  });
+
+  test("a user is `name` everywhere; login still takes `username` (one of the two)", async () => {
+    const old = await call(svc, "POST", "/api/auth/login", { body: { username: "admin", password: ADMIN_PASSWORD } });
+    expect(old.status).toBe(200);
+    secrets.push(old.body.refreshToken, old.body.accessToken);
+    expect(old.body.user).toEqual({ name: "admin", role: "admin" });
+    const both = await call(svc, "POST", "/api/auth/login", { body: { name: "admin", username: "admin", password: ADMIN_PASSWORD } });
+    expectError(both, 400, "validation_failed");
+    expect(both.body.error.details).toEqual([{ field: "username", message: "give name or username, not both" }]);
+    const neither = await call(svc, "POST", "/api/auth/login", { body: { password: ADMIN_PASSWORD } });
+    expectError(neither, 400, "validation_failed");
+    expect(neither.body.error.details).toEqual([{ field: "name", message: "required" }]);
+    // /api/users never took `username`: it names the field it does not know.
+    const admin = old.body.accessToken;
+    const create = await call(svc, "POST", "/api/users", { token: admin, body: { username: "una", password: "una-password", role: "viewer" } });
+    expectError(create, 400, "validation_failed");
+    expect(create.body.error.details.map((d: { field?: string }) => d.field).sort()).toEqual(["name", "username"]);
+    expect(create.body.error.details).toContainEqual({ field: "username", message: "unknown field" });
   });
 
   test("me answers name and role, by bearer or by cookie", async () => {
@@ -371,11 +393,21 @@ describe("first start", () => {
 
 describe("docs", () => {
   test("every auth and user route is in the OpenAPI document, with its roles", () => {
-    const paths = buildOpenApi({ title: "t", version: "0" }).paths as Record<string, Record<string, { description?: string }>>;
+    const paths = svc.spec().paths as Record<string, Record<string, { description?: string; "x-roles"?: string[] }>>;
     for (const p of ["login", "refresh", "logout", "me", "stream-ticket"]) expect(Object.keys(paths[`/api/auth/${p}`] ?? {})).toHaveLength(1);
     expect(Object.keys(paths["/api/users"] ?? {}).sort()).toEqual(["get", "post"]);
     expect(Object.keys(paths["/api/users/{name}"] ?? {}).sort()).toEqual(["delete", "patch"]);
-    expect(paths["/api/users/{name}"]?.delete?.description).toBe("Roles: admin");
+    expect(paths["/api/users/{name}"]?.delete?.description).toBe("Roles: admin.");
+    expect(paths["/api/auth/me"]?.get?.["x-roles"]).toEqual(["viewer", "trader", "admin", "engine"]);
+  });
+
+  test("login documents `name` and `username` (deprecated), users only `name`", () => {
+    const paths = svc.spec().paths;
+    const login = paths["/api/auth/login"].post.requestBody.content["application/json"].schema;
+    expect(Object.keys(login.properties).sort()).toEqual(["name", "password", "username"]);
+    expect(login.properties.username.deprecated).toBe(true);
+    const create = paths["/api/users"].post.requestBody.content["application/json"].schema;
+    expect(Object.keys(create.properties).sort()).toEqual(["name", "password", "role"]);
   });
 });
 

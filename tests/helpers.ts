@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Role } from "../src/auth/types.ts";
 import { testConfig, type Config } from "../src/config.ts";
 import { startServer, type Running, type StartOptions } from "../src/server.ts";
 
@@ -13,7 +14,7 @@ export interface TestServer extends Running {
   /** Access token for a user (admin by default). */
   token(user?: string, password?: string): Promise<string>;
   /** Creates a user with a role and returns its access token. */
-  userToken(name: string, role: "viewer" | "trader" | "admin" | "engine"): Promise<string>;
+  userToken(name: string, role: Role): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -30,7 +31,7 @@ export async function startTestServer(
     const r = await fetch(`${running.url}/api/auth/login`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ username: user, password }),
+      body: JSON.stringify({ name: user, password }),
     });
     if (r.status !== 200) throw new Error(`login ${user}: ${r.status} ${await r.text()}`);
     return ((await r.json()) as { accessToken: string }).accessToken;

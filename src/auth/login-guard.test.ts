@@ -1,6 +1,6 @@
 // Login budgets without HTTP: the address key, the three budgets, the known-address exemption.
 import { describe, expect, test } from "bun:test";
-import { ApiError } from "../http/errors.ts";
+import { RateLimited } from "../domain/errors.ts";
 import { createLogger } from "../log.ts";
 import { addressKey, LoginGuard } from "./login-guard.ts";
 import { MemoryRateLimiter } from "./memory.ts";
@@ -31,7 +31,7 @@ async function refused(p: Promise<unknown>): Promise<string> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof ApiError) return `${err.status} ${err.code}`;
+    if (err instanceof RateLimited) return `${err.name} ${err.code}`;
     throw err;
   }
   return "admitted";
@@ -44,7 +44,7 @@ describe("LoginGuard", () => {
     const ok = await g.admit("alice", "1.1.1.1");
     await g.succeeded(ok);
     await g.admit("alice", "1.1.1.1");
-    expect(await refused(g.admit("alice", "1.1.1.1"))).toBe("429 rate_limited");
+    expect(await refused(g.admit("alice", "1.1.1.1"))).toBe("RateLimited rate_limited");
     expect(await refused(g.admit("bob", "1.1.1.1"))).toBe("admitted");
     expect(await refused(g.admit("alice", "2.2.2.2"))).toBe("admitted");
   });
@@ -61,10 +61,10 @@ describe("LoginGuard", () => {
     await g.succeeded(await g.admit("alice", "10.0.0.1")); // her address, known from now on
     await g.admit("alice", "6.6.6.1");
     await g.admit("alice", "6.6.6.2");
-    expect(await refused(g.admit("alice", "6.6.6.3"))).toBe("429 login_locked");
+    expect(await refused(g.admit("alice", "6.6.6.3"))).toBe("RateLimited login_locked");
     expect(await g.status("alice")).toEqual({ failures: 3, limit: 2, locked: true, retryAfterS: 60 });
     expect(await refused(g.admit("alice", "10.0.0.1"))).toBe("admitted");
-    expect(await refused(g.admit("alice", "10.0.0.2"))).toBe("429 login_locked");
+    expect(await refused(g.admit("alice", "10.0.0.2"))).toBe("RateLimited login_locked");
     await g.clear("alice");
     expect(await g.status("alice")).toEqual({ failures: 0, limit: 2, locked: false, retryAfterS: 0 });
     expect(await refused(g.admit("alice", "10.0.0.2"))).toBe("admitted");

@@ -7,7 +7,7 @@
 // and login:known:<addr>|<user> (signed in from there within KNOWN_FOR_S). <addr> is an IPv4
 // address, or the /64 of an IPv6 one (one host is given a whole /64).
 import type { Config } from "../config.ts";
-import { ApiError } from "../http/errors.ts";
+import { RateLimited } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { RateLimiter } from "./stores.ts";
 
@@ -52,15 +52,11 @@ export function addressKey(ip: string): string {
   return `${n.slice(0, 4).join(":")}::/64`;
 }
 
-const limited = (retryAfterS: number) =>
-  new ApiError(429, "rate_limited", "too many login attempts; retry later", undefined, { "Retry-After": String(retryAfterS) });
+const limited = (retryAfterS: number) => new RateLimited("too many login attempts; retry later", { retryAfterS });
 const locked = (retryAfterS: number) =>
-  new ApiError(
-    429,
-    "login_locked",
+  new RateLimited(
     "too many failed logins for this user from many addresses; sign in from an address used before, wait, or ask an admin to clear the lock",
-    undefined,
-    { "Retry-After": String(retryAfterS) },
+    { code: "login_locked", retryAfterS },
   );
 
 export class LoginGuard {
@@ -71,7 +67,7 @@ export class LoginGuard {
   ) {}
 
   /**
-   * Counts an attempt of `user` from `ip`; throws ApiError 429 when a budget is spent. The
+   * Counts an attempt of `user` from `ip`; throws RateLimited when a budget is spent. The
    * user-wide budget is counted only for attempts the address budgets let through, so one
    * address hammering away cannot lock the user for everybody else.
    */

@@ -1,7 +1,7 @@
 // Session logic without HTTP: login limits, rotation, reuse detection, tickets, verification.
 import { describe, expect, test } from "bun:test";
 import { testConfig } from "../config.ts";
-import { ApiError } from "../http/errors.ts";
+import { Busy, DomainError, RateLimited, Unauthorized } from "../domain/errors.ts";
 import { createLogger } from "../log.ts";
 import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
@@ -26,14 +26,14 @@ async function setup(overrides: Parameters<typeof testConfig>[0] = {}, clock: ()
   return { stores, sessions, told };
 }
 
-async function failure(p: Promise<unknown>): Promise<ApiError> {
+async function failure(p: Promise<unknown>): Promise<DomainError> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof ApiError) return err;
+    if (err instanceof DomainError) return err;
     throw err;
   }
-  throw new Error("expected an ApiError");
+  throw new Error("expected a DomainError");
 }
 
 describe("login", () => {
@@ -44,8 +44,8 @@ describe("login", () => {
     expect(ok.tokenType).toBe("Bearer");
     const wrong = await failure(sessions.login("alice", "nope-nope", "1.2.3.4"));
     const unknown = await failure(sessions.login("mallory", "nope-nope", "1.2.3.4"));
-    expect([wrong.status, wrong.code, wrong.message]).toEqual([unknown.status, unknown.code, unknown.message]);
-    expect(wrong.status).toBe(401);
+    expect([wrong.name, wrong.code, wrong.message]).toEqual([unknown.name, unknown.code, unknown.message]);
+    expect(wrong).toBeInstanceOf(Unauthorized);
   });
 
   test("too many failures for a name from one address answer 429 with Retry-After; successes do not count", async () => {
@@ -54,8 +54,8 @@ describe("login", () => {
     await failure(sessions.login("alice", "bad-pass", "10.0.1.1"));
     await failure(sessions.login("alice", "bad-pass", "10.0.1.1"));
     const limited = await failure(sessions.login("alice", PASSWORD, "10.0.1.1"));
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers?.["Retry-After"])).toBeGreaterThanOrEqual(59);
+    expect(limited).toBeInstanceOf(RateLimited);
+    expect(limited.retryAfterS).toBeGreaterThanOrEqual(59);
     expect((await sessions.login("alice", PASSWORD, "10.0.1.2")).user.name).toBe("alice");
   });
 
@@ -63,7 +63,7 @@ describe("login", () => {
     const { sessions } = await setup({ LOGIN_IP_MAX_ATTEMPTS: "2" });
     await failure(sessions.login("a1", "bad-pass", "9.9.9.9"));
     await failure(sessions.login("a2", "bad-pass", "9.9.9.9"));
-    expect((await failure(sessions.login("alice", PASSWORD, "9.9.9.9"))).status).toBe(429);
+    expect(await failure(sessions.login("alice", PASSWORD, "9.9.9.9"))).toBeInstanceOf(RateLimited);
     expect((await sessions.login("alice", PASSWORD, "8.8.8.8")).user.name).toBe("alice");
   });
 
@@ -71,9 +71,9 @@ describe("login", () => {
     const { sessions } = await setup({ LOGIN_VERIFY_CONCURRENCY: "1", LOGIN_VERIFY_QUEUE: "1", LOGIN_MAX_ATTEMPTS: "3" });
     const three = [1, 2, 3].map(() => failure(sessions.login("alice", "bad-pass", "7.7.7.7")));
     const answers = await Promise.all(three);
-    expect(answers.map((e) => e.status).sort()).toEqual([401, 401, 503]);
-    const busy = answers.find((e) => e.status === 503)!;
-    expect([busy.code, busy.headers?.["Retry-After"]]).toEqual(["login_busy", "1"]);
+    expect(answers.map((e) => e.name).sort()).toEqual(["Busy", "Unauthorized", "Unauthorized"]);
+    const busy = answers.find((e) => e instanceof Busy)!;
+    expect([busy.code, busy.retryAfterS]).toEqual(["login_busy", 1]);
     // The turned-away attempt was not a failure: one of the three is left for the right password.
     expect((await sessions.login("alice", PASSWORD, "7.7.7.7")).user.name).toBe("alice");
     expect(sessions.verifications()).toMatchObject({ running: 0, queued: 0, peakRunning: 1, peakQueued: 1, rejected: 1 });
@@ -93,7 +93,7 @@ describe("refresh", () => {
     expect(reuse.code).toBe("token_reused");
     expect((await failure(sessions.verifyAccess(second.accessToken, "bearer"))).code).toBe("session_revoked");
     expect((await failure(sessions.verifyAccess(first.accessToken, "bearer"))).code).toBe("session_revoked");
-    expect((await failure(sessions.refresh(second.refreshToken))).status).toBe(401);
+    expect(await failure(sessions.refresh(second.refreshToken))).toBeInstanceOf(Unauthorized);
   });
 
   test("a rotated token presented again within the grace period gets the same successor; later, it revokes the family", async () => {
@@ -121,7 +121,7 @@ describe("refresh", () => {
     const b = await sessions.login("alice", PASSWORD, "ip");
     expect((await failure(sessions.refresh("made-up"))).code).toBe("invalid_token");
     await sessions.logout(a.family);
-    expect((await failure(sessions.refresh(a.refreshToken))).status).toBe(401);
+    expect(await failure(sessions.refresh(a.refreshToken))).toBeInstanceOf(Unauthorized);
     expect((await sessions.refresh(b.refreshToken)).family).toBe(b.family);
   });
 
@@ -129,7 +129,7 @@ describe("refresh", () => {
     const { sessions, stores } = await setup();
     const a = await sessions.login("alice", PASSWORD, "ip");
     await stores.users.delete("alice");
-    expect((await failure(sessions.refresh(a.refreshToken))).status).toBe(401);
+    expect(await failure(sessions.refresh(a.refreshToken))).toBeInstanceOf(Unauthorized);
   });
 });
 
@@ -145,7 +145,7 @@ describe("verifyAccess", () => {
       family: a.family,
     });
     await stores.users.delete("alice");
-    expect((await failure(sessions.verifyAccess(a.accessToken, "bearer"))).status).toBe(401);
+    expect(await failure(sessions.verifyAccess(a.accessToken, "bearer"))).toBeInstanceOf(Unauthorized);
   });
 });
 

@@ -1,8 +1,8 @@
 // Session logic: login, refresh-token rotation with reuse detection, logout, stream tickets,
-// and turning a presented credential into a Principal. No HTTP here beyond ApiError.
+// and turning a presented credential into a Principal. No HTTP here: failures are domain errors.
 import { availableParallelism } from "node:os";
 import type { Config } from "../config.ts";
-import { ApiError, unauthorized } from "../http/errors.ts";
+import { Busy, Unauthorized } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import { Gate, type GateStats } from "./gate.ts";
 import type { AccessTokens } from "./jwt.ts";
@@ -29,11 +29,10 @@ type SessionConfig = LoginLimits &
   Pick<Config, "REFRESH_TOKEN_TTL_S" | "REFRESH_REUSE_GRACE_S" | "STREAM_TICKET_TTL_S" | "LOGIN_VERIFY_CONCURRENCY" | "LOGIN_VERIFY_QUEUE">;
 
 const MAX_OPAQUE_CHARS = 512;
-const badLogin = () => new ApiError(401, "invalid_credentials", "invalid username or password");
-const badRefresh = () => new ApiError(401, "invalid_token", "invalid or expired refresh token");
-const sessionEnded = () => new ApiError(401, "session_revoked", "session has been revoked or has ended");
-const busy = () =>
-  new ApiError(503, "login_busy", "too many logins are being checked; retry shortly", undefined, { "Retry-After": "1" });
+const badLogin = () => new Unauthorized("invalid name or password", { code: "invalid_credentials" });
+const badRefresh = () => new Unauthorized("invalid or expired refresh token", { code: "invalid_token" });
+const sessionEnded = () => new Unauthorized("session has been revoked or has ended", { code: "session_revoked" });
+const busy = () => new Busy("too many logins are being checked; retry shortly", { code: "login_busy", retryAfterS: 1 });
 
 export class Sessions {
   /** Failed-login budgets; admins read and clear the user-wide one through Accounts. */
@@ -62,8 +61,8 @@ export class Sessions {
    * against the login budgets first (LoginGuard) and a success gives it back; the check itself
    * waits for one of a bounded number of places (503 login_busy when they and the queue are full).
    */
-  async login(username: string, password: string, ip: string): Promise<Issued> {
-    const attempt = await this.guard.admit(username, ip);
+  async login(name: string, password: string, ip: string): Promise<Issued> {
+    const attempt = await this.guard.admit(name, ip);
     const entered = this.verifying.enter();
     if (!entered) {
       await this.guard.unchecked(attempt);
@@ -74,7 +73,7 @@ export class Sessions {
     let user: UserRecord | undefined;
     let ok: boolean;
     try {
-      user = await this.stores.users.get(username);
+      user = await this.stores.users.get(name);
       // Verify even for an unknown name (against a dummy hash) so timing does not tell who exists.
       ok = await verifyPassword(password, user?.hash);
     } finally {
@@ -107,7 +106,7 @@ export class Sessions {
     if (used.state === "used") {
       await this.revokeFamily(family, "token_reused");
       this.log.warn("refresh token reused; session revoked", { user: name, family });
-      throw new ApiError(401, "token_reused", "refresh token was already used; the session has been revoked");
+      throw new Unauthorized("refresh token was already used; the session has been revoked", { code: "token_reused" });
     }
     if (used.state === "recent") this.log.info("refresh token presented again within the grace period; same successor", { user: name, family });
     if ((await this.stores.tokens.familyState(family)) !== "active") throw sessionEnded();
@@ -191,7 +190,7 @@ export class Sessions {
 
   /** Redeems a stream ticket: it works once, before it expires, while its session lives. */
   async redeemTicket(ticket: string): Promise<Principal> {
-    const invalid = () => new ApiError(401, "invalid_ticket", "invalid, used or expired stream ticket");
+    const invalid = () => new Unauthorized("invalid, used or expired stream ticket", { code: "invalid_ticket" });
     if (ticket.length === 0 || ticket.length > MAX_OPAQUE_CHARS) throw invalid();
     const rec = await this.stores.tickets.take(tokenHash(ticket));
     if (!rec) throw invalid();
@@ -201,7 +200,7 @@ export class Sessions {
 
   private async currentUser(name: string): Promise<{ user: string; role: Role }> {
     const user = await this.stores.users.get(name);
-    if (!user) throw unauthorized("user no longer exists");
+    if (!user) throw new Unauthorized("user no longer exists");
     return { user: user.name, role: user.role };
   }
 

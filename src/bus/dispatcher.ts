@@ -15,7 +15,8 @@
 //
 // The window: `cache` mirrors ring slots taken; an entry is valid while its sequence is still
 // inside the ring (seq >= ring tail). One copy out of the ring per event, shared by everyone.
-import { nowMs, RingReader, type BusEvent, type Published, type PublishInput, type RingHandle, type RingProducer } from "./ring.ts";
+import { nowMs } from "../domain/time.ts";
+import { RingReader, type BusEvent, type Published, type PublishInput, type RingHandle, type RingProducer } from "./ring.ts";
 
 /** The most events handed over as one batch (and read off the ring in one go). */
 const MAX_BATCH = 8192;

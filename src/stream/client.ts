@@ -1,7 +1,8 @@
 // A stream client over a byte sink (SSE) or a message sink (WebSocket): cursor, filter,
 // backpressure bookkeeping and the encodings of control messages, made once per message.
-import { nowMs, textOf } from "../bus/ring.ts";
 import type { Principal } from "../auth/types.ts";
+import { textOf } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { Control, Hub, Selection, SnapshotEntry, StreamClient } from "./hub.ts";
 import type { Seat } from "./seats.ts";

@@ -3,6 +3,7 @@
 // a command timed out, until a PING is answered), never crashes on a socket error, and says
 // whether it is usable right now (for /ready and for stores that can fall back to what they saw).
 import Redis from "ioredis";
+import { backoffDelay } from "../../domain/backoff.ts";
 import type { Logger } from "../../log.ts";
 import { call, RedisUnavailable } from "./errors.ts";
 
@@ -46,12 +47,6 @@ export interface RedisConn {
 /** What ioredis rejects a command with after `commandTimeout` (ioredis/built/Command.js). */
 const TIMED_OUT = "Command timed out";
 
-/** Reconnect delay: doubles from 50 ms up to the cap, with jitter so instances spread out. */
-export function backoffMs(attempt: number, capMs: number): number {
-  const base = Math.min(capMs, 50 * 2 ** Math.min(attempt, 16));
-  return Math.round(base / 2 + Math.random() * (base / 2));
-}
-
 /** host:port/db of a URL, without credentials, for logs. */
 function where(url: string): string {
   try {
@@ -76,7 +71,8 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
     autoResendUnfulfilledCommands: false,
     commandTimeout: opts.commandTimeoutMs ?? 1_000,
     connectTimeout: opts.connectTimeoutMs ?? 2_000,
-    retryStrategy: (times) => backoffMs(times, cap),
+    // Doubles from 50 ms (times starts at 1) up to the cap, with jitter so instances spread out.
+    retryStrategy: (times) => backoffDelay(times, 50, cap),
   });
   const at = where(url);
   let down = false;
