@@ -66,7 +66,10 @@ export async function login(base: string, username = "admin", password = ADMIN_P
 export function call(base: string, method: string, path: string, token: string, body?: unknown): Promise<Response> {
   return fetch(`${base}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 }

@@ -41,7 +41,9 @@ function upgrade(token: string): Promise<{ status: number; body: string }> {
 }
 
 async function userToken(name: string): Promise<string> {
-  expect((await call(s.url, "POST", "/api/users", admin, { name, password: `${name}-password-1`, role: "trader" })).status).toBe(201);
+  expect(
+    (await call(s.url, "POST", "/api/users", admin, { name, password: `${name}-password-1`, role: "trader" })).status,
+  ).toBe(201);
   return (await login(s.url, name, `${name}-password-1`)).accessToken;
 }
 
@@ -52,9 +54,13 @@ describe("streams per user", () => {
     await sse.next();
     const ws = await WsProbe.open(wsUrl(s.url), t);
     await ws.next((m) => m.type === "connected");
-    const head = ((await (await fetch(`${s.url}/api/events/poll`, { headers: bearer(t) })).json()) as { next: string }).next;
+    const head = ((await (await fetch(`${s.url}/api/events/poll`, { headers: bearer(t) })).json()) as { next: string })
+      .next;
     const stopPoll = new AbortController();
-    const waiting = fetch(`${s.url}/api/events/poll?after=${head}&channels=bench&wait=10000`, { headers: bearer(t), signal: stopPoll.signal });
+    const waiting = fetch(`${s.url}/api/events/poll?after=${head}&channels=bench&wait=10000`, {
+      headers: bearer(t),
+      signal: stopPoll.signal,
+    });
     await eventually(() => s.hub.count() >= 2);
     await Bun.sleep(50); // the waiting poll holds its seat
 

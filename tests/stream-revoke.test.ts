@@ -14,7 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const order = (n: number) => publish(s.url, admin, { type: "order", channel: "orders", data: { ordId: `o${n}`, state: "live" } });
+const order = (n: number) =>
+  publish(s.url, admin, { type: "order", channel: "orders", data: { ordId: `o${n}`, state: "live" } });
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
 
 /** A trader with a password of its own; returns its password. */
@@ -65,10 +66,16 @@ describe("streams end with their session", () => {
     const sse = await fetch(`${s.url}/api/events/stream?channels=orders`, { headers: bearer(one.accessToken) });
     expect(sse.status).toBe(401);
     expect(((await sse.json()) as any).error.code).toBe("session_revoked");
-    const up = await fetch(`${s.url}/api/events/ws`, { headers: { ...bearer(one.accessToken), Upgrade: "websocket", Connection: "Upgrade" } });
+    const up = await fetch(`${s.url}/api/events/ws`, {
+      headers: { ...bearer(one.accessToken), Upgrade: "websocket", Connection: "Upgrade" },
+    });
     expect(up.status).toBe(401);
-    expect((await fetch(`${s.url}/api/events/poll?channels=orders`, { headers: bearer(one.accessToken) })).status).toBe(401);
-    const ws = new WsProbe(new WebSocket(wsUrl(s.url, "?channels=orders"), { headers: bearer(one.accessToken) } as unknown as string[]));
+    expect((await fetch(`${s.url}/api/events/poll?channels=orders`, { headers: bearer(one.accessToken) })).status).toBe(
+      401,
+    );
+    const ws = new WsProbe(
+      new WebSocket(wsUrl(s.url, "?channels=orders"), { headers: bearer(one.accessToken) } as unknown as string[]),
+    );
     await ws.closedBy();
     expect(ws.msgs).toEqual([]);
     b.sse.close();
@@ -79,9 +86,17 @@ describe("streams end with their session", () => {
     const pw = await trader("rita");
     const l = await login(s.url, "rita", pw);
     const st = await streams(l.accessToken);
-    const r1 = await fetch(`${s.url}/api/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: l.refreshToken }) });
+    const r1 = await fetch(`${s.url}/api/auth/refresh`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refreshToken: l.refreshToken }),
+    });
     expect(r1.status).toBe(200);
-    const r2 = await fetch(`${s.url}/api/auth/refresh`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ refreshToken: l.refreshToken }) });
+    const r2 = await fetch(`${s.url}/api/auth/refresh`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refreshToken: l.refreshToken }),
+    });
     expect(r2.status).toBe(401);
     await expectEnded(st, "token_reused");
   });
@@ -118,8 +133,12 @@ describe("streams end with their session", () => {
   test("a poll waiting when its session ends answers 401 session_revoked at once", async () => {
     const pw = await trader("paul");
     const l = await login(s.url, "paul", pw);
-    const head = (await (await fetch(`${s.url}/api/events/poll`, { headers: bearer(l.accessToken) })).json()) as { next: string };
-    const waiting = fetch(`${s.url}/api/events/poll?channels=orders&after=${head.next}&wait=20000`, { headers: bearer(l.accessToken) });
+    const head = (await (await fetch(`${s.url}/api/events/poll`, { headers: bearer(l.accessToken) })).json()) as {
+      next: string;
+    };
+    const waiting = fetch(`${s.url}/api/events/poll?channels=orders&after=${head.next}&wait=20000`, {
+      headers: bearer(l.accessToken),
+    });
     await Bun.sleep(100);
     expect((await call(s.url, "POST", "/api/auth/logout", l.accessToken, {})).status).toBe(204);
     const r = await Promise.race([waiting, Bun.sleep(5000).then(() => undefined)]);

@@ -6,7 +6,7 @@ import { Accounts, ensureAdmin } from "./accounts.ts";
 import { LoginGuard } from "./login-guard.ts";
 import { MemoryRateLimiter, MemoryTokenStore, MemoryUserStore } from "./memory.ts";
 import { verifyPassword } from "./password.ts";
-import { Revocations, type Revocation } from "./revocations.ts";
+import { type Revocation, Revocations } from "./revocations.ts";
 
 const log = createLogger("silent");
 

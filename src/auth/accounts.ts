@@ -69,7 +69,10 @@ export class Accounts {
       });
       if (!updated) throw new NotFound(`no user ${name}`);
       if (hash !== undefined || updated.role !== current.role) {
-        const sessions = await this.revokeUser(name, updated.role !== current.role ? "role_changed" : "password_changed");
+        const sessions = await this.revokeUser(
+          name,
+          updated.role !== current.role ? "role_changed" : "password_changed",
+        );
         this.log.info("user changed; sessions revoked", {
           user: name,
           role: updated.role,
@@ -150,7 +153,13 @@ export async function ensureAdmin(
   const generated = config.ADMIN_PASSWORD === undefined;
   const password = config.ADMIN_PASSWORD ?? randomToken(18);
   const now = Date.now();
-  const rec: UserRecord = { name: "admin", role: "admin", hash: await hashPassword(password), createdAt: now, updatedAt: now };
+  const rec: UserRecord = {
+    name: "admin",
+    role: "admin",
+    hash: await hashPassword(password),
+    createdAt: now,
+    updatedAt: now,
+  };
   // Another instance may have won the race on a shared store: then its password stands.
   if (!(await users.create(rec))) return { created: false, generated: false };
   log?.info("created first admin user", { user: "admin", source: generated ? "generated" : "ADMIN_PASSWORD" });

@@ -26,21 +26,21 @@ import type { Logger } from "../log.ts";
 import { Accounts, ensureAdmin, printAdminPassword } from "./accounts.ts";
 import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
-import { authenticator, authorize, requireAuthFactory, type AuthenticateRequest } from "./middleware.ts";
+import { type AuthenticateRequest, authenticator, authorize, requireAuthFactory } from "./middleware.ts";
 import { prepareDummyHash, successorTokens } from "./password.ts";
-import { loadJwtSecret } from "./secret.ts";
 import { Revocations } from "./revocations.ts";
+import { loadJwtSecret } from "./secret.ts";
 import { Sessions } from "./sessions.ts";
 import type { AuthStores } from "./stores.ts";
 
+export { ensureAdmin, printAdminPassword } from "./accounts.ts";
+export { memoryStores } from "./memory.ts";
 export type { AuthenticateOptions, AuthenticateRequest, RequireAuthOptions } from "./middleware.ts";
-export type { AuthStores, RateLimiter, TicketStore, TokenStore, UserRecord, UserStore } from "./stores.ts";
-export type { Principal, Role } from "./types.ts";
+export { authorize } from "./middleware.ts";
 export type { Revocation, RevokeReason } from "./revocations.ts";
 export type { SessionCheck } from "./sessions.ts";
-export { ensureAdmin, printAdminPassword } from "./accounts.ts";
-export { authorize } from "./middleware.ts";
-export { memoryStores } from "./memory.ts";
+export type { AuthStores, RateLimiter, TicketStore, TokenStore, UserRecord, UserStore } from "./stores.ts";
+export type { Principal, Role } from "./types.ts";
 
 export interface AuthOptions {
   config: Config;
@@ -70,7 +70,14 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
   const stores: AuthStores = { ...memoryStores(), ...opts.stores };
   const { key } = await loadJwtSecret(config, log);
   const revocations = new Revocations(log);
-  const sessions = new Sessions(config, stores, accessTokens(key, config.ACCESS_TOKEN_TTL_S), log, successorTokens(key), revocations);
+  const sessions = new Sessions(
+    config,
+    stores,
+    accessTokens(key, config.ACCESS_TOKEN_TTL_S),
+    log,
+    successorTokens(key),
+    revocations,
+  );
   const accounts = new Accounts(stores.users, stores.tokens, log, sessions.guard, revocations);
   await ensureAdmin(stores.users, config, opts.print ?? printAdminPassword, log);
   await prepareDummyHash();

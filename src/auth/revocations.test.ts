@@ -1,6 +1,6 @@
 // The in-process notice of ended sessions: every listener hears it, a failing one does not stop it.
 import { expect, test } from "bun:test";
-import { Revocations, type Revocation } from "./revocations.ts";
+import { type Revocation, Revocations } from "./revocations.ts";
 
 test("every listener hears each revocation until it stops listening; a failing listener is logged, not fatal", () => {
   const errors: string[] = [];

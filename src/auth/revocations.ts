@@ -3,7 +3,13 @@
 // In-process only: what another instance revokes is found by re-checking (Sessions.check).
 
 /** Why a session ended, as stream clients are told (`event: revoked` / WebSocket close reason). */
-export type RevokeReason = "logout" | "token_reused" | "role_changed" | "password_changed" | "user_deleted" | "session_ended";
+export type RevokeReason =
+  | "logout"
+  | "token_reused"
+  | "role_changed"
+  | "password_changed"
+  | "user_deleted"
+  | "session_ended";
 
 /** One session (refresh-token family), or every session of a user. */
 export type Revocation =

@@ -2,10 +2,10 @@
 // from the swagger-ui-dist package's own files, served by us: no CDN, works offline and from the
 // compiled binary), and / pointing a person to /docs.
 import { createRoute, z } from "@hono/zod-openapi";
-import bundleFile from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
-import cssFile from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import favicon16File from "swagger-ui-dist/favicon-16x16.png" with { type: "file" };
 import favicon32File from "swagger-ui-dist/favicon-32x32.png" with { type: "file" };
+import cssFile from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
+import bundleFile from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 import { NotFound } from "../domain/errors.ts";
 import { errors, json, routes } from "./openapi.ts";
 
@@ -69,7 +69,8 @@ Liveness: <a href="./health">/health</a>, readiness: <a href="./ready">/ready</a
 // Swagger UI sets inline styles and shows inline (data:) images; everything else comes from here.
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-const HOME_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const HOME_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const tags = ["ops"];
 const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
@@ -81,7 +82,13 @@ const openapi = createRoute({
   tags,
   responses: { 200: json(z.record(z.string(), z.unknown()), "the OpenAPI document") },
 });
-const docs = createRoute({ method: "get", path: "/docs", summary: "This API as an interactive reference (Swagger UI)", tags, responses: { 200: html("HTML page") } });
+const docs = createRoute({
+  method: "get",
+  path: "/docs",
+  summary: "This API as an interactive reference (Swagger UI)",
+  tags,
+  responses: { 200: html("HTML page") },
+});
 const asset = createRoute({
   method: "get",
   path: "/docs/{file}",
@@ -100,7 +107,13 @@ const asset = createRoute({
     ...errors(400, [404, "no such file"]),
   },
 });
-const home = createRoute({ method: "get", path: "/", summary: "Where to start: a page pointing to /docs", tags, responses: { 200: html("HTML page") } });
+const home = createRoute({
+  method: "get",
+  path: "/",
+  summary: "Where to start: a page pointing to /docs",
+  tags,
+  responses: { 200: html("HTML page") },
+});
 
 /**
  * The reference routes; mount at the root. `document` builds the OpenAPI document of the whole

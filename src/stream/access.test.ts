@@ -6,7 +6,7 @@ import { Revocations } from "../auth/revocations.ts";
 import type { SessionCheck } from "../auth/sessions.ts";
 import type { Principal } from "../auth/types.ts";
 import { createLogger } from "../log.ts";
-import { StreamAccess, type Revocable } from "./access.ts";
+import { type Revocable, StreamAccess } from "./access.ts";
 
 class Streams implements Revocable {
   ended: Array<{ p: Principal; reason: string }> = [];
@@ -78,7 +78,11 @@ test("a sweep checks each session once and ends the ones that ended elsewhere or
 });
 
 test("a store that cannot answer keeps the streams", async () => {
-  const { hub, access } = setup({ fa1: new Error("redis down"), fa2: new Error("redis down"), fb: new Error("redis down") });
+  const { hub, access } = setup({
+    fa1: new Error("redis down"),
+    fa2: new Error("redis down"),
+    fb: new Error("redis down"),
+  });
   await access.sweep();
   expect(hub.open.length).toBe(4);
 });

@@ -98,7 +98,10 @@ export class StreamAccess {
       await Promise.all(Array.from({ length: Math.min(queue.length, this.opts.concurrency ?? 16) }, worker));
       if (failed > 0 && Date.now() - this.warnedAt > 60_000) {
         this.warnedAt = Date.now();
-        this.opts.log.warn("stream sessions could not be re-checked; kept until they can", { sessions: failed, err: String(error) });
+        this.opts.log.warn("stream sessions could not be re-checked; kept until they can", {
+          sessions: failed,
+          err: String(error),
+        });
       }
     } finally {
       this.sweeping = false;

@@ -2,14 +2,14 @@
 // per filter, snapshots exactly as of the greeting head, catch-up and reset from the window.
 import { expect, test } from "bun:test";
 import type { Principal } from "../auth/types.ts";
-import { Dispatcher, type ChannelMatcher } from "../bus/dispatcher.ts";
+import { type ChannelMatcher, Dispatcher } from "../bus/dispatcher.ts";
 import { createRing, RingProducer } from "../bus/ring.ts";
 import { createLogger } from "../log.ts";
 import { Registry } from "../ops/metrics.ts";
 import { ChannelFilter } from "./channels.ts";
-import { Hub, type Control, type Selection, type SnapshotEntry, type StreamClient } from "./hub.ts";
+import { type Control, Hub, type Selection, type SnapshotEntry, type StreamClient } from "./hub.ts";
 import { StreamMetrics } from "./metrics.ts";
-import { Seats, type Seat } from "./seats.ts";
+import { type Seat, Seats } from "./seats.ts";
 
 class FakeClient implements StreamClient {
   readonly transport = "sse" as const;
@@ -115,7 +115,12 @@ test("a fresh client is greeted at the head a read took in, with the state as of
   expect(early.writes).toHaveLength(0);
   const { c: late, head } = join(tickers);
   expect(head).toBe(2);
-  expect(late.snapshots).toEqual([[{ seq: 1, text: "1" }, { seq: 2, text: "2" }]]);
+  expect(late.snapshots).toEqual([
+    [
+      { seq: 1, text: "1" },
+      { seq: 2, text: "2" },
+    ],
+  ]);
   pub();
   bus.drain();
   expect(early.seqs()).toEqual([1, 2, 3]);

@@ -17,9 +17,10 @@
 //   runs for a client no other write for that client can start (`catching`).
 // - Streams whose caller lost the right to them (session revoked, user deleted or changed) are
 //   ended by `revoke` (stream/access.ts decides which).
-import type { BusEvent } from "../bus/ring.ts";
-import type { Dispatcher } from "../bus/dispatcher.ts";
+
 import type { Principal } from "../auth/types.ts";
+import type { Dispatcher } from "../bus/dispatcher.ts";
+import type { BusEvent } from "../bus/ring.ts";
 import { nowMs } from "../domain/time.ts";
 import type { Logger } from "../log.ts";
 import type { ChannelFilter } from "./channels.ts";

@@ -2,8 +2,8 @@
 // that matches. A consumer of the reader's batches (`wake`); it knows nothing of the hub.
 // A waiting poll whose caller's session ends is answered `revoked` (the route makes it a 401).
 import type { Principal } from "../auth/types.ts";
-import { textOf, type BusEvent } from "../bus/ring.ts";
 import type { Dispatcher } from "../bus/dispatcher.ts";
+import { type BusEvent, textOf } from "../bus/ring.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { StreamMetrics } from "./metrics.ts";
 import type { Resume } from "./resume.ts";
@@ -57,7 +57,9 @@ export class Poller {
         const got = this.collect(w.after, filter, limit);
         finish(got ? this.answer(got) : this.overrun());
       }, waitMs);
-      signal?.addEventListener("abort", () => finish({ events: [], next: this.bus.idOf(w.after), reset: null }), { once: true });
+      signal?.addEventListener("abort", () => finish({ events: [], next: this.bus.idOf(w.after), reset: null }), {
+        once: true,
+      });
       this.waiters.add(w);
       this.metrics.connected("poll");
     });

@@ -2,7 +2,7 @@
 // (README, Benchmark): a quarter of the memory per idle client, no promise per write.
 import type { Principal } from "../auth/types.ts";
 import type { ChannelFilter } from "./channels.ts";
-import { SseClient, type ByteSink } from "./client.ts";
+import { type ByteSink, SseClient } from "./client.ts";
 import type { Hub } from "./hub.ts";
 import type { Resume } from "./resume.ts";
 import type { Seat } from "./seats.ts";

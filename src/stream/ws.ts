@@ -6,7 +6,7 @@ import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { z } from "zod";
 import type { Principal, Role } from "../auth/types.ts";
 import { MessageBudget } from "./budget.ts";
-import { ChannelError, parsePatterns, type ChannelFilter } from "./channels.ts";
+import { ChannelError, type ChannelFilter, parsePatterns } from "./channels.ts";
 import { WsClient } from "./client.ts";
 import type { Hub } from "./hub.ts";
 import type { Resume } from "./resume.ts";
@@ -55,9 +55,13 @@ export function wsHandlers(hub: Hub, opts: WsOptions): WebSocketHandler<WsData> 
       const patterns = parsePatterns(m.channels, role, opts.maxSubscriptions);
       const next = m.op === "subscribe" ? client.filter.with(patterns, []) : client.filter.with([], patterns);
       if (next.patterns.length > opts.maxSubscriptions)
-        return client.text(errorText("too_many_subscriptions", `at most ${opts.maxSubscriptions} subscriptions`, "channels"));
+        return client.text(
+          errorText("too_many_subscriptions", `at most ${opts.maxSubscriptions} subscriptions`, "channels"),
+        );
       client.filter = next;
-      client.text(JSON.stringify({ type: m.op === "subscribe" ? "subscribed" : "unsubscribed", channels: next.patterns }));
+      client.text(
+        JSON.stringify({ type: m.op === "subscribe" ? "subscribed" : "unsubscribed", channels: next.patterns }),
+      );
     } catch (err) {
       if (!(err instanceof ChannelError)) throw err;
       client.text(errorText(err.status === 403 ? "forbidden" : "bad_channel", err.message, "channels"));
@@ -92,7 +96,9 @@ export function wsHandlers(hub: Hub, opts: WsOptions): WebSocketHandler<WsData> 
     if (!msg.success) {
       const issue = msg.error.issues[0];
       const field = issue?.path.map(String).join(".") || undefined;
-      return client.text(errorText("validation_failed", `${field ?? "message"}: ${issue?.message ?? "invalid"}`, field));
+      return client.text(
+        errorText("validation_failed", `${field ?? "message"}: ${issue?.message ?? "invalid"}`, field),
+      );
     }
     const m = msg.data;
     if (m.op === "ping") return client.text(JSON.stringify({ type: "pong", serverTime: Date.now() }));
@@ -106,7 +112,10 @@ export function wsHandlers(hub: Hub, opts: WsOptions): WebSocketHandler<WsData> 
     sendPings: true,
     open(ws: ServerWebSocket<WsData>) {
       const d = ws.data;
-      const client = new WsClient(ws, d.filter, d.resume.seq, { principal: d.principal, ...(d.seat ? { seat: d.seat } : {}) });
+      const client = new WsClient(ws, d.filter, d.resume.seq, {
+        principal: d.principal,
+        ...(d.seat ? { seat: d.seat } : {}),
+      });
       d.client = client;
       if (opts.msgsPerS > 0) d.budget = new MessageBudget(opts.msgsPerS, opts.msgBurst);
       const reset = d.resume.reset;
@@ -115,7 +124,13 @@ export function wsHandlers(hub: Hub, opts: WsOptions): WebSocketHandler<WsData> 
         greet: (head) => {
           const at = hub.idOf(head);
           client.text(
-            JSON.stringify({ type: "connected", serverTime: Date.now(), epoch: hub.epoch, head: at, channels: d.filter.patterns }),
+            JSON.stringify({
+              type: "connected",
+              serverTime: Date.now(),
+              epoch: hub.epoch,
+              head: at,
+              channels: d.filter.patterns,
+            }),
           );
           if (reset) client.control({ kind: "reset", data: { reason: reset, epoch: hub.epoch, head: at } });
         },
