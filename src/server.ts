@@ -31,9 +31,11 @@ import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.t
 import { secureDataDir } from "./store/data-dir.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
 import type { RedisConn } from "./store/redis/connection.ts";
+import { StreamAccess } from "./stream/access.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
+import { Seats } from "./stream/seats.ts";
 import { type WsData, wsHandlers } from "./stream/ws.ts";
 
 export const VERSION = "0.1.0";
@@ -180,6 +182,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const users = await durableUsers(history, log);
   const auth = await createAuth({ config, log, stores: { ...redis?.authStores, ...(users ? { users } : {}) } });
+  // Open streams end when their session does: at once for ends made here, within a check
+  // interval for ends made on another instance (stream/access.ts).
+  const access = new StreamAccess({
+    targets: [hub, poller],
+    check: (p) => auth.sessions.check(p),
+    revocations: auth.revocations,
+    everyMs: config.STREAM_AUTH_CHECK_MS,
+    log,
+  });
 
   const app = createApp({
     config,
@@ -197,6 +208,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       producer: publisher,
       poller,
       metrics: streamMetrics,
+      seats: new Seats(config.MAX_STREAMS_PER_USER),
     },
   });
 
@@ -208,10 +220,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // 413 has an empty body); it refuses a large Content-Length before reading the body.
     maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 64 << 20),
     fetch: (req, srv) => app.fetch(req, srv),
-    websocket: wsHandlers(hub, { maxSubscriptions: config.MAX_SUBSCRIPTIONS, maxMessageBytes: 64 * 1024 }),
+    websocket: wsHandlers(hub, {
+      maxSubscriptions: config.MAX_SUBSCRIPTIONS,
+      maxMessageBytes: 64 * 1024,
+      msgsPerS: config.WS_MAX_MSGS_PER_S,
+      msgBurst: config.WS_MSG_BURST,
+      current: (p) => access.current(p),
+    }),
   });
   bus.start();
   hub.start();
+  access.start();
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${server.port}`;
   log.info("tradewire listening", { url, epoch: hub.epoch });
 
@@ -221,6 +240,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log.info("shutting down");
       const s = server;
       void s.stop(false); // no new connections; requests in flight may finish
+      access.stop();
       hub.shutdown(config.SSE_RETRY_MS);
       poller.flush();
       hub.stop();
