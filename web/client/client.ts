@@ -142,6 +142,11 @@ export class EventClient {
     return this.info.status;
   }
 
+  /** The channels this tab's subscriptions ask for now. */
+  get subscribed(): string[] {
+    return this.own();
+  }
+
   // --- who connects --------------------------------------------------------------------------
 
   private follow(): void {
