@@ -5,6 +5,7 @@ import { createRing, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./http/app.ts";
 import { docsRoutes } from "./http/docs.ts";
+import { dashboardRoutes } from "./http/static.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
@@ -180,6 +181,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           sseWriter: opts.sseWriter ?? (process.env.SSE_WRITER === "hono" ? "hono" : "direct"),
         }),
       },
+      { path: "/", app: dashboardRoutes() }, // last: the dashboard and its own paths
     ],
   });
 

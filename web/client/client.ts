@@ -68,6 +68,8 @@ export class EventClient {
   private readonly statusFns = new Set<(i: ClientInfo) => void>();
   private readonly noticeFns = new Set<(n: Notice) => void>();
   private cursor: Cursor | null = null;
+  /** The head when the current connection opened: events up to it are catch-up, not live. */
+  private liveFrom: Cursor | null = null;
   /** Bumped each time continuity is lost: loaders run once per generation. */
   private gen = 0;
   private resyncs = 0;
@@ -297,11 +299,10 @@ export class EventClient {
         relay?.post({ k: "snapshot", from: relay.id, evs: [m.ev] });
         return this.dispatcher.emit(m.ev, { snapshot: true, at: localNow() });
       case "connected": {
-        if (own && Number.isFinite(m.info.serverTime)) {
-          if (m.askedAt !== undefined) this.stats.clock.roundTrip(m.askedAt, m.info.serverTime, m.at);
-          else this.stats.clock.oneWay(m.info.serverTime, m.at);
-        }
+        // One-way only: a connect's round trip (handshake, auth) is too long to locate the stamp.
+        if (own && Number.isFinite(m.info.serverTime)) this.stats.clock.oneWay(m.info.serverTime, m.at);
         if (own && ++this.connections > 1) this.stats.counts.reconnects++;
+        this.liveFrom = parseId(m.info.head);
         const hadCursor = this.cursor !== null;
         const resumed = this.cursor !== null && m.info.resumed === formatId(this.cursor);
         if (this.cursor === null) {
@@ -353,7 +354,8 @@ export class EventClient {
       this.stats.reset("epoch");
       this.resync("epoch");
     }
-    this.stats.event(ev, at);
+    const live = this.liveFrom;
+    this.stats.event(ev, at, live !== null && id.epoch === live.epoch && id.seq <= live.seq);
     this.dispatcher.emit(ev, { snapshot: false, at });
   }
 

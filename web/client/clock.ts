@@ -2,12 +2,14 @@
 // stamps made on the server can be compared with the moment an event reached the page.
 //
 // Two kinds of evidence, NTP-style:
-// - round trips (a WS ping answered with the server's time, a stream's `connected` against the
-//   moment it was asked for): the server stamp S was made between send t0 and receipt t1, so
-//   offset lies in [S - t1, S - t0]; the midpoint of the sample with the smallest round trip is
-//   the estimate;
-// - one-way stamps (every event's `pub`, heartbeats): sent at S, received at r >= S - offset,
-//   so offset >= S - r. The largest of these is a lower bound that the estimate never goes under.
+// - round trips (a WebSocket ping answered with the server's time): the stamp S was made
+//   between send t0 and receipt t1, so offset lies in [S - t1, S - t0]; the midpoint of the
+//   sample with the smallest round trip is the estimate;
+// - one-way stamps (every event's `pub`, heartbeats, `connected`): sent at S, received at
+//   r >= S - offset, so offset >= S - r. The largest of these is a lower bound that the
+//   estimate never goes under. Without round trips (SSE, polling) it is the estimate: the
+//   fastest message's network delay counts as zero (exact to ~0.1 ms on one machine; across a
+//   network the page leg then reads low by the smallest one-way delay).
 // Bounds are kept over a sliding window (two 60 s halves) so a drifting clock is followed.
 
 /** Local wall time with sub-ms precision, comparable to the server's stamps (ms since 1970). */

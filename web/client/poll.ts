@@ -42,13 +42,12 @@ export function pollTransport(p: TransportParams, sink: TransportSink): Transpor
     }
   };
   void (async () => {
-    const askedAt = localNow();
     // The first answer comes at once: the head (fresh) or what came after our id.
     const first = await once(p.lastEventId, 0);
     if (!first || closed) return;
     const epoch = first.next.slice(0, first.next.indexOf("-"));
     const resumed = p.lastEventId !== null && first.reset === null ? p.lastEventId : null;
-    sink.message({ kind: "connected", info: { serverTime: Number.NaN, epoch, head: first.next, channels: p.channels, resumed }, at: localNow(), askedAt });
+    sink.message({ kind: "connected", info: { serverTime: Number.NaN, epoch, head: first.next, channels: p.channels, resumed }, at: localNow() });
     let a: PollAnswer | null = first;
     while (a && !closed) {
       const at = localNow();

@@ -45,10 +45,9 @@ export function sseTransport(p: TransportParams, sink: TransportSink): Transport
 export function eventSourceTransport(p: TransportParams, sink: TransportSink): Transport {
   const state = once(sink);
   let es: EventSourceLike | undefined;
-  let askedAt = 0;
   const onFrame = (e: { type: string; data: unknown }) => {
     if (state.closed) return;
-    sink.message(sseMessage(e.type, String(e.data), p.known, localNow(), askedAt));
+    sink.message(sseMessage(e.type, String(e.data), p.known, localNow()));
   };
   void (async () => {
     let ticket: string;
@@ -59,7 +58,6 @@ export function eventSourceTransport(p: TransportParams, sink: TransportSink): T
     }
     if (state.closed) return;
     const url = withQuery(`${p.base}${PATH}`, { channels: p.channels.join(","), ticket, lastEventId: p.lastEventId ?? undefined });
-    askedAt = localNow();
     if (!EventSourceCtor) return state.end({ code: "closed", message: "no EventSource here" });
     es = new EventSourceCtor(url);
     // EventSource delivers a named event only to listeners of that name: one per known name.
@@ -83,7 +81,6 @@ export function fetchSseTransport(p: TransportParams, sink: TransportSink): Tran
   const state = once(sink);
   const abort = new AbortController();
   void (async () => {
-    const askedAt = localNow();
     let res: Response;
     try {
       res = await p.session.fetch(withQuery(PATH, { channels: p.channels.join(",") }), {
@@ -95,7 +92,7 @@ export function fetchSseTransport(p: TransportParams, sink: TransportSink): Tran
     }
     if (res.status !== 200 || !res.body) return state.end(endOfStatus(res.status, await errorText(res)));
     const parser = new SseParser((f) => {
-      if (!state.closed) sink.message(sseMessage(f.event, f.data, p.known, localNow(), askedAt));
+      if (!state.closed) sink.message(sseMessage(f.event, f.data, p.known, localNow()));
     });
     const reader = res.body.getReader();
     try {

@@ -9,6 +9,8 @@ export interface StreamCounts {
   events: number;
   /** Latest-state items received with a (re)start or reset. */
   snapshots: number;
+  /** Events caught up after a reconnect (published before it): not in the page leg. */
+  replayed: number;
   /** Events already seen (same epoch, sequence at or below the cursor), dropped. */
   duplicates: number;
   /** Times the stream could not continue where it was (reset, new epoch): snapshots refetched. */
@@ -49,13 +51,20 @@ export class StreamStats {
   readonly page = new LogHistogram();
   counts: StreamCounts = zero();
 
-  /** An event handed to the page at local time `at`. */
-  event(ev: StreamEvent, at: number): void {
+  /**
+   * An event handed to the page at local time `at`. A replayed one (caught up after a
+   * reconnect) waited for the reconnect, not for the stream: it counts in the server's legs only.
+   */
+  event(ev: StreamEvent, at: number, replayed = false): void {
     this.counts.events++;
     const ts = ev.ts;
-    this.clock.oneWay(ts.pub, at);
     if (ts.ex !== undefined && ts.ex > 0) this.exchange.record(ts.rx - ts.ex);
     this.ingest.record(ts.pub - ts.rx);
+    if (replayed) {
+      this.counts.replayed++;
+      return;
+    }
+    this.clock.oneWay(ts.pub, at);
     this.page.record(at + this.clock.offset - ts.pub);
   }
 
@@ -83,5 +92,5 @@ export class StreamStats {
 }
 
 function zero(): StreamCounts {
-  return { events: 0, snapshots: 0, duplicates: 0, resets: 0, gaps: 0, malformed: 0, unknown: 0, handlerErrors: 0, reconnects: 0 };
+  return { events: 0, snapshots: 0, replayed: 0, duplicates: 0, resets: 0, gaps: 0, malformed: 0, unknown: 0, handlerErrors: 0, reconnects: 0 };
 }

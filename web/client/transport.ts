@@ -5,7 +5,7 @@ import { parseEvent, parseObject } from "./parse.ts";
 import type { ConnectedInfo, ResetInfo, StreamEvent, TransportName } from "./types.ts";
 
 export type Incoming =
-  | { kind: "connected"; info: ConnectedInfo; at: number; askedAt?: number }
+  | { kind: "connected"; info: ConnectedInfo; at: number }
   | { kind: "event"; ev: StreamEvent; at: number }
   | { kind: "snapshot"; ev: StreamEvent }
   | { kind: "reset"; info: ResetInfo }
@@ -72,12 +72,12 @@ export async function errorText(res: Response): Promise<string> {
 }
 
 /** One SSE frame (event name + data) to a message; shared by EventSource and fetch streams. */
-export function sseMessage(event: string, data: string, known: ReadonlySet<string>, at: number, askedAt: number): Incoming {
+export function sseMessage(event: string, data: string, known: ReadonlySet<string>, at: number): Incoming {
   switch (event) {
     case "connected": {
       const o = parseObject(data);
       return o && typeof o.epoch === "string" && typeof o.head === "string"
-        ? { kind: "connected", info: o as unknown as ConnectedInfo, at, askedAt }
+        ? { kind: "connected", info: o as unknown as ConnectedInfo, at }
         : { kind: "bad", why: "malformed" };
     }
     case "reset": {

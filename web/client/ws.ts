@@ -20,7 +20,6 @@ export function wsTransport(p: TransportParams, sink: TransportSink): Transport 
   let ws: WebSocket | undefined;
   let pinger: ReturnType<typeof setInterval> | undefined;
   let pingAt = 0;
-  let askedAt = 0;
   const end = (code: "network" | "closed" | "shutdown" | "unauthorized" | "forbidden" | "bad_request", message: string) => {
     if (closed) return;
     closed = true;
@@ -39,7 +38,7 @@ export function wsTransport(p: TransportParams, sink: TransportSink): Transport 
     let m: Incoming | undefined;
     switch (o.type) {
       case "connected":
-        m = { kind: "connected", info: o as unknown as ConnectedInfo, at, askedAt };
+        m = { kind: "connected", info: o as unknown as ConnectedInfo, at };
         for (let i = 0; i < FIRST_PINGS; i++) setTimeout(ping, i * 50);
         pinger = setInterval(ping, PING_EVERY_MS);
         break;
@@ -83,7 +82,6 @@ export function wsTransport(p: TransportParams, sink: TransportSink): Transport 
       return end(e.code === "timeout" ? "network" : e.code, e.message);
     }
     if (closed) return;
-    askedAt = localNow();
     ws = new WebSocket(wsUrl(p.base, withQuery("/api/events/ws", { channels: p.channels.join(","), ticket, lastEventId: p.lastEventId ?? undefined })));
     ws.onmessage = (e: { data: unknown }) => {
       if (!closed && typeof e.data === "string") onText(e.data);

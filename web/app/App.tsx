@@ -1,0 +1,25 @@
+// The root: restores a session from the refresh cookie, then shows the login or the dashboard.
+import { defineComponent, onMounted, shallowRef } from "vue";
+import { useTradewire } from "../vue/context.ts";
+import { Login } from "./Login.tsx";
+import { useSession } from "./session.ts";
+import { Shell } from "./Shell.tsx";
+
+export const App = defineComponent(() => {
+  const tw = useTradewire();
+  const { state } = useSession();
+  const restoring = shallowRef(true);
+  onMounted(async () => {
+    try {
+      await tw.session.restore();
+    } catch {
+      // the server is not answering: the login page says so when it is used
+    } finally {
+      restoring.value = false;
+    }
+  });
+  return () => {
+    if (restoring.value) return <div class="boot">tradewire…</div>;
+    return state.value.status === "authenticated" ? <Shell /> : <Login />;
+  };
+});
