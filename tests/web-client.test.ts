@@ -210,3 +210,39 @@ test("auto mode falls back to polling when neither SSE nor WebSocket opens but t
   await publish(s.url, admin, { type: "ticker", channel: "tickers:F-USDT", data: { instId: "F-USDT", last: "7" } });
   await eventually(() => got.includes("7"));
 }, 30_000);
+
+test.skipIf(!process.env.REDIS_TEST_URL)(
+  "the server restarts: the client comes back by itself, hears of the new epoch, reloads its snapshots, and goes on",
+  async () => {
+    // Sessions in Redis and one signing secret: the same login works across the restart.
+    const env = { REDIS_URL: process.env.REDIS_TEST_URL!, JWT_SECRET: "web-client-restart-test-secret-0123456789", SSE_RETRY_MS: "200" };
+    const a = await startTestServer(env);
+    const port = new URL(a.url).port;
+    const session = await signedIn("admin", ADMIN_PASSWORD, a.url);
+    const c = client(session, "sse");
+    let loads = 0;
+    const notices: Notice[] = [];
+    const got: string[] = [];
+    c.onNotice((n) => notices.push(n));
+    c.on("tickers:E-USDT", (ev, meta) => meta.snapshot || got.push(ev.data.last));
+    c.subscribe(["tickers:E-USDT"], async () => {
+      loads++;
+    });
+    c.start();
+    await eventually(() => loads === 1 && c.status === "live", 10_000);
+    await publish(a.url, await a.token(), { type: "ticker", channel: "tickers:E-USDT", data: { instId: "E-USDT", last: "1" } });
+    await eventually(() => got.includes("1"));
+    const epochBefore = c.info.lastEventId!.split("-")[0];
+
+    await a.close();
+    const b = await startTestServer({ ...env, PORT: port });
+    closers.push(() => void b.close());
+    await eventually(() => loads === 2 && c.status === "live", 20_000);
+    expect(notices).toContainEqual({ kind: "resync", reason: "epoch" });
+    expect(c.info.lastEventId!.split("-")[0]).not.toBe(epochBefore);
+    await publish(b.url, await b.token(), { type: "ticker", channel: "tickers:E-USDT", data: { instId: "E-USDT", last: "2" } });
+    await eventually(() => got.at(-1) === "2");
+    expect(got).toEqual(["1", "2"]);
+  },
+  40_000,
+);

@@ -20,6 +20,8 @@ export const App = defineComponent(() => {
   });
   return () => {
     if (restoring.value) return <div class="boot">tradewire…</div>;
-    return state.value.status === "authenticated" ? <Shell /> : <Login />;
+    const u = state.value.user;
+    // Keyed by user: another sign-in (here or in another tab) starts every component afresh.
+    return state.value.status === "authenticated" && u ? <Shell key={`${u.name}:${u.role}`} /> : <Login />;
   };
 });

@@ -58,7 +58,7 @@ export const Shell = defineComponent(() => {
           <span class="user" data-testid="user">
             {state.value.user?.name} <small>({state.value.user?.role})</small>
           </span>
-          <button class="ghost" data-testid="logout" onClick={() => void tw.session.logout()}>
+          <button type="button" class="ghost" data-testid="logout" onClick={() => void tw.session.logout()}>
             Sign out
           </button>
         </header>

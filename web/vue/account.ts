@@ -10,9 +10,9 @@ import { KeyedState } from "./keyed.ts";
 const CLOSED = new Set(["filled", "canceled", "mmp_canceled", "rejected"]);
 
 function keyedStore<T>(tw: Tradewire, name: string, o: ConstructorParameters<typeof KeyedState<T>>[0], type: "order" | "position" | "balance", fetchAll: () => Promise<T[]>) {
-  return shared(tw, name, () => {
+  return shared(tw, name, (undo) => {
     const state = new KeyedState<T>(o);
-    tw.client.on(type, (ev) => state.put(ev.data as T));
+    undo(tw.client.on(type, (ev) => state.put(ev.data as T)));
     const load = single(async () => {
       const mark = state.mark();
       state.load(await fetchAll(), mark);
@@ -56,7 +56,7 @@ const FILLS_LIMIT = 100;
 /** The latest fills, newest first (history from ClickHouse, then live). */
 export function useFills(): ShallowRef<Fill[]> {
   const tw = useTradewire();
-  const store = shared(tw, "fills", () => {
+  const store = shared(tw, "fills", (undo) => {
     const list = shallowRef<Fill[]>([]);
     let pending: Fill[] = [];
     const key = (f: Fill) => `${f.ordId}:${f.tradeId}`;
@@ -72,7 +72,7 @@ export function useFills(): ShallowRef<Fill[]> {
       pending.push(...fs);
       onNextFrame(apply);
     };
-    tw.client.on("fill", (ev) => add([ev.data]));
+    undo(tw.client.on("fill", (ev) => add([ev.data])));
     const load = async () => add((await tw.rest.history.fills({ limit: FILLS_LIMIT })).data.map(({ id: _id, ...f }) => f));
     return { list, feeds: new Feeds(tw.client, () => load) };
   });

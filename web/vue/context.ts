@@ -9,9 +9,14 @@ export interface Tradewire {
   session: Session;
   client: EventClient;
   rest: Rest;
-  /** Shared per-app state of the composables (stores by kind and key). */
-  shared: Map<string, unknown>;
+  /** Shared per-app state of the composables (stores by kind), dropped when the user changes. */
+  shared: Map<string, Shared>;
   install(app: App): void;
+}
+
+interface Shared {
+  value: unknown;
+  undo: Array<() => void>;
 }
 
 export const TRADEWIRE: InjectionKey<Tradewire> = Symbol("tradewire");
@@ -34,6 +39,15 @@ export function createTradewire(opts: SessionOptions & Omit<EventClientOptions, 
       app.provide(TRADEWIRE, tw);
     },
   };
+  // Another user's state must not linger: stores go with the identity they were made for.
+  let who = "";
+  session.onChange((s) => {
+    const now = s.status === "authenticated" && s.user ? `${s.user.name}:${s.user.role}` : "";
+    if (now === who) return;
+    who = now;
+    for (const e of tw.shared.values()) for (const u of e.undo) u();
+    tw.shared.clear();
+  });
   return tw;
 }
 
@@ -43,9 +57,17 @@ export function useTradewire(): Tradewire {
   return tw;
 }
 
-/** A per-app singleton made on first use (the stores behind the composables). */
-export function shared<T>(tw: Tradewire, key: string, make: () => T): T {
-  let v = tw.shared.get(key) as T | undefined;
-  if (v === undefined) tw.shared.set(key, (v = make()));
-  return v;
+/**
+ * A per-app store made on first use; `make` registers what undoes it (its event handlers),
+ * run when the signed-in user changes. Components are remounted then (App keys the shell by
+ * user), so none keeps a dropped store.
+ */
+export function shared<T>(tw: Tradewire, key: string, make: (undo: (fn: () => void) => void) => T): T {
+  let e = tw.shared.get(key);
+  if (!e) {
+    const undo: Array<() => void> = [];
+    e = { value: make((fn) => undo.push(fn)), undo };
+    tw.shared.set(key, e);
+  }
+  return e.value as T;
 }

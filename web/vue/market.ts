@@ -26,9 +26,9 @@ function hold(feeds: Feeds, key: MaybeRefOrGetter<string | undefined>, channel: 
 }
 
 function tickers(tw: Tradewire) {
-  return shared(tw, "tickers", () => {
+  return shared(tw, "tickers", (undo) => {
     const state = new KeyedState<Ticker>({ key: (t) => t.instId, version: (t) => t.ts });
-    tw.client.on("ticker", (ev) => state.put(ev.data));
+    undo(tw.client.on("ticker", (ev) => state.put(ev.data)));
     const load = single(async () => {
       const mark = state.mark();
       state.load((await tw.rest.market.tickers()).data, mark);
@@ -52,9 +52,9 @@ export function useTicker(instId: MaybeRefOrGetter<string>): ComputedRef<Ticker 
 }
 
 function books(tw: Tradewire) {
-  return shared(tw, "books", () => {
+  return shared(tw, "books", (undo) => {
     const state = new KeyedState<Book>({ key: (b) => b.instId, version: (b) => b.ts });
-    tw.client.on("book", (ev) => state.put(ev.data));
+    undo(tw.client.on("book", (ev) => state.put(ev.data)));
     const load = (instId: string) => async () => {
       try {
         state.merge([await tw.rest.market.book(instId)]);
@@ -98,7 +98,7 @@ class Tape {
 const TAPE_LIMIT = 100;
 
 export function trades(tw: Tradewire) {
-  return shared(tw, "trades", () => {
+  return shared(tw, "trades", (undo) => {
     const tapes = new Map<string, Tape>();
     const listeners = new Set<(t: Trade) => void>();
     const tape = (instId: string) => {
@@ -106,10 +106,12 @@ export function trades(tw: Tradewire) {
       if (!t) tapes.set(instId, (t = new Tape(TAPE_LIMIT)));
       return t;
     };
-    tw.client.on("trade", (ev) => {
-      tapes.get(ev.data.instId)?.add([ev.data]);
-      for (const l of listeners) l(ev.data);
-    });
+    undo(
+      tw.client.on("trade", (ev) => {
+        tapes.get(ev.data.instId)?.add([ev.data]);
+        for (const l of listeners) l(ev.data);
+      }),
+    );
     const load = (instId: string) => async () => {
       const page = await tw.rest.market.trades({ instId, limit: TAPE_LIMIT });
       tape(instId).add(page.data.map(({ id: _id, ...t }) => t));

@@ -74,10 +74,10 @@ export const Commands = defineComponent(() => {
             </strong>
           </p>
           <div class="row">
-            <button class="danger" onClick={() => ask({ type: "kill_switch", on: true })} data-testid="kill-on">
+            <button type="button" class="danger" onClick={() => ask({ type: "kill_switch", on: true })} data-testid="kill-on">
               Turn ON
             </button>
-            <button class="ghost" onClick={() => ask({ type: "kill_switch", on: false })} data-testid="kill-off">
+            <button type="button" class="ghost" onClick={() => ask({ type: "kill_switch", on: false })} data-testid="kill-off">
               Turn off
             </button>
           </div>
@@ -94,7 +94,7 @@ export const Commands = defineComponent(() => {
               </option>
             ))}
           </select>
-          <button class="danger" onClick={() => ask(scope.value ? { type: "cancel_all", instId: scope.value } : { type: "cancel_all" })} data-testid="cancel-all-run">
+          <button type="button" class="danger" onClick={() => ask(scope.value ? { type: "cancel_all", instId: scope.value } : { type: "cancel_all" })} data-testid="cancel-all-run">
             Cancel all
           </button>
         </div>

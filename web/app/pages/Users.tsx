@@ -132,7 +132,7 @@ export const Users = defineComponent(() => {
                       </button>
                     </form>
                   ) : (
-                    <button
+                    <button type="button"
                       class="ghost"
                       onClick={() => {
                         newPassword.value = "";
@@ -142,7 +142,7 @@ export const Users = defineComponent(() => {
                       Password
                     </button>
                   )}
-                  <button class="ghost danger" onClick={() => (deleting.value = u.name)}>
+                  <button type="button" class="ghost danger" onClick={() => (deleting.value = u.name)}>
                     Delete
                   </button>
                 </td>

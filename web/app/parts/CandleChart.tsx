@@ -45,7 +45,7 @@ export const CandleChart = defineComponent(
           <h2>{props.instId}</h2>
           <span class="bars">
             {BARS.map((b) => (
-              <button key={b} class={{ ghost: true, active: bar.value === b }} onClick={() => (bar.value = b)}>
+              <button type="button" key={b} class={{ ghost: true, active: bar.value === b }} onClick={() => (bar.value = b)}>
                 {b}
               </button>
             ))}

@@ -9,10 +9,10 @@ export const Confirm = defineComponent(
           <h2>{props.title}</h2>
           <p>{props.text}</p>
           <div class="row end">
-            <button class="ghost" onClick={props.onNo} data-testid="confirm-no">
+            <button type="button" class="ghost" onClick={props.onNo} data-testid="confirm-no">
               Back
             </button>
-            <button class={props.danger ? "danger" : "primary"} onClick={props.onYes} data-testid="confirm-yes">
+            <button type="button" class={props.danger ? "danger" : "primary"} onClick={props.onYes} data-testid="confirm-yes">
               {props.action}
             </button>
           </div>

@@ -61,19 +61,19 @@ const OrderRow = defineComponent(
             <td class="actions">
               {editing.value ? (
                 <>
-                  <button class="ghost" disabled={busy.value} onClick={amend} data-testid="amend-save">
+                  <button type="button" class="ghost" disabled={busy.value} onClick={amend} data-testid="amend-save">
                     Save
                   </button>
-                  <button class="ghost" onClick={() => (editing.value = false)}>
+                  <button type="button" class="ghost" onClick={() => (editing.value = false)}>
                     Back
                   </button>
                 </>
               ) : (
                 <>
-                  <button class="ghost" disabled={busy.value} onClick={edit} data-testid="amend">
+                  <button type="button" class="ghost" disabled={busy.value} onClick={edit} data-testid="amend">
                     Amend
                   </button>
-                  <button class="ghost danger" disabled={busy.value} onClick={cancel} data-testid="cancel">
+                  <button type="button" class="ghost danger" disabled={busy.value} onClick={cancel} data-testid="cancel">
                     Cancel
                   </button>
                 </>

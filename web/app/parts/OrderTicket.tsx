@@ -15,6 +15,11 @@ const TYPES: Array<{ v: OrdType; label: string }> = [
   { v: "fok", label: "FOK" },
 ];
 
+/** A fresh idempotency key (getRandomValues works outside secure contexts, randomUUID does not). */
+function newKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** 10^-d as a decimal string ("0.01"). */
 const stepOf = (d: number) => (d <= 0 ? "1" : `0.${"0".repeat(d - 1)}1`);
 
@@ -32,7 +37,7 @@ export const OrderTicket = defineComponent(
     const formError = shallowRef<string | null>(null);
     const done = shallowRef<string | null>(null);
     /** Kept for a retry of the same order; a new one after an answer. */
-    let idemKey = crypto.randomUUID();
+    let idemKey = newKey();
 
     // Steps: the exchange's rules are not served by the API; the decimals of live prices and
     // sizes give the granularity, and the server's risk check has the final word (on the field).
@@ -75,10 +80,10 @@ export const OrderTicket = defineComponent(
       try {
         const r = await tw.rest.orders.place(order, idemKey);
         done.value = `Placed ${r.ordId}${r.ms !== undefined ? ` in ${r.ms} ms` : ""}`;
-        idemKey = crypto.randomUUID();
+        idemKey = newKey();
       } catch (err) {
         if (!(err instanceof ApiRequestError)) throw err;
-        if (err.status !== 0) idemKey = crypto.randomUUID(); // answered: the next submit is a new order
+        if (err.status !== 0) idemKey = newKey(); // answered: the next submit is a new order
         const byField: Record<string, string> = {};
         for (const d of err.details) if (d.field) byField[d.field.replace(/^json\./, "")] ??= d.message;
         fieldErrors.value = byField;
