@@ -246,3 +246,51 @@ test.skipIf(!process.env.REDIS_TEST_URL)(
   },
   40_000,
 );
+
+test("a link that goes silent is declared dead after 2.5 heartbeat intervals, and resumed without a gap", async () => {
+  // A proxy whose first event stream stops passing bytes on demand, the socket left open.
+  let freeze = false;
+  let streams = 0;
+  let beats = 0;
+  const proxy = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    idleTimeout: 0,
+    async fetch(req) {
+      const u = new URL(req.url);
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+      const res = await fetch(`${s.url}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body });
+      if (u.pathname !== "/api/events/stream" || !res.body) return res;
+      const first = streams++ === 0;
+      const reader = res.body.getReader();
+      const out = new ReadableStream<Uint8Array>({
+        async pull(ctrl) {
+          if (first && freeze) return new Promise<void>(() => {}); // silence
+          const { done, value } = await reader.read();
+          if (done) return ctrl.close();
+          if (first && new TextDecoder().decode(value).includes("event: heartbeat")) beats++;
+          ctrl.enqueue(value);
+        },
+        cancel: () => reader.cancel(),
+      });
+      return new Response(out, { headers: res.headers });
+    },
+  });
+  closers.push(() => void proxy.stop(true));
+  const c = client(await signedIn("admin", ADMIN_PASSWORD, `http://127.0.0.1:${proxy.port}`), "sse");
+  const got: number[] = [];
+  c.on("tickers:D-USDT", (ev) => got.push(Number(ev.data.last)));
+  c.subscribe(["tickers:D-USDT"]);
+  c.start();
+  await live(c);
+  await eventually(() => beats >= 3, 10_000); // the client has seen the interval (HEARTBEAT_MS=1000)
+  freeze = true;
+  const frozenAt = Date.now();
+  for (const i of ticks(1, 10)) await publish(s.url, admin, { type: "ticker", channel: "tickers:D-USDT", data: { instId: "D-USDT", last: String(i) } });
+  await eventually(() => got.length === 10, 15_000);
+  expect(got).toEqual(ticks(1, 10));
+  expect(c.stats.counts.reconnects).toBe(1);
+  expect(streams).toBe(2);
+  // Not before the silence lasted 2.5 intervals (at least 3 s) after the last frame.
+  expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(1_900);
+}, 30_000);

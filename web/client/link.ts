@@ -164,6 +164,7 @@ export class Link {
           const now = Date.now();
           if (this.lastBeatAt > 0) this.beatMs = Math.min(120_000, Math.max(500, now - this.lastBeatAt));
           this.lastBeatAt = now;
+          this.armWatchdog(); // from now, with the interval as observed
         }
         break;
       case "shutdown":
