@@ -3,22 +3,25 @@
 // from the ticket and canceled, a risk rejection on its field, two tabs on one connection, a
 // viewer without a ticket, the latency panel. Every step waits for a condition, not a time.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
 import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
 
 const WAIT = 30_000;
+const CHROMIUM = "/usr/bin/chromium";
 let s: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)`);
   await ensureDashboard();
   s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT" });
   await s.userToken("tina", "trader");
   await s.userToken("vic", "viewer");
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
   browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
+    executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
 }, 120_000);
