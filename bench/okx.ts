@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { median } from "./lib/hist.ts";
 import { allowedCpus, cpuCount, sleep } from "./lib/proc.ts";
 import { fmt, fmtPct } from "./lib/report.ts";
-import { reexecWithRuntimeEnv } from "../src/ops/runtime-env.ts";
+import { startEnv } from "../scripts/start-env.ts";
 import { describeJitter, probeJitter, type Jitter } from "./lib/jitter.ts";
 import { GENERATOR_CORE, installExitHooks, SERVER_CORE } from "./lib/servers.ts";
 import { REPO } from "./lib/tradewire.ts";
@@ -42,8 +42,8 @@ const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, orde
   --duration S         measured seconds per latency run (default 10)
   --dump FILE          latency part: per ticker push, the stage times as JSON rows [instrument, sim
                        write, ingest rx, ring pub, first read, last read, reads] (FILE.N per run);
-                       orders part: per order [n, sent at, HTTP, ms, okxMs, exchangeMs, event]
-                       (FILE.orders-moving.N, FILE.orders-quiet.N)
+                       orders part: per order [n, sent at, HTTP, event] (FILE.orders-moving.N,
+                       FILE.orders-quiet.N); tradewire's own stages come from its /metrics
   --warmup S           seconds before measuring (default 2)
   --frames N           frames replayed per ingest run (default 200000)
   --orders N           orders measured per run and market mode (default 5000: each p99 is the 50th
@@ -59,8 +59,8 @@ const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, orde
   --sim-thread         the simulator in a Worker thread of this process, not in a process of its own
   --env KEY=VALUE      extra environment for tradewire (repeatable), e.g. STREAM_COALESCE_MS=0
   --out FILE           JSON results (default bench/results/okx-latest.json)
-  --rig-runtime-default  the bench and simulator without tradewire's runtime settings (FTL off,
-                       no mimalloc purging; src/ops/runtime-env.ts), as before 2026-11-28
+  --rig-runtime-default  the bench and simulator without the runtime settings of \`npm start\`
+                       (package.json; tradewire always gets them), as before 2026-11-28
   --no-pin             do not pin (tradewire / ingest thread on core 0, the rest on core 1)
 `;
 
@@ -119,16 +119,18 @@ const opts = {
   pin: !v["no-pin"],
 };
 
-// The bench (clients, ingest replay) and the simulator it spawns run with the same runtime
-// settings as tradewire (src/ops/runtime-env.ts): without them their own JIT compiles and
-// mimalloc scavenger runs take the clients' core for milliseconds and the simulator answers
-// orders late, which the order round trip would count against tradewire. tradewire is not
-// given them by this process (bench/lib/servers.ts): it sets its own (RUNTIME_TUNING).
-if (!v["rig-runtime-default"]) reexecWithRuntimeEnv();
-
-// Re-run under `taskset -c 1` (the generator core), as the other benches do.
-if (opts.pin && process.env.TRADEWIRE_BENCH_PINNED !== "1" && cpuCount() >= 2) {
-  const child = Bun.spawn(["taskset", "-c", GENERATOR_CORE, process.execPath, ...process.argv.slice(1)], { env: { ...process.env, TRADEWIRE_BENCH_PINNED: "1" }, stdio: ["inherit", "inherit", "inherit"] });
+// The bench (clients, ingest replay) and the simulator it spawns run with the runtime settings
+// tradewire gets from `npm start` (bench/lib/tradewire.ts starts it so): without them their own
+// JIT compiles and mimalloc scavenger runs take the clients' core for milliseconds and the
+// simulator answers orders late, which the order round trip would count against tradewire. The
+// runtime reads them at start, so this process runs again with them, under `taskset -c 1` (the
+// generator core) as the other benches do.
+const rigEnv = v["rig-runtime-default"] ? {} : startEnv();
+const pinSelf = opts.pin && cpuCount() >= 2;
+const rigEnvMissing = Object.entries(rigEnv).some(([key, value]) => process.env[key] !== value);
+if (process.env.TRADEWIRE_BENCH_PINNED !== "1" && (pinSelf || rigEnvMissing)) {
+  const cmd = [...(pinSelf ? ["taskset", "-c", GENERATOR_CORE] : []), process.execPath, ...process.argv.slice(1)];
+  const child = Bun.spawn(cmd, { env: { ...process.env, ...rigEnv, TRADEWIRE_BENCH_PINNED: "1" }, stdio: ["inherit", "inherit", "inherit"] });
   process.exit(await child.exited);
 }
 installExitHooks();
@@ -217,7 +219,8 @@ if (parts.includes("latency") || parts.includes("orders")) {
           const x = await ordersRun(rig, { orders: opts.orders, batch: opts.batch, warmup: opts.orderWarmup, market, spec, ...(str("dump") ? { dump: `${str("dump")}.orders-${market ? "moving" : "quiet"}.${r + 1}` } : {}) }, log);
           runs.push(x);
           log(`   run ${r + 1} (market ${market ? "moving" : "quiet"}): ${x.orders} orders; HTTP answer ${P(x.httpMs)}`);
-          log(`          order event (live) ${P(x.eventMs)}; tradewire's wait for OKX p50 ${fmt(x.serverMs.p50)} p99 ${fmt(x.serverMs.p99)} ms (WS round trip from the ingest thread ${fmt(x.okxMs.p50)}/${fmt(x.okxMs.p99)}, simulator's own ${fmt(x.exchangeMs.p50)}/${fmt(x.exchangeMs.p99)}); cancel_all of ${opts.batch} p50 ${fmt(x.cancelAllMs.p50)} ms${Object.keys(x.failed).length ? `; failed ${JSON.stringify(x.failed)}` : ""}${x.missingEvents ? `; ${x.missingEvents} live events missing` : ""}`);
+          const st = x.stagesMs;
+          log(`          order event (live) ${P(x.eventMs)}; /metrics p50/p99 (within its buckets): tradewire's wait for OKX ${fmt(st.total.p50)}/${fmt(st.total.p99)} ms (WS round trip from the ingest thread ${fmt(st.exchangeRoundtrip.p50)}/${fmt(st.exchangeRoundtrip.p99)}, simulator's own ${fmt(st.exchangeInternal.p50)}/${fmt(st.exchangeInternal.p99)}; ${st.total.count} orders); cancel_all of ${opts.batch} p50 ${fmt(x.cancelAllMs.p50)} ms${Object.keys(x.failed).length ? `; failed ${JSON.stringify(x.failed)}` : ""}${x.missingEvents ? `; ${x.missingEvents} live events missing` : ""}`);
         }
         const mh = med(runs, (r) => r.httpMs.p99);
         const me = med(runs, (r) => r.eventMs.p99);

@@ -49,9 +49,9 @@ export const envSchema = z.object({
   HEARTBEAT_MS: int(100, 120_000).default(10_000),
   STREAM_COALESCE_MS: z.coerce.number().min(0).max(100).default(20),
   STREAM_BATCH_LOAD: z.coerce.number().min(0).max(0.95).default(0.3),
-  BACKGROUND_THREAD_NICE: int(0, 19).default(19),
-  RUNTIME_TUNING: z.enum(["on", "off"]).default("on"),
-  CPU_DMA_LATENCY_US: int(0, 2_000_000_000).optional(),
+  // Opt-in host tuning (src/ops/host-tuning/; README "Tuning a host for latency")
+  HOST_TUNING_HELPER_THREAD_NICE: int(0, 19).default(0),
+  HOST_TUNING_CPU_DMA_LATENCY_US: int(0, 2_000_000_000).optional(),
   IDLE_TIMEOUT_S: int(0, 255).default(30),
   SSE_RETRY_MS: int(100, 600_000).default(2_000),
   CLIENT_MAX_PENDING_BYTES: int(4096, 1 << 30).default(1 << 20),
@@ -62,13 +62,20 @@ export const envSchema = z.object({
   ACCESS_TOKEN_TTL_S: int(10, 86_400).default(900),
   REFRESH_TOKEN_TTL_S: int(60, 90 * 86_400).default(7 * 86_400),
   /**
-   * A rotated refresh token presented again this soon after its first use gets a new one in the
-   * same session instead of revoking it (two browser tabs refreshing with one cookie); 0: never.
+   * A rotated refresh token presented again this soon after its first use gets the same successor
+   * as that first use instead of revoking the session (two browser tabs refreshing with one
+   * cookie); 0: never.
    */
   REFRESH_REUSE_GRACE_S: int(0, 300).default(10),
   STREAM_TICKET_TTL_S: int(1, 600).default(30),
+  /** Failed logins per window: per (user, address), per address, per user from addresses she never signed in from. */
   LOGIN_MAX_ATTEMPTS: int(1, 1000).default(5),
+  LOGIN_IP_MAX_ATTEMPTS: int(1, 100_000).default(20),
+  LOGIN_USER_MAX_ATTEMPTS: int(1, 100_000).default(50),
   LOGIN_WINDOW_S: int(1, 86_400).default(60),
+  /** Password verifications (argon2id) at once (0: half the cores, at least 1), and how many may wait (503 beyond). */
+  LOGIN_VERIFY_CONCURRENCY: int(0, 1024).default(0),
+  LOGIN_VERIFY_QUEUE: int(0, 100_000).default(16),
   SHUTDOWN_GRACE_MS: int(0, 60_000).default(3_000),
   // Risk checks before an order leaves
   RISK_INSTRUMENTS: list.optional(),
@@ -83,6 +90,12 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** Variables that were renamed: a start that sets one stops and names the new one. */
+const RENAMED: Readonly<Record<string, keyof Config>> = {
+  BACKGROUND_THREAD_NICE: "HOST_TUNING_HELPER_THREAD_NICE",
+  CPU_DMA_LATENCY_US: "HOST_TUNING_CPU_DMA_LATENCY_US",
+};
+
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset, so `FOO= npm start` means "default".
@@ -91,13 +104,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const v = env[key];
     if (v !== undefined && v !== "") cleaned[key] = v;
   }
+  const renamed = Object.entries(RENAMED)
+    .filter(([old]) => env[old] !== undefined && env[old] !== "")
+    .map(([old, now]) => `  ${old}=${JSON.stringify(env[old])}: renamed ${now} (off by default)`);
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
+  if (!parsed.success || renamed.length > 0) {
+    const lines = (parsed.error?.issues ?? []).map((i) => {
       const name = String(i.path[0] ?? "?");
       return `  ${name}=${JSON.stringify(cleaned[name] ?? "")}: ${i.message}`;
     });
-    throw new ConfigError(`invalid configuration:\n${lines.join("\n")}`);
+    throw new ConfigError(`invalid configuration:\n${[...renamed, ...lines].join("\n")}`);
   }
   return parsed.data;
 }

@@ -1,12 +1,7 @@
-// Entry point: runtime settings, configuration, start, and signals. `npm start` runs this.
-import { reexecWithRuntimeEnv } from "./ops/runtime-env.ts";
-
-// First of all: settings the runtime reads only at start (see ops/runtime-env.ts). When one is
-// missing this executes the process again with them and does not return.
-const notTuned = reexecWithRuntimeEnv();
-
-const { ConfigError, loadConfig } = await import("./config.ts");
-const { startServer } = await import("./server.ts");
+// Entry point: configuration, start, and signals. `npm start` runs this with the runtime
+// settings of package.json's start script; a plain `bun src/main.ts` runs as it was started.
+import { ConfigError, loadConfig } from "./config.ts";
+import { startServer } from "./server.ts";
 
 let config;
 try {
@@ -30,7 +25,6 @@ try {
   }
   throw err;
 }
-if (notTuned) running.log.warn("runtime settings not applied; running without them", { reason: notTuned });
 for (const sig of ["SIGTERM", "SIGINT"] as const) {
   process.on(sig, () => {
     running!.log.info("signal", { signal: sig });

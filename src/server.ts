@@ -1,23 +1,24 @@
 // Wires the parts together and serves them: bus, hub, auth, routes, Bun.serve, shutdown.
+//
+// Data flows one way: the bus reader (bus/dispatcher.ts) hands every event, in order, to its
+// consumers, registered here and unknown to each other: the latest state (at every take, so
+// REST reads see what was just published), then at the batching cadence the stream fan-out,
+// the polls and the state's persistence. The recorder reads the ring from its own Worker.
 import type { Server } from "bun";
 import { createAuth } from "./auth/index.ts";
+import { Dispatcher } from "./bus/dispatcher.ts";
 import { createRing, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
 import { createApp } from "./http/app.ts";
-import { docsRoutes } from "./http/docs.ts";
-import { dashboardRoutes } from "./http/static.ts";
+import type { AppType } from "./http/app-type.ts";
+import { auditRecorder } from "./http/audit.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
-import { cpuLatencyMetrics, holdCpuLatency } from "./ops/cpu-latency.ts";
-import { lowerBackgroundThreads } from "./ops/threads.ts";
-import { eventRoutes } from "./api/events.ts";
-import { opsRoutes, type ReadinessCheck } from "./api/ops.ts";
-import { commandRoutes } from "./api/commands.ts";
-import { accountRoutes, marketRoutes } from "./api/market.ts";
-import { orderRoutes } from "./api/orders.ts";
-import { historyRoutes } from "./api/history.ts";
+import { startHostTuning } from "./ops/host-tuning/index.ts";
+import type { ReadinessCheck } from "./api/ops.ts";
 import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
+import { secureDataDir } from "./store/data-dir.ts";
 import type { History } from "./store/clickhouse/index.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
@@ -31,7 +32,6 @@ import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
 import { StateStore } from "./state/store.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
-import type { SseWriter } from "./stream/sse.ts";
 import { wsHandlers, type WsData } from "./stream/ws.ts";
 
 export const VERSION = "0.1.0";
@@ -40,8 +40,13 @@ const REDIS_START_WAIT_MS = 3_000;
 
 export interface Running {
   server: Server<WsData>;
+  /** The HTTP app (its routes, its OpenAPI document). */
+  app: AppType;
   url: string;
+  /** The main thread's one reader of the bus. */
+  bus: Dispatcher;
   hub: Hub;
+  /** Publishes without waking the reader (tests kick `bus` themselves). */
   producer: RingProducer;
   registry: Registry;
   state: StateStore;
@@ -56,7 +61,6 @@ export interface Running {
 
 export interface StartOptions {
   log?: Logger;
-  sseWriter?: SseWriter;
   /** The exchange for orders; tests may pass a fake. */
   gateway?: OrderGateway;
 }
@@ -73,30 +77,37 @@ const noGateway: OrderGateway = {
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const started = Date.now();
+  secureDataDir(config.DATA_DIR, log); // before anything writes there: the secret, chDB
   const registry = new Registry();
   const streamMetrics = new StreamMetrics(registry);
   const stopProcessMetrics = processMetrics(registry);
-  const helpers = lowerBackgroundThreads(config.BACKGROUND_THREAD_NICE, log);
-  const wakeLimit = holdCpuLatency(config.CPU_DMA_LATENCY_US, log);
-  cpuLatencyMetrics(registry, wakeLimit);
+  const hostTuning = startHostTuning(config, log, registry);
 
   const ring = createRing({ capacity: config.BUS_CAPACITY, bytes: config.BUS_BYTES });
   const producer = new RingProducer(ring);
-  const hub = new Hub({
+  const bus = new Dispatcher({
     ring,
+    log,
+    metrics: streamMetrics,
+    coalesceMs: config.STREAM_COALESCE_MS,
+    batchLoad: config.STREAM_BATCH_LOAD,
+  });
+  /** Main-thread publishers (POST /api/events, command announcements) wake the reader at once. */
+  const publisher = bus.publisher(producer);
+  const state = new StateStore({ beforeRead: () => bus.head() });
+  const hub = new Hub({
+    bus,
+    snapshots: (filter) => state.snapshot(filter),
     log,
     metrics: streamMetrics,
     maxPendingBytes: config.CLIENT_MAX_PENDING_BYTES,
     heartbeatMs: config.HEARTBEAT_MS,
     stallMs: Math.max(30_000, config.HEARTBEAT_MS * 3),
-    coalesceMs: config.STREAM_COALESCE_MS,
-    batchLoad: config.STREAM_BATCH_LOAD,
   });
-  const poller = new Poller(hub, streamMetrics);
-  const state = new StateStore();
-  hub.onBatch((events) => state.apply(events));
-  hub.snapshots = (filter) => state.snapshot(filter);
-  state.beforeRead = () => hub.sync();
+  const poller = new Poller(bus, streamMetrics);
+  bus.onTake((events) => state.apply(events));
+  bus.onBatch((events) => hub.fanOut(events));
+  bus.onBatch(() => poller.wake());
 
   // Redis (REDIS_URL): sessions, tickets and rate limits shared by instances, and the state
   // snapshot saved for the next start (loaded here, before serving). Without it: memory.
@@ -104,7 +115,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const persistence = redis?.persistence;
   if (persistence) {
     await persistence.start(REDIS_START_WAIT_MS);
-    hub.onBatch(() => persistence.poke());
+    bus.onBatch(() => persistence.poke());
   }
 
   // ClickHouse (CLICKHOUSE_URL, else chDB under DATA_DIR) in its own Worker: the recorder reads
@@ -116,11 +127,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let ingest: Ingest | undefined;
   let gateway = opts.gateway ?? noGateway;
   if (config.OKX_ENABLED) {
-    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }] = await Promise.all([
+    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }, { TradeMetrics }] = await Promise.all([
       import("./sim/index.ts"),
       import("./exchange/ingest.ts"),
       import("./exchange/config.ts"),
       import("./services/okx-gateway.ts"),
+      import("./exchange/trade-metrics.ts"),
     ]);
     const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
     if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
@@ -128,7 +140,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log.info("embedded OKX simulator", { url: sim.url, wsUrl: sim.wsUrl });
     }
     const fallback = sim ? { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials } : undefined;
-    ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }) });
+    ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }), metrics: new TradeMetrics(registry) });
     gateway = opts.gateway ?? okxGateway(ingest);
   }
   const limits = {
@@ -137,79 +149,65 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     maxOpenOrders: config.RISK_MAX_OPEN_ORDERS,
     ordersPerSecond: config.RISK_ORDERS_PER_S,
   };
-  const orders = new OrderService({ gateway, state, limits, log, audit: history.audit });
+  const audit = auditRecorder(history.audit);
+  const orders = new OrderService({ gateway, state, limits, log, audit });
   const commands = new CommandService({
     orders,
-    audit: history.audit,
+    audit,
     announce: (rec) => {
-      producer.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
-      hub.kick();
+      publisher.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
     },
   });
 
-  let server: Server<WsData> | undefined;
   const users = await durableUsers(history, log);
-  const auth = await createAuth({
-    config,
-    log,
-    ip: (req) => server?.requestIP(req)?.address ?? "unknown",
-    stores: { ...redis?.authStores, ...(users ? { users } : {}) },
-  });
+  const auth = await createAuth({ config, log, stores: { ...redis?.authStores, ...(users ? { users } : {}) } });
 
   const app = createApp({
     config,
     log,
-    mounts: [
-      { path: "/", app: opsRoutes({ registry, started, version: VERSION, checks: readiness(ingest, redis?.check) }) },
-      { path: "/", app: docsRoutes({ title: "tradewire", version: VERSION }) },
-      { path: "/api/auth", app: auth.routes },
-      { path: "/api/users", app: auth.usersRoutes },
-      { path: "/api", app: historyRoutes({ history, guard: auth.requireAuth }) }, // before /api/orders/:id
-      { path: "/api/orders", app: orderRoutes({ orders, guard: auth.requireAuth }) },
-      { path: "/api/market", app: marketRoutes({ state, guard: auth.requireAuth }) },
-      { path: "/api/account", app: accountRoutes({ state, guard: auth.requireAuth }) },
-      { path: "/api/commands", app: commandRoutes({ commands, guard: auth.requireAuth }) },
-      {
-        path: "/api/events",
-        app: eventRoutes({
-          config,
-          hub,
-          producer,
-          poller,
-          metrics: streamMetrics,
-          guard: auth.requireAuth,
-          sseWriter: opts.sseWriter ?? (process.env.SSE_WRITER === "hono" ? "hono" : "direct"),
-        }),
-      },
-      { path: "/", app: dashboardRoutes() }, // last: the dashboard and its own paths
-    ],
+    version: VERSION,
+    auth,
+    ops: { registry, started, checks: readiness(ingest, redis?.check) },
+    state,
+    orders,
+    commands,
+    history,
+    events: {
+      hub,
+      producer: publisher,
+      poller,
+      metrics: streamMetrics,
+    },
   });
 
-  server = Bun.serve<WsData>({
+  const server = Bun.serve<WsData>({
     port: config.PORT,
     hostname: config.HOST,
     idleTimeout: config.IDLE_TIMEOUT_S,
-    maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 1 << 20),
+    // Well above MAX_BODY_BYTES: our body limit answers first, in the JSON error shape (Bun's own
+    // 413 has an empty body); it refuses a large Content-Length before reading the body.
+    maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 64 << 20),
     fetch: (req, srv) => app.fetch(req, srv),
     websocket: wsHandlers(hub, { maxSubscriptions: config.MAX_SUBSCRIPTIONS, maxMessageBytes: 64 * 1024 }),
   });
+  bus.start();
   hub.start();
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${server.port}`;
-  log.info("tradewire listening", { url, epoch: hub.epoch, sseWriter: opts.sseWriter ?? "direct" });
+  log.info("tradewire listening", { url, epoch: hub.epoch });
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       log.info("shutting down");
-      const s = server!;
+      const s = server;
       void s.stop(false); // no new connections; requests in flight may finish
       hub.shutdown(config.SSE_RETRY_MS);
       poller.flush();
       hub.stop();
+      bus.stop();
       await persistence?.stop().catch(() => {});
       stopProcessMetrics();
-      helpers.stop();
-      wakeLimit?.release();
+      hostTuning.stop();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events
@@ -218,7 +216,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 
-  return { server, url, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
+  return { server, app, url, bus, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
 }
 
 /** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */

@@ -4,12 +4,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Hono } from "hono";
 import { base64url, decodeJwt, generateKeyPair, jwtVerify, SignJWT, UnsecuredJWT, type JWTPayload } from "jose";
+import { authRoutes } from "../src/api/auth.ts";
+import { usersRoutes } from "../src/api/users.ts";
 import { createAuth, type Auth } from "../src/auth/index.ts";
 import { testConfig, type Config } from "../src/config.ts";
 import { errorHandler, notFoundHandler } from "../src/http/errors.ts";
-import { buildOpenApi } from "../src/http/openapi.ts";
+import { openApiDocument, routes } from "../src/http/openapi.ts";
 import { createLogger } from "../src/log.ts";
 
 const ADMIN_PASSWORD = "admin-password-for-auth-tests";
@@ -23,6 +24,7 @@ const secrets: string[] = [ADMIN_PASSWORD, JWT_SECRET]; // must never show up in
 interface Svc {
   url: string;
   auth: Auth;
+  spec: () => Record<string, any>;
   config: Config;
   printed: string[];
 }
@@ -30,18 +32,20 @@ interface Svc {
 async function start(overrides: Partial<Record<keyof Config, string>> = {}, auth?: Partial<Parameters<typeof createAuth>[0]>): Promise<Svc> {
   const dir = overrides.DATA_DIR ?? mkdtempSync(join(tmpdir(), "tw-auth-"));
   dirs.push(dir);
-  const config = testConfig({ ADMIN_PASSWORD, JWT_SECRET, LOGIN_MAX_ATTEMPTS: "1000", ...overrides, DATA_DIR: dir });
+  const logins = { LOGIN_MAX_ATTEMPTS: "1000", LOGIN_IP_MAX_ATTEMPTS: "100000", LOGIN_USER_MAX_ATTEMPTS: "100000", LOGIN_VERIFY_QUEUE: "100000" };
+  const config = testConfig({ ADMIN_PASSWORD, JWT_SECRET, ...logins, ...overrides, DATA_DIR: dir });
   const printed: string[] = [];
   const a = await createAuth({ config, log, print: (p) => printed.push(p), ...auth });
-  const app = new Hono();
-  app.route("/api/auth", a.routes);
-  app.route("/api/users", a.usersRoutes);
+  const app = routes();
+  app.route("/api/auth", authRoutes({ config, sessions: a.sessions, authenticateRequest: a.authenticateRequest, requireAuth: a.requireAuth }));
+  app.route("/api/users", usersRoutes({ accounts: a.accounts, requireAuth: a.requireAuth }));
   app.get("/api/probe/stream", a.requireAuth({ allowTicket: true }), (c) => c.json(c.var.principal));
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch });
   servers.push(server);
-  return { url: `http://127.0.0.1:${server.port}`, auth: a, config, printed };
+  const spec = () => openApiDocument(app, { title: "t", version: "0" }) as Record<string, any>;
+  return { url: `http://127.0.0.1:${server.port}`, auth: a, config, printed, spec };
 }
 
 interface Call {
@@ -69,8 +73,8 @@ async function call(svc: Svc, method: string, path: string, o: Call = {}): Promi
   return answer;
 }
 
-const login = async (svc: Svc, username = "admin", password = ADMIN_PASSWORD) => {
-  const r = await call(svc, "POST", "/api/auth/login", { body: { username, password } });
+const login = async (svc: Svc, name = "admin", password = ADMIN_PASSWORD) => {
+  const r = await call(svc, "POST", "/api/auth/login", { body: { name, password } });
   if (r.status === 200) secrets.push(r.body.refreshToken, r.body.accessToken);
   return r;
 };
@@ -116,6 +120,25 @@ describe("login, me, cookies", () => {
     expect(unknown.body).toEqual(wrong.body);
   });
 
+  test("a user is `name` everywhere; login still takes `username` (one of the two)", async () => {
+    const old = await call(svc, "POST", "/api/auth/login", { body: { username: "admin", password: ADMIN_PASSWORD } });
+    expect(old.status).toBe(200);
+    secrets.push(old.body.refreshToken, old.body.accessToken);
+    expect(old.body.user).toEqual({ name: "admin", role: "admin" });
+    const both = await call(svc, "POST", "/api/auth/login", { body: { name: "admin", username: "admin", password: ADMIN_PASSWORD } });
+    expectError(both, 400, "validation_failed");
+    expect(both.body.error.details).toEqual([{ field: "username", message: "give name or username, not both" }]);
+    const neither = await call(svc, "POST", "/api/auth/login", { body: { password: ADMIN_PASSWORD } });
+    expectError(neither, 400, "validation_failed");
+    expect(neither.body.error.details).toEqual([{ field: "name", message: "required" }]);
+    // /api/users never took `username`: it names the field it does not know.
+    const admin = old.body.accessToken;
+    const create = await call(svc, "POST", "/api/users", { token: admin, body: { username: "una", password: "una-password", role: "viewer" } });
+    expectError(create, 400, "validation_failed");
+    expect(create.body.error.details.map((d: { field?: string }) => d.field).sort()).toEqual(["name", "username"]);
+    expect(create.body.error.details).toContainEqual({ field: "username", message: "unknown field" });
+  });
+
   test("me answers name and role, by bearer or by cookie", async () => {
     const r = await login(svc);
     expect((await call(svc, "GET", "/api/auth/me", { token: r.body.accessToken })).body).toEqual({ name: "admin", role: "admin" });
@@ -143,13 +166,15 @@ describe("refresh and logout", () => {
     expectError(await call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: second.body.refreshToken } }), 401);
   });
 
-  test("the old refresh token again within the grace period (another tab) is rotated again, in the same session", async () => {
+  test("the old refresh token again within the grace period (another tab) gets the same successor, in the same session", async () => {
     const first = (await login(svc)).body;
     const tabs = await Promise.all([1, 2].map(() => call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: first.refreshToken } })));
     expect(tabs.map((r) => r.status)).toEqual([200, 200]);
     const [a, b] = tabs.map((r) => r.body);
     secrets.push(a.refreshToken, b.refreshToken);
-    expect(a.refreshToken).not.toBe(b.refreshToken);
+    expect(a.refreshToken).toBe(b.refreshToken); // one successor: the session does not fork
+    expect(a.refreshToken).not.toBe(first.refreshToken);
+    expect(cookieValue(tabs[1]!.headers, "tw_refresh")).toBe(a.refreshToken);
     expect(decodeJwt(b.accessToken).fam).toBe(decodeJwt(first.accessToken).fam);
     for (const t of [a, b]) {
       expect((await call(svc, "GET", "/api/auth/me", { token: t.accessToken })).status).toBe(200);
@@ -242,14 +267,15 @@ describe("access token checks", () => {
 });
 
 describe("login rate limits", () => {
-  test("per name and per address, answering 429 with Retry-After", async () => {
-    const limited = await start({ LOGIN_MAX_ATTEMPTS: "3", LOGIN_WINDOW_S: "60" });
+  test("per (name, address) and per address, answering 429 with Retry-After", async () => {
+    const limited = await start({ LOGIN_MAX_ATTEMPTS: "3", LOGIN_IP_MAX_ATTEMPTS: "5", LOGIN_WINDOW_S: "60" });
     for (let i = 0; i < 3; i++) expectError(await login(limited, "admin", "wrong-password"), 401);
     const r = await login(limited, "admin", ADMIN_PASSWORD);
     expectError(r, 429, "rate_limited");
     expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
-    // The address is now over its limit too, whatever the name.
-    expectError(await login(limited, "someone-else", "wrong-password"), 429);
+    // The refused attempt counted for the address too: one more failure, then it is over its limit.
+    expectError(await login(limited, "someone-else", "wrong-password"), 401);
+    expectError(await login(limited, "third-name", "wrong-password"), 429);
     // The address came from the Bun server (Hono env), not the "unknown" fallback.
     expect(logLines.some((l) => l.includes('"msg":"login rate limited"') && l.includes('"ip":"127.0.0.1"'))).toBe(true);
   });
@@ -260,7 +286,7 @@ describe("login limits behind a proxy", () => {
     call(svc, "POST", "/api/auth/login", { body: { username, password: "wrong-password" }, headers: { "X-Forwarded-For": xff } });
 
   test("with TRUST_PROXY_HOPS=1 the limit is per forwarded address, and a spoofed entry is ignored", async () => {
-    const svc = await start({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60", TRUST_PROXY_HOPS: "1" });
+    const svc = await start({ LOGIN_IP_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60", TRUST_PROXY_HOPS: "1" });
     expectError(await loginFrom(svc, "198.51.100.1", "u1"), 401);
     expectError(await loginFrom(svc, "6.6.6.6, 198.51.100.1", "u2"), 401); // same client, spoofed prefix
     expectError(await loginFrom(svc, "198.51.100.1", "u3"), 429);
@@ -269,7 +295,7 @@ describe("login limits behind a proxy", () => {
   });
 
   test("without trusted proxies the header is ignored: one socket, one limit", async () => {
-    const svc = await start({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60" });
+    const svc = await start({ LOGIN_IP_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60" });
     expectError(await loginFrom(svc, "198.51.100.1", "u1"), 401);
     expectError(await loginFrom(svc, "198.51.100.2", "u2"), 401);
     expectError(await loginFrom(svc, "198.51.100.3", "u3"), 429);
@@ -367,11 +393,21 @@ describe("first start", () => {
 
 describe("docs", () => {
   test("every auth and user route is in the OpenAPI document, with its roles", () => {
-    const paths = buildOpenApi({ title: "t", version: "0" }).paths as Record<string, Record<string, { description?: string }>>;
+    const paths = svc.spec().paths as Record<string, Record<string, { description?: string; "x-roles"?: string[] }>>;
     for (const p of ["login", "refresh", "logout", "me", "stream-ticket"]) expect(Object.keys(paths[`/api/auth/${p}`] ?? {})).toHaveLength(1);
     expect(Object.keys(paths["/api/users"] ?? {}).sort()).toEqual(["get", "post"]);
     expect(Object.keys(paths["/api/users/{name}"] ?? {}).sort()).toEqual(["delete", "patch"]);
-    expect(paths["/api/users/{name}"]?.delete?.description).toBe("Roles: admin");
+    expect(paths["/api/users/{name}"]?.delete?.description).toBe("Roles: admin.");
+    expect(paths["/api/auth/me"]?.get?.["x-roles"]).toEqual(["viewer", "trader", "admin", "engine"]);
+  });
+
+  test("login documents `name` and `username` (deprecated), users only `name`", () => {
+    const paths = svc.spec().paths;
+    const login = paths["/api/auth/login"].post.requestBody.content["application/json"].schema;
+    expect(Object.keys(login.properties).sort()).toEqual(["name", "password", "username"]);
+    expect(login.properties.username.deprecated).toBe(true);
+    const create = paths["/api/users"].post.requestBody.content["application/json"].schema;
+    expect(Object.keys(create.properties).sort()).toEqual(["name", "password", "role"]);
   });
 });
 

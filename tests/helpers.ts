@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Role } from "../src/auth/types.ts";
 import { testConfig, type Config } from "../src/config.ts";
 import { startServer, type Running, type StartOptions } from "../src/server.ts";
 
@@ -13,7 +14,7 @@ export interface TestServer extends Running {
   /** Access token for a user (admin by default). */
   token(user?: string, password?: string): Promise<string>;
   /** Creates a user with a role and returns its access token. */
-  userToken(name: string, role: "viewer" | "trader" | "admin" | "engine"): Promise<string>;
+  userToken(name: string, role: Role): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -22,13 +23,15 @@ export async function startTestServer(
   opts: StartOptions = {},
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tw-test-"));
-  const config = testConfig({ ADMIN_PASSWORD, DATA_DIR: dataDir, LOGIN_MAX_ATTEMPTS: "1000", ...overrides });
+  // Login budgets and the verification queue out of the way: tests log in often, in parallel.
+  const logins = { LOGIN_MAX_ATTEMPTS: "1000", LOGIN_IP_MAX_ATTEMPTS: "100000", LOGIN_USER_MAX_ATTEMPTS: "100000", LOGIN_VERIFY_QUEUE: "100000" };
+  const config = testConfig({ ADMIN_PASSWORD, DATA_DIR: dataDir, ...logins, ...overrides });
   const running = await startServer(config, opts);
   const token = async (user = "admin", password = ADMIN_PASSWORD) => {
     const r = await fetch(`${running.url}/api/auth/login`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ username: user, password }),
+      body: JSON.stringify({ name: user, password }),
     });
     if (r.status !== 200) throw new Error(`login ${user}: ${r.status} ${await r.text()}`);
     return ((await r.json()) as { accessToken: string }).accessToken;

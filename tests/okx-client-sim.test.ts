@@ -70,17 +70,21 @@ test("malformed frames are skipped and counted; the stream continues", async () 
 test("trade ops over the private WebSocket: place and cancel, with the order pushes on the ring", async () => {
   const mark = c.lastSeq();
   const placed = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: "20000", clOrdId: "simws1" });
-  expect(placed).toMatchObject({ clOrdId: "simws1", sCode: "0", via: "ws" });
-  // The round trip timed on the ingest thread, and inside it the simulator's own inTime -> outTime.
-  expect(placed.okxMs).toBeGreaterThan(0);
-  expect(placed.exchangeMs).toBeGreaterThanOrEqual(0);
-  expect(placed.exchangeMs!).toBeLessThanOrEqual(placed.okxMs!);
+  expect(placed).toMatchObject({ clOrdId: "simws1", code: "0" });
+  // Each stage timed once, each inside the one before: the main thread's wait, the round trip
+  // timed on the ingest thread, the simulator's own inTime -> outTime.
+  const stage = (s: "total" | "exchange_roundtrip" | "exchange_internal") => c.metrics.seen("order", s, "ws");
+  expect([stage("total").count, stage("exchange_roundtrip").count, stage("exchange_internal").count]).toEqual([1, 1, 1]);
+  expect(stage("exchange_roundtrip").totalMs).toBeGreaterThan(0);
+  expect(stage("total").totalMs).toBeGreaterThanOrEqual(stage("exchange_roundtrip").totalMs);
+  expect(stage("exchange_roundtrip").totalMs).toBeGreaterThanOrEqual(stage("exchange_internal").totalMs);
   await c.waitFor("live order on the ring", () => ofType(c.since(mark), "order").find((e) => e.json.data.ordId === placed.ordId && e.json.data.state === "live"));
   const canceled = await c.ingest.cancelOrder({ instId: INST, ordId: placed.ordId });
-  expect(canceled).toMatchObject({ ordId: placed.ordId, sCode: "0", via: "ws" });
+  expect(canceled).toMatchObject({ ordId: placed.ordId, code: "0" });
+  expect(c.metrics.seen("cancel-order", "total", "ws").count).toBe(1);
   await c.waitFor("canceled order on the ring", () => ofType(c.since(mark), "order").find((e) => e.json.data.ordId === placed.ordId && e.json.data.state === "canceled"));
   const bad = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "1000000", px: "20000" });
-  expect(bad.sCode).not.toBe("0");
+  expect(bad.code).not.toBe("0");
 });
 
 test("a dropped connection mid-stream: reconnect, resubscribe, books right again, missed order changes reconciled", async () => {
@@ -100,7 +104,8 @@ test("a dropped connection mid-stream: reconnect, resubscribe, books right again
   expect(ack!.sCode).toBe("0");
   // While down, a trade op falls back to REST.
   const viaRest = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: "19000", clOrdId: "simrest1" });
-  expect(viaRest).toMatchObject({ sCode: "0", via: "rest" });
+  expect(viaRest).toMatchObject({ code: "0" });
+  expect(c.metrics.seen("order", "total", "rest").count).toBe(1);
   sim.faults.set({ dropConnections: false });
 
   await c.ready(["public", "private", "business"]);

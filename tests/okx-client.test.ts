@@ -169,20 +169,25 @@ test("trade ops go over the private WebSocket, and over REST while it is down", 
   await t.ready(["private"]);
   const order = { instId: "ETH-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "1", px: "3000", clOrdId: "c1" } as const;
   const a = await t.ingest.placeOrder(order);
-  expect(a).toMatchObject({ clOrdId: "c1", sCode: "0", sMsg: "Order placed", via: "ws" });
+  expect(a).toMatchObject({ clOrdId: "c1", code: "0", message: "Order placed" });
+  expect(t.metrics.seen("order", "total", "ws").count).toBe(1);
   expect(a.ordId).toMatch(/^\d+$/);
   const sent = JSON.parse(t.fake.received.private.find((x) => x.includes('"op":"order"'))!);
   expect(sent).toEqual({ id: expect.any(String), op: "order", args: [order], expTime: expect.stringMatching(/^\d{13}$/) });
 
   t.fake.onPlace = () => ({ ordId: "", clOrdId: "", ts: "1", sCode: "51008", sMsg: "Insufficient balance" });
-  expect(await t.ingest.placeOrder(order)).toMatchObject({ sCode: "51008", sMsg: "Insufficient balance", via: "ws" });
-  expect(await t.ingest.cancelOrder({ instId: "ETH-USDT", ordId: "7" })).toMatchObject({ ordId: "7", sCode: "0", via: "ws" });
+  expect(await t.ingest.placeOrder(order)).toMatchObject({ code: "51008", message: "Insufficient balance" });
+  expect(await t.ingest.cancelOrder({ instId: "ETH-USDT", ordId: "7" })).toMatchObject({ ordId: "7", code: "0" });
+  expect(t.metrics.seen("order", "exchange_roundtrip", "ws").count).toBe(2);
+  expect(t.metrics.seen("cancel-order", "exchange_roundtrip", "ws").count).toBe(1);
 
   t.fake.refuseLogin = true;
   t.fake.drop("private");
   await t.waitFor("private down", () => t.ingest.status().connections.private!.state !== "ready");
   const r = await t.ingest.placeOrder(order);
-  expect(r).toMatchObject({ sCode: "0", via: "rest" });
+  expect(r).toMatchObject({ code: "0" });
+  expect(t.metrics.seen("order", "total", "rest").count).toBe(1);
+  expect(t.metrics.seen("order", "exchange_internal", "rest").count).toBe(0); // REST answers carry no inTime/outTime
   await t.waitFor("op counts", () => t.ingest.status().tradeOps.rest === 1);
   expect(t.ingest.status().tradeOps).toMatchObject({ ws: 3, rest: 1, failed: 0 });
 });

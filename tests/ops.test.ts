@@ -33,14 +33,37 @@ test("health, ready and metrics answer; metrics carry the stream figures", async
     expect(m).toContain(name);
 });
 
-test("openapi and docs are generated from the routes", async () => {
+test("openapi is generated from the routes (tests/docs.test.ts checks it in full)", async () => {
   const spec = (await (await fetch(`${s.url}/openapi.json`)).json()) as any;
   expect(spec.openapi).toBe("3.1.0");
   for (const p of ["/api/events", "/api/events/stream", "/api/auth/login", "/api/users/{name}", "/api/orders"]) expect(spec.paths[p]).toBeDefined();
   expect(spec.paths["/api/events"].post.requestBody.content["application/json"].schema.properties.channel).toBeDefined();
-  const docs = await fetch(`${s.url}/docs`);
-  expect(docs.headers.get("content-type")).toContain("text/html");
-  expect(await docs.text()).toContain("/api/events/stream");
+});
+
+test("a body over MAX_BODY_BYTES gets 413 in the JSON error shape, sent whole or streamed", async () => {
+  const token = await s.token();
+  const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+  const event = (bytes: number) => JSON.stringify({ type: "system", channel: "system", data: "x".repeat(bytes) });
+  const expect413 = async (r: Response) => {
+    expect(r.status).toBe(413);
+    expect(await r.json()).toEqual({ error: { code: "payload_too_large", message: `body larger than ${s.config.MAX_BODY_BYTES} bytes` } });
+  };
+  expect(s.config.MAX_BODY_BYTES).toBe(262144);
+  await expect413(await fetch(`${s.url}/api/events`, { method: "POST", headers, body: event(300 * 1024) }));
+  await expect413(await fetch(`${s.url}/api/events`, { method: "POST", headers, body: event(3 * 1024 * 1024) }));
+  // No Content-Length (chunked): read only up to the limit.
+  const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+  let sent = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(ctl) {
+      if (sent >= 3 * 1024 * 1024) return ctl.close();
+      sent += chunk.length;
+      ctl.enqueue(chunk);
+    },
+  });
+  await expect413(await fetch(`${s.url}/api/events`, { method: "POST", headers, body, duplex: "half" } as RequestInit));
+  // Under the limit: accepted.
+  expect((await fetch(`${s.url}/api/events`, { method: "POST", headers, body: event(200 * 1024) })).status).toBe(201);
 });
 
 test("CORS: listed origins get the headers with credentials, others do not", async () => {

@@ -1,10 +1,11 @@
 // The order path over real HTTP with a fake exchange: validation, idempotency, risk, roles, errors.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { GatewayUnavailable, type OrderAck, type OrderGateway, type PlaceOrderInput } from "../src/services/gateway.ts";
+import type { OrderAck, OrderRequest } from "../src/domain/orders.ts";
+import { GatewayUnavailable, type OrderGateway } from "../src/services/gateway.ts";
 import { publish, startTestServer, type TestServer } from "./helpers.ts";
 
 class FakeGateway implements OrderGateway {
-  placed: PlaceOrderInput[] = [];
+  placed: OrderRequest[] = [];
   down = false;
   delayMs = 0;
   private n = 1000;
@@ -14,20 +15,20 @@ class FakeGateway implements OrderGateway {
     if (instId === "BTC-USDT-SWAP") return { instId, instType: "SWAP", ctVal: 0.01, minSz: 1, lotSz: 1, tickSz: 0.1 };
     return undefined;
   }
-  async place(o: PlaceOrderInput): Promise<OrderAck> {
+  async place(o: OrderRequest & { clOrdId: string }): Promise<OrderAck> {
     if (this.down) throw new GatewayUnavailable("exchange down");
     if (this.delayMs) await Bun.sleep(this.delayMs);
     this.placed.push(o);
-    if (this.byCl.has(o.clOrdId)) return { ordId: "", clOrdId: o.clOrdId, sCode: "51016", sMsg: "Duplicated clOrdId" };
-    if (o.sz === "0.5") return { ordId: "", clOrdId: o.clOrdId, sCode: "51008", sMsg: "Insufficient balance" };
+    if (this.byCl.has(o.clOrdId)) return { ordId: "", clOrdId: o.clOrdId, code: "51016", message: "Duplicated clOrdId" };
+    if (o.sz === "0.5") return { ordId: "", clOrdId: o.clOrdId, code: "51008", message: "Insufficient balance" };
     const ordId = String(++this.n);
     this.byCl.set(o.clOrdId, { ...o, ordId, state: "live" });
-    return { ordId, clOrdId: o.clOrdId, sCode: "0", sMsg: "", via: "ws" };
+    return { ordId, clOrdId: o.clOrdId, code: "0", message: "" };
   }
   async cancel(ref: { ordId?: string; clOrdId?: string }): Promise<OrderAck> {
     const found = [...this.byCl.values()].find((o) => o.ordId === ref.ordId || o.clOrdId === ref.clOrdId);
-    if (!found) return { ordId: ref.ordId ?? "", clOrdId: ref.clOrdId ?? "", sCode: "51400", sMsg: "Order does not exist" };
-    return { ordId: String(found.ordId), clOrdId: String(found.clOrdId), sCode: "0", sMsg: "" };
+    if (!found) return { ordId: ref.ordId ?? "", clOrdId: ref.clOrdId ?? "", code: "51400", message: "Order does not exist" };
+    return { ordId: String(found.ordId), clOrdId: String(found.clOrdId), code: "0", message: "" };
   }
   async amend(ref: { ordId?: string; clOrdId?: string }): Promise<OrderAck> {
     return this.cancel(ref);
@@ -64,7 +65,7 @@ describe("placing", () => {
     const b = (await r.json()) as any;
     expect(b.ordId).toMatch(/^\d+$/);
     expect(b.clOrdId).toMatch(/^tw[0-9a-f]{30}$/);
-    expect(b.sCode).toBe("0");
+    expect(b.code).toBe("0");
     expect(gw.placed.at(-1)).toMatchObject({ instId: "BTC-USDT", side: "buy", sz: "0.01", px: "39000", tdMode: "cash" });
   });
 

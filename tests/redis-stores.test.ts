@@ -57,7 +57,7 @@ async function keysWithTtl(prefix: string): Promise<Map<string, number>> {
 }
 
 describe.skipIf(NO_REDIS)("Redis stores", () => {
-  test("every key is under the prefix and expires; values are stored under hashes, not tokens", async () => {
+  test("every key is under the prefix and expires (but the generation); values are stored under hashes, not tokens", async () => {
     const c = fresh();
     const tokens = new RedisTokenStore(c);
     const later = Date.now() + 60_000;
@@ -67,8 +67,11 @@ describe.skipIf(NO_REDIS)("Redis stores", () => {
     await new RedisRateLimiter(c).hit("login:user:alice", 5, 60);
     const keys = await keysWithTtl(c.prefix);
     expect([...keys.keys()].sort()).toEqual(
-      ["fam:fam1", "rl:login:user:alice", "rt:sha-of-token", "tk:sha-of-ticket", "ufam:alice"].map((k) => c.prefix + k),
+      ["auth:gen", "fam:fam1", "rl:login:user:alice", "rt:sha-of-token", "tk:sha-of-ticket", "ufam:alice"].map((k) => c.prefix + k),
     );
+    // The generation of the auth data lives as long as the data: it is how a loss is noticed.
+    expect(keys.get(`${c.prefix}auth:gen`)).toBe(-1);
+    keys.delete(`${c.prefix}auth:gen`);
     for (const [k, ttl] of keys) {
       expect({ k, expires: ttl > 0 && ttl <= 60_000 }).toEqual({ k, expires: true });
     }

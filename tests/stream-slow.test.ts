@@ -44,11 +44,11 @@ test("a stalled reader is skipped, then reset; a healthy reader gets every event
   for (let i = 0; i < N; i++) {
     s.producer.publish({ type: "trade", channel: "trades:BTC-USDT", dataJson: `{"n":${i},"pad":"${pad}"}` });
     if (i % 50 === 0) {
-      s.hub.kick();
+      s.bus.kick();
       await Bun.sleep(1);
     }
   }
-  s.hub.kick();
+  s.bus.kick();
   await reading;
   expect(received).toEqual(Array.from({ length: N }, (_, i) => i));
 
@@ -60,7 +60,7 @@ test("a stalled reader is skipped, then reset; a healthy reader gets every event
   // After the reset it is live again.
   const before = slow.text.length;
   s.producer.publish({ type: "trade", channel: "trades:BTC-USDT", dataJson: `{"n":"after-reset"}` });
-  s.hub.kick();
+  s.bus.kick();
   await eventually(() => slow.text.slice(before).includes("after-reset"), 5000);
   slow.sock.destroy();
   fast.close();

@@ -1,11 +1,12 @@
 // Launchers for the two anchors tradewire is measured against: the original Python design and nginx+nchan.
 //
-// Each runs from a copy of /work/shared/anchors in a temp dir (the shared folder is read-only),
+// Each runs from a copy of the anchors folder (`../shared/anchors` beside the repository, or
+// TRADEWIRE_ANCHORS) in a temp dir (the shared folder is read-only),
 // on a free port, pinned to the server core. Missing Debian packages are installed with
 // apt-get when running as root; otherwise the anchor is skipped with a reason.
 
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Server } from "./endpoint.ts";
 import { freePort, sleep } from "./proc.ts";
 import {
@@ -20,7 +21,7 @@ import {
   waitHttp,
 } from "./servers.ts";
 
-export const ANCHORS_DIR = process.env.TRADEWIRE_ANCHORS ?? "/work/shared/anchors";
+export const ANCHORS_DIR = process.env.TRADEWIRE_ANCHORS ?? resolve(import.meta.dir, "../../../shared/anchors");
 const PYTHON = "/usr/bin/python3";
 const NCHAN_MODULE = "/usr/lib/nginx/modules/ngx_nchan_module.so";
 const NGINX = existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";

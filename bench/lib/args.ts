@@ -31,7 +31,7 @@ export type Options = {
   pid: number | null;
   out: string;
   pin: boolean;
-  /** Extra environment for the tradewire server (e.g. SSE_WRITER=hono). */
+  /** Extra environment for the tradewire server (e.g. STREAM_COALESCE_MS=0). */
   env: Record<string, string>;
   /** Run tradewire as the compiled binary (npm run build: dist/tradewire) instead of bun src/main.ts. */
   compiled: boolean;
@@ -56,7 +56,7 @@ export const HELP = `bench/latency.ts - end-to-end latency of tradewire's event 
   --password PW        admin password for --url
   --pid PID            server pid for CPU figures with --url
   --out FILE           JSON results (default bench/results/latest.json)
-  --env KEY=VALUE      extra environment for the tradewire server (repeatable), e.g. SSE_WRITER=hono;
+  --env KEY=VALUE      extra environment for the tradewire server (repeatable), e.g. STREAM_COALESCE_MS=0;
                        it starts as a pure stream server like the anchors (OKX_ENABLED=false
                        CLICKHOUSE_ENABLED=false) unless --env says otherwise
   --compiled           run tradewire as the shipped binary (npm run build, dist/tradewire; what

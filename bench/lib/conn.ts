@@ -5,12 +5,8 @@
 // stamped once, before any parsing, into the run's Recorder.
 
 import type { Socket, SocketHandler } from "bun";
+import { nowMs } from "../../src/domain/time.ts";
 import type { Recorder } from "./ticks.ts";
-
-export const ORIGIN = performance.timeOrigin;
-
-/** Wall-clock milliseconds with sub-millisecond precision, the clock the publisher embeds. */
-export const nowMs = (): number => ORIGIN + performance.now();
 
 export type ConnState = "connecting" | "open" | "closed" | "failed";
 
@@ -106,7 +102,7 @@ const HANDLERS: SocketHandler<RawConn> = {
   data(s, buf) {
     const c = s.data;
     if (c.rec !== null) {
-      c.rec.now = ORIGIN + performance.now();
+      c.rec.now = nowMs();
       c.rec.reads++;
     }
     c.received(buf);

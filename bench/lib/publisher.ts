@@ -7,7 +7,8 @@
 // POOL_MAX connections when the server is slow to answer; an event waiting for a free
 // connection is counted in queueMs (so a server that is slow to accept publishes shows).
 
-import { nowMs, RawConn } from "./conn.ts";
+import { nowMs } from "../../src/domain/time.ts";
+import { RawConn } from "./conn.ts";
 import type { Endpoint } from "./endpoint.ts";
 import { Histogram } from "./hist.ts";
 import { type Head, ResponseReader, type ResponseSink } from "./http.ts";

@@ -1,7 +1,7 @@
 // One measured run: connect C subscribers, publish R events/s (warm-up, then measured), drain, tally.
 
 import { makeSubscriber, type Subscriber } from "./clients.ts";
-import { nowMs } from "./conn.ts";
+import { nowMs } from "../../src/domain/time.ts";
 import type { Endpoint, Transport } from "./endpoint.ts";
 import type { Percentiles } from "./hist.ts";
 import { type CpuFigures, CpuWindow, sleep } from "./proc.ts";

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sleep } from "./proc.ts";
-import { RUNTIME_ENV } from "../../src/ops/runtime-env.ts";
+import { startEnv } from "../../scripts/start-env.ts";
 
 export const SERVER_CORE = "0";
 export const GENERATOR_CORE = "1";
@@ -55,9 +55,9 @@ export function removeDir(dir: string): void {
 /** Spawns a server pinned to the server core; output goes to `logFile`. */
 export function spawnPinned(cmd: string[], cwd: string, env: Record<string, string>, logFile: string) {
   // The runtime settings of this process (bench/okx.ts gives them to itself and the simulator)
-  // are not passed on: a server under test sets its own, or gets them from `env`.
+  // are not passed on: a server under test gets them only from `env` (tradewire: those of npm start).
   const inherited: Record<string, string | undefined> = { ...process.env };
-  for (const k of Object.keys(RUNTIME_ENV)) delete inherited[k];
+  for (const k of Object.keys(startEnv())) delete inherited[k];
   return Bun.spawn(["taskset", "-c", SERVER_CORE, ...cmd], {
     cwd,
     env: { ...inherited, ...env },

@@ -1,7 +1,9 @@
-// Launcher for tradewire itself (bun src/main.ts, pinned to core 0), or a URL it already runs at.
+// Launcher for tradewire itself (bun src/main.ts, pinned to core 0, with the runtime settings of
+// `npm start`), or a URL it already runs at.
 
 import { join, resolve } from "node:path";
 import type { Endpoint, Server, Transport } from "./endpoint.ts";
+import { startEnv } from "../../scripts/start-env.ts";
 import { freePort } from "./proc.ts";
 import { killGently, onExitStop, removeDir, SERVER_CORE, spawnPinned, tail, tempDir, waitHttp } from "./servers.ts";
 
@@ -60,7 +62,6 @@ async function streamMetrics(base: string, token: string): Promise<Record<string
   return out;
 }
 
-/** Starts tradewire from this repo on a free port with a throwaway data dir. */
 /** Builds the compiled binary (npm run build) and returns its path. */
 function buildBinary(): string {
   const r = Bun.spawnSync(["npm", "run", "--silent", "build"], { cwd: REPO, stdout: "pipe", stderr: "pipe" });
@@ -68,6 +69,10 @@ function buildBinary(): string {
   return join(REPO, "dist", "tradewire");
 }
 
+/**
+ * Starts tradewire from this repo on a free port with a throwaway data dir, as `npm start` does
+ * (its runtime settings in the environment; `extraEnv` may override them).
+ */
 export async function startTradewire(extraEnv: Record<string, string> = {}, compiled = false): Promise<Server> {
   const dir = tempDir("tradewire");
   const port = freePort();
@@ -80,6 +85,7 @@ export async function startTradewire(extraEnv: Record<string, string> = {}, comp
     LOG_LEVEL: "warn",
     DATA_DIR: join(dir, "data"),
     ACCESS_TOKEN_TTL_S: "86400",
+    ...startEnv(),
     ...extraEnv,
   };
   const proc = spawnPinned(compiled ? [buildBinary()] : [process.execPath, "src/main.ts"], REPO, env, logFile);
@@ -103,7 +109,7 @@ export async function startTradewire(extraEnv: Record<string, string> = {}, comp
     bun: Bun.version,
     core: SERVER_CORE,
     form: compiled ? "compiled binary (dist/tradewire)" : "bun src/main.ts",
-    env: extraEnv,
+    env: { ...startEnv(), ...extraEnv },
   };
   return {
     endpoint: endpoint("127.0.0.1", port, proc.pid, token, info),

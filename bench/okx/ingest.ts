@@ -15,7 +15,7 @@ import { DEFAULT_TIMING, type IngestConfig } from "../../src/exchange/config.ts"
 import { startIngest } from "../../src/exchange/ingest.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
 import { startSimulator, type Simulator } from "../../src/sim/index.ts";
-import { nowMs } from "../lib/conn.ts";
+import { nowMs } from "../../src/domain/time.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { SERVER_CORE } from "../lib/servers.ts";
 

@@ -2,6 +2,7 @@
 // then blocks in tw_run() until the main thread sets the stop word.
 
 import { cc, ptr } from "bun:ffi";
+import { nowMs } from "../../src/domain/time.ts";
 import { selfTid } from "./common.ts";
 import type { FromWorker, ToWorker } from "./native.ts";
 
@@ -25,12 +26,12 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       const r = c.tw_open(m.port, ptr(req), req.length);
       if (r < 0) throw new Error(`client ${i}: connect/send failed, errno ${-r}`);
     }
-    // CLOCK_MONOTONIC -> timeOrigin + performance.now(): the tightest of 200 bracketed pairs.
+    // CLOCK_MONOTONIC -> nowMs(): the tightest of 200 bracketed pairs.
     let best = { gap: Number.POSITIVE_INFINITY, off: 0 };
     for (let i = 0; i < 200; i++) {
-      const a = performance.timeOrigin + performance.now();
+      const a = nowMs();
       const mono = c.tw_now();
-      const b = performance.timeOrigin + performance.now();
+      const b = nowMs();
       if (b - a < best.gap) best = { gap: b - a, off: (a + b) / 2 - mono };
     }
     post({ t: "open", offsetMs: best.off, tid: selfTid() });

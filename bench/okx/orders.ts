@@ -2,10 +2,13 @@
 // keep-alive connection: POST /api/orders -> the HTTP answer, and -> the `order` event with state
 // `live` on an SSE stream (channels=orders), both from the moment the request is written. Every
 // `batch` orders a cancel_all command clears them (timed too), so no open-order limit is hit.
+// Where tradewire's part of the time went comes from its /metrics (tradewire_order_seconds),
+// scraped before and after the measured orders.
 
-import { nowMs } from "../lib/conn.ts";
+import { nowMs } from "../../src/domain/time.ts";
 import { Histogram, type Percentiles } from "../lib/hist.ts";
 import { sleep } from "../lib/proc.ts";
+import { delta, parseHistogram, summarizeSeconds, type BucketSummary, type PromHistogram } from "../lib/prom.ts";
 import { HttpConn, sseEvents, SseConn } from "./common.ts";
 import type { Rig } from "./rig.ts";
 
@@ -14,11 +17,12 @@ export type OrdersRun = {
   orders: number;
   httpMs: Percentiles;
   eventMs: Percentiles;
-  /** tradewire's own `ms` in the answer: its wait for OKX's ack (gateway call to answer). */
-  /** tradewire's wait for OKX (`ms` of the answer), the WS round trip inside it timed on the ingest thread (`okxMs`), and the simulator's own inTime -> outTime (`exchangeMs`). */
-  serverMs: Percentiles;
-  okxMs: Percentiles;
-  exchangeMs: Percentiles;
+  /**
+   * From tradewire's /metrics over the measured orders (placed over WS), quantiles as fine as its
+   * buckets: its main thread's wait for OKX (total), the WS round trip inside it timed on the
+   * ingest thread, and the simulator's own inTime -> outTime.
+   */
+  stagesMs: { total: BucketSummary; exchangeRoundtrip: BucketSummary; exchangeInternal: BucketSummary };
   cancelAllMs: Percentiles;
   failed: Record<string, number>;
   missingEvents: number;
@@ -28,11 +32,22 @@ export type OrderSpec = { instId: string; px: string; sz: string };
 
 let tag = 0;
 
+const STAGES = { total: "total", exchangeRoundtrip: "exchange_roundtrip", exchangeInternal: "exchange_internal" } as const;
+
+/** tradewire's order stage histograms (placed over WS) as /metrics has them now. */
+async function orderStages(base: string): Promise<Record<keyof typeof STAGES, PromHistogram>> {
+  const r = await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(5000) });
+  if (r.status !== 200) throw new Error(`/metrics: HTTP ${r.status}`);
+  const text = await r.text();
+  const of = (stage: string) => parseHistogram(text, "tradewire_order_seconds", { op: "place", stage, via: "ws" });
+  return { total: of(STAGES.total), exchangeRoundtrip: of(STAGES.exchangeRoundtrip), exchangeInternal: of(STAGES.exchangeInternal) };
+}
+
 /**
  * `warmup` orders are placed (and answered) first, unmeasured, as the stream bench warms its
  * servers: the first orders of a fresh process run code JavaScriptCore has not compiled yet.
  * `dump`: a JSON file of one row per measured order [n, sent at (ms, bench clock), HTTP answer,
- * ms, okxMs, exchangeMs, live event (-1: none)], times in ms from the send but `sent at`.
+ * live event (-1: none)], times in ms from the send but `sent at`.
  */
 export async function ordersRun(rig: Rig, o: { orders: number; batch: number; warmup: number; market: boolean; spec: OrderSpec; dump?: string }, log: (s: string) => void): Promise<OrdersRun> {
   const live = new Map<string, number>();
@@ -57,9 +72,6 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
 
   const hHttp = new Histogram();
   const hEvent = new Histogram();
-  const hServer = new Histogram();
-  const hOkx = new Histogram();
-  const hExchange = new Histogram();
   const hCancel = new Histogram();
   const failed: Record<string, number> = {};
   let missing = 0;
@@ -86,7 +98,9 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
     await sleep(200);
   }
   await cancelAll();
+  let stagesBefore = await orderStages(rig.base);
   for (let i = 0; i < o.warmup + o.orders; i++) {
+    if (i === o.warmup) stagesBefore = await orderStages(rig.base);
     const clOrdId = `bench${t}n${i}`;
     const t0 = nowMs();
     const r = await http.call("POST", "/api/orders", { instId: o.spec.instId, side: "buy", ordType: "limit", sz: o.spec.sz, px: o.spec.px, clOrdId });
@@ -102,21 +116,18 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
     const ev = live.get(clOrdId);
     if (i >= o.warmup) {
       hHttp.recordMs(r.at - t0);
-      const ms = Number(/"ms":([\d.]+)/.exec(r.body)?.[1]);
-      if (Number.isFinite(ms)) hServer.recordMs(ms);
-      const okx = Number(/"okxMs":([\d.]+)/.exec(r.body)?.[1]);
-      if (Number.isFinite(okx)) hOkx.recordMs(okx);
-      const ex = Number(/"exchangeMs":([\d.]+)/.exec(r.body)?.[1]);
-      if (Number.isFinite(ex)) hExchange.recordMs(ex);
-      if (o.dump) rows.push([i - o.warmup, t0, r.at - t0, ms, okx, ex, ev === undefined ? -1 : ev - t0]);
+      if (o.dump) rows.push([i - o.warmup, t0, r.at - t0, ev === undefined ? -1 : ev - t0]);
       if (ev === undefined) missing++;
       else hEvent.recordMs(ev - t0);
     }
     if (open >= o.batch) await cancelAll();
   }
+  const stagesAfter = await orderStages(rig.base);
+  const stage = (k: keyof typeof STAGES) => summarizeSeconds(delta(stagesAfter[k], stagesBefore[k]));
+  const stagesMs = { total: stage("total"), exchangeRoundtrip: stage("exchangeRoundtrip"), exchangeInternal: stage("exchangeInternal") };
   await cancelAll();
   if (o.dump) await Bun.write(o.dump, JSON.stringify(rows));
   sse.close();
   http.close();
-  return { market: o.market, orders: hHttp.count, httpMs: hHttp.summary(), eventMs: hEvent.summary(), serverMs: hServer.summary(), okxMs: hOkx.summary(), exchangeMs: hExchange.summary(), cancelAllMs: hCancel.summary(), failed, missingEvents: missing };
+  return { market: o.market, orders: hHttp.count, httpMs: hHttp.summary(), eventMs: hEvent.summary(), stagesMs, cancelAllMs: hCancel.summary(), failed, missingEvents: missing };
 }

@@ -12,7 +12,7 @@
 // write, so a push held up between the two counts against tradewire, never for it.
 
 import type { Endpoint, Server } from "../lib/endpoint.ts";
-import { nowMs } from "../lib/conn.ts";
+import { nowMs } from "../../src/domain/time.ts";
 import { sleep } from "../lib/proc.ts";
 import { onExitStop } from "../lib/servers.ts";
 import { startTradewire } from "../lib/tradewire.ts";
@@ -102,7 +102,7 @@ export async function startRig(o: RigOptions, log: (s: string) => void): Promise
     const r = Bun.spawnSync(["renice", "-n", String(o.simNice), "-p", String(ready.tid)], { stdout: "ignore", stderr: "pipe" });
     if (r.exitCode !== 0) log(`could not renice the simulator thread: ${r.stderr.toString().trim()}`);
   }
-  // Clock: both threads use performance.timeOrigin + now(); measure how far apart they are.
+  // Clock: both threads use nowMs() (domain/time.ts); measure how far apart they are.
   let best = { rtt: Number.POSITIVE_INFINITY, off: 0 };
   for (let i = 0; i < 50; i++) {
     const t1 = nowMs();

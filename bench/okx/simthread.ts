@@ -18,12 +18,12 @@ import { createContext, type SimContext } from "../../src/sim/context.ts";
 import { resolveOptions } from "../../src/sim/options.ts";
 import { serve } from "../../src/sim/server.ts";
 import { Session } from "../../src/sim/ws/session.ts";
+import { nowMs } from "../../src/domain/time.ts";
 import { selfTid, tickKey } from "./common.ts";
 
 declare const self: Worker;
 // A Worker thread of the bench (its `self`), or a process of its own spawned with IPC (rig.ts).
 const asProcess = Bun.isMainThread;
-const now = (): number => performance.timeOrigin + performance.now();
 const TICKER_HEAD = '{"arg":{"channel":"tickers","instId":"';
 const SLICE_MS = 0.5;
 const CANDLE_MS = 500;
@@ -59,7 +59,7 @@ const proto = Session.prototype as unknown as { write(this: Session, text: strin
 const write = proto.write;
 proto.write = function (this: Session, text: string): void {
   if (!text.startsWith(TICKER_HEAD)) return write.call(this, text);
-  const t = now();
+  const t = nowMs();
   write.call(this, text);
   const q = text.indexOf('"', TICKER_HEAD.length);
   const inst = index.get(text.slice(TICKER_HEAD.length, q));
@@ -75,7 +75,7 @@ proto.write = function (this: Session, text: string): void {
 async function step(c: SimContext, at: number, part: number, parts: number): Promise<void> {
   let slice = performance.now();
   for (const m of c.market.step(at, part, parts)) {
-    c.engine.cross(m, at);
+    c.matcher.cross(m, at);
     c.feed.publish(m, at);
     if (performance.now() - slice > SLICE_MS) {
       await yieldToIo();
@@ -92,12 +92,12 @@ async function loop(gen: number): Promise<void> {
   const parts = ctx ? ctx.market.slicesPerTick(tickMs) : 1;
   const period = tickMs / parts;
   let part = 0;
-  let next = now() + period;
+  let next = nowMs() + period;
   let lastCandles = 0;
   while (running && gen === generation && ctx) {
-    await Bun.sleep(Math.max(0, next - now()));
+    await Bun.sleep(Math.max(0, next - nowMs()));
     if (!running || gen !== generation) return;
-    const t0 = now();
+    const t0 = nowMs();
     if (t0 - next > period) late++;
     const at = Date.now();
     await step(ctx, at, part, parts);
@@ -107,9 +107,9 @@ async function loop(gen: number): Promise<void> {
       ctx.feed.publishCandles(at);
       lastCandles = at;
     }
-    steps.push(now() - t0);
+    steps.push(nowMs() - t0);
     next += period;
-    if (next < now()) next = now() + period; // fell behind: do not run steps back to back
+    if (next < nowMs()) next = nowMs() + period; // fell behind: do not run steps back to back
   }
 }
 
@@ -127,7 +127,7 @@ async function onMessage(m: ToSim): Promise<void> {
       return;
     }
     case "clock":
-      post({ t: "clock", tw: now() });
+      post({ t: "clock", tw: nowMs() });
       return;
     case "market":
       if (m.on && !running) {

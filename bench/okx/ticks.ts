@@ -8,7 +8,7 @@
 // The stages use tradewire's own stamps in the event (ts.rx: frame arrived in the ingest
 // Worker, ts.pub: event on the ring): another process's clock, so they are approximate.
 
-import { nowMs } from "../lib/conn.ts";
+import { nowMs } from "../../src/domain/time.ts";
 import { Histogram, type Percentiles } from "../lib/hist.ts";
 import { cpuSeconds, sleep, treeCpuSeconds } from "../lib/proc.ts";
 import { SseConn, threadTable, threadUse, tickKey } from "./common.ts";

@@ -1,32 +1,58 @@
 // Command routes: POST a command (kill switch: admin; cancel all: traders), GET its record.
-import { Hono } from "hono";
-import { z } from "zod";
-import type { Guard } from "./events.ts";
-import { ApiError, forbidden } from "../http/errors.ts";
-import { doc } from "../http/openapi.ts";
-import { validate } from "../http/validate.ts";
+import { createRoute, z } from "@hono/zod-openapi";
+import { Forbidden, NotFound } from "../domain/errors.ts";
+import { access, BODY, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
 import type { CommandService } from "../services/commands.ts";
+import { TRADERS } from "../auth/types.ts";
+import { InstId } from "../domain/inst-id.ts";
 
 const CommandBody = z.discriminatedUnion("type", [
   z.object({ type: z.literal("kill_switch"), on: z.boolean() }).strict(),
-  z.object({ type: z.literal("cancel_all"), instId: z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/).optional() }).strict(),
+  z.object({ type: z.literal("cancel_all"), instId: InstId.optional() }).strict(),
 ]);
 const IdParam = z.object({ id: z.uuid() });
+const CommandRecord = z
+  .object({
+    id: z.uuid(),
+    type: z.enum(["kill_switch", "cancel_all"]),
+    by: z.string().openapi({ description: "the user who ran it" }),
+    status: z.enum(["done", "failed"]),
+    result: z.record(z.string(), z.unknown()).openapi({ description: "kill_switch: {killSwitch}; cancel_all: {requested, canceled, failed}" }),
+    createdAt: z.number().openapi({ description: "ms since 1970" }),
+    ms: z.number().openapi({ description: "how long it took" }),
+  })
+  .openapi("CommandRecord");
+const tags = ["commands"];
 
-export function commandRoutes(d: { commands: CommandService; guard: Guard }): Hono {
-  const app = new Hono();
-  doc({ method: "post", path: "/api/commands", summary: "Run a command: kill_switch {on} (admin), cancel_all {instId?} (trader, admin)", tags: ["commands"], roles: ["trader", "admin"], body: CommandBody, responses: { 201: { description: "the command record" } } });
-  app.post("/", d.guard({ roles: ["trader", "admin"] }), validate("json", CommandBody), async (c) => {
-    const cmd = c.req.valid("json");
-    const p = c.var.principal;
-    if (cmd.type === "kill_switch" && p.role !== "admin") throw forbidden("only admins switch the kill switch");
-    return c.json(await d.commands.run(p.user, cmd), 201);
+export function commandRoutes(d: { commands: CommandService; guard: Guard }) {
+  const run = createRoute({
+    method: "post",
+    path: "/",
+    summary: "Run a command: kill_switch {on} (admin), cancel_all {instId?} (trader, admin)",
+    tags,
+    ...access(d.guard, TRADERS, { description: "The kill switch is for admins only." }),
+    request: { body: jsonBody(CommandBody) },
+    responses: { 201: json(CommandRecord, "the command record"), ...errors(...BODY, ...GUARDED) },
   });
-  doc({ method: "get", path: "/api/commands/:id", summary: "A command's record", tags: ["commands"], roles: ["trader", "admin"], params: IdParam, responses: { 200: { description: "the record" }, 404: { description: "unknown id" } } });
-  app.get("/:id", d.guard({ roles: ["trader", "admin"] }), validate("param", IdParam), (c) => {
-    const rec = d.commands.get(c.req.valid("param").id);
-    if (!rec) throw new ApiError(404, "not_found", "no such command");
-    return c.json(rec);
+  const get = createRoute({
+    method: "get",
+    path: "/{id}",
+    summary: "A command's record",
+    tags,
+    ...access(d.guard, TRADERS),
+    request: { params: IdParam },
+    responses: { 200: json(CommandRecord, "the record"), ...errors(400, ...GUARDED, [404, "unknown id"]) },
   });
-  return app;
+  return routes()
+    .openapi(run, async (c) => {
+      const cmd = c.req.valid("json");
+      const p = c.var.principal;
+      if (cmd.type === "kill_switch" && p.role !== "admin") throw new Forbidden("only admins switch the kill switch");
+      return c.json(await d.commands.run(p.user, cmd), 201);
+    })
+    .openapi(get, (c) => {
+      const rec = d.commands.get(c.req.valid("param").id);
+      if (!rec) throw new NotFound("no such command");
+      return c.json(rec, 200);
+    });
 }

@@ -1,44 +1,53 @@
 // Event routes: the SSE stream, the WebSocket upgrade, polling, and publishing onto the bus.
+import { createRoute, z } from "@hono/zod-openapi";
 import type { Server } from "bun";
-import { Hono, type MiddlewareHandler } from "hono";
-import { z } from "zod";
-import { nowMs, RingFullError, type RingProducer } from "../bus/ring.ts";
-import { PUBLISHERS, type Role } from "../auth/types.ts";
+import type { Publisher } from "../bus/dispatcher.ts";
+import { RingFullError } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
+import { PUBLISHERS, ROLES, type Role } from "../auth/types.ts";
 import type { Config } from "../config.ts";
+import { Forbidden, TooLarge, ValidationFailed } from "../domain/errors.ts";
 import { ApiError } from "../http/errors.ts";
-import { doc } from "../http/openapi.ts";
-import { validate } from "../http/validate.ts";
+import { access, BODY, encodedJson, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
 import { ChannelError, ChannelFilter, checkChannel, parsePatterns } from "../stream/channels.ts";
 import type { Hub } from "../stream/hub.ts";
 import type { StreamMetrics } from "../stream/metrics.ts";
 import type { Poller } from "../stream/poll.ts";
 import { EVENT_ID, resolveResume, type Resume } from "../stream/resume.ts";
-import { sseDirect, sseHono, type SseWriter } from "../stream/sse.ts";
+import { sseDirect } from "../stream/sse.ts";
 import type { WsData } from "../stream/ws.ts";
+import { EventSchema } from "./schemas.ts";
 
-export type Guard = (opts?: { roles?: readonly Role[]; allowTicket?: boolean }) => MiddlewareHandler;
+export type { Guard } from "../http/openapi.ts";
 
 export interface EventDeps {
   config: Config;
   hub: Hub;
-  producer: RingProducer;
+  /** Publishes onto the bus and wakes the main thread's reader. */
+  producer: Publisher;
   poller: Poller;
   metrics: StreamMetrics;
   guard: Guard;
-  sseWriter: SseWriter;
 }
 
 const RESERVED_TYPES = new Set(["connected", "reset", "heartbeat", "error", "subscribed", "unsubscribed", "pong"]);
+const tags = ["events"];
 
 const eventId = z.string().regex(EVENT_ID, "an event id <epoch>-<seq>");
+const channels = z.string().max(10_000).optional().openapi({ description: "comma list of channel patterns (`tickers:*`, `orders`, `*`); default `*`", example: "tickers:BTC-USDT,orders" });
+const ticket = z.string().max(512).optional().openapi({ description: "single-use ticket from POST /api/auth/stream-ticket (EventSource cannot send headers)" });
 const StreamQuery = z.object({
-  channels: z.string().max(10_000).optional(),
-  lastEventId: eventId.optional(),
-  ticket: z.string().max(512).optional(),
+  channels,
+  lastEventId: eventId.optional().openapi({ description: "resume after this event (what EventSource sends as Last-Event-ID)" }),
+  ticket,
 });
-const PollQuery = StreamQuery.omit({ lastEventId: true }).extend({
-  after: eventId.optional(),
-  wait: z.coerce.number().int().min(0).optional(),
+// The header is what EventSource sends on reconnect: a malformed one means `reset`, not an error.
+const StreamHeaders = z.object({ "last-event-id": z.string().optional().openapi({ description: "resume after this event id; wins over `lastEventId`; a malformed one means `reset`" }) });
+const PollQuery = z.object({
+  channels,
+  ticket,
+  after: eventId.optional().openapi({ description: "events after this id; without it the answer is the head id" }),
+  wait: z.coerce.number().int().min(0).optional().openapi({ description: "ms to hold the request until an event arrives (capped at POLL_MAX_WAIT_MS)" }),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 export const PublishBody = z
@@ -55,130 +64,144 @@ export const PublishBody = z
     exTs: z.number().nonnegative().optional(),
   })
   .strict();
-const Published = z.object({ id: z.string(), seq: z.number(), type: z.string(), channel: z.string() });
+const Published = z.object({ id: z.string(), seq: z.number(), type: z.string(), channel: z.string() }).openapi("Published");
+const PollAnswer = z
+  .object({
+    events: z.array(EventSchema),
+    next: z.string().openapi({ description: "the id to pass as `after` next time" }),
+    reset: z.string().nullable().openapi({ description: "why the client must refetch its snapshot (`outside_window`, `epoch`), or null" }),
+  })
+  .openapi("PollAnswer");
+
+const SSE_TEXT = [
+  "`retry: <ms>`, an `event: connected` with `{serverTime, epoch, head, channels, resumed, retryMs}`, then",
+  "frames `id: <epoch>-<seq>` / `event: <type>` / `data: <Event JSON>`; `event: heartbeat` every HEARTBEAT_MS;",
+  "`event: reset` `{reason, epoch, head}` when the client cannot be caught up; `event: shutdown` before a restart.",
+].join(" ");
 
 /** Filters are immutable: clients asking for the same channels share one (10,000 idle clients). */
 const filters = new Map<string, ChannelFilter>();
 
 /** channels= (comma list) to a filter for the caller's role; errors name the field. */
-function filterFor(channels: string | undefined, role: Role, max: number): ChannelFilter {
-  const cacheKey = `${role}|${channels ?? "*"}`;
+function filterFor(list: string | undefined, role: Role, max: number): ChannelFilter {
+  const cacheKey = `${role}|${list ?? "*"}`;
   const known = filters.get(cacheKey);
   if (known) return known;
   try {
-    const patterns = parsePatterns((channels ?? "*").split(","), role, max);
+    const patterns = parsePatterns((list ?? "*").split(","), role, max);
     const f = new ChannelFilter(patterns.length ? patterns : ["*"], role);
     if (filters.size >= 1000) filters.clear();
     filters.set(cacheKey, f);
     return f;
   } catch (err) {
     if (!(err instanceof ChannelError)) throw err;
-    const code = err.status === 403 ? "forbidden" : "validation_failed";
-    throw new ApiError(err.status, code, `channels: ${err.message}`, [{ field: "channels", message: err.message }]);
+    const details = [{ field: "channels", message: err.message }];
+    throw err.status === 403 ? new Forbidden(`channels: ${err.message}`, { details }) : new ValidationFailed(`channels: ${err.message}`, { details });
   }
 }
 
-export function eventRoutes(d: EventDeps): Hono {
-  const app = new Hono();
+export function eventRoutes(d: EventDeps) {
   const { hub, config } = d;
   const maxSubs = config.MAX_SUBSCRIPTIONS;
-  const streamAuth = d.guard({ allowTicket: true });
+  const reader = access(d.guard, ROLES, { allowTicket: true });
+  const channelErrors = [[400, "invalid input, e.g. an unknown channel or too many (`details` name the field)"], [403, "a private channel for a viewer, or the role may not read it"]] as const;
 
-  /** The header is what EventSource sends on reconnect: a bad one means reset, not an error. */
-  const resumeFrom = (headerId: string | undefined, queryId: string | undefined): Resume =>
-    resolveResume(hub, headerId ?? queryId);
-
-  doc({
+  const stream = createRoute({
     method: "get",
-    path: "/api/events/stream",
+    path: "/stream",
     summary: "Server-Sent Events stream: `connected`, then events with ids; resume with Last-Event-ID",
-    tags: ["events"],
-    roles: ["viewer", "trader", "admin", "engine"],
-    query: StreamQuery,
-    responses: { 200: { description: "text/event-stream", contentType: "text/event-stream" } },
+    tags,
+    ...access(d.guard, ROLES, { allowTicket: true, description: SSE_TEXT }),
+    request: { query: StreamQuery, headers: StreamHeaders },
+    responses: {
+      200: { description: "the event stream", content: { "text/event-stream": { schema: z.string().openapi({ example: 'id: mf3k2a-42\nevent: ticker\ndata: {"id":"mf3k2a-42","type":"ticker",...}\n\n' }) } } },
+      ...errors(...channelErrors, 401, 503),
+    },
   });
-  app.get("/stream", streamAuth, validate("query", StreamQuery), (c) => {
-    const q = c.req.valid("query");
-    const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
-    const resume = resumeFrom(c.req.header("last-event-id"), q.lastEventId);
-    (c.env as Server<unknown> | undefined)?.timeout?.(c.req.raw, 0); // streams outlive the idle timeout
-    const setup = { hub, filter, resume, retryMs: config.SSE_RETRY_MS, writer: d.sseWriter };
-    return d.sseWriter === "hono" ? sseHono(c, setup) : sseDirect(setup);
-  });
-
-  doc({
+  const ws = createRoute({
     method: "get",
-    path: "/api/events/ws",
+    path: "/ws",
     summary: "WebSocket stream: the same events; send {op:'subscribe'|'unsubscribe', channels:[...]}",
-    tags: ["events"],
-    roles: ["viewer", "trader", "admin", "engine"],
-    query: StreamQuery,
-    responses: { 101: { description: "switching protocols" } },
+    tags,
+    ...access(d.guard, ROLES, {
+      allowTicket: true,
+      description: "First `{type:'connected',...}`, then each event as one text message (the Event JSON); control messages `{type:'reset'|'heartbeat'|'shutdown'}`; bad messages get `{type:'error', error}`.",
+    }),
+    request: { query: StreamQuery },
+    responses: { 101: { description: "switching protocols" }, ...errors(...channelErrors, 401, 426, 503) },
   });
-  app.get("/ws", streamAuth, validate("query", StreamQuery), (c) => {
-    const q = c.req.valid("query");
-    if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
-      throw new ApiError(426, "upgrade_required", "this endpoint speaks WebSocket only");
-    const principal = c.var.principal;
-    const data: WsData = {
-      kind: "events",
-      principal,
-      filter: filterFor(q.channels, principal.role, maxSubs),
-      resume: resumeFrom(undefined, q.lastEventId),
-    };
-    const server = c.env as Server<WsData>;
-    if (!server.upgrade(c.req.raw, { data })) throw new ApiError(400, "bad_request", "WebSocket upgrade failed");
-    return new Response(null);
-  });
-
-  doc({
+  const poll = createRoute({
     method: "get",
-    path: "/api/events/poll",
+    path: "/poll",
     summary: "Polling: events after an id; `wait` (ms) holds the request until one arrives",
-    tags: ["events"],
-    roles: ["viewer", "trader", "admin", "engine"],
-    query: PollQuery,
-    responses: { 200: { description: "{ events: [...], next: id, reset: reason|null }" } },
+    tags,
+    ...reader,
+    request: { query: PollQuery },
+    responses: { 200: json(PollAnswer, "the events after `after`, oldest first"), ...errors(...channelErrors, 401, 503) },
   });
-  app.get("/poll", streamAuth, validate("query", PollQuery), async (c) => {
-    const q = c.req.valid("query");
-    const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
-    const wait = Math.min(q.wait ?? 0, config.POLL_MAX_WAIT_MS);
-    const resume = q.after === undefined ? { seq: hub.head(), resumed: false } : resolveResume(hub, q.after);
-    const a = await d.poller.poll(resume, filter, q.limit, wait, c.req.raw.signal);
-    const body = `{"events":[${a.events.join(",")}],"next":"${a.next}","reset":${a.reset ? `"${a.reset}"` : "null"}}`;
-    return c.body(body, 200, { "Content-Type": "application/json", "Cache-Control": "no-store" });
-  });
-
-  doc({
+  const publish = createRoute({
     method: "post",
-    path: "/api/events",
+    path: "/",
     summary: "Publish an event onto the bus (engine, admin)",
-    tags: ["events"],
-    roles: [...PUBLISHERS],
-    body: PublishBody,
-    responses: { 201: { description: "the assigned id", schema: Published } },
-  });
-  app.post("/", d.guard({ roles: PUBLISHERS }), validate("json", PublishBody), (c) => {
-    const rxTs = nowMs();
-    const body = c.req.valid("json");
-    let out;
-    try {
-      out = d.producer.publish({
-        type: body.type,
-        channel: body.channel,
-        dataJson: JSON.stringify(body.data),
-        rxTs,
-        ...(body.exTs !== undefined ? { exTs: body.exTs } : {}),
-      });
-    } catch (err) {
-      if (err instanceof RingFullError) throw new ApiError(413, "payload_too_large", "event too large for the bus");
-      throw err;
-    }
-    d.metrics.published.inc({ source: "http" });
-    hub.kick();
-    return c.json({ id: out.id, seq: out.seq, type: body.type, channel: body.channel }, 201);
+    tags,
+    ...access(d.guard, PUBLISHERS),
+    request: { body: jsonBody(PublishBody) },
+    responses: {
+      201: json(Published, "the assigned id"),
+      ...errors(...BODY, ...GUARDED, [413, "body larger than MAX_BODY_BYTES, or the event larger than the bus holds (`payload_too_large`)"]),
+    },
   });
 
-  return app;
+  return routes()
+    .openapi(stream, (c) => {
+      const q = c.req.valid("query");
+      const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
+      const resume: Resume = resolveResume(hub, c.req.valid("header")["last-event-id"] ?? q.lastEventId);
+      (c.env as Server<unknown> | undefined)?.timeout?.(c.req.raw, 0); // streams outlive the idle timeout
+      return sseDirect({ hub, filter, resume, retryMs: config.SSE_RETRY_MS });
+    })
+    .openapi(ws, (c) => {
+      const q = c.req.valid("query");
+      if (c.req.header("upgrade")?.toLowerCase() !== "websocket")
+        throw new ApiError(426, "upgrade_required", "this endpoint speaks WebSocket only");
+      const principal = c.var.principal;
+      const data: WsData = {
+        kind: "events",
+        principal,
+        filter: filterFor(q.channels, principal.role, maxSubs),
+        resume: resolveResume(hub, q.lastEventId),
+      };
+      const server = c.env as Server<WsData>;
+      if (!server.upgrade(c.req.raw, { data })) throw new ApiError(400, "bad_request", "WebSocket upgrade failed");
+      return new Response(null);
+    })
+    .openapi(poll, async (c) => {
+      const q = c.req.valid("query");
+      const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
+      const wait = Math.min(q.wait ?? 0, config.POLL_MAX_WAIT_MS);
+      const resume = q.after === undefined ? { seq: hub.head(), resumed: false } : resolveResume(hub, q.after);
+      const a = await d.poller.poll(resume, filter, q.limit, wait, c.req.raw.signal);
+      // Events are encoded once, on the bus: the answer is put together from their JSON text.
+      const body = `{"events":[${a.events.join(",")}],"next":"${a.next}","reset":${a.reset ? `"${a.reset}"` : "null"}}`;
+      return encodedJson<z.infer<typeof PollAnswer>, 200>(c, body, 200, { "Cache-Control": "no-store" });
+    })
+    .openapi(publish, (c) => {
+      const rxTs = nowMs();
+      const body = c.req.valid("json");
+      let out: ReturnType<Publisher["publish"]>;
+      try {
+        out = d.producer.publish({
+          type: body.type,
+          channel: body.channel,
+          dataJson: JSON.stringify(body.data),
+          rxTs,
+          ...(body.exTs !== undefined ? { exTs: body.exTs } : {}),
+        });
+      } catch (err) {
+        if (err instanceof RingFullError) throw new TooLarge("event too large for the bus");
+        throw err;
+      }
+      d.metrics.published.inc({ source: "http" });
+      return c.json({ id: out.id, seq: out.seq, type: body.type, channel: body.channel }, 201);
+    });
 }

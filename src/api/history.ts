@@ -1,21 +1,18 @@
 // History routes (ClickHouse): orders and fills history, market trades and candles, the audit log.
 // Thin: validate, authorize, ask the history store, shape a page { data, next }.
-import { Hono, type Context } from "hono";
-import { z } from "zod";
-import type { Guard } from "./events.ts";
-import { ApiError } from "../http/errors.ts";
-import { doc } from "../http/openapi.ts";
-import { validate } from "../http/validate.ts";
+import { createRoute, z } from "@hono/zod-openapi";
+import { StoreUnavailable, ValidationFailed } from "../domain/errors.ts";
+import { ADMINS, PRIVATE_READERS, ROLES, type Role } from "../auth/types.ts";
+import { InstId } from "../domain/inst-id.ts";
+import { OrderState } from "../domain/orders.ts";
+import { access, errors, GUARDED, json, routes, type Guard } from "../http/openapi.ts";
 import { HistoryUnavailable, type History, type HistoryPage, type HistoryQuery } from "../store/clickhouse/index.ts";
+import { AuditRowSchema, CandleRowSchema, FillRowSchema, OrderRowSchema, pageOf, TradeRowSchema } from "./schemas.ts";
 
-const ALL = ["viewer", "trader", "admin", "engine"] as const;
-const PRIVATE = ["trader", "admin", "engine"] as const;
-const ADMIN = ["admin"] as const;
 
 /** Bar name -> seconds (OKX's names). */
 export const BARS: Record<string, number> = { "1m": 60, "3m": 180, "5m": 300, "15m": 900, "30m": 1800, "1H": 3600, "2H": 7200, "4H": 14400, "6H": 21600, "12H": 43200, "1D": 86400 };
 
-const instId = z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/, "an OKX instrument id, e.g. BTC-USDT");
 const time = z.coerce.number().int().min(0).max(8.64e15);
 const page = {
   from: time.optional().describe("from this time (ms since 1970, inclusive)"),
@@ -26,11 +23,11 @@ const page = {
 const span = (q: { from?: number; to?: number }) => q.from === undefined || q.to === undefined || q.from < q.to;
 const spanIssue = { message: "from must be before to", path: ["from"] };
 
-const OrdersQuery = z.object({ ...page, instId: instId.optional(), state: z.enum(["live", "partially_filled", "filled", "canceled", "mmp_canceled", "rejected"]).optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
-const FillsQuery = z.object({ ...page, instId: instId.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
-const TradesQuery = z.object({ ...page, instId }).strict().refine(span, spanIssue);
+const OrdersQuery = z.object({ ...page, instId: InstId.optional(), state: OrderState.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
+const FillsQuery = z.object({ ...page, instId: InstId.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
+const TradesQuery = z.object({ ...page, instId: InstId }).strict().refine(span, spanIssue);
 const CandlesQuery = z
-  .object({ ...page, instId, bar: z.enum(Object.keys(BARS) as [string, ...string[]]).default("1m") })
+  .object({ ...page, instId: InstId, bar: z.enum(Object.keys(BARS) as [string, ...string[]]).default("1m") })
   .strict()
   .refine(span, spanIssue);
 const AuditQuery = z.object({ ...page, user: z.string().min(1).max(128).optional(), action: z.string().regex(/^[a-z_.]{1,64}$/).optional() }).strict().refine(span, spanIssue);
@@ -45,7 +42,7 @@ export function encodeCursor(kind: Kind, key: { ts: number; id: string }): strin
 const CursorShape = z.tuple([z.string(), z.number().int().min(0), z.string().max(200)]);
 
 export function decodeCursor(kind: Kind, cursor: string): { ts: number; id: string } {
-  const bad = () => new ApiError(400, "validation_failed", "query.cursor: not a cursor from this endpoint", [{ field: "query.cursor", message: "not a cursor from this endpoint" }]);
+  const bad = () => new ValidationFailed("query.cursor: not a cursor from this endpoint", { details: [{ field: "query.cursor", message: "not a cursor from this endpoint" }] });
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -57,39 +54,47 @@ export function decodeCursor(kind: Kind, cursor: string): { ts: number; id: stri
   return { ts: r.data[1], id: r.data[2] };
 }
 
-const pageDoc = (what: string) => ({ 200: { description: `{ data: [${what}], next: cursor | null } newest first` }, 503: { description: "history_unavailable: ClickHouse is off, missing or unreachable" } });
+const historyErrors = [400, ...GUARDED, [503, "history is unavailable (`history_unavailable`): ClickHouse is off, missing or unreachable"]] as const;
 
-export function historyRoutes(d: { history: History; guard: Guard }): Hono {
-  const app = new Hono();
-  const run = async (c: Context, q: HistoryQuery & { cursor?: string }) => {
+export function historyRoutes(d: { history: History; guard: Guard }) {
+  /** A page of rows of the kind asked for; the rows are the shape the history store answers with. */
+  const run = async <Row>(q: HistoryQuery & { cursor?: string }): Promise<{ data: Row[]; next: string | null }> => {
     const { cursor, ...rest } = q;
     const query: HistoryQuery = { ...rest, ...(cursor ? { before: decodeCursor(q.kind, cursor) } : {}) };
     let p: HistoryPage;
     try {
       p = await d.history.query(query);
     } catch (err) {
-      if (err instanceof HistoryUnavailable) throw new ApiError(503, "history_unavailable", `history is unavailable: ${err.message}`);
+      if (err instanceof HistoryUnavailable) throw new StoreUnavailable(`history is unavailable: ${err.message}`, { code: "history_unavailable", cause: err });
       throw err;
     }
-    return c.json({ data: p.data, next: p.next ? encodeCursor(q.kind, p.next) : null });
+    return { data: p.data as unknown as Row[], next: p.next ? encodeCursor(q.kind, p.next) : null };
   };
-
-  doc({ method: "get", path: "/api/orders/history", summary: "Order history: one row per order state change", tags: ["history"], roles: [...PRIVATE], query: OrdersQuery, responses: pageDoc("order") });
-  app.get("/orders/history", d.guard({ roles: PRIVATE }), validate("query", OrdersQuery), (c) => run(c, { kind: "orders", ...c.req.valid("query") }));
-
-  doc({ method: "get", path: "/api/fills", summary: "Fills", tags: ["history"], roles: [...PRIVATE], query: FillsQuery, responses: pageDoc("fill") });
-  app.get("/fills", d.guard({ roles: PRIVATE }), validate("query", FillsQuery), (c) => run(c, { kind: "fills", ...c.req.valid("query") }));
-
-  doc({ method: "get", path: "/api/market/trades", summary: "Public trades of an instrument", tags: ["history", "market"], roles: [...ALL], query: TradesQuery, responses: pageDoc("trade") });
-  app.get("/market/trades", d.guard(), validate("query", TradesQuery), (c) => run(c, { kind: "trades", ...c.req.valid("query") }));
-
-  doc({ method: "get", path: "/api/market/candles", summary: "OHLCV candles aggregated from recorded trades (bar: 1m..1D)", tags: ["history", "market"], roles: [...ALL], query: CandlesQuery, responses: pageDoc("candle") });
-  app.get("/market/candles", d.guard(), validate("query", CandlesQuery), (c) => {
-    const { bar, ...q } = c.req.valid("query");
-    return run(c, { kind: "candles", ...q, barSeconds: BARS[bar]! });
+  const get = <R extends z.ZodType>(summary: string, roles: readonly Role[], row: R, what: string, tags = ["history"]) => ({
+    method: "get" as const,
+    summary,
+    tags,
+    ...access(d.guard, roles),
+    responses: { 200: json(pageOf(row), `{ data: [${what}], next } newest first`), ...errors(...historyErrors) },
   });
+  const orders = createRoute({ path: "/orders/history", request: { query: OrdersQuery }, ...get("Order history: one row per order state change", PRIVATE_READERS, OrderRowSchema, "order state change") });
+  const fills = createRoute({ path: "/fills", request: { query: FillsQuery }, ...get("Fills", PRIVATE_READERS, FillRowSchema, "fill") });
+  const trades = createRoute({ path: "/market/trades", request: { query: TradesQuery }, ...get("Public trades of an instrument", ROLES, TradeRowSchema, "trade", ["history", "market"]) });
+  const candles = createRoute({
+    path: "/market/candles",
+    request: { query: CandlesQuery },
+    ...get("OHLCV candles aggregated from recorded trades (bar: 1m..1D)", ROLES, CandleRowSchema, "candle", ["history", "market"]),
+  });
+  const audit = createRoute({ path: "/audit", request: { query: AuditQuery }, ...get("Audit log: every order request and command (who, what, result, latency)", ADMINS, AuditRowSchema, "audit entry") });
 
-  doc({ method: "get", path: "/api/audit", summary: "Audit log: every order request and command (who, what, result, latency)", tags: ["history"], roles: [...ADMIN], query: AuditQuery, responses: pageDoc("audit entry") });
-  app.get("/audit", d.guard({ roles: ADMIN }), validate("query", AuditQuery), (c) => run(c, { kind: "audit", ...c.req.valid("query") }));
-  return app;
+  type Row<S extends z.ZodType> = z.infer<S>;
+  return routes()
+    .openapi(orders, async (c) => c.json(await run<Row<typeof OrderRowSchema>>({ kind: "orders", ...c.req.valid("query") }), 200))
+    .openapi(fills, async (c) => c.json(await run<Row<typeof FillRowSchema>>({ kind: "fills", ...c.req.valid("query") }), 200))
+    .openapi(trades, async (c) => c.json(await run<Row<typeof TradeRowSchema>>({ kind: "trades", ...c.req.valid("query") }), 200))
+    .openapi(candles, async (c) => {
+      const { bar, ...q } = c.req.valid("query");
+      return c.json(await run<Row<typeof CandleRowSchema>>({ kind: "candles", ...q, barSeconds: BARS[bar]! }), 200);
+    })
+    .openapi(audit, async (c) => c.json(await run<Row<typeof AuditRowSchema>>({ kind: "audit", ...c.req.valid("query") }), 200));
 }

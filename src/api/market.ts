@@ -1,43 +1,84 @@
 // Market and account state routes: answered from the latest-state store, no exchange round trip.
-import { Hono } from "hono";
-import { z } from "zod";
-import type { Guard } from "./events.ts";
-import { ApiError } from "../http/errors.ts";
-import { doc } from "../http/openapi.ts";
-import { validate } from "../http/validate.ts";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Account, Balance, Book, Position, Ticker } from "../domain/events.ts";
+import { NotFound } from "../domain/errors.ts";
+import { access, errors, GUARDED, json, routes, type Guard } from "../http/openapi.ts";
 import type { StateStore } from "../state/store.ts";
+import { AccountSchema, asState, asStateOne, BalanceSchema, BookSchema, PositionSchema, TickerSchema } from "./schemas.ts";
+import { PRIVATE_READERS, ROLES } from "../auth/types.ts";
+import { InstId } from "../domain/inst-id.ts";
 
-const InstParam = z.object({ instId: z.string().regex(/^[A-Z0-9]{1,12}(-[A-Z0-9]{1,12}){1,3}$/, "an OKX instrument id") });
-const ALL = ["viewer", "trader", "admin", "engine"] as const;
-const PRIVATE = ["trader", "admin", "engine"] as const;
+const InstParam = z.object({ instId: InstId });
 
-export function marketRoutes(d: { state: StateStore; guard: Guard }): Hono {
-  const app = new Hono();
+export function marketRoutes(d: { state: StateStore; guard: Guard }) {
   const { state } = d;
-  doc({ method: "get", path: "/api/market/tickers", summary: "Latest ticker of every instrument", tags: ["market"], roles: [...ALL], responses: { 200: { description: "{ data: [ticker] }" } } });
-  app.get("/tickers", d.guard(), (c) => c.json({ data: state.list("ticker") }));
-
-  doc({ method: "get", path: "/api/market/books/:instId", summary: "Latest book of an instrument", tags: ["market"], roles: [...ALL], params: InstParam, responses: { 200: { description: "the book" }, 404: { description: "no book yet" } } });
-  app.get("/books/:instId", d.guard(), validate("param", InstParam), (c) => {
-    const { instId } = c.req.valid("param");
-    const book = state.get(`books:${instId}`);
-    if (!book) throw new ApiError(404, "not_found", `no book for ${instId}`);
-    return c.json(book);
+  const tags = ["market"];
+  const tickers = createRoute({
+    method: "get",
+    path: "/tickers",
+    summary: "Latest ticker of every instrument",
+    tags,
+    ...access(d.guard, ROLES),
+    responses: { 200: json(z.object({ data: z.array(TickerSchema) }), "the latest ticker per instrument"), ...errors(...GUARDED) },
   });
-  return app;
+  const book = createRoute({
+    method: "get",
+    path: "/books/{instId}",
+    summary: "Latest book of an instrument",
+    tags,
+    ...access(d.guard, ROLES),
+    request: { params: InstParam },
+    responses: { 200: json(BookSchema, "the book"), ...errors(400, ...GUARDED, [404, "no book for this instrument yet"]) },
+  });
+  return routes()
+    .openapi(tickers, (c) => c.json({ data: asState<Ticker>(state.list("ticker")) }, 200))
+    .openapi(book, (c) => {
+      const { instId } = c.req.valid("param");
+      const b = state.get(`books:${instId}`);
+      if (!b) throw new NotFound(`no book for ${instId}`);
+      return c.json(asStateOne<Book>(b), 200);
+    });
 }
 
-export function accountRoutes(d: { state: StateStore; guard: Guard }): Hono {
-  const app = new Hono();
+export function accountRoutes(d: { state: StateStore; guard: Guard }) {
   const { state } = d;
-  const guard = d.guard({ roles: PRIVATE });
-  doc({ method: "get", path: "/api/account", summary: "Account summary, balances and positions", tags: ["account"], roles: [...PRIVATE], responses: { 200: { description: "{ account, balances, positions }" } } });
-  app.get("/", guard, (c) =>
-    c.json({ account: state.get("account") ?? null, balances: state.list("balance"), positions: state.list("position") }),
-  );
-  doc({ method: "get", path: "/api/account/balances", summary: "Balances per currency", tags: ["account"], roles: [...PRIVATE], responses: { 200: { description: "{ data: [balance] }" } } });
-  app.get("/balances", guard, (c) => c.json({ data: state.list("balance") }));
-  doc({ method: "get", path: "/api/account/positions", summary: "Open positions", tags: ["account"], roles: [...PRIVATE], responses: { 200: { description: "{ data: [position] }" } } });
-  app.get("/positions", guard, (c) => c.json({ data: state.list("position") }));
-  return app;
+  const tags = ["account"];
+  const guarded = access(d.guard, PRIVATE_READERS);
+  const summary = createRoute({
+    method: "get",
+    path: "/",
+    summary: "Account summary, balances and positions",
+    tags,
+    ...guarded,
+    responses: {
+      200: json(z.object({ account: AccountSchema.nullable(), balances: z.array(BalanceSchema), positions: z.array(PositionSchema) }), "the account"),
+      ...errors(...GUARDED),
+    },
+  });
+  const balances = createRoute({
+    method: "get",
+    path: "/balances",
+    summary: "Balances per currency",
+    tags,
+    ...guarded,
+    responses: { 200: json(z.object({ data: z.array(BalanceSchema) }), "the balances"), ...errors(...GUARDED) },
+  });
+  const positions = createRoute({
+    method: "get",
+    path: "/positions",
+    summary: "Open positions",
+    tags,
+    ...guarded,
+    responses: { 200: json(z.object({ data: z.array(PositionSchema) }), "the open positions"), ...errors(...GUARDED) },
+  });
+  return routes()
+    .openapi(summary, (c) => {
+      const account = state.get("account");
+      return c.json(
+        { account: account ? asStateOne<Account>(account) : null, balances: asState<Balance>(state.list("balance")), positions: asState<Position>(state.list("position")) },
+        200,
+      );
+    })
+    .openapi(balances, (c) => c.json({ data: asState<Balance>(state.list("balance")) }, 200))
+    .openapi(positions, (c) => c.json({ data: asState<Position>(state.list("position")) }, 200));
 }

@@ -1,85 +1,95 @@
 // HTTP routes of /api/users: admins list, create, change and delete users. Thin: validate,
 // authorize, call Accounts, shape the answer (never a password hash).
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import type { Accounts } from "../auth/accounts.ts";
-import type { requireAuthFactory } from "../auth/middleware.ts";
-import { CreateUserBody, UpdateUserBody, UserList, UserParams, UserView } from "../auth/schemas.ts";
-import { doc } from "../http/openapi.ts";
-import { validate } from "../http/validate.ts";
+import { ADMINS } from "../auth/types.ts";
+import { CreateUserBody, LoginLockView, UpdateUserBody, UserList, UserParams, UserView } from "../auth/schemas.ts";
+import { access, BODY, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
 
 export interface UsersRouteDeps {
   accounts: Accounts;
-  requireAuth: ReturnType<typeof requireAuthFactory>;
+  requireAuth: Guard;
 }
 
 const tags = ["users"];
-const roles = ["admin"];
 
 /** Routes to mount at /api/users; every one needs the admin role. */
-export function usersRoutes(deps: UsersRouteDeps): Hono {
+export function usersRoutes(deps: UsersRouteDeps) {
   const { accounts } = deps;
-  const app = new Hono();
-  app.use("*", deps.requireAuth({ roles: ["admin"] }));
+  const admin = access(deps.requireAuth, ADMINS);
 
-  doc({
+  const list = createRoute({
     method: "get",
-    path: "/api/users",
+    path: "/",
     summary: "List users",
     tags,
-    roles,
-    responses: { 200: { description: "every user, without password hashes", schema: UserList } },
+    ...admin,
+    responses: { 200: json(UserList, "every user, without password hashes"), ...errors(...GUARDED) },
   });
-  app.get("/", async (c) => c.json({ users: await accounts.list() }));
-
-  doc({
+  const create = createRoute({
     method: "post",
-    path: "/api/users",
+    path: "/",
     summary: "Create a user",
     tags,
-    roles,
-    body: CreateUserBody,
-    responses: { 201: { description: "created", schema: UserView }, 409: { description: "name taken" } },
+    ...admin,
+    request: { body: jsonBody(CreateUserBody) },
+    responses: { 201: json(UserView, "created"), ...errors(...BODY, ...GUARDED, [409, "the name is taken"]) },
   });
-  app.post("/", validate("json", CreateUserBody), async (c) => {
-    return c.json(await accounts.create(c.req.valid("json"), c.var.principal.user), 201);
-  });
-
-  doc({
+  const update = createRoute({
     method: "patch",
-    path: "/api/users/:name",
+    path: "/{name}",
     summary: "Change a user's password and/or role (ends the user's sessions)",
     tags,
-    roles,
-    params: UserParams,
-    body: UpdateUserBody,
+    ...admin,
+    request: { params: UserParams, body: jsonBody(UpdateUserBody) },
     responses: {
-      200: { description: "changed", schema: UserView },
-      404: { description: "no such user" },
-      409: { description: "would demote the last admin" },
+      200: json(UserView, "changed"),
+      ...errors(...BODY, ...GUARDED, [404, "no such user"], [409, "would demote the last admin"]),
     },
   });
-  app.patch("/:name", validate("param", UserParams), validate("json", UpdateUserBody), async (c) => {
-    const { name } = c.req.valid("param");
-    return c.json(await accounts.update(name, c.req.valid("json"), c.var.principal.user));
-  });
-
-  doc({
+  const remove = createRoute({
     method: "delete",
-    path: "/api/users/:name",
+    path: "/{name}",
     summary: "Delete a user (ends the user's sessions)",
     tags,
-    roles,
-    params: UserParams,
-    responses: {
-      204: { description: "deleted" },
-      404: { description: "no such user" },
-      409: { description: "would delete the last admin" },
-    },
-  });
-  app.delete("/:name", validate("param", UserParams), async (c) => {
-    await accounts.delete(c.req.valid("param").name, c.var.principal.user);
-    return c.body(null, 204);
+    ...admin,
+    request: { params: UserParams },
+    responses: { 204: { description: "deleted" }, ...errors(400, ...GUARDED, [404, "no such user"], [409, "would delete the last admin"]) },
   });
 
-  return app;
+  const lockView = createRoute({
+    method: "get",
+    path: "/{name}/login-lock",
+    summary: "The user's failed-login count across addresses; while locked, addresses the user never signed in from get 429 login_locked",
+    tags,
+    ...admin,
+    request: { params: UserParams },
+    responses: { 200: json(LoginLockView, "the lock"), ...errors(400, ...GUARDED, [404, "no such user"]) },
+  });
+  const lockClear = createRoute({
+    method: "delete",
+    path: "/{name}/login-lock",
+    summary: "Clear the user's login lock",
+    tags,
+    ...admin,
+    request: { params: UserParams },
+    responses: { 204: { description: "cleared" }, ...errors(400, ...GUARDED, [404, "no such user"]) },
+  });
+
+  return routes()
+    .openapi(list, async (c) => c.json({ users: await accounts.list() }, 200))
+    .openapi(create, async (c) => c.json(await accounts.create(c.req.valid("json"), c.var.principal.user), 201))
+    .openapi(update, async (c) => {
+      const { name } = c.req.valid("param");
+      return c.json(await accounts.update(name, c.req.valid("json"), c.var.principal.user), 200);
+    })
+    .openapi(remove, async (c) => {
+      await accounts.delete(c.req.valid("param").name, c.var.principal.user);
+      return c.body(null, 204);
+    })
+    .openapi(lockView, async (c) => c.json(await accounts.loginLock(c.req.valid("param").name), 200))
+    .openapi(lockClear, async (c) => {
+      await accounts.clearLoginLock(c.req.valid("param").name, c.var.principal.user);
+      return c.body(null, 204);
+    });
 }

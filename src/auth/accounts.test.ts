@@ -1,9 +1,10 @@
 // User management rules: no hashes out, sessions end on change, the last admin stays.
 import { describe, expect, test } from "bun:test";
-import { ApiError } from "../http/errors.ts";
+import { DomainError } from "../domain/errors.ts";
 import { createLogger } from "../log.ts";
 import { Accounts, ensureAdmin } from "./accounts.ts";
-import { MemoryTokenStore, MemoryUserStore } from "./memory.ts";
+import { LoginGuard } from "./login-guard.ts";
+import { MemoryRateLimiter, MemoryTokenStore, MemoryUserStore } from "./memory.ts";
 import { verifyPassword } from "./password.ts";
 
 const log = createLogger("silent");
@@ -11,15 +12,18 @@ const log = createLogger("silent");
 function setup() {
   const users = new MemoryUserStore();
   const tokens = new MemoryTokenStore();
-  return { users, tokens, accounts: new Accounts(users, tokens, log) };
+  const limits = { LOGIN_MAX_ATTEMPTS: 5, LOGIN_IP_MAX_ATTEMPTS: 20, LOGIN_USER_MAX_ATTEMPTS: 50, LOGIN_WINDOW_S: 60 };
+  const guard = new LoginGuard(new MemoryRateLimiter(), limits, log);
+  return { users, tokens, accounts: new Accounts(users, tokens, log, guard) };
 }
 
-async function status(p: Promise<unknown>): Promise<number> {
+/** "ok", or the class of the domain error it failed with. */
+async function outcome(p: Promise<unknown>): Promise<string> {
   try {
     await p;
-    return 200;
+    return "ok";
   } catch (err) {
-    if (err instanceof ApiError) return err.status;
+    if (err instanceof DomainError) return err.name;
     throw err;
   }
 }
@@ -30,7 +34,7 @@ describe("Accounts", () => {
     const view = await accounts.create({ name: "bob", password: "bob-password", role: "viewer" });
     expect(Object.keys(view).sort()).toEqual(["createdAt", "name", "role", "updatedAt"]);
     expect(await verifyPassword("bob-password", (await users.get("bob"))?.hash)).toBe(true);
-    expect(await status(accounts.create({ name: "bob", password: "other-password", role: "admin" }))).toBe(409);
+    expect(await outcome(accounts.create({ name: "bob", password: "other-password", role: "admin" }))).toBe("Conflict");
     expect(JSON.stringify(await accounts.list())).not.toContain("argon2");
   });
 
@@ -55,26 +59,26 @@ describe("Accounts", () => {
     await tokens.touchFamily("f1", "bob", Date.now() + 60_000);
     await accounts.delete("bob");
     expect(await tokens.familyState("f1")).toBe("revoked");
-    expect(await status(accounts.delete("bob"))).toBe(404);
-    expect(await status(accounts.update("bob", { role: "admin" }))).toBe(404);
+    expect(await outcome(accounts.delete("bob"))).toBe("NotFound");
+    expect(await outcome(accounts.update("bob", { role: "admin" }))).toBe("NotFound");
   });
 
   test("the last admin can be neither deleted nor demoted", async () => {
     const { accounts } = setup();
     await accounts.create({ name: "root", password: "root-password", role: "admin" });
-    expect(await status(accounts.delete("root"))).toBe(409);
-    expect(await status(accounts.update("root", { role: "trader" }))).toBe(409);
-    expect(await status(accounts.update("root", { role: "admin" }))).toBe(200);
+    expect(await outcome(accounts.delete("root"))).toBe("Conflict");
+    expect(await outcome(accounts.update("root", { role: "trader" }))).toBe("Conflict");
+    expect(await outcome(accounts.update("root", { role: "admin" }))).toBe("ok");
     await accounts.create({ name: "root2", password: "root-password", role: "admin" });
-    expect(await status(accounts.update("root", { role: "trader" }))).toBe(200);
+    expect(await outcome(accounts.update("root", { role: "trader" }))).toBe("ok");
   });
 
   test("two admins deleted at once: one delete wins, one admin remains", async () => {
     const { accounts, users } = setup();
     await accounts.create({ name: "a1", password: "password-1", role: "admin" });
     await accounts.create({ name: "a2", password: "password-2", role: "admin" });
-    const results = await Promise.all([status(accounts.delete("a1")), status(accounts.delete("a2"))]);
-    expect(results.sort()).toEqual([200, 409]);
+    const results = await Promise.all([outcome(accounts.delete("a1")), outcome(accounts.delete("a2"))]);
+    expect(results.sort()).toEqual(["Conflict", "ok"]);
     expect((await users.list()).filter((u) => u.role === "admin").length).toBe(1);
   });
 });

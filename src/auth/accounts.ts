@@ -1,7 +1,8 @@
 // User management: create, change, delete, list, the last-admin guard, and the first admin.
 import type { Config } from "../config.ts";
-import { ApiError, notFound } from "../http/errors.ts";
+import { Conflict, NotFound } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
+import type { LoginGuard, LoginLock } from "./login-guard.ts";
 import { hashPassword, randomToken } from "./password.ts";
 import type { TokenStore, UserRecord, UserStore } from "./stores.ts";
 import type { Role } from "./types.ts";
@@ -21,7 +22,7 @@ export const toView = (u: UserRecord): UserView => ({
   updatedAt: new Date(u.updatedAt).toISOString(),
 });
 
-const lastAdmin = () => new ApiError(409, "conflict", "the last admin cannot be deleted or demoted");
+const lastAdmin = () => new Conflict("the last admin cannot be deleted or demoted");
 
 export class Accounts {
   // Mutations run one at a time, so two requests cannot each remove "the other" last admin.
@@ -31,6 +32,8 @@ export class Accounts {
     private readonly users: UserStore,
     private readonly tokens: TokenStore,
     private readonly log: Logger,
+    /** The login budgets, for the user-wide lock admins see and clear. */
+    private readonly guard: LoginGuard,
   ) {}
 
   async list(): Promise<UserView[]> {
@@ -43,7 +46,7 @@ export class Accounts {
       const now = Date.now();
       const hash = await hashPassword(input.password);
       const rec: UserRecord = { name: input.name, role: input.role, hash, createdAt: now, updatedAt: now };
-      if (!(await this.users.create(rec))) throw new ApiError(409, "conflict", `user ${input.name} already exists`);
+      if (!(await this.users.create(rec))) throw new Conflict(`user ${input.name} already exists`);
       this.log.info("user created", { user: input.name, role: input.role, actor });
       return toView(rec);
     });
@@ -53,7 +56,7 @@ export class Accounts {
   update(name: string, patch: { password?: string; role?: Role }, actor?: string): Promise<UserView> {
     return this.serial(async () => {
       const current = await this.users.get(name);
-      if (!current) throw notFound(`no user ${name}`);
+      if (!current) throw new NotFound(`no user ${name}`);
       const demotes = current.role === "admin" && patch.role !== undefined && patch.role !== "admin";
       if (demotes && !(await this.otherAdminExists(name))) throw lastAdmin();
       const hash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
@@ -61,7 +64,7 @@ export class Accounts {
         ...(hash !== undefined ? { hash } : {}),
         ...(patch.role !== undefined ? { role: patch.role } : {}),
       });
-      if (!updated) throw notFound(`no user ${name}`);
+      if (!updated) throw new NotFound(`no user ${name}`);
       if (hash !== undefined || updated.role !== current.role) {
         const sessions = await this.tokens.revokeUser(name);
         this.log.info("user changed; sessions revoked", {
@@ -79,12 +82,26 @@ export class Accounts {
   delete(name: string, actor?: string): Promise<void> {
     return this.serial(async () => {
       const current = await this.users.get(name);
-      if (!current) throw notFound(`no user ${name}`);
+      if (!current) throw new NotFound(`no user ${name}`);
       if (current.role === "admin" && !(await this.otherAdminExists(name))) throw lastAdmin();
       await this.users.delete(name);
       const sessions = await this.tokens.revokeUser(name);
       this.log.info("user deleted", { user: name, sessions, actor });
     });
+  }
+
+  /** The user-wide failed-login budget of an existing user: whether new addresses are turned away. */
+  async loginLock(name: string): Promise<LoginLock & { name: string }> {
+    if (!(await this.users.get(name))) throw new NotFound(`no user ${name}`);
+    return { name, ...(await this.guard.status(name)) };
+  }
+
+  /** Ends a user's login lock (every address may try again, within its own budget). */
+  async clearLoginLock(name: string, actor?: string): Promise<void> {
+    if (!(await this.users.get(name))) throw new NotFound(`no user ${name}`);
+    const before = await this.guard.status(name);
+    await this.guard.clear(name);
+    this.log.info("login lock cleared", { user: name, failures: before.failures, locked: before.locked, actor });
   }
 
   private async otherAdminExists(name: string): Promise<boolean> {

@@ -3,7 +3,7 @@
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { parse } from "hono/utils/cookie";
-import { forbidden } from "../http/errors.ts";
+import { Forbidden } from "../domain/errors.ts";
 
 export const ACCESS_COOKIE = "tw_access";
 export const REFRESH_COOKIE = "tw_refresh";
@@ -67,5 +67,5 @@ export function assertSameOrigin(req: Request, allowedOrigins: readonly string[]
     host = undefined;
   }
   if (host !== undefined && host === new URL(req.url).host) return;
-  throw forbidden("cookie credentials are not accepted from another origin");
+  throw new Forbidden("cookie credentials are not accepted from another origin");
 }

@@ -1,7 +1,7 @@
 // Access tokens: only our HS256 tokens with the right issuer, unexpired and well-formed, pass.
 import { describe, expect, test } from "bun:test";
 import { base64url, generateKeyPair, type JWTPayload, SignJWT, UnsecuredJWT } from "jose";
-import { ApiError } from "../http/errors.ts";
+import { Unauthorized } from "../domain/errors.ts";
 import { accessTokens, ISSUER } from "./jwt.ts";
 
 const key = new TextEncoder().encode("k".repeat(40));
@@ -14,15 +14,14 @@ function sign(payload: JWTPayload = good, alg = "HS256", k: Uint8Array | CryptoK
   return new SignJWT({ iat: now(), exp: now() + 60, ...payload }).setProtectedHeader({ alg }).sign(k);
 }
 
-/** The ApiError code a verification fails with, or "ok". */
+/** The Unauthorized code a verification fails with, or "ok". */
 async function outcome(token: string | Promise<string>): Promise<string> {
   try {
     await tokens.verify(await token);
     return "ok";
   } catch (err) {
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).status).toBe(401);
-    return (err as ApiError).code;
+    expect(err).toBeInstanceOf(Unauthorized);
+    return (err as Unauthorized).code;
   }
 }
 

@@ -1,7 +1,7 @@
 // Access tokens: short-lived HS256 JWTs signed and checked with jose; only HS256 is accepted.
 import { errors, jwtVerify, SignJWT } from "jose";
 import { z } from "zod";
-import { ApiError } from "../http/errors.ts";
+import { Unauthorized } from "../domain/errors.ts";
 import { randomToken } from "./password.ts";
 import { ROLES, type Role } from "./types.ts";
 
@@ -27,13 +27,13 @@ const claimsSchema = z.object({
   exp: z.number(),
 });
 
-export const invalidToken = () => new ApiError(401, "invalid_token", "invalid access token");
-export const expiredToken = () => new ApiError(401, "token_expired", "access token expired");
+export const invalidToken = () => new Unauthorized("invalid access token", { code: "invalid_token" });
+export const expiredToken = () => new Unauthorized("access token expired", { code: "token_expired" });
 
 export interface AccessTokens {
   readonly ttlS: number;
   sign(user: string, role: Role, family: string): Promise<string>;
-  /** Signature, algorithm, issuer, expiry and claim shape; throws ApiError 401. */
+  /** Signature, algorithm, issuer, expiry and claim shape; throws Unauthorized. */
   verify(token: string): Promise<AccessClaims>;
 }
 

@@ -5,6 +5,7 @@ import {
   type AuthStores,
   type RateDecision,
   type RateLimiter,
+  type RateWindow,
   type RefreshRecord,
   type RefreshUse,
   type TicketRecord,
@@ -112,6 +113,8 @@ export class MemoryTokenStore implements TokenStore {
 
   async addRefresh(hash: string, rec: RefreshRecord): Promise<void> {
     this.maybeSweep();
+    const cur = this.refresh.get(hash);
+    if (cur && cur.rec.expiresAt > this.now()) return;
     this.refresh.set(hash, { rec: { ...rec }, usedAt: null });
   }
 
@@ -187,6 +190,22 @@ export class MemoryRateLimiter implements RateLimiter {
   async refund(key: string): Promise<void> {
     const w = this.windows.get(key);
     if (w && w.count > 0) w.count--;
+  }
+
+  async peek(key: string): Promise<RateWindow> {
+    const t = this.now();
+    const w = this.windows.get(key);
+    if (!w || w.resetAt <= t) return { count: 0, retryAfterS: 0 };
+    return { count: w.count, retryAfterS: Math.max(1, Math.ceil((w.resetAt - t) / 1000)) };
+  }
+
+  async reset(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+
+  async mark(key: string, ttlS: number): Promise<void> {
+    this.maybeSweep();
+    this.windows.set(key, { count: 1, resetAt: this.now() + ttlS * 1000 });
   }
 }
 

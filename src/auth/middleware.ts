@@ -1,7 +1,7 @@
 // Which credentials a request may present, and the middleware that turns them into
 // `c.var.principal`: bearer header, then (where allowed) a stream ticket, then the access cookie.
 import type { MiddlewareHandler } from "hono";
-import { ApiError, forbidden, unauthorized } from "../http/errors.ts";
+import { Forbidden, Unauthorized } from "../domain/errors.ts";
 import { ACCESS_COOKIE, assertSameOrigin, readCookie } from "./cookies.ts";
 import type { Sessions } from "./sessions.ts";
 import type { Principal, Role } from "./types.ts";
@@ -16,16 +16,16 @@ export interface RequireAuthOptions extends AuthenticateOptions {
   roles?: readonly Role[];
 }
 
-/** Request to Principal, or an ApiError 401/403. */
+/** Request to Principal, or Unauthorized / Forbidden. */
 export type AuthenticateRequest = (req: Request, opts?: AuthenticateOptions) => Promise<Principal>;
 
 // Query names under which someone might try to pass a token; URLs end up in logs and history.
 const URL_TOKEN_PARAMS = new Set(["access_token", "token", "jwt", "bearer", "authorization", "auth", "id_token", "refresh_token"]);
 const BEARER = /^Bearer +(\S+) *$/i;
 
-/** Throws 403 unless the principal holds one of `roles` (no roles: anyone). */
+/** Throws Forbidden unless the principal holds one of `roles` (no roles: anyone). */
 export function authorize(p: Principal, roles?: readonly Role[]): void {
-  if (roles && !roles.includes(p.role)) throw forbidden(`requires role ${roles.join(" or ")}`);
+  if (roles && !roles.includes(p.role)) throw new Forbidden(`requires role ${roles.join(" or ")}`);
 }
 
 /**
@@ -37,24 +37,23 @@ export function authenticator(sessions: Sessions, allowedOrigins: readonly strin
     const url = new URL(req.url);
     for (const key of url.searchParams.keys()) {
       if (URL_TOKEN_PARAMS.has(key.toLowerCase())) {
-        throw new ApiError(
-          401,
-          "token_in_url",
+        throw new Unauthorized(
           `access tokens are not accepted in the URL (${key}=); send "Authorization: Bearer <token>"` +
             (opts.allowTicket ? " or use ?ticket= from POST /api/auth/stream-ticket" : ""),
+          { code: "token_in_url" },
         );
       }
     }
     const header = req.headers.get("authorization");
     if (header !== null) {
       const token = BEARER.exec(header)?.[1];
-      if (!token) throw unauthorized('the Authorization header must be "Bearer <access token>"');
+      if (!token) throw new Unauthorized('the Authorization header must be "Bearer <access token>"');
       return sessions.verifyAccess(token, "bearer");
     }
     const ticket = url.searchParams.get("ticket");
     if (ticket !== null) {
       if (!opts.allowTicket) {
-        throw new ApiError(401, "ticket_not_allowed", "stream tickets are accepted only by the stream endpoints");
+        throw new Unauthorized("stream tickets are accepted only by the stream endpoints", { code: "ticket_not_allowed" });
       }
       return sessions.redeemTicket(ticket);
     }
@@ -63,13 +62,13 @@ export function authenticator(sessions: Sessions, allowedOrigins: readonly strin
       assertSameOrigin(req, allowedOrigins);
       return sessions.verifyAccess(cookie, "cookie");
     }
-    throw unauthorized();
+    throw new Unauthorized();
   };
 }
 
 /**
  * Middleware factory: authenticates, checks the role, sets `c.var.principal`.
- * @example app.get("/api/orders", requireAuth({ roles: ["trader", "admin"] }), handler)
+ * @example app.get("/api/orders", requireAuth({ roles: TRADERS }), handler)
  */
 export function requireAuthFactory(authenticate: AuthenticateRequest) {
   return function requireAuth(opts: RequireAuthOptions = {}): MiddlewareHandler {

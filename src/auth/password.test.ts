@@ -1,6 +1,6 @@
 // Password hashing and the random values auth hands out.
 import { expect, test } from "bun:test";
-import { hashPassword, randomToken, tokenHash, verifyPassword } from "./password.ts";
+import { hashPassword, randomToken, successorTokens, tokenHash, verifyPassword } from "./password.ts";
 
 test("argon2id hashes verify only with the right password", async () => {
   const hash = await hashPassword("correct horse");
@@ -28,4 +28,14 @@ test("hashes use OWASP's argon2id cost (19 MiB, 2 passes), and Bun's default-cos
   const old = await Bun.password.hash("pw-123456", { algorithm: "argon2id" });
   expect(old).toContain("m=65536");
   expect(await verifyPassword("pw-123456", old)).toBe(true);
+});
+
+test("a refresh token's successor is fixed by the server key and the old token, and looks like a random token", () => {
+  const key = new TextEncoder().encode("k".repeat(32));
+  const parent = tokenHash(randomToken());
+  const next = successorTokens(key)(parent);
+  expect(next).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  expect(successorTokens(key)(parent)).toBe(next);
+  expect(successorTokens(new TextEncoder().encode("K".repeat(32)))(parent)).not.toBe(next);
+  expect(successorTokens(key)(tokenHash(randomToken()))).not.toBe(next);
 });

@@ -1,4 +1,5 @@
 // Password hashing (argon2id via Bun.password) and the random secrets auth hands out.
+import { createHmac } from "node:crypto";
 
 /**
  * Hashes a password as an argon2id PHC string.
@@ -50,4 +51,17 @@ export function randomToken(bytes = 32): string {
 /** SHA-256 hex of a token: what stores keep, so a leaked store holds no usable token. */
 export function tokenHash(token: string): string {
   return new Bun.CryptoHasher("sha256").update(token).digest("hex");
+}
+
+/**
+ * The successor of a refresh token, derived from the SHA-256 of the token it replaces with an
+ * HMAC under a key of the server's: a rotation presented again (two tabs, a retried request)
+ * gets the very same successor, and no store ever holds a token in clear. Without the key the
+ * successor cannot be computed from the old token.
+ * @example const next = successorTokens(jwtKey)(tokenHash(oldRefreshToken))
+ */
+export function successorTokens(serverKey: Uint8Array): (parentHash: string) => string {
+  // A key of its own for this use, so these values never coincide with any other HMAC of serverKey.
+  const key = createHmac("sha256", serverKey).update("tradewire refresh-token successor v1").digest();
+  return (parentHash) => createHmac("sha256", key).update(parentHash).digest("base64url");
 }

@@ -1,11 +1,11 @@
 // Session logic without HTTP: login limits, rotation, reuse detection, tickets, verification.
 import { describe, expect, test } from "bun:test";
 import { testConfig } from "../config.ts";
-import { ApiError } from "../http/errors.ts";
+import { Busy, DomainError, RateLimited, Unauthorized } from "../domain/errors.ts";
 import { createLogger } from "../log.ts";
 import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
-import { hashPassword } from "./password.ts";
+import { hashPassword, successorTokens } from "./password.ts";
 import { Sessions } from "./sessions.ts";
 
 const PASSWORD = "pass-word-1";
@@ -16,18 +16,19 @@ async function setup(overrides: Parameters<typeof testConfig>[0] = {}, clock: ()
   const stores = memoryStores(clock);
   const now = Date.now();
   await stores.users.create({ name: "alice", role: "trader", hash, createdAt: now, updatedAt: now });
-  const access = accessTokens(new TextEncoder().encode("s".repeat(32)), config.ACCESS_TOKEN_TTL_S);
-  return { stores, sessions: new Sessions(config, stores, access, createLogger("silent")) };
+  const key = new TextEncoder().encode("s".repeat(32));
+  const access = accessTokens(key, config.ACCESS_TOKEN_TTL_S);
+  return { stores, sessions: new Sessions(config, stores, access, createLogger("silent"), successorTokens(key)) };
 }
 
-async function failure(p: Promise<unknown>): Promise<ApiError> {
+async function failure(p: Promise<unknown>): Promise<DomainError> {
   try {
     await p;
   } catch (err) {
-    if (err instanceof ApiError) return err;
+    if (err instanceof DomainError) return err;
     throw err;
   }
-  throw new Error("expected an ApiError");
+  throw new Error("expected a DomainError");
 }
 
 describe("login", () => {
@@ -38,26 +39,39 @@ describe("login", () => {
     expect(ok.tokenType).toBe("Bearer");
     const wrong = await failure(sessions.login("alice", "nope-nope", "1.2.3.4"));
     const unknown = await failure(sessions.login("mallory", "nope-nope", "1.2.3.4"));
-    expect([wrong.status, wrong.code, wrong.message]).toEqual([unknown.status, unknown.code, unknown.message]);
-    expect(wrong.status).toBe(401);
+    expect([wrong.name, wrong.code, wrong.message]).toEqual([unknown.name, unknown.code, unknown.message]);
+    expect(wrong).toBeInstanceOf(Unauthorized);
   });
 
-  test("too many attempts per name answer 429 with Retry-After; successes do not count", async () => {
+  test("too many failures for a name from one address answer 429 with Retry-After; successes do not count", async () => {
     const { sessions } = await setup({ LOGIN_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60" });
-    for (let i = 0; i < 3; i++) await sessions.login("alice", PASSWORD, `10.0.0.${i}`);
+    for (let i = 0; i < 3; i++) await sessions.login("alice", PASSWORD, "10.0.1.1");
     await failure(sessions.login("alice", "bad-pass", "10.0.1.1"));
-    await failure(sessions.login("alice", "bad-pass", "10.0.1.2"));
-    const limited = await failure(sessions.login("alice", PASSWORD, "10.0.1.3"));
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers?.["Retry-After"])).toBeGreaterThanOrEqual(59);
+    await failure(sessions.login("alice", "bad-pass", "10.0.1.1"));
+    const limited = await failure(sessions.login("alice", PASSWORD, "10.0.1.1"));
+    expect(limited).toBeInstanceOf(RateLimited);
+    expect(limited.retryAfterS).toBeGreaterThanOrEqual(59);
+    expect((await sessions.login("alice", PASSWORD, "10.0.1.2")).user.name).toBe("alice");
   });
 
-  test("too many attempts from one address are limited across names", async () => {
-    const { sessions } = await setup({ LOGIN_MAX_ATTEMPTS: "2" });
+  test("too many failures from one address are limited across names", async () => {
+    const { sessions } = await setup({ LOGIN_IP_MAX_ATTEMPTS: "2" });
     await failure(sessions.login("a1", "bad-pass", "9.9.9.9"));
     await failure(sessions.login("a2", "bad-pass", "9.9.9.9"));
-    expect((await failure(sessions.login("alice", PASSWORD, "9.9.9.9"))).status).toBe(429);
+    expect(await failure(sessions.login("alice", PASSWORD, "9.9.9.9"))).toBeInstanceOf(RateLimited);
     expect((await sessions.login("alice", PASSWORD, "8.8.8.8")).user.name).toBe("alice");
+  });
+
+  test("beyond the verification places and their queue a login is turned away at once, and its attempt given back", async () => {
+    const { sessions } = await setup({ LOGIN_VERIFY_CONCURRENCY: "1", LOGIN_VERIFY_QUEUE: "1", LOGIN_MAX_ATTEMPTS: "3" });
+    const three = [1, 2, 3].map(() => failure(sessions.login("alice", "bad-pass", "7.7.7.7")));
+    const answers = await Promise.all(three);
+    expect(answers.map((e) => e.name).sort()).toEqual(["Busy", "Unauthorized", "Unauthorized"]);
+    const busy = answers.find((e) => e instanceof Busy)!;
+    expect([busy.code, busy.retryAfterS]).toEqual(["login_busy", 1]);
+    // The turned-away attempt was not a failure: one of the three is left for the right password.
+    expect((await sessions.login("alice", PASSWORD, "7.7.7.7")).user.name).toBe("alice");
+    expect(sessions.verifications()).toMatchObject({ running: 0, queued: 0, peakRunning: 1, peakQueued: 1, rejected: 1 });
   });
 });
 
@@ -74,10 +88,10 @@ describe("refresh", () => {
     expect(reuse.code).toBe("token_reused");
     expect((await failure(sessions.verifyAccess(second.accessToken, "bearer"))).code).toBe("session_revoked");
     expect((await failure(sessions.verifyAccess(first.accessToken, "bearer"))).code).toBe("session_revoked");
-    expect((await failure(sessions.refresh(second.refreshToken))).status).toBe(401);
+    expect(await failure(sessions.refresh(second.refreshToken))).toBeInstanceOf(Unauthorized);
   });
 
-  test("a rotated token presented again within the grace period is rotated again; later, it revokes the family", async () => {
+  test("a rotated token presented again within the grace period gets the same successor; later, it revokes the family", async () => {
     let t = Date.now();
     const { sessions } = await setup({ REFRESH_REUSE_GRACE_S: "10" }, () => t);
     const first = await sessions.login("alice", PASSWORD, "ip");
@@ -85,10 +99,11 @@ describe("refresh", () => {
     t += 9_000; // the other tab, with the same cookie
     const tabB = await sessions.refresh(first.refreshToken);
     expect(tabB.family).toBe(first.family);
-    expect(new Set([first.refreshToken, tabA.refreshToken, tabB.refreshToken]).size).toBe(3);
+    expect(tabB.refreshToken).toBe(tabA.refreshToken); // the tabs converge on one successor
+    expect(tabB.refreshToken).not.toBe(first.refreshToken);
     expect((await sessions.verifyAccess(tabA.accessToken, "bearer")).user).toBe("alice");
     expect((await sessions.verifyAccess(tabB.accessToken, "bearer")).user).toBe("alice");
-    const next = await sessions.refresh(tabA.refreshToken); // both successors rotate on
+    const next = await sessions.refresh(tabA.refreshToken); // the one successor rotates on
     t += 2_000; // 11 s after the first use: a copy in someone else's hands
     expect((await failure(sessions.refresh(first.refreshToken))).code).toBe("token_reused");
     expect((await failure(sessions.verifyAccess(next.accessToken, "bearer"))).code).toBe("session_revoked");
@@ -101,7 +116,7 @@ describe("refresh", () => {
     const b = await sessions.login("alice", PASSWORD, "ip");
     expect((await failure(sessions.refresh("made-up"))).code).toBe("invalid_token");
     await sessions.logout(a.family);
-    expect((await failure(sessions.refresh(a.refreshToken))).status).toBe(401);
+    expect(await failure(sessions.refresh(a.refreshToken))).toBeInstanceOf(Unauthorized);
     expect((await sessions.refresh(b.refreshToken)).family).toBe(b.family);
   });
 
@@ -109,7 +124,7 @@ describe("refresh", () => {
     const { sessions, stores } = await setup();
     const a = await sessions.login("alice", PASSWORD, "ip");
     await stores.users.delete("alice");
-    expect((await failure(sessions.refresh(a.refreshToken))).status).toBe(401);
+    expect(await failure(sessions.refresh(a.refreshToken))).toBeInstanceOf(Unauthorized);
   });
 });
 
@@ -125,7 +140,7 @@ describe("verifyAccess", () => {
       family: a.family,
     });
     await stores.users.delete("alice");
-    expect((await failure(sessions.verifyAccess(a.accessToken, "bearer"))).status).toBe(401);
+    expect(await failure(sessions.verifyAccess(a.accessToken, "bearer"))).toBeInstanceOf(Unauthorized);
   });
 });
 

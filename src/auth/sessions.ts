@@ -1,9 +1,12 @@
 // Session logic: login, refresh-token rotation with reuse detection, logout, stream tickets,
-// and turning a presented credential into a Principal. No HTTP here beyond ApiError.
+// and turning a presented credential into a Principal. No HTTP here: failures are domain errors.
+import { availableParallelism } from "node:os";
 import type { Config } from "../config.ts";
-import { ApiError, unauthorized } from "../http/errors.ts";
+import { Busy, Unauthorized } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
+import { Gate, type GateStats } from "./gate.ts";
 import type { AccessTokens } from "./jwt.ts";
+import { LoginGuard, type LoginLimits } from "./login-guard.ts";
 import { randomToken, tokenHash, verifyPassword } from "./password.ts";
 import type { AuthStores, UserRecord } from "./stores.ts";
 import type { Principal, Role } from "./types.ts";
@@ -18,50 +21,64 @@ export interface Issued {
   family: string;
 }
 
-type SessionConfig = Pick<
-  Config,
-  "REFRESH_TOKEN_TTL_S" | "REFRESH_REUSE_GRACE_S" | "STREAM_TICKET_TTL_S" | "LOGIN_MAX_ATTEMPTS" | "LOGIN_WINDOW_S"
->;
+type SessionConfig = LoginLimits &
+  Pick<Config, "REFRESH_TOKEN_TTL_S" | "REFRESH_REUSE_GRACE_S" | "STREAM_TICKET_TTL_S" | "LOGIN_VERIFY_CONCURRENCY" | "LOGIN_VERIFY_QUEUE">;
 
 const MAX_OPAQUE_CHARS = 512;
-const badLogin = () => new ApiError(401, "invalid_credentials", "invalid username or password");
-const badRefresh = () => new ApiError(401, "invalid_token", "invalid or expired refresh token");
-const sessionEnded = () => new ApiError(401, "session_revoked", "session has been revoked or has ended");
+const badLogin = () => new Unauthorized("invalid name or password", { code: "invalid_credentials" });
+const badRefresh = () => new Unauthorized("invalid or expired refresh token", { code: "invalid_token" });
+const sessionEnded = () => new Unauthorized("session has been revoked or has ended", { code: "session_revoked" });
+const busy = () => new Busy("too many logins are being checked; retry shortly", { code: "login_busy", retryAfterS: 1 });
 
 export class Sessions {
+  /** Failed-login budgets; admins read and clear the user-wide one through Accounts. */
+  readonly guard: LoginGuard;
+  /** Password verifications at once: argon2id costs ~20 ms of a core and 19 MiB each. */
+  private readonly verifying: Gate;
+  private busyLogged = 0;
+
   constructor(
     private readonly config: SessionConfig,
     private readonly stores: AuthStores,
     private readonly access: AccessTokens,
     private readonly log: Logger,
-  ) {}
+    /** The successor of a refresh token from its hash (password.ts successorTokens). */
+    private readonly successor: (parentHash: string) => string,
+  ) {
+    this.guard = new LoginGuard(stores.limiter, config, log);
+    const auto = Math.max(1, Math.floor(availableParallelism() / 2));
+    this.verifying = new Gate(config.LOGIN_VERIFY_CONCURRENCY || auto, config.LOGIN_VERIFY_QUEUE);
+  }
 
   /**
    * Checks a password and opens a new session (refresh-token family). Every attempt counts
-   * against the per-name and per-address limits first; a success gives its attempt back.
+   * against the login budgets first (LoginGuard) and a success gives it back; the check itself
+   * waits for one of a bounded number of places (503 login_busy when they and the queue are full).
    */
-  async login(username: string, password: string, ip: string): Promise<Issued> {
-    const keys = [`login:user:${username}`, `login:ip:${ip}`];
-    const { limiter } = this.stores;
-    const max = this.config.LOGIN_MAX_ATTEMPTS;
-    const decisions = await Promise.all(keys.map((k) => limiter.hit(k, max, this.config.LOGIN_WINDOW_S)));
-    const blocked = decisions.filter((d) => !d.allowed);
-    if (blocked.length > 0) {
-      const retry = Math.max(...blocked.map((d) => d.retryAfterS));
-      this.log.warn("login rate limited", { ip, retryAfterS: retry });
-      throw new ApiError(429, "rate_limited", "too many login attempts; retry later", undefined, {
-        "Retry-After": String(retry),
-      });
+  async login(name: string, password: string, ip: string): Promise<Issued> {
+    const attempt = await this.guard.admit(name, ip);
+    const entered = this.verifying.enter();
+    if (!entered) {
+      await this.guard.unchecked(attempt);
+      this.logBusy();
+      throw busy();
     }
-    const user = await this.stores.users.get(username);
-    // Verify even for an unknown name (against a dummy hash) so timing does not tell who exists.
-    const ok = await verifyPassword(password, user?.hash);
+    const leave = await entered;
+    let user: UserRecord | undefined;
+    let ok: boolean;
+    try {
+      user = await this.stores.users.get(name);
+      // Verify even for an unknown name (against a dummy hash) so timing does not tell who exists.
+      ok = await verifyPassword(password, user?.hash);
+    } finally {
+      leave();
+    }
     if (!ok || !user) {
       // The name is logged only when it exists: a mistyped password often lands in that field.
       this.log.warn("login failed", user ? { user: user.name, ip } : { ip, knownUser: false });
       throw badLogin();
     }
-    await Promise.all(keys.map((k) => limiter.refund(k)));
+    await this.guard.succeeded(attempt);
     const issued = await this.issue(user, randomToken(16));
     this.log.info("login", { user: user.name, ip, family: issued.family });
     return issued;
@@ -71,26 +88,41 @@ export class Sessions {
    * Rotates a refresh token. Presenting one that was already rotated revokes its whole family
    * (someone else has a copy), except within REFRESH_REUSE_GRACE_S of its first use: then it is
    * the same client racing itself (two tabs sending one cookie, a retry after a lost answer) and
-   * gets a new token of the same family. A stolen token is still caught when it is used later.
+   * gets the same successor as the first use, so the session does not fork into several live
+   * tokens and the tabs converge. A stolen token is still caught when it is used later.
    */
   async refresh(refreshToken: string): Promise<Issued> {
     if (refreshToken.length > MAX_OPAQUE_CHARS) throw badRefresh();
-    const used = await this.stores.tokens.useRefresh(tokenHash(refreshToken), this.config.REFRESH_REUSE_GRACE_S * 1000);
+    const parent = tokenHash(refreshToken);
+    const used = await this.stores.tokens.useRefresh(parent, this.config.REFRESH_REUSE_GRACE_S * 1000);
     if (!used) throw badRefresh();
     const { family, user: name } = used.rec;
     if (used.state === "used") {
       await this.stores.tokens.revokeFamily(family);
       this.log.warn("refresh token reused; session revoked", { user: name, family });
-      throw new ApiError(401, "token_reused", "refresh token was already used; the session has been revoked");
+      throw new Unauthorized("refresh token was already used; the session has been revoked", { code: "token_reused" });
     }
-    if (used.state === "recent") this.log.info("refresh token presented again within the grace period; rotated again", { user: name, family });
+    if (used.state === "recent") this.log.info("refresh token presented again within the grace period; same successor", { user: name, family });
     if ((await this.stores.tokens.familyState(family)) !== "active") throw sessionEnded();
     const user = await this.stores.users.get(name);
     if (!user) {
       await this.stores.tokens.revokeFamily(family);
       throw sessionEnded();
     }
-    return this.issue(user, family);
+    return this.issue(user, family, this.successor(parent));
+  }
+
+  /** The password-verification gate as it stands (for tests and metrics). */
+  verifications(): GateStats {
+    return this.verifying.stats();
+  }
+
+  /** One line a second at most while logins are turned away. */
+  private logBusy(): void {
+    const now = Date.now();
+    if (now - this.busyLogged < 1_000) return;
+    this.busyLogged = now;
+    this.log.warn("login turned away: password checks busy", { ...this.verifying.stats() });
   }
 
   async logout(family: string): Promise<void> {
@@ -131,7 +163,7 @@ export class Sessions {
 
   /** Redeems a stream ticket: it works once, before it expires, while its session lives. */
   async redeemTicket(ticket: string): Promise<Principal> {
-    const invalid = () => new ApiError(401, "invalid_ticket", "invalid, used or expired stream ticket");
+    const invalid = () => new Unauthorized("invalid, used or expired stream ticket", { code: "invalid_ticket" });
     if (ticket.length === 0 || ticket.length > MAX_OPAQUE_CHARS) throw invalid();
     const rec = await this.stores.tickets.take(tokenHash(ticket));
     if (!rec) throw invalid();
@@ -141,16 +173,16 @@ export class Sessions {
 
   private async currentUser(name: string): Promise<{ user: string; role: Role }> {
     const user = await this.stores.users.get(name);
-    if (!user) throw unauthorized("user no longer exists");
+    if (!user) throw new Unauthorized("user no longer exists");
     return { user: user.name, role: user.role };
   }
 
-  private async issue(user: UserRecord, family: string): Promise<Issued> {
+  /** A new access token, and the refresh token given (a successor) or a random one (a login). */
+  private async issue(user: UserRecord, family: string, refreshToken = randomToken(32)): Promise<Issued> {
     const now = Date.now();
     const refreshMs = this.config.REFRESH_TOKEN_TTL_S * 1000;
     // The family outlives its last access token too, so a revocation is remembered long enough.
     const keepMs = Math.max(refreshMs, this.access.ttlS * 1000);
-    const refreshToken = randomToken(32);
     const { tokens } = this.stores;
     await tokens.touchFamily(family, user.name, now + keepMs);
     await tokens.addRefresh(tokenHash(refreshToken), { family, user: user.name, expiresAt: now + refreshMs });

@@ -1,6 +1,12 @@
 // The behaviour every TokenStore, TicketStore and RateLimiter must show, written once and run
 // against each version (memory in memory.test.ts, Redis in tests/redis-stores.test.ts).
 import { describe, expect, test } from "bun:test";
+import { testConfig } from "../config.ts";
+import { createLogger } from "../log.ts";
+import { accessTokens } from "./jwt.ts";
+import { MemoryUserStore } from "./memory.ts";
+import { hashPassword, successorTokens } from "./password.ts";
+import { Sessions } from "./sessions.ts";
 import type { RateLimiter, TicketStore, TokenStore } from "./stores.ts";
 
 export interface StoreHarness {
@@ -91,6 +97,16 @@ export function authStoreContract(name: string, h: () => StoreHarness, opts: { s
       expect(await s.revokeUser("nobody")).toBe(0);
     });
 
+    test("adding a refresh token that exists keeps its record and its first use", async () => {
+      const s = h().tokens();
+      await s.addRefresh("h", { family: "f", user: "u", expiresAt: h().now() + 5_000 });
+      expect((await s.useRefresh("h", 2_000))?.state).toBe("fresh");
+      await s.addRefresh("h", { family: "g", user: "v", expiresAt: h().now() + 60_000 });
+      const again = await s.useRefresh("h", 2_000);
+      expect(again?.state).toBe("recent");
+      expect(again?.rec).toMatchObject({ family: "f", user: "u" });
+    });
+
     test("touching a revoked family does not revive it; revoking an unknown one creates nothing", async () => {
       const s = h().tokens();
       await s.touchFamily("f", "u", h().now() + 60_000);
@@ -99,6 +115,32 @@ export function authStoreContract(name: string, h: () => StoreHarness, opts: { s
       expect(await s.familyState("f")).toBe("revoked");
       await s.revokeFamily("ghost");
       expect(await s.familyState("ghost")).toBeUndefined();
+    });
+  });
+
+  d(`Sessions on these stores (${name})`, () => {
+    const password = "contract-password";
+    const sessions = async (graceS: string) => {
+      const config = testConfig({ REFRESH_REUSE_GRACE_S: graceS, LOGIN_MAX_ATTEMPTS: "100" });
+      const users = new MemoryUserStore();
+      const t = Date.now();
+      await users.create({ name: "alice", role: "trader", hash: await hashPassword(password), createdAt: t, updatedAt: t });
+      const key = new TextEncoder().encode("c".repeat(32));
+      const stores = { users, tokens: h().tokens(), tickets: h().tickets(), limiter: h().limiter() };
+      return new Sessions(config, stores, accessTokens(key, 60), createLogger("silent"), successorTokens(key));
+    };
+
+    test("20 parallel refreshes of one token within the grace period get one and the same successor", async () => {
+      const s = await sessions("10");
+      const first = await s.login("alice", password, "1.2.3.4");
+      const all = await Promise.all(Array.from({ length: 20 }, () => s.refresh(first.refreshToken)));
+      expect(new Set(all.map((r) => r.refreshToken)).size).toBe(1);
+      expect(all.every((r) => r.family === first.family)).toBe(true);
+      // The one successor rotates on; presented again within the grace it converges the same way.
+      const next = await Promise.all([0, 1].map(() => s.refresh(all[0]!.refreshToken)));
+      expect(new Set(next.map((r) => r.refreshToken)).size).toBe(1);
+      expect(next[0]!.refreshToken).not.toBe(all[0]!.refreshToken);
+      expect((await s.refresh(next[0]!.refreshToken)).family).toBe(first.family);
     });
   });
 
@@ -138,6 +180,24 @@ export function authStoreContract(name: string, h: () => StoreHarness, opts: { s
       const d = await r.hit("k", 1, 60);
       expect(d.allowed).toBe(false);
       expect(d.retryAfterS).toBe(60);
+    });
+
+    test("peek tells the window without counting; reset ends it; mark remembers a key for a while", async () => {
+      const r = h().limiter();
+      expect(await r.peek("k")).toEqual({ count: 0, retryAfterS: 0 });
+      await r.hit("k", 1, 60);
+      await r.hit("k", 1, 60);
+      expect(await r.peek("k")).toEqual({ count: 2, retryAfterS: 60 });
+      expect(await r.peek("k")).toEqual({ count: 2, retryAfterS: 60 });
+      await r.reset("k");
+      expect(await r.peek("k")).toEqual({ count: 0, retryAfterS: 0 });
+      expect((await r.hit("k", 1, 60)).allowed).toBe(true);
+      await r.mark("known", 1);
+      expect((await r.peek("known")).count).toBe(1);
+      await r.mark("known", 1); // again: still one, the time starts over
+      expect((await r.peek("known")).count).toBe(1);
+      await h().advance(1_050);
+      expect(await r.peek("known")).toEqual({ count: 0, retryAfterS: 0 });
     });
 
     test("a refund gives one attempt back, and never below zero", async () => {

@@ -43,6 +43,10 @@ export interface TokenStore {
   revokeFamily(family: string): Promise<void>;
   /** Revokes every family of a user; returns how many were active. */
   revokeUser(user: string): Promise<number>;
+  /**
+   * Stores a refresh token. One that is already stored stays as it is, its use included: a
+   * successor handed out again (see Sessions.refresh) must not become fresh again.
+   */
   addRefresh(hash: string, rec: RefreshRecord): Promise<void>;
   /**
    * Marks a refresh token used, atomically: "fresh" for the one caller that used it first; for
@@ -81,12 +85,24 @@ export interface RateDecision {
   retryAfterS: number;
 }
 
+/** A window as it stands: its count (0 when there is none) and the seconds until it ends (0: none). */
+export interface RateWindow {
+  count: number;
+  retryAfterS: number;
+}
+
 /** Fixed-window counters (Redis: INCR + PEXPIRE). */
 export interface RateLimiter {
   /** Counts one attempt under `key`; not allowed once the count exceeds `limit` in the window. */
   hit(key: string, limit: number, windowS: number): Promise<RateDecision>;
   /** Takes one attempt back (a successful login does not use up the allowance). */
   refund(key: string): Promise<void>;
+  /** The window of `key` without counting anything. */
+  peek(key: string): Promise<RateWindow>;
+  /** Ends the window of `key` at once (an admin clearing a lock). */
+  reset(key: string): Promise<void>;
+  /** Sets `key` to a count of 1 for `ttlS` from now: a fact remembered for a while (an address a user signed in from). */
+  mark(key: string, ttlS: number): Promise<void>;
 }
 
 export interface AuthStores {

@@ -25,6 +25,8 @@
 //   f64 rx time (ms, epoch) | f64 pub time | u16 channel length | u8 type length | u8 0 |
 //   u32 frame length | channel utf8 | type utf8 | frame utf8 (the SSE frame, see frame.ts)
 
+import { nowMs } from "../domain/time.ts";
+
 const HEAD = 0; // BigInt64 index: last published seq
 const TAIL = 1; // BigInt64 index: oldest intact seq
 const WAKE = 4; // Int32 index: bumped on every publish; readers Atomics.wait on it
@@ -126,9 +128,6 @@ export interface Published {
 }
 
 const encoder = new TextEncoder();
-/** High-resolution wall clock in ms (performance.timeOrigin is shared by nothing; fine per thread). */
-export const nowMs = (): number => performance.timeOrigin + performance.now();
-
 export class RingFullError extends Error {
   override name = "RingFullError";
 }
@@ -381,4 +380,9 @@ export class RingReader extends RingView {
 /** The JSON text of an event (what WebSocket and polling clients receive). */
 export function eventJson(ev: BusEvent): string {
   return decoder.decode(ev.frame.subarray(ev.jsonStart, ev.jsonEnd));
+}
+
+/** The JSON text of an event, decoded once and kept on the event (state, WebSocket, polls share it). */
+export function textOf(ev: BusEvent & { text?: string }): string {
+  return (ev.text ??= eventJson(ev));
 }

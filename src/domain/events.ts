@@ -6,6 +6,8 @@
 //   orders -> order   fills -> fill   positions -> position   balances -> balance
 //   account -> account   system -> system (connectivity, resyncs)
 
+import type { OrderState } from "./orders.ts";
+
 export type Decimal = string;
 
 export interface Ticker {
@@ -60,8 +62,6 @@ export interface Candle {
   volCcy: Decimal;
   confirmed: boolean;
 }
-
-export type OrderState = "live" | "partially_filled" | "filled" | "canceled" | "mmp_canceled" | "rejected";
 
 export interface Order {
   ordId: string;

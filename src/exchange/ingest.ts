@@ -5,19 +5,23 @@ import { MAIN_PRODUCER, releaseClaim, type RingHandle } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import type { IngestConfig } from "./config.ts";
 import type { Order } from "../domain/events.ts";
-import { backoffDelay } from "./okx/backoff.ts";
+import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
+import { backoffDelay } from "../domain/backoff.ts";
 import { fromErrorShape, OkxError, OkxUnavailableError } from "./okx/errors.ts";
 import { instrumentInfo, instTypeOf, type InstrumentInfo } from "./okx/instruments.ts";
+import { refArgs } from "./okx/order-wire.ts";
 import { parseOrder } from "./okx/parse-private.ts";
-import type { AmendOrderRequest, CancelOrderRequest, GetOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
 import { OkxRest } from "./okx/rest.ts";
-import type { FromWorker, IngestRole, IngestStatus, ToWorker, TradeAnswer, TradeArgs, TradeOp } from "./protocol.ts";
+import type { FromWorker, IngestRole, IngestStatus, ToWorker, TradeOp, TradeRequest } from "./protocol.ts";
+import type { TradeMetrics } from "./trade-metrics.ts";
 
 export interface IngestOptions {
   /** The bus the Worker publishes into. */
   ring: RingHandle;
   config: IngestConfig;
   log?: Logger;
+  /** Where each answered trade op's time went (/metrics). */
+  metrics?: TradeMetrics;
   /** Where the Worker script is; the default suits `bun` runs and the compiled binary. */
   workerUrl?: string;
 }
@@ -28,13 +32,13 @@ export interface IngestOptions {
 const WORKER_URL = import.meta.url.includes("/$bunfs/") ? "./exchange/worker.ts" : new URL("./worker.ts", import.meta.url).href;
 
 export interface Ingest {
-  /** Resolves with OKX's answer (sCode "0" = accepted; otherwise sCode/sMsg say why not). Rejects with
+  /** Resolves with OKX's answer (code "0" = accepted; otherwise code/message say why not). Rejects with
    * OkxError (request refused as a whole) or OkxUnavailableError (no answer; `stateUnknown` when it may have gone out). */
-  placeOrder(args: PlaceOrderRequest): Promise<TradeAnswer>;
-  cancelOrder(args: CancelOrderRequest): Promise<TradeAnswer>;
-  amendOrder(args: AmendOrderRequest): Promise<TradeAnswer>;
+  placeOrder(o: OrderRequest): Promise<OrderAck>;
+  cancelOrder(ref: OrderRef): Promise<OrderAck>;
+  amendOrder(a: OrderAmend): Promise<OrderAck>;
   /** The order as OKX knows it now (REST, from this thread), or null when OKX has no such order. */
-  getOrder(ref: GetOrderRequest): Promise<Order | null>;
+  getOrder(ref: OrderRef): Promise<Order | null>;
   /** Rules of a configured instrument, once loaded from OKX (retried until it is). */
   instrument(instId: string): InstrumentInfo | undefined;
   /** The latest status the Worker reported (at least once a second, and soon after any change). */
@@ -46,7 +50,10 @@ export interface Ingest {
 }
 
 interface Pending {
-  resolve(a: TradeAnswer): void;
+  op: TradeOp;
+  /** performance.now() when it was handed to the Worker. */
+  sentAt: number;
+  resolve(a: OrderAck): void;
   reject(e: Error): void;
   timer: ReturnType<typeof setTimeout>;
 }
@@ -155,8 +162,10 @@ export function startIngest(opts: IngestOptions): Ingest {
           if (!p) return;
           pending.delete(m.id);
           clearTimeout(p.timer);
-          if ("answer" in m) p.resolve(m.answer);
-          else p.reject(fromErrorShape(m.error));
+          if ("answer" in m) {
+            opts.metrics?.answered(p.op, m.timing, performance.now() - p.sentAt);
+            p.resolve(m.answer);
+          } else p.reject(fromErrorShape(m.error));
           return;
         }
         case "status":
@@ -191,27 +200,27 @@ export function startIngest(opts: IngestOptions): Ingest {
   };
   for (const slot of slots) spawn(slot);
 
-  const op = (name: TradeOp, args: TradeArgs): Promise<TradeAnswer> => {
+  const op = (req: TradeRequest): Promise<OrderAck> => {
     if (stopped) return Promise.reject(new OkxUnavailableError("ingest stopped"));
     if (opSlot.restartTimer) return Promise.reject(new OkxUnavailableError("the OKX client is restarting"));
     const id = String(nextId++);
-    return new Promise<TradeAnswer>((resolve, reject) => {
+    return new Promise<OrderAck>((resolve, reject) => {
       const timer = setTimeout(() => {
         pending.delete(id);
         reject(new OkxUnavailableError(`no answer from the ingest worker within ${guardMs} ms`, true));
       }, guardMs);
-      pending.set(id, { resolve, reject, timer });
-      opSlot.worker!.postMessage({ t: "op", id, op: name, args } satisfies ToWorker);
+      pending.set(id, { op: req.op, sentAt: performance.now(), resolve, reject, timer });
+      opSlot.worker!.postMessage({ t: "op", id, req } satisfies ToWorker);
     });
   };
 
   return {
-    placeOrder: (args) => op("order", args),
-    cancelOrder: (args) => op("cancel-order", args),
-    amendOrder: (args) => op("amend-order", args),
+    placeOrder: (args) => op({ op: "order", args }),
+    cancelOrder: (args) => op({ op: "cancel-order", args }),
+    amendOrder: (args) => op({ op: "amend-order", args }),
     async getOrder(ref) {
       try {
-        const [row] = await rest.getOrder(ref);
+        const [row] = await rest.getOrder(refArgs(ref));
         return row ? parseOrder(row) : null;
       } catch (err) {
         if (err instanceof OkxError && (err.code === "51603" || err.sCode === "51603")) return null;

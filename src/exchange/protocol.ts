@@ -2,8 +2,8 @@
 // chosen by the main thread; trade ops reuse it as the OKX WS request id, so no second map.
 import type { RingHandle } from "../bus/ring.ts";
 import type { IngestConfig } from "./config.ts";
+import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import type { ErrorShape } from "./okx/errors.ts";
-import type { AmendOrderRequest, CancelOrderRequest, PlaceOrderRequest } from "./okx/rest-types.ts";
 import type { ConnName, ConnState } from "./okx/socket.ts";
 
 /**
@@ -14,21 +14,19 @@ import type { ConnName, ConnState } from "./okx/socket.ts";
  */
 export type IngestRole = "market" | "trade" | "all";
 
-export type TradeOp = "order" | "cancel-order" | "amend-order";
-export type TradeArgs = PlaceOrderRequest | CancelOrderRequest | AmendOrderRequest;
+/** A trade op in our terms, named by its OKX WS op; the Worker turns it into OKX's arguments (okx/order-wire.ts). */
+export type TradeRequest =
+  | { op: "order"; args: OrderRequest }
+  | { op: "cancel-order"; args: OrderRef }
+  | { op: "amend-order"; args: OrderAmend };
+export type TradeOp = TradeRequest["op"];
 
-/** OKX's per-order answer to a place / cancel / amend (sCode "0" = accepted). */
-export interface TradeAnswer {
-  ordId: string;
-  clOrdId: string;
-  sCode: string;
-  sMsg: string;
-  ts?: string;
-  reqId?: string;
+/** How a trade op went, measured on the ingest thread (for /metrics; not part of the answer). */
+export interface OpTiming {
   /** Which path carried it: the private WebSocket, or REST when that was down. */
   via: "ws" | "rest";
-  /** Request sent -> answer received, measured on the thread that talks to OKX (ms). */
-  okxMs?: number;
+  /** Request sent -> answer received (ms). */
+  roundtripMs: number;
   /** OKX's own time for it: outTime - inTime of a WS answer (ms; absent when OKX sends none). */
   exchangeMs?: number;
 }
@@ -62,11 +60,11 @@ export interface IngestStatus {
 
 export type ToWorker =
   | { t: "init"; ring: RingHandle; config: IngestConfig; /** The Worker's ring claim id (see releaseClaim). */ producerId: number; role: IngestRole }
-  | { t: "op"; id: string; op: TradeOp; args: TradeArgs }
+  | { t: "op"; id: string; req: TradeRequest }
   | { t: "stop" };
 
 export type FromWorker =
-  | { t: "op"; id: string; answer: TradeAnswer }
+  | { t: "op"; id: string; answer: OrderAck; timing: OpTiming }
   | { t: "op"; id: string; error: ErrorShape }
   | { t: "status"; status: IngestStatus }
   | { t: "log"; level: "debug" | "info" | "warn" | "error"; msg: string; fields?: Record<string, unknown> }

@@ -1,21 +1,45 @@
-// The HTTP application: middleware, every route group, one error shape.
-import { Hono } from "hono";
+// The HTTP application: middleware, every route group mounted with its types kept (AppType, for
+// `hc<AppType>`), the OpenAPI document made from them, one error shape.
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
+import { authRoutes } from "../api/auth.ts";
+import { commandRoutes } from "../api/commands.ts";
+import { eventRoutes, type EventDeps } from "../api/events.ts";
+import { historyRoutes } from "../api/history.ts";
+import { accountRoutes, marketRoutes } from "../api/market.ts";
+import { opsRoutes } from "../api/ops.ts";
+import { orderRoutes } from "../api/orders.ts";
+import { usersRoutes } from "../api/users.ts";
+import type { Auth } from "../auth/index.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
+import { docsRoutes } from "./docs.ts";
+import { dashboardRoutes } from "./static.ts";
 import { ApiError, errorHandler, notFoundHandler } from "./errors.ts";
 import { accessLog, requestId } from "./middleware.ts";
+import { openApiDocument, routes } from "./openapi.ts";
 
-export interface Mount {
-  path: string;
-  app: Hono;
+type DepsOf<F extends (d: never) => unknown> = Parameters<F>[0];
+
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  version: string;
+  auth: Pick<Auth, "requireAuth" | "authenticateRequest" | "sessions" | "accounts">;
+  ops: Omit<DepsOf<typeof opsRoutes>, "version">;
+  state: DepsOf<typeof marketRoutes>["state"];
+  orders: DepsOf<typeof orderRoutes>["orders"];
+  commands: DepsOf<typeof commandRoutes>["commands"];
+  history: DepsOf<typeof historyRoutes>["history"];
+  events: Omit<EventDeps, "config" | "guard">;
+  /** Where the built dashboard is (default web/dist; embedded in the binary). */
+  dashboard?: { dir?: string };
 }
 
-/** Builds the app from route groups; each group is a Hono sub-app mounted at its path. */
-export function createApp(opts: { config: Config; log: Logger; mounts: Mount[] }): Hono {
-  const { config, log } = opts;
-  const app = new Hono();
+/** The app with middleware and error handling, before any route. */
+function base(config: Config, log: Logger): OpenAPIHono {
+  const app = routes();
   app.use("*", requestId());
   app.use("*", accessLog(log));
   if (config.CORS_ORIGINS.length > 0) {
@@ -31,6 +55,7 @@ export function createApp(opts: { config: Config; log: Logger; mounts: Mount[] }
       }),
     );
   }
+  // Content-Length over the limit is refused before reading; a streamed body stops at the limit.
   app.use(
     "/api/*",
     bodyLimit({
@@ -40,8 +65,31 @@ export function createApp(opts: { config: Config; log: Logger; mounts: Mount[] }
       },
     }),
   );
-  for (const m of opts.mounts) app.route(m.path, m.app);
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
   return app;
+}
+
+/**
+ * Builds the app: every route group mounted on one chain, so its type (AppType) carries each
+ * route's input and answers. /api/orders/history is mounted before /api/orders/{id}.
+ * @example Bun.serve({ fetch: createApp(deps).fetch })
+ */
+export function createApp(d: AppDeps) {
+  const { config, auth } = d;
+  const guard = auth.requireAuth;
+  const app = base(config, d.log);
+  const info = { title: "tradewire", version: d.version, description: "REST API and event streams of tradewire. Every error is `{ error: { code, message, details? } }`." };
+  return app
+    .route("/", docsRoutes(() => openApiDocument(app, info)))
+    .route("/", opsRoutes({ ...d.ops, version: d.version }))
+    .route("/api/auth", authRoutes({ config, sessions: auth.sessions, authenticateRequest: auth.authenticateRequest, requireAuth: guard }))
+    .route("/api/users", usersRoutes({ accounts: auth.accounts, requireAuth: guard }))
+    .route("/api", historyRoutes({ history: d.history, guard }))
+    .route("/api/orders", orderRoutes({ orders: d.orders, guard }))
+    .route("/api/market", marketRoutes({ state: d.state, guard }))
+    .route("/api/account", accountRoutes({ state: d.state, guard }))
+    .route("/api/commands", commandRoutes({ commands: d.commands, guard }))
+    .route("/api/events", eventRoutes({ ...d.events, config, guard }))
+    .route("/", dashboardRoutes(d.dashboard)); // last: the dashboard at / and its own paths
 }

@@ -1,5 +1,6 @@
 // The client's address for rate limits and logs: the socket peer, or, behind proxies we trust
 // (TRUST_PROXY_HOPS), the address the outermost of them saw, from X-Forwarded-For.
+import type { Context } from "hono";
 
 const IP = /^[0-9A-Fa-f:.]{2,45}$/;
 
@@ -16,4 +17,18 @@ export function clientAddress(socket: string, forwardedFor: string | null | unde
   const i = list.length - hops;
   const candidate = i >= 0 ? list[i] : undefined;
   return candidate && IP.test(candidate) ? candidate : socket;
+}
+
+/**
+ * The socket peer of a request served by Bun (the server arrives as Hono's env when the app is
+ * served with `fetch: app.fetch`); undefined for a request it did not receive (`app.request`).
+ */
+export function socketAddress(c: Context): string | undefined {
+  const server = c.env as { requestIP?: (req: Request) => { address: string } | null } | undefined;
+  if (typeof server?.requestIP !== "function") return undefined;
+  try {
+    return server.requestIP(c.req.raw)?.address ?? undefined;
+  } catch {
+    return undefined;
+  }
 }

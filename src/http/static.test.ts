@@ -48,3 +48,14 @@ test("API paths, missing files and paths out of the folder are not the dashboard
     expect(r.headers.get("content-type")).toContain("json");
   }
 });
+
+test("without a built dashboard, / points a person to /docs and other paths fall through", async () => {
+  const bare = new Hono();
+  bare.route("/", dashboardRoutes({ dir: join(root, "no-such-dist") }));
+  bare.notFound((c) => c.json({ error: { code: "not_found", message: "no route" } }, 404));
+  const home = await bare.request("/");
+  expect(home.status).toBe(200);
+  expect(home.headers.get("content-type")).toContain("text/html");
+  expect(await home.text()).toContain('href="./docs"');
+  expect((await bare.request("/markets")).status).toBe(404);
+});

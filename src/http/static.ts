@@ -13,6 +13,27 @@ export function embedDashboard(files: Record<string, string>): void {
   embedded = new Map(Object.entries(files));
 }
 
+/** `/` when there is no built dashboard: where to go instead. */
+const HOME = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>tradewire</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em}code{background:#eee;padding:0 .2em}</style>
+</head>
+<body>
+<h1>tradewire</h1>
+<p>The dashboard is not built here (<code>npm run build:web</code> builds it; <code>npm start</code> does so by itself).
+This service speaks HTTP and streams. The API reference, where you can also try each request
+with a token, is at <a href="./docs">/docs</a> (the OpenAPI document: <a href="./openapi.json">/openapi.json</a>).</p>
+<p>Start with <code>POST /api/auth/login</code>, then <b>Authorize</b> with the <code>accessToken</code> it answers.
+Liveness: <a href="./health">/health</a>, readiness: <a href="./ready">/ready</a>.</p>
+</body>
+</html>
+`;
+
+const HOME_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 const DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 const IMMUTABLE = "public, max-age=31536000, immutable";
 const GZIP_TYPES = /^(text\/|application\/(javascript|json)|image\/svg)/;
@@ -53,6 +74,7 @@ export function dashboardRoutes(opts: { dir?: string } = {}): Hono {
       file = await lookup(dir, "/index.html");
       cache = "no-cache";
     }
+    if (!file && path === "/") return c.html(HOME, 200, { "Content-Security-Policy": HOME_CSP, "Cache-Control": "no-cache" });
     if (!file) return next();
     const type = file.type || "application/octet-stream";
     const headers: Record<string, string> = { "Content-Type": type, "Cache-Control": cache, "X-Content-Type-Options": "nosniff" };

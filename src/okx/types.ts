@@ -12,7 +12,8 @@ export type Side = "buy" | "sell";
 export type PosSide = "net" | "long" | "short";
 export type TdMode = "cash" | "cross" | "isolated" | "spot_isolated";
 export type OrdType = "market" | "limit" | "post_only" | "fok" | "ioc" | "optimal_limit_ioc" | "mmp" | "mmp_and_post_only" | "elp";
-export type OrderState = "live" | "partially_filled" | "filled" | "canceled" | "mmp_canceled";
+/** An order's `state` as OKX writes it (tradewire's own OrderState, in domain/orders.ts, adds "rejected"). */
+export type OkxOrderState = "live" | "partially_filled" | "filled" | "canceled" | "mmp_canceled";
 
 // --- REST envelopes (OKX.md §6.1) ---------------------------------------------------------------
 
@@ -224,46 +225,6 @@ export interface AccountConfig {
 
 // --- Trading (§6.4, §5, §4.5) -------------------------------------------------------------------
 
-/** Place-order arguments (REST body, WS `order`/`batch-orders` arg). `""`/`null` mean absent. */
-export interface PlaceOrderArgs {
-  instId?: string;
-  instIdCode?: number | string;
-  tdMode: TdMode | string;
-  side: Side | string;
-  ordType: OrdType | string;
-  sz: Dec;
-  px?: Dec | null;
-  ccy?: string | null;
-  clOrdId?: string | null;
-  tag?: string | null;
-  posSide?: PosSide | string | null;
-  reduceOnly?: boolean | string | null;
-  tgtCcy?: "base_ccy" | "quote_ccy" | string | null;
-  banAmend?: boolean | string | null;
-  stpMode?: string | null;
-  [extra: string]: unknown;
-}
-
-export interface CancelOrderArgs {
-  instId?: string;
-  instIdCode?: number | string;
-  ordId?: string | null;
-  clOrdId?: string | null;
-  [extra: string]: unknown;
-}
-
-export interface AmendOrderArgs {
-  instId?: string;
-  instIdCode?: number | string;
-  ordId?: string | null;
-  clOrdId?: string | null;
-  reqId?: string | null;
-  cxlOnFail?: boolean | string | null;
-  newSz?: Dec | null;
-  newPx?: Dec | null;
-  [extra: string]: unknown;
-}
-
 /** One item of a place/cancel/amend answer; `sCode` "0" is success. */
 export interface OrderOpResult {
   ordId: string;
@@ -295,7 +256,7 @@ export interface OrderDetails {
   tradeId: string;
   fillSz: Dec;
   fillTime: MsStr;
-  state: OrderState;
+  state: OkxOrderState;
   avgPx: Dec;
   lever: Dec;
   tpTriggerPx: Dec;

@@ -88,6 +88,10 @@ export class Histogram extends Metric {
   count(labels: Labels = {}): number {
     return this.series.get(key(labels))?.n ?? 0;
   }
+  /** Sum of the observed values (seconds). */
+  sum(labels: Labels = {}): number {
+    return this.series.get(key(labels))?.sum ?? 0;
+  }
   render(): string[] {
     const out: string[] = [];
     for (const [k, s] of this.series) {

@@ -1,52 +1,17 @@
 // What the order service needs from an exchange: place, cancel, amend, look up, instruments.
-// The OKX ingest controller implements it; tests may use a fake.
+// The OKX ingest (okx-gateway.ts) implements it; tests may use a fake.
+import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import type { InstrumentInfo } from "../exchange/okx/instruments.ts";
-
-export interface PlaceOrderInput {
-  instId: string;
-  side: "buy" | "sell";
-  ordType: "market" | "limit" | "post_only" | "ioc" | "fok";
-  sz: string;
-  px?: string;
-  tdMode: "cash" | "cross" | "isolated";
-  posSide?: "long" | "short" | "net";
-  reduceOnly?: boolean;
-  clOrdId: string;
-}
-
-export interface OrderRef {
-  instId: string;
-  ordId?: string;
-  clOrdId?: string;
-}
-
-export interface AmendInput extends OrderRef {
-  newSz?: string;
-  newPx?: string;
-}
-
-/** OKX's per-order answer: sCode "0" means accepted. */
-export interface OrderAck {
-  ordId: string;
-  clOrdId: string;
-  sCode: string;
-  sMsg: string;
-  /** Whether it went by WebSocket trade op or REST. */
-  via?: "ws" | "rest";
-  /** Request out -> answer in, timed on the thread that talks to the exchange (ms). */
-  okxMs?: number;
-  /** The exchange's own time for it (OKX's outTime - inTime, ms), when it says. */
-  exchangeMs?: number;
-}
 
 /** Tick, lot, minimum size and contract value of an instrument, as the OKX client loads them. */
 export type InstrumentSpec = InstrumentInfo;
 
 export interface OrderGateway {
   instrument(instId: string): InstrumentSpec | undefined;
-  place(o: PlaceOrderInput): Promise<OrderAck>;
+  /** The order service always names the order (clOrdId), so a retry can find it. */
+  place(o: OrderRequest & { clOrdId: string }): Promise<OrderAck>;
   cancel(ref: OrderRef): Promise<OrderAck>;
-  amend(a: AmendInput): Promise<OrderAck>;
+  amend(a: OrderAmend): Promise<OrderAck>;
   /** The order as OKX knows it (REST), or null when unknown. */
   get(ref: OrderRef): Promise<Record<string, unknown> | null>;
 }

@@ -1,14 +1,12 @@
 // The order service: idempotency, risk checks, then the exchange; answers carry OKX's ids.
 import { createHash, randomBytes } from "node:crypto";
-import { ApiError } from "../http/errors.ts";
+import { Conflict, ExchangeRejected, ExchangeUnavailable, NotFound, RiskRejected, ValidationFailed } from "../domain/errors.ts";
 import { audited, type AuditSink } from "./audit.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
-import { GatewayUnavailable, type AmendInput, type OrderAck, type OrderGateway, type OrderRef, type PlaceOrderInput } from "./gateway.ts";
+import { GatewayUnavailable, type OrderGateway } from "./gateway.ts";
 import { checkOrder, type RiskLimits } from "./risk.ts";
-import { roundMs } from "../domain/time.ts";
-
-export type NewOrder = Omit<PlaceOrderInput, "clOrdId"> & { clOrdId?: string };
+import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 
 export interface PlaceResult {
   /** 201 placed now; 200 the same request seen before (idempotent replay). */
@@ -36,16 +34,16 @@ export class OrderService {
   ) {}
 
   /** Places an order once per clOrdId: concurrent and later retries get the first answer. Audited. */
-  place(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
+  place(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
     const what = { user, action: "order.place", target: input.instId, detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null } };
     return audited(this.d.audit, what, () => this.placeOnce(user, input, idempotencyKey), (r) => ({ status: r.status, code: r.status === 201 ? "ok" : "replayed", detail: { ordId: r.body.ordId, clOrdId: r.body.clOrdId } }));
   }
 
-  private placeOnce(user: string, input: NewOrder, idempotencyKey?: string): Promise<PlaceResult> {
+  private placeOnce(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
     if (idempotencyKey && input.clOrdId && input.clOrdId !== clOrdIdFor(user, idempotencyKey))
-      throw new ApiError(400, "validation_failed", "send either clOrdId or Idempotency-Key, not both", [
-        { field: "clOrdId", message: "conflicts with the Idempotency-Key header" },
-      ]);
+      throw new ValidationFailed("send either clOrdId or Idempotency-Key, not both", {
+        details: [{ field: "clOrdId", message: "conflicts with the Idempotency-Key header" }],
+      });
     const clOrdId = idempotencyKey ? clOrdIdFor(user, idempotencyKey) : (input.clOrdId ?? "tw" + randomBytes(15).toString("hex"));
     const seen = this.done.get(clOrdId);
     if (seen) return Promise.resolve({ status: 200, body: { ...seen.body, replayed: true } });
@@ -56,7 +54,7 @@ export class OrderService {
     return p;
   }
 
-  private async send(user: string, o: PlaceOrderInput): Promise<PlaceResult> {
+  private async send(user: string, o: OrderRequest & { clOrdId: string }): Promise<PlaceResult> {
     const { gateway, state, limits } = this.d;
     const refusal = checkOrder(o, limits, {
       killSwitch: this.killSwitch,
@@ -66,25 +64,24 @@ export class OrderService {
       refPx: refPrice(state, o.instId),
     });
     if (refusal)
-      throw new ApiError(422, "risk_rejected", refusal.message, [
-        { ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` },
-      ]);
-    const t0 = performance.now();
+      throw new RiskRejected(refusal.message, {
+        details: [{ ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` }],
+      });
     const ack = await this.call(() => gateway.place(o));
-    if (ack.sCode === DUPLICATE_CLORDID) return this.existing(o);
-    if (ack.sCode !== "0") throw rejected(ack);
+    if (ack.code === DUPLICATE_CLORDID) return this.existing(o);
+    if (ack.code !== "0") throw rejected(ack);
     const result: PlaceResult = {
       status: 201,
-      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, sCode: ack.sCode, sMsg: ack.sMsg, via: ack.via ?? null, ms: roundMs(performance.now() - t0), okxMs: ack.okxMs ?? null, exchangeMs: ack.exchangeMs ?? null },
+      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, code: ack.code, message: ack.message },
     };
     this.remember(o.clOrdId, result);
     return result;
   }
 
   /** The exchange already has this clOrdId (a retry after a restart): answer with that order. */
-  private async existing(o: PlaceOrderInput): Promise<PlaceResult> {
+  private async existing(o: OrderRequest & { clOrdId: string }): Promise<PlaceResult> {
     const found = await this.call(() => this.d.gateway.get({ instId: o.instId, clOrdId: o.clOrdId }));
-    if (!found) throw new ApiError(409, "conflict", `clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
+    if (!found) throw new Conflict(`clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
     const result: PlaceResult = { status: 200, body: { ...found, replayed: true } };
     this.remember(o.clOrdId, result);
     return result;
@@ -96,18 +93,18 @@ export class OrderService {
 
   private async cancelOnce(ref: OrderRef): Promise<OrderAck> {
     const ack = await this.call(() => this.d.gateway.cancel(ref));
-    if (ack.sCode !== "0") throw NOT_FOUND_CODES.has(ack.sCode) ? notFoundOrder(ack) : rejected(ack);
+    if (ack.code !== "0") throw NOT_FOUND_CODES.has(ack.code) ? notFoundOrder(ack) : rejected(ack);
     return ack;
   }
 
-  amend(a: AmendInput, by = "unknown"): Promise<OrderAck> {
+  amend(a: OrderAmend, by = "unknown"): Promise<OrderAck> {
     const detail = { instId: a.instId, newSz: a.newSz ?? null, newPx: a.newPx ?? null };
     return audited(this.d.audit, { user: by, action: "order.amend", target: a.ordId ?? a.clOrdId ?? "", detail }, () => this.amendOnce(a));
   }
 
-  private async amendOnce(a: AmendInput): Promise<OrderAck> {
+  private async amendOnce(a: OrderAmend): Promise<OrderAck> {
     const ack = await this.call(() => this.d.gateway.amend(a));
-    if (ack.sCode !== "0") throw NOT_FOUND_CODES.has(ack.sCode) ? notFoundOrder(ack) : rejected(ack);
+    if (ack.code !== "0") throw NOT_FOUND_CODES.has(ack.code) ? notFoundOrder(ack) : rejected(ack);
     return ack;
   }
 
@@ -130,7 +127,7 @@ export class OrderService {
       return await f();
     } catch (err) {
       if (err instanceof GatewayUnavailable)
-        throw new ApiError(503, "exchange_unavailable", `${err.message}; retrying with the same Idempotency-Key is safe`);
+        throw new ExchangeUnavailable(`${err.message}; retrying with the same Idempotency-Key is safe`, { cause: err });
       throw err;
     }
   }
@@ -173,12 +170,12 @@ function refPrice(state: StateStore, instId: string): number | undefined {
   return Number.isFinite(last) && last > 0 ? last : undefined;
 }
 
-function rejected(ack: OrderAck): ApiError {
-  const code = ack.sCode === "51008" ? "insufficient_balance" : "exchange_rejected";
-  return new ApiError(422, code, `OKX refused: ${ack.sMsg || ack.sCode}`, [{ message: `sCode ${ack.sCode}: ${ack.sMsg}` }]);
+function rejected(ack: OrderAck): ExchangeRejected {
+  const code = ack.code === "51008" ? "insufficient_balance" : "exchange_rejected";
+  return new ExchangeRejected(`OKX refused: ${ack.message || ack.code}`, { code, details: [{ message: `sCode ${ack.code}: ${ack.message}` }] });
 }
 
-function notFoundOrder(ack: OrderAck): ApiError {
-  return new ApiError(404, "not_found", `no such open order (${ack.sCode} ${ack.sMsg})`);
+function notFoundOrder(ack: OrderAck): NotFound {
+  return new NotFound(`no such open order (${ack.code} ${ack.message})`);
 }
 

@@ -1,12 +1,12 @@
 import { expect, test } from "bun:test";
-import type { PlaceOrderInput } from "./gateway.ts";
+import type { OrderRequest } from "../domain/orders.ts";
 import { checkOrder, type RiskContext, type RiskLimits } from "./risk.ts";
 
 const limits: RiskLimits = { instruments: new Set(["BTC-USDT", "BTC-USDT-SWAP"]), maxNotional: 10_000, maxOpenOrders: 3, ordersPerSecond: 5 };
 const spot = { instId: "BTC-USDT", instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 };
 const swap = { instId: "BTC-USDT-SWAP", instType: "SWAP", ctVal: 0.01, minSz: 1, lotSz: 1, tickSz: 0.1 };
 const ctx = (over: Partial<RiskContext> = {}): RiskContext => ({ killSwitch: false, openOrders: 0, userRate: 1, spec: spot, refPx: 40_000, ...over });
-const order = (over: Partial<PlaceOrderInput> = {}): PlaceOrderInput => ({
+const order = (over: Partial<OrderRequest> = {}): OrderRequest => ({
   instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.1", px: "40000", tdMode: "cash", clOrdId: "a", ...over,
 });
 

@@ -1,5 +1,6 @@
 // Pre-trade risk checks: pure rules over the order, the limits and what is open right now.
-import type { InstrumentSpec, PlaceOrderInput } from "./gateway.ts";
+import type { OrderRequest } from "../domain/orders.ts";
+import type { InstrumentSpec } from "./gateway.ts";
 
 export interface RiskLimits {
   instruments: ReadonlySet<string>;
@@ -25,7 +26,7 @@ export interface Refusal {
 }
 
 /** null when the order may go; otherwise why not. */
-export function checkOrder(o: PlaceOrderInput, limits: RiskLimits, ctx: RiskContext): Refusal | null {
+export function checkOrder(o: OrderRequest, limits: RiskLimits, ctx: RiskContext): Refusal | null {
   if (ctx.killSwitch) return { code: "kill_switch", message: "the kill switch is on: no new orders" };
   if (!limits.instruments.has(o.instId))
     return { code: "instrument_not_allowed", field: "instId", message: `${o.instId} is not an allowed instrument` };

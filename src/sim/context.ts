@@ -1,7 +1,7 @@
 // Builds the simulator's parts once and wires them together; REST, WS and admin handlers receive
 // this context instead of importing each other.
 import { Account } from "./account.ts";
-import { Engine } from "./engine.ts";
+import { Matcher } from "./matching.ts";
 import { Faults } from "./faults.ts";
 import { InstrumentTable } from "./instruments.ts";
 import { Market } from "./market.ts";
@@ -17,7 +17,7 @@ export interface SimContext {
   instruments: InstrumentTable;
   market: Market;
   account: Account;
-  engine: Engine;
+  matcher: Matcher;
   faults: Faults;
   limiter: RateLimiter;
   trade: TradeService;
@@ -30,22 +30,22 @@ export function createContext(opts: ResolvedOptions, now = Date.now()): SimConte
   const instruments = new InstrumentTable(opts.instruments, opts.startPrices);
   const market = new Market(instruments, opts, now);
   const account = new Account(instruments, market, opts, now);
-  const engine = new Engine(instruments, market, account, opts);
+  const matcher = new Matcher(instruments, market, account, opts);
   const faults = new Faults();
   const limiter = new RateLimiter(opts.rateLimits);
   const hub = new Hub();
   return {
-    opts, instruments, market, account, engine, faults, limiter, hub,
-    trade: new TradeService(engine, limiter, instruments),
-    feed: new Feed(hub, market, engine, faults, opts),
-    privateFeed: new PrivateFeed(hub, engine, account),
+    opts, instruments, market, account, matcher, faults, limiter, hub,
+    trade: new TradeService(matcher, limiter, instruments),
+    feed: new Feed(hub, market, matcher, faults, opts),
+    privateFeed: new PrivateFeed(hub, matcher, account),
   };
 }
 
 /** One market step (or one slice of it): walk, fill crossed resting orders, push what changed. */
 export function step(ctx: SimContext, now = Date.now(), slice = 0, slices = 1): void {
   for (const m of ctx.market.step(now, slice, slices)) {
-    ctx.engine.cross(m, now);
+    ctx.matcher.cross(m, now);
     ctx.feed.publish(m, now);
   }
 }

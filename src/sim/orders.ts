@@ -1,6 +1,6 @@
-// The order record the matching engine keeps, and how it is written on the wire (REST order
+// The order record the matcher keeps, and how it is written on the wire (REST order
 // details and `orders` channel pushes).
-import type { OrderDetails, OrderPush, OrderState, OrdType, PosSide, Side, TdMode } from "../okx/types.ts";
+import type { OkxOrderState, OrderDetails, OrderPush, OrdType, PosSide, Side, TdMode } from "../okx/types.ts";
 import type { ParsedPlace } from "./validate.ts";
 import { fmt, unitsToStr } from "./num.ts";
 
@@ -25,7 +25,7 @@ export interface SimOrder extends ParsedPlace {
   fee: number;
   feeCcy: string;
   pnl: number;
-  state: OrderState;
+  state: OkxOrderState;
   cTime: number;
   uTime: number;
   /** Amount reserved for this order and its currency. */

@@ -1,8 +1,9 @@
 // Trade requests shared by REST and WS (place, cancel, amend, single or batch): per-request
 // limits, rate limits counted per order and instrument (REST and WS share the counters), and the
 // top-level code of a batch ("0" all ok, "1" all failed, "2" partly).
+import { nowMs } from "../domain/time.ts";
 import type { OrderOpResult } from "../okx/types.ts";
-import type { Engine } from "./engine.ts";
+import type { Matcher } from "./matching.ts";
 import { itemError, msg } from "./errors.ts";
 import type { InstrumentTable } from "./instruments.ts";
 import type { RateLimiter } from "./ratelimit.ts";
@@ -27,7 +28,7 @@ export const MAX_BATCH = 20;
 
 export class TradeService {
   constructor(
-    private readonly engine: Engine,
+    private readonly matcher: Matcher,
     private readonly limiter: RateLimiter,
     private readonly instruments: InstrumentTable,
   ) {}
@@ -51,13 +52,13 @@ export class TradeService {
       const e = itemError("50011");
       return { ...base, ...(kind === "amend" ? { reqId: str(a.reqId) ?? "" } : {}), sCode: e.sCode, sMsg: "Rate limit reached. Please refer to API documentation and throttle requests accordingly." };
     }
-    if (kind === "place") return this.engine.place(item, now);
-    if (kind === "cancel") return this.engine.cancel(item, now);
-    return this.engine.amend(item, now);
+    if (kind === "place") return this.matcher.place(item, now);
+    if (kind === "cancel") return this.matcher.cancel(item, now);
+    return this.matcher.amend(item, now);
   }
 }
 
 /** Microseconds since 1970 as a string (inTime/outTime). */
 export function micros(): string {
-  return String(Math.floor((performance.timeOrigin + performance.now()) * 1000));
+  return String(Math.floor(nowMs() * 1000));
 }

@@ -2,7 +2,7 @@
 // book (synthetic liquidity plus resting user orders), tickers and trades.
 import type { BookLevel, Ticker, Trade } from "../okx/types.ts";
 import type { Level } from "./book.ts";
-import type { Engine } from "./engine.ts";
+import type { Matcher } from "./matching.ts";
 import type { InstrumentMarket, PublicTrade } from "./market.ts";
 import { unitsToStr } from "./num.ts";
 import { remainingLots } from "./orders.ts";
@@ -14,8 +14,8 @@ export interface DisplayBook {
 }
 
 /** The book a client sees: synthetic levels merged with the resting user orders, `depth` per side. */
-export function displayBook(m: InstrumentMarket, engine: Engine, depth: number): DisplayBook {
-  const own = engine.openOrders(m.inst.instId);
+export function displayBook(m: InstrumentMarket, matcher: Matcher, depth: number): DisplayBook {
+  const own = matcher.openOrders(m.inst.instId);
   if (own.length === 0) return { bids: m.book.bids.slice(0, depth).map(copy), asks: m.book.asks.slice(0, depth).map(copy) };
   const side = (levels: Level[], s: "buy" | "sell", desc: boolean): Level[] => {
     const map = new Map<number, Level>();

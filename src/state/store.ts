@@ -2,12 +2,11 @@
 // per key, so a fresh client gets a snapshot first and REST answers without asking OKX.
 //
 // Entries keep the event's JSON text as it went out (no re-encoding) plus its sequence. The
-// hub calls `apply` for every batch before it returns to the event loop, so between batches
-// the state reflects exactly the events up to the hub's head: a snapshot taken then and live
-// events after the head have no gap and no duplicate.
-import type { BusEvent } from "../bus/ring.ts";
-import type { ChannelFilter } from "../stream/channels.ts";
-import { textOf } from "../stream/hub.ts";
+// bus reader calls `apply` with every event it takes off the ring, in order, so the state
+// always reflects exactly the events up to the reader's head: a snapshot taken then and live
+// events after that head have no gap and no duplicate. It imports nothing of the stream side.
+import type { ChannelMatcher } from "../bus/dispatcher.ts";
+import { textOf, type BusEvent } from "../bus/ring.ts";
 
 export interface Entry {
   seq: number;
@@ -51,14 +50,25 @@ export interface SavedEntry {
   text: string;
 }
 
+export interface StateOptions {
+  /**
+   * Called before every REST-facing read (list, get, count): the bus reader takes in what was
+   * published, so a read right after a publish sees it. It must write to no socket.
+   */
+  beforeRead?: () => void;
+}
+
 export class StateStore {
   private readonly entries = new Map<string, Entry>();
   /** Entries per type, kept with `entries` (the risk check counts open orders on every order). */
   private readonly counts = new Map<string, number>();
-  /** Called before every read: the hub takes in what was published (read-your-writes). */
-  beforeRead: () => void = () => {};
+  private readonly beforeRead: () => void;
   /** Keys set or removed since the last takeChanges(); only once someone persists the state. */
   private changed?: Set<string>;
+
+  constructor(opts: StateOptions = {}) {
+    this.beforeRead = opts.beforeRead ?? (() => {});
+  }
 
   /** Applies one batch, in order. */
   apply(events: BusEvent[]): void {
@@ -134,9 +144,11 @@ export class StateStore {
     return false;
   }
 
-  /** Entries a filter selects, oldest first (the order they happened in). */
-  snapshot(filter: ChannelFilter): Entry[] {
-    this.beforeRead();
+  /**
+   * Entries a filter selects, oldest first (the order they happened in), as of the last event
+   * applied: it takes in nothing more, so it matches the head the caller fixed just before.
+   */
+  snapshot(filter: ChannelMatcher): Entry[] {
     const out: Entry[] = [];
     for (const e of this.entries.values()) if (filter.matches(e.channel)) out.push(e);
     return out.sort((a, b) => a.seq - b.seq);

@@ -1,16 +1,10 @@
 // A stream client over a byte sink (SSE) or a message sink (WebSocket): cursor, filter,
 // backpressure bookkeeping and the encodings of control messages, made once per message.
-import { nowMs } from "../bus/ring.ts";
+import { textOf } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
 import type { ChannelFilter } from "./channels.ts";
-import {
-  textOf,
-  type Control,
-  type Hub,
-  type Selection,
-  type SnapshotEntry,
-  type StreamClient,
-  type Transport,
-} from "./hub.ts";
+import type { Control, Hub, Selection, SnapshotEntry, StreamClient } from "./hub.ts";
+import type { Transport } from "./transport.ts";
 
 const enc = new TextEncoder();
 type Encoded = Control & { sse?: Uint8Array; json?: string };

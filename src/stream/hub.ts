@@ -1,31 +1,24 @@
-// The stream hub: the main thread's one reader of the bus, fanning each batch out to every
+// The stream hub: a consumer of the bus reader's batches that fans each one out to every
 // stream client by cursor and channel filter, with bytes encoded once per batch and filter.
 //
-// - One drain per wake-up reads every new event (one copy out of the ring), then each client
-//   gets ONE write for the whole batch. Clients with the same filter share the same bytes.
+// - Each batch (events taken off the ring once, by the bus reader) goes to each client as ONE
+//   write. Clients with the same filter share the same bytes.
 // - A client whose transport pushes back is "blocked": the hub skips it and keeps no queue
-//   for it. When its transport drains, it catches up from the hub's window (the ring's
+//   for it. When its transport drains, it catches up from the bus reader's window (the ring's
 //   contents) in one write, or gets `reset` when it fell out of the window or lags more than
 //   the pending-bytes cap. So memory per client is bounded and nobody waits for anybody.
-// - The window: `cache` mirrors ring slots the hub has read; an entry is valid while its
-//   sequence is still inside the ring (seq >= ring tail).
-import { eventJson, nowMs, RingReader, type BusEvent, type RingHandle } from "../bus/ring.ts";
+// - A client's cursor may run ahead of the batch being fanned out (it joined after the reader
+//   took events that a REST read asked for, see bus/dispatcher.ts); such a client catches up
+//   from the window instead of sharing the batch's bytes, so it gets each event exactly once.
+// - The hub knows nothing of the latest state: it is given `snapshots`, a function that
+//   returns the state as of the reader's last take, which is the head it greets a client with.
+import type { BusEvent } from "../bus/ring.ts";
+import type { Dispatcher } from "../bus/dispatcher.ts";
+import { nowMs } from "../domain/time.ts";
 import type { Logger } from "../log.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { StreamMetrics } from "./metrics.ts";
-
-export type Transport = "sse" | "ws" | "poll";
-
-/** A fan-out to this many clients or more is batched fully under load; fewer, proportionally less. */
-const BATCH_FULL_CLIENTS = 100;
-
-type CpuUsage = { user: number; system: number };
-const threadCpuUsage = (process as unknown as { threadCpuUsage?: () => CpuUsage }).threadCpuUsage;
-/** CPU time of this thread (Bun: process.threadCpuUsage), else of the process, in ms. */
-function threadCpuMs(): number {
-  const u = threadCpuUsage ? threadCpuUsage.call(process) : process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}
+import type { Transport } from "./transport.ts";
 
 /** Events one filter selected from a batch; encodings are made on first use and shared. */
 export class Selection {
@@ -49,11 +42,6 @@ export class Selection {
     if (this._size < 0) this._size = this.events.reduce((n, e) => n + e.frame.length, 0);
     return this._size;
   }
-}
-
-/** The JSON text of an event, decoded once and kept on the event. */
-export function textOf(ev: BusEvent & { text?: string }): string {
-  return (ev.text ??= eventJson(ev));
 }
 
 /** What the hub tells a client outside the event sequence. */
@@ -86,8 +74,16 @@ export interface SnapshotEntry {
   text: string;
 }
 
+/**
+ * The latest state of the channels a filter selects, oldest first, exactly as of the bus
+ * reader's last take (`Dispatcher.taken`), without taking in anything more.
+ */
+export type Snapshots = (filter: ChannelFilter) => SnapshotEntry[];
+
 export interface HubOptions {
-  ring: RingHandle;
+  /** The bus reader: its window (resume, catch-up) and head. */
+  bus: Dispatcher;
+  snapshots: Snapshots;
   log: Logger;
   metrics: StreamMetrics;
   /** Per-client cap on bytes to catch up with in one go; beyond it the client gets reset. */
@@ -95,132 +91,44 @@ export interface HubOptions {
   heartbeatMs: number;
   /** A client blocked longer than this is closed. */
   stallMs?: number;
-  /**
-   * Batching under load: the longest a batch waits for more events when the main thread is
-   * fully busy (0: only events that arrive during a fan-out are folded into the next one).
-   */
-  coalesceMs?: number;
-  /** Main-thread CPU share (0..1) above which batching starts. */
-  batchLoad?: number;
 }
 
 export class Hub {
-  readonly reader: RingReader;
   readonly epoch: string;
-  private cursor: number;
-  private readonly cache: Array<BusEvent | undefined>;
-  private readonly mask: number;
-  /** Cache entries below this sequence are cleared (they left the ring: no longer resumable). */
-  private cacheFloor = 1;
+  private readonly bus: Dispatcher;
   private readonly clients = new Set<StreamClient>();
-  private readonly listeners = new Set<(events: BusEvent[]) => void>();
-  private running = false;
-  private draining = false;
-  private drainQueued = false;
-  private lastDrainEnd = 0;
-  private lastDrainStart = 0;
-  /** Clients the last fan-out wrote to (including polls answered by a batch listener). */
-  private lastWrites = 0;
-  private listenerWrites = 0;
-  private readonly coalesceMs: number;
-  private readonly batchLoad: number;
-  /** Main-thread CPU share, smoothed over ~100 ms; sampled from kick(). */
-  private load = 0;
-  private loadAt = 0;
-  private loadCpuMs = 0;
+  /** The last sequence fanned out (what heartbeats report). */
+  private sent: number;
   private heartbeat?: ReturnType<typeof setInterval>;
-  /** Latest state per channel for snapshots (set by the state store). */
-  snapshots?: (filter: ChannelFilter) => SnapshotEntry[];
 
   constructor(private readonly opts: HubOptions) {
-    this.reader = new RingReader(opts.ring);
-    this.epoch = this.reader.epoch;
-    this.cursor = this.reader.head();
-    this.cache = new Array(this.reader.capacity);
-    this.mask = this.reader.capacity - 1;
-    this.coalesceMs = opts.coalesceMs ?? 20;
-    this.batchLoad = Math.min(0.95, opts.batchLoad ?? 0.3);
+    this.bus = opts.bus;
+    this.epoch = opts.bus.epoch;
+    this.sent = opts.bus.taken;
   }
 
-  /** Starts waiting on the ring (cross-thread producers) and the heartbeat. */
+  /** Starts the heartbeat. */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    void this.loop();
+    clearInterval(this.heartbeat);
     this.heartbeat = setInterval(() => this.beat(), this.opts.heartbeatMs);
   }
 
   stop(): void {
-    this.running = false;
     clearInterval(this.heartbeat);
   }
 
-  /**
-   * Something was published. Fan out at once unless the hub is busy: then wait until the
-   * interval after the last drain began, so events that come close together go out as one
-   * batch (one write per client instead of one per event). The interval follows the load:
-   * - twice the last fan-out's duration (fan-outs take at most half of the thread's time);
-   * - and once the main thread's CPU share passes `batchLoad`, up to `coalesceMs` as it
-   *   approaches 100%, scaled down when the last fan-out wrote to fewer than 100 clients.
-   * So a lone order event or a quiet market goes out at once, and a million deliveries a second
-   * go out as a hundred or so batches per client: latency when idle, throughput (fewer system
-   * calls on both ends) when busy.
-   */
-  kick(): void {
-    if (this.drainQueued) return;
-    const now = nowMs();
-    if (now - this.loadAt >= 10) this.sampleLoad(now);
-    // Waiting saves writes in proportion to the clients a fan-out writes to: a busy thread with
-    // few clients (an order placed at a time, its event to one dashboard) gains nothing by it.
-    const over = ((this.load - this.batchLoad) / (1 - this.batchLoad)) * Math.min(1, this.lastWrites / BATCH_FULL_CLIENTS);
-    const interval = Math.max(2 * (this.lastDrainEnd - this.lastDrainStart), over > 0 ? over * this.coalesceMs : 0);
-    if (!this.draining && now - this.lastDrainStart >= interval) {
-      this.drain();
-      return;
-    }
-    this.drainQueued = true;
-    const wait = interval - (now - this.lastDrainStart);
-    if (wait >= 0.5) setTimeout(this.queuedDrain, wait);
-    else setImmediate(this.queuedDrain);
-  }
-
-  /** The main thread's CPU share since the last sample, smoothed over ~100 ms. */
-  private sampleLoad(now: number): void {
-    const cpu = threadCpuMs();
-    const dt = now - this.loadAt;
-    const cur = Math.min(1, Math.max(0, (cpu - this.loadCpuMs) / dt));
-    this.load = dt >= 100 ? cur : this.load + (cur - this.load) * (dt / 100);
-    this.loadAt = now;
-    this.loadCpuMs = cpu;
-  }
-
-  private readonly queuedDrain = () => {
-    this.drainQueued = false;
-    this.drain();
-  };
-
-  /**
-   * The last sequence the hub has read. Reading it first takes in whatever was published but
-   * not yet fanned out (a drain may be waiting to batch), so an id a publisher was just given
-   * is always inside the window: read-your-writes for resume, polls and snapshots.
-   */
+  /** The bus reader's head after taking in what was published (read-your-writes for resume). */
   head(): number {
-    this.sync();
-    return this.cursor;
-  }
-
-  /** Drains now if the ring is ahead of the hub (no-op inside a drain). */
-  sync(): void {
-    if (!this.draining && this.reader.head() > this.cursor) this.drain();
+    return this.bus.head();
   }
 
   idOf(seq: number): string {
-    return `${this.epoch}-${seq}`;
+    return this.bus.idOf(seq);
   }
 
   /** Oldest sequence a client can still resume after (its cursor may be tail - 1). */
   windowStart(): number {
-    return this.reader.tail() - 1;
+    return this.bus.windowStart();
   }
 
   count(transport?: Transport): number {
@@ -230,37 +138,26 @@ export class Hub {
     return n;
   }
 
-  /** A batch listener answered `n` clients (polls): counted with the fan-out's writes. */
-  noteWrites(n: number): void {
-    this.listenerWrites += n;
-  }
-
-  /** In-process readers (state, recorder, strategies) get every batch in order. */
-  onBatch(fn: (events: BusEvent[]) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  }
-
   /**
    * Registers a client. A resuming client keeps its cursor and is caught up from the window.
    * A fresh (or reset) client starts at the head with the snapshot of its channels. All of it
    * happens in one synchronous step after taking in what was published, so `greet` (the
    * `connected` frame), the snapshot (state exactly as of that head) and the live events
-   * after it have no gap and no duplicate.
+   * after it have no gap and no duplicate. Only this client is written to.
    */
   add(client: StreamClient, opts: { fresh: boolean; greet: (head: number) => void }): void {
-    this.sync();
-    if (opts.fresh) client.cursor = this.cursor;
-    opts.greet(this.cursor);
+    const head = this.bus.head();
+    if (opts.fresh) client.cursor = head;
+    opts.greet(head);
     this.clients.add(client);
     this.opts.metrics.connected(client.transport);
     if (opts.fresh) this.sendSnapshot(client);
-    if (client.cursor < this.cursor) this.catchUp(client);
+    if (client.cursor < head) this.catchUp(client);
   }
 
   private sendSnapshot(c: StreamClient): void {
-    const entries = this.snapshots?.(c.filter);
-    if (entries && entries.length > 0) c.snapshot(entries);
+    const entries = this.opts.snapshots(c.filter);
+    if (entries.length > 0) c.snapshot(entries);
   }
 
   remove(client: StreamClient, reason: string): void {
@@ -271,21 +168,7 @@ export class Hub {
   /** The transport drained: write what the client missed while blocked. */
   unblock(client: StreamClient): void {
     client.blocked = false;
-    if (this.clients.has(client) && client.cursor < this.cursor) this.catchUp(client);
-  }
-
-  /** Events after `after` that the filter selects, from the window; null if outside it. */
-  since(after: number, filter: ChannelFilter, limit: number): { events: BusEvent[]; last: number } | null {
-    this.sync();
-    if (after < this.windowStart() || after > this.cursor) return null;
-    const events: BusEvent[] = [];
-    let s = after + 1;
-    for (; s <= this.cursor && events.length < limit; s++) {
-      const ev = this.cache[s & this.mask];
-      if (!ev || ev.seq !== s) return null;
-      if (filter.matches(ev.channel)) events.push(ev);
-    }
-    return { events, last: s - 1 };
+    if (this.clients.has(client) && client.cursor < this.bus.taken) this.catchUp(client);
   }
 
   /** Tells every client to come back later, then ends their streams. */
@@ -298,46 +181,17 @@ export class Hub {
     }
   }
 
-  private async loop(): Promise<void> {
-    while (this.running) {
-      await this.reader.wait(1000);
-      if (this.reader.head() > this.cursor) this.kick();
-    }
-  }
-
-  /** Reads everything new, fans it out. Runs to completion; re-entrant calls are folded. */
-  drain(): void {
-    if (this.draining) return;
-    this.draining = true;
-    this.lastDrainStart = nowMs();
-    try {
-      for (let rounds = 0; rounds < 64; rounds++) {
-        const got = this.reader.read(this.cursor, 8192);
-        if (got.overrun) this.opts.metrics.hubOverrun();
-        if (got.events.length === 0) {
-          this.cursor = Math.max(this.cursor, got.last);
-          break;
-        }
-        this.fanOut(got.events, got.last);
-      }
-    } catch (err) {
-      this.opts.log.error("hub drain failed", { err });
-    } finally {
-      this.draining = false;
-      this.lastDrainEnd = nowMs();
-    }
-  }
-
-  private fanOut(events: BusEvent[], last: number): void {
+  /**
+   * The batch consumer: hands one batch (consecutive events, in order) to every client that is
+   * not blocked, one write each. Returns how many clients took the batch's bytes (the bus
+   * reader's batching follows it).
+   */
+  fanOut(events: BusEvent[]): number {
     const t0 = nowMs();
     const m = this.opts.metrics;
-    for (const ev of events) {
-      this.cache[ev.seq & this.mask] = ev;
-      m.stage("ingest", ev.pubTs - ev.rxTs);
-      m.stage("bus", t0 - ev.pubTs);
-    }
     const first = events[0]!.seq;
-    this.cursor = last;
+    const last = events[events.length - 1]!.seq;
+    this.sent = last;
     // Per filter: the selection, and how many clients took it (metrics once per batch).
     const groups = new Map<string, { sel: Selection; sse: number; ws: number }>();
     const stallMs = this.opts.stallMs;
@@ -372,32 +226,7 @@ export class Hub {
       if (g.ws) m.wrote("ws", g.sel.size() * g.ws, g.sel.events.length * g.ws);
       writes += g.sse + g.ws;
     }
-    for (const fn of this.listeners) {
-      try {
-        fn(events);
-      } catch (err) {
-        this.opts.log.error("batch listener failed", { err });
-      }
-    }
-    this.lastWrites = writes + this.listenerWrites;
-    this.listenerWrites = 0;
-    this.trimCache();
-    const t1 = nowMs();
-    m.stage("write", t1 - events[events.length - 1]!.pubTs);
-    m.batch(events.length, t1 - t0);
-  }
-
-  /**
-   * Drops cached events that the ring has overwritten, so the cache holds no more than the
-   * ring's window (BUS_BYTES), not `capacity` events of any size. Amortized one slot per event.
-   */
-  private trimCache(): void {
-    const tail = this.reader.tail();
-    if (tail - this.cacheFloor > this.cache.length) this.cacheFloor = tail - this.cache.length;
-    for (; this.cacheFloor < tail; this.cacheFloor++) {
-      const i = this.cacheFloor & this.mask;
-      if (this.cache[i]?.seq === this.cacheFloor) this.cache[i] = undefined;
-    }
+    return writes;
   }
 
   /** A write outside the batch loop (catch-up). */
@@ -409,10 +238,11 @@ export class Hub {
     }
   }
 
+  /** Writes what the client has not had from the window, in one write. */
   private catchUp(c: StreamClient): void {
     if (c.blocked) return;
     const cap = this.opts.maxPendingBytes;
-    const got = this.since(c.cursor, c.filter, Number.MAX_SAFE_INTEGER);
+    const got = this.bus.since(c.cursor, c.filter, Number.MAX_SAFE_INTEGER);
     if (!got) return this.reset(c, "overrun");
     c.cursor = got.last;
     if (got.events.length === 0) return;
@@ -421,10 +251,11 @@ export class Hub {
     this.write(c, sel);
   }
 
+  /** Moves the client to the reader's head with a new snapshot (state as of that head). */
   private reset(c: StreamClient, reason: "overrun" | "lagging"): void {
     this.opts.metrics.reset(c.transport, reason);
-    c.cursor = this.cursor;
-    c.control({ kind: "reset", data: { reason, epoch: this.epoch, head: this.idOf(this.cursor) } });
+    c.cursor = this.bus.taken;
+    c.control({ kind: "reset", data: { reason, epoch: this.epoch, head: this.idOf(c.cursor) } });
     this.sendSnapshot(c);
   }
 
@@ -435,7 +266,7 @@ export class Hub {
   }
 
   private beat(): void {
-    const msg: Control = { kind: "heartbeat", data: { t: Date.now(), head: this.idOf(this.cursor) } };
+    const msg: Control = { kind: "heartbeat", data: { t: Date.now(), head: this.idOf(this.sent) } };
     const now = nowMs();
     for (const c of [...this.clients]) {
       if (c.blocked) {

@@ -1,10 +1,12 @@
 // Stream and bus figures for /metrics: clients by transport, bytes, overruns, resets, latency.
+import type { BusEvent } from "../bus/ring.ts";
+import type { DispatchMetrics } from "../bus/dispatcher.ts";
 import type { Registry } from "../ops/metrics.ts";
-import type { Transport } from "./hub.ts";
+import type { Transport } from "./transport.ts";
 
 export type Stage = "ingest" | "bus" | "write";
 
-export class StreamMetrics {
+export class StreamMetrics implements DispatchMetrics {
   private readonly clients = new Map<Transport, number>([
     ["sse", 0],
     ["ws", 0],
@@ -29,19 +31,19 @@ export class StreamMetrics {
     this.bytes = reg.counter("tradewire_stream_bytes_written_total", "Event bytes handed to client sockets");
     this.frames = reg.counter("tradewire_stream_events_written_total", "Events handed to client sockets");
     this.resets = reg.counter("tradewire_stream_resets_total", "Clients told to reset (overrun or lagging past the cap)");
-    this.overruns = reg.counter("tradewire_bus_overruns_total", "Times the hub itself fell a whole ring behind");
-    this.busEvents = reg.counter("tradewire_bus_events_total", "Events read from the bus by the hub");
+    this.overruns = reg.counter("tradewire_bus_overruns_total", "Times the main thread's bus reader fell a whole ring behind");
+    this.busEvents = reg.counter("tradewire_bus_events_total", "Events read from the bus by the main thread");
     this.published = reg.counter("tradewire_events_published_total", "Events published, by source");
     const latency = reg.histogram(
       "tradewire_latency_seconds",
-      "Per-stage latency: ingest = receive->publish, bus = publish->hub read, write = publish->last socket write of the batch",
+      "Per-stage latency: ingest = receive->publish, bus = publish->batch handed out, write = publish->batch done (last socket write)",
     );
     this.stages = {
       ingest: latency.bind({ stage: "ingest" }),
       bus: latency.bind({ stage: "bus" }),
       write: latency.bind({ stage: "write" }),
     };
-    this.batches = reg.histogram("tradewire_hub_batch_seconds", "Time to fan one batch out to every client");
+    this.batches = reg.histogram("tradewire_hub_batch_seconds", "Time to hand one batch to every consumer (the fan-out to every client included)");
   }
 
   connected(t: Transport): void {
@@ -62,15 +64,21 @@ export class StreamMetrics {
   reset(t: Transport, reason: string): void {
     this.resets.inc({ transport: t, reason });
   }
-  hubOverrun(): void {
+  overrun(): void {
     this.overruns.inc();
   }
   stage(stage: Stage, ms: number): void {
     this.stages[stage](Math.max(0, ms) / 1000);
   }
-  batch(events: number, ms: number): void {
-    this.busEvents.inc({}, events);
-    this.batches.observe({}, ms / 1000);
+  /** A batch went to every consumer of the bus reader, from `startMs` to `endMs`. */
+  delivered(events: BusEvent[], startMs: number, endMs: number): void {
+    for (const ev of events) {
+      this.stage("ingest", ev.pubTs - ev.rxTs);
+      this.stage("bus", startMs - ev.pubTs);
+    }
+    this.stage("write", endMs - events[events.length - 1]!.pubTs);
+    this.busEvents.inc({}, events.length);
+    this.batches.observe({}, (endMs - startMs) / 1000);
   }
   count(t: Transport): number {
     return this.clients.get(t) ?? 0;

@@ -1,6 +1,8 @@
-// Long polling: events after an id from the hub's window, or wait for the next matching batch.
+// Long polling: events after an id from the bus reader's window, or wait for the next batch
+// that matches. A consumer of the reader's batches (`wake`); it knows nothing of the hub.
+import { textOf, type BusEvent } from "../bus/ring.ts";
+import type { Dispatcher } from "../bus/dispatcher.ts";
 import type { ChannelFilter } from "./channels.ts";
-import { textOf, type Hub } from "./hub.ts";
 import type { StreamMetrics } from "./metrics.ts";
 import type { Resume } from "./resume.ts";
 
@@ -21,19 +23,17 @@ export class Poller {
   private readonly waiters = new Set<Waiter>();
 
   constructor(
-    private readonly hub: Hub,
+    private readonly bus: Dispatcher,
     private readonly metrics: StreamMetrics,
-  ) {
-    hub.onBatch(() => this.wake());
-  }
+  ) {}
 
   /** Answers at once when anything matches (or on reset); otherwise waits up to waitMs. */
   poll(resume: Resume, filter: ChannelFilter, limit: number, waitMs: number, signal?: AbortSignal): Promise<PollAnswer> {
-    if (resume.reset) return Promise.resolve({ events: [], next: this.hub.idOf(resume.seq), reset: resume.reset });
+    if (resume.reset) return Promise.resolve({ events: [], next: this.bus.idOf(resume.seq), reset: resume.reset });
     const now = this.collect(resume.seq, filter, limit);
-    if (!now || now.events.length > 0 || waitMs === 0) return Promise.resolve(now ?? this.overrun());
+    if (!now || now.events.length > 0 || waitMs === 0) return Promise.resolve(now ? this.answer(now) : this.overrun());
     return new Promise((resolve) => {
-      const w: Waiter = { filter, after: resume.seq, limit, done: () => {} };
+      const w: Waiter = { filter, after: now.last, limit, done: () => {} };
       const finish = (a: PollAnswer) => {
         if (!this.waiters.delete(w)) return;
         clearTimeout(timer);
@@ -41,40 +41,46 @@ export class Poller {
         resolve(a);
       };
       w.done = finish;
-      const timer = setTimeout(() => finish(this.collect(w.after, filter, limit) ?? this.overrun()), waitMs);
-      signal?.addEventListener("abort", () => finish({ events: [], next: this.hub.idOf(w.after), reset: null }), { once: true });
+      const timer = setTimeout(() => {
+        const got = this.collect(w.after, filter, limit);
+        finish(got ? this.answer(got) : this.overrun());
+      }, waitMs);
+      signal?.addEventListener("abort", () => finish({ events: [], next: this.bus.idOf(w.after), reset: null }), { once: true });
       this.waiters.add(w);
       this.metrics.connected("poll");
     });
   }
 
-  private wake(): void {
+  /** The batch consumer: answers the polls the new events match; returns how many it answered. */
+  wake(): number {
     let answered = 0;
     for (const w of [...this.waiters]) {
-      const a = this.collect(w.after, w.filter, w.limit);
-      if (!a) w.done(this.overrun());
-      else if (a.events.length > 0) w.done(a);
+      const got = this.collect(w.after, w.filter, w.limit);
+      if (!got) w.done(this.overrun());
+      else if (got.events.length > 0) w.done(this.answer(got));
       else {
-        w.after = this.hub.head(); // nothing for this filter: skip the scanned range next time
+        w.after = got.last; // nothing for this filter: skip the scanned range next time
         continue;
       }
       answered++;
     }
-    this.hub.noteWrites(answered);
+    return answered;
   }
 
-  private collect(after: number, filter: ChannelFilter, limit: number): PollAnswer | null {
-    const got = this.hub.since(after, filter, limit);
-    if (!got) return null;
-    return { events: got.events.map(textOf), next: this.hub.idOf(got.last), reset: null };
+  private collect(after: number, filter: ChannelFilter, limit: number): { events: BusEvent[]; last: number } | null {
+    return this.bus.since(after, filter, limit);
+  }
+
+  private answer(got: { events: BusEvent[]; last: number }): PollAnswer {
+    return { events: got.events.map(textOf), next: this.bus.idOf(got.last), reset: null };
   }
 
   private overrun(): PollAnswer {
-    return { events: [], next: this.hub.idOf(this.hub.head()), reset: "outside_window" };
+    return { events: [], next: this.bus.idOf(this.bus.taken), reset: "outside_window" };
   }
 
   /** Answers every waiting poll now (shutdown). */
   flush(): void {
-    for (const w of [...this.waiters]) w.done({ events: [], next: this.hub.idOf(w.after), reset: null });
+    for (const w of [...this.waiters]) w.done({ events: [], next: this.bus.idOf(w.after), reset: null });
   }
 }

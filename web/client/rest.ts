@@ -44,17 +44,16 @@ export interface PlaceAnswer {
   ordId: string;
   clOrdId: string;
   instId: string;
-  sCode: string;
-  sMsg: string;
-  /** Our wait for the exchange (ms). */
-  ms?: number;
+  /** The exchange's per-order code ("0": accepted) and message. */
+  code: string;
+  message: string;
   replayed?: boolean;
 }
 export interface OrderAck {
   ordId: string;
   clOrdId: string;
-  sCode: string;
-  sMsg: string;
+  code: string;
+  message: string;
 }
 export interface AccountSummary {
   account: Account | null;
@@ -201,7 +200,7 @@ const json = (method: string, body?: unknown, headers: Record<string, string> = 
 /** The calls that come before a session (login, refresh) or end it; used by Session. */
 export function authApi(fetcher: Fetcher) {
   return {
-    login: (username: string, password: string) => call<TokenPair>(fetcher, "/api/auth/login", json("POST", { username, password })),
+    login: (username: string, password: string) => call<TokenPair>(fetcher, "/api/auth/login", json("POST", { name: username, password })),
     /** Without a token the httpOnly refresh cookie is used. */
     refresh: (refreshToken?: string) => call<TokenPair>(fetcher, "/api/auth/refresh", json("POST", refreshToken ? { refreshToken } : {})),
     logout: (accessToken?: string, refreshToken?: string) =>

@@ -3,7 +3,8 @@
 import type { Account, Balance, Book, Candle, Fill, Order, Position, SystemEvent, Ticker, Trade } from "../../src/domain/events.ts";
 import type { CommandRecord } from "./rest.ts";
 
-export type { Account, Balance, Book, Candle, Fill, Level, Order, OrderState, Position, SystemEvent, Ticker, Trade } from "../../src/domain/events.ts";
+export type { Account, Balance, Book, Candle, Fill, Level, Order, Position, SystemEvent, Ticker, Trade } from "../../src/domain/events.ts";
+export type { OrderState } from "../../src/domain/orders.ts";
 
 /** Event type -> its `data`. */
 export interface EventDataMap {

@@ -1,15 +1,6 @@
 // Errors of the OKX client: the venue's error envelope as a typed OkxError, and our own
 // "could not get an answer" error, both plain enough to cross a postMessage boundary.
-
-/** One item of a per-order result list (place/cancel/amend). */
-export interface OkxItemResult {
-  ordId?: string;
-  clOrdId?: string;
-  sCode?: string;
-  sMsg?: string;
-  ts?: string;
-  reqId?: string;
-}
+import type { OrderOpResult } from "../../okx/types.ts";
 
 /** OKX said no: a non-zero `code` (REST or WS), with the first failing item's sCode/sMsg. */
 export class OkxError extends Error {
@@ -20,10 +11,10 @@ export class OkxError extends Error {
   readonly sMsg?: string;
   /** HTTP status for REST answers (401 auth, 429 rate limit, ...). */
   readonly status?: number;
-  /** Per-item results when OKX sent them (code "1"/"2" on trade endpoints). */
-  readonly data?: OkxItemResult[];
+  /** Per-item results when OKX sent them (code "1"/"2" on trade endpoints), unchecked: any field may be missing. */
+  readonly data?: Partial<OrderOpResult>[];
 
-  constructor(init: { code: string; msg: string; sCode?: string; sMsg?: string; status?: number; data?: OkxItemResult[] }) {
+  constructor(init: { code: string; msg: string; sCode?: string; sMsg?: string; status?: number; data?: Partial<OrderOpResult>[] }) {
     const detail = init.sCode && init.sCode !== "0" ? ` (${init.sCode} ${init.sMsg ?? ""})` : "";
     super(`OKX ${init.code}: ${init.msg || "(no message)"}${detail}`);
     this.code = init.code;
@@ -36,7 +27,7 @@ export class OkxError extends Error {
 
   /** From an envelope `{code, msg, data?}`; picks the first item whose sCode is not "0". */
   static fromEnvelope(body: { code?: unknown; msg?: unknown; data?: unknown }, status?: number): OkxError {
-    const data = Array.isArray(body.data) ? (body.data as OkxItemResult[]) : undefined;
+    const data = Array.isArray(body.data) ? (body.data as Partial<OrderOpResult>[]) : undefined;
     const bad = data?.find((d) => d && typeof d === "object" && d.sCode !== undefined && d.sCode !== "0");
     return new OkxError({
       code: String(body.code ?? "?"),

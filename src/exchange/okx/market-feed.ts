@@ -2,6 +2,7 @@
 // books through BookSync, resubscribing a book that fell out of sync and announcing it with a
 // `system` book_resync event so that no stale book is ever served as current.
 import type { Normalized } from "../../domain/events.ts";
+import { backoffDelay } from "../../domain/backoff.ts";
 import { BookSync, type BookStep } from "./book-sync.ts";
 import { MalformedError } from "./parse-fields.ts";
 import type { Frame, Obj } from "./parse-frame.ts";
@@ -91,7 +92,8 @@ export class MarketFeed {
       const n = (this.strikes.get(msg.instId) ?? 0) + 1;
       this.strikes.set(msg.instId, n);
       const arg = { channel: this.o.book, instId: msg.instId };
-      const delay = n <= 2 ? 0 : Math.min(30_000, 500 * 2 ** (n - 3));
+      // Twice at once, then backing off (0.25-0.5 s, doubling up to 30 s) while the book keeps breaking.
+      const delay = n <= 2 ? 0 : backoffDelay(n - 3, 500, 30_000);
       if (delay === 0) this.o.resubscribe(arg);
       else {
         const t = setTimeout(() => {

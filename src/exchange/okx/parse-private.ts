@@ -1,6 +1,7 @@
 // Pure parsers for OKX private pushes (orders, positions, account, balance_and_position) and
 // for REST order details, into tradewire's normalized values. Throw MalformedError on bad input.
-import type { Account, Balance, Fill, Normalized, Order, OrderState, Position } from "../../domain/events.ts";
+import type { Account, Balance, Fill, Normalized, Order, Position } from "../../domain/events.ts";
+import type { OrderState } from "../../domain/orders.ts";
 import { MalformedError, ms, ne, obj, oms, os, s, side } from "./parse-fields.ts";
 import type { Obj } from "./parse-frame.ts";
 

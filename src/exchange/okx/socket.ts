@@ -2,7 +2,8 @@
 // subscribe, text ping/pong keepalive, reconnect with backoff and jitter. It hands every other
 // frame, already classified, to its owner; it never interprets market data.
 import type { IngestTiming, OkxCredentials } from "../config.ts";
-import { backoffDelay } from "./backoff.ts";
+import { backoffDelay } from "../../domain/backoff.ts";
+import { nowMs } from "../../domain/time.ts";
 import { parseFrame, safeMsg, type Frame, type Obj } from "./parse-frame.ts";
 import { wsLoginArg } from "../../okx/sign.ts";
 
@@ -25,7 +26,6 @@ export interface SocketOptions {
   log: LogFn;
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
 const decoder = new TextDecoder();
 
 export class OkxSocket {
@@ -108,7 +108,7 @@ export class OkxSocket {
       if (this.ws !== ws) return;
       if (this.loginTimer) clearTimeout(this.loginTimer);
       this.loginTimer = null;
-      this.connectedAt = now();
+      this.connectedAt = nowMs();
       this.lastMessageAt = this.connectedAt;
       this.pingSentAt = null;
       const t = this.o.timing;
@@ -119,7 +119,7 @@ export class OkxSocket {
     };
     ws.onmessage = (ev: MessageEvent) => {
       if (this.ws !== ws) return;
-      const rxTs = now();
+      const rxTs = nowMs();
       this.lastMessageAt = rxTs;
       this.pingSentAt = null; // any inbound message proves the connection alive
       const text = typeof ev.data === "string" ? ev.data : decoder.decode(ev.data as ArrayBuffer);
@@ -185,7 +185,7 @@ export class OkxSocket {
   }
 
   private keepalive(): void {
-    const t = now();
+    const t = nowMs();
     if (this.pingSentAt !== null) {
       if (t - this.pingSentAt > this.o.timing.pongTimeoutMs) this.reconnect(`no pong within ${this.o.timing.pongTimeoutMs} ms`);
       return;
@@ -218,7 +218,7 @@ export class OkxSocket {
     const wasReady = this.state === "ready";
     this.setState("down");
     // A connection that was up for a while starts the backoff afresh.
-    if (wasReady && this.connectedAt !== null && now() - this.connectedAt > 10_000) this.attempt = 0;
+    if (wasReady && this.connectedAt !== null && nowMs() - this.connectedAt > 10_000) this.attempt = 0;
     const delay = backoffDelay(this.attempt++, this.o.timing.backoffBaseMs, this.o.timing.backoffMaxMs);
     this.o.log(this.attempt > 3 ? "warn" : "info", "okx reconnect scheduled", { conn: this.o.name, delayMs: delay, attempt: this.attempt, error: this.lastError });
     this.retry = setTimeout(() => {

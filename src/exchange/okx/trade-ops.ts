@@ -1,9 +1,11 @@
 // Trade ops from the main thread: sent as WS ops on the private connection (the request id is
 // the main thread's id), or over REST when that connection is down. Answers go straight back.
-import type { FromWorker, TradeAnswer, TradeArgs, TradeOp } from "../protocol.ts";
-import { OkxError, OkxUnavailableError, toErrorShape, type OkxItemResult } from "./errors.ts";
+import type { OrderAck } from "../../domain/orders.ts";
+import type { OrderOpResult } from "../../okx/types.ts";
+import type { FromWorker, TradeRequest } from "../protocol.ts";
+import { OkxError, OkxUnavailableError, toErrorShape } from "./errors.ts";
+import { okxTradeOp, orderAck, type OkxTradeOp } from "./order-wire.ts";
 import type { Frame } from "./parse-frame.ts";
-import type { AmendOrderRequest, CancelOrderRequest, PlaceOrderRequest } from "./rest-types.ts";
 import type { OkxRest } from "./rest.ts";
 import type { OkxSocket } from "./socket.ts";
 import { roundMs } from "../../domain/time.ts";
@@ -15,18 +17,6 @@ export function exchangeMsOf(inTime: string, outTime: string): number | undefine
   if (inTime === "" || outTime === "" || !Number.isFinite(a) || !Number.isFinite(b) || b < a) return undefined;
   return roundMs((b - a) / 1000);
 }
-
-const answerOf = (item: OkxItemResult, via: "ws" | "rest", okxMs: number, exchangeMs?: number): TradeAnswer => ({
-  ordId: String(item.ordId ?? ""),
-  clOrdId: String(item.clOrdId ?? ""),
-  sCode: String(item.sCode ?? ""),
-  sMsg: String(item.sMsg ?? ""),
-  ...(item.ts !== undefined ? { ts: String(item.ts) } : {}),
-  ...(item.reqId !== undefined && item.reqId !== "" ? { reqId: String(item.reqId) } : {}),
-  via,
-  okxMs: roundMs(okxMs),
-  ...(exchangeMs !== undefined ? { exchangeMs } : {}),
-});
 
 export class TradeOps {
   readonly counts = { ws: 0, rest: 0, failed: 0 };
@@ -42,21 +32,22 @@ export class TradeOps {
     },
   ) {}
 
-  submit(id: string, op: TradeOp, args: TradeArgs): void {
+  submit(id: string, req: TradeRequest): void {
     const ws = this.o.socket;
+    const t = okxTradeOp(req);
     // expTime: OKX drops the request if it arrives after our timeout, so "no answer" cannot
     // turn into an order placed long after we told the caller its state was unknown.
     const expTime = String(Date.now() + this.o.timeoutMs);
     const sentAt = performance.now();
-    if (ws?.ready && ws.send(JSON.stringify({ id, op, args: [args], expTime }))) {
+    if (ws?.ready && ws.send(JSON.stringify({ id, op: t.op, args: [t.args], expTime }))) {
       this.counts.ws++;
-      const timer = setTimeout(() => this.fail(id, new OkxUnavailableError(`no answer from OKX to ${op} within ${this.o.timeoutMs} ms; order state unknown`, true)), this.o.timeoutMs);
+      const timer = setTimeout(() => this.fail(id, new OkxUnavailableError(`no answer from OKX to ${t.op} within ${this.o.timeoutMs} ms; order state unknown`, true)), this.o.timeoutMs);
       this.pending.set(id, { timer, sentAt });
       return;
     }
     this.counts.rest++;
-    this.viaRest(op, args, sentAt).then(
-      (answer) => this.o.reply({ t: "op", id, answer }),
+    this.viaRest(t).then(
+      (answer) => this.o.reply({ t: "op", id, answer, timing: { via: "rest", roundtripMs: performance.now() - sentAt } }),
       (err) => {
         this.counts.failed++;
         this.o.reply({ t: "op", id, error: toErrorShape(err) });
@@ -68,12 +59,14 @@ export class TradeOps {
   onReply(frame: Extract<Frame, { kind: "op" }>): boolean {
     const p = this.pending.get(frame.id);
     if (p === undefined) return false;
-    const okxMs = performance.now() - p.sentAt;
+    const roundtripMs = performance.now() - p.sentAt;
     clearTimeout(p.timer);
     this.pending.delete(frame.id);
-    const item = frame.data[0] as OkxItemResult | undefined;
+    const item = frame.data[0] as Partial<OrderOpResult> | undefined;
     if (item && typeof item === "object") {
-      this.o.reply({ t: "op", id: frame.id, answer: answerOf(item, "ws", okxMs, exchangeMsOf(frame.inTime, frame.outTime)) });
+      const exchangeMs = exchangeMsOf(frame.inTime, frame.outTime);
+      const timing = { via: "ws" as const, roundtripMs, ...(exchangeMs !== undefined ? { exchangeMs } : {}) };
+      this.o.reply({ t: "op", id: frame.id, answer: orderAck(item), timing });
     } else {
       this.counts.failed++;
       this.o.reply({ t: "op", id: frame.id, error: toErrorShape(new OkxError({ code: frame.code, msg: frame.msg })) });
@@ -104,22 +97,18 @@ export class TradeOps {
     this.o.reply({ t: "op", id, error: toErrorShape(err) });
   }
 
-  private async viaRest(op: TradeOp, args: TradeArgs, sentAt: number): Promise<TradeAnswer> {
+  private async viaRest(t: OkxTradeOp): Promise<OrderAck> {
     const rest = this.o.rest;
     try {
-      const items: OkxItemResult[] =
-        op === "order"
-          ? await rest.placeOrder(args as PlaceOrderRequest)
-          : op === "cancel-order"
-            ? await rest.cancelOrder(args as CancelOrderRequest)
-            : await rest.amendOrder(args as AmendOrderRequest);
+      const items: Partial<OrderOpResult>[] =
+        t.op === "order" ? await rest.placeOrder(t.args) : t.op === "cancel-order" ? await rest.cancelOrder(t.args) : await rest.amendOrder(t.args);
       const first = items[0];
       if (!first) throw new OkxError({ code: "0", msg: "empty answer" });
-      return answerOf(first, "rest", performance.now() - sentAt);
+      return orderAck(first);
     } catch (err) {
       // code "1" with a per-item result is OKX's answer (e.g. sCode 51008), not a transport failure.
       const item = err instanceof OkxError ? err.data?.[0] : undefined;
-      if (item && typeof item === "object" && item.sCode !== undefined) return answerOf(item, "rest", performance.now() - sentAt);
+      if (item && typeof item === "object" && item.sCode !== undefined) return orderAck(item);
       throw err;
     }
   }

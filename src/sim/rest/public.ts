@@ -37,7 +37,7 @@ export const tickers: Handler = (r) => {
     .filter((i) => !family || i.wire.instFamily === family)
     .map((i) => {
       const m = r.ctx.market.get(i.instId)!;
-      return ticker(m, displayBook(m, r.ctx.engine, 1), r.now);
+      return ticker(m, displayBook(m, r.ctx.matcher, 1), r.now);
     });
   return ok(rows);
 };
@@ -45,14 +45,14 @@ export const tickers: Handler = (r) => {
 export const oneTicker: Handler = (r) => {
   const { m, err } = market(r);
   if (!m) return err!;
-  return ok([ticker(m, displayBook(m, r.ctx.engine, 1), r.now)]);
+  return ok([ticker(m, displayBook(m, r.ctx.matcher, 1), r.now)]);
 };
 
 export const books: Handler = (r) => {
   const { m, err } = market(r);
   if (!m) return err!;
   const sz = Math.min(400, Math.max(1, Number(q(r, "sz") ?? "1") || 1));
-  const b = displayBook(m, r.ctx.engine, sz);
+  const b = displayBook(m, r.ctx.matcher, sz);
   return ok([{ asks: fmtLevels(m, b.asks), bids: fmtLevels(m, b.bids), ts: String(r.now) }]);
 };
 

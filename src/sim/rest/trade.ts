@@ -32,7 +32,7 @@ export const getOrder: Handler = (r) => {
   if (!instId) return fail("50014", "instId");
   const ref = parseRef({ instId, ordId: q(r, "ordId"), clOrdId: q(r, "clOrdId") }, r.ctx.instruments);
   if (isItemError(ref)) return { status: 200, body: { code: ref.sCode, msg: ref.sMsg, data: [] } };
-  const o = r.ctx.engine.find(ref);
+  const o = r.ctx.matcher.find(ref);
   return o ? ok([orderDetails(o)]) : fail("51603");
 };
 
@@ -48,7 +48,7 @@ function list(r: RestRequest, open: boolean): RestReply {
   const end = Number(q(r, "end") ?? Infinity);
   const limit = Math.min(100, Math.max(1, Number(q(r, "limit") ?? 100) || 100));
   const rows: SimOrder[] = [];
-  for (const o of r.ctx.engine.orders.values()) {
+  for (const o of r.ctx.matcher.orders.values()) {
     if (isOpen(o) !== open) continue;
     if (instType && o.inst.instType !== instType) continue;
     if (instId && o.inst.instId !== instId) continue;
@@ -73,7 +73,7 @@ export const fills: Handler = (r) => {
   const instId = q(r, "instId");
   const ordId = q(r, "ordId");
   const limit = Math.min(100, Math.max(1, Number(q(r, "limit") ?? 100) || 100));
-  const rows = r.ctx.engine.fills
+  const rows = r.ctx.matcher.fills
     .filter((f) => (!instType || f.o.inst.instType === instType) && (!instId || f.o.inst.instId === instId) && (!ordId || f.o.ordId === ordId))
     .slice(-limit)
     .reverse()

@@ -4,7 +4,7 @@
 import type { BookLevel } from "../../okx/types.ts";
 import type { Level } from "../book.ts";
 import { bookChecksum } from "../checksum.ts";
-import type { Engine } from "../engine.ts";
+import type { Matcher } from "../matching.ts";
 import type { Faults } from "../faults.ts";
 import type { InstrumentMarket, Market } from "../market.ts";
 import { fmt, unitsToStr } from "../num.ts";
@@ -42,7 +42,7 @@ export class Feed {
   constructor(
     private readonly hub: Hub,
     private readonly market: Market,
-    private readonly engine: Engine,
+    private readonly matcher: Matcher,
     private readonly faults: Faults,
     private readonly opts: ResolvedOptions,
   ) {
@@ -64,7 +64,7 @@ export class Feed {
     const id = m.inst.instId;
     const f = this.feeds.get(id)!;
     let book: DisplayBook | undefined;
-    const view = () => (book ??= displayBook(m, this.engine, 400));
+    const view = () => (book ??= displayBook(m, this.matcher, 400));
     const gap = this.faults.takeGap(id);
     for (const chain of f.chains) {
       if (this.subscribers(chain.channels, id) === 0) continue;
@@ -137,13 +137,13 @@ export class Feed {
     const alone = (channels: string[]) => this.subscribers(channels, id) <= 1;
     const chain = f.chains.find((c) => c.channels.includes(spec.channel));
     if (chain) {
-      if (alone(chain.channels)) this.advance(chain, displayBook(m, this.engine, 400), now);
+      if (alone(chain.channels)) this.advance(chain, displayBook(m, this.matcher, 400), now);
       const data = JSON.stringify([{ asks: fmtLevels(m, chain.asks), bids: fmtLevels(m, chain.bids), ts: String(chain.ts), checksum: this.checksum(m, chain), prevSeqId: -1, seqId: chain.seqId }]);
       return send(data, `"action":"snapshot",`);
     }
     const slot = SLOTS.find((s) => s === spec.channel);
     if (slot) {
-      if (alone([slot]) || !f.last[slot]) f.last[slot] = this.view(slot, m, f, displayBook(m, this.engine, 5), now);
+      if (alone([slot]) || !f.last[slot]) f.last[slot] = this.view(slot, m, f, displayBook(m, this.matcher, 5), now);
       return send(f.last[slot]!.json);
     }
     if (spec.channel.startsWith("candle")) {

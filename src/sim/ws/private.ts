@@ -1,9 +1,9 @@
-// Private pushes (orders, account, positions, balance_and_position): engine events are queued and
+// Private pushes (orders, account, positions, balance_and_position): matcher events are queued and
 // sent after the current request's reply, coalesced per turn of the event loop, to logged-in
 // subscribers whose filter matches; subscribing sends the account and position snapshots.
 import type { OrderPush, WsChannelArg } from "../../okx/types.ts";
 import type { Account } from "../account.ts";
-import type { AccountChange, Engine } from "../engine.ts";
+import type { AccountChange, Matcher } from "../matching.ts";
 import type { SimOrder } from "../orders.ts";
 import { privateMatches } from "./channels.ts";
 import type { Hub } from "./hub.ts";
@@ -19,10 +19,10 @@ export class PrivateFeed {
 
   constructor(
     private readonly hub: Hub,
-    engine: Engine,
+    matcher: Matcher,
     private readonly account: Account,
   ) {
-    engine.on({ order: (push, o) => this.queueOrder(push, o), account: (c) => this.queueAccount(c) });
+    matcher.on({ order: (push, o) => this.queueOrder(push, o), account: (c) => this.queueAccount(c) });
   }
 
   private queueOrder(push: OrderPush, o: SimOrder): void {

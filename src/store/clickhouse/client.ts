@@ -45,7 +45,7 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string }): 
     throw new ClickHouseUnavailable(chdbLoadError);
   }
   const path = resolve(opts.chdbPath);
-  mkdirSync(path, { recursive: true });
+  mkdirSync(path, { recursive: true, mode: 0o700 }); // holds password hashes: owner-only
   let connection;
   try {
     connection = mod.createChdbConnection({ path });
@@ -60,7 +60,7 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string }): 
 /** True when the error means "ClickHouse could not be reached or is overloaded" (worth retrying). */
 export function isUnavailableError(err: unknown): boolean {
   if (err instanceof ClickHouseUnavailable) return true;
-  if (!(err instanceof ClickHouseError)) return true; // sockets, timeouts, a closed engine
+  if (!(err instanceof ClickHouseError)) return true; // sockets, timeouts, a closed chDB
   // 159 TIMEOUT_EXCEEDED, 202 TOO_MANY_SIMULTANEOUS_QUERIES, 209 SOCKET_TIMEOUT, 210 NETWORK_ERROR,
   // 241 MEMORY_LIMIT_EXCEEDED, 242 TABLE_IS_READ_ONLY, 252 TOO_MANY_PARTS, 425 SYSTEM_ERROR
   return [159, 202, 209, 210, 241, 242, 252, 425].includes(Number(err.code));

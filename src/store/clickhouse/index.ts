@@ -75,7 +75,7 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
   if (!o.enabled) return offline("off", "history is disabled (CLICKHOUSE_ENABLED=false)", metrics);
   const chdbPath = join(o.dataDir, "clickhouse");
   if (!o.url && chdbOwner !== undefined) {
-    const msg = `chDB is already open in this process at ${chdbOwner} (one embedded engine per process); set CLICKHOUSE_URL`;
+    const msg = `chDB is already open in this process at ${chdbOwner} (one embedded chDB per process); set CLICKHOUSE_URL`;
     log.warn("history unavailable", { error: msg });
     return offline("chdb", msg, metrics);
   }

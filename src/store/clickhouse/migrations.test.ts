@@ -14,7 +14,7 @@ let b: ClickHouseClient;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "tw-mig-"));
   a = (await openClickHouse({ chdbPath: dir })).client;
-  b = (await openClickHouse({ chdbPath: dir })).client; // a second connection to the same engine
+  b = (await openClickHouse({ chdbPath: dir })).client; // a second connection to the same chDB
 });
 afterAll(async () => {
   await a.close();

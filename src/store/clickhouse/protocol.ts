@@ -20,7 +20,7 @@ export interface WorkerOptions {
   flushMs: number;
   marketBufferRows: number;
   keptBufferRows: number;
-  /** Nice value of the Worker thread (and the engine threads it starts): the serving thread goes first. */
+  /** Nice value of the Worker thread (and the chDB threads it starts): the serving thread goes first. */
   nice: number;
 }
 

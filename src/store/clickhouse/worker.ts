@@ -1,14 +1,15 @@
-// The ClickHouse Worker: owns the connection (chDB runs in this thread, so engine calls never
+// The ClickHouse Worker: owns the connection (chDB runs in this thread, so chDB calls never
 // touch the serving thread), records the bus into ClickHouse in batches, and answers the main
 // thread's queries by message. Spawned by ./index.ts.
 import { randomBytes, randomUUID } from "node:crypto";
 import { setPriority } from "node:os";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { eventJson, RingReader } from "../../bus/ring.ts";
+import { backoffDelay } from "../../domain/backoff.ts";
 import { RowBuffer } from "./buffer.ts";
 import { isUnavailableError, openClickHouse } from "./client.ts";
 import { migrate } from "./migrations.ts";
-import { reniceThreads, RUNTIME_THREAD } from "../../ops/threads.ts";
+import { reniceThreads, RUNTIME_THREAD } from "../../ops/host-tuning/threads.ts";
 import type { FromWorker, RecorderStats, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
 import { build, page } from "./queries.ts";
 import { auditRow, RECORDED_TYPES, toRow, userRow } from "./rows.ts";
@@ -73,13 +74,13 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
   }
 };
 
-/** The embedded engine's threads (every one that is not the runtime's) to `opts.nice`. */
-const engineSeen = new Set<number>();
-const reniceEngine = () => reniceThreads(opts.nice, engineSeen, (comm) => !RUNTIME_THREAD.test(comm));
+/** chDB's threads (every one that is not the runtime's) to `opts.nice`. */
+const chdbSeen = new Set<number>();
+const reniceChdb = () => reniceThreads(opts.nice, chdbSeen, (comm) => !RUNTIME_THREAD.test(comm));
 
 async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
   opts = o;
-  // On Linux this renices this thread only; the engine's own threads are reniced as they appear
+  // On Linux this renices this thread only; chDB's own threads are reniced as they appear
   // (every thread that is not the runtime's), so on a busy core the thread that serves streams is scheduled first.
   try {
     if (o.nice > 0) setPriority(0, o.nice);
@@ -87,7 +88,7 @@ async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
     log("warn", "could not lower the recorder's priority", { error: (err as Error).message });
   }
   if (o.nice > 0 && !o.url) {
-    timers.push(setInterval(reniceEngine, 5_000));
+    timers.push(setInterval(reniceChdb, 5_000));
   }
   reader = new RingReader({ sab });
   buffer = new RowBuffer({ marketRows: o.marketBufferRows, keptRows: o.keptBufferRows, tokenPrefix: randomBytes(6).toString("hex") });
@@ -99,7 +100,7 @@ async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
 
 /** Opens and migrates; on failure says so and tries again (ClickHouse may come up later). */
 async function connect(): Promise<void> {
-  let delay = 500;
+  let attempt = 0;
   while (!stopping && !ready) {
     try {
       const opened = await openClickHouse({ url: opts.url, chdbPath: opts.chdbPath });
@@ -107,7 +108,7 @@ async function connect(): Promise<void> {
       const applied = await migrate(client);
       writer = new Writer({ client, buffer, batchRows: opts.batchRows, onError: writeFailed });
       writer.fault = fault;
-      if (opts.nice > 0 && opened.mode === "chdb") reniceEngine();
+      if (opts.nice > 0 && opened.mode === "chdb") reniceChdb();
       ready = true;
       lastError = null;
       log("info", "clickhouse ready", { mode: opened.mode, where: opened.where, migrationsApplied: applied });
@@ -119,8 +120,7 @@ async function connect(): Promise<void> {
       await client?.close().catch(() => {});
       client = undefined;
       post({ t: "unavailable", error: lastError });
-      await Bun.sleep(delay);
-      delay = Math.min(10_000, delay * 2);
+      await Bun.sleep(backoffDelay(attempt++, 500, 10_000));
     }
   }
 }

@@ -1,6 +1,7 @@
 // Moves buffered rows into ClickHouse in batches: one insert per table per batch, retried with
 // backoff while ClickHouse is down (same rows, same deduplication token), counted for /metrics.
 import type { ClickHouseClient } from "@clickhouse/client";
+import { backoffDelay } from "../../domain/backoff.ts";
 import type { RowBuffer } from "./buffer.ts";
 import { TABLES, type Table } from "./protocol.ts";
 
@@ -8,7 +9,8 @@ export class InjectedFault extends Error {
   override name = "InjectedFault";
 }
 
-const BACKOFF_MIN_MS = 100;
+/** Retry delays: 50-100 ms, doubling up to 2.5-5 s. */
+const BACKOFF_BASE_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 
 export interface WriterDeps {
@@ -28,7 +30,8 @@ export class Writer {
   readonly retries: Partial<Record<Table, number>> = {};
   private running: Promise<boolean> | null = null;
   private retryAt = 0;
-  private backoff = BACKOFF_MIN_MS;
+  /** Failed attempts in a row. */
+  private failures = 0;
 
   constructor(private readonly d: WriterDeps) {}
 
@@ -69,8 +72,7 @@ export class Writer {
           this.retries[table] = (this.retries[table] ?? 0) + 1;
           this.connected = false;
           this.lastError = (err as Error).message.split("\n")[0]!.slice(0, 300);
-          this.retryAt = performance.now() + this.backoff;
-          this.backoff = Math.min(BACKOFF_MAX_MS, this.backoff * 2);
+          this.retryAt = performance.now() + backoffDelay(this.failures++, BACKOFF_BASE_MS, BACKOFF_MAX_MS);
           this.d.onError(table, err as Error, batch.attempts);
           return false;
         }
@@ -79,7 +81,7 @@ export class Writer {
         this.batches[table] = (this.batches[table] ?? 0) + 1;
         this.connected = true;
         this.lastError = null;
-        this.backoff = BACKOFF_MIN_MS;
+        this.failures = 0;
         this.retryAt = 0;
         // Rows that came in meanwhile wait for the next flush unless a full batch is ready:
         // writing each trickle at once would turn one batch into many tiny inserts.

@@ -1,8 +1,11 @@
 // The one Redis connection of an instance: reconnects with backoff on its own, fails commands
-// fast while it is down (no offline queue), never crashes on a socket error, and says whether it
-// is usable right now (for /ready and for stores that can fall back to what they last saw).
+// fast while it is down (no offline queue) or known not to answer (a hung server: after a PING or
+// a command timed out, until a PING is answered), never crashes on a socket error, and says
+// whether it is usable right now (for /ready and for stores that can fall back to what they saw).
 import Redis from "ioredis";
+import { backoffDelay } from "../../domain/backoff.ts";
 import type { Logger } from "../../log.ts";
+import { call, RedisUnavailable } from "./errors.ts";
 
 export interface RedisConnOptions {
   /** Key namespace; every key a store writes starts with it. */
@@ -14,7 +17,8 @@ export interface RedisConnOptions {
   maxBackoffMs?: number;
   /**
    * How often a PING checks that a connected Redis still answers (a hung server keeps the socket
-   * open: without this it would count as ready). Default 2,000; 0 turns it off.
+   * open: without this it would count as ready). Default 2,000; 0 turns it off (and with it the
+   * fail-fast after a command timed out: nothing would notice Redis answering again).
    */
   pingEveryMs?: number;
 }
@@ -24,6 +28,13 @@ export interface RedisConn {
   readonly prefix: string;
   /** True while commands can be sent (ioredis status "ready") and the last PING was answered. */
   isReady(): boolean;
+  /**
+   * Runs Redis calls: RedisUnavailable at once while Redis is not ready (down, or known to hang),
+   * never a wait for the command timeout on every call; a call that times out marks Redis as
+   * not answering until a PING is answered again.
+   * @example const v = await redis.run((c) => c.get(key))
+   */
+  run<T>(f: (client: Redis) => Promise<T>): Promise<T>;
   /** ioredis status: connecting, ready, reconnecting, end, ... */
   status(): string;
   /** Resolves true once ready, false after `timeoutMs` (the connection keeps trying). */
@@ -33,11 +44,8 @@ export interface RedisConn {
   close(): Promise<void>;
 }
 
-/** Reconnect delay: doubles from 50 ms up to the cap, with jitter so instances spread out. */
-export function backoffMs(attempt: number, capMs: number): number {
-  const base = Math.min(capMs, 50 * 2 ** Math.min(attempt, 16));
-  return Math.round(base / 2 + Math.random() * (base / 2));
-}
+/** What ioredis rejects a command with after `commandTimeout` (ioredis/built/Command.js). */
+const TIMED_OUT = "Command timed out";
 
 /** host:port/db of a URL, without credentials, for logs. */
 function where(url: string): string {
@@ -63,11 +71,13 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
     autoResendUnfulfilledCommands: false,
     commandTimeout: opts.commandTimeoutMs ?? 1_000,
     connectTimeout: opts.connectTimeoutMs ?? 2_000,
-    retryStrategy: (times) => backoffMs(times, cap),
+    // Doubles from 50 ms (times starts at 1) up to the cap, with jitter so instances spread out.
+    retryStrategy: (times) => backoffDelay(times, 50, cap),
   });
   const at = where(url);
   let down = false;
   let closing = false;
+  let answering = true;
   const readyFns: Array<() => void> = [];
 
   // Without an 'error' listener an unreachable Redis would be an uncaught exception.
@@ -83,6 +93,7 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
   client.on("ready", () => {
     log.info(down ? "redis reconnected" : "redis connected", { at });
     down = false;
+    answering = true; // a new connection that has just answered ioredis's ready check
     for (const fn of readyFns) {
       try {
         fn();
@@ -93,30 +104,39 @@ export function connectRedis(url: string, log: Logger, opts: RedisConnOptions = 
   });
 
   // Connected is not enough: a stopped or overloaded Redis keeps the socket and answers nothing.
-  let answering = true;
+  const notAnswering = (err: Error) => {
+    if (answering) log.warn("redis connected but not answering", { at, err: err.message });
+    answering = false;
+  };
   const pingEvery = opts.pingEveryMs ?? 2_000;
   const probe =
     pingEvery > 0
       ? setInterval(() => {
           if (client.status !== "ready") return;
-          client.ping().then(
-            () => {
-              if (!answering) log.info("redis answers again", { at });
-              answering = true;
-            },
-            (err: Error) => {
-              if (answering) log.warn("redis connected but not answering", { at, err: err.message });
-              answering = false;
-            },
-          );
+          client.ping().then(() => {
+            if (!answering) log.info("redis answers again", { at });
+            answering = true;
+          }, notAnswering);
         }, pingEvery)
       : undefined;
   probe?.unref?.();
+  const isReady = () => client.status === "ready" && answering;
 
   return {
     client,
     prefix: opts.prefix ?? "tw:",
-    isReady: () => client.status === "ready" && answering,
+    isReady,
+    async run(f) {
+      if (!isReady()) throw new RedisUnavailable(new Error(`redis ${answering ? client.status : "not answering"}`));
+      try {
+        return await call(() => f(client));
+      } catch (e) {
+        // Only with a PING to notice the way back; without one, each call waits for its own timeout.
+        const timedOut = e instanceof RedisUnavailable && e.cause instanceof Error && e.cause.message === TIMED_OUT;
+        if (timedOut && probe) notAnswering(e.cause as Error);
+        throw e;
+      }
+    },
     status: () => client.status,
     onReady: (fn) => void readyFns.push(fn),
     waitReady(timeoutMs) {

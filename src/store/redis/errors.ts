@@ -1,12 +1,12 @@
-// The one error a Redis store throws when Redis cannot be reached, so the HTTP layer can answer
-// 503 "redis_unavailable" instead of a 500, and nothing above has to know ioredis's errors.
+// The one error a Redis store throws when Redis cannot be reached: a StoreUnavailable (the HTTP
+// layer answers 503 "redis_unavailable", Retry-After 1), so nothing above knows ioredis's errors.
+import { StoreUnavailable } from "../../domain/errors.ts";
 
 /** Redis is unreachable (down, reconnecting, or too slow to answer). */
-export class RedisUnavailable extends Error {
+export class RedisUnavailable extends StoreUnavailable {
   override name = "RedisUnavailable";
-  readonly code = "redis_unavailable";
   constructor(cause?: unknown) {
-    super("Redis is unreachable; retry shortly", cause === undefined ? undefined : { cause });
+    super("Redis is unreachable; retry shortly", { code: "redis_unavailable", retryAfterS: 1, cause });
   }
 }
 

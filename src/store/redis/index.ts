@@ -7,7 +7,7 @@ import { RedisRateLimiter } from "./limiter.ts";
 import { RedisTicketStore } from "./tickets.ts";
 import { RedisTokenStore } from "./tokens.ts";
 
-export { backoffMs, connectRedis, type RedisConn, type RedisConnOptions } from "./connection.ts";
+export { connectRedis, type RedisConn, type RedisConnOptions } from "./connection.ts";
 export { RedisUnavailable } from "./errors.ts";
 export { RedisRateLimiter } from "./limiter.ts";
 export { StatePersistence, type StatePersistenceOptions } from "./state.ts";

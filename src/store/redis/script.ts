@@ -1,8 +1,7 @@
 // Lua scripts run by SHA (EVALSHA), loaded on first use and again after a Redis restart
 // (NOSCRIPT): the way a store makes a read-check-write step atomic in one round trip.
 import { createHash } from "node:crypto";
-import type Redis from "ioredis";
-import { call } from "./errors.ts";
+import type { RedisConn } from "./connection.ts";
 
 export type Script = (keys: string[], args: Array<string | number>) => Promise<unknown>;
 
@@ -11,10 +10,10 @@ export type Script = (keys: string[], args: Array<string | number>) => Promise<u
  * const incr = script(redis, "return redis.call('INCR', KEYS[1])")
  * const n = await incr(["tw:k"], [])
  */
-export function script(client: Redis, lua: string): Script {
+export function script(redis: RedisConn, lua: string): Script {
   const sha = createHash("sha1").update(lua).digest("hex");
   return (keys, args) =>
-    call(async () => {
+    redis.run(async (client) => {
       try {
         return await client.evalsha(sha, keys.length, ...keys, ...args);
       } catch (e) {

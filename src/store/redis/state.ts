@@ -54,7 +54,7 @@ export class StatePersistence {
   /**
    * Tracks changes from now on and loads what an earlier run saved. When Redis is not there
    * within `waitMs`, the state starts empty and is loaded once Redis comes back.
-   * @example await persistence.start(3000); hub.onBatch(() => persistence.poke())
+   * @example await persistence.start(3000); bus.onBatch(() => persistence.poke())
    */
   async start(waitMs: number): Promise<void> {
     this.state.trackChanges();
@@ -98,7 +98,7 @@ export class StatePersistence {
     return true;
   }
 
-  /** Something changed: write within `intervalMs`. Cheap; the hub calls it once per batch. */
+  /** Something changed: write within `intervalMs`. Cheap; the bus reader calls it once per batch. */
   poke(): void {
     if (this.timer || this.stopped) return;
     const wait = Math.max(0, this.lastFlush + this.intervalMs - Date.now());

@@ -2,7 +2,6 @@
 // instance the stream request lands. Key: prefix+"tk:"+sha256, a JSON record, PXAT its expiry.
 import type { TicketRecord, TicketStore } from "../../auth/stores.ts";
 import type { RedisConn } from "./connection.ts";
-import { call } from "./errors.ts";
 
 export class RedisTicketStore implements TicketStore {
   constructor(
@@ -15,11 +14,11 @@ export class RedisTicketStore implements TicketStore {
   }
 
   async put(hash: string, rec: TicketRecord): Promise<void> {
-    await call(() => this.redis.client.set(this.key(hash), JSON.stringify(rec), "PXAT", rec.expiresAt));
+    await this.redis.run((c) => c.set(this.key(hash), JSON.stringify(rec), "PXAT", rec.expiresAt));
   }
 
   async take(hash: string): Promise<TicketRecord | undefined> {
-    const text = await call(() => this.redis.client.getdel(this.key(hash)));
+    const text = await this.redis.run((c) => c.getdel(this.key(hash)));
     if (text === null) return undefined;
     const rec = JSON.parse(text) as TicketRecord;
     return rec.expiresAt > this.now() ? rec : undefined;

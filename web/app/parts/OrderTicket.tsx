@@ -78,8 +78,9 @@ export const OrderTicket = defineComponent(
         ...(ordType.value === "market" ? {} : { px: px.value.trim() }),
       };
       try {
+        const t0 = performance.now();
         const r = await tw.rest.orders.place(order, idemKey);
-        done.value = `Placed ${r.ordId}${r.ms !== undefined ? ` in ${r.ms} ms` : ""}`;
+        done.value = `Placed ${r.ordId} in ${(performance.now() - t0).toFixed(1)} ms`;
         idemKey = newKey();
       } catch (err) {
         if (!(err instanceof ApiRequestError)) throw err;

@@ -1,30 +1,22 @@
-// Thread priorities (Linux, through /proc/self/task and setpriority on a thread id): the two
-// threads the latency lives on, the main thread (HTTP, the hub's fan-out) and the OKX ingest
-// Worker, must get their core the moment they wake.
-//
-// - The runtime's helper threads, JavaScriptCore's JIT compilers ("JITWorker") and garbage-
-//   collector threads and mimalloc's scavenger (hands freed pages back to the OS), run at the
-//   same priority by default, and the kernel lets a running thread use up its slice before a
-//   woken one gets the core: traced with sched_switch on one core (bench:okx), the main thread
-//   waited up to 4.5 ms behind a JIT compile and 1.6 ms behind the scavenger, with an event in
-//   hand. At nice 19 (BACKGROUND_THREAD_NICE) they still run whenever the core has time (and
-//   ~1.5% of it when it has none), and a woken hot thread is picked before them; but one that is
-//   already running may keep the core for its slice: a later trace of the order bench caught the
-//   scavenger at nice 19 holding it 1.5-3 ms, so its sweeps are also paced (runtime-env.ts).
-// - The embedded ClickHouse engine's pools (merges, parsing, queries) are lowered by its Worker
-//   (store/clickhouse/worker.ts) with the same function.
-//
+// Per-thread priorities (Linux: /proc/self/task and setpriority on a thread id), for threads
+// the process did not start itself and so cannot start at a lower priority:
+// - the runtime's helper threads (JavaScriptCore's JIT compilers and GC helpers, mimalloc's
+//   scavenger), opt-in with HOST_TUNING_HELPER_THREAD_NICE (./index.ts): at nice 19 a woken main
+//   thread or ingest Worker is picked before them, though one already running keeps the core
+//   until its slice ends;
+// - the embedded ClickHouse engine's pools, lowered by its Worker (store/clickhouse/worker.ts,
+//   RECORDER_NICE).
 // Threads appear later (GC helpers start with the first parallel collection, engine pools on
 // demand), so callers repeat the scan; each thread is set once.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { setPriority } from "node:os";
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../log.ts";
 
 /** Threads of Bun/JavaScriptCore and of Workers, by name (comm: 15 bytes at most). */
 export const RUNTIME_THREAD = /^(bun|Worker|JITWorker|JSCWarmUp|HeapHelper|mi-scavenger|HTTP Client)$/;
 /** The runtime's helpers among them: JIT compilers, GC threads, mimalloc's scavenger. */
-export const BACKGROUND_THREAD = /^(JITWorker|HeapHelper|mi-scavenger|JSCWarmUp)$|ollector Thread$/;
+export const HELPER_THREAD = /^(JITWorker|HeapHelper|mi-scavenger|JSCWarmUp)$|ollector Thread$/;
 
 export interface ThreadInfo {
   tid: number;
@@ -91,7 +83,7 @@ export function reniceThreads(nice: number, done: Set<number>, pick: (comm: stri
   return changed;
 }
 
-export type BackgroundThreads = {
+export type HelperThreads = {
   /** Helper threads alive and handled so far. */
   lowered(): number;
   stop(): void;
@@ -101,10 +93,10 @@ export type BackgroundThreads = {
  * Sets the runtime's helper threads to `nice` now and every `everyMs` for threads started
  * since; the main thread, Workers and Bun's I/O pool keep theirs. 0 turns it off.
  */
-export function lowerBackgroundThreads(nice: number, log: Logger, everyMs = 2000): BackgroundThreads {
+export function lowerHelperThreads(nice: number, log: Logger, everyMs = 2000): HelperThreads {
   const done = new Set<number>();
   if (nice <= 0 || process.platform !== "linux") return { lowered: () => 0, stop: () => {} };
-  const pass = () => reniceThreads(nice, done, (comm) => BACKGROUND_THREAD.test(comm));
+  const pass = () => reniceThreads(nice, done, (comm) => HELPER_THREAD.test(comm));
   log.debug("runtime helper threads lowered", { nice, threads: pass() });
   const timer = setInterval(pass, everyMs);
   timer.unref?.();

@@ -1,15 +1,12 @@
-// An opt-in PM QoS request (Linux /dev/cpu_dma_latency, CPU_DMA_LATENCY_US): while the file is
-// held open with a value written to it, no core enters an idle state whose wake-up takes longer
-// than that many µs. With 0 an idle core polls instead of halting, so a thread woken by a
-// socket or by another thread runs at once rather than after the core (or, in a VM, the vCPU)
-// has been woken up. Measured with bench:okx on this project's 2-vCPU VM, where halting hands
-// the vCPU back to the host: order round trip p50 0.46 -> 0.29 ms, tick-to-client p50 0.53 ->
-// 0.45 ms. The cost: idle cores spin (the machine's power, and in a VM the host's CPU), so it
-// is for hosts given to the trading side, and it needs write access to the device (root).
+// A PM QoS request (Linux /dev/cpu_dma_latency, opt-in with HOST_TUNING_CPU_DMA_LATENCY_US):
+// while the file is held open with a value written to it, no core enters an idle state whose
+// wake-up takes longer than that many µs. With 0 an idle core polls instead of halting, so a
+// thread woken by a socket or by another thread runs at once rather than after the core (in a
+// VM, the vCPU) has been woken up; idle cores then spin. Needs write access to the device.
 // Closing the file, or the process ending, withdraws the request.
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
-import type { Logger } from "../log.ts";
-import type { Registry } from "./metrics.ts";
+import type { Logger } from "../../log.ts";
+import type { Registry } from "../metrics.ts";
 
 export const CPU_DMA_LATENCY = "/dev/cpu_dma_latency";
 
@@ -30,7 +27,7 @@ export function holdCpuLatency(us: number | undefined, log: Logger, device = CPU
   try {
     fd = openSync(device, "w");
   } catch (err) {
-    log.warn("CPU_DMA_LATENCY_US not applied: cannot open the PM QoS device", { device, error: (err as Error).message });
+    log.warn("HOST_TUNING_CPU_DMA_LATENCY_US not applied: cannot open the PM QoS device", { device, error: (err as Error).message });
     return null;
   }
   try {
@@ -39,7 +36,7 @@ export function holdCpuLatency(us: number | undefined, log: Logger, device = CPU
     writeSync(fd, v);
   } catch (err) {
     closeSync(fd);
-    log.warn("CPU_DMA_LATENCY_US not applied: the PM QoS device refused the value", { device, us, error: (err as Error).message });
+    log.warn("HOST_TUNING_CPU_DMA_LATENCY_US not applied: the PM QoS device refused the value", { device, us, error: (err as Error).message });
     return null;
   }
   log.info("holding the CPU wake-up latency limit", { device, us });
@@ -73,7 +70,7 @@ export function currentCpuLatency(device = CPU_DMA_LATENCY): number | null {
 /**
  * /metrics: the limit this process holds (when it holds one) and the one in force on the host,
  * read at each scrape (when the device can be read at all), so an operator can see that
- * CPU_DMA_LATENCY_US took effect and whether something else asks for less.
+ * HOST_TUNING_CPU_DMA_LATENCY_US took effect and whether something else asks for less.
  */
 export function cpuLatencyMetrics(reg: Registry, hold: LatencyHold | null, device = CPU_DMA_LATENCY): void {
   const g = reg.gauge("tradewire_cpu_wake_latency_limit_microseconds", "CPU wake-up latency limit (PM QoS, /dev/cpu_dma_latency): held by this process, in force on the host");

@@ -1,11 +1,11 @@
-// CPU_DMA_LATENCY_US: the PM QoS request is held while the service runs and withdrawn after;
+// HOST_TUNING_CPU_DMA_LATENCY_US: the PM QoS request is held while the service runs and withdrawn after;
 // a device that cannot be written costs a warning, not the start.
 import { expect, test } from "bun:test";
 import { accessSync, constants } from "node:fs";
-import { loadConfig } from "../config.ts";
-import { createLogger } from "../log.ts";
+import { loadConfig } from "../../config.ts";
+import { createLogger } from "../../log.ts";
 import { CPU_DMA_LATENCY, cpuLatencyMetrics, currentCpuLatency, holdCpuLatency } from "./cpu-latency.ts";
-import { Registry } from "./metrics.ts";
+import { Registry } from "../metrics.ts";
 
 const writable = (() => {
   try {
@@ -34,10 +34,10 @@ test("a device that cannot be opened: a warning naming it, and the service goes 
 });
 
 test("the value must be a whole number of µs, 0 or more", () => {
-  expect(loadConfig({ CPU_DMA_LATENCY_US: "0" }).CPU_DMA_LATENCY_US).toBe(0);
-  expect(loadConfig({}).CPU_DMA_LATENCY_US).toBeUndefined();
-  expect(() => loadConfig({ CPU_DMA_LATENCY_US: "-1" })).toThrow(/CPU_DMA_LATENCY_US/);
-  expect(() => loadConfig({ CPU_DMA_LATENCY_US: "fast" })).toThrow(/CPU_DMA_LATENCY_US/);
+  expect(loadConfig({ HOST_TUNING_CPU_DMA_LATENCY_US: "0" }).HOST_TUNING_CPU_DMA_LATENCY_US).toBe(0);
+  expect(loadConfig({}).HOST_TUNING_CPU_DMA_LATENCY_US).toBeUndefined();
+  expect(() => loadConfig({ HOST_TUNING_CPU_DMA_LATENCY_US: "-1" })).toThrow(/HOST_TUNING_CPU_DMA_LATENCY_US/);
+  expect(() => loadConfig({ HOST_TUNING_CPU_DMA_LATENCY_US: "fast" })).toThrow(/HOST_TUNING_CPU_DMA_LATENCY_US/);
 });
 
 test.skipIf(!writable)("held: the kernel's limit is at most the value asked for; released: back to what it was", () => {

@@ -1,9 +1,11 @@
-// The ingest thread's core: OKX connections, the feeds that turn their pushes into normalized
-// events, each event encoded once and published into the ring; trade ops; status. Runs inside a
-// Worker (worker.ts); everything it tells the main thread goes through `post`. With credentials
-// there are two such threads (see IngestRole): market data, and the private connection with the
-// trade ops, so an order's answer never waits behind a burst of book updates.
-import { nowMs, RingFullError, RingProducer, type RingHandle } from "../bus/ring.ts";
+// The OKX client, the ingest thread's core: OKX connections, the feeds that turn their pushes
+// into normalized events, each event encoded once and published into the ring; trade ops;
+// status. Runs inside a Worker (worker.ts); everything it tells the main thread goes through
+// `post`. With credentials there are two such threads (see IngestRole): market data, and the
+// private connection with the trade ops, so an order's answer never waits behind a burst of
+// book updates.
+import { RingFullError, RingProducer, type RingHandle } from "../bus/ring.ts";
+import { nowMs } from "../domain/time.ts";
 import type { Normalized } from "../domain/events.ts";
 import type { IngestConfig } from "./config.ts";
 import { MarketFeed, type Sink } from "./okx/market-feed.ts";
@@ -14,7 +16,7 @@ import { OkxSocket, type ConnName, type ConnState, type LogFn } from "./okx/sock
 import { TradeOps } from "./okx/trade-ops.ts";
 import type { ConnStatus, FromWorker, IngestRole, IngestStatus, ToWorker } from "./protocol.ts";
 
-export class IngestEngine {
+export class OkxClient {
   private readonly producer: RingProducer;
   private readonly sockets: Partial<Record<ConnName, OkxSocket>> = {};
   /** Public + business connections (roles "market" and "all"). */
@@ -85,7 +87,7 @@ export class IngestEngine {
   }
 
   onMessage(msg: ToWorker): void {
-    if (msg.t === "op") this.ops.submit(msg.id, msg.op, msg.args);
+    if (msg.t === "op") this.ops.submit(msg.id, msg.req);
     else if (msg.t === "stop") this.stop();
   }
 

@@ -1,4 +1,4 @@
-// The matching engine: places, cancels and amends orders against the synthetic book (market,
+// The matcher: places, cancels and amends orders against the synthetic book (market,
 // limit, post_only, ioc, fok; partial fills; self-trade prevention cancel_maker) and fills
 // resting orders when the random walk crosses them. Every change is reported to listeners.
 import type { OrderOpResult, OrderPush } from "../okx/types.ts";
@@ -19,7 +19,7 @@ export interface AccountChange {
   trades: { instId: string; tradeId: string }[];
 }
 
-export interface EngineListener {
+export interface MatcherListener {
   order?(push: OrderPush, o: SimOrder): void;
   account?(change: AccountChange): void;
 }
@@ -31,12 +31,12 @@ const KEEP_FILLS = 5_000;
 /** Cancel reasons (cancelSource); UNCONFIRMED numbering, see the report. */
 const CANCEL = { user: "1", fok: "13", ioc: "14", postOnly: "31", stp: "32" } as const;
 
-export class Engine {
+export class Matcher {
   readonly orders = new Map<string, SimOrder>();
   /** Recent fills, oldest first (GET /trade/fills). */
   readonly fills: { o: SimOrder; info: FillInfo; billId: string }[] = [];
   private open = new Map<string, SimOrder>();
-  private listeners: EngineListener[] = [];
+  private listeners: MatcherListener[] = [];
   private seq = 0;
   private nextOrdId = 680_800_000_000_000_000n;
   private billSeq = 700_000_000_000_000_000n;
@@ -50,7 +50,7 @@ export class Engine {
     this.nextOrdId += BigInt(opts.seed % 1000) * 1_000_000_000n;
   }
 
-  on(l: EngineListener): () => void {
+  on(l: MatcherListener): () => void {
     this.listeners.push(l);
     return () => (this.listeners = this.listeners.filter((x) => x !== l));
   }

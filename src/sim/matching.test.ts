@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import type { OrderPush } from "../okx/types.ts";
 import { Account } from "./account.ts";
-import { Engine } from "./engine.ts";
+import { Matcher } from "./matching.ts";
 import { InstrumentTable } from "./instruments.ts";
 import { Market } from "./market.ts";
 import { unitsToStr } from "./num.ts";
@@ -13,30 +13,30 @@ function setup() {
   const table = new InstrumentTable(opts.instruments, opts.startPrices);
   const market = new Market(table, opts);
   const account = new Account(table, market, opts);
-  const engine = new Engine(table, market, account, opts);
+  const matcher = new Matcher(table, market, account, opts);
   const pushes: OrderPush[] = [];
-  engine.on({ order: (p) => pushes.push(p) });
+  matcher.on({ order: (p) => pushes.push(p) });
   const m = market.get("BTC-USDT")!;
   const px = (ticks: number) => unitsToStr(ticks, 1);
-  return { opts, table, market, account, engine, pushes, m, px };
+  return { opts, table, market, account, matcher, pushes, m, px };
 }
 
-describe("engine", () => {
+describe("matcher", () => {
   test("limit buy below the market rests and freezes quote", () => {
-    const { engine, account, m, px, pushes } = setup();
+    const { matcher, account, m, px, pushes } = setup();
     const bid = m.book.best("bids")!;
-    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.1", px: px(bid - 100) }, 1);
+    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.1", px: px(bid - 100) }, 1);
     expect(r.sCode).toBe("0");
     expect(pushes.map((p) => p.state)).toEqual(["live"]);
     expect(account.available("USDT")).toBeCloseTo(100_000 - ((bid - 100) / 10) * 0.1, 6);
-    expect(engine.cancel({ instId: "BTC-USDT", ordId: r.ordId }, 2).sCode).toBe("0");
+    expect(matcher.cancel({ instId: "BTC-USDT", ordId: r.ordId }, 2).sCode).toBe("0");
     expect(account.available("USDT")).toBeCloseTo(100_000, 6);
-    expect(engine.cancel({ instId: "BTC-USDT", ordId: r.ordId }, 3).sCode).toBe("51401");
+    expect(matcher.cancel({ instId: "BTC-USDT", ordId: r.ordId }, 3).sCode).toBe("51401");
   });
 
   test("market buy in quote currency fills, pays the fee in base", () => {
-    const { engine, account, pushes } = setup();
-    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "market", sz: "1000" }, 1);
+    const { matcher, account, pushes } = setup();
+    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "market", sz: "1000" }, 1);
     expect(r.sCode).toBe("0");
     const last = pushes[pushes.length - 1]!;
     expect(last.state).toBe("filled");
@@ -48,15 +48,15 @@ describe("engine", () => {
   });
 
   test("crossing limit fills as taker; post_only that would cross is canceled; fok without depth is canceled", () => {
-    const { engine, m, px, pushes } = setup();
+    const { matcher, m, px, pushes } = setup();
     const ask = m.book.best("asks")!;
-    engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "post_only", sz: "0.01", px: px(ask) }, 1);
+    matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "post_only", sz: "0.01", px: px(ask) }, 1);
     expect(pushes[pushes.length - 1]!.state).toBe("canceled");
-    engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "fok", sz: "1", px: px(m.book.best("asks")!) }, 1);
+    matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "fok", sz: "1", px: px(m.book.best("asks")!) }, 1);
     expect(pushes[pushes.length - 1]!.state).toBe("canceled");
     expect(pushes[pushes.length - 1]!.accFillSz).toBe("0");
     const avail = m.book.available("asks", m.book.best("asks")!);
-    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "ioc", sz: unitsToStr(avail + 1000, 8), px: px(m.book.best("asks")!) }, 1);
+    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "ioc", sz: unitsToStr(avail + 1000, 8), px: px(m.book.best("asks")!) }, 1);
     expect(r.sCode).toBe("0");
     const states = pushes.filter((p) => p.ordId === r.ordId).map((p) => p.state);
     expect(states[0]).toBe("partially_filled");
@@ -64,13 +64,13 @@ describe("engine", () => {
   });
 
   test("resting order fills when the walk crosses it", () => {
-    const { engine, market, m, px, pushes, account } = setup();
+    const { matcher, market, m, px, pushes, account } = setup();
     const bid = m.book.best("bids")!;
-    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(bid - 50) }, 1);
+    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(bid - 50) }, 1);
     market.setPrice("BTC-USDT", (bid - 500) / 10);
     for (let i = 0; i < 5; i++) {
       market.step(10 + i);
-      engine.cross(m, 10 + i);
+      matcher.cross(m, 10 + i);
     }
     const mine = pushes.filter((p) => p.ordId === r.ordId);
     expect(mine[mine.length - 1]!.state).toBe("filled");
@@ -80,51 +80,51 @@ describe("engine", () => {
   });
 
   test("errors: duplicate clOrdId, insufficient balance, lot size, unknown instrument", () => {
-    const { engine, m, px } = setup();
+    const { matcher, m, px } = setup();
     const bid = m.book.best("bids")!;
     const a = { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px(bid - 100), clOrdId: "abc1" };
-    expect(engine.place(a, 1).sCode).toBe("0");
-    expect(engine.place(a, 1).sCode).toBe("51016");
-    expect(engine.place({ ...a, clOrdId: "", sz: "100" }, 1).sCode).toBe("51008");
-    expect(engine.place({ ...a, clOrdId: "", sz: "0.000000001" }, 1).sCode).toBe("51121");
-    expect(engine.place({ ...a, instId: "NOPE-USDT" }, 1).sCode).toBe("51001");
-    expect(engine.place({ ...a, clOrdId: "", side: "sell", sz: "2" }, 1).sCode).toBe("51008");
+    expect(matcher.place(a, 1).sCode).toBe("0");
+    expect(matcher.place(a, 1).sCode).toBe("51016");
+    expect(matcher.place({ ...a, clOrdId: "", sz: "100" }, 1).sCode).toBe("51008");
+    expect(matcher.place({ ...a, clOrdId: "", sz: "0.000000001" }, 1).sCode).toBe("51121");
+    expect(matcher.place({ ...a, instId: "NOPE-USDT" }, 1).sCode).toBe("51001");
+    expect(matcher.place({ ...a, clOrdId: "", side: "sell", sz: "2" }, 1).sCode).toBe("51008");
   });
 
   test("swap: open long, close with profit, position and pnl follow", () => {
-    const { engine, account, market, m: _m } = setup();
+    const { matcher, account, market, m: _m } = setup();
     const sw = market.get("BTC-USDT-SWAP")!;
-    expect(engine.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "10" }, 1).sCode).toBe("0");
+    expect(matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "10" }, 1).sCode).toBe("0");
     expect(account.position("BTC-USDT-SWAP")).toBeCloseTo(10, 9);
     const before = account.cash("USDT");
     market.setPrice("BTC-USDT-SWAP", sw.midPx() + 1000);
     for (let i = 0; i < 3; i++) market.step(i);
-    const r = engine.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "10", reduceOnly: true }, 2);
+    const r = matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "10", reduceOnly: true }, 2);
     expect(r.sCode).toBe("0");
     expect(account.position("BTC-USDT-SWAP")).toBeCloseTo(0, 9);
     expect(account.cash("USDT")).toBeGreaterThan(before + 90);
-    expect(engine.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "1", reduceOnly: "true" }, 3).sCode).toBe("51169");
-    expect(engine.place({ instId: "BTC-USDT-SWAP", tdMode: "cash", side: "sell", ordType: "market", sz: "1" }, 3).sCode).toBe("51000");
+    expect(matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "1", reduceOnly: "true" }, 3).sCode).toBe("51169");
+    expect(matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cash", side: "sell", ordType: "market", sz: "1" }, 3).sCode).toBe("51000");
   });
 
   test("amend changes price and size; amend of an unknown order fails", () => {
-    const { engine, m, px, pushes } = setup();
+    const { matcher, m, px, pushes } = setup();
     const bid = m.book.best("bids")!;
-    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px(bid - 100) }, 1);
-    const a = engine.amend({ instId: "BTC-USDT", ordId: r.ordId, newSz: "0.02", newPx: px(bid - 200), reqId: "r1" }, 2);
+    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px(bid - 100) }, 1);
+    const a = matcher.amend({ instId: "BTC-USDT", ordId: r.ordId, newSz: "0.02", newPx: px(bid - 200), reqId: "r1" }, 2);
     expect(a).toMatchObject({ sCode: "0", reqId: "r1" });
     const last = pushes[pushes.length - 1]!;
     expect(last).toMatchObject({ sz: "0.02", px: px(bid - 200), amendResult: "0", reqId: "r1", state: "live" });
-    expect(engine.amend({ instId: "BTC-USDT", ordId: "1", newSz: "1" }, 3).sCode).toBe("51503");
-    expect(engine.amend({ instId: "BTC-USDT", ordId: r.ordId }, 3).sCode).toBe("51500");
+    expect(matcher.amend({ instId: "BTC-USDT", ordId: "1", newSz: "1" }, 3).sCode).toBe("51503");
+    expect(matcher.amend({ instId: "BTC-USDT", ordId: r.ordId }, 3).sCode).toBe("51500");
   });
 
   test("the random walk alone eventually crosses an order placed at the best bid", () => {
-    const { engine, market, m, px, pushes } = setup();
-    const r = engine.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(m.book.best("bids")!) }, 1);
+    const { matcher, market, m, px, pushes } = setup();
+    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(m.book.best("bids")!) }, 1);
     for (let i = 0; i < 20_000 && pushes[pushes.length - 1]!.state !== "filled"; i++) {
       market.step(i);
-      engine.cross(m, i);
+      matcher.cross(m, i);
     }
     expect(pushes.filter((p) => p.ordId === r.ordId).pop()!.state).toBe("filled");
   });

@@ -1,10 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { createLogger } from "../log.ts";
-import { BACKGROUND_THREAD, lowerBackgroundThreads, threadNice, threadsOfSelf } from "./threads.ts";
+import { createLogger } from "../../log.ts";
+import { HELPER_THREAD, lowerHelperThreads, threadNice, threadsOfSelf } from "./threads.ts";
 
 const log = createLogger("silent");
 
-describe("background thread priority", () => {
+describe("helper thread priority", () => {
   test("the runtime's helper threads go to the given nice; the main thread and Workers keep theirs", async () => {
     // A Worker of our own (named "Worker" by Bun) that tells its thread id, and enough work for
     // the JIT to start compiling. (Other Workers of this process, e.g. a recorder left by another
@@ -20,14 +20,14 @@ describe("background thread priority", () => {
     expect(x).toBeGreaterThan(0);
 
     const before = threadsOfSelf();
-    const helpers = before.filter((t) => t.tid !== process.pid && BACKGROUND_THREAD.test(t.comm));
+    const helpers = before.filter((t) => t.tid !== process.pid && HELPER_THREAD.test(t.comm));
     // A Bun process always has the mimalloc scavenger and JIT threads by now.
     expect(helpers.length).toBeGreaterThan(0);
     const mainNice = threadNice(process.pid);
     const workers = before.filter((t) => t.tid === workerTid);
     expect(workers.map((t) => t.comm)).toEqual(["Worker"]);
 
-    const bg = lowerBackgroundThreads(19, log, 60_000);
+    const bg = lowerHelperThreads(19, log, 60_000);
     try {
       expect(bg.lowered()).toBe(helpers.length);
       for (const t of helpers) if (!Number.isNaN(threadNice(t.tid))) expect(`${t.comm} ${threadNice(t.tid)}`).toBe(`${t.comm} 19`);
@@ -40,7 +40,7 @@ describe("background thread priority", () => {
   });
 
   test("0 leaves every thread as it is", () => {
-    const bg = lowerBackgroundThreads(0, log);
+    const bg = lowerHelperThreads(0, log);
     expect(bg.lowered()).toBe(0);
     bg.stop();
   });

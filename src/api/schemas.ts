@@ -1,0 +1,135 @@
+// Answer schemas the routes share: market and account state as the exchange side publishes it
+// (src/domain/events.ts), event frames, history rows and pages. They document and type the
+// answers (and the typed client); requests are checked by each route's own schemas.
+import { z } from "@hono/zod-openapi";
+import type { Account, Balance, Book, Fill, Order, Position, Ticker } from "../domain/events.ts";
+
+const decimal = z.string().openapi({ description: "decimal as a string, exact as OKX sends it", example: "43000.1" });
+const ms = z.number().openapi({ description: "ms since 1970" });
+
+export const TickerSchema = z
+  .object({ instId: z.string(), last: decimal, lastSz: decimal, bidPx: decimal, bidSz: decimal, askPx: decimal, askSz: decimal, open24h: decimal, high24h: decimal, low24h: decimal, vol24h: decimal, volCcy24h: decimal, ts: ms })
+  .openapi("Ticker") satisfies z.ZodType<Ticker>;
+
+const level = z.tuple([decimal, decimal, z.number()]).openapi({ description: "[price, size, orders]" });
+export const BookSchema = z
+  .object({ instId: z.string(), bids: z.array(level), asks: z.array(level), ts: ms, seqId: z.number(), depth: z.number() })
+  .openapi("Book", { description: "top levels of a book, best first" }) satisfies z.ZodType<Book>;
+
+const side = z.enum(["buy", "sell"]);
+export const OrderSchema = z
+  .object({
+    ordId: z.string(),
+    clOrdId: z.string(),
+    instId: z.string(),
+    instType: z.string(),
+    side,
+    ordType: z.string(),
+    tdMode: z.string(),
+    posSide: z.string(),
+    px: decimal,
+    sz: decimal,
+    state: z.enum(["live", "partially_filled", "filled", "canceled", "mmp_canceled", "rejected"]),
+    accFillSz: decimal,
+    avgPx: decimal,
+    fillPx: decimal,
+    fillSz: decimal,
+    fillTime: ms.nullable(),
+    tradeId: z.string(),
+    execType: z.string(),
+    fee: decimal,
+    feeCcy: z.string(),
+    reduceOnly: z.boolean(),
+    cTime: ms,
+    uTime: ms,
+  })
+  .openapi("Order") satisfies z.ZodType<Order>;
+
+export const FillSchema = z
+  .object({ ordId: z.string(), clOrdId: z.string(), instId: z.string(), tradeId: z.string(), side, fillPx: decimal, fillSz: decimal, fee: decimal, feeCcy: z.string(), execType: z.string(), ts: ms })
+  .openapi("Fill") satisfies z.ZodType<Fill>;
+
+export const PositionSchema = z
+  .object({ instId: z.string(), instType: z.string(), posId: z.string(), posSide: z.string(), pos: decimal, avgPx: decimal, upl: decimal, lever: decimal, mgnMode: z.string(), markPx: decimal, liqPx: decimal, uTime: ms })
+  .openapi("Position") satisfies z.ZodType<Position>;
+
+export const BalanceSchema = z
+  .object({ ccy: z.string(), eq: decimal, cashBal: decimal, availBal: decimal, frozenBal: decimal, uTime: ms })
+  .openapi("Balance") satisfies z.ZodType<Balance>;
+
+export const AccountSchema = z
+  .object({ totalEq: decimal, upl: decimal, imr: decimal, mmr: decimal, uTime: ms })
+  .openapi("Account") satisfies z.ZodType<Account>;
+
+/**
+ * Latest state as the store holds it: each entry is the `data` of the event the bus carried.
+ * The exchange side publishes the shapes above; these casts say so once, here.
+ */
+export const asState = <T>(rows: Record<string, unknown>[]): T[] => rows as unknown as T[];
+export const asStateOne = <T>(row: Record<string, unknown>): T => row as unknown as T;
+
+export const EventSchema = z
+  .object({
+    id: z.string().openapi({ example: "mf3k2a-42", description: "<epoch>-<seq>, the SSE id" }),
+    type: z.string().openapi({ example: "ticker" }),
+    channel: z.string().openapi({ example: "tickers:BTC-USDT" }),
+    ts: z.object({
+      ex: ms.optional().openapi({ description: "exchange time" }),
+      rx: ms.openapi({ description: "when the event entered the service" }),
+      pub: ms.openapi({ description: "when it was put on the bus" }),
+    }),
+    data: z.unknown(),
+  })
+  .openapi("Event", { description: "one event as every transport sends it (SSE `data:`, a WebSocket message, a poll item)" });
+
+const historyRow = (fields: z.ZodRawShape) => z.object({ id: z.string(), ...fields });
+const nullableDecimal = decimal.nullable();
+
+export const OrderRowSchema = historyRow({
+  uTime: ms,
+  ordId: z.string(),
+  clOrdId: z.string(),
+  instId: z.string(),
+  instType: z.string(),
+  side: z.string(),
+  ordType: z.string(),
+  tdMode: z.string(),
+  posSide: z.string(),
+  px: nullableDecimal,
+  sz: decimal,
+  state: z.string(),
+  accFillSz: decimal,
+  avgPx: nullableDecimal,
+  fillPx: nullableDecimal,
+  fillSz: nullableDecimal,
+  fillTime: ms.nullable(),
+  tradeId: z.string(),
+  execType: z.string(),
+  fee: nullableDecimal,
+  feeCcy: z.string(),
+  reduceOnly: z.boolean(),
+  cTime: ms,
+}).openapi("OrderRow", { description: "one recorded order state change" });
+
+export const FillRowSchema = historyRow({ ts: ms, ordId: z.string(), clOrdId: z.string(), instId: z.string(), tradeId: z.string(), side: z.string(), fillPx: decimal, fillSz: decimal, fee: nullableDecimal, feeCcy: z.string(), execType: z.string() }).openapi("FillRow");
+
+export const TradeRowSchema = historyRow({ ts: ms, instId: z.string(), tradeId: z.string(), px: decimal, sz: decimal, side: z.string() }).openapi("TradeRow");
+
+export const CandleRowSchema = z
+  .object({ instId: z.string(), ts: ms.openapi({ description: "the bar's start" }), o: decimal, h: decimal, l: decimal, c: decimal, vol: decimal, volCcy: decimal, trades: z.number().int(), confirmed: z.boolean().openapi({ description: "the bar has ended" }) })
+  .openapi("CandleRow");
+
+export const AuditRowSchema = historyRow({
+  ts: ms,
+  user: z.string(),
+  action: z.string().openapi({ example: "order.place" }),
+  target: z.string(),
+  status: z.number().int().openapi({ description: "the HTTP status the caller got" }),
+  code: z.string().openapi({ description: "`ok`, `replayed`, or the error code of the answer" }),
+  ms: z.number(),
+  detail: z.unknown(),
+}).openapi("AuditRow");
+
+/** A page of history, newest first. */
+export const pageOf = <S extends z.ZodType>(row: S) =>
+  z.object({ data: z.array(row), next: z.string().nullable().openapi({ description: "cursor of the next page; null on the last" }) });

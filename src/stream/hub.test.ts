@@ -1,0 +1,136 @@
+// The hub as a batch consumer of the bus reader: one write per client per batch, bytes shared
+// per filter, snapshots exactly as of the greeting head, catch-up and reset from the window.
+import { expect, test } from "bun:test";
+import { Dispatcher } from "../bus/dispatcher.ts";
+import { createRing, RingProducer } from "../bus/ring.ts";
+import { createLogger } from "../log.ts";
+import { Registry } from "../ops/metrics.ts";
+import { ChannelFilter } from "./channels.ts";
+import { Hub, type Control, type Selection, type SnapshotEntry, type StreamClient } from "./hub.ts";
+import { StreamMetrics } from "./metrics.ts";
+
+class FakeClient implements StreamClient {
+  readonly transport = "sse" as const;
+  blocked = false;
+  blockedSince = 0;
+  cursor = 0;
+  writes: Selection[] = [];
+  controls: Control[] = [];
+  snapshots: SnapshotEntry[][] = [];
+  /** False makes the next send push back. */
+  accept = true;
+  constructor(public filter: ChannelFilter) {}
+  send(sel: Selection): boolean {
+    this.writes.push(sel);
+    return this.accept;
+  }
+  control(msg: Control): void {
+    this.controls.push(msg);
+  }
+  snapshot(entries: SnapshotEntry[]): void {
+    this.snapshots.push(entries);
+  }
+  end(): void {}
+  seqs(): number[] {
+    return this.writes.flatMap((s) => s.events.map((e) => e.seq));
+  }
+}
+
+function setup(capacity = 64) {
+  const ring = createRing({ capacity, bytes: 1 << 16 });
+  const producer = new RingProducer(ring);
+  const log = createLogger("silent");
+  const metrics = new StreamMetrics(new Registry());
+  const bus = new Dispatcher({ ring, metrics, log, coalesceMs: 0 });
+  /** A stand-in for the latest state: the sequences taken so far. */
+  const state: number[] = [];
+  bus.onTake((evs) => state.push(...evs.map((e) => e.seq)));
+  const hub = new Hub({
+    bus,
+    snapshots: () => state.map((seq) => ({ seq, text: String(seq) })),
+    log,
+    metrics,
+    maxPendingBytes: 1 << 20,
+    heartbeatMs: 60_000,
+  });
+  const fanned: number[] = [];
+  bus.onBatch((evs) => {
+    const n = hub.fanOut(evs);
+    fanned.push(n);
+    return n;
+  });
+  const pub = (channel = "tickers:BTC-USDT") => producer.publish({ type: "ticker", channel, dataJson: "{}" }).seq;
+  const join = (f: ChannelFilter, fresh = true, from = 0) => {
+    const c = new FakeClient(f);
+    c.cursor = from;
+    const heads: number[] = [];
+    hub.add(c, { fresh, greet: (h) => heads.push(h) });
+    return { c, head: heads[0]! };
+  };
+  return { bus, hub, pub, join, fanned };
+}
+
+const tickers = new ChannelFilter(["tickers:*"], "viewer");
+const trades = new ChannelFilter(["trades:*"], "viewer");
+
+test("one write per client per batch; clients with the same filter share the bytes", () => {
+  const { bus, pub, join, fanned } = setup();
+  const a = join(tickers).c;
+  const b = join(tickers).c;
+  const t = join(trades).c;
+  pub();
+  pub("trades:BTC-USDT");
+  pub();
+  bus.drain();
+  expect(a.seqs()).toEqual([1, 3]);
+  expect(a.writes).toHaveLength(1);
+  expect(b.writes[0]).toBe(a.writes[0]!); // the same Selection, encoded once
+  expect(t.seqs()).toEqual([2]);
+  expect(fanned).toEqual([3]);
+});
+
+test("a fresh client is greeted at the head a read took in, with the state as of it, then each event once", () => {
+  const { bus, pub, join } = setup();
+  const early = join(tickers).c;
+  pub();
+  pub();
+  bus.head(); // a REST read: taken in, not fanned out
+  expect(early.writes).toHaveLength(0);
+  const { c: late, head } = join(tickers);
+  expect(head).toBe(2);
+  expect(late.snapshots).toEqual([[{ seq: 1, text: "1" }, { seq: 2, text: "2" }]]);
+  pub();
+  bus.drain();
+  expect(early.seqs()).toEqual([1, 2, 3]);
+  expect(late.seqs()).toEqual([3]); // not 1 and 2 again
+});
+
+test("a resuming client is caught up from the window in one write, without a snapshot", () => {
+  const { bus, pub, join } = setup();
+  for (let i = 0; i < 4; i++) pub();
+  bus.drain();
+  const { c } = join(tickers, false, 1);
+  expect(c.snapshots).toEqual([]);
+  expect(c.seqs()).toEqual([2, 3, 4]);
+  expect(c.writes).toHaveLength(1);
+});
+
+test("a blocked client is skipped, then reset with a snapshot when the window has moved past it", () => {
+  const { bus, hub, pub, join } = setup(8);
+  const { c } = join(tickers);
+  c.accept = false;
+  pub();
+  bus.drain();
+  expect(c.blocked).toBe(true);
+  for (let i = 0; i < 20; i++) pub();
+  bus.drain();
+  expect(c.seqs()).toEqual([1]);
+  c.accept = true;
+  hub.unblock(c); // the transport drained
+  const reset = c.controls.find((m) => m.kind === "reset");
+  expect(reset?.data).toMatchObject({ reason: "overrun", head: bus.idOf(21) });
+  expect(c.snapshots.at(-1)!.at(-1)!.seq).toBe(21); // the state as of the reset's head
+  pub();
+  bus.drain();
+  expect(c.seqs()).toEqual([1, 22]);
+});
