@@ -20,6 +20,7 @@ function served(): Set<string> {
   const out = new Set<string>();
   for (const r of s.app.routes) {
     if (!METHODS.has(r.method)) continue;
+    if (r.path === "/*") continue; // the dashboard's own files and paths (src/http/static.ts), not the API
     out.add(`${r.method.toLowerCase()} ${r.path.replace(/:([A-Za-z0-9_]+)/g, "{$1}")}`);
   }
   return out;
