@@ -57,13 +57,21 @@ async function startTarget(name: TargetName, opts: Options): Promise<Server> {
 function describe(info: Record<string, unknown>): string {
   const keys = ["url", "commit", "nginx", "python", "uvicorn", "loop", "http_impl_modules_loaded", "env"];
   return keys
-    .filter((k) => info[k] !== undefined && info[k] !== null && !(typeof info[k] === "object" && Object.keys(info[k] as object).length === 0))
+    .filter(
+      (k) =>
+        info[k] !== undefined &&
+        info[k] !== null &&
+        !(typeof info[k] === "object" && Object.keys(info[k] as object).length === 0),
+    )
     .map((k) => `${k} ${typeof info[k] === "string" ? info[k] : JSON.stringify(info[k])}`)
     .join(", ");
 }
 
 /** Server counters about trouble (drops, resets, overruns, slow clients) that grew during a run. */
-function counterGrowth(before: Record<string, unknown> | undefined, after: Record<string, unknown> | undefined): string {
+function counterGrowth(
+  before: Record<string, unknown> | undefined,
+  after: Record<string, unknown> | undefined,
+): string {
   if (!after) return "";
   const out: string[] = [];
   for (const [k, v] of Object.entries(after)) {
@@ -80,7 +88,9 @@ function counterGrowth(before: Record<string, unknown> | undefined, after: Recor
 async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, skipped: Record<string, string>) {
   const key = `${sc.clients}x${sc.rate}`;
   const goal = SCENARIO_TARGETS[key];
-  log(`\n=== C=${sc.clients} clients x R=${sc.rate} events/s: ${opts.durationS} s x ${opts.runs} runs; target: ${describeTargets(goal)}`);
+  log(
+    `\n=== C=${sc.clients} clients x R=${sc.rate} events/s: ${opts.durationS} s x ${opts.runs} runs; target: ${describeTargets(goal)}`,
+  );
   const rows: Row[] = [];
   const disturbed: RunResult[] = [];
   for (const name of targets) {
@@ -99,14 +109,26 @@ async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, s
         // Every server starts cold (tradewire's JIT tiers up after thousands of calls): give each
         // the same unmeasured traffic first, so a scenario measures its steady state.
         const rate = 2000;
-        const w = await runOnce(ep, { transport: "sse", clients: 1, rate, durationS: opts.serverWarmup / rate, warmupS: 0, drainS: 1 }, 0, () => {});
+        const w = await runOnce(
+          ep,
+          { transport: "sse", clients: 1, rate, durationS: opts.serverWarmup / rate, warmupS: 0, drainS: 1 },
+          0,
+          () => {},
+        );
         log(`${name}: warmed with ${w.expected} unmeasured events over SSE (${w.delivered} delivered)`);
       }
       for (const transport of ep.transports.filter((t) => opts.transports.includes(t))) {
         log(`${name} ${transport} (port ${ep.port}, pid ${ep.pid ?? "?"}; ${describe(ep.info)})`);
         const runs: RunResult[] = [];
         for (let i = 1; i <= opts.runs; i++) {
-          const spec = { transport, clients: sc.clients, rate: sc.rate, durationS: opts.durationS, warmupS: opts.warmupS, drainS: opts.drainS };
+          const spec = {
+            transport,
+            clients: sc.clients,
+            rate: sc.rate,
+            durationS: opts.durationS,
+            warmupS: opts.warmupS,
+            drainS: opts.drainS,
+          };
           let r = await runOnce(ep, spec, i, log);
           // another process on a pinned core (a test suite, tsc) spoils a run: repeat it, at most twice
           for (let retry = 0; r.disturbed && retry < MAX_RETRIES; retry++) {
@@ -136,20 +158,39 @@ async function runScenario(sc: Scenario, targets: TargetName[], opts: Options, s
     }
     if (r.target === "tradewire" && goal) r.check = checkTargets(goal, r.median, r.runs);
   }
-  log(`\nC=${sc.clients} x R=${sc.rate}/s, medians of ${opts.runs} run(s), latency in ms (publish -> client receive); target: ${describeTargets(goal)}`);
+  log(
+    `\nC=${sc.clients} x R=${sc.rate}/s, medians of ${opts.runs} run(s), latency in ms (publish -> client receive); target: ${describeTargets(goal)}`,
+  );
   log(scenarioTable(rows, anchors));
   return { clients: sc.clients, rate: sc.rate, key, targets: goal ?? null, rows, disturbedRuns: disturbed };
 }
 
 function idleTable(results: IdleResult[]): string {
   const mb = (kb: number) => (kb / 1024).toFixed(1);
-  const out = [["server", "connected", "RSS before MB", "RSS after MB", "anon before MB", "anon after MB", "after hold MB", "KB/client", "open after hold", "target / notes"]];
+  const out = [
+    [
+      "server",
+      "connected",
+      "RSS before MB",
+      "RSS after MB",
+      "anon before MB",
+      "anon after MB",
+      "after hold MB",
+      "KB/client",
+      "open after hold",
+      "target / notes",
+    ],
+  ];
   for (const r of results) {
     const notes: string[] = [];
     if (r.target === "tradewire") {
       const total = r.rssAfterKB / 1024;
       const delta = (r.rssAfterKB - r.rssBeforeKB) / 1024;
-      notes.push(total <= 100 ? "ok (<= 100 MB)" : `MISS: ${total.toFixed(0)} MB total (+${delta.toFixed(0)} MB for the clients)`);
+      notes.push(
+        total <= 100
+          ? "ok (<= 100 MB)"
+          : `MISS: ${total.toFixed(0)} MB total (+${delta.toFixed(0)} MB for the clients)`,
+      );
     }
     const closed = Object.entries(r.closedByServer).map(([k, v]) => `${v} ${k}`);
     if (closed.length) notes.push(`closed: ${closed.join(", ")}`);
@@ -179,8 +220,11 @@ async function main(): Promise<void> {
 
   const fdLimit = openFileLimit();
   const need = Math.max(opts.idle, ...opts.scenarios.map((s) => s.clients)) + 200;
-  log(`tradewire latency bench: bun ${Bun.version}, ${cpuCount()} cores, generator on CPUs ${allowedCpus()}, open-file limit ${fdLimit}`);
-  if (fdLimit < need) log(`warning: open-file limit ${fdLimit} < ${need} needed; run through bench/run.sh (ulimit -n 65536)`);
+  log(
+    `tradewire latency bench: bun ${Bun.version}, ${cpuCount()} cores, generator on CPUs ${allowedCpus()}, open-file limit ${fdLimit}`,
+  );
+  if (fdLimit < need)
+    log(`warning: open-file limit ${fdLimit} < ${need} needed; run through bench/run.sh (ulimit -n 65536)`);
 
   const skipped: Record<string, string> = {};
   const targets = opts.targets.filter((t) => {
@@ -195,7 +239,13 @@ async function main(): Promise<void> {
 
   const report: Record<string, unknown> = {
     startedAt: new Date().toISOString(),
-    machine: { cores: cpuCount(), generatorCpus: allowedCpus(), bun: Bun.version, fdLimit, kernel: Bun.spawnSync(["uname", "-r"]).stdout.toString().trim() },
+    machine: {
+      cores: cpuCount(),
+      generatorCpus: allowedCpus(),
+      bun: Bun.version,
+      fdLimit,
+      kernel: Bun.spawnSync(["uname", "-r"]).stdout.toString().trim(),
+    },
     options: opts,
     skipped,
   };
@@ -218,7 +268,9 @@ async function main(): Promise<void> {
         await server.stop();
       }
     }
-    log(`\nIdle SSE clients: server RSS (VmRSS of its process tree; anon = without mapped files); target for tradewire: <= 100 MB total`);
+    log(
+      `\nIdle SSE clients: server RSS (VmRSS of its process tree; anon = without mapped files); target for tradewire: <= 100 MB total`,
+    );
     log(idleTable(results));
     report.idle = results;
   } else {
@@ -228,14 +280,24 @@ async function main(): Promise<void> {
     const all = scenarios.flatMap((s) => s.rows.flatMap((r) => r.runs));
     const genMax = Math.max(...all.map((r) => r.genCpuPct));
     const suspect = all.filter((r) => r.genSuspect).length;
-    log(`\ngenerator CPU (core ${GENERATOR_CORE}): max ${genMax.toFixed(0)}% of a core over ${all.length} runs` +
-      (suspect ? `; ${suspect} run(s) above 90%: their latencies include generator queueing (suspect)` : "; never above 90%"));
+    log(
+      `\ngenerator CPU (core ${GENERATOR_CORE}): max ${genMax.toFixed(0)}% of a core over ${all.length} runs` +
+        (suspect
+          ? `; ${suspect} run(s) above 90%: their latencies include generator queueing (suspect)`
+          : "; never above 90%"),
+    );
     const lost = all.filter((r) => r.lossPct > 0);
-    if (lost.length) log(`runs with loss: ${lost.map((r) => `${r.target}/${r.transport} ${r.clients}x${r.rate} #${r.run} ${fmtPct(r.lossPct)}`).join(", ")}`);
+    if (lost.length)
+      log(
+        `runs with loss: ${lost.map((r) => `${r.target}/${r.transport} ${r.clients}x${r.rate} #${r.run} ${fmtPct(r.lossPct)}`).join(", ")}`,
+      );
   }
   for (const [k, v] of Object.entries(skipped)) log(`skipped ${k}: ${v.split("\n")[0]}`);
   mkdirSync(dirname(opts.out), { recursive: true });
-  writeFileSync(opts.out, `${JSON.stringify(report, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2)}\n`);
+  writeFileSync(
+    opts.out,
+    `${JSON.stringify(report, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v), 2)}\n`,
+  );
   log(`\nJSON: ${opts.out}`);
 }
 

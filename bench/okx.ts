@@ -11,22 +11,22 @@
 // and tradewire in a child process pinned to core 0 (CLICKHOUSE_ENABLED=false unless --env says).
 // Part 1 runs startIngest in this process, its Worker thread moved to core 0.
 
-import { writeFileSync, mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, release } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { startEnv } from "../scripts/start-env.ts";
 import { median } from "./lib/hist.ts";
+import { describeJitter, type Jitter, probeJitter } from "./lib/jitter.ts";
 import { allowedCpus, cpuCount, sleep } from "./lib/proc.ts";
 import { fmt, fmtPct } from "./lib/report.ts";
-import { startEnv } from "../scripts/start-env.ts";
-import { describeJitter, probeJitter, type Jitter } from "./lib/jitter.ts";
 import { GENERATOR_CORE, installExitHooks, SERVER_CORE } from "./lib/servers.ts";
 import { REPO } from "./lib/tradewire.ts";
 import { instrumentList, pct } from "./okx/common.ts";
-import { ingestRun, record, replayServer, type IngestRun } from "./okx/ingest.ts";
-import { ordersRun, type OrdersRun } from "./okx/orders.ts";
+import { type IngestRun, ingestRun, record, replayServer } from "./okx/ingest.ts";
+import { type OrdersRun, ordersRun } from "./okx/orders.ts";
 import { startRig } from "./okx/rig.ts";
-import { tickRun, type TickRun } from "./okx/ticks.ts";
+import { type TickRun, tickRun } from "./okx/ticks.ts";
 
 const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, order round trip
 
@@ -69,11 +69,35 @@ const { values: v } = parseArgs({
   args: Bun.argv.slice(2),
   strict: true,
   options: {
-    part: S, runs: S, instruments: S, "tick-ms": S, clients: S, duration: S, warmup: S, frames: S, orders: S, "order-warmup": S, batch: S,
-    "orders-market": S, jitter: S, client: S, dump: S, checksum: S, "sim-nice": S, "sim-sched": S, out: S, env: { type: "string", multiple: true }, "no-pin": { type: "boolean" }, "rig-runtime-default": { type: "boolean" }, "sim-thread": { type: "boolean" }, help: { type: "boolean", short: "h" },
+    part: S,
+    runs: S,
+    instruments: S,
+    "tick-ms": S,
+    clients: S,
+    duration: S,
+    warmup: S,
+    frames: S,
+    orders: S,
+    "order-warmup": S,
+    batch: S,
+    "orders-market": S,
+    jitter: S,
+    client: S,
+    dump: S,
+    checksum: S,
+    "sim-nice": S,
+    "sim-sched": S,
+    out: S,
+    env: { type: "string", multiple: true },
+    "no-pin": { type: "boolean" },
+    "rig-runtime-default": { type: "boolean" },
+    "sim-thread": { type: "boolean" },
+    help: { type: "boolean", short: "h" },
   },
 });
-const str = (k: Exclude<keyof typeof v, "env" | "no-pin" | "rig-runtime-default" | "sim-thread" | "help">): string | undefined => v[k];
+const str = (
+  k: Exclude<keyof typeof v, "env" | "no-pin" | "rig-runtime-default" | "sim-thread" | "help">,
+): string | undefined => v[k];
 const int = (k: Parameters<typeof str>[0], def: number, min = 1): number => {
   const x = str(k) === undefined ? def : Number(str(k));
   if (!Number.isFinite(x) || x < min) throw new Error(`--${k}: "${str(k)}" is not a number >= ${min}`);
@@ -84,7 +108,8 @@ if (v.help) {
   process.exit(0);
 }
 const parts = (str("part") ?? "jitter,ingest,latency,orders").split(",").map((s) => s.trim());
-for (const p of parts) if (!["jitter", "ingest", "latency", "orders"].includes(p)) throw new Error(`--part: unknown "${p}"`);
+for (const p of parts)
+  if (!["jitter", "ingest", "latency", "orders"].includes(p)) throw new Error(`--part: unknown "${p}"`);
 const env: Record<string, string> = {};
 for (const kv of v.env ?? []) {
   const i = kv.indexOf("=");
@@ -130,16 +155,21 @@ const pinSelf = opts.pin && cpuCount() >= 2;
 const rigEnvMissing = Object.entries(rigEnv).some(([key, value]) => process.env[key] !== value);
 if (process.env.TRADEWIRE_BENCH_PINNED !== "1" && (pinSelf || rigEnvMissing)) {
   const cmd = [...(pinSelf ? ["taskset", "-c", GENERATOR_CORE] : []), process.execPath, ...process.argv.slice(1)];
-  const child = Bun.spawn(cmd, { env: { ...process.env, ...rigEnv, TRADEWIRE_BENCH_PINNED: "1" }, stdio: ["inherit", "inherit", "inherit"] });
+  const child = Bun.spawn(cmd, {
+    env: { ...process.env, ...rigEnv, TRADEWIRE_BENCH_PINNED: "1" },
+    stdio: ["inherit", "inherit", "inherit"],
+  });
   process.exit(await child.exited);
 }
 installExitHooks();
 const log = (s: string) => console.log(s);
 const instruments = instrumentList(opts.instruments);
-const P = (p: { p50: number; p90: number; p99: number; p999: number; max: number }) => `p50 ${fmt(p.p50)}  p90 ${fmt(p.p90)}  p99 ${fmt(p.p99)}  p99.9 ${fmt(p.p999)}  max ${fmt(p.max)} ms`;
+const P = (p: { p50: number; p90: number; p99: number; p999: number; max: number }) =>
+  `p50 ${fmt(p.p50)}  p90 ${fmt(p.p90)}  p99 ${fmt(p.p99)}  p99.9 ${fmt(p.p999)}  max ${fmt(p.max)} ms`;
 const k = (n: number) => (n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
 const med = <T>(rs: T[], f: (r: T) => number) => median(rs.map(f));
-const verdict = (p99: number, target: number) => (p99 <= target ? `MET (p99 ${fmt(p99)} <= ${target} ms)` : `NOT MET (p99 ${fmt(p99)} > ${target} ms)`);
+const verdict = (p99: number, target: number) =>
+  p99 <= target ? `MET (p99 ${fmt(p99)} <= ${target} ms)` : `NOT MET (p99 ${fmt(p99)} > ${target} ms)`;
 const commit = Bun.spawnSync(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]).stdout.toString().trim();
 const results: Record<string, unknown> = {
   started: new Date().toISOString(),
@@ -147,10 +177,14 @@ const results: Record<string, unknown> = {
   options: opts,
   machine: { cpus: cpuCount(), model: cpus()[0]?.model, kernel: release(), bun: Bun.version, pinnedTo: allowedCpus() },
 };
-log(`bench/okx.ts at ${commit}: ${opts.instruments} instruments, ${opts.runs} runs; this process on cpu ${allowedCpus()}`);
+log(
+  `bench/okx.ts at ${commit}: ${opts.instruments} instruments, ${opts.runs} runs; this process on cpu ${allowedCpus()}`,
+);
 
 if (parts.includes("jitter")) {
-  log(`\n0. machine jitter: a process spinning on the clock, ${opts.jitterS} s on each core, nothing else of ours running`);
+  log(
+    `\n0. machine jitter: a process spinning on the clock, ${opts.jitterS} s on each core, nothing else of ours running`,
+  );
   const cores = [SERVER_CORE, GENERATOR_CORE];
   const js: Jitter[] = [];
   for (const core of cores) {
@@ -162,69 +196,151 @@ if (parts.includes("jitter")) {
 }
 
 if (parts.includes("ingest")) {
-  log(`\n1. ingest throughput: recording ${opts.frames} frames from the simulator (tickers, books${opts.checksum ? " with checksums" : ""}, trades of ${opts.instruments} instruments)...`);
+  log(
+    `\n1. ingest throughput: recording ${opts.frames} frames from the simulator (tickers, books${opts.checksum ? " with checksums" : ""}, trades of ${opts.instruments} instruments)...`,
+  );
   const { rec, sim } = await record(instruments, opts.frames, opts.checksum);
-  log(`   recorded in ${rec.seconds.toFixed(1)} s (${rec.steps} steps, ${(rec.bytes / 1e6).toFixed(1)} MB, avg ${(rec.bytes / rec.frames.length).toFixed(0)} B/frame); events expected per replay: ${JSON.stringify(rec.expected)}`);
+  log(
+    `   recorded in ${rec.seconds.toFixed(1)} s (${rec.steps} steps, ${(rec.bytes / 1e6).toFixed(1)} MB, avg ${(rec.bytes / rec.frames.length).toFixed(0)} B/frame); events expected per replay: ${JSON.stringify(rec.expected)}`,
+  );
   const replay = replayServer(rec);
   const runs: IngestRun[] = [];
   try {
     for (let r = 0; r < opts.runs; r++) {
       const x = await ingestRun(rec, replay, sim, instruments, opts.pin, log);
       runs.push(x);
-      const by = Object.entries(x.byType).map(([t, n]) => `${t} ${n}`).join(", ");
-      log(`   run ${r + 1}: ${x.frames} frames in ${x.seconds.toFixed(2)} s = ${k(x.framesPerS)} frames/s, ${k(x.eventsPerS)} events/s; ingest Worker thread ${pct(x.workerCpuPct)} of a core = ${x.workerUsPerFrame.toFixed(1)} µs CPU/frame; process ${pct(x.processCpuPct)} (main thread ${pct(x.mainCpuPct)}); last frame sent at ${x.sendSeconds.toFixed(2)} s; events ${x.events}/${x.expected} (${by}); resyncs ${x.resyncs}, malformed ${x.malformed}, ring overruns ${x.overruns}`);
+      const by = Object.entries(x.byType)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(", ");
+      log(
+        `   run ${r + 1}: ${x.frames} frames in ${x.seconds.toFixed(2)} s = ${k(x.framesPerS)} frames/s, ${k(x.eventsPerS)} events/s; ingest Worker thread ${pct(x.workerCpuPct)} of a core = ${x.workerUsPerFrame.toFixed(1)} µs CPU/frame; process ${pct(x.processCpuPct)} (main thread ${pct(x.mainCpuPct)}); last frame sent at ${x.sendSeconds.toFixed(2)} s; events ${x.events}/${x.expected} (${by}); resyncs ${x.resyncs}, malformed ${x.malformed}, ring overruns ${x.overruns}`,
+      );
       await sleep(300);
     }
   } finally {
     replay.stop();
     await sim.stop();
   }
-  const m = { framesPerS: med(runs, (r) => r.framesPerS), eventsPerS: med(runs, (r) => r.eventsPerS), workerCpuPct: med(runs, (r) => r.workerCpuPct), workerUsPerFrame: med(runs, (r) => r.workerUsPerFrame) };
-  log(`   median: ${k(m.framesPerS)} frames/s, ${k(m.eventsPerS)} events/s, Worker thread ${pct(m.workerCpuPct)} (${m.workerUsPerFrame.toFixed(1)} µs/frame) [CPU: the Worker's own thread, /proc/self/task/<tid>/stat]`);
-  results.ingest = { recording: { frames: rec.frames.length, bytes: rec.bytes, steps: rec.steps, expected: rec.expected }, runs, median: m };
+  const m = {
+    framesPerS: med(runs, (r) => r.framesPerS),
+    eventsPerS: med(runs, (r) => r.eventsPerS),
+    workerCpuPct: med(runs, (r) => r.workerCpuPct),
+    workerUsPerFrame: med(runs, (r) => r.workerUsPerFrame),
+  };
+  log(
+    `   median: ${k(m.framesPerS)} frames/s, ${k(m.eventsPerS)} events/s, Worker thread ${pct(m.workerCpuPct)} (${m.workerUsPerFrame.toFixed(1)} µs/frame) [CPU: the Worker's own thread, /proc/self/task/<tid>/stat]`,
+  );
+  results.ingest = {
+    recording: { frames: rec.frames.length, bytes: rec.bytes, steps: rec.steps, expected: rec.expected },
+    runs,
+    median: m,
+  };
 }
 
 if (parts.includes("latency") || parts.includes("orders")) {
-  log(`\nstarting the simulator and tradewire (core 0, env ${JSON.stringify({ CLICKHOUSE_ENABLED: "false", ...env })})...`);
-  const rig = await startRig({ instruments, tickMs: opts.tickMs, checksum: opts.checksum, simNice: opts.simNice, simIdle: opts.simIdle, simProcess: !v["sim-thread"], env }, log);
+  log(
+    `\nstarting the simulator and tradewire (core 0, env ${JSON.stringify({ CLICKHOUSE_ENABLED: "false", ...env })})...`,
+  );
+  const rig = await startRig(
+    {
+      instruments,
+      tickMs: opts.tickMs,
+      checksum: opts.checksum,
+      simNice: opts.simNice,
+      simIdle: opts.simIdle,
+      simProcess: !v["sim-thread"],
+      env,
+    },
+    log,
+  );
   results.rig = { clockOffsetMs: rig.clockOffsetMs, clockRttMs: rig.clockRttMs, tradewire: rig.ep.info };
   try {
     rig.market(true);
     await sleep(2000);
     if (parts.includes("latency")) {
-      log(`\n2. tick-to-client latency: ${opts.instruments} instruments every ${opts.tickMs} ms, ${opts.clients} SSE clients on tickers:* (${opts.client === "native" ? "C clients on one epoll loop in a Worker" : "JS sockets on this thread"}), ${opts.durationS} s per run`);
-      log(`   latency = client socket read (this process) - simulator's write of the ticker frame (simulator, clock offset ${(rig.clockOffsetMs * 1000).toFixed(0)} µs corrected)`);
+      log(
+        `\n2. tick-to-client latency: ${opts.instruments} instruments every ${opts.tickMs} ms, ${opts.clients} SSE clients on tickers:* (${opts.client === "native" ? "C clients on one epoll loop in a Worker" : "JS sockets on this thread"}), ${opts.durationS} s per run`,
+      );
+      log(
+        `   latency = client socket read (this process) - simulator's write of the ticker frame (simulator, clock offset ${(rig.clockOffsetMs * 1000).toFixed(0)} µs corrected)`,
+      );
       const runs: TickRun[] = [];
       for (let r = 0; r < opts.runs; r++) {
-        const x = await tickRun(rig, { instruments, clients: opts.clients, durationS: opts.durationS, warmupS: opts.warmupS, tickMs: opts.tickMs, client: opts.client, ...(str("dump") ? { dump: `${str("dump")}.${r + 1}` } : {}) }, log);
+        const x = await tickRun(
+          rig,
+          {
+            instruments,
+            clients: opts.clients,
+            durationS: opts.durationS,
+            warmupS: opts.warmupS,
+            tickMs: opts.tickMs,
+            client: opts.client,
+            ...(str("dump") ? { dump: `${str("dump")}.${r + 1}` } : {}),
+          },
+          log,
+        );
         runs.push(x);
         const s = x.stagesMs;
         const th = x.tradewireThreads.map((t) => `${t.main ? "main" : `${t.comm}/${t.tid}`} ${pct(t.pct)}`).join(", ");
-        log(`   run ${r + 1}: ${x.pushes} pushes (${x.pushesPerInstPerS.toFixed(2)}/s per instrument) x ${x.connected} clients: delivered ${x.delivered}/${x.expected} (loss ${fmtPct(x.lossPct)})${x.disconnected ? `, ${x.disconnected} clients closed by the server` : ""}`);
+        log(
+          `   run ${r + 1}: ${x.pushes} pushes (${x.pushesPerInstPerS.toFixed(2)}/s per instrument) x ${x.connected} clients: delivered ${x.delivered}/${x.expected} (loss ${fmtPct(x.lossPct)})${x.disconnected ? `, ${x.disconnected} clients closed by the server` : ""}`,
+        );
         log(`          latency ${P(x.latencyMs)}`);
-        log(`          stages p50/p99 (tradewire's clock): sim write->ingest rx ${fmt(s.simToRx.p50)}/${fmt(s.simToRx.p99)}, rx->ring ${fmt(s.rxToPub.p50)}/${fmt(s.rxToPub.p99)}, ring->client read ${fmt(s.pubToClient.p50)}/${fmt(s.pubToClient.p99)} ms`);
-        log(`          CPU: tradewire ${pct(x.tradewireCpuPct)} (${th}); bench main thread ${pct(x.benchMainCpuPct)}${Number.isFinite(x.clientThreadCpuPct) ? `, client Worker ${pct(x.clientThreadCpuPct)}` : ""}, simulator JS thread ${pct(x.simThreadCpuPct)} (step p50 ${fmt(x.simStepMs.p50)}, p99 ${fmt(x.simStepMs.p99)}, max ${fmt(x.simStepMs.max)} ms; ${x.simStepMs.late} late)`);
+        log(
+          `          stages p50/p99 (tradewire's clock): sim write->ingest rx ${fmt(s.simToRx.p50)}/${fmt(s.simToRx.p99)}, rx->ring ${fmt(s.rxToPub.p50)}/${fmt(s.rxToPub.p99)}, ring->client read ${fmt(s.pubToClient.p50)}/${fmt(s.pubToClient.p99)} ms`,
+        );
+        log(
+          `          CPU: tradewire ${pct(x.tradewireCpuPct)} (${th}); bench main thread ${pct(x.benchMainCpuPct)}${Number.isFinite(x.clientThreadCpuPct) ? `, client Worker ${pct(x.clientThreadCpuPct)}` : ""}, simulator JS thread ${pct(x.simThreadCpuPct)} (step p50 ${fmt(x.simStepMs.p50)}, p99 ${fmt(x.simStepMs.p99)}, max ${fmt(x.simStepMs.max)} ms; ${x.simStepMs.late} late)`,
+        );
       }
-      const m = { p50: med(runs, (r) => r.latencyMs.p50), p99: med(runs, (r) => r.latencyMs.p99), p999: med(runs, (r) => r.latencyMs.p999), max: med(runs, (r) => r.latencyMs.max), lossPct: med(runs, (r) => r.lossPct), tradewireCpuPct: med(runs, (r) => r.tradewireCpuPct) };
-      log(`   median: p50 ${fmt(m.p50)}  p99 ${fmt(m.p99)}  p99.9 ${fmt(m.p999)}  max ${fmt(m.max)} ms, loss ${fmtPct(m.lossPct)}, tradewire CPU ${pct(m.tradewireCpuPct)} -> target p99 <= 2 ms: ${verdict(m.p99, 2)}`);
+      const m = {
+        p50: med(runs, (r) => r.latencyMs.p50),
+        p99: med(runs, (r) => r.latencyMs.p99),
+        p999: med(runs, (r) => r.latencyMs.p999),
+        max: med(runs, (r) => r.latencyMs.max),
+        lossPct: med(runs, (r) => r.lossPct),
+        tradewireCpuPct: med(runs, (r) => r.tradewireCpuPct),
+      };
+      log(
+        `   median: p50 ${fmt(m.p50)}  p99 ${fmt(m.p99)}  p99.9 ${fmt(m.p999)}  max ${fmt(m.max)} ms, loss ${fmtPct(m.lossPct)}, tradewire CPU ${pct(m.tradewireCpuPct)} -> target p99 <= 2 ms: ${verdict(m.p99, 2)}`,
+      );
       results.latency = { runs, median: m };
     }
     if (parts.includes("orders")) {
       const spec = { instId: instruments[0]!, px: "20000", sz: "0.001" };
-      log(`\n3. order round trip: ${opts.orders} limit buys ${spec.sz} ${spec.instId} @ ${spec.px} (rest) after ${opts.orderWarmup} unmeasured, one at a time, cancel_all every ${opts.batch}`);
+      log(
+        `\n3. order round trip: ${opts.orders} limit buys ${spec.sz} ${spec.instId} @ ${spec.px} (rest) after ${opts.orderWarmup} unmeasured, one at a time, cancel_all every ${opts.batch}`,
+      );
       const all: OrdersRun[] = [];
       for (const market of marketModes) {
         const runs: OrdersRun[] = [];
         for (let r = 0; r < opts.runs; r++) {
-          const x = await ordersRun(rig, { orders: opts.orders, batch: opts.batch, warmup: opts.orderWarmup, market, spec, ...(str("dump") ? { dump: `${str("dump")}.orders-${market ? "moving" : "quiet"}.${r + 1}` } : {}) }, log);
+          const x = await ordersRun(
+            rig,
+            {
+              orders: opts.orders,
+              batch: opts.batch,
+              warmup: opts.orderWarmup,
+              market,
+              spec,
+              ...(str("dump") ? { dump: `${str("dump")}.orders-${market ? "moving" : "quiet"}.${r + 1}` } : {}),
+            },
+            log,
+          );
           runs.push(x);
-          log(`   run ${r + 1} (market ${market ? "moving" : "quiet"}): ${x.orders} orders; HTTP answer ${P(x.httpMs)}`);
+          log(
+            `   run ${r + 1} (market ${market ? "moving" : "quiet"}): ${x.orders} orders; HTTP answer ${P(x.httpMs)}`,
+          );
           const st = x.stagesMs;
-          log(`          order event (live) ${P(x.eventMs)}; /metrics p50/p99 (within its buckets): tradewire's wait for OKX ${fmt(st.total.p50)}/${fmt(st.total.p99)} ms (WS round trip from the ingest thread ${fmt(st.exchangeRoundtrip.p50)}/${fmt(st.exchangeRoundtrip.p99)}, simulator's own ${fmt(st.exchangeInternal.p50)}/${fmt(st.exchangeInternal.p99)}; ${st.total.count} orders); cancel_all of ${opts.batch} p50 ${fmt(x.cancelAllMs.p50)} ms${Object.keys(x.failed).length ? `; failed ${JSON.stringify(x.failed)}` : ""}${x.missingEvents ? `; ${x.missingEvents} live events missing` : ""}`);
+          log(
+            `          order event (live) ${P(x.eventMs)}; /metrics p50/p99 (within its buckets): tradewire's wait for OKX ${fmt(st.total.p50)}/${fmt(st.total.p99)} ms (WS round trip from the ingest thread ${fmt(st.exchangeRoundtrip.p50)}/${fmt(st.exchangeRoundtrip.p99)}, simulator's own ${fmt(st.exchangeInternal.p50)}/${fmt(st.exchangeInternal.p99)}; ${st.total.count} orders); cancel_all of ${opts.batch} p50 ${fmt(x.cancelAllMs.p50)} ms${Object.keys(x.failed).length ? `; failed ${JSON.stringify(x.failed)}` : ""}${x.missingEvents ? `; ${x.missingEvents} live events missing` : ""}`,
+          );
         }
         const mh = med(runs, (r) => r.httpMs.p99);
         const me = med(runs, (r) => r.eventMs.p99);
-        log(`   median (market ${market ? "moving" : "quiet"}): HTTP p50 ${fmt(med(runs, (r) => r.httpMs.p50))} p99 ${fmt(mh)} ms; event p50 ${fmt(med(runs, (r) => r.eventMs.p50))} p99 ${fmt(me)} ms -> target p99 <= 3 ms: HTTP ${verdict(mh, 3)}, event ${verdict(me, 3)}`);
+        log(
+          `   median (market ${market ? "moving" : "quiet"}): HTTP p50 ${fmt(med(runs, (r) => r.httpMs.p50))} p99 ${fmt(mh)} ms; event p50 ${fmt(med(runs, (r) => r.eventMs.p50))} p99 ${fmt(me)} ms -> target p99 <= 3 ms: HTTP ${verdict(mh, 3)}, event ${verdict(me, 3)}`,
+        );
         all.push(...runs);
       }
       rig.market(true);

@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RingProducer, type RingHandle } from "../src/bus/ring.ts";
+import { type RingHandle, RingProducer } from "../src/bus/ring.ts";
 import { testConfig } from "../src/config.ts";
 import { startServer } from "../src/server.ts";
 import type { Endpoint } from "./lib/endpoint.ts";
@@ -32,7 +32,11 @@ if (!Bun.isMainThread) {
     const p = new RingProducer(e.data.handle);
     const ts = Date.now();
     for (let i = 0; i < e.data.rows; i++)
-      p.publish({ type: "trade", channel: `trades:${INST}`, dataJson: `{"instId":"${INST}","tradeId":"${i}","px":"100.${i % 100}","sz":"0.01","side":"buy","ts":${ts + i}}` });
+      p.publish({
+        type: "trade",
+        channel: `trades:${INST}`,
+        dataJson: `{"instId":"${INST}","tradeId":"${i}","px":"100.${i % 100}","sz":"0.01","side":"buy","ts":${ts + i}}`,
+      });
     self.postMessage("done");
   };
 } else await main();
@@ -42,12 +46,23 @@ async function main(): Promise<void> {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : def;
   };
-  const opts = { rate: arg("rate", 1000), clients: arg("clients", 100), duration: arg("duration", 10), runs: arg("runs", 2), rows: arg("rows", 200_000), nice: arg("nice", 10), pin: !process.argv.includes("--no-pin") };
+  const opts = {
+    rate: arg("rate", 1000),
+    clients: arg("clients", 100),
+    duration: arg("duration", 10),
+    runs: arg("runs", 2),
+    rows: arg("rows", 200_000),
+    nice: arg("nice", 10),
+    pin: !process.argv.includes("--no-pin"),
+  };
   const log = (s: string) => console.log(s);
 
   /** Re-runs this script under `taskset -c 1` (the generator's core), as bench/latency.ts does. */
   if (opts.pin && process.env.TRADEWIRE_BENCH_PINNED !== "1" && cpuCount() >= 2) {
-    const child = Bun.spawn(["taskset", "-c", GENERATOR_CORE, process.execPath, ...process.argv.slice(1)], { env: { ...process.env, TRADEWIRE_BENCH_PINNED: "1" }, stdio: ["inherit", "inherit", "inherit"] });
+    const child = Bun.spawn(["taskset", "-c", GENERATOR_CORE, process.execPath, ...process.argv.slice(1)], {
+      env: { ...process.env, TRADEWIRE_BENCH_PINNED: "1" },
+      stdio: ["inherit", "inherit", "inherit"],
+    });
     process.exit(await child.exited);
   }
 
@@ -57,30 +72,57 @@ async function main(): Promise<void> {
     return {
       ...ep,
       sse: { ...ep.sse, path: `/api/events/stream?channels=${ch}` },
-      publish: { path: "/api/events", wrap: (d) => `{"type":"trade","channel":"${ch}","data":{${d.slice(1, -1)},"instId":"${INST}","tradeId":"b","px":"100.5","sz":"0.01","side":"buy","ts":${Date.now()}}}` },
+      publish: {
+        path: "/api/events",
+        wrap: (d) =>
+          `{"type":"trade","channel":"${ch}","data":{${d.slice(1, -1)},"instId":"${INST}","tradeId":"b","px":"100.5","sz":"0.01","side":"buy","ts":${Date.now()}}}`,
+      },
     };
   }
 
   async function metricSum(base: string, name: string): Promise<number> {
     const text = await (await fetch(`${base}/metrics`)).text();
-    return text.split("\n").filter((l) => l.startsWith(`${name}{table="trades"}`) || l.startsWith(`${name} `)).reduce((s, l) => s + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+    return text
+      .split("\n")
+      .filter((l) => l.startsWith(`${name}{table="trades"}`) || l.startsWith(`${name} `))
+      .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
   }
 
   async function streamPart(): Promise<void> {
-    log(`part 1: SSE, ${opts.clients} clients, ${opts.rate} trades/s, ${opts.duration} s x ${opts.runs} runs per mode (server on core 0)`);
+    log(
+      `part 1: SSE, ${opts.clients} clients, ${opts.rate} trades/s, ${opts.duration} s x ${opts.runs} runs per mode (server on core 0)`,
+    );
     const p99: Record<string, number[]> = { off: [], on: [] };
     for (let run = 0; run < opts.runs; run++) {
       for (const mode of ["off", "on"] as const) {
-        const server = await startTradewire({ OKX_ENABLED: "false", CLICKHOUSE_ENABLED: mode === "on" ? "true" : "false", RECORDER_NICE: String(opts.nice) });
+        const server = await startTradewire({
+          OKX_ENABLED: "false",
+          CLICKHOUSE_ENABLED: mode === "on" ? "true" : "false",
+          RECORDER_NICE: String(opts.nice),
+        });
         try {
           const ep = tradeEndpoint(server.endpoint);
           const base = `http://${ep.host}:${ep.port}`;
-          const r = await runOnce(ep, { transport: "sse", clients: opts.clients, rate: opts.rate, durationS: opts.duration, warmupS: 2, drainS: 3 }, run, log);
+          const r = await runOnce(
+            ep,
+            {
+              transport: "sse",
+              clients: opts.clients,
+              rate: opts.rate,
+              durationS: opts.duration,
+              warmupS: 2,
+              drainS: 3,
+            },
+            run,
+            log,
+          );
           await Bun.sleep(1500); // the recorder's last batch
           const written = await metricSum(base, "recorder_rows_written_total");
           const dropped = await metricSum(base, "recorder_dropped_rows_total");
           p99[mode]!.push(r.latencyMs.p99);
-          log(`  recording ${mode.padEnd(3)} run ${run + 1}: p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms  p99.9 ${r.latencyMs.p999.toFixed(2)} ms  loss ${r.lossPct.toFixed(2)}%  server cpu ${r.serverCpuPct.toFixed(0)}%  rows written ${written} dropped ${dropped}${r.disturbed ? "  (disturbed by other load)" : ""}`);
+          log(
+            `  recording ${mode.padEnd(3)} run ${run + 1}: p50 ${r.latencyMs.p50.toFixed(2)} ms  p99 ${r.latencyMs.p99.toFixed(2)} ms  p99.9 ${r.latencyMs.p999.toFixed(2)} ms  loss ${r.lossPct.toFixed(2)}%  server cpu ${r.serverCpuPct.toFixed(0)}%  rows written ${written} dropped ${dropped}${r.disturbed ? "  (disturbed by other load)" : ""}`,
+          );
         } finally {
           await server.stop();
         }
@@ -92,12 +134,32 @@ async function main(): Promise<void> {
       return b.length % 2 ? b[m]! : (b[m - 1]! + b[m]!) / 2;
     };
     const delta = med(p99.on!) - med(p99.off!);
-    log(`  median p99: off ${med(p99.off!).toFixed(2)} ms, on ${med(p99.on!).toFixed(2)} ms, difference ${delta.toFixed(2)} ms (target: within 1 ms) -> ${delta <= 1 ? "MET" : "NOT MET"}`);
+    log(
+      `  median p99: off ${med(p99.off!).toFixed(2)} ms, on ${med(p99.on!).toFixed(2)} ms, difference ${delta.toFixed(2)} ms (target: within 1 ms) -> ${delta <= 1 ? "MET" : "NOT MET"}`,
+    );
   }
 
-  async function burst(recording: boolean): Promise<{ published: number; rowsPerS: number; lagP99: number; lagMax: number; written: number; overrun: number; seconds: number }> {
+  async function burst(recording: boolean): Promise<{
+    published: number;
+    rowsPerS: number;
+    lagP99: number;
+    lagMax: number;
+    written: number;
+    overrun: number;
+    seconds: number;
+  }> {
     const dir = mkdtempSync(join(tmpdir(), "tw-bench-rec-"));
-    const s = await startServer(testConfig({ DATA_DIR: dir, CLICKHOUSE_ENABLED: recording ? "true" : "false", BUS_CAPACITY: String(1 << 18), BUS_BYTES: String(256 << 20), RECORDER_BATCH_ROWS: "50000", RECORDER_FLUSH_MS: "200", RECORDER_NICE: String(opts.nice) }));
+    const s = await startServer(
+      testConfig({
+        DATA_DIR: dir,
+        CLICKHOUSE_ENABLED: recording ? "true" : "false",
+        BUS_CAPACITY: String(1 << 18),
+        BUS_BYTES: String(256 << 20),
+        RECORDER_BATCH_ROWS: "50000",
+        RECORDER_FLUSH_MS: "200",
+        RECORDER_NICE: String(opts.nice),
+      }),
+    );
     const lags: number[] = [];
     let last = performance.now();
     const timer = setInterval(() => {
@@ -129,15 +191,29 @@ async function main(): Promise<void> {
     await s.stop();
     rmSync(dir, { recursive: true, force: true });
     lags.sort((a, b) => a - b);
-    return { published, rowsPerS: written / seconds, lagP99: lags[Math.floor(lags.length * 0.99)] ?? 0, lagMax: lags.at(-1) ?? 0, written, overrun, seconds };
+    return {
+      published,
+      rowsPerS: written / seconds,
+      lagP99: lags[Math.floor(lags.length * 0.99)] ?? 0,
+      lagMax: lags.at(-1) ?? 0,
+      written,
+      overrun,
+      seconds,
+    };
   }
 
   async function throughputPart(): Promise<void> {
-    log(`part 2: a burst of ${opts.rows} trades on the ring; recorder rows/s into chDB and this thread's event-loop lag`);
+    log(
+      `part 2: a burst of ${opts.rows} trades on the ring; recorder rows/s into chDB and this thread's event-loop lag`,
+    );
     const off = await burst(false);
-    log(`  recording off: burst published in ${off.published.toFixed(2)} s; loop lag p99 ${off.lagP99.toFixed(2)} ms, max ${off.lagMax.toFixed(2)} ms`);
+    log(
+      `  recording off: burst published in ${off.published.toFixed(2)} s; loop lag p99 ${off.lagP99.toFixed(2)} ms, max ${off.lagMax.toFixed(2)} ms`,
+    );
     const on = await burst(true);
-    log(`  recording on:  burst published in ${on.published.toFixed(2)} s; ${on.written} rows written in ${on.seconds.toFixed(2)} s = ${Math.round(on.rowsPerS)} rows/s (overrun ${on.overrun}); loop lag p99 ${on.lagP99.toFixed(2)} ms, max ${on.lagMax.toFixed(2)} ms`);
+    log(
+      `  recording on:  burst published in ${on.published.toFixed(2)} s; ${on.written} rows written in ${on.seconds.toFixed(2)} s = ${Math.round(on.rowsPerS)} rows/s (overrun ${on.overrun}); loop lag p99 ${on.lagP99.toFixed(2)} ms, max ${on.lagMax.toFixed(2)} ms`,
+    );
   }
 
   await throughputPart();

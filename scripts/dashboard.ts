@@ -35,7 +35,10 @@ export class DashboardBuildError extends Error {
 /** Runs `vite build`; throws DashboardBuildError when Vite is missing or the build fails. */
 export async function buildDashboard(): Promise<void> {
   if (!existsSync(VITE)) throw new DashboardBuildError("vite is not installed (run npm install)");
-  const p = Bun.spawn([process.execPath, VITE, "build", "--config", join(WEB, "vite.config.ts")], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  const p = Bun.spawn([process.execPath, VITE, "build", "--config", join(WEB, "vite.config.ts")], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   if ((await p.exited) !== 0) throw new DashboardBuildError(`vite build failed (exit ${p.exitCode})`);
 }
 
@@ -49,7 +52,8 @@ export async function ensureDashboard(): Promise<"fresh" | "built"> {
 if (import.meta.main) {
   const started = performance.now();
   try {
-    if ((await ensureDashboard()) === "built") process.stderr.write(`dashboard built into web/dist in ${Math.round(performance.now() - started)} ms\n`);
+    if ((await ensureDashboard()) === "built")
+      process.stderr.write(`dashboard built into web/dist in ${Math.round(performance.now() - started)} ms\n`);
   } catch (err) {
     if (!(err instanceof DashboardBuildError)) throw err;
     process.stderr.write(`dashboard: ${err.message}; the service starts without it (the API is unaffected)\n`);

@@ -19,7 +19,8 @@ function pairsOf(file: string, prefix: string): Record<string, string> {
   }
   return out;
 }
-const only = (all: Record<string, string>, keys: string[]) => Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]!]));
+const only = (all: Record<string, string>, keys: string[]) =>
+  Object.fromEntries(keys.filter((k) => k in all).map((k) => [k, all[k]!]));
 
 test("the start script's env prefix is read as KEY=VALUE pairs up to the command", () => {
   expect(startEnvOf("env A=1 B_2=x=y bun src/main.ts C=3")).toEqual({ A: "1", B_2: "x=y" });
@@ -27,7 +28,11 @@ test("the start script's env prefix is read as KEY=VALUE pairs up to the command
 });
 
 test("npm start sets JavaScriptCore's and mimalloc's settings", () => {
-  expect(Object.keys(START_ENV).sort()).toEqual(["BUN_JSC_useFTLJIT", "MIMALLOC_PURGE_DELAY", "MIMALLOC_PURGE_HOLES_MIN_INTERVAL"]);
+  expect(Object.keys(START_ENV).sort()).toEqual([
+    "BUN_JSC_useFTLJIT",
+    "MIMALLOC_PURGE_DELAY",
+    "MIMALLOC_PURGE_HOLES_MIN_INTERVAL",
+  ]);
 });
 
 test("the Dockerfile and the systemd unit set the same values", () => {

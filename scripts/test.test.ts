@@ -23,7 +23,8 @@ test("countJunit counts passed, failed and skipped testcases, nested suites incl
 });
 
 test("parseSummary reads bun's closing lines, colours or not", () => {
-  const out = "(pass) x\n\n \x1b[32m 12 pass\x1b[0m\n\x1b[2m 1 fail\x1b[0m\n 1 error\n 40 expect() calls\nRan 13 tests across 3 files. [1.00s]\n";
+  const out =
+    "(pass) x\n\n \x1b[32m 12 pass\x1b[0m\n\x1b[2m 1 fail\x1b[0m\n 1 error\n 40 expect() calls\nRan 13 tests across 3 files. [1.00s]\n";
   expect(parseSummary(out)).toEqual({ pass: 12, fail: 1, error: 1 });
   expect(parseSummary("error: regex matched 0 tests")).toEqual({});
 });

@@ -20,7 +20,12 @@ class SetupError extends Error {
 // --- Redis -----------------------------------------------------------------------------------
 
 function findRedisServer(): string | undefined {
-  const candidates = [process.env.REDIS_SERVER_BIN, Bun.which("redis-server"), "/usr/bin/redis-server", "/usr/sbin/redis-server"];
+  const candidates = [
+    process.env.REDIS_SERVER_BIN,
+    Bun.which("redis-server"),
+    "/usr/bin/redis-server",
+    "/usr/sbin/redis-server",
+  ];
   for (const c of candidates) {
     if (!c) continue;
     try {
@@ -33,10 +38,14 @@ function findRedisServer(): string | undefined {
 
 async function installRedisServer(): Promise<void> {
   if (!Bun.which("apt-get")) {
-    throw new SetupError("redis-server is not installed and apt-get is not available: install Redis (redis-server) and retry, or set REDIS_SERVER_BIN");
+    throw new SetupError(
+      "redis-server is not installed and apt-get is not available: install Redis (redis-server) and retry, or set REDIS_SERVER_BIN",
+    );
   }
   if (process.getuid?.() !== 0) {
-    throw new SetupError("redis-server is not installed; run as root to let `npm test` install it, or run: sudo apt-get install -y redis-server");
+    throw new SetupError(
+      "redis-server is not installed; run as root to let `npm test` install it, or run: sudo apt-get install -y redis-server",
+    );
   }
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   for (const cmd of [
@@ -49,7 +58,6 @@ async function installRedisServer(): Promise<void> {
     if ((await p.exited) !== 0) throw new SetupError(`\`${cmd.join(" ")}\` failed (exit ${p.exitCode})`);
   }
 }
-
 
 /** Sends one inline command and resolves with the first reply line, or undefined on any error. */
 function redisCommand(port: number, command: string, timeoutMs = 500): Promise<string | undefined> {
@@ -76,7 +84,20 @@ async function startRedis(bin: string, dir: string): Promise<Redis> {
     const port = await freePort();
     const log = join(dir, `redis-${port}.log`);
     // No persistence, own dir, foreground: the process is ours to stop.
-    const args = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--daemonize", "no"];
+    const args = [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dir,
+      "--daemonize",
+      "no",
+    ];
     const logFd = openSync(log, "a");
     const proc = Bun.spawn([bin, ...args], { stdio: ["ignore", logFd, logFd] });
     closeSync(logFd);
@@ -135,9 +156,11 @@ const unescapeXml = (s: string) =>
 
 /** Bun's closing summary (` 12 pass`, ` 1 fail`, ` 1 error`): its fail count includes files that crashed on load. */
 export function parseSummary(output: string): { pass?: number; fail?: number; error?: number } {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes removed here
   const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
   const out: { pass?: number; fail?: number; error?: number } = {};
-  for (const m of plain.matchAll(/^\s*(\d+) (pass|fail|error)\s*$/gm)) out[m[2] as "pass" | "fail" | "error"] = Number(m[1]);
+  for (const m of plain.matchAll(/^\s*(\d+) (pass|fail|error)\s*$/gm))
+    out[m[2] as "pass" | "fail" | "error"] = Number(m[1]);
   return out;
 }
 
@@ -225,7 +248,8 @@ async function main(result: { passed: number; failed: number }): Promise<number>
   result.failed = Math.max(fromXml?.failed ?? 0, run.summary.fail ?? 0, run.summary.error ?? 0);
   if (fromXml?.failedNames.length) say(`failed:\n${fromXml.failedNames.map((n) => `  ${n}`).join("\n")}`);
   const outside = result.failed - (fromXml?.failed ?? 0);
-  if (outside > 0) say(`${outside} failure(s) outside any test: a test file that did not load or an error between tests (see above)`);
+  if (outside > 0)
+    say(`${outside} failure(s) outside any test: a test file that did not load or an error between tests (see above)`);
   let ok = result.failed === 0 && result.passed > 0 && run.code === 0;
   if (run.signal) say(`bun test was killed by ${run.signal}`);
   else if (run.code !== 0 && result.failed === 0) say(`bun test exited with code ${run.code}`);
@@ -241,7 +265,8 @@ async function main(result: { passed: number; failed: number }): Promise<number>
 if (import.meta.main) {
   for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(sig, () => interrupt(sig, sig));
   const limitS = Number(process.env.TEST_TIMEOUT_S ?? 0);
-  if (limitS > 0) setTimeout(() => interrupt("SIGTERM", `time limit of ${limitS}s reached`, 124), limitS * 1000).unref();
+  if (limitS > 0)
+    setTimeout(() => interrupt("SIGTERM", `time limit of ${limitS}s reached`, 124), limitS * 1000).unref();
   const result = { passed: 0, failed: 0 };
   let code = 1;
   try {

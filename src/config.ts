@@ -44,7 +44,9 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // Event bus and streams
-  BUS_CAPACITY: int(16, 1 << 24).default(32768).refine((n) => (n & (n - 1)) === 0, "a power of two"),
+  BUS_CAPACITY: int(16, 1 << 24)
+    .default(32768)
+    .refine((n) => (n & (n - 1)) === 0, "a power of two"),
   BUS_BYTES: int(1 << 16, 1 << 30).default(4 << 20),
   HEARTBEAT_MS: int(100, 120_000).default(10_000),
   STREAM_COALESCE_MS: z.coerce.number().min(0).max(100).default(20),

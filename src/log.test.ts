@@ -10,7 +10,13 @@ test("secret-looking keys are redacted at any depth; ordinary keys are kept", ()
   }) as any;
   expect(out.signal).toBe("SIGTERM");
   expect(out.password).toBe("[redacted]");
-  expect(out.nested).toEqual({ secretKey: "[redacted]", passphrase: "[redacted]", apiKey: "[redacted]", sign: "[redacted]", user: "bob" });
+  expect(out.nested).toEqual({
+    secretKey: "[redacted]",
+    passphrase: "[redacted]",
+    apiKey: "[redacted]",
+    sign: "[redacted]",
+    user: "bob",
+  });
   expect(out.list[0].refreshToken).toBe("[redacted]");
 });
 
@@ -20,5 +26,12 @@ test("levels filter lines; each line is JSON with the base fields", () => {
   log.info("hidden");
   log.warn("shown", { token: "t", n: 1 });
   expect(lines.length).toBe(1);
-  expect(JSON.parse(lines[0]!)).toMatchObject({ level: "warn", msg: "shown", app: "tw", part: "x", token: "[redacted]", n: 1 });
+  expect(JSON.parse(lines[0]!)).toMatchObject({
+    level: "warn",
+    msg: "shown",
+    app: "tw",
+    part: "x",
+    token: "[redacted]",
+    n: 1,
+  });
 });

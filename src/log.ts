@@ -1,7 +1,8 @@
 // Structured JSON logs, one line each; secrets are redacted by key before anything is written.
 export type Level = "debug" | "info" | "warn" | "error" | "silent";
 const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
-const SECRET_KEY = /pass(word|phrase)?|secret|token|authorization|cookie|ticket|api[-_]?key|^sign$|signature|^ok-access-sign$/i;
+const SECRET_KEY =
+  /pass(word|phrase)?|secret|token|authorization|cookie|ticket|api[-_]?key|^sign$|signature|^ok-access-sign$/i;
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -24,12 +25,18 @@ export function redact(value: unknown, depth = 0): unknown {
 export function createLogger(
   level: Level = "info",
   base: Record<string, unknown> = {},
-  write: (line: string) => void = (l) => process.stdout.write(l + "\n"),
+  write: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
 ): Logger {
   const min = rank[level];
   const emit = (lvl: Exclude<Level, "silent">, msg: string, fields?: Record<string, unknown>) => {
     if (rank[lvl] < min) return;
-    const rec = { t: new Date().toISOString(), level: lvl, msg, ...base, ...(fields ? (redact(fields) as object) : {}) };
+    const rec = {
+      t: new Date().toISOString(),
+      level: lvl,
+      msg,
+      ...base,
+      ...(fields ? (redact(fields) as object) : {}),
+    };
     write(JSON.stringify(rec));
   };
   return {

@@ -1,9 +1,9 @@
 // Entry point: configuration, start, and signals. `npm start` runs this with the runtime
 // settings of package.json's start script; a plain `bun src/main.ts` runs as it was started.
-import { ConfigError, loadConfig } from "./config.ts";
-import { startServer } from "./server.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { type Running, startServer } from "./server.ts";
 
-let config;
+let config: Config;
 try {
   config = loadConfig();
 } catch (err) {
@@ -14,13 +14,15 @@ try {
   throw err;
 }
 
-let running;
+let running: Running;
 try {
   running = await startServer(config);
 } catch (err) {
   const code = (err as { code?: string }).code;
   if (code === "EADDRINUSE" || code === "EACCES") {
-    process.stderr.write(`tradewire: cannot listen on ${config.HOST}:${config.PORT} (${code}); set PORT to a free port\n`);
+    process.stderr.write(
+      `tradewire: cannot listen on ${config.HOST}:${config.PORT} (${code}); set PORT to a free port\n`,
+    );
     process.exit(1);
   }
   throw err;

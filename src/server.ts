@@ -5,34 +5,34 @@
 // REST reads see what was just published), then at the batching cadence the stream fan-out,
 // the polls and the state's persistence. The recorder reads the ring from its own Worker.
 import type { Server } from "bun";
+import type { ReadinessCheck } from "./api/ops.ts";
 import { createAuth } from "./auth/index.ts";
 import { Dispatcher } from "./bus/dispatcher.ts";
 import { createRing, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
+// The exchange side (OKX client, simulator) is imported only when OKX_ENABLED: a pure stream
+// server does not carry its code (RSS).
+import type { Ingest } from "./exchange/ingest.ts";
 import { createApp } from "./http/app.ts";
 import type { AppType } from "./http/app-type.ts";
 import { auditRecorder } from "./http/audit.ts";
 import { createLogger, type Logger } from "./log.ts";
+import { startHostTuning } from "./ops/host-tuning/index.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
-import { startHostTuning } from "./ops/host-tuning/index.ts";
-import type { ReadinessCheck } from "./api/ops.ts";
-import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
-import { secureDataDir } from "./store/data-dir.ts";
-import type { History } from "./store/clickhouse/index.ts";
 import { CommandService } from "./services/commands.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
-// The exchange side (OKX client, simulator) is imported only when OKX_ENABLED: a pure stream
-// server does not carry its code (RSS).
-import type { Ingest } from "./exchange/ingest.ts";
 import type { Simulator } from "./sim/index.ts";
+import { StateStore } from "./state/store.ts";
+import type { History } from "./store/clickhouse/index.ts";
+import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
+import { secureDataDir } from "./store/data-dir.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
-import { StateStore } from "./state/store.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
-import { wsHandlers, type WsData } from "./stream/ws.ts";
+import { type WsData, wsHandlers } from "./stream/ws.ts";
 
 export const VERSION = "0.1.0";
 /** How long a start waits for Redis before serving without the saved snapshot. */
@@ -127,20 +127,26 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let ingest: Ingest | undefined;
   let gateway = opts.gateway ?? noGateway;
   if (config.OKX_ENABLED) {
-    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }, { TradeMetrics }] = await Promise.all([
-      import("./sim/index.ts"),
-      import("./exchange/ingest.ts"),
-      import("./exchange/config.ts"),
-      import("./services/okx-gateway.ts"),
-      import("./exchange/trade-metrics.ts"),
-    ]);
+    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }, { TradeMetrics }] =
+      await Promise.all([
+        import("./sim/index.ts"),
+        import("./exchange/ingest.ts"),
+        import("./exchange/config.ts"),
+        import("./services/okx-gateway.ts"),
+        import("./exchange/trade-metrics.ts"),
+      ]);
     const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
     if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
       sim = await startSimulator({ port: 0, instruments: config.OKX_INSTRUMENTS });
       log.info("embedded OKX simulator", { url: sim.url, wsUrl: sim.wsUrl });
     }
     const fallback = sim ? { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials } : undefined;
-    ingest = startIngest({ ring, config: ingestConfigFromEnv(config, fallback), log: log.child({ component: "okx" }), metrics: new TradeMetrics(registry) });
+    ingest = startIngest({
+      ring,
+      config: ingestConfigFromEnv(config, fallback),
+      log: log.child({ component: "okx" }),
+      metrics: new TradeMetrics(registry),
+    });
     gateway = opts.gateway ?? okxGateway(ingest);
   }
   const limits = {
@@ -242,7 +248,11 @@ function readiness(ingest: Ingest | undefined, redisReady: ReadinessCheck | unde
       .filter(([, c]) => c?.state !== "ready")
       .map(([n]) => n);
     const ok = st.running && down.length === 0 && Object.keys(st.connections).length > 0;
-    return { name: "okx", ok, ...(ok ? {} : { detail: st.running ? `down: ${down.join(", ") || "starting"}` : "ingest stopped" }) };
+    return {
+      name: "okx",
+      ok,
+      ...(ok ? {} : { detail: st.running ? `down: ${down.join(", ") || "starting"}` : "ingest stopped" }),
+    };
   });
   return checks;
 }

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { Hono } from "hono";
 import { authRoutes } from "../src/api/auth.ts";
 import { usersRoutes } from "../src/api/users.ts";
-import { createAuth, type Auth } from "../src/auth/index.ts";
-import { testConfig, type Config } from "../src/config.ts";
+import { type Auth, createAuth } from "../src/auth/index.ts";
+import { type Config, testConfig } from "../src/config.ts";
 import { errorHandler, notFoundHandler } from "../src/http/errors.ts";
 import { createLogger } from "../src/log.ts";
 
@@ -43,7 +43,15 @@ async function start(overrides: Partial<Record<keyof Config, string>> = {}): Pro
   });
   const auth = await createAuth({ config, log, print: () => {} });
   const app = new Hono();
-  app.route("/api/auth", authRoutes({ config, sessions: auth.sessions, authenticateRequest: auth.authenticateRequest, requireAuth: auth.requireAuth }));
+  app.route(
+    "/api/auth",
+    authRoutes({
+      config,
+      sessions: auth.sessions,
+      authenticateRequest: auth.authenticateRequest,
+      requireAuth: auth.requireAuth,
+    }),
+  );
   app.route("/api/users", usersRoutes({ accounts: auth.accounts, requireAuth: auth.requireAuth }));
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
@@ -145,7 +153,9 @@ describe("argon2id flood", () => {
   test("300 logins for unknown users from 60 addresses: bounded verifications, the rest 503 at once; the owner signs in after", async () => {
     const svc = await start({ LOGIN_VERIFY_CONCURRENCY: "2", LOGIN_VERIFY_QUEUE: "8" });
     const all = await Promise.all(
-      Array.from({ length: 300 }, (_, i) => login(svc, `198.18.${Math.floor(i / 5) % 60}.1`, `ghost${i}`, "guess-password")),
+      Array.from({ length: 300 }, (_, i) =>
+        login(svc, `198.18.${Math.floor(i / 5) % 60}.1`, `ghost${i}`, "guess-password"),
+      ),
     );
     const busy = all.filter((a) => a.status === 503);
     expect(all.filter((a) => a.status !== 503 && a.status !== 401)).toEqual([]);

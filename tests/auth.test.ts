@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { base64url, decodeJwt, generateKeyPair, jwtVerify, SignJWT, UnsecuredJWT, type JWTPayload } from "jose";
+import { base64url, decodeJwt, generateKeyPair, type JWTPayload, jwtVerify, SignJWT, UnsecuredJWT } from "jose";
 import { authRoutes } from "../src/api/auth.ts";
 import { usersRoutes } from "../src/api/users.ts";
-import { createAuth, type Auth } from "../src/auth/index.ts";
-import { testConfig, type Config } from "../src/config.ts";
+import { type Auth, createAuth } from "../src/auth/index.ts";
+import { type Config, testConfig } from "../src/config.ts";
 import { errorHandler, notFoundHandler } from "../src/http/errors.ts";
 import { openApiDocument, routes } from "../src/http/openapi.ts";
 import { createLogger } from "../src/log.ts";
@@ -29,15 +29,31 @@ interface Svc {
   printed: string[];
 }
 
-async function start(overrides: Partial<Record<keyof Config, string>> = {}, auth?: Partial<Parameters<typeof createAuth>[0]>): Promise<Svc> {
+async function start(
+  overrides: Partial<Record<keyof Config, string>> = {},
+  auth?: Partial<Parameters<typeof createAuth>[0]>,
+): Promise<Svc> {
   const dir = overrides.DATA_DIR ?? mkdtempSync(join(tmpdir(), "tw-auth-"));
   dirs.push(dir);
-  const logins = { LOGIN_MAX_ATTEMPTS: "1000", LOGIN_IP_MAX_ATTEMPTS: "100000", LOGIN_USER_MAX_ATTEMPTS: "100000", LOGIN_VERIFY_QUEUE: "100000" };
+  const logins = {
+    LOGIN_MAX_ATTEMPTS: "1000",
+    LOGIN_IP_MAX_ATTEMPTS: "100000",
+    LOGIN_USER_MAX_ATTEMPTS: "100000",
+    LOGIN_VERIFY_QUEUE: "100000",
+  };
   const config = testConfig({ ADMIN_PASSWORD, JWT_SECRET, ...logins, ...overrides, DATA_DIR: dir });
   const printed: string[] = [];
   const a = await createAuth({ config, log, print: (p) => printed.push(p), ...auth });
   const app = routes();
-  app.route("/api/auth", authRoutes({ config, sessions: a.sessions, authenticateRequest: a.authenticateRequest, requireAuth: a.requireAuth }));
+  app.route(
+    "/api/auth",
+    authRoutes({
+      config,
+      sessions: a.sessions,
+      authenticateRequest: a.authenticateRequest,
+      requireAuth: a.requireAuth,
+    }),
+  );
   app.route("/api/users", usersRoutes({ accounts: a.accounts, requireAuth: a.requireAuth }));
   app.get("/api/probe/stream", a.requireAuth({ allowTicket: true }), (c) => c.json(c.var.principal));
   app.onError(errorHandler(log));
@@ -84,7 +100,11 @@ const expectError = (r: Answer, status: number, code?: string) => {
   if (code) expect(r.body.error.code).toBe(code);
 };
 const cookieValue = (h: Headers, name: string) =>
-  h.getSetCookie().find((c) => c.startsWith(`${name}=`))?.split(";")[0]?.slice(name.length + 1);
+  h
+    .getSetCookie()
+    .find((c) => c.startsWith(`${name}=`))
+    ?.split(";")[0]
+    ?.slice(name.length + 1);
 
 let svc: Svc;
 beforeAll(async () => {
@@ -125,7 +145,9 @@ describe("login, me, cookies", () => {
     expect(old.status).toBe(200);
     secrets.push(old.body.refreshToken, old.body.accessToken);
     expect(old.body.user).toEqual({ name: "admin", role: "admin" });
-    const both = await call(svc, "POST", "/api/auth/login", { body: { name: "admin", username: "admin", password: ADMIN_PASSWORD } });
+    const both = await call(svc, "POST", "/api/auth/login", {
+      body: { name: "admin", username: "admin", password: ADMIN_PASSWORD },
+    });
     expectError(both, 400, "validation_failed");
     expect(both.body.error.details).toEqual([{ field: "username", message: "give name or username, not both" }]);
     const neither = await call(svc, "POST", "/api/auth/login", { body: { password: ADMIN_PASSWORD } });
@@ -133,7 +155,10 @@ describe("login, me, cookies", () => {
     expect(neither.body.error.details).toEqual([{ field: "name", message: "required" }]);
     // /api/users never took `username`: it names the field it does not know.
     const admin = old.body.accessToken;
-    const create = await call(svc, "POST", "/api/users", { token: admin, body: { username: "una", password: "una-password", role: "viewer" } });
+    const create = await call(svc, "POST", "/api/users", {
+      token: admin,
+      body: { username: "una", password: "una-password", role: "viewer" },
+    });
     expectError(create, 400, "validation_failed");
     expect(create.body.error.details.map((d: { field?: string }) => d.field).sort()).toEqual(["name", "username"]);
     expect(create.body.error.details).toContainEqual({ field: "username", message: "unknown field" });
@@ -141,9 +166,15 @@ describe("login, me, cookies", () => {
 
   test("me answers name and role, by bearer or by cookie", async () => {
     const r = await login(svc);
-    expect((await call(svc, "GET", "/api/auth/me", { token: r.body.accessToken })).body).toEqual({ name: "admin", role: "admin" });
+    expect((await call(svc, "GET", "/api/auth/me", { token: r.body.accessToken })).body).toEqual({
+      name: "admin",
+      role: "admin",
+    });
     const cookie = `tw_access=${cookieValue(r.headers, "tw_access")}`;
-    expect((await call(svc, "GET", "/api/auth/me", { headers: { Cookie: cookie } })).body).toEqual({ name: "admin", role: "admin" });
+    expect((await call(svc, "GET", "/api/auth/me", { headers: { Cookie: cookie } })).body).toEqual({
+      name: "admin",
+      role: "admin",
+    });
     expectError(await call(svc, "GET", "/api/auth/me"), 401);
   });
 });
@@ -163,12 +194,17 @@ describe("refresh and logout", () => {
     expectError(reuse, 401, "token_reused");
     expectError(await call(svc, "GET", "/api/auth/me", { token: second.body.accessToken }), 401, "session_revoked");
     expectError(await call(svc, "GET", "/api/auth/me", { token: first.accessToken }), 401, "session_revoked");
-    expectError(await call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: second.body.refreshToken } }), 401);
+    expectError(
+      await call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: second.body.refreshToken } }),
+      401,
+    );
   });
 
   test("the old refresh token again within the grace period (another tab) gets the same successor, in the same session", async () => {
     const first = (await login(svc)).body;
-    const tabs = await Promise.all([1, 2].map(() => call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: first.refreshToken } })));
+    const tabs = await Promise.all(
+      [1, 2].map(() => call(svc, "POST", "/api/auth/refresh", { body: { refreshToken: first.refreshToken } })),
+    );
     expect(tabs.map((r) => r.status)).toEqual([200, 200]);
     const [a, b] = tabs.map((r) => r.body);
     secrets.push(a.refreshToken, b.refreshToken);
@@ -188,7 +224,9 @@ describe("refresh and logout", () => {
   test("refresh takes the cookie when the body has none", async () => {
     const r = await login(svc);
     const cookie = `tw_refresh=${cookieValue(r.headers, "tw_refresh")}`;
-    const next = await call(svc, "POST", "/api/auth/refresh", { headers: { Cookie: cookie, "Content-Type": "application/json" } });
+    const next = await call(svc, "POST", "/api/auth/refresh", {
+      headers: { Cookie: cookie, "Content-Type": "application/json" },
+    });
     expect(next.status).toBe(200);
     expect(cookieValue(next.headers, "tw_refresh")).toBe(next.body.refreshToken);
     expectError(await call(svc, "POST", "/api/auth/refresh"), 401);
@@ -197,7 +235,10 @@ describe("refresh and logout", () => {
   test("logout revokes the session and clears the cookies", async () => {
     const r = (await login(svc)).body;
     // A browser-style call: says JSON, sends no body.
-    const out = await call(svc, "POST", "/api/auth/logout", { token: r.accessToken, headers: { "Content-Type": "application/json" } });
+    const out = await call(svc, "POST", "/api/auth/logout", {
+      token: r.accessToken,
+      headers: { "Content-Type": "application/json" },
+    });
     expect(out.status).toBe(204);
     expect(out.headers.getSetCookie().filter((c) => /Max-Age=0/.test(c)).length).toBe(2);
     expectError(await call(svc, "GET", "/api/auth/me", { token: r.accessToken }), 401);
@@ -236,7 +277,15 @@ describe("access token checks", () => {
   });
   const key = new TextEncoder().encode(JWT_SECRET);
   const now = () => Math.floor(Date.now() / 1000);
-  const claims = (): JWTPayload => ({ sub: "admin", role: "admin", fam, jti: "t", iss: "tradewire", iat: now(), exp: now() + 60 });
+  const claims = (): JWTPayload => ({
+    sub: "admin",
+    role: "admin",
+    fam,
+    jti: "t",
+    iss: "tradewire",
+    iat: now(),
+    exp: now() + 60,
+  });
   const me = (token: string) => call(svc, "GET", "/api/auth/me", { token });
 
   test("a hand-made token with every claim right passes (the controls below differ in one thing)", async () => {
@@ -251,9 +300,17 @@ describe("access token checks", () => {
     const [h, p] = (await new SignJWT(claims()).setProtectedHeader({ alg: "HS256" }).sign(key)).split(".");
     expectError(await me(`${h}.${p}.${base64url.encode(new Uint8Array(32))}`), 401, "invalid_token");
     const expired = { ...claims(), iat: now() - 120, exp: now() - 60 };
-    expectError(await me(await new SignJWT(expired).setProtectedHeader({ alg: "HS256" }).sign(key)), 401, "token_expired");
+    expectError(
+      await me(await new SignJWT(expired).setProtectedHeader({ alg: "HS256" }).sign(key)),
+      401,
+      "token_expired",
+    );
     const foreign = { ...claims(), iss: "elsewhere" };
-    expectError(await me(await new SignJWT(foreign).setProtectedHeader({ alg: "HS256" }).sign(key)), 401, "invalid_token");
+    expectError(
+      await me(await new SignJWT(foreign).setProtectedHeader({ alg: "HS256" }).sign(key)),
+      401,
+      "invalid_token",
+    );
   });
 
   test("a token in the URL is refused, even beside a good header", async () => {
@@ -283,7 +340,10 @@ describe("login rate limits", () => {
 
 describe("login limits behind a proxy", () => {
   const loginFrom = (svc: Svc, xff: string, username: string) =>
-    call(svc, "POST", "/api/auth/login", { body: { username, password: "wrong-password" }, headers: { "X-Forwarded-For": xff } });
+    call(svc, "POST", "/api/auth/login", {
+      body: { username, password: "wrong-password" },
+      headers: { "X-Forwarded-For": xff },
+    });
 
   test("with TRUST_PROXY_HOPS=1 the limit is per forwarded address, and a spoofed entry is ignored", async () => {
     const svc = await start({ LOGIN_IP_MAX_ATTEMPTS: "2", LOGIN_WINDOW_S: "60", TRUST_PROXY_HOPS: "1" });
@@ -305,10 +365,19 @@ describe("login limits behind a proxy", () => {
 describe("user management", () => {
   test("admin creates, lists, changes and deletes users; hashes never leave", async () => {
     const admin = (await login(svc)).body.accessToken;
-    const created = await call(svc, "POST", "/api/users", { token: admin, body: { name: "vera", password: "vera-password", role: "viewer" } });
+    const created = await call(svc, "POST", "/api/users", {
+      token: admin,
+      body: { name: "vera", password: "vera-password", role: "viewer" },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: "vera", role: "viewer" });
-    expectError(await call(svc, "POST", "/api/users", { token: admin, body: { name: "vera", password: "another-pass", role: "admin" } }), 409);
+    expectError(
+      await call(svc, "POST", "/api/users", {
+        token: admin,
+        body: { name: "vera", password: "another-pass", role: "admin" },
+      }),
+      409,
+    );
     const list = await call(svc, "GET", "/api/users", { token: admin });
     expect(list.body.users.map((u: { name: string }) => u.name)).toEqual(["admin", "vera"]);
     expect(JSON.stringify(list.body)).not.toMatch(/hash|argon2/);
@@ -316,7 +385,10 @@ describe("user management", () => {
     const vera = (await login(svc, "vera", "vera-password")).body.accessToken;
     expect((await call(svc, "GET", "/api/auth/me", { token: vera })).body).toEqual({ name: "vera", role: "viewer" });
     expectError(await call(svc, "GET", "/api/users", { token: vera }), 403, "forbidden");
-    expectError(await call(svc, "POST", "/api/users", { token: vera, body: { name: "x", password: "xxxxxxxx", role: "admin" } }), 403);
+    expectError(
+      await call(svc, "POST", "/api/users", { token: vera, body: { name: "x", password: "xxxxxxxx", role: "admin" } }),
+      403,
+    );
     expectError(await call(svc, "GET", "/api/users"), 401);
 
     const patched = await call(svc, "PATCH", "/api/users/vera", { token: admin, body: { role: "trader" } });
@@ -363,7 +435,8 @@ describe("bad input is a 400 naming the field, never a 500", () => {
     await field("/api/users/admin", { role: "viewer", isAdmin: true }, "isAdmin", "PATCH");
     await field("/api/users/bad%20name", { role: "viewer" }, "param.name", "PATCH");
 
-    for (const raw of ["null", "[]", '"text"', "{}"]) expectError(await call(svc, "POST", "/api/auth/login", { raw }), 400);
+    for (const raw of ["null", "[]", '"text"', "{}"])
+      expectError(await call(svc, "POST", "/api/auth/login", { raw }), 400);
     expectError(await call(svc, "PATCH", "/api/users/admin", { token: admin, body: {} }), 400);
     expectError(await call(svc, "GET", "/api/auth/me", { headers: { Authorization: "Bearer" } }), 401);
     expectError(await call(svc, "GET", "/api/auth/me", { headers: { Cookie: "tw_access=%%%; x" } }), 401);
@@ -394,7 +467,8 @@ describe("first start", () => {
 describe("docs", () => {
   test("every auth and user route is in the OpenAPI document, with its roles", () => {
     const paths = svc.spec().paths as Record<string, Record<string, { description?: string; "x-roles"?: string[] }>>;
-    for (const p of ["login", "refresh", "logout", "me", "stream-ticket"]) expect(Object.keys(paths[`/api/auth/${p}`] ?? {})).toHaveLength(1);
+    for (const p of ["login", "refresh", "logout", "me", "stream-ticket"])
+      expect(Object.keys(paths[`/api/auth/${p}`] ?? {})).toHaveLength(1);
     expect(Object.keys(paths["/api/users"] ?? {}).sort()).toEqual(["get", "post"]);
     expect(Object.keys(paths["/api/users/{name}"] ?? {}).sort()).toEqual(["delete", "patch"]);
     expect(paths["/api/users/{name}"]?.delete?.description).toBe("Roles: admin.");

@@ -14,9 +14,17 @@ const ALLOWED: string[] = [];
 
 /** Layer rules: a module under `from` must not import one under any of `not`. */
 const RULES: Array<{ from: string; not: string[]; why: string }> = [
-  { from: "bus/", not: ["*"], why: "the bus imports nothing of ours above it; domain/ is the shared vocabulary below everything" },
+  {
+    from: "bus/",
+    not: ["*"],
+    why: "the bus imports nothing of ours above it; domain/ is the shared vocabulary below everything",
+  },
   { from: "domain/", not: ["*"], why: "the shared vocabulary depends on nothing of ours" },
-  { from: "exchange/", not: ["http/", "api/", "stream/", "services/"], why: "the exchange side publishes into the bus only" },
+  {
+    from: "exchange/",
+    not: ["http/", "api/", "stream/", "services/"],
+    why: "the exchange side publishes into the bus only",
+  },
   { from: "sim/", not: ["http/", "api/", "stream/", "services/"], why: "the simulator is a separate program" },
   { from: "exchange/", not: ["sim/"], why: "the OKX client never reaches into the simulator" },
   { from: "stream/", not: ["exchange/", "sim/"], why: "the stream side reads the bus, not the exchange" },
@@ -59,7 +67,8 @@ function importsOf(code: string): string[] {
 function resolveImport(from: string, spec: string): string | undefined {
   if (!spec.startsWith(".")) return undefined;
   const base = resolve(dirname(from), spec);
-  for (const p of [base, `${base}.ts`, join(base, "index.ts")]) if (existsSync(p) && statSync(p).isFile()) return relative(ROOT, p);
+  for (const p of [base, `${base}.ts`, join(base, "index.ts")])
+    if (existsSync(p) && statSync(p).isFile()) return relative(ROOT, p);
   return relative(ROOT, base);
 }
 
@@ -85,7 +94,8 @@ function broken(from: string, to: string): string | undefined {
   for (const r of RULES) {
     if (!a.startsWith(r.from)) continue;
     const hit = r.not.some((n) => (n === "*" ? !b.startsWith(r.from) && !b.startsWith("domain/") : b.startsWith(n)));
-    if (hit) return `${r.from} must not import ${r.not.join(", ").replace("*", "anything outside it and domain/")} (${r.why})`;
+    if (hit)
+      return `${r.from} must not import ${r.not.join(", ").replace("*", "anything outside it and domain/")} (${r.why})`;
   }
   return undefined;
 }

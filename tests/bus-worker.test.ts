@@ -1,7 +1,7 @@
 // The producer runs in a Worker (as the OKX ingest thread will); main-thread readers must
 // get every event once, in order, while the burst is running.
 import { expect, test } from "bun:test";
-import { createRing, eventJson, RingReader, RingProducer } from "../src/bus/ring.ts";
+import { createRing, eventJson, RingProducer, RingReader } from "../src/bus/ring.ts";
 
 async function drain(reader: RingReader, until: number, seen: number[][]): Promise<boolean> {
   let cursor = 0;

@@ -30,8 +30,25 @@ test("hc<AppType>: login, me, publish a ticker and read it back, typed end to en
   expectTypeOf(who).toEqualTypeOf<{ name: string; role: "viewer" | "trader" | "admin" | "engine" }>();
   expect(who).toEqual({ name: "admin", role: "admin" });
 
-  const ticker = { instId: "BTC-USDT", last: "43000.1", lastSz: "0.1", bidPx: "43000", bidSz: "1", askPx: "43000.2", askSz: "2", open24h: "42000", high24h: "44000", low24h: "41000", vol24h: "10", volCcy24h: "430000", ts: 1 };
-  const published = await api.api.events.$post({ json: { type: "ticker", channel: "tickers:BTC-USDT", data: ticker } }, { headers });
+  const ticker = {
+    instId: "BTC-USDT",
+    last: "43000.1",
+    lastSz: "0.1",
+    bidPx: "43000",
+    bidSz: "1",
+    askPx: "43000.2",
+    askSz: "2",
+    open24h: "42000",
+    high24h: "44000",
+    low24h: "41000",
+    vol24h: "10",
+    volCcy24h: "430000",
+    ts: 1,
+  };
+  const published = await api.api.events.$post(
+    { json: { type: "ticker", channel: "tickers:BTC-USDT", data: ticker } },
+    { headers },
+  );
   if (published.status !== 201) throw new Error(`publish: ${published.status}`);
   expectTypeOf<Awaited<ReturnType<typeof published.json>>["seq"]>().toEqualTypeOf<number>();
 

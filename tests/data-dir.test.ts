@@ -34,7 +34,10 @@ function walk(root: string, depth = 0, out: Array<{ path: string; mode: number; 
 }
 
 /** Entries that group or others may read, write or enter. */
-const exposed = (root: string) => walk(root).filter((e) => e.mode & 0o077).map((e) => `${e.path} ${e.mode.toString(8)}`);
+const exposed = (root: string) =>
+  walk(root)
+    .filter((e) => e.mode & 0o077)
+    .map((e) => `${e.path} ${e.mode.toString(8)}`);
 
 function freshParent(): string {
   const p = mkdtempSync(join(tmpdir(), "tw-datadir-"));
@@ -64,7 +67,14 @@ test("an existing DATA_DIR that an older run left readable is made owner-only at
   mkdirSync(deep, { recursive: true, mode: 0o755 });
   writeFileSync(join(deep, "data.bin"), "hashes", { mode: 0o644 });
   writeFileSync(join(dataDir, "notes.txt"), "x", { mode: 0o644 });
-  for (const d of [dataDir, join(dataDir, "clickhouse"), join(dataDir, "clickhouse", "store"), join(dataDir, "clickhouse", "store", "abc"), deep]) chmodSync(d, 0o755);
+  for (const d of [
+    dataDir,
+    join(dataDir, "clickhouse"),
+    join(dataDir, "clickhouse", "store"),
+    join(dataDir, "clickhouse", "store", "abc"),
+    deep,
+  ])
+    chmodSync(d, 0o755);
   expect(exposed(dataDir).length).toBe(7);
 
   server = await startTestServer({ DATA_DIR: dataDir, CLICKHOUSE_ENABLED: "false" });

@@ -48,24 +48,40 @@ test("every operation documents its success answer with a schema, and its errors
         if (st === "204" || st === "101") continue;
         const content = op.responses[st].content ?? {};
         expect({ where, st, media: Object.keys(content).length > 0 }).toEqual({ where, st, media: true });
-        for (const media of Object.values(content) as Array<{ schema?: unknown }>) expect({ where, st, schema: media.schema !== undefined }).toEqual({ where, st, schema: true });
+        for (const media of Object.values(content) as Array<{ schema?: unknown }>)
+          expect({ where, st, schema: media.schema !== undefined }).toEqual({ where, st, schema: true });
       }
       for (const st of statuses.filter((x) => /^[45]\d\d$/.test(x))) {
         if (where === "get /ready" && st === "503") continue; // a readiness answer, not an error: {status, checks}
-        expect({ where, st, schema: op.responses[st].content?.["application/json"]?.schema }).toEqual({ where, st, schema: { $ref: "#/components/schemas/Error" } });
+        expect({ where, st, schema: op.responses[st].content?.["application/json"]?.schema }).toEqual({
+          where,
+          st,
+          schema: { $ref: "#/components/schemas/Error" },
+        });
       }
       if (op.security) {
         // Guarded: roles stated, 401 documented.
-        expect({ where, roles: Array.isArray(op["x-roles"]) && op["x-roles"].length > 0, has401: "401" in op.responses }).toEqual({ where, roles: true, has401: true });
+        expect({
+          where,
+          roles: Array.isArray(op["x-roles"]) && op["x-roles"].length > 0,
+          has401: "401" in op.responses,
+        }).toEqual({ where, roles: true, has401: true });
       }
-      if (op.requestBody || op.parameters?.length) expect({ where, has400: "400" in op.responses }).toEqual({ where, has400: true });
+      if (op.requestBody || op.parameters?.length)
+        expect({ where, has400: "400" in op.responses }).toEqual({ where, has400: true });
     }
   }
   expect(spec.paths["/api/events/stream"].get.responses["200"].content["text/event-stream"]).toBeDefined();
   expect(spec.paths["/api/events/ws"].get.responses["101"]).toBeDefined();
-  expect(spec.paths["/api/events/poll"].get.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/PollAnswer" });
-  expect(spec.paths["/api/orders"].post.parameters).toContainEqual(expect.objectContaining({ name: "idempotency-key", in: "header" }));
-  expect(spec.paths["/ready"].get.responses["503"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Ready" });
+  expect(spec.paths["/api/events/poll"].get.responses["200"].content["application/json"].schema).toEqual({
+    $ref: "#/components/schemas/PollAnswer",
+  });
+  expect(spec.paths["/api/orders"].post.parameters).toContainEqual(
+    expect.objectContaining({ name: "idempotency-key", in: "header" }),
+  );
+  expect(spec.paths["/ready"].get.responses["503"].content["application/json"].schema).toEqual({
+    $ref: "#/components/schemas/Ready",
+  });
   expect(spec.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer", bearerFormat: "JWT" });
 });
 
@@ -76,7 +92,9 @@ test("/docs and every file it references are served by tradewire, the same bytes
   const html = await res.text();
   const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => new URL(m[1]!, `${s.url}/docs`));
   expect(refs.length).toBeGreaterThanOrEqual(4);
-  const dist = createRequire(import.meta.url).resolve("swagger-ui-dist/package.json").replace(/package\.json$/, "");
+  const dist = createRequire(import.meta.url)
+    .resolve("swagger-ui-dist/package.json")
+    .replace(/package\.json$/, "");
   for (const url of refs) {
     expect(url.origin).toBe(s.url);
     const r = await fetch(url);

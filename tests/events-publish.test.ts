@@ -13,12 +13,19 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 const post = (body: string, token = admin, type = "application/json") =>
-  fetch(`${s.url}/api/events`, { method: "POST", headers: { "Content-Type": type, Authorization: `Bearer ${token}` }, body });
+  fetch(`${s.url}/api/events`, {
+    method: "POST",
+    headers: { "Content-Type": type, Authorization: `Bearer ${token}` },
+    body,
+  });
 
 test("an engine publishes; the answer carries the id the stream uses", async () => {
   const sse = await openSse(`${s.url}/api/events/stream?channels=strategy:*`, { Authorization: `Bearer ${admin}` });
   await sse.next();
-  const r = await post(JSON.stringify({ type: "strategy", channel: "strategy:grid-1", data: { state: "running" }, exTs: 1 }), engine);
+  const r = await post(
+    JSON.stringify({ type: "strategy", channel: "strategy:grid-1", data: { state: "running" }, exTs: 1 }),
+    engine,
+  );
   expect(r.status).toBe(201);
   const out = (await r.json()) as any;
   expect(out).toMatchObject({ type: "strategy", channel: "strategy:grid-1" });

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Role } from "../src/auth/types.ts";
-import { testConfig, type Config } from "../src/config.ts";
-import { startServer, type Running, type StartOptions } from "../src/server.ts";
+import { type Config, testConfig } from "../src/config.ts";
+import { type Running, type StartOptions, startServer } from "../src/server.ts";
 
 export const ADMIN_PASSWORD = "admin-password-for-tests";
 
@@ -24,7 +24,12 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), "tw-test-"));
   // Login budgets and the verification queue out of the way: tests log in often, in parallel.
-  const logins = { LOGIN_MAX_ATTEMPTS: "1000", LOGIN_IP_MAX_ATTEMPTS: "100000", LOGIN_USER_MAX_ATTEMPTS: "100000", LOGIN_VERIFY_QUEUE: "100000" };
+  const logins = {
+    LOGIN_MAX_ATTEMPTS: "1000",
+    LOGIN_IP_MAX_ATTEMPTS: "100000",
+    LOGIN_USER_MAX_ATTEMPTS: "100000",
+    LOGIN_VERIFY_QUEUE: "100000",
+  };
   const config = testConfig({ ADMIN_PASSWORD, DATA_DIR: dataDir, ...logins, ...overrides });
   const running = await startServer(config, opts);
   const token = async (user = "admin", password = ADMIN_PASSWORD) => {
@@ -88,10 +93,7 @@ export class SseReader {
     while (this.queue.length === 0) {
       const left = deadline - Date.now();
       if (left <= 0) throw new Error("timed out waiting for an SSE event");
-      const chunk = await Promise.race([
-        this.reader.read(),
-        Bun.sleep(left).then(() => null),
-      ]);
+      const chunk = await Promise.race([this.reader.read(), Bun.sleep(left).then(() => null)]);
       if (chunk === null) continue;
       if (chunk.done) {
         this.closed = true;
@@ -177,7 +179,8 @@ export async function metric(base: string, name: string): Promise<number> {
   const text = await (await fetch(`${base}/metrics`)).text();
   let sum = 0;
   for (const line of text.split("\n")) {
-    if (line.startsWith(name + " ") || line.startsWith(name + "{")) sum += Number(line.slice(line.lastIndexOf(" ") + 1));
+    if (line.startsWith(`${name} `) || line.startsWith(`${name}{`))
+      sum += Number(line.slice(line.lastIndexOf(" ") + 1));
   }
   return sum;
 }

@@ -17,12 +17,77 @@ beforeAll(async () => {
   viewer = await s.userToken("vic", "viewer");
   // 25 trades, one every 20 s from T0; two orders with three state changes; one fill.
   for (let i = 0; i < 25; i++)
-    await publish(s.url, admin, { type: "trade", channel: "trades:BTC-USDT", data: { instId: "BTC-USDT", tradeId: `t${i}`, px: `${100 + i}.5`, sz: "0.1", side: i % 2 ? "sell" : "buy", ts: T0 + i * 20_000 } });
-  const order = (ordId: string, state: string, uTime: number, extra: Record<string, unknown> = {}) => ({ ordId, clOrdId: `c${ordId}`, instId: "BTC-USDT", instType: "SPOT", side: "buy", ordType: "limit", tdMode: "cash", posSide: "", px: "100", sz: "1", state, accFillSz: "0", avgPx: "", fillPx: "", fillSz: "", fillTime: null, tradeId: "", execType: "", fee: "", feeCcy: "", reduceOnly: false, cTime: T0, uTime, ...extra });
+    await publish(s.url, admin, {
+      type: "trade",
+      channel: "trades:BTC-USDT",
+      data: {
+        instId: "BTC-USDT",
+        tradeId: `t${i}`,
+        px: `${100 + i}.5`,
+        sz: "0.1",
+        side: i % 2 ? "sell" : "buy",
+        ts: T0 + i * 20_000,
+      },
+    });
+  const order = (ordId: string, state: string, uTime: number, extra: Record<string, unknown> = {}) => ({
+    ordId,
+    clOrdId: `c${ordId}`,
+    instId: "BTC-USDT",
+    instType: "SPOT",
+    side: "buy",
+    ordType: "limit",
+    tdMode: "cash",
+    posSide: "",
+    px: "100",
+    sz: "1",
+    state,
+    accFillSz: "0",
+    avgPx: "",
+    fillPx: "",
+    fillSz: "",
+    fillTime: null,
+    tradeId: "",
+    execType: "",
+    fee: "",
+    feeCcy: "",
+    reduceOnly: false,
+    cTime: T0,
+    uTime,
+    ...extra,
+  });
   await publish(s.url, admin, { type: "order", channel: "orders", data: order("11", "live", T0 + 1) });
-  await publish(s.url, admin, { type: "order", channel: "orders", data: order("11", "filled", T0 + 2, { accFillSz: "1", avgPx: "100", fillPx: "100", fillSz: "1", fillTime: T0 + 2, tradeId: "x1", fee: "-0.001", feeCcy: "BTC" }) });
+  await publish(s.url, admin, {
+    type: "order",
+    channel: "orders",
+    data: order("11", "filled", T0 + 2, {
+      accFillSz: "1",
+      avgPx: "100",
+      fillPx: "100",
+      fillSz: "1",
+      fillTime: T0 + 2,
+      tradeId: "x1",
+      fee: "-0.001",
+      feeCcy: "BTC",
+    }),
+  });
   await publish(s.url, admin, { type: "order", channel: "orders", data: order("12", "live", T0 + 3) });
-  await publish(s.url, admin, { type: "fill", channel: "fills", data: { ordId: "11", clOrdId: "c11", instId: "BTC-USDT", tradeId: "x1", side: "buy", fillPx: "100", fillSz: "1", fee: "-0.001", feeCcy: "BTC", execType: "M", ts: T0 + 2 } });
+  await publish(s.url, admin, {
+    type: "fill",
+    channel: "fills",
+    data: {
+      ordId: "11",
+      clOrdId: "c11",
+      instId: "BTC-USDT",
+      tradeId: "x1",
+      side: "buy",
+      fillPx: "100",
+      fillSz: "1",
+      fee: "-0.001",
+      feeCcy: "BTC",
+      execType: "M",
+      ts: T0 + 2,
+    },
+  });
   expect((await s.history.flush()).empty).toBe(true);
 });
 afterAll(() => s.close());
@@ -48,7 +113,14 @@ test("trades page newest first; following `next` visits every trade once", async
   expect(pages).toBe(3);
   expect(seen).toEqual(Array.from({ length: 25 }, (_, i) => `t${24 - i}`));
   const first = (await get("/api/market/trades?instId=BTC-USDT&limit=1")).body.data[0];
-  expect(first).toMatchObject({ instId: "BTC-USDT", tradeId: "t24", px: "124.5", sz: "0.1", side: "buy", ts: T0 + 24 * 20_000 });
+  expect(first).toMatchObject({
+    instId: "BTC-USDT",
+    tradeId: "t24",
+    px: "124.5",
+    sz: "0.1",
+    side: "buy",
+    ts: T0 + 24 * 20_000,
+  });
 });
 
 test("time ranges: from inclusive, to exclusive", async () => {
@@ -59,7 +131,20 @@ test("time ranges: from inclusive, to exclusive", async () => {
 
 test("candles: 1m and 5m OHLCV from the recorded trades", async () => {
   const one = (await get(`/api/market/candles?instId=BTC-USDT&bar=1m&to=${T0 + 60_000}`, viewer)).body;
-  expect(one.data).toEqual([{ instId: "BTC-USDT", ts: T0, o: "100.5", h: "102.5", l: "100.5", c: "102.5", vol: "0.3", volCcy: "30.45", trades: 3, confirmed: true }]);
+  expect(one.data).toEqual([
+    {
+      instId: "BTC-USDT",
+      ts: T0,
+      o: "100.5",
+      h: "102.5",
+      l: "100.5",
+      c: "102.5",
+      vol: "0.3",
+      volCcy: "30.45",
+      trades: 3,
+      confirmed: true,
+    },
+  ]);
   const five = (await get("/api/market/candles?instId=BTC-USDT&bar=5m")).body;
   expect(five.data.map((c: any) => [c.ts, c.o, c.c, c.trades])).toEqual([
     [T0 + 300_000, "115.5", "124.5", 10],
@@ -67,18 +152,35 @@ test("candles: 1m and 5m OHLCV from the recorded trades", async () => {
   ]);
   const paged = (await get("/api/market/candles?instId=BTC-USDT&bar=1m&limit=7")).body;
   const rest = (await get(`/api/market/candles?instId=BTC-USDT&bar=1m&limit=7&cursor=${paged.next}`)).body;
-  expect([...paged.data, ...rest.data].map((c: any) => c.ts)).toEqual(Array.from({ length: 9 }, (_, i) => T0 + (8 - i) * 60_000));
+  expect([...paged.data, ...rest.data].map((c: any) => c.ts)).toEqual(
+    Array.from({ length: 9 }, (_, i) => T0 + (8 - i) * 60_000),
+  );
 });
 
 test("order history (routed before /api/orders/:id) has every state change; fills filter by order", async () => {
   const { status, body } = await get("/api/orders/history", trader);
   expect(status).toBe(200);
-  expect(body.data.map((o: any) => [o.ordId, o.state])).toEqual([["12", "live"], ["11", "filled"], ["11", "live"]]);
-  expect(body.data[1]).toMatchObject({ clOrdId: "c11", px: "100", avgPx: "100", fillSz: "1", fee: "-0.001", uTime: T0 + 2, cTime: T0, fillTime: T0 + 2 });
+  expect(body.data.map((o: any) => [o.ordId, o.state])).toEqual([
+    ["12", "live"],
+    ["11", "filled"],
+    ["11", "live"],
+  ]);
+  expect(body.data[1]).toMatchObject({
+    clOrdId: "c11",
+    px: "100",
+    avgPx: "100",
+    fillSz: "1",
+    fee: "-0.001",
+    uTime: T0 + 2,
+    cTime: T0,
+    fillTime: T0 + 2,
+  });
   expect(body.data[2]).toMatchObject({ avgPx: null, fillPx: null });
   expect((await get("/api/orders/history?ordId=c11&state=live")).body.data).toHaveLength(1);
   const fills = await get("/api/fills?ordId=11", trader);
-  expect(fills.body.data).toEqual([expect.objectContaining({ ordId: "11", fillPx: "100", fillSz: "1", ts: T0 + 2, execType: "M" })]);
+  expect(fills.body.data).toEqual([
+    expect.objectContaining({ ordId: "11", fillPx: "100", fillSz: "1", ts: T0 + 2, execType: "M" }),
+  ]);
   expect((await get("/api/fills?ordId=12")).body.data).toEqual([]);
 });
 
@@ -142,7 +244,8 @@ test("order requests and commands land in the audit log: who, what, result, late
 
 test("the routes are in /openapi.json and the recorder's figures in /metrics", async () => {
   const spec = (await (await fetch(`${s.url}/openapi.json`)).json()) as any;
-  for (const p of ["/api/orders/history", "/api/fills", "/api/market/trades", "/api/market/candles", "/api/audit"]) expect(spec.paths[p]?.get).toBeDefined();
+  for (const p of ["/api/orders/history", "/api/fills", "/api/market/trades", "/api/market/candles", "/api/audit"])
+    expect(spec.paths[p]?.get).toBeDefined();
   const text = await (await fetch(`${s.url}/metrics`)).text();
   expect(text).toContain('recorder_rows_written_total{table="trades"} 25');
   expect(text).toContain('recorder_rows_written_total{table="orders"} 3');

@@ -3,10 +3,10 @@
 // (reconnect, resubscribe, right books, reconciled orders), a sequence gap, malformed frames,
 // refused logins, and trade ops.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { DEFAULT_TIMING, type IngestConfig } from "../src/exchange/config.ts";
+import { DEFAULT_TIMING } from "../src/exchange/config.ts";
 import { OkxRest } from "../src/exchange/okx/rest.ts";
-import { startSimulator, type Simulator } from "../src/sim/index.ts";
-import { ofType, simConfig, startClient, systemOf, type Client } from "./fixtures/okx/harness.ts";
+import { type Simulator, startSimulator } from "../src/sim/index.ts";
+import { type Client, ofType, simConfig, startClient, systemOf } from "./fixtures/okx/harness.ts";
 
 let sim: Simulator;
 let c: Client;
@@ -28,7 +28,10 @@ afterAll(async () => {
 });
 
 /** Waits for `n` book events after `seq` that follow each other without a resync. */
-const booksAfter = (seq: number, n: number) => c.waitFor(`${n} books after #${seq}`, () => (ofType(c.since(seq), "book").length >= n ? ofType(c.since(seq), "book") : null));
+const booksAfter = (seq: number, n: number) =>
+  c.waitFor(`${n} books after #${seq}`, () =>
+    ofType(c.since(seq), "book").length >= n ? ofType(c.since(seq), "book") : null,
+  );
 
 test("tickers, books, trades and candles arrive on the ring; the books pass the simulator's checksums", async () => {
   const mark = c.lastSeq();
@@ -69,41 +72,80 @@ test("malformed frames are skipped and counted; the stream continues", async () 
 
 test("trade ops over the private WebSocket: place and cancel, with the order pushes on the ring", async () => {
   const mark = c.lastSeq();
-  const placed = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: "20000", clOrdId: "simws1" });
+  const placed = await c.ingest.placeOrder({
+    instId: INST,
+    tdMode: "cash",
+    side: "buy",
+    ordType: "limit",
+    sz: "0.001",
+    px: "20000",
+    clOrdId: "simws1",
+  });
   expect(placed).toMatchObject({ clOrdId: "simws1", code: "0" });
   // Each stage timed once, each inside the one before: the main thread's wait, the round trip
   // timed on the ingest thread, the simulator's own inTime -> outTime.
   const stage = (s: "total" | "exchange_roundtrip" | "exchange_internal") => c.metrics.seen("order", s, "ws");
-  expect([stage("total").count, stage("exchange_roundtrip").count, stage("exchange_internal").count]).toEqual([1, 1, 1]);
+  expect([stage("total").count, stage("exchange_roundtrip").count, stage("exchange_internal").count]).toEqual([
+    1, 1, 1,
+  ]);
   expect(stage("exchange_roundtrip").totalMs).toBeGreaterThan(0);
   expect(stage("total").totalMs).toBeGreaterThanOrEqual(stage("exchange_roundtrip").totalMs);
   expect(stage("exchange_roundtrip").totalMs).toBeGreaterThanOrEqual(stage("exchange_internal").totalMs);
-  await c.waitFor("live order on the ring", () => ofType(c.since(mark), "order").find((e) => e.json.data.ordId === placed.ordId && e.json.data.state === "live"));
+  await c.waitFor("live order on the ring", () =>
+    ofType(c.since(mark), "order").find((e) => e.json.data.ordId === placed.ordId && e.json.data.state === "live"),
+  );
   const canceled = await c.ingest.cancelOrder({ instId: INST, ordId: placed.ordId });
   expect(canceled).toMatchObject({ ordId: placed.ordId, code: "0" });
   expect(c.metrics.seen("cancel-order", "total", "ws").count).toBe(1);
-  await c.waitFor("canceled order on the ring", () => ofType(c.since(mark), "order").find((e) => e.json.data.ordId === placed.ordId && e.json.data.state === "canceled"));
-  const bad = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "1000000", px: "20000" });
+  await c.waitFor("canceled order on the ring", () =>
+    ofType(c.since(mark), "order").find((e) => e.json.data.ordId === placed.ordId && e.json.data.state === "canceled"),
+  );
+  const bad = await c.ingest.placeOrder({
+    instId: INST,
+    tdMode: "cash",
+    side: "buy",
+    ordType: "limit",
+    sz: "1000000",
+    px: "20000",
+  });
   expect(bad.code).not.toBe("0");
 });
 
 test("a dropped connection mid-stream: reconnect, resubscribe, books right again, missed order changes reconciled", async () => {
   // A resting order the client knows as live.
   const mark0 = c.lastSeq();
-  const placed = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: "21000", clOrdId: "simdrop1" });
+  const placed = await c.ingest.placeOrder({
+    instId: INST,
+    tdMode: "cash",
+    side: "buy",
+    ordType: "limit",
+    sz: "0.001",
+    px: "21000",
+    clOrdId: "simdrop1",
+  });
   await c.waitFor("live", () => ofType(c.since(mark0), "order").find((e) => e.json.data.ordId === placed.ordId));
   const st0 = c.ingest.status();
   const mark = c.lastSeq();
 
   sim.faults.set({ dropConnections: true });
-  await c.waitFor("resync for the lost public connection", () => systemOf(c.since(mark), "book_resync").find((e) => e.json.data.reason === "disconnected"));
+  await c.waitFor("resync for the lost public connection", () =>
+    systemOf(c.since(mark), "book_resync").find((e) => e.json.data.reason === "disconnected"),
+  );
   await c.waitFor("private down", () => c.ingest.status().connections.private!.state !== "ready");
   // While the client is away, the order is canceled by someone else (over REST).
   const rest = new OkxRest({ baseUrl: sim.url, credentials: sim.credentials, demo: true });
   const [ack] = await rest.cancelOrder({ instId: INST, ordId: placed.ordId });
   expect(ack!.sCode).toBe("0");
   // While down, a trade op falls back to REST.
-  const viaRest = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: "19000", clOrdId: "simrest1" });
+  const viaRest = await c.ingest.placeOrder({
+    instId: INST,
+    tdMode: "cash",
+    side: "buy",
+    ordType: "limit",
+    sz: "0.001",
+    px: "19000",
+    clOrdId: "simrest1",
+  });
   expect(viaRest).toMatchObject({ code: "0" });
   expect(c.metrics.seen("order", "total", "rest").count).toBe(1);
   sim.faults.set({ dropConnections: false });
@@ -117,8 +159,12 @@ test("a dropped connection mid-stream: reconnect, resubscribe, books right again
   await booksAfter(rs.seq, 10);
   expect(systemOf(c.since(rs.seq), "book_resync")).toHaveLength(0);
   // Reconciliation told the stream about the cancel it missed and the order placed over REST.
-  await c.waitFor("canceled order reconciled", () => ofType(c.since(mark), "order").find((e) => e.json.data.ordId === placed.ordId && e.json.data.state === "canceled"));
-  await c.waitFor("REST order reconciled", () => ofType(c.since(mark), "order").find((e) => e.json.data.ordId === viaRest.ordId && e.json.data.state === "live"));
+  await c.waitFor("canceled order reconciled", () =>
+    ofType(c.since(mark), "order").find((e) => e.json.data.ordId === placed.ordId && e.json.data.state === "canceled"),
+  );
+  await c.waitFor("REST order reconciled", () =>
+    ofType(c.since(mark), "order").find((e) => e.json.data.ordId === viaRest.ordId && e.json.data.state === "live"),
+  );
   await c.ingest.cancelOrder({ instId: INST, ordId: viaRest.ordId });
 });
 

@@ -3,16 +3,16 @@
 // keepalive, trade ops (WS, then REST while the private connection is down), reconciliation.
 import { afterEach, expect, test } from "bun:test";
 import { DEFAULT_TIMING, type IngestConfig } from "../src/exchange/config.ts";
+import { CREDS, type FakeOkx, startFakeOkx } from "./fixtures/okx/fake-okx.ts";
+import { type Ev, startClient } from "./fixtures/okx/harness.ts";
 import snapshot from "./fixtures/okx/ws_books_snapshot.json";
 import update from "./fixtures/okx/ws_books_update.json";
 import gap from "./fixtures/okx/ws_books_update_gap.json";
 import orders from "./fixtures/okx/ws_orders.json";
 import tickers from "./fixtures/okx/ws_tickers.json";
 import trades from "./fixtures/okx/ws_trades.json";
-import { CREDS, startFakeOkx, type FakeOkx } from "./fixtures/okx/fake-okx.ts";
-import { startClient, type Ev } from "./fixtures/okx/harness.ts";
 
-const cleanups: Array<() => Promise<unknown> | void> = [];
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
@@ -31,28 +31,48 @@ function setup(over: Partial<IngestConfig> = {}, prepare?: (f: FakeOkx) => void)
     candle: "candle1m",
     privateChannels: ["orders", "positions", "account"],
     tradeThread: true,
-    timing: { ...DEFAULT_TIMING, pingIntervalMs: 5_000, pongTimeoutMs: 1_000, backoffBaseMs: 20, backoffMaxMs: 200, opTimeoutMs: 2_000, restTimeoutMs: 2_000 },
+    timing: {
+      ...DEFAULT_TIMING,
+      pingIntervalMs: 5_000,
+      pongTimeoutMs: 1_000,
+      backoffBaseMs: 20,
+      backoffMaxMs: 200,
+      opTimeoutMs: 2_000,
+      restTimeoutMs: 2_000,
+    },
     ...over,
   });
-  cleanups.push(() => fake.stop(), () => c.ingest.stop());
+  cleanups.push(
+    () => fake.stop(),
+    () => c.ingest.stop(),
+  );
   return { ...c, fake };
 }
 
 const books = (evs: Ev[]) => evs.filter((e) => e.type === "book");
 const resyncs = (evs: Ev[]) => evs.filter((e) => e.type === "system" && e.json.data.kind === "book_resync");
-const ethTickers = () => ({ ...tickers, arg: { channel: "tickers", instId: "ETH-USDT" }, data: [{ ...tickers.data[0]!, instId: "ETH-USDT" }] });
+const ethTickers = () => ({
+  ...tickers,
+  arg: { channel: "tickers", instId: "ETH-USDT" },
+  data: [{ ...tickers.data[0]!, instId: "ETH-USDT" }],
+});
 
 test("subscribes from configuration; tickers, books and trades arrive on the ring with exTs and rxTs", async () => {
   const t = setup({}, (f) => (f.onBookSubscribe = () => [snapshot]));
   await t.ready(["public", "private", "business"]);
-  const subs = (p: "public" | "business" | "private") => t.fake.received[p].filter((x) => x.includes('"subscribe"')).map((x) => JSON.parse(x).args).flat();
+  const subs = (p: "public" | "business" | "private") =>
+    t.fake.received[p].filter((x) => x.includes('"subscribe"')).flatMap((x) => JSON.parse(x).args);
   expect(subs("public")).toEqual([
     { channel: "tickers", instId: "ETH-USDT" },
     { channel: "books", instId: "ETH-USDT" },
     { channel: "trades", instId: "ETH-USDT" },
   ]);
   expect(subs("business")).toEqual([{ channel: "candle1m", instId: "ETH-USDT" }]);
-  expect(subs("private")).toEqual([{ channel: "orders", instType: "ANY" }, { channel: "positions", instType: "ANY" }, { channel: "account" }]);
+  expect(subs("private")).toEqual([
+    { channel: "orders", instType: "ANY" },
+    { channel: "positions", instType: "ANY" },
+    { channel: "account" },
+  ]);
   expect(t.fake.received.private[0]).toContain('"op":"login"');
 
   const before = Date.now();
@@ -65,10 +85,21 @@ test("subscribes from configuration; tickers, books and trades arrive on the rin
   expect(tick.rxTs).toBeGreaterThanOrEqual(before - 1);
   expect(tick.json.data.last).toBe("43000.1");
   const trade = await t.waitFor("trade", () => t.events.find((e) => e.type === "trade"));
-  expect(trade.json.data).toEqual({ instId: "BTC-USDT", tradeId: "216970876", px: "31684.5", sz: "0.00001186", side: "buy", ts: 1626531038288 });
+  expect(trade.json.data).toEqual({
+    instId: "BTC-USDT",
+    tradeId: "216970876",
+    px: "31684.5",
+    sz: "0.00001186",
+    side: "buy",
+    ts: 1626531038288,
+  });
   await t.waitFor("two books", () => books(t.events).length === 2);
   expect(books(t.events).map((b) => b.json.data.seqId)).toEqual([123456, 123470]);
-  expect(books(t.events)[1]!.json.data.asks).toEqual([["3366.8", "9", 3], ["3368", "8", 1], ["3372", "8", 2]]);
+  expect(books(t.events)[1]!.json.data.asks).toEqual([
+    ["3366.8", "9", 3],
+    ["3368", "8", 1],
+    ["3372", "8", 2],
+  ]);
   expect(t.ingest.status().malformed).toBe(0);
 });
 
@@ -105,7 +136,16 @@ test("a dropped connection: book_resync, reconnect, resubscribe, the book is rig
   await t.waitFor("order push", () => t.events.find((e) => e.type === "order"));
   // While disconnected: that order is filled, and a new one appears.
   const filled = { ...orders.data[0]!, state: "filled", accFillSz: "0.01", uTime: "1704067209000" };
-  const fresh = { ...orders.data[0]!, ordId: "42", clOrdId: "new1", state: "live", accFillSz: "0", fillSz: "0", tradeId: "", uTime: "1704067208000" };
+  const fresh = {
+    ...orders.data[0]!,
+    ordId: "42",
+    clOrdId: "new1",
+    state: "live",
+    accFillSz: "0",
+    fillSz: "0",
+    tradeId: "",
+    uTime: "1704067208000",
+  };
   const mark = t.events.at(-1)!.seq;
   t.fake.orders.set(filled.ordId, filled);
   t.fake.orders.set(fresh.ordId, fresh);
@@ -131,10 +171,14 @@ test("a dropped connection: book_resync, reconnect, resubscribe, the book is rig
     ["42", "live"],
     ["680800019749904384", "filled"],
   ]);
-  const st = await t.waitFor("status after reconciliation", () => (t.ingest.status().reconciliations === 2 ? t.ingest.status() : undefined));
+  const st = await t.waitFor("status after reconciliation", () =>
+    t.ingest.status().reconciliations === 2 ? t.ingest.status() : undefined,
+  );
   expect(st.connections.public!.reconnects).toBe(1);
   expect(st.connections.private!.reconnects).toBe(1);
-  const conn = t.events.filter((e) => e.type === "system" && e.json.data.kind === "connection").map((e) => `${e.json.data.conn}:${e.json.data.state}`);
+  const conn = t.events
+    .filter((e) => e.type === "system" && e.json.data.kind === "connection")
+    .map((e) => `${e.json.data.conn}:${e.json.data.state}`);
   expect(conn).toContain("public:down");
   expect(conn.filter((c) => c === "public:up").length).toBe(2);
 });
@@ -154,12 +198,18 @@ test("a refused login is reported clearly and retried with backoff until it succ
 
 test("no pong in time: the connection is dropped and reopened", async () => {
   const t = setup(
-    { credentials: null, candle: null, timing: { ...DEFAULT_TIMING, pingIntervalMs: 100, pongTimeoutMs: 150, backoffBaseMs: 20, backoffMaxMs: 100 } },
+    {
+      credentials: null,
+      candle: null,
+      timing: { ...DEFAULT_TIMING, pingIntervalMs: 100, pongTimeoutMs: 150, backoffBaseMs: 20, backoffMaxMs: 100 },
+    },
     (f) => (f.answerPing = false),
   );
   await t.waitFor("a reconnect after a missing pong", () => t.fake.opened.public >= 2);
   expect(t.fake.received.public).toContain("ping");
-  await t.waitFor("status names the missing pong", () => t.ingest.status().connections.public!.lastError?.includes("no pong within 150 ms"));
+  await t.waitFor("status names the missing pong", () =>
+    t.ingest.status().connections.public!.lastError?.includes("no pong within 150 ms"),
+  );
   t.fake.answerPing = true;
   await t.ready(["public"]);
 });
@@ -167,13 +217,26 @@ test("no pong in time: the connection is dropped and reopened", async () => {
 test("trade ops go over the private WebSocket, and over REST while it is down", async () => {
   const t = setup({ candle: null });
   await t.ready(["private"]);
-  const order = { instId: "ETH-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "1", px: "3000", clOrdId: "c1" } as const;
+  const order = {
+    instId: "ETH-USDT",
+    tdMode: "cash",
+    side: "buy",
+    ordType: "limit",
+    sz: "1",
+    px: "3000",
+    clOrdId: "c1",
+  } as const;
   const a = await t.ingest.placeOrder(order);
   expect(a).toMatchObject({ clOrdId: "c1", code: "0", message: "Order placed" });
   expect(t.metrics.seen("order", "total", "ws").count).toBe(1);
   expect(a.ordId).toMatch(/^\d+$/);
   const sent = JSON.parse(t.fake.received.private.find((x) => x.includes('"op":"order"'))!);
-  expect(sent).toEqual({ id: expect.any(String), op: "order", args: [order], expTime: expect.stringMatching(/^\d{13}$/) });
+  expect(sent).toEqual({
+    id: expect.any(String),
+    op: "order",
+    args: [order],
+    expTime: expect.stringMatching(/^\d{13}$/),
+  });
 
   t.fake.onPlace = () => ({ ordId: "", clOrdId: "", ts: "1", sCode: "51008", sMsg: "Insufficient balance" });
   expect(await t.ingest.placeOrder(order)).toMatchObject({ code: "51008", message: "Insufficient balance" });
@@ -193,8 +256,14 @@ test("trade ops go over the private WebSocket, and over REST while it is down", 
 });
 
 test("order lookups and instrument rules come over signed REST", async () => {
-  const t = setup({ candle: null, credentials: CREDS }, (f) => f.orders.set("77", { ...orders.data[0]!, ordId: "77", state: "canceled" }));
-  expect(await t.ingest.getOrder({ instId: "BTC-USDT", ordId: "77" })).toMatchObject({ ordId: "77", state: "canceled", instId: "BTC-USDT" });
+  const t = setup({ candle: null, credentials: CREDS }, (f) =>
+    f.orders.set("77", { ...orders.data[0]!, ordId: "77", state: "canceled" }),
+  );
+  expect(await t.ingest.getOrder({ instId: "BTC-USDT", ordId: "77" })).toMatchObject({
+    ordId: "77",
+    state: "canceled",
+    instId: "BTC-USDT",
+  });
   expect(await t.ingest.getOrder({ instId: "BTC-USDT", ordId: "404" })).toBeNull();
   const spec = await t.waitFor("instrument loaded", () => t.ingest.instrument("ETH-USDT"));
   expect(spec).toEqual({ instId: "ETH-USDT", instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 });
@@ -203,14 +272,22 @@ test("order lookups and instrument rules come over signed REST", async () => {
 test("notice 64008 (service upgrade) makes the client reconnect on purpose", async () => {
   const t = setup({ credentials: null, candle: null });
   await t.ready(["public"]);
-  t.fake.push("public", { event: "notice", code: "64008", msg: "The connection will soon be closed for a service upgrade. Please reconnect." });
+  t.fake.push("public", {
+    event: "notice",
+    code: "64008",
+    msg: "The connection will soon be closed for a service upgrade. Please reconnect.",
+  });
   await t.waitFor("reconnected after the notice", () => t.fake.opened.public === 2);
   await t.ready(["public"]);
 });
 
 test("a handshake that never completes counts as a failed attempt and is retried", async () => {
   const accepted: number[] = [];
-  const silent = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: () => void accepted.push(Date.now()), data() {} } });
+  const silent = Bun.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: { open: () => void accepted.push(Date.now()), data() {} },
+  });
   cleanups.push(() => silent.stop(true));
   const t = setup({
     credentials: null,

@@ -49,7 +49,11 @@ test("an order goes out by WS trade op, its updates come back on the stream, can
   // Where the time went, in /metrics: the main thread's wait holds the WS round trip, which holds OKX's own time.
   const metrics = await (await fetch(`${s.url}/metrics`)).text();
   const series = (stage: string, what: "count" | "sum") =>
-    Number(new RegExp(`^tradewire_order_seconds_${what}\\{op="place",stage="${stage}",via="ws"\\} (\\S+)$`, "m").exec(metrics)?.[1]);
+    Number(
+      new RegExp(`^tradewire_order_seconds_${what}\\{op="place",stage="${stage}",via="ws"\\} (\\S+)$`, "m").exec(
+        metrics,
+      )?.[1],
+    );
   expect(["total", "exchange_roundtrip", "exchange_internal"].map((st) => series(st, "count"))).toEqual([1, 1, 1]);
   expect(series("exchange_roundtrip", "sum")).toBeGreaterThan(0);
   expect(series("total", "sum")).toBeGreaterThanOrEqual(series("exchange_roundtrip", "sum"));
@@ -69,7 +73,9 @@ test("an order goes out by WS trade op, its updates come back on the stream, can
   expect(del.status).toBe(200);
   const canceled = await sse.nextEvent();
   expect(canceled.json().data).toMatchObject({ ordId: placed.ordId, state: "canceled" });
-  await eventually(async () => ((await (await fetch(`${s.url}/api/orders`, { headers: H() })).json()) as any).data.length === 0);
+  await eventually(
+    async () => ((await (await fetch(`${s.url}/api/orders`, { headers: H() })).json()) as any).data.length === 0,
+  );
   sse.close();
 });
 

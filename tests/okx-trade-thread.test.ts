@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IngestConfig } from "../src/exchange/config.ts";
-import { startSimulator, type Simulator } from "../src/sim/index.ts";
+import { type Simulator, startSimulator } from "../src/sim/index.ts";
 import { ofType, simConfig, startClient } from "./fixtures/okx/harness.ts";
 
 const INST = "BTC-USDT";
@@ -23,7 +23,11 @@ afterAll(async () => {
 /** Places one order while the market thread is stalled; returns its answer and how long it took. */
 async function orderDuringStall(tradeThread: boolean, clOrdId: string) {
   const marker = join(mkdtempSync(join(tmpdir(), "tw-stall-")), "stall");
-  const config = { ...simConfig(sim, { instruments: [INST], publishDepth: 5, candle: null, privateChannels: ["orders"], tradeThread }), stallMarker: marker, stallMs: STALL_MS } as IngestConfig;
+  const config = {
+    ...simConfig(sim, { instruments: [INST], publishDepth: 5, candle: null, privateChannels: ["orders"], tradeThread }),
+    stallMarker: marker,
+    stallMs: STALL_MS,
+  } as IngestConfig;
   const c = startClient(config, new URL("./fixtures/stall-market-worker.ts", import.meta.url).href);
   try {
     await c.ready(["public", "private"]);
@@ -32,7 +36,15 @@ async function orderDuringStall(tradeThread: boolean, clOrdId: string) {
     await Bun.sleep(200); // the market thread looks for the marker every 5 ms
     const before = c.lastSeq();
     const t0 = performance.now();
-    const ans = await c.ingest.placeOrder({ instId: INST, tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: "1000", clOrdId });
+    const ans = await c.ingest.placeOrder({
+      instId: INST,
+      tdMode: "cash",
+      side: "buy",
+      ordType: "limit",
+      sz: "0.001",
+      px: "1000",
+      clOrdId,
+    });
     const ms = performance.now() - t0;
     // Tickers published from placing until just after the answer: none while the market thread is held.
     c.lastSeq();

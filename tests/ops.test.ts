@@ -36,8 +36,11 @@ test("health, ready and metrics answer; metrics carry the stream figures", async
 test("openapi is generated from the routes (tests/docs.test.ts checks it in full)", async () => {
   const spec = (await (await fetch(`${s.url}/openapi.json`)).json()) as any;
   expect(spec.openapi).toBe("3.1.0");
-  for (const p of ["/api/events", "/api/events/stream", "/api/auth/login", "/api/users/{name}", "/api/orders"]) expect(spec.paths[p]).toBeDefined();
-  expect(spec.paths["/api/events"].post.requestBody.content["application/json"].schema.properties.channel).toBeDefined();
+  for (const p of ["/api/events", "/api/events/stream", "/api/auth/login", "/api/users/{name}", "/api/orders"])
+    expect(spec.paths[p]).toBeDefined();
+  expect(
+    spec.paths["/api/events"].post.requestBody.content["application/json"].schema.properties.channel,
+  ).toBeDefined();
 });
 
 test("a body over MAX_BODY_BYTES gets 413 in the JSON error shape, sent whole or streamed", async () => {
@@ -46,7 +49,9 @@ test("a body over MAX_BODY_BYTES gets 413 in the JSON error shape, sent whole or
   const event = (bytes: number) => JSON.stringify({ type: "system", channel: "system", data: "x".repeat(bytes) });
   const expect413 = async (r: Response) => {
     expect(r.status).toBe(413);
-    expect(await r.json()).toEqual({ error: { code: "payload_too_large", message: `body larger than ${s.config.MAX_BODY_BYTES} bytes` } });
+    expect(await r.json()).toEqual({
+      error: { code: "payload_too_large", message: `body larger than ${s.config.MAX_BODY_BYTES} bytes` },
+    });
   };
   expect(s.config.MAX_BODY_BYTES).toBe(262144);
   await expect413(await fetch(`${s.url}/api/events`, { method: "POST", headers, body: event(300 * 1024) }));
@@ -72,7 +77,11 @@ test("CORS: listed origins get the headers with credentials, others do not", asy
   expect(ok.headers.get("access-control-allow-credentials")).toBe("true");
   const pre = await fetch(`${s.url}/api/events`, {
     method: "OPTIONS",
-    headers: { Origin: "http://app.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type" },
+    headers: {
+      Origin: "http://app.example",
+      "Access-Control-Request-Method": "POST",
+      "Access-Control-Request-Headers": "authorization,content-type",
+    },
   });
   expect(pre.status).toBe(204);
   expect(pre.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");

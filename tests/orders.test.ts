@@ -19,7 +19,8 @@ class FakeGateway implements OrderGateway {
     if (this.down) throw new GatewayUnavailable("exchange down");
     if (this.delayMs) await Bun.sleep(this.delayMs);
     this.placed.push(o);
-    if (this.byCl.has(o.clOrdId)) return { ordId: "", clOrdId: o.clOrdId, code: "51016", message: "Duplicated clOrdId" };
+    if (this.byCl.has(o.clOrdId))
+      return { ordId: "", clOrdId: o.clOrdId, code: "51016", message: "Duplicated clOrdId" };
     if (o.sz === "0.5") return { ordId: "", clOrdId: o.clOrdId, code: "51008", message: "Insufficient balance" };
     const ordId = String(++this.n);
     this.byCl.set(o.clOrdId, { ...o, ordId, state: "live" });
@@ -27,7 +28,8 @@ class FakeGateway implements OrderGateway {
   }
   async cancel(ref: { ordId?: string; clOrdId?: string }): Promise<OrderAck> {
     const found = [...this.byCl.values()].find((o) => o.ordId === ref.ordId || o.clOrdId === ref.clOrdId);
-    if (!found) return { ordId: ref.ordId ?? "", clOrdId: ref.clOrdId ?? "", code: "51400", message: "Order does not exist" };
+    if (!found)
+      return { ordId: ref.ordId ?? "", clOrdId: ref.clOrdId ?? "", code: "51400", message: "Order does not exist" };
     return { ordId: String(found.ordId), clOrdId: String(found.clOrdId), code: "0", message: "" };
   }
   async amend(ref: { ordId?: string; clOrdId?: string }): Promise<OrderAck> {
@@ -49,12 +51,20 @@ beforeAll(async () => {
   admin = await s.token();
   trader = await s.userToken("tina", "trader");
   viewer = await s.userToken("vic", "viewer");
-  await publish(s.url, admin, { type: "ticker", channel: "tickers:BTC-USDT", data: { instId: "BTC-USDT", last: "40000" } });
+  await publish(s.url, admin, {
+    type: "ticker",
+    channel: "tickers:BTC-USDT",
+    data: { instId: "BTC-USDT", last: "40000" },
+  });
 });
 afterAll(() => s.close());
 
 const order = (body: unknown, token = trader, headers: Record<string, string> = {}) =>
-  fetch(`${s.url}/api/orders`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, ...headers }, body: JSON.stringify(body) });
+  fetch(`${s.url}/api/orders`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify(body),
+  });
 const limit = { instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.01", px: "39000" };
 const err = async (r: Response) => ((await r.json()) as any).error;
 
@@ -66,7 +76,13 @@ describe("placing", () => {
     expect(b.ordId).toMatch(/^\d+$/);
     expect(b.clOrdId).toMatch(/^tw[0-9a-f]{30}$/);
     expect(b.code).toBe("0");
-    expect(gw.placed.at(-1)).toMatchObject({ instId: "BTC-USDT", side: "buy", sz: "0.01", px: "39000", tdMode: "cash" });
+    expect(gw.placed.at(-1)).toMatchObject({
+      instId: "BTC-USDT",
+      side: "buy",
+      sz: "0.01",
+      px: "39000",
+      tdMode: "cash",
+    });
   });
 
   test("an Idempotency-Key places once, however often and however concurrently it is retried", async () => {
@@ -109,7 +125,10 @@ describe("placing", () => {
       [{ ...limit, instId: "SOL-USDT" }, "instrument_not_allowed"],
       [{ ...limit, sz: "1" }, "notional_too_large"],
       [{ ...limit, px: "39000.05" }, "bad_tick"],
-      [{ instId: "BTC-USDT-SWAP", side: "buy", ordType: "limit", sz: "30", px: "40000", tdMode: "cross" }, "notional_too_large"],
+      [
+        { instId: "BTC-USDT-SWAP", side: "buy", ordType: "limit", sz: "30", px: "40000", tdMode: "cross" },
+        "notional_too_large",
+      ],
     ];
     for (const [body, code] of cases) {
       const r = await order(body);
@@ -122,7 +141,11 @@ describe("placing", () => {
 
   test("the kill switch (admin only) stops new orders until it is off", async () => {
     const cmd = (on: boolean, token = admin) =>
-      fetch(`${s.url}/api/commands`, { method: "POST", headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` }, body: JSON.stringify({ type: "kill_switch", on }) });
+      fetch(`${s.url}/api/commands`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ type: "kill_switch", on }),
+      });
     expect((await cmd(true, trader)).status).toBe(403);
     const r = await cmd(true);
     expect(r.status).toBe(201);
@@ -151,7 +174,11 @@ describe("placing", () => {
 
 describe("orders and state", () => {
   test("open orders come from the stream's state; cancel and amend find their instrument", async () => {
-    await publish(s.url, admin, { type: "order", channel: "orders", data: { ordId: "1001", clOrdId: "x", instId: "BTC-USDT", state: "live" } });
+    await publish(s.url, admin, {
+      type: "order",
+      channel: "orders",
+      data: { ordId: "1001", clOrdId: "x", instId: "BTC-USDT", state: "live" },
+    });
     const h = { Authorization: `Bearer ${viewer}` };
     const list = (await (await fetch(`${s.url}/api/orders`, { headers: h })).json()) as any;
     expect(list.data.map((o: any) => o.ordId)).toContain("1001");
@@ -161,7 +188,11 @@ describe("orders and state", () => {
     const del = await fetch(`${s.url}/api/orders/1001`, { method: "DELETE", headers: t });
     expect(del.status).toBe(200);
     expect(((await del.json()) as any).ordId).toBe("1001");
-    const amend = await fetch(`${s.url}/api/orders/1001`, { method: "PATCH", headers: { ...t, "Content-Type": "application/json" }, body: JSON.stringify({}) });
+    const amend = await fetch(`${s.url}/api/orders/1001`, {
+      method: "PATCH",
+      headers: { ...t, "Content-Type": "application/json" },
+      body: JSON.stringify({}),
+    });
     expect(amend.status).toBe(400);
     expect((await fetch(`${s.url}/api/orders/999`, { method: "DELETE", headers: t })).status).toBe(404);
     expect((await fetch(`${s.url}/api/orders/999?instId=BTC-USDT`, { method: "DELETE", headers: t })).status).toBe(404);
@@ -169,7 +200,11 @@ describe("orders and state", () => {
 
   test("market and account routes answer from state; viewers cannot read the account", async () => {
     await publish(s.url, admin, { type: "balance", channel: "balances", data: { ccy: "USDT", eq: "100" } });
-    await publish(s.url, admin, { type: "book", channel: "books:BTC-USDT", data: { instId: "BTC-USDT", bids: [["1", "2", 1]], asks: [] } });
+    await publish(s.url, admin, {
+      type: "book",
+      channel: "books:BTC-USDT",
+      data: { instId: "BTC-USDT", bids: [["1", "2", 1]], asks: [] },
+    });
     const v = { Authorization: `Bearer ${viewer}` };
     const tickers = (await (await fetch(`${s.url}/api/market/tickers`, { headers: v })).json()) as any;
     expect(tickers.data[0].last).toBe("40000");
@@ -177,7 +212,9 @@ describe("orders and state", () => {
     expect(book.bids[0][0]).toBe("1");
     expect((await fetch(`${s.url}/api/market/books/ETH-USDT`, { headers: v })).status).toBe(404);
     expect((await fetch(`${s.url}/api/account/balances`, { headers: v })).status).toBe(403);
-    const bal = (await (await fetch(`${s.url}/api/account/balances`, { headers: { Authorization: `Bearer ${trader}` } })).json()) as any;
+    const bal = (await (
+      await fetch(`${s.url}/api/account/balances`, { headers: { Authorization: `Bearer ${trader}` } })
+    ).json()) as any;
     expect(bal.data).toEqual([{ ccy: "USDT", eq: "100" }]);
   });
 });

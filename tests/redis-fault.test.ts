@@ -3,8 +3,16 @@
 // redis_unavailable, and streams, publishing and /health carry on; afterwards all works again.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type Redis from "ioredis";
-import { ADMIN_PASSWORD, eventually, openSse, publish, startTestServer, type SseReader, type TestServer } from "./helpers.ts";
-import { inspect, NO_REDIS, noteSkip, startOwnRedis, type OwnRedis } from "./redis-helpers.ts";
+import {
+  ADMIN_PASSWORD,
+  eventually,
+  openSse,
+  publish,
+  type SseReader,
+  startTestServer,
+  type TestServer,
+} from "./helpers.ts";
+import { inspect, NO_REDIS, noteSkip, type OwnRedis, startOwnRedis } from "./redis-helpers.ts";
 
 noteSkip("redis-fault");
 let redis: OwnRedis;
@@ -35,9 +43,13 @@ const post = (path: string, body: unknown, token?: string) =>
 const login = () => post("/api/auth/login", { username: "admin", password: ADMIN_PASSWORD });
 const ready = async () => {
   const r = await fetch(`${s.url}/ready`);
-  return { status: r.status, body: (await r.json()) as { checks: Array<{ name: string; ok: boolean; detail?: string }> } };
+  return {
+    status: r.status,
+    body: (await r.json()) as { checks: Array<{ name: string; ok: boolean; detail?: string }> },
+  };
 };
-const ticker = (token: string, last: string) => publish(s.url, token, { type: "ticker", channel: "tickers:BTC-USDT", data: { instId: "BTC-USDT", last } });
+const ticker = (token: string, last: string) =>
+  publish(s.url, token, { type: "ticker", channel: "tickers:BTC-USDT", data: { instId: "BTC-USDT", last } });
 
 describe.skipIf(NO_REDIS)("Redis down and back", () => {
   test("while down: 503 where Redis is needed, everything else works; after: logins again", async () => {
@@ -59,11 +71,19 @@ describe.skipIf(NO_REDIS)("Redis down and back", () => {
     const down = await login();
     expect(down.status).toBe(503);
     expect(down.headers.get("retry-after")).toBe("1");
-    expect(await down.json()).toEqual({ error: { code: "redis_unavailable", message: expect.stringContaining("Redis is unreachable") } });
+    expect(await down.json()).toEqual({
+      error: { code: "redis_unavailable", message: expect.stringContaining("Redis is unreachable") },
+    });
     const refresh = await post("/api/auth/refresh", { refreshToken: first.refreshToken });
-    expect({ status: refresh.status, code: ((await refresh.json()) as any).error.code }).toEqual({ status: 503, code: "redis_unavailable" });
+    expect({ status: refresh.status, code: ((await refresh.json()) as any).error.code }).toEqual({
+      status: 503,
+      code: "redis_unavailable",
+    });
     const ticket = await post("/api/auth/stream-ticket", {}, admin);
-    expect({ status: ticket.status, code: ((await ticket.json()) as any).error.code }).toEqual({ status: 503, code: "redis_unavailable" });
+    expect({ status: ticket.status, code: ((await ticket.json()) as any).error.code }).toEqual({
+      status: 503,
+      code: "redis_unavailable",
+    });
 
     // The known session still publishes, the open stream still receives, liveness is fine.
     await ticker(admin, "2");

@@ -6,7 +6,7 @@
 // refused.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ADMIN_PASSWORD, eventually, startTestServer, type TestServer } from "./helpers.ts";
-import { NO_REDIS, noteSkip, startOwnRedis, type OwnRedis } from "./redis-helpers.ts";
+import { NO_REDIS, noteSkip, type OwnRedis, startOwnRedis } from "./redis-helpers.ts";
 
 noteSkip("redis-hang-auth");
 let redis: OwnRedis;
@@ -36,7 +36,10 @@ const login = async () => {
 };
 const me = async (token: string) => {
   const r = await fetch(`${s.url}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
-  return { status: r.status, code: r.status === 200 ? undefined : ((await r.json()) as { error: { code: string } }).error.code };
+  return {
+    status: r.status,
+    code: r.status === 200 ? undefined : ((await r.json()) as { error: { code: string } }).error.code,
+  };
 };
 const readyStatus = async () => (await fetch(`${s.url}/ready`)).status;
 /** Redis stopped, and tradewire has noticed (/ready names it). */
@@ -64,7 +67,10 @@ describe.skipIf(NO_REDIS)("a hung Redis", () => {
 
     // What needs Redis answers 503 as quickly.
     const quick = performance.now();
-    const needRedis = [await post("/api/auth/login", { username: "admin", password: ADMIN_PASSWORD }), await post("/api/auth/stream-ticket", {}, token)];
+    const needRedis = [
+      await post("/api/auth/login", { username: "admin", password: ADMIN_PASSWORD }),
+      await post("/api/auth/stream-ticket", {}, token),
+    ];
     expect(needRedis.map((r) => r.status)).toEqual([503, 503]);
     expect(performance.now() - quick).toBeLessThan(1_000);
 

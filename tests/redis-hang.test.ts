@@ -4,8 +4,8 @@
 // (SIGCONT).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createLogger } from "../src/log.ts";
-import { connectRedis, RedisUnavailable, type RedisConn } from "../src/store/redis/index.ts";
-import { NO_REDIS, noteSkip, startOwnRedis, type OwnRedis } from "./redis-helpers.ts";
+import { connectRedis, type RedisConn, RedisUnavailable } from "../src/store/redis/index.ts";
+import { NO_REDIS, noteSkip, type OwnRedis, startOwnRedis } from "./redis-helpers.ts";
 
 noteSkip("redis-hang");
 let redis: OwnRedis;
@@ -15,7 +15,11 @@ const lines: string[] = [];
 beforeAll(async () => {
   if (NO_REDIS) return;
   redis = await startOwnRedis();
-  conn = connectRedis(redis.url, createLogger("debug", {}, (l) => lines.push(l)), { pingEveryMs: 100, commandTimeoutMs: 300 });
+  conn = connectRedis(
+    redis.url,
+    createLogger("debug", {}, (l) => lines.push(l)),
+    { pingEveryMs: 100, commandTimeoutMs: 300 },
+  );
 });
 afterAll(async () => {
   await conn?.close();
@@ -42,27 +46,30 @@ test.skipIf(NO_REDIS)("a hung Redis is not ready; it is again once it answers", 
   expect(lines.some((l) => l.includes("redis answers again"))).toBe(true);
 });
 
-test.skipIf(NO_REDIS)("a command that times out marks Redis as not answering: later calls are refused without being sent", async () => {
-  const own = connectRedis(redis.url, createLogger("silent"), { pingEveryMs: 1_000, commandTimeoutMs: 200 });
-  try {
-    expect(await own.waitReady(5_000)).toBe(true);
-    await until("answering", () => own.isReady());
-    expect(await own.run((c) => c.ping())).toBe("PONG");
-    redis.pause();
-    await expect(own.run((c) => c.get("k"))).rejects.toBeInstanceOf(RedisUnavailable);
-    expect(own.isReady()).toBe(false);
-    let sent = false;
-    const refused = own.run(async (c) => {
-      sent = true;
-      return c.get("k");
-    });
-    await expect(refused).rejects.toBeInstanceOf(RedisUnavailable);
-    expect(sent).toBe(false);
-    redis.resume();
-    await until("ready again", () => own.isReady());
-    expect(await own.run((c) => c.ping())).toBe("PONG");
-  } finally {
-    redis.resume();
-    await own.close();
-  }
-});
+test.skipIf(NO_REDIS)(
+  "a command that times out marks Redis as not answering: later calls are refused without being sent",
+  async () => {
+    const own = connectRedis(redis.url, createLogger("silent"), { pingEveryMs: 1_000, commandTimeoutMs: 200 });
+    try {
+      expect(await own.waitReady(5_000)).toBe(true);
+      await until("answering", () => own.isReady());
+      expect(await own.run((c) => c.ping())).toBe("PONG");
+      redis.pause();
+      await expect(own.run((c) => c.get("k"))).rejects.toBeInstanceOf(RedisUnavailable);
+      expect(own.isReady()).toBe(false);
+      let sent = false;
+      const refused = own.run(async (c) => {
+        sent = true;
+        return c.get("k");
+      });
+      await expect(refused).rejects.toBeInstanceOf(RedisUnavailable);
+      expect(sent).toBe(false);
+      redis.resume();
+      await until("ready again", () => own.isReady());
+      expect(await own.run((c) => c.ping())).toBe("PONG");
+    } finally {
+      redis.resume();
+      await own.close();
+    }
+  },
+);

@@ -13,7 +13,8 @@ export const NO_REDIS = !REDIS_TEST_URL;
 
 /** Call at the top of a Redis test file: says why its suites are skipped. */
 export function noteSkip(file: string): void {
-  if (NO_REDIS) console.warn(`[${file}] REDIS_TEST_URL is not set: skipping the Redis tests (run them with \`npm test\`)`);
+  if (NO_REDIS)
+    console.warn(`[${file}] REDIS_TEST_URL is not set: skipping the Redis tests (run them with \`npm test\`)`);
 }
 
 /** The test Redis with its own DB number, emptied first. */
@@ -33,7 +34,6 @@ export async function inspect(url: string): Promise<Redis> {
   await r.connect();
   return r;
 }
-
 
 export interface OwnRedis {
   url: string;

@@ -38,7 +38,8 @@ const login = async (base: string): Promise<Pair> => {
   expect(r.status).toBe(200);
   return (await r.json()) as Pair;
 };
-const me = (base: string, token: string) => fetch(`${base}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+const me = (base: string, token: string) =>
+  fetch(`${base}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
 const errorCode = async (r: Response) => ((await r.json()) as { error: { code: string } }).error.code;
 
 describe.skipIf(NO_REDIS)("tradewire restart with Redis", () => {
@@ -48,7 +49,8 @@ describe.skipIf(NO_REDIS)("tradewire restart with Redis", () => {
     const loggedOut = await login(a.url); // revoked on the first instance
     const rotated = await login(a.url); // rotated on the first instance, old token reused on the second
     const token = kept.accessToken;
-    const ev = (base: string, type: string, channel: string, data: unknown) => publish(base, token, { type, channel, data });
+    const ev = (base: string, type: string, channel: string, data: unknown) =>
+      publish(base, token, { type, channel, data });
     await ev(a.url, "ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "1" });
     await ev(a.url, "ticker", "tickers:ETH-USDT", { instId: "ETH-USDT", last: "2" });
     await ev(a.url, "ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "3" });
@@ -60,7 +62,9 @@ describe.skipIf(NO_REDIS)("tradewire restart with Redis", () => {
     await a.close();
 
     const b = await start();
-    const sse = await openSse(`${b.url}/api/events/stream?channels=tickers:*,orders`, { Authorization: `Bearer ${token}` });
+    const sse = await openSse(`${b.url}/api/events/stream?channels=tickers:*,orders`, {
+      Authorization: `Bearer ${token}`,
+    });
     expect((await sse.next()).event).toBe("connected");
     const snap = [await sse.next(), await sse.next(), await sse.next()];
     expect(snap.map((e) => e.event)).toEqual(["snapshot", "snapshot", "snapshot"]);
@@ -71,7 +75,9 @@ describe.skipIf(NO_REDIS)("tradewire restart with Redis", () => {
     sse.close();
 
     // A client arriving now: the restored entries first, then this run's.
-    const later = await openSse(`${b.url}/api/events/stream?channels=tickers:*,orders`, { Authorization: `Bearer ${token}` });
+    const later = await openSse(`${b.url}/api/events/stream?channels=tickers:*,orders`, {
+      Authorization: `Bearer ${token}`,
+    });
     await later.next();
     const items = [await later.next(), await later.next(), await later.next(), await later.next()];
     expect(items.map((e) => e.json().data.last ?? e.json().data.ordId)).toEqual(["2", "3", "o1", "9"]);
@@ -82,7 +88,10 @@ describe.skipIf(NO_REDIS)("tradewire restart with Redis", () => {
     const r2 = await post(b.url, "/api/auth/refresh", { refreshToken: kept.refreshToken });
     expect(r2.status).toBe(200);
     const meLoggedOut = await me(b.url, loggedOut.accessToken);
-    expect({ status: meLoggedOut.status, code: await errorCode(meLoggedOut) }).toEqual({ status: 401, code: "session_revoked" });
+    expect({ status: meLoggedOut.status, code: await errorCode(meLoggedOut) }).toEqual({
+      status: 401,
+      code: "session_revoked",
+    });
     const r3 = await post(b.url, "/api/auth/refresh", { refreshToken: loggedOut.refreshToken });
     expect({ status: r3.status, code: await errorCode(r3) }).toEqual({ status: 401, code: "session_revoked" });
     const reuse = await post(b.url, "/api/auth/refresh", { refreshToken: rotated.refreshToken });

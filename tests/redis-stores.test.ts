@@ -6,17 +6,17 @@ import type Redis from "ioredis";
 import { authStoreContract, type StoreHarness } from "../src/auth/stores.contract.ts";
 import type { BusEvent } from "../src/bus/ring.ts";
 import { createLogger } from "../src/log.ts";
-import { ChannelFilter } from "../src/stream/channels.ts";
 import { StateStore } from "../src/state/store.ts";
 import {
   connectRedis,
+  type RedisConn,
   RedisRateLimiter,
   RedisTicketStore,
   RedisTokenStore,
   RedisUnavailable,
   StatePersistence,
-  type RedisConn,
 } from "../src/store/redis/index.ts";
+import { ChannelFilter } from "../src/stream/channels.ts";
 import { inspect, NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
 
 noteSkip("redis-stores");
@@ -67,7 +67,9 @@ describe.skipIf(NO_REDIS)("Redis stores", () => {
     await new RedisRateLimiter(c).hit("login:user:alice", 5, 60);
     const keys = await keysWithTtl(c.prefix);
     expect([...keys.keys()].sort()).toEqual(
-      ["auth:gen", "fam:fam1", "rl:login:user:alice", "rt:sha-of-token", "tk:sha-of-ticket", "ufam:alice"].map((k) => c.prefix + k),
+      ["auth:gen", "fam:fam1", "rl:login:user:alice", "rt:sha-of-token", "tk:sha-of-ticket", "ufam:alice"].map(
+        (k) => c.prefix + k,
+      ),
     );
     // The generation of the auth data lives as long as the data: it is how a loss is noticed.
     expect(keys.get(`${c.prefix}auth:gen`)).toBe(-1);
@@ -114,7 +116,18 @@ let seq = 0;
 function ev(type: string, channel: string, data: Record<string, unknown>): BusEvent {
   const s = ++seq;
   const text = JSON.stringify({ id: `e-${s}`, type, channel, ts: 1, data });
-  return { seq: s, id: `e-${s}`, type, channel, rxTs: 0, pubTs: 0, frame: new Uint8Array(), jsonStart: 0, jsonEnd: 0, text } as BusEvent;
+  return {
+    seq: s,
+    id: `e-${s}`,
+    type,
+    channel,
+    rxTs: 0,
+    pubTs: 0,
+    frame: new Uint8Array(),
+    jsonStart: 0,
+    jsonEnd: 0,
+    text,
+  } as BusEvent;
 }
 const all = new ChannelFilter(["*"], "admin");
 const lastOf = (e: { text: string }) => (JSON.parse(e.text) as { data: Record<string, string> }).data;
@@ -124,7 +137,10 @@ describe.skipIf(NO_REDIS)("state snapshot persistence", () => {
     const c = connectRedis(url, log, { prefix: `t${++n}:` });
     let pipelines = 0;
     const pipeline = c.client.pipeline.bind(c.client);
-    c.client.pipeline = ((...args: Parameters<typeof pipeline>) => (pipelines++, pipeline(...args))) as typeof pipeline;
+    c.client.pipeline = ((...args: Parameters<typeof pipeline>) => {
+      pipelines++;
+      return pipeline(...args);
+    }) as typeof pipeline;
     const state = new StateStore();
     const persisted = new StatePersistence(c, state, log, { intervalMs: 100 });
     await persisted.start(1_000);
@@ -133,7 +149,10 @@ describe.skipIf(NO_REDIS)("state snapshot persistence", () => {
       persisted.poke();
     }
     state.apply([ev("ticker", "tickers:ETH-USDT", { instId: "ETH-USDT", last: "e" })]);
-    state.apply([ev("order", "orders", { ordId: "o1", state: "live" }), ev("order", "orders", { ordId: "o2", state: "live" })]);
+    state.apply([
+      ev("order", "orders", { ordId: "o1", state: "live" }),
+      ev("order", "orders", { ordId: "o2", state: "live" }),
+    ]);
     state.apply([ev("order", "orders", { ordId: "o1", state: "filled" })]);
     persisted.poke();
     await Bun.sleep(250);
@@ -148,12 +167,20 @@ describe.skipIf(NO_REDIS)("state snapshot persistence", () => {
     const next = new StateStore();
     const loader = new StatePersistence(c, next, log);
     await loader.start(1_000);
-    expect(next.snapshot(all).map(lastOf)).toEqual([{ instId: "BTC-USDT", last: "50" }, { instId: "ETH-USDT", last: "e" }, { ordId: "o2", state: "live" }]);
+    expect(next.snapshot(all).map(lastOf)).toEqual([
+      { instId: "BTC-USDT", last: "50" },
+      { instId: "ETH-USDT", last: "e" },
+      { ordId: "o2", state: "live" },
+    ]);
     next.apply([ev("ticker", "tickers:SOL-USDT", { instId: "SOL-USDT", last: "s" })]);
     next.apply([ev("order", "orders", { ordId: "o2", state: "canceled" })]);
     expect(next.snapshot(all).map((e) => lastOf(e).last ?? lastOf(e).ordId)).toEqual(["50", "e", "s"]);
     await loader.stop(); // flushes what is pending: the new ticker and the order's removal
-    expect(Object.keys(await raw.hgetall(`${c.prefix}state`)).sort()).toEqual(["tickers:BTC-USDT", "tickers:ETH-USDT", "tickers:SOL-USDT"]);
+    expect(Object.keys(await raw.hgetall(`${c.prefix}state`)).sort()).toEqual([
+      "tickers:BTC-USDT",
+      "tickers:ETH-USDT",
+      "tickers:SOL-USDT",
+    ]);
     await c.close();
   });
 });

@@ -3,7 +3,7 @@
 // plain ws:// URLs (a documented ccxt method; without it ccxt throws NotSupported).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import ccxt from "ccxt";
-import { startSimulator, type Simulator } from "../src/sim/index.ts";
+import { type Simulator, startSimulator } from "../src/sim/index.ts";
 
 let sim: Simulator;
 let ex: InstanceType<typeof ccxt.pro.okx>;
@@ -66,7 +66,10 @@ describe("ccxt okx REST", () => {
       { symbol: "ETH/USDT", type: "limit", side: "buy", amount: 0.1, price: (await bid("ETH/USDT")) - 11 },
     ]);
     expect(many.length).toBe(2);
-    await ex.cancelOrders(many.map((m) => m.id!), "ETH/USDT");
+    await ex.cancelOrders(
+      many.map((m) => m.id!),
+      "ETH/USDT",
+    );
     const closed = await ex.fetchClosedOrders("ETH/USDT");
     expect(closed.filter((c) => many.some((m) => m.id === c.id)).every((c) => c.status === "canceled")).toBe(true);
   });

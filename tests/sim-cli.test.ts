@@ -2,7 +2,11 @@
 import { expect, test } from "bun:test";
 
 async function runSim(args: string[], env: Record<string, string> = {}) {
-  const proc = Bun.spawn([process.execPath, "src/sim/main.ts", ...args], { stdout: "pipe", stderr: "pipe", env: { ...process.env, ...env } });
+  const proc = Bun.spawn([process.execPath, "src/sim/main.ts", ...args], {
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { ...process.env, ...env },
+  });
   const reader = proc.stdout.getReader();
   let out = "";
   const deadline = Date.now() + 15_000;
@@ -23,7 +27,9 @@ test("prints URLs and default credentials, serves the configured instruments, ex
     expect(out).toContain("tw-sim-key");
     expect(out).toContain("tw-sim-secret");
     expect(out).toMatch(/ws:\/\/127\.0\.0\.1:\d+\/ws\/v5\/public/);
-    const r = (await (await fetch(`${url}/api/v5/public/instruments?instType=SPOT`)).json()) as { data: { instId: string }[] };
+    const r = (await (await fetch(`${url}/api/v5/public/instruments?instType=SPOT`)).json()) as {
+      data: { instId: string }[];
+    };
     expect(r.data.map((i) => i.instId)).toEqual(["SOL-USDT"]);
   } finally {
     proc.kill("SIGTERM");
@@ -32,7 +38,11 @@ test("prints URLs and default credentials, serves the configured instruments, ex
 });
 
 test("credentials from SIM_* env: the key is printed, a non-default secret is not", async () => {
-  const { proc, out } = await runSim(["--port", "0"], { SIM_API_KEY: "env-key", SIM_SECRET_KEY: "env-secret-value", SIM_PASSPHRASE: "env-pass" });
+  const { proc, out } = await runSim(["--port", "0"], {
+    SIM_API_KEY: "env-key",
+    SIM_SECRET_KEY: "env-secret-value",
+    SIM_PASSPHRASE: "env-pass",
+  });
   try {
     expect(out).toContain("env-key");
     expect(out).not.toContain("env-secret-value");

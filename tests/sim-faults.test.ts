@@ -1,7 +1,7 @@
 // Each injected fault, switched through the programmatic API and through POST /sim/faults.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
-import { startSimulator, type Simulator } from "../src/sim/index.ts";
-import { get, isPush, sleep, WsProbe, type Json } from "./sim-helpers.ts";
+import { type Simulator, startSimulator } from "../src/sim/index.ts";
+import { get, isPush, type Json, sleep, WsProbe } from "./sim-helpers.ts";
 
 let sim: Simulator;
 const probes: WsProbe[] = [];
@@ -12,7 +12,13 @@ async function open(path = "public"): Promise<WsProbe> {
 }
 async function tickers(): Promise<WsProbe> {
   const p = await open();
-  p.send({ op: "subscribe", args: [{ channel: "tickers", instId: "BTC-USDT" }, { channel: "tickers", instId: "ETH-USDT" }] });
+  p.send({
+    op: "subscribe",
+    args: [
+      { channel: "tickers", instId: "BTC-USDT" },
+      { channel: "tickers", instId: "ETH-USDT" },
+    ],
+  });
   await p.next(isPush("tickers"));
   return p;
 }
@@ -140,10 +146,27 @@ describe("faults (programmatic)", () => {
 
 describe("faults over HTTP (POST /sim/faults)", () => {
   test("set, read back, reset", async () => {
-    const set = await admin({ pausePushes: true, delayMs: 10, refuseLogins: true, sequenceGap: ["ETH-USDT"], malformedFrames: 1 });
-    expect(set.json).toMatchObject({ pausePushes: true, delayMs: 10, refuseLogins: true, sequenceGaps: ["ETH-USDT"], malformedFrames: 1 });
+    const set = await admin({
+      pausePushes: true,
+      delayMs: 10,
+      refuseLogins: true,
+      sequenceGap: ["ETH-USDT"],
+      malformedFrames: 1,
+    });
+    expect(set.json).toMatchObject({
+      pausePushes: true,
+      delayMs: 10,
+      refuseLogins: true,
+      sequenceGaps: ["ETH-USDT"],
+      malformedFrames: 1,
+    });
     expect(((await (await fetch(`${sim.url}/sim/faults`)).json()) as Json).pausePushes).toBe(true);
-    expect((await admin({ reset: true })).json).toMatchObject({ pausePushes: false, delayMs: 0, refuseLogins: false, sequenceGaps: [] });
+    expect((await admin({ reset: true })).json).toMatchObject({
+      pausePushes: false,
+      delayMs: 0,
+      refuseLogins: false,
+      sequenceGaps: [],
+    });
     expect((await admin([1, 2])).status).toBe(400);
     const typo = await admin({ pausePush: true });
     expect(typo.status).toBe(400);
@@ -161,7 +184,10 @@ describe("faults over HTTP (POST /sim/faults)", () => {
   });
 
   test("POST /sim/price moves the market", async () => {
-    const r = await fetch(`${sim.url}/sim/price`, { method: "POST", body: JSON.stringify({ instId: "ETH-USDT", px: 3000 }) });
+    const r = await fetch(`${sim.url}/sim/price`, {
+      method: "POST",
+      body: JSON.stringify({ instId: "ETH-USDT", px: 3000 }),
+    });
     expect(r.status).toBe(200);
     let mid = 0;
     for (let i = 0; i < 100; i++) {
@@ -171,6 +197,8 @@ describe("faults over HTTP (POST /sim/faults)", () => {
       await sleep(30);
     }
     expect(Math.abs(mid - 3000)).toBeLessThan(30);
-    expect((await fetch(`${sim.url}/sim/price`, { method: "POST", body: JSON.stringify({ instId: "NOPE", px: 1 }) })).status).toBe(400);
+    expect(
+      (await fetch(`${sim.url}/sim/price`, { method: "POST", body: JSON.stringify({ instId: "NOPE", px: 1 }) })).status,
+    ).toBe(400);
   });
 });

@@ -1,14 +1,24 @@
 // Helpers for the simulator tests: signed REST calls and a WebSocket probe that collects frames
 // and waits (with a bound) for the one a test expects.
-import { restAuthHeaders, wsLoginArg, type OkxCredentials } from "../src/okx/sign.ts";
+import { type OkxCredentials, restAuthHeaders, wsLoginArg } from "../src/okx/sign.ts";
 import type { Simulator } from "../src/sim/index.ts";
 
 export type Json = Record<string, any>;
 
 /** A signed private call; `path` includes the query string. */
-export async function signed(sim: Simulator, method: "GET" | "POST", path: string, body?: unknown, creds: OkxCredentials = sim.credentials): Promise<{ status: number; json: Json }> {
+export async function signed(
+  sim: Simulator,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+  creds: OkxCredentials = sim.credentials,
+): Promise<{ status: number; json: Json }> {
   const text = body === undefined ? "" : JSON.stringify(body);
-  const r = await fetch(sim.url + path, { method, headers: restAuthHeaders(creds, method, path, text, { demo: true }), body: method === "POST" ? text : undefined });
+  const r = await fetch(sim.url + path, {
+    method,
+    headers: restAuthHeaders(creds, method, path, text, { demo: true }),
+    body: method === "POST" ? text : undefined,
+  });
   return { status: r.status, json: (await r.json()) as Json };
 }
 
@@ -33,7 +43,11 @@ export class WsProbe {
         f = text;
       }
       this.frames.push(f);
-      this.waiters = this.waiters.filter((w) => (w.test(f) ? (w.resolve(f), false) : true));
+      this.waiters = this.waiters.filter((w) => {
+        if (!w.test(f)) return true;
+        w.resolve(f);
+        return false;
+      });
     };
     ws.onclose = (e) => {
       this.closed = true;
@@ -70,8 +84,22 @@ export class WsProbe {
   /** The next frame matching `test` that arrives after this call. */
   wait<T extends Json | string = Json>(test: (f: any) => boolean, timeoutMs = 5_000, what = "frame"): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timeout waiting for ${what}; last frames: ${JSON.stringify(this.frames.slice(-3)).slice(0, 600)}`)), timeoutMs);
-      this.waiters.push({ test, resolve: (f) => (clearTimeout(t), resolve(f as T)) });
+      const t = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `timeout waiting for ${what}; last frames: ${JSON.stringify(this.frames.slice(-3)).slice(0, 600)}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.waiters.push({
+        test,
+        resolve: (f) => {
+          clearTimeout(t);
+          resolve(f as T);
+        },
+      });
     });
   }
 
@@ -87,6 +115,7 @@ export class WsProbe {
   }
 }
 
-export const isPush = (channel: string, instId?: string) => (f: any) => typeof f === "object" && f.arg?.channel === channel && (!instId || f.arg.instId === instId) && Array.isArray(f.data);
+export const isPush = (channel: string, instId?: string) => (f: any) =>
+  typeof f === "object" && f.arg?.channel === channel && (!instId || f.arg.instId === instId) && Array.isArray(f.data);
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

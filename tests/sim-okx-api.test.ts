@@ -3,7 +3,7 @@
 // since okx-api's wsUrl replaces the public, private and business URLs alike).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { RestClient, WebsocketAPIClient, WebsocketClient } from "okx-api";
-import { startSimulator, type Simulator } from "../src/sim/index.ts";
+import { type Simulator, startSimulator } from "../src/sim/index.ts";
 
 let sim: Simulator;
 let rest: RestClient;
@@ -14,7 +14,13 @@ const logger = { trace: () => {}, info: () => {}, error: (...a: unknown[]) => er
 beforeAll(async () => {
   sim = await startSimulator({ seed: 21, tickMs: 50, candleMs: 100, rateLimits: false });
   const c = sim.credentials;
-  rest = new RestClient({ apiKey: c.apiKey, apiSecret: c.secretKey, apiPass: c.passphrase, baseUrl: sim.url, demoTrading: true });
+  rest = new RestClient({
+    apiKey: c.apiKey,
+    apiSecret: c.secretKey,
+    apiPass: c.passphrase,
+    baseUrl: sim.url,
+    demoTrading: true,
+  });
 });
 afterAll(async () => {
   for (const w of wsClients) w.closeAll(true);
@@ -22,13 +28,23 @@ afterAll(async () => {
 });
 
 function accounts() {
-  return [{ apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.secretKey, apiPass: sim.credentials.passphrase }];
+  return [
+    { apiKey: sim.credentials.apiKey, apiSecret: sim.credentials.secretKey, apiPass: sim.credentials.passphrase },
+  ];
 }
 
 /** Resolves with the first event of `name` that passes `test`. */
-function once(ws: WebsocketClient, name: "update" | "response" | "authenticated" | "exception", test: (e: any) => boolean, timeoutMs = 10_000): Promise<any> {
+function once(
+  ws: WebsocketClient,
+  name: "update" | "response" | "authenticated" | "exception",
+  test: (e: any) => boolean,
+  timeoutMs = 10_000,
+): Promise<any> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`okx-api: no ${name} event in time; errors: ${JSON.stringify(errors).slice(0, 500)}`)), timeoutMs);
+    const t = setTimeout(
+      () => reject(new Error(`okx-api: no ${name} event in time; errors: ${JSON.stringify(errors).slice(0, 500)}`)),
+      timeoutMs,
+    );
     const on = (e: any) => {
       if (!test(e)) return;
       clearTimeout(t);
@@ -62,7 +78,15 @@ describe("okx-api RestClient", () => {
     const bal = await rest.getBalance({ ccy: "USDT" });
     expect(bal[0]!.details[0]!.ccy).toBe("USDT");
     const px = (await bid("BTC-USDT")) - 100;
-    const placed = await rest.submitOrder({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px.toFixed(1), clOrdId: "okxapi1" });
+    const placed = await rest.submitOrder({
+      instId: "BTC-USDT",
+      tdMode: "cash",
+      side: "buy",
+      ordType: "limit",
+      sz: "0.01",
+      px: px.toFixed(1),
+      clOrdId: "okxapi1",
+    });
     expect(placed[0]).toMatchObject({ clOrdId: "okxapi1", sCode: "0", tag: "159881cb7207BCDE" });
     const ordId = placed[0]!.ordId;
     const amended = await rest.amendOrder({ instId: "BTC-USDT", ordId, newPx: (px - 1).toFixed(1) });
@@ -76,7 +100,10 @@ describe("okx-api RestClient", () => {
       { instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "2" },
     ]);
     expect(batch.map((b) => b.sCode)).toEqual(["0", "0"]);
-    const canceled = await rest.cancelMultipleOrders([{ instId: "BTC-USDT", ordId }, { instId: "BTC-USDT", ordId: batch[0]!.ordId }]);
+    const canceled = await rest.cancelMultipleOrders([
+      { instId: "BTC-USDT", ordId },
+      { instId: "BTC-USDT", ordId: batch[0]!.ordId },
+    ]);
     expect(canceled.map((c) => c.sCode)).toEqual(["0", "0"]);
     const hist = await rest.getOrderHistory({ instType: "SPOT" });
     expect(hist.find((o) => o.ordId === ordId)?.state).toBe("canceled");
@@ -88,8 +115,26 @@ describe("okx-api RestClient", () => {
 
   test("errors come back in OKX shapes: duplicate clOrdId, unknown order, bad credentials", async () => {
     const px = ((await bid("ETH-USDT")) - 20).toFixed(2);
-    await rest.submitOrder({ instId: "ETH-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "dupokx" });
-    const dup = await rest.submitOrder({ instId: "ETH-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "dupokx" }).catch((e: unknown) => e);
+    await rest.submitOrder({
+      instId: "ETH-USDT",
+      tdMode: "cash",
+      side: "buy",
+      ordType: "limit",
+      sz: "0.01",
+      px,
+      clOrdId: "dupokx",
+    });
+    const dup = await rest
+      .submitOrder({
+        instId: "ETH-USDT",
+        tdMode: "cash",
+        side: "buy",
+        ordType: "limit",
+        sz: "0.01",
+        px,
+        clOrdId: "dupokx",
+      })
+      .catch((e: unknown) => e);
     expect(dup).toMatchObject({ code: "1", data: [{ sCode: "51016" }] });
     const missing = await rest.getOrderDetails({ instId: "ETH-USDT", ordId: "1" }).catch((e: unknown) => e);
     expect(missing).toMatchObject({ code: "51603" });
@@ -104,7 +149,10 @@ describe("okx-api WebsocketClient", () => {
     wsClients.push(ws);
     const ticker = once(ws, "update", (e) => e.arg?.channel === "tickers");
     const book = once(ws, "update", (e) => e.arg?.channel === "books" && e.action === "snapshot");
-    ws.subscribe([{ channel: "tickers", instId: "BTC-USDT" }, { channel: "books", instId: "BTC-USDT" }]);
+    ws.subscribe([
+      { channel: "tickers", instId: "BTC-USDT" },
+      { channel: "books", instId: "BTC-USDT" },
+    ]);
     expect((await ticker).data[0].instId).toBe("BTC-USDT");
     expect((await book).data[0].prevSeqId).toBe(-1);
     const upd = await once(ws, "update", (e) => e.arg?.channel === "books" && e.action === "update");
@@ -131,12 +179,23 @@ describe("okx-api WebsocketClient", () => {
     expect((await account).data[0].details.length).toBeGreaterThan(0);
     const pushed = once(ws, "update", (e) => e.arg?.channel === "orders" && e.data[0].clOrdId === "okxapiws1");
     const px = ((await bid("ETH-USDT")) - 30).toFixed(2);
-    await rest.submitOrder({ instId: "ETH-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "okxapiws1" });
+    await rest.submitOrder({
+      instId: "ETH-USDT",
+      tdMode: "cash",
+      side: "buy",
+      ordType: "limit",
+      sz: "0.01",
+      px,
+      clOrdId: "okxapiws1",
+    });
     expect((await pushed).data[0].state).toBe("live");
   });
 
   test("a refused login surfaces as an exception", async () => {
-    const ws = new WebsocketClient({ wsUrl: `${sim.wsUrl}/private`, accounts: [{ apiKey: "x", apiSecret: "y", apiPass: "z" }] }, logger);
+    const ws = new WebsocketClient(
+      { wsUrl: `${sim.wsUrl}/private`, accounts: [{ apiKey: "x", apiSecret: "y", apiPass: "z" }] },
+      logger,
+    );
     wsClients.push(ws);
     const ex = once(ws, "exception", (e) => e.event === "error" || e.code !== undefined);
     ws.subscribe({ channel: "orders", instType: "ANY" });
@@ -147,10 +206,20 @@ describe("okx-api WebsocketClient", () => {
 
 describe("okx-api WebsocketAPIClient (WS trade ops)", () => {
   test("order, batch-orders, amend-order, cancel-order resolve; a rejected order rejects", async () => {
-    const api = new WebsocketAPIClient({ wsUrl: `${sim.wsUrl}/private`, accounts: accounts(), attachEventListeners: false }, logger);
+    const api = new WebsocketAPIClient(
+      { wsUrl: `${sim.wsUrl}/private`, accounts: accounts(), attachEventListeners: false },
+      logger,
+    );
     wsClients.push(api.getWSClient());
     const px = (await bid("BTC-USDT")) - 150;
-    const placed: any = await api.submitNewOrder({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px.toFixed(1) });
+    const placed: any = await api.submitNewOrder({
+      instId: "BTC-USDT",
+      tdMode: "cash",
+      side: "buy",
+      ordType: "limit",
+      sz: "0.01",
+      px: px.toFixed(1),
+    });
     expect(placed).toMatchObject({ op: "order", code: "0" });
     const ordId = placed.data[0].ordId as string;
     const amended: any = await api.amendOrder({ instId: "BTC-USDT", ordId, newSz: "0.02" });
@@ -162,9 +231,20 @@ describe("okx-api WebsocketAPIClient (WS trade ops)", () => {
     expect(batch.data.map((d: any) => d.sCode)).toEqual(["0", "0"]);
     const canceled: any = await api.cancelOrder({ instId: "BTC-USDT", ordId });
     expect(canceled).toMatchObject({ op: "cancel-order", code: "0" });
-    const many: any = await api.cancelMultipleOrders(batch.data.map((d: any) => ({ instId: "BTC-USDT", ordId: d.ordId })));
+    const many: any = await api.cancelMultipleOrders(
+      batch.data.map((d: any) => ({ instId: "BTC-USDT", ordId: d.ordId })),
+    );
     expect(many.code).toBe("0");
-    const rejected = await api.submitNewOrder({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "1000", px: px.toFixed(1) }).catch((e: unknown) => e);
+    const rejected = await api
+      .submitNewOrder({
+        instId: "BTC-USDT",
+        tdMode: "cash",
+        side: "buy",
+        ordType: "limit",
+        sz: "1000",
+        px: px.toFixed(1),
+      })
+      .catch((e: unknown) => e);
     expect(rejected).toMatchObject({ code: "1", data: [{ sCode: "51008" }] });
   });
 });

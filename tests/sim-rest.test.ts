@@ -1,7 +1,7 @@
 // The simulator's REST API over real HTTP: signing, market data, trading, balances and OKX errors.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { restAuthHeaders } from "../src/okx/sign.ts";
-import { startSimulator, type Simulator } from "../src/sim/index.ts";
+import { type Simulator, startSimulator } from "../src/sim/index.ts";
 import { get, signed } from "./sim-helpers.ts";
 
 let sim: Simulator;
@@ -30,8 +30,13 @@ describe("signing", () => {
       const r = await fetch(sim.url + path, { headers });
       return { status: r.status, body: (await r.json()) as Record<string, unknown> };
     };
-    expect(await call({ ...h, "OK-ACCESS-SIGN": "AAAA" })).toEqual({ status: 401, body: { msg: "Invalid Sign", code: "50113" } });
-    expect((await call(restAuthHeaders(sim.credentials, "GET", path, "", { nowMs: Date.now() - 120_000 }))).body.code).toBe("50102");
+    expect(await call({ ...h, "OK-ACCESS-SIGN": "AAAA" })).toEqual({
+      status: 401,
+      body: { msg: "Invalid Sign", code: "50113" },
+    });
+    expect(
+      (await call(restAuthHeaders(sim.credentials, "GET", path, "", { nowMs: Date.now() - 120_000 }))).body.code,
+    ).toBe("50102");
     expect((await call({ ...h, "OK-ACCESS-TIMESTAMP": "yesterday" })).body.code).toBe("50112");
     expect((await call({ ...h, "OK-ACCESS-KEY": "someone-else" })).body.code).toBe("50111");
     expect((await call({})).body.code).toBe("50103");
@@ -56,8 +61,18 @@ describe("public data", () => {
     expect(spot.map((i: any) => i.instId)).toEqual(["BTC-USDT", "ETH-USDT"]);
     expect(spot[0]).toMatchObject({ baseCcy: "BTC", quoteCcy: "USDT", tickSz: "0.1", state: "live" });
     const swap = (await get(sim, "/api/v5/public/instruments?instType=SWAP")).json.data;
-    expect(swap[0]).toMatchObject({ instId: "BTC-USDT-SWAP", ctVal: "0.01", ctValCcy: "BTC", settleCcy: "USDT", ctType: "linear" });
-    expect((await get(sim, "/api/v5/public/instruments?instType=OPTION&uly=BTC-USD")).json).toEqual({ code: "0", msg: "", data: [] });
+    expect(swap[0]).toMatchObject({
+      instId: "BTC-USDT-SWAP",
+      ctVal: "0.01",
+      ctValCcy: "BTC",
+      settleCcy: "USDT",
+      ctType: "linear",
+    });
+    expect((await get(sim, "/api/v5/public/instruments?instType=OPTION&uly=BTC-USD")).json).toEqual({
+      code: "0",
+      msg: "",
+      data: [],
+    });
     expect((await get(sim, "/api/v5/public/instruments")).json.code).toBe("50014");
   });
 
@@ -74,7 +89,11 @@ describe("public data", () => {
       expect(Number(b.bids[i][0])).toBeLessThan(Number(b.bids[i - 1][0]));
       expect(Number(b.asks[i][0])).toBeGreaterThan(Number(b.asks[i - 1][0]));
     }
-    expect((await get(sim, "/api/v5/market/ticker?instId=NOPE-USDT")).json).toEqual({ code: "51001", msg: "Instrument ID does not exist", data: [] });
+    expect((await get(sim, "/api/v5/market/ticker?instId=NOPE-USDT")).json).toEqual({
+      code: "51001",
+      msg: "Instrument ID does not exist",
+      data: [],
+    });
     const c = (await get(sim, "/api/v5/market/candles?instId=BTC-USDT&bar=1H&limit=3")).json.data;
     expect(c.length).toBe(3);
     expect(c[0].length).toBe(9);
@@ -85,14 +104,31 @@ describe("trading", () => {
   test("place a resting limit order, amend it, see it pending, cancel it, see it in history", async () => {
     const bid = await bestBid();
     const px = (bid - 100).toFixed(1);
-    const placed = await signed(sim, "POST", "/api/v5/trade/order", { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "rest1" });
-    expect(placed.json).toMatchObject({ code: "0", msg: "", data: [{ clOrdId: "rest1", sCode: "0", sMsg: "Order placed" }] });
+    const placed = await signed(sim, "POST", "/api/v5/trade/order", {
+      instId: "BTC-USDT",
+      tdMode: "cash",
+      side: "buy",
+      ordType: "limit",
+      sz: "0.01",
+      px,
+      clOrdId: "rest1",
+    });
+    expect(placed.json).toMatchObject({
+      code: "0",
+      msg: "",
+      data: [{ clOrdId: "rest1", sCode: "0", sMsg: "Order placed" }],
+    });
     expect(typeof placed.json.inTime).toBe("string");
     const ordId = placed.json.data[0].ordId as string;
     const bal = (await signed(sim, "GET", "/api/v5/account/balance?ccy=USDT")).json.data[0].details[0];
     expect(Number(bal.ordFrozen)).toBeCloseTo(Number(px) * 0.01, 6);
 
-    const amended = await signed(sim, "POST", "/api/v5/trade/amend-order", { instId: "BTC-USDT", ordId, newSz: "0.02", reqId: "a1" });
+    const amended = await signed(sim, "POST", "/api/v5/trade/amend-order", {
+      instId: "BTC-USDT",
+      ordId,
+      newSz: "0.02",
+      reqId: "a1",
+    });
     expect(amended.json.data[0]).toMatchObject({ ordId, sCode: "0", reqId: "a1" });
     const one = (await signed(sim, "GET", `/api/v5/trade/order?instId=BTC-USDT&ordId=${ordId}`)).json.data[0];
     expect(one).toMatchObject({ ordId, clOrdId: "rest1", sz: "0.02", px, state: "live", accFillSz: "0" });
@@ -105,16 +141,25 @@ describe("trading", () => {
     expect(canceled.json).toMatchObject({ code: "0", data: [{ ordId, sCode: "0" }] });
     const hist = (await signed(sim, "GET", "/api/v5/trade/orders-history?instType=SPOT")).json.data;
     expect(hist.find((o: any) => o.ordId === ordId)).toMatchObject({ state: "canceled" });
-    expect((await signed(sim, "GET", "/api/v5/trade/orders-pending")).json.data.map((o: any) => o.ordId)).not.toContain(ordId);
+    expect((await signed(sim, "GET", "/api/v5/trade/orders-pending")).json.data.map((o: any) => o.ordId)).not.toContain(
+      ordId,
+    );
   });
 
   test("a market order fills, charges a negative fee and changes balances", async () => {
     const before = (await signed(sim, "GET", "/api/v5/account/balance?ccy=BTC,USDT")).json.data[0].details;
     const usdt0 = Number(before.find((d: any) => d.ccy === "USDT").cashBal);
     const btc0 = Number(before.find((d: any) => d.ccy === "BTC").cashBal);
-    const r = await signed(sim, "POST", "/api/v5/trade/order", { instId: "BTC-USDT", tdMode: "cash", side: "sell", ordType: "market", sz: "0.1" });
+    const r = await signed(sim, "POST", "/api/v5/trade/order", {
+      instId: "BTC-USDT",
+      tdMode: "cash",
+      side: "sell",
+      ordType: "market",
+      sz: "0.1",
+    });
     expect(r.json.code).toBe("0");
-    const o = (await signed(sim, "GET", `/api/v5/trade/order?instId=BTC-USDT&ordId=${r.json.data[0].ordId}`)).json.data[0];
+    const o = (await signed(sim, "GET", `/api/v5/trade/order?instId=BTC-USDT&ordId=${r.json.data[0].ordId}`)).json
+      .data[0];
     expect(o).toMatchObject({ state: "filled", accFillSz: "0.1", feeCcy: "USDT" });
     expect(Number(o.fee)).toBeLessThan(0);
     const after = (await signed(sim, "GET", "/api/v5/account/balance?ccy=BTC,USDT")).json.data[0].details;
@@ -125,20 +170,49 @@ describe("trading", () => {
     expect(fills.length).toBeGreaterThan(0);
   });
 
-  test("python-okx style bodies: every field sent, unset ones as \"\" or null", async () => {
-    const body = { instId: "ETH-USDT", tdMode: "cash", side: "buy", ordType: "market", sz: "50", ccy: "", clOrdId: "", tag: "", posSide: "", px: "", reduceOnly: "", tgtCcy: "", stpMode: "", attachAlgoOrds: null };
+  test('python-okx style bodies: every field sent, unset ones as "" or null', async () => {
+    const body = {
+      instId: "ETH-USDT",
+      tdMode: "cash",
+      side: "buy",
+      ordType: "market",
+      sz: "50",
+      ccy: "",
+      clOrdId: "",
+      tag: "",
+      posSide: "",
+      px: "",
+      reduceOnly: "",
+      tgtCcy: "",
+      stpMode: "",
+      attachAlgoOrds: null,
+    };
     const r = await signed(sim, "POST", "/api/v5/trade/order", body);
     expect(r.json.data[0].sCode).toBe("0");
-    const o = (await signed(sim, "GET", `/api/v5/trade/order?instId=ETH-USDT&ordId=${r.json.data[0].ordId}`)).json.data[0];
+    const o = (await signed(sim, "GET", `/api/v5/trade/order?instId=ETH-USDT&ordId=${r.json.data[0].ordId}`)).json
+      .data[0];
     expect(o).toMatchObject({ state: "filled", tgtCcy: "quote_ccy", sz: "50" });
   });
 
   test("swap market order opens a position", async () => {
-    const r = await signed(sim, "POST", "/api/v5/trade/order", { instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "5" });
+    const r = await signed(sim, "POST", "/api/v5/trade/order", {
+      instId: "BTC-USDT-SWAP",
+      tdMode: "cross",
+      side: "buy",
+      ordType: "market",
+      sz: "5",
+    });
     expect(r.json.code).toBe("0");
     const pos = (await signed(sim, "GET", "/api/v5/account/positions?instType=SWAP")).json.data;
     expect(pos[0]).toMatchObject({ instId: "BTC-USDT-SWAP", pos: "5", posSide: "net", mgnMode: "cross" });
-    const close = await signed(sim, "POST", "/api/v5/trade/order", { instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "5", reduceOnly: true });
+    const close = await signed(sim, "POST", "/api/v5/trade/order", {
+      instId: "BTC-USDT-SWAP",
+      tdMode: "cross",
+      side: "sell",
+      ordType: "market",
+      sz: "5",
+      reduceOnly: true,
+    });
     expect(close.json.code).toBe("0");
     expect((await signed(sim, "GET", "/api/v5/account/positions")).json.data).toEqual([]);
   });
@@ -155,9 +229,17 @@ describe("trading", () => {
     expect(placed.json.code).toBe("2");
     expect(placed.json.data.map((d: any) => d.sCode)).toEqual(["0", "0", "51001"]);
     const ids = placed.json.data.slice(0, 2).map((d: any) => d.ordId as string);
-    const amended = await signed(sim, "POST", "/api/v5/trade/amend-batch-orders", ids.map((ordId: string) => ({ instId: "ETH-USDT", ordId, newPx: (bid - 6).toFixed(2) })));
+    const amended = await signed(
+      sim,
+      "POST",
+      "/api/v5/trade/amend-batch-orders",
+      ids.map((ordId: string) => ({ instId: "ETH-USDT", ordId, newPx: (bid - 6).toFixed(2) })),
+    );
     expect(amended.json.code).toBe("0");
-    const canceled = await signed(sim, "POST", "/api/v5/trade/cancel-batch-orders", [...ids.map((ordId: string) => ({ instId: "ETH-USDT", ordId })), { instId: "ETH-USDT", ordId: "123" }]);
+    const canceled = await signed(sim, "POST", "/api/v5/trade/cancel-batch-orders", [
+      ...ids.map((ordId: string) => ({ instId: "ETH-USDT", ordId })),
+      { instId: "ETH-USDT", ordId: "123" },
+    ]);
     expect(canceled.json.code).toBe("2");
     expect(canceled.json.data.map((d: any) => d.sCode)).toEqual(["0", "0", "51400"]);
   });
@@ -167,12 +249,23 @@ describe("trading", () => {
     const o = { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px, clOrdId: "dup1" };
     expect((await signed(sim, "POST", "/api/v5/trade/order", o)).json.code).toBe("0");
     const dup = await signed(sim, "POST", "/api/v5/trade/order", o);
-    expect(dup.json).toMatchObject({ code: "1", msg: "All operations failed", data: [{ sCode: "51016", clOrdId: "dup1" }] });
-    expect((await signed(sim, "GET", "/api/v5/trade/order?instId=BTC-USDT&ordId=42")).json).toEqual({ code: "51603", msg: "Order does not exist", data: [] });
+    expect(dup.json).toMatchObject({
+      code: "1",
+      msg: "All operations failed",
+      data: [{ sCode: "51016", clOrdId: "dup1" }],
+    });
+    expect((await signed(sim, "GET", "/api/v5/trade/order?instId=BTC-USDT&ordId=42")).json).toEqual({
+      code: "51603",
+      msg: "Order does not exist",
+      data: [],
+    });
     const cancel = await signed(sim, "POST", "/api/v5/trade/cancel-order", { instId: "BTC-USDT", ordId: "42" });
     expect(cancel.json).toMatchObject({ code: "1", data: [{ sCode: "51400" }] });
     const poor = await signed(sim, "POST", "/api/v5/trade/order", { ...o, clOrdId: "", sz: "1000" });
-    expect(poor.json.data[0]).toMatchObject({ sCode: "51008", sMsg: "Order failed. Insufficient USDT balance in account." });
+    expect(poor.json.data[0]).toMatchObject({
+      sCode: "51008",
+      sMsg: "Order failed. Insufficient USDT balance in account.",
+    });
     const h = restAuthHeaders(sim.credentials, "POST", "/api/v5/trade/order", "{oops");
     const bad = await fetch(`${sim.url}/api/v5/trade/order`, { method: "POST", headers: h, body: "{oops" });
     expect(((await bad.json()) as any).code).toBe("50002");
@@ -195,7 +288,16 @@ describe("rate limit", () => {
   test("order placement beyond 60 per 2 s per instrument answers 429", async () => {
     const px = ((await bestBid("ETH-USDT")) - 50).toFixed(2);
     const results = await Promise.all(
-      Array.from({ length: 70 }, () => signed(sim, "POST", "/api/v5/trade/order", { instId: "ETH-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px })),
+      Array.from({ length: 70 }, () =>
+        signed(sim, "POST", "/api/v5/trade/order", {
+          instId: "ETH-USDT",
+          tdMode: "cash",
+          side: "buy",
+          ordType: "limit",
+          sz: "0.001",
+          px,
+        }),
+      ),
     );
     const limited = results.filter((r) => r.status === 429);
     expect(limited.length).toBeGreaterThanOrEqual(10);

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { wsLoginArg } from "../src/okx/sign.ts";
 import { bookChecksum } from "../src/sim/checksum.ts";
-import { startSimulator, type Simulator } from "../src/sim/index.ts";
-import { get, isPush, WsProbe, type Json } from "./sim-helpers.ts";
+import { type Simulator, startSimulator } from "../src/sim/index.ts";
+import { get, isPush, type Json, WsProbe } from "./sim-helpers.ts";
 
 let sim: Simulator;
 let simNoChecksum: Simulator;
@@ -46,7 +46,10 @@ describe("keepalive and request errors", () => {
   test("bad JSON 60012, unknown op 60019, unknown instrument 60018, wrong URL 64001/64002", async () => {
     const p = await open("public?brokerId=9999");
     p.send("{not json");
-    expect(await p.next((f) => f.code === "60012")).toMatchObject({ event: "error", msg: "Illegal request: {not json" });
+    expect(await p.next((f) => f.code === "60012")).toMatchObject({
+      event: "error",
+      msg: "Illegal request: {not json",
+    });
     p.send({ id: "u1", op: "dance", args: [] });
     expect(await p.next((f) => f.id === "u1")).toMatchObject({ event: "error", code: "60019" });
     p.send({ id: "u2", op: "subscribe", args: [{ channel: "tickers", instId: "NOPE-USDT" }] });
@@ -63,7 +66,10 @@ describe("public channels", () => {
   test("books: snapshot, then updates whose prevSeqId is the previous seqId, with a correct checksum", async () => {
     const p = await open("public");
     p.send({ id: "b1", op: "subscribe", args: [{ channel: "books", instId: "BTC-USDT" }] });
-    expect(await p.next((f) => f.event === "subscribe")).toMatchObject({ id: "b1", arg: { channel: "books", instId: "BTC-USDT" } });
+    expect(await p.next((f) => f.event === "subscribe")).toMatchObject({
+      id: "b1",
+      arg: { channel: "books", instId: "BTC-USDT" },
+    });
     expect(typeof (await p.next((f) => f.event === "subscribe")).connId).toBe("string");
     const snap = await p.next(isPush("books"));
     expect(snap.action).toBe("snapshot");
@@ -103,10 +109,30 @@ describe("public channels", () => {
 
   test("tickers, books5, bbo-tbt and trades push in OKX shapes; candles on /business", async () => {
     const p = await open("public");
-    p.send({ op: "subscribe", args: ["tickers", "books5", "bbo-tbt", "trades"].map((channel) => ({ channel, instId: "BTC-USDT-SWAP" })) });
+    p.send({
+      op: "subscribe",
+      args: ["tickers", "books5", "bbo-tbt", "trades"].map((channel) => ({ channel, instId: "BTC-USDT-SWAP" })),
+    });
     const tk = await p.next(isPush("tickers"));
     expect(Object.keys(tk.data[0]).sort()).toEqual(
-      ["instType", "instId", "last", "lastSz", "askPx", "askSz", "bidPx", "bidSz", "open24h", "high24h", "low24h", "volCcy24h", "vol24h", "sodUtc0", "sodUtc8", "ts"].sort(),
+      [
+        "instType",
+        "instId",
+        "last",
+        "lastSz",
+        "askPx",
+        "askSz",
+        "bidPx",
+        "bidSz",
+        "open24h",
+        "high24h",
+        "low24h",
+        "volCcy24h",
+        "vol24h",
+        "sodUtc0",
+        "sodUtc8",
+        "ts",
+      ].sort(),
     );
     expect(tk.event).toBeUndefined();
     const b5 = await p.next(isPush("books5"));
@@ -130,7 +156,11 @@ describe("login and private channels", () => {
     const p = await open("private");
     p.send({ id: "p1", op: "subscribe", args: [{ channel: "orders", instType: "ANY" }] });
     expect(await p.next((f) => f.id === "p1")).toMatchObject({ event: "error", code: "60011" });
-    p.send({ id: "o1", op: "order", args: [{ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "market", sz: "10" }] });
+    p.send({
+      id: "o1",
+      op: "order",
+      args: [{ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "market", sz: "10" }],
+    });
     expect(await p.next((f) => f.id === "o1")).toMatchObject({ op: "order", code: "60011" });
   });
 
@@ -150,7 +180,16 @@ describe("login and private channels", () => {
   test("WS order op: reply first, then orders pushes; cancel; account and positions snapshots and updates", async () => {
     const p = await open("private");
     await p.login(sim.credentials);
-    p.send({ id: "s1", op: "subscribe", args: [{ channel: "orders", instType: "ANY" }, { channel: "account", ccy: "USDT" }, { channel: "positions", instType: "ANY" }, { channel: "balance_and_position" }] });
+    p.send({
+      id: "s1",
+      op: "subscribe",
+      args: [
+        { channel: "orders", instType: "ANY" },
+        { channel: "account", ccy: "USDT" },
+        { channel: "positions", instType: "ANY" },
+        { channel: "balance_and_position" },
+      ],
+    });
     const acct = await p.next(isPush("account"));
     expect(acct).toMatchObject({ eventType: "snapshot", arg: { channel: "account", ccy: "USDT" } });
     expect(acct.arg.uid).toBeDefined();
@@ -161,34 +200,59 @@ describe("login and private channels", () => {
 
     const { json } = await get(sim, "/api/v5/market/books?instId=BTC-USDT&sz=1");
     const px = (Number(json.data[0].bids[0][0]) - 100).toFixed(1);
-    p.send({ id: "7", op: "order", args: [{ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "ws1" }] });
+    p.send({
+      id: "7",
+      op: "order",
+      args: [{ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "ws1" }],
+    });
     const reply = await p.next((f) => f.id === "7");
     expect(reply).toMatchObject({ op: "order", code: "0", msg: "", data: [{ clOrdId: "ws1", sCode: "0" }] });
     expect(reply.inTime).toMatch(/^\d{16}$/);
     expect(typeof reply.outTime).toBe("string");
     const live = await p.next((f) => isPush("orders")(f) && f.data[0].clOrdId === "ws1");
     expect(p.frames.indexOf(live)).toBeGreaterThan(p.frames.indexOf(reply));
-    expect(live.data[0]).toMatchObject({ state: "live", px, sz: "0.01", instId: "BTC-USDT", ordId: reply.data[0].ordId });
+    expect(live.data[0]).toMatchObject({
+      state: "live",
+      px,
+      sz: "0.01",
+      instId: "BTC-USDT",
+      ordId: reply.data[0].ordId,
+    });
     expect(live.arg).toMatchObject({ channel: "orders", instType: "ANY" });
     await p.next((f) => isPush("account")(f) && f.eventType !== "snapshot");
 
-    p.send({ id: "8", op: "amend-order", args: [{ instId: "BTC-USDT", ordId: reply.data[0].ordId, newSz: "0.02", reqId: "am1" }] });
+    p.send({
+      id: "8",
+      op: "amend-order",
+      args: [{ instId: "BTC-USDT", ordId: reply.data[0].ordId, newSz: "0.02", reqId: "am1" }],
+    });
     expect(await p.next((f) => f.id === "8")).toMatchObject({ code: "0", data: [{ reqId: "am1", sCode: "0" }] });
-    expect((await p.next((f) => isPush("orders")(f) && f.data[0].amendResult === "0")).data[0]).toMatchObject({ sz: "0.02", reqId: "am1" });
+    expect((await p.next((f) => isPush("orders")(f) && f.data[0].amendResult === "0")).data[0]).toMatchObject({
+      sz: "0.02",
+      reqId: "am1",
+    });
 
     p.send({ id: "9", op: "cancel-order", args: [{ instId: "BTC-USDT", ordId: reply.data[0].ordId }] });
     expect(await p.next((f) => f.id === "9")).toMatchObject({ op: "cancel-order", code: "0" });
-    expect((await p.next((f) => isPush("orders")(f) && f.data[0].state === "canceled")).data[0].ordId).toBe(reply.data[0].ordId);
+    expect((await p.next((f) => isPush("orders")(f) && f.data[0].state === "canceled")).data[0].ordId).toBe(
+      reply.data[0].ordId,
+    );
 
-    p.send({ id: "10", op: "batch-orders", args: [
-      { instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "1" },
-      { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "ws1b" },
-      { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "ws1b" },
-    ] });
+    p.send({
+      id: "10",
+      op: "batch-orders",
+      args: [
+        { instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "1" },
+        { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "ws1b" },
+        { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px, clOrdId: "ws1b" },
+      ],
+    });
     const batch = await p.next((f) => f.id === "10");
     expect(batch.code).toBe("2");
     expect(batch.data.map((d: any) => d.sCode)).toEqual(["0", "0", "51016"]);
-    const filled = await p.next((f) => isPush("orders")(f) && f.data[0].instId === "BTC-USDT-SWAP" && f.data[0].state === "filled");
+    const filled = await p.next(
+      (f) => isPush("orders")(f) && f.data[0].instId === "BTC-USDT-SWAP" && f.data[0].state === "filled",
+    );
     expect(filled.data[0]).toMatchObject({ execType: "T", accFillSz: "1" });
     expect(Number(filled.data[0].fillFee)).toBeLessThan(0);
     const pos = await p.next((f) => isPush("positions")(f) && f.eventType !== "snapshot");
@@ -196,7 +260,14 @@ describe("login and private channels", () => {
     const bp = await p.next((f) => isPush("balance_and_position")(f) && f.data[0].eventType === "filled");
     expect(bp.data[0].posData[0].instId).toBe("BTC-USDT-SWAP");
 
-    p.send({ id: "11", op: "batch-cancel-orders", args: [{ instId: "BTC-USDT", clOrdId: "ws1b" }, { instId: "BTC-USDT", ordId: "5" }] });
+    p.send({
+      id: "11",
+      op: "batch-cancel-orders",
+      args: [
+        { instId: "BTC-USDT", clOrdId: "ws1b" },
+        { instId: "BTC-USDT", ordId: "5" },
+      ],
+    });
     expect((await p.next((f) => f.id === "11")).data.map((d: any) => d.sCode)).toEqual(["0", "51400"]);
   });
 
@@ -207,7 +278,11 @@ describe("login and private channels", () => {
     await p.next((f) => f.event === "subscribe");
     const { json } = await get(sim, "/api/v5/market/books?instId=ETH-USDT&sz=1");
     const px = (Number(json.data[0].asks[0][0]) + 1).toFixed(2);
-    p.send({ id: "r1", op: "order", args: [{ instId: "ETH-USDT", tdMode: "cash", side: "sell", ordType: "limit", sz: "0.05", px }] });
+    p.send({
+      id: "r1",
+      op: "order",
+      args: [{ instId: "ETH-USDT", tdMode: "cash", side: "sell", ordType: "limit", sz: "0.05", px }],
+    });
     expect((await p.next((f) => f.id === "r1")).code).toBe("0");
     await p.next((f) => isPush("orders")(f) && f.data[0].state === "live");
     sim.setPrice("ETH-USDT", Number(px) + 20);

@@ -30,7 +30,10 @@ test("an access token in the URL is refused", async () => {
 });
 
 test("a stream ticket works once", async () => {
-  const r = await fetch(`${s.url}/api/auth/stream-ticket`, { method: "POST", headers: { Authorization: `Bearer ${admin}` } });
+  const r = await fetch(`${s.url}/api/auth/stream-ticket`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${admin}` },
+  });
   expect(r.status).toBe(200);
   const { ticket } = (await r.json()) as { ticket: string };
   const sse = await openSse(`${s.url}/api/events/stream?ticket=${encodeURIComponent(ticket)}`);
@@ -46,7 +49,10 @@ test("the access cookie authenticates a stream (what a browser EventSource sends
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify({ username: "vera", password: "vera-password-1" }),
   });
-  const cookies = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookies = login.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   expect(cookies).toContain("tw_access=");
   const sse = await openSse(`${s.url}/api/events/stream?channels=tickers:*`, { Cookie: cookies });
   expect((await sse.next()).event).toBe("connected");
@@ -54,7 +60,9 @@ test("the access cookie authenticates a stream (what a browser EventSource sends
 });
 
 test("viewers see market channels, not private ones, and cannot publish", async () => {
-  const r = await fetch(`${s.url}/api/events/stream?channels=orders`, { headers: { Authorization: `Bearer ${viewer}` } });
+  const r = await fetch(`${s.url}/api/events/stream?channels=orders`, {
+    headers: { Authorization: `Bearer ${viewer}` },
+  });
   expect(r.status).toBe(403);
   expect((await errorOf(r)).details[0].field).toBe("channels");
   const p = await fetch(`${s.url}/api/events`, {

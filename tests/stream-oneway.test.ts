@@ -1,7 +1,7 @@
 // Data flows one way: a REST read right after a publish sees the event (read-your-writes) yet
 // writes to no stream socket; the stream clients get it from the bus reader's next batch, once.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { metric, openSse, publish, startTestServer, type SseReader, type TestServer } from "./helpers.ts";
+import { metric, openSse, publish, type SseReader, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 let admin: string;
@@ -15,7 +15,11 @@ const get = async (path: string) => {
 };
 /** Published on the main thread without waking the bus reader (as the ingest thread would). */
 const quietTicker = (instId: string, last: string) => {
-  const p = s.producer.publish({ type: "ticker", channel: `tickers:${instId}`, dataJson: JSON.stringify({ instId, last }) });
+  const p = s.producer.publish({
+    type: "ticker",
+    channel: `tickers:${instId}`,
+    dataJson: JSON.stringify({ instId, last }),
+  });
   return p.id;
 };
 
@@ -48,7 +52,11 @@ test("GET /api/market/tickers after a publish answers with it and writes to no s
   } finally {
     s.bus.start();
   }
-  const after = await publish(s.url, admin, { type: "ticker", channel: "tickers:ETH-USDT", data: { instId: "ETH-USDT", last: "1" } });
+  const after = await publish(s.url, admin, {
+    type: "ticker",
+    channel: "tickers:ETH-USDT",
+    data: { instId: "ETH-USDT", last: "1" },
+  });
   expect((await live.nextEvent()).id).toBe(after.id); // nothing in between: no duplicate
 });
 
@@ -75,7 +83,11 @@ test("a client that joins after a read took an event in has it in its snapshot, 
   } finally {
     s.bus.start();
   }
-  const next = await publish(s.url, admin, { type: "ticker", channel: "tickers:SOL-USDT", data: { instId: "SOL-USDT", last: "10" } });
+  const next = await publish(s.url, admin, {
+    type: "ticker",
+    channel: "tickers:SOL-USDT",
+    data: { instId: "SOL-USDT", last: "10" },
+  });
   expect((await joined!.nextEvent()).id).toBe(next.id); // not the snapshot's event a second time
   expect((await live.nextEvent()).id).toBe(next.id);
   joined!.close();

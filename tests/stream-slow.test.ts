@@ -6,7 +6,11 @@ import { eventually, metric, openSse, startTestServer, type TestServer } from ".
 let s: TestServer;
 let admin: string;
 beforeAll(async () => {
-  s = await startTestServer({ BUS_CAPACITY: "4096", BUS_BYTES: String(64 << 20), CLIENT_MAX_PENDING_BYTES: String(256 << 10) });
+  s = await startTestServer({
+    BUS_CAPACITY: "4096",
+    BUS_BYTES: String(64 << 20),
+    CLIENT_MAX_PENDING_BYTES: String(256 << 10),
+  });
   admin = await s.token();
 });
 afterAll(() => s.close());

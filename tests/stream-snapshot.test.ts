@@ -59,7 +59,9 @@ test("snapshot of the latest per key, oldest first, then live; closed orders are
 });
 
 test("WebSocket clients get the snapshot as messages", async () => {
-  const ws = new WebSocket(`${s.url.replace("http", "ws")}/api/events/ws?channels=tickers:BTC-USDT`, { headers: H() } as any);
+  const ws = new WebSocket(`${s.url.replace("http", "ws")}/api/events/ws?channels=tickers:BTC-USDT`, {
+    headers: H(),
+  } as any);
   const msgs: any[] = [];
   ws.onmessage = (e) => msgs.push(JSON.parse(String(e.data)));
   await new Promise((r) => (ws.onopen = r));

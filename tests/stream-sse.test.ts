@@ -60,7 +60,7 @@ describe("SSE stream", () => {
     for (let i = 0; i < 6; i++) missed.push((await publish(s.url, admin, tick(101 + i))).id);
     for (const how of ["header", "query"]) {
       // Each pass also replays what the previous pass saw live.
-      const url = `${s.url}/api/events/stream?channels=tickers:*` + (how === "query" ? `&lastEventId=${before.id}` : "");
+      const url = `${s.url}/api/events/stream?channels=tickers:*${how === "query" ? `&lastEventId=${before.id}` : ""}`;
       const headers = how === "header" ? { ...auth(), "Last-Event-ID": before.id } : auth();
       const sse = await openSse(url, headers);
       const c = (await sse.next()).json();

@@ -49,8 +49,13 @@ describe("WebSocket", () => {
     p.send({ op: "subscribe", channels: ["tickers:*"] });
     expect((await p.next((m) => m.type === "subscribed")).channels).toEqual(["system", "tickers:*"]);
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await publish(s.url, admin, { type: "ticker", channel: "tickers:ETH-USDT", data: { i } })).id);
-    const got = [await p.next((m) => m.type === "ticker"), await p.next((m) => m.type === "ticker"), await p.next((m) => m.type === "ticker")];
+    for (let i = 0; i < 3; i++)
+      ids.push((await publish(s.url, admin, { type: "ticker", channel: "tickers:ETH-USDT", data: { i } })).id);
+    const got = [
+      await p.next((m) => m.type === "ticker"),
+      await p.next((m) => m.type === "ticker"),
+      await p.next((m) => m.type === "ticker"),
+    ];
     expect(got.map((m) => m.id)).toEqual(ids);
     expect(got[0].data).toEqual({ i: 0 });
     p.send({ op: "unsubscribe", channels: ["tickers:*"] });
@@ -78,7 +83,8 @@ describe("WebSocket", () => {
   test("resume with lastEventId, and reset outside the window", async () => {
     const before = await publish(s.url, admin, { type: "system", channel: "system", data: { n: 0 } });
     const missed = [];
-    for (let i = 1; i <= 3; i++) missed.push((await publish(s.url, admin, { type: "system", channel: "system", data: { n: i } })).id);
+    for (let i = 1; i <= 3; i++)
+      missed.push((await publish(s.url, admin, { type: "system", channel: "system", data: { n: i } })).id);
     const p = await WsProbe.open(wsUrl(`?channels=system&lastEventId=${before.id}`), admin);
     await p.next((m) => m.type === "connected");
     const got = [];
@@ -109,7 +115,8 @@ describe("polling", () => {
     const head = await poll("channels=trades:*");
     expect(head.events).toEqual([]);
     const ids = [];
-    for (let i = 0; i < 3; i++) ids.push((await publish(s.url, admin, { type: "trade", channel: "trades:BTC-USDT", data: { i } })).id);
+    for (let i = 0; i < 3; i++)
+      ids.push((await publish(s.url, admin, { type: "trade", channel: "trades:BTC-USDT", data: { i } })).id);
     await publish(s.url, admin, { type: "system", channel: "system", data: {} });
     const got = await poll(`channels=trades:*&after=${head.next}`);
     expect(got.events.map((e) => e.id)).toEqual(ids);

@@ -2,8 +2,8 @@
 // pattern, resume without gap or duplicate on every transport, reset -> snapshots refetched,
 // backoff bounds, token refresh and revocation.
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
-import { EventClient, type ClientInfo, type Notice } from "../web/client/client.ts";
 import { Session } from "../web/client/auth.ts";
+import { type ClientInfo, EventClient, type Notice } from "../web/client/client.ts";
 import { restApi } from "../web/client/rest.ts";
 import type { TransportName } from "../web/client/types.ts";
 import { ADMIN_PASSWORD, eventually, publish, startTestServer, type TestServer } from "./helpers.ts";
@@ -28,7 +28,11 @@ async function signedIn(user = "admin", password = ADMIN_PASSWORD, base = s.url)
   return session;
 }
 
-function client(session: Session, transport: "auto" | TransportName = "auto", extra: Partial<ConstructorParameters<typeof EventClient>[0]> = {}) {
+function client(
+  session: Session,
+  transport: "auto" | TransportName = "auto",
+  extra: Partial<ConstructorParameters<typeof EventClient>[0]> = {},
+) {
   const c = new EventClient({ session, transport, shareTabs: false, backoff: { baseMs: 50, maxMs: 400 }, ...extra });
   closers.push(() => c.close());
   return c;
@@ -47,7 +51,12 @@ test("events reach handlers by type, channel and pattern, with every latency leg
   c.subscribe(["tickers:*"]);
   c.start();
   await live(c);
-  for (let i = 1; i <= 5; i++) await publish(s.url, admin, { type: "ticker", channel: "tickers:T-USDT", data: { instId: "T-USDT", last: String(i) } });
+  for (let i = 1; i <= 5; i++)
+    await publish(s.url, admin, {
+      type: "ticker",
+      channel: "tickers:T-USDT",
+      data: { instId: "T-USDT", last: String(i) },
+    });
   await eventually(() => byType.length === 5);
   expect(byType).toEqual([1, 2, 3, 4, 5]);
   expect(byHead).toEqual(Array(5).fill("tickers:T-USDT"));
@@ -87,7 +96,12 @@ for (const transport of ["sse", "ws", "poll"] as const) {
     c.start();
     await live(c);
     const send = async (from: number, to: number) => {
-      for (const i of ticks(from, to)) await publish(s.url, admin, { type: "ticker", channel: `tickers:${inst}`, data: { instId: inst, last: String(i) } });
+      for (const i of ticks(from, to))
+        await publish(s.url, admin, {
+          type: "ticker",
+          channel: `tickers:${inst}`,
+          data: { instId: inst, last: String(i) },
+        });
     };
     await send(1, 20);
     await eventually(() => got.length === 20);
@@ -120,7 +134,12 @@ test("a client that falls out of the replay window is reset: it says so and its 
   c.start();
   await eventually(() => loads === 1 && c.status === "live", 10_000);
   s.hub.shutdown(1_500); // come back in 1.5 s: meanwhile more than the ring holds is published
-  for (const i of ticks(1, 100)) await publish(s.url, admin, { type: "ticker", channel: "tickers:W-USDT", data: { instId: "W-USDT", last: String(i) } });
+  for (const i of ticks(1, 100))
+    await publish(s.url, admin, {
+      type: "ticker",
+      channel: "tickers:W-USDT",
+      data: { instId: "W-USDT", last: String(i) },
+    });
   await eventually(() => loads === 2 && c.status === "live", 10_000);
   expect(notices).toContainEqual({ kind: "resync", reason: "outside_window" });
   expect(notices).toContainEqual({ kind: "resynced", reason: "outside_window" });
@@ -192,7 +211,8 @@ test("auto mode falls back to polling when neither SSE nor WebSocket opens but t
     hostname: "127.0.0.1",
     async fetch(req) {
       const u = new URL(req.url);
-      if (u.pathname === "/api/events/stream") return new Response(new ReadableStream({}), { headers: { "Content-Type": "text/event-stream" } });
+      if (u.pathname === "/api/events/stream")
+        return new Response(new ReadableStream({}), { headers: { "Content-Type": "text/event-stream" } });
       if (u.pathname === "/api/events/ws") return new Response("no WebSocket here", { status: 502 });
       const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
       return fetch(`${s.url}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body });
@@ -215,7 +235,11 @@ test.skipIf(!process.env.REDIS_TEST_URL)(
   "the server restarts: the client comes back by itself, hears of the new epoch, reloads its snapshots, and goes on",
   async () => {
     // Sessions in Redis and one signing secret: the same login works across the restart.
-    const env = { REDIS_URL: process.env.REDIS_TEST_URL!, JWT_SECRET: "web-client-restart-test-secret-0123456789", SSE_RETRY_MS: "200" };
+    const env = {
+      REDIS_URL: process.env.REDIS_TEST_URL!,
+      JWT_SECRET: "web-client-restart-test-secret-0123456789",
+      SSE_RETRY_MS: "200",
+    };
     const a = await startTestServer(env);
     const port = new URL(a.url).port;
     const session = await signedIn("admin", ADMIN_PASSWORD, a.url);
@@ -230,7 +254,11 @@ test.skipIf(!process.env.REDIS_TEST_URL)(
     });
     c.start();
     await eventually(() => loads === 1 && c.status === "live", 10_000);
-    await publish(a.url, await a.token(), { type: "ticker", channel: "tickers:E-USDT", data: { instId: "E-USDT", last: "1" } });
+    await publish(a.url, await a.token(), {
+      type: "ticker",
+      channel: "tickers:E-USDT",
+      data: { instId: "E-USDT", last: "1" },
+    });
     await eventually(() => got.includes("1"));
     const epochBefore = c.info.lastEventId!.split("-")[0];
 
@@ -240,7 +268,11 @@ test.skipIf(!process.env.REDIS_TEST_URL)(
     await eventually(() => loads === 2 && c.status === "live", 20_000);
     expect(notices).toContainEqual({ kind: "resync", reason: "epoch" });
     expect(c.info.lastEventId!.split("-")[0]).not.toBe(epochBefore);
-    await publish(b.url, await b.token(), { type: "ticker", channel: "tickers:E-USDT", data: { instId: "E-USDT", last: "2" } });
+    await publish(b.url, await b.token(), {
+      type: "ticker",
+      channel: "tickers:E-USDT",
+      data: { instId: "E-USDT", last: "2" },
+    });
     await eventually(() => got.at(-1) === "2");
     expect(got).toEqual(["1", "2"]);
   },
@@ -286,7 +318,12 @@ test("a link that goes silent is declared dead after 2.5 heartbeat intervals, an
   await eventually(() => beats >= 3, 10_000); // the client has seen the interval (HEARTBEAT_MS=1000)
   freeze = true;
   const frozenAt = Date.now();
-  for (const i of ticks(1, 10)) await publish(s.url, admin, { type: "ticker", channel: "tickers:D-USDT", data: { instId: "D-USDT", last: String(i) } });
+  for (const i of ticks(1, 10))
+    await publish(s.url, admin, {
+      type: "ticker",
+      channel: "tickers:D-USDT",
+      data: { instId: "D-USDT", last: String(i) },
+    });
   await eventually(() => got.length === 10, 15_000);
   expect(got).toEqual(ticks(1, 10));
   expect(c.stats.counts.reconnects).toBe(1);

@@ -14,7 +14,8 @@ let s: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)`);
   await ensureDashboard();
   s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT" });
   await s.userToken("tina", "trader");
@@ -22,7 +23,16 @@ beforeAll(async () => {
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 120_000);
 
@@ -49,7 +59,11 @@ const lastPrice = (page: Page) => page.textContent(LAST);
 const streamClients = () => metric(s.url, "tradewire_stream_clients");
 /** Waits until the text at `selector` is no longer `was` (the page's code runs in the browser). */
 const changes = (page: Page, selector: string, was: string | null) =>
-  page.waitForFunction(`document.querySelector(${JSON.stringify(selector)})?.textContent !== ${JSON.stringify(was)}`, null, { timeout: WAIT });
+  page.waitForFunction(
+    `document.querySelector(${JSON.stringify(selector)})?.textContent !== ${JSON.stringify(was)}`,
+    null,
+    { timeout: WAIT },
+  );
 /** This tab's part in sharing the stream: leader, follower or direct. */
 const role = (page: Page) => page.evaluate("window.tradewire.client.info.role") as Promise<string>;
 
@@ -127,7 +141,9 @@ test("the latency panel shows figures for each leg", async () => {
   await page.click('[data-testid="nav-system"]');
   for (const leg of ["exchange", "ingest", "bus"]) {
     const sel = JSON.stringify(`[data-testid="latency-${leg}"] [data-testid="p99"]`);
-    await page.waitForFunction(`/\\d/.test(document.querySelector(${sel})?.textContent ?? "")`, null, { timeout: WAIT });
+    await page.waitForFunction(`/\\d/.test(document.querySelector(${sel})?.textContent ?? "")`, null, {
+      timeout: WAIT,
+    });
   }
   await page.waitForSelector('[data-testid="check-okx"]');
   expect(await page.textContent('[data-testid="client-count"]')).toMatch(/^\d+$/);

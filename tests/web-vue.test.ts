@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createApp, effectScope } from "vue";
 import { createTradewire, type Tradewire } from "../web/vue/context.ts";
-import { useOrders, useTicker, useEventStream } from "../web/vue/index.ts";
+import { useEventStream, useOrders, useTicker } from "../web/vue/index.ts";
 import { ADMIN_PASSWORD, eventually, publish, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
@@ -30,17 +30,46 @@ function mount<T>(fn: () => T): { value: T; unmount(): void } {
 }
 
 const order = (ordId: string, state: string, uTime: number) => ({
-  ordId, clOrdId: `c${ordId}`, instId: "BTC-USDT", instType: "SPOT", side: "buy", ordType: "limit", tdMode: "cash", posSide: "",
-  px: "100", sz: "1", state, accFillSz: "0", avgPx: "", fillPx: "", fillSz: "", fillTime: null, tradeId: "", execType: "",
-  fee: "0", feeCcy: "USDT", reduceOnly: false, cTime: 1, uTime,
+  ordId,
+  clOrdId: `c${ordId}`,
+  instId: "BTC-USDT",
+  instType: "SPOT",
+  side: "buy",
+  ordType: "limit",
+  tdMode: "cash",
+  posSide: "",
+  px: "100",
+  sz: "1",
+  state,
+  accFillSz: "0",
+  avgPx: "",
+  fillPx: "",
+  fillSz: "",
+  fillTime: null,
+  tradeId: "",
+  execType: "",
+  fee: "0",
+  feeCcy: "USDT",
+  reduceOnly: false,
+  cTime: 1,
+  uTime,
 });
 
 test("useTicker: the snapshot first, then live updates; a burst lands as the latest value", async () => {
-  await publish(s.url, admin, { type: "ticker", channel: "tickers:V-USDT", data: { instId: "V-USDT", last: "1", ts: 1 } });
+  await publish(s.url, admin, {
+    type: "ticker",
+    channel: "tickers:V-USDT",
+    data: { instId: "V-USDT", last: "1", ts: 1 },
+  });
   const m = mount(() => ({ ticker: useTicker("V-USDT"), stream: useEventStream() }));
   await eventually(() => m.value.ticker.value?.last === "1", 10_000);
   expect(m.value.stream.status.value).toBe("live");
-  for (let i = 2; i <= 50; i++) await publish(s.url, admin, { type: "ticker", channel: "tickers:V-USDT", data: { instId: "V-USDT", last: String(i), ts: i } });
+  for (let i = 2; i <= 50; i++)
+    await publish(s.url, admin, {
+      type: "ticker",
+      channel: "tickers:V-USDT",
+      data: { instId: "V-USDT", last: String(i), ts: i },
+    });
   await eventually(() => m.value.ticker.value?.last === "50");
   expect(tw.client.subscribed).toContain("tickers:V-USDT");
   m.unmount();

@@ -66,7 +66,17 @@ export async function startPython(): Promise<Server> {
   cpSync(ANCHORS_DIR, dir, { recursive: true });
   const port = freePort();
   const logFile = join(dir, "server.log");
-  const cmd = [PYTHON, "-m", "uvicorn", "seed_sse:app", "--host", "127.0.0.1", "--port", String(port), "--no-access-log"];
+  const cmd = [
+    PYTHON,
+    "-m",
+    "uvicorn",
+    "seed_sse:app",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--no-access-log",
+  ];
   const proc = spawnPinned(cmd, dir, {}, logFile);
   const unhook = onExitStop("python", () => proc.kill("SIGKILL"));
   const base = `http://127.0.0.1:${port}`;

@@ -66,8 +66,12 @@ export const HELP = `bench/latency.ts - end-to-end latency of tradewire's event 
 
 function list<T extends string>(v: string | undefined, allowed: readonly T[], what: string): T[] | null {
   if (v === undefined) return null;
-  const xs = v.split(",").map((s) => s.trim()).filter(Boolean);
-  for (const x of xs) if (!allowed.includes(x as T)) throw new Error(`--${what}: unknown "${x}" (one of ${allowed.join(",")})`);
+  const xs = v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const x of xs)
+    if (!allowed.includes(x as T)) throw new Error(`--${what}: unknown "${x}" (one of ${allowed.join(",")})`);
   return xs as T[];
 }
 

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { RawConn } from "./conn.ts";
 import type { Endpoint, Transport } from "./endpoint.ts";
-import { type Head, request, ResponseReader, type ResponseSink } from "./http.ts";
+import { type Head, ResponseReader, type ResponseSink, request } from "./http.ts";
 import { ClientTally, type Recorder, TickStream } from "./ticks.ts";
 
 export interface Subscriber extends RawConn {

@@ -35,8 +35,8 @@ export abstract class RawConn {
   }
 
   connect(): void {
-    Bun.connect<RawConn>({ hostname: this.host, port: this.port, data: this, socket: HANDLERS }).catch(
-      (e: unknown) => this.fail(`connect: ${String(e)}`),
+    Bun.connect<RawConn>({ hostname: this.host, port: this.port, data: this, socket: HANDLERS }).catch((e: unknown) =>
+      this.fail(`connect: ${String(e)}`),
     );
   }
 

@@ -1,7 +1,7 @@
 // The response reader must de-chunk and split pipelined responses however the bytes arrive.
 import { describe, expect, test } from "bun:test";
-import { type Head, ResponseReader } from "./http.ts";
 import { nextCursor } from "./clients.ts";
+import { type Head, ResponseReader } from "./http.ts";
 
 type Got = { status: number; body: string };
 

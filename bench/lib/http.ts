@@ -15,7 +15,7 @@ export interface ResponseSink {
   end(): void;
 }
 
-const enum S {
+enum S {
   Head,
   Length,
   ChunkSize,
@@ -68,7 +68,8 @@ export class ResponseReader {
             this.sizeDone = false;
           } else if (!this.sizeDone) {
             const h = hexVal(c);
-            if (h < 0) this.sizeDone = true; // \r or ;extension
+            if (h < 0)
+              this.sizeDone = true; // \r or ;extension
             else this.sizeAcc = this.sizeAcc * 16 + h;
           }
           break;

@@ -38,7 +38,10 @@ export interface Jitter {
 
 /** Spins on `core` for `seconds` (a child process under taskset) and returns its gaps. */
 export async function probeJitter(core: string, seconds: number): Promise<Jitter> {
-  const p = Bun.spawn(["taskset", "-c", core, process.execPath, "-e", PROBE, String(seconds * 1000)], { stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawn(["taskset", "-c", core, process.execPath, "-e", PROBE, String(seconds * 1000)], {
+    stdout: "pipe",
+    stderr: "pipe",
+  });
   const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
   if (code !== 0) throw new Error(`jitter probe on core ${core} failed (${code}): ${err.trim().slice(0, 300)}`);
   return { core, seconds, ...(JSON.parse(out) as Omit<Jitter, "core" | "seconds">) };

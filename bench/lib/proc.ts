@@ -82,7 +82,9 @@ function coreTicks(): Map<number, CoreTicks> {
   for (const line of readFileSync("/proc/stat", "latin1").split("\n")) {
     const m = /^cpu(\d+)\s+(.*)$/.exec(line);
     if (!m) continue;
-    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2]!.split(/\s+/).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = m[2]!
+      .split(/\s+/)
+      .map(Number);
     const busy = user + nice + system + irq + softirq + steal;
     out.set(Number(m[1]), { busy, total: busy + idle + iowait, steal });
   }
@@ -129,7 +131,10 @@ export class CpuWindow {
       const a = this.c0.get(core);
       const b = c1.get(core);
       if (!a || !b || b.total === a.total) return { busy: Number.NaN, steal: 0 };
-      return { busy: ((b.busy - a.busy) / (b.total - a.total)) * 100, steal: ((b.steal - a.steal) / (b.total - a.total)) * 100 };
+      return {
+        busy: ((b.busy - a.busy) / (b.total - a.total)) * 100,
+        steal: ((b.steal - a.steal) / (b.total - a.total)) * 100,
+      };
     };
     const serverPct = ((s1 - this.s0) / secs) * 100;
     const genPct = ((g1 - this.g0) / secs) * 100;
@@ -167,7 +172,9 @@ export function openFileLimit(): number {
 
 /** CPUs of the machine (not of this process's affinity mask, which is 1 once pinned). */
 export function cpuCount(): number {
-  return readFileSync("/proc/stat", "latin1").split("\n").filter((l) => /^cpu\d+ /.test(l)).length;
+  return readFileSync("/proc/stat", "latin1")
+    .split("\n")
+    .filter((l) => /^cpu\d+ /.test(l)).length;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -21,7 +21,8 @@ export function parseHistogram(text: string, name: string, labels: Record<string
     const value = Number(m[3]);
     if (m[1] === `${name}_bucket`) {
       const le = /,?le="([^"]+)"$/.exec(m[2]!);
-      if (le && m[2]!.slice(0, le.index) === want) out.buckets.push([le[1] === "+Inf" ? Number.POSITIVE_INFINITY : Number(le[1]), value]);
+      if (le && m[2]!.slice(0, le.index) === want)
+        out.buckets.push([le[1] === "+Inf" ? Number.POSITIVE_INFINITY : Number(le[1]), value]);
     } else if (m[2] === want && m[1] === `${name}_sum`) out.sum = value;
     else if (m[2] === want && m[1] === `${name}_count`) out.count = value;
   }

@@ -139,7 +139,11 @@ export class Publisher {
       this.queueAt.splice(0, this.qHead);
       this.qHead = 0;
     }
-    this.conns.splice(0, this.conns.length, ...this.conns.filter((c) => c.state === "open" || c.state === "connecting"));
+    this.conns.splice(
+      0,
+      this.conns.length,
+      ...this.conns.filter((c) => c.state === "open" || c.state === "connecting"),
+    );
     if (pending > connecting && this.conns.length < POOL_MAX) this.grow();
   }
 
@@ -164,7 +168,14 @@ export class Publisher {
    * Publishes sequence numbers [first, first+count) at `rate`/s; calls onMeasure(true) when the
    * first measured number (measStart) is due and onMeasure(false) when the last one is.
    */
-  run(first: number, count: number, rate: number, measStart: number, measEnd: number, onMeasure: (starting: boolean) => void): Promise<void> {
+  run(
+    first: number,
+    count: number,
+    rate: number,
+    measStart: number,
+    measEnd: number,
+    onMeasure: (starting: boolean) => void,
+  ): Promise<void> {
     this.measStart = measStart;
     this.measEnd = measEnd;
     const t0 = performance.now();

@@ -72,8 +72,10 @@ export function checkTargets(t: Targets, s: Summary, runs: RunResult[]): string 
   const miss: string[] = [];
   if (t.p50 !== undefined && !(s.p50 <= t.p50)) miss.push(`p50 ${fmt(s.p50)}>${t.p50}`);
   if (t.p99 !== undefined && !(s.p99 <= t.p99)) miss.push(`p99 ${fmt(s.p99)}>${t.p99}`);
-  if (t.noLoss && runs.some((r) => r.delivered < r.expected || r.expected === 0)) miss.push(`lost ${fmtPct(s.lossPct)}`);
-  if (t.serverCpu !== undefined && !(s.serverCpuPct < t.serverCpu)) miss.push(`cpu ${s.serverCpuPct.toFixed(0)}%>=${t.serverCpu}%`);
+  if (t.noLoss && runs.some((r) => r.delivered < r.expected || r.expected === 0))
+    miss.push(`lost ${fmtPct(s.lossPct)}`);
+  if (t.serverCpu !== undefined && !(s.serverCpuPct < t.serverCpu))
+    miss.push(`cpu ${s.serverCpuPct.toFixed(0)}%>=${t.serverCpu}%`);
   return miss.length === 0 ? "ok" : `MISS ${miss.join(", ")}`;
 }
 
@@ -114,14 +116,34 @@ function fmtRatio(r: number | undefined): string {
 /** Pads columns: the first two left-aligned, the rest right-aligned. */
 export function table(rows: string[][]): string {
   const w: number[] = [];
-  for (const r of rows) r.forEach((c, i) => (w[i] = Math.max(w[i] ?? 0, c.length)));
+  for (const r of rows) {
+    for (const [i, c] of r.entries()) w[i] = Math.max(w[i] ?? 0, c.length);
+  }
   return rows
-    .map((r) => r.map((c, i) => (i < 2 || i === r.length - 1 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ").trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (i < 2 || i === r.length - 1 ? c.padEnd(w[i]!) : c.padStart(w[i]!)))
+        .join("  ")
+        .trimEnd(),
+    )
     .join("\n");
 }
 
 export function scenarioTable(rows: Row[], anchors: string[]): string {
-  const head = ["server", "transport", "p50", "p90", "p99", "p99.9", "max", "delivered/expected", "lost", "accepted", "srv CPU", "gen CPU"];
+  const head = [
+    "server",
+    "transport",
+    "p50",
+    "p90",
+    "p99",
+    "p99.9",
+    "max",
+    "delivered/expected",
+    "lost",
+    "accepted",
+    "srv CPU",
+    "gen CPU",
+  ];
   for (const a of anchors) head.push(`p99 vs ${a}`);
   head.push("target / notes");
   const out = [head];
@@ -129,7 +151,8 @@ export function scenarioTable(rows: Row[], anchors: string[]): string {
     const s = r.median;
     const notes: string[] = [];
     if (r.check) notes.push(r.check);
-    if (s.acceptedPct < 99.995 && s.lossOfAcceptedPct > 0) notes.push(`${fmtPct(s.lossOfAcceptedPct)} of accepted lost`);
+    if (s.acceptedPct < 99.995 && s.lossOfAcceptedPct > 0)
+      notes.push(`${fmtPct(s.lossOfAcceptedPct)} of accepted lost`);
     if (s.disconnected) notes.push(`${s.disconnected} disconnected`);
     if (s.silent) notes.push(`${s.silent} silent clients`);
     if (s.connectFailed) notes.push(`${s.connectFailed} failed to connect`);
@@ -167,16 +190,20 @@ export function runLine(r: RunResult): string {
   if (r.notWarm) extra.push(`no warm-up event ${r.notWarm}`);
   if (r.duplicates) extra.push(`dups ${r.duplicates}`);
   if (r.reordered) extra.push(`reordered ${r.reordered}`);
-  if (r.publish.measuredOk * r.clients < r.expected) extra.push(`server accepted ${r.publish.measuredOk}/${r.expected / r.clients} publishes`);
+  if (r.publish.measuredOk * r.clients < r.expected)
+    extra.push(`server accepted ${r.publish.measuredOk}/${r.expected / r.clients} publishes`);
   if (r.publish.skipped) extra.push(`publish skipped ${r.publish.skipped}`);
   if (Object.keys(r.publish.errors).length) extra.push(`publish errors ${JSON.stringify(r.publish.errors)}`);
-  if (r.publish.queueMs.p99 > 1) extra.push(`publish queued p99 ${fmt(r.publish.queueMs.p99)}ms max ${fmt(r.publish.queueMs.max)}ms`);
+  if (r.publish.queueMs.p99 > 1)
+    extra.push(`publish queued p99 ${fmt(r.publish.queueMs.p99)}ms max ${fmt(r.publish.queueMs.max)}ms`);
   if (r.publish.connections > 4) extra.push(`publish connections ${r.publish.connections}`);
   if (r.publish.unanswered) extra.push(`publish unanswered ${r.publish.unanswered}`);
   if (r.genSuspect) extra.push("GENERATOR >90% CPU");
   const o = r.otherLoadPct;
   if (r.disturbed || process.env.BENCH_SHOW_OTHER) {
-    extra.push(`${r.disturbed ? "DISTURBED: " : ""}other load core0 ${o.serverCore.toFixed(0)}% core1 ${o.generatorCore.toFixed(0)}% steal ${o.steal.toFixed(0)}%`);
+    extra.push(
+      `${r.disturbed ? "DISTURBED: " : ""}other load core0 ${o.serverCore.toFixed(0)}% core1 ${o.generatorCore.toFixed(0)}% steal ${o.steal.toFixed(0)}%`,
+    );
   }
   return (
     `  run ${r.run}: p50 ${fmt(l.p50)} p90 ${fmt(l.p90)} p99 ${fmt(l.p99)} p99.9 ${fmt(l.p999)} max ${fmt(l.max)} ms` +

@@ -1,11 +1,11 @@
 // One measured run: connect C subscribers, publish R events/s (warm-up, then measured), drain, tally.
 
-import { makeSubscriber, type Subscriber } from "./clients.ts";
 import { nowMs } from "../../src/domain/time.ts";
+import { makeSubscriber, type Subscriber } from "./clients.ts";
 import type { Endpoint, Transport } from "./endpoint.ts";
 import type { Percentiles } from "./hist.ts";
 import { type CpuFigures, CpuWindow, sleep } from "./proc.ts";
-import { type PublishStats, Publisher } from "./publisher.ts";
+import { Publisher, type PublishStats } from "./publisher.ts";
 import { GENERATOR_CORE, SERVER_CORE } from "./servers.ts";
 import { Recorder } from "./ticks.ts";
 
@@ -93,7 +93,8 @@ export async function runOnce(
     }
   }
   const connected = subs.filter((s) => s.state === "open").length;
-  if (connected < subs.length) log(`  ${subs.length - connected} of ${subs.length} subscribers failed: ${JSON.stringify(failures)}`);
+  if (connected < subs.length)
+    log(`  ${subs.length - connected} of ${subs.length} subscribers failed: ${JSON.stringify(failures)}`);
 
   const pub = new Publisher(ep);
   await pub.open();
@@ -183,7 +184,11 @@ export async function runOnce(
     serverCpuPct: cpuResult.serverPct,
     genCpuPct: cpuResult.genPct,
     genSuspect: cpuResult.genPct > 90,
-    otherLoadPct: { serverCore: cpuResult.otherOnServerCorePct, generatorCore: cpuResult.otherOnGenCorePct, steal: cpuResult.stealPct },
+    otherLoadPct: {
+      serverCore: cpuResult.otherOnServerCorePct,
+      generatorCore: cpuResult.otherOnGenCorePct,
+      steal: cpuResult.stealPct,
+    },
     disturbed: cpuResult.otherOnServerCorePct > DISTURBED_PCT || cpuResult.otherOnGenCorePct > DISTURBED_PCT,
     measuredSeconds: cpuResult.seconds,
     readsPerS: (rec.reads - readsBefore) / runSeconds,

@@ -3,8 +3,8 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sleep } from "./proc.ts";
 import { startEnv } from "../../scripts/start-env.ts";
+import { sleep } from "./proc.ts";
 
 export const SERVER_CORE = "0";
 export const GENERATOR_CORE = "1";

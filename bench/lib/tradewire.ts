@@ -2,8 +2,8 @@
 // `npm start`), or a URL it already runs at.
 
 import { join, resolve } from "node:path";
-import type { Endpoint, Server, Transport } from "./endpoint.ts";
 import { startEnv } from "../../scripts/start-env.ts";
+import type { Endpoint, Server, Transport } from "./endpoint.ts";
 import { freePort } from "./proc.ts";
 import { killGently, onExitStop, removeDir, SERVER_CORE, spawnPinned, tail, tempDir, waitHttp } from "./servers.ts";
 
@@ -23,7 +23,13 @@ async function login(base: string, password: string): Promise<string> {
   return token;
 }
 
-function endpoint(host: string, port: number, pid: number | null, token: string, info: Record<string, unknown>): Endpoint {
+function endpoint(
+  host: string,
+  port: number,
+  pid: number | null,
+  token: string,
+  info: Record<string, unknown>,
+): Endpoint {
   const transports: Transport[] = ["sse", "ws", "poll"];
   return {
     name: "tradewire",
@@ -34,7 +40,10 @@ function endpoint(host: string, port: number, pid: number | null, token: string,
     headers: { Authorization: `Bearer ${token}` },
     sse: { path: `/api/events/stream?channels=${CHANNEL}`, headers: {} },
     // channels= on the URL as well: without it the socket starts subscribed to everything ("*")
-    ws: { path: `/api/events/ws?channels=${CHANNEL}`, subscribe: JSON.stringify({ op: "subscribe", channels: [CHANNEL] }) },
+    ws: {
+      path: `/api/events/ws?channels=${CHANNEL}`,
+      subscribe: JSON.stringify({ op: "subscribe", channels: [CHANNEL] }),
+    },
     poll: {
       // the first poll has no cursor: ask for an immediate answer, whose "next" is where we start
       path: (after) =>
@@ -49,7 +58,10 @@ function endpoint(host: string, port: number, pid: number | null, token: string,
 
 /** Lines of /metrics about the event stream (drops, overruns, clients), for the JSON report. */
 async function streamMetrics(base: string, token: string): Promise<Record<string, unknown>> {
-  const r = await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(3000) });
+  const r = await fetch(`${base}/metrics`, {
+    headers: { Authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(3000),
+  });
   if (r.status !== 200) return { metrics: `HTTP ${r.status}` };
   const out: Record<string, number> = {};
   for (const line of (await r.text()).split("\n")) {

@@ -2,11 +2,11 @@
 // HTTP client and a raw SSE client (both on bench/lib's RawConn, so every read is time-stamped once).
 
 import { readdirSync, readFileSync } from "node:fs";
-import { RawConn } from "../lib/conn.ts";
-import { cpuSeconds } from "../lib/proc.ts";
 import { RawSse } from "../lib/clients.ts";
+import { RawConn } from "../lib/conn.ts";
 import type { Endpoint } from "../lib/endpoint.ts";
-import { type Head, request, ResponseReader, type ResponseSink } from "../lib/http.ts";
+import { type Head, ResponseReader, type ResponseSink, request } from "../lib/http.ts";
+import { cpuSeconds } from "../lib/proc.ts";
 import { Recorder } from "../lib/ticks.ts";
 
 /** Known pairs first (the simulator has start prices for them), then made-up ones (start at 100). */
@@ -41,7 +41,12 @@ export function threadTable(pid: number): Map<number, { comm: string; cpu: numbe
 }
 
 /** CPU % of one core per thread between two threadTable() snapshots, busiest first (>= 1%). */
-export function threadUse(pid: number, a: ReturnType<typeof threadTable>, b: ReturnType<typeof threadTable>, secs: number) {
+export function threadUse(
+  pid: number,
+  a: ReturnType<typeof threadTable>,
+  b: ReturnType<typeof threadTable>,
+  secs: number,
+) {
   const rows: Array<{ tid: number; comm: string; main: boolean; pct: number }> = [];
   for (const [tid, x] of b) {
     const pct = ((x.cpu - (a.get(tid)?.cpu ?? 0)) / secs) * 100;
@@ -95,7 +100,9 @@ export class HttpConn extends RawConn implements ResponseSink {
     const h: Record<string, string> = { ...this.ep.headers };
     if (body !== undefined) h["Content-Type"] = "application/json";
     const p = new Promise<{ status: number; body: string; at: number }>((r) => (this.waiting = r));
-    this.send(request(method, path, `${this.host}:${this.port}`, h, body === undefined ? undefined : JSON.stringify(body)));
+    this.send(
+      request(method, path, `${this.host}:${this.port}`, h, body === undefined ? undefined : JSON.stringify(body)),
+    );
     return p;
   }
 }
@@ -116,7 +123,9 @@ export class SseConn extends RawSse {
 }
 
 /** Splits an SSE byte stream into events: calls `onEvent(type, data)` for each complete one. */
-export function sseEvents(onEvent: (type: string, data: string, at: number) => void): (text: string, at: number) => void {
+export function sseEvents(
+  onEvent: (type: string, data: string, at: number) => void,
+): (text: string, at: number) => void {
   let carry = "";
   return (text, at) => {
     const s = carry + text;

@@ -11,15 +11,22 @@
 
 import type { ServerWebSocket } from "bun";
 import { createRing, RingReader } from "../../src/bus/ring.ts";
+import { nowMs } from "../../src/domain/time.ts";
 import { DEFAULT_TIMING, type IngestConfig } from "../../src/exchange/config.ts";
 import { startIngest } from "../../src/exchange/ingest.ts";
 import { createLogger, type Logger } from "../../src/log.ts";
-import { startSimulator, type Simulator } from "../../src/sim/index.ts";
-import { nowMs } from "../../src/domain/time.ts";
+import { type Simulator, startSimulator } from "../../src/sim/index.ts";
 import { cpuSeconds } from "../lib/proc.ts";
 import { SERVER_CORE } from "../lib/servers.ts";
 
-export type Recording = { snapshots: Map<string, string>; frames: string[]; bytes: number; expected: Record<string, number>; steps: number; seconds: number };
+export type Recording = {
+  snapshots: Map<string, string>;
+  frames: string[];
+  bytes: number;
+  expected: Record<string, number>;
+  steps: number;
+  seconds: number;
+};
 
 export type IngestRun = {
   frames: number;
@@ -43,9 +50,21 @@ export type IngestRun = {
 };
 
 /** Records `n` update frames (plus one books snapshot per instrument) from a simulator stepped flat out. */
-export async function record(instruments: string[], n: number, checksum: boolean): Promise<{ rec: Recording; sim: Simulator }> {
+export async function record(
+  instruments: string[],
+  n: number,
+  checksum: boolean,
+): Promise<{ rec: Recording; sim: Simulator }> {
   const t0 = performance.now();
-  const sim = await startSimulator({ instruments, tickMs: 0, candleMs: 0, rateLimits: false, idleCloseMs: 0, checksum, seed: 7 });
+  const sim = await startSimulator({
+    instruments,
+    tickMs: 0,
+    candleMs: 0,
+    rateLimits: false,
+    idleCloseMs: 0,
+    checksum,
+    seed: 7,
+  });
   const ws = new WebSocket(`${sim.wsUrl}/public`);
   await new Promise((res, rej) => {
     ws.onopen = res;
@@ -61,7 +80,11 @@ export async function record(instruments: string[], n: number, checksum: boolean
     if (text.includes('"action":"snapshot"')) snapshots.set(/"instId":"([^"]+)"/.exec(text)?.[1] ?? "", text);
     else frames.push(text);
   };
-  const sync = () => new Promise<void>((r) => ((pong = r), ws.send("ping")));
+  const sync = () =>
+    new Promise<void>((r) => {
+      pong = r;
+      ws.send("ping");
+    });
   const args = instruments.flatMap((instId) => ["tickers", "books", "trades"].map((channel) => ({ channel, instId })));
   ws.send(JSON.stringify({ op: "subscribe", args }));
   await sync();
@@ -148,16 +171,40 @@ export function replayServer(rec: Recording) {
 }
 
 /** One run: a fresh ring and ingest Worker, the snapshots, then the whole recording. */
-export async function ingestRun(rec: Recording, replay: ReturnType<typeof replayServer>, sim: Simulator, instruments: string[], pin: boolean, log: (s: string) => void): Promise<IngestRun> {
+export async function ingestRun(
+  rec: Recording,
+  replay: ReturnType<typeof replayServer>,
+  sim: Simulator,
+  instruments: string[],
+  pin: boolean,
+  log: (s: string) => void,
+): Promise<IngestRun> {
   const ring = createRing({ capacity: 1 << 19, bytes: 512 << 20 });
   const reader = new RingReader(ring);
   let gotTid: (tid: number) => void = () => {};
   const tidP = new Promise<number>((r) => (gotTid = r));
   const base = createLogger("warn");
   const logger: Logger = { ...base, info: (m, f) => (m === "bench:tid" ? gotTid(Number(f?.tid)) : base.info(m, f)) };
-  const config: IngestConfig = { restUrl: sim.url, wsUrl: replay.url, credentials: null, demo: false, instruments, book: "books", publishDepth: 25, candle: null, privateChannels: [], tradeThread: false, timing: DEFAULT_TIMING };
+  const config: IngestConfig = {
+    restUrl: sim.url,
+    wsUrl: replay.url,
+    credentials: null,
+    demo: false,
+    instruments,
+    book: "books",
+    publishDepth: 25,
+    candle: null,
+    privateChannels: [],
+    tradeThread: false,
+    timing: DEFAULT_TIMING,
+  };
   const subscribed = replay.whenSubscribed();
-  const ingest = startIngest({ ring, config, log: logger, workerUrl: new URL("./ingest-worker.ts", import.meta.url).href });
+  const ingest = startIngest({
+    ring,
+    config,
+    log: logger,
+    workerUrl: new URL("./ingest-worker.ts", import.meta.url).href,
+  });
   const tid = await Promise.race([tidP, Bun.sleep(10_000).then(() => 0)]);
   if (!tid) throw new Error("the ingest Worker did not report its thread id");
   if (pin) {
@@ -187,7 +234,8 @@ export async function ingestRun(rec: Recording, replay: ReturnType<typeof replay
     await reader.wait(50);
     drainRing();
   }
-  if ((byType.book ?? 0) < instruments.length) log(`  only ${byType.book ?? 0} of ${instruments.length} book snapshots reached the ring`);
+  if ((byType.book ?? 0) < instruments.length)
+    log(`  only ${byType.book ?? 0} of ${instruments.length} book snapshots reached the ring`);
   for (const k of Object.keys(byType)) delete byType[k];
 
   const expected = Object.values(rec.expected).reduce((a, b) => a + b, 0);

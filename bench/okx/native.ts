@@ -9,18 +9,32 @@
 // CLOCK_MONOTONIC to the bench's clock (timeOrigin + performance.now()) with an offset taken
 // in the Worker from the best of 200 back-to-back pairs.
 
-import type { Endpoint } from "../lib/endpoint.ts";
 import { sseRequest } from "../lib/clients.ts";
+import type { Endpoint } from "../lib/endpoint.ts";
 import { sleep } from "../lib/proc.ts";
 
 /** Per ticker delivery: instrument index, OKX ts, tradewire rx and pub stamps, read time (bench clock). */
-export type NativeRecords = { count: number; get(i: number): { inst: number; ex: number; rx: number; pub: number; at: number } };
+export type NativeRecords = {
+  count: number;
+  get(i: number): { inst: number; ex: number; rx: number; pub: number; at: number };
+};
 
 const STATS = ["ready", "reads", "bytes", "events", "tickers", "unknownInst", "closed", "badHead", "dropped"] as const;
 export type NativeStats = Record<(typeof STATS)[number], number>;
 
-type ToWorker = { port: number; request: string; clients: number; ids: string; control: SharedArrayBuffer; stats: SharedArrayBuffer; out: SharedArrayBuffer };
-type FromWorker = { t: "open"; offsetMs: number; tid: number } | { t: "done"; count: number } | { t: "error"; message: string };
+type ToWorker = {
+  port: number;
+  request: string;
+  clients: number;
+  ids: string;
+  control: SharedArrayBuffer;
+  stats: SharedArrayBuffer;
+  out: SharedArrayBuffer;
+};
+type FromWorker =
+  | { t: "open"; offsetMs: number; tid: number }
+  | { t: "done"; count: number }
+  | { t: "error"; message: string };
 
 export class NativeClients {
   private readonly worker: Worker;
@@ -36,7 +50,13 @@ export class NativeClients {
   private failed = "";
 
   /** capacity: ticker deliveries kept (5 doubles each). */
-  constructor(ep: Endpoint, path: string, readonly clients: number, instruments: string[], capacity: number) {
+  constructor(
+    ep: Endpoint,
+    path: string,
+    readonly clients: number,
+    instruments: string[],
+    capacity: number,
+  ) {
     this.out = new Float64Array(new SharedArrayBuffer(capacity * 5 * 8));
     this.worker = new Worker(new URL("./native-worker.ts", import.meta.url).pathname);
     const req = sseRequest(ep.host, ep.port, path, ep.headers).toString("latin1");
@@ -56,13 +76,21 @@ export class NativeClients {
       };
     });
     this.opened.catch(() => {});
-    const msg: ToWorker = { port: ep.port, request: req, clients, ids: instruments.map((s) => `${s}\n`).join(""), control: this.control.buffer as SharedArrayBuffer, stats: this.statBuf.buffer as SharedArrayBuffer, out: this.out.buffer as SharedArrayBuffer };
+    const msg: ToWorker = {
+      port: ep.port,
+      request: req,
+      clients,
+      ids: instruments.map((s) => `${s}\n`).join(""),
+      control: this.control.buffer as SharedArrayBuffer,
+      stats: this.statBuf.buffer as SharedArrayBuffer,
+      out: this.out.buffer as SharedArrayBuffer,
+    };
     this.worker.postMessage(msg);
   }
 
   stats(): NativeStats {
     const s = {} as NativeStats;
-    STATS.forEach((k, i) => (s[k] = Atomics.load(this.statBuf, i)));
+    for (const [i, k] of STATS.entries()) s[k] = Atomics.load(this.statBuf, i);
     return s;
   }
 
@@ -84,8 +112,17 @@ export class NativeClients {
     if (this.failed) throw new Error(this.failed);
     const out = this.out;
     const off = this.offsetMs;
-    return { count, get: (i) => ({ inst: out[i * 5]!, ex: out[i * 5 + 1]!, rx: out[i * 5 + 2]!, pub: out[i * 5 + 3]!, at: out[i * 5 + 4]! + off }) };
+    return {
+      count,
+      get: (i) => ({
+        inst: out[i * 5]!,
+        ex: out[i * 5 + 1]!,
+        rx: out[i * 5 + 2]!,
+        pub: out[i * 5 + 3]!,
+        at: out[i * 5 + 4]! + off,
+      }),
+    };
   }
 }
 
-export type { ToWorker, FromWorker };
+export type { FromWorker, ToWorker };

@@ -8,8 +8,8 @@
 import { nowMs } from "../../src/domain/time.ts";
 import { Histogram, type Percentiles } from "../lib/hist.ts";
 import { sleep } from "../lib/proc.ts";
-import { delta, parseHistogram, summarizeSeconds, type BucketSummary, type PromHistogram } from "../lib/prom.ts";
-import { HttpConn, sseEvents, SseConn } from "./common.ts";
+import { type BucketSummary, delta, type PromHistogram, parseHistogram, summarizeSeconds } from "../lib/prom.ts";
+import { HttpConn, SseConn, sseEvents } from "./common.ts";
 import type { Rig } from "./rig.ts";
 
 export type OrdersRun = {
@@ -32,7 +32,11 @@ export type OrderSpec = { instId: string; px: string; sz: string };
 
 let tag = 0;
 
-const STAGES = { total: "total", exchangeRoundtrip: "exchange_roundtrip", exchangeInternal: "exchange_internal" } as const;
+const STAGES = {
+  total: "total",
+  exchangeRoundtrip: "exchange_roundtrip",
+  exchangeInternal: "exchange_internal",
+} as const;
 
 /** tradewire's order stage histograms (placed over WS) as /metrics has them now. */
 async function orderStages(base: string): Promise<Record<keyof typeof STAGES, PromHistogram>> {
@@ -40,7 +44,11 @@ async function orderStages(base: string): Promise<Record<keyof typeof STAGES, Pr
   if (r.status !== 200) throw new Error(`/metrics: HTTP ${r.status}`);
   const text = await r.text();
   const of = (stage: string) => parseHistogram(text, "tradewire_order_seconds", { op: "place", stage, via: "ws" });
-  return { total: of(STAGES.total), exchangeRoundtrip: of(STAGES.exchangeRoundtrip), exchangeInternal: of(STAGES.exchangeInternal) };
+  return {
+    total: of(STAGES.total),
+    exchangeRoundtrip: of(STAGES.exchangeRoundtrip),
+    exchangeInternal: of(STAGES.exchangeInternal),
+  };
 }
 
 /**
@@ -49,7 +57,11 @@ async function orderStages(base: string): Promise<Record<keyof typeof STAGES, Pr
  * `dump`: a JSON file of one row per measured order [n, sent at (ms, bench clock), HTTP answer,
  * live event (-1: none)], times in ms from the send but `sent at`.
  */
-export async function ordersRun(rig: Rig, o: { orders: number; batch: number; warmup: number; market: boolean; spec: OrderSpec; dump?: string }, log: (s: string) => void): Promise<OrdersRun> {
+export async function ordersRun(
+  rig: Rig,
+  o: { orders: number; batch: number; warmup: number; market: boolean; spec: OrderSpec; dump?: string },
+  log: (s: string) => void,
+): Promise<OrdersRun> {
   const live = new Map<string, number>();
   const waiters = new Map<string, () => void>();
   const sse = new SseConn(
@@ -92,7 +104,14 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
   const t = ++tag;
   // tradewire loads the instrument rules over REST after start: until then orders get 422.
   for (let i = 0; ; i++) {
-    const r = await http.call("POST", "/api/orders", { instId: o.spec.instId, side: "buy", ordType: "limit", sz: o.spec.sz, px: o.spec.px, clOrdId: `probe${t}n${i}` });
+    const r = await http.call("POST", "/api/orders", {
+      instId: o.spec.instId,
+      side: "buy",
+      ordType: "limit",
+      sz: o.spec.sz,
+      px: o.spec.px,
+      clOrdId: `probe${t}n${i}`,
+    });
     if (r.status === 201) break;
     if (i >= 150) throw new Error(`orders are refused: HTTP ${r.status} ${r.body.slice(0, 300)}`);
     await sleep(200);
@@ -103,11 +122,19 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
     if (i === o.warmup) stagesBefore = await orderStages(rig.base);
     const clOrdId = `bench${t}n${i}`;
     const t0 = nowMs();
-    const r = await http.call("POST", "/api/orders", { instId: o.spec.instId, side: "buy", ordType: "limit", sz: o.spec.sz, px: o.spec.px, clOrdId });
+    const r = await http.call("POST", "/api/orders", {
+      instId: o.spec.instId,
+      side: "buy",
+      ordType: "limit",
+      sz: o.spec.sz,
+      px: o.spec.px,
+      clOrdId,
+    });
     if (r.status !== 201) {
       const why = `HTTP ${r.status} ${/"code":"([^"]+)"/.exec(r.body)?.[1] ?? r.body.slice(0, 80)}`;
       failed[why] = (failed[why] ?? 0) + 1;
-      if (Object.values(failed).reduce((a, b) => a + b, 0) > 50) throw new Error(`orders keep failing: ${JSON.stringify(failed)}`);
+      if (Object.values(failed).reduce((a, b) => a + b, 0) > 50)
+        throw new Error(`orders keep failing: ${JSON.stringify(failed)}`);
       continue;
     }
     open++;
@@ -124,10 +151,23 @@ export async function ordersRun(rig: Rig, o: { orders: number; batch: number; wa
   }
   const stagesAfter = await orderStages(rig.base);
   const stage = (k: keyof typeof STAGES) => summarizeSeconds(delta(stagesAfter[k], stagesBefore[k]));
-  const stagesMs = { total: stage("total"), exchangeRoundtrip: stage("exchangeRoundtrip"), exchangeInternal: stage("exchangeInternal") };
+  const stagesMs = {
+    total: stage("total"),
+    exchangeRoundtrip: stage("exchangeRoundtrip"),
+    exchangeInternal: stage("exchangeInternal"),
+  };
   await cancelAll();
   if (o.dump) await Bun.write(o.dump, JSON.stringify(rows));
   sse.close();
   http.close();
-  return { market: o.market, orders: hHttp.count, httpMs: hHttp.summary(), eventMs: hEvent.summary(), stagesMs, cancelAllMs: hCancel.summary(), failed, missingEvents: missing };
+  return {
+    market: o.market,
+    orders: hHttp.count,
+    httpMs: hHttp.summary(),
+    eventMs: hEvent.summary(),
+    stagesMs,
+    cancelAllMs: hCancel.summary(),
+    failed,
+    missingEvents: missing,
+  };
 }

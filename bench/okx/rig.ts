@@ -11,8 +11,8 @@
 // its pushes stay on time (it is idle ~90% of the time). Its time stamp is taken before the
 // write, so a push held up between the two counts against tradewire, never for it.
 
-import type { Endpoint, Server } from "../lib/endpoint.ts";
 import { nowMs } from "../../src/domain/time.ts";
+import type { Endpoint, Server } from "../lib/endpoint.ts";
 import { sleep } from "../lib/proc.ts";
 import { onExitStop } from "../lib/servers.ts";
 import { startTradewire } from "../lib/tradewire.ts";
@@ -99,7 +99,10 @@ export async function startRig(o: RigOptions, log: (s: string) => void): Promise
   // hold up the clients' reads on the core they share. Linux keeps nice per thread; a process of
   // its own was started under nice (all its threads).
   if (o.simNice > 0 && !o.simProcess) {
-    const r = Bun.spawnSync(["renice", "-n", String(o.simNice), "-p", String(ready.tid)], { stdout: "ignore", stderr: "pipe" });
+    const r = Bun.spawnSync(["renice", "-n", String(o.simNice), "-p", String(ready.tid)], {
+      stdout: "ignore",
+      stderr: "pipe",
+    });
     if (r.exitCode !== 0) log(`could not renice the simulator thread: ${r.stderr.toString().trim()}`);
   }
   // Clock: both threads use nowMs() (domain/time.ts); measure how far apart they are.
@@ -110,7 +113,9 @@ export async function startRig(o: RigOptions, log: (s: string) => void): Promise
     const t2 = nowMs();
     if (t2 - t1 < best.rtt) best = { rtt: t2 - t1, off: tw - (t1 + t2) / 2 };
   }
-  log(`simulator ${o.simProcess ? `process (pid ${ready.pid})` : `thread (tid ${ready.tid})`} up at ${ready.url}, ${o.simIdle && o.simProcess ? "SCHED_IDLE" : `nice ${o.simNice}`}; its clock is ${(best.off * 1000).toFixed(0)} µs from this thread's (round trip ${(best.rtt * 1000).toFixed(0)} µs)`);
+  log(
+    `simulator ${o.simProcess ? `process (pid ${ready.pid})` : `thread (tid ${ready.tid})`} up at ${ready.url}, ${o.simIdle && o.simProcess ? "SCHED_IDLE" : `nice ${o.simNice}`}; its clock is ${(best.off * 1000).toFixed(0)} µs from this thread's (round trip ${(best.rtt * 1000).toFixed(0)} µs)`,
+  );
 
   const c = ready.credentials;
   const env = {

@@ -14,11 +14,11 @@
 // Messages: in  {t:"start", instruments, tickMs, checksum} | {t:"clock"} | {t:"market", on} | {t:"flush"} | {t:"stop"}
 //           out {t:"ready", url, wsUrl, credentials, pid, tid} | {t:"clock", tw} | {t:"stamps", ...} | {t:"stopped"}
 
+import { nowMs } from "../../src/domain/time.ts";
 import { createContext, type SimContext } from "../../src/sim/context.ts";
 import { resolveOptions } from "../../src/sim/options.ts";
 import { serve } from "../../src/sim/server.ts";
 import { Session } from "../../src/sim/ws/session.ts";
-import { nowMs } from "../../src/domain/time.ts";
 import { selfTid, tickKey } from "./common.ts";
 
 declare const self: Worker;
@@ -36,7 +36,14 @@ export type ToSim =
   | { t: "stop" };
 
 export type FromSim =
-  | { t: "ready"; url: string; wsUrl: string; credentials: { apiKey: string; secretKey: string; passphrase: string }; pid: number; tid: number }
+  | {
+      t: "ready";
+      url: string;
+      wsUrl: string;
+      credentials: { apiKey: string; secretKey: string; passphrase: string };
+      pid: number;
+      tid: number;
+    }
   | { t: "clock"; tw: number }
   | { t: "stamps"; keys: Float64Array; times: Float64Array; steps: number[]; late: number }
   | { t: "stopped" };
@@ -51,7 +58,8 @@ let late = 0; // steps that started more than one tick late
 let running = false;
 let generation = 0; // a loop stopped and restarted while asleep must not run twice
 let tickMs = 100;
-const post = (m: FromSim, transfer: ArrayBuffer[] = []) => (asProcess ? process.send!(m) : self.postMessage(m, transfer));
+const post = (m: FromSim, transfer: ArrayBuffer[] = []) =>
+  asProcess ? process.send!(m) : self.postMessage(m, transfer);
 const yieldToIo = () => new Promise<void>((r) => setImmediate(r));
 
 // Wrap the one place where the simulator writes a frame to a socket.
@@ -119,11 +127,24 @@ async function onMessage(m: ToSim): Promise<void> {
       index = new Map(m.instruments.map((id, i) => [id, i]));
       tickMs = m.tickMs;
       // rate limits off: the bench places orders faster than OKX's 60 per 2 s per instrument
-      const opts = resolveOptions({ instruments: m.instruments, rateLimits: false, idleCloseMs: 0, checksum: m.checksum, seed: 7 });
+      const opts = resolveOptions({
+        instruments: m.instruments,
+        rateLimits: false,
+        idleCloseMs: 0,
+        checksum: m.checksum,
+        seed: 7,
+      });
       ctx = createContext(opts);
       server = serve(ctx);
       const base = `127.0.0.1:${server.port}`;
-      post({ t: "ready", url: `http://${base}`, wsUrl: `ws://${base}/ws/v5`, credentials: opts.credentials, pid: process.pid, tid: selfTid() });
+      post({
+        t: "ready",
+        url: `http://${base}`,
+        wsUrl: `ws://${base}/ws/v5`,
+        credentials: opts.credentials,
+        pid: process.pid,
+        tid: selfTid(),
+      });
       return;
     }
     case "clock":

@@ -60,14 +60,27 @@ function tickerScanner(idx: Map<string, number>, onTick: (key: number, rx: numbe
       const from = k + NEEDLE.length;
       const inst = idx.get(s.slice(from, s.indexOf('"', from)));
       const ex = num(s, '"ex":', k, close);
-      if (inst !== undefined && Number.isFinite(ex)) onTick(tickKey(ex, inst), num(s, '"rx":', k, close), num(s, '"pub":', k, close), at);
+      if (inst !== undefined && Number.isFinite(ex))
+        onTick(tickKey(ex, inst), num(s, '"rx":', k, close), num(s, '"pub":', k, close), at);
       i = close + 1;
     }
     carry = keep >= 0 ? s.slice(keep) : s.slice(Math.max(i, s.length - NEEDLE.length));
   };
 }
 
-export async function tickRun(rig: Rig, o: { instruments: string[]; clients: number; durationS: number; warmupS: number; tickMs: number; client: "native" | "js"; dump?: string }, log: (s: string) => void): Promise<TickRun> {
+export async function tickRun(
+  rig: Rig,
+  o: {
+    instruments: string[];
+    clients: number;
+    durationS: number;
+    warmupS: number;
+    tickMs: number;
+    client: "native" | "js";
+    dump?: string;
+  },
+  log: (s: string) => void,
+): Promise<TickRun> {
   const idx = new Map(o.instruments.map((id, i) => [id, i]));
   const dKeys: number[] = [];
   const dAt: number[] = [];
@@ -82,7 +95,16 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
   await rig.flush(); // stamps from before this run
   const path = "/api/events/stream?channels=tickers:*";
   // The light C clients (default) or JS clients on this thread, one per connection.
-  const native = o.client === "native" ? new NativeClients(rig.ep, path, o.clients, o.instruments, Math.ceil(o.clients * o.instruments.length * (1000 / o.tickMs) * (o.warmupS + o.durationS + 4) * 1.2)) : null;
+  const native =
+    o.client === "native"
+      ? new NativeClients(
+          rig.ep,
+          path,
+          o.clients,
+          o.instruments,
+          Math.ceil(o.clients * o.instruments.length * (1000 / o.tickMs) * (o.warmupS + o.durationS + 4) * 1.2),
+        )
+      : null;
   const clients: SseConn[] = [];
   let connected: number;
   if (native) connected = await native.ready(15_000);
@@ -124,7 +146,8 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
       onTick(tickKey(r.ex, r.inst), r.rx, r.pub, r.at);
     }
     disconnected = before.closed;
-    if (before.dropped > 0 || before.unknownInst > 0 || before.badHead > 0) log(`  native clients: ${JSON.stringify(before)}`);
+    if (before.dropped > 0 || before.unknownInst > 0 || before.badHead > 0)
+      log(`  native clients: ${JSON.stringify(before)}`);
   } else {
     disconnected = clients.filter((c) => c.state === "closed" && !c.closing).length;
     for (const c of clients) c.close();
@@ -146,7 +169,15 @@ export async function tickRun(rig: Rig, o: { instruments: string[]; clients: num
       if (!e) per.set(dKeys[i]!, (e = { sent: sentAt, at: [] }));
       e.at.push(dAt[i]!);
     }
-    const rows = [...per].map(([key, e]) => [key % 64, e.sent, first.get(key)!.rx, first.get(key)!.pub, Math.min(...e.at), Math.max(...e.at), e.at.length]);
+    const rows = [...per].map(([key, e]) => [
+      key % 64,
+      e.sent,
+      first.get(key)!.rx,
+      first.get(key)!.pub,
+      Math.min(...e.at),
+      Math.max(...e.at),
+      e.at.length,
+    ]);
     await Bun.write(o.dump, JSON.stringify(rows));
   }
   const hist = new Histogram();

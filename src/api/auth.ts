@@ -2,15 +2,21 @@
 // call the session logic, set or clear cookies, shape the answer.
 import { createRoute } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
-import type { Config } from "../config.ts";
-import { DomainError, Unauthorized } from "../domain/errors.ts";
-import { clientAddress, socketAddress } from "../http/client-ip.ts";
-import { access, BODY, errors, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
-import { assertSameOrigin, clearSessionCookies, readCookie, REFRESH_COOKIE, setSessionCookies } from "../auth/cookies.ts";
+import {
+  assertSameOrigin,
+  clearSessionCookies,
+  REFRESH_COOKIE,
+  readCookie,
+  setSessionCookies,
+} from "../auth/cookies.ts";
 import type { AuthenticateRequest } from "../auth/middleware.ts";
 import { LoginBody, PublicUser, RefreshBody, StreamTicket, TokenPair } from "../auth/schemas.ts";
 import type { Issued, Sessions } from "../auth/sessions.ts";
 import { ROLES } from "../auth/types.ts";
+import type { Config } from "../config.ts";
+import { DomainError, Unauthorized } from "../domain/errors.ts";
+import { clientAddress, socketAddress } from "../http/client-ip.ts";
+import { access, BODY, errors, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
 
 export interface AuthRouteDeps {
   config: Pick<Config, "ACCESS_TOKEN_TTL_S" | "REFRESH_TOKEN_TTL_S" | "CORS_ORIGINS" | "TRUST_PROXY_HOPS">;
@@ -54,13 +60,19 @@ const login = createRoute({
 const refresh = createRoute({
   method: "post",
   path: "/refresh",
-  summary: "Rotate the refresh token (body or tw_refresh cookie); one reused after REFRESH_REUSE_GRACE_S revokes the session",
+  summary:
+    "Rotate the refresh token (body or tw_refresh cookie); one reused after REFRESH_REUSE_GRACE_S revokes the session",
   tags,
   middleware: emptyBodyAsObject(),
   request: { body: optionalBody },
   responses: {
     200: json(TokenPair, "a new token pair"),
-    ...errors(...BODY, [401, "no, an invalid, expired or reused refresh token"], [403, "the tw_refresh cookie came from another origin"], 503),
+    ...errors(
+      ...BODY,
+      [401, "no, an invalid, expired or reused refresh token"],
+      [403, "the tw_refresh cookie came from another origin"],
+      503,
+    ),
   },
 });
 
@@ -99,7 +111,8 @@ export function authRoutes(deps: AuthRouteDeps) {
   };
 
   /** The caller's network address, for login rate limits. */
-  const clientIp = (c: Context) => clientAddress(socketAddress(c) ?? "unknown", c.req.header("x-forwarded-for"), config.TRUST_PROXY_HOPS);
+  const clientIp = (c: Context) =>
+    clientAddress(socketAddress(c) ?? "unknown", c.req.header("x-forwarded-for"), config.TRUST_PROXY_HOPS);
 
   const me = createRoute({
     method: "get",

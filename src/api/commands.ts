@@ -1,10 +1,10 @@
 // Command routes: POST a command (kill switch: admin; cancel all: traders), GET its record.
 import { createRoute, z } from "@hono/zod-openapi";
-import { Forbidden, NotFound } from "../domain/errors.ts";
-import { access, BODY, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
-import type { CommandService } from "../services/commands.ts";
 import { TRADERS } from "../auth/types.ts";
+import { Forbidden, NotFound } from "../domain/errors.ts";
 import { InstId } from "../domain/inst-id.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
+import type { CommandService } from "../services/commands.ts";
 
 const CommandBody = z.discriminatedUnion("type", [
   z.object({ type: z.literal("kill_switch"), on: z.boolean() }).strict(),
@@ -17,7 +17,9 @@ const CommandRecord = z
     type: z.enum(["kill_switch", "cancel_all"]),
     by: z.string().openapi({ description: "the user who ran it" }),
     status: z.enum(["done", "failed"]),
-    result: z.record(z.string(), z.unknown()).openapi({ description: "kill_switch: {killSwitch}; cancel_all: {requested, canceled, failed}" }),
+    result: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: "kill_switch: {killSwitch}; cancel_all: {requested, canceled, failed}" }),
     createdAt: z.number().openapi({ description: "ms since 1970" }),
     ms: z.number().openapi({ description: "how long it took" }),
   })

@@ -1,19 +1,19 @@
 // Event routes: the SSE stream, the WebSocket upgrade, polling, and publishing onto the bus.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Server } from "bun";
+import { PUBLISHERS, ROLES, type Role } from "../auth/types.ts";
 import type { Publisher } from "../bus/dispatcher.ts";
 import { RingFullError } from "../bus/ring.ts";
-import { nowMs } from "../domain/time.ts";
-import { PUBLISHERS, ROLES, type Role } from "../auth/types.ts";
 import type { Config } from "../config.ts";
 import { Forbidden, TooLarge, ValidationFailed } from "../domain/errors.ts";
+import { nowMs } from "../domain/time.ts";
 import { ApiError } from "../http/errors.ts";
-import { access, BODY, encodedJson, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
+import { access, BODY, encodedJson, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
 import { ChannelError, ChannelFilter, checkChannel, parsePatterns } from "../stream/channels.ts";
 import type { Hub } from "../stream/hub.ts";
 import type { StreamMetrics } from "../stream/metrics.ts";
 import type { Poller } from "../stream/poll.ts";
-import { EVENT_ID, resolveResume, type Resume } from "../stream/resume.ts";
+import { EVENT_ID, type Resume, resolveResume } from "../stream/resume.ts";
 import { sseDirect } from "../stream/sse.ts";
 import type { WsData } from "../stream/ws.ts";
 import { EventSchema } from "./schemas.ts";
@@ -34,20 +34,39 @@ const RESERVED_TYPES = new Set(["connected", "reset", "heartbeat", "error", "sub
 const tags = ["events"];
 
 const eventId = z.string().regex(EVENT_ID, "an event id <epoch>-<seq>");
-const channels = z.string().max(10_000).optional().openapi({ description: "comma list of channel patterns (`tickers:*`, `orders`, `*`); default `*`", example: "tickers:BTC-USDT,orders" });
-const ticket = z.string().max(512).optional().openapi({ description: "single-use ticket from POST /api/auth/stream-ticket (EventSource cannot send headers)" });
+const channels = z.string().max(10_000).optional().openapi({
+  description: "comma list of channel patterns (`tickers:*`, `orders`, `*`); default `*`",
+  example: "tickers:BTC-USDT,orders",
+});
+const ticket = z
+  .string()
+  .max(512)
+  .optional()
+  .openapi({ description: "single-use ticket from POST /api/auth/stream-ticket (EventSource cannot send headers)" });
 const StreamQuery = z.object({
   channels,
-  lastEventId: eventId.optional().openapi({ description: "resume after this event (what EventSource sends as Last-Event-ID)" }),
+  lastEventId: eventId
+    .optional()
+    .openapi({ description: "resume after this event (what EventSource sends as Last-Event-ID)" }),
   ticket,
 });
 // The header is what EventSource sends on reconnect: a malformed one means `reset`, not an error.
-const StreamHeaders = z.object({ "last-event-id": z.string().optional().openapi({ description: "resume after this event id; wins over `lastEventId`; a malformed one means `reset`" }) });
+const StreamHeaders = z.object({
+  "last-event-id": z
+    .string()
+    .optional()
+    .openapi({ description: "resume after this event id; wins over `lastEventId`; a malformed one means `reset`" }),
+});
 const PollQuery = z.object({
   channels,
   ticket,
   after: eventId.optional().openapi({ description: "events after this id; without it the answer is the head id" }),
-  wait: z.coerce.number().int().min(0).optional().openapi({ description: "ms to hold the request until an event arrives (capped at POLL_MAX_WAIT_MS)" }),
+  wait: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ description: "ms to hold the request until an event arrives (capped at POLL_MAX_WAIT_MS)" }),
   limit: z.coerce.number().int().min(1).max(10_000).default(1000),
 });
 export const PublishBody = z
@@ -56,20 +75,28 @@ export const PublishBody = z
       .string()
       .regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case letters, digits and _ (at most 32)")
       .refine((t) => !RESERVED_TYPES.has(t), "reserved event type"),
-    channel: z.string().max(100).superRefine((ch, ctx) => {
-      const err = checkChannel(ch);
-      if (err) ctx.addIssue({ code: "custom", message: err });
-    }),
+    channel: z
+      .string()
+      .max(100)
+      .superRefine((ch, ctx) => {
+        const err = checkChannel(ch);
+        if (err) ctx.addIssue({ code: "custom", message: err });
+      }),
     data: z.unknown().refine((d) => d !== undefined, "required"),
     exTs: z.number().nonnegative().optional(),
   })
   .strict();
-const Published = z.object({ id: z.string(), seq: z.number(), type: z.string(), channel: z.string() }).openapi("Published");
+const Published = z
+  .object({ id: z.string(), seq: z.number(), type: z.string(), channel: z.string() })
+  .openapi("Published");
 const PollAnswer = z
   .object({
     events: z.array(EventSchema),
     next: z.string().openapi({ description: "the id to pass as `after` next time" }),
-    reset: z.string().nullable().openapi({ description: "why the client must refetch its snapshot (`outside_window`, `epoch`), or null" }),
+    reset: z
+      .string()
+      .nullable()
+      .openapi({ description: "why the client must refetch its snapshot (`outside_window`, `epoch`), or null" }),
   })
   .openapi("PollAnswer");
 
@@ -96,7 +123,9 @@ function filterFor(list: string | undefined, role: Role, max: number): ChannelFi
   } catch (err) {
     if (!(err instanceof ChannelError)) throw err;
     const details = [{ field: "channels", message: err.message }];
-    throw err.status === 403 ? new Forbidden(`channels: ${err.message}`, { details }) : new ValidationFailed(`channels: ${err.message}`, { details });
+    throw err.status === 403
+      ? new Forbidden(`channels: ${err.message}`, { details })
+      : new ValidationFailed(`channels: ${err.message}`, { details });
   }
 }
 
@@ -104,7 +133,10 @@ export function eventRoutes(d: EventDeps) {
   const { hub, config } = d;
   const maxSubs = config.MAX_SUBSCRIPTIONS;
   const reader = access(d.guard, ROLES, { allowTicket: true });
-  const channelErrors = [[400, "invalid input, e.g. an unknown channel or too many (`details` name the field)"], [403, "a private channel for a viewer, or the role may not read it"]] as const;
+  const channelErrors = [
+    [400, "invalid input, e.g. an unknown channel or too many (`details` name the field)"],
+    [403, "a private channel for a viewer, or the role may not read it"],
+  ] as const;
 
   const stream = createRoute({
     method: "get",
@@ -114,7 +146,16 @@ export function eventRoutes(d: EventDeps) {
     ...access(d.guard, ROLES, { allowTicket: true, description: SSE_TEXT }),
     request: { query: StreamQuery, headers: StreamHeaders },
     responses: {
-      200: { description: "the event stream", content: { "text/event-stream": { schema: z.string().openapi({ example: 'id: mf3k2a-42\nevent: ticker\ndata: {"id":"mf3k2a-42","type":"ticker",...}\n\n' }) } } },
+      200: {
+        description: "the event stream",
+        content: {
+          "text/event-stream": {
+            schema: z
+              .string()
+              .openapi({ example: 'id: mf3k2a-42\nevent: ticker\ndata: {"id":"mf3k2a-42","type":"ticker",...}\n\n' }),
+          },
+        },
+      },
       ...errors(...channelErrors, 401, 503),
     },
   });
@@ -125,7 +166,8 @@ export function eventRoutes(d: EventDeps) {
     tags,
     ...access(d.guard, ROLES, {
       allowTicket: true,
-      description: "First `{type:'connected',...}`, then each event as one text message (the Event JSON); control messages `{type:'reset'|'heartbeat'|'shutdown'}`; bad messages get `{type:'error', error}`.",
+      description:
+        "First `{type:'connected',...}`, then each event as one text message (the Event JSON); control messages `{type:'reset'|'heartbeat'|'shutdown'}`; bad messages get `{type:'error', error}`.",
     }),
     request: { query: StreamQuery },
     responses: { 101: { description: "switching protocols" }, ...errors(...channelErrors, 401, 426, 503) },
@@ -137,7 +179,10 @@ export function eventRoutes(d: EventDeps) {
     tags,
     ...reader,
     request: { query: PollQuery },
-    responses: { 200: json(PollAnswer, "the events after `after`, oldest first"), ...errors(...channelErrors, 401, 503) },
+    responses: {
+      200: json(PollAnswer, "the events after `after`, oldest first"),
+      ...errors(...channelErrors, 401, 503),
+    },
   });
   const publish = createRoute({
     method: "post",
@@ -148,7 +193,10 @@ export function eventRoutes(d: EventDeps) {
     request: { body: jsonBody(PublishBody) },
     responses: {
       201: json(Published, "the assigned id"),
-      ...errors(...BODY, ...GUARDED, [413, "body larger than MAX_BODY_BYTES, or the event larger than the bus holds (`payload_too_large`)"]),
+      ...errors(...BODY, ...GUARDED, [
+        413,
+        "body larger than MAX_BODY_BYTES, or the event larger than the bus holds (`payload_too_large`)",
+      ]),
     },
   });
 

@@ -1,17 +1,28 @@
 // History routes (ClickHouse): orders and fills history, market trades and candles, the audit log.
 // Thin: validate, authorize, ask the history store, shape a page { data, next }.
 import { createRoute, z } from "@hono/zod-openapi";
-import { StoreUnavailable, ValidationFailed } from "../domain/errors.ts";
 import { ADMINS, PRIVATE_READERS, ROLES, type Role } from "../auth/types.ts";
+import { StoreUnavailable, ValidationFailed } from "../domain/errors.ts";
 import { InstId } from "../domain/inst-id.ts";
 import { OrderState } from "../domain/orders.ts";
-import { access, errors, GUARDED, json, routes, type Guard } from "../http/openapi.ts";
-import { HistoryUnavailable, type History, type HistoryPage, type HistoryQuery } from "../store/clickhouse/index.ts";
+import { access, errors, GUARDED, type Guard, json, routes } from "../http/openapi.ts";
+import { type History, type HistoryPage, type HistoryQuery, HistoryUnavailable } from "../store/clickhouse/index.ts";
 import { AuditRowSchema, CandleRowSchema, FillRowSchema, OrderRowSchema, pageOf, TradeRowSchema } from "./schemas.ts";
 
-
 /** Bar name -> seconds (OKX's names). */
-export const BARS: Record<string, number> = { "1m": 60, "3m": 180, "5m": 300, "15m": 900, "30m": 1800, "1H": 3600, "2H": 7200, "4H": 14400, "6H": 21600, "12H": 43200, "1D": 86400 };
+export const BARS: Record<string, number> = {
+  "1m": 60,
+  "3m": 180,
+  "5m": 300,
+  "15m": 900,
+  "30m": 1800,
+  "1H": 3600,
+  "2H": 7200,
+  "4H": 14400,
+  "6H": 21600,
+  "12H": 43200,
+  "1D": 86400,
+};
 
 const time = z.coerce.number().int().min(0).max(8.64e15);
 const page = {
@@ -23,14 +34,48 @@ const page = {
 const span = (q: { from?: number; to?: number }) => q.from === undefined || q.to === undefined || q.from < q.to;
 const spanIssue = { message: "from must be before to", path: ["from"] };
 
-const OrdersQuery = z.object({ ...page, instId: InstId.optional(), state: OrderState.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
-const FillsQuery = z.object({ ...page, instId: InstId.optional(), ordId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).optional() }).strict().refine(span, spanIssue);
-const TradesQuery = z.object({ ...page, instId: InstId }).strict().refine(span, spanIssue);
+const OrdersQuery = z
+  .object({
+    ...page,
+    instId: InstId.optional(),
+    state: OrderState.optional(),
+    ordId: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,64}$/)
+      .optional(),
+  })
+  .strict()
+  .refine(span, spanIssue);
+const FillsQuery = z
+  .object({
+    ...page,
+    instId: InstId.optional(),
+    ordId: z
+      .string()
+      .regex(/^[A-Za-z0-9]{1,64}$/)
+      .optional(),
+  })
+  .strict()
+  .refine(span, spanIssue);
+const TradesQuery = z
+  .object({ ...page, instId: InstId })
+  .strict()
+  .refine(span, spanIssue);
 const CandlesQuery = z
   .object({ ...page, instId: InstId, bar: z.enum(Object.keys(BARS) as [string, ...string[]]).default("1m") })
   .strict()
   .refine(span, spanIssue);
-const AuditQuery = z.object({ ...page, user: z.string().min(1).max(128).optional(), action: z.string().regex(/^[a-z_.]{1,64}$/).optional() }).strict().refine(span, spanIssue);
+const AuditQuery = z
+  .object({
+    ...page,
+    user: z.string().min(1).max(128).optional(),
+    action: z
+      .string()
+      .regex(/^[a-z_.]{1,64}$/)
+      .optional(),
+  })
+  .strict()
+  .refine(span, spanIssue);
 
 type Kind = HistoryQuery["kind"];
 
@@ -42,7 +87,10 @@ export function encodeCursor(kind: Kind, key: { ts: number; id: string }): strin
 const CursorShape = z.tuple([z.string(), z.number().int().min(0), z.string().max(200)]);
 
 export function decodeCursor(kind: Kind, cursor: string): { ts: number; id: string } {
-  const bad = () => new ValidationFailed("query.cursor: not a cursor from this endpoint", { details: [{ field: "query.cursor", message: "not a cursor from this endpoint" }] });
+  const bad = () =>
+    new ValidationFailed("query.cursor: not a cursor from this endpoint", {
+      details: [{ field: "query.cursor", message: "not a cursor from this endpoint" }],
+    });
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
@@ -54,7 +102,11 @@ export function decodeCursor(kind: Kind, cursor: string): { ts: number; id: stri
   return { ts: r.data[1], id: r.data[2] };
 }
 
-const historyErrors = [400, ...GUARDED, [503, "history is unavailable (`history_unavailable`): ClickHouse is off, missing or unreachable"]] as const;
+const historyErrors = [
+  400,
+  ...GUARDED,
+  [503, "history is unavailable (`history_unavailable`): ClickHouse is off, missing or unreachable"],
+] as const;
 
 export function historyRoutes(d: { history: History; guard: Guard }) {
   /** A page of rows of the kind asked for; the rows are the shape the history store answers with. */
@@ -65,36 +117,78 @@ export function historyRoutes(d: { history: History; guard: Guard }) {
     try {
       p = await d.history.query(query);
     } catch (err) {
-      if (err instanceof HistoryUnavailable) throw new StoreUnavailable(`history is unavailable: ${err.message}`, { code: "history_unavailable", cause: err });
+      if (err instanceof HistoryUnavailable)
+        throw new StoreUnavailable(`history is unavailable: ${err.message}`, {
+          code: "history_unavailable",
+          cause: err,
+        });
       throw err;
     }
     return { data: p.data as unknown as Row[], next: p.next ? encodeCursor(q.kind, p.next) : null };
   };
-  const get = <R extends z.ZodType>(summary: string, roles: readonly Role[], row: R, what: string, tags = ["history"]) => ({
+  const get = <R extends z.ZodType>(
+    summary: string,
+    roles: readonly Role[],
+    row: R,
+    what: string,
+    tags = ["history"],
+  ) => ({
     method: "get" as const,
     summary,
     tags,
     ...access(d.guard, roles),
     responses: { 200: json(pageOf(row), `{ data: [${what}], next } newest first`), ...errors(...historyErrors) },
   });
-  const orders = createRoute({ path: "/orders/history", request: { query: OrdersQuery }, ...get("Order history: one row per order state change", PRIVATE_READERS, OrderRowSchema, "order state change") });
-  const fills = createRoute({ path: "/fills", request: { query: FillsQuery }, ...get("Fills", PRIVATE_READERS, FillRowSchema, "fill") });
-  const trades = createRoute({ path: "/market/trades", request: { query: TradesQuery }, ...get("Public trades of an instrument", ROLES, TradeRowSchema, "trade", ["history", "market"]) });
+  const orders = createRoute({
+    path: "/orders/history",
+    request: { query: OrdersQuery },
+    ...get("Order history: one row per order state change", PRIVATE_READERS, OrderRowSchema, "order state change"),
+  });
+  const fills = createRoute({
+    path: "/fills",
+    request: { query: FillsQuery },
+    ...get("Fills", PRIVATE_READERS, FillRowSchema, "fill"),
+  });
+  const trades = createRoute({
+    path: "/market/trades",
+    request: { query: TradesQuery },
+    ...get("Public trades of an instrument", ROLES, TradeRowSchema, "trade", ["history", "market"]),
+  });
   const candles = createRoute({
     path: "/market/candles",
     request: { query: CandlesQuery },
-    ...get("OHLCV candles aggregated from recorded trades (bar: 1m..1D)", ROLES, CandleRowSchema, "candle", ["history", "market"]),
+    ...get("OHLCV candles aggregated from recorded trades (bar: 1m..1D)", ROLES, CandleRowSchema, "candle", [
+      "history",
+      "market",
+    ]),
   });
-  const audit = createRoute({ path: "/audit", request: { query: AuditQuery }, ...get("Audit log: every order request and command (who, what, result, latency)", ADMINS, AuditRowSchema, "audit entry") });
+  const audit = createRoute({
+    path: "/audit",
+    request: { query: AuditQuery },
+    ...get(
+      "Audit log: every order request and command (who, what, result, latency)",
+      ADMINS,
+      AuditRowSchema,
+      "audit entry",
+    ),
+  });
 
   type Row<S extends z.ZodType> = z.infer<S>;
   return routes()
-    .openapi(orders, async (c) => c.json(await run<Row<typeof OrderRowSchema>>({ kind: "orders", ...c.req.valid("query") }), 200))
-    .openapi(fills, async (c) => c.json(await run<Row<typeof FillRowSchema>>({ kind: "fills", ...c.req.valid("query") }), 200))
-    .openapi(trades, async (c) => c.json(await run<Row<typeof TradeRowSchema>>({ kind: "trades", ...c.req.valid("query") }), 200))
+    .openapi(orders, async (c) =>
+      c.json(await run<Row<typeof OrderRowSchema>>({ kind: "orders", ...c.req.valid("query") }), 200),
+    )
+    .openapi(fills, async (c) =>
+      c.json(await run<Row<typeof FillRowSchema>>({ kind: "fills", ...c.req.valid("query") }), 200),
+    )
+    .openapi(trades, async (c) =>
+      c.json(await run<Row<typeof TradeRowSchema>>({ kind: "trades", ...c.req.valid("query") }), 200),
+    )
     .openapi(candles, async (c) => {
       const { bar, ...q } = c.req.valid("query");
       return c.json(await run<Row<typeof CandleRowSchema>>({ kind: "candles", ...q, barSeconds: BARS[bar]! }), 200);
     })
-    .openapi(audit, async (c) => c.json(await run<Row<typeof AuditRowSchema>>({ kind: "audit", ...c.req.valid("query") }), 200));
+    .openapi(audit, async (c) =>
+      c.json(await run<Row<typeof AuditRowSchema>>({ kind: "audit", ...c.req.valid("query") }), 200),
+    );
 }

@@ -1,12 +1,20 @@
 // Market and account state routes: answered from the latest-state store, no exchange round trip.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Account, Balance, Book, Position, Ticker } from "../domain/events.ts";
-import { NotFound } from "../domain/errors.ts";
-import { access, errors, GUARDED, json, routes, type Guard } from "../http/openapi.ts";
-import type { StateStore } from "../state/store.ts";
-import { AccountSchema, asState, asStateOne, BalanceSchema, BookSchema, PositionSchema, TickerSchema } from "./schemas.ts";
 import { PRIVATE_READERS, ROLES } from "../auth/types.ts";
+import { NotFound } from "../domain/errors.ts";
+import type { Account, Balance, Book, Position, Ticker } from "../domain/events.ts";
 import { InstId } from "../domain/inst-id.ts";
+import { access, errors, GUARDED, type Guard, json, routes } from "../http/openapi.ts";
+import type { StateStore } from "../state/store.ts";
+import {
+  AccountSchema,
+  asState,
+  asStateOne,
+  BalanceSchema,
+  BookSchema,
+  PositionSchema,
+  TickerSchema,
+} from "./schemas.ts";
 
 const InstParam = z.object({ instId: InstId });
 
@@ -19,7 +27,10 @@ export function marketRoutes(d: { state: StateStore; guard: Guard }) {
     summary: "Latest ticker of every instrument",
     tags,
     ...access(d.guard, ROLES),
-    responses: { 200: json(z.object({ data: z.array(TickerSchema) }), "the latest ticker per instrument"), ...errors(...GUARDED) },
+    responses: {
+      200: json(z.object({ data: z.array(TickerSchema) }), "the latest ticker per instrument"),
+      ...errors(...GUARDED),
+    },
   });
   const book = createRoute({
     method: "get",
@@ -28,7 +39,10 @@ export function marketRoutes(d: { state: StateStore; guard: Guard }) {
     tags,
     ...access(d.guard, ROLES),
     request: { params: InstParam },
-    responses: { 200: json(BookSchema, "the book"), ...errors(400, ...GUARDED, [404, "no book for this instrument yet"]) },
+    responses: {
+      200: json(BookSchema, "the book"),
+      ...errors(400, ...GUARDED, [404, "no book for this instrument yet"]),
+    },
   });
   return routes()
     .openapi(tickers, (c) => c.json({ data: asState<Ticker>(state.list("ticker")) }, 200))
@@ -51,7 +65,14 @@ export function accountRoutes(d: { state: StateStore; guard: Guard }) {
     tags,
     ...guarded,
     responses: {
-      200: json(z.object({ account: AccountSchema.nullable(), balances: z.array(BalanceSchema), positions: z.array(PositionSchema) }), "the account"),
+      200: json(
+        z.object({
+          account: AccountSchema.nullable(),
+          balances: z.array(BalanceSchema),
+          positions: z.array(PositionSchema),
+        }),
+        "the account",
+      ),
       ...errors(...GUARDED),
     },
   });
@@ -75,7 +96,11 @@ export function accountRoutes(d: { state: StateStore; guard: Guard }) {
     .openapi(summary, (c) => {
       const account = state.get("account");
       return c.json(
-        { account: account ? asStateOne<Account>(account) : null, balances: asState<Balance>(state.list("balance")), positions: asState<Position>(state.list("position")) },
+        {
+          account: account ? asStateOne<Account>(account) : null,
+          balances: asState<Balance>(state.list("balance")),
+          positions: asState<Position>(state.list("position")),
+        },
         200,
       );
     })

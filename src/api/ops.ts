@@ -15,7 +15,13 @@ const Ready = z
   })
   .openapi("Ready");
 
-const health = createRoute({ method: "get", path: "/health", summary: "Liveness", tags, responses: { 200: json(Health, "alive") } });
+const health = createRoute({
+  method: "get",
+  path: "/health",
+  summary: "Liveness",
+  tags,
+  responses: { 200: json(Health, "alive") },
+});
 const ready = createRoute({
   method: "get",
   path: "/ready",
@@ -28,16 +34,25 @@ const metrics = createRoute({
   path: "/metrics",
   summary: "Prometheus metrics",
   tags,
-  responses: { 200: { description: "Prometheus text format 0.0.4", content: { "text/plain": { schema: z.string() } } } },
+  responses: {
+    200: { description: "Prometheus text format 0.0.4", content: { "text/plain": { schema: z.string() } } },
+  },
 });
 
 export function opsRoutes(deps: { registry: Registry; checks: ReadinessCheck[]; started: number; version: string }) {
   return routes()
-    .openapi(health, (c) => c.json({ status: "ok" as const, uptimeS: Math.round((Date.now() - deps.started) / 1000), version: deps.version }, 200))
+    .openapi(health, (c) =>
+      c.json(
+        { status: "ok" as const, uptimeS: Math.round((Date.now() - deps.started) / 1000), version: deps.version },
+        200,
+      ),
+    )
     .openapi(ready, (c) => {
       const checks = deps.checks.map((f) => f());
       const ok = checks.every((x) => x.ok);
-      return ok ? c.json({ status: "ready" as const, checks }, 200) : c.json({ status: "not_ready" as const, checks }, 503);
+      return ok
+        ? c.json({ status: "ready" as const, checks }, 200)
+        : c.json({ status: "not_ready" as const, checks }, 503);
     })
     .openapi(metrics, (c) => c.text(deps.registry.render(), 200, { "Content-Type": "text/plain; version=0.0.4" }));
 }

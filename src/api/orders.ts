@@ -1,13 +1,13 @@
 // Order routes: place (idempotent), list open, get, amend, cancel. Thin: validate, authorize, call.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Order } from "../domain/events.ts";
-import { NotFound } from "../domain/errors.ts";
-import { access, BODY, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
-import type { OrderService } from "../services/orders.ts";
-import { asState, asStateOne, OrderSchema } from "./schemas.ts";
 import { ROLES, TRADERS } from "../auth/types.ts";
+import { NotFound } from "../domain/errors.ts";
+import type { Order } from "../domain/events.ts";
 import { InstId } from "../domain/inst-id.ts";
 import { OrderChange, OrderRequest } from "../domain/orders.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
+import type { OrderService } from "../services/orders.ts";
+import { asState, asStateOne, OrderSchema } from "./schemas.ts";
 
 const AmendBody = OrderChange.extend({ instId: InstId.optional() });
 const IdParam = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,32}$/, "an ordId or clOrdId") });
@@ -15,14 +15,16 @@ const InstQuery = z.object({ instId: InstId.optional() });
 const IdemKey = z.string().regex(/^[\x21-\x7e]{1,128}$/, "1-128 visible ASCII characters");
 // Header names arrive in lower case.
 const PlaceHeaders = z.object({
-  "idempotency-key": IdemKey.optional().openapi({ description: "retries with the same key place the order once (it becomes the clOrdId)" }),
+  "idempotency-key": IdemKey.optional().openapi({
+    description: "retries with the same key place the order once (it becomes the clOrdId)",
+  }),
 });
 
 const Ack = z
   .object({
     ordId: z.string(),
     clOrdId: z.string(),
-    code: z.string().openapi({ description: "the exchange's per-order code; \"0\" accepted" }),
+    code: z.string().openapi({ description: 'the exchange\'s per-order code; "0" accepted' }),
     message: z.string().openapi({ description: "the exchange's per-order message" }),
   })
   .openapi("OrderAck", { description: "OKX's answer for one order" });
@@ -35,10 +37,19 @@ const Placed = Ack.extend({
 }).openapi("Placed");
 const Replayed = z
   .looseObject({ ordId: z.string(), clOrdId: z.string(), replayed: z.literal(true) })
-  .openapi("Replayed", { description: "the first answer to this clOrdId / Idempotency-Key (or the order as OKX has it, when OKX already knew the clOrdId)" });
+  .openapi("Replayed", {
+    description:
+      "the first answer to this clOrdId / Idempotency-Key (or the order as OKX has it, when OKX already knew the clOrdId)",
+  });
 const tags = ["orders"];
-const exchangeErrors = [429, 502, [503, "the exchange is unreachable or did not answer (`exchange_unavailable`); retrying with the same Idempotency-Key is safe"]] as const;
-
+const exchangeErrors = [
+  429,
+  502,
+  [
+    503,
+    "the exchange is unreachable or did not answer (`exchange_unavailable`); retrying with the same Idempotency-Key is safe",
+  ],
+] as const;
 
 export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
   const { orders } = d;
@@ -50,7 +61,8 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     if (!o) throw new NotFound(given ? `no order ${id} on ${given}` : `no open order ${id} (pass instId for others)`);
     return String(o.instId);
   };
-  const ref = (id: string, inst: string) => (/^\d+$/.test(id) ? { instId: inst, ordId: id } : { instId: inst, clOrdId: id });
+  const ref = (id: string, inst: string) =>
+    /^\d+$/.test(id) ? { instId: inst, ordId: id } : { instId: inst, clOrdId: id };
 
   const place = createRoute({
     method: "post",
@@ -62,7 +74,13 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     responses: {
       201: json(Placed, "accepted by OKX"),
       200: json(Replayed, "a retry of an earlier request: its answer"),
-      ...errors(...BODY, ...GUARDED, [409, "the clOrdId is taken by an order that cannot be read back"], 422, ...exchangeErrors),
+      ...errors(
+        ...BODY,
+        ...GUARDED,
+        [409, "the clOrdId is taken by an order that cannot be read back"],
+        422,
+        ...exchangeErrors,
+      ),
     },
   });
   const list = createRoute({
@@ -81,7 +99,10 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     tags,
     ...access(d.guard, ROLES),
     request: { params: IdParam, query: InstQuery },
-    responses: { 200: json(OrderSchema, "the order"), ...errors(400, ...GUARDED, [404, "no such order"], ...exchangeErrors) },
+    responses: {
+      200: json(OrderSchema, "the order"),
+      ...errors(400, ...GUARDED, [404, "no such order"], ...exchangeErrors),
+    },
   });
   const amend = createRoute({
     method: "patch",
@@ -90,7 +111,10 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     tags,
     ...traders,
     request: { params: IdParam, body: jsonBody(AmendBody) },
-    responses: { 200: json(Ack, "OKX's answer"), ...errors(...BODY, ...GUARDED, [404, "no such open order"], 422, ...exchangeErrors) },
+    responses: {
+      200: json(Ack, "OKX's answer"),
+      ...errors(...BODY, ...GUARDED, [404, "no such open order"], 422, ...exchangeErrors),
+    },
   });
   const cancel = createRoute({
     method: "delete",
@@ -99,14 +123,19 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     tags,
     ...traders,
     request: { params: IdParam, query: InstQuery },
-    responses: { 200: json(Ack, "OKX's answer"), ...errors(400, ...GUARDED, [404, "no such open order"], 422, ...exchangeErrors) },
+    responses: {
+      200: json(Ack, "OKX's answer"),
+      ...errors(400, ...GUARDED, [404, "no such open order"], 422, ...exchangeErrors),
+    },
   });
 
   return routes()
     .openapi(place, async (c) => {
       const key = c.req.valid("header")["idempotency-key"];
       const r = await orders.place(c.var.principal.user, c.req.valid("json"), key);
-      return r.status === 201 ? c.json(r.body as z.infer<typeof Placed>, 201) : c.json(r.body as z.infer<typeof Replayed>, 200);
+      return r.status === 201
+        ? c.json(r.body as z.infer<typeof Placed>, 201)
+        : c.json(r.body as z.infer<typeof Replayed>, 200);
     })
     .openapi(list, (c) => c.json({ data: asState<Order>(orders.open(c.req.valid("query").instId)) }, 200))
     .openapi(get, async (c) => {
@@ -119,7 +148,10 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
       const { id } = c.req.valid("param");
       const b = c.req.valid("json");
       const inst = await instOf(id, b.instId);
-      const ack = await orders.amend({ ...ref(id, inst), ...(b.newSz ? { newSz: b.newSz } : {}), ...(b.newPx ? { newPx: b.newPx } : {}) }, c.var.principal.user);
+      const ack = await orders.amend(
+        { ...ref(id, inst), ...(b.newSz ? { newSz: b.newSz } : {}), ...(b.newPx ? { newPx: b.newPx } : {}) },
+        c.var.principal.user,
+      );
       return c.json(ack, 200);
     })
     .openapi(cancel, async (c) => {

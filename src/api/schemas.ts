@@ -8,12 +8,33 @@ const decimal = z.string().openapi({ description: "decimal as a string, exact as
 const ms = z.number().openapi({ description: "ms since 1970" });
 
 export const TickerSchema = z
-  .object({ instId: z.string(), last: decimal, lastSz: decimal, bidPx: decimal, bidSz: decimal, askPx: decimal, askSz: decimal, open24h: decimal, high24h: decimal, low24h: decimal, vol24h: decimal, volCcy24h: decimal, ts: ms })
+  .object({
+    instId: z.string(),
+    last: decimal,
+    lastSz: decimal,
+    bidPx: decimal,
+    bidSz: decimal,
+    askPx: decimal,
+    askSz: decimal,
+    open24h: decimal,
+    high24h: decimal,
+    low24h: decimal,
+    vol24h: decimal,
+    volCcy24h: decimal,
+    ts: ms,
+  })
   .openapi("Ticker") satisfies z.ZodType<Ticker>;
 
 const level = z.tuple([decimal, decimal, z.number()]).openapi({ description: "[price, size, orders]" });
 export const BookSchema = z
-  .object({ instId: z.string(), bids: z.array(level), asks: z.array(level), ts: ms, seqId: z.number(), depth: z.number() })
+  .object({
+    instId: z.string(),
+    bids: z.array(level),
+    asks: z.array(level),
+    ts: ms,
+    seqId: z.number(),
+    depth: z.number(),
+  })
   .openapi("Book", { description: "top levels of a book, best first" }) satisfies z.ZodType<Book>;
 
 const side = z.enum(["buy", "sell"]);
@@ -46,11 +67,36 @@ export const OrderSchema = z
   .openapi("Order") satisfies z.ZodType<Order>;
 
 export const FillSchema = z
-  .object({ ordId: z.string(), clOrdId: z.string(), instId: z.string(), tradeId: z.string(), side, fillPx: decimal, fillSz: decimal, fee: decimal, feeCcy: z.string(), execType: z.string(), ts: ms })
+  .object({
+    ordId: z.string(),
+    clOrdId: z.string(),
+    instId: z.string(),
+    tradeId: z.string(),
+    side,
+    fillPx: decimal,
+    fillSz: decimal,
+    fee: decimal,
+    feeCcy: z.string(),
+    execType: z.string(),
+    ts: ms,
+  })
   .openapi("Fill") satisfies z.ZodType<Fill>;
 
 export const PositionSchema = z
-  .object({ instId: z.string(), instType: z.string(), posId: z.string(), posSide: z.string(), pos: decimal, avgPx: decimal, upl: decimal, lever: decimal, mgnMode: z.string(), markPx: decimal, liqPx: decimal, uTime: ms })
+  .object({
+    instId: z.string(),
+    instType: z.string(),
+    posId: z.string(),
+    posSide: z.string(),
+    pos: decimal,
+    avgPx: decimal,
+    upl: decimal,
+    lever: decimal,
+    mgnMode: z.string(),
+    markPx: decimal,
+    liqPx: decimal,
+    uTime: ms,
+  })
   .openapi("Position") satisfies z.ZodType<Position>;
 
 export const BalanceSchema = z
@@ -80,7 +126,9 @@ export const EventSchema = z
     }),
     data: z.unknown(),
   })
-  .openapi("Event", { description: "one event as every transport sends it (SSE `data:`, a WebSocket message, a poll item)" });
+  .openapi("Event", {
+    description: "one event as every transport sends it (SSE `data:`, a WebSocket message, a poll item)",
+  });
 
 const historyRow = (fields: z.ZodRawShape) => z.object({ id: z.string(), ...fields });
 const nullableDecimal = decimal.nullable();
@@ -111,12 +159,42 @@ export const OrderRowSchema = historyRow({
   cTime: ms,
 }).openapi("OrderRow", { description: "one recorded order state change" });
 
-export const FillRowSchema = historyRow({ ts: ms, ordId: z.string(), clOrdId: z.string(), instId: z.string(), tradeId: z.string(), side: z.string(), fillPx: decimal, fillSz: decimal, fee: nullableDecimal, feeCcy: z.string(), execType: z.string() }).openapi("FillRow");
+export const FillRowSchema = historyRow({
+  ts: ms,
+  ordId: z.string(),
+  clOrdId: z.string(),
+  instId: z.string(),
+  tradeId: z.string(),
+  side: z.string(),
+  fillPx: decimal,
+  fillSz: decimal,
+  fee: nullableDecimal,
+  feeCcy: z.string(),
+  execType: z.string(),
+}).openapi("FillRow");
 
-export const TradeRowSchema = historyRow({ ts: ms, instId: z.string(), tradeId: z.string(), px: decimal, sz: decimal, side: z.string() }).openapi("TradeRow");
+export const TradeRowSchema = historyRow({
+  ts: ms,
+  instId: z.string(),
+  tradeId: z.string(),
+  px: decimal,
+  sz: decimal,
+  side: z.string(),
+}).openapi("TradeRow");
 
 export const CandleRowSchema = z
-  .object({ instId: z.string(), ts: ms.openapi({ description: "the bar's start" }), o: decimal, h: decimal, l: decimal, c: decimal, vol: decimal, volCcy: decimal, trades: z.number().int(), confirmed: z.boolean().openapi({ description: "the bar has ended" }) })
+  .object({
+    instId: z.string(),
+    ts: ms.openapi({ description: "the bar's start" }),
+    o: decimal,
+    h: decimal,
+    l: decimal,
+    c: decimal,
+    vol: decimal,
+    volCcy: decimal,
+    trades: z.number().int(),
+    confirmed: z.boolean().openapi({ description: "the bar has ended" }),
+  })
   .openapi("CandleRow");
 
 export const AuditRowSchema = historyRow({
@@ -132,4 +210,7 @@ export const AuditRowSchema = historyRow({
 
 /** A page of history, newest first. */
 export const pageOf = <S extends z.ZodType>(row: S) =>
-  z.object({ data: z.array(row), next: z.string().nullable().openapi({ description: "cursor of the next page; null on the last" }) });
+  z.object({
+    data: z.array(row),
+    next: z.string().nullable().openapi({ description: "cursor of the next page; null on the last" }),
+  });

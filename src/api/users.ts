@@ -2,9 +2,9 @@
 // authorize, call Accounts, shape the answer (never a password hash).
 import { createRoute } from "@hono/zod-openapi";
 import type { Accounts } from "../auth/accounts.ts";
-import { ADMINS } from "../auth/types.ts";
 import { CreateUserBody, LoginLockView, UpdateUserBody, UserList, UserParams, UserView } from "../auth/schemas.ts";
-import { access, BODY, errors, GUARDED, json, jsonBody, routes, type Guard } from "../http/openapi.ts";
+import { ADMINS } from "../auth/types.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
 
 export interface UsersRouteDeps {
   accounts: Accounts;
@@ -54,13 +54,17 @@ export function usersRoutes(deps: UsersRouteDeps) {
     tags,
     ...admin,
     request: { params: UserParams },
-    responses: { 204: { description: "deleted" }, ...errors(400, ...GUARDED, [404, "no such user"], [409, "would delete the last admin"]) },
+    responses: {
+      204: { description: "deleted" },
+      ...errors(400, ...GUARDED, [404, "no such user"], [409, "would delete the last admin"]),
+    },
   });
 
   const lockView = createRoute({
     method: "get",
     path: "/{name}/login-lock",
-    summary: "The user's failed-login count across addresses; while locked, addresses the user never signed in from get 429 login_locked",
+    summary:
+      "The user's failed-login count across addresses; while locked, addresses the user never signed in from get 429 login_locked",
     tags,
     ...admin,
     request: { params: UserParams },

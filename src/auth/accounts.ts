@@ -138,7 +138,13 @@ export async function ensureAdmin(
   const generated = config.ADMIN_PASSWORD === undefined;
   const password = config.ADMIN_PASSWORD ?? randomToken(18);
   const now = Date.now();
-  const rec: UserRecord = { name: "admin", role: "admin", hash: await hashPassword(password), createdAt: now, updatedAt: now };
+  const rec: UserRecord = {
+    name: "admin",
+    role: "admin",
+    hash: await hashPassword(password),
+    createdAt: now,
+    updatedAt: now,
+  };
   // Another instance may have won the race on a shared store: then its password stands.
   if (!(await users.create(rec))) return { created: false, generated: false };
   log?.info("created first admin user", { user: "admin", source: generated ? "generated" : "ADMIN_PASSWORD" });

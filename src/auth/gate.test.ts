@@ -11,7 +11,12 @@ test("at most `concurrency` run, at most `queueMax` wait, the rest are turned aw
   expect(g.stats()).toEqual({ running: 2, queued: 3, peakRunning: 2, peakQueued: 3, rejected: 2 });
 
   const leaves = await Promise.all(entered.slice(0, 2).map((e) => e!));
-  const queued = entered.slice(2, 5).map((e, i) => e!.then((leave) => (order.push(i), leave)));
+  const queued = entered.slice(2, 5).map((e, i) =>
+    e!.then((leave) => {
+      order.push(i);
+      return leave;
+    }),
+  );
   leaves[0]!();
   leaves[0]!(); // twice: still one place back
   const first = await queued[0]!;

@@ -24,18 +24,18 @@ import type { Logger } from "../log.ts";
 import { Accounts, ensureAdmin, printAdminPassword } from "./accounts.ts";
 import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
-import { authenticator, authorize, requireAuthFactory, type AuthenticateRequest } from "./middleware.ts";
+import { type AuthenticateRequest, authenticator, authorize, requireAuthFactory } from "./middleware.ts";
 import { prepareDummyHash, successorTokens } from "./password.ts";
 import { loadJwtSecret } from "./secret.ts";
 import { Sessions } from "./sessions.ts";
 import type { AuthStores } from "./stores.ts";
 
+export { ensureAdmin, printAdminPassword } from "./accounts.ts";
+export { memoryStores } from "./memory.ts";
 export type { AuthenticateOptions, AuthenticateRequest, RequireAuthOptions } from "./middleware.ts";
+export { authorize } from "./middleware.ts";
 export type { AuthStores, RateLimiter, TicketStore, TokenStore, UserRecord, UserStore } from "./stores.ts";
 export type { Principal, Role } from "./types.ts";
-export { ensureAdmin, printAdminPassword } from "./accounts.ts";
-export { authorize } from "./middleware.ts";
-export { memoryStores } from "./memory.ts";
 
 export interface AuthOptions {
   config: Config;
@@ -63,7 +63,13 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
   const log = opts.log.child({ component: "auth" });
   const stores: AuthStores = { ...memoryStores(), ...opts.stores };
   const { key } = await loadJwtSecret(config, log);
-  const sessions = new Sessions(config, stores, accessTokens(key, config.ACCESS_TOKEN_TTL_S), log, successorTokens(key));
+  const sessions = new Sessions(
+    config,
+    stores,
+    accessTokens(key, config.ACCESS_TOKEN_TTL_S),
+    log,
+    successorTokens(key),
+  );
   const accounts = new Accounts(stores.users, stores.tokens, log, sessions.guard);
   await ensureAdmin(stores.users, config, opts.print ?? printAdminPassword, log);
   await prepareDummyHash();

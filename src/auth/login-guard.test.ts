@@ -23,7 +23,12 @@ describe("addressKey", () => {
 const guard = (limits: { pair?: number; ip?: number; user?: number } = {}) =>
   new LoginGuard(
     new MemoryRateLimiter(),
-    { LOGIN_MAX_ATTEMPTS: limits.pair ?? 3, LOGIN_IP_MAX_ATTEMPTS: limits.ip ?? 100, LOGIN_USER_MAX_ATTEMPTS: limits.user ?? 100, LOGIN_WINDOW_S: 60 },
+    {
+      LOGIN_MAX_ATTEMPTS: limits.pair ?? 3,
+      LOGIN_IP_MAX_ATTEMPTS: limits.ip ?? 100,
+      LOGIN_USER_MAX_ATTEMPTS: limits.user ?? 100,
+      LOGIN_WINDOW_S: 60,
+    },
     createLogger("silent"),
   );
 

@@ -11,7 +11,10 @@ import { RateLimited } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { RateLimiter } from "./stores.ts";
 
-export type LoginLimits = Pick<Config, "LOGIN_MAX_ATTEMPTS" | "LOGIN_IP_MAX_ATTEMPTS" | "LOGIN_USER_MAX_ATTEMPTS" | "LOGIN_WINDOW_S">;
+export type LoginLimits = Pick<
+  Config,
+  "LOGIN_MAX_ATTEMPTS" | "LOGIN_IP_MAX_ATTEMPTS" | "LOGIN_USER_MAX_ATTEMPTS" | "LOGIN_WINDOW_S"
+>;
 
 /** How long an address a user signed in from counts as hers. */
 export const KNOWN_FOR_S = 30 * 86_400;

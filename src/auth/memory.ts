@@ -1,13 +1,13 @@
 // In-memory versions of the auth stores: the embedded default and the test double.
 // Single process only; expired entries are swept lazily on writes so memory stays bounded.
 import {
-  refreshUse,
   type AuthStores,
   type RateDecision,
   type RateLimiter,
   type RateWindow,
   type RefreshRecord,
   type RefreshUse,
+  refreshUse,
   type TicketRecord,
   type TicketStore,
   type TokenStore,

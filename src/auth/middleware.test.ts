@@ -14,7 +14,13 @@ const log = createLogger("silent");
 const config = testConfig();
 const stores = memoryStores();
 const now = Date.now();
-await stores.users.create({ name: "vic", role: "viewer", hash: await hashPassword("vic-password"), createdAt: now, updatedAt: now });
+await stores.users.create({
+  name: "vic",
+  role: "viewer",
+  hash: await hashPassword("vic-password"),
+  createdAt: now,
+  updatedAt: now,
+});
 const key = new TextEncoder().encode("m".repeat(32));
 const sessions = new Sessions(config, stores, accessTokens(key, 60), log, successorTokens(key));
 const authenticate = authenticator(sessions, ["https://app.example"]);
@@ -43,7 +49,9 @@ describe("authenticateRequest", () => {
 
   test("refuses nothing, other schemes, and tokens in the URL", async () => {
     expect(await code(authenticate(req("/x")))).toBe("Unauthorized unauthorized");
-    expect(await code(authenticate(req("/x", { Authorization: `Basic ${btoa("vic:vic-password")}` })))).toBe("Unauthorized unauthorized");
+    expect(await code(authenticate(req("/x", { Authorization: `Basic ${btoa("vic:vic-password")}` })))).toBe(
+      "Unauthorized unauthorized",
+    );
     for (const name of ["access_token", "token", "Token", "jwt"]) {
       const r = req(`/x?${name}=${accessToken}`, { Authorization: `Bearer ${accessToken}` });
       expect(await code(authenticate(r, { allowTicket: true }))).toBe("Unauthorized token_in_url");
@@ -56,7 +64,9 @@ describe("authenticateRequest", () => {
     expect(await code(authenticate(req(`/x?ticket=${ticket}`)))).toBe("Unauthorized ticket_not_allowed");
     await authenticate(req(`/x?ticket=${ticket}`, { Authorization: `Bearer ${accessToken}` }), { allowTicket: true });
     expect((await authenticate(req(`/x?ticket=${ticket}`), { allowTicket: true })).via).toBe("ticket");
-    expect(await code(authenticate(req(`/x?ticket=${ticket}`), { allowTicket: true }))).toBe("Unauthorized invalid_ticket");
+    expect(await code(authenticate(req(`/x?ticket=${ticket}`), { allowTicket: true }))).toBe(
+      "Unauthorized invalid_ticket",
+    );
   });
 
   test("cookie credentials from a foreign Origin are refused; own and configured origins pass", async () => {
@@ -87,6 +97,9 @@ describe("requireAuth", () => {
     const ok = await app.request("/any", { headers: auth });
     expect(await ok.json()).toMatchObject({ user: "vic", role: "viewer" });
     expect(await (await app.request("/any")).json()).toEqual({ error: "Unauthorized", code: "unauthorized" });
-    expect(await (await app.request("/admin", { headers: auth })).json()).toEqual({ error: "Forbidden", code: "forbidden" });
+    expect(await (await app.request("/admin", { headers: auth })).json()).toEqual({
+      error: "Forbidden",
+      code: "forbidden",
+    });
   });
 });

@@ -20,7 +20,16 @@ export interface RequireAuthOptions extends AuthenticateOptions {
 export type AuthenticateRequest = (req: Request, opts?: AuthenticateOptions) => Promise<Principal>;
 
 // Query names under which someone might try to pass a token; URLs end up in logs and history.
-const URL_TOKEN_PARAMS = new Set(["access_token", "token", "jwt", "bearer", "authorization", "auth", "id_token", "refresh_token"]);
+const URL_TOKEN_PARAMS = new Set([
+  "access_token",
+  "token",
+  "jwt",
+  "bearer",
+  "authorization",
+  "auth",
+  "id_token",
+  "refresh_token",
+]);
 const BEARER = /^Bearer +(\S+) *$/i;
 
 /** Throws Forbidden unless the principal holds one of `roles` (no roles: anyone). */
@@ -53,7 +62,9 @@ export function authenticator(sessions: Sessions, allowedOrigins: readonly strin
     const ticket = url.searchParams.get("ticket");
     if (ticket !== null) {
       if (!opts.allowTicket) {
-        throw new Unauthorized("stream tickets are accepted only by the stream endpoints", { code: "ticket_not_allowed" });
+        throw new Unauthorized("stream tickets are accepted only by the stream endpoints", {
+          code: "ticket_not_allowed",
+        });
       }
       return sessions.redeemTicket(ticket);
     }

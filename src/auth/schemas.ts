@@ -21,12 +21,16 @@ export const role = z.enum(ROLES);
 const loginName = z.string().min(1).max(64);
 export const LoginBody = strictBody({
   name: loginName.optional(),
-  username: loginName.optional().meta({ deprecated: true, description: "the same as `name` (accepted for existing clients)" }),
+  username: loginName
+    .optional()
+    .meta({ deprecated: true, description: "the same as `name` (accepted for existing clients)" }),
   password: z.string().min(1).max(256),
 })
   .superRefine((b, ctx) => {
-    if (b.name === undefined && b.username === undefined) ctx.addIssue({ code: "custom", path: ["name"], message: "required" });
-    if (b.name !== undefined && b.username !== undefined) ctx.addIssue({ code: "custom", path: ["username"], message: "give name or username, not both" });
+    if (b.name === undefined && b.username === undefined)
+      ctx.addIssue({ code: "custom", path: ["name"], message: "required" });
+    if (b.name !== undefined && b.username !== undefined)
+      ctx.addIssue({ code: "custom", path: ["username"], message: "give name or username, not both" });
   })
   .transform((b) => ({ name: (b.name ?? b.username)!, password: b.password }));
 export const RefreshBody = strictBody({ refreshToken: z.string().min(1).max(512).optional() });

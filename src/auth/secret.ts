@@ -30,7 +30,7 @@ export async function loadJwtSecret(config: Pick<Config, "JWT_SECRET" | "DATA_DI
   const file = join(config.DATA_DIR, "jwt-secret");
   await mkdir(config.DATA_DIR, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.${randomToken(6)}.tmp`;
-  await writeFile(tmp, randomToken(48) + "\n", { mode: 0o600, flag: "wx" });
+  await writeFile(tmp, `${randomToken(48)}\n`, { mode: 0o600, flag: "wx" });
   let source: JwtSecret["source"] = "generated";
   try {
     await link(tmp, file);

@@ -63,7 +63,11 @@ describe("login", () => {
   });
 
   test("beyond the verification places and their queue a login is turned away at once, and its attempt given back", async () => {
-    const { sessions } = await setup({ LOGIN_VERIFY_CONCURRENCY: "1", LOGIN_VERIFY_QUEUE: "1", LOGIN_MAX_ATTEMPTS: "3" });
+    const { sessions } = await setup({
+      LOGIN_VERIFY_CONCURRENCY: "1",
+      LOGIN_VERIFY_QUEUE: "1",
+      LOGIN_MAX_ATTEMPTS: "3",
+    });
     const three = [1, 2, 3].map(() => failure(sessions.login("alice", "bad-pass", "7.7.7.7")));
     const answers = await Promise.all(three);
     expect(answers.map((e) => e.name).sort()).toEqual(["Busy", "Unauthorized", "Unauthorized"]);
@@ -71,7 +75,13 @@ describe("login", () => {
     expect([busy.code, busy.retryAfterS]).toEqual(["login_busy", 1]);
     // The turned-away attempt was not a failure: one of the three is left for the right password.
     expect((await sessions.login("alice", PASSWORD, "7.7.7.7")).user.name).toBe("alice");
-    expect(sessions.verifications()).toMatchObject({ running: 0, queued: 0, peakRunning: 1, peakQueued: 1, rejected: 1 });
+    expect(sessions.verifications()).toMatchObject({
+      running: 0,
+      queued: 0,
+      peakRunning: 1,
+      peakQueued: 1,
+      rejected: 1,
+    });
   });
 });
 
@@ -151,7 +161,12 @@ describe("stream tickets", () => {
     const p = await sessions.verifyAccess(a.accessToken, "bearer");
     const { ticket, expiresIn } = await sessions.issueTicket(p);
     expect(expiresIn).toBe(30);
-    expect(await sessions.redeemTicket(ticket)).toEqual({ user: "alice", role: "trader", via: "ticket", family: a.family });
+    expect(await sessions.redeemTicket(ticket)).toEqual({
+      user: "alice",
+      role: "trader",
+      via: "ticket",
+      family: a.family,
+    });
     expect((await failure(sessions.redeemTicket(ticket))).code).toBe("invalid_ticket");
   });
 

@@ -22,7 +22,14 @@ export interface Issued {
 }
 
 type SessionConfig = LoginLimits &
-  Pick<Config, "REFRESH_TOKEN_TTL_S" | "REFRESH_REUSE_GRACE_S" | "STREAM_TICKET_TTL_S" | "LOGIN_VERIFY_CONCURRENCY" | "LOGIN_VERIFY_QUEUE">;
+  Pick<
+    Config,
+    | "REFRESH_TOKEN_TTL_S"
+    | "REFRESH_REUSE_GRACE_S"
+    | "STREAM_TICKET_TTL_S"
+    | "LOGIN_VERIFY_CONCURRENCY"
+    | "LOGIN_VERIFY_QUEUE"
+  >;
 
 const MAX_OPAQUE_CHARS = 512;
 const badLogin = () => new Unauthorized("invalid name or password", { code: "invalid_credentials" });
@@ -102,7 +109,8 @@ export class Sessions {
       this.log.warn("refresh token reused; session revoked", { user: name, family });
       throw new Unauthorized("refresh token was already used; the session has been revoked", { code: "token_reused" });
     }
-    if (used.state === "recent") this.log.info("refresh token presented again within the grace period; same successor", { user: name, family });
+    if (used.state === "recent")
+      this.log.info("refresh token presented again within the grace period; same successor", { user: name, family });
     if ((await this.stores.tokens.familyState(family)) !== "active") throw sessionEnded();
     const user = await this.stores.users.get(name);
     if (!user) {

@@ -124,7 +124,13 @@ export function authStoreContract(name: string, h: () => StoreHarness, opts: { s
       const config = testConfig({ REFRESH_REUSE_GRACE_S: graceS, LOGIN_MAX_ATTEMPTS: "100" });
       const users = new MemoryUserStore();
       const t = Date.now();
-      await users.create({ name: "alice", role: "trader", hash: await hashPassword(password), createdAt: t, updatedAt: t });
+      await users.create({
+        name: "alice",
+        role: "trader",
+        hash: await hashPassword(password),
+        createdAt: t,
+        updatedAt: t,
+      });
       const key = new TextEncoder().encode("c".repeat(32));
       const stores = { users, tokens: h().tokens(), tickets: h().tickets(), limiter: h().limiter() };
       return new Sessions(config, stores, accessTokens(key, 60), createLogger("silent"), successorTokens(key));

@@ -2,7 +2,7 @@
 // order and once; the window answers resume and polls; failures stay inside one consumer.
 import { describe, expect, test } from "bun:test";
 import { Dispatcher, type DispatchMetrics } from "./dispatcher.ts";
-import { createRing, RingProducer, type BusEvent } from "./ring.ts";
+import { type BusEvent, createRing, RingProducer } from "./ring.ts";
 
 function setup(capacity = 64) {
   const ring = createRing({ capacity, bytes: 1 << 16 });

@@ -16,7 +16,14 @@
 // The window: `cache` mirrors ring slots taken; an entry is valid while its sequence is still
 // inside the ring (seq >= ring tail). One copy out of the ring per event, shared by everyone.
 import { nowMs } from "../domain/time.ts";
-import { RingReader, type BusEvent, type Published, type PublishInput, type RingHandle, type RingProducer } from "./ring.ts";
+import {
+  type BusEvent,
+  type Published,
+  type PublishInput,
+  type RingHandle,
+  type RingProducer,
+  RingReader,
+} from "./ring.ts";
 
 /** The most events handed over as one batch (and read off the ring in one go). */
 const MAX_BATCH = 8192;
@@ -32,6 +39,7 @@ export interface ChannelMatcher {
  * Gets each batch in order; returns how many clients it wrote to (nothing: none). The array
  * is lent for the call: keep the events, not the array.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: a consumer that writes to no client returns nothing
 export type BatchConsumer = (events: BusEvent[]) => number | void;
 /** Gets events as they are taken off the ring, possibly inside a REST read: no I/O. Lent, too. */
 export type TakeConsumer = (events: BusEvent[]) => void;
@@ -193,7 +201,8 @@ export class Dispatcher {
     if (now - this.loadAt >= 10) this.sampleLoad(now);
     // Waiting saves writes in proportion to the clients a batch is written to: a busy thread
     // with few clients (an order placed at a time, its event to one dashboard) gains nothing.
-    const over = ((this.load - this.batchLoad) / (1 - this.batchLoad)) * Math.min(1, this.lastWrites / BATCH_FULL_CLIENTS);
+    const over =
+      ((this.load - this.batchLoad) / (1 - this.batchLoad)) * Math.min(1, this.lastWrites / BATCH_FULL_CLIENTS);
     const interval = Math.max(2 * (this.lastDrainEnd - this.lastDrainStart), over > 0 ? over * this.coalesceMs : 0);
     if (!this.draining && now - this.lastDrainStart >= interval) {
       this.drain();

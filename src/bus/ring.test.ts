@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createRing, eventJson, releaseClaim, RingProducer, RingReader } from "./ring.ts";
+import { createRing, eventJson, RingProducer, RingReader, releaseClaim } from "./ring.ts";
 
 const pub = (p: RingProducer, i: number, channel = "tickers:BTC-USDT") =>
   p.publish({ type: "ticker", channel, dataJson: JSON.stringify({ i }) });
@@ -55,7 +55,11 @@ describe("ring", () => {
     const r = new RingReader(h);
     let cursor = 0;
     for (let i = 1; i <= 500; i++) {
-      p.publish({ type: "trade", channel: `trades:X${i % 7}`, dataJson: JSON.stringify({ i, pad: "x".repeat(i % 97) }) });
+      p.publish({
+        type: "trade",
+        channel: `trades:X${i % 7}`,
+        dataJson: JSON.stringify({ i, pad: "x".repeat(i % 97) }),
+      });
       if (i % 3 === 0) {
         const got = r.read(cursor);
         for (const ev of got.events) expect(JSON.parse(eventJson(ev)).data.i).toBe(ev.seq);

@@ -154,7 +154,8 @@ export class RingProducer extends RingView {
     private readonly owner = MAIN_PRODUCER,
   ) {
     super(handle);
-    if (!(owner > 0 && owner <= 0x7fffffff && Number.isInteger(owner))) throw new RangeError("owner must be a positive int32");
+    if (!(owner > 0 && owner <= 0x7fffffff && Number.isInteger(owner)))
+      throw new RangeError("owner must be a positive int32");
   }
 
   publish(ev: PublishInput): Published {

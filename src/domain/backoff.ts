@@ -7,7 +7,12 @@
  * min(max, base * 2^attempt) ("equal jitter": never 0, never above the cap).
  * @example backoffDelay(3, 250, 30_000) // between 1000 and 2000
  */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

@@ -19,7 +19,10 @@ export abstract class DomainError extends Error {
   readonly retryAfterS?: number;
   private readonly givenCode?: string;
 
-  constructor(message: string, opts: { code?: string; details?: ErrorDetail[]; retryAfterS?: number; cause?: unknown } = {}) {
+  constructor(
+    message: string,
+    opts: { code?: string; details?: ErrorDetail[]; retryAfterS?: number; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     if (opts.code !== undefined) this.givenCode = opts.code;
     if (opts.details !== undefined) this.details = opts.details;

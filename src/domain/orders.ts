@@ -14,7 +14,7 @@ export const OrderState = z.enum(ORDER_STATES);
 const positiveDecimal = z
   .union([z.string(), z.number()])
   .transform((v) => String(v))
-  .refine((v) => /^(0|[1-9]\d{0,15})(\.\d{1,12})?$/.test(v) && Number(v) > 0, "a positive decimal, e.g. \"0.01\"");
+  .refine((v) => /^(0|[1-9]\d{0,15})(\.\d{1,12})?$/.test(v) && Number(v) > 0, 'a positive decimal, e.g. "0.01"');
 
 /** The client's own order id (OKX's rule: 1-32 letters and digits). */
 export const ClOrdId = z.string().regex(/^[A-Za-z0-9]{1,32}$/, "1-32 letters and digits");
@@ -40,16 +40,22 @@ export const OrderRequest = z
   })
   .strict()
   .superRefine((o, ctx) => {
-    if (o.ordType !== "market" && o.px === undefined) ctx.addIssue({ code: "custom", path: ["px"], message: `required for ${o.ordType} orders` });
-    if (o.ordType === "market" && o.px !== undefined) ctx.addIssue({ code: "custom", path: ["px"], message: "not allowed for market orders" });
+    if (o.ordType !== "market" && o.px === undefined)
+      ctx.addIssue({ code: "custom", path: ["px"], message: `required for ${o.ordType} orders` });
+    if (o.ordType === "market" && o.px !== undefined)
+      ctx.addIssue({ code: "custom", path: ["px"], message: "not allowed for market orders" });
   });
 export type OrderRequest = z.output<typeof OrderRequest>;
 
-const namesOrder = (r: { ordId?: string | undefined; clOrdId?: string | undefined }) => r.ordId !== undefined || r.clOrdId !== undefined;
+const namesOrder = (r: { ordId?: string | undefined; clOrdId?: string | undefined }) =>
+  r.ordId !== undefined || r.clOrdId !== undefined;
 const refIssue = { message: "ordId or clOrdId is required", path: ["ordId"] };
 
 /** One order: its instrument and its ordId or clOrdId (or both). */
-export const OrderRef = z.object({ instId: InstId, ordId: OrdId.optional(), clOrdId: ClOrdId.optional() }).strict().refine(namesOrder, refIssue);
+export const OrderRef = z
+  .object({ instId: InstId, ordId: OrdId.optional(), clOrdId: ClOrdId.optional() })
+  .strict()
+  .refine(namesOrder, refIssue);
 export type OrderRef = z.output<typeof OrderRef>;
 
 /**
@@ -59,11 +65,18 @@ export type OrderRef = z.output<typeof OrderRef>;
 export const OrderChange = z
   .object({ newSz: positiveDecimal.optional(), newPx: positiveDecimal.optional() })
   .strict()
-  .refine((a) => a.newSz !== undefined || a.newPx !== undefined, { message: "newSz or newPx is required", path: ["newSz"] });
+  .refine((a) => a.newSz !== undefined || a.newPx !== undefined, {
+    message: "newSz or newPx is required",
+    path: ["newSz"],
+  });
 export type OrderChange = z.output<typeof OrderChange>;
 
 /** A change to one order. */
-export const OrderAmend = OrderChange.extend({ instId: InstId, ordId: OrdId.optional(), clOrdId: ClOrdId.optional() }).refine(namesOrder, refIssue);
+export const OrderAmend = OrderChange.extend({
+  instId: InstId,
+  ordId: OrdId.optional(),
+  clOrdId: ClOrdId.optional(),
+}).refine(namesOrder, refIssue);
 export type OrderAmend = z.output<typeof OrderAmend>;
 
 /**

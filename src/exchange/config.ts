@@ -71,7 +71,11 @@ export interface IngestFallback {
  * environment leaves open. With keys but no URLs, the real OKX (demo hosts when OKX_DEMO).
  * @example ingestConfigFromEnv(loadConfig(), { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials })
  */
-export function ingestConfigFromEnv(env: Config, fallback?: IngestFallback, overrides: Partial<IngestConfig> = {}): IngestConfig {
+export function ingestConfigFromEnv(
+  env: Config,
+  fallback?: IngestFallback,
+  overrides: Partial<IngestConfig> = {},
+): IngestConfig {
   const envCreds =
     env.OKX_API_KEY && env.OKX_SECRET_KEY && env.OKX_PASSPHRASE
       ? { apiKey: env.OKX_API_KEY, secretKey: env.OKX_SECRET_KEY, passphrase: env.OKX_PASSPHRASE }

@@ -1,14 +1,14 @@
 // The main thread's handle on the OKX client: spawns the ingest Workers on the shared ring (market
 // data; the private connection and trade ops), forwards trade ops (one postMessage each way) and
 // keeps their merged status.
-import { MAIN_PRODUCER, releaseClaim, type RingHandle } from "../bus/ring.ts";
-import type { Logger } from "../log.ts";
-import type { IngestConfig } from "./config.ts";
+import { MAIN_PRODUCER, type RingHandle, releaseClaim } from "../bus/ring.ts";
+import { backoffDelay } from "../domain/backoff.ts";
 import type { Order } from "../domain/events.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
-import { backoffDelay } from "../domain/backoff.ts";
+import type { Logger } from "../log.ts";
+import type { IngestConfig } from "./config.ts";
 import { fromErrorShape, OkxError, OkxUnavailableError } from "./okx/errors.ts";
-import { instrumentInfo, instTypeOf, type InstrumentInfo } from "./okx/instruments.ts";
+import { type InstrumentInfo, instrumentInfo, instTypeOf } from "./okx/instruments.ts";
 import { refArgs } from "./okx/order-wire.ts";
 import { parseOrder } from "./okx/parse-private.ts";
 import { OkxRest } from "./okx/rest.ts";
@@ -29,7 +29,9 @@ export interface IngestOptions {
 // In a `bun build --compile` binary built from src/main.ts with src/exchange/worker.ts as a
 // second entrypoint, modules live under /$bunfs/root/ (laid out as under src/), and
 // import.meta.url names the binary, so the Worker is found by its path from the root.
-const WORKER_URL = import.meta.url.includes("/$bunfs/") ? "./exchange/worker.ts" : new URL("./worker.ts", import.meta.url).href;
+const WORKER_URL = import.meta.url.includes("/$bunfs/")
+  ? "./exchange/worker.ts"
+  : new URL("./worker.ts", import.meta.url).href;
 
 export interface Ingest {
   /** Resolves with OKX's answer (code "0" = accepted; otherwise code/message say why not). Rejects with
@@ -100,7 +102,12 @@ export function startIngest(opts: IngestOptions): Ingest {
   const { log } = opts;
   const { config } = opts;
   let stopped: Promise<void> | null = null;
-  const rest = new OkxRest({ baseUrl: config.restUrl, credentials: config.credentials, demo: config.demo, timeoutMs: config.timing.restTimeoutMs });
+  const rest = new OkxRest({
+    baseUrl: config.restUrl,
+    credentials: config.credentials,
+    demo: config.demo,
+    timeoutMs: config.timing.restTimeoutMs,
+  });
   const instruments = new Map<string, InstrumentInfo>();
   let instrumentsRetry: ReturnType<typeof setTimeout> | null = null;
   const loadInstruments = async () => {
@@ -135,7 +142,16 @@ export function startIngest(opts: IngestOptions): Ingest {
   // One Worker per role: market data, and (with credentials) the private connection with the
   // trade ops, so an order's answer is read by a thread that is not parsing a burst of books.
   const roles: IngestRole[] = config.credentials && config.tradeThread ? ["market", "trade"] : ["all"];
-  const slots = roles.map((role) => ({ role, worker: null as Worker | null, generation: 0, producerId: 0, restarts: 0, restartTimer: null as ReturnType<typeof setTimeout> | null, status: initialStatus(), onStopped: null as (() => void) | null }));
+  const slots = roles.map((role) => ({
+    role,
+    worker: null as Worker | null,
+    generation: 0,
+    producerId: 0,
+    restarts: 0,
+    restartTimer: null as ReturnType<typeof setTimeout> | null,
+    status: initialStatus(),
+    onStopped: null as (() => void) | null,
+  }));
   type Slot = (typeof slots)[number];
   const opSlot = slots[slots.length - 1]!; // "trade" or "all"
   let nextProducer = MAIN_PRODUCER;
@@ -186,17 +202,34 @@ export function startIngest(opts: IngestOptions): Ingest {
       w.terminate();
       releaseClaim(opts.ring, id);
       const connections: IngestStatus["connections"] = {};
-      for (const [name, conn] of Object.entries(slot.status.connections)) if (conn) connections[name as keyof typeof connections] = { ...conn, state: "down", lastError: error.split("\n")[0] ?? error };
+      for (const [name, conn] of Object.entries(slot.status.connections))
+        if (conn)
+          connections[name as keyof typeof connections] = {
+            ...conn,
+            state: "down",
+            lastError: error.split("\n")[0] ?? error,
+          };
       slot.status = { ...slot.status, connections, running: false, updatedAt: Date.now() };
       if (slot === opSlot) failAll("ingest worker failed");
       report();
       const delay = backoffDelay(slot.restarts++, 1_000, 30_000);
-      log?.error("ingest worker failed; restarting", { thread: slot.role, error, inMs: delay, restarts: slot.restarts });
+      log?.error("ingest worker failed; restarting", {
+        thread: slot.role,
+        error,
+        inMs: delay,
+        restarts: slot.restarts,
+      });
       slot.restartTimer = setTimeout(() => spawn(slot), delay);
     };
     w.onerror = (e) => died(e.message);
     w.addEventListener("close", () => died("the ingest worker exited"));
-    w.postMessage({ t: "init", ring: opts.ring, config: opts.config, producerId: id, role: slot.role } satisfies ToWorker);
+    w.postMessage({
+      t: "init",
+      ring: opts.ring,
+      config: opts.config,
+      producerId: id,
+      role: slot.role,
+    } satisfies ToWorker);
   };
   for (const slot of slots) spawn(slot);
 

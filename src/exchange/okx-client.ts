@@ -4,15 +4,15 @@
 // `post`. With credentials there are two such threads (see IngestRole): market data, and the
 // private connection with the trade ops, so an order's answer never waits behind a burst of
 // book updates.
-import { RingFullError, RingProducer, type RingHandle } from "../bus/ring.ts";
-import { nowMs } from "../domain/time.ts";
+import { RingFullError, type RingHandle, RingProducer } from "../bus/ring.ts";
 import type { Normalized } from "../domain/events.ts";
+import { nowMs } from "../domain/time.ts";
 import type { IngestConfig } from "./config.ts";
 import { MarketFeed, type Sink } from "./okx/market-feed.ts";
-import { safeMsg, type Frame } from "./okx/parse-frame.ts";
+import { type Frame, safeMsg } from "./okx/parse-frame.ts";
 import { PrivateFeed } from "./okx/private-feed.ts";
 import { OkxRest } from "./okx/rest.ts";
-import { OkxSocket, type ConnName, type ConnState, type LogFn } from "./okx/socket.ts";
+import { type ConnName, type ConnState, type LogFn, OkxSocket } from "./okx/socket.ts";
 import { TradeOps } from "./okx/trade-ops.ts";
 import type { ConnStatus, FromWorker, IngestRole, IngestStatus, ToWorker } from "./protocol.ts";
 
@@ -33,7 +33,7 @@ export class OkxClient {
 
   constructor(
     ring: RingHandle,
-    private readonly cfg: IngestConfig,
+    readonly cfg: IngestConfig,
     private readonly post: (msg: FromWorker) => void,
     producerId: number,
     /** Which connections this thread runs: see IngestRole. */
@@ -42,7 +42,12 @@ export class OkxClient {
     this.producer = new RingProducer(ring, producerId);
     this.log = (level, msg, fields) => post({ t: "log", level, msg, ...(fields ? { fields } : {}) });
     const sink: Sink = { publish: (ev, rxTs) => this.publish(ev, rxTs), malformed: (r) => this.onMalformed(r) };
-    const rest = new OkxRest({ baseUrl: cfg.restUrl, credentials: cfg.credentials, demo: cfg.demo, timeoutMs: cfg.timing.restTimeoutMs });
+    const rest = new OkxRest({
+      baseUrl: cfg.restUrl,
+      credentials: cfg.credentials,
+      demo: cfg.demo,
+      timeoutMs: cfg.timing.restTimeoutMs,
+    });
     const wsUrl = (name: ConnName) => `${cfg.wsUrl}/${name}`;
     const socket = (name: ConnName, withLogin: boolean) =>
       new OkxSocket({
@@ -76,7 +81,12 @@ export class OkxClient {
       this.sockets.private = socket("private", true);
       this.sockets.private.subscribe(this.priv.subscriptions());
     }
-    this.ops = new TradeOps({ socket: this.sockets.private ?? null, rest, timeoutMs: cfg.timing.opTimeoutMs, reply: post });
+    this.ops = new TradeOps({
+      socket: this.sockets.private ?? null,
+      rest,
+      timeoutMs: cfg.timing.opTimeoutMs,
+      reply: post,
+    });
   }
 
   start(): void {
@@ -107,7 +117,13 @@ export class OkxClient {
   status(): IngestStatus {
     const connections: IngestStatus["connections"] = {};
     for (const [name, s] of Object.entries(this.sockets) as Array<[ConnName, OkxSocket]>) {
-      const c: ConnStatus = { state: s.state, connectedAt: s.connectedAt, lastMessageAt: s.lastMessageAt, reconnects: s.reconnects, lastError: s.lastError };
+      const c: ConnStatus = {
+        state: s.state,
+        connectedAt: s.connectedAt,
+        lastMessageAt: s.lastMessageAt,
+        reconnects: s.reconnects,
+        lastError: s.lastError,
+      };
       connections[name] = c;
     }
     return {
@@ -126,7 +142,13 @@ export class OkxClient {
   /** Encodes the event once (JSON of `data`) and publishes it; exTs = OKX ts, rxTs = arrival. */
   private publish(ev: Normalized, rxTs: number): void {
     try {
-      this.producer.publish({ type: ev.type, channel: ev.channel, dataJson: JSON.stringify(ev.data), ...(ev.exTs !== undefined ? { exTs: ev.exTs } : {}), rxTs });
+      this.producer.publish({
+        type: ev.type,
+        channel: ev.channel,
+        dataJson: JSON.stringify(ev.data),
+        ...(ev.exTs !== undefined ? { exTs: ev.exTs } : {}),
+        rxTs,
+      });
       this.events++;
     } catch (err) {
       if (!(err instanceof RingFullError)) throw err;
@@ -163,7 +185,14 @@ export class OkxClient {
     if (state === "ready" || state === "down") {
       const s = this.sockets[conn];
       const ts = nowMs();
-      this.publish({ type: "system", channel: "system", data: { kind: "connection", conn, state: state === "ready" ? "up" : "down", error: s?.lastError ?? null, ts } }, ts);
+      this.publish(
+        {
+          type: "system",
+          channel: "system",
+          data: { kind: "connection", conn, state: state === "ready" ? "up" : "down", error: s?.lastError ?? null, ts },
+        },
+        ts,
+      );
     }
     this.statusChanged();
   }
@@ -176,14 +205,16 @@ export class OkxClient {
       () => this.statusChanged(),
       (err: Error) => {
         this.log("warn", "okx orders reconciliation failed; retrying", { error: err.message });
-        if (this.running && this.sockets.private?.ready) this.reconcileRetry = setTimeout(() => this.reconcile(), 2_000);
+        if (this.running && this.sockets.private?.ready)
+          this.reconcileRetry = setTimeout(() => this.reconcile(), 2_000);
       },
     );
   }
 
   private onMalformed(reason: string): void {
     this.malformed++;
-    if (this.malformed <= 10 || this.malformed % 1000 === 0) this.log("warn", "okx frame skipped (malformed)", { reason: reason.slice(0, 200), count: this.malformed });
+    if (this.malformed <= 10 || this.malformed % 1000 === 0)
+      this.log("warn", "okx frame skipped (malformed)", { reason: reason.slice(0, 200), count: this.malformed });
     this.statusChanged();
   }
 

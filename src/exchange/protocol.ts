@@ -1,8 +1,8 @@
 // Messages between the main thread (startIngest) and the ingest Worker. Requests carry an id
 // chosen by the main thread; trade ops reuse it as the OKX WS request id, so no second map.
 import type { RingHandle } from "../bus/ring.ts";
-import type { IngestConfig } from "./config.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
+import type { IngestConfig } from "./config.ts";
 import type { ErrorShape } from "./okx/errors.ts";
 import type { ConnName, ConnState } from "./okx/socket.ts";
 
@@ -59,7 +59,13 @@ export interface IngestStatus {
 }
 
 export type ToWorker =
-  | { t: "init"; ring: RingHandle; config: IngestConfig; /** The Worker's ring claim id (see releaseClaim). */ producerId: number; role: IngestRole }
+  | {
+      t: "init";
+      ring: RingHandle;
+      config: IngestConfig /** The Worker's ring claim id (see releaseClaim). */;
+      producerId: number;
+      role: IngestRole;
+    }
   | { t: "op"; id: string; req: TradeRequest }
   | { t: "stop" };
 

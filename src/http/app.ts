@@ -5,7 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { authRoutes } from "../api/auth.ts";
 import { commandRoutes } from "../api/commands.ts";
-import { eventRoutes, type EventDeps } from "../api/events.ts";
+import { type EventDeps, eventRoutes } from "../api/events.ts";
 import { historyRoutes } from "../api/history.ts";
 import { accountRoutes, marketRoutes } from "../api/market.ts";
 import { opsRoutes } from "../api/ops.ts";
@@ -15,10 +15,10 @@ import type { Auth } from "../auth/index.ts";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { docsRoutes } from "./docs.ts";
-import { dashboardRoutes } from "./static.ts";
 import { ApiError, errorHandler, notFoundHandler } from "./errors.ts";
 import { accessLog, requestId } from "./middleware.ts";
 import { openApiDocument, routes } from "./openapi.ts";
+import { dashboardRoutes } from "./static.ts";
 
 type DepsOf<F extends (d: never) => unknown> = Parameters<F>[0];
 
@@ -79,11 +79,26 @@ export function createApp(d: AppDeps) {
   const { config, auth } = d;
   const guard = auth.requireAuth;
   const app = base(config, d.log);
-  const info = { title: "tradewire", version: d.version, description: "REST API and event streams of tradewire. Every error is `{ error: { code, message, details? } }`." };
+  const info = {
+    title: "tradewire",
+    version: d.version,
+    description: "REST API and event streams of tradewire. Every error is `{ error: { code, message, details? } }`.",
+  };
   return app
-    .route("/", docsRoutes(() => openApiDocument(app, info)))
+    .route(
+      "/",
+      docsRoutes(() => openApiDocument(app, info)),
+    )
     .route("/", opsRoutes({ ...d.ops, version: d.version }))
-    .route("/api/auth", authRoutes({ config, sessions: auth.sessions, authenticateRequest: auth.authenticateRequest, requireAuth: guard }))
+    .route(
+      "/api/auth",
+      authRoutes({
+        config,
+        sessions: auth.sessions,
+        authenticateRequest: auth.authenticateRequest,
+        requireAuth: guard,
+      }),
+    )
     .route("/api/users", usersRoutes({ accounts: auth.accounts, requireAuth: guard }))
     .route("/api", historyRoutes({ history: d.history, guard }))
     .route("/api/orders", orderRoutes({ orders: d.orders, guard }))

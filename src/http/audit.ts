@@ -1,6 +1,6 @@
 // Audit rows record the status and code the caller got: a failure reported by a service is given
 // them here, from the one error table (services know no HTTP).
-import { auditTo, type AuditRecord, type AuditSink } from "../services/audit.ts";
+import { type AuditRecord, type AuditSink, auditTo } from "../services/audit.ts";
 import { outcomeOf } from "./errors.ts";
 
 /**

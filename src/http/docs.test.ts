@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import { createLogger } from "../log.ts";
 import { docsRoutes } from "./docs.ts";
 import { errorHandler } from "./errors.ts";
-import { access, BODY, errors, GUARDED, json, jsonBody, openApiDocument, routes, type Guard } from "./openapi.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, openApiDocument, routes } from "./openapi.ts";
 
 // A made-up route group, defined the way real ones are; the guard only records what it was given.
 const given: unknown[] = [];
@@ -31,13 +31,21 @@ const place = createRoute({
       }),
     ),
   },
-  responses: { 201: json(z.object({ id: z.string() }), "placed"), ...errors(...BODY, ...GUARDED, [404, "no such widget"]) },
+  responses: {
+    201: json(z.object({ id: z.string() }), "placed"),
+    ...errors(...BODY, ...GUARDED, [404, "no such widget"]),
+  },
 });
-const group = routes().openapi(place, (c) => c.json({ id: `${c.req.valid("param").widgetId}-${c.req.valid("json").side}` }, 201));
+const group = routes().openapi(place, (c) =>
+  c.json({ id: `${c.req.valid("param").widgetId}-${c.req.valid("json").side}` }, 201),
+);
 
 const app = routes();
 app.onError(errorHandler(createLogger("silent")));
-app.route("/api/widgets", group).route("/", docsRoutes(() => openApiDocument(app, { title: "tradewire", version: "0.0.0-test" })));
+app.route("/api/widgets", group).route(
+  "/",
+  docsRoutes(() => openApiDocument(app, { title: "tradewire", version: "0.0.0-test" })),
+);
 
 const post = (path: string, body: unknown) =>
   app.request(path, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -54,8 +62,18 @@ describe("routes that document themselves", () => {
     expect(op.description).toBe("Roles: trader, admin.");
     expect(op["x-roles"]).toEqual(["trader", "admin"]);
     expect(op.security).toEqual([{ bearer: [] }, { cookie: [] }]);
-    expect(op.parameters).toContainEqual({ name: "widgetId", in: "path", required: true, schema: { type: "string", minLength: 3 } });
-    expect(op.parameters).toContainEqual({ name: "dryRun", in: "query", required: false, schema: { type: "string", enum: ["0", "1"] } });
+    expect(op.parameters).toContainEqual({
+      name: "widgetId",
+      in: "path",
+      required: true,
+      schema: { type: "string", minLength: 3 },
+    });
+    expect(op.parameters).toContainEqual({
+      name: "dryRun",
+      in: "query",
+      required: false,
+      schema: { type: "string", enum: ["0", "1"] },
+    });
     const body = op.requestBody.content["application/json"].schema;
     expect(body.required).toEqual(["instId", "side", "sz", "legs"]);
     expect(body.properties.instId.description).toBe("instrument, e.g. BTC-USDT");
@@ -78,13 +96,17 @@ describe("routes that document themselves", () => {
   });
 
   test("the route's schemas validate: failures are 400 validation_failed naming each field", async () => {
-    expect(await (await post("/api/widgets/abc/orders", { instId: "X", side: "buy", sz: 1, legs: [] })).json()).toEqual({ id: "abc-buy" });
+    expect(await (await post("/api/widgets/abc/orders", { instId: "X", side: "buy", sz: 1, legs: [] })).json()).toEqual(
+      { id: "abc-buy" },
+    );
     const bad = await post("/api/widgets/abc/orders?dryRun=2", { instId: "X", side: "hold", sz: 1, legs: [] });
     expect(bad.status).toBe(400);
     const e = ((await bad.json()) as any).error;
     expect(e.code).toBe("validation_failed");
     expect(e.details.map((d: { field: string }) => d.field)).toEqual(["query.dryRun"]);
-    const body = ((await (await post("/api/widgets/abc/orders", { instId: "X", side: "hold", sz: -1, legs: [{}] })).json()) as any).error;
+    const body = (
+      (await (await post("/api/widgets/abc/orders", { instId: "X", side: "hold", sz: -1, legs: [{}] })).json()) as any
+    ).error;
     expect(body.details.map((d: { field: string }) => d.field).sort()).toEqual(["legs.0.px", "side", "sz"]);
     expect(body.message).toMatch(/^(side|sz|legs\.0\.px): /);
     const param = ((await (await post("/api/widgets/ab/orders", {})).json()) as any).error;
@@ -92,7 +114,11 @@ describe("routes that document themselves", () => {
   });
 
   test("a body that is not JSON: 415 in the error shape", async () => {
-    const r = await app.request("/api/widgets/abc/orders", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "hi" });
+    const r = await app.request("/api/widgets/abc/orders", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: "hi",
+    });
     expect(r.status).toBe(415);
     expect(((await r.json()) as any).error.code).toBe("unsupported_media_type");
   });

@@ -2,10 +2,10 @@
 // from the swagger-ui-dist package's own files, served by us: no CDN, works offline and from the
 // compiled binary), and / pointing a person to /docs.
 import { createRoute, z } from "@hono/zod-openapi";
-import bundleFile from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
-import cssFile from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
 import favicon16File from "swagger-ui-dist/favicon-16x16.png" with { type: "file" };
 import favicon32File from "swagger-ui-dist/favicon-32x32.png" with { type: "file" };
+import cssFile from "swagger-ui-dist/swagger-ui.css" with { type: "file" };
+import bundleFile from "swagger-ui-dist/swagger-ui-bundle.js" with { type: "file" };
 import { NotFound } from "../domain/errors.ts";
 import { errors, json, routes } from "./openapi.ts";
 
@@ -63,7 +63,13 @@ const openapi = createRoute({
   tags,
   responses: { 200: json(z.record(z.string(), z.unknown()), "the OpenAPI document") },
 });
-const docs = createRoute({ method: "get", path: "/docs", summary: "This API as an interactive reference (Swagger UI)", tags, responses: { 200: html("HTML page") } });
+const docs = createRoute({
+  method: "get",
+  path: "/docs",
+  summary: "This API as an interactive reference (Swagger UI)",
+  tags,
+  responses: { 200: html("HTML page") },
+});
 const asset = createRoute({
   method: "get",
   path: "/docs/{file}",

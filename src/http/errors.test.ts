@@ -17,11 +17,15 @@ import {
   ValidationFailed,
 } from "../domain/errors.ts";
 import { createLogger } from "../log.ts";
-import { answerOf, ApiError, errorHandler, outcomeOf, validationError } from "./errors.ts";
+import { ApiError, answerOf, errorHandler, outcomeOf, validationError } from "./errors.ts";
 
 test("each domain error gets its status from the one table, with its code and details", () => {
   const cases: Array<[Error, number, string]> = [
-    [new ValidationFailed("px: required", { details: [{ field: "px", message: "required" }] }), 400, "validation_failed"],
+    [
+      new ValidationFailed("px: required", { details: [{ field: "px", message: "required" }] }),
+      400,
+      "validation_failed",
+    ],
     [new Unauthorized(), 401, "unauthorized"],
     [new Unauthorized("access token expired", { code: "token_expired" }), 401, "token_expired"],
     [new Forbidden(), 403, "forbidden"],
@@ -34,7 +38,11 @@ test("each domain error gets its status from the one table, with its code and de
     [new ExchangeError("OKX refused the request"), 502, "exchange_error"],
     [new ExchangeUnavailable("OKX is not reachable"), 503, "exchange_unavailable"],
     [new StoreUnavailable("history is unavailable", { code: "history_unavailable" }), 503, "history_unavailable"],
-    [new StoreUnavailable("Redis is unreachable; retry shortly", { code: "redis_unavailable", retryAfterS: 1 }), 503, "redis_unavailable"],
+    [
+      new StoreUnavailable("Redis is unreachable; retry shortly", { code: "redis_unavailable", retryAfterS: 1 }),
+      503,
+      "redis_unavailable",
+    ],
     [new ApiError(426, "upgrade_required", "WebSocket only"), 426, "upgrade_required"],
     [new HTTPException(415, { message: "Unsupported Media Type" }), 415, "unsupported_media_type"],
   ];
@@ -43,7 +51,10 @@ test("each domain error gets its status from the one table, with its code and de
     expect<unknown[]>([a?.status, a?.body.error.code, a?.body.error.message]).toEqual([status, code, err.message]);
     expect(outcomeOf(err)).toEqual({ status, code });
   }
-  expect(answerOf(new ValidationFailed("px: required", { details: [{ field: "px", message: "required" }] }))?.body.error.details).toEqual([{ field: "px", message: "required" }]);
+  expect(
+    answerOf(new ValidationFailed("px: required", { details: [{ field: "px", message: "required" }] }))?.body.error
+      .details,
+  ).toEqual([{ field: "px", message: "required" }]);
   expect(answerOf(new RateLimited("slow down", { retryAfterS: 7 }))?.headers).toEqual({ "Retry-After": "7" });
   expect(answerOf(new StoreUnavailable("down", { retryAfterS: 1 }))?.headers).toEqual({ "Retry-After": "1" });
   expect(answerOf(new NotFound("x"))?.headers).toBeUndefined();
@@ -57,7 +68,8 @@ test("zod failures name dotted fields, prefixed by the request part except the J
   expect(validationError(r.error, "json").details?.map((d) => d.field)).toEqual(["a.b", "c"]);
   const q = validationError(r.error, "query");
   expect(q.details?.map((d) => d.field)).toEqual(["query.a.b", "query.c"]);
-  expect(q.message).toMatch(/^query\.a\.b: /);  const strict = z.strictObject({ a: z.strictObject({ b: z.number() }) }).safeParse({ a: { b: 1, c: 2 }, d: 3, e: 4 });
+  expect(q.message).toMatch(/^query\.a\.b: /);
+  const strict = z.strictObject({ a: z.strictObject({ b: z.number() }) }).safeParse({ a: { b: 1, c: 2 }, d: 3, e: 4 });
   if (strict.success) throw new Error("expected a failure");
   expect(validationError(strict.error, "json").details).toEqual([
     { field: "a.c", message: "unknown field" },
@@ -79,7 +91,9 @@ test("the handler answers the one shape; anything else is a logged 500 without i
   const limited = await app.request("/limited");
   expect(limited.status).toBe(429);
   expect(limited.headers.get("retry-after")).toBe("30");
-  expect(await limited.json()).toEqual({ error: { code: "rate_limited", message: "too many login attempts; retry later" } });
+  expect(await limited.json()).toEqual({
+    error: { code: "rate_limited", message: "too many login attempts; retry later" },
+  });
   const bug = await app.request("/bug");
   expect(bug.status).toBe(500);
   expect(await bug.json()).toEqual({ error: { code: "internal", message: "internal error" } });

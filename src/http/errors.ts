@@ -8,6 +8,7 @@ import {
   Busy,
   Conflict,
   DomainError,
+  type ErrorDetail,
   ExchangeError,
   ExchangeRejected,
   ExchangeUnavailable,
@@ -19,7 +20,6 @@ import {
   TooLarge,
   Unauthorized,
   ValidationFailed,
-  type ErrorDetail,
 } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 
@@ -60,7 +60,9 @@ const STATUS_OF: ReadonlyArray<readonly [abstract new (...a: never[]) => DomainE
 ];
 
 /** The answer an error becomes: status, code, message, details, headers; undefined for a bug (500). */
-export function answerOf(err: unknown): { status: ContentfulStatusCode; body: ErrorBody; headers?: Record<string, string> } | undefined {
+export function answerOf(
+  err: unknown,
+): { status: ContentfulStatusCode; body: ErrorBody; headers?: Record<string, string> } | undefined {
   if (err instanceof DomainError) {
     const status = STATUS_OF.find(([cls]) => err instanceof cls)?.[1] ?? 500;
     const headers = err.retryAfterS !== undefined ? { "Retry-After": String(err.retryAfterS) } : undefined;
@@ -93,7 +95,9 @@ export function zodDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
     return field ? { field, message } : { message };
   };
   return error.issues.flatMap((i) =>
-    i.code === "unrecognized_keys" ? i.keys.map((k) => detail([...i.path, k], "unknown field")) : [detail(i.path, i.message)],
+    i.code === "unrecognized_keys"
+      ? i.keys.map((k) => detail([...i.path, k], "unknown field"))
+      : [detail(i.path, i.message)],
   );
 }
 

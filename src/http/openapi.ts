@@ -1,7 +1,7 @@
 // Routes that document themselves: route groups are OpenAPIHono apps whose createRoute definitions
 // (request and response schemas) both validate and make /openapi.json; this module holds what
 // they share: the validation hook, the error schema, access (guard + security + roles), helpers.
-import { OpenAPIHono, z, type OpenAPIHonoOptions } from "@hono/zod-openapi";
+import { OpenAPIHono, type OpenAPIHonoOptions, z } from "@hono/zod-openapi";
 import type { Context, Env, MiddlewareHandler, TypedResponse } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { JSONParsed } from "hono/utils/types";
@@ -63,7 +63,9 @@ type ErrorResponse = { description: string; content: { "application/json": { sch
  * what that status means for this operation.
  * @example responses: { 200: json(User, "the user"), ...errors(400, 401, [404, "no such user"]) }
  */
-export function errors<const I extends readonly ErrorItem[]>(...items: I): { [K in StatusOf<I[number]> & ErrorStatus]: ErrorResponse } {
+export function errors<const I extends readonly ErrorItem[]>(
+  ...items: I
+): { [K in StatusOf<I[number]> & ErrorStatus]: ErrorResponse } {
   const out: Record<number, ErrorResponse> = {};
   for (const item of items) {
     const [status, text] = typeof item === "number" ? [item, ERROR_TEXT[item]] : item;
@@ -87,12 +89,21 @@ export const json = <S extends z.ZodType>(schema: S, description: string) => ({
  * A JSON answer already encoded (events are encoded once, on the bus), typed as the schema says
  * so the typed client sees it like any `c.json` answer.
  */
-export function encodedJson<T, S extends ContentfulStatusCode>(c: Context, text: string, status: S, headers: Record<string, string> = {}) {
-  return c.body(text, status, { ...headers, "Content-Type": "application/json" }) as unknown as Response & TypedResponse<JSONParsed<T>, S, "json">;
+export function encodedJson<T, S extends ContentfulStatusCode>(
+  c: Context,
+  text: string,
+  status: S,
+  headers: Record<string, string> = {},
+) {
+  return c.body(text, status, { ...headers, "Content-Type": "application/json" }) as unknown as Response &
+    TypedResponse<JSONParsed<T>, S, "json">;
 }
 
 /** A required JSON request body. */
-export const jsonBody = <S extends z.ZodType>(schema: S) => ({ required: true, content: { "application/json": { schema } } });
+export const jsonBody = <S extends z.ZodType>(schema: S) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
 
 type SecurityRequirement = Record<string, string[]>;
 const SECURITY: SecurityRequirement[] = [{ bearer: [] }, { cookie: [] }];
@@ -102,7 +113,11 @@ const SECURITY: SecurityRequirement[] = [{ bearer: [] }, { cookie: [] }];
  * document (bearer JWT or the tw_access cookie; `x-roles`, and a line of the description).
  * @example createRoute({ method: "get", path: "/", ...access(guard, ["admin"]), responses })
  */
-export function access(guard: Guard, roles: readonly Role[], opts: { allowTicket?: boolean; description?: string } = {}) {
+export function access(
+  guard: Guard,
+  roles: readonly Role[],
+  opts: { allowTicket?: boolean; description?: string } = {},
+) {
   const how = opts.allowTicket ? " Also `?ticket=` from POST /api/auth/stream-ticket." : "";
   return {
     middleware: guard({ roles, ...(opts.allowTicket ? { allowTicket: true } : {}) }),

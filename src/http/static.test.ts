@@ -42,7 +42,14 @@ test("hashed assets are cached for a year, gzipped when asked", async () => {
 });
 
 test("API paths, missing files and paths out of the folder are not the dashboard's", async () => {
-  for (const path of ["/api/nope", "/api", "/assets/gone-123.js", "/favicon.ico", "/..%2fsecret.txt", "/%2e%2e/secret.txt"]) {
+  for (const path of [
+    "/api/nope",
+    "/api",
+    "/assets/gone-123.js",
+    "/favicon.ico",
+    "/..%2fsecret.txt",
+    "/%2e%2e/secret.txt",
+  ]) {
     const r = await app.request(path);
     expect(r.status).toBe(404);
     expect(r.headers.get("content-type")).toContain("json");

@@ -32,7 +32,8 @@ Liveness: <a href="./health">/health</a>, readiness: <a href="./ready">/ready</a
 </html>
 `;
 
-const HOME_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const HOME_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -74,10 +75,15 @@ export function dashboardRoutes(opts: { dir?: string } = {}): Hono {
       file = await lookup(dir, "/index.html");
       cache = "no-cache";
     }
-    if (!file && path === "/") return c.html(HOME, 200, { "Content-Security-Policy": HOME_CSP, "Cache-Control": "no-cache" });
+    if (!file && path === "/")
+      return c.html(HOME, 200, { "Content-Security-Policy": HOME_CSP, "Cache-Control": "no-cache" });
     if (!file) return next();
     const type = file.type || "application/octet-stream";
-    const headers: Record<string, string> = { "Content-Type": type, "Cache-Control": cache, "X-Content-Type-Options": "nosniff" };
+    const headers: Record<string, string> = {
+      "Content-Type": type,
+      "Cache-Control": cache,
+      "X-Content-Type-Options": "nosniff",
+    };
     if (cache === IMMUTABLE && GZIP_TYPES.test(type) && /\bgzip\b/.test(c.req.header("accept-encoding") ?? "")) {
       let body = gz.get(path);
       if (!body) gz.set(path, (body = Bun.gzipSync(new Uint8Array(await file.arrayBuffer()))));

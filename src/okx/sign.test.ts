@@ -1,6 +1,14 @@
 // Signing vectors: the worked examples of OKX.md §2.2/§2.3, checked against `openssl dgst -sha256 -hmac`.
 import { describe, expect, test } from "bun:test";
-import { okxTimestamp, restAuthHeaders, restPrehash, signRest, signWsLogin, wsLoginArg, wsLoginPrehash } from "./sign.ts";
+import {
+  okxTimestamp,
+  restAuthHeaders,
+  restPrehash,
+  signRest,
+  signWsLogin,
+  wsLoginArg,
+  wsLoginPrehash,
+} from "./sign.ts";
 
 const TS = "2024-01-01T00:00:00.000Z";
 
@@ -9,7 +17,9 @@ describe("REST signing", () => {
     expect(restPrehash(TS, "get", "/api/v5/trade/order?instId=BTC-USDT&ordId=123")).toBe(
       "2024-01-01T00:00:00.000ZGET/api/v5/trade/order?instId=BTC-USDT&ordId=123",
     );
-    expect(signRest("S", TS, "GET", "/api/v5/trade/order?instId=BTC-USDT&ordId=123")).toBe("+JQpFsgptauekGJVjvLQwE1UoFk7Njq1DbwXG/FZcik=");
+    expect(signRest("S", TS, "GET", "/api/v5/trade/order?instId=BTC-USDT&ordId=123")).toBe(
+      "+JQpFsgptauekGJVjvLQwE1UoFk7Njq1DbwXG/FZcik=",
+    );
   });
 
   test("POST prehash appends the exact body", () => {
@@ -39,6 +49,11 @@ describe("WS login signing", () => {
 
   test("login arg uses whole seconds", () => {
     const arg = wsLoginArg({ apiKey: "k", secretKey: "S", passphrase: "p" }, 1704067200999);
-    expect(arg).toEqual({ apiKey: "k", passphrase: "p", timestamp: "1704067200", sign: "wIvncw5qnC25vTl6aHp7t+lhYsg6MaRtruhsU7IRV84=" });
+    expect(arg).toEqual({
+      apiKey: "k",
+      passphrase: "p",
+      timestamp: "1704067200",
+      sign: "wIvncw5qnC25vTl6aHp7t+lhYsg6MaRtruhsU7IRV84=",
+    });
   });
 });

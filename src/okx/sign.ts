@@ -66,5 +66,10 @@ export function signWsLogin(secret: string, timestampSeconds: string): string {
 /** The single `args` item of a WS `login` op. */
 export function wsLoginArg(creds: OkxCredentials, nowMs: number = Date.now()): WsLoginArg {
   const timestamp = Math.floor(nowMs / 1000).toString();
-  return { apiKey: creds.apiKey, passphrase: creds.passphrase, timestamp, sign: signWsLogin(creds.secretKey, timestamp) };
+  return {
+    apiKey: creds.apiKey,
+    passphrase: creds.passphrase,
+    timestamp,
+    sign: signWsLogin(creds.secretKey, timestamp),
+  };
 }

@@ -11,7 +11,16 @@ export type InstType = "SPOT" | "MARGIN" | "SWAP" | "FUTURES" | "OPTION";
 export type Side = "buy" | "sell";
 export type PosSide = "net" | "long" | "short";
 export type TdMode = "cash" | "cross" | "isolated" | "spot_isolated";
-export type OrdType = "market" | "limit" | "post_only" | "fok" | "ioc" | "optimal_limit_ioc" | "mmp" | "mmp_and_post_only" | "elp";
+export type OrdType =
+  | "market"
+  | "limit"
+  | "post_only"
+  | "fok"
+  | "ioc"
+  | "optimal_limit_ioc"
+  | "mmp"
+  | "mmp_and_post_only"
+  | "elp";
 /** An order's `state` as OKX writes it (tradewire's own OrderState, in domain/orders.ts, adds "rejected"). */
 export type OkxOrderState = "live" | "partially_filled" | "filled" | "canceled" | "mmp_canceled";
 
@@ -372,13 +381,32 @@ export interface WsOpReply<T> {
   outTime: string;
 }
 
-export const WS_TRADE_OPS = ["order", "batch-orders", "cancel-order", "batch-cancel-orders", "amend-order", "batch-amend-orders", "mass-cancel"] as const;
+export const WS_TRADE_OPS = [
+  "order",
+  "batch-orders",
+  "cancel-order",
+  "batch-cancel-orders",
+  "amend-order",
+  "batch-amend-orders",
+  "mass-cancel",
+] as const;
 export type WsTradeOp = (typeof WS_TRADE_OPS)[number];
 
 /** Channels that need a logged-in connection (OKX.md §1.2). */
-export const PRIVATE_CHANNELS = ["account", "positions", "balance_and_position", "orders", "liquidation-warning", "account-greeks"] as const;
+export const PRIVATE_CHANNELS = [
+  "account",
+  "positions",
+  "balance_and_position",
+  "orders",
+  "liquidation-warning",
+  "account-greeks",
+] as const;
 
 /** True for channels served on /ws/v5/business: candles and the algo/asset channels. */
 export function isBusinessChannel(channel: string): boolean {
-  return /^(candle|mark-price-candle|index-candle)/.test(channel) || ["orders-algo", "algo-advance", "deposit-info", "withdrawal-info", "trades-all"].includes(channel) || channel.startsWith("grid-");
+  return (
+    /^(candle|mark-price-candle|index-candle)/.test(channel) ||
+    ["orders-algo", "algo-advance", "deposit-info", "withdrawal-info", "trades-all"].includes(channel) ||
+    channel.startsWith("grid-")
+  );
 }

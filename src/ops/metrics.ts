@@ -96,7 +96,7 @@ export class Histogram extends Metric {
     const out: string[] = [];
     for (const [k, s] of this.series) {
       const sep = k ? "," : "";
-      this.buckets.forEach((b, i) => out.push(`${this.name}_bucket{${k}${sep}le="${b}"} ${s.counts[i]}`));
+      for (const [i, b] of this.buckets.entries()) out.push(`${this.name}_bucket{${k}${sep}le="${b}"} ${s.counts[i]}`);
       out.push(`${this.name}_bucket{${k}${sep}le="+Inf"} ${s.n}`);
       out.push(k ? `${this.name}_sum{${k}} ${s.sum}` : `${this.name}_sum ${s.sum}`);
       out.push(k ? `${this.name}_count{${k}} ${s.n}` : `${this.name}_count ${s.n}`);
@@ -125,6 +125,6 @@ export class Registry {
     for (const m of this.metrics) {
       lines.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.type}`, ...m.render());
     }
-    return lines.join("\n") + "\n";
+    return `${lines.join("\n")}\n`;
   }
 }

@@ -9,9 +9,11 @@ export function processMetrics(reg: Registry): () => void {
   const cpu = reg.gauge("tradewire_process_cpu_seconds", "CPU time used, by mode");
   cpu.set({ mode: "user" }, () => process.cpuUsage().user / 1e6);
   cpu.set({ mode: "system" }, () => process.cpuUsage().system / 1e6);
-  const lag = reg.histogram("tradewire_event_loop_lag_seconds", "How late a 100 ms timer fires", [
-    0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1,
-  ]);
+  const lag = reg.histogram(
+    "tradewire_event_loop_lag_seconds",
+    "How late a 100 ms timer fires",
+    [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  );
   const observe = lag.bind({});
   let expected = performance.now() + 100;
   const timer = setInterval(() => {

@@ -1,7 +1,8 @@
 // The audit hook: services report who did what, how it ended and how long it took; whoever wires
 // the sink (the ClickHouse recorder) stores it. Reporting never waits and never throws.
-import type { AuditInput } from "../store/clickhouse/protocol.ts";
+
 import { roundMs } from "../domain/time.ts";
+import type { AuditInput } from "../store/clickhouse/protocol.ts";
 
 /** The row the recorder stores: who did what, the status and code the caller got, how long it took. */
 export type AuditRecord = AuditInput;
@@ -18,7 +19,10 @@ export type AuditSink = (e: AuditEntry) => void;
  * A sink that stores records, failures given the status and code `outcome` says they end with.
  * @example const sink = auditTo(history.audit, (err) => ({ status: 500, code: "internal" }))
  */
-export function auditTo(store: (r: AuditRecord) => void, outcome: (err: unknown) => { status: number; code: string }): AuditSink {
+export function auditTo(
+  store: (r: AuditRecord) => void,
+  outcome: (err: unknown) => { status: number; code: string },
+): AuditSink {
   return (e) => {
     if (!("error" in e)) return store(e);
     const { error, ...rest } = e;
@@ -40,7 +44,15 @@ export async function audited<T>(
   const t0 = performance.now();
   const report = (end: { status: number; code: string } | { error: unknown }, detail?: Record<string, unknown>) => {
     try {
-      sink?.({ ts, user: what.user, action: what.action, target: what.target, ms: roundMs(performance.now() - t0), detail: { ...what.detail, ...detail }, ...end });
+      sink?.({
+        ts,
+        user: what.user,
+        action: what.action,
+        target: what.target,
+        ms: roundMs(performance.now() - t0),
+        detail: { ...what.detail, ...detail },
+        ...end,
+      });
     } catch {
       // auditing must never break the request it describes
     }

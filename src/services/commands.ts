@@ -1,8 +1,8 @@
 // Operator commands (kill switch, cancel all): run, remembered by id, announced on `commands`.
 import { randomUUID } from "node:crypto";
-import { audited, type AuditSink } from "./audit.ts";
-import type { OrderService } from "./orders.ts";
 import { roundMs } from "../domain/time.ts";
+import { type AuditSink, audited } from "./audit.ts";
+import type { OrderService } from "./orders.ts";
 
 export type Command = { type: "kill_switch"; on: boolean } | { type: "cancel_all"; instId?: string };
 
@@ -26,7 +26,12 @@ export class CommandService {
   /** Runs a command; audited (who, which command, done or failed, how long). */
   run(by: string, cmd: Command): Promise<CommandRecord> {
     const target = cmd.type === "kill_switch" ? `on=${cmd.on}` : (cmd.instId ?? "*");
-    return audited(this.d.audit, { user: by, action: `command.${cmd.type}`, target }, () => this.runOnce(by, cmd), (r) => ({ status: 201, code: r.status === "done" ? "ok" : "failed", detail: { id: r.id, ...r.result } }));
+    return audited(
+      this.d.audit,
+      { user: by, action: `command.${cmd.type}`, target },
+      () => this.runOnce(by, cmd),
+      (r) => ({ status: 201, code: r.status === "done" ? "ok" : "failed", detail: { id: r.id, ...r.result } }),
+    );
   }
 
   private async runOnce(by: string, cmd: Command): Promise<CommandRecord> {
@@ -45,7 +50,15 @@ export class CommandService {
       if (failed > 0) status = "failed";
       result = { requested: open.length, canceled: open.length - failed, failed };
     }
-    const rec: CommandRecord = { id: randomUUID(), type: cmd.type, by, status, result, createdAt: Date.now(), ms: roundMs(performance.now() - t0) };
+    const rec: CommandRecord = {
+      id: randomUUID(),
+      type: cmd.type,
+      by,
+      status,
+      result,
+      createdAt: Date.now(),
+      ms: roundMs(performance.now() - t0),
+    };
     this.records.set(rec.id, rec);
     if (this.records.size > 10_000) this.records.delete(this.records.keys().next().value!);
     this.d.announce(rec);

@@ -1,12 +1,19 @@
 // The order service: idempotency, risk checks, then the exchange; answers carry OKX's ids.
 import { createHash, randomBytes } from "node:crypto";
-import { Conflict, ExchangeRejected, ExchangeUnavailable, NotFound, RiskRejected, ValidationFailed } from "../domain/errors.ts";
-import { audited, type AuditSink } from "./audit.ts";
+import {
+  Conflict,
+  ExchangeRejected,
+  ExchangeUnavailable,
+  NotFound,
+  RiskRejected,
+  ValidationFailed,
+} from "../domain/errors.ts";
+import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
+import { type AuditSink, audited } from "./audit.ts";
 import { GatewayUnavailable, type OrderGateway } from "./gateway.ts";
 import { checkOrder, type RiskLimits } from "./risk.ts";
-import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 
 export interface PlaceResult {
   /** 201 placed now; 200 the same request seen before (idempotent replay). */
@@ -20,7 +27,7 @@ const REMEMBER = 10_000;
 
 /** clOrdId from an Idempotency-Key: the same user and key always give the same id. */
 export function clOrdIdFor(user: string, key: string): string {
-  return "tw" + createHash("sha256").update(`${user}\u0000${key}`).digest("hex").slice(0, 30);
+  return `tw${createHash("sha256").update(`${user}\u0000${key}`).digest("hex").slice(0, 30)}`;
 }
 
 export class OrderService {
@@ -30,13 +37,33 @@ export class OrderService {
   private readonly rate = new Map<string, RateWindow>();
 
   constructor(
-    private readonly d: { gateway: OrderGateway; state: StateStore; limits: RiskLimits; log: Logger; audit?: AuditSink },
+    private readonly d: {
+      gateway: OrderGateway;
+      state: StateStore;
+      limits: RiskLimits;
+      log: Logger;
+      audit?: AuditSink;
+    },
   ) {}
 
   /** Places an order once per clOrdId: concurrent and later retries get the first answer. Audited. */
   place(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
-    const what = { user, action: "order.place", target: input.instId, detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null } };
-    return audited(this.d.audit, what, () => this.placeOnce(user, input, idempotencyKey), (r) => ({ status: r.status, code: r.status === 201 ? "ok" : "replayed", detail: { ordId: r.body.ordId, clOrdId: r.body.clOrdId } }));
+    const what = {
+      user,
+      action: "order.place",
+      target: input.instId,
+      detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null },
+    };
+    return audited(
+      this.d.audit,
+      what,
+      () => this.placeOnce(user, input, idempotencyKey),
+      (r) => ({
+        status: r.status,
+        code: r.status === 201 ? "ok" : "replayed",
+        detail: { ordId: r.body.ordId, clOrdId: r.body.clOrdId },
+      }),
+    );
   }
 
   private placeOnce(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
@@ -44,7 +71,9 @@ export class OrderService {
       throw new ValidationFailed("send either clOrdId or Idempotency-Key, not both", {
         details: [{ field: "clOrdId", message: "conflicts with the Idempotency-Key header" }],
       });
-    const clOrdId = idempotencyKey ? clOrdIdFor(user, idempotencyKey) : (input.clOrdId ?? "tw" + randomBytes(15).toString("hex"));
+    const clOrdId = idempotencyKey
+      ? clOrdIdFor(user, idempotencyKey)
+      : (input.clOrdId ?? `tw${randomBytes(15).toString("hex")}`);
     const seen = this.done.get(clOrdId);
     if (seen) return Promise.resolve({ status: 200, body: { ...seen.body, replayed: true } });
     const running = this.inflight.get(clOrdId);
@@ -65,14 +94,26 @@ export class OrderService {
     });
     if (refusal)
       throw new RiskRejected(refusal.message, {
-        details: [{ ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` }],
+        details: [
+          { ...(refusal.field ? { field: refusal.field } : {}), message: `${refusal.code}: ${refusal.message}` },
+        ],
       });
     const ack = await this.call(() => gateway.place(o));
     if (ack.code === DUPLICATE_CLORDID) return this.existing(o);
     if (ack.code !== "0") throw rejected(ack);
     const result: PlaceResult = {
       status: 201,
-      body: { ordId: ack.ordId, clOrdId: ack.clOrdId, instId: o.instId, side: o.side, ordType: o.ordType, sz: o.sz, px: o.px ?? null, code: ack.code, message: ack.message },
+      body: {
+        ordId: ack.ordId,
+        clOrdId: ack.clOrdId,
+        instId: o.instId,
+        side: o.side,
+        ordType: o.ordType,
+        sz: o.sz,
+        px: o.px ?? null,
+        code: ack.code,
+        message: ack.message,
+      },
     };
     this.remember(o.clOrdId, result);
     return result;
@@ -88,7 +129,11 @@ export class OrderService {
   }
 
   cancel(ref: OrderRef, by = "unknown"): Promise<OrderAck> {
-    return audited(this.d.audit, { user: by, action: "order.cancel", target: ref.ordId ?? ref.clOrdId ?? "", detail: { instId: ref.instId } }, () => this.cancelOnce(ref));
+    return audited(
+      this.d.audit,
+      { user: by, action: "order.cancel", target: ref.ordId ?? ref.clOrdId ?? "", detail: { instId: ref.instId } },
+      () => this.cancelOnce(ref),
+    );
   }
 
   private async cancelOnce(ref: OrderRef): Promise<OrderAck> {
@@ -99,7 +144,9 @@ export class OrderService {
 
   amend(a: OrderAmend, by = "unknown"): Promise<OrderAck> {
     const detail = { instId: a.instId, newSz: a.newSz ?? null, newPx: a.newPx ?? null };
-    return audited(this.d.audit, { user: by, action: "order.amend", target: a.ordId ?? a.clOrdId ?? "", detail }, () => this.amendOnce(a));
+    return audited(this.d.audit, { user: by, action: "order.amend", target: a.ordId ?? a.clOrdId ?? "", detail }, () =>
+      this.amendOnce(a),
+    );
   }
 
   private async amendOnce(a: OrderAmend): Promise<OrderAck> {
@@ -172,10 +219,12 @@ function refPrice(state: StateStore, instId: string): number | undefined {
 
 function rejected(ack: OrderAck): ExchangeRejected {
   const code = ack.code === "51008" ? "insufficient_balance" : "exchange_rejected";
-  return new ExchangeRejected(`OKX refused: ${ack.message || ack.code}`, { code, details: [{ message: `sCode ${ack.code}: ${ack.message}` }] });
+  return new ExchangeRejected(`OKX refused: ${ack.message || ack.code}`, {
+    code,
+    details: [{ message: `sCode ${ack.code}: ${ack.message}` }],
+  });
 }
 
 function notFoundOrder(ack: OrderAck): NotFound {
   return new NotFound(`no such open order (${ack.code} ${ack.message})`);
 }
-

@@ -2,12 +2,31 @@ import { expect, test } from "bun:test";
 import type { OrderRequest } from "../domain/orders.ts";
 import { checkOrder, type RiskContext, type RiskLimits } from "./risk.ts";
 
-const limits: RiskLimits = { instruments: new Set(["BTC-USDT", "BTC-USDT-SWAP"]), maxNotional: 10_000, maxOpenOrders: 3, ordersPerSecond: 5 };
+const limits: RiskLimits = {
+  instruments: new Set(["BTC-USDT", "BTC-USDT-SWAP"]),
+  maxNotional: 10_000,
+  maxOpenOrders: 3,
+  ordersPerSecond: 5,
+};
 const spot = { instId: "BTC-USDT", instType: "SPOT", ctVal: 1, minSz: 0.0001, lotSz: 0.0001, tickSz: 0.1 };
 const swap = { instId: "BTC-USDT-SWAP", instType: "SWAP", ctVal: 0.01, minSz: 1, lotSz: 1, tickSz: 0.1 };
-const ctx = (over: Partial<RiskContext> = {}): RiskContext => ({ killSwitch: false, openOrders: 0, userRate: 1, spec: spot, refPx: 40_000, ...over });
+const ctx = (over: Partial<RiskContext> = {}): RiskContext => ({
+  killSwitch: false,
+  openOrders: 0,
+  userRate: 1,
+  spec: spot,
+  refPx: 40_000,
+  ...over,
+});
 const order = (over: Partial<OrderRequest> = {}): OrderRequest => ({
-  instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.1", px: "40000", tdMode: "cash", clOrdId: "a", ...over,
+  instId: "BTC-USDT",
+  side: "buy",
+  ordType: "limit",
+  sz: "0.1",
+  px: "40000",
+  tdMode: "cash",
+  clOrdId: "a",
+  ...over,
 });
 
 test("an ordinary order passes", () => {
@@ -16,7 +35,10 @@ test("an ordinary order passes", () => {
 
 test("each rule refuses with a code and the field", () => {
   expect(checkOrder(order(), limits, ctx({ killSwitch: true }))?.code).toBe("kill_switch");
-  expect(checkOrder(order({ instId: "ETH-USDT" }), limits, ctx())).toMatchObject({ code: "instrument_not_allowed", field: "instId" });
+  expect(checkOrder(order({ instId: "ETH-USDT" }), limits, ctx())).toMatchObject({
+    code: "instrument_not_allowed",
+    field: "instId",
+  });
   expect(checkOrder(order(), limits, ctx({ spec: undefined }))?.code).toBe("unknown_instrument");
   expect(checkOrder(order({ sz: "0.00001" }), limits, ctx())?.code).toBe("size_too_small");
   expect(checkOrder(order({ sz: "0.00015" }), limits, ctx())?.code).toBe("bad_lot");

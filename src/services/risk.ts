@@ -34,7 +34,8 @@ export function checkOrder(o: OrderRequest, limits: RiskLimits, ctx: RiskContext
   if (!spec) return { code: "unknown_instrument", field: "instId", message: `no instrument data for ${o.instId} yet` };
   const sz = Number(o.sz);
   if (sz < spec.minSz) return { code: "size_too_small", field: "sz", message: `sz below the minimum ${spec.minSz}` };
-  if (!onStep(sz, spec.lotSz)) return { code: "bad_lot", field: "sz", message: `sz must be a multiple of ${spec.lotSz}` };
+  if (!onStep(sz, spec.lotSz))
+    return { code: "bad_lot", field: "sz", message: `sz must be a multiple of ${spec.lotSz}` };
   if (o.px !== undefined && !onStep(Number(o.px), spec.tickSz))
     return { code: "bad_tick", field: "px", message: `px must be a multiple of ${spec.tickSz}` };
   const px = o.ordType === "market" ? ctx.refPx : Number(o.px);
@@ -48,7 +49,10 @@ export function checkOrder(o: OrderRequest, limits: RiskLimits, ctx: RiskContext
       message: `notional ${round(notional)} exceeds the maximum ${limits.maxNotional}`,
     };
   if (ctx.openOrders >= limits.maxOpenOrders)
-    return { code: "too_many_open_orders", message: `already ${ctx.openOrders} open orders (max ${limits.maxOpenOrders})` };
+    return {
+      code: "too_many_open_orders",
+      message: `already ${ctx.openOrders} open orders (max ${limits.maxOpenOrders})`,
+    };
   if (ctx.userRate > limits.ordersPerSecond)
     return { code: "order_rate", message: `more than ${limits.ordersPerSecond} orders per second` };
   return null;

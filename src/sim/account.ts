@@ -31,7 +31,7 @@ export class Account {
   private posSeq = 600_000_000_000_000_000n;
 
   constructor(
-    private readonly instruments: InstrumentTable,
+    readonly instruments: InstrumentTable,
     private readonly market: Market,
     private readonly opts: ResolvedOptions,
     now = Date.now(),
@@ -115,7 +115,8 @@ export class Account {
   imr(ccy: string): number {
     let sum = 0;
     for (const p of this.positions.values()) {
-      if (p.inst.quoteCcy === ccy && p.pos !== 0) sum += (Math.abs(p.pos) * p.inst.ctVal * this.mark(p.inst)) / this.opts.leverage;
+      if (p.inst.quoteCcy === ccy && p.pos !== 0)
+        sum += (Math.abs(p.pos) * p.inst.ctVal * this.mark(p.inst)) / this.opts.leverage;
     }
     return sum;
   }
@@ -141,18 +142,40 @@ export class Account {
     const eq = b.cash + upl;
     const usd = this.market.usdPrice(ccy);
     return {
-      ccy, eq: fmt(eq), cashBal: fmt(b.cash), availBal: fmt(b.cash - b.frozen - imr), availEq: fmt(eq - b.frozen - imr),
-      frozenBal: fmt(b.frozen + imr), ordFrozen: fmt(b.frozen), eqUsd: fmt(eq * usd, 4), disEq: fmt(eq * usd, 4), upl: fmt(upl),
-      liab: "0", crossLiab: "0", isoLiab: "0", interest: "0", maxLoan: "", mgnRatio: "", notionalLever: "", twap: "0", isoEq: "0",
+      ccy,
+      eq: fmt(eq),
+      cashBal: fmt(b.cash),
+      availBal: fmt(b.cash - b.frozen - imr),
+      availEq: fmt(eq - b.frozen - imr),
+      frozenBal: fmt(b.frozen + imr),
+      ordFrozen: fmt(b.frozen),
+      eqUsd: fmt(eq * usd, 4),
+      disEq: fmt(eq * usd, 4),
+      upl: fmt(upl),
+      liab: "0",
+      crossLiab: "0",
+      isoLiab: "0",
+      interest: "0",
+      maxLoan: "",
+      mgnRatio: "",
+      notionalLever: "",
+      twap: "0",
+      isoEq: "0",
       uTime: String(b.uTime),
     };
   }
 
   /** GET /account/balance and the `account` channel; `ccys` filters (empty = non-zero balances). */
   balance(ccys: string[], now: number): AccountBalance {
-    const list = ccys.length ? ccys : [...this.balances.keys()].filter((c) => this.balances.get(c)!.cash !== 0 || this.imr(c) !== 0);
+    const list = ccys.length
+      ? ccys
+      : [...this.balances.keys()].filter((c) => this.balances.get(c)!.cash !== 0 || this.imr(c) !== 0);
     const details = list.map((c) => this.detail(c, now));
-    let totalEq = 0, ordFroz = 0, imr = 0, upl = 0, notional = 0;
+    let totalEq = 0,
+      ordFroz = 0,
+      imr = 0,
+      upl = 0,
+      notional = 0;
     for (const c of this.balances.keys()) {
       const usd = this.market.usdPrice(c);
       const b = this.balances.get(c)!;
@@ -163,8 +186,17 @@ export class Account {
     }
     for (const p of this.positions.values()) notional += Math.abs(p.pos) * p.inst.ctVal * this.mark(p.inst);
     return {
-      uTime: String(now), totalEq: fmt(totalEq, 4), isoEq: "0", adjEq: fmt(totalEq, 4), ordFroz: fmt(ordFroz, 4), imr: fmt(imr, 4),
-      mmr: fmt(imr / 10, 4), notionalUsd: fmt(notional, 4), mgnRatio: imr > 0 ? fmt(totalEq / (imr / 10), 4) : "", upl: fmt(upl, 4), details,
+      uTime: String(now),
+      totalEq: fmt(totalEq, 4),
+      isoEq: "0",
+      adjEq: fmt(totalEq, 4),
+      ordFroz: fmt(ordFroz, 4),
+      imr: fmt(imr, 4),
+      mmr: fmt(imr / 10, 4),
+      notionalUsd: fmt(notional, 4),
+      mgnRatio: imr > 0 ? fmt(totalEq / (imr / 10), 4) : "",
+      upl: fmt(upl, 4),
+      details,
     };
   }
 
@@ -188,24 +220,69 @@ export class Account {
     const dp = p.inst.pxDec + 2;
     const liq = p.pos === 0 ? 0 : Math.max(0, p.avgPx * (1 - Math.sign(p.pos) / this.opts.leverage));
     return {
-      instType: p.inst.instType, instId: p.inst.instId, posId: p.posId, posSide: "net", pos: fmt(p.pos, p.inst.szDec), availPos: "",
-      avgPx: p.pos === 0 ? "" : fmt(p.avgPx, dp), upl: fmt(upl), uplRatio: imr > 0 ? fmt(upl / imr, 6) : "0", realizedPnl: fmt(p.realizedPnl),
-      lever: String(this.opts.leverage), liqPx: p.pos === 0 ? "" : fmt(liq, dp), markPx: fmt(mark, dp), imr: fmt(imr), margin: "",
-      mgnMode: "cross", mgnRatio: "", mmr: fmt(imr / 10), notionalUsd: fmt(notional, 4), ccy: p.inst.quoteCcy, posCcy: "",
-      last: fmt(mark, dp), idxPx: fmt(mark, dp), adl: "1", tradeId: p.tradeId, cTime: String(p.cTime), uTime: String(p.uTime), pTime: String(now),
+      instType: p.inst.instType,
+      instId: p.inst.instId,
+      posId: p.posId,
+      posSide: "net",
+      pos: fmt(p.pos, p.inst.szDec),
+      availPos: "",
+      avgPx: p.pos === 0 ? "" : fmt(p.avgPx, dp),
+      upl: fmt(upl),
+      uplRatio: imr > 0 ? fmt(upl / imr, 6) : "0",
+      realizedPnl: fmt(p.realizedPnl),
+      lever: String(this.opts.leverage),
+      liqPx: p.pos === 0 ? "" : fmt(liq, dp),
+      markPx: fmt(mark, dp),
+      imr: fmt(imr),
+      margin: "",
+      mgnMode: "cross",
+      mgnRatio: "",
+      mmr: fmt(imr / 10),
+      notionalUsd: fmt(notional, 4),
+      ccy: p.inst.quoteCcy,
+      posCcy: "",
+      last: fmt(mark, dp),
+      idxPx: fmt(mark, dp),
+      adl: "1",
+      tradeId: p.tradeId,
+      cTime: String(p.cTime),
+      uTime: String(p.uTime),
+      pTime: String(now),
     };
   }
 
   /** The `balance_and_position` push for the given currencies and instruments. */
-  balanceAndPosition(eventType: string, ccys: string[], instIds: string[], trades: { instId: string; tradeId: string }[], now: number): BalanceAndPosition {
+  balanceAndPosition(
+    eventType: string,
+    ccys: string[],
+    instIds: string[],
+    trades: { instId: string; tradeId: string }[],
+    now: number,
+  ): BalanceAndPosition {
     const list = eventType === "snapshot" ? [...this.balances.keys()] : ccys;
-    const pos = [...this.positions.values()].filter((p) => (eventType === "snapshot" ? p.pos !== 0 : instIds.includes(p.inst.instId)));
+    const pos = [...this.positions.values()].filter((p) =>
+      eventType === "snapshot" ? p.pos !== 0 : instIds.includes(p.inst.instId),
+    );
     return {
-      pTime: String(now), eventType,
-      balData: list.map((c) => ({ ccy: c, cashBal: fmt(this.cash(c)), uTime: String(this.balances.get(c)?.uTime ?? now) })),
+      pTime: String(now),
+      eventType,
+      balData: list.map((c) => ({
+        ccy: c,
+        cashBal: fmt(this.cash(c)),
+        uTime: String(this.balances.get(c)?.uTime ?? now),
+      })),
       posData: pos.map((p) => ({
-        posId: p.posId, tradeId: p.tradeId, instId: p.inst.instId, instType: p.inst.instType, mgnMode: "cross", posSide: "net",
-        pos: fmt(p.pos, p.inst.szDec), ccy: p.inst.quoteCcy, posCcy: "", avgPx: p.pos === 0 ? "" : fmt(p.avgPx, p.inst.pxDec + 2), uTime: String(p.uTime),
+        posId: p.posId,
+        tradeId: p.tradeId,
+        instId: p.inst.instId,
+        instType: p.inst.instType,
+        mgnMode: "cross",
+        posSide: "net",
+        pos: fmt(p.pos, p.inst.szDec),
+        ccy: p.inst.quoteCcy,
+        posCcy: "",
+        avgPx: p.pos === 0 ? "" : fmt(p.avgPx, p.inst.pxDec + 2),
+        uTime: String(p.uTime),
       })),
       trades,
     };

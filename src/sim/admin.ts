@@ -3,7 +3,18 @@
 import type { SimContext } from "./context.ts";
 import type { FaultPatch } from "./faults.ts";
 
-const PATCH_KEYS = ["dropConnections", "pausePushes", "mute", "delayMs", "malformedFrames", "refuseLogins", "sequenceGap", "dropAll", "notice", "reset"];
+const PATCH_KEYS = [
+  "dropConnections",
+  "pausePushes",
+  "mute",
+  "delayMs",
+  "malformedFrames",
+  "refuseLogins",
+  "sequenceGap",
+  "dropAll",
+  "notice",
+  "reset",
+];
 
 export async function handleAdmin(req: Request, path: string, ctx: SimContext): Promise<Response> {
   const reply = (status: number, body: unknown) => Response.json(body, { status });
@@ -16,13 +27,17 @@ export async function handleAdmin(req: Request, path: string, ctx: SimContext): 
     }
   };
   if (path === "/sim/health" && req.method === "GET") {
-    return reply(200, { ok: true, connections: ctx.hub.sessions.size, instruments: ctx.instruments.all.map((i) => i.instId) });
+    return reply(200, {
+      ok: true,
+      connections: ctx.hub.sessions.size,
+      instruments: ctx.instruments.all.map((i) => i.instId),
+    });
   }
   if (path === "/sim/faults") {
     if (req.method === "GET") return reply(200, ctx.faults.get());
     if (req.method === "POST") {
       const patch = await body();
-      if (!patch) return reply(400, { error: "expected a JSON object such as {\"pausePushes\":true}", keys: PATCH_KEYS });
+      if (!patch) return reply(400, { error: 'expected a JSON object such as {"pausePushes":true}', keys: PATCH_KEYS });
       const unknown = Object.keys(patch).filter((k) => !PATCH_KEYS.includes(k));
       if (unknown.length) return reply(400, { error: `unknown fault ${unknown.join(", ")}`, keys: PATCH_KEYS });
       return reply(200, ctx.faults.set(patch as FaultPatch));
@@ -32,7 +47,8 @@ export async function handleAdmin(req: Request, path: string, ctx: SimContext): 
     const b = await body();
     const instId = typeof b?.instId === "string" ? b.instId : "";
     const px = Number(b?.px);
-    if (!ctx.market.setPrice(instId, px)) return reply(400, { error: "expected {instId, px} with a known instId and px > 0" });
+    if (!ctx.market.setPrice(instId, px))
+      return reply(400, { error: "expected {instId, px} with a known instId and px > 0" });
     return reply(200, { ok: true, instId, px });
   }
   return reply(404, { error: `no admin route ${req.method} ${path}` });

@@ -17,14 +17,17 @@ describe("REST", () => {
 
   test("refuses with the specific code", () => {
     const good = restAuthHeaders(C, "POST", "/api/v5/trade/order", "{}", { nowMs: now });
-    const v = (h: Record<string, string>, body = "{}") => verifyRest(new Headers(h), "POST", "/api/v5/trade/order", body, C, opts)?.code;
+    const v = (h: Record<string, string>, body = "{}") =>
+      verifyRest(new Headers(h), "POST", "/api/v5/trade/order", body, C, opts)?.code;
     expect(v(good, '{"x":1}')).toBe("50113");
     expect(v({ ...good, "OK-ACCESS-KEY": "" })).toBe("50103");
     expect(v({ ...good, "OK-ACCESS-KEY": "other" })).toBe("50111");
     expect(v({ ...good, "OK-ACCESS-PASSPHRASE": "nope" })).toBe("50105");
     expect(v({ ...good, "OK-ACCESS-TIMESTAMP": "1704067210" })).toBe("50112");
     expect(v(restAuthHeaders(C, "POST", "/api/v5/trade/order", "{}", { nowMs: now - 60_000 }))).toBe("50102");
-    expect(verifyRest(new Headers(good), "POST", "/api/v5/trade/order", "{}", C, { ...opts, requireDemoHeader: true })?.code).toBe("50101");
+    expect(
+      verifyRest(new Headers(good), "POST", "/api/v5/trade/order", "{}", C, { ...opts, requireDemoHeader: true })?.code,
+    ).toBe("50101");
   });
 
   test("decoded targets", () => {

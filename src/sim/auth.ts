@@ -1,8 +1,9 @@
 // Signature checks exactly as OKX does them: REST headers over the raw request target and body,
 // and the WS login op; answers the OKX error code of the first thing that is wrong.
+
+import { timingSafeEqual } from "node:crypto";
 import type { OkxCredentials } from "../okx/sign.ts";
 import { signRest, signWsLogin } from "../okx/sign.ts";
-import { timingSafeEqual } from "node:crypto";
 
 export interface AuthFailure {
   code: string;
@@ -22,9 +23,9 @@ export function targetsToTry(rawTarget: string): string[] {
   const q = rawTarget.indexOf("?");
   if (q >= 0) {
     try {
-      const decoded = rawTarget.slice(0, q) + "?" + decodeURIComponent(rawTarget.slice(q + 1).replace(/\+/g, " "));
+      const decoded = `${rawTarget.slice(0, q)}?${decodeURIComponent(rawTarget.slice(q + 1).replace(/\+/g, " "))}`;
       if (!out.includes(decoded)) out.push(decoded);
-      const plain = rawTarget.slice(0, q) + "?" + decodeURIComponent(rawTarget.slice(q + 1));
+      const plain = `${rawTarget.slice(0, q)}?${decodeURIComponent(rawTarget.slice(q + 1))}`;
       if (!out.includes(plain)) out.push(plain);
     } catch {}
   }

@@ -90,7 +90,11 @@ export class SyntheticBook {
     // New levels between the touch and the old best.
     const oldBest = levels[0]?.[0];
     const fresh: Level[] = [];
-    for (let px = top; oldBest === undefined ? fresh.length < this.depth : dir < 0 ? px > oldBest : px < oldBest; px += dir * this.gap()) {
+    for (
+      let px = top;
+      oldBest === undefined ? fresh.length < this.depth : dir < 0 ? px > oldBest : px < oldBest;
+      px += dir * this.gap()
+    ) {
       if (px <= 0) break;
       fresh.push(this.newLevel(px));
       if (fresh.length >= this.depth) break;

@@ -56,7 +56,15 @@ export class CandleSeries {
       const c = closes[i]!;
       const spread = Math.abs(rng.normal()) * sigma * c * 0.5;
       const vol = baseVolPerMin * (0.3 + rng.next() * 1.4);
-      this.bars.push({ ts: start + i * MINUTE, o: prev, h: Math.max(prev, c) + spread, l: Math.min(prev, c) - spread, c, base: vol, quote: vol * c });
+      this.bars.push({
+        ts: start + i * MINUTE,
+        o: prev,
+        h: Math.max(prev, c) + spread,
+        l: Math.min(prev, c) - spread,
+        c,
+        base: vol,
+        quote: vol * c,
+      });
       prev = c;
     }
   }
@@ -82,7 +90,11 @@ export class CandleSeries {
    * Rows newest first, as REST /market/candles answers; `after`/`before` are open-time cursors
    * (older than / newer than). The newest row has confirm "0" if its bar is still open at `now`.
    */
-  rows(bar: string, now: number, opts: { limit?: number; after?: number; before?: number; ctVal?: number; pxDec?: number } = {}): CandleRow[] {
+  rows(
+    bar: string,
+    now: number,
+    opts: { limit?: number; after?: number; before?: number; ctVal?: number; pxDec?: number } = {},
+  ): CandleRow[] {
     const spec = parseBar(bar);
     if (!spec) return [];
     const agg: Bar[] = [];
@@ -107,7 +119,17 @@ export class CandleSeries {
       if (opts.before !== undefined && b.ts <= opts.before) continue;
       const vol = ctVal === 1 ? fmt(b.base) : fmt(b.base / ctVal, 2);
       const volCcy = ctVal === 1 ? fmt(b.quote, 4) : fmt(b.base);
-      out.push([String(b.ts), fmt(b.o, dp), fmt(b.h, dp), fmt(b.l, dp), fmt(b.c, dp), vol, volCcy, fmt(b.quote, 4), b.ts >= openBar ? "0" : "1"]);
+      out.push([
+        String(b.ts),
+        fmt(b.o, dp),
+        fmt(b.h, dp),
+        fmt(b.l, dp),
+        fmt(b.c, dp),
+        vol,
+        volCcy,
+        fmt(b.quote, 4),
+        b.ts >= openBar ? "0" : "1",
+      ]);
     }
     return out;
   }

@@ -3,15 +3,25 @@ import { expect, test } from "bun:test";
 import { bookChecksum, checksumString } from "./checksum.ts";
 
 test("equal depth interleaves bid, ask", () => {
-  const bids = [["3366.1", "7"], ["3366", "6"]] as const;
-  const asks = [["3366.8", "9"], ["3368", "8"]] as const;
+  const bids = [
+    ["3366.1", "7"],
+    ["3366", "6"],
+  ] as const;
+  const asks = [
+    ["3366.8", "9"],
+    ["3368", "8"],
+  ] as const;
   expect(checksumString(bids, asks)).toBe("3366.1:7:3366.8:9:3366:6:3368:8");
   expect(bookChecksum(bids, asks)).toBe(-1881014294);
 });
 
 test("a shorter side is skipped, the tail comes from the other side", () => {
   const bids = [["3366.1", "7"]] as const;
-  const asks = [["3366.8", "9"], ["3368", "8"], ["3372", "8"]] as const;
+  const asks = [
+    ["3366.8", "9"],
+    ["3368", "8"],
+    ["3372", "8"],
+  ] as const;
   expect(checksumString(bids, asks)).toBe("3366.1:7:3366.8:9:3368:8:3372:8");
   expect(bookChecksum(bids, asks)).toBe(831078360);
 });

@@ -1,10 +1,10 @@
 // Builds the simulator's parts once and wires them together; REST, WS and admin handlers receive
 // this context instead of importing each other.
 import { Account } from "./account.ts";
-import { Matcher } from "./matching.ts";
 import { Faults } from "./faults.ts";
 import { InstrumentTable } from "./instruments.ts";
 import { Market } from "./market.ts";
+import { Matcher } from "./matching.ts";
 import type { ResolvedOptions } from "./options.ts";
 import { RateLimiter } from "./ratelimit.ts";
 import { TradeService } from "./trade.ts";
@@ -35,7 +35,14 @@ export function createContext(opts: ResolvedOptions, now = Date.now()): SimConte
   const limiter = new RateLimiter(opts.rateLimits);
   const hub = new Hub();
   return {
-    opts, instruments, market, account, matcher, faults, limiter, hub,
+    opts,
+    instruments,
+    market,
+    account,
+    matcher,
+    faults,
+    limiter,
+    hub,
     trade: new TradeService(matcher, limiter, instruments),
     feed: new Feed(hub, market, matcher, faults, opts),
     privateFeed: new PrivateFeed(hub, matcher, account),

@@ -54,11 +54,13 @@ export const MSG: Record<string, string> = {
   "60013": "Invalid args",
   "60014": "Requests too frequent.",
   "60015": "Connection closed as there was no data transmission in the last 30 seconds.",
-  "60018": "Wrong URL or channel:{0},instId:{1} doesn't exist. Please use the correct URL, channel and parameters referring to API document.",
+  "60018":
+    "Wrong URL or channel:{0},instId:{1} doesn't exist. Please use the correct URL, channel and parameters referring to API document.",
   "60019": "Invalid op: {0}",
   "60024": "Wrong passphrase",
   "64001": "This channel has been migrated to the '/business' URL. Please subscribe using the new URL.",
-  "64002": "This channel is not supported by \"/business\" URL. Please use \"/private\" URL(for private channels), or \"/public\" URL(for public channels).",
+  "64002":
+    'This channel is not supported by "/business" URL. Please use "/private" URL(for private channels), or "/public" URL(for public channels).',
   "64008": "The connection will soon be closed for a service upgrade. Please reconnect.",
 };
 

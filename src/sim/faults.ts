@@ -48,7 +48,14 @@ export interface FaultHooks {
 }
 
 const CLEAR = (): FaultState => ({
-  dropConnections: false, pausePushes: false, pausedUntil: 0, mute: false, delayMs: 0, malformedFrames: 0, refuseLogins: false, sequenceGaps: [],
+  dropConnections: false,
+  pausePushes: false,
+  pausedUntil: 0,
+  mute: false,
+  delayMs: 0,
+  malformedFrames: 0,
+  refuseLogins: false,
+  sequenceGaps: [],
 });
 
 export class Faults {

@@ -27,7 +27,11 @@ export function baseOf(inst: SimInstrument, lots: number): number {
 }
 
 /** What placing `p` (or the unfilled `lots` of it) needs, given the market's touch. */
-export function need(p: Pick<ParsedPlace, "inst" | "side" | "ordType" | "px" | "lots" | "quoteSz" | "reduceOnly">, m: InstrumentMarket, opts: ResolvedOptions): Need {
+export function need(
+  p: Pick<ParsedPlace, "inst" | "side" | "ordType" | "px" | "lots" | "quoteSz" | "reduceOnly">,
+  m: InstrumentMarket,
+  opts: ResolvedOptions,
+): Need {
   const inst = p.inst;
   const v = valuePerTickLot(inst);
   const rests = p.ordType === "limit" || p.ordType === "post_only";
@@ -47,13 +51,28 @@ export function need(p: Pick<ParsedPlace, "inst" | "side" | "ordType" | "px" | "
 }
 
 /** Books one fill in the account and on the order; returns the fee (negative) for the push. */
-export function settleFill(o: SimOrder, px: number, lots: number, maker: boolean, tradeId: string, account: Account, opts: ResolvedOptions, now: number): number {
+export function settleFill(
+  o: SimOrder,
+  px: number,
+  lots: number,
+  maker: boolean,
+  tradeId: string,
+  account: Account,
+  opts: ResolvedOptions,
+  now: number,
+): number {
   const inst = o.inst;
   const v = valuePerTickLot(inst);
   const value = px * lots * v;
   const base = baseOf(inst, lots);
   const spot = inst.instType === "SPOT";
-  const rate = spot ? (maker ? opts.fees.spotMaker : opts.fees.spotTaker) : maker ? opts.fees.swapMaker : opts.fees.swapTaker;
+  const rate = spot
+    ? maker
+      ? opts.fees.spotMaker
+      : opts.fees.spotTaker
+    : maker
+      ? opts.fees.swapMaker
+      : opts.fees.swapTaker;
   let fee: number;
   // Release what the order reserved for this part.
   const reservedPx = o.px ?? px;
@@ -76,7 +95,7 @@ export function settleFill(o: SimOrder, px: number, lots: number, maker: boolean
   } else {
     fee = -value * rate;
     account.credit(inst.quoteCcy, fee, now);
-    const contracts = (lots * 10 ** -inst.szDec) * (o.side === "buy" ? 1 : -1);
+    const contracts = lots * 10 ** -inst.szDec * (o.side === "buy" ? 1 : -1);
     o.pnl += account.applySwapFill(inst, contracts, px / 10 ** inst.pxDec, tradeId, now);
     o.feeCcy = inst.quoteCcy;
   }

@@ -2,14 +2,14 @@
 // in-process and get its URLs, credentials, fault switches and stop().
 import type { OkxCredentials } from "../okx/sign.ts";
 import type { Instrument } from "../okx/types.ts";
-import { createContext, step, type SimContext } from "./context.ts";
+import { createContext, type SimContext, step } from "./context.ts";
 import type { Faults } from "./faults.ts";
 import { resolveOptions, type SimOptions } from "./options.ts";
 import { closeIdle, serve } from "./server.ts";
 
+export type { FaultPatch, FaultState, Faults } from "./faults.ts";
 export type { SimOptions } from "./options.ts";
 export { DEFAULT_CREDENTIALS } from "./options.ts";
-export type { FaultPatch, FaultState, Faults } from "./faults.ts";
 
 export interface Simulator {
   /** REST base, e.g. "http://127.0.0.1:40123" (paths start with /api/v5). */

@@ -77,11 +77,39 @@ const LIST_TIME = "1606468572000";
 
 function base(instType: InstType, instId: string, code: number): Instrument {
   return {
-    instType, instId, instIdCode: code, uly: "", instFamily: "", category: "1", baseCcy: "", quoteCcy: "", settleCcy: "",
-    ctVal: "", ctMult: "", ctValCcy: "", ctType: "", optType: "", stk: "", listTime: LIST_TIME, expTime: "", lever: "",
-    tickSz: "", lotSz: "", minSz: "", alias: "", state: "live", maxLmtSz: "9999999999", maxMktSz: "1000000",
-    maxLmtAmt: "20000000", maxMktAmt: "1000000", maxTwapSz: "9999999999", maxIcebergSz: "9999999999",
-    maxTriggerSz: "9999999999", maxStopSz: "1000000", ruleType: "normal", auctionEndTime: "",
+    instType,
+    instId,
+    instIdCode: code,
+    uly: "",
+    instFamily: "",
+    category: "1",
+    baseCcy: "",
+    quoteCcy: "",
+    settleCcy: "",
+    ctVal: "",
+    ctMult: "",
+    ctValCcy: "",
+    ctType: "",
+    optType: "",
+    stk: "",
+    listTime: LIST_TIME,
+    expTime: "",
+    lever: "",
+    tickSz: "",
+    lotSz: "",
+    minSz: "",
+    alias: "",
+    state: "live",
+    maxLmtSz: "9999999999",
+    maxMktSz: "1000000",
+    maxLmtAmt: "20000000",
+    maxMktAmt: "1000000",
+    maxTwapSz: "9999999999",
+    maxIcebergSz: "9999999999",
+    maxTriggerSz: "9999999999",
+    maxStopSz: "1000000",
+    ruleType: "normal",
+    auctionEndTime: "",
   };
 }
 
@@ -99,8 +127,19 @@ function swap(b: string, q: string, px: number, code: number): SimInstrument {
   const ctVal = 10 ** Math.round(Math.log10(400 / px));
   const ctValStr = ctVal >= 1 ? String(ctVal) : ctVal.toFixed(Math.round(-Math.log10(ctVal)));
   const wire: Instrument = {
-    ...base("SWAP", instId, code), uly: `${b}-${q}`, instFamily: `${b}-${q}`, settleCcy: q, ctVal: ctValStr, ctMult: "1",
-    ctValCcy: b, ctType: "linear", lever: "100", tickSz: tickFor(px), lotSz: "0.01", minSz: "0.01", maxMktSz: "10000",
+    ...base("SWAP", instId, code),
+    uly: `${b}-${q}`,
+    instFamily: `${b}-${q}`,
+    settleCcy: q,
+    ctVal: ctValStr,
+    ctMult: "1",
+    ctValCcy: b,
+    ctType: "linear",
+    lever: "100",
+    tickSz: tickFor(px),
+    lotSz: "0.01",
+    minSz: "0.01",
+    maxMktSz: "10000",
   };
   return finish(wire, b, q, ctVal, px);
 }
@@ -109,5 +148,18 @@ function finish(wire: Instrument, baseCcy: string, quoteCcy: string, ctVal: numb
   const pxDec = decimalsOf(wire.tickSz);
   const szDec = decimalsOf(wire.lotSz);
   const minLots = Math.round(Number(wire.minSz) * 10 ** szDec);
-  return { wire, instId: wire.instId, instType: wire.instType, baseCcy, quoteCcy, ctVal, tickSz: wire.tickSz, lotSz: wire.lotSz, pxDec, szDec, minLots, startPx };
+  return {
+    wire,
+    instId: wire.instId,
+    instType: wire.instType,
+    baseCcy,
+    quoteCcy,
+    ctVal,
+    tickSz: wire.tickSz,
+    lotSz: wire.lotSz,
+    pxDec,
+    szDec,
+    minLots,
+    startPx,
+  };
 }

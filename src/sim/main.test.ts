@@ -3,7 +3,11 @@ import { expect, test } from "bun:test";
 import { parseArgs } from "./main.ts";
 
 test("flags win over env; env fills the rest", () => {
-  const o = parseArgs(["--port", "9000", "--checksum", "off", "--instruments=SOL-USDT,BTC-USDT"], { SIM_SEED: "7", SIM_PORT: "1", SIM_API_KEY: "k" });
+  const o = parseArgs(["--port", "9000", "--checksum", "off", "--instruments=SOL-USDT,BTC-USDT"], {
+    SIM_SEED: "7",
+    SIM_PORT: "1",
+    SIM_API_KEY: "k",
+  });
   expect(o).toMatchObject({ port: 9000, seed: 7, checksum: false, instruments: ["SOL-USDT", "BTC-USDT"] });
   expect(o.credentials).toMatchObject({ apiKey: "k" });
 });

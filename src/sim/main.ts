@@ -1,6 +1,6 @@
 // `npm run sim -- --port N`: the simulator as its own program, configured by flags or SIM_* env,
 // printing the URLs and credentials in use; stops cleanly on SIGINT/SIGTERM.
-import { DEFAULT_CREDENTIALS, startSimulator, type SimOptions } from "./index.ts";
+import { DEFAULT_CREDENTIALS, type SimOptions, startSimulator } from "./index.ts";
 
 const USAGE = `usage: bun src/sim/main.ts [--port N] [--host H] [--seed N] [--instruments BTC-USDT,ETH-USDT]
                        [--checksum on|off] [--tick-ms N] [--no-rate-limits] [--lenient-ws-paths] [--verbose]
@@ -27,18 +27,25 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     const v = get(flag, envName);
     if (v === undefined || v === "") return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${flag} / ${envName} must be a non-negative integer, got "${v}"`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new UsageError(`--${flag} / ${envName} must be a non-negative integer, got "${v}"`);
     return n;
   };
   const checksum = get("checksum", "SIM_CHECKSUM");
-  if (checksum !== undefined && !["on", "off", "true", "false", "1", "0"].includes(checksum)) throw new UsageError(`--checksum must be on or off, got "${checksum}"`);
+  if (checksum !== undefined && !["on", "off", "true", "false", "1", "0"].includes(checksum))
+    throw new UsageError(`--checksum must be on or off, got "${checksum}"`);
   const instruments = get("instruments", "SIM_INSTRUMENTS");
   return {
     port: int("port", "SIM_PORT") ?? 0,
     host: get("host", "SIM_HOST"),
     seed: int("seed", "SIM_SEED"),
     tickMs: int("tick-ms", "SIM_TICK_MS"),
-    instruments: instruments ? instruments.split(",").map((s) => s.trim()).filter(Boolean) : undefined,
+    instruments: instruments
+      ? instruments
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
     checksum: checksum === undefined ? undefined : ["on", "true", "1"].includes(checksum),
     rateLimits: flags.has("no-rate-limits") ? false : undefined,
     lenientWsPaths: flags.has("lenient-ws-paths") ? true : undefined,
@@ -53,12 +60,13 @@ async function main(): Promise<void> {
     opts = parseArgs(process.argv.slice(2), process.env);
   } catch (e) {
     process.stderr.write(`${(e as Error).message}\n`);
-    process.exit(e instanceof UsageError && (e.message === USAGE) ? 0 : 2);
+    process.exit(e instanceof UsageError && e.message === USAGE ? 0 : 2);
   }
   const sim = await startSimulator(opts);
   const c = sim.credentials;
   const secret = c.secretKey === DEFAULT_CREDENTIALS.secretKey ? c.secretKey : "(from SIM_SECRET_KEY, not printed)";
-  const passphrase = c.passphrase === DEFAULT_CREDENTIALS.passphrase ? c.passphrase : "(from SIM_PASSPHRASE, not printed)";
+  const passphrase =
+    c.passphrase === DEFAULT_CREDENTIALS.passphrase ? c.passphrase : "(from SIM_PASSPHRASE, not printed)";
   process.stdout.write(
     [
       `OKX simulator listening`,

@@ -49,7 +49,13 @@ export class InstrumentMarket {
     this.book = new SyntheticBook(rng, opts.bookLevels, this.meanLots);
     this.book.reshape(pxTicks - 1, pxTicks + 1);
     const lotBase = 10 ** -inst.szDec * inst.ctVal;
-    this.candles = new CandleSeries(inst.startPx, now, rng, opts.volatility * Math.sqrt(60_000 / opts.tickMs), this.meanLots * lotBase * 3);
+    this.candles = new CandleSeries(
+      inst.startPx,
+      now,
+      rng,
+      opts.volatility * Math.sqrt(60_000 / opts.tickMs),
+      this.meanLots * lotBase * 3,
+    );
     const day = this.candles.rows("1m", now, { limit: 300 });
     this.open24h = Math.round(Number(day[day.length - 1]?.[1] ?? inst.startPx) * 10 ** inst.pxDec);
     this.high24h = Math.max(pxTicks, ...day.map((r) => Math.round(Number(r[2]) * 10 ** inst.pxDec)));
@@ -121,7 +127,16 @@ export class Market {
       this.byId.set(inst.instId, m);
       const pair = pairOf(inst);
       let f = this.fair.get(pair);
-      if (!f) this.fair.set(pair, (f = { px: inst.startPx, start: inst.startPx, rng: createRng(deriveSeed(opts.seed, `walk:${pair}`)), markets: [] }));
+      if (!f)
+        this.fair.set(
+          pair,
+          (f = {
+            px: inst.startPx,
+            start: inst.startPx,
+            rng: createRng(deriveSeed(opts.seed, `walk:${pair}`)),
+            markets: [],
+          }),
+        );
       f.markets.push(m);
     }
   }

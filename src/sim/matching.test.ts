@@ -2,9 +2,9 @@
 import { describe, expect, test } from "bun:test";
 import type { OrderPush } from "../okx/types.ts";
 import { Account } from "./account.ts";
-import { Matcher } from "./matching.ts";
 import { InstrumentTable } from "./instruments.ts";
 import { Market } from "./market.ts";
+import { Matcher } from "./matching.ts";
 import { unitsToStr } from "./num.ts";
 import { resolveOptions } from "./options.ts";
 
@@ -25,7 +25,10 @@ describe("matcher", () => {
   test("limit buy below the market rests and freezes quote", () => {
     const { matcher, account, m, px, pushes } = setup();
     const bid = m.book.best("bids")!;
-    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.1", px: px(bid - 100) }, 1);
+    const r = matcher.place(
+      { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.1", px: px(bid - 100) },
+      1,
+    );
     expect(r.sCode).toBe("0");
     expect(pushes.map((p) => p.state)).toEqual(["live"]);
     expect(account.available("USDT")).toBeCloseTo(100_000 - ((bid - 100) / 10) * 0.1, 6);
@@ -50,13 +53,29 @@ describe("matcher", () => {
   test("crossing limit fills as taker; post_only that would cross is canceled; fok without depth is canceled", () => {
     const { matcher, m, px, pushes } = setup();
     const ask = m.book.best("asks")!;
-    matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "post_only", sz: "0.01", px: px(ask) }, 1);
+    matcher.place(
+      { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "post_only", sz: "0.01", px: px(ask) },
+      1,
+    );
     expect(pushes[pushes.length - 1]!.state).toBe("canceled");
-    matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "fok", sz: "1", px: px(m.book.best("asks")!) }, 1);
+    matcher.place(
+      { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "fok", sz: "1", px: px(m.book.best("asks")!) },
+      1,
+    );
     expect(pushes[pushes.length - 1]!.state).toBe("canceled");
     expect(pushes[pushes.length - 1]!.accFillSz).toBe("0");
     const avail = m.book.available("asks", m.book.best("asks")!);
-    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "ioc", sz: unitsToStr(avail + 1000, 8), px: px(m.book.best("asks")!) }, 1);
+    const r = matcher.place(
+      {
+        instId: "BTC-USDT",
+        tdMode: "cash",
+        side: "buy",
+        ordType: "ioc",
+        sz: unitsToStr(avail + 1000, 8),
+        px: px(m.book.best("asks")!),
+      },
+      1,
+    );
     expect(r.sCode).toBe("0");
     const states = pushes.filter((p) => p.ordId === r.ordId).map((p) => p.state);
     expect(states[0]).toBe("partially_filled");
@@ -66,7 +85,10 @@ describe("matcher", () => {
   test("resting order fills when the walk crosses it", () => {
     const { matcher, market, m, px, pushes, account } = setup();
     const bid = m.book.best("bids")!;
-    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(bid - 50) }, 1);
+    const r = matcher.place(
+      { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(bid - 50) },
+      1,
+    );
     market.setPrice("BTC-USDT", (bid - 500) / 10);
     for (let i = 0; i < 5; i++) {
       market.step(10 + i);
@@ -82,7 +104,15 @@ describe("matcher", () => {
   test("errors: duplicate clOrdId, insufficient balance, lot size, unknown instrument", () => {
     const { matcher, m, px } = setup();
     const bid = m.book.best("bids")!;
-    const a = { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px(bid - 100), clOrdId: "abc1" };
+    const a = {
+      instId: "BTC-USDT",
+      tdMode: "cash",
+      side: "buy",
+      ordType: "limit",
+      sz: "0.01",
+      px: px(bid - 100),
+      clOrdId: "abc1",
+    };
     expect(matcher.place(a, 1).sCode).toBe("0");
     expect(matcher.place(a, 1).sCode).toBe("51016");
     expect(matcher.place({ ...a, clOrdId: "", sz: "100" }, 1).sCode).toBe("51008");
@@ -94,24 +124,42 @@ describe("matcher", () => {
   test("swap: open long, close with profit, position and pnl follow", () => {
     const { matcher, account, market, m: _m } = setup();
     const sw = market.get("BTC-USDT-SWAP")!;
-    expect(matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "10" }, 1).sCode).toBe("0");
+    expect(
+      matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "10" }, 1).sCode,
+    ).toBe("0");
     expect(account.position("BTC-USDT-SWAP")).toBeCloseTo(10, 9);
     const before = account.cash("USDT");
     market.setPrice("BTC-USDT-SWAP", sw.midPx() + 1000);
     for (let i = 0; i < 3; i++) market.step(i);
-    const r = matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "10", reduceOnly: true }, 2);
+    const r = matcher.place(
+      { instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "10", reduceOnly: true },
+      2,
+    );
     expect(r.sCode).toBe("0");
     expect(account.position("BTC-USDT-SWAP")).toBeCloseTo(0, 9);
     expect(account.cash("USDT")).toBeGreaterThan(before + 90);
-    expect(matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "1", reduceOnly: "true" }, 3).sCode).toBe("51169");
-    expect(matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cash", side: "sell", ordType: "market", sz: "1" }, 3).sCode).toBe("51000");
+    expect(
+      matcher.place(
+        { instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "1", reduceOnly: "true" },
+        3,
+      ).sCode,
+    ).toBe("51169");
+    expect(
+      matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cash", side: "sell", ordType: "market", sz: "1" }, 3).sCode,
+    ).toBe("51000");
   });
 
   test("amend changes price and size; amend of an unknown order fails", () => {
     const { matcher, m, px, pushes } = setup();
     const bid = m.book.best("bids")!;
-    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px(bid - 100) }, 1);
-    const a = matcher.amend({ instId: "BTC-USDT", ordId: r.ordId, newSz: "0.02", newPx: px(bid - 200), reqId: "r1" }, 2);
+    const r = matcher.place(
+      { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.01", px: px(bid - 100) },
+      1,
+    );
+    const a = matcher.amend(
+      { instId: "BTC-USDT", ordId: r.ordId, newSz: "0.02", newPx: px(bid - 200), reqId: "r1" },
+      2,
+    );
     expect(a).toMatchObject({ sCode: "0", reqId: "r1" });
     const last = pushes[pushes.length - 1]!;
     expect(last).toMatchObject({ sz: "0.02", px: px(bid - 200), amendResult: "0", reqId: "r1", state: "live" });
@@ -121,7 +169,10 @@ describe("matcher", () => {
 
   test("the random walk alone eventually crosses an order placed at the best bid", () => {
     const { matcher, market, m, px, pushes } = setup();
-    const r = matcher.place({ instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(m.book.best("bids")!) }, 1);
+    const r = matcher.place(
+      { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: px(m.book.best("bids")!) },
+      1,
+    );
     for (let i = 0; i < 20_000 && pushes[pushes.length - 1]!.state !== "filled"; i++) {
       market.step(i);
       matcher.cross(m, i);

@@ -3,14 +3,14 @@
 // resting orders when the random walk crosses them. Every change is reported to listeners.
 import type { OrderOpResult, OrderPush } from "../okx/types.ts";
 import type { Account } from "./account.ts";
-import { itemError, type ItemError } from "./errors.ts";
+import { type ItemError, itemError } from "./errors.ts";
 import { need, releaseAll, settleFill } from "./funds.ts";
 import type { InstrumentTable } from "./instruments.ts";
 import type { InstrumentMarket, Market } from "./market.ts";
 import { strToUnits, unitsToStr } from "./num.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { isOpen, orderPush, remainingLots, type FillInfo, type SimOrder } from "./orders.ts";
-import { isItemError, parsePlace, parseRef, str, bool, type ParsedRef } from "./validate.ts";
+import { type FillInfo, isOpen, orderPush, remainingLots, type SimOrder } from "./orders.ts";
+import { bool, isItemError, type ParsedRef, parsePlace, parseRef, str } from "./validate.ts";
 
 export interface AccountChange {
   eventType: "filled" | "order";
@@ -82,22 +82,51 @@ export class Matcher {
     if (this.openOrders(p.inst.instId).length >= MAX_PENDING) return fail(itemError("51174", p.inst.instId));
     if (p.px !== undefined) {
       const mid = m.mid();
-      if ((p.side === "buy" && p.px > mid * 1.2) || (p.side === "sell" && p.px < mid * 0.8)) return fail(itemError("51006"));
+      if ((p.side === "buy" && p.px > mid * 1.2) || (p.side === "sell" && p.px < mid * 0.8))
+        return fail(itemError("51006"));
     }
     if (p.reduceOnly && p.inst.instType === "SWAP") {
       const pos = this.account.position(p.inst.instId);
       const contracts = p.lots * 10 ** -p.inst.szDec;
-      if (pos === 0 || (p.side === "buy") === pos > 0 || contracts > Math.abs(pos) + 1e-9) return fail(itemError("51169"));
+      if (pos === 0 || (p.side === "buy") === pos > 0 || contracts > Math.abs(pos) + 1e-9)
+        return fail(itemError("51169"));
     }
     const n = need(p, m, this.opts);
     if (n.amount > 0 && this.account.available(n.ccy) + 1e-9 < n.amount) return fail(itemError("51008", n.ccy));
 
     const o: SimOrder = {
-      seq: ++this.seq, ordId: String(this.nextOrdId++), clOrdId: p.clOrdId, tag: p.tag, inst: p.inst, side: p.side, ordType: p.ordType,
-      tdMode: p.tdMode, posSide: p.inst.instType === "SPOT" ? "" : "net", reduceOnly: p.reduceOnly, tgtCcy: p.tgtCcy, stpMode: p.stpMode,
-      px: p.px, lots: p.lots, quoteSz: p.quoteSz, szStr: p.szStr, filledLots: 0, filledTicksLots: 0, filledQuote: 0, fee: 0,
-      feeCcy: p.inst.instType === "SPOT" && p.side === "buy" ? p.inst.baseCcy : p.inst.quoteCcy, pnl: 0, state: "live", cTime: now,
-      uTime: now, frozen: 0, frozenCcy: n.ccy, cancelSource: "", amendResult: "", reqId: "", code: "0", msg: "",
+      seq: ++this.seq,
+      ordId: String(this.nextOrdId++),
+      clOrdId: p.clOrdId,
+      tag: p.tag,
+      inst: p.inst,
+      side: p.side,
+      ordType: p.ordType,
+      tdMode: p.tdMode,
+      posSide: p.inst.instType === "SPOT" ? "" : "net",
+      reduceOnly: p.reduceOnly,
+      tgtCcy: p.tgtCcy,
+      stpMode: p.stpMode,
+      px: p.px,
+      lots: p.lots,
+      quoteSz: p.quoteSz,
+      szStr: p.szStr,
+      filledLots: 0,
+      filledTicksLots: 0,
+      filledQuote: 0,
+      fee: 0,
+      feeCcy: p.inst.instType === "SPOT" && p.side === "buy" ? p.inst.baseCcy : p.inst.quoteCcy,
+      pnl: 0,
+      state: "live",
+      cTime: now,
+      uTime: now,
+      frozen: 0,
+      frozenCcy: n.ccy,
+      cancelSource: "",
+      amendResult: "",
+      reqId: "",
+      code: "0",
+      msg: "",
     };
     this.orders.set(o.ordId, o);
     this.trim();
@@ -124,7 +153,8 @@ export class Matcher {
     if (o.ordType === "post_only" && crosses) {
       return amended ? undefined : this.finish(o, "canceled", CANCEL.postOnly, now);
     }
-    if (o.ordType === "fok" && m.book.available(takeSide, limit) < remainingLots(o)) return this.finish(o, "canceled", CANCEL.fok, now);
+    if (o.ordType === "fok" && m.book.available(takeSide, limit) < remainingLots(o))
+      return this.finish(o, "canceled", CANCEL.fok, now);
     if (crosses) {
       const fills =
         o.quoteSz !== undefined && o.side === "buy"
@@ -132,7 +162,8 @@ export class Matcher {
           : m.book.take(takeSide, o.quoteSz !== undefined ? this.quoteToLots(o, m) : remainingLots(o), limit);
       for (const f of fills) this.fill(o, m, f.px, f.lots, false, now);
     }
-    if (o.quoteSz !== undefined) return o.filledLots > 0 ? this.finish(o, "filled", "", now) : this.finish(o, "canceled", CANCEL.ioc, now);
+    if (o.quoteSz !== undefined)
+      return o.filledLots > 0 ? this.finish(o, "filled", "", now) : this.finish(o, "canceled", CANCEL.ioc, now);
     if (remainingLots(o) <= 0) return;
     if (o.ordType === "limit" || o.ordType === "post_only") {
       this.open.set(o.ordId, o);
@@ -165,7 +196,12 @@ export class Matcher {
     }
     this.emit(o, info);
     const ccys = o.inst.instType === "SPOT" ? [o.inst.baseCcy, o.inst.quoteCcy] : [o.inst.quoteCcy];
-    this.emitAccount({ eventType: "filled", ccys, instIds: o.inst.instType === "SWAP" ? [o.inst.instId] : [], trades: [{ instId: o.inst.instId, tradeId: trade.tradeId }] });
+    this.emitAccount({
+      eventType: "filled",
+      ccys,
+      instIds: o.inst.instType === "SWAP" ? [o.inst.instId] : [],
+      trades: [{ instId: o.inst.instId, tradeId: trade.tradeId }],
+    });
   }
 
   private finish(o: SimOrder, state: "filled" | "canceled", source: string, now: number): void {
@@ -219,10 +255,12 @@ export class Matcher {
     if (newPx === undefined || newPx <= 0) return failed(itemError("51000", "newPx"));
     const m = this.market.get(o.inst.instId)!;
     const opp = m.book.best(o.side === "buy" ? "asks" : "bids");
-    if (o.ordType === "post_only" && opp !== undefined && (o.side === "buy" ? newPx >= opp : newPx <= opp)) return failed(itemError("51511"));
+    if (o.ordType === "post_only" && opp !== undefined && (o.side === "buy" ? newPx >= opp : newPx <= opp))
+      return failed(itemError("51511"));
     // Re-reserve for the new size and price.
     const n = need({ ...o, px: newPx, lots: newLots - o.filledLots }, m, this.opts);
-    if (n.freeze - o.frozen > 0 && this.account.available(n.ccy) + 1e-9 < n.freeze - o.frozen) return failed(itemError("51502"));
+    if (n.freeze - o.frozen > 0 && this.account.available(n.ccy) + 1e-9 < n.freeze - o.frozen)
+      return failed(itemError("51502"));
     releaseAll(o, this.account, now);
     this.account.freeze(n.ccy, n.freeze, now);
     o.frozen = n.freeze;
@@ -241,7 +279,9 @@ export class Matcher {
   /** Fills resting orders that the market now crosses, as maker, at their own price. */
   cross(m: InstrumentMarket, now: number): void {
     const resting = this.openOrders(m.inst.instId).filter((o) => o.px !== undefined);
-    resting.sort((x, y) => (x.side === y.side ? (x.side === "buy" ? y.px! - x.px! : x.px! - y.px!) || x.seq - y.seq : 0));
+    resting.sort((x, y) =>
+      x.side === y.side ? (x.side === "buy" ? y.px! - x.px! : x.px! - y.px!) || x.seq - y.seq : 0,
+    );
     for (const o of resting) {
       if (!isOpen(o)) continue;
       const side = o.side === "buy" ? "asks" : "bids";

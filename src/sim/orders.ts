@@ -1,8 +1,8 @@
 // The order record the matcher keeps, and how it is written on the wire (REST order
 // details and `orders` channel pushes).
-import type { OkxOrderState, OrderDetails, OrderPush, OrdType, PosSide, Side, TdMode } from "../okx/types.ts";
-import type { ParsedPlace } from "./validate.ts";
+import type { OkxOrderState, OrderDetails, OrderPush } from "../okx/types.ts";
 import { fmt, unitsToStr } from "./num.ts";
+import type { ParsedPlace } from "./validate.ts";
 
 export interface FillInfo {
   px: number;
@@ -54,21 +54,49 @@ function avgPx(o: SimOrder): string {
 export function orderDetails(o: SimOrder): OrderDetails {
   const f = o.lastFill;
   return {
-    instType: o.inst.instType, instId: o.inst.instId, ccy: "", ordId: o.ordId, clOrdId: o.clOrdId, tag: o.tag,
-    px: o.px === undefined ? "" : unitsToStr(o.px, o.inst.pxDec), sz: o.szStr, pnl: fmt(o.pnl), ordType: o.ordType, side: o.side,
-    posSide: o.posSide, tdMode: o.tdMode, accFillSz: unitsToStr(o.filledLots, o.inst.szDec),
-    fillPx: f ? unitsToStr(f.px, o.inst.pxDec) : "", tradeId: f?.tradeId ?? "", fillSz: f ? unitsToStr(f.lots, o.inst.szDec) : "0",
-    fillTime: f ? String(f.ts) : "", state: o.state, avgPx: avgPx(o), lever: o.inst.instType === "SWAP" ? "10" : "",
-    tpTriggerPx: "", tpOrdPx: "", slTriggerPx: "", slOrdPx: "", feeCcy: o.feeCcy, fee: fmt(o.fee), rebateCcy: o.inst.quoteCcy, rebate: "0",
-    tgtCcy: o.tgtCcy, category: "normal", reduceOnly: o.reduceOnly ? "true" : "false", cancelSource: o.cancelSource,
-    stpMode: o.stpMode, uTime: String(o.uTime), cTime: String(o.cTime),
+    instType: o.inst.instType,
+    instId: o.inst.instId,
+    ccy: "",
+    ordId: o.ordId,
+    clOrdId: o.clOrdId,
+    tag: o.tag,
+    px: o.px === undefined ? "" : unitsToStr(o.px, o.inst.pxDec),
+    sz: o.szStr,
+    pnl: fmt(o.pnl),
+    ordType: o.ordType,
+    side: o.side,
+    posSide: o.posSide,
+    tdMode: o.tdMode,
+    accFillSz: unitsToStr(o.filledLots, o.inst.szDec),
+    fillPx: f ? unitsToStr(f.px, o.inst.pxDec) : "",
+    tradeId: f?.tradeId ?? "",
+    fillSz: f ? unitsToStr(f.lots, o.inst.szDec) : "0",
+    fillTime: f ? String(f.ts) : "",
+    state: o.state,
+    avgPx: avgPx(o),
+    lever: o.inst.instType === "SWAP" ? "10" : "",
+    tpTriggerPx: "",
+    tpOrdPx: "",
+    slTriggerPx: "",
+    slOrdPx: "",
+    feeCcy: o.feeCcy,
+    fee: fmt(o.fee),
+    rebateCcy: o.inst.quoteCcy,
+    rebate: "0",
+    tgtCcy: o.tgtCcy,
+    category: "normal",
+    reduceOnly: o.reduceOnly ? "true" : "false",
+    cancelSource: o.cancelSource,
+    stpMode: o.stpMode,
+    uTime: String(o.uTime),
+    cTime: String(o.cTime),
   };
 }
 
 /** The `orders` push after an event; `fill` is set only for the push that reports that fill. */
 export function orderPush(o: SimOrder, fill?: FillInfo): OrderPush {
   const d = orderDetails(o);
-  const notional = (o.px ?? o.lastFill?.px ?? 0) / 10 ** o.inst.pxDec * (o.lots / 10 ** o.inst.szDec) * o.inst.ctVal;
+  const notional = ((o.px ?? o.lastFill?.px ?? 0) / 10 ** o.inst.pxDec) * (o.lots / 10 ** o.inst.szDec) * o.inst.ctVal;
   const fillNotional = fill ? (fill.px / 10 ** o.inst.pxDec) * (fill.lots / 10 ** o.inst.szDec) * o.inst.ctVal : 0;
   return {
     ...d,

@@ -24,7 +24,8 @@ export function serve(ctx: SimContext): Server<SocketData> {
       if (path.startsWith("/ws/v5/")) {
         const kind = path.slice(7).replace(/\/$/, "") as WsKind;
         if (!KINDS.has(kind)) return new Response("unknown WebSocket path", { status: 404 });
-        if (ctx.faults.dropping) return new Response("connections are being dropped (fault injection)", { status: 503 });
+        if (ctx.faults.dropping)
+          return new Response("connections are being dropped (fault injection)", { status: 503 });
         if (srv.upgrade(req, { data: { kind, path } })) return undefined;
         return new Response("expected a WebSocket upgrade", { status: 426 });
       }

@@ -3,9 +3,9 @@
 // top-level code of a batch ("0" all ok, "1" all failed, "2" partly).
 import { nowMs } from "../domain/time.ts";
 import type { OrderOpResult } from "../okx/types.ts";
-import type { Matcher } from "./matching.ts";
 import { itemError, msg } from "./errors.ts";
 import type { InstrumentTable } from "./instruments.ts";
+import type { Matcher } from "./matching.ts";
 import type { RateLimiter } from "./ratelimit.ts";
 import { isItemError, resolveInst, str } from "./validate.ts";
 
@@ -45,12 +45,23 @@ export class TradeService {
     const inst = resolveInst(a, this.instruments);
     const instKey = inst && !isItemError(inst) ? inst.instId : "any";
     const ok =
-      this.limiter.take(`${kind}:${batch ? "batch" : "single"}:${instKey}`, batch ? LIMITS.batch : LIMITS.single, WINDOW, 1, now) &&
+      this.limiter.take(
+        `${kind}:${batch ? "batch" : "single"}:${instKey}`,
+        batch ? LIMITS.batch : LIMITS.single,
+        WINDOW,
+        1,
+        now,
+      ) &&
       (kind === "cancel" || this.limiter.take("account-orders", ACCOUNT_ORDER_LIMIT, WINDOW, 1, now));
     if (!ok) {
       const base = { ordId: str(a.ordId) ?? "", clOrdId: str(a.clOrdId) ?? "", ts: String(now) };
       const e = itemError("50011");
-      return { ...base, ...(kind === "amend" ? { reqId: str(a.reqId) ?? "" } : {}), sCode: e.sCode, sMsg: "Rate limit reached. Please refer to API documentation and throttle requests accordingly." };
+      return {
+        ...base,
+        ...(kind === "amend" ? { reqId: str(a.reqId) ?? "" } : {}),
+        sCode: e.sCode,
+        sMsg: "Rate limit reached. Please refer to API documentation and throttle requests accordingly.",
+      };
     }
     if (kind === "place") return this.matcher.place(item, now);
     if (kind === "cancel") return this.matcher.cancel(item, now);

@@ -1,7 +1,7 @@
 // Turns place/cancel/amend arguments as clients send them ("" and null mean absent, booleans as
 // JSON or strings, instIdCode instead of instId) into checked values, or an OKX item error.
 import type { OrdType, PosSide, Side, TdMode } from "../okx/types.ts";
-import { itemError, type ItemError } from "./errors.ts";
+import { type ItemError, itemError } from "./errors.ts";
 import type { InstrumentTable, SimInstrument } from "./instruments.ts";
 import { strToUnits } from "./num.ts";
 
@@ -65,7 +65,8 @@ export function parsePlace(raw: unknown, table: InstrumentTable): ParsedPlace | 
   const tdMode = str(a.tdMode);
   if (tdMode === undefined) return itemError("50014", "tdMode");
   const spotModes = ["cash", "spot_isolated", "cross"];
-  if (inst.instType === "SPOT" ? !spotModes.includes(tdMode) : tdMode !== "cross" && tdMode !== "isolated") return itemError("51000", "tdMode");
+  if (inst.instType === "SPOT" ? !spotModes.includes(tdMode) : tdMode !== "cross" && tdMode !== "isolated")
+    return itemError("51000", "tdMode");
   const posSide = str(a.posSide) ?? "";
   if (posSide !== "" && posSide !== "net") return itemError("51000", "posSide");
   const clOrdId = str(a.clOrdId) ?? "";
@@ -77,7 +78,8 @@ export function parsePlace(raw: unknown, table: InstrumentTable): ParsedPlace | 
   if (tgtCcy !== "" && tgtCcy !== "base_ccy" && tgtCcy !== "quote_ccy") return itemError("51000", "tgtCcy");
   const isMarket = ordType === "market" || ordType === "optimal_limit_ioc";
   if (inst.instType === "SPOT" && isMarket && tgtCcy === "") tgtCcy = side === "buy" ? "quote_ccy" : "base_ccy";
-  if (inst.instType !== "SPOT" || !isMarket) tgtCcy = tgtCcy === "quote_ccy" && inst.instType === "SPOT" ? "quote_ccy" : "";
+  if (inst.instType !== "SPOT" || !isMarket)
+    tgtCcy = tgtCcy === "quote_ccy" && inst.instType === "SPOT" ? "quote_ccy" : "";
 
   let px: number | undefined;
   if (PRICED.has(ordType)) {
@@ -100,8 +102,20 @@ export function parsePlace(raw: unknown, table: InstrumentTable): ParsedPlace | 
     lots = u;
   }
   return {
-    inst, side, ordType: ordType as OrdType, tdMode: tdMode as TdMode, posSide: posSide as PosSide | "", reduceOnly: bool(a.reduceOnly),
-    tgtCcy, stpMode: str(a.stpMode) ?? "cancel_maker", clOrdId, tag: str(a.tag) ?? "", px, lots, quoteSz, szStr,
+    inst,
+    side,
+    ordType: ordType as OrdType,
+    tdMode: tdMode as TdMode,
+    posSide: posSide as PosSide | "",
+    reduceOnly: bool(a.reduceOnly),
+    tgtCcy,
+    stpMode: str(a.stpMode) ?? "cancel_maker",
+    clOrdId,
+    tag: str(a.tag) ?? "",
+    px,
+    lots,
+    quoteSz,
+    szStr,
   };
 }
 

@@ -2,8 +2,8 @@
 // book (synthetic liquidity plus resting user orders), tickers and trades.
 import type { BookLevel, Ticker, Trade } from "../okx/types.ts";
 import type { Level } from "./book.ts";
-import type { Matcher } from "./matching.ts";
 import type { InstrumentMarket, PublicTrade } from "./market.ts";
+import type { Matcher } from "./matching.ts";
 import { unitsToStr } from "./num.ts";
 import { remainingLots } from "./orders.ts";
 
@@ -16,7 +16,8 @@ export interface DisplayBook {
 /** The book a client sees: synthetic levels merged with the resting user orders, `depth` per side. */
 export function displayBook(m: InstrumentMarket, matcher: Matcher, depth: number): DisplayBook {
   const own = matcher.openOrders(m.inst.instId);
-  if (own.length === 0) return { bids: m.book.bids.slice(0, depth).map(copy), asks: m.book.asks.slice(0, depth).map(copy) };
+  if (own.length === 0)
+    return { bids: m.book.bids.slice(0, depth).map(copy), asks: m.book.asks.slice(0, depth).map(copy) };
   const side = (levels: Level[], s: "buy" | "sell", desc: boolean): Level[] => {
     const map = new Map<number, Level>();
     for (const l of levels) map.set(l[0], copy(l));
@@ -50,13 +51,33 @@ export function ticker(m: InstrumentMarket, book: DisplayBook, now: number): Tic
   // vol24h: base (spot) or contracts; volCcy24h: quote (spot) or base (swaps).
   const volCcy = spot ? m.volQuote : m.volLots * 10 ** -m.inst.szDec * m.inst.ctVal;
   return {
-    instType: m.inst.instType, instId: m.inst.instId, last: px(m.last.px), lastSz: sz(m.last.lots),
-    askPx: a ? px(a[0]) : "", askSz: a ? sz(a[1]) : "", bidPx: b ? px(b[0]) : "", bidSz: b ? sz(b[1]) : "",
-    open24h: px(m.open24h), high24h: px(m.high24h), low24h: px(m.low24h), volCcy24h: volCcy.toFixed(spot ? 2 : 4), vol24h: sz(m.volLots),
-    sodUtc0: px(m.open24h), sodUtc8: px(m.open24h), ts: String(now),
+    instType: m.inst.instType,
+    instId: m.inst.instId,
+    last: px(m.last.px),
+    lastSz: sz(m.last.lots),
+    askPx: a ? px(a[0]) : "",
+    askSz: a ? sz(a[1]) : "",
+    bidPx: b ? px(b[0]) : "",
+    bidSz: b ? sz(b[1]) : "",
+    open24h: px(m.open24h),
+    high24h: px(m.high24h),
+    low24h: px(m.low24h),
+    volCcy24h: volCcy.toFixed(spot ? 2 : 4),
+    vol24h: sz(m.volLots),
+    sodUtc0: px(m.open24h),
+    sodUtc8: px(m.open24h),
+    ts: String(now),
   };
 }
 
 export function tradeRow(m: InstrumentMarket, t: PublicTrade): Trade {
-  return { instId: t.instId, tradeId: t.tradeId, px: unitsToStr(t.px, m.inst.pxDec), sz: unitsToStr(t.lots, m.inst.szDec), side: t.side, ts: String(t.ts), count: "1" };
+  return {
+    instId: t.instId,
+    tradeId: t.tradeId,
+    px: unitsToStr(t.px, m.inst.pxDec),
+    sz: unitsToStr(t.lots, m.inst.szDec),
+    side: t.side,
+    ts: String(t.ts),
+    count: "1",
+  };
 }

@@ -7,7 +7,18 @@ let seq = 0;
 function ev(type: string, channel: string, data: Record<string, unknown>): BusEvent {
   const s = ++seq;
   const text = JSON.stringify({ id: `e-${s}`, type, channel, ts: 1, data });
-  return { seq: s, id: `e-${s}`, type, channel, rxTs: 0, pubTs: 0, frame: new Uint8Array(), jsonStart: 0, jsonEnd: 0, text } as BusEvent;
+  return {
+    seq: s,
+    id: `e-${s}`,
+    type,
+    channel,
+    rxTs: 0,
+    pubTs: 0,
+    frame: new Uint8Array(),
+    jsonStart: 0,
+    jsonEnd: 0,
+    text,
+  } as BusEvent;
 }
 const order = (ordId: string, state: string) => ev("order", "orders", { ordId, state, instId: "BTC-USDT" });
 
@@ -20,7 +31,10 @@ test("count follows orders that open, change, close and come back, and entries r
   expect(s.count("order")).toBe(1);
   s.apply([order("1", "filled")]);
   expect(s.count("order")).toBe(1);
-  s.apply([ev("ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "1" }), ev("ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "2" })]);
+  s.apply([
+    ev("ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "1" }),
+    ev("ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "2" }),
+  ]);
   expect(s.count("ticker")).toBe(1);
   expect(s.count("order")).toBe(1);
   const n = s.restore([

@@ -6,7 +6,7 @@
 // always reflects exactly the events up to the reader's head: a snapshot taken then and live
 // events after that head have no gap and no duplicate. It imports nothing of the stream side.
 import type { ChannelMatcher } from "../bus/dispatcher.ts";
-import { textOf, type BusEvent } from "../bus/ring.ts";
+import { type BusEvent, textOf } from "../bus/ring.ts";
 
 export interface Entry {
   seq: number;

@@ -27,7 +27,12 @@ test("strips group and other bits, keeps the owner's, leaves what a symlink poin
   symlinkSync(outside, join(dir, "link"));
   const lines: string[] = [];
 
-  expect(secureDataDir(dir, createLogger("debug", {}, (l) => lines.push(l)))).toBe(3);
+  expect(
+    secureDataDir(
+      dir,
+      createLogger("debug", {}, (l) => lines.push(l)),
+    ),
+  ).toBe(3);
   expect([mode(dir), mode(join(dir, "sub")), mode(join(dir, "sub", "run.sh"))]).toEqual([0o700, 0o700, 0o700]);
   expect(statSync(outside).mode & 0o777).toBe(0o644);
   expect(lines.some((l) => l.includes("made owner-only") && l.includes('"entries":3'))).toBe(true);

@@ -4,7 +4,14 @@ import { ChannelError, ChannelFilter, checkChannel, parsePatterns } from "./chan
 
 describe("checkChannel (what a publisher names)", () => {
   test("known heads, with or without a key, are valid", () => {
-    for (const ch of ["tickers:BTC-USDT", "books5:ETH-USDT-SWAP", "orders", "system", "strategy:grid-1", `trades:${"A".repeat(64)}`])
+    for (const ch of [
+      "tickers:BTC-USDT",
+      "books5:ETH-USDT-SWAP",
+      "orders",
+      "system",
+      "strategy:grid-1",
+      `trades:${"A".repeat(64)}`,
+    ])
       expect(checkChannel(ch)).toBeNull();
   });
   test("unknown heads, bad keys and extra parts are refused, each with its reason", () => {
@@ -26,12 +33,15 @@ describe("checkChannel (what a publisher names)", () => {
 describe("ChannelFilter", () => {
   test("* selects everything for a private role", () => {
     const f = new ChannelFilter(["*"], "trader");
-    for (const ch of ["tickers:BTC-USDT", "orders", "balances", "commands", "system", "strategy:s1"]) expect(f.matches(ch)).toBe(true);
+    for (const ch of ["tickers:BTC-USDT", "orders", "balances", "commands", "system", "strategy:s1"])
+      expect(f.matches(ch)).toBe(true);
   });
   test("* for a viewer silently leaves out the private heads", () => {
     const f = new ChannelFilter(["*"], "viewer");
-    for (const ch of ["tickers:BTC-USDT", "books:BTC-USDT", "trades:X", "system", "strategy:s1"]) expect(f.matches(ch)).toBe(true);
-    for (const ch of ["orders", "fills", "positions", "account", "balances", "commands", "orders:x"]) expect(f.matches(ch)).toBe(false);
+    for (const ch of ["tickers:BTC-USDT", "books:BTC-USDT", "trades:X", "system", "strategy:s1"])
+      expect(f.matches(ch)).toBe(true);
+    for (const ch of ["orders", "fills", "positions", "account", "balances", "commands", "orders:x"])
+      expect(f.matches(ch)).toBe(false);
   });
   test("head:* and a bare head select the head's channels and the bare head", () => {
     for (const p of ["tickers:*", "tickers"]) {
@@ -79,12 +89,21 @@ describe("parsePatterns (what a subscriber asks for)", () => {
   };
 
   test("trims, skips empty entries, keeps wildcards", () => {
-    expect(parsePatterns([" tickers:* ", "", "orders", "*", "books5:BTC-USDT"], "trader", 10)).toEqual(["tickers:*", "orders", "*", "books5:BTC-USDT"]);
+    expect(parsePatterns([" tickers:* ", "", "orders", "*", "books5:BTC-USDT"], "trader", 10)).toEqual([
+      "tickers:*",
+      "orders",
+      "*",
+      "books5:BTC-USDT",
+    ]);
     expect(parsePatterns(["*"], "viewer", 10)).toEqual(["*"]); // private heads are filtered, not refused
   });
   test("private heads need a role that may read them: 403", () => {
     for (const p of ["orders", "orders:*", "balances", "positions", "account", "fills", "commands"])
-      expect(fails([p], "viewer")).toMatchObject({ status: 403, channel: p, message: `role viewer may not read channel "${p}"` });
+      expect(fails([p], "viewer")).toMatchObject({
+        status: 403,
+        channel: p,
+        message: `role viewer may not read channel "${p}"`,
+      });
     expect(parsePatterns(["orders", "balances"], "trader", 10)).toEqual(["orders", "balances"]);
   });
   test("unknown heads and bad keys: 400 naming the pattern", () => {
@@ -92,8 +111,14 @@ describe("parsePatterns (what a subscriber asks for)", () => {
     expect(fails(["bogus:*"], "trader")).toMatchObject({ status: 400, message: 'unknown channel "bogus:*"' });
     expect(fails(["*:*"], "trader")).toMatchObject({ status: 400 });
     expect(fails(["tickers:a b"], "trader")).toMatchObject({ status: 400, message: 'channel key "a b" is not valid' });
-    expect(fails(["tickers:A:B"], "trader")).toMatchObject({ status: 400, message: 'channel "tickers:A:B" has too many parts' });
-    expect(fails([`tickers:${"A".repeat(100)}`], "trader")).toMatchObject({ status: 400, message: "channel pattern too long" });
+    expect(fails(["tickers:A:B"], "trader")).toMatchObject({
+      status: 400,
+      message: 'channel "tickers:A:B" has too many parts',
+    });
+    expect(fails([`tickers:${"A".repeat(100)}`], "trader")).toMatchObject({
+      status: 400,
+      message: "channel pattern too long",
+    });
   });
   test("more patterns than allowed: 400 naming the first one over", () => {
     expect(fails(["tickers:A", "tickers:B", "tickers:C"], "trader", 2)).toMatchObject({

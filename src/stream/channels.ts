@@ -21,7 +21,7 @@ export const CHANNEL_HEADS = new Set([
 ]);
 
 /** Heads whose channels take a key (`tickers:BTC-USDT`); the others may take one optionally. */
-const KEY = /^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$/;
+const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 export class ChannelError extends Error {
   override name = "ChannelError";

@@ -6,7 +6,7 @@ import { createRing, RingProducer } from "../bus/ring.ts";
 import { createLogger } from "../log.ts";
 import { Registry } from "../ops/metrics.ts";
 import { ChannelFilter } from "./channels.ts";
-import { Hub, type Control, type Selection, type SnapshotEntry, type StreamClient } from "./hub.ts";
+import { type Control, Hub, type Selection, type SnapshotEntry, type StreamClient } from "./hub.ts";
 import { StreamMetrics } from "./metrics.ts";
 
 class FakeClient implements StreamClient {
@@ -98,7 +98,12 @@ test("a fresh client is greeted at the head a read took in, with the state as of
   expect(early.writes).toHaveLength(0);
   const { c: late, head } = join(tickers);
   expect(head).toBe(2);
-  expect(late.snapshots).toEqual([[{ seq: 1, text: "1" }, { seq: 2, text: "2" }]]);
+  expect(late.snapshots).toEqual([
+    [
+      { seq: 1, text: "1" },
+      { seq: 2, text: "2" },
+    ],
+  ]);
   pub();
   bus.drain();
   expect(early.seqs()).toEqual([1, 2, 3]);

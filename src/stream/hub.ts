@@ -12,8 +12,9 @@
 //   from the window instead of sharing the batch's bytes, so it gets each event exactly once.
 // - The hub knows nothing of the latest state: it is given `snapshots`, a function that
 //   returns the state as of the reader's last take, which is the head it greets a client with.
-import type { BusEvent } from "../bus/ring.ts";
+
 import type { Dispatcher } from "../bus/dispatcher.ts";
+import type { BusEvent } from "../bus/ring.ts";
 import { nowMs } from "../domain/time.ts";
 import type { Logger } from "../log.ts";
 import type { ChannelFilter } from "./channels.ts";

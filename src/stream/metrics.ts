@@ -1,6 +1,7 @@
 // Stream and bus figures for /metrics: clients by transport, bytes, overruns, resets, latency.
-import type { BusEvent } from "../bus/ring.ts";
+
 import type { DispatchMetrics } from "../bus/dispatcher.ts";
+import type { BusEvent } from "../bus/ring.ts";
 import type { Registry } from "../ops/metrics.ts";
 import type { Transport } from "./transport.ts";
 
@@ -27,11 +28,20 @@ export class StreamMetrics implements DispatchMetrics {
     const gauge = reg.gauge("tradewire_stream_clients", "Connected stream clients by transport");
     for (const t of this.clients.keys()) gauge.set({ transport: t }, () => this.clients.get(t) ?? 0);
     this.connects = reg.counter("tradewire_stream_connects_total", "Stream clients connected, by transport");
-    this.disconnects = reg.counter("tradewire_stream_disconnects_total", "Stream clients gone, by transport and reason");
+    this.disconnects = reg.counter(
+      "tradewire_stream_disconnects_total",
+      "Stream clients gone, by transport and reason",
+    );
     this.bytes = reg.counter("tradewire_stream_bytes_written_total", "Event bytes handed to client sockets");
     this.frames = reg.counter("tradewire_stream_events_written_total", "Events handed to client sockets");
-    this.resets = reg.counter("tradewire_stream_resets_total", "Clients told to reset (overrun or lagging past the cap)");
-    this.overruns = reg.counter("tradewire_bus_overruns_total", "Times the main thread's bus reader fell a whole ring behind");
+    this.resets = reg.counter(
+      "tradewire_stream_resets_total",
+      "Clients told to reset (overrun or lagging past the cap)",
+    );
+    this.overruns = reg.counter(
+      "tradewire_bus_overruns_total",
+      "Times the main thread's bus reader fell a whole ring behind",
+    );
     this.busEvents = reg.counter("tradewire_bus_events_total", "Events read from the bus by the main thread");
     this.published = reg.counter("tradewire_events_published_total", "Events published, by source");
     const latency = reg.histogram(
@@ -43,7 +53,10 @@ export class StreamMetrics implements DispatchMetrics {
       bus: latency.bind({ stage: "bus" }),
       write: latency.bind({ stage: "write" }),
     };
-    this.batches = reg.histogram("tradewire_hub_batch_seconds", "Time to hand one batch to every consumer (the fan-out to every client included)");
+    this.batches = reg.histogram(
+      "tradewire_hub_batch_seconds",
+      "Time to hand one batch to every consumer (the fan-out to every client included)",
+    );
   }
 
   connected(t: Transport): void {

@@ -1,7 +1,8 @@
 // Long polling: events after an id from the bus reader's window, or wait for the next batch
 // that matches. A consumer of the reader's batches (`wake`); it knows nothing of the hub.
-import { textOf, type BusEvent } from "../bus/ring.ts";
+
 import type { Dispatcher } from "../bus/dispatcher.ts";
+import { type BusEvent, textOf } from "../bus/ring.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { StreamMetrics } from "./metrics.ts";
 import type { Resume } from "./resume.ts";
@@ -28,7 +29,13 @@ export class Poller {
   ) {}
 
   /** Answers at once when anything matches (or on reset); otherwise waits up to waitMs. */
-  poll(resume: Resume, filter: ChannelFilter, limit: number, waitMs: number, signal?: AbortSignal): Promise<PollAnswer> {
+  poll(
+    resume: Resume,
+    filter: ChannelFilter,
+    limit: number,
+    waitMs: number,
+    signal?: AbortSignal,
+  ): Promise<PollAnswer> {
     if (resume.reset) return Promise.resolve({ events: [], next: this.bus.idOf(resume.seq), reset: resume.reset });
     const now = this.collect(resume.seq, filter, limit);
     if (!now || now.events.length > 0 || waitMs === 0) return Promise.resolve(now ? this.answer(now) : this.overrun());
@@ -45,7 +52,9 @@ export class Poller {
         const got = this.collect(w.after, filter, limit);
         finish(got ? this.answer(got) : this.overrun());
       }, waitMs);
-      signal?.addEventListener("abort", () => finish({ events: [], next: this.bus.idOf(w.after), reset: null }), { once: true });
+      signal?.addEventListener("abort", () => finish({ events: [], next: this.bus.idOf(w.after), reset: null }), {
+        once: true,
+      });
       this.waiters.add(w);
       this.metrics.connected("poll");
     });

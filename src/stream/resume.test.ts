@@ -1,6 +1,6 @@
 // Resume ids: `<epoch>-<seq>` continues inside the window; anything else resets, with its reason.
 import { describe, expect, test } from "bun:test";
-import { EVENT_ID, resolveResume, type ResumeWindow } from "./resume.ts";
+import { EVENT_ID, type ResumeWindow, resolveResume } from "./resume.ts";
 
 /** A window holding sequences 41..50 (a client may resume after 40) of epoch "k2x9". */
 function window(): ResumeWindow & { heads: number } {
@@ -36,7 +36,20 @@ describe("resolveResume", () => {
     expect(resolveResume(window(), "k2x9a-45")).toEqual({ seq: 50, resumed: false, reset: "epoch" });
   });
   test("malformed ids: reset at the head", () => {
-    for (const id of ["", "45", "k2x9", "k2x9-", "-45", "k2x9-4a", "K2X9-45", "k2x9-4.5", "k2x9--45", "k2x9-45 ", `${"a".repeat(13)}-1`, `k2x9-${"9".repeat(16)}`])
+    for (const id of [
+      "",
+      "45",
+      "k2x9",
+      "k2x9-",
+      "-45",
+      "k2x9-4a",
+      "K2X9-45",
+      "k2x9-4.5",
+      "k2x9--45",
+      "k2x9-45 ",
+      `${"a".repeat(13)}-1`,
+      `k2x9-${"9".repeat(16)}`,
+    ])
       expect(resolveResume(window(), id)).toEqual({ seq: 50, resumed: false, reset: "malformed" });
   });
 });

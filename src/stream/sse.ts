@@ -1,7 +1,7 @@
 // The SSE writer: a Bun direct stream per client, fed by the hub. Chosen over Hono's streamSSE
 // (README, Benchmark): a quarter of the memory per idle client, no promise per write.
 import type { ChannelFilter } from "./channels.ts";
-import { SseClient, type ByteSink } from "./client.ts";
+import { type ByteSink, SseClient } from "./client.ts";
 import type { Hub } from "./hub.ts";
 import type { Resume } from "./resume.ts";
 

@@ -3,7 +3,7 @@
 import type { ServerWebSocket, WebSocketHandler } from "bun";
 import { z } from "zod";
 import type { Principal } from "../auth/types.ts";
-import { ChannelError, parsePatterns, type ChannelFilter } from "./channels.ts";
+import { ChannelError, type ChannelFilter, parsePatterns } from "./channels.ts";
 import { WsClient } from "./client.ts";
 import type { Hub } from "./hub.ts";
 import type { Resume } from "./resume.ts";
@@ -25,7 +25,10 @@ const Message = z.discriminatedUnion("op", [
 const errorText = (code: string, message: string, field?: string) =>
   JSON.stringify({ type: "error", error: { code, message, ...(field ? { details: [{ field, message }] } : {}) } });
 
-export function wsHandlers(hub: Hub, opts: { maxSubscriptions: number; maxMessageBytes: number }): WebSocketHandler<WsData> {
+export function wsHandlers(
+  hub: Hub,
+  opts: { maxSubscriptions: number; maxMessageBytes: number },
+): WebSocketHandler<WsData> {
   return {
     maxPayloadLength: opts.maxMessageBytes,
     idleTimeout: 120,
@@ -40,7 +43,13 @@ export function wsHandlers(hub: Hub, opts: { maxSubscriptions: number; maxMessag
         greet: (head) => {
           const at = hub.idOf(head);
           client.text(
-            JSON.stringify({ type: "connected", serverTime: Date.now(), epoch: hub.epoch, head: at, channels: d.filter.patterns }),
+            JSON.stringify({
+              type: "connected",
+              serverTime: Date.now(),
+              epoch: hub.epoch,
+              head: at,
+              channels: d.filter.patterns,
+            }),
           );
           if (reset) client.control({ kind: "reset", data: { reason: reset, epoch: hub.epoch, head: at } });
         },
@@ -59,7 +68,9 @@ export function wsHandlers(hub: Hub, opts: { maxSubscriptions: number; maxMessag
       if (!msg.success) {
         const issue = msg.error.issues[0];
         const field = issue?.path.map(String).join(".") || undefined;
-        return client.text(errorText("validation_failed", `${field ?? "message"}: ${issue?.message ?? "invalid"}`, field));
+        return client.text(
+          errorText("validation_failed", `${field ?? "message"}: ${issue?.message ?? "invalid"}`, field),
+        );
       }
       const m = msg.data;
       if (m.op === "ping") return client.text(JSON.stringify({ type: "pong", serverTime: Date.now() }));
@@ -67,9 +78,13 @@ export function wsHandlers(hub: Hub, opts: { maxSubscriptions: number; maxMessag
         const patterns = parsePatterns(m.channels, ws.data.principal.role, opts.maxSubscriptions);
         const next = m.op === "subscribe" ? client.filter.with(patterns, []) : client.filter.with([], patterns);
         if (next.patterns.length > opts.maxSubscriptions)
-          return client.text(errorText("too_many_subscriptions", `at most ${opts.maxSubscriptions} subscriptions`, "channels"));
+          return client.text(
+            errorText("too_many_subscriptions", `at most ${opts.maxSubscriptions} subscriptions`, "channels"),
+          );
         client.filter = next;
-        client.text(JSON.stringify({ type: m.op === "subscribe" ? "subscribed" : "unsubscribed", channels: next.patterns }));
+        client.text(
+          JSON.stringify({ type: m.op === "subscribe" ? "subscribed" : "unsubscribed", channels: next.patterns }),
+        );
       } catch (err) {
         if (!(err instanceof ChannelError)) throw err;
         client.text(errorText(err.status === 403 ? "forbidden" : "bad_channel", err.message, "channels"));

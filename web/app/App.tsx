@@ -2,8 +2,8 @@
 import { defineComponent, onMounted, shallowRef } from "vue";
 import { useTradewire } from "../vue/context.ts";
 import { Login } from "./Login.tsx";
-import { useSession } from "./session.ts";
 import { Shell } from "./Shell.tsx";
+import { useSession } from "./session.ts";
 
 export const App = defineComponent(() => {
   const tw = useTradewire();

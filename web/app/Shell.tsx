@@ -9,8 +9,8 @@ import { System } from "./pages/System.tsx";
 import { Trading } from "./pages/Trading.tsx";
 import { Users } from "./pages/Users.tsx";
 import { go, route } from "./router.ts";
-import { useSession } from "./session.ts";
 import { StatusPill } from "./StatusPill.tsx";
+import { useSession } from "./session.ts";
 
 interface Page {
   path: string;
@@ -31,10 +31,20 @@ const PAGES: Page[] = [
 export const Shell = defineComponent(() => {
   const tw = useTradewire();
   const { state, canTrade, isAdmin } = useSession();
-  const pages = computed(() => PAGES.filter((p) => p.show === "all" || (p.show === "traders" && canTrade.value) || (p.show === "admins" && isAdmin.value)));
+  const pages = computed(() =>
+    PAGES.filter(
+      (p) => p.show === "all" || (p.show === "traders" && canTrade.value) || (p.show === "admins" && isAdmin.value),
+    ),
+  );
   // Channels every page uses stay on the connection, so moving between pages does not reconnect.
-  useEventStream(() => (canTrade.value ? ["tickers:*", "orders", "fills", "positions", "balances", "account", "commands"] : ["tickers:*"]), { latencyEveryMs: 0 });
-  const current = computed(() => pages.value.find((p) => route.value === p.path || route.value.startsWith(`${p.path}/`)) ?? pages.value[0]!);
+  useEventStream(
+    () =>
+      canTrade.value ? ["tickers:*", "orders", "fills", "positions", "balances", "account", "commands"] : ["tickers:*"],
+    { latencyEveryMs: 0 },
+  );
+  const current = computed(
+    () => pages.value.find((p) => route.value === p.path || route.value.startsWith(`${p.path}/`)) ?? pages.value[0]!,
+  );
   const link = (p: Page) => (
     <a
       href={p.path}

@@ -16,7 +16,9 @@ export const StatusPill = defineComponent(() => {
     <div class="status-wrap">
       <span class={`pill status-${status.value}`} title={title.value} data-testid="stream-status">
         {status.value}
-        {status.value === "live" && latency.value.legs.page.p99 !== null && <small> p99 {fmtMs(latency.value.legs.page.p99)}</small>}
+        {status.value === "live" && latency.value.legs.page.p99 !== null && (
+          <small> p99 {fmtMs(latency.value.legs.page.p99)}</small>
+        )}
       </span>
       {notice.value?.kind === "resync" && status.value === "resyncing" && (
         <span class="note warn" role="status">

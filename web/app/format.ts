@@ -12,7 +12,7 @@ export const fmtPct = (p: number | null): string => (p === null ? "–" : `${p >
 export function fmtTime(ms: number | null | undefined): string {
   if (!ms) return "–";
   const d = new Date(ms);
-  return d.toLocaleTimeString([], { hour12: false }) + "." + String(d.getMilliseconds()).padStart(3, "0");
+  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, "0")}`;
 }
 
 export function fmtMs(v: number | null | undefined): string {
@@ -34,4 +34,4 @@ export function fmtQty(s: string | number | undefined): string {
 }
 
 /** Digits after the point in a decimal string. */
-export const decimals = (s: string | undefined): number => (s && s.includes(".") ? s.length - s.indexOf(".") - 1 : 0);
+export const decimals = (s: string | undefined): number => (s?.includes(".") ? s.length - s.indexOf(".") - 1 : 0);

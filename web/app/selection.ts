@@ -14,6 +14,9 @@ export function pick(instId: string): void {
 export function useSelection() {
   const tickers = useTickers();
   const instruments = computed(() => [...tickers.keys()].sort());
-  const selected = computed(() => (picked.value && (tickers.has(picked.value) || tickers.size === 0) ? picked.value : instruments.value[0]) ?? "");
+  const selected = computed(
+    () =>
+      (picked.value && (tickers.has(picked.value) || tickers.size === 0) ? picked.value : instruments.value[0]) ?? "",
+  );
   return { tickers, instruments, selected };
 }

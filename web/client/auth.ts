@@ -137,7 +137,8 @@ export class Session {
         this.take(await this.auth.refresh(this.refreshVia === "memory" ? (this.refreshToken ?? undefined) : undefined));
       } catch (err) {
         if (err instanceof ApiRequestError && (err.status === 401 || err.status === 403)) {
-          if (this.state.status === "authenticated") this.clear({ status: "unauthorized", user: this.state.user, reason: err.message });
+          if (this.state.status === "authenticated")
+            this.clear({ status: "unauthorized", user: this.state.user, reason: err.message });
         } else if (this.state.status === "authenticated") this.schedule(RETRY_REFRESH_MS);
         throw err;
       } finally {
@@ -161,7 +162,10 @@ export class Session {
     const ahead = this.o.refreshAheadMs ?? Math.min(60_000, this.lifetimeMs / 4);
     // A little jitter: tabs that logged in together do not refresh together.
     this.schedule(Math.max(1_000, this.lifetimeMs - ahead - Math.random() * Math.min(5_000, ahead / 4)));
-    const changed = this.state.status !== "authenticated" || this.state.user?.name !== pair.user.name || this.state.user?.role !== pair.user.role;
+    const changed =
+      this.state.status !== "authenticated" ||
+      this.state.user?.name !== pair.user.name ||
+      this.state.user?.role !== pair.user.role;
     this.state = { status: "authenticated", user: pair.user };
     if (changed) this.emit();
   }

@@ -12,11 +12,17 @@ test("coverage of patterns", () => {
 });
 
 test("the union keeps only what is not covered", () => {
-  expect(union([["tickers:BTC-USDT", "orders"], ["tickers:*"], ["orders", "books:BTC-USDT"]])).toEqual(["books:BTC-USDT", "orders", "tickers:*"]);
+  expect(union([["tickers:BTC-USDT", "orders"], ["tickers:*"], ["orders", "books:BTC-USDT"]])).toEqual([
+    "books:BTC-USDT",
+    "orders",
+    "tickers:*",
+  ]);
   expect(union([["a"], ["*"]])).toEqual(["*"]);
 });
 
 test("viewers do not ask for private channels", () => {
-  expect(readable(["orders", "tickers:*", "fills", "balances", "commands", "account", "positions"], "viewer")).toEqual(["tickers:*"]);
+  expect(readable(["orders", "tickers:*", "fills", "balances", "commands", "account", "positions"], "viewer")).toEqual([
+    "tickers:*",
+  ]);
   expect(readable(["orders", "tickers:*"], "trader")).toEqual(["orders", "tickers:*"]);
 });

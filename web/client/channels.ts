@@ -1,7 +1,8 @@
 // Channel patterns on the client side: which pattern covers which, the smallest set that
 // covers a union, and what a role may ask for (so a viewer never asks for a private channel).
-import { PRIVATE_CHANNELS } from "./types.ts";
+
 import type { Role } from "./rest.ts";
+import { PRIVATE_CHANNELS } from "./types.ts";
 
 /** Whether pattern `a` selects everything pattern `b` selects. */
 export function covers(a: string, b: string): boolean {

@@ -3,18 +3,25 @@
 // it keeps a cursor, drops what it has seen, refetches snapshots when the stream cannot
 // continue, shares one connection among the tabs of the origin, and measures every event.
 import type { Session } from "./auth.ts";
-import { DEFAULT_BACKOFF, type BackoffOptions } from "./backoff.ts";
+import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff.ts";
 import { coveredBy, readable, union } from "./channels.ts";
 import { localNow } from "./clock.ts";
-import { type DispatchMeta, Dispatcher, type Handler } from "./dispatch.ts";
+import { Dispatcher, type DispatchMeta, type Handler } from "./dispatch.ts";
 import { isOnline, watchPage } from "./env.ts";
-import { compareToCursor, type Cursor, formatId, parseId } from "./ids.ts";
+import { type Cursor, compareToCursor, formatId, parseId } from "./ids.ts";
 import { Link, type LinkState } from "./link.ts";
 import { knownTypes } from "./parse.ts";
 import { StreamStats } from "./stats.ts";
 import { type FromLeader, TabGroup, type TabMessage } from "./tabs.ts";
 import type { Incoming } from "./transport.ts";
-import { EVENT_TYPES, type StreamError, type StreamEvent, type StreamStatus, type TransportName, type TypeOf } from "./types.ts";
+import {
+  EVENT_TYPES,
+  type StreamError,
+  type StreamEvent,
+  type StreamStatus,
+  type TransportName,
+  type TypeOf,
+} from "./types.ts";
 
 export interface EventClientOptions {
   session: Session;
@@ -83,7 +90,15 @@ export class EventClient {
   private unionTimer: ReturnType<typeof setTimeout> | undefined;
   private shrinkTimer: ReturnType<typeof setTimeout> | undefined;
   private undo: Array<() => void> = [];
-  info: ClientInfo = { status: "connecting", role: "direct", transport: "sse", lastEventId: null, channels: [], error: null, retryAt: null };
+  info: ClientInfo = {
+    status: "connecting",
+    role: "direct",
+    transport: "sse",
+    lastEventId: null,
+    channels: [],
+    error: null,
+    retryAt: null,
+  };
 
   constructor(private readonly o: EventClientOptions) {
     this.known = knownTypes(EVENT_TYPES, o.extraTypes);
@@ -157,7 +172,14 @@ export class EventClient {
     if (who === this.identity) return;
     this.shut();
     this.identity = who;
-    if (!who) return this.update({ status: "offline", error: s.status === "unauthorized" ? { code: "unauthorized", message: s.reason ?? "signed out", at: Date.now() } : null });
+    if (!who)
+      return this.update({
+        status: "offline",
+        error:
+          s.status === "unauthorized"
+            ? { code: "unauthorized", message: s.reason ?? "signed out", at: Date.now() }
+            : null,
+      });
     const share = (this.o.shareTabs ?? true) && TabGroup.supported();
     if (!share) {
       this.update({ role: "direct" });
@@ -272,14 +294,21 @@ export class EventClient {
     const gen = this.gen;
     const role = this.o.session.state.user?.role;
     const due = [...this.subs].filter(
-      (s) => s.loader && s.loadedGen !== gen && gen > 0 && readable(s.patterns, role).length > 0 && coveredBy(readable(s.patterns, role), this.info.channels),
+      (s) =>
+        s.loader &&
+        s.loadedGen !== gen &&
+        gen > 0 &&
+        readable(s.patterns, role).length > 0 &&
+        coveredBy(readable(s.patterns, role), this.info.channels),
     );
     return Promise.allSettled(
       due.map((s) => {
         s.loadedGen = gen;
         return s.loader!().catch((err: unknown) => {
           s.loadedGen = -1; // try again with the next connection
-          this.update({ error: { code: "snapshot_failed", message: (err as Error).message ?? String(err), at: Date.now() } });
+          this.update({
+            error: { code: "snapshot_failed", message: (err as Error).message ?? String(err), at: Date.now() },
+          });
           throw err;
         });
       }),
@@ -420,7 +449,11 @@ export class EventClient {
 
   private linkState(s: LinkState): void {
     const status: StreamStatus =
-      s.phase === "open" ? "live" : s.phase === "offline" || s.phase === "stopped" || s.failures >= 2 ? "offline" : "connecting";
+      s.phase === "open"
+        ? "live"
+        : s.phase === "offline" || s.phase === "stopped" || s.failures >= 2
+          ? "offline"
+          : "connecting";
     this.update({ status, transport: s.transport, error: s.error, retryAt: s.retryAt });
   }
 
@@ -440,7 +473,16 @@ export class EventClient {
     const t = this.tabs;
     if (!t?.leader) return;
     const i = this.info;
-    t.post({ k: "state", from: t.id, status: i.status, channels: i.channels, cursor: i.lastEventId, offset: this.stats.clock.offset, transport: i.transport, error: i.error });
+    t.post({
+      k: "state",
+      from: t.id,
+      status: i.status,
+      channels: i.channels,
+      cursor: i.lastEventId,
+      offset: this.stats.clock.offset,
+      transport: i.transport,
+      error: i.error,
+    });
   }
 
   private emitNotice(n: Notice): void {

@@ -40,7 +40,13 @@ export class ClockOffset {
   /** A round trip: asked at t0, answered at t1 (local), stamped serverTime in between. */
   roundTrip(t0: number, serverTime: number, t1: number): void {
     if (!(t1 >= t0) || !Number.isFinite(serverTime)) return;
-    this.samples.push({ rtt: t1 - t0, mid: serverTime - (t0 + t1) / 2, lo: serverTime - t1, hi: serverTime - t0, at: t1 });
+    this.samples.push({
+      rtt: t1 - t0,
+      mid: serverTime - (t0 + t1) / 2,
+      lo: serverTime - t1,
+      hi: serverTime - t0,
+      at: t1,
+    });
     if (this.samples.length > KEEP_SAMPLES) this.samples.shift();
     this.oneWay(serverTime, t1);
   }

@@ -9,7 +9,11 @@ interface PageDocument extends EventHost {
   visibilityState?: string;
 }
 export interface LockManagerLike {
-  request(name: string, opts: { mode?: "exclusive"; steal?: boolean; signal?: AbortSignal }, cb: () => Promise<unknown>): Promise<unknown>;
+  request(
+    name: string,
+    opts: { mode?: "exclusive"; steal?: boolean; signal?: AbortSignal },
+    cb: () => Promise<unknown>,
+  ): Promise<unknown>;
 }
 
 const g = globalThis as unknown as {
@@ -35,7 +39,12 @@ export const hasBroadcastChannel = (): boolean => typeof BroadcastChannel === "f
  * Calls `online`, `offline` and `visible` when the page says so; returns the undo.
  * Nothing happens where there is no window/document.
  */
-export function watchPage(h: { online?: () => void; offline?: () => void; visible?: () => void; hide?: () => void }): () => void {
+export function watchPage(h: {
+  online?: () => void;
+  offline?: () => void;
+  visible?: () => void;
+  hide?: () => void;
+}): () => void {
   const undo: Array<() => void> = [];
   const on = (target: EventHost | undefined, type: string, fn: (() => void) | undefined) => {
     if (!target || !fn) return;

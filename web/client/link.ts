@@ -3,12 +3,20 @@
 // id with full-jitter backoff, notices a dead link from missed heartbeats, and follows the
 // page's online/offline/visibility.
 import type { Session } from "./auth.ts";
-import { backoffDelay, type BackoffOptions } from "./backoff.ts";
+import { type BackoffOptions, backoffDelay } from "./backoff.ts";
 import { isOnline, watchPage } from "./env.ts";
 import { pollTransport } from "./poll.ts";
 import { withQuery } from "./rest.ts";
 import { sseTransport } from "./sse.ts";
-import { endOfError, endOfStatus, errorText, type Incoming, type Transport, type TransportEnd, type TransportFactory } from "./transport.ts";
+import {
+  endOfError,
+  endOfStatus,
+  errorText,
+  type Incoming,
+  type Transport,
+  type TransportEnd,
+  type TransportFactory,
+} from "./transport.ts";
 import type { StreamError, TransportName } from "./types.ts";
 import { wsTransport } from "./ws.ts";
 
@@ -134,7 +142,13 @@ export class Link {
       },
     };
     t = FACTORIES[name](
-      { session: this.o.session, base: this.o.base, channels: this.owner.channels(), lastEventId: this.owner.lastEventId(), known: this.o.known },
+      {
+        session: this.o.session,
+        base: this.o.base,
+        channels: this.owner.channels(),
+        lastEventId: this.owner.lastEventId(),
+        known: this.o.known,
+      },
       sink,
     );
     this.t = t;
@@ -142,7 +156,10 @@ export class Link {
       if (this.t !== t || this.opened) return;
       t?.close();
       this.t = undefined;
-      void this.onEnd({ code: "timeout", message: `no answer from the ${name} stream in ${this.o.connectTimeoutMs} ms` });
+      void this.onEnd({
+        code: "timeout",
+        message: `no answer from the ${name} stream in ${this.o.connectTimeoutMs} ms`,
+      });
     }, this.o.connectTimeoutMs);
   }
 
@@ -203,7 +220,9 @@ export class Link {
   private async streamBlocked(error: StreamError): Promise<boolean> {
     let res: Response;
     try {
-      res = await this.o.session.fetch(withQuery("/api/events/poll", { channels: this.owner.channels().join(","), wait: 0, limit: 1 }));
+      res = await this.o.session.fetch(
+        withQuery("/api/events/poll", { channels: this.owner.channels().join(","), wait: 0, limit: 1 }),
+      );
     } catch (err) {
       const end = endOfError(err);
       if (end.code === "unauthorized" && this.o.session.state.status !== "authenticated") {
@@ -214,7 +233,11 @@ export class Link {
     }
     if (res.status === 200) {
       this.streamFailures++;
-      if (this.o.transport === "auto" && this.streamFailures >= FAILURES_BEFORE_FALLBACK && this.transportAt < ORDER.length - 1) {
+      if (
+        this.o.transport === "auto" &&
+        this.streamFailures >= FAILURES_BEFORE_FALLBACK &&
+        this.transportAt < ORDER.length - 1
+      ) {
         this.transportAt++;
         this.streamFailures = 0;
         this.failures = 0;
@@ -222,7 +245,11 @@ export class Link {
       return false;
     }
     const end = endOfStatus(res.status, await errorText(res));
-    if (end.code === "forbidden" || end.code === "bad_request" || (end.code === "unauthorized" && this.o.session.state.status !== "authenticated")) {
+    if (
+      end.code === "forbidden" ||
+      end.code === "bad_request" ||
+      (end.code === "unauthorized" && this.o.session.state.status !== "authenticated")
+    ) {
       this.stop({ code: end.code, message: end.message, at: Date.now() });
       return true;
     }
@@ -253,7 +280,11 @@ export class Link {
 
   private goOffline(): void {
     this.drop();
-    this.set({ phase: "offline", retryAt: null, error: { code: "offline", message: "the network is offline", at: Date.now() } });
+    this.set({
+      phase: "offline",
+      retryAt: null,
+      error: { code: "offline", message: "the network is offline", at: Date.now() },
+    });
   }
 
   /** Closes the transport and clears timers, without a state change. */

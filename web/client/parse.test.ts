@@ -17,7 +17,12 @@ test("well-formed events of known types pass; others are malformed or unknown", 
 });
 
 test("SSE frames become protocol messages; broken control frames are malformed, not thrown", () => {
-  expect(sseMessage("heartbeat", '{"t":5,"head":"e1-9"}', known, 10)).toEqual({ kind: "heartbeat", head: "e1-9", t: 5, at: 10 });
+  expect(sseMessage("heartbeat", '{"t":5,"head":"e1-9"}', known, 10)).toEqual({
+    kind: "heartbeat",
+    head: "e1-9",
+    t: 5,
+    at: 10,
+  });
   expect(sseMessage("reset", "[]", known, 0)).toEqual({ kind: "bad", why: "malformed" });
   expect(sseMessage("connected", "{}", known, 0)).toEqual({ kind: "bad", why: "malformed" });
   expect(sseMessage("snapshot", JSON.stringify(good), known, 0)).toEqual({ kind: "snapshot", ev: good as never });

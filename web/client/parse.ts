@@ -21,7 +21,12 @@ export function parseEvent(input: unknown, known: ReadonlySet<string>): Parsed {
   const { id, type, channel, ts, data } = v;
   if (typeof id !== "string" || !EVENT_ID.test(id) || typeof type !== "string" || typeof channel !== "string")
     return { ok: false, why: "malformed" };
-  if (!isObject(ts) || typeof ts.rx !== "number" || typeof ts.pub !== "number" || (ts.ex !== undefined && typeof ts.ex !== "number"))
+  if (
+    !isObject(ts) ||
+    typeof ts.rx !== "number" ||
+    typeof ts.pub !== "number" ||
+    (ts.ex !== undefined && typeof ts.ex !== "number")
+  )
     return { ok: false, why: "malformed" };
   if (!isObject(data)) return { ok: false, why: "malformed" };
   if (!known.has(type)) return { ok: false, why: "unknown" };

@@ -1,9 +1,17 @@
 // The polling transport, for networks where neither SSE nor WebSocket gets through: long polls
 // (`wait`) that each answer the events after the last id, or `reset`.
+
+import { localNow } from "./clock.ts";
 import { parseEvent } from "./parse.ts";
 import { withQuery } from "./rest.ts";
-import { localNow } from "./clock.ts";
-import { endOfError, endOfStatus, errorText, type Transport, type TransportParams, type TransportSink } from "./transport.ts";
+import {
+  endOfError,
+  endOfStatus,
+  errorText,
+  type Transport,
+  type TransportParams,
+  type TransportSink,
+} from "./transport.ts";
 
 /** How long the server may hold a poll; the request gives up a little after that. */
 const WAIT_MS = 20_000;
@@ -35,7 +43,13 @@ export function pollTransport(p: TransportParams, sink: TransportSink): Transpor
       }
       return (await res.json()) as PollAnswer;
     } catch (err) {
-      end(closed ? { code: "closed", message: "closed" } : current.signal.aborted ? { code: "timeout", message: "poll timed out" } : endOfError(err));
+      end(
+        closed
+          ? { code: "closed", message: "closed" }
+          : current.signal.aborted
+            ? { code: "timeout", message: "poll timed out" }
+            : endOfError(err),
+      );
       return null;
     } finally {
       clearTimeout(timer);
@@ -47,11 +61,19 @@ export function pollTransport(p: TransportParams, sink: TransportSink): Transpor
     if (!first || closed) return;
     const epoch = first.next.slice(0, first.next.indexOf("-"));
     const resumed = p.lastEventId !== null && first.reset === null ? p.lastEventId : null;
-    sink.message({ kind: "connected", info: { serverTime: Number.NaN, epoch, head: first.next, channels: p.channels, resumed }, at: localNow() });
+    sink.message({
+      kind: "connected",
+      info: { serverTime: Number.NaN, epoch, head: first.next, channels: p.channels, resumed },
+      at: localNow(),
+    });
     let a: PollAnswer | null = first;
     while (a && !closed) {
       const at = localNow();
-      if (a.reset !== null) sink.message({ kind: "reset", info: { reason: a.reset, epoch: a.next.slice(0, a.next.indexOf("-")), head: a.next } });
+      if (a.reset !== null)
+        sink.message({
+          kind: "reset",
+          info: { reason: a.reset, epoch: a.next.slice(0, a.next.indexOf("-")), head: a.next },
+        });
       for (const raw of a.events) {
         const ev = parseEvent(raw, p.known);
         sink.message(ev.ok ? { kind: "event", ev: ev.ev, at } : { kind: "bad", why: ev.why });

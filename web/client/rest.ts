@@ -4,7 +4,7 @@
 // Hono RPC: once the server exports its `AppType`, `restApi` is the one place to change:
 // build the same object over `hc<AppType>(base, { fetch: fetcher })` and the types below that
 // mirror the server's answers can go.
-import type { Account, Balance, Fill, Order, Position, Ticker, Book, Trade } from "../../src/domain/events.ts";
+import type { Account, Balance, Book, Fill, Order, Position, Ticker, Trade } from "../../src/domain/events.ts";
 
 export type Role = "viewer" | "trader" | "admin" | "engine";
 export interface PublicUser {
@@ -176,7 +176,13 @@ export async function answer<T>(res: Response): Promise<T> {
     // not the error shape: keep the status line
   }
   const retry = Number(res.headers.get("retry-after"));
-  throw new ApiRequestError(res.status, code, message, details, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  throw new ApiRequestError(
+    res.status,
+    code,
+    message,
+    details,
+    Number.isFinite(retry) && retry > 0 ? retry : undefined,
+  );
 }
 
 /** Runs a request; a network failure becomes ApiRequestError(0, "network"). */
@@ -200,12 +206,27 @@ const json = (method: string, body?: unknown, headers: Record<string, string> = 
 /** The calls that come before a session (login, refresh) or end it; used by Session. */
 export function authApi(fetcher: Fetcher) {
   return {
-    login: (username: string, password: string) => call<TokenPair>(fetcher, "/api/auth/login", json("POST", { name: username, password })),
+    login: (username: string, password: string) =>
+      call<TokenPair>(fetcher, "/api/auth/login", json("POST", { name: username, password })),
     /** Without a token the httpOnly refresh cookie is used. */
-    refresh: (refreshToken?: string) => call<TokenPair>(fetcher, "/api/auth/refresh", json("POST", refreshToken ? { refreshToken } : {})),
+    refresh: (refreshToken?: string) =>
+      call<TokenPair>(fetcher, "/api/auth/refresh", json("POST", refreshToken ? { refreshToken } : {})),
     logout: (accessToken?: string, refreshToken?: string) =>
-      call<void>(fetcher, "/api/auth/logout", json("POST", refreshToken ? { refreshToken } : {}, accessToken ? { Authorization: `Bearer ${accessToken}` } : {})),
-    streamTicket: (accessToken: string) => call<StreamTicket>(fetcher, "/api/auth/stream-ticket", json("POST", undefined, { Authorization: `Bearer ${accessToken}` })),
+      call<void>(
+        fetcher,
+        "/api/auth/logout",
+        json(
+          "POST",
+          refreshToken ? { refreshToken } : {},
+          accessToken ? { Authorization: `Bearer ${accessToken}` } : {},
+        ),
+      ),
+    streamTicket: (accessToken: string) =>
+      call<StreamTicket>(
+        fetcher,
+        "/api/auth/stream-ticket",
+        json("POST", undefined, { Authorization: `Bearer ${accessToken}` }),
+      ),
   };
 }
 
@@ -237,11 +258,14 @@ export function restApi(fetcher: Fetcher) {
         send<PlaceAnswer>("POST", "/api/orders", o, idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}),
       open: (instId?: string) => get<{ data: Order[] }>("/api/orders", { instId }),
       get: (id: string, instId?: string) => get<Order>(`/api/orders/${enc(id)}`, { instId }),
-      amend: (id: string, change: { newSz?: string; newPx?: string; instId?: string }) => send<OrderAck>("PATCH", `/api/orders/${enc(id)}`, change),
-      cancel: (id: string, instId?: string) => send<OrderAck>("DELETE", withQuery(`/api/orders/${enc(id)}`, { instId })),
+      amend: (id: string, change: { newSz?: string; newPx?: string; instId?: string }) =>
+        send<OrderAck>("PATCH", `/api/orders/${enc(id)}`, change),
+      cancel: (id: string, instId?: string) =>
+        send<OrderAck>("DELETE", withQuery(`/api/orders/${enc(id)}`, { instId })),
     },
     history: {
-      orders: (q: PageQuery & { instId?: string; state?: string; ordId?: string } = {}) => page<OrderRow>("/api/orders/history", { ...q }),
+      orders: (q: PageQuery & { instId?: string; state?: string; ordId?: string } = {}) =>
+        page<OrderRow>("/api/orders/history", { ...q }),
       fills: (q: PageQuery & { instId?: string; ordId?: string } = {}) => page<FillRow>("/api/fills", { ...q }),
       audit: (q: PageQuery & { user?: string; action?: string } = {}) => page<AuditRow>("/api/audit", { ...q }),
     },
@@ -252,7 +276,8 @@ export function restApi(fetcher: Fetcher) {
     users: {
       list: () => get<{ users: UserView[] }>("/api/users"),
       create: (u: { name: string; password: string; role: Role }) => send<UserView>("POST", "/api/users", u),
-      update: (name: string, change: { password?: string; role?: Role }) => send<UserView>("PATCH", `/api/users/${enc(name)}`, change),
+      update: (name: string, change: { password?: string; role?: Role }) =>
+        send<UserView>("PATCH", `/api/users/${enc(name)}`, change),
       remove: (name: string) => send<void>("DELETE", `/api/users/${enc(name)}`),
     },
     ops: {

@@ -58,7 +58,12 @@ export class SseParser {
 
   private dispatch(): void {
     const hasData = this.data.length > 0;
-    const frame: SseFrame = { event: this.event || "message", data: this.data.join("\n"), id: this.id, retry: this.retry };
+    const frame: SseFrame = {
+      event: this.event || "message",
+      data: this.data.join("\n"),
+      id: this.id,
+      retry: this.retry,
+    };
     this.event = "";
     this.data = [];
     this.id = undefined;

@@ -57,11 +57,16 @@ export function eventSourceTransport(p: TransportParams, sink: TransportSink): T
       return state.end(endOfError(err));
     }
     if (state.closed) return;
-    const url = withQuery(`${p.base}${PATH}`, { channels: p.channels.join(","), ticket, lastEventId: p.lastEventId ?? undefined });
+    const url = withQuery(`${p.base}${PATH}`, {
+      channels: p.channels.join(","),
+      ticket,
+      lastEventId: p.lastEventId ?? undefined,
+    });
     if (!EventSourceCtor) return state.end({ code: "closed", message: "no EventSource here" });
     es = new EventSourceCtor(url);
     // EventSource delivers a named event only to listeners of that name: one per known name.
-    for (const name of ["connected", "reset", "heartbeat", "shutdown", "snapshot", "message", ...p.known]) es.addEventListener(name, onFrame);
+    for (const name of ["connected", "reset", "heartbeat", "shutdown", "snapshot", "message", ...p.known])
+      es.addEventListener(name, onFrame);
     // Its own reconnect would reuse the spent ticket: close, and let the connection decide.
     es.onerror = () => {
       es?.close();
@@ -84,7 +89,9 @@ export function fetchSseTransport(p: TransportParams, sink: TransportSink): Tran
     let res: Response;
     try {
       res = await p.session.fetch(withQuery(PATH, { channels: p.channels.join(",") }), {
-        headers: p.lastEventId ? { "Last-Event-ID": p.lastEventId, Accept: "text/event-stream" } : { Accept: "text/event-stream" },
+        headers: p.lastEventId
+          ? { "Last-Event-ID": p.lastEventId, Accept: "text/event-stream" }
+          : { Accept: "text/event-stream" },
         signal: abort.signal,
       });
     } catch (err) {

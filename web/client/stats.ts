@@ -92,5 +92,16 @@ export class StreamStats {
 }
 
 function zero(): StreamCounts {
-  return { events: 0, snapshots: 0, replayed: 0, duplicates: 0, resets: 0, gaps: 0, malformed: 0, unknown: 0, handlerErrors: 0, reconnects: 0 };
+  return {
+    events: 0,
+    snapshots: 0,
+    replayed: 0,
+    duplicates: 0,
+    resets: 0,
+    gaps: 0,
+    malformed: 0,
+    unknown: 0,
+    handlerErrors: 0,
+    reconnects: 0,
+  };
 }

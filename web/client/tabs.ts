@@ -4,12 +4,21 @@
 // the next tab, which resumes from the last id it was relayed (no gap). Where Web Locks or
 // BroadcastChannel are missing, `TabGroup.supported()` is false and each tab connects itself.
 import { hasBroadcastChannel, lockManager } from "./env.ts";
-import type { ConnectedInfo, ResetInfo, StreamEvent, StreamStatus, TransportName, StreamError } from "./types.ts";
+import type { ConnectedInfo, ResetInfo, StreamError, StreamEvent, StreamStatus, TransportName } from "./types.ts";
 
 /** What the leader tells followers. */
 export type FromLeader =
   | { k: "leader"; from: string }
-  | { k: "state"; from: string; status: StreamStatus; channels: string[]; cursor: string | null; offset: number; transport: TransportName; error: StreamError | null }
+  | {
+      k: "state";
+      from: string;
+      status: StreamStatus;
+      channels: string[];
+      cursor: string | null;
+      offset: number;
+      transport: TransportName;
+      error: StreamError | null;
+    }
   | { k: "connected"; from: string; info: ConnectedInfo }
   | { k: "events"; from: string; evs: StreamEvent[] }
   | { k: "snapshot"; from: string; evs: StreamEvent[] }
@@ -66,7 +75,9 @@ export class TabGroup {
     this.waiting = waiting;
     let granted = false;
     const held = new Promise<void>((resolve) => (this.release = resolve));
-    const opts = waiting ? { mode: "exclusive" as const, signal: waiting.signal } : { mode: "exclusive" as const, steal: true };
+    const opts = waiting
+      ? { mode: "exclusive" as const, signal: waiting.signal }
+      : { mode: "exclusive" as const, steal: true };
     locks
       .request(this.name, opts, async () => {
         granted = true;

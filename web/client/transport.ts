@@ -82,7 +82,9 @@ export function sseMessage(event: string, data: string, known: ReadonlySet<strin
     }
     case "reset": {
       const o = parseObject(data);
-      return o && typeof o.head === "string" ? { kind: "reset", info: o as unknown as ResetInfo } : { kind: "bad", why: "malformed" };
+      return o && typeof o.head === "string"
+        ? { kind: "reset", info: o as unknown as ResetInfo }
+        : { kind: "bad", why: "malformed" };
     }
     case "heartbeat": {
       const o = parseObject(data);

@@ -1,9 +1,32 @@
 // The events the stream carries, typed from the server's own domain types (type imports only:
 // nothing of the server runs here), and the protocol messages around them.
-import type { Account, Balance, Book, Candle, Fill, Order, Position, SystemEvent, Ticker, Trade } from "../../src/domain/events.ts";
+import type {
+  Account,
+  Balance,
+  Book,
+  Candle,
+  Fill,
+  Order,
+  Position,
+  SystemEvent,
+  Ticker,
+  Trade,
+} from "../../src/domain/events.ts";
 import type { CommandRecord } from "./rest.ts";
 
-export type { Account, Balance, Book, Candle, Fill, Level, Order, Position, SystemEvent, Ticker, Trade } from "../../src/domain/events.ts";
+export type {
+  Account,
+  Balance,
+  Book,
+  Candle,
+  Fill,
+  Level,
+  Order,
+  Position,
+  SystemEvent,
+  Ticker,
+  Trade,
+} from "../../src/domain/events.ts";
 export type { OrderState } from "../../src/domain/orders.ts";
 
 /** Event type -> its `data`. */
@@ -24,7 +47,18 @@ export interface EventDataMap {
 
 export type EventType = keyof EventDataMap;
 export const EVENT_TYPES: readonly EventType[] = [
-  "ticker", "book", "trade", "candle", "order", "fill", "position", "balance", "account", "system", "command", "strategy",
+  "ticker",
+  "book",
+  "trade",
+  "candle",
+  "order",
+  "fill",
+  "position",
+  "balance",
+  "account",
+  "system",
+  "command",
+  "strategy",
 ];
 
 /** Channel head -> the event type it carries. */
@@ -45,7 +79,14 @@ export interface ChannelTypes {
 }
 
 /** Channels only traders, admins and engines may read (viewers get 403; see src/auth/types.ts). */
-export const PRIVATE_CHANNELS: ReadonlySet<string> = new Set(["orders", "positions", "account", "balances", "commands", "fills"]);
+export const PRIVATE_CHANNELS: ReadonlySet<string> = new Set([
+  "orders",
+  "positions",
+  "account",
+  "balances",
+  "commands",
+  "fills",
+]);
 
 /** When each stage saw the event (ms since 1970, sub-ms): exchange, tradewire received, published. */
 export interface EventTimes {

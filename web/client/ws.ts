@@ -20,7 +20,10 @@ export function wsTransport(p: TransportParams, sink: TransportSink): Transport 
   let ws: WebSocket | undefined;
   let pinger: ReturnType<typeof setInterval> | undefined;
   let pingAt = 0;
-  const end = (code: "network" | "closed" | "shutdown" | "unauthorized" | "forbidden" | "bad_request", message: string) => {
+  const end = (
+    code: "network" | "closed" | "shutdown" | "unauthorized" | "forbidden" | "bad_request",
+    message: string,
+  ) => {
     if (closed) return;
     closed = true;
     clearInterval(pinger);
@@ -52,7 +55,8 @@ export function wsTransport(p: TransportParams, sink: TransportSink): Transport 
         m = { kind: "shutdown", retryMs: typeof o.retryMs === "number" ? o.retryMs : 0 };
         break;
       case "pong":
-        if (typeof o.serverTime === "number" && pingAt > 0) m = { kind: "clock", askedAt: pingAt, serverTime: o.serverTime, at };
+        if (typeof o.serverTime === "number" && pingAt > 0)
+          m = { kind: "clock", askedAt: pingAt, serverTime: o.serverTime, at };
         pingAt = 0;
         break;
       case "snapshot": {
@@ -82,11 +86,21 @@ export function wsTransport(p: TransportParams, sink: TransportSink): Transport 
       return end(e.code === "timeout" ? "network" : e.code, e.message);
     }
     if (closed) return;
-    ws = new WebSocket(wsUrl(p.base, withQuery("/api/events/ws", { channels: p.channels.join(","), ticket, lastEventId: p.lastEventId ?? undefined })));
+    ws = new WebSocket(
+      wsUrl(
+        p.base,
+        withQuery("/api/events/ws", {
+          channels: p.channels.join(","),
+          ticket,
+          lastEventId: p.lastEventId ?? undefined,
+        }),
+      ),
+    );
     ws.onmessage = (e: { data: unknown }) => {
       if (!closed && typeof e.data === "string") onText(e.data);
     };
-    ws.onclose = (e: { code: number; reason: string }) => end(e.code === 1012 ? "shutdown" : "closed", `socket closed (${e.code}${e.reason ? ` ${e.reason}` : ""})`);
+    ws.onclose = (e: { code: number; reason: string }) =>
+      end(e.code === 1012 ? "shutdown" : "closed", `socket closed (${e.code}${e.reason ? ` ${e.reason}` : ""})`);
     ws.onerror = () => end("closed", "socket error");
   })();
   return {

@@ -8,8 +8,17 @@ import { trades } from "./market.ts";
 
 /** Bar sizes the server aggregates (its names), in ms. */
 export const BAR_MS: Record<string, number> = {
-  "1m": 60_000, "3m": 180_000, "5m": 300_000, "15m": 900_000, "30m": 1_800_000,
-  "1H": 3_600_000, "2H": 7_200_000, "4H": 14_400_000, "6H": 21_600_000, "12H": 43_200_000, "1D": 86_400_000,
+  "1m": 60_000,
+  "3m": 180_000,
+  "5m": 300_000,
+  "15m": 900_000,
+  "30m": 1_800_000,
+  "1H": 3_600_000,
+  "2H": 7_200_000,
+  "4H": 14_400_000,
+  "6H": 21_600_000,
+  "12H": 43_200_000,
+  "1D": 86_400_000,
 };
 
 export interface Bar {
@@ -30,10 +39,19 @@ export interface Candles {
   error: ShallowRef<string | null>;
 }
 
-export function useCandles(instId: MaybeRefOrGetter<string>, bar: MaybeRefOrGetter<string> = "1m", count = 300): Candles {
+export function useCandles(
+  instId: MaybeRefOrGetter<string>,
+  bar: MaybeRefOrGetter<string> = "1m",
+  count = 300,
+): Candles {
   const tw = useTradewire();
   const store = trades(tw);
-  const out: Candles = { bars: shallowRef([]), last: shallowRef(null), loading: shallowRef(true), error: shallowRef(null) };
+  const out: Candles = {
+    bars: shallowRef([]),
+    last: shallowRef(null),
+    loading: shallowRef(true),
+    error: shallowRef(null),
+  };
   let pending: Trade[] = [];
   let loaded = false;
   let gen = 0;

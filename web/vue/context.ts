@@ -1,9 +1,9 @@
 // One tradewire connection per Vue app: the session, the EventClient and the REST calls,
 // installed as a plugin and found by every composable with useTradewire().
-import { type App, inject, type InjectionKey } from "vue";
+import { type App, type InjectionKey, inject } from "vue";
 import { Session, type SessionOptions } from "../client/auth.ts";
 import { EventClient, type EventClientOptions } from "../client/client.ts";
-import { restApi, type Rest } from "../client/rest.ts";
+import { type Rest, restApi } from "../client/rest.ts";
 
 export interface Tradewire {
   session: Session;

@@ -1,6 +1,15 @@
 // Market data composables: tickers, order books, the trades tape and candles, keyed by
 // instrument, snapshot first (REST) then live, written once per frame, released on unmount.
-import { computed, type ComputedRef, type MaybeRefOrGetter, onScopeDispose, type ShallowRef, shallowRef, toValue, watch } from "vue";
+import {
+  type ComputedRef,
+  computed,
+  type MaybeRefOrGetter,
+  onScopeDispose,
+  type ShallowRef,
+  shallowRef,
+  toValue,
+  watch,
+} from "vue";
 import { ApiRequestError } from "../client/rest.ts";
 import type { Book, Ticker, Trade } from "../client/types.ts";
 import { shared, type Tradewire, useTradewire } from "./context.ts";

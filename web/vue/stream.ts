@@ -1,6 +1,6 @@
 // useEventStream: the connection as the page shows it (status, last error, latency, resync
 // notices) plus channels held for the component's lifetime and handlers removed on unmount.
-import { computed, onScopeDispose, type MaybeRefOrGetter, shallowRef, toValue, watch } from "vue";
+import { computed, type MaybeRefOrGetter, onScopeDispose, shallowRef, toValue, watch } from "vue";
 import type { ClientInfo, Notice } from "../client/client.ts";
 import type { DispatchMeta } from "../client/dispatch.ts";
 import type { LatencyReport } from "../client/stats.ts";

@@ -1,11 +1,11 @@
 import { expect, test } from "bun:test";
-import snapshot from "../../../tests/fixtures/okx/ws_books_snapshot.json";
-import books5 from "../../../tests/fixtures/okx/ws_books5.json";
-import gap from "../../../tests/fixtures/okx/ws_books_update_gap.json";
-import update from "../../../tests/fixtures/okx/ws_books_update.json";
 import { push } from "../../../tests/fixtures/okx/push.ts";
+import snapshot from "../../../tests/fixtures/okx/ws_books_snapshot.json";
+import update from "../../../tests/fixtures/okx/ws_books_update.json";
+import gap from "../../../tests/fixtures/okx/ws_books_update_gap.json";
+import books5 from "../../../tests/fixtures/okx/ws_books5.json";
 import { BookSync } from "./book-sync.ts";
-import { parseBookMsg, type BookMsg } from "./parse-market.ts";
+import { type BookMsg, parseBookMsg } from "./parse-market.ts";
 
 const msg = (j: unknown): BookMsg => {
   const f = push(j);
@@ -98,7 +98,18 @@ test("heartbeat updates (seqId == prevSeqId, empty) are skipped; a seqId reset s
 
 test("books5: every push is a full 5-level snapshot", () => {
   const s = new BookSync("BTC-USDT", "books5", 25);
-  expect(s.onMessage(msg(books5))).toMatchObject({ kind: "publish", book: { instId: "BTC-USDT", depth: 5, seqId: 123471, asks: [["43000.2", "1.5", 3], ["43000.5", "2", 1]] } });
+  expect(s.onMessage(msg(books5))).toMatchObject({
+    kind: "publish",
+    book: {
+      instId: "BTC-USDT",
+      depth: 5,
+      seqId: 123471,
+      asks: [
+        ["43000.2", "1.5", 3],
+        ["43000.5", "2", 1],
+      ],
+    },
+  });
 });
 
 test("invalidate() (connection lost) makes the book wait for a snapshot", () => {

@@ -38,7 +38,11 @@ export class BookSync {
       const book = bookFromSnapshot(this.instId, msg.asks, msg.bids, msg.ts, msg.seqId ?? 0, depth);
       if (msg.checksum !== 0 && bookChecksum(book) !== msg.checksum) {
         this.book = null;
-        return { kind: "resync", reason: "checksum", detail: `snapshot checksum ${msg.checksum} != ${bookChecksum(book)}` };
+        return {
+          kind: "resync",
+          reason: "checksum",
+          detail: `snapshot checksum ${msg.checksum} != ${bookChecksum(book)}`,
+        };
       }
       this.book = book;
       return { kind: "publish", book: bookView(book, Math.min(this.publishDepth, depth)) };

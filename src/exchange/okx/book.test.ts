@@ -23,7 +23,14 @@ test("the checksum takes at most 25 levels per side", () => {
 });
 
 test("snapshot sorts the sides; update replaces, inserts, deletes on size 0, keeps strings", () => {
-  const book = bookFromSnapshot("BTC-USDT", [L("101", "1"), L("100.5", "2")], [L("99", "3"), L("100", "4")], 10, 5, 400);
+  const book = bookFromSnapshot(
+    "BTC-USDT",
+    [L("101", "1"), L("100.5", "2")],
+    [L("99", "3"), L("100", "4")],
+    10,
+    5,
+    400,
+  );
   expect(book.asks.map((l) => l.px)).toEqual(["100.5", "101"]);
   expect(book.bids.map((l) => l.px)).toEqual(["100", "99"]);
   applyBookUpdate(book, [L("100.5", "0"), L("100.7", "1.50"), L("102", "9")], [L("99", "3.5"), L("99.5", "1")], 20, 7);

@@ -26,9 +26,22 @@ export interface LocalBook {
 
 const toLvl = (l: RawLevel): Lvl => ({ p: Number(l[0]), px: l[0], sz: l[1], n: l[2] });
 
-export function bookFromSnapshot(instId: string, asks: RawLevel[], bids: RawLevel[], ts: number, seqId: number, depth: number): LocalBook {
-  const a = asks.filter((l) => Number(l[1]) !== 0).map(toLvl).sort((x, y) => x.p - y.p);
-  const b = bids.filter((l) => Number(l[1]) !== 0).map(toLvl).sort((x, y) => y.p - x.p);
+export function bookFromSnapshot(
+  instId: string,
+  asks: RawLevel[],
+  bids: RawLevel[],
+  ts: number,
+  seqId: number,
+  depth: number,
+): LocalBook {
+  const a = asks
+    .filter((l) => Number(l[1]) !== 0)
+    .map(toLvl)
+    .sort((x, y) => x.p - y.p);
+  const b = bids
+    .filter((l) => Number(l[1]) !== 0)
+    .map(toLvl)
+    .sort((x, y) => y.p - x.p);
   return { instId, asks: a.slice(0, depth), bids: b.slice(0, depth), ts, seqId, depth };
 }
 

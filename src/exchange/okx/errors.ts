@@ -14,7 +14,14 @@ export class OkxError extends Error {
   /** Per-item results when OKX sent them (code "1"/"2" on trade endpoints), unchecked: any field may be missing. */
   readonly data?: Partial<OrderOpResult>[];
 
-  constructor(init: { code: string; msg: string; sCode?: string; sMsg?: string; status?: number; data?: Partial<OrderOpResult>[] }) {
+  constructor(init: {
+    code: string;
+    msg: string;
+    sCode?: string;
+    sMsg?: string;
+    status?: number;
+    data?: Partial<OrderOpResult>[];
+  }) {
     const detail = init.sCode && init.sCode !== "0" ? ` (${init.sCode} ${init.sMsg ?? ""})` : "";
     super(`OKX ${init.code}: ${init.msg || "(no message)"}${detail}`);
     this.code = init.code;
@@ -67,7 +74,8 @@ export function toErrorShape(err: unknown): ErrorShape {
       ...(err.status !== undefined ? { status: err.status } : {}),
     };
   }
-  if (err instanceof OkxUnavailableError) return { name: "OkxUnavailableError", message: err.message, stateUnknown: err.stateUnknown };
+  if (err instanceof OkxUnavailableError)
+    return { name: "OkxUnavailableError", message: err.message, stateUnknown: err.stateUnknown };
   return { name: "Error", message: err instanceof Error ? err.message : String(err) };
 }
 

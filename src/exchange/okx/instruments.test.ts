@@ -9,7 +9,16 @@ test("instType from the instId", () => {
 });
 
 test("instrument rules as numbers; spot has ctVal 1", () => {
-  expect(instrumentInfo({ instId: "BTC-USDT", instType: "SPOT", ctVal: "", minSz: "0.00001", lotSz: "0.00000001", tickSz: "0.1" })).toEqual({
+  expect(
+    instrumentInfo({
+      instId: "BTC-USDT",
+      instType: "SPOT",
+      ctVal: "",
+      minSz: "0.00001",
+      lotSz: "0.00000001",
+      tickSz: "0.1",
+    }),
+  ).toEqual({
     instId: "BTC-USDT",
     instType: "SPOT",
     ctVal: 1,
@@ -17,5 +26,8 @@ test("instrument rules as numbers; spot has ctVal 1", () => {
     lotSz: 0.00000001,
     tickSz: 0.1,
   });
-  expect(instrumentInfo({ instId: "BTC-USDT-SWAP", instType: "SWAP", ctVal: "0.01", minSz: "1", lotSz: "1", tickSz: "0.1" }).ctVal).toBe(0.01);
+  expect(
+    instrumentInfo({ instId: "BTC-USDT-SWAP", instType: "SWAP", ctVal: "0.01", minSz: "1", lotSz: "1", tickSz: "0.1" })
+      .ctVal,
+  ).toBe(0.01);
 });

@@ -1,7 +1,6 @@
 // Instrument rules (tick, lot, minimum size, contract value) from OKX /public/instruments, for
 // pre-trade checks on the main thread. Pure helpers; the fetching is in ingest.ts.
-import type { Instrument } from "../../okx/types.ts";
-import type { InstType } from "../../okx/types.ts";
+import type { Instrument, InstType } from "../../okx/types.ts";
 
 export interface InstrumentInfo {
   instId: string;
@@ -21,7 +20,9 @@ export function instTypeOf(instId: string): InstType {
   return "SPOT";
 }
 
-export function instrumentInfo(row: Pick<Instrument, "instId" | "instType" | "ctVal" | "minSz" | "lotSz" | "tickSz">): InstrumentInfo {
+export function instrumentInfo(
+  row: Pick<Instrument, "instId" | "instType" | "ctVal" | "minSz" | "lotSz" | "tickSz">,
+): InstrumentInfo {
   const num = (s: string, dflt: number) => (s === "" || !Number.isFinite(Number(s)) ? dflt : Number(s));
   return {
     instId: row.instId,

@@ -1,9 +1,10 @@
 // Public and business pushes → normalized events: tickers, trades, candles directly; order
 // books through BookSync, resubscribing a book that fell out of sync and announcing it with a
 // `system` book_resync event so that no stale book is ever served as current.
-import type { Normalized } from "../../domain/events.ts";
+
 import { backoffDelay } from "../../domain/backoff.ts";
-import { BookSync, type BookStep } from "./book-sync.ts";
+import type { Normalized } from "../../domain/events.ts";
+import { type BookStep, BookSync } from "./book-sync.ts";
 import { MalformedError } from "./parse-fields.ts";
 import type { Frame, Obj } from "./parse-frame.ts";
 import { parseBookMsg, parseMarketPush } from "./parse-market.ts";
@@ -108,7 +109,11 @@ export class MarketFeed {
   private announce(instId: string, reason: string, detail: string): void {
     const ts = this.o.now?.() ?? Date.now();
     this.o.sink.publish(
-      { type: "system", channel: "system", data: { kind: "book_resync", instId, channel: `books:${instId}`, reason, detail, ts } },
+      {
+        type: "system",
+        channel: "system",
+        data: { kind: "book_resync", instId, channel: `books:${instId}`, reason, detail, ts },
+      },
       ts,
     );
   }

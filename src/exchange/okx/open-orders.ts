@@ -19,7 +19,14 @@ export class OpenOrders {
   /** Record an order's latest state; a final state forgets it. */
   note(o: Order): void {
     if (OPEN.has(o.state)) {
-      this.known.set(o.ordId, { instId: o.instId, state: o.state, sz: o.sz, px: o.px, accFillSz: o.accFillSz, uTime: o.uTime });
+      this.known.set(o.ordId, {
+        instId: o.instId,
+        state: o.state,
+        sz: o.sz,
+        px: o.px,
+        accFillSz: o.accFillSz,
+        uTime: o.uTime,
+      });
     } else {
       this.known.delete(o.ordId);
     }

@@ -30,11 +30,19 @@ export function placeArgs(o: OrderRequest): PlaceOrderRequest {
 
 /** Cancel and look-up arguments: the instrument and the ordId and/or clOrdId given. */
 export function refArgs(r: OrderRef): CancelOrderRequest & GetOrderRequest {
-  return { instId: r.instId, ...(r.ordId !== undefined ? { ordId: r.ordId } : {}), ...(r.clOrdId !== undefined ? { clOrdId: r.clOrdId } : {}) };
+  return {
+    instId: r.instId,
+    ...(r.ordId !== undefined ? { ordId: r.ordId } : {}),
+    ...(r.clOrdId !== undefined ? { clOrdId: r.clOrdId } : {}),
+  };
 }
 
 export function amendArgs(a: OrderAmend): AmendOrderRequest {
-  return { ...refArgs(a), ...(a.newSz !== undefined ? { newSz: a.newSz } : {}), ...(a.newPx !== undefined ? { newPx: a.newPx } : {}) };
+  return {
+    ...refArgs(a),
+    ...(a.newSz !== undefined ? { newSz: a.newSz } : {}),
+    ...(a.newPx !== undefined ? { newPx: a.newPx } : {}),
+  };
 }
 
 export function okxTradeOp(r: TradeRequest): OkxTradeOp {

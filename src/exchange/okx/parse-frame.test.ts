@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import events from "../../../tests/fixtures/okx/ws_events.json";
-import opFailed from "../../../tests/fixtures/okx/ws_op_order_failed.json";
 import opOk from "../../../tests/fixtures/okx/ws_op_order.json";
+import opFailed from "../../../tests/fixtures/okx/ws_op_order_failed.json";
 import tickers from "../../../tests/fixtures/okx/ws_tickers.json";
 import { parseFrame, safeMsg } from "./parse-frame.ts";
 import { exchangeMsOf } from "./trade-ops.ts";
@@ -16,7 +16,16 @@ test("frames are told apart as OKX.md §3.3 says", () => {
   expect(f(events.sub_error)).toMatchObject({ kind: "error", code: "60012", id: "1512" });
   expect(f(events.notice)).toMatchObject({ kind: "notice", code: "64008" });
   expect(f(events.conn_count)).toEqual({ kind: "other", event: "channel-conn-count" });
-  expect(f(opOk)).toEqual({ kind: "op", id: "1512", op: "order", code: "0", msg: "", data: opOk.data, inTime: opOk.inTime, outTime: opOk.outTime });
+  expect(f(opOk)).toEqual({
+    kind: "op",
+    id: "1512",
+    op: "order",
+    code: "0",
+    msg: "",
+    data: opOk.data,
+    inTime: opOk.inTime,
+    outTime: opOk.outTime,
+  });
   expect(f(opFailed)).toMatchObject({ kind: "op", id: "2", code: "1" });
   expect(f(tickers)).toMatchObject({ kind: "push", channel: "tickers", action: null });
 });
@@ -28,7 +37,9 @@ test("anything else is malformed, never a throw", () => {
 });
 
 test("error messages lose the echoed request (it may hold login secrets) before they are logged", () => {
-  expect(safeMsg('Invalid request: {"op":"login","args":[{"apiKey":"k","passphrase":"p","sign":"s"}]}')).toBe("Invalid request: {…}");
+  expect(safeMsg('Invalid request: {"op":"login","args":[{"apiKey":"k","passphrase":"p","sign":"s"}]}')).toBe(
+    "Invalid request: {…}",
+  );
   expect(safeMsg("Login failed.")).toBe("Login failed.");
 });
 

@@ -39,7 +39,16 @@ export function parseFrame(text: string): Frame {
 
   // A trade-op reply carries id + op + inTime; check it first, like okx-api does.
   if (typeof j.op === "string" && j.id !== undefined && j.event === undefined) {
-    return { kind: "op", id: str(j.id), op: j.op, code: str(j.code), msg: str(j.msg), data: Array.isArray(j.data) ? j.data : [], inTime: str(j.inTime), outTime: str(j.outTime) };
+    return {
+      kind: "op",
+      id: str(j.id),
+      op: j.op,
+      code: str(j.code),
+      msg: str(j.msg),
+      data: Array.isArray(j.data) ? j.data : [],
+      inTime: str(j.inTime),
+      outTime: str(j.outTime),
+    };
   }
   if (typeof j.event === "string") {
     switch (j.event) {
@@ -59,7 +68,14 @@ export function parseFrame(text: string): Frame {
   if (isObj(j.arg) && Array.isArray(j.data)) {
     const channel = j.arg.channel;
     if (typeof channel !== "string") return { kind: "malformed", reason: "push without arg.channel" };
-    return { kind: "push", channel, arg: j.arg, action: typeof j.action === "string" ? j.action : null, data: j.data, frame: j };
+    return {
+      kind: "push",
+      channel,
+      arg: j.arg,
+      action: typeof j.action === "string" ? j.action : null,
+      data: j.data,
+      frame: j,
+    };
   }
   return { kind: "malformed", reason: "unknown frame shape" };
 }

@@ -1,14 +1,13 @@
 // Recorded OKX-shaped public pushes (tests/fixtures/okx, from the OKX.md samples) → exact normalized values.
 import { expect, test } from "bun:test";
-import candle from "../../../tests/fixtures/okx/ws_candle1m.json";
+import { push } from "../../../tests/fixtures/okx/push.ts";
 import snapshot from "../../../tests/fixtures/okx/ws_books_snapshot.json";
 import books5 from "../../../tests/fixtures/okx/ws_books5.json";
+import candle from "../../../tests/fixtures/okx/ws_candle1m.json";
 import tickers from "../../../tests/fixtures/okx/ws_tickers.json";
 import trades from "../../../tests/fixtures/okx/ws_trades.json";
-import { push } from "../../../tests/fixtures/okx/push.ts";
 import { MalformedError } from "./parse-fields.ts";
 import { parseBookMsg, parseMarketPush } from "./parse-market.ts";
-
 
 test("tickers → ticker on tickers:<instId>, exTs = OKX ts", () => {
   const f = push(tickers);
@@ -43,7 +42,14 @@ test("trades → trade with the taker side", () => {
       type: "trade",
       channel: "trades:BTC-USDT",
       exTs: 1626531038288,
-      data: { instId: "BTC-USDT", tradeId: "216970876", px: "31684.5", sz: "0.00001186", side: "buy", ts: 1626531038288 },
+      data: {
+        instId: "BTC-USDT",
+        tradeId: "216970876",
+        px: "31684.5",
+        sz: "0.00001186",
+        side: "buy",
+        ts: 1626531038288,
+      },
     },
   ]);
 });
@@ -107,8 +113,12 @@ test("bad values are MalformedError, not a wrong event", () => {
     "x",
   ];
   for (const item of bad) expect(() => parseMarketPush("tickers", f.arg, [item])).toThrow(MalformedError);
-  expect(() => parseMarketPush("trades", f.arg, [{ tradeId: "1", px: "1", sz: "1", side: "up", ts: "1" }])).toThrow(MalformedError);
+  expect(() => parseMarketPush("trades", f.arg, [{ tradeId: "1", px: "1", sz: "1", side: "up", ts: "1" }])).toThrow(
+    MalformedError,
+  );
   expect(() => parseBookMsg({ asks: [["1"]], bids: [], ts: "1" }, { instId: "X" }, "snapshot")).toThrow(MalformedError);
-  expect(() => parseBookMsg({ asks: [], bids: [], ts: "1", seqId: "5" }, { instId: "X" }, "update")).toThrow(MalformedError);
+  expect(() => parseBookMsg({ asks: [], bids: [], ts: "1", seqId: "5" }, { instId: "X" }, "update")).toThrow(
+    MalformedError,
+  );
   expect(() => parseMarketPush("candle1m", { channel: "candle1m", instId: "X" }, [["1", "2"]])).toThrow(MalformedError);
 });

@@ -25,7 +25,14 @@ export function parseTicker(item: unknown, arg: Obj): Ticker {
 
 export function parseTrade(item: unknown, arg: Obj): Trade {
   const o = obj(item, "trade");
-  return { instId: instIdOf(o, arg), tradeId: ne(o, "tradeId"), px: ne(o, "px"), sz: ne(o, "sz"), side: side(o), ts: ms(o, "ts") };
+  return {
+    instId: instIdOf(o, arg),
+    tradeId: ne(o, "tradeId"),
+    px: ne(o, "px"),
+    sz: ne(o, "sz"),
+    side: side(o),
+    ts: ms(o, "ts"),
+  };
 }
 
 /** A candle row `[ts, o, h, l, c, vol, volCcy, volCcyQuote, confirm]` of channel `candle<bar>`. */
@@ -72,7 +79,14 @@ export interface BookMsg {
 function levels(v: unknown, what: string): RawLevel[] {
   if (!Array.isArray(v)) throw new MalformedError(`${what}: expected an array`);
   return v.map((l) => {
-    if (!Array.isArray(l) || l.length < 2 || typeof l[0] !== "string" || typeof l[1] !== "string" || l[0] === "" || l[1] === "") {
+    if (
+      !Array.isArray(l) ||
+      l.length < 2 ||
+      typeof l[0] !== "string" ||
+      typeof l[1] !== "string" ||
+      l[0] === "" ||
+      l[1] === ""
+    ) {
       throw new MalformedError(`${what}: bad level`);
     }
     return [l[0], l[1], typeof l[3] === "string" ? l[3] : "0"];
@@ -81,7 +95,8 @@ function levels(v: unknown, what: string): RawLevel[] {
 
 export function parseBookMsg(item: unknown, arg: Obj, action: string | null): BookMsg {
   const o = obj(item, "book");
-  if (action !== null && action !== "snapshot" && action !== "update") throw new MalformedError(`book: unknown action ${action}`);
+  if (action !== null && action !== "snapshot" && action !== "update")
+    throw new MalformedError(`book: unknown action ${action}`);
   const has = (k: string) => o[k] !== undefined && o[k] !== null;
   return {
     instId: instIdOf({}, arg),

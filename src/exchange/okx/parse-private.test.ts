@@ -1,13 +1,13 @@
 // Recorded OKX-shaped private pushes and REST rows → exact normalized values.
 import { expect, test } from "bun:test";
+import { push } from "../../../tests/fixtures/okx/push.ts";
+import pendingRest from "../../../tests/fixtures/okx/rest_orders_pending.json";
 import account from "../../../tests/fixtures/okx/ws_account.json";
 import bnp from "../../../tests/fixtures/okx/ws_balance_and_position.json";
 import orders from "../../../tests/fixtures/okx/ws_orders.json";
 import positions from "../../../tests/fixtures/okx/ws_positions.json";
-import pendingRest from "../../../tests/fixtures/okx/rest_orders_pending.json";
 import { MalformedError } from "./parse-fields.ts";
 import { parseOrder, parsePrivatePush } from "./parse-private.ts";
-import { push } from "../../../tests/fixtures/okx/push.ts";
 
 test("orders push → order, and its fill → fill", () => {
   const f = push(orders);
@@ -65,7 +65,16 @@ test("orders push → order, and its fill → fill", () => {
 
 test("an order update that is not a fill gives no fill event", () => {
   const f = push(orders);
-  const live = { ...(f.data[0] as object), state: "live", fillPx: "", fillSz: "0", tradeId: "", fillTime: "", execType: "", accFillSz: "0" };
+  const live = {
+    ...(f.data[0] as object),
+    state: "live",
+    fillPx: "",
+    fillSz: "0",
+    tradeId: "",
+    fillTime: "",
+    execType: "",
+    accFillSz: "0",
+  };
   const evs = parsePrivatePush("orders", [live]);
   expect(evs.map((e) => e.type)).toEqual(["order"]);
   expect(evs[0]!.data).toMatchObject({ state: "live", fillTime: null, accFillSz: "0" });
@@ -99,7 +108,12 @@ test("positions push → position", () => {
 test("account push → account + one balance per currency", () => {
   const f = push(account);
   expect(parsePrivatePush(f.channel, f.data)).toEqual([
-    { type: "account", channel: "account", exTs: 1704067200000, data: { totalEq: "100942.1", upl: "0", imr: "0", mmr: "0", uTime: 1704067200000 } },
+    {
+      type: "account",
+      channel: "account",
+      exTs: 1704067200000,
+      data: { totalEq: "100942.1", upl: "0", imr: "0", mmr: "0", uTime: 1704067200000 },
+    },
     {
       type: "balance",
       channel: "balances",
@@ -112,7 +126,12 @@ test("account push → account + one balance per currency", () => {
 test("balance_and_position → partial balance and position rows", () => {
   const f = push(bnp);
   expect(parsePrivatePush(f.channel, f.data)).toEqual([
-    { type: "balance", channel: "balances", exTs: 1597026383085, data: { ccy: "BTC", eq: "", cashBal: "1", availBal: "", frozenBal: "", uTime: 1597026383085 } },
+    {
+      type: "balance",
+      channel: "balances",
+      exTs: 1597026383085,
+      data: { ccy: "BTC", eq: "", cashBal: "1", availBal: "", frozenBal: "", uTime: 1597026383085 },
+    },
     {
       type: "position",
       channel: "positions",
@@ -137,7 +156,13 @@ test("balance_and_position → partial balance and position rows", () => {
 
 test("REST orders-pending rows parse with the same function", () => {
   const o = parseOrder(pendingRest.data[0]);
-  expect(o).toMatchObject({ ordId: "680800019749904384", state: "partially_filled", accFillSz: "0.006", execType: "", uTime: 1704067201000 });
+  expect(o).toMatchObject({
+    ordId: "680800019749904384",
+    state: "partially_filled",
+    accFillSz: "0.006",
+    execType: "",
+    uTime: 1704067201000,
+  });
 });
 
 test("bad private rows are MalformedError", () => {

@@ -3,13 +3,13 @@
 import type { Normalized, Order } from "../../domain/events.ts";
 import type { PrivateChannel } from "../config.ts";
 import { OkxError } from "./errors.ts";
+import type { Sink } from "./market-feed.ts";
 import { OpenOrders, reconcile } from "./open-orders.ts";
 import { MalformedError } from "./parse-fields.ts";
 import type { Frame, Obj } from "./parse-frame.ts";
 import { parseOrder, parsePrivatePush } from "./parse-private.ts";
 import type { OkxRest } from "./rest.ts";
 import type { LogFn } from "./socket.ts";
-import type { Sink } from "./market-feed.ts";
 
 const MAX_PAGES = 20;
 
@@ -78,11 +78,18 @@ export class PrivateFeed {
       }
     }
     this.reconciliations++;
-    this.o.log("info", "okx orders reconciled", { pending: pending.length, changed: changed.length, gone: gone.length });
+    this.o.log("info", "okx orders reconciled", {
+      pending: pending.length,
+      changed: changed.length,
+      gone: gone.length,
+    });
   }
 
   private emit(order: Order): void {
     this.open.note(order);
-    this.o.sink.publish({ type: "order", channel: "orders", data: order, exTs: order.uTime }, this.o.now?.() ?? Date.now());
+    this.o.sink.publish(
+      { type: "order", channel: "orders", data: order, exTs: order.uTime },
+      this.o.now?.() ?? Date.now(),
+    );
   }
 }

@@ -5,9 +5,21 @@
 // ---- Requests -------------------------------------------------------------------------------
 import type { InstType } from "../../okx/types.ts";
 
-export interface InstrumentsRequest { instType: InstType; uly?: string; instFamily?: string; instId?: string }
-export interface TickersRequest { instType: InstType; uly?: string; instFamily?: string }
-export interface BooksRequest { instId: string; sz?: number }
+export interface InstrumentsRequest {
+  instType: InstType;
+  uly?: string;
+  instFamily?: string;
+  instId?: string;
+}
+export interface TickersRequest {
+  instType: InstType;
+  uly?: string;
+  instFamily?: string;
+}
+export interface BooksRequest {
+  instId: string;
+  sz?: number;
+}
 
 export interface PlaceOrderRequest {
   instId: string;
@@ -24,7 +36,11 @@ export interface PlaceOrderRequest {
   tgtCcy?: "base_ccy" | "quote_ccy";
 }
 
-export interface CancelOrderRequest { instId: string; ordId?: string; clOrdId?: string }
+export interface CancelOrderRequest {
+  instId: string;
+  ordId?: string;
+  clOrdId?: string;
+}
 
 export interface AmendOrderRequest {
   instId: string;
@@ -36,7 +52,11 @@ export interface AmendOrderRequest {
   newPx?: string;
 }
 
-export interface GetOrderRequest { instId: string; ordId?: string; clOrdId?: string }
+export interface GetOrderRequest {
+  instId: string;
+  ordId?: string;
+  clOrdId?: string;
+}
 
 export interface OrdersPendingRequest {
   instType?: InstType;
@@ -60,8 +80,14 @@ export interface OrdersHistoryRequest {
   limit?: number;
 }
 
-export interface BalanceRequest { ccy?: string }
-export interface PositionsRequest { instType?: InstType; instId?: string; posId?: string }
+export interface BalanceRequest {
+  ccy?: string;
+}
+export interface PositionsRequest {
+  instType?: InstType;
+  instId?: string;
+  posId?: string;
+}
 
 // ---- Responses (each is one item of the envelope's `data` array): the shared OKX wire types --
 export type {

@@ -1,9 +1,10 @@
 // Signed OKX REST client over fetch: one method per endpoint, each one line over get/post.
 // A non-zero `code` (or HTTP error) becomes an OkxError; no answer at all an OkxUnavailableError.
+
+import { restAuthHeaders } from "../../okx/sign.ts";
 import type { OkxCredentials } from "../config.ts";
 import { OkxError, OkxUnavailableError } from "./errors.ts";
 import type * as T from "./rest-types.ts";
-import { restAuthHeaders } from "../../okx/sign.ts";
 
 export interface RestOptions {
   baseUrl: string;
@@ -80,14 +81,20 @@ export class OkxRest {
       });
     } catch (err) {
       // A POST that may have reached OKX leaves the order state unknown.
-      throw new OkxUnavailableError(`OKX ${method} ${target.split("?")[0]}: ${(err as Error).message}`, method === "POST");
+      throw new OkxUnavailableError(
+        `OKX ${method} ${target.split("?")[0]}: ${(err as Error).message}`,
+        method === "POST",
+      );
     }
     const text = await res.text();
     let env: { code?: unknown; msg?: unknown; data?: unknown };
     try {
       env = JSON.parse(text);
     } catch {
-      throw new OkxUnavailableError(`OKX ${method} ${target.split("?")[0]}: HTTP ${res.status}, not JSON`, method === "POST");
+      throw new OkxUnavailableError(
+        `OKX ${method} ${target.split("?")[0]}: HTTP ${res.status}, not JSON`,
+        method === "POST",
+      );
     }
     if (res.status !== 200 || String(env.code) !== "0") throw OkxError.fromEnvelope(env, res.status);
     return Array.isArray(env.data) ? (env.data as R[]) : [];

@@ -1,11 +1,12 @@
 // One OKX WebSocket connection (public, private or business). Only I/O: connect, log in,
 // subscribe, text ping/pong keepalive, reconnect with backoff and jitter. It hands every other
 // frame, already classified, to its owner; it never interprets market data.
-import type { IngestTiming, OkxCredentials } from "../config.ts";
+
 import { backoffDelay } from "../../domain/backoff.ts";
 import { nowMs } from "../../domain/time.ts";
-import { parseFrame, safeMsg, type Frame, type Obj } from "./parse-frame.ts";
 import { wsLoginArg } from "../../okx/sign.ts";
+import type { IngestTiming, OkxCredentials } from "../config.ts";
+import { type Frame, type Obj, parseFrame, safeMsg } from "./parse-frame.ts";
 
 export type ConnName = "public" | "private" | "business";
 /** idle → connecting → open (socket up, logging in) → ready (logged in, subscribed) → down → ... */
@@ -166,7 +167,10 @@ export class OkxSocket {
   private loginRefused(code: string, rawMsg: string): void {
     const msg = safeMsg(rawMsg);
     // Never log the request itself: it carries the key and the signature.
-    this.o.log("error", `OKX login refused on the ${this.o.name} connection: ${code} ${msg}; retrying with backoff`, { conn: this.o.name, code });
+    this.o.log("error", `OKX login refused on the ${this.o.name} connection: ${code} ${msg}; retrying with backoff`, {
+      conn: this.o.name,
+      code,
+    });
     this.lastError = `login refused: ${code} ${msg}`;
     this.teardown();
     this.closed();
@@ -187,7 +191,8 @@ export class OkxSocket {
   private keepalive(): void {
     const t = nowMs();
     if (this.pingSentAt !== null) {
-      if (t - this.pingSentAt > this.o.timing.pongTimeoutMs) this.reconnect(`no pong within ${this.o.timing.pongTimeoutMs} ms`);
+      if (t - this.pingSentAt > this.o.timing.pongTimeoutMs)
+        this.reconnect(`no pong within ${this.o.timing.pongTimeoutMs} ms`);
       return;
     }
     if (this.ws && t - (this.lastMessageAt ?? 0) >= this.o.timing.pingIntervalMs) {
@@ -220,7 +225,12 @@ export class OkxSocket {
     // A connection that was up for a while starts the backoff afresh.
     if (wasReady && this.connectedAt !== null && nowMs() - this.connectedAt > 10_000) this.attempt = 0;
     const delay = backoffDelay(this.attempt++, this.o.timing.backoffBaseMs, this.o.timing.backoffMaxMs);
-    this.o.log(this.attempt > 3 ? "warn" : "info", "okx reconnect scheduled", { conn: this.o.name, delayMs: delay, attempt: this.attempt, error: this.lastError });
+    this.o.log(this.attempt > 3 ? "warn" : "info", "okx reconnect scheduled", {
+      conn: this.o.name,
+      delayMs: delay,
+      attempt: this.attempt,
+      error: this.lastError,
+    });
     this.retry = setTimeout(() => {
       this.retry = null;
       if (this.state === "stopped") return;

@@ -1,14 +1,14 @@
 // Trade ops from the main thread: sent as WS ops on the private connection (the request id is
 // the main thread's id), or over REST when that connection is down. Answers go straight back.
 import type { OrderAck } from "../../domain/orders.ts";
+import { roundMs } from "../../domain/time.ts";
 import type { OrderOpResult } from "../../okx/types.ts";
 import type { FromWorker, TradeRequest } from "../protocol.ts";
 import { OkxError, OkxUnavailableError, toErrorShape } from "./errors.ts";
-import { okxTradeOp, orderAck, type OkxTradeOp } from "./order-wire.ts";
+import { type OkxTradeOp, okxTradeOp, orderAck } from "./order-wire.ts";
 import type { Frame } from "./parse-frame.ts";
 import type { OkxRest } from "./rest.ts";
 import type { OkxSocket } from "./socket.ts";
-import { roundMs } from "../../domain/time.ts";
 
 /** OKX's processing time from a reply's inTime/outTime (µs strings), or undefined. */
 export function exchangeMsOf(inTime: string, outTime: string): number | undefined {
@@ -41,13 +41,24 @@ export class TradeOps {
     const sentAt = performance.now();
     if (ws?.ready && ws.send(JSON.stringify({ id, op: t.op, args: [t.args], expTime }))) {
       this.counts.ws++;
-      const timer = setTimeout(() => this.fail(id, new OkxUnavailableError(`no answer from OKX to ${t.op} within ${this.o.timeoutMs} ms; order state unknown`, true)), this.o.timeoutMs);
+      const timer = setTimeout(
+        () =>
+          this.fail(
+            id,
+            new OkxUnavailableError(
+              `no answer from OKX to ${t.op} within ${this.o.timeoutMs} ms; order state unknown`,
+              true,
+            ),
+          ),
+        this.o.timeoutMs,
+      );
       this.pending.set(id, { timer, sentAt });
       return;
     }
     this.counts.rest++;
     this.viaRest(t).then(
-      (answer) => this.o.reply({ t: "op", id, answer, timing: { via: "rest", roundtripMs: performance.now() - sentAt } }),
+      (answer) =>
+        this.o.reply({ t: "op", id, answer, timing: { via: "rest", roundtripMs: performance.now() - sentAt } }),
       (err) => {
         this.counts.failed++;
         this.o.reply({ t: "op", id, error: toErrorShape(err) });
@@ -101,7 +112,11 @@ export class TradeOps {
     const rest = this.o.rest;
     try {
       const items: Partial<OrderOpResult>[] =
-        t.op === "order" ? await rest.placeOrder(t.args) : t.op === "cancel-order" ? await rest.cancelOrder(t.args) : await rest.amendOrder(t.args);
+        t.op === "order"
+          ? await rest.placeOrder(t.args)
+          : t.op === "cancel-order"
+            ? await rest.cancelOrder(t.args)
+            : await rest.amendOrder(t.args);
       const first = items[0];
       if (!first) throw new OkxError({ code: "0", msg: "empty answer" });
       return orderAck(first);

@@ -4,8 +4,8 @@ import { expect, test } from "bun:test";
 import { accessSync, constants } from "node:fs";
 import { loadConfig } from "../../config.ts";
 import { createLogger } from "../../log.ts";
-import { CPU_DMA_LATENCY, cpuLatencyMetrics, currentCpuLatency, holdCpuLatency } from "./cpu-latency.ts";
 import { Registry } from "../metrics.ts";
+import { CPU_DMA_LATENCY, cpuLatencyMetrics, currentCpuLatency, holdCpuLatency } from "./cpu-latency.ts";
 
 const writable = (() => {
   try {
@@ -53,7 +53,11 @@ test.skipIf(!writable)("held: the kernel's limit is at most the value asked for;
   expect(currentCpuLatency()).toBe(before);
 });
 
-const gaugeLines = (reg: Registry) => reg.render().split("\n").filter((l) => l.startsWith("tradewire_cpu_wake_latency_limit_microseconds"));
+const gaugeLines = (reg: Registry) =>
+  reg
+    .render()
+    .split("\n")
+    .filter((l) => l.startsWith("tradewire_cpu_wake_latency_limit_microseconds"));
 
 test("metrics: nothing held and no device: no values", () => {
   const reg = new Registry();
@@ -67,12 +71,16 @@ test.skipIf(!writable)("metrics: the value held, and the one in force read at ea
   const hold = holdCpuLatency(77, log);
   cpuLatencyMetrics(reg, hold);
   try {
-    expect(gaugeLines(reg)).toEqual(['tradewire_cpu_wake_latency_limit_microseconds{source="held"} 77', `tradewire_cpu_wake_latency_limit_microseconds{source="in_force"} ${currentCpuLatency()}`]);
+    expect(gaugeLines(reg)).toEqual([
+      'tradewire_cpu_wake_latency_limit_microseconds{source="held"} 77',
+      `tradewire_cpu_wake_latency_limit_microseconds{source="in_force"} ${currentCpuLatency()}`,
+    ]);
     expect(currentCpuLatency()!).toBeLessThanOrEqual(77);
   } finally {
     hold!.release();
   }
   // released: the gauge follows the device, not what was held
-  expect(gaugeLines(reg)[1]).toBe(`tradewire_cpu_wake_latency_limit_microseconds{source="in_force"} ${currentCpuLatency()}`);
+  expect(gaugeLines(reg)[1]).toBe(
+    `tradewire_cpu_wake_latency_limit_microseconds{source="in_force"} ${currentCpuLatency()}`,
+  );
 });
-

@@ -27,7 +27,10 @@ export function holdCpuLatency(us: number | undefined, log: Logger, device = CPU
   try {
     fd = openSync(device, "w");
   } catch (err) {
-    log.warn("HOST_TUNING_CPU_DMA_LATENCY_US not applied: cannot open the PM QoS device", { device, error: (err as Error).message });
+    log.warn("HOST_TUNING_CPU_DMA_LATENCY_US not applied: cannot open the PM QoS device", {
+      device,
+      error: (err as Error).message,
+    });
     return null;
   }
   try {
@@ -36,7 +39,11 @@ export function holdCpuLatency(us: number | undefined, log: Logger, device = CPU
     writeSync(fd, v);
   } catch (err) {
     closeSync(fd);
-    log.warn("HOST_TUNING_CPU_DMA_LATENCY_US not applied: the PM QoS device refused the value", { device, us, error: (err as Error).message });
+    log.warn("HOST_TUNING_CPU_DMA_LATENCY_US not applied: the PM QoS device refused the value", {
+      device,
+      us,
+      error: (err as Error).message,
+    });
     return null;
   }
   log.info("holding the CPU wake-up latency limit", { device, us });
@@ -73,7 +80,10 @@ export function currentCpuLatency(device = CPU_DMA_LATENCY): number | null {
  * HOST_TUNING_CPU_DMA_LATENCY_US took effect and whether something else asks for less.
  */
 export function cpuLatencyMetrics(reg: Registry, hold: LatencyHold | null, device = CPU_DMA_LATENCY): void {
-  const g = reg.gauge("tradewire_cpu_wake_latency_limit_microseconds", "CPU wake-up latency limit (PM QoS, /dev/cpu_dma_latency): held by this process, in force on the host");
+  const g = reg.gauge(
+    "tradewire_cpu_wake_latency_limit_microseconds",
+    "CPU wake-up latency limit (PM QoS, /dev/cpu_dma_latency): held by this process, in force on the host",
+  );
   if (hold) g.set({ source: "held" }, hold.us);
   if (currentCpuLatency(device) !== null) g.set({ source: "in_force" }, () => currentCpuLatency(device) ?? Number.NaN);
 }

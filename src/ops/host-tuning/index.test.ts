@@ -34,22 +34,30 @@ test("defaults: no thread reniced, no PM QoS request, nothing logged", () => {
   }
 });
 
-test.skipIf(process.platform !== "linux")("asked for: helper threads to the nice given; an unwritable device is a warning", () => {
-  const { lines, log } = logs();
-  const config = loadConfig({ HOST_TUNING_HELPER_THREAD_NICE: "19", HOST_TUNING_CPU_DMA_LATENCY_US: "0" });
-  const tuning = startHostTuning(config, log, new Registry(), NO_DEVICE);
-  try {
-    expect(tuning.helperThreads()).toBeGreaterThan(0);
-    for (const t of threadsOfSelf()) if (t.tid !== process.pid && HELPER_THREAD.test(t.comm)) expect(`${t.comm} ${t.nice}`).toBe(`${t.comm} 19`);
-    expect(tuning.cpuLatencyUs()).toBeNull();
-    expect(lines).toContainEqual(expect.objectContaining({ level: "warn", device: NO_DEVICE }));
-  } finally {
-    tuning.stop();
-  }
-});
+test.skipIf(process.platform !== "linux")(
+  "asked for: helper threads to the nice given; an unwritable device is a warning",
+  () => {
+    const { lines, log } = logs();
+    const config = loadConfig({ HOST_TUNING_HELPER_THREAD_NICE: "19", HOST_TUNING_CPU_DMA_LATENCY_US: "0" });
+    const tuning = startHostTuning(config, log, new Registry(), NO_DEVICE);
+    try {
+      expect(tuning.helperThreads()).toBeGreaterThan(0);
+      for (const t of threadsOfSelf())
+        if (t.tid !== process.pid && HELPER_THREAD.test(t.comm)) expect(`${t.comm} ${t.nice}`).toBe(`${t.comm} 19`);
+      expect(tuning.cpuLatencyUs()).toBeNull();
+      expect(lines).toContainEqual(expect.objectContaining({ level: "warn", device: NO_DEVICE }));
+    } finally {
+      tuning.stop();
+    }
+  },
+);
 
 test("the old names stop the start and name the new ones", () => {
-  expect(() => loadConfig({ BACKGROUND_THREAD_NICE: "19" })).toThrow(/BACKGROUND_THREAD_NICE="19": renamed HOST_TUNING_HELPER_THREAD_NICE/);
-  expect(() => loadConfig({ CPU_DMA_LATENCY_US: "0" })).toThrow(/CPU_DMA_LATENCY_US="0": renamed HOST_TUNING_CPU_DMA_LATENCY_US/);
+  expect(() => loadConfig({ BACKGROUND_THREAD_NICE: "19" })).toThrow(
+    /BACKGROUND_THREAD_NICE="19": renamed HOST_TUNING_HELPER_THREAD_NICE/,
+  );
+  expect(() => loadConfig({ CPU_DMA_LATENCY_US: "0" })).toThrow(
+    /CPU_DMA_LATENCY_US="0": renamed HOST_TUNING_CPU_DMA_LATENCY_US/,
+  );
   expect(loadConfig({ CPU_DMA_LATENCY_US: "" }).HOST_TUNING_CPU_DMA_LATENCY_US).toBeUndefined();
 });

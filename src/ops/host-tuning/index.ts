@@ -24,7 +24,12 @@ type HostTuningConfig = Pick<Config, "HOST_TUNING_HELPER_THREAD_NICE" | "HOST_TU
  * limit in /metrics (`tradewire_cpu_wake_latency_limit_microseconds`).
  * @example const tuning = startHostTuning(config, log, registry); ... tuning.stop();
  */
-export function startHostTuning(config: HostTuningConfig, log: Logger, registry: Registry, cpuDmaLatencyDevice?: string): HostTuning {
+export function startHostTuning(
+  config: HostTuningConfig,
+  log: Logger,
+  registry: Registry,
+  cpuDmaLatencyDevice?: string,
+): HostTuning {
   const helpers = lowerHelperThreads(config.HOST_TUNING_HELPER_THREAD_NICE, log);
   const hold = holdCpuLatency(config.HOST_TUNING_CPU_DMA_LATENCY_US, log, cpuDmaLatencyDevice);
   cpuLatencyMetrics(registry, hold, cpuDmaLatencyDevice);

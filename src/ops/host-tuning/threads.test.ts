@@ -30,7 +30,8 @@ describe("helper thread priority", () => {
     const bg = lowerHelperThreads(19, log, 60_000);
     try {
       expect(bg.lowered()).toBe(helpers.length);
-      for (const t of helpers) if (!Number.isNaN(threadNice(t.tid))) expect(`${t.comm} ${threadNice(t.tid)}`).toBe(`${t.comm} 19`);
+      for (const t of helpers)
+        if (!Number.isNaN(threadNice(t.tid))) expect(`${t.comm} ${threadNice(t.tid)}`).toBe(`${t.comm} 19`);
       expect(threadNice(process.pid)).toBe(mainNice);
       for (const w of workers) expect(threadNice(w.tid)).toBe(mainNice);
     } finally {

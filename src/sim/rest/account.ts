@@ -2,7 +2,7 @@
 // currency list that ccxt loads at start-up (OKX.md §6.3, §6.5).
 import type { AccountConfig } from "../../okx/types.ts";
 import { fmt } from "../num.ts";
-import { fail, ok, q, type Handler } from "./respond.ts";
+import { fail, type Handler, ok, q } from "./respond.ts";
 
 export const balance: Handler = (r) => {
   const ccys = (q(r, "ccy") ?? "").split(",").filter(Boolean);
@@ -21,10 +21,37 @@ export const positions: Handler = (r) => {
 
 export const config: Handler = (r) => {
   const c: AccountConfig = {
-    uid: r.ctx.opts.uid, mainUid: r.ctx.opts.uid, acctLv: "2", posMode: "net_mode", autoLoan: false, greeksType: "PA", level: "Lv1",
-    levelTmp: "", ctIsoMode: "automatic", mgnIsoMode: "automatic", label: "tradewire-sim", perm: "read_only,trade", ip: "",
+    uid: r.ctx.opts.uid,
+    mainUid: r.ctx.opts.uid,
+    acctLv: "2",
+    posMode: "net_mode",
+    autoLoan: false,
+    greeksType: "PA",
+    level: "Lv1",
+    levelTmp: "",
+    ctIsoMode: "automatic",
+    mgnIsoMode: "automatic",
+    label: "tradewire-sim",
+    perm: "read_only,trade",
+    ip: "",
   };
-  return ok([{ ...c, spotOffsetType: "", roleType: "0", traderInsts: [], spotRoleType: "0", spotTraderInsts: [], opAuth: "0", kycLv: "1", enableSpotBorrow: false, spotBorrowAutoRepay: false, type: "0", settleCcy: "USDT", settleCcyList: ["USDT"] }]);
+  return ok([
+    {
+      ...c,
+      spotOffsetType: "",
+      roleType: "0",
+      traderInsts: [],
+      spotRoleType: "0",
+      spotTraderInsts: [],
+      opAuth: "0",
+      kycLv: "1",
+      enableSpotBorrow: false,
+      spotBorrowAutoRepay: false,
+      type: "0",
+      settleCcy: "USDT",
+      settleCcyList: ["USDT"],
+    },
+  ]);
 };
 
 export const tradeFee: Handler = (r) => {
@@ -34,7 +61,23 @@ export const tradeFee: Handler = (r) => {
   const spot = instType === "SPOT" || instType === "MARGIN";
   const maker = fmt(-(spot ? f.spotMaker : f.swapMaker));
   const taker = fmt(-(spot ? f.spotTaker : f.swapTaker));
-  return ok([{ category: "1", delivery: "", exercise: "", instType, level: "Lv1", maker, taker, makerU: maker, takerU: taker, makerUSDC: maker, takerUSDC: taker, ts: String(r.now), fiat: [] }]);
+  return ok([
+    {
+      category: "1",
+      delivery: "",
+      exercise: "",
+      instType,
+      level: "Lv1",
+      maker,
+      taker,
+      makerU: maker,
+      takerU: taker,
+      makerUSDC: maker,
+      takerUSDC: taker,
+      ts: String(r.now),
+      fiat: [],
+    },
+  ]);
 };
 
 export const leverageInfo: Handler = (r) => {
@@ -55,9 +98,28 @@ export const setLeverage: Handler = (r) => {
 
 export const currencies: Handler = (r) => {
   const list = r.ctx.instruments.currencies().map((ccy) => ({
-    ccy, name: ccy, logoLink: "", chain: `${ccy}-${ccy}`, canDep: true, canWd: true, canInternal: true, minDep: "0.00000001", minWd: "0.0001",
-    maxWd: "1000000", wdTickSz: "8", wdQuota: "10000000", usedWdQuota: "0", minFee: "0", maxFee: "0", mainNet: true, needTag: false,
-    minDepArrivalConfirm: "1", minWdUnlockConfirm: "1", depQuotaFixed: "", usedDepQuotaFixed: "", depQuoteDailyLayer2: "",
+    ccy,
+    name: ccy,
+    logoLink: "",
+    chain: `${ccy}-${ccy}`,
+    canDep: true,
+    canWd: true,
+    canInternal: true,
+    minDep: "0.00000001",
+    minWd: "0.0001",
+    maxWd: "1000000",
+    wdTickSz: "8",
+    wdQuota: "10000000",
+    usedWdQuota: "0",
+    minFee: "0",
+    maxFee: "0",
+    mainNet: true,
+    needTag: false,
+    minDepArrivalConfirm: "1",
+    minWdUnlockConfirm: "1",
+    depQuotaFixed: "",
+    usedDepQuotaFixed: "",
+    depQuoteDailyLayer2: "",
   }));
   return ok(list);
 };

@@ -3,7 +3,7 @@
 import { parseBar } from "../candles.ts";
 import { unitsToStr } from "../num.ts";
 import { displayBook, fmtLevels, ticker, tradeRow } from "../view.ts";
-import { fail, ok, q, type Handler, type RestRequest } from "./respond.ts";
+import { fail, type Handler, ok, q, type RestRequest } from "./respond.ts";
 
 const INST_TYPES = new Set(["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION"]);
 
@@ -24,7 +24,9 @@ export const instruments: Handler = (r) => {
   if (!INST_TYPES.has(instType)) return fail("51000", "instType");
   const instId = q(r, "instId");
   const family = q(r, "instFamily") ?? q(r, "uly");
-  const list = r.ctx.instruments.ofType(instType).filter((i) => (!instId || i.instId === instId) && (!family || i.wire.instFamily === family));
+  const list = r.ctx.instruments
+    .ofType(instType)
+    .filter((i) => (!instId || i.instId === instId) && (!family || i.wire.instFamily === family));
   return ok(list.map((i) => i.wire));
 };
 
@@ -63,14 +65,27 @@ export const candles: Handler = (r) => {
   if (!parseBar(bar)) return fail("51000", "bar");
   const num = (name: string) => (q(r, name) === undefined ? undefined : Number(q(r, name)));
   const limit = Math.min(300, Math.max(1, num("limit") ?? 100));
-  return ok(m.candles.rows(bar, r.now, { limit, after: num("after"), before: num("before"), ctVal: m.inst.ctVal, pxDec: m.inst.pxDec }));
+  return ok(
+    m.candles.rows(bar, r.now, {
+      limit,
+      after: num("after"),
+      before: num("before"),
+      ctVal: m.inst.ctVal,
+      pxDec: m.inst.pxDec,
+    }),
+  );
 };
 
 export const trades: Handler = (r) => {
   const { m, err } = market(r);
   if (!m) return err!;
   const limit = Math.min(500, Math.max(1, Number(q(r, "limit") ?? "100") || 100));
-  return ok(m.recent.slice(-limit).reverse().map((t) => tradeRow(m, t)));
+  return ok(
+    m.recent
+      .slice(-limit)
+      .reverse()
+      .map((t) => tradeRow(m, t)),
+  );
 };
 
 export const markPrice: Handler = (r) => {
@@ -93,5 +108,16 @@ export const fundingRate: Handler = (r) => {
   if (m.inst.instType !== "SWAP") return fail("51000", "instId");
   const hour = 3_600_000 * 8;
   const next = Math.ceil(r.now / hour) * hour;
-  return ok([{ instType: "SWAP", instId: m.inst.instId, fundingRate: "0.0001", nextFundingRate: "", fundingTime: String(next), nextFundingTime: String(next + hour), method: "current_period", ts: String(r.now) }]);
+  return ok([
+    {
+      instType: "SWAP",
+      instId: m.inst.instId,
+      fundingRate: "0.0001",
+      nextFundingRate: "",
+      fundingTime: String(next),
+      nextFundingTime: String(next + hour),
+      method: "current_period",
+      ts: String(r.now),
+    },
+  ]);
 };

@@ -43,5 +43,8 @@ export function q(r: RestRequest, name: string): string | undefined {
 }
 
 export function json(reply: RestReply): Response {
-  return new Response(JSON.stringify(reply.body), { status: reply.status, headers: { "Content-Type": "application/json" } });
+  return new Response(JSON.stringify(reply.body), {
+    status: reply.status,
+    headers: { "Content-Type": "application/json" },
+  });
 }

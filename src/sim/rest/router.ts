@@ -4,7 +4,7 @@ import { verifyRest } from "../auth.ts";
 import type { SimContext } from "../context.ts";
 import * as account from "./account.ts";
 import * as pub from "./public.ts";
-import { json, tooMany, unauthorized, type Handler, type RestReply } from "./respond.ts";
+import { type Handler, json, type RestReply, tooMany, unauthorized } from "./respond.ts";
 import * as trade from "./trade.ts";
 
 interface Route {
@@ -15,7 +15,11 @@ interface Route {
 }
 
 const P = (handler: Handler, n: number): Route => ({ handler, private: false, limit: { n, by: "ip" } });
-const U = (handler: Handler, n?: number): Route => ({ handler, private: true, limit: n ? { n, by: "user" } : undefined });
+const U = (handler: Handler, n?: number): Route => ({
+  handler,
+  private: true,
+  limit: n ? { n, by: "user" } : undefined,
+});
 
 const ROUTES: Record<string, Route> = {
   "GET /api/v5/public/time": P(pub.time, 10),
@@ -65,17 +69,22 @@ async function route(req: Request, rawTarget: string, ip: string, ctx: SimContex
   const r = ROUTES[`${req.method} ${path}`];
   if (!r) {
     const known = Object.keys(ROUTES).some((k) => k.endsWith(` ${path}`));
-    return known ? { status: 405, body: { code: "50115", msg: "Invalid request method", data: [] } } : { status: 404, body: { code: "404", msg: "Not Found", data: [] } };
+    return known
+      ? { status: 405, body: { code: "50115", msg: "Invalid request method", data: [] } }
+      : { status: 404, body: { code: "404", msg: "Not Found", data: [] } };
   }
   const now = Date.now();
   const bodyText = req.method === "GET" ? "" : await req.text();
   if (r.private) {
     const failure = verifyRest(req.headers, req.method, rawTarget, bodyText, ctx.opts.credentials, {
-      nowMs: now, maxSkewMs: ctx.opts.maxClockSkewMs, requireDemoHeader: ctx.opts.requireDemoHeader,
+      nowMs: now,
+      maxSkewMs: ctx.opts.maxClockSkewMs,
+      requireDemoHeader: ctx.opts.requireDemoHeader,
     });
     if (failure) return unauthorized(failure.code);
   }
-  if (r.limit && !ctx.limiter.take(`${r.limit.by === "ip" ? ip : "user"}:${path}`, r.limit.n, 2_000, 1, now)) return tooMany();
+  if (r.limit && !ctx.limiter.take(`${r.limit.by === "ip" ? ip : "user"}:${path}`, r.limit.n, 2_000, 1, now))
+    return tooMany();
   let body: unknown;
   if (bodyText !== "") {
     try {
@@ -86,5 +95,3 @@ async function route(req: Request, rawTarget: string, ip: string, ctx: SimContex
   }
   return r.handler({ ctx, query: new URL(rawTarget, "http://x").searchParams, body, now, ip });
 }
-
-

@@ -1,10 +1,11 @@
 // Private trade endpoints: place/cancel/amend (single and batch) through the shared trade service,
 // and the order queries (one order, pending, history, fills).
-import { MAX_BATCH, micros, type TradeKind } from "../trade.ts";
-import { isOpen, orderDetails, type SimOrder } from "../orders.ts";
+
 import { fmt, unitsToStr } from "../num.ts";
+import { isOpen, orderDetails, type SimOrder } from "../orders.ts";
+import { MAX_BATCH, micros, type TradeKind } from "../trade.ts";
 import { isItemError, parseRef } from "../validate.ts";
-import { fail, ok, q, tooMany, type Handler, type RestReply, type RestRequest } from "./respond.ts";
+import { fail, type Handler, ok, q, type RestReply, type RestRequest, tooMany } from "./respond.ts";
 
 function tradeCall(kind: TradeKind, batch: boolean): Handler {
   return function trade(r: RestRequest): RestReply {
@@ -16,7 +17,10 @@ function tradeCall(kind: TradeKind, batch: boolean): Handler {
     if (items.length > MAX_BATCH) return fail("51111", String(MAX_BATCH));
     const out = r.ctx.trade.run(kind, items, batch, r.now);
     if (out.rateLimited) return tooMany();
-    return { status: 200, body: { code: out.code, msg: out.code === "0" ? "" : out.msg, data: out.data, inTime, outTime: micros() } };
+    return {
+      status: 200,
+      body: { code: out.code, msg: out.code === "0" ? "" : out.msg, data: out.data, inTime, outTime: micros() },
+    };
   };
 }
 
@@ -74,14 +78,40 @@ export const fills: Handler = (r) => {
   const ordId = q(r, "ordId");
   const limit = Math.min(100, Math.max(1, Number(q(r, "limit") ?? 100) || 100));
   const rows = r.ctx.matcher.fills
-    .filter((f) => (!instType || f.o.inst.instType === instType) && (!instId || f.o.inst.instId === instId) && (!ordId || f.o.ordId === ordId))
+    .filter(
+      (f) =>
+        (!instType || f.o.inst.instType === instType) &&
+        (!instId || f.o.inst.instId === instId) &&
+        (!ordId || f.o.ordId === ordId),
+    )
     .slice(-limit)
     .reverse()
     .map((f) => ({
-      instType: f.o.inst.instType, instId: f.o.inst.instId, tradeId: f.info.tradeId, ordId: f.o.ordId, clOrdId: f.o.clOrdId, billId: f.billId,
-      subType: f.o.side === "buy" ? "1" : "2", tag: f.o.tag, fillPx: unitsToStr(f.info.px, f.o.inst.pxDec), fillSz: unitsToStr(f.info.lots, f.o.inst.szDec),
-      fillIdxPx: "", fillPnl: "0", fillPxVol: "", fillPxUsd: "", fillMarkVol: "", fillFwdPx: "", fillMarkPx: "", side: f.o.side, posSide: f.o.posSide,
-      execType: f.info.execType, feeCcy: f.o.feeCcy, fee: fmt(f.info.fee), ts: String(f.info.ts), fillTime: String(f.info.ts), feeRate: "",
+      instType: f.o.inst.instType,
+      instId: f.o.inst.instId,
+      tradeId: f.info.tradeId,
+      ordId: f.o.ordId,
+      clOrdId: f.o.clOrdId,
+      billId: f.billId,
+      subType: f.o.side === "buy" ? "1" : "2",
+      tag: f.o.tag,
+      fillPx: unitsToStr(f.info.px, f.o.inst.pxDec),
+      fillSz: unitsToStr(f.info.lots, f.o.inst.szDec),
+      fillIdxPx: "",
+      fillPnl: "0",
+      fillPxVol: "",
+      fillPxUsd: "",
+      fillMarkVol: "",
+      fillFwdPx: "",
+      fillMarkPx: "",
+      side: f.o.side,
+      posSide: f.o.posSide,
+      execType: f.info.execType,
+      feeCcy: f.o.feeCcy,
+      fee: fmt(f.info.fee),
+      ts: String(f.info.ts),
+      fillTime: String(f.info.ts),
+      feeRate: "",
     }));
   return ok(rows);
 };

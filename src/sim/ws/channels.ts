@@ -18,7 +18,16 @@ export interface ChannelError {
   args: string[];
 }
 
-export const MARKET_CHANNELS = new Set(["tickers", "books", "books5", "bbo-tbt", "books-l2-tbt", "books50-l2-tbt", "trades", "mark-price"]);
+export const MARKET_CHANNELS = new Set([
+  "tickers",
+  "books",
+  "books5",
+  "bbo-tbt",
+  "books-l2-tbt",
+  "books50-l2-tbt",
+  "trades",
+  "mark-price",
+]);
 export const BOOK_CHANNELS = new Set(["books", "books-l2-tbt", "books50-l2-tbt"]);
 const LOGIN_MARKET = new Set(["books-l2-tbt", "books50-l2-tbt"]);
 const PRIVATE = new Set(["orders", "positions", "account", "balance_and_position"]);
@@ -32,11 +41,23 @@ export function isChannelError(x: ChannelSpec | ChannelError): x is ChannelError
  * Checks one subscribe arg on a connection of `kind`.
  * @example classify({ channel: "candle1m", instId: "BTC-USDT" }, "public", false, false, table) // { code: "64001" }
  */
-export function classify(arg: WsChannelArg, kind: WsKind, loggedIn: boolean, lenient: boolean, table: InstrumentTable): ChannelSpec | ChannelError {
+export function classify(
+  arg: WsChannelArg,
+  kind: WsKind,
+  loggedIn: boolean,
+  lenient: boolean,
+  table: InstrumentTable,
+): ChannelSpec | ChannelError {
   const channel = arg.channel;
   const instId = typeof arg.instId === "string" ? arg.instId : "";
   const unknown: ChannelError = { code: "60018", args: [channel, instId] };
-  const cls: ChannelClass | undefined = PRIVATE.has(channel) ? "private" : isBusinessChannel(channel) ? "business" : MARKET_CHANNELS.has(channel) ? "market" : undefined;
+  const cls: ChannelClass | undefined = PRIVATE.has(channel)
+    ? "private"
+    : isBusinessChannel(channel)
+      ? "business"
+      : MARKET_CHANNELS.has(channel)
+        ? "market"
+        : undefined;
   if (!cls) return unknown;
   if (!lenient) {
     if (cls === "business" && kind !== "business") return { code: "64001", args: [] };
@@ -46,7 +67,8 @@ export function classify(arg: WsChannelArg, kind: WsKind, loggedIn: boolean, len
   if ((cls === "private" || LOGIN_MARKET.has(channel)) && !loggedIn) return { code: "60011", args: [] };
   if (cls === "private") {
     if (channel === "orders" || channel === "positions") {
-      if (typeof arg.instType !== "string" || !INST_TYPES.has(arg.instType)) return { code: "60018", args: [channel, String(arg.instType ?? "")] };
+      if (typeof arg.instType !== "string" || !INST_TYPES.has(arg.instType))
+        return { code: "60018", args: [channel, String(arg.instType ?? "")] };
       if (arg.instId !== undefined && !table.get(String(arg.instId))) return unknown;
     }
     return { key: channel, cls, channel };

@@ -4,13 +4,13 @@
 import type { BookLevel } from "../../okx/types.ts";
 import type { Level } from "../book.ts";
 import { bookChecksum } from "../checksum.ts";
-import type { Matcher } from "../matching.ts";
 import type { Faults } from "../faults.ts";
 import type { InstrumentMarket, Market } from "../market.ts";
+import type { Matcher } from "../matching.ts";
 import { fmt, unitsToStr } from "../num.ts";
 import type { ResolvedOptions } from "../options.ts";
 import { createRng, deriveSeed, type Rng } from "../rng.ts";
-import { displayBook, fmtLevels, ticker, tradeRow, type DisplayBook } from "../view.ts";
+import { type DisplayBook, displayBook, fmtLevels, ticker, tradeRow } from "../view.ts";
 import type { ChannelSpec } from "./channels.ts";
 import type { Hub } from "./hub.ts";
 import type { Sub } from "./session.ts";
@@ -48,8 +48,18 @@ export class Feed {
   ) {
     this.rng = createRng(deriveSeed(opts.seed, "seq"));
     for (const m of market.byId.values()) {
-      const chain = (depth: number, channels: string[]): Chain => ({ depth, channels, seqId: 1_000_000 + this.rng.int(0, 999_999) * 10, bids: [], asks: [], ts: 0 });
-      this.feeds.set(m.inst.instId, { chains: [chain(400, ["books", "books-l2-tbt"]), chain(50, ["books50-l2-tbt"])], last: {} });
+      const chain = (depth: number, channels: string[]): Chain => ({
+        depth,
+        channels,
+        seqId: 1_000_000 + this.rng.int(0, 999_999) * 10,
+        bids: [],
+        asks: [],
+        ts: 0,
+      });
+      this.feeds.set(m.inst.instId, {
+        chains: [chain(400, ["books", "books-l2-tbt"]), chain(50, ["books50-l2-tbt"])],
+        last: {},
+      });
     }
   }
 
@@ -70,7 +80,16 @@ export class Feed {
       if (this.subscribers(chain.channels, id) === 0) continue;
       const update = this.advance(chain, view(), now);
       if (!update || gap) continue;
-      const data = JSON.stringify([{ asks: this.fmtDiff(m, update.asks), bids: this.fmtDiff(m, update.bids), ts: String(now), checksum: this.checksum(m, chain), prevSeqId: update.prevSeqId, seqId: chain.seqId }]);
+      const data = JSON.stringify([
+        {
+          asks: this.fmtDiff(m, update.asks),
+          bids: this.fmtDiff(m, update.bids),
+          ts: String(now),
+          checksum: this.checksum(m, chain),
+          prevSeqId: update.prevSeqId,
+          seqId: chain.seqId,
+        },
+      ]);
       for (const c of chain.channels) this.hub.push(`${c}:${id}`, data, `"action":"update",`);
     }
     for (const slot of SLOTS) {
@@ -88,7 +107,11 @@ export class Feed {
   }
 
   /** Moves a chain to the current book; returns the changed levels, or undefined if none changed. */
-  private advance(chain: Chain, book: DisplayBook, now: number): { bids: Level[]; asks: Level[]; prevSeqId: number } | undefined {
+  private advance(
+    chain: Chain,
+    book: DisplayBook,
+    now: number,
+  ): { bids: Level[]; asks: Level[]; prevSeqId: number } | undefined {
     const bids = book.bids.slice(0, chain.depth);
     const asks = book.asks.slice(0, chain.depth);
     const dBids = diff(chain.bids, bids, true);
@@ -102,7 +125,13 @@ export class Feed {
     return { bids: dBids, asks: dAsks, prevSeqId };
   }
 
-  private view(slot: Slot, m: InstrumentMarket, f: InstFeed, book: DisplayBook, now: number): { key: string; json: string } {
+  private view(
+    slot: Slot,
+    m: InstrumentMarket,
+    f: InstFeed,
+    book: DisplayBook,
+    now: number,
+  ): { key: string; json: string } {
     const id = m.inst.instId;
     if (slot === "books5" || slot === "bbo-tbt") {
       const n = slot === "books5" ? 5 : 1;
@@ -119,7 +148,11 @@ export class Feed {
   }
 
   private fmtDiff(m: InstrumentMarket, levels: Level[]): BookLevel[] {
-    return levels.map((l) => (l[1] === 0 ? [unitsToStr(l[0], m.inst.pxDec), "0", "0", "0"] : [unitsToStr(l[0], m.inst.pxDec), unitsToStr(l[1], m.inst.szDec), "0", String(l[2])]));
+    return levels.map((l) =>
+      l[1] === 0
+        ? [unitsToStr(l[0], m.inst.pxDec), "0", "0", "0"]
+        : [unitsToStr(l[0], m.inst.pxDec), unitsToStr(l[1], m.inst.szDec), "0", String(l[2])],
+    );
   }
 
   private checksum(m: InstrumentMarket, c: Chain): number {
@@ -138,7 +171,16 @@ export class Feed {
     const chain = f.chains.find((c) => c.channels.includes(spec.channel));
     if (chain) {
       if (alone(chain.channels)) this.advance(chain, displayBook(m, this.matcher, 400), now);
-      const data = JSON.stringify([{ asks: fmtLevels(m, chain.asks), bids: fmtLevels(m, chain.bids), ts: String(chain.ts), checksum: this.checksum(m, chain), prevSeqId: -1, seqId: chain.seqId }]);
+      const data = JSON.stringify([
+        {
+          asks: fmtLevels(m, chain.asks),
+          bids: fmtLevels(m, chain.bids),
+          ts: String(chain.ts),
+          checksum: this.checksum(m, chain),
+          prevSeqId: -1,
+          seqId: chain.seqId,
+        },
+      ]);
       return send(data, `"action":"snapshot",`);
     }
     const slot = SLOTS.find((s) => s === spec.channel);
@@ -147,7 +189,11 @@ export class Feed {
       return send(f.last[slot]!.json);
     }
     if (spec.channel.startsWith("candle")) {
-      send(JSON.stringify(m.candles.rows(spec.channel.slice(6), now, { limit: 1, ctVal: m.inst.ctVal, pxDec: m.inst.pxDec })));
+      send(
+        JSON.stringify(
+          m.candles.rows(spec.channel.slice(6), now, { limit: 1, ctVal: m.inst.ctVal, pxDec: m.inst.pxDec }),
+        ),
+      );
     }
   }
 

@@ -5,7 +5,7 @@ import { verifyLogin } from "../auth.ts";
 import type { SimContext } from "../context.ts";
 import { msg } from "../errors.ts";
 import { MAX_BATCH, micros, type TradeKind } from "../trade.ts";
-import { classify, isChannelError, type ChannelSpec } from "./channels.ts";
+import { type ChannelSpec, classify, isChannelError } from "./channels.ts";
 import { privateKey } from "./private.ts";
 import type { Session, Sub } from "./session.ts";
 
@@ -34,7 +34,8 @@ export function handleText(s: Session, text: string, ctx: SimContext): void {
   let req: Req;
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== "object" || parsed === null || typeof (parsed as Req).op !== "string") throw new Error("no op");
+    if (typeof parsed !== "object" || parsed === null || typeof (parsed as Req).op !== "string")
+      throw new Error("no op");
     req = parsed as Req;
   } catch {
     return error(s, undefined, "60012", text);
@@ -53,7 +54,15 @@ export function handleText(s: Session, text: string, ctx: SimContext): void {
 }
 
 function error(s: Session, id: string | undefined, code: string, ...args: string[]): void {
-  s.sendControl(JSON.stringify({ ...(id !== undefined ? { id } : {}), event: "error", code, msg: msg(code, ...args), connId: s.connId }));
+  s.sendControl(
+    JSON.stringify({
+      ...(id !== undefined ? { id } : {}),
+      event: "error",
+      code,
+      msg: msg(code, ...args),
+      connId: s.connId,
+    }),
+  );
 }
 
 function login(s: Session, id: string | undefined, req: Req, ctx: SimContext): void {
@@ -61,17 +70,25 @@ function login(s: Session, id: string | undefined, req: Req, ctx: SimContext): v
   if (s.loggedIn) return error(s, id, "60010");
   const args = Array.isArray(req.args) ? req.args : [];
   if (args.length === 0) return error(s, id, "60013");
-  const codes = args.map((a) => verifyLogin(a, ctx.opts.credentials, { nowMs: Date.now(), maxSkewMs: ctx.opts.maxClockSkewMs }));
+  const codes = args.map((a) =>
+    verifyLogin(a, ctx.opts.credentials, { nowMs: Date.now(), maxSkewMs: ctx.opts.maxClockSkewMs }),
+  );
   const bad = codes.find((c) => c !== "0");
   if (bad && codes.some((c) => c === "0") && args.length > 1) return error(s, id, "60022");
   if (bad) return error(s, id, bad);
   s.loggedIn = true;
-  s.sendControl(JSON.stringify({ ...(id !== undefined ? { id } : {}), event: "login", code: "0", msg: "", connId: s.connId }));
+  s.sendControl(
+    JSON.stringify({ ...(id !== undefined ? { id } : {}), event: "login", code: "0", msg: "", connId: s.connId }),
+  );
 }
 
 function subscribe(s: Session, id: string | undefined, req: Req, raw: string, ctx: SimContext): void {
   const args = req.args;
-  if (!Array.isArray(args) || args.length === 0 || args.some((a) => typeof a !== "object" || a === null || typeof (a as WsChannelArg).channel !== "string")) {
+  if (
+    !Array.isArray(args) ||
+    args.length === 0 ||
+    args.some((a) => typeof a !== "object" || a === null || typeof (a as WsChannelArg).channel !== "string")
+  ) {
     return error(s, id, "60012", raw);
   }
   if (raw.length > 64 * 1024) return error(s, id, "60012", raw.slice(0, 200));
@@ -101,17 +118,27 @@ function afterSubscribe(s: Session, sub: Sub, spec: ChannelSpec, ctx: SimContext
   if (spec.cls !== "private") return ctx.feed.onSubscribe(sub, spec, now);
   if ((PRIVATE_CHANNELS as readonly string[]).includes(spec.channel)) {
     let conns = 0;
-    for (const other of ctx.hub.sessions) if ([...other.subs.values()].some((x) => x.arg.channel === spec.channel)) conns++;
-    s.sendControl(JSON.stringify({ event: "channel-conn-count", channel: spec.channel, connCount: String(conns), connId: s.connId }));
+    for (const other of ctx.hub.sessions)
+      if ([...other.subs.values()].some((x) => x.arg.channel === spec.channel)) conns++;
+    s.sendControl(
+      JSON.stringify({
+        event: "channel-conn-count",
+        channel: spec.channel,
+        connCount: String(conns),
+        connId: s.connId,
+      }),
+    );
   }
   ctx.privateFeed.onSubscribe(sub, spec.channel, now);
 }
 
 function tradeOp(s: Session, id: string, req: Req, ctx: SimContext): void {
   const inTime = micros();
-  const reply = (code: string, m: string, data: unknown[]) => s.sendControl(JSON.stringify({ id, op: req.op, code, msg: m, data, inTime, outTime: micros() }));
+  const reply = (code: string, m: string, data: unknown[]) =>
+    s.sendControl(JSON.stringify({ id, op: req.op, code, msg: m, data, inTime, outTime: micros() }));
   if (!s.loggedIn) return reply("60011", msg("60011"), []);
-  if (s.kind !== "private" && !ctx.opts.lenientWsPaths && !(req.op === "mass-cancel" && s.kind === "business")) return reply("60019", msg("60019", req.op), []);
+  if (s.kind !== "private" && !ctx.opts.lenientWsPaths && !(req.op === "mass-cancel" && s.kind === "business"))
+    return reply("60019", msg("60019", req.op), []);
   const args = req.args;
   if (!Array.isArray(args) || args.length === 0) return reply("60013", msg("60013"), []);
   if (req.op === "mass-cancel") return reply("0", "", [{ result: true }]);
@@ -119,7 +146,11 @@ function tradeOp(s: Session, id: string, req: Req, ctx: SimContext): void {
   if ((!spec.batch && args.length > 1) || args.length > MAX_BATCH) return reply("60013", msg("60013"), []);
   const exp = Number(req.expTime);
   if (req.expTime !== undefined && req.expTime !== "" && Number.isFinite(exp) && exp < Date.now()) {
-    return reply("1", msg("1"), args.map(() => ({ ordId: "", clOrdId: "", ts: String(Date.now()), sCode: "50004", sMsg: "Request expired" })));
+    return reply(
+      "1",
+      msg("1"),
+      args.map(() => ({ ordId: "", clOrdId: "", ts: String(Date.now()), sCode: "50004", sMsg: "Request expired" })),
+    );
   }
   const out = ctx.trade.run(spec.kind, args, spec.batch, Date.now());
   reply(out.code, "", out.data);

@@ -55,7 +55,9 @@ export class PrivateFeed {
     this.orders = [];
     for (const key of this.keys("orders")) {
       for (const { push, o } of orders) {
-        this.hub.push(key, JSON.stringify([push]), "", (s) => privateMatches(s.arg, o.inst.instType, o.inst.instId, o.inst.wire.instFamily));
+        this.hub.push(key, JSON.stringify([push]), "", (s) =>
+          privateMatches(s.arg, o.inst.instType, o.inst.instId, o.inst.wire.instFamily),
+        );
       }
     }
     if (this.ccys.size === 0 && this.instIds.size === 0) return;
@@ -71,14 +73,20 @@ export class PrivateFeed {
       for (const sub of this.hub.subscribers(key)) {
         const list = typeof sub.arg.ccy === "string" && sub.arg.ccy ? ccys.filter((c) => c === sub.arg.ccy) : ccys;
         if (list.length === 0) continue;
-        this.send(sub, JSON.stringify([this.account.balance(list, now)]), `"eventType":"event_update","curPage":1,"lastPage":true,`);
+        this.send(
+          sub,
+          JSON.stringify([this.account.balance(list, now)]),
+          `"eventType":"event_update","curPage":1,"lastPage":true,`,
+        );
       }
     }
     if (instIds.length > 0) {
       const rows = this.account.positionRows({ instIds, includeFlat: true }, now);
       for (const key of this.keys("positions")) {
         for (const sub of this.hub.subscribers(key)) {
-          const mine = rows.filter((r) => privateMatches(sub.arg, r.instType, r.instId, r.instId.replace(/-SWAP$/, "")));
+          const mine = rows.filter((r) =>
+            privateMatches(sub.arg, r.instType, r.instId, r.instId.replace(/-SWAP$/, "")),
+          );
           if (mine.length > 0) this.send(sub, JSON.stringify(mine), `"eventType":"event_update",`);
         }
       }
@@ -97,9 +105,15 @@ export class PrivateFeed {
   onSubscribe(sub: Sub, channel: string, now: number): void {
     if (channel === "account") {
       const ccy = typeof sub.arg.ccy === "string" && sub.arg.ccy ? [sub.arg.ccy] : [];
-      this.send(sub, JSON.stringify([this.account.balance(ccy, now)]), `"eventType":"snapshot","curPage":1,"lastPage":true,`);
+      this.send(
+        sub,
+        JSON.stringify([this.account.balance(ccy, now)]),
+        `"eventType":"snapshot","curPage":1,"lastPage":true,`,
+      );
     } else if (channel === "positions") {
-      const rows = this.account.positionRows({}, now).filter((r) => privateMatches(sub.arg, r.instType, r.instId, r.instId.replace(/-SWAP$/, "")));
+      const rows = this.account
+        .positionRows({}, now)
+        .filter((r) => privateMatches(sub.arg, r.instType, r.instId, r.instId.replace(/-SWAP$/, "")));
       this.send(sub, JSON.stringify(rows), `"eventType":"snapshot","curPage":1,"lastPage":true,`);
     } else if (channel === "balance_and_position") {
       this.send(sub, JSON.stringify([this.account.balanceAndPosition("snapshot", [], [], [], now)]), "");

@@ -65,9 +65,7 @@ export class RowBuffer {
   /** table -> reason -> rows */
   readonly dropped: Partial<Record<Table, Record<string, number>>> = {};
 
-  constructor(
-    private readonly opts: { marketRows: number; keptRows: number; tokenPrefix: string },
-  ) {
+  constructor(private readonly opts: { marketRows: number; keptRows: number; tokenPrefix: string }) {
     for (const t of [...KEPT_TABLES, ...MARKET_TABLES]) this.pending.set(t, new Queue());
   }
 

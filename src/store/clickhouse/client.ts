@@ -2,7 +2,13 @@
 // process (optional npm package `chdb`, plugged in through `chdb/connection`). Worker side only.
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from "@clickhouse/client";
+import {
+  type ClickHouseClient,
+  ClickHouseError,
+  ClickHouseLogLevel,
+  type ClickHouseSettings,
+  createClient,
+} from "@clickhouse/client";
 
 export class ClickHouseUnavailable extends Error {
   override name = "ClickHouseUnavailable";
@@ -31,7 +37,13 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string }): 
   if (opts.url) {
     const u = new URL(opts.url);
     const where = `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`; // never the password
-    const client = createClient({ url: opts.url, clickhouse_settings: SETTINGS, request_timeout: 10_000, max_open_connections: 4, log: { level: ClickHouseLogLevel.OFF } }); // we log failures ourselves
+    const client = createClient({
+      url: opts.url,
+      clickhouse_settings: SETTINGS,
+      request_timeout: 10_000,
+      max_open_connections: 4,
+      log: { level: ClickHouseLogLevel.OFF },
+    }); // we log failures ourselves
     return { client, mode: "url", where };
   }
   let mod: typeof import("chdb/connection");
@@ -46,14 +58,18 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string }): 
   }
   const path = resolve(opts.chdbPath);
   mkdirSync(path, { recursive: true, mode: 0o700 }); // holds password hashes: owner-only
-  let connection;
+  let connection: unknown;
   try {
     connection = mod.createChdbConnection({ path });
   } catch (err) {
     throw new ClickHouseUnavailable(`chDB cannot open ${path}: ${(err as Error).message}`);
   }
   // The hook's Connection type comes from client-common; chdb re-exports that same contract.
-  const client = createClient({ connection: connection as never, clickhouse_settings: SETTINGS, log: { level: ClickHouseLogLevel.OFF } });
+  const client = createClient({
+    connection: connection as never,
+    clickhouse_settings: SETTINGS,
+    log: { level: ClickHouseLogLevel.OFF },
+  });
   return { client, mode: "chdb", where: path };
 }
 

@@ -6,7 +6,16 @@ import type { RingHandle } from "../../bus/ring.ts";
 import type { Logger } from "../../log.ts";
 import type { Registry } from "../../ops/metrics.ts";
 import { RecorderMetrics } from "./metrics.ts";
-import type { AuditInput, FromWorker, HistoryPage, HistoryQuery, RecorderStats, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
+import type {
+  AuditInput,
+  FromWorker,
+  HistoryPage,
+  HistoryQuery,
+  RecorderStats,
+  ToWorker,
+  UserRow,
+  WorkerOptions,
+} from "./protocol.ts";
 
 export type { AuditInput, HistoryPage, HistoryQuery, UserRow } from "./protocol.ts";
 
@@ -59,7 +68,9 @@ export interface HistoryOptions {
 }
 
 // Inside a `bun build --compile` binary, modules live under /$bunfs/root/ (see exchange/ingest.ts).
-const WORKER_URL = import.meta.url.includes("/$bunfs/") ? "./store/clickhouse/worker.ts" : new URL("./worker.ts", import.meta.url).href;
+const WORKER_URL = import.meta.url.includes("/$bunfs/")
+  ? "./store/clickhouse/worker.ts"
+  : new URL("./worker.ts", import.meta.url).href;
 
 /** libchdb binds one data directory per process: the first history to open chDB owns it. */
 let chdbOwner: string | undefined;
@@ -105,7 +116,10 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
   let latest: RecorderStats | undefined;
   let dead = false;
   let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<
+    number,
+    { resolve(v: unknown): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }
+  >();
   let firstAnswer!: () => void;
   const started = new Promise<void>((r) => (firstAnswer = r));
 
@@ -161,7 +175,10 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
   let stopping: Promise<void> | undefined;
   return {
     status: () => ({ mode: o.url ? "url" : "chdb", ready, error }),
-    query: (q) => (ready ? call<HistoryPage>((id) => ({ t: "query", id, q })) : Promise.reject(new HistoryUnavailable(`ClickHouse is not available: ${error}`))),
+    query: (q) =>
+      ready
+        ? call<HistoryPage>((id) => ({ t: "query", id, q }))
+        : Promise.reject(new HistoryUnavailable(`ClickHouse is not available: ${error}`)),
     audit: (row) => {
       if (dead || stopping) return metrics.droppedHere("audit", "unavailable");
       send({ t: "audit", row });
@@ -174,7 +191,9 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
     stop: () =>
       (stopping ??= (async () => {
         const grace = o.stopGraceMs ?? 5_000;
-        await call((id) => ({ t: "stop", id, graceMs: grace }), grace + 5_000).catch((e: Error) => log.error("clickhouse stop", { error: e.message }));
+        await call((id) => ({ t: "stop", id, graceMs: grace }), grace + 5_000).catch((e: Error) =>
+          log.error("clickhouse stop", { error: e.message }),
+        );
         worker.terminate();
         dead = true;
         ready = false;

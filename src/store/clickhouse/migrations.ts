@@ -117,13 +117,19 @@ export async function migrate(client: ClickHouseClient, migrations: Migration[] 
     query: `CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at ${T} DEFAULT now64(3))
       ENGINE = ReplacingMergeTree ORDER BY version`,
   });
-  const rows = await (await client.query({ query: "SELECT version FROM schema_migrations FINAL", format: "JSONEachRow" })).json<{ version: number }>();
+  const rows = await (
+    await client.query({ query: "SELECT version FROM schema_migrations FINAL", format: "JSONEachRow" })
+  ).json<{ version: number }>();
   const done = new Set(rows.map((r) => Number(r.version)));
   const applied: number[] = [];
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (done.has(m.version)) continue;
     for (const query of m.statements) await client.command({ query });
-    await client.insert({ table: "schema_migrations", values: [{ version: m.version, name: m.name }], format: "JSONEachRow" });
+    await client.insert({
+      table: "schema_migrations",
+      values: [{ version: m.version, name: m.name }],
+      format: "JSONEachRow",
+    });
     applied.push(m.version);
   }
   return applied;

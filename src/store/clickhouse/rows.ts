@@ -45,7 +45,8 @@ function need(v: unknown, field: string, max = 256): string {
 /** Milliseconds since 1970 as an integer (DateTime64(3) takes raw ticks). */
 function ms(v: unknown, field: string): number {
   const n = typeof v === "string" && v !== "" ? Number(v) : v;
-  if (typeof n !== "number" || !Number.isFinite(n) || n < 0 || n > 8.64e15) throw new Malformed(`${field}: not a time in ms`);
+  if (typeof n !== "number" || !Number.isFinite(n) || n < 0 || n > 8.64e15)
+    throw new Malformed(`${field}: not a time in ms`);
   return Math.floor(n);
 }
 
@@ -150,7 +151,8 @@ export function toRow(type: string, json: string): Mapped | Error | undefined {
   if (!map) return undefined;
   try {
     const ev = JSON.parse(json) as { id?: unknown; data?: unknown };
-    if (typeof ev.id !== "string" || typeof ev.data !== "object" || ev.data === null) throw new Malformed("no id or data");
+    if (typeof ev.id !== "string" || typeof ev.data !== "object" || ev.data === null)
+      throw new Malformed("no id or data");
     return map(ev.id, ev.data as Data);
   } catch (err) {
     return err instanceof Error ? err : new Malformed(String(err));

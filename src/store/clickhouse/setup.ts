@@ -5,10 +5,15 @@ import type { RingHandle } from "../../bus/ring.ts";
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../log.ts";
 import type { Registry } from "../../ops/metrics.ts";
-import { startHistory, type History } from "./index.ts";
+import { type History, startHistory } from "./index.ts";
 import { ClickHouseUserStore } from "./users.ts";
 
-export function startHistoryFromConfig(config: Config, ring: RingHandle, log: Logger, registry: Registry): Promise<History> {
+export function startHistoryFromConfig(
+  config: Config,
+  ring: RingHandle,
+  log: Logger,
+  registry: Registry,
+): Promise<History> {
   return startHistory({
     ring,
     log,
@@ -34,11 +39,14 @@ export function startHistoryFromConfig(config: Config, ring: RingHandle, log: Lo
  */
 export async function durableUsers(history: History, log: Logger): Promise<UserStore | undefined> {
   if (!history.status().ready) {
-    if (history.status().mode !== "off") log.warn("users are NOT durable this run: ClickHouse is unavailable", { error: history.status().error });
+    if (history.status().mode !== "off")
+      log.warn("users are NOT durable this run: ClickHouse is unavailable", { error: history.status().error });
     return undefined;
   }
   try {
-    return await ClickHouseUserStore.open(history, (user, err) => log.error("user change not handed to ClickHouse", { user, error: err.message }));
+    return await ClickHouseUserStore.open(history, (user, err) =>
+      log.error("user change not handed to ClickHouse", { user, error: err.message }),
+    );
   } catch (err) {
     log.warn("users are NOT durable this run: cannot load them from ClickHouse", { error: (err as Error).message });
     return undefined;

@@ -5,11 +5,20 @@ import { ClickHouseUserStore } from "./users.ts";
 
 function table(initial: UserRow[] = []) {
   const written: UserRow[] = [];
-  return { written, loadUsers: async () => initial, putUser: async (u: UserRow) => (written.push(u), { written: true }) };
+  return {
+    written,
+    loadUsers: async () => initial,
+    putUser: async (u: UserRow) => {
+      written.push(u);
+      return { written: true };
+    },
+  };
 }
 
 test("loads users, answers from the cache, and writes every change through with a growing version", async () => {
-  const t = table([{ name: "admin", role: "admin", hash: "h0", createdAt: 1, updatedAt: 1, deleted: false, version: 5e15 }]);
+  const t = table([
+    { name: "admin", role: "admin", hash: "h0", createdAt: 1, updatedAt: 1, deleted: false, version: 5e15 },
+  ]);
   const s = await ClickHouseUserStore.open(t);
   expect(await s.get("admin")).toMatchObject({ role: "admin", hash: "h0" });
   expect(await s.create({ name: "bo", role: "viewer", hash: "h1", createdAt: 2, updatedAt: 2 })).toBe(true);
@@ -31,7 +40,10 @@ test("loads users, answers from the cache, and writes every change through with 
 
 test("a change that cannot reach ClickHouse is reported, and the cache still has it", async () => {
   const errors: string[] = [];
-  const s = await ClickHouseUserStore.open({ loadUsers: async () => [], putUser: () => Promise.reject(new Error("worker gone")) }, (name, err) => errors.push(`${name}: ${err.message}`));
+  const s = await ClickHouseUserStore.open(
+    { loadUsers: async () => [], putUser: () => Promise.reject(new Error("worker gone")) },
+    (name, err) => errors.push(`${name}: ${err.message}`),
+  );
   expect(await s.create({ name: "cy", role: "viewer", hash: "h", createdAt: 1, updatedAt: 1 })).toBe(true);
   expect(errors).toEqual(["cy: worker gone"]);
   expect(await s.get("cy")).toBeDefined();

@@ -21,11 +21,20 @@ export class ClickHouseUserStore implements UserStore {
   ) {}
 
   /** Loads every user; rejects when ClickHouse cannot be read (the caller then keeps users in memory). */
-  static async open(table: UserTable, onWriteError: (name: string, err: Error) => void = () => {}): Promise<ClickHouseUserStore> {
+  static async open(
+    table: UserTable,
+    onWriteError: (name: string, err: Error) => void = () => {},
+  ): Promise<ClickHouseUserStore> {
     const store = new ClickHouseUserStore(table, onWriteError);
     for (const r of await table.loadUsers()) {
       store.lastVersion = Math.max(store.lastVersion, r.version);
-      await store.cache.create({ name: r.name, role: r.role as Role, hash: r.hash, createdAt: r.createdAt, updatedAt: r.updatedAt });
+      await store.cache.create({
+        name: r.name,
+        role: r.role as Role,
+        hash: r.hash,
+        createdAt: r.createdAt,
+        updatedAt: r.updatedAt,
+      });
     }
     return store;
   }
@@ -66,6 +75,8 @@ export class ClickHouseUserStore implements UserStore {
   private async persist(u: UserRecord, deleted: boolean): Promise<void> {
     // A write ClickHouse refused now stays in the recorder's buffer (kept rows) and is retried
     // there; only a write that never reached the Worker is reported here.
-    await this.table.putUser({ ...u, deleted, version: this.version() }).catch((err: Error) => this.onWriteError(u.name, err));
+    await this.table
+      .putUser({ ...u, deleted, version: this.version() })
+      .catch((err: Error) => this.onWriteError(u.name, err));
   }
 }

@@ -6,10 +6,10 @@ import { setPriority } from "node:os";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { eventJson, RingReader } from "../../bus/ring.ts";
 import { backoffDelay } from "../../domain/backoff.ts";
+import { RUNTIME_THREAD, reniceThreads } from "../../ops/host-tuning/threads.ts";
 import { RowBuffer } from "./buffer.ts";
 import { isUnavailableError, openClickHouse } from "./client.ts";
 import { migrate } from "./migrations.ts";
-import { reniceThreads, RUNTIME_THREAD } from "../../ops/host-tuning/threads.ts";
 import type { FromWorker, RecorderStats, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
 import { build, page } from "./queries.ts";
 import { auditRow, RECORDED_TYPES, toRow, userRow } from "./rows.ts";
@@ -44,7 +44,9 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     case "query":
       return void answer(m.id, async () => {
         const b = build(m.q);
-        const rows = await (await need().query({ query: b.query, query_params: b.params, format: "JSONEachRow" })).json<Record<string, unknown>>();
+        const rows = await (await need().query({ query: b.query, query_params: b.params, format: "JSONEachRow" })).json<
+          Record<string, unknown>
+        >();
         return page(m.q, b, rows);
       });
     case "audit":
@@ -91,7 +93,11 @@ async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
     timers.push(setInterval(reniceChdb, 5_000));
   }
   reader = new RingReader({ sab });
-  buffer = new RowBuffer({ marketRows: o.marketBufferRows, keptRows: o.keptBufferRows, tokenPrefix: randomBytes(6).toString("hex") });
+  buffer = new RowBuffer({
+    marketRows: o.marketBufferRows,
+    keptRows: o.keptBufferRows,
+    tokenPrefix: randomBytes(6).toString("hex"),
+  });
   void recordLoop();
   timers.push(setInterval(() => void flushIfReady(), o.flushMs));
   timers.push(setInterval(postStats, 1000));
@@ -186,19 +192,31 @@ function drainRing(): void {
       const lost = Math.max(0, firstKept - cursor - 1);
       overruns++;
       overrunEvents += lost;
-      log("error", "recorder overrun: events lost before they were recorded", { from: cursor + 1, to: firstKept - 1, lost });
+      log("error", "recorder overrun: events lost before they were recorded", {
+        from: cursor + 1,
+        to: firstKept - 1,
+        lost,
+      });
     }
     for (const ev of r.events) {
       if (!RECORDED_TYPES.has(ev.type)) continue;
       const m = toRow(ev.type, eventJson(ev));
       if (m === undefined) continue;
       if (m instanceof Error) {
-        if (malformed++ < 10) log("warn", "recorder skipped a malformed event", { id: ev.id, type: ev.type, error: m.message });
+        if (malformed++ < 10)
+          log("warn", "recorder skipped a malformed event", { id: ev.id, type: ev.type, error: m.message });
         continue;
       }
-      if (!buffer.push(m.table, m.row) && !refusedLogged.has(m.table) && m.table !== "trades" && m.table !== "tickers") {
+      if (
+        !buffer.push(m.table, m.row) &&
+        !refusedLogged.has(m.table) &&
+        m.table !== "trades" &&
+        m.table !== "tickers"
+      ) {
         refusedLogged.add(m.table);
-        log("error", "recorder buffer at its hard cap: refusing rows (counted in recorder_dropped_rows_total)", { table: m.table });
+        log("error", "recorder buffer at its hard cap: refusing rows (counted in recorder_dropped_rows_total)", {
+          table: m.table,
+        });
       }
     }
     cursor = r.last;
@@ -213,7 +231,12 @@ async function flushIfReady(): Promise<void> {
 function writeFailed(table: string, err: Error, attempts: number): void {
   // Log the first failure and then every 10th, not every retry.
   if (attempts === 1 || attempts % 10 === 0)
-    log("warn", "clickhouse insert failed; rows stay buffered and are retried", { table, attempts, error: err.message.split("\n")[0], buffered: buffer.total() });
+    log("warn", "clickhouse insert failed; rows stay buffered and are retried", {
+      table,
+      attempts,
+      error: err.message.split("\n")[0],
+      buffered: buffer.total(),
+    });
 }
 
 function stats(): RecorderStats {
@@ -247,7 +270,12 @@ async function stop(graceMs: number): Promise<{ unwritten: number }> {
     await Bun.sleep(Math.min(200, Math.max(10, deadline - performance.now())));
   }
   const unwritten = buffer.total();
-  if (unwritten > 0) log("error", "clickhouse: rows not written at shutdown", { rows: unwritten, buffered: buffer.sizes(), lastError: writer?.lastError ?? lastError });
+  if (unwritten > 0)
+    log("error", "clickhouse: rows not written at shutdown", {
+      rows: unwritten,
+      buffered: buffer.sizes(),
+      lastError: writer?.lastError ?? lastError,
+    });
   postStats();
   await client?.close().catch(() => {});
   client = undefined;

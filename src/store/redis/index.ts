@@ -32,6 +32,10 @@ export function redisCheck(redis: RedisConn): () => { name: string; ok: boolean;
     const ok = redis.isReady();
     if (ok) return { name: "redis", ok };
     const st = redis.status();
-    return { name: "redis", ok, detail: st === "ready" ? "redis connected but not answering" : `redis unreachable (${st})` };
+    return {
+      name: "redis",
+      ok,
+      detail: st === "ready" ? "redis connected but not answering" : `redis unreachable (${st})`,
+    };
   };
 }

@@ -3,7 +3,7 @@
 // Key: prefix+"rl:"+key, an integer that expires when its window ends.
 import type { RateDecision, RateLimiter, RateWindow } from "../../auth/stores.ts";
 import type { RedisConn } from "./connection.ts";
-import { script, type Script } from "./script.ts";
+import { type Script, script } from "./script.ts";
 
 const HIT = `
 local n = redis.call('INCR', KEYS[1])
@@ -48,7 +48,9 @@ export class RedisRateLimiter implements RateLimiter {
 
   async peek(key: string): Promise<RateWindow> {
     const [count, ttlMs] = (await this.peekScript([this.key(key)], [])) as [number, number];
-    return count > 0 && ttlMs > 0 ? { count, retryAfterS: Math.max(1, Math.ceil(ttlMs / 1000)) } : { count: 0, retryAfterS: 0 };
+    return count > 0 && ttlMs > 0
+      ? { count, retryAfterS: Math.max(1, Math.ceil(ttlMs / 1000)) }
+      : { count: 0, retryAfterS: 0 };
   }
 
   async reset(key: string): Promise<void> {

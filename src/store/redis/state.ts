@@ -86,7 +86,14 @@ export class StatePersistence {
       try {
         const s = JSON.parse(json) as Saved;
         if (typeof s.text === "string" && typeof s.channel === "string" && typeof s.type === "string") {
-          saved.push({ key, run: Number(s.run) || 0, seq: Number(s.seq) || 0, channel: s.channel, type: s.type, text: s.text });
+          saved.push({
+            key,
+            run: Number(s.run) || 0,
+            seq: Number(s.seq) || 0,
+            channel: s.channel,
+            type: s.type,
+            text: s.text,
+          });
         }
       } catch {
         this.log.warn("skipping an unreadable saved state entry", { key });
@@ -122,7 +129,14 @@ export class StatePersistence {
     const del: string[] = [];
     for (const [key, e] of changes) {
       if (!e) del.push(key);
-      else set[key] = JSON.stringify({ run: this.run, seq: e.seq, channel: e.channel, type: e.type, text: e.text } satisfies Saved);
+      else
+        set[key] = JSON.stringify({
+          run: this.run,
+          seq: e.seq,
+          channel: e.channel,
+          type: e.type,
+          text: e.text,
+        } satisfies Saved);
     }
     try {
       const p = this.redis.client.pipeline();
@@ -133,7 +147,10 @@ export class StatePersistence {
       const failed = results?.find(([err]) => err);
       if (failed) throw failed[0];
     } catch (err) {
-      this.log.warn("state snapshot not saved to redis; will retry", { keys: changes.length, err: (err as Error).message });
+      this.log.warn("state snapshot not saved to redis; will retry", {
+        keys: changes.length,
+        err: (err as Error).message,
+      });
       this.retry(changes.map(([k]) => k));
     }
   }

@@ -7,12 +7,13 @@
 //                    p+"ufam:"+user set of family ids                       expires with the last
 //                    p+"rt:"+sha256  hash {f, u, e, n: 0 or when first used (ms)}  PEXPIREAT e
 //                    p+"auth:gen"    random id of this Redis's auth data, made when missing; no TTL
-import { refreshUse, type RefreshRecord, type RefreshUse, type TokenStore } from "../../auth/stores.ts";
+
 import { randomToken } from "../../auth/password.ts";
+import { type RefreshRecord, type RefreshUse, refreshUse, type TokenStore } from "../../auth/stores.ts";
 import type { RedisConn } from "./connection.ts";
 import { RedisUnavailable } from "./errors.ts";
 import { type FamilyState, LocalView } from "./local-view.ts";
-import { script, type Script } from "./script.ts";
+import { type Script, script } from "./script.ts";
 
 type Clock = () => number;
 

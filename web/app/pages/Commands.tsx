@@ -4,8 +4,8 @@ import { defineComponent, onMounted, shallowRef } from "vue";
 import { ApiRequestError, type Command, type CommandRecord } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useEventStream } from "../../vue/stream.ts";
-import { Confirm } from "../parts/Confirm.tsx";
 import { fmtTime } from "../format.ts";
+import { Confirm } from "../parts/Confirm.tsx";
 import { useSelection } from "../selection.ts";
 import { useSession } from "../session.ts";
 
@@ -51,13 +51,25 @@ export const Commands = defineComponent(() => {
   const ask = (cmd: Command) => {
     if (cmd.type === "kill_switch")
       asking.value = cmd.on
-        ? { cmd, title: "Turn the kill switch ON?", text: "No new orders will be accepted from anyone until it is turned off. Open orders stay open (use Cancel all).", action: "Kill switch ON" }
-        : { cmd, title: "Turn the kill switch off?", text: "Orders will be accepted again.", action: "Kill switch off" };
+        ? {
+            cmd,
+            title: "Turn the kill switch ON?",
+            text: "No new orders will be accepted from anyone until it is turned off. Open orders stay open (use Cancel all).",
+            action: "Kill switch ON",
+          }
+        : {
+            cmd,
+            title: "Turn the kill switch off?",
+            text: "Orders will be accepted again.",
+            action: "Kill switch off",
+          };
     else
       asking.value = {
         cmd,
         title: "Cancel all open orders?",
-        text: cmd.instId ? `Every open order on ${cmd.instId} will be canceled.` : "Every open order on every instrument will be canceled.",
+        text: cmd.instId
+          ? `Every open order on ${cmd.instId} will be canceled.`
+          : "Every open order on every instrument will be canceled.",
         action: "Cancel all",
       };
   };
@@ -74,10 +86,20 @@ export const Commands = defineComponent(() => {
             </strong>
           </p>
           <div class="row">
-            <button type="button" class="danger" onClick={() => ask({ type: "kill_switch", on: true })} data-testid="kill-on">
+            <button
+              type="button"
+              class="danger"
+              onClick={() => ask({ type: "kill_switch", on: true })}
+              data-testid="kill-on"
+            >
               Turn ON
             </button>
-            <button type="button" class="ghost" onClick={() => ask({ type: "kill_switch", on: false })} data-testid="kill-off">
+            <button
+              type="button"
+              class="ghost"
+              onClick={() => ask({ type: "kill_switch", on: false })}
+              data-testid="kill-off"
+            >
               Turn off
             </button>
           </div>
@@ -94,7 +116,12 @@ export const Commands = defineComponent(() => {
               </option>
             ))}
           </select>
-          <button type="button" class="danger" onClick={() => ask(scope.value ? { type: "cancel_all", instId: scope.value } : { type: "cancel_all" })} data-testid="cancel-all-run">
+          <button
+            type="button"
+            class="danger"
+            onClick={() => ask(scope.value ? { type: "cancel_all", instId: scope.value } : { type: "cancel_all" })}
+            data-testid="cancel-all-run"
+          >
             Cancel all
           </button>
         </div>
@@ -138,7 +165,16 @@ export const Commands = defineComponent(() => {
           </tbody>
         </table>
       </section>
-      {asking.value && <Confirm title={asking.value.title} text={asking.value.text} action={asking.value.action} danger onYes={() => void run(asking.value!.cmd)} onNo={() => (asking.value = null)} />}
+      {asking.value && (
+        <Confirm
+          title={asking.value.title}
+          text={asking.value.text}
+          action={asking.value.action}
+          danger
+          onYes={() => void run(asking.value!.cmd)}
+          onNo={() => (asking.value = null)}
+        />
+      )}
     </div>
   );
 });

@@ -50,7 +50,9 @@ export const System = defineComponent(() => {
         <section class="card" data-testid="readiness">
           <h2>
             Service{" "}
-            <span class={`pill ${ready.value?.status === "ready" ? "status-live" : "status-offline"}`}>{ready.value?.status ?? "…"}</span>
+            <span class={`pill ${ready.value?.status === "ready" ? "status-live" : "status-offline"}`}>
+              {ready.value?.status ?? "…"}
+            </span>
           </h2>
           {error.value && <p class="error">{error.value}</p>}
           <table class="grid">
@@ -65,14 +67,21 @@ export const System = defineComponent(() => {
             </tbody>
           </table>
           <p class="muted">
-            {health.value && `v${health.value.version}, up ${health.value.uptimeS} s · `}checked {fmtTime(checkedAt.value)}
+            {health.value && `v${health.value.version}, up ${health.value.uptimeS} s · `}checked{" "}
+            {fmtTime(checkedAt.value)}
           </p>
         </section>
         <section class="card" data-testid="server-clients">
           <h2>
-            Stream clients on the server <strong data-testid="client-count">{clients.value ? totalClients.value : "…"}</strong>
+            Stream clients on the server{" "}
+            <strong data-testid="client-count">{clients.value ? totalClients.value : "…"}</strong>
           </h2>
-          <p class="muted">{clients.value && Object.entries(clients.value).map(([t, n]) => `${t} ${n}`).join(" · ")}</p>
+          <p class="muted">
+            {clients.value &&
+              Object.entries(clients.value)
+                .map(([t, n]) => `${t} ${n}`)
+                .join(" · ")}
+          </p>
         </section>
         <section class="card" data-testid="this-stream">
           <h2>This page's stream</h2>
@@ -82,7 +91,9 @@ export const System = defineComponent(() => {
             <dt>transport</dt>
             <dd data-testid="sys-transport">{i.transport}</dd>
             <dt>tab</dt>
-            <dd data-testid="sys-role">{i.role === "follower" ? "follower (another tab holds the connection)" : i.role}</dd>
+            <dd data-testid="sys-role">
+              {i.role === "follower" ? "follower (another tab holds the connection)" : i.role}
+            </dd>
             <dt>last id</dt>
             <dd>{i.lastEventId ?? "–"}</dd>
             <dt>channels</dt>
@@ -93,7 +104,9 @@ export const System = defineComponent(() => {
             </dd>
             <dt>events</dt>
             <dd>
-              {c.events} (caught up after reconnects {c.replayed}) · snapshots {c.snapshots} · duplicates dropped {c.duplicates} · resets {c.resets} (gaps {c.gaps}) · malformed {c.malformed} · unknown {c.unknown} · handler errors {c.handlerErrors} · reconnects {c.reconnects}
+              {c.events} (caught up after reconnects {c.replayed}) · snapshots {c.snapshots} · duplicates dropped{" "}
+              {c.duplicates} · resets {c.resets} (gaps {c.gaps}) · malformed {c.malformed} · unknown {c.unknown} ·
+              handler errors {c.handlerErrors} · reconnects {c.reconnects}
             </dd>
             {i.error && (
               <>

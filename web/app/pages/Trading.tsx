@@ -14,7 +14,9 @@ export const Trading = defineComponent(() => {
   const price = shallowRef<string | undefined>(undefined);
   return () => (
     <div class="trading">
-      {canTrade.value && selected.value && <OrderTicket instId={selected.value} instruments={instruments.value} onInstrument={pick} price={price.value} />}
+      {canTrade.value && selected.value && (
+        <OrderTicket instId={selected.value} instruments={instruments.value} onInstrument={pick} price={price.value} />
+      )}
       {selected.value && <OrderBook instId={selected.value} depth={8} onPrice={(px: string) => (price.value = px)} />}
       <OpenOrders canTrade={canTrade.value} />
       <Positions />

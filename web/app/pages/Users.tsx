@@ -67,7 +67,13 @@ export const Users = defineComponent(() => {
           </label>
           <label class={{ invalid: !!fieldErrors.value.password }}>
             Password
-            <input type="password" autocomplete="new-password" value={password.value} required onInput={(e: Event) => (password.value = text(e))} />
+            <input
+              type="password"
+              autocomplete="new-password"
+              value={password.value}
+              required
+              onInput={(e: Event) => (password.value = text(e))}
+            />
             {fieldErrors.value.password && <span class="field-error">{fieldErrors.value.password}</span>}
           </label>
           <label>
@@ -108,7 +114,10 @@ export const Users = defineComponent(() => {
                   {u.name} {u.name === state.value.user?.name && <small class="muted">(you)</small>}
                 </td>
                 <td>
-                  <select value={u.role} onChange={(e: Event) => void act(() => tw.rest.users.update(u.name, { role: text(e) as Role }))}>
+                  <select
+                    value={u.role}
+                    onChange={(e: Event) => void act(() => tw.rest.users.update(u.name, { role: text(e) as Role }))}
+                  >
                     {ROLES.map((r) => (
                       <option key={r} value={r}>
                         {r}
@@ -123,16 +132,25 @@ export const Users = defineComponent(() => {
                       class="row"
                       onSubmit={async (e: Event) => {
                         e.preventDefault();
-                        if (await act(() => tw.rest.users.update(u.name, { password: newPassword.value }))) passwordFor.value = null;
+                        if (await act(() => tw.rest.users.update(u.name, { password: newPassword.value })))
+                          passwordFor.value = null;
                       }}
                     >
-                      <input class="small" type="password" autocomplete="new-password" placeholder="new password" value={newPassword.value} onInput={(e: Event) => (newPassword.value = text(e))} />
+                      <input
+                        class="small"
+                        type="password"
+                        autocomplete="new-password"
+                        placeholder="new password"
+                        value={newPassword.value}
+                        onInput={(e: Event) => (newPassword.value = text(e))}
+                      />
                       <button class="ghost" type="submit">
                         Set
                       </button>
                     </form>
                   ) : (
-                    <button type="button"
+                    <button
+                      type="button"
                       class="ghost"
                       onClick={() => {
                         newPassword.value = "";

@@ -2,12 +2,18 @@
 // logo stays on; see web/NOTICE): history, then the live bar; the library loads on first use.
 import type { CandlestickData, IChartApi, ISeriesApi, UTCTimestamp } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
-import { type Bar, BAR_MS, useCandles } from "../../vue/candles.ts";
+import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
 /** The chart shows UTC: shift by the local offset so its axis reads local time. */
 const local = (ms: number) => ((ms - new Date(ms).getTimezoneOffset() * 60_000) / 1000) as UTCTimestamp;
-const point = (b: Bar): CandlestickData<UTCTimestamp> => ({ time: local(b.time), open: b.open, high: b.high, low: b.low, close: b.close });
+const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
+  time: local(b.time),
+  open: b.open,
+  high: b.high,
+  low: b.low,
+  close: b.close,
+});
 
 export const CandleChart = defineComponent(
   (props: { instId: string }) => {
@@ -27,7 +33,13 @@ export const CandleChart = defineComponent(
         timeScale: { timeVisible: true, secondsVisible: false, borderColor: "#2a3340" },
         rightPriceScale: { borderColor: "#2a3340" },
       });
-      series = chart.addSeries(lw.CandlestickSeries, { upColor: "#26a69a", downColor: "#ef5350", wickUpColor: "#26a69a", wickDownColor: "#ef5350", borderVisible: false });
+      series = chart.addSeries(lw.CandlestickSeries, {
+        upColor: "#26a69a",
+        downColor: "#ef5350",
+        wickUpColor: "#26a69a",
+        wickDownColor: "#ef5350",
+        borderVisible: false,
+      });
       series.setData(candles.bars.value.map(point));
     });
     watch(candles.bars, (bars) => {
@@ -45,7 +57,12 @@ export const CandleChart = defineComponent(
           <h2>{props.instId}</h2>
           <span class="bars">
             {BARS.map((b) => (
-              <button type="button" key={b} class={{ ghost: true, active: bar.value === b }} onClick={() => (bar.value = b)}>
+              <button
+                type="button"
+                key={b}
+                class={{ ghost: true, active: bar.value === b }}
+                onClick={() => (bar.value = b)}
+              >
                 {b}
               </button>
             ))}

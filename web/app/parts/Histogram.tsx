@@ -25,7 +25,12 @@ export const Histogram = defineComponent(
           </p>
           <div class="bars" aria-hidden="true">
             {h.buckets.map((b) => (
-              <span key={b.le} class="b" style={{ height: `${Math.max(2, (b.n / max) * 100)}%` }} title={`≤ ${fmtMs(b.le)}: ${b.n}`} />
+              <span
+                key={b.le}
+                class="b"
+                style={{ height: `${Math.max(2, (b.n / max) * 100)}%` }}
+                title={`≤ ${fmtMs(b.le)}: ${b.n}`}
+              />
             ))}
           </div>
           {h.buckets.length > 0 && (

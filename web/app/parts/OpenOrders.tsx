@@ -3,11 +3,12 @@
 import { defineComponent, shallowRef } from "vue";
 import { ApiRequestError } from "../../client/rest.ts";
 import type { Order } from "../../client/types.ts";
-import { useTradewire } from "../../vue/context.ts";
 import { useOrders } from "../../vue/account.ts";
+import { useTradewire } from "../../vue/context.ts";
 import { fmtQty, fmtTime } from "../format.ts";
 
-const message = (err: unknown) => (err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err));
+const message = (err: unknown) =>
+  err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err);
 
 const OrderRow = defineComponent(
   (props: { order: Order; canTrade: boolean }) => {
@@ -32,7 +33,11 @@ const OrderRow = defineComponent(
     const cancel = () => run(() => tw.rest.orders.cancel(props.order.ordId, props.order.instId));
     const amend = (e: Event) => {
       e.preventDefault();
-      const change = { instId: props.order.instId, ...(newPx.value && newPx.value !== props.order.px ? { newPx: newPx.value } : {}), ...(newSz.value && newSz.value !== props.order.sz ? { newSz: newSz.value } : {}) };
+      const change = {
+        instId: props.order.instId,
+        ...(newPx.value && newPx.value !== props.order.px ? { newPx: newPx.value } : {}),
+        ...(newSz.value && newSz.value !== props.order.sz ? { newSz: newSz.value } : {}),
+      };
       if (!("newPx" in change) && !("newSz" in change)) return void (editing.value = false);
       return run(() => tw.rest.orders.amend(props.order.ordId, change));
     };
@@ -50,10 +55,28 @@ const OrderRow = defineComponent(
           <td class={o.side === "buy" ? "up" : "down"}>{o.side}</td>
           <td class="hide-narrow">{o.ordType}</td>
           <td class="num">
-            {editing.value ? <input class="small" value={newPx.value} inputmode="decimal" onInput={(e: Event) => (newPx.value = (e.target as HTMLInputElement).value)} /> : o.px || "market"}
+            {editing.value ? (
+              <input
+                class="small"
+                value={newPx.value}
+                inputmode="decimal"
+                onInput={(e: Event) => (newPx.value = (e.target as HTMLInputElement).value)}
+              />
+            ) : (
+              o.px || "market"
+            )}
           </td>
           <td class="num">
-            {editing.value ? <input class="small" value={newSz.value} inputmode="decimal" onInput={(e: Event) => (newSz.value = (e.target as HTMLInputElement).value)} /> : fmtQty(o.sz)}
+            {editing.value ? (
+              <input
+                class="small"
+                value={newSz.value}
+                inputmode="decimal"
+                onInput={(e: Event) => (newSz.value = (e.target as HTMLInputElement).value)}
+              />
+            ) : (
+              fmtQty(o.sz)
+            )}
           </td>
           <td class="num hide-narrow">{fmtQty(o.accFillSz)}</td>
           <td class="state">{o.state}</td>
@@ -73,7 +96,13 @@ const OrderRow = defineComponent(
                   <button type="button" class="ghost" disabled={busy.value} onClick={edit} data-testid="amend">
                     Amend
                   </button>
-                  <button type="button" class="ghost danger" disabled={busy.value} onClick={cancel} data-testid="cancel">
+                  <button
+                    type="button"
+                    class="ghost danger"
+                    disabled={busy.value}
+                    onClick={cancel}
+                    data-testid="cancel"
+                  >
                     Cancel
                   </button>
                 </>

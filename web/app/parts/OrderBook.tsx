@@ -61,7 +61,9 @@ export const OrderBook = defineComponent(
                 <tr class="spread">
                   <td colspan={3}>
                     spread {v.spread === null ? "–" : Number(v.spread.toPrecision(6))}
-                    {v.mid !== null && v.spread !== null && v.mid > 0 && <small> ({((v.spread / v.mid) * 1e4).toFixed(2)} bp)</small>}
+                    {v.mid !== null && v.spread !== null && v.mid > 0 && (
+                      <small> ({((v.spread / v.mid) * 1e4).toFixed(2)} bp)</small>
+                    )}
                   </td>
                 </tr>
                 {v.bids.map((r) => line(r, "bid", v.max))}

@@ -44,7 +44,13 @@ export const OrderTicket = defineComponent(
     const steps = computed(() => {
       const b = book.value;
       const t = ticker.value;
-      const pxs = [t?.last, t?.bidPx, t?.askPx, ...(b?.bids.slice(0, 5).map((l) => l[0]) ?? []), ...(b?.asks.slice(0, 5).map((l) => l[0]) ?? [])];
+      const pxs = [
+        t?.last,
+        t?.bidPx,
+        t?.askPx,
+        ...(b?.bids.slice(0, 5).map((l) => l[0]) ?? []),
+        ...(b?.asks.slice(0, 5).map((l) => l[0]) ?? []),
+      ];
       const szs = [t?.lastSz, t?.bidSz, t?.askSz, ...(b?.bids.slice(0, 5).map((l) => l[1]) ?? [])];
       return { px: stepOf(Math.max(0, ...pxs.map(decimals))), sz: stepOf(Math.max(0, ...szs.map(decimals))) };
     });
@@ -122,7 +128,11 @@ export const OrderTicket = defineComponent(
         <h2>Order ticket</h2>
         <label class={{ invalid: !!fieldErrors.value.instId }}>
           Instrument
-          <select value={props.instId} onChange={(e: Event) => props.onInstrument((e.target as HTMLSelectElement).value)} data-testid="ticket-inst">
+          <select
+            value={props.instId}
+            onChange={(e: Event) => props.onInstrument((e.target as HTMLSelectElement).value)}
+            data-testid="ticket-inst"
+          >
             {props.instruments.map((i) => (
               <option key={i} value={i}>
                 {i}
@@ -132,16 +142,30 @@ export const OrderTicket = defineComponent(
           {fieldErrors.value.instId && <span class="field-error">{fieldErrors.value.instId}</span>}
         </label>
         <div class="sides">
-          <button type="button" class={{ buy: true, on: side.value === "buy" }} onClick={() => (side.value = "buy")} data-testid="ticket-buy">
+          <button
+            type="button"
+            class={{ buy: true, on: side.value === "buy" }}
+            onClick={() => (side.value = "buy")}
+            data-testid="ticket-buy"
+          >
             Buy
           </button>
-          <button type="button" class={{ sell: true, on: side.value === "sell" }} onClick={() => (side.value = "sell")} data-testid="ticket-sell">
+          <button
+            type="button"
+            class={{ sell: true, on: side.value === "sell" }}
+            onClick={() => (side.value = "sell")}
+            data-testid="ticket-sell"
+          >
             Sell
           </button>
         </div>
         <label>
           Type
-          <select value={ordType.value} onChange={(e: Event) => (ordType.value = (e.target as HTMLSelectElement).value as OrdType)} data-testid="ticket-type">
+          <select
+            value={ordType.value}
+            onChange={(e: Event) => (ordType.value = (e.target as HTMLSelectElement).value as OrdType)}
+            data-testid="ticket-type"
+          >
             {TYPES.map((t) => (
               <option key={t.v} value={t.v}>
                 {t.label}
@@ -164,8 +188,17 @@ export const OrderTicket = defineComponent(
             {formError.value}
           </p>
         )}
-        {done.value && <p class="ok" data-testid="ticket-done">{done.value}</p>}
-        <button type="submit" class={side.value === "buy" ? "buy on" : "sell on"} disabled={busy.value} data-testid="ticket-submit">
+        {done.value && (
+          <p class="ok" data-testid="ticket-done">
+            {done.value}
+          </p>
+        )}
+        <button
+          type="submit"
+          class={side.value === "buy" ? "buy on" : "sell on"}
+          disabled={busy.value}
+          data-testid="ticket-submit"
+        >
           {busy.value ? "Sending…" : `${side.value === "buy" ? "Buy" : "Sell"} ${props.instId}`}
         </button>
       </form>

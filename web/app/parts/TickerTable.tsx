@@ -18,7 +18,11 @@ const Row = defineComponent(
       const t = props.ticker;
       const ch = change.value;
       return (
-        <tr class={{ selected: props.selected }} onClick={() => props.onPick(t.instId)} data-testid={`ticker-${t.instId}`}>
+        <tr
+          class={{ selected: props.selected }}
+          onClick={() => props.onPick(t.instId)}
+          data-testid={`ticker-${t.instId}`}
+        >
           <td class="inst">{t.instId}</td>
           <td class={`num last ${dir.value}`} data-testid="last">
             {t.last}
