@@ -18,6 +18,7 @@ import { docsRoutes } from "./docs.ts";
 import { ApiError, errorHandler, notFoundHandler } from "./errors.ts";
 import { accessLog, requestId } from "./middleware.ts";
 import { openApiDocument, routes } from "./openapi.ts";
+import { dashboardRoutes } from "./static.ts";
 
 type DepsOf<F extends (d: never) => unknown> = Parameters<F>[0];
 
@@ -34,6 +35,8 @@ export interface AppDeps {
   engines?: DepsOf<typeof commandRoutes>["engines"];
   history: DepsOf<typeof historyRoutes>["history"];
   events: Omit<EventDeps, "config" | "guard">;
+  /** Where the built dashboard is (default web/dist; embedded in the binary). */
+  dashboard?: { dir?: string };
 }
 
 /** The app with middleware and error handling, before any route. */
@@ -108,5 +111,6 @@ export function createApp(d: AppDeps) {
       commandRoutes({ commands: d.commands, guard, ...(d.engines ? { engines: d.engines } : {}) }),
     )
     .route("/api/engines", engineRoutes({ commands: d.commands, guard, ...(d.engines ? { engines: d.engines } : {}) }))
-    .route("/api/events", eventRoutes({ ...d.events, config, guard }));
+    .route("/api/events", eventRoutes({ ...d.events, config, guard }))
+    .route("/", dashboardRoutes(d.dashboard)); // last: the dashboard at / and its own paths
 }
