@@ -218,3 +218,26 @@ describe("audit", () => {
     expect(refused.detail.message).toContain("params.");
   });
 });
+
+describe("strategy commands", () => {
+  test("POST /api/commands runs strategy_start / strategy_stop on a built-in strategy for its owner; another trader's is 403", async () => {
+    const made = await tina.create(grid({ name: "by-command" }));
+    expect(made.status).toBe(201);
+    const id = made.body.id as string;
+    const theirs = await bob.call("POST", "/api/commands", { type: "strategy_start", strategyId: id });
+    expect(theirs.status).toBe(403);
+    const started = await tina.call("POST", "/api/commands", { type: "strategy_start", strategyId: id });
+    expect(started).toMatchObject({
+      status: 201,
+      body: { type: "strategy_start", by: "tina", status: "done", result: { state: "running" } },
+    });
+    expect((await tina.call("GET", `/api/strategies/${id}`)).body.state).toBe("running");
+    const again = await tina.call("POST", "/api/commands", { type: "strategy_start", strategyId: id });
+    expect(again.status).toBe(409);
+    const stopped = await tina.call("POST", "/api/commands", { type: "strategy_stop", strategyId: id });
+    expect(stopped).toMatchObject({ status: 201, body: { status: "done", result: { state: "stopped" } } });
+    const listed = await tina.call("GET", "/api/commands?type=strategy_start&by=tina");
+    expect(listed.body.data.map((r: any) => r.params.strategyId)).toContain(id);
+    expect((await tina.call("POST", "/api/commands", { type: "strategy_stop", strategyId: "nope" })).status).toBe(404);
+  });
+});

@@ -374,17 +374,13 @@ export class StrategyService {
     return this.sup.close();
   }
 
-  /** The kill switch went on: every strategy stops and cancels its orders; external ones are told to stop. */
+  /**
+   * The kill switch went on: every built-in strategy stops and cancels its orders. External ones
+   * are the engine's: the command service sends the kill switch to each engine, which stops them.
+   */
   private killSwitch(): void {
     for (const e of this.sup.entries.values())
       void this.sup.halt(e, { by: "kill switch", reason: "kill switch", keepOrders: false });
-    for (const x of this.d.external?.list() ?? [])
-      if (x.state === "running" || x.state === "starting")
-        this.d
-          .external!.stop(x.id, "kill switch", { keepOrders: false })
-          .catch((err: Error) =>
-            this.d.log.error("external strategy not stopped by the kill switch", { id: x.id, error: err.message }),
-          );
   }
 
   private view(e: Entry): StrategyView {
@@ -411,6 +407,16 @@ export class StrategyService {
     const k = this.kindsByName.get(rec.kind);
     if (!k) throw new StrategyConflict(`kind ${rec.kind} is not available in this run`, "kind_unavailable");
     return k;
+  }
+
+  /** True for a built-in strategy of this service (not an engine's). */
+  owns(id: string): boolean {
+    return this.sup.entries.has(id);
+  }
+
+  /** Throws unless `actor` may change strategy `id` (NotFound, Forbidden): for callers outside this service. */
+  authorize(actor: Actor, id: string): void {
+    this.mayChange(actor, this.get(id).owner, id);
   }
 
   /** Owners and admins change a strategy; an external one, admins and the engine. Everyone signed in reads. */
