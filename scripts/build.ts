@@ -7,7 +7,12 @@ import { buildDashboard, DIST, ROOT } from "./dashboard.ts";
 
 const OUT = join(ROOT, "dist");
 const ENTRY_DIR = join(ROOT, "src", ".embed");
-const WORKERS = ["src/exchange/worker.ts", "src/store/clickhouse/worker.ts", "src/engine/events-worker.ts"];
+const WORKERS = [
+  "src/exchange/worker.ts",
+  "src/store/clickhouse/worker.ts",
+  "src/engine/events-worker.ts",
+  "src/strategies/worker.ts",
+];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => {

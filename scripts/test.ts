@@ -247,6 +247,8 @@ async function main(result: { passed: number; failed: number }): Promise<number>
     REDIS_TEST_URL: `redis://127.0.0.1:${redis.port}`,
     TEST_REDIS_PORT: String(redis.port),
     REDIS_SERVER_BIN: bin,
+    // As the service runs (src/ops/runtime-env.ts): ending a stuck strategy Worker must not take chDB down.
+    BUN_JSC_usePollingTraps: process.env.BUN_JSC_usePollingTraps ?? "true",
   };
   const run = await runBunTest(process.argv.slice(2), env, junit);
   const fromXml = existsSync(junit) ? countJunit(readFileSync(junit, "utf8")) : undefined;

@@ -22,15 +22,19 @@ import { startHostTuning } from "./ops/host-tuning/index.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
 import { CommandService } from "./services/commands.ts";
+import { engineStrategies } from "./services/engine-strategies.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
+import { StrategyService } from "./services/strategies.ts";
+import { strategyRunner } from "./services/strategy-commands.ts";
 import type { Simulator } from "./sim/index.ts";
 import { StateStore } from "./state/store.ts";
 import type { History } from "./store/clickhouse/index.ts";
-import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
+import { durableStrategies, durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import { secureDataDir } from "./store/data-dir.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
 import type { RedisConn } from "./store/redis/connection.ts";
+import type { SupervisorTuning } from "./strategies/supervisor.ts";
 import { StreamAccess } from "./stream/access.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
@@ -55,6 +59,7 @@ export interface Running {
   registry: Registry;
   state: StateStore;
   orders: OrderService;
+  strategies: StrategyService;
   commands: CommandService;
   /** The external engine bridge (REDIS_URL only). */
   engines: EngineBridge | undefined;
@@ -70,6 +75,9 @@ export interface StartOptions {
   log?: Logger;
   /** The exchange for orders; tests may pass a fake. */
   gateway?: OrderGateway;
+  /** Custom strategy kinds: module URLs whose default export is a Kind (src/strategies/kind.ts). */
+  strategyKinds?: string[];
+  strategyTuning?: Partial<SupervisorTuning>;
 }
 
 /** Until an exchange connection exists, orders answer 503. */
@@ -180,6 +188,25 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     },
   });
 
+  if (process.env.BUN_JSC_usePollingTraps !== "true")
+    log.warn(
+      "BUN_JSC_usePollingTraps is not true: stopping a strategy Worker that hangs signals the thread, which the embedded ClickHouse takes for a crash; start with npm start, the Dockerfile or deploy/tradewire.service",
+    );
+  const strategies = await StrategyService.open({
+    orders,
+    state,
+    publisher,
+    ring,
+    store: durableStrategies(history, log),
+    log: log.child({ component: "strategies" }),
+    audit,
+    ...(opts.strategyKinds ? { kindModules: opts.strategyKinds } : {}),
+    ...(opts.strategyTuning ? { tuning: opts.strategyTuning } : {}),
+    ...(engines ? { external: engineStrategies(engines, commands) } : {}),
+  });
+  bus.onBatch((events) => strategies.consume(events));
+  commands.useStrategies(strategyRunner(strategies));
+
   const users = await durableUsers(history, log);
   const auth = await createAuth({ config, log, stores: { ...redis?.authStores, ...(users ? { users } : {}) } });
   // Open streams end when their session does: at once for ends made here, within a check
@@ -201,6 +228,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     state,
     orders,
     commands,
+    strategies,
     ...(engines ? { engines: () => engines.engines() } : {}),
     history,
     events: {
@@ -250,6 +278,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await engines?.stop().catch(() => {});
       stopProcessMetrics();
       hostTuning.stop();
+      await strategies
+        .close()
+        .catch((err: Error) => log.error("strategies did not stop cleanly", { error: err.message }));
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events
@@ -270,6 +301,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     orders,
     commands,
     engines,
+    strategies,
     history,
     ingest,
     sim,

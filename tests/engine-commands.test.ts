@@ -265,4 +265,28 @@ describe.skipIf(NO_REDIS)("commands to the reference engine", () => {
     const engines = await call(trader, "GET", "/api/engines");
     expect(engines).toMatchObject({ status: 200, body: { data: [{ engineId: "ref-1", state: "up" }] } });
   });
+
+  test("the engine's strategies in /api/strategies as kind external; start and stop there go to the engine as commands", async () => {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${s.url}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${admin}`, "Content-Type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json().catch(() => null)) as any };
+    };
+    const listed = await call("GET", "/api/strategies?kind=external");
+    expect(listed.body.data.map((x: any) => [x.id, x.owner])).toEqual([["ref-mm", "engine:ref-1"]]);
+    const before = s.commands.list({ type: "strategy_start" }).length;
+    const started = await call("POST", "/api/strategies/ref-mm/start");
+    expect(started.status).toBe(200);
+    expect(s.commands.list({ type: "strategy_start" }).length).toBe(before + 1);
+    await (async () => {
+      for (let i = 0; i < 100 && s.engines!.strategy("ref-mm")?.state !== "running"; i++) await Bun.sleep(20);
+    })();
+    expect((await call("GET", "/api/strategies/ref-mm")).body).toMatchObject({ kind: "external", state: "running" });
+    const stopped = await call("POST", "/api/strategies/ref-mm/stop", {});
+    expect(stopped.status).toBe(200);
+    expect((await call("DELETE", "/api/strategies/ref-mm")).status).toBe(409);
+  });
 });

@@ -1,7 +1,7 @@
 // Command routes: run a command (kill switch, cancel all, strategy and engine commands), follow
 // its life (pending -> accepted -> done | failed | timed_out), list them; the engines' states.
 import { createRoute, z } from "@hono/zod-openapi";
-import { ADMINS, PRIVATE_READERS, TRADERS } from "../auth/types.ts";
+import { ADMINS, PRIVATE_READERS, type Role, TRADERS } from "../auth/types.ts";
 import { Forbidden, NotFound } from "../domain/errors.ts";
 import type { EngineInfo } from "../engine/index.ts";
 import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
@@ -89,6 +89,8 @@ const tags = ["commands"];
 
 export interface CommandRouteDeps {
   commands: CommandService;
+  /** Who may change which strategy (strategy_* commands): throws NotFound or Forbidden. */
+  authorizeStrategy?: (actor: { user: string; role: Role }, strategyId: string) => void;
   guard: Guard;
   /** The engines the bridge knows (absent without Redis or with ENGINE_BRIDGE=false). */
   engines?: () => EngineInfo[];
@@ -139,6 +141,7 @@ export function commandRoutes(d: CommandRouteDeps) {
       const p = c.var.principal;
       if (ADMIN_ONLY.has(cmd.type) && !(ADMINS as readonly string[]).includes(p.role))
         throw new Forbidden(`only admins run ${cmd.type}`);
+      if ("strategyId" in cmd) d.authorizeStrategy?.({ user: p.user, role: p.role }, cmd.strategyId);
       let rec: Record_ | undefined = await d.commands.run(p.user, cmd);
       const wait = c.req.valid("query").wait;
       if (wait && (rec.status === "pending" || rec.status === "accepted"))

@@ -10,6 +10,7 @@ import { historyRoutes } from "../api/history.ts";
 import { accountRoutes, marketRoutes } from "../api/market.ts";
 import { opsRoutes } from "../api/ops.ts";
 import { orderRoutes } from "../api/orders.ts";
+import { strategyRoutes } from "../api/strategies.ts";
 import { usersRoutes } from "../api/users.ts";
 import type { Auth } from "../auth/index.ts";
 import type { Config } from "../config.ts";
@@ -31,6 +32,7 @@ export interface AppDeps {
   state: DepsOf<typeof marketRoutes>["state"];
   orders: DepsOf<typeof orderRoutes>["orders"];
   commands: DepsOf<typeof commandRoutes>["commands"];
+  strategies: DepsOf<typeof strategyRoutes>["strategies"];
   /** The external engines the bridge knows (none without it). */
   engines?: DepsOf<typeof commandRoutes>["engines"];
   history: DepsOf<typeof historyRoutes>["history"];
@@ -108,9 +110,15 @@ export function createApp(d: AppDeps) {
     .route("/api/account", accountRoutes({ state: d.state, guard }))
     .route(
       "/api/commands",
-      commandRoutes({ commands: d.commands, guard, ...(d.engines ? { engines: d.engines } : {}) }),
+      commandRoutes({
+        commands: d.commands,
+        guard,
+        authorizeStrategy: (actor, id) => d.strategies.authorize(actor, id),
+        ...(d.engines ? { engines: d.engines } : {}),
+      }),
     )
     .route("/api/engines", engineRoutes({ commands: d.commands, guard, ...(d.engines ? { engines: d.engines } : {}) }))
+    .route("/api/strategies", strategyRoutes({ strategies: d.strategies, guard }))
     .route("/api/events", eventRoutes({ ...d.events, config, guard }))
     .route("/", dashboardRoutes(d.dashboard)); // last: the dashboard at / and its own paths
 }

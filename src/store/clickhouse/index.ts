@@ -12,12 +12,13 @@ import type {
   HistoryPage,
   HistoryQuery,
   RecorderStats,
+  StrategyRow,
   ToWorker,
   UserRow,
   WorkerOptions,
 } from "./protocol.ts";
 
-export type { AuditInput, HistoryPage, HistoryQuery, UserRow } from "./protocol.ts";
+export type { AuditInput, HistoryPage, HistoryQuery, StrategyRow, UserRow } from "./protocol.ts";
 
 /** History cannot answer: ClickHouse is off, missing, unreachable or still starting. */
 export class HistoryUnavailable extends Error {
@@ -39,6 +40,9 @@ export interface History {
   loadUsers(): Promise<UserRow[]>;
   /** Buffers a user row and tries to write it at once; `written` says whether it is in ClickHouse. */
   putUser(u: UserRow): Promise<{ written: boolean }>;
+  loadStrategies(): Promise<StrategyRow[]>;
+  /** Buffers a strategy row and tries to write it at once, like putUser. */
+  putStrategy(s: StrategyRow): Promise<{ written: boolean }>;
   /** Records everything published so far and writes the buffer now (tests, shutdown). */
   flush(): Promise<{ empty: boolean; buffered: number }>;
   /** Test hook: while on, every insert fails as if ClickHouse were down. */
@@ -185,6 +189,8 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
     },
     loadUsers: () => call<UserRow[]>((id) => ({ t: "users", id })),
     putUser: (row) => call<{ written: boolean }>((id) => ({ t: "user", id, row })),
+    loadStrategies: () => call<StrategyRow[]>((id) => ({ t: "strategies", id })),
+    putStrategy: (row) => call<{ written: boolean }>((id) => ({ t: "strategy", id, row })),
     flush: () => call<{ empty: boolean; buffered: number }>((id) => ({ t: "flush", id })),
     fault: (on) => send({ t: "fault", on }),
     stats: () => latest,
@@ -211,6 +217,8 @@ function offline(mode: HistoryStatus["mode"], why: string, metrics: RecorderMetr
     audit: () => metrics.droppedHere("audit", "unavailable"),
     loadUsers: no,
     putUser: no,
+    loadStrategies: no,
+    putStrategy: no,
     flush: () => Promise.resolve({ empty: true, buffered: 0 }),
     fault: () => {},
     stats: () => undefined,
