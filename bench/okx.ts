@@ -26,6 +26,7 @@ import { instrumentList, pct } from "./okx/common.ts";
 import { type IngestRun, ingestRun, record, replayServer } from "./okx/ingest.ts";
 import { type OrdersRun, ordersRun } from "./okx/orders.ts";
 import { startRig } from "./okx/rig.ts";
+import { type StrategyLoad, startStrategyLoad } from "./okx/strategies.ts";
 import { type TickRun, tickRun } from "./okx/ticks.ts";
 
 const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, order round trip
@@ -40,6 +41,11 @@ const HELP = `bench/okx.ts - OKX ingest throughput, tick-to-client latency, orde
   --client native|js   the latency part's clients: C on one epoll loop in a Worker (default; compiled
                        by Bun's built-in TinyCC, no compiler needed) or JS sockets on this thread
   --duration S         measured seconds per latency run (default 10)
+  --strategies N       latency part: N TWAP strategies trade through tradewire during every run
+                       (each on an instrument of its own, IOC orders, buying and selling in turn),
+                       together --strategy-rate orders a second; compare its p99 with a run
+                       without (target: at most 0.5 ms more). Default 0: none
+  --strategy-rate R    orders a second of all --strategies together (default 100)
   --dump FILE          latency part: per ticker push, the stage times as JSON rows [instrument, sim
                        write, ingest rx, ring pub, first read, last read, reads] (FILE.N per run);
                        orders part: per order [n, sent at, HTTP, event] (FILE.orders-moving.N,
@@ -71,6 +77,8 @@ const { values: v } = parseArgs({
   options: {
     part: S,
     runs: S,
+    strategies: S,
+    "strategy-rate": S,
     instruments: S,
     "tick-ms": S,
     clients: S,
@@ -129,6 +137,8 @@ const opts = {
   clients: int("clients", 100),
   client: (str("client") ?? "native") as "native" | "js",
   durationS: int("duration", 10, 0.1),
+  strategies: int("strategies", 0, 0),
+  strategyRate: int("strategy-rate", 100),
   warmupS: int("warmup", 2, 0),
   frames: int("frames", 200_000),
   jitterS: int("jitter", 10, 1),
@@ -265,6 +275,10 @@ if (parts.includes("latency") || parts.includes("orders")) {
         `   latency = client socket read (this process) - simulator's write of the ticker frame (simulator, clock offset ${(rig.clockOffsetMs * 1000).toFixed(0)} µs corrected)`,
       );
       const runs: TickRun[] = [];
+      const load: StrategyLoad | undefined =
+        opts.strategies > 0
+          ? await startStrategyLoad(rig, { count: opts.strategies, ordersPerS: opts.strategyRate, instruments }, log)
+          : undefined;
       for (let r = 0; r < opts.runs; r++) {
         const x = await tickRun(
           rig,
@@ -304,7 +318,12 @@ if (parts.includes("latency") || parts.includes("orders")) {
       log(
         `   median: p50 ${fmt(m.p50)}  p99 ${fmt(m.p99)}  p99.9 ${fmt(m.p999)}  max ${fmt(m.max)} ms, loss ${fmtPct(m.lossPct)}, tradewire CPU ${pct(m.tradewireCpuPct)} -> target p99 <= 2 ms: ${verdict(m.p99, 2)}`,
       );
-      results.latency = { runs, median: m };
+      const strategies = await load?.stop();
+      if (strategies)
+        log(
+          `   strategies during the part: ${strategies.ordersPlaced} orders placed, ${strategies.ordersRejected} refused, ${strategies.fills} fills in ${strategies.seconds.toFixed(1)} s = ${strategies.ordersPerS.toFixed(1)} orders/s (target ${strategies.targetOrdersPerS.toFixed(0)}); end states ${JSON.stringify(strategies.states)}${strategies.errors.length ? `; ${strategies.errors.slice(0, 3).join("; ")}` : ""} -> compare the p99 with a run without --strategies (target: +0.5 ms at most)`,
+        );
+      results.latency = { runs, median: m, ...(strategies ? { strategies } : {}) };
     }
     if (parts.includes("orders")) {
       const spec = { instId: instruments[0]!, px: "20000", sz: "0.001" };

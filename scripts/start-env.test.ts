@@ -30,6 +30,7 @@ test("the start script's env prefix is read as KEY=VALUE pairs up to the command
 test("npm start sets JavaScriptCore's and mimalloc's settings", () => {
   expect(Object.keys(START_ENV).sort()).toEqual([
     "BUN_JSC_useFTLJIT",
+    "BUN_JSC_usePollingTraps",
     "MIMALLOC_PURGE_DELAY",
     "MIMALLOC_PURGE_HOLES_MIN_INTERVAL",
   ]);

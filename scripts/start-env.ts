@@ -6,11 +6,11 @@ import { join } from "node:path";
 export const REPO_ROOT = join(import.meta.dir, "..");
 
 /**
- * The KEY=VALUE pairs of a start script of the form `env K=V ... <command>`.
- * @example startEnvOf("env A=1 B=x bun src/main.ts") // { A: "1", B: "x" }
+ * The KEY=VALUE pairs of a start script whose last command is `env K=V ... <command>`.
+ * @example startEnvOf("bun scripts/dashboard.ts && env A=1 B=x bun src/main.ts") // { A: "1", B: "x" }
  */
 export function startEnvOf(script: string): Record<string, string> {
-  const words = script.trim().split(/\s+/);
+  const words = (script.split("&&").at(-1) ?? "").trim().split(/\s+/);
   if (words[0] !== "env") return {};
   const out: Record<string, string> = {};
   for (const w of words.slice(1)) {

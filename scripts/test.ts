@@ -167,7 +167,17 @@ export function parseSummary(output: string): { pass?: number; fail?: number; er
 async function runBunTest(args: string[], env: Record<string, string | undefined>, junit: string) {
   // Raise the soft open-files limit to the hard one: socket tests open many connections.
   const wrapper = ["sh", "-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; exec "$@"', "sh"];
-  const cmd = [...wrapper, process.execPath, "test", "--reporter=junit", `--reporter-outfile=${junit}`, ...args];
+  // bunfig.toml's [test] timeout is not read by this Bun: the per-test default (a loaded machine
+  // can take a few seconds for a test that starts servers) is given here.
+  const cmd = [
+    ...wrapper,
+    process.execPath,
+    "test",
+    "--timeout=30000",
+    "--reporter=junit",
+    `--reporter-outfile=${junit}`,
+    ...args,
+  ];
   const proc = Bun.spawn(cmd, {
     env: { ...env, ...(process.stderr.isTTY && !env.NO_COLOR ? { FORCE_COLOR: "1" } : {}) },
     stdio: ["inherit", "inherit", "pipe"],
@@ -237,6 +247,8 @@ async function main(result: { passed: number; failed: number }): Promise<number>
     REDIS_TEST_URL: `redis://127.0.0.1:${redis.port}`,
     TEST_REDIS_PORT: String(redis.port),
     REDIS_SERVER_BIN: bin,
+    // As the service runs (src/ops/runtime-env.ts): ending a stuck strategy Worker must not take chDB down.
+    BUN_JSC_usePollingTraps: process.env.BUN_JSC_usePollingTraps ?? "true",
   };
   const run = await runBunTest(process.argv.slice(2), env, junit);
   const fromXml = existsSync(junit) ? countJunit(readFileSync(junit, "utf8")) : undefined;

@@ -47,6 +47,13 @@ export const envSchema = z.object({
    */
   AUDIT_JOURNAL_FSYNC: bool.default(false),
   REDIS_URL: optionalUrl,
+  // The external engine bridge (Redis Streams, with REDIS_URL; docs/engine-protocol.md)
+  /** false: no engine bridge even with REDIS_URL (no Worker, no connections for it). */
+  ENGINE_BRIDGE: bool.default(true),
+  /** Engines /ready requires to be heartbeating. */
+  ENGINE_IDS: list.default([]),
+  ENGINE_COMMAND_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  ENGINE_MAX_EVENT_BYTES: int(256, 1 << 20).default(64 << 10),
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // Event bus and streams
@@ -64,6 +71,13 @@ export const envSchema = z.object({
   SSE_RETRY_MS: int(100, 600_000).default(2_000),
   CLIENT_MAX_PENDING_BYTES: int(4096, 1 << 30).default(1 << 20),
   MAX_SUBSCRIPTIONS: int(1, 10_000).default(100),
+  /** Open streams (SSE, WebSocket, waiting polls) per user at once; 0: no cap. */
+  MAX_STREAMS_PER_USER: int(0, 1_000_000).default(20),
+  /** Messages a WebSocket client may send per second on average (0: no limit), and at once. */
+  WS_MAX_MSGS_PER_S: int(0, 100_000).default(20),
+  WS_MSG_BURST: int(1, 100_000).default(50),
+  /** How often open streams' sessions are re-checked (ends made on another instance). */
+  STREAM_AUTH_CHECK_MS: int(100, 60_000).default(2_000),
   MAX_BODY_BYTES: int(1024, 64 << 20).default(256 << 10),
   POLL_MAX_WAIT_MS: int(0, 120_000).default(30_000),
   // Auth

@@ -12,6 +12,7 @@ import { createAuth } from "./auth/index.ts";
 import { Dispatcher } from "./bus/dispatcher.ts";
 import { createRing, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
+import type { EngineBridge } from "./engine/index.ts";
 // The exchange side (OKX client, simulator) is imported only when OKX_ENABLED: a pure stream
 // server does not carry its code (RSS).
 import type { Ingest } from "./exchange/ingest.ts";
@@ -23,19 +24,26 @@ import { startHostTuning } from "./ops/host-tuning/index.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
 import { CommandService } from "./services/commands.ts";
+import { engineStrategies } from "./services/engine-strategies.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
 import { ingestHistory, startReconciler } from "./services/reconcile.ts";
+import { StrategyService } from "./services/strategies.ts";
+import { strategyRunner } from "./services/strategy-commands.ts";
 import type { Simulator } from "./sim/index.ts";
 import { StateStore } from "./state/store.ts";
 import { openAuditLog } from "./store/audit-log.ts";
 import type { History } from "./store/clickhouse/index.ts";
-import { durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
+import { durableStrategies, durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import { secureDataDir } from "./store/data-dir.ts";
+// Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
+import type { RedisConn } from "./store/redis/connection.ts";
+import type { SupervisorTuning } from "./strategies/supervisor.ts";
+import { StreamAccess } from "./stream/access.ts";
 import { Hub } from "./stream/hub.ts";
 import { StreamMetrics } from "./stream/metrics.ts";
 import { Poller } from "./stream/poll.ts";
-// Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
+import { Seats } from "./stream/seats.ts";
 import { type WsData, wsHandlers } from "./stream/ws.ts";
 
 export const VERSION = "0.1.0";
@@ -55,6 +63,10 @@ export interface Running {
   registry: Registry;
   state: StateStore;
   orders: OrderService;
+  strategies: StrategyService;
+  commands: CommandService;
+  /** The external engine bridge (REDIS_URL only). */
+  engines: EngineBridge | undefined;
   history: History;
   ingest: Ingest | undefined;
   sim: Simulator | undefined;
@@ -67,6 +79,9 @@ export interface StartOptions {
   log?: Logger;
   /** The exchange for orders; tests may pass a fake. */
   gateway?: OrderGateway;
+  /** Custom strategy kinds: module URLs whose default export is a Kind (src/strategies/kind.ts). */
+  strategyKinds?: string[];
+  strategyTuning?: Partial<SupervisorTuning>;
 }
 
 /** Until an exchange connection exists, orders answer 503. */
@@ -175,32 +190,71 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   const audit = auditRecorder(auditLog.record);
   const orders = new OrderService({ gateway, state, limits, log, audit });
+  const engines =
+    redis && config.REDIS_URL && config.ENGINE_BRIDGE
+      ? await startEngines(config, redis.conn, producer, bus, streamMetrics, log, registry)
+      : undefined;
   const commands = new CommandService({
     orders,
     audit,
+    engines,
+    metrics: registry,
+    log,
+    timeoutMs: config.ENGINE_COMMAND_TIMEOUT_MS,
     announce: (rec) => {
       publisher.publish({ type: "command", channel: "commands", dataJson: JSON.stringify(rec) });
     },
   });
 
+  if (process.env.BUN_JSC_usePollingTraps !== "true")
+    log.warn(
+      "BUN_JSC_usePollingTraps is not true: stopping a strategy Worker that hangs signals the thread, which the embedded ClickHouse takes for a crash; start with npm start, the Dockerfile or deploy/tradewire.service",
+    );
+  const strategies = await StrategyService.open({
+    orders,
+    state,
+    publisher,
+    ring,
+    store: durableStrategies(history, log),
+    log: log.child({ component: "strategies" }),
+    audit,
+    ...(opts.strategyKinds ? { kindModules: opts.strategyKinds } : {}),
+    ...(opts.strategyTuning ? { tuning: opts.strategyTuning } : {}),
+    ...(engines ? { external: engineStrategies(engines, commands) } : {}),
+  });
+  bus.onBatch((events) => strategies.consume(events));
+  commands.useStrategies(strategyRunner(strategies));
+
   const users = await durableUsers(history, log);
   const auth = await createAuth({ config, log, stores: { ...redis?.authStores, ...(users ? { users } : {}) } });
+  // Open streams end when their session does: at once for ends made here, within a check
+  // interval for ends made on another instance (stream/access.ts).
+  const access = new StreamAccess({
+    targets: [hub, poller],
+    check: (p) => auth.sessions.check(p),
+    revocations: auth.revocations,
+    everyMs: config.STREAM_AUTH_CHECK_MS,
+    log,
+  });
 
   const app = createApp({
     config,
     log,
     version: VERSION,
     auth,
-    ops: { registry, started, checks: readiness(ingest, redis?.check) },
+    ops: { registry, started, checks: readiness(ingest, redis?.check, engines) },
     state,
     orders,
     commands,
+    strategies,
+    ...(engines ? { engines: () => engines.engines() } : {}),
     history,
     events: {
       hub,
       producer: publisher,
       poller,
       metrics: streamMetrics,
+      seats: new Seats(config.MAX_STREAMS_PER_USER),
     },
   });
 
@@ -212,10 +266,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // 413 has an empty body); it refuses a large Content-Length before reading the body.
     maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 64 << 20),
     fetch: (req, srv) => app.fetch(req, srv),
-    websocket: wsHandlers(hub, { maxSubscriptions: config.MAX_SUBSCRIPTIONS, maxMessageBytes: 64 * 1024 }),
+    websocket: wsHandlers(hub, {
+      maxSubscriptions: config.MAX_SUBSCRIPTIONS,
+      maxMessageBytes: 64 * 1024,
+      msgsPerS: config.WS_MAX_MSGS_PER_S,
+      msgBurst: config.WS_MSG_BURST,
+      current: (p) => access.current(p),
+    }),
   });
   bus.start();
   hub.start();
+  access.start();
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${server.port}`;
   log.info("tradewire listening", { url, epoch: hub.epoch });
 
@@ -225,13 +286,19 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       log.info("shutting down");
       const s = server;
       void s.stop(false); // no new connections; requests in flight may finish
+      access.stop();
       hub.shutdown(config.SSE_RETRY_MS);
       poller.flush();
       hub.stop();
       bus.stop();
       await persistence?.stop().catch(() => {});
+      commands.stop();
+      await engines?.stop().catch(() => {});
       stopProcessMetrics();
       hostTuning.stop();
+      await strategies
+        .close()
+        .catch((err: Error) => log.error("strategies did not stop cleanly", { error: err.message }));
       await reconciler?.stop();
       await auditLog.stopSettling();
       await ingest?.stop().catch(() => {});
@@ -243,7 +310,25 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 
-  return { server, app, url, bus, hub, producer, registry, state, orders, history, ingest, sim, log, stop };
+  return {
+    server,
+    app,
+    url,
+    bus,
+    hub,
+    producer,
+    registry,
+    state,
+    orders,
+    commands,
+    engines,
+    strategies,
+    history,
+    ingest,
+    sim,
+    log,
+    stop,
+  };
 }
 
 /** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */
@@ -258,10 +343,39 @@ async function openRedis(url: string, state: StateStore, log: Logger) {
   };
 }
 
-/** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange. */
-function readiness(ingest: Ingest | undefined, redisReady: ReadinessCheck | undefined): ReadinessCheck[] {
+/** The engine bridge (docs/engine-protocol.md) on the instance's Redis and bus. */
+async function startEngines(
+  config: Config,
+  conn: RedisConn,
+  producer: RingProducer,
+  bus: Dispatcher,
+  metrics: StreamMetrics,
+  log: Logger,
+  registry: Registry,
+) {
+  const { startEngineBridge } = await import("./engine/index.ts");
+  return startEngineBridge({
+    url: config.REDIS_URL!,
+    redis: conn,
+    producer,
+    kick: () => bus.kick(),
+    published: (n) => metrics.published.inc({ source: "engine" }, n),
+    log,
+    metrics: registry,
+    expected: config.ENGINE_IDS,
+    maxEventBytes: config.ENGINE_MAX_EVENT_BYTES,
+  });
+}
+
+/** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange; engines with the bridge. */
+function readiness(
+  ingest: Ingest | undefined,
+  redisReady: ReadinessCheck | undefined,
+  engines?: EngineBridge,
+): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [() => ({ name: "bus", ok: true })];
   if (redisReady) checks.push(redisReady);
+  if (engines) checks.push(() => engines.readiness());
   if (!ingest) return checks;
   checks.push(() => {
     const st = ingest.status();

@@ -98,6 +98,7 @@ export async function startTradewire(extraEnv: Record<string, string> = {}, comp
     DATA_DIR: join(dir, "data"),
     ACCESS_TOKEN_TTL_S: "86400",
     ...startEnv(),
+    MAX_STREAMS_PER_USER: "0", // the load generator is one user with up to 10,000 streams
     ...extraEnv,
   };
   const proc = spawnPinned(compiled ? [buildBinary()] : [process.execPath, "src/main.ts"], REPO, env, logFile);

@@ -5,7 +5,7 @@ import { PUBLISHERS, ROLES, type Role } from "../auth/types.ts";
 import type { Publisher } from "../bus/dispatcher.ts";
 import { RingFullError } from "../bus/ring.ts";
 import type { Config } from "../config.ts";
-import { Forbidden, TooLarge, ValidationFailed } from "../domain/errors.ts";
+import { Forbidden, RateLimited, TooLarge, Unauthorized, ValidationFailed } from "../domain/errors.ts";
 import { nowMs } from "../domain/time.ts";
 import { ApiError } from "../http/errors.ts";
 import { access, BODY, encodedJson, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
@@ -14,6 +14,7 @@ import type { Hub } from "../stream/hub.ts";
 import type { StreamMetrics } from "../stream/metrics.ts";
 import type { Poller } from "../stream/poll.ts";
 import { EVENT_ID, type Resume, resolveResume } from "../stream/resume.ts";
+import type { Seat, Seats } from "../stream/seats.ts";
 import { sseDirect } from "../stream/sse.ts";
 import type { WsData } from "../stream/ws.ts";
 import { EventSchema } from "./schemas.ts";
@@ -28,6 +29,8 @@ export interface EventDeps {
   poller: Poller;
   metrics: StreamMetrics;
   guard: Guard;
+  /** The per-user cap on open streams (SSE, WebSocket, waiting polls). */
+  seats: Seats;
 }
 
 const RESERVED_TYPES = new Set(["connected", "reset", "heartbeat", "error", "subscribed", "unsubscribed", "pong"]);
@@ -131,6 +134,16 @@ function filterFor(list: string | undefined, role: Role, max: number): ChannelFi
 
 export function eventRoutes(d: EventDeps) {
   const { hub, config } = d;
+  /** A place under the caller's stream cap, or 429 before anything is set up. */
+  const seatFor = (user: string): Seat => {
+    const seat = d.seats.claim(user);
+    if (!seat)
+      throw new RateLimited(`at most ${d.seats.max} open streams per user (MAX_STREAMS_PER_USER)`, {
+        code: "too_many_streams",
+        retryAfterS: 1,
+      });
+    return seat;
+  };
   const maxSubs = config.MAX_SUBSCRIPTIONS;
   const reader = access(d.guard, ROLES, { allowTicket: true });
   const channelErrors = [
@@ -156,7 +169,12 @@ export function eventRoutes(d: EventDeps) {
           },
         },
       },
-      ...errors(...channelErrors, 401, 503),
+      ...errors(
+        ...channelErrors,
+        401,
+        [429, "the caller has MAX_STREAMS_PER_USER streams open (`too_many_streams`)"],
+        503,
+      ),
     },
   });
   const ws = createRoute({
@@ -170,7 +188,16 @@ export function eventRoutes(d: EventDeps) {
         "First `{type:'connected',...}`, then each event as one text message (the Event JSON); control messages `{type:'reset'|'heartbeat'|'shutdown'}`; bad messages get `{type:'error', error}`.",
     }),
     request: { query: StreamQuery },
-    responses: { 101: { description: "switching protocols" }, ...errors(...channelErrors, 401, 426, 503) },
+    responses: {
+      101: { description: "switching protocols" },
+      ...errors(
+        ...channelErrors,
+        401,
+        426,
+        [429, "the caller has MAX_STREAMS_PER_USER streams open (`too_many_streams`)"],
+        503,
+      ),
+    },
   });
   const poll = createRoute({
     method: "get",
@@ -181,7 +208,12 @@ export function eventRoutes(d: EventDeps) {
     request: { query: PollQuery },
     responses: {
       200: json(PollAnswer, "the events after `after`, oldest first"),
-      ...errors(...channelErrors, 401, 503),
+      ...errors(
+        ...channelErrors,
+        401,
+        [429, "the caller has MAX_STREAMS_PER_USER streams open (`too_many_streams`)"],
+        503,
+      ),
     },
   });
   const publish = createRoute({
@@ -206,7 +238,8 @@ export function eventRoutes(d: EventDeps) {
       const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
       const resume: Resume = resolveResume(hub, c.req.valid("header")["last-event-id"] ?? q.lastEventId);
       (c.env as Server<unknown> | undefined)?.timeout?.(c.req.raw, 0); // streams outlive the idle timeout
-      return sseDirect({ hub, filter, resume, retryMs: config.SSE_RETRY_MS });
+      const who = { principal: c.var.principal, seat: seatFor(c.var.principal.user) };
+      return sseDirect({ hub, filter, resume, retryMs: config.SSE_RETRY_MS, who });
     })
     .openapi(ws, (c) => {
       const q = c.req.valid("query");
@@ -218,9 +251,13 @@ export function eventRoutes(d: EventDeps) {
         principal,
         filter: filterFor(q.channels, principal.role, maxSubs),
         resume: resolveResume(hub, q.lastEventId),
+        seat: seatFor(principal.user),
       };
       const server = c.env as Server<WsData>;
-      if (!server.upgrade(c.req.raw, { data })) throw new ApiError(400, "bad_request", "WebSocket upgrade failed");
+      if (!server.upgrade(c.req.raw, { data })) {
+        data.seat?.release();
+        throw new ApiError(400, "bad_request", "WebSocket upgrade failed");
+      }
       return new Response(null);
     })
     .openapi(poll, async (c) => {
@@ -228,7 +265,16 @@ export function eventRoutes(d: EventDeps) {
       const filter = filterFor(q.channels, c.var.principal.role, maxSubs);
       const wait = Math.min(q.wait ?? 0, config.POLL_MAX_WAIT_MS);
       const resume = q.after === undefined ? { seq: hub.head(), resumed: false } : resolveResume(hub, q.after);
-      const a = await d.poller.poll(resume, filter, q.limit, wait, c.req.raw.signal);
+      const seat = wait > 0 ? seatFor(c.var.principal.user) : undefined; // a waiting poll holds a connection
+      seat?.attach();
+      let a: Awaited<ReturnType<typeof d.poller.poll>>;
+      try {
+        a = await d.poller.poll(resume, filter, q.limit, wait, c.req.raw.signal, c.var.principal);
+      } finally {
+        seat?.release();
+      }
+      if (a.revoked)
+        throw new Unauthorized(`the session ended while the poll waited (${a.revoked})`, { code: "session_revoked" });
       // Events are encoded once, on the bus: the answer is put together from their JSON text.
       const body = `{"events":[${a.events.join(",")}],"next":"${a.next}","reset":${a.reset ? `"${a.reset}"` : "null"}}`;
       return encodedJson<z.infer<typeof PollAnswer>, 200>(c, body, 200, { "Cache-Control": "no-store" });

@@ -6,6 +6,7 @@ import { Accounts, ensureAdmin } from "./accounts.ts";
 import { LoginGuard } from "./login-guard.ts";
 import { MemoryRateLimiter, MemoryTokenStore, MemoryUserStore } from "./memory.ts";
 import { verifyPassword } from "./password.ts";
+import { type Revocation, Revocations } from "./revocations.ts";
 
 const log = createLogger("silent");
 
@@ -14,7 +15,10 @@ function setup() {
   const tokens = new MemoryTokenStore();
   const limits = { LOGIN_MAX_ATTEMPTS: 5, LOGIN_IP_MAX_ATTEMPTS: 20, LOGIN_USER_MAX_ATTEMPTS: 50, LOGIN_WINDOW_S: 60 };
   const guard = new LoginGuard(new MemoryRateLimiter(), limits, log);
-  return { users, tokens, accounts: new Accounts(users, tokens, log, guard) };
+  const revocations = new Revocations();
+  const told: Revocation[] = [];
+  revocations.on((r) => told.push(r));
+  return { users, tokens, told, accounts: new Accounts(users, tokens, log, guard, revocations) };
 }
 
 /** "ok", or the class of the domain error it failed with. */
@@ -61,6 +65,20 @@ describe("Accounts", () => {
     expect(await tokens.familyState("f1")).toBe("revoked");
     expect(await outcome(accounts.delete("bob"))).toBe("NotFound");
     expect(await outcome(accounts.update("bob", { role: "admin" }))).toBe("NotFound");
+  });
+
+  test("a role change, a password change and a deletion tell the process at once, naming the user", async () => {
+    const { accounts, told } = setup();
+    await accounts.create({ name: "bob", password: "bob-password", role: "trader" });
+    await accounts.update("bob", { role: "trader" }); // no change: nothing to tell
+    await accounts.update("bob", { role: "viewer" });
+    await accounts.update("bob", { password: "new-password" });
+    await accounts.delete("bob");
+    expect(told).toEqual([
+      { kind: "user", user: "bob", reason: "role_changed" },
+      { kind: "user", user: "bob", reason: "password_changed" },
+      { kind: "user", user: "bob", reason: "user_deleted" },
+    ]);
   });
 
   test("the last admin can be neither deleted nor demoted", async () => {

@@ -4,6 +4,7 @@ import { Conflict, NotFound } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
 import type { LoginGuard, LoginLock } from "./login-guard.ts";
 import { hashPassword, randomToken } from "./password.ts";
+import { Revocations, type RevokeReason } from "./revocations.ts";
 import type { TokenStore, UserRecord, UserStore } from "./stores.ts";
 import type { Role } from "./types.ts";
 
@@ -34,6 +35,8 @@ export class Accounts {
     private readonly log: Logger,
     /** The login budgets, for the user-wide lock admins see and clear. */
     private readonly guard: LoginGuard,
+    /** Told at once when a user's sessions end here (open streams listen). */
+    private readonly revocations: Revocations = new Revocations(log),
   ) {}
 
   async list(): Promise<UserView[]> {
@@ -66,7 +69,10 @@ export class Accounts {
       });
       if (!updated) throw new NotFound(`no user ${name}`);
       if (hash !== undefined || updated.role !== current.role) {
-        const sessions = await this.tokens.revokeUser(name);
+        const sessions = await this.revokeUser(
+          name,
+          updated.role !== current.role ? "role_changed" : "password_changed",
+        );
         this.log.info("user changed; sessions revoked", {
           user: name,
           role: updated.role,
@@ -85,7 +91,7 @@ export class Accounts {
       if (!current) throw new NotFound(`no user ${name}`);
       if (current.role === "admin" && !(await this.otherAdminExists(name))) throw lastAdmin();
       await this.users.delete(name);
-      const sessions = await this.tokens.revokeUser(name);
+      const sessions = await this.revokeUser(name, "user_deleted");
       this.log.info("user deleted", { user: name, sessions, actor });
     });
   }
@@ -102,6 +108,15 @@ export class Accounts {
     const before = await this.guard.status(name);
     await this.guard.clear(name);
     this.log.info("login lock cleared", { user: name, failures: before.failures, locked: before.locked, actor });
+  }
+
+  /** Revokes in the store and tells this process's streams, even when the store fails (fail closed). */
+  private async revokeUser(name: string, reason: RevokeReason): Promise<number> {
+    try {
+      return await this.tokens.revokeUser(name);
+    } finally {
+      this.revocations.emit({ kind: "user", user: name, reason });
+    }
   }
 
   private async otherAdminExists(name: string): Promise<boolean> {

@@ -15,6 +15,8 @@
 //     authorize(principal, roles?): void                     throws Forbidden
 //     stores: AuthStores { users, tokens, tickets, limiter }
 //     sessions: Sessions   accounts: Accounts
+//     revocations: Revocations  sessions ended here, told at once (open streams listen);
+//                   sessions.check(principal) re-checks a stream's caller (ended elsewhere too)
 //   }
 // Credentials: "Authorization: Bearer <jwt>", the tw_access cookie, and ?ticket= only where
 // allowTicket. Tokens in the URL are refused. Role changes, password changes and deletions
@@ -26,6 +28,7 @@ import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
 import { type AuthenticateRequest, authenticator, authorize, requireAuthFactory } from "./middleware.ts";
 import { prepareDummyHash, successorTokens } from "./password.ts";
+import { Revocations } from "./revocations.ts";
 import { loadJwtSecret } from "./secret.ts";
 import { Sessions } from "./sessions.ts";
 import type { AuthStores } from "./stores.ts";
@@ -34,6 +37,8 @@ export { ensureAdmin, printAdminPassword } from "./accounts.ts";
 export { memoryStores } from "./memory.ts";
 export type { AuthenticateOptions, AuthenticateRequest, RequireAuthOptions } from "./middleware.ts";
 export { authorize } from "./middleware.ts";
+export type { Revocation, RevokeReason } from "./revocations.ts";
+export type { SessionCheck } from "./sessions.ts";
 export type { AuthStores, RateLimiter, TicketStore, TokenStore, UserRecord, UserStore } from "./stores.ts";
 export type { Principal, Role } from "./types.ts";
 
@@ -51,6 +56,7 @@ export interface Auth {
   stores: AuthStores;
   sessions: Sessions;
   accounts: Accounts;
+  revocations: Revocations;
 }
 
 /**
@@ -63,14 +69,16 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
   const log = opts.log.child({ component: "auth" });
   const stores: AuthStores = { ...memoryStores(), ...opts.stores };
   const { key } = await loadJwtSecret(config, log);
+  const revocations = new Revocations(log);
   const sessions = new Sessions(
     config,
     stores,
     accessTokens(key, config.ACCESS_TOKEN_TTL_S),
     log,
     successorTokens(key),
+    revocations,
   );
-  const accounts = new Accounts(stores.users, stores.tokens, log, sessions.guard);
+  const accounts = new Accounts(stores.users, stores.tokens, log, sessions.guard, revocations);
   await ensureAdmin(stores.users, config, opts.print ?? printAdminPassword, log);
   await prepareDummyHash();
 
@@ -83,5 +91,6 @@ export async function createAuth(opts: AuthOptions): Promise<Auth> {
     stores,
     sessions,
     accounts,
+    revocations,
   };
 }

@@ -6,6 +6,7 @@ import { createLogger } from "../log.ts";
 import { accessTokens } from "./jwt.ts";
 import { memoryStores } from "./memory.ts";
 import { hashPassword, successorTokens } from "./password.ts";
+import { type Revocation, Revocations } from "./revocations.ts";
 import { Sessions } from "./sessions.ts";
 
 const PASSWORD = "pass-word-1";
@@ -18,7 +19,11 @@ async function setup(overrides: Parameters<typeof testConfig>[0] = {}, clock: ()
   await stores.users.create({ name: "alice", role: "trader", hash, createdAt: now, updatedAt: now });
   const key = new TextEncoder().encode("s".repeat(32));
   const access = accessTokens(key, config.ACCESS_TOKEN_TTL_S);
-  return { stores, sessions: new Sessions(config, stores, access, createLogger("silent"), successorTokens(key)) };
+  const revocations = new Revocations();
+  const told: Revocation[] = [];
+  revocations.on((r) => told.push(r));
+  const sessions = new Sessions(config, stores, access, createLogger("silent"), successorTokens(key), revocations);
+  return { stores, sessions, told };
 }
 
 async function failure(p: Promise<unknown>): Promise<DomainError> {
@@ -176,5 +181,41 @@ describe("stream tickets", () => {
     const { ticket } = await sessions.issueTicket(await sessions.verifyAccess(a.accessToken, "bearer"));
     await sessions.logout(a.family);
     expect((await failure(sessions.redeemTicket(ticket))).code).toBe("session_revoked");
+  });
+});
+
+describe("what open streams are told and asked", () => {
+  test("logout and a reused refresh token tell the process at once, naming the session", async () => {
+    const { sessions, told } = await setup({ REFRESH_REUSE_GRACE_S: "0" });
+    const a = await sessions.login("alice", PASSWORD, "ip");
+    await sessions.logout(a.family);
+    const b = await sessions.login("alice", PASSWORD, "ip");
+    await sessions.refresh(b.refreshToken);
+    await failure(sessions.refresh(b.refreshToken));
+    expect(told).toEqual([
+      { kind: "session", family: a.family, reason: "logout" },
+      { kind: "session", family: b.family, reason: "token_reused" },
+    ]);
+  });
+
+  test("the store failing still tells the process (fail closed)", async () => {
+    const { stores, sessions, told } = await setup();
+    const a = await sessions.login("alice", PASSWORD, "ip");
+    stores.tokens.revokeFamily = () => Promise.reject(new Error("store down"));
+    await expect(sessions.logout(a.family)).rejects.toThrow("store down");
+    expect(told).toEqual([{ kind: "session", family: a.family, reason: "logout" }]);
+  });
+
+  test("check: the current role while the session lives; why not once it ended or the user is gone", async () => {
+    const { stores, sessions } = await setup();
+    const a = await sessions.login("alice", PASSWORD, "ip");
+    const p = await sessions.verifyAccess(a.accessToken, "bearer");
+    expect(await sessions.check(p)).toEqual({ ok: true, role: "trader" });
+    await stores.users.update("alice", { role: "viewer" });
+    expect(await sessions.check(p)).toEqual({ ok: true, role: "viewer" });
+    await stores.users.delete("alice");
+    expect(await sessions.check(p)).toEqual({ ok: false, reason: "user_deleted" });
+    await sessions.logout(a.family);
+    expect(await sessions.check(p)).toEqual({ ok: false, reason: "session_ended" });
   });
 });

@@ -8,6 +8,7 @@ import { Gate, type GateStats } from "./gate.ts";
 import type { AccessTokens } from "./jwt.ts";
 import { LoginGuard, type LoginLimits } from "./login-guard.ts";
 import { randomToken, tokenHash, verifyPassword } from "./password.ts";
+import { Revocations, type RevokeReason } from "./revocations.ts";
 import type { AuthStores, UserRecord } from "./stores.ts";
 import type { Principal, Role } from "./types.ts";
 
@@ -20,6 +21,9 @@ export interface Issued {
   user: { name: string; role: Role };
   family: string;
 }
+
+/** An open stream's caller re-checked: still signed in with this role, or why not. */
+export type SessionCheck = { ok: true; role: Role } | { ok: false; reason: RevokeReason };
 
 type SessionConfig = LoginLimits &
   Pick<
@@ -51,6 +55,8 @@ export class Sessions {
     private readonly log: Logger,
     /** The successor of a refresh token from its hash (password.ts successorTokens). */
     private readonly successor: (parentHash: string) => string,
+    /** Told at once of every session ended here (open streams listen). */
+    readonly revocations: Revocations = new Revocations(log),
   ) {
     this.guard = new LoginGuard(stores.limiter, config, log);
     const auto = Math.max(1, Math.floor(availableParallelism() / 2));
@@ -105,7 +111,7 @@ export class Sessions {
     if (!used) throw badRefresh();
     const { family, user: name } = used.rec;
     if (used.state === "used") {
-      await this.stores.tokens.revokeFamily(family);
+      await this.revokeFamily(family, "token_reused");
       this.log.warn("refresh token reused; session revoked", { user: name, family });
       throw new Unauthorized("refresh token was already used; the session has been revoked", { code: "token_reused" });
     }
@@ -114,7 +120,7 @@ export class Sessions {
     if ((await this.stores.tokens.familyState(family)) !== "active") throw sessionEnded();
     const user = await this.stores.users.get(name);
     if (!user) {
-      await this.stores.tokens.revokeFamily(family);
+      await this.revokeFamily(family, "user_deleted");
       throw sessionEnded();
     }
     return this.issue(user, family, this.successor(parent));
@@ -134,8 +140,17 @@ export class Sessions {
   }
 
   async logout(family: string): Promise<void> {
-    await this.stores.tokens.revokeFamily(family);
+    await this.revokeFamily(family, "logout");
     this.log.info("logout", { family });
+  }
+
+  /** Revokes in the store and tells this process's streams, even when the store fails (fail closed). */
+  private async revokeFamily(family: string, reason: RevokeReason): Promise<void> {
+    try {
+      await this.stores.tokens.revokeFamily(family);
+    } finally {
+      this.revocations.emit({ kind: "session", family, reason });
+    }
   }
 
   /** Logout for a caller whose access token is gone but who still holds the refresh token. */
@@ -167,6 +182,18 @@ export class Sessions {
     const claims = await this.access.verify(token);
     if ((await this.stores.tokens.familyState(claims.fam)) !== "active") throw sessionEnded();
     return { ...(await this.currentUser(claims.sub)), via, family: claims.fam };
+  }
+
+  /**
+   * Re-checks the caller of an open stream: its session (when it has one) is still active and
+   * its user still exists; the role is the user's current one. Throws when the store cannot
+   * answer (Redis down and the session not seen here): the caller then keeps what it has.
+   */
+  async check(p: Pick<Principal, "user" | "family">): Promise<SessionCheck> {
+    if (p.family !== undefined && (await this.stores.tokens.familyState(p.family)) !== "active")
+      return { ok: false, reason: "session_ended" };
+    const user = await this.stores.users.get(p.user);
+    return user ? { ok: true, role: user.role } : { ok: false, reason: "user_deleted" };
   }
 
   /** Redeems a stream ticket: it works once, before it expires, while its session lives. */

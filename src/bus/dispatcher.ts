@@ -171,7 +171,11 @@ export class Dispatcher {
     return this.reader.tail() - 1;
   }
 
-  /** Events after `after` that the filter selects, from the window; null if outside it. */
+  /**
+   * Events after `after` that the filter selects, from the window; null if outside it. Reads
+   * only what was taken: it never takes or drains, so a catch-up that reads the window cannot
+   * start a fan-out inside itself (which once wrote a block twice to a resuming client).
+   */
   since(after: number, filter: ChannelMatcher, limit: number): { events: BusEvent[]; last: number } | null {
     if (after < this.windowStart() || after > this.cursor) return null;
     const events: BusEvent[] = [];

@@ -126,3 +126,9 @@ export class Busy extends DomainError {
   override name = "Busy";
   readonly defaultCode = "busy";
 }
+
+/** A part tradewire depends on (the external engine) cannot serve the request now: 503. */
+export class Unavailable extends DomainError {
+  override name = "Unavailable";
+  readonly defaultCode = "unavailable";
+}

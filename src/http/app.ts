@@ -4,12 +4,13 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { authRoutes } from "../api/auth.ts";
-import { commandRoutes } from "../api/commands.ts";
+import { commandRoutes, engineRoutes } from "../api/commands.ts";
 import { type EventDeps, eventRoutes } from "../api/events.ts";
 import { historyRoutes } from "../api/history.ts";
 import { accountRoutes, marketRoutes } from "../api/market.ts";
 import { opsRoutes } from "../api/ops.ts";
 import { orderRoutes } from "../api/orders.ts";
+import { strategyRoutes } from "../api/strategies.ts";
 import { usersRoutes } from "../api/users.ts";
 import type { Auth } from "../auth/index.ts";
 import type { Config } from "../config.ts";
@@ -18,6 +19,7 @@ import { docsRoutes } from "./docs.ts";
 import { ApiError, errorHandler, notFoundHandler } from "./errors.ts";
 import { accessLog, requestId } from "./middleware.ts";
 import { openApiDocument, routes } from "./openapi.ts";
+import { dashboardRoutes } from "./static.ts";
 
 type DepsOf<F extends (d: never) => unknown> = Parameters<F>[0];
 
@@ -30,8 +32,13 @@ export interface AppDeps {
   state: DepsOf<typeof marketRoutes>["state"];
   orders: DepsOf<typeof orderRoutes>["orders"];
   commands: DepsOf<typeof commandRoutes>["commands"];
+  strategies: DepsOf<typeof strategyRoutes>["strategies"];
+  /** The external engines the bridge knows (none without it). */
+  engines?: DepsOf<typeof commandRoutes>["engines"];
   history: DepsOf<typeof historyRoutes>["history"];
   events: Omit<EventDeps, "config" | "guard">;
+  /** Where the built dashboard is (default web/dist; embedded in the binary). */
+  dashboard?: { dir?: string };
 }
 
 /** The app with middleware and error handling, before any route. */
@@ -101,6 +108,17 @@ export function createApp(d: AppDeps) {
     .route("/api/orders", orderRoutes({ orders: d.orders, guard }))
     .route("/api/market", marketRoutes({ state: d.state, guard }))
     .route("/api/account", accountRoutes({ state: d.state, guard }))
-    .route("/api/commands", commandRoutes({ commands: d.commands, guard }))
-    .route("/api/events", eventRoutes({ ...d.events, config, guard }));
+    .route(
+      "/api/commands",
+      commandRoutes({
+        commands: d.commands,
+        guard,
+        authorizeStrategy: (actor, id) => d.strategies.authorize(actor, id),
+        ...(d.engines ? { engines: d.engines } : {}),
+      }),
+    )
+    .route("/api/engines", engineRoutes({ commands: d.commands, guard, ...(d.engines ? { engines: d.engines } : {}) }))
+    .route("/api/strategies", strategyRoutes({ strategies: d.strategies, guard }))
+    .route("/api/events", eventRoutes({ ...d.events, config, guard }))
+    .route("/", dashboardRoutes(d.dashboard)); // last: the dashboard at / and its own paths
 }

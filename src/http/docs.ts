@@ -49,28 +49,9 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-const HOME = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>tradewire</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:3em auto;padding:0 1em}code{background:#eee;padding:0 .2em}</style>
-</head>
-<body>
-<h1>tradewire</h1>
-<p>This service speaks HTTP and streams. The API reference, where you can also try each request
-with a token, is at <a href="./docs">/docs</a> (the OpenAPI document: <a href="./openapi.json">/openapi.json</a>).</p>
-<p>Start with <code>POST /api/auth/login</code>, then <b>Authorize</b> with the <code>accessToken</code> it answers.
-Liveness: <a href="./health">/health</a>, readiness: <a href="./ready">/ready</a>.</p>
-</body>
-</html>
-`;
-
 // Swagger UI sets inline styles and shows inline (data:) images; everything else comes from here.
 const DOCS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; font-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-const HOME_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const tags = ["ops"];
 const html = (description: string) => ({ description, content: { "text/html": { schema: z.string() } } });
@@ -107,13 +88,6 @@ const asset = createRoute({
     ...errors(400, [404, "no such file"]),
   },
 });
-const home = createRoute({
-  method: "get",
-  path: "/",
-  summary: "Where to start: a page pointing to /docs",
-  tags,
-  responses: { 200: html("HTML page") },
-});
 
 /**
  * The reference routes; mount at the root. `document` builds the OpenAPI document of the whole
@@ -133,6 +107,5 @@ export function docsRoutes(document: () => object) {
       if (!a) throw new NotFound(`no file ${c.req.valid("param").file}`);
       const headers = { "Content-Type": a.type, "Cache-Control": "public, max-age=3600" };
       return c.body(a.file !== undefined ? Bun.file(a.file).stream() : (a.text ?? ""), 200, headers);
-    })
-    .openapi(home, (c) => c.html(HOME, 200, { "Content-Security-Policy": HOME_CSP, "Cache-Control": "no-cache" }));
+    });
 }

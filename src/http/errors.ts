@@ -20,6 +20,7 @@ import {
   StoreUnavailable,
   TooLarge,
   Unauthorized,
+  Unavailable,
   ValidationFailed,
 } from "../domain/errors.ts";
 import type { Logger } from "../log.ts";
@@ -58,6 +59,7 @@ const STATUS_OF: ReadonlyArray<readonly [abstract new (...a: never[]) => DomainE
   [ExchangeError, 502],
   [ExchangeUnavailable, 503],
   [StoreUnavailable, 503],
+  [Unavailable, 503],
   [Busy, 503],
 ];
 

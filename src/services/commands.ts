@@ -1,71 +1,339 @@
-// Operator commands (kill switch, cancel all): run, remembered by id, announced on `commands`.
-import { randomUUID } from "node:crypto";
-import { roundMs } from "../domain/time.ts";
-import { type AuditSink, audited } from "./audit.ts";
+// Commands: run here (kill switch, cancel all), by the strategies service (built-in strategies) or
+// by an engine (external strategies, pass-through engine commands); each has an id and a life
+// pending -> accepted -> done | failed | timed_out, announced on `commands` and audited at every step.
+import { StoreUnavailable } from "../domain/errors.ts";
+import { type CommandAnswer, type CommandMessage, LIMITS, PROTOCOL_VERSION } from "../engine/protocol.ts";
+import type { Logger } from "../log.ts";
+import type { Registry } from "../ops/metrics.ts";
+import { RedisUnavailable } from "../store/redis/errors.ts";
+import type { AuditSink } from "./audit.ts";
+import { CommandRecords, errorOf } from "./command-records.ts";
+import {
+  type CommandError,
+  type CommandFilter,
+  type CommandInput,
+  type CommandRecord,
+  type EngineLink,
+  EngineUnavailable,
+  FINISHED,
+  InvalidCommand,
+  type StrategyCommand,
+  type StrategyRunner,
+  UnknownStrategy,
+} from "./command-types.ts";
 import type { OrderService } from "./orders.ts";
 
-export type Command = { type: "kill_switch"; on: boolean } | { type: "cancel_all"; instId?: string };
+export * from "./command-types.ts";
+/** The input of `run` (older name). */
+export type Command = CommandInput;
 
-export interface CommandRecord {
-  id: string;
-  type: Command["type"];
-  by: string;
-  status: "done" | "failed";
-  result: Record<string, unknown>;
-  createdAt: number;
-  ms: number;
+type Outcome = { status: "done" | "failed"; result: Record<string, unknown>; error?: CommandError };
+type Route =
+  | { kind: "local"; run: (rec: CommandRecord) => Promise<Outcome> }
+  | { kind: "engine"; engineId: string; name: string; args: Record<string, unknown>; timeoutMs: number };
+
+/** How soon a command whose write to Redis failed is written again. */
+const RETRY_MS = 250;
+const ENGINE_NAME: Record<StrategyCommand["type"], string> = {
+  strategy_start: "strategy.start",
+  strategy_stop: "strategy.stop",
+  strategy_update: "strategy.update",
+  strategy_cancel_all: "strategy.cancel_all",
+};
+
+export interface CommandServiceDeps {
+  orders: OrderService;
+  /** Publishes the record on `commands` (every change). */
+  announce: (rec: CommandRecord) => void;
+  audit?: AuditSink;
+  /** The engine bridge, when there is one (REDIS_URL). */
+  engines?: EngineLink;
+  metrics?: Registry;
+  log?: Logger;
+  /** How long an engine has to answer, unless the command says (ENGINE_COMMAND_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export class CommandService {
-  private readonly records = new Map<string, CommandRecord>();
+  private readonly records: CommandRecords;
+  /** Unfinished engine commands, as sent: written again whenever Redis comes back. */
+  private readonly outbox = new Map<string, CommandMessage>();
+  /** Engine commands whose last write failed: retried every RETRY_MS. */
+  private readonly unsent = new Set<string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private strategies?: StrategyRunner;
+  private retry?: ReturnType<typeof setTimeout>;
+  private readonly timeoutMs: number;
 
-  constructor(
-    private readonly d: { orders: OrderService; announce: (rec: CommandRecord) => void; audit?: AuditSink },
-  ) {}
-
-  /** Runs a command; audited (who, which command, done or failed, how long). */
-  run(by: string, cmd: Command): Promise<CommandRecord> {
-    const target = cmd.type === "kill_switch" ? `on=${cmd.on}` : (cmd.instId ?? "*");
-    return audited(
-      this.d.audit,
-      { user: by, action: `command.${cmd.type}`, target },
-      () => this.runOnce(by, cmd),
-      (r) => ({ status: 201, code: r.status === "done" ? "ok" : "failed", detail: { id: r.id, ...r.result } }),
-    );
+  constructor(private readonly d: CommandServiceDeps) {
+    this.timeoutMs = d.timeoutMs ?? 10_000;
+    d.engines?.onAnswer((a) => this.answer(a));
+    d.engines?.onReconnect(() => this.resend());
+    this.records = new CommandRecords({ announce: d.announce, audit: d.audit, metrics: d.metrics, log: d.log });
   }
 
-  private async runOnce(by: string, cmd: Command): Promise<CommandRecord> {
-    const t0 = performance.now();
-    let status: CommandRecord["status"] = "done";
-    let result: Record<string, unknown>;
-    if (cmd.type === "kill_switch") {
-      this.d.orders.killSwitch = cmd.on;
-      result = { killSwitch: cmd.on };
-    } else {
-      const open = this.d.orders.open(cmd.instId);
-      const outcomes = await Promise.allSettled(
-        open.map((o) => this.d.orders.cancel({ instId: String(o.instId), ordId: String(o.ordId) }, by)),
-      );
-      const failed = outcomes.filter((x) => x.status === "rejected").length;
-      if (failed > 0) status = "failed";
-      result = { requested: open.length, canceled: open.length - failed, failed };
+  /** Built-in strategies: their commands run there (see StrategyRunner). */
+  useStrategies(runner: StrategyRunner): void {
+    this.strategies = runner;
+  }
+
+  /**
+   * Runs a command. Commands run here resolve finished (done or failed); engine commands resolve
+   * once written to the engine's stream (pending): follow them with get(), settled() or the
+   * `commands` channel. Throws EngineUnavailable, UnknownStrategy, InvalidCommand or
+   * RedisUnavailable before anything is sent; a strategy runner's error after failing the record.
+   */
+  async run(by: string, cmd: CommandInput): Promise<CommandRecord> {
+    let route: Route;
+    try {
+      route = this.route(cmd, by);
+    } catch (err) {
+      this.records.refused(by, cmd, err);
+      throw err;
     }
-    const rec: CommandRecord = {
-      id: randomUUID(),
-      type: cmd.type,
-      by,
-      status,
-      result,
-      createdAt: Date.now(),
-      ms: roundMs(performance.now() - t0),
-    };
-    this.records.set(rec.id, rec);
-    if (this.records.size > 10_000) this.records.delete(this.records.keys().next().value!);
-    this.d.announce(rec);
-    return rec;
+    const rec = this.create(by, cmd, route);
+    if (route.kind === "engine") {
+      await this.dispatch(rec, route);
+      return this.answered(rec);
+    }
+    let out: Outcome;
+    try {
+      out = await route.run(rec);
+    } catch (err) {
+      this.finish(rec, "failed", {}, errorOf(err), err);
+      throw err;
+    }
+    this.finish(rec, out.status, out.result, out.error);
+    return this.answered(rec);
+  }
+
+  /**
+   * The record as it is now, once the audit rows of its changes so far are kept: a command answered
+   * has its audit rows. One that cannot be kept is StoreUnavailable (`audit_unavailable`) saying
+   * what was done, as for orders (services/audit.ts).
+   */
+  private async answered(rec: CommandRecord): Promise<CommandRecord> {
+    const now = { ...rec };
+    try {
+      await this.records.audited(rec.id);
+    } catch (err) {
+      throw new StoreUnavailable(
+        `command ${now.type} ${now.id} is ${now.status} (${JSON.stringify(now.result)}) but its audit entry could not be kept: ${(err as Error).message}`,
+        { code: "audit_unavailable", cause: err },
+      );
+    }
+    return now;
   }
 
   get(id: string): CommandRecord | undefined {
     return this.records.get(id);
+  }
+
+  /** Newest first; filters by status, type, engine, who, since. */
+  list(f: CommandFilter = {}): CommandRecord[] {
+    return this.records.list(f);
+  }
+
+  /** Resolves with the record once finished, or as it is after `timeoutMs`; undefined for an unknown id. */
+  settled(id: string, timeoutMs = 30_000): Promise<CommandRecord | undefined> {
+    return this.records.settled(id, timeoutMs);
+  }
+
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    clearTimeout(this.retry);
+  }
+
+  // --- where a command runs ---------------------------------------------------------------------
+
+  private route(cmd: CommandInput, by: string): Route {
+    switch (cmd.type) {
+      case "kill_switch":
+        return { kind: "local", run: (rec) => this.killSwitch(cmd.on, by, rec) };
+      case "cancel_all":
+        return { kind: "local", run: () => this.cancelAll(cmd.instId, by) };
+      case "engine":
+        return this.toEngine(cmd.engineId ?? this.onlyEngine(), cmd.name, cmd.args ?? {}, cmd.timeoutMs);
+      default: {
+        const runner = this.strategies;
+        if (runner?.owns(cmd.strategyId))
+          return { kind: "local", run: async () => ({ status: "done", result: await runner.run(cmd, by) }) };
+        const engineId = this.d.engines?.strategyOwner(cmd.strategyId);
+        if (engineId === undefined) throw new UnknownStrategy(cmd.strategyId);
+        const args: Record<string, unknown> = { strategyId: cmd.strategyId };
+        if (cmd.type === "strategy_stop") args.cancelOrders = cmd.cancelOrders ?? true;
+        if (cmd.type === "strategy_update") args.params = cmd.params;
+        return this.toEngine(engineId, ENGINE_NAME[cmd.type], args, cmd.timeoutMs);
+      }
+    }
+  }
+
+  private onlyEngine(): string {
+    const ids = this.d.engines?.engineIds() ?? [];
+    if (ids.length === 1) return ids[0]!;
+    if (ids.length > 1) throw new InvalidCommand("engineId", `required: there are several engines (${ids.join(", ")})`);
+    throw new EngineUnavailable(
+      undefined,
+      this.d.engines ? "no engine has registered" : "no engine bridge (REDIS_URL is not set)",
+    );
+  }
+
+  /** Fails fast unless the engine heartbeats and Redis takes writes. */
+  private toEngine(engineId: string, name: string, args: Record<string, unknown>, timeoutMs?: number): Route {
+    const link = this.d.engines;
+    if (!link) throw new EngineUnavailable(engineId, "no engine bridge (REDIS_URL is not set)");
+    const st = link.state(engineId);
+    if (st !== "up")
+      throw new EngineUnavailable(
+        engineId,
+        st === undefined ? `engine ${engineId} has not registered` : `engine ${engineId} is ${st}`,
+      );
+    if (!link.canSend()) throw new RedisUnavailable();
+    if (JSON.stringify(args).length > LIMITS.commandArgsBytes)
+      throw new InvalidCommand("args", `over ${LIMITS.commandArgsBytes} bytes`);
+    return { kind: "engine", engineId, name, args, timeoutMs: timeoutMs ?? this.timeoutMs };
+  }
+
+  private async killSwitch(on: boolean, by: string, rec: CommandRecord): Promise<Outcome> {
+    this.d.orders.killSwitch = on;
+    const result: Record<string, unknown> = { killSwitch: on };
+    const engines: Record<string, string> = {};
+    for (const engineId of this.d.engines?.engineIds() ?? []) {
+      const st = this.d.engines?.state(engineId);
+      if (st !== "up") {
+        engines[engineId] = `not sent: engine ${engineId} is ${st}`;
+        continue;
+      }
+      const child = { type: "engine", engineId, name: "kill_switch", args: { on } } as const;
+      try {
+        const route = this.toEngine(engineId, child.name, child.args);
+        const c = this.create(by, child, route, rec.id);
+        await this.dispatch(c, route as Extract<Route, { kind: "engine" }>);
+        engines[engineId] = c.id;
+      } catch (err) {
+        engines[engineId] = `not sent: ${(err as Error).message}`;
+      }
+    }
+    if (Object.keys(engines).length > 0) result.engines = engines;
+    if (this.strategies?.killSwitch) result.strategies = await this.strategies.killSwitch(on, by);
+    return { status: "done", result };
+  }
+
+  private async cancelAll(instId: string | undefined, by: string): Promise<Outcome> {
+    const open = this.d.orders.open(instId);
+    const outcomes = await Promise.allSettled(
+      open.map((o) => this.d.orders.cancel({ instId: String(o.instId), ordId: String(o.ordId) }, by)),
+    );
+    const failed = outcomes.filter((x) => x.status === "rejected").length;
+    const result = { requested: open.length, canceled: open.length - failed, failed };
+    return failed > 0
+      ? {
+          status: "failed",
+          result,
+          error: { code: "cancel_failed", message: `${failed} of ${open.length} cancels failed` },
+        }
+      : { status: "done", result };
+  }
+
+  // --- engine commands: send, resend, answers, timeouts -----------------------------------------
+
+  private async dispatch(rec: CommandRecord, route: Extract<Route, { kind: "engine" }>): Promise<void> {
+    const msg: CommandMessage = {
+      v: PROTOCOL_VERSION,
+      type: "command",
+      id: rec.id,
+      name: route.name,
+      args: route.args,
+      by: rec.by,
+      ts: rec.createdAt,
+      deadline: rec.createdAt + route.timeoutMs,
+    };
+    this.outbox.set(rec.id, msg);
+    this.timers.set(
+      rec.id,
+      setTimeout(() => this.expire(rec.id), route.timeoutMs),
+    );
+    await this.send(rec.id, msg);
+  }
+
+  /** A failed write leaves the command pending (it may or may not have reached Redis): retried. */
+  private async send(id: string, msg: CommandMessage): Promise<void> {
+    const engineId = this.records.find(id)?.engineId;
+    if (!engineId || !this.outbox.has(id)) return;
+    try {
+      await this.d.engines!.send(engineId, msg);
+      this.unsent.delete(id);
+    } catch (err) {
+      if (!this.unsent.has(id))
+        this.d.log?.warn("command not written to Redis; retrying", { id, engineId, err: (err as Error).message });
+      this.unsent.add(id);
+      this.retry ??= setTimeout(() => {
+        this.retry = undefined;
+        for (const u of this.unsent) void this.send(u, this.outbox.get(u)!);
+      }, RETRY_MS);
+    }
+  }
+
+  /** Redis is back: every unfinished command again (the engine answers a repeated id from its record). */
+  private resend(): void {
+    for (const [id, msg] of this.outbox) void this.send(id, msg);
+  }
+
+  private answer(a: CommandAnswer): boolean {
+    const rec = this.records.find(a.id);
+    if (!rec || rec.engineId !== a.engineId) return false;
+    if (a.type === "accepted") {
+      if (rec.status === "pending") this.records.accept(rec);
+      return true;
+    }
+    if (FINISHED.has(rec.status)) {
+      if (rec.status === "timed_out" && !rec.late)
+        this.records.late(rec, {
+          status: a.status,
+          result: a.result,
+          ...(a.error ? { error: a.error } : {}),
+          at: Date.now(),
+        });
+      return true;
+    }
+    if (rec.status === "pending") this.records.accept(rec);
+    this.finish(
+      rec,
+      a.status,
+      a.result,
+      a.status === "failed" ? (a.error ?? { code: "failed", message: "the engine reported a failure" }) : undefined,
+    );
+    return true;
+  }
+
+  private expire(id: string): void {
+    const rec = this.records.find(id);
+    if (!rec || FINISHED.has(rec.status)) return;
+    this.finish(rec, "timed_out", rec.result, {
+      code: "timed_out",
+      message: `no answer from engine ${rec.engineId} within ${rec.timeoutMs} ms`,
+    });
+  }
+
+  private create(by: string, cmd: CommandInput, route: Route, parent?: string): CommandRecord {
+    const extra =
+      route.kind === "engine" ? { engineId: route.engineId, name: route.name, timeoutMs: route.timeoutMs } : {};
+    return this.records.create(by, cmd, parent ? { ...extra, parent } : extra);
+  }
+
+  /** Finishes a record and forgets what was kept to send it. */
+  private finish(
+    rec: CommandRecord,
+    status: "done" | "failed" | "timed_out",
+    result: Record<string, unknown>,
+    error?: CommandError,
+    cause?: unknown,
+  ): void {
+    clearTimeout(this.timers.get(rec.id));
+    this.timers.delete(rec.id);
+    this.outbox.delete(rec.id);
+    this.unsent.delete(rec.id);
+    this.records.finish(rec, status, result, error, cause);
   }
 }

@@ -14,13 +14,28 @@ import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/ord
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
 import { type AuditSink, audited } from "./audit.ts";
-import { GatewayUnavailable, type OrderGateway } from "./gateway.ts";
-import { checkOrder, type RiskLimits } from "./risk.ts";
+import { GatewayUnavailable, type InstrumentSpec, type OrderGateway } from "./gateway.ts";
+import { checkOrder, type Refusal, type RiskLimits } from "./risk.ts";
 
 export interface PlaceResult {
   /** 201 placed now; 200 the same request seen before (idempotent replay). */
   status: 200 | 201;
   body: Record<string, unknown>;
+}
+
+/** How an order placed on someone's behalf (a strategy) is checked and recorded. */
+export interface PlaceOptions {
+  /** Whose orders-per-second budget it counts against (default: the user's). */
+  rateKey?: string;
+  /** One more pre-trade check after the service's own; its refusal is a risk rejection like theirs. */
+  check?: (
+    o: OrderRequest & { clOrdId: string },
+    ctx: { spec: InstrumentSpec | undefined; refPx: number | undefined },
+  ) => Refusal | null;
+  /** Added to the audit row's detail (e.g. the strategy). */
+  auditDetail?: Record<string, unknown>;
+  /** false: the caller never retries a clOrdId (a strategy), so its answer is not kept for replays. */
+  remember?: boolean;
 }
 
 const DUPLICATE_CLORDID = "51016";
@@ -33,7 +48,8 @@ export function clOrdIdFor(user: string, key: string): string {
 }
 
 export class OrderService {
-  killSwitch = false;
+  private kill = false;
+  private readonly killListeners = new Set<(on: boolean) => void>();
   private readonly inflight = new Map<string, Promise<PlaceResult>>();
   /** Placements by clOrdId: whose it is, what was asked, and the answer once there is one. */
   private readonly placements = new Map<string, Placement>();
@@ -49,18 +65,39 @@ export class OrderService {
     },
   ) {}
 
+  /** On: every new order is refused until it is off. Listeners hear every setting (strategies stop on it). */
+  get killSwitch(): boolean {
+    return this.kill;
+  }
+
+  set killSwitch(on: boolean) {
+    this.kill = on;
+    for (const f of this.killListeners) f(on);
+  }
+
+  /** Calls `f` whenever the kill switch is set; returns the unsubscribe function. */
+  onKillSwitch(f: (on: boolean) => void): () => void {
+    this.killListeners.add(f);
+    return () => this.killListeners.delete(f);
+  }
+
+  /** The instrument's rules as the exchange listed them (undefined before it has). */
+  instrument(instId: string): InstrumentSpec | undefined {
+    return this.d.gateway.instrument(instId);
+  }
+
   /** Places an order once per clOrdId: concurrent and later retries get the first answer. Audited. */
-  place(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
+  place(user: string, input: OrderRequest, idempotencyKey?: string, opts: PlaceOptions = {}): Promise<PlaceResult> {
     const what = {
       user,
       action: "order.place",
       target: input.instId,
-      detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null },
+      detail: { side: input.side, ordType: input.ordType, sz: input.sz, px: input.px ?? null, ...opts.auditDetail },
     };
     return audited(
       this.d.audit,
       what,
-      () => this.placeOnce(user, input, idempotencyKey),
+      () => this.placeOnce(user, input, idempotencyKey, opts),
       (r) => ({
         status: r.status,
         code: r.status === 201 ? "ok" : "replayed",
@@ -69,7 +106,12 @@ export class OrderService {
     );
   }
 
-  private placeOnce(user: string, input: OrderRequest, idempotencyKey?: string): Promise<PlaceResult> {
+  private placeOnce(
+    user: string,
+    input: OrderRequest,
+    idempotencyKey: string | undefined,
+    opts: PlaceOptions,
+  ): Promise<PlaceResult> {
     if (idempotencyKey && input.clOrdId && input.clOrdId !== clOrdIdFor(user, idempotencyKey))
       throw new ValidationFailed("send either clOrdId or Idempotency-Key, not both", {
         details: [{ field: "clOrdId", message: "conflicts with the Idempotency-Key header" }],
@@ -92,16 +134,18 @@ export class OrderService {
     const placement: Placement = { user, order, owned: Boolean(idempotencyKey) || seen !== undefined };
     this.placements.set(clOrdId, placement);
     this.forgetOld();
-    const p = this.send(user, order, placement, name)
+    const mine = () => this.placements.get(clOrdId) === placement;
+    const p = this.send(user, order, placement, name, opts)
       .then(
         (r) => {
           placement.result = r;
+          // remember: false (the caller never retries): not kept for replays; a later use of the clOrdId asks the exchange.
+          if (opts.remember === false && mine()) this.placements.delete(clOrdId);
           return r;
         },
         (err: unknown) => {
           // The exchange's answer is unknown: keep the owner, so this user's retry may ask it again.
-          if (!(err instanceof ExchangeUnavailable) && this.placements.get(clOrdId) === placement)
-            this.placements.delete(clOrdId);
+          if (!(err instanceof ExchangeUnavailable) && mine()) this.placements.delete(clOrdId);
           throw err;
         },
       )
@@ -110,15 +154,24 @@ export class OrderService {
     return p;
   }
 
-  private async send(user: string, o: PlacedOrder, placement: Placement, name: string): Promise<PlaceResult> {
+  private async send(
+    user: string,
+    o: PlacedOrder,
+    placement: Placement,
+    name: string,
+    opts: PlaceOptions,
+  ): Promise<PlaceResult> {
     const { gateway, state, limits } = this.d;
-    const refusal = checkOrder(o, limits, {
-      killSwitch: this.killSwitch,
-      openOrders: state.count("order") + this.inflight.size,
-      userRate: this.tick(user),
-      spec: gateway.instrument(o.instId),
-      refPx: refPrice(state, o.instId),
-    });
+    const spec = gateway.instrument(o.instId);
+    const refPx = refPrice(state, o.instId);
+    const refusal =
+      checkOrder(o, limits, {
+        killSwitch: this.killSwitch,
+        openOrders: state.count("order") + this.inflight.size,
+        userRate: this.tick(opts.rateKey ?? user),
+        spec,
+        refPx,
+      }) ?? opts.check?.(o, { spec, refPx });
     if (refusal)
       throw new RiskRejected(refusal.message, {
         details: [

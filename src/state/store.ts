@@ -137,10 +137,11 @@ export class StateStore {
     this.counts.set(old.type, (this.counts.get(old.type) ?? 1) - 1);
   }
 
-  /** Closed orders and flat positions leave the state. */
+  /** Closed orders, flat positions and deleted strategies leave the state. */
   private isGone(type: string, data: () => Record<string, unknown>): boolean {
     if (type === "order") return CLOSED_ORDER.has(String(data().state));
     if (type === "position") return Number(data().pos) === 0;
+    if (type === "strategy") return data().deleted === true;
     return false;
   }
 

@@ -1,9 +1,11 @@
 // A stream client over a byte sink (SSE) or a message sink (WebSocket): cursor, filter,
 // backpressure bookkeeping and the encodings of control messages, made once per message.
+import type { Principal } from "../auth/types.ts";
 import { textOf } from "../bus/ring.ts";
 import { nowMs } from "../domain/time.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { Control, Hub, Selection, SnapshotEntry, StreamClient } from "./hub.ts";
+import type { Seat } from "./seats.ts";
 import type { Transport } from "./transport.ts";
 
 const enc = new TextEncoder();
@@ -51,14 +53,19 @@ export class SseClient implements StreamClient {
 
   /** Where the bytes go; a subclass that is its own sink passes none. */
   protected readonly sink: ByteSink;
+  readonly principal?: Principal;
+  readonly seat?: Seat;
 
   constructor(
     protected readonly hub: Hub,
     public filter: ChannelFilter,
     public cursor: number,
     sink?: ByteSink,
+    who?: { principal?: Principal; seat?: Seat },
   ) {
     this.sink = sink ?? (this as unknown as ByteSink);
+    if (who?.principal) this.principal = who.principal;
+    if (who?.seat) this.seat = who.seat;
   }
 
   send(sel: Selection): boolean {
@@ -115,11 +122,18 @@ export class WsClient implements StreamClient {
   blockedSince = 0;
   closed = false;
 
+  readonly principal?: Principal;
+  readonly seat?: Seat;
+
   constructor(
     private readonly ws: MessageSocket,
     public filter: ChannelFilter,
     public cursor: number,
-  ) {}
+    who?: { principal?: Principal; seat?: Seat },
+  ) {
+    if (who?.principal) this.principal = who.principal;
+    if (who?.seat) this.seat = who.seat;
+  }
 
   send(sel: Selection): boolean {
     if (this.closed) return false;
@@ -151,10 +165,11 @@ export class WsClient implements StreamClient {
     if (!this.closed) this.settle(this.ws.sendText(s));
   }
 
-  end(reason: string): void {
+  /** Closes with `code` (default 1008, policy violation), the reason as the close reason. */
+  end(reason: string, code = 1008): void {
     if (this.closed) return;
     this.closed = true;
-    this.ws.close(reason === "shutdown" ? 1012 : 1008, reason);
+    this.ws.close(code, reason);
   }
 
   /** Bun: -1 = queued behind backpressure (drain() follows), 0 = dropped, >0 = sent. */

@@ -1,13 +1,15 @@
 // The hub as a batch consumer of the bus reader: one write per client per batch, bytes shared
 // per filter, snapshots exactly as of the greeting head, catch-up and reset from the window.
 import { expect, test } from "bun:test";
-import { Dispatcher } from "../bus/dispatcher.ts";
+import type { Principal } from "../auth/types.ts";
+import { type ChannelMatcher, Dispatcher } from "../bus/dispatcher.ts";
 import { createRing, RingProducer } from "../bus/ring.ts";
 import { createLogger } from "../log.ts";
 import { Registry } from "../ops/metrics.ts";
 import { ChannelFilter } from "./channels.ts";
 import { type Control, Hub, type Selection, type SnapshotEntry, type StreamClient } from "./hub.ts";
 import { StreamMetrics } from "./metrics.ts";
+import { type Seat, Seats } from "./seats.ts";
 
 class FakeClient implements StreamClient {
   readonly transport = "sse" as const;
@@ -19,7 +21,12 @@ class FakeClient implements StreamClient {
   snapshots: SnapshotEntry[][] = [];
   /** False makes the next send push back. */
   accept = true;
-  constructor(public filter: ChannelFilter) {}
+  ended?: { reason: string; code: number | undefined };
+  constructor(
+    public filter: ChannelFilter,
+    readonly principal?: Principal,
+    readonly seat?: Seat,
+  ) {}
   send(sel: Selection): boolean {
     this.writes.push(sel);
     return this.accept;
@@ -30,18 +37,28 @@ class FakeClient implements StreamClient {
   snapshot(entries: SnapshotEntry[]): void {
     this.snapshots.push(entries);
   }
-  end(): void {}
+  end(reason: string, code?: number): void {
+    this.ended = { reason, code };
+  }
   seqs(): number[] {
     return this.writes.flatMap((s) => s.events.map((e) => e.seq));
   }
 }
 
-function setup(capacity = 64) {
+/** The window read of the hub before the one-way refactor: it drained first (a fan-out inside a catch-up). */
+class DrainingSince extends Dispatcher {
+  override since(after: number, filter: ChannelMatcher, limit: number) {
+    this.drain();
+    return super.since(after, filter, limit);
+  }
+}
+
+function setup(capacity = 64, Bus: typeof Dispatcher = Dispatcher) {
   const ring = createRing({ capacity, bytes: 1 << 16 });
   const producer = new RingProducer(ring);
   const log = createLogger("silent");
   const metrics = new StreamMetrics(new Registry());
-  const bus = new Dispatcher({ ring, metrics, log, coalesceMs: 0 });
+  const bus = new Bus({ ring, metrics, log, coalesceMs: 0 });
   /** A stand-in for the latest state: the sequences taken so far. */
   const state: number[] = [];
   bus.onTake((evs) => state.push(...evs.map((e) => e.seq)));
@@ -138,4 +155,42 @@ test("a blocked client is skipped, then reset with a snapshot when the window ha
   pub();
   bus.drain();
   expect(c.seqs()).toEqual([1, 22]);
+});
+
+test("a catch-up is never nested for one client: a window read that starts a fan-out still writes each event once", () => {
+  const { bus, pub, join } = setup(64, DrainingSince);
+  for (let i = 0; i < 4; i++) pub();
+  bus.drain();
+  pub(); // published while the resuming client joins: its catch-up's window read fans this out
+  pub();
+  const { c } = join(tickers, false, 1);
+  pub();
+  bus.drain();
+  const seqs = c.seqs();
+  expect(seqs).toEqual([...new Set(seqs)].sort((a, b) => a - b)); // once each, in order
+  expect(seqs).toEqual([2, 3, 4, 5, 6, 7]);
+});
+
+test("revoke ends the streams of the callers it selects: told why, closed with 4401, seats given back", () => {
+  const { hub, pub, bus } = setup();
+  const seats = new Seats(5);
+  const alice: Principal = { user: "alice", role: "trader", via: "bearer", family: "fa" };
+  const bob: Principal = { user: "bob", role: "trader", via: "bearer", family: "fb" };
+  const a1 = new FakeClient(tickers, alice, seats.claim("alice"));
+  const a2 = new FakeClient(tickers, alice, seats.claim("alice"));
+  const b = new FakeClient(tickers, bob, seats.claim("bob"));
+  for (const c of [a1, a2, b]) hub.add(c, { fresh: true, greet: () => {} });
+  expect(hub.principals()).toEqual([alice, alice, bob]);
+  expect(seats.held("alice")).toBe(2);
+  expect(hub.revoke((p) => p.family === "fa", "logout")).toBe(2);
+  for (const c of [a1, a2]) {
+    expect(c.controls.at(-1)).toEqual({ kind: "revoked", data: { reason: "logout" } });
+    expect(c.ended).toEqual({ reason: "logout", code: 4401 });
+  }
+  expect(seats.held("alice")).toBe(0);
+  expect(hub.count()).toBe(1);
+  pub();
+  bus.drain();
+  expect(a1.seqs()).toEqual([]);
+  expect(b.seqs()).toEqual([1]);
 });

@@ -12,13 +12,20 @@
 //   from the window instead of sharing the batch's bytes, so it gets each event exactly once.
 // - The hub knows nothing of the latest state: it is given `snapshots`, a function that
 //   returns the state as of the reader's last take, which is the head it greets a client with.
+// - Exactly once on resume, by construction: a catch-up reads the window without taking from
+//   the ring (Dispatcher.since never drains), sets the cursor before it writes, and while it
+//   runs for a client no other write for that client can start (`catching`).
+// - Streams whose caller lost the right to them (session revoked, user deleted or changed) are
+//   ended by `revoke` (stream/access.ts decides which).
 
+import type { Principal } from "../auth/types.ts";
 import type { Dispatcher } from "../bus/dispatcher.ts";
 import type { BusEvent } from "../bus/ring.ts";
 import { nowMs } from "../domain/time.ts";
 import type { Logger } from "../log.ts";
 import type { ChannelFilter } from "./channels.ts";
 import type { StreamMetrics } from "./metrics.ts";
+import type { Seat } from "./seats.ts";
 import type { Transport } from "./transport.ts";
 
 /** Events one filter selected from a batch; encodings are made on first use and shared. */
@@ -50,10 +57,15 @@ export type Control =
   | { kind: "connected"; data: Record<string, unknown> }
   | { kind: "reset"; data: { reason: string; epoch: string; head: string } }
   | { kind: "heartbeat"; data: { t: number; head: string } }
-  | { kind: "shutdown"; data: { reason: string; retryMs: number } };
+  | { kind: "shutdown"; data: { reason: string; retryMs: number } }
+  | { kind: "revoked"; data: { reason: string } };
 
 export interface StreamClient {
   readonly transport: Transport;
+  /** Who opened the stream: its session and role are re-checked while it is open. */
+  readonly principal?: Principal;
+  /** Its place under the per-user stream cap, given back when it leaves the hub. */
+  readonly seat?: Seat;
   filter: ChannelFilter;
   /** Last sequence this client has been given (or skipped by its filter). */
   cursor: number;
@@ -65,9 +77,12 @@ export interface StreamClient {
   control(msg: Control): void;
   /** The latest state of the client's channels (fresh start or after a reset). */
   snapshot(entries: SnapshotEntry[]): void;
-  /** Ends the connection from our side. */
-  end(reason: string): void;
+  /** Ends the connection from our side (a WebSocket closes with `code` when given). */
+  end(reason: string, code?: number): void;
 }
+
+/** WebSocket close codes for the ends the hub chooses (README, Streams). */
+export const CLOSE = { shutdown: 1012, evicted: 1008, revoked: 4401 } as const;
 
 /** One latest-state item: the JSON text of the event that set it. */
 export interface SnapshotEntry {
@@ -98,6 +113,8 @@ export class Hub {
   readonly epoch: string;
   private readonly bus: Dispatcher;
   private readonly clients = new Set<StreamClient>();
+  /** Clients a catch-up is writing to right now: nothing else writes to them meanwhile. */
+  private readonly catching = new Set<StreamClient>();
   /** The last sequence fanned out (what heartbeats report). */
   private sent: number;
   private heartbeat?: ReturnType<typeof setInterval>;
@@ -151,6 +168,7 @@ export class Hub {
     if (opts.fresh) client.cursor = head;
     opts.greet(head);
     this.clients.add(client);
+    client.seat?.attach();
     this.opts.metrics.connected(client.transport);
     if (opts.fresh) this.sendSnapshot(client);
     if (client.cursor < head) this.catchUp(client);
@@ -162,8 +180,34 @@ export class Hub {
   }
 
   remove(client: StreamClient, reason: string): void {
+    client.seat?.release(); // also for a client that never joined (its stream never started)
     if (!this.clients.delete(client)) return;
     this.opts.metrics.disconnected(client.transport, reason);
+  }
+
+  /** The callers of the connected streams (one entry per stream). */
+  principals(): Principal[] {
+    const out: Principal[] = [];
+    for (const c of this.clients) if (c.principal) out.push(c.principal);
+    return out;
+  }
+
+  /**
+   * Ends the streams whose caller `match` selects: each is told `revoked` with the reason (SSE
+   * `event: revoked`; WebSocket a `{"type":"revoked"}` message, then close 4401) and leaves.
+   * Returns how many were ended.
+   */
+  revoke(match: (p: Principal) => boolean, reason: string): number {
+    const msg: Control = { kind: "revoked", data: { reason } };
+    let n = 0;
+    for (const c of [...this.clients]) {
+      if (!c.principal || !match(c.principal)) continue;
+      c.control(msg);
+      c.end(reason, CLOSE.revoked);
+      this.remove(c, "revoked");
+      n++;
+    }
+    return n;
   }
 
   /** The transport drained: write what the client missed while blocked. */
@@ -177,7 +221,7 @@ export class Hub {
     const msg: Control = { kind: "shutdown", data: { reason: "server shutting down", retryMs } };
     for (const c of [...this.clients]) {
       c.control(msg);
-      c.end("shutdown");
+      c.end("shutdown", CLOSE.shutdown);
       this.remove(c, "shutdown");
     }
   }
@@ -201,6 +245,7 @@ export class Hub {
         if (stallMs && t0 - c.blockedSince > stallMs) this.evict(c, "stalled");
         continue;
       }
+      if (this.catching.size > 0 && this.catching.has(c)) continue; // its catch-up writes it all
       if (c.cursor !== first - 1) {
         this.catchUp(c);
         continue;
@@ -239,17 +284,25 @@ export class Hub {
     }
   }
 
-  /** Writes what the client has not had from the window, in one write. */
+  /**
+   * Writes what the client has not had from the window, in one write. Never nested for one
+   * client: the window read and the write run with the client in `catching`, so a fan-out
+   * started meanwhile (however it came to run) skips it instead of writing a block twice.
+   */
   private catchUp(c: StreamClient): void {
-    if (c.blocked) return;
-    const cap = this.opts.maxPendingBytes;
-    const got = this.bus.since(c.cursor, c.filter, Number.MAX_SAFE_INTEGER);
-    if (!got) return this.reset(c, "overrun");
-    c.cursor = got.last;
-    if (got.events.length === 0) return;
-    const sel = new Selection(got.events);
-    if (sel.size() > cap) return this.reset(c, "lagging");
-    this.write(c, sel);
+    if (c.blocked || this.catching.has(c)) return;
+    this.catching.add(c);
+    try {
+      const got = this.bus.since(c.cursor, c.filter, Number.MAX_SAFE_INTEGER);
+      if (!got) return this.reset(c, "overrun");
+      c.cursor = got.last;
+      if (got.events.length === 0) return;
+      const sel = new Selection(got.events);
+      if (sel.size() > this.opts.maxPendingBytes) return this.reset(c, "lagging");
+      this.write(c, sel);
+    } finally {
+      this.catching.delete(c);
+    }
   }
 
   /** Moves the client to the reader's head with a new snapshot (state as of that head). */
@@ -262,7 +315,7 @@ export class Hub {
 
   private evict(c: StreamClient, reason: string): void {
     this.opts.log.warn("stream client evicted", { transport: c.transport, reason });
-    c.end(reason);
+    c.end(reason, CLOSE.evicted);
     this.remove(c, reason);
   }
 

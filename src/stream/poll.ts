@@ -1,6 +1,7 @@
 // Long polling: events after an id from the bus reader's window, or wait for the next batch
 // that matches. A consumer of the reader's batches (`wake`); it knows nothing of the hub.
-
+// A waiting poll whose caller's session ends is answered `revoked` (the route makes it a 401).
+import type { Principal } from "../auth/types.ts";
 import type { Dispatcher } from "../bus/dispatcher.ts";
 import { type BusEvent, textOf } from "../bus/ring.ts";
 import type { ChannelFilter } from "./channels.ts";
@@ -11,12 +12,15 @@ export interface PollAnswer {
   events: string[];
   next: string;
   reset: string | null;
+  /** Set when the caller's session ended while the poll waited: no events, answer 401. */
+  revoked?: string;
 }
 
 interface Waiter {
   filter: ChannelFilter;
   after: number;
   limit: number;
+  principal?: Principal;
   done: (a: PollAnswer) => void;
 }
 
@@ -35,12 +39,13 @@ export class Poller {
     limit: number,
     waitMs: number,
     signal?: AbortSignal,
+    principal?: Principal,
   ): Promise<PollAnswer> {
     if (resume.reset) return Promise.resolve({ events: [], next: this.bus.idOf(resume.seq), reset: resume.reset });
     const now = this.collect(resume.seq, filter, limit);
     if (!now || now.events.length > 0 || waitMs === 0) return Promise.resolve(now ? this.answer(now) : this.overrun());
     return new Promise((resolve) => {
-      const w: Waiter = { filter, after: now.last, limit, done: () => {} };
+      const w: Waiter = { filter, after: now.last, limit, ...(principal ? { principal } : {}), done: () => {} };
       const finish = (a: PollAnswer) => {
         if (!this.waiters.delete(w)) return;
         clearTimeout(timer);
@@ -86,6 +91,24 @@ export class Poller {
 
   private overrun(): PollAnswer {
     return { events: [], next: this.bus.idOf(this.bus.taken), reset: "outside_window" };
+  }
+
+  /** The callers of the waiting polls (one entry per poll). */
+  principals(): Principal[] {
+    const out: Principal[] = [];
+    for (const w of this.waiters) if (w.principal) out.push(w.principal);
+    return out;
+  }
+
+  /** Answers the waiting polls whose caller `match` selects with `revoked`; returns how many. */
+  revoke(match: (p: Principal) => boolean, reason: string): number {
+    let n = 0;
+    for (const w of [...this.waiters]) {
+      if (!w.principal || !match(w.principal)) continue;
+      w.done({ events: [], next: this.bus.idOf(w.after), reset: null, revoked: reason });
+      n++;
+    }
+    return n;
   }
 
   /** Answers every waiting poll now (shutdown). */

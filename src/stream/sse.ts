@@ -1,15 +1,19 @@
 // The SSE writer: a Bun direct stream per client, fed by the hub. Chosen over Hono's streamSSE
 // (README, Benchmark): a quarter of the memory per idle client, no promise per write.
+import type { Principal } from "../auth/types.ts";
 import type { ChannelFilter } from "./channels.ts";
 import { type ByteSink, SseClient } from "./client.ts";
 import type { Hub } from "./hub.ts";
 import type { Resume } from "./resume.ts";
+import type { Seat } from "./seats.ts";
 
 export interface SseSetup {
   hub: Hub;
   filter: ChannelFilter;
   resume: Resume;
   retryMs: number;
+  /** The caller (re-checked while the stream is open) and its seat under the per-user cap. */
+  who?: { principal?: Principal; seat?: Seat };
 }
 
 const enc = new TextEncoder();
@@ -64,7 +68,7 @@ class DirectSse extends SseClient implements ByteSink {
   private setup?: SseSetup;
 
   constructor(s: SseSetup) {
-    super(s.hub, s.filter, s.resume.seq);
+    super(s.hub, s.filter, s.resume.seq, undefined, s.who);
     this.setup = s;
   }
 

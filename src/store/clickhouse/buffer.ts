@@ -5,7 +5,7 @@
 // - Market data (trades, tickers) may be lost: it can be fetched again and the stream already
 //   delivered it. Over `marketRows` buffered market rows, the OLDEST pending market row is
 //   dropped for each new one (counted: dropped{table, reason="buffer_full"}).
-// - Orders, fills, audit and users were acknowledged to someone: they are never dropped to make
+// - Orders, fills, audit, users and strategies were acknowledged to someone: they are never dropped to make
 //   room. They are kept up to a hard cap (`keptRows`); past it the NEWEST row is refused and
 //   counted (dropped{table, reason="hard_cap"}) and the caller logs it. Nothing goes silently.
 // - A batch taken for ClickHouse stays "in flight" (still counted) until it is written; a retry

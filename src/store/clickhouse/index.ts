@@ -17,6 +17,7 @@ import type {
   ReconcileResult,
   RecorderStats,
   SettleResult,
+  StrategyRow,
   ToWorker,
   UserRow,
   WorkerOptions,
@@ -31,6 +32,7 @@ export type {
   ReconcilePlan,
   ReconcileResult,
   SettleResult,
+  StrategyRow,
   UserRow,
 } from "./protocol.ts";
 
@@ -60,6 +62,9 @@ export interface History {
   loadUsers(): Promise<UserRow[]>;
   /** Buffers a user row and tries to write it at once; `written` says whether it is in ClickHouse. */
   putUser(u: UserRow): Promise<{ written: boolean }>;
+  loadStrategies(): Promise<StrategyRow[]>;
+  /** Buffers a strategy row and tries to write it at once, like putUser. */
+  putStrategy(s: StrategyRow): Promise<{ written: boolean }>;
   /** Records everything published so far and writes the buffer now (tests, shutdown). */
   flush(): Promise<{ empty: boolean; buffered: number }>;
   /** Test hook: while on, every insert fails as if ClickHouse were down. */
@@ -208,6 +213,8 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
     reconcile: (records) => whenReady<ReconcileResult>((id) => ({ t: "reconcile", id, records }), 60_000),
     loadUsers: () => call<UserRow[]>((id) => ({ t: "users", id })),
     putUser: (row) => call<{ written: boolean }>((id) => ({ t: "user", id, row })),
+    loadStrategies: () => call<StrategyRow[]>((id) => ({ t: "strategies", id })),
+    putStrategy: (row) => call<{ written: boolean }>((id) => ({ t: "strategy", id, row })),
     flush: () => call<{ empty: boolean; buffered: number }>((id) => ({ t: "flush", id })),
     fault: (on) => send({ t: "fault", on }),
     stats: () => latest,
@@ -237,6 +244,8 @@ function offline(mode: HistoryStatus["mode"], why: string, metrics: RecorderMetr
     reconcile: no,
     loadUsers: no,
     putUser: no,
+    loadStrategies: no,
+    putStrategy: no,
     flush: () => Promise.resolve({ empty: true, buffered: 0 }),
     fault: () => {},
     stats: () => undefined,

@@ -33,7 +33,7 @@ export class RecorderMetrics {
       "Bus events of a recorded type that did not map to a row",
     );
     const buf = registry.gauge("recorder_buffer_rows", "Rows waiting for ClickHouse, by table");
-    for (const t of ["orders", "fills", "audit", "users", "trades", "tickers"])
+    for (const t of ["orders", "fills", "audit", "users", "strategies", "trades", "tickers"])
       buf.set({ table: t }, () => this.buffered[t] ?? 0);
     registry.gauge("clickhouse_up", "1 when ClickHouse is reachable and migrated").set({}, () => this.up);
   }

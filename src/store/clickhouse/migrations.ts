@@ -109,6 +109,16 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = MergeTree PARTITION BY toYYYYMM(ts) ORDER BY (ts, id) ${DEDUP}`,
     ],
   },
+  {
+    version: 8,
+    name: "strategies: kind, owner, reason and figures as columns",
+    statements: [
+      "ALTER TABLE strategies ADD COLUMN IF NOT EXISTS kind LowCardinality(String) DEFAULT '' AFTER name",
+      "ALTER TABLE strategies ADD COLUMN IF NOT EXISTS owner String DEFAULT '' AFTER kind",
+      "ALTER TABLE strategies ADD COLUMN IF NOT EXISTS reason String DEFAULT '' AFTER state",
+      "ALTER TABLE strategies ADD COLUMN IF NOT EXISTS figures String DEFAULT '' AFTER config",
+    ],
+  },
 ];
 
 /** Applies every migration not yet recorded; returns the versions it applied. */

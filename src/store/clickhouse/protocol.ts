@@ -4,7 +4,7 @@ import type { Fill, Order } from "../../domain/events.ts";
 
 /** Tables the recorder writes, and the class that decides what may be dropped when the buffer is full. */
 export const MARKET_TABLES = ["trades", "tickers"] as const;
-export const KEPT_TABLES = ["orders", "fills", "audit", "users"] as const;
+export const KEPT_TABLES = ["orders", "fills", "audit", "users", "strategies"] as const;
 export type MarketTable = (typeof MARKET_TABLES)[number];
 export type KeptTable = (typeof KEPT_TABLES)[number];
 export type Table = MarketTable | KeptTable;
@@ -82,6 +82,24 @@ export interface UserRow {
   version: number;
 }
 
+/** A strategy row (latest version wins); `config` and `figures` are JSON text. */
+export interface StrategyRow {
+  id: string;
+  name: string;
+  kind: string;
+  owner: string;
+  state: string;
+  reason: string;
+  /** {instruments, params, limits} */
+  config: string;
+  /** Position and PnL as of this version ("" when none). */
+  figures: string;
+  createdAt: number;
+  updatedAt: number;
+  deleted: boolean;
+  version: number;
+}
+
 export type HistoryKind = "orders" | "fills" | "trades" | "candles" | "audit";
 
 export interface HistoryQuery {
@@ -134,6 +152,8 @@ export type ToWorker =
   | { t: "reconcile"; id: number; records: ExchangeRecords }
   | { t: "user"; id: number; row: UserRow }
   | { t: "users"; id: number }
+  | { t: "strategy"; id: number; row: StrategyRow }
+  | { t: "strategies"; id: number }
   | { t: "flush"; id: number }
   | { t: "fault"; on: boolean }
   | { t: "stop"; id: number; graceMs: number };

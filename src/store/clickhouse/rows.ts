@@ -1,6 +1,6 @@
 // Pure mapping from bus events to ClickHouse rows: which events are recorded, in which table,
 // with every value checked so one malformed event can never poison a batch insert.
-import type { AuditInput, Row, Table, UserRow } from "./protocol.ts";
+import type { AuditInput, Row, StrategyRow, Table, UserRow } from "./protocol.ts";
 
 /** Event types the recorder keeps; every other type is skipped without parsing its JSON. */
 export const RECORDED_TYPES = new Set(["order", "fill", "trade", "ticker"]);
@@ -181,6 +181,23 @@ export function auditRow(id: string, a: AuditInput): Row {
     code: a.code.slice(0, 64),
     ms: Number.isFinite(a.ms) ? a.ms : 0,
     detail: JSON.stringify(a.detail ?? {}).slice(0, 8192),
+  };
+}
+
+export function strategyRow(s: StrategyRow): Row {
+  return {
+    id: s.id,
+    name: s.name,
+    kind: s.kind,
+    owner: s.owner,
+    state: s.state,
+    reason: s.reason,
+    config: s.config,
+    figures: s.figures,
+    created_at: Math.floor(s.createdAt),
+    updated_at: Math.floor(s.updatedAt),
+    deleted: s.deleted ? 1 : 0,
+    version: s.version,
   };
 }
 

@@ -5,7 +5,9 @@ import type { RingHandle } from "../../bus/ring.ts";
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../log.ts";
 import type { Registry } from "../../ops/metrics.ts";
+import { MemoryStrategyStore, type StrategyStore } from "../../strategies/store.ts";
 import { type History, startHistory } from "./index.ts";
+import { ClickHouseStrategyStore } from "./strategies.ts";
 import { ClickHouseUserStore } from "./users.ts";
 
 export function startHistoryFromConfig(
@@ -51,4 +53,12 @@ export async function durableUsers(history: History, log: Logger): Promise<UserS
     log.warn("users are NOT durable this run: cannot load them from ClickHouse", { error: (err as Error).message });
     return undefined;
   }
+}
+
+/** Strategies kept in ClickHouse, or in memory for this run only (said loudly) when it cannot be read now. */
+export function durableStrategies(history: History, log: Logger): StrategyStore {
+  if (history.status().ready) return new ClickHouseStrategyStore(history);
+  if (history.status().mode !== "off")
+    log.warn("strategies are NOT durable this run: ClickHouse is unavailable", { error: history.status().error });
+  return new MemoryStrategyStore();
 }

@@ -10,9 +10,9 @@ import { RUNTIME_THREAD, reniceThreads } from "../../ops/host-tuning/threads.ts"
 import { RowBuffer } from "./buffer.ts";
 import { isUnavailableError, openClickHouse } from "./client.ts";
 import { migrate } from "./migrations.ts";
-import type { FromWorker, RecorderStats, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
+import type { FromWorker, RecorderStats, StrategyRow, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
 import { build, page } from "./queries.ts";
-import { auditRow, RECORDED_TYPES, toRow, userRow } from "./rows.ts";
+import { auditRow, RECORDED_TYPES, strategyRow, toRow, userRow } from "./rows.ts";
 import { Settler } from "./settle.ts";
 import { Writer } from "./writer.ts";
 
@@ -68,6 +68,14 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       });
     case "users":
       return void answer(m.id, loadUsers);
+    case "strategy":
+      return void answer(m.id, async () => {
+        push("strategies", strategyRow(m.row));
+        if (ready && writer && writer.waitMs() === 0) await writer.flush(true);
+        return { written: (buffer.sizes().strategies ?? 0) === 0 };
+      });
+    case "strategies":
+      return void answer(m.id, loadStrategies);
     case "flush":
       return void answer(m.id, async () => {
         drainRing();
@@ -158,7 +166,7 @@ async function answer(id: number, f: () => unknown): Promise<void> {
   }
 }
 
-function push(table: "audit" | "users", row: Record<string, string | number | boolean | null>): void {
+function push(table: "audit" | "users" | "strategies", row: Record<string, string | number | boolean | null>): void {
   if (buffer.push(table, row) || refusedLogged.has(table)) return;
   refusedLogged.add(table); // once per table; the counter in /metrics keeps the total
   log("error", "recorder buffer at its hard cap: refusing rows (counted in recorder_dropped_rows_total)", { table });
@@ -176,6 +184,30 @@ async function loadUsers(): Promise<UserRow[]> {
     name: String(r.name),
     role: String(r.role),
     hash: String(r.hash),
+    createdAt: Number(r.createdAt),
+    updatedAt: Number(r.updatedAt),
+    deleted: false,
+    version: Number(r.version),
+  }));
+}
+
+async function loadStrategies(): Promise<StrategyRow[]> {
+  const rows = await (
+    await need().query({
+      query: `SELECT id, name, kind, owner, state, reason, config, figures, toUnixTimestamp64Milli(created_at) AS createdAt,
+        toUnixTimestamp64Milli(updated_at) AS updatedAt, version FROM strategies FINAL WHERE deleted = 0 ORDER BY created_at`,
+      format: "JSONEachRow",
+    })
+  ).json<Record<string, unknown>>();
+  return rows.map((r) => ({
+    id: String(r.id),
+    name: String(r.name),
+    kind: String(r.kind),
+    owner: String(r.owner),
+    state: String(r.state),
+    reason: String(r.reason),
+    config: String(r.config),
+    figures: String(r.figures),
     createdAt: Number(r.createdAt),
     updatedAt: Number(r.updatedAt),
     deleted: false,

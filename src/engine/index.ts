@@ -1,0 +1,57 @@
+// Starts the engine bridge on an instance's Redis and bus (server.ts calls this when REDIS_URL is set).
+import type { RingProducer } from "../bus/ring.ts";
+import type { Logger } from "../log.ts";
+import type { Registry } from "../ops/metrics.ts";
+import { connectRedis, type RedisConn } from "../store/redis/connection.ts";
+import { EngineBridge } from "./bridge.ts";
+import { startEventsThread } from "./events-thread.ts";
+
+export { type BusSink, EngineBridge } from "./bridge.ts";
+export type { EngineInfo, EngineState, ExternalStrategy } from "./registry.ts";
+
+export interface EngineBridgeSetup {
+  url: string;
+  /** The instance's shared connection (commands are written with it). */
+  redis: RedisConn;
+  producer: RingProducer;
+  /** Wakes the stream hub (after the bridge's own system events; the intake's wake it through the ring). */
+  kick: () => void;
+  /** Counts what the bridge published (the stream's per-source counter). */
+  published: (n: number) => void;
+  log: Logger;
+  metrics: Registry;
+  expected: readonly string[];
+  maxEventBytes: number;
+}
+
+/**
+ * @example const engines = await startEngineBridge({ url, redis: conn, producer, kick: () => hub.kick(), ... })
+ */
+export async function startEngineBridge(s: EngineBridgeSetup): Promise<EngineBridge> {
+  const log = s.log.child({ component: "engine" });
+  // Blocking reads of the control stream need a connection of their own (the events intake Worker
+  // has another); its commands may take the block time.
+  const reader = connectRedis(s.url, log, { prefix: s.redis.prefix, commandTimeoutMs: 3_000, pingEveryMs: 0 });
+  const bridge = new EngineBridge({
+    redis: s.redis,
+    reader,
+    log,
+    metrics: s.metrics,
+    expected: s.expected,
+    sink: { publish: (ev) => s.producer.publish(ev), flush: s.kick },
+    intake: (report) =>
+      startEventsThread({
+        url: s.url,
+        prefix: s.redis.prefix,
+        ring: s.producer.handle,
+        maxEventBytes: s.maxEventBytes,
+        log,
+        onReport: (events, rejected) => {
+          if (events > 0) s.published(events);
+          report(events, rejected);
+        },
+      }),
+  });
+  await bridge.start();
+  return bridge;
+}

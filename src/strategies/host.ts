@@ -1,0 +1,184 @@
+// Runs one strategy's logic inside its Worker: reads its instruments' tickers (and books) and its
+// own orders and fills off the bus, calls the kind's callbacks, and turns the context's calls
+// into messages to the main thread. Any throw of the kind's code ends the run as `failed`.
+import { type BusEvent, type RingHandle, RingReader, textOf } from "../bus/ring.ts";
+import type { Book, Fill, Order, Ticker } from "../domain/events.ts";
+import type { CancelAnswer, Kind, PlaceAnswer, StrategyContext, StrategyLogic } from "./kind.ts";
+import type { FromStrategyWorker, WorkerInit } from "./protocol.ts";
+
+type Post = (m: FromStrategyWorker) => void;
+const describe = (err: unknown): string =>
+  (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 500);
+
+export class StrategyHost {
+  private readonly reader: RingReader;
+  private cursor: number;
+  private readonly logic: StrategyLogic;
+  private readonly tickers = new Map<string, Ticker>();
+  private readonly tickerChannels = new Map<string, string>();
+  private readonly bookChannels = new Map<string, string>();
+  /** `"clOrdId":"s<id>`: an order or fill event of this strategy holds this text. */
+  private readonly mine: string;
+  private readonly pendingPlace = new Map<number, (a: PlaceAnswer) => void>();
+  private readonly pendingCancel = new Map<number, (a: CancelAnswer) => void>();
+  private readonly timers = new Set<ReturnType<typeof setInterval>>();
+  private req = 0;
+  private seq = 0;
+  private running = true;
+
+  constructor(
+    private readonly init: WorkerInit,
+    kind: Kind,
+    private readonly post: Post,
+    ring: RingHandle = init.ring,
+  ) {
+    this.reader = new RingReader(ring);
+    this.cursor = this.reader.head();
+    for (const i of init.instruments) {
+      this.tickerChannels.set(`tickers:${i}`, i);
+      if (kind.books) this.bookChannels.set(`books:${i}`, i);
+    }
+    this.mine = `"clOrdId":"s${init.id}`;
+    this.logic = kind.create(this.context(), init.params);
+  }
+
+  /** Calls onStart, says ready, then follows the bus until stopped. */
+  async start(): Promise<void> {
+    await this.call(() => this.logic.onStart?.());
+    if (!this.running) return;
+    this.post({ t: "ready" });
+    void this.follow();
+  }
+
+  params(p: Record<string, unknown>): void {
+    void this.call(() => this.logic.onParams?.(p));
+  }
+
+  placed(req: number, a: PlaceAnswer): void {
+    this.pendingPlace.get(req)?.(a);
+    this.pendingPlace.delete(req);
+  }
+
+  canceled(req: number, a: CancelAnswer): void {
+    this.pendingCancel.get(req)?.(a);
+    this.pendingCancel.delete(req);
+  }
+
+  async stop(): Promise<void> {
+    if (this.running) await this.call(() => this.logic.onStop?.());
+    this.halt();
+    this.post({ t: "stopped" });
+  }
+
+  /** Stops everything without calling the logic again. */
+  private halt(): void {
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers.clear();
+  }
+
+  /** Runs a callback of the kind; a throw or a rejection ends the run. */
+  private async call(f: () => void | Promise<void>): Promise<void> {
+    if (!this.running) return;
+    try {
+      await f();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  fail(err: unknown): void {
+    if (!this.running) return;
+    this.halt();
+    this.post({ t: "failed", message: describe(err) });
+  }
+
+  private async follow(): Promise<void> {
+    let last = 0;
+    while (this.running) {
+      await this.reader.wait(1000);
+      const wait = this.init.pollMs - (performance.now() - last);
+      if (wait > 0) await Bun.sleep(wait);
+      last = performance.now();
+      if (!this.running) return;
+      const r = this.reader.read(this.cursor);
+      if (r.overrun)
+        this.post({
+          t: "log",
+          level: "warn",
+          msg: "fell a whole bus behind: some market data and order updates were missed",
+        });
+      this.cursor = r.last;
+      await this.deliver(r.events);
+    }
+  }
+
+  /** Own orders and fills in order; tickers and books conflated to the latest per instrument. */
+  private async deliver(events: BusEvent[]): Promise<void> {
+    const latest = new Map<string, BusEvent>();
+    for (const ev of events) {
+      if (
+        ev.type === "ticker"
+          ? this.tickerChannels.has(ev.channel)
+          : ev.type === "book" && this.bookChannels.has(ev.channel)
+      ) {
+        latest.set(ev.channel, ev);
+        continue;
+      }
+      if ((ev.type !== "order" && ev.type !== "fill") || !textOf(ev).includes(this.mine)) continue;
+      const data = dataOf(ev);
+      if (typeof data.clOrdId !== "string" || !data.clOrdId.startsWith(`s${this.init.id}`)) continue;
+      if (ev.type === "order") await this.call(() => this.logic.onOrder?.(data as unknown as Order));
+      else await this.call(() => this.logic.onFill?.(data as unknown as Fill));
+    }
+    for (const [channel, ev] of latest) {
+      const data = dataOf(ev);
+      if (ev.type === "ticker") {
+        this.tickers.set(this.tickerChannels.get(channel)!, data as unknown as Ticker);
+        await this.call(() => this.logic.onTicker?.(data as unknown as Ticker));
+      } else await this.call(() => this.logic.onBook?.(data as unknown as Book));
+    }
+  }
+
+  private context(): StrategyContext {
+    const { init, post } = this;
+    return {
+      id: init.id,
+      instruments: init.instruments,
+      rules: (instId) => init.rules[instId],
+      ticker: (instId) => this.tickers.get(instId),
+      place: (o) => {
+        const clOrdId = `${init.clOrdIdPrefix}${(++this.seq).toString(36)}`;
+        const req = ++this.req;
+        const answer = new Promise<PlaceAnswer>((resolve) => this.pendingPlace.set(req, resolve));
+        post({ t: "place", req, order: { ...o, clOrdId } });
+        return { clOrdId, answer };
+      },
+      cancel: (instId, clOrdId) => {
+        const req = ++this.req;
+        const answer = new Promise<CancelAnswer>((resolve) => this.pendingCancel.set(req, resolve));
+        post({ t: "cancel", req, instId, clOrdId });
+        return answer;
+      },
+      log: (msg, level = "info") => post({ t: "log", level, msg: String(msg).slice(0, 500) }),
+      every: (ms, fn) => {
+        const timer = setInterval(() => void this.call(fn), Math.max(10, ms));
+        this.timers.add(timer);
+        return () => {
+          clearInterval(timer);
+          this.timers.delete(timer);
+        };
+      },
+      finish: (reason) => {
+        if (!this.running) return;
+        this.halt();
+        post({ t: "finish", reason: String(reason).slice(0, 500) });
+      },
+      now: () => Date.now(),
+    };
+  }
+}
+
+function dataOf(ev: BusEvent): Record<string, unknown> {
+  return (JSON.parse(textOf(ev)) as { data?: Record<string, unknown> }).data ?? {};
+}

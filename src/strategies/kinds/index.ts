@@ -1,0 +1,7 @@
+// The built-in kinds, by name: the Worker runs them from here (no dynamic import, so they are in
+// the compiled binary), the service reads their params schemas from here.
+import type { Kind } from "../kind.ts";
+import grid from "./grid.ts";
+import twap from "./twap.ts";
+
+export const BUILT_IN_KINDS: ReadonlyMap<string, Kind> = new Map([grid, twap].map((k) => [k.name, k]));

@@ -1,0 +1,42 @@
+// The messages between the main thread and a strategy's Worker. The Worker reads market data
+// and its own orders and fills off the bus itself; everything it wants done (orders, cancels)
+// goes to the main thread, whose order service and risk checks are the one path to the exchange.
+import type { RingHandle } from "../bus/ring.ts";
+import type { CancelAnswer, InstrumentRules, OrderRequest, PlaceAnswer } from "./kind.ts";
+
+export interface WorkerInit {
+  t: "init";
+  id: string;
+  /** Every clOrdId the Worker makes starts with this: `s<id><run tag>`; the main thread refuses others. */
+  clOrdIdPrefix: string;
+  kind: string;
+  /** A custom kind's module (built-in kinds are part of the Worker). */
+  kindUrl?: string;
+  params: Record<string, unknown>;
+  instruments: string[];
+  rules: Record<string, InstrumentRules>;
+  ring: RingHandle;
+  /** Reads of the ring at most this often (ms): market data is conflated in between. */
+  pollMs: number;
+  /** Nice value of the Worker thread (Linux): the serving threads go first. */
+  nice: number;
+}
+
+export type ToStrategyWorker =
+  | WorkerInit
+  | { t: "params"; params: Record<string, unknown> }
+  | { t: "placed"; req: number; answer: PlaceAnswer }
+  | { t: "canceled"; req: number; answer: CancelAnswer }
+  | { t: "stop" };
+
+export type FromStrategyWorker =
+  | { t: "ready" }
+  | { t: "place"; req: number; order: OrderRequest & { clOrdId: string } }
+  | { t: "cancel"; req: number; instId: string; clOrdId: string }
+  | { t: "log"; level: "info" | "warn" | "error"; msg: string }
+  /** The kind's code threw (or rejected): the strategy goes to `error`. */
+  | { t: "failed"; message: string }
+  | { t: "finish"; reason: string }
+  /** Sent every second: a Worker that stops sending it is stuck. */
+  | { t: "alive" }
+  | { t: "stopped" };

@@ -1,0 +1,151 @@
+// The dashboard in headless Chromium (Debian's, driven by playwright-core) against the real
+// service on its embedded default (OKX simulator, chDB): login, live tickers, an order placed
+// from the ticket and canceled, a risk rejection on its field, two tabs on one connection, a
+// viewer without a ticket, the latency panel. Every step waits for a condition, not a time.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { existsSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { ensureDashboard } from "../scripts/dashboard.ts";
+import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
+
+const WAIT = 30_000;
+const CHROMIUM = "/usr/bin/chromium";
+let s: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)`);
+  await ensureDashboard();
+  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT" });
+  await s.userToken("tina", "trader");
+  await s.userToken("vic", "viewer");
+  await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+/** A fresh browser profile (cookies, storage) with one page signed in as `user`. */
+async function signIn(user: string, password: string): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(WAIT);
+  await page.goto(`${s.url}/`);
+  await page.fill('input[name="username"]', user);
+  await page.fill('input[name="password"]', password);
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('[data-testid="stream-status"].status-live');
+  return { ctx, page };
+}
+
+const LAST = '[data-testid="ticker-BTC-USDT"] [data-testid="last"]';
+const lastPrice = (page: Page) => page.textContent(LAST);
+const streamClients = () => metric(s.url, "tradewire_stream_clients");
+/** Waits until the text at `selector` is no longer `was` (the page's code runs in the browser). */
+const changes = (page: Page, selector: string, was: string | null) =>
+  page.waitForFunction(
+    `document.querySelector(${JSON.stringify(selector)})?.textContent !== ${JSON.stringify(was)}`,
+    null,
+    { timeout: WAIT },
+  );
+/** This tab's part in sharing the stream: leader, follower or direct. */
+const role = (page: Page) => page.evaluate("window.tradewire.client.info.role") as Promise<string>;
+
+test("log in, and the tickers change on screen", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="ticker-BTC-USDT"]');
+  const first = await lastPrice(page);
+  expect(Number(first)).toBeGreaterThan(0);
+  await changes(page, LAST, first);
+  await page.waitForSelector('[data-testid="book"] tr.bid');
+  await ctx.close();
+}, 60_000);
+
+test("a limit order from the ticket shows in open orders from the stream; canceled, it goes; a risk rejection lands on its field", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  await page.waitForSelector('[data-testid="ticket"]');
+  // Far below the market: the order rests.
+  await page.fill('[data-testid="ticket-px"]', "1000");
+  await page.fill('[data-testid="ticket-sz"]', "0.01");
+  await page.click('[data-testid="ticket-submit"]');
+  const done = await page.waitForSelector('[data-testid="ticket-done"]');
+  const ordId = /Placed (\d+)/.exec((await done.textContent()) ?? "")?.[1];
+  expect(ordId).toBeDefined();
+  const row = await page.waitForSelector(`[data-testid="order-${ordId}"]`);
+  expect(await row.textContent()).toContain("live");
+  await page.click(`[data-testid="order-${ordId}"] [data-testid="cancel"]`);
+  await page.waitForSelector(`[data-testid="order-${ordId}"]`, { state: "detached" });
+
+  // Off the tick: refused by the risk check, the message under the price field.
+  await page.fill('[data-testid="ticket-px"]', "1000.05");
+  await page.click('[data-testid="ticket-submit"]');
+  const err = await page.waitForSelector('[data-testid="ticket-px-error"]');
+  expect(await err.textContent()).toContain("bad_tick");
+  await ctx.close();
+}, 60_000);
+
+test("two tabs hold one stream connection; when the leader tab closes the other takes over", async () => {
+  await eventually(async () => (await streamClients()) === 0, WAIT); // the earlier profiles are gone
+  const { ctx, page: first } = await signIn("tina", "tina-password-1");
+  const second = await ctx.newPage();
+  second.setDefaultTimeout(WAIT);
+  await second.goto(`${s.url}/markets`); // signed in from the refresh cookie
+  await second.waitForSelector('[data-testid="stream-status"].status-live');
+  await second.waitForSelector('[data-testid="ticker-BTC-USDT"]');
+  expect([await role(first), await role(second)].sort()).toEqual(["follower", "leader"]);
+  await eventually(async () => (await streamClients()) === 1, WAIT);
+
+  const [leader, follower] = (await role(first)) === "leader" ? [first, second] : [second, first];
+  await leader.close();
+  await follower.waitForFunction('window.tradewire.client.info.role === "leader"', null, { timeout: WAIT });
+  await follower.waitForSelector('[data-testid="stream-status"].status-live');
+  await eventually(async () => (await streamClients()) === 1, WAIT);
+  const was = await lastPrice(follower);
+  await changes(follower, LAST, was);
+  await ctx.close();
+}, 90_000);
+
+test("a viewer sees no order ticket and no commands", async () => {
+  const { ctx, page } = await signIn("vic", "vic-password-1");
+  await page.waitForSelector('[data-testid="ticker-BTC-USDT"]');
+  expect(await page.locator('[data-testid="nav-trading"]').count()).toBe(0);
+  expect(await page.locator('[data-testid="nav-commands"]').count()).toBe(0);
+  await page.goto(`${s.url}/trading`);
+  await page.waitForSelector('[data-testid="tickers"]');
+  expect(await page.locator('[data-testid="ticket"]').count()).toBe(0);
+  await page.goto(`${s.url}/commands`);
+  await page.waitForSelector('[data-testid="tickers"]');
+  expect(await page.locator('[data-testid="kill-switch"], [data-testid="cancel-all"]').count()).toBe(0);
+  await ctx.close();
+}, 60_000);
+
+test("the latency panel shows figures for each leg", async () => {
+  const { ctx, page } = await signIn("admin", ADMIN_PASSWORD);
+  await page.click('[data-testid="nav-system"]');
+  for (const leg of ["exchange", "ingest", "bus"]) {
+    const sel = JSON.stringify(`[data-testid="latency-${leg}"] [data-testid="p99"]`);
+    await page.waitForFunction(`/\\d/.test(document.querySelector(${sel})?.textContent ?? "")`, null, {
+      timeout: WAIT,
+    });
+  }
+  await page.waitForSelector('[data-testid="check-okx"]');
+  expect(await page.textContent('[data-testid="client-count"]')).toMatch(/^\d+$/);
+  await ctx.close();
+}, 60_000);

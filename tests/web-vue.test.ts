@@ -1,0 +1,88 @@
+// The Vue composables (web/vue) against the real server under Bun: snapshot first then live,
+// coalesced per frame, released when the component's scope ends.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { createApp, effectScope } from "vue";
+import { createTradewire, type Tradewire } from "../web/vue/context.ts";
+import { useEventStream, useOrders, useTicker } from "../web/vue/index.ts";
+import { ADMIN_PASSWORD, eventually, publish, startTestServer, type TestServer } from "./helpers.ts";
+
+let s: TestServer;
+let admin: string;
+let tw: Tradewire;
+beforeAll(async () => {
+  s = await startTestServer();
+  admin = await s.token();
+  tw = createTradewire({ base: s.url, shareAcrossTabs: false, shareTabs: false });
+  await tw.session.login("admin", ADMIN_PASSWORD);
+});
+afterAll(async () => {
+  tw.client.close();
+  tw.session.close();
+  await s.close();
+});
+
+/** Runs composables as a component would (inject works), in a scope we can end. */
+function mount<T>(fn: () => T): { value: T; unmount(): void } {
+  const app = createApp({}).use(tw);
+  const scope = effectScope();
+  const value = app.runWithContext(() => scope.run(fn)!);
+  return { value, unmount: () => scope.stop() };
+}
+
+const order = (ordId: string, state: string, uTime: number) => ({
+  ordId,
+  clOrdId: `c${ordId}`,
+  instId: "BTC-USDT",
+  instType: "SPOT",
+  side: "buy",
+  ordType: "limit",
+  tdMode: "cash",
+  posSide: "",
+  px: "100",
+  sz: "1",
+  state,
+  accFillSz: "0",
+  avgPx: "",
+  fillPx: "",
+  fillSz: "",
+  fillTime: null,
+  tradeId: "",
+  execType: "",
+  fee: "0",
+  feeCcy: "USDT",
+  reduceOnly: false,
+  cTime: 1,
+  uTime,
+});
+
+test("useTicker: the snapshot first, then live updates; a burst lands as the latest value", async () => {
+  await publish(s.url, admin, {
+    type: "ticker",
+    channel: "tickers:V-USDT",
+    data: { instId: "V-USDT", last: "1", ts: 1 },
+  });
+  const m = mount(() => ({ ticker: useTicker("V-USDT"), stream: useEventStream() }));
+  await eventually(() => m.value.ticker.value?.last === "1", 10_000);
+  expect(m.value.stream.status.value).toBe("live");
+  for (let i = 2; i <= 50; i++)
+    await publish(s.url, admin, {
+      type: "ticker",
+      channel: "tickers:V-USDT",
+      data: { instId: "V-USDT", last: String(i), ts: i },
+    });
+  await eventually(() => m.value.ticker.value?.last === "50");
+  expect(tw.client.subscribed).toContain("tickers:V-USDT");
+  m.unmount();
+  expect(tw.client.subscribed).not.toContain("tickers:V-USDT");
+}, 20_000);
+
+test("useOrders: open orders from REST, then the stream adds and removes them", async () => {
+  await publish(s.url, admin, { type: "order", channel: "orders", data: order("101", "live", 10) });
+  const m = mount(() => useOrders());
+  await eventually(() => m.value.orders.has("101"), 10_000);
+  await publish(s.url, admin, { type: "order", channel: "orders", data: order("102", "live", 11) });
+  await eventually(() => m.value.list.value.length === 2);
+  await publish(s.url, admin, { type: "order", channel: "orders", data: order("101", "canceled", 12) });
+  await eventually(() => !m.value.orders.has("101") && m.value.orders.has("102"));
+  m.unmount();
+}, 20_000);

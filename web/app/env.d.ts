@@ -1,0 +1,2 @@
+// Vite handles style imports: they have no exports.
+declare module "*.css";

@@ -1,0 +1,161 @@
+// Open orders as the stream reports them, with cancel and amend (price and/or size) for those
+// who may trade; an order leaves the list when its final state arrives on the stream.
+import { defineComponent, shallowRef } from "vue";
+import { ApiRequestError } from "../../client/rest.ts";
+import type { Order } from "../../client/types.ts";
+import { useOrders } from "../../vue/account.ts";
+import { useTradewire } from "../../vue/context.ts";
+import { fmtQty, fmtTime } from "../format.ts";
+
+const message = (err: unknown) =>
+  err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err);
+
+const OrderRow = defineComponent(
+  (props: { order: Order; canTrade: boolean }) => {
+    const tw = useTradewire();
+    const editing = shallowRef(false);
+    const newPx = shallowRef("");
+    const newSz = shallowRef("");
+    const busy = shallowRef(false);
+    const error = shallowRef<string | null>(null);
+    const run = async (what: () => Promise<unknown>) => {
+      busy.value = true;
+      error.value = null;
+      try {
+        await what();
+        editing.value = false;
+      } catch (err) {
+        error.value = message(err);
+      } finally {
+        busy.value = false;
+      }
+    };
+    const cancel = () => run(() => tw.rest.orders.cancel(props.order.ordId, props.order.instId));
+    const amend = (e: Event) => {
+      e.preventDefault();
+      const change = {
+        instId: props.order.instId,
+        ...(newPx.value && newPx.value !== props.order.px ? { newPx: newPx.value } : {}),
+        ...(newSz.value && newSz.value !== props.order.sz ? { newSz: newSz.value } : {}),
+      };
+      if (!("newPx" in change) && !("newSz" in change)) return void (editing.value = false);
+      return run(() => tw.rest.orders.amend(props.order.ordId, change));
+    };
+    const edit = () => {
+      newPx.value = props.order.px;
+      newSz.value = props.order.sz;
+      editing.value = true;
+    };
+    return () => {
+      const o = props.order;
+      return (
+        <tr data-testid={`order-${o.ordId}`} data-clordid={o.clOrdId}>
+          <td>{fmtTime(o.cTime)}</td>
+          <td>{o.instId}</td>
+          <td class={o.side === "buy" ? "up" : "down"}>{o.side}</td>
+          <td class="hide-narrow">{o.ordType}</td>
+          <td class="num">
+            {editing.value ? (
+              <input
+                class="small"
+                value={newPx.value}
+                inputmode="decimal"
+                onInput={(e: Event) => (newPx.value = (e.target as HTMLInputElement).value)}
+              />
+            ) : (
+              o.px || "market"
+            )}
+          </td>
+          <td class="num">
+            {editing.value ? (
+              <input
+                class="small"
+                value={newSz.value}
+                inputmode="decimal"
+                onInput={(e: Event) => (newSz.value = (e.target as HTMLInputElement).value)}
+              />
+            ) : (
+              fmtQty(o.sz)
+            )}
+          </td>
+          <td class="num hide-narrow">{fmtQty(o.accFillSz)}</td>
+          <td class="state">{o.state}</td>
+          {props.canTrade && (
+            <td class="actions">
+              {editing.value ? (
+                <>
+                  <button type="button" class="ghost" disabled={busy.value} onClick={amend} data-testid="amend-save">
+                    Save
+                  </button>
+                  <button type="button" class="ghost" onClick={() => (editing.value = false)}>
+                    Back
+                  </button>
+                </>
+              ) : (
+                <>
+                  <button type="button" class="ghost" disabled={busy.value} onClick={edit} data-testid="amend">
+                    Amend
+                  </button>
+                  <button
+                    type="button"
+                    class="ghost danger"
+                    disabled={busy.value}
+                    onClick={cancel}
+                    data-testid="cancel"
+                  >
+                    Cancel
+                  </button>
+                </>
+              )}
+              {error.value && <span class="field-error">{error.value}</span>}
+            </td>
+          )}
+        </tr>
+      );
+    };
+  },
+  { props: ["order", "canTrade"] },
+);
+
+export const OpenOrders = defineComponent(
+  (props: { canTrade: boolean }) => {
+    const { list } = useOrders();
+    return () => (
+      <section class="card orders" data-testid="open-orders">
+        <h2>
+          Open orders <small class="muted">{list.value.length}</small>
+        </h2>
+        <div class="scroll">
+          <table class="grid">
+            <thead>
+              <tr>
+                <th>Time</th>
+                <th>Instrument</th>
+                <th>Side</th>
+                <th class="hide-narrow">Type</th>
+                <th class="num">Price</th>
+                <th class="num">Size</th>
+                <th class="num hide-narrow">Filled</th>
+                <th>State</th>
+                {props.canTrade && <th />}
+              </tr>
+            </thead>
+            <tbody>
+              {list.value.map((o) => (
+                <OrderRow key={o.ordId} order={o} canTrade={props.canTrade} />
+              ))}
+              {list.value.length === 0 && (
+                <tr>
+                  <td colspan={9} class="empty">
+                    No open orders.
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    );
+  },
+  { props: ["canTrade"] },
+);

@@ -1,0 +1,208 @@
+// The order ticket: instrument, side, type, price and size with steps from the market data, the
+// best bid/ask to click, an idempotency key per order (a retried submit never doubles it), and
+// a rejection shown on the field it concerns (risk checks and validation name their field).
+import { computed, defineComponent, shallowRef, watch } from "vue";
+import { ApiRequestError, type NewOrder, type OrdType } from "../../client/rest.ts";
+import { useTradewire } from "../../vue/context.ts";
+import { useOrderBook, useTicker } from "../../vue/market.ts";
+import { decimals } from "../format.ts";
+
+const TYPES: Array<{ v: OrdType; label: string }> = [
+  { v: "limit", label: "Limit" },
+  { v: "market", label: "Market" },
+  { v: "post_only", label: "Post only" },
+  { v: "ioc", label: "IOC" },
+  { v: "fok", label: "FOK" },
+];
+
+/** A fresh idempotency key (getRandomValues works outside secure contexts, randomUUID does not). */
+function newKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** 10^-d as a decimal string ("0.01"). */
+const stepOf = (d: number) => (d <= 0 ? "1" : `0.${"0".repeat(d - 1)}1`);
+
+export const OrderTicket = defineComponent(
+  (props: { instId: string; instruments: string[]; onInstrument: (instId: string) => void; price?: string }) => {
+    const tw = useTradewire();
+    const ticker = useTicker(() => props.instId);
+    const book = useOrderBook(() => props.instId);
+    const side = shallowRef<"buy" | "sell">("buy");
+    const ordType = shallowRef<OrdType>("limit");
+    const px = shallowRef("");
+    const sz = shallowRef("");
+    const busy = shallowRef(false);
+    const fieldErrors = shallowRef<Record<string, string>>({});
+    const formError = shallowRef<string | null>(null);
+    const done = shallowRef<string | null>(null);
+    /** Kept for a retry of the same order; a new one after an answer. */
+    let idemKey = newKey();
+
+    // Steps: the exchange's rules are not served by the API; the decimals of live prices and
+    // sizes give the granularity, and the server's risk check has the final word (on the field).
+    const steps = computed(() => {
+      const b = book.value;
+      const t = ticker.value;
+      const pxs = [
+        t?.last,
+        t?.bidPx,
+        t?.askPx,
+        ...(b?.bids.slice(0, 5).map((l) => l[0]) ?? []),
+        ...(b?.asks.slice(0, 5).map((l) => l[0]) ?? []),
+      ];
+      const szs = [t?.lastSz, t?.bidSz, t?.askSz, ...(b?.bids.slice(0, 5).map((l) => l[1]) ?? [])];
+      return { px: stepOf(Math.max(0, ...pxs.map(decimals))), sz: stepOf(Math.max(0, ...szs.map(decimals))) };
+    });
+    watch(
+      () => props.price,
+      (p) => {
+        if (p) px.value = p;
+      },
+    );
+    watch(
+      () => props.instId,
+      () => {
+        px.value = "";
+        fieldErrors.value = {};
+        formError.value = null;
+      },
+    );
+
+    const submit = async (e: Event) => {
+      e.preventDefault();
+      busy.value = true;
+      fieldErrors.value = {};
+      formError.value = null;
+      done.value = null;
+      const order: NewOrder = {
+        instId: props.instId,
+        side: side.value,
+        ordType: ordType.value,
+        sz: sz.value.trim(),
+        tdMode: props.instId.endsWith("-SWAP") ? "cross" : "cash",
+        ...(ordType.value === "market" ? {} : { px: px.value.trim() }),
+      };
+      try {
+        const t0 = performance.now();
+        const r = await tw.rest.orders.place(order, idemKey);
+        done.value = `Placed ${r.ordId} in ${(performance.now() - t0).toFixed(1)} ms`;
+        idemKey = newKey();
+      } catch (err) {
+        if (!(err instanceof ApiRequestError)) throw err;
+        if (err.status !== 0) idemKey = newKey(); // answered: the next submit is a new order
+        const byField: Record<string, string> = {};
+        for (const d of err.details) if (d.field) byField[d.field.replace(/^json\./, "")] ??= d.message;
+        fieldErrors.value = byField;
+        if (Object.keys(byField).length === 0 || err.status === 0) formError.value = err.message;
+      } finally {
+        busy.value = false;
+      }
+    };
+
+    const input = (name: "px" | "sz", model: typeof px, step: string, label: string) => (
+      <label class={{ invalid: !!fieldErrors.value[name] }}>
+        {label}
+        <input
+          name={name}
+          inputmode="decimal"
+          autocomplete="off"
+          pattern="[0-9]+([.][0-9]+)?"
+          placeholder={step}
+          title={`a decimal; the market quotes in steps of ${step}`}
+          required
+          value={model.value}
+          onInput={(e: Event) => (model.value = (e.target as HTMLInputElement).value)}
+          data-testid={`ticket-${name}`}
+        />
+        {fieldErrors.value[name] && (
+          <span class="field-error" data-testid={`ticket-${name}-error`}>
+            {fieldErrors.value[name]}
+          </span>
+        )}
+      </label>
+    );
+
+    return () => (
+      <form class="card ticket" onSubmit={submit} data-testid="ticket">
+        <h2>Order ticket</h2>
+        <label class={{ invalid: !!fieldErrors.value.instId }}>
+          Instrument
+          <select
+            value={props.instId}
+            onChange={(e: Event) => props.onInstrument((e.target as HTMLSelectElement).value)}
+            data-testid="ticket-inst"
+          >
+            {props.instruments.map((i) => (
+              <option key={i} value={i}>
+                {i}
+              </option>
+            ))}
+          </select>
+          {fieldErrors.value.instId && <span class="field-error">{fieldErrors.value.instId}</span>}
+        </label>
+        <div class="sides">
+          <button
+            type="button"
+            class={{ buy: true, on: side.value === "buy" }}
+            onClick={() => (side.value = "buy")}
+            data-testid="ticket-buy"
+          >
+            Buy
+          </button>
+          <button
+            type="button"
+            class={{ sell: true, on: side.value === "sell" }}
+            onClick={() => (side.value = "sell")}
+            data-testid="ticket-sell"
+          >
+            Sell
+          </button>
+        </div>
+        <label>
+          Type
+          <select
+            value={ordType.value}
+            onChange={(e: Event) => (ordType.value = (e.target as HTMLSelectElement).value as OrdType)}
+            data-testid="ticket-type"
+          >
+            {TYPES.map((t) => (
+              <option key={t.v} value={t.v}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p class="quote">
+          <button type="button" class="link down" onClick={() => ticker.value && (px.value = ticker.value.askPx)}>
+            ask {ticker.value?.askPx ?? "–"}
+          </button>
+          <button type="button" class="link up" onClick={() => ticker.value && (px.value = ticker.value.bidPx)}>
+            bid {ticker.value?.bidPx ?? "–"}
+          </button>
+        </p>
+        {ordType.value !== "market" && input("px", px, steps.value.px, "Price")}
+        {input("sz", sz, steps.value.sz, "Size")}
+        {formError.value && (
+          <p class="error" role="alert" data-testid="ticket-error">
+            {formError.value}
+          </p>
+        )}
+        {done.value && (
+          <p class="ok" data-testid="ticket-done">
+            {done.value}
+          </p>
+        )}
+        <button
+          type="submit"
+          class={side.value === "buy" ? "buy on" : "sell on"}
+          disabled={busy.value}
+          data-testid="ticket-submit"
+        >
+          {busy.value ? "Sending…" : `${side.value === "buy" ? "Buy" : "Sell"} ${props.instId}`}
+        </button>
+      </form>
+    );
+  },
+  { props: ["instId", "instruments", "onInstrument", "price"] },
+);

@@ -1,0 +1,34 @@
+// The trades tape of one instrument, newest first, coloured by the taker's side.
+import { defineComponent } from "vue";
+import { useTrades } from "../../vue/market.ts";
+import { fmtQty, fmtTime } from "../format.ts";
+
+export const TradesTape = defineComponent(
+  (props: { instId: string; rows?: number }) => {
+    const trades = useTrades(() => props.instId);
+    return () => (
+      <section class="card tape" data-testid="trades">
+        <h2>Trades</h2>
+        <table class="grid">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th class="num">Price</th>
+              <th class="num">Size</th>
+            </tr>
+          </thead>
+          <tbody>
+            {trades.value.slice(0, props.rows ?? 30).map((t) => (
+              <tr key={t.tradeId}>
+                <td>{fmtTime(t.ts)}</td>
+                <td class={`num ${t.side === "buy" ? "up" : "down"}`}>{t.px}</td>
+                <td class="num">{fmtQty(t.sz)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    );
+  },
+  { props: ["instId", "rows"] },
+);

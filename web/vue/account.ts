@@ -1,0 +1,111 @@
+// Account composables: open orders, positions, balances and fills, snapshot first (REST) then
+// live, written once per frame. For a viewer they stay empty (the channels are private).
+import { type ComputedRef, computed, onScopeDispose, type ShallowRef, shallowRef } from "vue";
+import type { Balance, Fill, Order, Position } from "../client/types.ts";
+import { shared, type Tradewire, useTradewire } from "./context.ts";
+import { Feeds, single } from "./feed.ts";
+import { onNextFrame } from "./frame.ts";
+import { KeyedState } from "./keyed.ts";
+
+const CLOSED = new Set(["filled", "canceled", "mmp_canceled", "rejected"]);
+
+function keyedStore<T>(
+  tw: Tradewire,
+  name: string,
+  o: ConstructorParameters<typeof KeyedState<T>>[0],
+  type: "order" | "position" | "balance",
+  fetchAll: () => Promise<T[]>,
+) {
+  return shared(tw, name, (undo) => {
+    const state = new KeyedState<T>(o);
+    undo(tw.client.on(type, (ev) => state.put(ev.data as T)));
+    const load = single(async () => {
+      const mark = state.mark();
+      state.load(await fetchAll(), mark);
+    });
+    const feeds = new Feeds(tw.client, () => load);
+    return { state, feeds };
+  });
+}
+
+function held<T>(store: { state: KeyedState<T>; feeds: Feeds }, channel: string): Map<string, T> {
+  onScopeDispose(store.feeds.acquire(channel));
+  return store.state.map;
+}
+
+/** Open orders by ordId (closed ones leave as their final update arrives). */
+export function useOrders(): { orders: Map<string, Order>; list: ComputedRef<Order[]> } {
+  const tw = useTradewire();
+  const store = keyedStore<Order>(
+    tw,
+    "orders",
+    { key: (o) => o.ordId, version: (o) => o.uTime, gone: (o) => CLOSED.has(o.state) },
+    "order",
+    async () => (await tw.rest.orders.open()).data,
+  );
+  const orders = held(store, "orders");
+  return { orders, list: computed(() => [...orders.values()].sort((a, b) => b.cTime - a.cTime)) };
+}
+
+/** Open positions by `instId:posSide`. */
+export function usePositions(): { positions: Map<string, Position>; list: ComputedRef<Position[]> } {
+  const tw = useTradewire();
+  const store = keyedStore<Position>(
+    tw,
+    "positions",
+    { key: (p) => `${p.instId}:${p.posSide || "net"}`, version: (p) => p.uTime, gone: (p) => Number(p.pos) === 0 },
+    "position",
+    async () => (await tw.rest.account.positions()).data,
+  );
+  const positions = held(store, "positions");
+  return { positions, list: computed(() => [...positions.values()].sort((a, b) => a.instId.localeCompare(b.instId))) };
+}
+
+/** Balances by currency. */
+export function useBalances(): { balances: Map<string, Balance>; list: ComputedRef<Balance[]> } {
+  const tw = useTradewire();
+  const store = keyedStore<Balance>(
+    tw,
+    "balances",
+    { key: (b) => b.ccy, version: (b) => b.uTime },
+    "balance",
+    async () => (await tw.rest.account.balances()).data,
+  );
+  const balances = held(store, "balances");
+  return {
+    balances,
+    list: computed(() =>
+      [...balances.values()].sort((a, b) => Number(b.eq) - Number(a.eq) || a.ccy.localeCompare(b.ccy)),
+    ),
+  };
+}
+
+const FILLS_LIMIT = 100;
+
+/** The latest fills, newest first (history from ClickHouse, then live). */
+export function useFills(): ShallowRef<Fill[]> {
+  const tw = useTradewire();
+  const store = shared(tw, "fills", (undo) => {
+    const list = shallowRef<Fill[]>([]);
+    let pending: Fill[] = [];
+    const key = (f: Fill) => `${f.ordId}:${f.tradeId}`;
+    const apply = () => {
+      const seen = new Set<string>();
+      list.value = [...pending, ...list.value]
+        .sort((a, b) => b.ts - a.ts)
+        .filter((f) => !seen.has(key(f)) && seen.add(key(f)))
+        .slice(0, FILLS_LIMIT);
+      pending = [];
+    };
+    const add = (fs: Fill[]) => {
+      pending.push(...fs);
+      onNextFrame(apply);
+    };
+    undo(tw.client.on("fill", (ev) => add([ev.data])));
+    const load = async () =>
+      add((await tw.rest.history.fills({ limit: FILLS_LIMIT })).data.map(({ id: _id, ...f }) => f));
+    return { list, feeds: new Feeds(tw.client, () => load) };
+  });
+  onScopeDispose(store.feeds.acquire("fills"));
+  return store.list;
+}

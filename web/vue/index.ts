@@ -1,0 +1,9 @@
+// Vue 3 composables over the tradewire client: install createTradewire() once, then use these
+// in any component. State is keyed, shared between components, and written once per frame.
+
+export { useBalances, useFills, useOrders, usePositions } from "./account.ts";
+export { BAR_MS, type Bar, type Candles, useCandles } from "./candles.ts";
+export { createTradewire, TRADEWIRE, type Tradewire, useTradewire } from "./context.ts";
+export { flushFrames } from "./frame.ts";
+export { useOrderBook, useTicker, useTickers, useTrades } from "./market.ts";
+export { type EventStreamOptions, useEventStream } from "./stream.ts";

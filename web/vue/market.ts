@@ -1,0 +1,137 @@
+// Market data composables: tickers, order books, the trades tape and candles, keyed by
+// instrument, snapshot first (REST) then live, written once per frame, released on unmount.
+import {
+  type ComputedRef,
+  computed,
+  type MaybeRefOrGetter,
+  onScopeDispose,
+  type ShallowRef,
+  shallowRef,
+  toValue,
+  watch,
+} from "vue";
+import { ApiRequestError } from "../client/rest.ts";
+import type { Book, Ticker, Trade } from "../client/types.ts";
+import { shared, type Tradewire, useTradewire } from "./context.ts";
+import { Feeds, single } from "./feed.ts";
+import { onNextFrame } from "./frame.ts";
+import { KeyedState } from "./keyed.ts";
+
+/** Holds `channel(key)` while the key is set; follows a changing key; releases on unmount. */
+function hold(feeds: Feeds, key: MaybeRefOrGetter<string | undefined>, channel: (k: string) => string): void {
+  let release = () => {};
+  const stop = watch(
+    () => toValue(key),
+    (k) => {
+      release();
+      release = k ? feeds.acquire(channel(k)) : () => {};
+    },
+    { immediate: true },
+  );
+  onScopeDispose(() => {
+    stop();
+    release();
+  });
+}
+
+function tickers(tw: Tradewire) {
+  return shared(tw, "tickers", (undo) => {
+    const state = new KeyedState<Ticker>({ key: (t) => t.instId, version: (t) => t.ts });
+    undo(tw.client.on("ticker", (ev) => state.put(ev.data)));
+    const load = single(async () => {
+      const mark = state.mark();
+      state.load((await tw.rest.market.tickers()).data, mark);
+    });
+    return { state, feeds: new Feeds(tw.client, () => load) };
+  });
+}
+
+/** Every instrument's latest ticker (a reactive Map by instId). */
+export function useTickers(): Map<string, Ticker> {
+  const t = tickers(useTradewire());
+  hold(t.feeds, "*", () => "tickers:*");
+  return t.state.map;
+}
+
+/** One instrument's latest ticker. */
+export function useTicker(instId: MaybeRefOrGetter<string>): ComputedRef<Ticker | undefined> {
+  const t = tickers(useTradewire());
+  hold(t.feeds, instId, (i) => `tickers:${i}`);
+  return computed(() => t.state.map.get(toValue(instId)));
+}
+
+function books(tw: Tradewire) {
+  return shared(tw, "books", (undo) => {
+    const state = new KeyedState<Book>({ key: (b) => b.instId, version: (b) => b.ts });
+    undo(tw.client.on("book", (ev) => state.put(ev.data)));
+    const load = (instId: string) => async () => {
+      try {
+        state.merge([await tw.rest.market.book(instId)]);
+      } catch (err) {
+        if (!(err instanceof ApiRequestError && err.status === 404)) throw err; // 404: no book yet
+      }
+    };
+    return { state, feeds: new Feeds(tw.client, (ch) => load(ch.slice("books:".length))) };
+  });
+}
+
+/** One instrument's order book (best levels first). */
+export function useOrderBook(instId: MaybeRefOrGetter<string>): ComputedRef<Book | undefined> {
+  const b = books(useTradewire());
+  hold(b.feeds, instId, (i) => `books:${i}`);
+  return computed(() => b.state.map.get(toValue(instId)));
+}
+
+/** Trades of one instrument, newest first, at most `limit`. */
+class Tape {
+  readonly list: ShallowRef<Trade[]> = shallowRef([]);
+  private pending: Trade[] = [];
+  private readonly flush = () => this.apply();
+  constructor(private readonly limit: number) {}
+
+  add(trades: Trade[]): void {
+    this.pending.push(...trades);
+    onNextFrame(this.flush);
+  }
+
+  private apply(): void {
+    const seen = new Set<string>();
+    const merged = [...this.pending, ...this.list.value]
+      .sort((a, b) => b.ts - a.ts || Number(b.tradeId) - Number(a.tradeId))
+      .filter((t) => !seen.has(t.tradeId) && seen.add(t.tradeId));
+    this.pending = [];
+    this.list.value = merged.slice(0, this.limit);
+  }
+}
+
+const TAPE_LIMIT = 100;
+
+export function trades(tw: Tradewire) {
+  return shared(tw, "trades", (undo) => {
+    const tapes = new Map<string, Tape>();
+    const listeners = new Set<(t: Trade) => void>();
+    const tape = (instId: string) => {
+      let t = tapes.get(instId);
+      if (!t) tapes.set(instId, (t = new Tape(TAPE_LIMIT)));
+      return t;
+    };
+    undo(
+      tw.client.on("trade", (ev) => {
+        tapes.get(ev.data.instId)?.add([ev.data]);
+        for (const l of listeners) l(ev.data);
+      }),
+    );
+    const load = (instId: string) => async () => {
+      const page = await tw.rest.market.trades({ instId, limit: TAPE_LIMIT });
+      tape(instId).add(page.data.map(({ id: _id, ...t }) => t));
+    };
+    return { tape, listeners, feeds: new Feeds(tw.client, (ch) => load(ch.slice("trades:".length))) };
+  });
+}
+
+/** The trades tape of an instrument, newest first (at most 100). */
+export function useTrades(instId: MaybeRefOrGetter<string>): ComputedRef<Trade[]> {
+  const t = trades(useTradewire());
+  hold(t.feeds, instId, (i) => `trades:${i}`);
+  return computed(() => t.tape(toValue(instId)).list.value);
+}
