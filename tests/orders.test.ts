@@ -179,12 +179,14 @@ describe("orders and state", () => {
       channel: "orders",
       data: { ordId: "1001", clOrdId: "x", instId: "BTC-USDT", state: "live" },
     });
-    const h = { Authorization: `Bearer ${viewer}` };
-    const list = (await (await fetch(`${s.url}/api/orders`, { headers: h })).json()) as any;
-    expect(list.data.map((o: any) => o.ordId)).toContain("1001");
-    const one = await fetch(`${s.url}/api/orders/1001`, { headers: h });
-    expect(((await one.json()) as any).instId).toBe("BTC-USDT");
     const t = { Authorization: `Bearer ${trader}` };
+    const list = (await (await fetch(`${s.url}/api/orders`, { headers: t })).json()) as any;
+    expect(list.data.map((o: any) => o.ordId)).toContain("1001");
+    const one = await fetch(`${s.url}/api/orders/1001`, { headers: t });
+    expect(((await one.json()) as any).instId).toBe("BTC-USDT");
+    expect((await fetch(`${s.url}/api/orders/1001`, { headers: { Authorization: `Bearer ${viewer}` } })).status).toBe(
+      403,
+    );
     const del = await fetch(`${s.url}/api/orders/1001`, { method: "DELETE", headers: t });
     expect(del.status).toBe(200);
     expect(((await del.json()) as any).ordId).toBe("1001");

@@ -1,14 +1,25 @@
 // Event routes: the SSE stream, the WebSocket upgrade, polling, and publishing onto the bus.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Server } from "bun";
-import { PUBLISHERS, ROLES, type Role } from "../auth/types.ts";
+import { PUBLISHERS, type Role } from "../auth/types.ts";
 import type { Publisher } from "../bus/dispatcher.ts";
 import { RingFullError } from "../bus/ring.ts";
 import type { Config } from "../config.ts";
 import { Forbidden, TooLarge, ValidationFailed } from "../domain/errors.ts";
 import { nowMs } from "../domain/time.ts";
 import { ApiError } from "../http/errors.ts";
-import { access, BODY, encodedJson, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
+import {
+  access,
+  BODY,
+  encodedJson,
+  errors,
+  GUARDED,
+  type Guard,
+  json,
+  jsonBody,
+  reads,
+  routes,
+} from "../http/openapi.ts";
 import { ChannelError, ChannelFilter, checkChannel, parsePatterns } from "../stream/channels.ts";
 import type { Hub } from "../stream/hub.ts";
 import type { StreamMetrics } from "../stream/metrics.ts";
@@ -132,7 +143,7 @@ function filterFor(list: string | undefined, role: Role, max: number): ChannelFi
 export function eventRoutes(d: EventDeps) {
   const { hub, config } = d;
   const maxSubs = config.MAX_SUBSCRIPTIONS;
-  const reader = access(d.guard, ROLES, { allowTicket: true });
+  const reader = reads(d.guard, "events", { allowTicket: true });
   const channelErrors = [
     [400, "invalid input, e.g. an unknown channel or too many (`details` name the field)"],
     [403, "a private channel for a viewer, or the role may not read it"],
@@ -143,7 +154,7 @@ export function eventRoutes(d: EventDeps) {
     path: "/stream",
     summary: "Server-Sent Events stream: `connected`, then events with ids; resume with Last-Event-ID",
     tags,
-    ...access(d.guard, ROLES, { allowTicket: true, description: SSE_TEXT }),
+    ...reads(d.guard, "events", { allowTicket: true, description: SSE_TEXT }),
     request: { query: StreamQuery, headers: StreamHeaders },
     responses: {
       200: {
@@ -164,7 +175,7 @@ export function eventRoutes(d: EventDeps) {
     path: "/ws",
     summary: "WebSocket stream: the same events; send {op:'subscribe'|'unsubscribe', channels:[...]}",
     tags,
-    ...access(d.guard, ROLES, {
+    ...reads(d.guard, "events", {
       allowTicket: true,
       description:
         "First `{type:'connected',...}`, then each event as one text message (the Event JSON); control messages `{type:'reset'|'heartbeat'|'shutdown'}`; bad messages get `{type:'error', error}`.",
