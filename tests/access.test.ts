@@ -163,26 +163,31 @@ describe("streams", () => {
   }, 30_000);
 });
 
-test("README's 'Who may read what' lists every resource with the table's roles and channels", async () => {
+test("README's 'Who may read what' lists every resource with its REST reads, channels and roles", async () => {
   const readme = await Bun.file(new URL("../README.md", import.meta.url)).text();
   const section = readme.slice(readme.indexOf("### Who may read what"), readme.indexOf("### Streams"));
-  const rows = new Map<string, { channels: string; roles: string }>();
+  const ticked = (cell: string) => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]!).sort();
+  const rows: Record<string, { rest: string[]; channels: string[]; roles: string }> = {};
   for (const line of section.split("\n")) {
     const cells = line.split("|").map((c) => c.trim());
     const name = /^`([a-z]+)`$/.exec(cells[1] ?? "")?.[1];
-    if (name) rows.set(name, { channels: cells[3] ?? "", roles: cells[4] ?? "" });
+    if (name) rows[name] = { rest: ticked(cells[2] ?? ""), channels: ticked(cells[3] ?? ""), roles: cells[4] ?? "" };
   }
-  const want = new Map<string, { channels: string; roles: string }>();
+  const ops = await guardedGets();
+  const keyed = new Set(["tickers", "books", "books5", "bbo", "trades", "candles", "strategy"]);
+  const want: typeof rows = {};
   for (const [resource, roles] of Object.entries(READERS)) {
-    const heads = Object.entries(CHANNEL_RESOURCE).filter(([, r]) => r === resource);
-    const channelsOf = heads
-      .map(([h]) =>
-        ["orders", "fills", "positions", "balances", "account", "commands", "system", "bench"].includes(h)
-          ? `\`${h}\``
-          : `\`${h}:*\``,
-      )
-      .join(", ");
-    want.set(resource, { channels: channelsOf, roles: roles.join(", ") });
+    want[resource] = {
+      rest: ops
+        .filter((o) => o.resource === resource)
+        .map((o) => o.path.replace(/\{(\w+)\}/g, ":$1"))
+        .sort(),
+      channels: Object.entries(CHANNEL_RESOURCE)
+        .filter(([, r]) => r === resource)
+        .map(([h]) => (keyed.has(h) ? `${h}:*` : h))
+        .sort(),
+      roles: roles.join(", "),
+    };
   }
-  expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(want));
+  expect(rows).toEqual(want);
 });
