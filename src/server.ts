@@ -290,7 +290,8 @@ async function startEngines(
     log,
     metrics: registry,
     expected: config.ENGINE_IDS,
-    maxEventBytes: config.ENGINE_MAX_EVENT_BYTES,
+    maxEventBytes: config.MAX_EVENT_BYTES,
+    budget: { bytesPerS: config.PUBLISH_BYTES_PER_S, burstBytes: config.PUBLISH_BURST_BYTES },
   });
 }
 
