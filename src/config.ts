@@ -72,6 +72,8 @@ export const envSchema = z.object({
   CLIENT_MAX_PENDING_BYTES: int(4096, 1 << 30).default(1 << 20),
   MAX_SUBSCRIPTIONS: int(1, 10_000).default(100),
   MAX_BODY_BYTES: int(1024, 64 << 20).default(256 << 10),
+  /** Request line and headers: beyond it a 431 with the JSON error (Bun's own limit must be higher). */
+  MAX_HEADER_BYTES: int(1024, 1 << 20).default(16 << 10),
   POLL_MAX_WAIT_MS: int(0, 120_000).default(30_000),
   // Auth
   ACCESS_TOKEN_TTL_S: int(10, 86_400).default(900),

@@ -204,12 +204,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     port: config.PORT,
     hostname: config.HOST,
     idleTimeout: config.IDLE_TIMEOUT_S,
-    // Well above MAX_BODY_BYTES: our body limit answers first, in the JSON error shape (Bun's own
-    // 413 has an empty body); it refuses a large Content-Length before reading the body.
-    maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 64 << 20),
+    // No limit of Bun's own (its 413 has an empty body): every body reaches our limit, which answers
+    // in the JSON error shape, refusing a large Content-Length before reading. A body nobody reads
+    // is not buffered: Bun closes the connection after the answer.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     fetch: (req, srv) => app.fetch(req, srv),
     websocket: wsHandlers(hub, { maxSubscriptions: config.MAX_SUBSCRIPTIONS, maxMessageBytes: 64 * 1024 }),
   });
+  const bunHeaderBytes = bunHeaderLimit();
+  if (bunHeaderBytes <= config.MAX_HEADER_BYTES)
+    log.warn("bun's own header limit is not above MAX_HEADER_BYTES: larger headers get its empty 431", {
+      bunLimit: bunHeaderBytes,
+      MAX_HEADER_BYTES: config.MAX_HEADER_BYTES,
+      fix: "start bun with --max-http-header-size (npm start and the binary do)",
+    });
   bus.start();
   hub.start();
   const url = `http://${config.HOST === "0.0.0.0" ? "127.0.0.1" : config.HOST}:${server.port}`;
@@ -256,6 +264,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log,
     stop,
   };
+}
+
+/**
+ * Bun's own limit on a request's headers (--max-http-header-size on its command line or in
+ * BUN_OPTIONS; 16 KiB without), read without loading node:http (7 MB of memory).
+ */
+function bunHeaderLimit(): number {
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const v = a === "--max-http-header-size" ? args[i + 1] : /^--max-http-header-size=(.*)$/.exec(a)?.[1];
+    if (v !== undefined && Number(v) > 0) return Number(v);
+  }
+  return 16 * 1024;
 }
 
 /** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */
