@@ -17,6 +17,7 @@ import type { Ingest } from "./exchange/ingest.ts";
 import { createApp } from "./http/app.ts";
 import type { AppType } from "./http/app-type.ts";
 import { auditRecorder } from "./http/audit.ts";
+import { bunHeaderLimit } from "./http/middleware.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { startHostTuning } from "./ops/host-tuning/index.ts";
 import { Registry } from "./ops/metrics.ts";
@@ -264,20 +265,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log,
     stop,
   };
-}
-
-/**
- * Bun's own limit on a request's headers (--max-http-header-size on its command line or in
- * BUN_OPTIONS; 16 KiB without), read without loading node:http (7 MB of memory).
- */
-function bunHeaderLimit(): number {
-  const args = process.execArgv;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    const v = a === "--max-http-header-size" ? args[i + 1] : /^--max-http-header-size=(.*)$/.exec(a)?.[1];
-    if (v !== undefined && Number(v) > 0) return Number(v);
-  }
-  return 16 * 1024;
 }
 
 /** Redis and what lives there: the connection, the state snapshot, the auth stores, the /ready check. */

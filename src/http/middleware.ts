@@ -53,3 +53,17 @@ export function headerLimit(maxBytes: number): MiddlewareHandler {
     await next();
   };
 }
+
+/**
+ * Bun's own limit on a request's headers (--max-http-header-size on its command line or in
+ * BUN_OPTIONS; 16 KiB without), read without loading node:http (7 MB of memory).
+ */
+export function bunHeaderLimit(): number {
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const v = a === "--max-http-header-size" ? args[i + 1] : /^--max-http-header-size=(.*)$/.exec(a)?.[1];
+    if (v !== undefined && Number(v) > 0) return Number(v);
+  }
+  return 16 * 1024;
+}
