@@ -33,7 +33,7 @@ export function startEnv(): Record<string, string> {
  * @example startFlagsOf("env A=1 bun --max-http-header-size=262144 src/main.ts") // ["--max-http-header-size=262144"]
  */
 export function startFlagsOf(script: string): string[] {
-  const words = script.trim().split(/\s+/);
+  const words = (script.split("&&").at(-1) ?? "").trim().split(/\s+/);
   const i = words.indexOf("bun");
   if (i < 0) return [];
   const out: string[] = [];

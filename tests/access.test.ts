@@ -20,14 +20,25 @@ beforeAll(async () => {
   const book = { instId: "BTC-USDT", bids: [["1", "1", 1]], asks: [["2", "1", 1]], ts: 1, seqId: 1, depth: 5 };
   s.producer.publish({ type: "book", channel: "books:BTC-USDT", dataJson: JSON.stringify(book) });
   command = (await s.commands.run("admin", { type: "kill_switch", on: false })).id;
+  const made = await s.strategies.create(
+    { user: "admin", role: "admin" },
+    {
+      name: "walk",
+      kind: "twap",
+      instruments: ["BTC-USDT"],
+      params: { side: "buy", quantity: 0.001, durationSec: 60 },
+    },
+  );
+  strategy = made.id;
 }, 30_000);
 afterAll(() => s?.close());
 let command = "";
+let strategy = "";
 
 /** Path parameters and required queries, so that an allowed role gets 200. */
 const fill = (path: string) =>
   path
-    .replace("{id}", path.startsWith("/api/commands") ? command : "101")
+    .replace("{id}", path.startsWith("/api/commands") ? command : path.startsWith("/api/strategies") ? strategy : "101")
     .replace("{instId}", "BTC-USDT")
     .replace("{name}", "admin");
 const QUERY: Record<string, string> = {
