@@ -77,6 +77,10 @@ const config = loadConfig({
   ADMIN_PASSWORD: PASSWORD,
   DATA_DIR: dir,
   BUS_BYTES: String(32 << 20),
+  // One writer stands in for an engine at 50,000 events/s: its byte budget is lifted (the default
+  // would refuse most of them as over_budget), up to a quarter of the ring at once.
+  PUBLISH_BYTES_PER_S: String(1 << 30),
+  PUBLISH_BURST_BYTES: String(8 << 20),
 });
 const tw = await startServer(config);
 const login = await fetch(`${tw.url}/api/auth/login`, {

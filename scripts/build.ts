@@ -47,6 +47,8 @@ if (import.meta.main) {
     process.execPath,
     "build",
     "--compile",
+    // Bun's own header limit is a runtime flag: raised so our 431 answers first (src/http/middleware.ts).
+    "--compile-exec-argv=--max-http-header-size=262144",
     "--minify",
     relative(ROOT, entry),
     ...WORKERS,

@@ -3,7 +3,7 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT, startEnv, startEnvOf } from "./start-env.ts";
+import { REPO_ROOT, startEnv, startEnvOf, startFlags, startFlagsOf } from "./start-env.ts";
 
 const START_ENV = startEnv();
 
@@ -61,4 +61,17 @@ test("the runtime reads each of them with its value", () => {
       expect(said).toContain(`option '${k.slice("MIMALLOC_".length).toLowerCase()}': ${v}`);
     }
   }
+});
+
+test("bun's own flags: npm start gives them, and the compiled binary (npm run build) carries the same", () => {
+  expect(startFlagsOf("env A=1 bun --max-http-header-size=9 --x src/main.ts --y")).toEqual([
+    "--max-http-header-size=9",
+    "--x",
+  ]);
+  const flags = startFlags();
+  expect(flags).toEqual(["--max-http-header-size=262144"]);
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const build = readFileSync(join(REPO_ROOT, "scripts", "build.ts"), "utf8");
+  for (const f of flags) expect(build).toContain(`--compile-exec-argv=${f}`);
+  expect(pkg.scripts.dev).toContain(flags.join(" "));
 });

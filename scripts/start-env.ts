@@ -26,3 +26,26 @@ export function startEnv(): Record<string, string> {
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
   return startEnvOf(pkg.scripts?.start ?? "");
 }
+
+/**
+ * The runtime's own flags in a start script: the `--` words after `bun` (Bun's HTTP limits, which
+ * it reads only from its command line or BUN_OPTIONS).
+ * @example startFlagsOf("env A=1 bun --max-http-header-size=262144 src/main.ts") // ["--max-http-header-size=262144"]
+ */
+export function startFlagsOf(script: string): string[] {
+  const words = (script.split("&&").at(-1) ?? "").trim().split(/\s+/);
+  const i = words.indexOf("bun");
+  if (i < 0) return [];
+  const out: string[] = [];
+  for (const w of words.slice(i + 1)) {
+    if (!w.startsWith("--")) break;
+    out.push(w);
+  }
+  return out;
+}
+
+/** The runtime flags package.json's start script gives bun. */
+export function startFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { scripts?: Record<string, string> };
+  return startFlagsOf(pkg.scripts?.start ?? "");
+}

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { freePort } from "./free-port.ts";
+import { startFlags } from "./start-env.ts";
 
 const say = (msg: string) => process.stderr.write(`[test] ${msg}\n`);
 
@@ -172,6 +173,8 @@ async function runBunTest(args: string[], env: Record<string, string | undefined
   const cmd = [
     ...wrapper,
     process.execPath,
+    // Bun's own flags as `npm start` gives them (its HTTP limits), so servers under test answer alike.
+    ...startFlags(),
     "test",
     "--timeout=30000",
     "--reporter=junit",

@@ -53,7 +53,6 @@ export const envSchema = z.object({
   /** Engines /ready requires to be heartbeating. */
   ENGINE_IDS: list.default([]),
   ENGINE_COMMAND_TIMEOUT_MS: int(100, 300_000).default(10_000),
-  ENGINE_MAX_EVENT_BYTES: int(256, 1 << 20).default(64 << 10),
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // Event bus and streams
@@ -61,6 +60,13 @@ export const envSchema = z.object({
     .default(32768)
     .refine((n) => (n & (n - 1)) === 0, "a power of two"),
   BUS_BYTES: int(1 << 16, 1 << 30).default(4 << 20),
+  // What an outside publisher (POST /api/events, an engine) may put on the bus: so that none can
+  // push the others' events out of the replay window. At most BUS_BYTES/16 and BUS_BYTES/4.
+  /** Largest `data` of one event (its JSON, bytes). */
+  MAX_EVENT_BYTES: int(256, 1 << 20).default(64 << 10),
+  /** Per publisher (a user over HTTP, an engine): bytes per second, and at once. */
+  PUBLISH_BYTES_PER_S: int(1024, 1 << 30).default(512 << 10),
+  PUBLISH_BURST_BYTES: int(1024, 1 << 30).default(1 << 20),
   HEARTBEAT_MS: int(100, 120_000).default(10_000),
   STREAM_COALESCE_MS: z.coerce.number().min(0).max(100).default(20),
   STREAM_BATCH_LOAD: z.coerce.number().min(0).max(0.95).default(0.3),
@@ -79,6 +85,8 @@ export const envSchema = z.object({
   /** How often open streams' sessions are re-checked (ends made on another instance). */
   STREAM_AUTH_CHECK_MS: int(100, 60_000).default(2_000),
   MAX_BODY_BYTES: int(1024, 64 << 20).default(256 << 10),
+  /** Request line and headers: beyond it a 431 with the JSON error (Bun's own limit must be higher). */
+  MAX_HEADER_BYTES: int(1024, 1 << 20).default(16 << 10),
   POLL_MAX_WAIT_MS: int(0, 120_000).default(30_000),
   // Auth
   ACCESS_TOKEN_TTL_S: int(10, 86_400).default(900),
@@ -112,11 +120,32 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Variables that were renamed: a start that sets one stops and names the new one. */
-const RENAMED: Readonly<Record<string, keyof Config>> = {
-  BACKGROUND_THREAD_NICE: "HOST_TUNING_HELPER_THREAD_NICE",
-  CPU_DMA_LATENCY_US: "HOST_TUNING_CPU_DMA_LATENCY_US",
+/** Variables that were renamed: a start that sets one stops and names the new one (and what else to know). */
+const RENAMED: Readonly<Record<string, [keyof Config, string]>> = {
+  BACKGROUND_THREAD_NICE: ["HOST_TUNING_HELPER_THREAD_NICE", " (off by default)"],
+  CPU_DMA_LATENCY_US: ["HOST_TUNING_CPU_DMA_LATENCY_US", " (off by default)"],
+  ENGINE_MAX_EVENT_BYTES: ["MAX_EVENT_BYTES", ", which limits every outside publisher's events"],
 };
+
+/**
+ * Limits that depend on BUS_BYTES: an outside publisher's event and burst stay well inside the
+ * replay window. A value set too high is an error; a default is lowered to fit a small ring.
+ */
+const WINDOW_SHARES: Array<[keyof Config, number]> = [
+  ["MAX_EVENT_BYTES", 16],
+  ["PUBLISH_BURST_BYTES", 4],
+];
+function fitWindow(c: Config, given: Record<string, string>): string[] {
+  const bad: string[] = [];
+  for (const [name, share] of WINDOW_SHARES) {
+    const max = Math.floor(c.BUS_BYTES / share);
+    if ((c[name] as number) <= max) continue;
+    if (given[name] !== undefined)
+      bad.push(`  ${name}=${JSON.stringify(given[name])}: at most BUS_BYTES/${share} (${max})`);
+    else (c as Record<keyof Config, unknown>)[name] = max;
+  }
+  return bad;
+}
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -128,14 +157,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const renamed = Object.entries(RENAMED)
     .filter(([old]) => env[old] !== undefined && env[old] !== "")
-    .map(([old, now]) => `  ${old}=${JSON.stringify(env[old])}: renamed ${now} (off by default)`);
+    .map(([old, [now, note]]) => `  ${old}=${JSON.stringify(env[old])}: renamed ${now}${note}`);
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success || renamed.length > 0) {
+  const window = parsed.success ? fitWindow(parsed.data, cleaned) : [];
+  if (!parsed.success || renamed.length > 0 || window.length > 0) {
     const lines = (parsed.error?.issues ?? []).map((i) => {
       const name = String(i.path[0] ?? "?");
       return `  ${name}=${JSON.stringify(cleaned[name] ?? "")}: ${i.message}`;
     });
-    throw new ConfigError(`invalid configuration:\n${[...renamed, ...lines].join("\n")}`);
+    throw new ConfigError(`invalid configuration:\n${[...renamed, ...lines, ...window].join("\n")}`);
   }
   return parsed.data;
 }

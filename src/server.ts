@@ -19,6 +19,7 @@ import type { Ingest } from "./exchange/ingest.ts";
 import { createApp } from "./http/app.ts";
 import type { AppType } from "./http/app-type.ts";
 import { auditRecorder } from "./http/audit.ts";
+import { bunHeaderLimit } from "./http/middleware.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { startHostTuning } from "./ops/host-tuning/index.ts";
 import { Registry } from "./ops/metrics.ts";
@@ -262,9 +263,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     port: config.PORT,
     hostname: config.HOST,
     idleTimeout: config.IDLE_TIMEOUT_S,
-    // Well above MAX_BODY_BYTES: our body limit answers first, in the JSON error shape (Bun's own
-    // 413 has an empty body); it refuses a large Content-Length before reading the body.
-    maxRequestBodySize: Math.max(config.MAX_BODY_BYTES * 4, 64 << 20),
+    // No limit of Bun's own (its 413 has an empty body): every body reaches our limit, which answers
+    // in the JSON error shape, refusing a large Content-Length before reading. A body nobody reads
+    // is not buffered: Bun closes the connection after the answer.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
     fetch: (req, srv) => app.fetch(req, srv),
     websocket: wsHandlers(hub, {
       maxSubscriptions: config.MAX_SUBSCRIPTIONS,
@@ -274,6 +276,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       current: (p) => access.current(p),
     }),
   });
+  const bunHeaderBytes = bunHeaderLimit();
+  if (bunHeaderBytes <= config.MAX_HEADER_BYTES)
+    log.warn("bun's own header limit is not above MAX_HEADER_BYTES: larger headers get its empty 431", {
+      bunLimit: bunHeaderBytes,
+      MAX_HEADER_BYTES: config.MAX_HEADER_BYTES,
+      fix: "start bun with --max-http-header-size (npm start and the binary do)",
+    });
   bus.start();
   hub.start();
   access.start();
@@ -363,7 +372,8 @@ async function startEngines(
     log,
     metrics: registry,
     expected: config.ENGINE_IDS,
-    maxEventBytes: config.ENGINE_MAX_EVENT_BYTES,
+    maxEventBytes: config.MAX_EVENT_BYTES,
+    budget: { bytesPerS: config.PUBLISH_BYTES_PER_S, burstBytes: config.PUBLISH_BURST_BYTES },
   });
 }
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, expectTypeOf, test } from "bun:test";
 import { hc } from "hono/client";
 import type { AppType } from "../src/http/app-type.ts";
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from "./helpers.ts";
+import { ADMIN_PASSWORD, exchangeEvent, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 beforeAll(async () => {
@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-test("hc<AppType>: login, me, publish a ticker and read it back, typed end to end", async () => {
+test("hc<AppType>: login, me, publish, read a ticker, typed end to end", async () => {
   const api = hc<AppType>(s.url);
   const res = await api.api.auth.login.$post({ json: { name: "admin", password: ADMIN_PASSWORD } });
   expect(res.status).toBe(200);
@@ -46,11 +46,12 @@ test("hc<AppType>: login, me, publish a ticker and read it back, typed end to en
     ts: 1,
   };
   const published = await api.api.events.$post(
-    { json: { type: "ticker", channel: "tickers:BTC-USDT", data: ticker } },
+    { json: { type: "strategy", channel: "strategy:demo", data: { state: "running" } } },
     { headers },
   );
   if (published.status !== 201) throw new Error(`publish: ${published.status}`);
   expectTypeOf<Awaited<ReturnType<typeof published.json>>["seq"]>().toEqualTypeOf<number>();
+  exchangeEvent(s, { type: "ticker", channel: "tickers:BTC-USDT", data: ticker }); // tickers come from the exchange
 
   const tickers = await api.api.market.tickers.$get({}, { headers });
   if (tickers.status !== 200) throw new Error(`tickers: ${tickers.status}`);

@@ -166,6 +166,25 @@ export async function publish(
   return (await r.json()) as { id: string; seq: number };
 }
 
+/**
+ * Publishes an event as the exchange connection does (source `exchange`): what the latest state,
+ * the risk checks and the recorder take as truth, unlike what POST /api/events publishes.
+ */
+export function exchangeEvent(
+  s: Pick<Running, "producer" | "bus">,
+  ev: { type: string; channel: string; data: unknown; exTs?: number },
+): { id: string; seq: number } {
+  const out = s.producer.publish({
+    type: ev.type,
+    channel: ev.channel,
+    dataJson: JSON.stringify(ev.data),
+    source: "exchange",
+    ...(ev.exTs !== undefined ? { exTs: ev.exTs } : {}),
+  });
+  s.bus.kick();
+  return out;
+}
+
 /** Polls until `f()` is true (state reached through other sockets), failing after `ms`. */
 export async function eventually(f: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

@@ -1,7 +1,7 @@
 // The same history path against a real ClickHouse server: runs only where CLICKHOUSE_URL is set
 // (CI has none). Data is tagged with a random instrument and user so a shared server is fine.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { publish, startTestServer, type TestServer } from "./helpers.ts";
+import { exchangeEvent, startTestServer, type TestServer } from "./helpers.ts";
 
 const url = process.env.CLICKHOUSE_URL;
 const tag = Math.random().toString(36).slice(2, 8).toUpperCase();
@@ -22,7 +22,7 @@ test.skipIf(!url)("a ClickHouse server: migrations, recorded trades with candles
   const admin = await t.token();
   const ts = Date.UTC(2024, 0, 1);
   for (let i = 0; i < 3; i++)
-    await publish(t.url, admin, {
+    exchangeEvent(t, {
       type: "trade",
       channel: `trades:${instId}`,
       data: { instId, tradeId: `${i}`, px: `${10 + i}`, sz: "1", side: "buy", ts: ts + i },

@@ -1,7 +1,7 @@
 // The history API over real HTTP against embedded ClickHouse (chDB): pages and cursors, time
 // ranges, candles, validation, roles, and audit entries for order requests and commands.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { publish, startTestServer, type TestServer } from "./helpers.ts";
+import { exchangeEvent, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 let admin: string;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   viewer = await s.userToken("vic", "viewer");
   // 25 trades, one every 20 s from T0; two orders with three state changes; one fill.
   for (let i = 0; i < 25; i++)
-    await publish(s.url, admin, {
+    exchangeEvent(s, {
       type: "trade",
       channel: "trades:BTC-USDT",
       data: {
@@ -55,8 +55,8 @@ beforeAll(async () => {
     uTime,
     ...extra,
   });
-  await publish(s.url, admin, { type: "order", channel: "orders", data: order("11", "live", T0 + 1) });
-  await publish(s.url, admin, {
+  exchangeEvent(s, { type: "order", channel: "orders", data: order("11", "live", T0 + 1) });
+  exchangeEvent(s, {
     type: "order",
     channel: "orders",
     data: order("11", "filled", T0 + 2, {
@@ -70,8 +70,8 @@ beforeAll(async () => {
       feeCcy: "BTC",
     }),
   });
-  await publish(s.url, admin, { type: "order", channel: "orders", data: order("12", "live", T0 + 3) });
-  await publish(s.url, admin, {
+  exchangeEvent(s, { type: "order", channel: "orders", data: order("12", "live", T0 + 3) });
+  exchangeEvent(s, {
     type: "fill",
     channel: "fills",
     data: {

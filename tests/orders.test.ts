@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { OrderAck, OrderRequest } from "../src/domain/orders.ts";
 import { GatewayUnavailable, type OrderGateway } from "../src/services/gateway.ts";
-import { publish, startTestServer, type TestServer } from "./helpers.ts";
+import { exchangeEvent, startTestServer, type TestServer } from "./helpers.ts";
 
 class FakeGateway implements OrderGateway {
   placed: OrderRequest[] = [];
@@ -51,7 +51,7 @@ beforeAll(async () => {
   admin = await s.token();
   trader = await s.userToken("tina", "trader");
   viewer = await s.userToken("vic", "viewer");
-  await publish(s.url, admin, {
+  exchangeEvent(s, {
     type: "ticker",
     channel: "tickers:BTC-USDT",
     data: { instId: "BTC-USDT", last: "40000" },
@@ -174,17 +174,19 @@ describe("placing", () => {
 
 describe("orders and state", () => {
   test("open orders come from the stream's state; cancel and amend find their instrument", async () => {
-    await publish(s.url, admin, {
+    exchangeEvent(s, {
       type: "order",
       channel: "orders",
       data: { ordId: "1001", clOrdId: "x", instId: "BTC-USDT", state: "live" },
     });
-    const h = { Authorization: `Bearer ${viewer}` };
-    const list = (await (await fetch(`${s.url}/api/orders`, { headers: h })).json()) as any;
-    expect(list.data.map((o: any) => o.ordId)).toContain("1001");
-    const one = await fetch(`${s.url}/api/orders/1001`, { headers: h });
-    expect(((await one.json()) as any).instId).toBe("BTC-USDT");
     const t = { Authorization: `Bearer ${trader}` };
+    const list = (await (await fetch(`${s.url}/api/orders`, { headers: t })).json()) as any;
+    expect(list.data.map((o: any) => o.ordId)).toContain("1001");
+    const one = await fetch(`${s.url}/api/orders/1001`, { headers: t });
+    expect(((await one.json()) as any).instId).toBe("BTC-USDT");
+    expect((await fetch(`${s.url}/api/orders/1001`, { headers: { Authorization: `Bearer ${viewer}` } })).status).toBe(
+      403,
+    );
     const del = await fetch(`${s.url}/api/orders/1001`, { method: "DELETE", headers: t });
     expect(del.status).toBe(200);
     expect(((await del.json()) as any).ordId).toBe("1001");
@@ -199,8 +201,8 @@ describe("orders and state", () => {
   });
 
   test("market and account routes answer from state; viewers cannot read the account", async () => {
-    await publish(s.url, admin, { type: "balance", channel: "balances", data: { ccy: "USDT", eq: "100" } });
-    await publish(s.url, admin, {
+    exchangeEvent(s, { type: "balance", channel: "balances", data: { ccy: "USDT", eq: "100" } });
+    exchangeEvent(s, {
       type: "book",
       channel: "books:BTC-USDT",
       data: { instId: "BTC-USDT", bids: [["1", "2", 1]], asks: [] },

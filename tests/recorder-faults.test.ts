@@ -4,7 +4,7 @@
 // service up.
 import { afterAll, expect, test } from "bun:test";
 import { createServer } from "node:net";
-import { eventually, metric, publish, startTestServer, type TestServer } from "./helpers.ts";
+import { eventually, exchangeEvent, metric, startTestServer, type TestServer } from "./helpers.ts";
 
 const open: TestServer[] = [];
 afterAll(async () => {
@@ -47,7 +47,7 @@ test("ClickHouse down for a while: rows are buffered, retried and counted, then 
   await withServer({ RECORDER_FLUSH_MS: "20" }, async (s) => {
     const admin = await s.token();
     s.history.fault(true);
-    for (let i = 0; i < 30; i++) await publish(s.url, admin, i % 3 ? trade(i) : fill(i));
+    for (let i = 0; i < 30; i++) exchangeEvent(s, i % 3 ? trade(i) : fill(i));
     await eventually(async () => (await metric(s.url, "recorder_retries_total")) >= 2, 10_000);
     await eventually(async () => (await metric(s.url, "recorder_buffer_rows")) === 30, 5_000);
     expect(await metric(s.url, "clickhouse_up")).toBe(0);
@@ -68,8 +68,8 @@ test("a full buffer drops the oldest market rows but keeps fills, and says so in
     async (s) => {
       const admin = await s.token();
       s.history.fault(true);
-      for (let i = 0; i < 25; i++) await publish(s.url, admin, trade(i));
-      for (let i = 0; i < 7; i++) await publish(s.url, admin, fill(i));
+      for (let i = 0; i < 25; i++) exchangeEvent(s, trade(i));
+      for (let i = 0; i < 7; i++) exchangeEvent(s, fill(i));
       await eventually(async () => (await metric(s.url, "recorder_dropped_rows_total")) === 17, 5_000);
       const text = await (await fetch(`${s.url}/metrics`)).text();
       expect(text).toContain('recorder_dropped_rows_total{reason="buffer_full",table="trades"} 15');
@@ -103,12 +103,12 @@ test("a recorder that falls a whole ring behind counts the events it lost; every
 test("malformed events of a recorded type are skipped and counted, the rest recorded", async () => {
   await withServer({}, async (s) => {
     const admin = await s.token();
-    await publish(s.url, admin, {
+    exchangeEvent(s, {
       type: "trade",
       channel: "trades:BTC-USDT",
       data: { instId: "BTC-USDT", px: "lots", sz: "1", side: "buy", ts: 1 },
     });
-    await publish(s.url, admin, trade(1));
+    exchangeEvent(s, trade(1));
     await s.history.flush();
     await eventually(async () => (await metric(s.url, "recorder_malformed_events_total")) === 1);
     expect(await count(s, admin, "/api/market/trades?instId=BTC-USDT")).toBe(1);

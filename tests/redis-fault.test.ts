@@ -6,6 +6,7 @@ import type Redis from "ioredis";
 import {
   ADMIN_PASSWORD,
   eventually,
+  exchangeEvent,
   openSse,
   publish,
   type SseReader,
@@ -48,8 +49,11 @@ const ready = async () => {
     body: (await r.json()) as { checks: Array<{ name: string; ok: boolean; detail?: string }> },
   };
 };
-const ticker = (token: string, last: string) =>
-  publish(s.url, token, { type: "ticker", channel: "tickers:BTC-USDT", data: { instId: "BTC-USDT", last } });
+/** A ticker from the exchange (it enters the state, which is saved to Redis), and a publish by a known session. */
+const ticker = async (token: string, last: string) => {
+  exchangeEvent(s, { type: "ticker", channel: "tickers:BTC-USDT", data: { instId: "BTC-USDT", last } });
+  await publish(s.url, token, { type: "strategy", channel: "strategy:probe", data: { last } });
+};
 
 describe.skipIf(NO_REDIS)("Redis down and back", () => {
   test("while down: 503 where Redis is needed, everything else works; after: logins again", async () => {

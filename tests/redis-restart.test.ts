@@ -2,7 +2,7 @@
 // snapshot to its first client at once, before any new event, and sessions carry over: refresh
 // tokens rotate, revoked sessions stay revoked, a refresh token reused across instances is caught.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ADMIN_PASSWORD, openSse, publish, startTestServer, type TestServer } from "./helpers.ts";
+import { ADMIN_PASSWORD, exchangeEvent, openSse, startTestServer, type TestServer } from "./helpers.ts";
 import { NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
 
 noteSkip("redis-restart");
@@ -49,12 +49,12 @@ describe.skipIf(NO_REDIS)("tradewire restart with Redis", () => {
     const loggedOut = await login(a.url); // revoked on the first instance
     const rotated = await login(a.url); // rotated on the first instance, old token reused on the second
     const token = kept.accessToken;
-    const ev = (base: string, type: string, channel: string, data: unknown) =>
-      publish(base, token, { type, channel, data });
-    await ev(a.url, "ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "1" });
-    await ev(a.url, "ticker", "tickers:ETH-USDT", { instId: "ETH-USDT", last: "2" });
-    await ev(a.url, "ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "3" });
-    await ev(a.url, "order", "orders", { ordId: "o1", state: "live" });
+    const ev = (on: TestServer, type: string, channel: string, data: unknown) =>
+      exchangeEvent(on, { type, channel, data });
+    ev(a, "ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "1" });
+    ev(a, "ticker", "tickers:ETH-USDT", { instId: "ETH-USDT", last: "2" });
+    ev(a, "ticker", "tickers:BTC-USDT", { instId: "BTC-USDT", last: "3" });
+    ev(a, "order", "orders", { ordId: "o1", state: "live" });
     expect((await post(a.url, "/api/auth/logout", {}, loggedOut.accessToken)).status).toBe(204);
     const r1 = await post(a.url, "/api/auth/refresh", { refreshToken: rotated.refreshToken });
     expect(r1.status).toBe(200);
@@ -69,7 +69,7 @@ describe.skipIf(NO_REDIS)("tradewire restart with Redis", () => {
     const snap = [await sse.next(), await sse.next(), await sse.next()];
     expect(snap.map((e) => e.event)).toEqual(["snapshot", "snapshot", "snapshot"]);
     expect(snap.map((e) => e.json().data.last ?? e.json().data.ordId)).toEqual(["2", "3", "o1"]);
-    const live = await ev(b.url, "ticker", "tickers:SOL-USDT", { instId: "SOL-USDT", last: "9" });
+    const live = ev(b, "ticker", "tickers:SOL-USDT", { instId: "SOL-USDT", last: "9" });
     const got = await sse.next();
     expect({ event: got.event, id: got.id }).toEqual({ event: "ticker", id: live.id });
     sse.close();

@@ -121,6 +121,7 @@ function ev(type: string, channel: string, data: Record<string, unknown>): BusEv
     id: `e-${s}`,
     type,
     channel,
+    source: "exchange",
     rxTs: 0,
     pubTs: 0,
     frame: new Uint8Array(),

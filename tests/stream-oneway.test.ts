@@ -1,7 +1,7 @@
 // Data flows one way: a REST read right after a publish sees the event (read-your-writes) yet
 // writes to no stream socket; the stream clients get it from the bus reader's next batch, once.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { metric, openSse, publish, type SseReader, startTestServer, type TestServer } from "./helpers.ts";
+import { exchangeEvent, metric, openSse, type SseReader, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 let admin: string;
@@ -52,7 +52,7 @@ test("GET /api/market/tickers after a publish answers with it and writes to no s
   } finally {
     s.bus.start();
   }
-  const after = await publish(s.url, admin, {
+  const after = exchangeEvent(s, {
     type: "ticker",
     channel: "tickers:ETH-USDT",
     data: { instId: "ETH-USDT", last: "1" },
@@ -83,7 +83,7 @@ test("a client that joins after a read took an event in has it in its snapshot, 
   } finally {
     s.bus.start();
   }
-  const next = await publish(s.url, admin, {
+  const next = exchangeEvent(s, {
     type: "ticker",
     channel: "tickers:SOL-USDT",
     data: { instId: "SOL-USDT", last: "10" },

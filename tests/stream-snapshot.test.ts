@@ -1,7 +1,7 @@
 // A fresh stream client gets the latest state of its channels first, then live events, with
 // no gap and no duplicate; resuming clients get no snapshot; reset clients get a new one.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { openSse, publish, startTestServer, type TestServer } from "./helpers.ts";
+import { exchangeEvent, openSse, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 let admin: string;
@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const ev = (type: string, channel: string, data: unknown) => publish(s.url, admin, { type, channel, data });
+const ev = async (type: string, channel: string, data: unknown) => exchangeEvent(s, { type, channel, data });
 const H = () => ({ Authorization: `Bearer ${admin}` });
 
 test("snapshot of the latest per key, oldest first, then live; closed orders are left out", async () => {

@@ -16,7 +16,7 @@ import { ROLES } from "../auth/types.ts";
 import type { Config } from "../config.ts";
 import { DomainError, Unauthorized } from "../domain/errors.ts";
 import { clientAddress, socketAddress } from "../http/client-ip.ts";
-import { access, BODY, errors, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
+import { access, BODY, errors, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
 
 export interface AuthRouteDeps {
   config: Pick<Config, "ACCESS_TOKEN_TTL_S" | "REFRESH_TOKEN_TTL_S" | "CORS_ORIGINS" | "TRUST_PROXY_HOPS">;
@@ -119,7 +119,7 @@ export function authRoutes(deps: AuthRouteDeps) {
     path: "/me",
     summary: "Who am I",
     tags,
-    ...allRoles(deps.requireAuth),
+    ...reads(deps.requireAuth, "self"),
     responses: { 200: json(PublicUser, "the caller"), ...errors(401, 503) },
   });
 

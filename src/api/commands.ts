@@ -1,10 +1,10 @@
 // Command routes: run a command (kill switch, cancel all, strategy and engine commands), follow
 // its life (pending -> accepted -> done | failed | timed_out), list them; the engines' states.
 import { createRoute, z } from "@hono/zod-openapi";
-import { ADMINS, PRIVATE_READERS, type Role, TRADERS } from "../auth/types.ts";
+import { ADMINS, type Role, TRADERS } from "../auth/types.ts";
 import { Forbidden, NotFound } from "../domain/errors.ts";
 import type { EngineInfo } from "../engine/index.ts";
-import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
 import {
   COMMAND_STATUSES,
   CommandInputSchema,
@@ -124,7 +124,7 @@ export function commandRoutes(d: CommandRouteDeps) {
     path: "/",
     summary: "Commands, newest first",
     tags,
-    ...access(d.guard, PRIVATE_READERS),
+    ...reads(d.guard, "commands"),
     request: { query: ListQuery },
     responses: { 200: json(z.object({ data: z.array(CommandRecord) }), "the records"), ...errors(400, ...GUARDED) },
   });
@@ -133,7 +133,7 @@ export function commandRoutes(d: CommandRouteDeps) {
     path: "/{id}",
     summary: "A command's record",
     tags,
-    ...access(d.guard, PRIVATE_READERS),
+    ...reads(d.guard, "commands"),
     request: { params: IdParam },
     responses: { 200: json(CommandRecord, "the record"), ...errors(400, ...GUARDED, [404, "unknown id"]) },
   });
@@ -166,7 +166,7 @@ export function engineRoutes(d: CommandRouteDeps) {
     path: "/",
     summary: "External engines: state (up, silent, stopped), last heartbeat, instances, commands they accept",
     tags: ["engines"],
-    ...access(d.guard, PRIVATE_READERS),
+    ...reads(d.guard, "engines"),
     responses: {
       200: json(z.object({ data: z.array(EngineSchema) }), "the engines the bridge has heard from"),
       ...errors(...GUARDED),

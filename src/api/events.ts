@@ -1,14 +1,16 @@
 // Event routes: the SSE stream, the WebSocket upgrade, polling, and publishing onto the bus.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Server } from "bun";
-import { PUBLISHERS, ROLES, type Role } from "../auth/types.ts";
+import { PUBLISHERS, type Role } from "../auth/types.ts";
+import { EVENT_OVERHEAD_BYTES, PublishBudget } from "../bus/budget.ts";
 import type { Publisher } from "../bus/dispatcher.ts";
 import { RingFullError } from "../bus/ring.ts";
 import type { Config } from "../config.ts";
 import { Forbidden, RateLimited, TooLarge, Unauthorized, ValidationFailed } from "../domain/errors.ts";
 import { nowMs } from "../domain/time.ts";
+import { engineMayNotPublish } from "../engine/protocol.ts";
 import { ApiError } from "../http/errors.ts";
-import { access, BODY, encodedJson, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
+import { access, BODY, encodedJson, errors, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
 import { ChannelError, ChannelFilter, checkChannel, parsePatterns } from "../stream/channels.ts";
 import type { Hub } from "../stream/hub.ts";
 import type { StreamMetrics } from "../stream/metrics.ts";
@@ -145,7 +147,7 @@ export function eventRoutes(d: EventDeps) {
     return seat;
   };
   const maxSubs = config.MAX_SUBSCRIPTIONS;
-  const reader = access(d.guard, ROLES, { allowTicket: true });
+  const reader = reads(d.guard, "events", { allowTicket: true });
   const channelErrors = [
     [400, "invalid input, e.g. an unknown channel or too many (`details` name the field)"],
     [403, "a private channel for a viewer, or the role may not read it"],
@@ -156,7 +158,7 @@ export function eventRoutes(d: EventDeps) {
     path: "/stream",
     summary: "Server-Sent Events stream: `connected`, then events with ids; resume with Last-Event-ID",
     tags,
-    ...access(d.guard, ROLES, { allowTicket: true, description: SSE_TEXT }),
+    ...reads(d.guard, "events", { allowTicket: true, description: SSE_TEXT }),
     request: { query: StreamQuery, headers: StreamHeaders },
     responses: {
       200: {
@@ -182,7 +184,7 @@ export function eventRoutes(d: EventDeps) {
     path: "/ws",
     summary: "WebSocket stream: the same events; send {op:'subscribe'|'unsubscribe', channels:[...]}",
     tags,
-    ...access(d.guard, ROLES, {
+    ...reads(d.guard, "events", {
       allowTicket: true,
       description:
         "First `{type:'connected',...}`, then each event as one text message (the Event JSON); control messages `{type:'reset'|'heartbeat'|'shutdown'}`; bad messages get `{type:'error', error}`.",
@@ -219,18 +221,27 @@ export function eventRoutes(d: EventDeps) {
   const publish = createRoute({
     method: "post",
     path: "/",
-    summary: "Publish an event onto the bus (engine, admin)",
+    summary: 'Publish an event onto the bus (engine, admin); it goes out marked `src: "http"`',
     tags,
-    ...access(d.guard, PUBLISHERS),
+    ...access(d.guard, PUBLISHERS, {
+      description:
+        'What is published here reaches stream clients with `src: "http"` and is never taken as the exchange\'s truth (latest state, risk checks, history). An engine login publishes what the engine bridge accepts (its own channels `orders`, `fills`, `positions`, `strategy:*`, `bench`; not market data, `system` or `command`). Each publisher (user) has a byte budget: PUBLISH_BYTES_PER_S, PUBLISH_BURST_BYTES.',
+    }),
     request: { body: jsonBody(PublishBody) },
     responses: {
       201: json(Published, "the assigned id"),
-      ...errors(...BODY, ...GUARDED, [
-        413,
-        "body larger than MAX_BODY_BYTES, or the event larger than the bus holds (`payload_too_large`)",
-      ]),
+      ...errors(
+        ...BODY,
+        401,
+        [403, "the role may not publish, or an engine named a type or channel that is not an engine's"],
+        [413, "body larger than MAX_BODY_BYTES, or `data` larger than MAX_EVENT_BYTES (`payload_too_large`)"],
+        [429, "over this publisher's byte budget (`rate_limited`); Retry-After says when it fits"],
+        503,
+      ),
     },
   });
+  /** Bytes per publisher (user) per second: no one publisher flushes the replay window. */
+  const budget = new PublishBudget({ bytesPerS: config.PUBLISH_BYTES_PER_S, burstBytes: config.PUBLISH_BURST_BYTES });
 
   return routes()
     .openapi(stream, (c) => {
@@ -282,13 +293,34 @@ export function eventRoutes(d: EventDeps) {
     .openapi(publish, (c) => {
       const rxTs = nowMs();
       const body = c.req.valid("json");
+      const who = c.var.principal;
+      const notEngines = who.role === "engine" ? engineMayNotPublish(body.type, body.channel) : null;
+      if (notEngines)
+        throw new Forbidden(`${notEngines.field}: ${notEngines.reason}`, {
+          details: [{ field: notEngines.field, message: notEngines.reason }],
+        });
+      const dataJson = JSON.stringify(body.data);
+      const bytes = Buffer.byteLength(dataJson);
+      if (bytes > config.MAX_EVENT_BYTES) {
+        const message = `${bytes} bytes of JSON, at most ${config.MAX_EVENT_BYTES} (MAX_EVENT_BYTES)`;
+        throw new TooLarge(`data: ${message}`, { details: [{ field: "data", message }] });
+      }
+      const waitMs = budget.take(who.user, bytes + EVENT_OVERHEAD_BYTES);
+      if (waitMs === Number.POSITIVE_INFINITY)
+        throw new TooLarge(`data: larger than a publisher's burst (PUBLISH_BURST_BYTES ${config.PUBLISH_BURST_BYTES})`);
+      if (waitMs > 0)
+        throw new RateLimited(
+          `${who.user} is over its publishing budget (${config.PUBLISH_BYTES_PER_S} bytes/s, ${config.PUBLISH_BURST_BYTES} at once; each event counts its data + ${EVENT_OVERHEAD_BYTES})`,
+          { retryAfterS: Math.ceil(waitMs / 1000) },
+        );
       let out: ReturnType<Publisher["publish"]>;
       try {
         out = d.producer.publish({
           type: body.type,
           channel: body.channel,
-          dataJson: JSON.stringify(body.data),
+          dataJson,
           rxTs,
+          source: "http",
           ...(body.exTs !== undefined ? { exTs: body.exTs } : {}),
         });
       } catch (err) {

@@ -1,11 +1,11 @@
 // History routes (ClickHouse): orders and fills history, market trades and candles, the audit log.
 // Thin: validate, authorize, ask the history store, shape a page { data, next }.
 import { createRoute, z } from "@hono/zod-openapi";
-import { ADMINS, PRIVATE_READERS, ROLES, type Role } from "../auth/types.ts";
+import type { Resource } from "../auth/types.ts";
 import { StoreUnavailable, ValidationFailed } from "../domain/errors.ts";
 import { InstId } from "../domain/inst-id.ts";
 import { OrderState } from "../domain/orders.ts";
-import { access, errors, GUARDED, type Guard, json, routes } from "../http/openapi.ts";
+import { errors, GUARDED, type Guard, json, reads, routes } from "../http/openapi.ts";
 import { type History, type HistoryPage, type HistoryQuery, HistoryUnavailable } from "../store/clickhouse/index.ts";
 import { AuditRowSchema, CandleRowSchema, FillRowSchema, OrderRowSchema, pageOf, TradeRowSchema } from "./schemas.ts";
 
@@ -126,38 +126,32 @@ export function historyRoutes(d: { history: History; guard: Guard }) {
     }
     return { data: p.data as unknown as Row[], next: p.next ? encodeCursor(q.kind, p.next) : null };
   };
-  const get = <R extends z.ZodType>(
-    summary: string,
-    roles: readonly Role[],
-    row: R,
-    what: string,
-    tags = ["history"],
-  ) => ({
+  const get = <R extends z.ZodType>(summary: string, resource: Resource, row: R, what: string, tags = ["history"]) => ({
     method: "get" as const,
     summary,
     tags,
-    ...access(d.guard, roles),
+    ...reads(d.guard, resource),
     responses: { 200: json(pageOf(row), `{ data: [${what}], next } newest first`), ...errors(...historyErrors) },
   });
   const orders = createRoute({
     path: "/orders/history",
     request: { query: OrdersQuery },
-    ...get("Order history: one row per order state change", PRIVATE_READERS, OrderRowSchema, "order state change"),
+    ...get("Order history: one row per order state change", "orders", OrderRowSchema, "order state change"),
   });
   const fills = createRoute({
     path: "/fills",
     request: { query: FillsQuery },
-    ...get("Fills", PRIVATE_READERS, FillRowSchema, "fill"),
+    ...get("Fills", "fills", FillRowSchema, "fill"),
   });
   const trades = createRoute({
     path: "/market/trades",
     request: { query: TradesQuery },
-    ...get("Public trades of an instrument", ROLES, TradeRowSchema, "trade", ["history", "market"]),
+    ...get("Public trades of an instrument", "market", TradeRowSchema, "trade", ["history", "market"]),
   });
   const candles = createRoute({
     path: "/market/candles",
     request: { query: CandlesQuery },
-    ...get("OHLCV candles aggregated from recorded trades (bar: 1m..1D)", ROLES, CandleRowSchema, "candle", [
+    ...get("OHLCV candles aggregated from recorded trades (bar: 1m..1D)", "market", CandleRowSchema, "candle", [
       "history",
       "market",
     ]),
@@ -167,7 +161,7 @@ export function historyRoutes(d: { history: History; guard: Guard }) {
     request: { query: AuditQuery },
     ...get(
       "Audit log: every order request and command (who, what, result, latency)",
-      ADMINS,
+      "audit",
       AuditRowSchema,
       "audit entry",
     ),

@@ -1,10 +1,9 @@
 // Market and account state routes: answered from the latest-state store, no exchange round trip.
 import { createRoute, z } from "@hono/zod-openapi";
-import { PRIVATE_READERS, ROLES } from "../auth/types.ts";
 import { NotFound } from "../domain/errors.ts";
 import type { Account, Balance, Book, Position, Ticker } from "../domain/events.ts";
 import { InstId } from "../domain/inst-id.ts";
-import { access, errors, GUARDED, type Guard, json, routes } from "../http/openapi.ts";
+import { errors, GUARDED, type Guard, json, reads, routes } from "../http/openapi.ts";
 import type { StateStore } from "../state/store.ts";
 import {
   AccountSchema,
@@ -26,7 +25,7 @@ export function marketRoutes(d: { state: StateStore; guard: Guard }) {
     path: "/tickers",
     summary: "Latest ticker of every instrument",
     tags,
-    ...access(d.guard, ROLES),
+    ...reads(d.guard, "market"),
     responses: {
       200: json(z.object({ data: z.array(TickerSchema) }), "the latest ticker per instrument"),
       ...errors(...GUARDED),
@@ -37,7 +36,7 @@ export function marketRoutes(d: { state: StateStore; guard: Guard }) {
     path: "/books/{instId}",
     summary: "Latest book of an instrument",
     tags,
-    ...access(d.guard, ROLES),
+    ...reads(d.guard, "market"),
     request: { params: InstParam },
     responses: {
       200: json(BookSchema, "the book"),
@@ -57,13 +56,12 @@ export function marketRoutes(d: { state: StateStore; guard: Guard }) {
 export function accountRoutes(d: { state: StateStore; guard: Guard }) {
   const { state } = d;
   const tags = ["account"];
-  const guarded = access(d.guard, PRIVATE_READERS);
   const summary = createRoute({
     method: "get",
     path: "/",
     summary: "Account summary, balances and positions",
     tags,
-    ...guarded,
+    ...reads(d.guard, "account"),
     responses: {
       200: json(
         z.object({
@@ -81,7 +79,7 @@ export function accountRoutes(d: { state: StateStore; guard: Guard }) {
     path: "/balances",
     summary: "Balances per currency",
     tags,
-    ...guarded,
+    ...reads(d.guard, "balances"),
     responses: { 200: json(z.object({ data: z.array(BalanceSchema) }), "the balances"), ...errors(...GUARDED) },
   });
   const positions = createRoute({
@@ -89,7 +87,7 @@ export function accountRoutes(d: { state: StateStore; guard: Guard }) {
     path: "/positions",
     summary: "Open positions",
     tags,
-    ...guarded,
+    ...reads(d.guard, "positions"),
     responses: { 200: json(z.object({ data: z.array(PositionSchema) }), "the open positions"), ...errors(...GUARDED) },
   });
   return routes()

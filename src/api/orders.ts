@@ -1,11 +1,11 @@
 // Order routes: place (idempotent), list open, get, amend, cancel. Thin: validate, authorize, call.
 import { createRoute, z } from "@hono/zod-openapi";
-import { ROLES, TRADERS } from "../auth/types.ts";
+import { TRADERS } from "../auth/types.ts";
 import { NotFound } from "../domain/errors.ts";
 import type { Order } from "../domain/events.ts";
 import { InstId } from "../domain/inst-id.ts";
 import { OrderChange, OrderRequest } from "../domain/orders.ts";
-import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
 import type { OrderService } from "../services/orders.ts";
 import { asState, asStateOne, OrderSchema } from "./schemas.ts";
 
@@ -103,7 +103,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     path: "/",
     summary: "Open orders (from the stream's state)",
     tags,
-    ...access(d.guard, ROLES),
+    ...reads(d.guard, "orders"),
     request: { query: InstQuery },
     responses: { 200: json(z.object({ data: z.array(OrderSchema) }), "the open orders"), ...errors(400, ...GUARDED) },
   });
@@ -112,7 +112,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     path: "/{id}",
     summary: "One order by ordId or clOrdId (instId needed for closed ones)",
     tags,
-    ...access(d.guard, ROLES),
+    ...reads(d.guard, "orders"),
     request: { params: IdParam, query: InstQuery },
     responses: {
       200: json(OrderSchema, "the order"),

@@ -3,6 +3,7 @@
 // answers (and the typed client); requests are checked by each route's own schemas.
 import { z } from "@hono/zod-openapi";
 import type { Account, Balance, Book, Fill, Order, Position, Ticker } from "../domain/events.ts";
+import { SOURCES } from "../domain/source.ts";
 
 const decimal = z.string().openapi({ description: "decimal as a string, exact as OKX sends it", example: "43000.1" });
 const ms = z.number().openapi({ description: "ms since 1970" });
@@ -119,6 +120,10 @@ export const EventSchema = z
     id: z.string().openapi({ example: "mf3k2a-42", description: "<epoch>-<seq>, the SSE id" }),
     type: z.string().openapi({ example: "ticker" }),
     channel: z.string().openapi({ example: "tickers:BTC-USDT" }),
+    src: z.enum(SOURCES).openapi({
+      description:
+        "who published it: `exchange` (the OKX connection), `service` (tradewire), `engine` (the engine bridge), `http` (POST /api/events); only the first two are the exchange's truth",
+    }),
     ts: z.object({
       ex: ms.optional().openapi({ description: "exchange time" }),
       rx: ms.openapi({ description: "when the event entered the service" }),

@@ -3,7 +3,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ROLES, TRADERS } from "../auth/types.ts";
 import { InstId } from "../domain/inst-id.ts";
-import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
 import type { StrategyService, StrategyView } from "../services/strategies.ts";
 import { LimitsSchema, STATES } from "../strategies/model.ts";
 
@@ -124,7 +124,7 @@ export function strategyRoutes(d: { strategies: StrategyService; guard: Guard })
     path: "/kinds",
     summary: "Strategy kinds and their params as JSON Schema",
     tags,
-    ...access(d.guard, ROLES),
+    ...reads(d.guard, "strategies"),
     responses: {
       200: json(z.object({ data: z.array(KindSchema) }), "every kind this service runs"),
       ...errors(...GUARDED),
@@ -136,7 +136,7 @@ export function strategyRoutes(d: { strategies: StrategyService; guard: Guard })
     path: "/",
     summary: "Strategies (filters: state, kind, owner), with live figures",
     tags,
-    ...access(d.guard, ROLES),
+    ...reads(d.guard, "strategies"),
     request: { query: ListQuery },
     responses: {
       200: json(z.object({ data: z.array(Strategy) }), "strategies, oldest first, external ones included"),
@@ -165,7 +165,7 @@ export function strategyRoutes(d: { strategies: StrategyService; guard: Guard })
     path: "/{id}",
     summary: "One strategy with its live figures and recent log lines",
     tags,
-    ...access(d.guard, ROLES),
+    ...reads(d.guard, "strategies"),
     request: { params: IdParam },
     responses: {
       200: json(Strategy, "the strategy"),

@@ -4,7 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Accounts } from "../auth/accounts.ts";
 import { CreateUserBody, LoginLockView, UpdateUserBody, UserList, UserParams, UserView } from "../auth/schemas.ts";
 import { ADMINS } from "../auth/types.ts";
-import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, routes } from "../http/openapi.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
 
 export interface UsersRouteDeps {
   accounts: Accounts;
@@ -23,7 +23,7 @@ export function usersRoutes(deps: UsersRouteDeps) {
     path: "/",
     summary: "List users",
     tags,
-    ...admin,
+    ...reads(deps.requireAuth, "users"),
     responses: { 200: json(UserList, "every user, without password hashes"), ...errors(...GUARDED) },
   });
   const create = createRoute({
@@ -66,7 +66,7 @@ export function usersRoutes(deps: UsersRouteDeps) {
     summary:
       "The user's failed-login count across addresses; while locked, addresses the user never signed in from get 429 login_locked",
     tags,
-    ...admin,
+    ...reads(deps.requireAuth, "users"),
     request: { params: UserParams },
     responses: { 200: json(LoginLockView, "the lock"), ...errors(400, ...GUARDED, [404, "no such user"]) },
   });

@@ -10,6 +10,8 @@
 //   `RingReader.wait()` resolves when the head moves (Atomics.waitAsync, cross-thread).
 // - Sequence numbers start at 1 and only grow; an event's id is `<epoch>-<seq>`. The epoch is
 //   fixed when the ring is created, so ids from an earlier process never resolve here.
+// - Every record says who published it (its `source`): set by the producer's code, never by the
+//   event's own content, so readers can tell the exchange's events from an engine's.
 //
 // Invariants
 // - head = the last published sequence; tail = the oldest sequence whose bytes are intact.
@@ -22,9 +24,10 @@
 //   a frame handed to a socket never changes afterwards.
 //
 // Record layout (little endian):
-//   f64 rx time (ms, epoch) | f64 pub time | u16 channel length | u8 type length | u8 0 |
+//   f64 rx time (ms, epoch) | f64 pub time | u16 channel length | u8 type length | u8 source |
 //   u32 frame length | channel utf8 | type utf8 | frame utf8 (the SSE frame, see frame.ts)
 
+import { SOURCES, type Source } from "../domain/source.ts";
 import { nowMs } from "../domain/time.ts";
 
 const HEAD = 0; // BigInt64 index: last published seq
@@ -110,6 +113,9 @@ class RingView {
   }
 }
 
+/** A source's code in a record: its index in SOURCES. */
+const SOURCE_CODE = Object.fromEntries(SOURCES.map((s, i) => [s, i])) as Record<Source, number>;
+
 export interface PublishInput {
   type: string;
   channel: string;
@@ -119,6 +125,8 @@ export interface PublishInput {
   exTs?: number;
   /** When the event entered the service (ms since 1970, sub-ms precision). */
   rxTs?: number;
+  /** Who publishes it, when not the producer's own source (the main thread publishes for several). */
+  source?: Source;
 }
 
 export interface Published {
@@ -148,10 +156,12 @@ export class RingProducer extends RingView {
    * @param owner the value this producer writes into the claim word while it holds it (any
    *   positive int32; distinct per thread), so that a thread that dies holding the claim can
    *   be released by its owner's id (`releaseClaim`) instead of blocking every other producer.
+   * @param source who publishes through it, unless a publish names another.
    */
   constructor(
     handle: RingHandle,
     private readonly owner = MAIN_PRODUCER,
+    readonly source: Source = "service",
   ) {
     super(handle);
     if (!(owner > 0 && owner <= 0x7fffffff && Number.isInteger(owner)))
@@ -165,6 +175,7 @@ export class RingProducer extends RingView {
     const tyLen = encoder.encodeInto(ev.type, this.ensure(ev.type.length * 3)).written;
     const tyBytes = this.scratch.slice(0, tyLen);
     if (chLen > 0xffff || tyLen > 0xff) throw new RangeError("channel or type too long");
+    const source = ev.source ?? this.source;
 
     this.lock();
     try {
@@ -174,7 +185,7 @@ export class RingProducer extends RingView {
       const ex = ev.exTs === undefined ? "" : `"ex":${ev.exTs},`;
       // The frame is `id: ..\nevent: ..\ndata: <json>\n\n`, written in three pieces so that the
       // event's data (often a KB or more) is never copied into one more string first.
-      const head = `id: ${id}\nevent: ${ev.type}\ndata: {"id":"${id}","type":${JSON.stringify(ev.type)},"channel":${JSON.stringify(ev.channel)},"ts":{${ex}"rx":${rxTs},"pub":${pubTs}},"data":`;
+      const head = `id: ${id}\nevent: ${ev.type}\ndata: {"id":"${id}","type":${JSON.stringify(ev.type)},"channel":${JSON.stringify(ev.channel)},"src":"${source}","ts":{${ex}"rx":${rxTs},"pub":${pubTs}},"data":`;
       const frameChars = head.length + ev.dataJson.length + FRAME_END.length;
       const maxLen = REC_HEAD + chLen + tyLen + frameChars * 3;
       if (maxLen > this.bytes / 4) throw new RingFullError("event larger than a quarter of the ring");
@@ -196,7 +207,7 @@ export class RingProducer extends RingView {
       dv.setFloat64(pos + 8, pubTs, true);
       dv.setUint16(pos + 16, chLen, true);
       dv.setUint8(pos + 18, tyLen);
-      dv.setUint8(pos + 19, 0);
+      dv.setUint8(pos + 19, SOURCE_CODE[source]);
       dv.setUint32(pos + 20, frameLen, true);
       this.data.set(chBytes, pos + REC_HEAD);
       this.data.set(tyBytes, pos + REC_HEAD + chLen);
@@ -267,6 +278,8 @@ export interface BusEvent {
   id: string;
   type: string;
   channel: string;
+  /** Who published it (see SOURCES). */
+  source: Source;
   rxTs: number;
   pubTs: number;
   /** The SSE frame: `id: ..\nevent: ..\ndata: <json>\n\n`. */
@@ -352,6 +365,7 @@ export class RingReader extends RingView {
         id: `${this.epoch}-${s}`,
         type: decoder.decode(buf.subarray(p + REC_HEAD + chLen, fs)),
         channel: decoder.decode(buf.subarray(p + REC_HEAD, p + REC_HEAD + chLen)),
+        source: SOURCES[dv.getUint8(19)] ?? "http", // an unknown code counts as the least trusted
         rxTs: dv.getFloat64(0, true),
         pubTs: dv.getFloat64(8, true),
         frame,

@@ -19,6 +19,7 @@ export interface EventsThreadOptions {
   prefix: string;
   ring: RingHandle;
   maxEventBytes: number;
+  budget: { bytesPerS: number; burstBytes: number };
   log: Logger;
   /** Events published and messages refused since the last report. */
   onReport: (events: number, rejected: Array<Rejected & { n: number }>) => void;
@@ -73,6 +74,7 @@ export function startEventsThread(o: EventsThreadOptions): EventsThread {
       ring: o.ring,
       owner: id,
       maxEventBytes: o.maxEventBytes,
+      budget: o.budget,
     } satisfies ToEventsWorker);
   };
   spawn();

@@ -4,6 +4,7 @@
 // thread (see events-thread.ts).
 /// <reference lib="webworker" />
 
+import { EVENT_OVERHEAD_BYTES, PublishBudget } from "../bus/budget.ts";
 import { RingFullError, type RingHandle, RingProducer } from "../bus/ring.ts";
 import { nowMs } from "../domain/time.ts";
 import type { Logger } from "../log.ts";
@@ -13,7 +14,15 @@ import { type Rejected, type RejectKind, streams } from "./protocol.ts";
 import { type Entry, StreamReader } from "./reader.ts";
 
 export type ToEventsWorker =
-  | { t: "start"; url: string; prefix: string; ring: RingHandle; owner: number; maxEventBytes: number }
+  | {
+      t: "start";
+      url: string;
+      prefix: string;
+      ring: RingHandle;
+      owner: number;
+      maxEventBytes: number;
+      budget: { bytesPerS: number; burstBytes: number };
+    }
   | { t: "stop" };
 
 export type FromEventsWorker =
@@ -57,8 +66,9 @@ function report(now: boolean): void {
 let reader: StreamReader | undefined;
 
 function start(m: Extract<ToEventsWorker, { t: "start" }>): void {
-  const producer = new RingProducer(m.ring, m.owner);
+  const producer = new RingProducer(m.ring, m.owner, "engine");
   const key = streams(m.prefix).events;
+  const budget = new PublishBudget(m.budget);
   const conn = connectRedis(m.url, log, { prefix: m.prefix, commandTimeoutMs: 3_000, pingEveryMs: 0 });
   const refuse = (r: Rejected) => {
     const seen = rejected.get(r.reject);
@@ -71,6 +81,10 @@ function start(m: Extract<ToEventsWorker, { t: "start" }>): void {
       const e = parseEvent(fields, m.maxEventBytes);
       if (isRejected(e)) {
         refuse(e);
+        continue;
+      }
+      if (budget.take(e.engineId, Buffer.byteLength(e.dataJson) + EVENT_OVERHEAD_BYTES) > 0) {
+        refuse({ reject: "over_budget", reason: "over the engine's byte budget on the bus", engineId: e.engineId });
         continue;
       }
       try {

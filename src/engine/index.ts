@@ -22,6 +22,8 @@ export interface EngineBridgeSetup {
   metrics: Registry;
   expected: readonly string[];
   maxEventBytes: number;
+  /** Each engine's byte budget on the bus (events beyond it are refused as `over_budget`). */
+  budget: { bytesPerS: number; burstBytes: number };
 }
 
 /**
@@ -45,6 +47,7 @@ export async function startEngineBridge(s: EngineBridgeSetup): Promise<EngineBri
         prefix: s.redis.prefix,
         ring: s.producer.handle,
         maxEventBytes: s.maxEventBytes,
+        budget: s.budget,
         log,
         onReport: (events, rejected) => {
           if (events > 0) s.published(events);

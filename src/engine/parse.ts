@@ -5,11 +5,10 @@ import { checkChannel } from "../stream/channels.ts";
 import {
   COMMAND_NAME,
   type ControlMessage,
-  ENGINE_HEADS,
   type EngineEvent,
   ERROR_CODE,
   EVENT_TYPE,
-  FORBIDDEN_TYPES,
+  engineMayNotPublish,
   ID,
   LIMITS,
   PROTOCOL_VERSION,
@@ -55,12 +54,12 @@ export function parseEvent(fields: readonly string[], maxBytes: number): EngineE
   if (v !== undefined && v !== String(PROTOCOL_VERSION)) return reject("bad_version", `v=${v.slice(0, 16)}`, engineId);
   if (type === undefined || !EVENT_TYPE.test(type))
     return reject("bad_field", "type: missing or not ^[a-z][a-z0-9_]{0,31}$", engineId);
-  if (FORBIDDEN_TYPES.has(type)) return reject("not_allowed", `type ${type} is not an engine's to publish`, engineId);
   if (channel === undefined) return reject("bad_field", "channel: missing", engineId);
-  const head = channel.split(":", 1)[0]!;
   const bad = channel.length > 100 ? "channel too long" : checkChannel(channel);
+  const notAllowed = engineMayNotPublish(type, channel);
+  if (notAllowed?.field === "type") return reject("not_allowed", notAllowed.reason, engineId);
   if (bad) return reject("bad_channel", bad, engineId);
-  if (!ENGINE_HEADS.has(head)) return reject("not_allowed", `channel ${head} is not an engine's to publish`, engineId);
+  if (notAllowed) return reject("not_allowed", notAllowed.reason, engineId);
   if (data === undefined) return reject("bad_field", "data: missing", engineId);
   if (overBytes(data, maxBytes)) return reject("too_large", `data over ${maxBytes} bytes`, engineId);
   let obj: unknown;

@@ -55,6 +55,21 @@ export const FORBIDDEN_TYPES = new Set([
 /** Channel heads an engine may publish on. */
 export const ENGINE_HEADS = new Set(["orders", "fills", "positions", "strategy", "bench"]);
 
+/**
+ * Why an engine may not publish an event of this type on this channel, or null when it may: one
+ * rule for the bridge and for POST /api/events by an engine login.
+ * @example engineMayNotPublish("ticker", "tickers:BTC-USDT") // { field: "type", ... }
+ */
+export function engineMayNotPublish(
+  type: string,
+  channel: string,
+): { field: "type" | "channel"; reason: string } | null {
+  if (FORBIDDEN_TYPES.has(type)) return { field: "type", reason: `type ${type} is not an engine's to publish` };
+  const head = channel.split(":", 1)[0]!;
+  if (!ENGINE_HEADS.has(head)) return { field: "channel", reason: `channel ${head} is not an engine's to publish` };
+  return null;
+}
+
 export const STRATEGY_STATES = ["stopped", "starting", "running", "stopping", "error"] as const;
 export type StrategyState = (typeof STRATEGY_STATES)[number];
 
@@ -126,6 +141,7 @@ export type RejectKind =
   | "unknown_type"
   | "not_allowed"
   | "bad_channel"
+  | "over_budget"
   | "strategy_conflict";
 
 /** Why a message was refused: the kind (metrics label) and a reason for the log. */

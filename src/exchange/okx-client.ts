@@ -39,7 +39,7 @@ export class OkxClient {
     /** Which connections this thread runs: see IngestRole. */
     role: IngestRole,
   ) {
-    this.producer = new RingProducer(ring, producerId);
+    this.producer = new RingProducer(ring, producerId, "exchange");
     this.log = (level, msg, fields) => post({ t: "log", level, msg, ...(fields ? { fields } : {}) });
     const sink: Sink = { publish: (ev, rxTs) => this.publish(ev, rxTs), malformed: (r) => this.onMalformed(r) };
     const rest = new OkxRest({

@@ -1,6 +1,7 @@
 // The HTTP application: middleware, every route group mounted with its types kept (AppType, for
 // `hc<AppType>`), the OpenAPI document made from them, one error shape.
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { authRoutes } from "../api/auth.ts";
@@ -17,7 +18,7 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { docsRoutes } from "./docs.ts";
 import { ApiError, errorHandler, notFoundHandler } from "./errors.ts";
-import { accessLog, requestId } from "./middleware.ts";
+import { accessLog, headerLimit, requestId } from "./middleware.ts";
 import { openApiDocument, routes } from "./openapi.ts";
 import { dashboardRoutes } from "./static.ts";
 
@@ -41,24 +42,33 @@ export interface AppDeps {
   dashboard?: { dir?: string };
 }
 
+/**
+ * CORS for CORS_ORIGINS: an origin named there may send credentials (cookies); `*` lets any other
+ * origin call the API with a bearer token, never with credentials (a browser then sends no
+ * cookies, and refuses an answer to a request made with them).
+ */
+function corsFor(origins: readonly string[]): MiddlewareHandler {
+  const common = {
+    allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID", "Idempotency-Key", "X-Request-Id"],
+    exposeHeaders: ["X-Request-Id", "Retry-After"],
+    maxAge: 600,
+  };
+  const named = new Set(origins.filter((o) => o !== "*"));
+  const withCredentials = cors({ ...common, origin: (o) => (named.has(o) ? o : null), credentials: true });
+  const anyOrigin = origins.includes("*") ? cors({ ...common, origin: "*" }) : undefined;
+  return function corsMiddleware(c, next) {
+    const origin = c.req.header("origin");
+    return anyOrigin && !(origin && named.has(origin)) ? anyOrigin(c, next) : withCredentials(c, next);
+  };
+}
+
 /** The app with middleware and error handling, before any route. */
 function base(config: Config, log: Logger): OpenAPIHono {
   const app = routes();
   app.use("*", requestId());
   app.use("*", accessLog(log));
-  if (config.CORS_ORIGINS.length > 0) {
-    const allowed = new Set(config.CORS_ORIGINS);
-    app.use(
-      "*",
-      cors({
-        origin: (o) => (allowed.has("*") || allowed.has(o) ? o : null),
-        credentials: true,
-        allowHeaders: ["Authorization", "Content-Type", "Last-Event-ID", "Idempotency-Key", "X-Request-Id"],
-        exposeHeaders: ["X-Request-Id", "Retry-After"],
-        maxAge: 600,
-      }),
-    );
-  }
+  app.use("*", headerLimit(config.MAX_HEADER_BYTES));
+  if (config.CORS_ORIGINS.length > 0) app.use("*", corsFor(config.CORS_ORIGINS));
   // Content-Length over the limit is refused before reading; a streamed body stops at the limit.
   app.use(
     "/api/*",

@@ -5,7 +5,7 @@ import { OpenAPIHono, type OpenAPIHonoOptions, z } from "@hono/zod-openapi";
 import type { Context, Env, MiddlewareHandler, TypedResponse } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { JSONParsed } from "hono/utils/types";
-import type { Role } from "../auth/types.ts";
+import { READERS, type Resource, type Role } from "../auth/types.ts";
 import { validationError } from "./errors.ts";
 
 /** The auth middleware factory routes are guarded with (auth's requireAuth). */
@@ -125,6 +125,15 @@ export function access(
     description: `${opts.description ? `${opts.description}\n\n` : ""}Roles: ${roles.join(", ")}.${how}`,
     "x-roles": [...roles],
   };
+}
+
+/**
+ * A read of a resource: `access` with the roles auth's READERS table gives it (the same rule its
+ * stream channels follow), and the resource named in the document (`x-resource`).
+ * @example createRoute({ method: "get", path: "/", ...reads(guard, "orders"), responses })
+ */
+export function reads(guard: Guard, resource: Resource, opts: { allowTicket?: boolean; description?: string } = {}) {
+  return { ...access(guard, READERS[resource], opts), "x-resource": resource };
 }
 
 /**

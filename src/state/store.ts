@@ -1,5 +1,8 @@
 // Latest state kept from the bus: the newest ticker, book, position, balance and open orders
 // per key, so a fresh client gets a snapshot first and REST answers without asking OKX.
+// It is the exchange's truth (the risk checks read it): market and account events count only
+// from the exchange connection and tradewire's own services (domain/source.ts); an engine's or
+// an HTTP publisher's reach the stream, never this state. Their strategies' status does.
 //
 // Entries keep the event's JSON text as it went out (no re-encoding) plus its sequence. The
 // bus reader calls `apply` with every event it takes off the ring, in order, so the state
@@ -7,6 +10,7 @@
 // events after that head have no gap and no duplicate. It imports nothing of the stream side.
 import type { ChannelMatcher } from "../bus/dispatcher.ts";
 import { type BusEvent, textOf } from "../bus/ring.ts";
+import { EXCHANGE_TYPES, fromTruth } from "../domain/source.ts";
 
 export interface Entry {
   seq: number;
@@ -73,7 +77,7 @@ export class StateStore {
   /** Applies one batch, in order. */
   apply(events: BusEvent[]): void {
     for (const ev of events) {
-      if (!STATE_TYPES.has(ev.type)) continue;
+      if (!STATE_TYPES.has(ev.type) || !this.trusted(ev)) continue;
       let parsed: { data?: Record<string, unknown> } | undefined;
       const data = () => (parsed ??= JSON.parse(textOf(ev)) as { data?: Record<string, unknown> }).data ?? {};
       const key = keyOf(ev, data);
@@ -85,6 +89,12 @@ export class StateStore {
       }
       this.put(key, { seq: ev.seq, channel: ev.channel, type: ev.type, text: textOf(ev) });
     }
+  }
+
+  /** The exchange's truth from its own publishers only; a strategy's status on its own channel from anyone. */
+  private trusted(ev: BusEvent): boolean {
+    if (EXCHANGE_TYPES.has(ev.type)) return fromTruth(ev.source);
+    return ev.type !== "strategy" || fromTruth(ev.source) || ev.channel.startsWith("strategy:");
   }
 
   /** Starts remembering which keys change (one Set.add per state event, nothing more). */

@@ -1,24 +1,8 @@
 // Channel keys and subscription filters: which events a stream client receives.
-import { mayRead, type Role } from "../auth/types.ts";
+import { CHANNEL_RESOURCE, mayRead, type Role, readClass } from "../auth/types.ts";
 
-/** Channel heads the service knows; `bench` carries synthetic load for the benchmark. */
-export const CHANNEL_HEADS = new Set([
-  "tickers",
-  "books",
-  "books5",
-  "bbo",
-  "trades",
-  "candles",
-  "orders",
-  "fills",
-  "positions",
-  "account",
-  "balances",
-  "strategy",
-  "commands",
-  "system",
-  "bench",
-]);
+/** Channel heads the service knows (auth's table says who may read each); `bench` carries synthetic load for the benchmark. */
+export const CHANNEL_HEADS: ReadonlySet<string> = new Set(Object.keys(CHANNEL_RESOURCE));
 
 /** Heads whose channels take a key (`tickers:BTC-USDT`); the others may take one optionally. */
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -45,8 +29,8 @@ export function checkChannel(channel: string): string | null {
 
 /**
  * A compiled subscription: `*`, `head:*`, `head` (same as `head:*` plus the bare head) or an
- * exact `head:key`. Private heads are checked against the role when subscribing; a wildcard
- * of `*` silently leaves out channels the role may not read.
+ * exact `head:key`. Heads are checked against the role when subscribing (parsePatterns); a
+ * wildcard of `*` silently leaves out channels the role may not read.
  */
 export class ChannelFilter {
   private all = false;
@@ -67,11 +51,11 @@ export class ChannelFilter {
       else if (!p.includes(":")) this.heads.add(p);
       else this.exact.add(p);
     }
-    this.key = `${role === "viewer" ? "v" : "p"}|${this.patterns.join(",")}`;
+    this.key = `${readClass(role)}|${this.patterns.join(",")}`;
   }
 
   matches(channel: string): boolean {
-    if (this.all) return this.role !== "viewer" || mayRead("viewer", channel);
+    if (this.all) return mayRead(this.role, channel);
     if (this.exact.has(channel)) return true;
     const i = channel.indexOf(":");
     return this.heads.has(i < 0 ? channel : channel.slice(0, i));

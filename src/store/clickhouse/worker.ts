@@ -6,6 +6,7 @@ import { setPriority } from "node:os";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { eventJson, RingReader } from "../../bus/ring.ts";
 import { backoffDelay } from "../../domain/backoff.ts";
+import { fromTruth } from "../../domain/source.ts";
 import { RUNTIME_THREAD, reniceThreads } from "../../ops/host-tuning/threads.ts";
 import { RowBuffer } from "./buffer.ts";
 import { isUnavailableError, openClickHouse } from "./client.ts";
@@ -244,7 +245,9 @@ function drainRing(): void {
       });
     }
     for (const ev of r.events) {
-      if (!RECORDED_TYPES.has(ev.type)) continue;
+      // History is the exchange's truth: an engine's or an HTTP publisher's orders, fills, trades
+      // and tickers are not recorded (they were on the stream, marked with their src).
+      if (!RECORDED_TYPES.has(ev.type) || !fromTruth(ev.source)) continue;
       const m = toRow(ev.type, eventJson(ev));
       if (m === undefined) continue;
       if (m instanceof Error) {
