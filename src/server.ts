@@ -4,6 +4,8 @@
 // consumers, registered here and unknown to each other: the latest state (at every take, so
 // REST reads see what was just published), then at the batching cadence the stream fan-out,
 // the polls and the state's persistence. The recorder reads the ring from its own Worker.
+
+import { join } from "node:path";
 import type { Server } from "bun";
 import type { ReadinessCheck } from "./api/ops.ts";
 import { createAuth } from "./auth/index.ts";
@@ -26,10 +28,12 @@ import { CommandService } from "./services/commands.ts";
 import { engineStrategies } from "./services/engine-strategies.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
 import { OrderService } from "./services/orders.ts";
+import { ingestHistory, startReconciler } from "./services/reconcile.ts";
 import { StrategyService } from "./services/strategies.ts";
 import { strategyRunner } from "./services/strategy-commands.ts";
 import type { Simulator } from "./sim/index.ts";
 import { StateStore } from "./state/store.ts";
+import { openAuditLog } from "./store/audit-log.ts";
 import type { History } from "./store/clickhouse/index.ts";
 import { durableStrategies, durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import { secureDataDir } from "./store/data-dir.ts";
@@ -153,7 +157,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       ]);
     const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
     if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
-      sim = await startSimulator({ port: 0, instruments: config.OKX_INSTRUMENTS });
+      // Its orders and fills outlive the process (DATA_DIR/sim), so history can be reconciled with it.
+      sim = await startSimulator({
+        port: 0,
+        instruments: config.OKX_INSTRUMENTS,
+        dataDir: join(config.DATA_DIR, "sim"),
+      });
       log.info("embedded OKX simulator", { url: sim.url, wsUrl: sim.wsUrl });
     }
     const fallback = sim ? { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials } : undefined;
@@ -165,13 +174,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     });
     gateway = opts.gateway ?? okxGateway(ingest);
   }
+  // Order states and fills the recorder missed (a crash, a lost connection) come back from the exchange.
+  const reconciler = ingest ? startReconciler({ history, exchange: ingestHistory(ingest), log }) : undefined;
   const limits = {
     instruments: new Set(config.RISK_INSTRUMENTS ?? config.OKX_INSTRUMENTS.flatMap((i) => [i, `${i}-SWAP`])),
     maxNotional: config.RISK_MAX_NOTIONAL,
     maxOpenOrders: config.RISK_MAX_OPEN_ORDERS,
     ordersPerSecond: config.RISK_ORDERS_PER_S,
   };
-  const audit = auditRecorder(history.audit);
+  // Audit entries are journaled under DATA_DIR before a request is answered, then recorded.
+  const auditLog = openAuditLog({
+    dir: join(config.DATA_DIR, "journal"),
+    history,
+    log,
+    fsync: config.AUDIT_JOURNAL_FSYNC,
+  });
+  const audit = auditRecorder(auditLog.record);
   const orders = new OrderService({ gateway, state, limits, log, audit });
   const engines =
     redis && config.REDIS_URL && config.ENGINE_BRIDGE
@@ -290,11 +308,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await strategies
         .close()
         .catch((err: Error) => log.error("strategies did not stop cleanly", { error: err.message }));
+      await reconciler?.stop();
+      await auditLog.stopSettling();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});
       await history.stop(); // after the exchange: the recorder writes its last events
       await Promise.race([Bun.sleep(config.SHUTDOWN_GRACE_MS), s.stop(false)]);
       s.stop(true);
+      await auditLog.close(); // after the last request: what it still audits is journaled, settled at the next start
       await redis?.conn.close(); // last: requests still in flight above may need it
     })());
 

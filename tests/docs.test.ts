@@ -79,6 +79,10 @@ test("every operation documents its success answer with a schema, and its errors
   expect(spec.paths["/api/orders"].post.parameters).toContainEqual(
     expect.objectContaining({ name: "idempotency-key", in: "header" }),
   );
+  const placeErrors = spec.paths["/api/orders"].post.responses;
+  expect(placeErrors["409"].description).toContain("`conflict`");
+  expect(placeErrors["422"].description).toContain("`idempotency_conflict`");
+  expect(placeErrors["503"].description).toContain("`audit_unavailable`");
   expect(spec.paths["/ready"].get.responses["503"].content["application/json"].schema).toEqual({
     $ref: "#/components/schemas/Ready",
   });

@@ -112,7 +112,10 @@ export function commandRoutes(d: CommandRouteDeps) {
         ...GUARDED,
         [404, "no such strategy"],
         [409, "the strategy's state does not allow it"],
-        [503, "the engine is not heartbeating, or Redis is unreachable (`engine_unavailable`, `redis_unavailable`)"],
+        [
+          503,
+          "the engine is not heartbeating, or Redis is unreachable (`engine_unavailable`, `redis_unavailable`); or the command ran but its audit entry could not be kept (`audit_unavailable`; the message says what was done)",
+        ],
       ),
     },
   });

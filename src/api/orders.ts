@@ -50,6 +50,15 @@ const exchangeErrors = [
     "the exchange is unreachable or did not answer (`exchange_unavailable`); retrying with the same Idempotency-Key is safe",
   ],
 ] as const;
+/** Place, amend and cancel are audited before they are answered: done but not audited is a 503 too. */
+const auditedErrors = [
+  429,
+  502,
+  [
+    503,
+    "the exchange is unreachable or did not answer (`exchange_unavailable`; retrying with the same Idempotency-Key is safe), or it was done but its audit entry could not be kept (`audit_unavailable`; the message says what was done)",
+  ],
+] as const;
 
 export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
   const { orders } = d;
@@ -77,9 +86,15 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
       ...errors(
         ...BODY,
         ...GUARDED,
-        [409, "the clOrdId is taken by an order that cannot be read back"],
-        422,
-        ...exchangeErrors,
+        [
+          409,
+          "the clOrdId belongs to another user's order, or is taken by an order that cannot be read back (`conflict`)",
+        ],
+        [
+          422,
+          "refused (`risk_rejected`, `exchange_rejected`, `insufficient_balance`), or the Idempotency-Key or clOrdId was used for a different order (`idempotency_conflict`; `details` name each field that differs)",
+        ],
+        ...auditedErrors,
       ),
     },
   });
@@ -113,7 +128,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     request: { params: IdParam, body: jsonBody(AmendBody) },
     responses: {
       200: json(Ack, "OKX's answer"),
-      ...errors(...BODY, ...GUARDED, [404, "no such open order"], 422, ...exchangeErrors),
+      ...errors(...BODY, ...GUARDED, [404, "no such open order"], 422, ...auditedErrors),
     },
   });
   const cancel = createRoute({
@@ -125,7 +140,7 @@ export function orderRoutes(d: { orders: OrderService; guard: Guard }) {
     request: { params: IdParam, query: InstQuery },
     responses: {
       200: json(Ack, "OKX's answer"),
-      ...errors(400, ...GUARDED, [404, "no such open order"], 422, ...exchangeErrors),
+      ...errors(400, ...GUARDED, [404, "no such open order"], 422, ...auditedErrors),
     },
   });
 

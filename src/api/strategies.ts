@@ -221,7 +221,7 @@ export function strategyRoutes(d: { strategies: StrategyService; guard: Guard })
           409,
           "already running (`already_running`), the kill switch is on (`kill_switch`), or no instrument rules from the exchange (`instrument_unavailable`)",
         ],
-        [503, "the external engine is not there, or a store is unreachable"],
+        [503, "the external engine is not there, or a store is unreachable (`audit_unavailable`: done, not audited)"],
       ),
     },
   });
@@ -246,7 +246,7 @@ export function strategyRoutes(d: { strategies: StrategyService; guard: Guard })
         ...GUARDED,
         [404, "no such strategy"],
         [409, "not running (`not_running`)"],
-        [503, "the external engine is not there, or a store is unreachable"],
+        [503, "the external engine is not there, or a store is unreachable (`audit_unavailable`: done, not audited)"],
       ),
     },
   });

@@ -70,6 +70,15 @@ export class Conflict extends DomainError {
   readonly defaultCode = "conflict";
 }
 
+/**
+ * An Idempotency-Key or clOrdId used again for a different request (`idempotency_conflict`);
+ * `details` name the fields that differ.
+ */
+export class IdempotencyConflict extends DomainError {
+  override name = "IdempotencyConflict";
+  readonly defaultCode = "idempotency_conflict";
+}
+
 /** The input is larger than the part that has to hold it (an event larger than the bus). */
 export class TooLarge extends DomainError {
   override name = "TooLarge";

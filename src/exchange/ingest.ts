@@ -11,6 +11,7 @@ import { fromErrorShape, OkxError, OkxUnavailableError } from "./okx/errors.ts";
 import { type InstrumentInfo, instrumentInfo, instTypeOf } from "./okx/instruments.ts";
 import { refArgs } from "./okx/order-wire.ts";
 import { parseOrder } from "./okx/parse-private.ts";
+import { type ExchangeListing, listSince } from "./okx/records.ts";
 import { OkxRest } from "./okx/rest.ts";
 import type { FromWorker, IngestRole, IngestStatus, ToWorker, TradeOp, TradeRequest } from "./protocol.ts";
 import type { TradeMetrics } from "./trade-metrics.ts";
@@ -41,6 +42,8 @@ export interface Ingest {
   amendOrder(a: OrderAmend): Promise<OrderAck>;
   /** The order as OKX knows it now (REST, from this thread), or null when OKX has no such order. */
   getOrder(ref: OrderRef): Promise<Order | null>;
+  /** Orders (current state) and fills OKX lists since `since` (ms), plus the `open` ones by id (REST, from this thread). */
+  records(since: number, open: Array<{ ordId: string; instId: string }>): Promise<ExchangeListing>;
   /** Rules of a configured instrument, once loaded from OKX (retried until it is). */
   instrument(instId: string): InstrumentInfo | undefined;
   /** The latest status the Worker reported (at least once a second, and soon after any change). */
@@ -260,6 +263,12 @@ export function startIngest(opts: IngestOptions): Ingest {
         throw err;
       }
     },
+    records: (since, open) =>
+      listSince(rest, {
+        instTypes: [...new Set(["SPOT", "SWAP", ...config.instruments.map(instTypeOf)] as const)],
+        since,
+        open,
+      }),
     instrument: (instId) => instruments.get(instId),
     status: () => current,
     onStatus(cb) {

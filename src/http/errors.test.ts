@@ -8,6 +8,7 @@ import {
   ExchangeRejected,
   ExchangeUnavailable,
   Forbidden,
+  IdempotencyConflict,
   NotFound,
   RateLimited,
   RiskRejected,
@@ -32,12 +33,20 @@ test("each domain error gets its status from the one table, with its code and de
     [new NotFound("no user bob"), 404, "not_found"],
     [new Conflict("taken"), 409, "conflict"],
     [new TooLarge("event too large for the bus"), 413, "payload_too_large"],
+    [
+      new IdempotencyConflict("key used for a different order", {
+        details: [{ field: "sz", message: "was 1, now 2" }],
+      }),
+      422,
+      "idempotency_conflict",
+    ],
     [new RiskRejected("kill switch is on"), 422, "risk_rejected"],
     [new ExchangeRejected("OKX refused", { code: "insufficient_balance" }), 422, "insufficient_balance"],
     [new RateLimited("slow down", { retryAfterS: 7 }), 429, "rate_limited"],
     [new ExchangeError("OKX refused the request"), 502, "exchange_error"],
     [new ExchangeUnavailable("OKX is not reachable"), 503, "exchange_unavailable"],
     [new StoreUnavailable("history is unavailable", { code: "history_unavailable" }), 503, "history_unavailable"],
+    [new StoreUnavailable("placed but not audited", { code: "audit_unavailable" }), 503, "audit_unavailable"],
     [
       new StoreUnavailable("Redis is unreachable; retry shortly", { code: "redis_unavailable", retryAfterS: 1 }),
       503,

@@ -1,6 +1,8 @@
 // The audit hook: services report who did what, how it ended and how long it took; whoever wires
-// the sink (the ClickHouse recorder) stores it. Reporting never waits and never throws.
+// the sink (the audit log: journal, then ClickHouse) stores it. The outcome is answered only once
+// the sink has the entry for good: an acknowledged action always has its audit row.
 
+import { StoreUnavailable } from "../domain/errors.ts";
 import { roundMs } from "../domain/time.ts";
 import type { AuditInput } from "../store/clickhouse/protocol.ts";
 
@@ -13,25 +15,30 @@ export type AuditRecord = AuditInput;
  */
 export type AuditEntry = Omit<AuditRecord, "status" | "code"> & ({ status: number; code: string } | { error: unknown });
 
-export type AuditSink = (e: AuditEntry) => void;
+/** Takes an entry; a promise resolves once the entry is kept for good (rejects when it cannot be). */
+export type AuditSink = (e: AuditEntry) => void | Promise<void>;
 
 /**
- * A sink that stores records, failures given the status and code `outcome` says they end with.
- * @example const sink = auditTo(history.audit, (err) => ({ status: 500, code: "internal" }))
+ * A sink that stores records, failures given the status and code `outcome` says they end with;
+ * it returns what `store` returns (the promise of the entry kept for good).
+ * @example const sink = auditTo(auditLog.record, (err) => ({ status: 500, code: "internal" }))
  */
 export function auditTo(
-  store: (r: AuditRecord) => void,
+  store: (r: AuditRecord) => void | Promise<void>,
   outcome: (err: unknown) => { status: number; code: string },
 ): AuditSink {
   return (e) => {
     if (!("error" in e)) return store(e);
     const { error, ...rest } = e;
-    store({ ...rest, ...outcome(error) });
+    return store({ ...rest, ...outcome(error) });
   };
 }
 
 /**
- * Runs `f` and reports its outcome to `sink` (when there is one); the result or error passes through.
+ * Runs `f`, reports its outcome to `sink` (when there is one) and waits until the sink has it; the
+ * result or error passes through. A success whose entry cannot be kept becomes StoreUnavailable
+ * (`audit_unavailable`) that still says what was done (the caller must not take an unrecorded
+ * action as acknowledged, nor think it undone).
  * @example audited(sink, { user, action: "order.cancel", target: ordId }, () => gateway.cancel(ref))
  */
 export async function audited<T>(
@@ -42,28 +49,36 @@ export async function audited<T>(
 ): Promise<T> {
   const ts = Date.now();
   const t0 = performance.now();
-  const report = (end: { status: number; code: string } | { error: unknown }, detail?: Record<string, unknown>) => {
-    try {
-      sink?.({
-        ts,
-        user: what.user,
-        action: what.action,
-        target: what.target,
-        ms: roundMs(performance.now() - t0),
-        detail: { ...what.detail, ...detail },
-        ...end,
-      });
-    } catch {
-      // auditing must never break the request it describes
-    }
+  const report = async (
+    end: { status: number; code: string } | { error: unknown },
+    detail?: Record<string, unknown>,
+  ) => {
+    await sink?.({
+      ts,
+      user: what.user,
+      action: what.action,
+      target: what.target,
+      ms: roundMs(performance.now() - t0),
+      detail: { ...what.detail, ...detail },
+      ...end,
+    });
   };
+  let r: T;
   try {
-    const r = await f();
-    const o = ok(r);
-    report({ status: o.status, code: o.code ?? "ok" }, o.detail);
-    return r;
+    r = await f();
   } catch (err) {
-    report({ error: err }, { message: (err as Error)?.message });
+    // A failure is answered as it is, recorded or not: nothing was acknowledged.
+    await report({ error: err }, { message: (err as Error)?.message }).catch(() => {});
     throw err;
   }
+  const o = ok(r);
+  try {
+    await report({ status: o.status, code: o.code ?? "ok" }, o.detail);
+  } catch (err) {
+    throw new StoreUnavailable(
+      `${what.action} was done (${JSON.stringify(o.detail ?? {})}) but its audit entry could not be kept: ${(err as Error).message}`,
+      { code: "audit_unavailable", cause: err },
+    );
+  }
+  return r;
 }

@@ -2,6 +2,7 @@
 // to it announced on `commands` and written as an audit row (who, what, params, result, duration).
 import { randomUUID } from "node:crypto";
 import { roundMs } from "../domain/time.ts";
+import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
 import type { AuditSink } from "./audit.ts";
 import {
@@ -28,9 +29,19 @@ export class CommandRecords {
   private readonly records = new Map<string, CommandRecord>();
   private readonly started = new Map<string, number>();
   private readonly waiters = new Map<string, Array<(r: CommandRecord) => void>>();
+  /** Per record: settles once every audit row written for it so far is kept (rejects if one was not). */
+  private readonly rows = new Map<string, Promise<void>>();
+  private unkeptLoggedAt = -Infinity;
   private readonly m;
 
-  constructor(private readonly d: { announce: (rec: CommandRecord) => void; audit?: AuditSink; metrics?: Registry }) {
+  constructor(
+    private readonly d: {
+      announce: (rec: CommandRecord) => void;
+      audit?: AuditSink;
+      metrics?: Registry;
+      log?: Logger;
+    },
+  ) {
     this.m = d.metrics && {
       finished: d.metrics.counter("tradewire_commands_total", "Commands finished, by type and status"),
       seconds: d.metrics.histogram(
@@ -91,6 +102,14 @@ export class CommandRecords {
     return out;
   }
 
+  /**
+   * Resolves once the audit rows of the record's changes so far are kept (the sink's promises);
+   * rejects with the sink's error when one could not be.
+   */
+  audited(id: string): Promise<void> {
+    return this.rows.get(id) ?? Promise.resolve();
+  }
+
   /** Resolves with the record once finished, or as it is after `timeoutMs`; undefined for an unknown id. */
   settled(id: string, timeoutMs = 30_000): Promise<CommandRecord | undefined> {
     const r = this.records.get(id);
@@ -143,7 +162,7 @@ export class CommandRecords {
   refused(by: string, cmd: CommandInput, err: unknown): void {
     const { type, ...params } = cmd;
     const e = errorOf(err);
-    this.audit(by, type, params, { error: err, ms: 0, detail: { error: e } });
+    this.audit(by, type, params, { error: err, ms: 0, detail: { error: e } }).catch(() => {}); // the refusal is answered as it is
   }
 
   /** Every change: `ms` brought up to date, announced, audited. */
@@ -151,7 +170,7 @@ export class CommandRecords {
     rec.ms = roundMs(performance.now() - (this.started.get(rec.id) ?? performance.now()));
     this.d.announce({ ...rec });
     const st = rec.status;
-    this.audit(rec.by, rec.type, rec.engineId ? { ...rec.params, engineId: rec.engineId } : rec.params, {
+    const kept = this.audit(rec.by, rec.type, rec.engineId ? { ...rec.params, engineId: rec.engineId } : rec.params, {
       ...(cause !== undefined
         ? { error: cause }
         : {
@@ -169,16 +188,21 @@ export class CommandRecords {
         ...(rec.late ? { late: rec.late } : {}),
       },
     });
+    const before = this.rows.get(rec.id);
+    const all = before ? Promise.all([before, kept]).then(() => {}) : kept;
+    all.catch(() => {}); // the caller that waits (audited) gets the error
+    this.rows.set(rec.id, all);
   }
 
-  private audit(
+  /** Hands the row to the sink; resolves once it is kept. A row that cannot be kept never breaks the command (logged). */
+  private async audit(
     by: string,
     type: string,
     params: Record<string, unknown>,
     row: ({ status: number; code: string } | { error: unknown }) & { ms: number; detail: Record<string, unknown> },
-  ): void {
+  ): Promise<void> {
     try {
-      this.d.audit?.({
+      await this.d.audit?.({
         ts: Date.now(),
         user: by,
         action: `command.${type}`,
@@ -186,8 +210,13 @@ export class CommandRecords {
         ...row,
         detail: { params, ...row.detail },
       });
-    } catch {
-      // auditing must never break the command it describes
+    } catch (err) {
+      // Once a minute at most: a full disk would otherwise log every change.
+      if (performance.now() - this.unkeptLoggedAt >= 60_000) {
+        this.unkeptLoggedAt = performance.now();
+        this.d.log?.warn("command audit row not kept", { type, error: (err as Error).message });
+      }
+      throw err;
     }
   }
 
@@ -196,6 +225,7 @@ export class CommandRecords {
       if (!FINISHED.has(r.status)) continue;
       this.records.delete(id);
       this.started.delete(id);
+      this.rows.delete(id);
       if (this.records.size <= KEEP) return;
     }
   }

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { StoreUnavailable } from "../domain/errors.ts";
 import type { CommandAnswer, CommandMessage } from "../engine/protocol.ts";
 import { outcomeOf } from "../http/errors.ts";
 import { type AuditRecord, auditTo } from "./audit.ts";
@@ -48,7 +49,7 @@ function setup(timeoutMs = 10_000) {
     orders,
     engines: link,
     announce: (r) => announced.push(r),
-    audit: auditTo((r) => audit.push(r), outcomeOf),
+    audit: auditTo((r) => void audit.push(r), outcomeOf),
     timeoutMs,
   });
   return { svc, link, announced, audit, orders };
@@ -227,6 +228,37 @@ describe("CommandService", () => {
     expect(svc.list({ type: "kill_switch" }).map((r) => r.id)).toEqual([b.id]);
     expect(svc.list({ since: c.createdAt + 1 })).toEqual([]);
     expect(svc.list({ limit: 1 }).map((r) => r.id)).toEqual([c.id]);
+    svc.stop();
+  });
+
+  test("run answers once the audit rows so far are kept; done but not kept is audit_unavailable saying so", async () => {
+    const orders = { killSwitch: false, open: () => [], cancel: async () => ({}) } as unknown as OrderService;
+    const kept: AuditRecord[] = [];
+    const waiting: Array<() => void> = [];
+    let failing = false;
+    const store = (r: AuditRecord) =>
+      failing
+        ? Promise.reject(new Error("journal write failed: ENOSPC"))
+        : new Promise<void>((resolve) => waiting.push(() => resolve(void kept.push(r))));
+    const svc = new CommandService({ orders, announce: () => {}, audit: auditTo(store, outcomeOf) });
+    let answered = false;
+    const p = svc.run("root", { type: "kill_switch", on: true }).then((r) => {
+      answered = true;
+      return r;
+    });
+    await Bun.sleep(5);
+    expect(answered).toBe(false); // pending and done rows handed over, neither kept yet
+    for (const release of waiting.splice(0)) release();
+    expect(await p).toMatchObject({ status: "done", result: { killSwitch: true } });
+    expect(kept.map((r) => r.detail?.status)).toEqual(["pending", "done"]);
+
+    failing = true;
+    const err = await svc.run("root", { type: "kill_switch", on: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreUnavailable);
+    expect(err).toMatchObject({ code: "audit_unavailable" });
+    expect((err as Error).message).toContain("is done");
+    expect((err as Error).message).toContain("ENOSPC");
+    expect(orders.killSwitch).toBe(false); // it was done all the same
     svc.stop();
   });
 });

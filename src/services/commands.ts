@@ -1,6 +1,7 @@
 // Commands: run here (kill switch, cancel all), by the strategies service (built-in strategies) or
 // by an engine (external strategies, pass-through engine commands); each has an id and a life
 // pending -> accepted -> done | failed | timed_out, announced on `commands` and audited at every step.
+import { StoreUnavailable } from "../domain/errors.ts";
 import { type CommandAnswer, type CommandMessage, LIMITS, PROTOCOL_VERSION } from "../engine/protocol.ts";
 import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
@@ -68,7 +69,7 @@ export class CommandService {
     this.timeoutMs = d.timeoutMs ?? 10_000;
     d.engines?.onAnswer((a) => this.answer(a));
     d.engines?.onReconnect(() => this.resend());
-    this.records = new CommandRecords({ announce: d.announce, audit: d.audit, metrics: d.metrics });
+    this.records = new CommandRecords({ announce: d.announce, audit: d.audit, metrics: d.metrics, log: d.log });
   }
 
   /** Built-in strategies: their commands run there (see StrategyRunner). */
@@ -93,7 +94,7 @@ export class CommandService {
     const rec = this.create(by, cmd, route);
     if (route.kind === "engine") {
       await this.dispatch(rec, route);
-      return { ...rec };
+      return this.answered(rec);
     }
     let out: Outcome;
     try {
@@ -103,7 +104,25 @@ export class CommandService {
       throw err;
     }
     this.finish(rec, out.status, out.result, out.error);
-    return { ...rec };
+    return this.answered(rec);
+  }
+
+  /**
+   * The record as it is now, once the audit rows of its changes so far are kept: a command answered
+   * has its audit rows. One that cannot be kept is StoreUnavailable (`audit_unavailable`) saying
+   * what was done, as for orders (services/audit.ts).
+   */
+  private async answered(rec: CommandRecord): Promise<CommandRecord> {
+    const now = { ...rec };
+    try {
+      await this.records.audited(rec.id);
+    } catch (err) {
+      throw new StoreUnavailable(
+        `command ${now.type} ${now.id} is ${now.status} (${JSON.stringify(now.result)}) but its audit entry could not be kept: ${(err as Error).message}`,
+        { code: "audit_unavailable", cause: err },
+      );
+    }
+    return now;
   }
 
   get(id: string): CommandRecord | undefined {

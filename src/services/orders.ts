@@ -2,8 +2,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   Conflict,
+  type ErrorDetail,
   ExchangeRejected,
   ExchangeUnavailable,
+  IdempotencyConflict,
   NotFound,
   RiskRejected,
   ValidationFailed,
@@ -49,7 +51,8 @@ export class OrderService {
   private kill = false;
   private readonly killListeners = new Set<(on: boolean) => void>();
   private readonly inflight = new Map<string, Promise<PlaceResult>>();
-  private readonly done = new Map<string, PlaceResult>();
+  /** Placements by clOrdId: whose it is, what was asked, and the answer once there is one. */
+  private readonly placements = new Map<string, Placement>();
   private readonly rate = new Map<string, RateWindow>();
 
   constructor(
@@ -116,16 +119,48 @@ export class OrderService {
     const clOrdId = idempotencyKey
       ? clOrdIdFor(user, idempotencyKey)
       : (input.clOrdId ?? `tw${randomBytes(15).toString("hex")}`);
-    const seen = this.done.get(clOrdId);
-    if (seen) return Promise.resolve({ status: 200, body: { ...seen.body, replayed: true } });
-    const running = this.inflight.get(clOrdId);
-    if (running) return running.then((r) => ({ status: 200, body: { ...r.body, replayed: true } }));
-    const p = this.send(user, { ...input, clOrdId }, opts).finally(() => this.inflight.delete(clOrdId));
+    const order: PlacedOrder = { ...input, clOrdId };
+    const name = idempotencyKey ? `Idempotency-Key ${idempotencyKey}` : `clOrdId ${clOrdId}`;
+    const seen = this.placements.get(clOrdId);
+    if (seen && seen.user !== user) throw taken(clOrdId);
+    if (seen) {
+      const diff = differences(seen.order, order);
+      if (diff.length > 0) throw conflict(name, diff);
+      if (seen.result) return Promise.resolve({ status: 200, body: { ...seen.result.body, replayed: true } });
+      const running = this.inflight.get(clOrdId);
+      if (running) return running.then((r) => ({ status: 200, body: { ...r.body, replayed: true } }));
+    }
+    // A key's clOrdId is this user's by construction; an explicit one only when this process saw it placed.
+    const placement: Placement = { user, order, owned: Boolean(idempotencyKey) || seen !== undefined };
+    this.placements.set(clOrdId, placement);
+    this.forgetOld();
+    const mine = () => this.placements.get(clOrdId) === placement;
+    const p = this.send(user, order, placement, name, opts)
+      .then(
+        (r) => {
+          placement.result = r;
+          // remember: false (the caller never retries): not kept for replays; a later use of the clOrdId asks the exchange.
+          if (opts.remember === false && mine()) this.placements.delete(clOrdId);
+          return r;
+        },
+        (err: unknown) => {
+          // The exchange's answer is unknown: keep the owner, so this user's retry may ask it again.
+          if (!(err instanceof ExchangeUnavailable) && mine()) this.placements.delete(clOrdId);
+          throw err;
+        },
+      )
+      .finally(() => this.inflight.delete(clOrdId));
     this.inflight.set(clOrdId, p);
     return p;
   }
 
-  private async send(user: string, o: OrderRequest & { clOrdId: string }, opts: PlaceOptions): Promise<PlaceResult> {
+  private async send(
+    user: string,
+    o: PlacedOrder,
+    placement: Placement,
+    name: string,
+    opts: PlaceOptions,
+  ): Promise<PlaceResult> {
     const { gateway, state, limits } = this.d;
     const spec = gateway.instrument(o.instId);
     const refPx = refPrice(state, o.instId);
@@ -144,7 +179,7 @@ export class OrderService {
         ],
       });
     const ack = await this.call(() => gateway.place(o));
-    if (ack.code === DUPLICATE_CLORDID) return this.existing(o);
+    if (ack.code === DUPLICATE_CLORDID) return this.existing(o, placement, name);
     if (ack.code !== "0") throw rejected(ack);
     const result: PlaceResult = {
       status: 201,
@@ -160,17 +195,24 @@ export class OrderService {
         message: ack.message,
       },
     };
-    if (opts.remember !== false) this.remember(o.clOrdId, result);
     return result;
   }
 
-  /** The exchange already has this clOrdId (a retry after a restart): answer with that order. */
-  private async existing(o: OrderRequest & { clOrdId: string }): Promise<PlaceResult> {
+  /**
+   * The exchange already has this clOrdId (a retry after a restart): that order, when it is this
+   * user's (see Placement.owned) and what was asked now; otherwise a conflict, never someone else's order.
+   */
+  private async existing(o: PlacedOrder, placement: Placement, name: string): Promise<PlaceResult> {
+    if (!placement.owned) throw taken(o.clOrdId);
     const found = await this.call(() => this.d.gateway.get({ instId: o.instId, clOrdId: o.clOrdId }));
     if (!found) throw new Conflict(`clOrdId ${o.clOrdId} is taken by an order that cannot be read back`);
-    const result: PlaceResult = { status: 200, body: { ...found, replayed: true } };
-    this.remember(o.clOrdId, result);
-    return result;
+    const diff = differences(
+      found,
+      o,
+      SAME.filter((f) => f in found),
+    );
+    if (diff.length > 0) throw conflict(name, diff);
+    return { status: 200, body: { ...found, replayed: true } };
   }
 
   cancel(ref: OrderRef, by = "unknown"): Promise<OrderAck> {
@@ -230,9 +272,12 @@ export class OrderService {
     return w.hit(performance.now());
   }
 
-  private remember(clOrdId: string, r: PlaceResult): void {
-    this.done.set(clOrdId, r);
-    if (this.done.size > REMEMBER) this.done.delete(this.done.keys().next().value!);
+  /** Keeps the newest REMEMBER placements (those still running stay). */
+  private forgetOld(): void {
+    for (const [clOrdId] of this.placements) {
+      if (this.placements.size <= REMEMBER) return;
+      if (!this.inflight.has(clOrdId)) this.placements.delete(clOrdId);
+    }
   }
 }
 
@@ -254,6 +299,65 @@ export class RateWindow {
     this.times.push(now);
     return this.times.length - this.head;
   }
+}
+
+/** An order as sent: the request with the clOrdId it is placed under. */
+type PlacedOrder = OrderRequest & { clOrdId: string };
+
+/** One placement: whose, what was asked, its answer once there is one. */
+interface Placement {
+  user: string;
+  order: PlacedOrder;
+  /** Whether an order the exchange has under this clOrdId may be read back to this user. */
+  owned: boolean;
+  result?: PlaceResult;
+}
+
+/** What the retry must agree on with the first request (the exchange's order, after a restart). */
+const SAME: ReadonlyArray<keyof OrderRequest> = [
+  "instId",
+  "side",
+  "ordType",
+  "sz",
+  "px",
+  "tdMode",
+  "posSide",
+  "reduceOnly",
+];
+const DECIMALS = new Set<keyof OrderRequest>(["sz", "px"]);
+
+/** "0.010" and "0.01" are one size; absent, "" and the exchange's defaults (posSide net, reduceOnly false) are one value. */
+function comparable(field: keyof OrderRequest, v: unknown): string {
+  if (v === undefined || v === null || v === "" || v === false || v === "false" || (field === "posSide" && v === "net"))
+    return "";
+  const s = String(v);
+  return DECIMALS.has(field) && s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
+}
+
+/** The fields (of `fields`) where `now` differs from `was`: an earlier request, or the exchange's order. */
+function differences(
+  was: { readonly [k: string]: unknown } | OrderRequest,
+  now: OrderRequest,
+  fields = SAME,
+): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  for (const f of fields) {
+    const a = comparable(f, was[f]);
+    const b = comparable(f, now[f]);
+    if (a !== b) out.push({ field: f, message: `was ${a || "(none)"}, now ${b || "(none)"}` });
+  }
+  return out;
+}
+
+function conflict(name: string, diff: ErrorDetail[]): IdempotencyConflict {
+  return new IdempotencyConflict(
+    `${name} was used for a different order (${diff.map((d) => d.field).join(", ")} differ); use a new one`,
+    { details: diff },
+  );
+}
+
+function taken(clOrdId: string): Conflict {
+  return new Conflict(`clOrdId ${clOrdId} is already used by another order`);
 }
 
 function refPrice(state: StateStore, instId: string): number | undefined {

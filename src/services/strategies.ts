@@ -6,7 +6,6 @@ import { randomInt } from "node:crypto";
 import { z } from "zod";
 import type { Role } from "../auth/types.ts";
 import type { BusEvent } from "../bus/ring.ts";
-import { roundMs } from "../domain/time.ts";
 import type { CancelOutcome, Entry } from "../strategies/desk.ts";
 import { StrategyConflict, StrategyForbidden, StrategyInvalid, StrategyNotFound } from "../strategies/errors.ts";
 import type { ExternalStrategies, ExternalStrategy } from "../strategies/external.ts";
@@ -16,7 +15,7 @@ import type { LogLine, StrategyFigures, StrategyLimits, StrategyRecord, Strategy
 import { MemoryStrategyStore } from "../strategies/store.ts";
 import { DEFAULT_TUNING, Supervisor, type SupervisorDeps, type SupervisorTuning } from "../strategies/supervisor.ts";
 import { checkInstruments, checkLimitsInput, checkName, checkParams } from "../strategies/validate.ts";
-import type { AuditSink } from "./audit.ts";
+import { type AuditSink, audited } from "./audit.ts";
 
 export interface Actor {
   user: string;
@@ -434,8 +433,11 @@ export class StrategyService {
     }
   }
 
-  /** Runs a change and writes its audit row: who, what, the params, how it ended, how long it took. */
-  private async audited<T>(
+  /**
+   * Runs a change and writes its audit row: who, what, the params, how it ended, how long it took.
+   * Answered once the row is kept (services/audit.ts: otherwise `audit_unavailable`).
+   */
+  private audited<T>(
     actor: Actor,
     action: string,
     target: string,
@@ -443,38 +445,20 @@ export class StrategyService {
     f: () => Promise<T>,
     ok: (r: T) => Record<string, unknown> = () => ({}),
   ): Promise<T> {
-    const t0 = performance.now();
-    const ts = Date.now();
-    try {
-      const r = await f();
-      this.report(
-        actor.user,
-        action,
-        target,
-        { status: action === "strategy.create" ? 201 : action === "strategy.delete" ? 204 : 200, code: "ok" },
-        { ...detail, ...ok(r) },
-        ts,
-        t0,
-      );
-      return r;
-    } catch (err) {
-      this.report(actor.user, action, target, { error: err }, { ...detail, message: (err as Error).message }, ts, t0);
-      throw err;
-    }
+    const status = action === "strategy.create" ? 201 : action === "strategy.delete" ? 204 : 200;
+    return audited(this.d.audit, { user: actor.user, action, target, detail }, f, (r) => ({ status, detail: ok(r) }));
   }
 
-  /** `end`: the status and code of a success, or the error (the audit wiring gives it its status and code). */
+  /** A change no caller waits for (the Supervisor's): its row is handed over; one not kept is dropped. */
   private report(
     user: string,
     action: string,
     target: string,
     end: { status: number; code: string } | { error: unknown },
     detail: Record<string, unknown> = {},
-    ts = Date.now(),
-    t0 = performance.now(),
   ): void {
     try {
-      this.d.audit?.({ ts, user, action, target, ms: roundMs(performance.now() - t0), detail, ...end });
+      Promise.resolve(this.d.audit?.({ ts: Date.now(), user, action, target, ms: 0, detail, ...end })).catch(() => {});
     } catch {
       // auditing never breaks what it describes
     }

@@ -5,6 +5,7 @@ import type { Instrument } from "../okx/types.ts";
 import { createContext, type SimContext, step } from "./context.ts";
 import type { Faults } from "./faults.ts";
 import { resolveOptions, type SimOptions } from "./options.ts";
+import { OrderFile } from "./persist.ts";
 import { closeIdle, serve } from "./server.ts";
 
 export type { FaultPatch, FaultState, Faults } from "./faults.ts";
@@ -39,6 +40,7 @@ export interface Simulator {
 export async function startSimulator(options: SimOptions = {}): Promise<Simulator> {
   const opts = resolveOptions(options);
   const ctx: SimContext = createContext(opts);
+  const file = opts.dataDir ? new OrderFile(opts.dataDir, ctx.matcher, ctx.instruments) : undefined;
   const server = serve(ctx);
   const timers: ReturnType<typeof setInterval>[] = [];
   if (opts.tickMs > 0) {
@@ -75,6 +77,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
       for (const t of timers) clearInterval(t);
       for (const s of ctx.hub.sessions) s.close(1001, "simulator stopping");
       await server.stop(true);
+      file?.close();
     },
   };
 }

@@ -3,8 +3,8 @@
 import { DEFAULT_CREDENTIALS, type SimOptions, startSimulator } from "./index.ts";
 
 const USAGE = `usage: bun src/sim/main.ts [--port N] [--host H] [--seed N] [--instruments BTC-USDT,ETH-USDT]
-                       [--checksum on|off] [--tick-ms N] [--no-rate-limits] [--lenient-ws-paths] [--verbose]
-env: SIM_PORT SIM_HOST SIM_SEED SIM_INSTRUMENTS SIM_CHECKSUM SIM_TICK_MS SIM_API_KEY SIM_SECRET_KEY SIM_PASSPHRASE`;
+                       [--checksum on|off] [--tick-ms N] [--data-dir DIR] [--no-rate-limits] [--lenient-ws-paths] [--verbose]
+env: SIM_PORT SIM_HOST SIM_SEED SIM_INSTRUMENTS SIM_CHECKSUM SIM_TICK_MS SIM_DATA_DIR SIM_API_KEY SIM_SECRET_KEY SIM_PASSPHRASE`;
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -50,6 +50,7 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     rateLimits: flags.has("no-rate-limits") ? false : undefined,
     lenientWsPaths: flags.has("lenient-ws-paths") ? true : undefined,
     verbose: flags.has("verbose") ? true : undefined,
+    dataDir: get("data-dir", "SIM_DATA_DIR") || undefined,
     credentials: { apiKey: env.SIM_API_KEY, secretKey: env.SIM_SECRET_KEY, passphrase: env.SIM_PASSPHRASE },
   };
 }

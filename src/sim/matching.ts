@@ -19,8 +19,17 @@ export interface AccountChange {
   trades: { instId: string; tradeId: string }[];
 }
 
+/** One fill of an order, as GET /trade/fills lists it. */
+export interface FillRecord {
+  o: SimOrder;
+  info: FillInfo;
+  billId: string;
+}
+
 export interface MatcherListener {
   order?(push: OrderPush, o: SimOrder): void;
+  /** Called before the `order` push that reports the fill. */
+  fill?(f: FillRecord): void;
   account?(change: AccountChange): void;
 }
 
@@ -34,7 +43,7 @@ const CANCEL = { user: "1", fok: "13", ioc: "14", postOnly: "31", stp: "32" } as
 export class Matcher {
   readonly orders = new Map<string, SimOrder>();
   /** Recent fills, oldest first (GET /trade/fills). */
-  readonly fills: { o: SimOrder; info: FillInfo; billId: string }[] = [];
+  readonly fills: FillRecord[] = [];
   private open = new Map<string, SimOrder>();
   private listeners: MatcherListener[] = [];
   private seq = 0;
@@ -53,6 +62,22 @@ export class Matcher {
   on(l: MatcherListener): () => void {
     this.listeners.push(l);
     return () => (this.listeners = this.listeners.filter((x) => x !== l));
+  }
+
+  /** Orders and fills kept from an earlier run (persist.ts): ids go on after theirs; open orders rest again, their funds frozen. */
+  restore(orders: SimOrder[], fills: FillRecord[], now: number): void {
+    for (const o of orders) {
+      this.orders.set(o.ordId, o);
+      this.seq = Math.max(this.seq, o.seq);
+      if (BigInt(o.ordId) >= this.nextOrdId) this.nextOrdId = BigInt(o.ordId) + 1n;
+      if (!isOpen(o)) continue;
+      this.open.set(o.ordId, o);
+      if (o.frozen > 0) this.account.freeze(o.frozenCcy, o.frozen, now);
+    }
+    for (const f of fills) {
+      this.fills.push(f);
+      if (BigInt(f.billId) > this.billSeq) this.billSeq = BigInt(f.billId);
+    }
   }
 
   openOrders(instId?: string): SimOrder[] {
@@ -188,8 +213,10 @@ export class Matcher {
     o.uTime = now;
     const info: FillInfo = { px, lots, tradeId: trade.tradeId, ts: now, fee, execType: maker ? "M" : "T" };
     o.lastFill = info;
-    this.fills.push({ o, info, billId: String(++this.billSeq) });
+    const record: FillRecord = { o, info, billId: String(++this.billSeq) };
+    this.fills.push(record);
     if (this.fills.length > KEEP_FILLS) this.fills.splice(0, this.fills.length - KEEP_FILLS);
+    for (const l of this.listeners) l.fill?.(record);
     if (full) {
       releaseAll(o, this.account, now);
       this.open.delete(o.ordId);

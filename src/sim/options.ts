@@ -50,11 +50,14 @@ export interface SimOptions {
   leverage?: number;
   /** Log one line per connection event to stderr. */
   verbose?: boolean;
+  /** Keep orders and fills in this directory across restarts (persist.ts); unset: in memory only. */
+  dataDir?: string;
 }
 
-export type ResolvedOptions = Required<Omit<SimOptions, "credentials" | "balances" | "startPrices">> & {
+export type ResolvedOptions = Required<Omit<SimOptions, "credentials" | "balances" | "startPrices" | "dataDir">> & {
   credentials: OkxCredentials;
   balances?: Record<string, number>;
+  dataDir?: string;
   startPrices: Record<string, number>;
 };
 
@@ -81,6 +84,7 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     fees: o.fees ?? { spotMaker: 0.0008, spotTaker: 0.001, swapMaker: 0.0002, swapTaker: 0.0005 },
     leverage: o.leverage ?? 10,
     verbose: o.verbose ?? false,
+    ...(o.dataDir ? { dataDir: o.dataDir } : {}),
   };
 }
 

@@ -80,6 +80,18 @@ export interface OrdersHistoryRequest {
   limit?: number;
 }
 
+export interface FillsHistoryRequest {
+  instType: InstType;
+  instId?: string;
+  ordId?: string;
+  /** billId cursors: after = older, before = newer. */
+  after?: string;
+  before?: string;
+  begin?: number;
+  end?: number;
+  limit?: number;
+}
+
 export interface BalanceRequest {
   ccy?: string;
 }
@@ -94,6 +106,7 @@ export type {
   AccountBalance,
   BalanceDetail,
   BookData as BookSnapshotRow,
+  Fill as FillRow,
   Instrument,
   OrderDetails,
   OrderOpResult,

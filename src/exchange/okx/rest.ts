@@ -49,6 +49,7 @@ export class OkxRest {
   getOrder = (q: T.GetOrderRequest) => this.get<T.OrderDetails>("/api/v5/trade/order", q);
   ordersPending = (q: T.OrdersPendingRequest = {}) => this.get<T.OrderDetails>("/api/v5/trade/orders-pending", q);
   ordersHistory = (q: T.OrdersHistoryRequest) => this.get<T.OrderDetails>("/api/v5/trade/orders-history", q);
+  fillsHistory = (q: T.FillsHistoryRequest) => this.get<T.FillRow>("/api/v5/trade/fills-history", q);
   // ---- account ----
   balance = (q: T.BalanceRequest = {}) => this.get<T.AccountBalance>("/api/v5/account/balance", q);
   positions = (q: T.PositionsRequest = {}) => this.get<T.PositionRow>("/api/v5/account/positions", q);

@@ -76,6 +76,10 @@ export const fills: Handler = (r) => {
   const instType = q(r, "instType");
   const instId = q(r, "instId");
   const ordId = q(r, "ordId");
+  const after = q(r, "after");
+  const before = q(r, "before");
+  const begin = Number(q(r, "begin") ?? 0);
+  const end = Number(q(r, "end") ?? Infinity);
   const limit = Math.min(100, Math.max(1, Number(q(r, "limit") ?? 100) || 100));
   const rows = r.ctx.matcher.fills
     .filter(
@@ -83,6 +87,14 @@ export const fills: Handler = (r) => {
         (!instType || f.o.inst.instType === instType) &&
         (!instId || f.o.inst.instId === instId) &&
         (!ordId || f.o.ordId === ordId),
+    )
+    // billId cursors (after: older, before: newer) and a time range on the fill's ts, as OKX pages fills.
+    .filter(
+      (f) =>
+        (!after || BigInt(f.billId) < BigInt(after)) &&
+        (!before || BigInt(f.billId) > BigInt(before)) &&
+        f.info.ts >= begin &&
+        f.info.ts <= end,
     )
     .slice(-limit)
     .reverse()

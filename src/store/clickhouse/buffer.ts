@@ -33,6 +33,9 @@ class Queue<T> {
     }
     return v;
   }
+  values(): T[] {
+    return this.items.slice(this.head);
+  }
   take(n: number): T[] {
     const out = this.items.slice(this.head, this.head + n);
     this.head += out.length;
@@ -115,6 +118,11 @@ export class RowBuffer {
     const out: Partial<Record<Table, number>> = {};
     for (const [t, q] of this.pending) out[t] = q.length + (this.inflight.get(t)?.rows.length ?? 0);
     return out;
+  }
+
+  /** The rows of a table still waiting to be written (pending and in flight). */
+  rows(table: Table): Row[] {
+    return [...(this.inflight.get(table)?.rows ?? []), ...this.pending.get(table)!.values()];
   }
 
   total(): number {

@@ -8,17 +8,33 @@ import type { Registry } from "../../ops/metrics.ts";
 import { RecorderMetrics } from "./metrics.ts";
 import type {
   AuditInput,
+  ExchangeRecords,
   FromWorker,
   HistoryPage,
   HistoryQuery,
+  JournaledAudit,
+  ReconcilePlan,
+  ReconcileResult,
   RecorderStats,
+  SettleResult,
   StrategyRow,
   ToWorker,
   UserRow,
   WorkerOptions,
 } from "./protocol.ts";
 
-export type { AuditInput, HistoryPage, HistoryQuery, StrategyRow, UserRow } from "./protocol.ts";
+export type {
+  AuditInput,
+  ExchangeRecords,
+  HistoryPage,
+  HistoryQuery,
+  JournaledAudit,
+  ReconcilePlan,
+  ReconcileResult,
+  SettleResult,
+  StrategyRow,
+  UserRow,
+} from "./protocol.ts";
 
 /** History cannot answer: ClickHouse is off, missing, unreachable or still starting. */
 export class HistoryUnavailable extends Error {
@@ -35,8 +51,14 @@ export interface History {
   status(): HistoryStatus;
   /** Rejects with HistoryUnavailable when ClickHouse cannot answer. */
   query(q: HistoryQuery): Promise<HistoryPage>;
-  /** Hands an audit entry to the recorder (never waits for ClickHouse). */
-  audit(a: AuditInput): void;
+  /** Hands an audit entry to the recorder (never waits for ClickHouse); `id`: the row's id (random when absent). */
+  audit(a: AuditInput, id?: string): void;
+  /** Writes the audit records ClickHouse lacks (journal replay); `waiting`: how many are still in the recorder's buffer. */
+  settleAudit(rows: JournaledAudit[]): Promise<SettleResult>;
+  /** Where reconciliation with the exchange starts (see ReconcilePlan). */
+  reconcilePlan(): Promise<ReconcilePlan>;
+  /** Writes the exchange's order states and fills that are not recorded yet. */
+  reconcile(records: ExchangeRecords): Promise<ReconcileResult>;
   loadUsers(): Promise<UserRow[]>;
   /** Buffers a user row and tries to write it at once; `written` says whether it is in ClickHouse. */
   putUser(u: UserRow): Promise<{ written: boolean }>;
@@ -159,6 +181,8 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
     firstAnswer();
   };
 
+  const whenReady = <T>(make: (id: number) => ToWorker, timeoutMs?: number): Promise<T> =>
+    ready ? call<T>(make, timeoutMs) : Promise.reject(new HistoryUnavailable(`ClickHouse is not available: ${error}`));
   const call = <T>(make: (id: number) => ToWorker, timeoutMs = 15_000): Promise<T> => {
     if (dead) return Promise.reject(new HistoryUnavailable(error ?? "the ClickHouse worker is gone"));
     const id = nextId++;
@@ -179,14 +203,14 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
   let stopping: Promise<void> | undefined;
   return {
     status: () => ({ mode: o.url ? "url" : "chdb", ready, error }),
-    query: (q) =>
-      ready
-        ? call<HistoryPage>((id) => ({ t: "query", id, q }))
-        : Promise.reject(new HistoryUnavailable(`ClickHouse is not available: ${error}`)),
-    audit: (row) => {
+    query: (q) => whenReady<HistoryPage>((id) => ({ t: "query", id, q })),
+    audit: (row, rowId) => {
       if (dead || stopping) return metrics.droppedHere("audit", "unavailable");
-      send({ t: "audit", row });
+      send({ t: "audit", row, ...(rowId ? { rowId } : {}) });
     },
+    settleAudit: (rows) => whenReady<SettleResult>((id) => ({ t: "settle-audit", id, rows }), 60_000),
+    reconcilePlan: () => whenReady<ReconcilePlan>((id) => ({ t: "reconcile-plan", id })),
+    reconcile: (records) => whenReady<ReconcileResult>((id) => ({ t: "reconcile", id, records }), 60_000),
     loadUsers: () => call<UserRow[]>((id) => ({ t: "users", id })),
     putUser: (row) => call<{ written: boolean }>((id) => ({ t: "user", id, row })),
     loadStrategies: () => call<StrategyRow[]>((id) => ({ t: "strategies", id })),
@@ -215,6 +239,9 @@ function offline(mode: HistoryStatus["mode"], why: string, metrics: RecorderMetr
     status: () => ({ mode, ready: false, error: why }),
     query: no,
     audit: () => metrics.droppedHere("audit", "unavailable"),
+    settleAudit: no,
+    reconcilePlan: no,
+    reconcile: no,
     loadUsers: no,
     putUser: no,
     loadStrategies: no,

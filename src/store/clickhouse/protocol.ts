@@ -1,5 +1,6 @@
 // The messages between the main thread and the ClickHouse Worker, and the shapes both sides share.
 import type { RingHandle } from "../../bus/ring.ts";
+import type { Fill, Order } from "../../domain/events.ts";
 
 /** Tables the recorder writes, and the class that decides what may be dropped when the buffer is full. */
 export const MARKET_TABLES = ["trades", "tickers"] as const;
@@ -38,6 +39,36 @@ export interface AuditInput {
   code: string;
   ms: number;
   detail?: Record<string, unknown>;
+}
+
+/** An audit entry with the id it was journaled under (the same id on every replay). */
+export interface JournaledAudit extends AuditInput {
+  id: string;
+}
+
+/** What settling audit records found: inserted now, or still in the recorder's buffer (written soon). */
+export interface SettleResult {
+  inserted: number;
+  waiting: number;
+}
+
+/** Where reconciliation with the exchange starts: the newest recorded order or fill (null: none), and the orders recorded as open. */
+export interface ReconcilePlan {
+  since: number | null;
+  open: Array<{ ordId: string; instId: string }>;
+}
+
+/** Orders (their current state) and fills as the exchange lists them: the `data` of bus `order` and `fill` events. */
+export interface ExchangeRecords {
+  orders: Order[];
+  fills: Fill[];
+}
+
+/** Rows reconciliation inserted (the rest were recorded already), and items that did not map to a row. */
+export interface ReconcileResult {
+  orders: number;
+  fills: number;
+  malformed: number;
 }
 
 /** A user row: the auth store's record plus its version (ReplacingMergeTree) and a tombstone flag. */
@@ -115,7 +146,10 @@ export interface RecorderStats {
 export type ToWorker =
   | { t: "init"; ring: RingHandle; opts: WorkerOptions }
   | { t: "query"; id: number; q: HistoryQuery }
-  | { t: "audit"; row: AuditInput }
+  | { t: "audit"; row: AuditInput; rowId?: string }
+  | { t: "settle-audit"; id: number; rows: JournaledAudit[] }
+  | { t: "reconcile-plan"; id: number }
+  | { t: "reconcile"; id: number; records: ExchangeRecords }
   | { t: "user"; id: number; row: UserRow }
   | { t: "users"; id: number }
   | { t: "strategy"; id: number; row: StrategyRow }

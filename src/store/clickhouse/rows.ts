@@ -147,13 +147,23 @@ const mappers: Record<string, (id: string, d: Data) => Mapped> = {
  * @example toRow("trade", '{"id":"k1-5","data":{"instId":"BTC-USDT","px":"1","sz":"2","side":"buy","ts":1}}')
  */
 export function toRow(type: string, json: string): Mapped | Error | undefined {
-  const map = mappers[type];
-  if (!map) return undefined;
+  if (!mappers[type]) return undefined;
   try {
     const ev = JSON.parse(json) as { id?: unknown; data?: unknown };
     if (typeof ev.id !== "string" || typeof ev.data !== "object" || ev.data === null)
       throw new Malformed("no id or data");
-    return map(ev.id, ev.data as Data);
+    return rowOf(type, ev.id, ev.data as Data);
+  } catch (err) {
+    return err instanceof Error ? err : new Malformed(String(err));
+  }
+}
+
+/** The row for an event's `data` under a given row id (what toRow does once the JSON is parsed). */
+export function rowOf(type: string, id: string, data: Data): Mapped | Error | undefined {
+  const map = mappers[type];
+  if (!map) return undefined;
+  try {
+    return map(id, data);
   } catch (err) {
     return err instanceof Error ? err : new Malformed(String(err));
   }

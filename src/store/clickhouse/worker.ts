@@ -14,6 +14,7 @@ import { migrate } from "./migrations.ts";
 import type { FromWorker, RecorderStats, StrategyRow, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
 import { build, page } from "./queries.ts";
 import { auditRow, RECORDED_TYPES, strategyRow, toRow, userRow } from "./rows.ts";
+import { Settler } from "./settle.ts";
 import { Writer } from "./writer.ts";
 
 declare const self: Worker;
@@ -24,6 +25,7 @@ const log = (level: "debug" | "info" | "warn" | "error", msg: string, fields?: R
 let opts: WorkerOptions;
 let reader: RingReader;
 let buffer: RowBuffer;
+let settler: Settler;
 let client: ClickHouseClient | undefined;
 let writer: Writer | undefined;
 let ready = false;
@@ -51,7 +53,13 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
         return page(m.q, b, rows);
       });
     case "audit":
-      return push("audit", auditRow(randomUUID(), m.row));
+      return push("audit", auditRow(m.rowId ?? randomUUID(), m.row));
+    case "settle-audit":
+      return void answer(m.id, () => settler.audit(m.rows));
+    case "reconcile-plan":
+      return void answer(m.id, () => settler.plan());
+    case "reconcile":
+      return void answer(m.id, () => settler.reconcile(m.records));
     case "user":
       return void answer(m.id, async () => {
         push("users", userRow(m.row));
@@ -107,6 +115,7 @@ async function init(sab: SharedArrayBuffer, o: WorkerOptions): Promise<void> {
     keptRows: o.keptBufferRows,
     tokenPrefix: randomBytes(6).toString("hex"),
   });
+  settler = new Settler({ client: () => (stopping ? stoppingError() : need()), buffer, fault: () => fault });
   void recordLoop();
   timers.push(setInterval(() => void flushIfReady(), o.flushMs));
   timers.push(setInterval(postStats, 1000));
@@ -138,6 +147,10 @@ async function connect(): Promise<void> {
       await Bun.sleep(backoffDelay(attempt++, 500, 10_000));
     }
   }
+}
+
+function stoppingError(): never {
+  throw new Error("ClickHouse is not available: the recorder is stopping");
 }
 
 function need(): ClickHouseClient {
@@ -242,6 +255,7 @@ function drainRing(): void {
           log("warn", "recorder skipped a malformed event", { id: ev.id, type: ev.type, error: m.message });
         continue;
       }
+      if (settler.repeats(m.table, m.row)) continue; // reconciliation wrote this one already
       if (
         !buffer.push(m.table, m.row) &&
         !refusedLogged.has(m.table) &&
@@ -300,6 +314,8 @@ async function stop(graceMs: number): Promise<{ unwritten: number }> {
   stopping = true;
   for (const t of timers) clearInterval(t);
   const deadline = performance.now() + graceMs;
+  // A settle or reconcile still talking to the engine finishes first: closing under it breaks chDB.
+  await Promise.race([settler.idle(), Bun.sleep(graceMs)]);
   while (ready && writer && buffer.total() > 0 && performance.now() < deadline) {
     if (await writer.flush(true)) break;
     await Bun.sleep(Math.min(200, Math.max(10, deadline - performance.now())));
