@@ -1,7 +1,7 @@
 // Strategy routes: kinds, list, create, read (with live figures), update, delete, start, stop.
 // Thin: validate, authorize (the service decides whose strategy is whose), call, shape the answer.
 import { createRoute, z } from "@hono/zod-openapi";
-import { ROLES, TRADERS } from "../auth/types.ts";
+import { TRADERS } from "../auth/types.ts";
 import { InstId } from "../domain/inst-id.ts";
 import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
 import type { StrategyService, StrategyView } from "../services/strategies.ts";
