@@ -1,6 +1,6 @@
 // The login form; also where a revoked or expired session lands, with the reason.
 import { defineComponent, shallowRef } from "vue";
-import { ApiRequestError } from "../client/rest.ts";
+import { ApiRequestError } from "../client/http.ts";
 import { useTradewire } from "../vue/context.ts";
 import { useSession } from "./session.ts";
 

@@ -2,7 +2,8 @@
 // (with the httpOnly refresh cookie in a browser, or a refresh token held in memory elsewhere),
 // stream tickets for EventSource, and one state the app follows to show the login page.
 import { hasBroadcastChannel, inBrowserPage } from "./env.ts";
-import { ApiRequestError, authApi, type Fetcher, type PublicUser, type TokenPair } from "./rest.ts";
+import { ApiRequestError, type Fetcher } from "./http.ts";
+import { authApi, type PublicUser, type TokenPair } from "./rest.ts";
 
 export type SessionStatus = "anonymous" | "authenticated" | "unauthorized";
 

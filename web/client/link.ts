@@ -5,8 +5,8 @@
 import type { Session } from "./auth.ts";
 import { type BackoffOptions, backoffDelay } from "./backoff.ts";
 import { isOnline, watchPage } from "./env.ts";
+import { withQuery } from "./http.ts";
 import { pollTransport } from "./poll.ts";
-import { withQuery } from "./rest.ts";
 import { sseTransport } from "./sse.ts";
 import {
   endOfError,

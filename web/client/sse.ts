@@ -2,7 +2,7 @@
 // or, where there is no EventSource (Bun, workers), the same stream read over fetch with the
 // bearer token and Last-Event-ID headers. Reconnecting is the connection's job, not EventSource's.
 import { localNow } from "./clock.ts";
-import { withQuery } from "./rest.ts";
+import { withQuery } from "./http.ts";
 import { SseParser } from "./sse-parser.ts";
 import {
   endOfError,

@@ -1,8 +1,8 @@
 // The WebSocket transport: the same events as text messages, control messages by `type`, and
 // pings answered with the server's time (round trips for the clock offset).
 import { localNow } from "./clock.ts";
+import { withQuery } from "./http.ts";
 import { parseEvent, parseObject } from "./parse.ts";
-import { withQuery } from "./rest.ts";
 import { endOfError, type Incoming, type Transport, type TransportParams, type TransportSink } from "./transport.ts";
 import type { ConnectedInfo, ResetInfo } from "./types.ts";
 

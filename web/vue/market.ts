@@ -10,7 +10,7 @@ import {
   toValue,
   watch,
 } from "vue";
-import { ApiRequestError } from "../client/rest.ts";
+import { ApiRequestError } from "../client/http.ts";
 import type { Book, Ticker, Trade } from "../client/types.ts";
 import { shared, type Tradewire, useTradewire } from "./context.ts";
 import { Feeds, single } from "./feed.ts";

@@ -1,7 +1,8 @@
 // Commands: the kill switch (admins; no new orders while on) and cancel all (traders, admins),
 // each confirmed first; commands by anyone appear as the stream announces them.
 import { defineComponent, onMounted, shallowRef } from "vue";
-import { ApiRequestError, type Command, type CommandRecord } from "../../client/rest.ts";
+import { ApiRequestError } from "../../client/http.ts";
+import type { Command, CommandRecord } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useEventStream } from "../../vue/stream.ts";
 import { fmtTime } from "../format.ts";
@@ -63,7 +64,7 @@ export const Commands = defineComponent(() => {
             text: "Orders will be accepted again.",
             action: "Kill switch off",
           };
-    else
+    else if (cmd.type === "cancel_all")
       asking.value = {
         cmd,
         title: "Cancel all open orders?",

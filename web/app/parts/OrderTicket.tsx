@@ -2,7 +2,8 @@
 // best bid/ask to click, an idempotency key per order (a retried submit never doubles it), and
 // a rejection shown on the field it concerns (risk checks and validation name their field).
 import { computed, defineComponent, shallowRef, watch } from "vue";
-import { ApiRequestError, type NewOrder, type OrdType } from "../../client/rest.ts";
+import { ApiRequestError } from "../../client/http.ts";
+import type { NewOrder, OrdType } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useOrderBook, useTicker } from "../../vue/market.ts";
 import { decimals } from "../format.ts";
