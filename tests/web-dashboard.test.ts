@@ -77,7 +77,7 @@ test("log in, and the tickers change on screen", async () => {
   await ctx.close();
 }, 60_000);
 
-test("a limit order from the ticket shows in open orders from the stream; canceled, it goes; a risk rejection lands on its field", async () => {
+test("a limit order from the ticket shows in open orders from the stream; canceled, it goes; the instrument's rules apply as typed; a risk rejection lands on its field", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');
   await page.waitForSelector('[data-testid="ticket"]');
@@ -93,11 +93,24 @@ test("a limit order from the ticket shows in open orders from the stream; cancel
   await page.click(`[data-testid="order-${ordId}"] [data-testid="cancel"]`);
   await page.waitForSelector(`[data-testid="order-${ordId}"]`, { state: "detached" });
 
-  // Off the tick: refused by the risk check, the message under the price field.
-  await page.fill('[data-testid="ticket-px"]', "1000.05");
+  // The instrument's rules (GET /api/market/instruments): shown, applied as typed (the order is
+  // not sent), and the arrow keys step by them.
+  expect(await page.textContent('[data-testid="ticket-px-rule"]')).toBe("tick 0.1");
+  expect(await page.textContent('[data-testid="ticket-sz-rule"]')).toBe("lot 0.00000001 · min 0.00001");
+  await page.fill('[data-testid="ticket-px"]', "1000.04");
+  expect(await page.textContent('[data-testid="ticket-px-error"]')).toBe("px must be a multiple of 0.1");
+  await page.fill('[data-testid="ticket-sz"]', "0.000001");
+  expect(await page.textContent('[data-testid="ticket-sz-error"]')).toBe("sz below the minimum 0.00001");
+  await page.press('[data-testid="ticket-px"]', "ArrowUp");
+  expect(await page.inputValue('[data-testid="ticket-px"]')).toBe("1000.1");
+  await page.press('[data-testid="ticket-sz"]', "ArrowUp");
+  expect(await page.inputValue('[data-testid="ticket-sz"]')).toBe("0.00001000");
+  expect(await page.locator('[data-testid="ticket-px-error"], [data-testid="ticket-sz-error"]').count()).toBe(0);
+  // A risk rejection by the server (worth more than RISK_MAX_NOTIONAL): the message under the size.
+  await page.fill('[data-testid="ticket-sz"]', "1000");
   await page.click('[data-testid="ticket-submit"]');
-  const err = await page.waitForSelector('[data-testid="ticket-px-error"]');
-  expect(await err.textContent()).toContain("bad_tick");
+  const err = await page.waitForSelector('[data-testid="ticket-sz-error"]');
+  expect(await err.textContent()).toContain("notional_too_large");
   await ctx.close();
 }, 60_000);
 
@@ -148,4 +161,30 @@ test("the latency panel shows figures for each leg", async () => {
   await page.waitForSelector('[data-testid="check-okx"]');
   expect(await page.textContent('[data-testid="client-count"]')).toMatch(/^\d+$/);
   await ctx.close();
+}, 60_000);
+
+test("the kill switch: an admin turns it on (confirmed), a trader's Commands page shows it at once from the stream", async () => {
+  const { ctx: tctx, page: trader } = await signIn("tina", "tina-password-1");
+  await trader.click('[data-testid="nav-commands"]');
+  await trader.waitForSelector('[data-testid="kill-state"].up');
+  expect(await trader.textContent('[data-testid="kill-since"]')).toBe("since the service started");
+  expect(await trader.locator('[data-testid="kill-on"]').count()).toBe(0); // traders see it, admins switch it
+
+  const { ctx: actx, page: admin } = await signIn("admin", ADMIN_PASSWORD);
+  await admin.click('[data-testid="nav-commands"]');
+  await admin.click('[data-testid="kill-on"]');
+  await admin.click('[data-testid="confirm-yes"]');
+  await admin.waitForSelector('[data-testid="kill-state"].down');
+  await trader.waitForSelector('[data-testid="kill-state"].down');
+  expect(await trader.textContent('[data-testid="kill-since"]')).toMatch(/^since \d\d:\d\d:\d\d\.\d{3} by admin$/);
+  expect(
+    await (
+      await fetch(`${s.url}/api/commands/kill-switch`, { headers: { Authorization: `Bearer ${await s.token()}` } })
+    ).json(),
+  ).toMatchObject({ on: true, by: "admin" });
+  await admin.click('[data-testid="kill-off"]');
+  await admin.click('[data-testid="confirm-yes"]');
+  await trader.waitForSelector('[data-testid="kill-state"].up');
+  await tctx.close();
+  await actx.close();
 }, 60_000);

@@ -64,6 +64,8 @@ export function restApi(fetcher: Fetcher) {
       me: () => ok(api.auth.me.$get()),
     },
     market: {
+      /** Tick, lot and minimum size and contract value of each instrument, as orders are checked. */
+      instruments: () => ok(api.market.instruments.$get()),
       tickers: () => ok(api.market.tickers.$get()),
       book: (instId: string) => ok(api.market.books[":instId"].$get({ param: { instId } })),
       candles: (query: CandlesQuery) => ok(api.market.candles.$get({ query })),
@@ -95,6 +97,7 @@ export function restApi(fetcher: Fetcher) {
       run: (json: Command) => ok(api.commands.$post({ json, query: {} })),
       list: (query: CommandsQuery = {}) => ok(api.commands.$get({ query })),
       get: (id: string) => ok(api.commands[":id"].$get({ param: { id } })),
+      killSwitch: () => ok(api.commands["kill-switch"].$get()),
     },
     strategies: {
       kinds: () => ok(api.strategies.kinds.$get()),
@@ -142,6 +145,8 @@ export type PlaceAnswer = Answer<Rest["orders"]["place"]>;
 export type CommandRecord = Answer<Rest["commands"]["get"]>;
 export type StrategyView = Answer<Rest["strategies"]["get"]>;
 export type StrategyKind = Answer<Rest["strategies"]["kinds"]>["data"][number];
+export type Instrument = Answer<Rest["market"]["instruments"]>["data"][number];
+export type KillSwitch = Answer<Rest["commands"]["killSwitch"]>;
 export type EngineView = Answer<Rest["engines"]["list"]>["data"][number];
 export type CandleRow = Answer<Rest["market"]["candles"]>["data"][number];
 export type TradeRow = Answer<Rest["market"]["trades"]>["data"][number];
