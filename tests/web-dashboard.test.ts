@@ -3,37 +3,21 @@
 // from the ticket and canceled, a risk rejection on its field, two tabs on one connection, a
 // viewer without a ticket, the latency panel. Every step waits for a condition, not a time.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
 import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
+import { launchChromium, signIn as signInAt, WAIT } from "./web-helpers.ts";
 
-const WAIT = 30_000;
-const CHROMIUM = "/usr/bin/chromium";
 let s: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)`);
   await ensureDashboard();
   s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT" });
   await s.userToken("tina", "trader");
   await s.userToken("vic", "viewer");
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -42,17 +26,7 @@ afterAll(async () => {
 });
 
 /** A fresh browser profile (cookies, storage) with one page signed in as `user`. */
-async function signIn(user: string, password: string): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(WAIT);
-  await page.goto(`${s.url}/`);
-  await page.fill('input[name="username"]', user);
-  await page.fill('input[name="password"]', password);
-  await page.click('button[type="submit"]');
-  await page.waitForSelector('[data-testid="stream-status"].status-live');
-  return { ctx, page };
-}
+const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 
 const LAST = '[data-testid="ticker-BTC-USDT"] [data-testid="last"]';
 const lastPrice = (page: Page) => page.textContent(LAST);
