@@ -66,3 +66,31 @@ test("GET /api/commands/kill-switch: off since start, then on since the command,
   });
   expect(await (await get("/api/commands/kill-switch", trader)).json()).toMatchObject({ on: false, by: "admin" });
 });
+
+test("/ready names ClickHouse: ok while the recorder's writes get through, 503 while they fail", async () => {
+  const ready = async () => {
+    const r = await fetch(`${s.url}/ready`);
+    const body = (await r.json()) as any;
+    return { status: r.status, ch: body.checks.find((c: any) => c.name === "clickhouse") };
+  };
+  await eventually(async () => (await ready()).status === 200, 15_000);
+  expect((await ready()).ch).toEqual({ name: "clickhouse", ok: true, detail: "embedded (chDB)" });
+  s.history.fault(true);
+  try {
+    // Something to write, so the recorder finds out.
+    await fetch(`${s.url}/api/events`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${admin}`, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        type: "trade",
+        channel: "trades:BTC-USDT",
+        data: { instId: "BTC-USDT", tradeId: "r1", px: "1", sz: "1", side: "buy", ts: Date.now() },
+      }),
+    });
+    await eventually(async () => (await ready()).status === 503, 15_000);
+    expect((await ready()).ch).toMatchObject({ name: "clickhouse", ok: false });
+  } finally {
+    s.history.fault(false);
+  }
+  await eventually(async () => (await ready()).status === 200, 15_000);
+}, 40_000);

@@ -56,6 +56,7 @@ test("events reach handlers by type, channel and pattern, with every latency leg
       type: "ticker",
       channel: "tickers:T-USDT",
       data: { instId: "T-USDT", last: String(i) },
+      exTs: Date.now() - 2, // as if the exchange stamped it 2 ms ago
     });
   await eventually(() => byType.length === 5);
   expect(byType).toEqual([1, 2, 3, 4, 5]);
@@ -66,6 +67,9 @@ test("events reach handlers by type, channel and pattern, with every latency leg
   expect(r.legs.page.count).toBe(5);
   expect(r.legs.page.p99!).toBeGreaterThanOrEqual(0);
   expect(r.legs.page.p99!).toBeLessThan(5_000);
+  expect(r.legs.exchange.count).toBe(5);
+  expect(r.legs.total.count).toBe(5); // exchange -> handed to the page
+  expect(r.legs.total.p50!).toBeGreaterThanOrEqual(r.legs.exchange.p50!);
   expect(c.info.transport).toBe("sse");
   expect(c.info.lastEventId).toMatch(/^[0-9a-z]+-\d+$/);
 });

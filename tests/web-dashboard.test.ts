@@ -123,10 +123,19 @@ test("a viewer sees no order ticket and no commands", async () => {
   await ctx.close();
 }, 60_000);
 
-test("the latency panel shows figures for each leg", async () => {
+test("the system page: connection states, and the latency panel with figures for each leg", async () => {
   const { ctx, page } = await signIn("admin", ADMIN_PASSWORD);
   await page.click('[data-testid="nav-system"]');
-  for (const leg of ["exchange", "ingest", "bus"]) {
+  // This server: the simulator and chDB, no Redis (so no engine bridge).
+  const state = (c: string) => page.textContent(`[data-testid="check-${c}"] [data-testid="state"]`);
+  await page.waitForFunction(
+    `document.querySelector('[data-testid="check-okx"] [data-testid="state"]')?.textContent === "up"`,
+    null,
+    { timeout: WAIT },
+  );
+  expect([await state("clickhouse"), await state("redis"), await state("engine")]).toEqual(["up", "n/a", "n/a"]);
+  expect(await page.textContent('[data-testid="check-redis"]')).toContain("no REDIS_URL");
+  for (const leg of ["exchange", "ingest", "bus", "end"]) {
     const sel = JSON.stringify(`[data-testid="latency-${leg}"] [data-testid="p99"]`);
     await page.waitForFunction(`/\\d/.test(document.querySelector(${sel})?.textContent ?? "")`, null, {
       timeout: WAIT,
