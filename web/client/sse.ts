@@ -8,6 +8,7 @@ import {
   endOfError,
   endOfStatus,
   errorText,
+  revokedEnd,
   sseMessage,
   type Transport,
   type TransportEnd,
@@ -47,7 +48,10 @@ export function eventSourceTransport(p: TransportParams, sink: TransportSink): T
   let es: EventSourceLike | undefined;
   const onFrame = (e: { type: string; data: unknown }) => {
     if (state.closed) return;
-    sink.message(sseMessage(e.type, String(e.data), p.known, localNow()));
+    const m = sseMessage(e.type, String(e.data), p.known, localNow());
+    if (m.kind !== "revoked") return sink.message(m);
+    es?.close();
+    state.end(revokedEnd(m.reason));
   };
   void (async () => {
     let ticket: string;
@@ -65,7 +69,7 @@ export function eventSourceTransport(p: TransportParams, sink: TransportSink): T
     if (!EventSourceCtor) return state.end({ code: "closed", message: "no EventSource here" });
     es = new EventSourceCtor(url);
     // EventSource delivers a named event only to listeners of that name: one per known name.
-    for (const name of ["connected", "reset", "heartbeat", "shutdown", "snapshot", "message", ...p.known])
+    for (const name of ["connected", "reset", "heartbeat", "shutdown", "revoked", "snapshot", "message", ...p.known])
       es.addEventListener(name, onFrame);
     // Its own reconnect would reuse the spent ticket: close, and let the connection decide.
     es.onerror = () => {
@@ -99,7 +103,11 @@ export function fetchSseTransport(p: TransportParams, sink: TransportSink): Tran
     }
     if (res.status !== 200 || !res.body) return state.end(endOfStatus(res.status, await errorText(res)));
     const parser = new SseParser((f) => {
-      if (!state.closed) sink.message(sseMessage(f.event, f.data, p.known, localNow()));
+      if (state.closed) return;
+      const m = sseMessage(f.event, f.data, p.known, localNow());
+      if (m.kind !== "revoked") return sink.message(m);
+      state.end(revokedEnd(m.reason));
+      abort.abort();
     });
     const reader = res.body.getReader();
     try {
