@@ -4,7 +4,7 @@
 import { expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { DIST, ensureDashboard, WEB } from "../scripts/dashboard.ts";
+import { buildDashboard, DIST, WEB } from "../scripts/dashboard.ts";
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,9 +30,11 @@ test("web/ imports the server's modules for their types only", () => {
   expect(bad).toEqual([]);
 });
 
-test("the built dashboard holds no server code", async () => {
-  await ensureDashboard();
+test("the dashboard builds for production from the tests too, and holds no server code", async () => {
+  expect(process.env.NODE_ENV).toBe("test"); // what bun test sets, and a build must not inherit
+  await buildDashboard();
   const assets = join(DIST, "assets");
+  expect(readdirSync(assets).filter((f) => f.includes("development"))).toEqual([]);
   const js = readdirSync(assets)
     .filter((f) => f.endsWith(".js"))
     .map((f) => readFileSync(join(assets, f), "utf8"))

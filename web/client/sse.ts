@@ -1,6 +1,8 @@
-// The SSE transport: the browser's EventSource with a single-use ticket (it cannot send headers),
-// or, where there is no EventSource (Bun, workers), the same stream read over fetch with the
-// bearer token and Last-Event-ID headers. Reconnecting is the connection's job, not EventSource's.
+// The SSE transport: the stream read over fetch with the bearer token and Last-Event-ID headers
+// (one task per network read, which carries every event the server batched into it, where
+// EventSource dispatches one task per event), or the browser's EventSource with a single-use
+// ticket (it cannot send headers) where fetch cannot stream a body. Reconnecting is the
+// connection's job, not EventSource's.
 import { localNow } from "./clock.ts";
 import { withQuery } from "./http.ts";
 import { SseParser } from "./sse-parser.ts";
@@ -38,9 +40,13 @@ function once(sink: TransportSink): { closed: boolean; end(e: TransportEnd): voi
   return s;
 }
 
-/** EventSource where the host has it, else fetch. */
+/** Whether fetch hands the body over as it arrives (every current browser, Bun). */
+const fetchStreams =
+  typeof ReadableStream !== "undefined" && typeof Response !== "undefined" && "body" in Response.prototype;
+
+/** fetch where it streams, else EventSource. */
 export function sseTransport(p: TransportParams, sink: TransportSink): Transport {
-  return EventSourceCtor ? eventSourceTransport(p, sink) : fetchSseTransport(p, sink);
+  return fetchStreams || !EventSourceCtor ? fetchSseTransport(p, sink) : eventSourceTransport(p, sink);
 }
 
 export function eventSourceTransport(p: TransportParams, sink: TransportSink): Transport {
