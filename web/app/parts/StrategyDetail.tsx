@@ -32,14 +32,18 @@ export const StrategyDetail = defineComponent(
     const kind = computed(() => kinds.value.find((k) => k.name === strategy.value?.kind));
     const fields = computed(() => fieldsOf(kind.value?.params));
     const running = computed(() => ACTIVE.has(strategy.value?.state ?? ""));
-    // The form follows the strategy's params until the user edits it.
+    // The form follows the strategy's params (a new object only when they were fetched again),
+    // except fields the user is editing.
+    let jsonBefore = "";
     watch(
-      () => [strategy.value?.params, fields.value] as const,
+      [() => strategy.value?.params, fields],
       ([p]) => {
         const next = initialValues(fields.value, p ?? {});
         if (changed(fields.value, values.value, before.value).size === 0) values.value = next;
         before.value = next;
-        json.value = JSON.stringify(p ?? {}, null, 2);
+        const text = JSON.stringify(p ?? {}, null, 2);
+        if (json.value === jsonBefore) json.value = text;
+        jsonBefore = text;
       },
       { immediate: true },
     );
