@@ -10,7 +10,7 @@
 //   - JavaScript the page loaded: bytes on the wire (gzip, as served) and gzip -9 of each file.
 // tradewire runs pinned to core 0 (bench/lib/tradewire.ts), Chromium to core 1 (--no-pin: anywhere).
 //   bun bench/dashboard.ts [--instruments 50] [--duration 20] [--warmup 5] [--loads 5] [--env K=V]...
-import { chmodSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "bun";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -18,7 +18,7 @@ import { DIST, ensureDashboard } from "../scripts/dashboard.ts";
 import { CpuWindow, cpuCount, sleep } from "./lib/proc.ts";
 import { GENERATOR_CORE, installExitHooks, removeDir, SERVER_CORE, tempDir } from "./lib/servers.ts";
 import { REPO, startTradewire } from "./lib/tradewire.ts";
-import { instrumentList } from "./okx/common.ts";
+import { instrumentList, threadTable } from "./okx/common.ts";
 
 const HELP = `bun bench/dashboard.ts [options]
   --instruments N   instruments the simulator ticks every 100 ms (default 50)
@@ -59,6 +59,24 @@ function options(argv: string[]) {
     } else throw new Error(`unknown option ${a}\n${HELP}`);
   }
   return o;
+}
+
+/** CPU seconds so far of each Chromium renderer's main thread (CrRendererMain), by pid. */
+function rendererMains(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    let cmd = "";
+    try {
+      cmd = readFileSync(`/proc/${d}/cmdline`, "latin1");
+    } catch {
+      continue;
+    }
+    if (!cmd.includes("--type=renderer")) continue;
+    const main = threadTable(Number(d)).get(Number(d)); // the main thread's tid is the pid
+    if (main) out.set(Number(d), main.cpu);
+  }
+  return out;
 }
 
 const loadavg = () => readFileSync("/proc/loadavg", "latin1").split(" ").slice(0, 3).join(" ");
@@ -170,11 +188,15 @@ async function main() {
     const cpu = new CpuWindow(ep.pid, Number(SERVER_CORE), 1);
     await page.evaluate("window.tradewire.client.stats.clear(); window.__tickers = 0; window.__t0 = performance.now()");
     const m0 = await metrics();
+    const r0 = rendererMains();
     cpu.start();
     const load0 = loadavg();
     await sleep(o.duration * 1000);
     const m1 = await metrics();
+    const r1 = rendererMains();
     const c = cpu.stop();
+    // The page's renderer is the one whose main thread worked most in the window.
+    const mainCpu = Math.max(0, ...[...r1].map(([pid, t]) => t - (r0.get(pid) ?? t)));
     const w = (await page.evaluate(`(() => {
       const r = window.tradewire.client.stats.report();
       const long = window.__long.filter((e) => e.start >= window.__t0);
@@ -200,6 +222,9 @@ async function main() {
     );
     say(
       `   main thread busy: ${pct(share("TaskDuration"))} (script ${pct(share("ScriptDuration"))}, style ${pct(share("RecalcStyleDuration"))}, layout ${pct(share("LayoutDuration"))}) -> target <= 20%: ${share("TaskDuration") <= 20 ? "MET" : "MISSED"}`,
+    );
+    say(
+      `   main thread CPU time: ${pct((mainCpu / c.seconds) * 100)} of a core (the renderer's main thread in /proc: what the page cost, without the time other processes held the core)`,
     );
     say(
       `   long tasks (> 50 ms): ${w.long}${w.long ? `, longest ${w.longMax.toFixed(0)} ms` : ""} -> target none: ${w.long === 0 ? "MET" : "MISSED"}`,
