@@ -37,6 +37,9 @@ export async function buildDashboard(): Promise<void> {
   if (!existsSync(VITE)) throw new DashboardBuildError("vite is not installed (run npm install)");
   const p = Bun.spawn([process.execPath, VITE, "build", "--config", join(WEB, "vite.config.ts")], {
     cwd: ROOT,
+    // A production build whoever asks (bun test sets NODE_ENV=test, which would pick the
+    // development builds of dependencies such as lightweight-charts).
+    env: { ...process.env, NODE_ENV: "production" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   if ((await p.exited) !== 0) throw new DashboardBuildError(`vite build failed (exit ${p.exitCode})`);

@@ -243,7 +243,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log,
     version: VERSION,
     auth,
-    ops: { registry, started, checks: readiness(ingest, redis?.check, engines) },
+    ops: { registry, started, checks: readiness(ingest, redis?.check, history, engines) },
     state,
     orders,
     commands,
@@ -377,14 +377,27 @@ async function startEngines(
   });
 }
 
-/** /ready: the bus always; Redis when configured; each OKX connection when there is an exchange; engines with the bridge. */
+/**
+ * /ready: the bus always; Redis when configured; ClickHouse unless disabled (history, users and
+ * strategies are not durable without it); each OKX connection when there is an exchange; engines
+ * with the bridge.
+ */
 function readiness(
   ingest: Ingest | undefined,
   redisReady: ReadinessCheck | undefined,
+  history: History,
   engines?: EngineBridge,
 ): ReadinessCheck[] {
   const checks: ReadinessCheck[] = [() => ({ name: "bus", ok: true })];
   if (redisReady) checks.push(redisReady);
+  checks.push(() => {
+    const h = history.status();
+    if (h.mode === "off") return { name: "clickhouse", ok: true, detail: "disabled (CLICKHOUSE_ENABLED=false)" };
+    if (!h.ready) return { name: "clickhouse", ok: false, detail: h.error ?? "not ready" };
+    const st = history.stats(); // the recorder's latest report: whether its writes get through now
+    if (st && !st.connected) return { name: "clickhouse", ok: false, detail: `unreachable: ${st.lastError ?? "?"}` };
+    return { name: "clickhouse", ok: true, detail: h.mode === "chdb" ? "embedded (chDB)" : "server" };
+  });
   if (engines) checks.push(() => engines.readiness());
   if (!ingest) return checks;
   checks.push(() => {

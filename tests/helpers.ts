@@ -155,7 +155,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
 export async function publish(
   base: string,
   token: string,
-  body: { type: string; channel: string; data: unknown },
+  body: { type: string; channel: string; data: unknown; exTs?: number },
 ): Promise<{ id: string; seq: number }> {
   const r = await fetch(`${base}/api/events`, {
     method: "POST",

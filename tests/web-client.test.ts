@@ -56,6 +56,7 @@ test("events reach handlers by type, channel and pattern, with every latency leg
       type: "ticker",
       channel: "tickers:T-USDT",
       data: { instId: "T-USDT", last: String(i) },
+      exTs: Date.now() - 2, // as if the exchange stamped it 2 ms ago
     });
   await eventually(() => byType.length === 5);
   expect(byType).toEqual([1, 2, 3, 4, 5]);
@@ -66,6 +67,9 @@ test("events reach handlers by type, channel and pattern, with every latency leg
   expect(r.legs.page.count).toBe(5);
   expect(r.legs.page.p99!).toBeGreaterThanOrEqual(0);
   expect(r.legs.page.p99!).toBeLessThan(5_000);
+  expect(r.legs.exchange.count).toBe(5);
+  expect(r.legs.total.count).toBe(5); // exchange -> handed to the page
+  expect(r.legs.total.p50!).toBeGreaterThanOrEqual(r.legs.exchange.p50!);
   expect(c.info.transport).toBe("sse");
   expect(c.info.lastEventId).toMatch(/^[0-9a-z]+-\d+$/);
 });
@@ -204,6 +208,28 @@ test("the access token is refreshed before it expires while the stream stays up;
   await eventually(() => c.status === "offline" && c.info.error?.code === "unauthorized");
 }, 30_000);
 
+for (const transport of ["sse", "ws", "poll"] as const)
+  test(`a session the server ends (user deleted) ends the ${transport} stream at once: unauthorized, the session ended with the reason`, async () => {
+    const name = `gone-${transport}`;
+    await s.userToken(name, "trader");
+    const session = await signedIn(name, `${name}-password-1`);
+    const c = client(session, transport);
+    c.subscribe(["orders"]);
+    c.start();
+    await live(c);
+    const r = await fetch(`${s.url}/api/users/${name}`, {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${admin}` },
+    });
+    expect(r.status).toBe(204);
+    // No refresh is due for minutes: the stream's end is what tells the client.
+    await eventually(() => c.status === "offline" && c.info.error?.code === "unauthorized", 5_000);
+    expect(session.state.status).toBe("unauthorized");
+    // A stream says why; a poll between two waits meets the plain 401 of an ended session.
+    expect(session.state.reason).toMatch(transport === "poll" ? /user_deleted|revoked/ : /^user_deleted$/);
+    expect(c.stats.counts.malformed).toBe(0); // the revoked frame is understood, not counted as garbage
+  });
+
 test("auto mode falls back to polling when neither SSE nor WebSocket opens but the API answers", async () => {
   // A proxy that buffers event streams forever and refuses WebSocket upgrades.
   const proxy = Bun.serve({
@@ -278,6 +304,56 @@ test.skipIf(!process.env.REDIS_TEST_URL)(
   },
   40_000,
 );
+
+test("malformed events in the stream are counted and ignored; the events around them arrive, the link stays up", async () => {
+  // A proxy that slips two broken frames into the event stream right after it opens.
+  const garbage = 'event: ticker\ndata: {"id":"x-1","type":\n\nevent: order\ndata: [1,2,3]\n\n';
+  const proxy = Bun.serve({
+    port: 0,
+    hostname: "127.0.0.1",
+    idleTimeout: 0,
+    async fetch(req) {
+      const u = new URL(req.url);
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
+      const res = await fetch(`${s.url}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body });
+      if (u.pathname !== "/api/events/stream" || !res.body) return res;
+      const reader = res.body.getReader();
+      let injected = false;
+      const out = new ReadableStream<Uint8Array>({
+        async pull(ctrl) {
+          const { done, value } = await reader.read();
+          if (done) return ctrl.close();
+          ctrl.enqueue(value);
+          if (!injected && new TextDecoder().decode(value).includes("event: connected")) {
+            injected = true;
+            ctrl.enqueue(new TextEncoder().encode(garbage));
+          }
+        },
+        cancel: () => reader.cancel(),
+      });
+      return new Response(out, { headers: res.headers });
+    },
+  });
+  closers.push(() => void proxy.stop(true));
+  const c = client(await signedIn("admin", ADMIN_PASSWORD, `http://127.0.0.1:${proxy.port}`), "sse");
+  const got: number[] = [];
+  c.on("tickers:M-USDT", (ev) => got.push(Number(ev.data.last)));
+  c.subscribe(["tickers:M-USDT"]);
+  c.start();
+  await live(c);
+  for (const i of ticks(1, 3))
+    await publish(s.url, admin, {
+      type: "ticker",
+      channel: "tickers:M-USDT",
+      data: { instId: "M-USDT", last: String(i) },
+    });
+  await eventually(() => got.length === 3);
+  expect(got).toEqual([1, 2, 3]);
+  expect(c.stats.counts.malformed).toBe(2);
+  expect(c.stats.counts.handlerErrors).toBe(0);
+  expect(c.stats.counts.reconnects).toBe(0);
+  expect(c.status).toBe("live");
+});
 
 test("a link that goes silent is declared dead after 2.5 heartbeat intervals, and resumed without a gap", async () => {
   // A proxy whose first event stream stops passing bytes on demand, the socket left open.

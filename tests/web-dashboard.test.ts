@@ -3,37 +3,21 @@
 // from the ticket and canceled, a risk rejection on its field, two tabs on one connection, a
 // viewer without a ticket, the latency panel. Every step waits for a condition, not a time.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
 import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
+import { launchChromium, signIn as signInAt, WAIT } from "./web-helpers.ts";
 
-const WAIT = 30_000;
-const CHROMIUM = "/usr/bin/chromium";
 let s: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)`);
   await ensureDashboard();
   s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT" });
   await s.userToken("tina", "trader");
   await s.userToken("vic", "viewer");
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -42,17 +26,7 @@ afterAll(async () => {
 });
 
 /** A fresh browser profile (cookies, storage) with one page signed in as `user`. */
-async function signIn(user: string, password: string): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await ctx.newPage();
-  page.setDefaultTimeout(WAIT);
-  await page.goto(`${s.url}/`);
-  await page.fill('input[name="username"]', user);
-  await page.fill('input[name="password"]', password);
-  await page.click('button[type="submit"]');
-  await page.waitForSelector('[data-testid="stream-status"].status-live');
-  return { ctx, page };
-}
+const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 
 const LAST = '[data-testid="ticker-BTC-USDT"] [data-testid="last"]';
 const lastPrice = (page: Page) => page.textContent(LAST);
@@ -77,7 +51,7 @@ test("log in, and the tickers change on screen", async () => {
   await ctx.close();
 }, 60_000);
 
-test("a limit order from the ticket shows in open orders from the stream; canceled, it goes; a risk rejection lands on its field", async () => {
+test("a limit order from the ticket shows in open orders from the stream; canceled, it goes; the instrument's rules apply as typed; a risk rejection lands on its field", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');
   await page.waitForSelector('[data-testid="ticket"]');
@@ -93,11 +67,24 @@ test("a limit order from the ticket shows in open orders from the stream; cancel
   await page.click(`[data-testid="order-${ordId}"] [data-testid="cancel"]`);
   await page.waitForSelector(`[data-testid="order-${ordId}"]`, { state: "detached" });
 
-  // Off the tick: refused by the risk check, the message under the price field.
-  await page.fill('[data-testid="ticket-px"]', "1000.05");
+  // The instrument's rules (GET /api/market/instruments): shown, applied as typed (the order is
+  // not sent), and the arrow keys step by them.
+  expect(await page.textContent('[data-testid="ticket-px-rule"]')).toBe("tick 0.1");
+  expect(await page.textContent('[data-testid="ticket-sz-rule"]')).toBe("lot 0.00000001 · min 0.00001");
+  await page.fill('[data-testid="ticket-px"]', "1000.04");
+  expect(await page.textContent('[data-testid="ticket-px-error"]')).toBe("px must be a multiple of 0.1");
+  await page.fill('[data-testid="ticket-sz"]', "0.000001");
+  expect(await page.textContent('[data-testid="ticket-sz-error"]')).toBe("sz below the minimum 0.00001");
+  await page.press('[data-testid="ticket-px"]', "ArrowUp");
+  expect(await page.inputValue('[data-testid="ticket-px"]')).toBe("1000.1");
+  await page.press('[data-testid="ticket-sz"]', "ArrowUp");
+  expect(await page.inputValue('[data-testid="ticket-sz"]')).toBe("0.00001000");
+  expect(await page.locator('[data-testid="ticket-px-error"], [data-testid="ticket-sz-error"]').count()).toBe(0);
+  // A risk rejection by the server (worth more than RISK_MAX_NOTIONAL): the message under the size.
+  await page.fill('[data-testid="ticket-sz"]', "1000");
   await page.click('[data-testid="ticket-submit"]');
-  const err = await page.waitForSelector('[data-testid="ticket-px-error"]');
-  expect(await err.textContent()).toContain("bad_tick");
+  const err = await page.waitForSelector('[data-testid="ticket-sz-error"]');
+  expect(await err.textContent()).toContain("notional_too_large");
   await ctx.close();
 }, 60_000);
 
@@ -136,10 +123,19 @@ test("a viewer sees no order ticket and no commands", async () => {
   await ctx.close();
 }, 60_000);
 
-test("the latency panel shows figures for each leg", async () => {
+test("the system page: connection states, and the latency panel with figures for each leg", async () => {
   const { ctx, page } = await signIn("admin", ADMIN_PASSWORD);
   await page.click('[data-testid="nav-system"]');
-  for (const leg of ["exchange", "ingest", "bus"]) {
+  // This server: the simulator and chDB, no Redis (so no engine bridge).
+  const state = (c: string) => page.textContent(`[data-testid="check-${c}"] [data-testid="state"]`);
+  await page.waitForFunction(
+    `document.querySelector('[data-testid="check-okx"] [data-testid="state"]')?.textContent === "up"`,
+    null,
+    { timeout: WAIT },
+  );
+  expect([await state("clickhouse"), await state("redis"), await state("engine")]).toEqual(["up", "n/a", "n/a"]);
+  expect(await page.textContent('[data-testid="check-redis"]')).toContain("no REDIS_URL");
+  for (const leg of ["exchange", "ingest", "bus", "end"]) {
     const sel = JSON.stringify(`[data-testid="latency-${leg}"] [data-testid="p99"]`);
     await page.waitForFunction(`/\\d/.test(document.querySelector(${sel})?.textContent ?? "")`, null, {
       timeout: WAIT,
@@ -148,4 +144,30 @@ test("the latency panel shows figures for each leg", async () => {
   await page.waitForSelector('[data-testid="check-okx"]');
   expect(await page.textContent('[data-testid="client-count"]')).toMatch(/^\d+$/);
   await ctx.close();
+}, 60_000);
+
+test("the kill switch: an admin turns it on (confirmed), a trader's Commands page shows it at once from the stream", async () => {
+  const { ctx: tctx, page: trader } = await signIn("tina", "tina-password-1");
+  await trader.click('[data-testid="nav-commands"]');
+  await trader.waitForSelector('[data-testid="kill-state"].up');
+  expect(await trader.textContent('[data-testid="kill-since"]')).toBe("since the service started");
+  expect(await trader.locator('[data-testid="kill-on"]').count()).toBe(0); // traders see it, admins switch it
+
+  const { ctx: actx, page: admin } = await signIn("admin", ADMIN_PASSWORD);
+  await admin.click('[data-testid="nav-commands"]');
+  await admin.click('[data-testid="kill-on"]');
+  await admin.click('[data-testid="confirm-yes"]');
+  await admin.waitForSelector('[data-testid="kill-state"].down');
+  await trader.waitForSelector('[data-testid="kill-state"].down');
+  expect(await trader.textContent('[data-testid="kill-since"]')).toMatch(/^since \d\d:\d\d:\d\d\.\d{3} by admin$/);
+  expect(
+    await (
+      await fetch(`${s.url}/api/commands/kill-switch`, { headers: { Authorization: `Bearer ${await s.token()}` } })
+    ).json(),
+  ).toMatchObject({ on: true, by: "admin" });
+  await admin.click('[data-testid="kill-off"]');
+  await admin.click('[data-testid="confirm-yes"]');
+  await trader.waitForSelector('[data-testid="kill-state"].up');
+  await tctx.close();
+  await actx.close();
 }, 60_000);

@@ -1,5 +1,6 @@
 // Command routes: run a command (kill switch, cancel all, strategy and engine commands), follow
-// its life (pending -> accepted -> done | failed | timed_out), list them; the engines' states.
+// its life (pending -> accepted -> done | failed | timed_out), list them, the kill switch's state;
+// the engines' states.
 import { createRoute, z } from "@hono/zod-openapi";
 import { ADMINS, type Role, TRADERS } from "../auth/types.ts";
 import { Forbidden, NotFound } from "../domain/errors.ts";
@@ -56,6 +57,16 @@ const CommandRecord = z
     ms: z.number().openapi({ description: "creation to finish (or to the latest change while unfinished)" }),
   })
   .openapi("CommandRecord");
+const KillSwitch = z
+  .object({
+    on: z.boolean().openapi({ description: "on: every new order is refused" }),
+    since: z
+      .number()
+      .nullable()
+      .openapi({ description: "when it was last switched (ms since 1970); null: never since start" }),
+    by: z.string().nullable().openapi({ description: "who switched it; null: never since start, or not by a command" }),
+  })
+  .openapi("KillSwitch");
 const IdParam = z.object({ id: z.uuid() });
 const RunQuery = z.object({
   wait: z.coerce.number().int().min(0).max(30_000).optional().openapi({
@@ -128,6 +139,14 @@ export function commandRoutes(d: CommandRouteDeps) {
     request: { query: ListQuery },
     responses: { 200: json(z.object({ data: z.array(CommandRecord) }), "the records"), ...errors(400, ...GUARDED) },
   });
+  const killSwitch = createRoute({
+    method: "get",
+    path: "/kill-switch",
+    summary: "The kill switch now: on or off, since when, by whom (switch it with POST kill_switch)",
+    tags,
+    ...reads(d.guard, "commands"),
+    responses: { 200: json(KillSwitch, "its state"), ...errors(...GUARDED) },
+  });
   const get = createRoute({
     method: "get",
     path: "/{id}",
@@ -153,6 +172,7 @@ export function commandRoutes(d: CommandRouteDeps) {
       return finished ? c.json(rec, 201) : c.json(rec, 202);
     })
     .openapi(list, (c) => c.json({ data: d.commands.list(c.req.valid("query")) }, 200))
+    .openapi(killSwitch, (c) => c.json(d.commands.killSwitchState(), 200)) // before /{id}
     .openapi(get, (c) => {
       const rec = d.commands.get(c.req.valid("param").id);
       if (!rec) throw new NotFound("no such command");

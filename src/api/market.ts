@@ -4,6 +4,7 @@ import { NotFound } from "../domain/errors.ts";
 import type { Account, Balance, Book, Position, Ticker } from "../domain/events.ts";
 import { InstId } from "../domain/inst-id.ts";
 import { errors, GUARDED, type Guard, json, reads, routes } from "../http/openapi.ts";
+import type { InstrumentSpec } from "../services/gateway.ts";
 import type { StateStore } from "../state/store.ts";
 import {
   AccountSchema,
@@ -16,10 +17,47 @@ import {
 } from "./schemas.ts";
 
 const InstParam = z.object({ instId: InstId });
+const step = (what: string) => z.number().min(0).openapi({ description: what });
+const InstrumentSchema = z
+  .object({
+    instId: z.string(),
+    instType: z.string().openapi({ example: "SPOT" }),
+    tickSz: step("price step: a price is a multiple of it"),
+    lotSz: step("size step: a size is a multiple of it"),
+    minSz: step("smallest size"),
+    ctVal: step("contract value in base currency (1 for spot)"),
+  })
+  .openapi("Instrument") satisfies z.ZodType<InstrumentSpec>;
 
-export function marketRoutes(d: { state: StateStore; guard: Guard }) {
+/** The instruments this service trades and the order gateway's rules for each (loaded from the exchange). */
+export interface InstrumentRules {
+  ids: readonly string[];
+  rules(instId: string): InstrumentSpec | undefined;
+}
+
+export function marketRoutes(d: { state: StateStore; guard: Guard; instruments: InstrumentRules }) {
   const { state } = d;
   const tags = ["market"];
+  const instruments = createRoute({
+    method: "get",
+    path: "/instruments",
+    summary: "Trading rules of each instrument: tick size, lot size, minimum size, contract value",
+    tags,
+    ...reads(d.guard, "market"),
+    responses: {
+      200: json(
+        z.object({
+          data: z.array(InstrumentSchema),
+          pending: z.array(z.string()).openapi({
+            description:
+              "configured instruments without rules yet (not listed by the exchange yet, or no exchange connection)",
+          }),
+        }),
+        "the rules, as the order service checks orders against them",
+      ),
+      ...errors(...GUARDED),
+    },
+  });
   const tickers = createRoute({
     method: "get",
     path: "/tickers",
@@ -44,6 +82,16 @@ export function marketRoutes(d: { state: StateStore; guard: Guard }) {
     },
   });
   return routes()
+    .openapi(instruments, (c) => {
+      const data: InstrumentSpec[] = [];
+      const pending: string[] = [];
+      for (const id of d.instruments.ids) {
+        const r = d.instruments.rules(id);
+        if (r) data.push(r);
+        else pending.push(id);
+      }
+      return c.json({ data, pending }, 200);
+    })
     .openapi(tickers, (c) => c.json({ data: asState<Ticker>(state.list("ticker")) }, 200))
     .openapi(book, (c) => {
       const { instId } = c.req.valid("param");

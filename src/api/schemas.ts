@@ -135,8 +135,10 @@ export const EventSchema = z
     description: "one event as every transport sends it (SSE `data:`, a WebSocket message, a poll item)",
   });
 
-const historyRow = (fields: z.ZodRawShape) => z.object({ id: z.string(), ...fields });
+const historyRow = <F extends z.ZodRawShape>(fields: F) => z.object({ id: z.string(), ...fields });
 const nullableDecimal = decimal.nullable();
+/** The recorder takes buy or sell only (store/clickhouse/rows.ts). */
+const Side = z.enum(["buy", "sell"]);
 
 export const OrderRowSchema = historyRow({
   uTime: ms,
@@ -144,7 +146,7 @@ export const OrderRowSchema = historyRow({
   clOrdId: z.string(),
   instId: z.string(),
   instType: z.string(),
-  side: z.string(),
+  side: Side,
   ordType: z.string(),
   tdMode: z.string(),
   posSide: z.string(),
@@ -170,7 +172,7 @@ export const FillRowSchema = historyRow({
   clOrdId: z.string(),
   instId: z.string(),
   tradeId: z.string(),
-  side: z.string(),
+  side: Side,
   fillPx: decimal,
   fillSz: decimal,
   fee: nullableDecimal,
@@ -184,7 +186,7 @@ export const TradeRowSchema = historyRow({
   tradeId: z.string(),
   px: decimal,
   sz: decimal,
-  side: z.string(),
+  side: Side,
 }).openapi("TradeRow");
 
 export const CandleRowSchema = z

@@ -116,7 +116,14 @@ export function createApp(d: AppDeps) {
     .route("/api/users", usersRoutes({ accounts: auth.accounts, requireAuth: guard }))
     .route("/api", historyRoutes({ history: d.history, guard }))
     .route("/api/orders", orderRoutes({ orders: d.orders, guard }))
-    .route("/api/market", marketRoutes({ state: d.state, guard }))
+    .route(
+      "/api/market",
+      marketRoutes({
+        state: d.state,
+        guard,
+        instruments: { ids: config.OKX_INSTRUMENTS, rules: (i) => d.orders.instrument(i) },
+      }),
+    )
     .route("/api/account", accountRoutes({ state: d.state, guard }))
     .route(
       "/api/commands",

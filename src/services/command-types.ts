@@ -78,6 +78,13 @@ export interface CommandRecord {
   ms: number;
 }
 
+/** The kill switch as it is now: on or off, since when (ms since 1970) and who set it (null: as the service started). */
+export interface KillSwitchState {
+  on: boolean;
+  since: number | null;
+  by: string | null;
+}
+
 export interface CommandFilter {
   status?: CommandStatus;
   type?: CommandType;

@@ -40,11 +40,32 @@ class FakeLink implements EngineLink {
   reconnected = () => this.reconnect!();
 }
 
+/** The parts of the order service commands use: the kill switch (with its listeners), open orders, cancel. */
+function fakeOrders(): OrderService {
+  const listeners = new Set<(on: boolean) => void>();
+  let on = false;
+  return {
+    get killSwitch() {
+      return on;
+    },
+    set killSwitch(v: boolean) {
+      on = v;
+      for (const f of listeners) f(v);
+    },
+    onKillSwitch: (f: (on: boolean) => void) => {
+      listeners.add(f);
+      return () => listeners.delete(f);
+    },
+    open: () => [],
+    cancel: async () => ({}),
+  } as unknown as OrderService;
+}
+
 function setup(timeoutMs = 10_000) {
   const link = new FakeLink();
   const announced: CommandRecord[] = [];
   const audit: AuditRecord[] = [];
-  const orders = { killSwitch: false, open: () => [], cancel: async () => ({}) } as unknown as OrderService;
+  const orders = fakeOrders();
   const svc = new CommandService({
     orders,
     engines: link,
@@ -169,7 +190,7 @@ describe("CommandService", () => {
       [404, "not_found"],
       [400, "validation_failed"],
     ]);
-    const none = new CommandService({ orders: {} as OrderService, announce: () => {} });
+    const none = new CommandService({ orders: fakeOrders(), announce: () => {} });
     await expect(none.run("ann", { type: "engine", name: "x" })).rejects.toThrow("REDIS_URL is not set");
   });
 
@@ -208,6 +229,23 @@ describe("CommandService", () => {
       strategies: { stopped: 1 },
       engines: { e1: expect.any(String) },
     });
+  });
+
+  test("the kill switch state: on or off, since when, by whom; a setting that changes nothing keeps them", async () => {
+    const { svc, orders } = setup();
+    expect(svc.killSwitchState()).toEqual({ on: false, since: null, by: null });
+    const t0 = Date.now();
+    await svc.run("root", { type: "kill_switch", on: true });
+    const on = svc.killSwitchState();
+    expect(on).toMatchObject({ on: true, by: "root" });
+    expect(on.since!).toBeGreaterThanOrEqual(t0);
+    await svc.run("ann", { type: "kill_switch", on: true });
+    expect(svc.killSwitchState()).toEqual(on);
+    expect(orders.killSwitch).toBe(true);
+    await svc.run("ann", { type: "kill_switch", on: false });
+    expect(svc.killSwitchState()).toMatchObject({ on: false, by: "ann" });
+    orders.killSwitch = true; // set by something other than a command
+    expect(svc.killSwitchState()).toMatchObject({ on: true, by: null });
   });
 
   test("list: filters, newest first, a limit", async () => {

@@ -17,6 +17,7 @@ import {
   EngineUnavailable,
   FINISHED,
   InvalidCommand,
+  type KillSwitchState,
   type StrategyCommand,
   type StrategyRunner,
   UnknownStrategy,
@@ -64,9 +65,16 @@ export class CommandService {
   private strategies?: StrategyRunner;
   private retry?: ReturnType<typeof setTimeout>;
   private readonly timeoutMs: number;
+  private kill: KillSwitchState = { on: false, since: null, by: null };
+  /** Who is setting the kill switch now (a kill_switch command), for the state's `by`. */
+  private killBy: string | null = null;
 
   constructor(private readonly d: CommandServiceDeps) {
     this.timeoutMs = d.timeoutMs ?? 10_000;
+    this.kill.on = d.orders.killSwitch;
+    d.orders.onKillSwitch((on) => {
+      if (on !== this.kill.on) this.kill = { on, since: Date.now(), by: this.killBy };
+    });
     d.engines?.onAnswer((a) => this.answer(a));
     d.engines?.onReconnect(() => this.resend());
     this.records = new CommandRecords({ announce: d.announce, audit: d.audit, metrics: d.metrics, log: d.log });
@@ -127,6 +135,11 @@ export class CommandService {
 
   get(id: string): CommandRecord | undefined {
     return this.records.get(id);
+  }
+
+  /** The kill switch now; a setting that changes nothing keeps the earlier `since` and `by`. */
+  killSwitchState(): KillSwitchState {
+    return { ...this.kill };
   }
 
   /** Newest first; filters by status, type, engine, who, since. */
@@ -196,7 +209,12 @@ export class CommandService {
   }
 
   private async killSwitch(on: boolean, by: string, rec: CommandRecord): Promise<Outcome> {
-    this.d.orders.killSwitch = on;
+    this.killBy = by;
+    try {
+      this.d.orders.killSwitch = on;
+    } finally {
+      this.killBy = null;
+    }
     const result: Record<string, unknown> = { killSwitch: on };
     const engines: Record<string, string> = {};
     for (const engineId of this.d.engines?.engineIds() ?? []) {

@@ -1,8 +1,18 @@
 // The login form; also where a revoked or expired session lands, with the reason.
 import { defineComponent, shallowRef } from "vue";
-import { ApiRequestError } from "../client/rest.ts";
+import { ApiRequestError } from "../client/http.ts";
 import { useTradewire } from "../vue/context.ts";
 import { useSession } from "./session.ts";
+
+/** Why a session ended, in words (the server's revocation reasons; anything else as it came). */
+const ENDED: Record<string, string> = {
+  logout: "signed out elsewhere",
+  user_deleted: "your user was deleted",
+  role_changed: "your role was changed",
+  password_changed: "your password was changed",
+  token_reused: "a refresh token was used twice; every session of it was ended",
+  session_ended: "the session was ended",
+};
 
 export const Login = defineComponent(() => {
   const tw = useTradewire();
@@ -38,7 +48,10 @@ export const Login = defineComponent(() => {
       <form class="card login-card" onSubmit={submit} data-testid="login-form">
         <h1>tradewire</h1>
         {state.value.status === "unauthorized" && (
-          <p class="note warn">Your session ended ({state.value.reason ?? "signed out"}). Please sign in again.</p>
+          <p class="note warn" data-testid="session-ended">
+            Your session ended ({ENDED[state.value.reason ?? ""] ?? state.value.reason ?? "signed out"}). Please sign in
+            again.
+          </p>
         )}
         <label>
           Username

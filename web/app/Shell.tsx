@@ -5,6 +5,7 @@ import { useTradewire } from "../vue/context.ts";
 import { useEventStream } from "../vue/stream.ts";
 import { Commands } from "./pages/Commands.tsx";
 import { Markets } from "./pages/Markets.tsx";
+import { Strategies } from "./pages/Strategies.tsx";
 import { System } from "./pages/System.tsx";
 import { Trading } from "./pages/Trading.tsx";
 import { Users } from "./pages/Users.tsx";
@@ -23,6 +24,7 @@ interface Page {
 const PAGES: Page[] = [
   { path: "/markets", title: "Markets", view: Markets, show: "all" },
   { path: "/trading", title: "Trading", view: Trading, show: "traders" },
+  { path: "/strategies", title: "Strategies", view: Strategies, show: "all" },
   { path: "/commands", title: "Commands", view: Commands, show: "traders" },
   { path: "/system", title: "System", view: System, show: "all" },
   { path: "/users", title: "Users", view: Users, show: "admins" },

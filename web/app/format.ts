@@ -9,10 +9,13 @@ export function pctChange(last: string | undefined, open: string | undefined): n
 
 export const fmtPct = (p: number | null): string => (p === null ? "–" : `${p >= 0 ? "+" : ""}${p.toFixed(2)}%`);
 
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** Local time of day with ms, 24 h ("14:03:07.250"); by hand: toLocaleTimeString builds a formatter per call. */
 export function fmtTime(ms: number | null | undefined): string {
   if (!ms) return "–";
   const d = new Date(ms);
-  return `${d.toLocaleTimeString([], { hour12: false })}.${String(d.getMilliseconds()).padStart(3, "0")}`;
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, "0")}`;
 }
 
 export function fmtMs(v: number | null | undefined): string {

@@ -2,7 +2,8 @@
 // (with the httpOnly refresh cookie in a browser, or a refresh token held in memory elsewhere),
 // stream tickets for EventSource, and one state the app follows to show the login page.
 import { hasBroadcastChannel, inBrowserPage } from "./env.ts";
-import { ApiRequestError, authApi, type Fetcher, type PublicUser, type TokenPair } from "./rest.ts";
+import { ApiRequestError, type Fetcher } from "./http.ts";
+import { authApi, type PublicUser, type TokenPair } from "./rest.ts";
 
 export type SessionStatus = "anonymous" | "authenticated" | "unauthorized";
 
@@ -128,17 +129,18 @@ export class Session {
   }
 
   /**
-   * Rotates the tokens (one refresh at a time). A 401/403 ends the session (`unauthorized`);
-   * a network failure keeps the current token and tries again shortly.
+   * Rotates the tokens (one refresh at a time). A 401/403 ends the session (`unauthorized`, with
+   * `endReason` when the caller knows better why, e.g. a stream's `revoked` reason); a network
+   * failure keeps the current token and tries again shortly.
    */
-  refresh(): Promise<void> {
+  refresh(endReason?: string): Promise<void> {
     this.refreshing ??= (async () => {
       try {
         this.take(await this.auth.refresh(this.refreshVia === "memory" ? (this.refreshToken ?? undefined) : undefined));
       } catch (err) {
         if (err instanceof ApiRequestError && (err.status === 401 || err.status === 403)) {
           if (this.state.status === "authenticated")
-            this.clear({ status: "unauthorized", user: this.state.user, reason: err.message });
+            this.clear({ status: "unauthorized", user: this.state.user, reason: endReason ?? err.message });
         } else if (this.state.status === "authenticated") this.schedule(RETRY_REFRESH_MS);
         throw err;
       } finally {

@@ -72,6 +72,8 @@ export class EventClient {
   private readonly known: ReadonlySet<string>;
   private readonly subs = new Set<Sub>();
   private readonly wants = new Map<string, string[]>();
+  /** Other tabs that follow this one (leader): events are relayed only when there are some. */
+  private readonly followers = new Set<string>();
   private readonly statusFns = new Set<(i: ClientInfo) => void>();
   private readonly noticeFns = new Set<(n: Notice) => void>();
   private cursor: Cursor | null = null;
@@ -208,6 +210,7 @@ export class EventClient {
     clearTimeout(this.unionTimer);
     clearTimeout(this.shrinkTimer);
     this.wants.clear();
+    this.followers.clear();
     this.cursor = null;
     this.identity = "";
   }
@@ -245,6 +248,7 @@ export class EventClient {
     this.link?.stop();
     this.link = undefined;
     this.wants.clear();
+    this.followers.clear();
     this.update({ role: "follower" });
     this.leaderHeard = Date.now();
     if (this.tabs) this.tabs.post({ k: "hello", from: this.tabs.id });
@@ -319,7 +323,9 @@ export class EventClient {
 
   /** A protocol message from our own link (`own`) or relayed by the leader tab. */
   private handle(m: Incoming, own: boolean): void {
-    const relay = own && this.tabs?.leader ? this.tabs : undefined;
+    // A follower announces itself (hello) before it asks for the leader's state, so relaying from
+    // then on misses nothing it needs.
+    const relay = own && this.tabs?.leader && this.followers.size > 0 ? this.tabs : undefined;
     switch (m.kind) {
       case "event":
         return this.accept(m.ev, m.at, relay);
@@ -404,11 +410,15 @@ export class EventClient {
     const tabs = this.tabs;
     if (!tabs) return;
     if (tabs.leader) {
-      if (m.k === "hello") this.postState();
-      else if (m.k === "want") {
+      if (m.k === "hello") {
+        this.followers.add(m.from);
+        this.postState();
+      } else if (m.k === "want") {
+        this.followers.add(m.from);
         this.wants.set(m.from, m.channels);
         this.channelsChanged();
       } else if (m.k === "bye") {
+        this.followers.delete(m.from);
         this.wants.delete(m.from);
         this.channelsChanged();
       }

@@ -4,7 +4,8 @@ export { Session, type SessionOptions, type SessionState, type SessionStatus } f
 export { type ClientInfo, type ClientRole, EventClient, type EventClientOptions, type Notice } from "./client.ts";
 export type { DispatchMeta } from "./dispatch.ts";
 export { type HistogramSnapshot, LogHistogram } from "./histogram.ts";
+export { ApiRequestError, type ErrorDetail } from "./http.ts";
 export type * from "./rest.ts";
-export { ApiRequestError, type Rest, restApi } from "./rest.ts";
+export { restApi } from "./rest.ts";
 export { type LatencyReport, type StreamCounts, StreamStats } from "./stats.ts";
 export type * from "./types.ts";

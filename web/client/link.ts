@@ -5,8 +5,8 @@
 import type { Session } from "./auth.ts";
 import { type BackoffOptions, backoffDelay } from "./backoff.ts";
 import { isOnline, watchPage } from "./env.ts";
+import { withQuery } from "./http.ts";
 import { pollTransport } from "./poll.ts";
-import { withQuery } from "./rest.ts";
 import { sseTransport } from "./sse.ts";
 import {
   endOfError,
@@ -198,7 +198,14 @@ export class Link {
     const wasOpen = this.opened;
     this.opened = false;
     const error: StreamError = { code: e.code, message: e.message, at: Date.now() };
-    if (e.code === "unauthorized" && this.o.session.state.status !== "authenticated") return this.stop(error);
+    if (e.code === "unauthorized") {
+      // The server ended the stream for this session (revoked, deleted user, changed role): ask
+      // it whether the session holds. Refused, the session ends (with this reason) and so does
+      // the link; still good (a new role), the connection comes back with the new identity.
+      if (this.o.session.state.status === "authenticated") await this.o.session.refresh(e.message).catch(() => {});
+      if (gen !== this.gen) return; // the session changed hands meanwhile: restarted or stopped
+      if (this.o.session.state.status !== "authenticated") return this.stop(error);
+    }
     if (e.code === "forbidden" || e.code === "bad_request") return this.stop(error);
     if (!wasOpen) {
       this.failures++;

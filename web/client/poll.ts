@@ -2,8 +2,8 @@
 // (`wait`) that each answer the events after the last id, or `reset`.
 
 import { localNow } from "./clock.ts";
+import { withQuery } from "./http.ts";
 import { parseEvent } from "./parse.ts";
-import { withQuery } from "./rest.ts";
 import {
   endOfError,
   endOfStatus,

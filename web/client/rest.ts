@@ -1,296 +1,157 @@
-// The REST API as typed calls: auth, market, account, orders, history, commands, users, ops.
-// Every endpoint is one line over `get`/`send`; answers and errors have explicit types.
-//
-// Hono RPC: once the server exports its `AppType`, `restApi` is the one place to change:
-// build the same object over `hc<AppType>(base, { fetch: fetcher })` and the types below that
-// mirror the server's answers can go.
-import type { Account, Balance, Book, Fill, Order, Position, Ticker, Trade } from "../../src/domain/events.ts";
+// The REST API as typed calls, built from the server app's own type (Hono RPC: `hc<AppType>`):
+// every path, input and answer below is the route's own schema, so a change to a route is a
+// type error here and in the dashboard, never a surprise at run time. Types only: nothing of
+// the server is bundled (`import type`).
+import { type ClientResponse, hc, type InferRequestType } from "hono/client";
+import type { AppType } from "../../src/http/app-type.ts";
+import { answer, type Fetcher, sent } from "./http.ts";
 
-export type Role = "viewer" | "trader" | "admin" | "engine";
-export interface PublicUser {
-  name: string;
-  role: Role;
+/** The typed client of the whole app over `fetcher` (paths start at the origin: `/api/...`). */
+function client(fetcher: Fetcher) {
+  const viaFetcher = (input: RequestInfo | URL, init?: RequestInit) => fetcher(String(input), init);
+  return hc<AppType>("", { fetch: viaFetcher as typeof fetch });
 }
-export interface TokenPair {
-  accessToken: string;
-  tokenType: "Bearer";
-  /** Seconds the access token lives. */
-  expiresIn: number;
-  refreshToken: string;
-  user: PublicUser;
-}
-export interface StreamTicket {
-  ticket: string;
-  expiresIn: number;
-}
-export interface UserView extends PublicUser {
-  createdAt: string;
-  updatedAt: string;
+type Api = ReturnType<typeof client>["api"];
+
+/** The body of the 2xx answers of a typed response (the error answers are thrown). */
+export type Ok<R> =
+  R extends ClientResponse<infer T, infer S, infer _F> ? (`${S}` extends `2${string}` ? T : never) : never;
+
+/** The answer's body, or ApiRequestError from the error shape (status 0: no answer). */
+async function ok<R>(req: Promise<R>): Promise<Ok<R>> {
+  return answer<Ok<R>>(await sent(req as unknown as Promise<Response>));
 }
 
-export type OrdType = "market" | "limit" | "post_only" | "ioc" | "fok";
-export interface NewOrder {
-  instId: string;
-  side: "buy" | "sell";
-  ordType: OrdType;
-  sz: string;
-  px?: string;
-  tdMode?: "cash" | "cross" | "isolated";
-  posSide?: "long" | "short" | "net";
-  reduceOnly?: boolean;
-  clOrdId?: string;
-}
-export interface PlaceAnswer {
-  ordId: string;
-  clOrdId: string;
-  instId: string;
-  /** The exchange's per-order code ("0": accepted) and message. */
-  code: string;
-  message: string;
-  replayed?: boolean;
-}
-export interface OrderAck {
-  ordId: string;
-  clOrdId: string;
-  code: string;
-  message: string;
-}
-export interface AccountSummary {
-  account: Account | null;
-  balances: Balance[];
-  positions: Position[];
-}
-export interface CommandRecord {
-  id: string;
-  type: "kill_switch" | "cancel_all";
-  by: string;
-  status: "done" | "failed";
-  result: Record<string, unknown>;
-  createdAt: number;
-  ms: number;
-}
-export type Command = { type: "kill_switch"; on: boolean } | { type: "cancel_all"; instId?: string };
-
-/** A history page, newest first; `next` continues it. */
-export interface Page<T> {
-  data: T[];
-  next: string | null;
-}
-export interface CandleRow {
-  instId: string;
-  ts: number;
-  o: string;
-  h: string;
-  l: string;
-  c: string;
-  vol: string;
-  volCcy: string;
-  trades: number;
-  confirmed: boolean;
-}
-export type TradeRow = Trade & { id: string };
-export type OrderRow = Omit<Order, "fillTime"> & { id: string; fillTime: number | null };
-export type FillRow = Omit<Fill, "ts"> & { id: string; ts: number };
-export interface AuditRow {
-  id: string;
-  ts: number;
-  user: string;
-  action: string;
-  target: string;
-  status: number;
-  code: string;
-  ms: number;
-  detail: unknown;
-}
-export interface PageQuery {
-  from?: number;
-  to?: number;
-  limit?: number;
-  cursor?: string;
-}
-export interface ReadyAnswer {
-  status: "ready" | "not_ready";
-  checks: Array<{ name: string; ok: boolean; detail?: string }>;
-}
-export interface HealthAnswer {
-  status: "ok";
-  uptimeS: number;
-  version: string;
-}
-
-export interface ErrorDetail {
-  field?: string;
-  message: string;
-}
-
-/** A 4xx/5xx answer in the API's one error shape, or a network failure (status 0). */
-export class ApiRequestError extends Error {
-  override name = "ApiRequestError";
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: ErrorDetail[] = [],
-    readonly retryAfterS?: number,
-  ) {
-    super(message);
-  }
-
-  /** The message for a form field (the first detail naming it), if any. */
-  fieldMessage(field: string): string | undefined {
-    return this.details.find((d) => d.field === field)?.message;
-  }
-}
-
-/** How requests go out: a path and init, already authorized when the API needs it. */
-export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
-
-type Query = Record<string, string | number | boolean | undefined>;
-
-export function withQuery(path: string, q?: Query): string {
-  if (!q) return path;
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined) p.set(k, String(v));
-  const s = p.toString();
-  return s ? `${path}?${s}` : path;
-}
-
-/** The body of an answer, or an ApiRequestError built from the error shape. */
-export async function answer<T>(res: Response): Promise<T> {
-  if (res.ok) {
-    if (res.status === 204) return undefined as T;
-    const type = res.headers.get("content-type") ?? "";
-    return (type.includes("json") ? await res.json() : await res.text()) as T;
-  }
-  let code = `http_${res.status}`;
-  let message = `${res.status} ${res.statusText}`.trim();
-  let details: ErrorDetail[] = [];
-  try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string; details?: ErrorDetail[] } };
-    if (body.error) {
-      code = body.error.code ?? code;
-      message = body.error.message ?? message;
-      details = body.error.details ?? [];
-    }
-  } catch {
-    // not the error shape: keep the status line
-  }
-  const retry = Number(res.headers.get("retry-after"));
-  throw new ApiRequestError(
-    res.status,
-    code,
-    message,
-    details,
-    Number.isFinite(retry) && retry > 0 ? retry : undefined,
-  );
-}
-
-/** Runs a request; a network failure becomes ApiRequestError(0, "network"). */
-export async function call<T>(fetcher: Fetcher, path: string, init?: RequestInit): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetcher(path, init);
-  } catch (err) {
-    if (err instanceof ApiRequestError) throw err;
-    throw new ApiRequestError(0, "network", `cannot reach the server: ${(err as Error).message ?? String(err)}`);
-  }
-  return answer<T>(res);
-}
-
-const json = (method: string, body?: unknown, headers: Record<string, string> = {}): RequestInit => ({
-  method,
-  headers: body === undefined ? headers : { "Content-Type": "application/json", ...headers },
-  ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-});
+type Input<F> = InferRequestType<F>;
+type Bearer = { headers: { Authorization: string } } | undefined;
+const bearer = (token?: string): Bearer => (token ? { headers: { Authorization: `Bearer ${token}` } } : undefined);
 
 /** The calls that come before a session (login, refresh) or end it; used by Session. */
 export function authApi(fetcher: Fetcher) {
+  const auth = client(fetcher).api.auth;
   return {
-    login: (username: string, password: string) =>
-      call<TokenPair>(fetcher, "/api/auth/login", json("POST", { name: username, password })),
+    login: (name: string, password: string) => ok(auth.login.$post({ json: { name, password } })),
     /** Without a token the httpOnly refresh cookie is used. */
-    refresh: (refreshToken?: string) =>
-      call<TokenPair>(fetcher, "/api/auth/refresh", json("POST", refreshToken ? { refreshToken } : {})),
+    refresh: (refreshToken?: string) => ok(auth.refresh.$post({ json: refreshToken ? { refreshToken } : {} })),
     logout: (accessToken?: string, refreshToken?: string) =>
-      call<void>(
-        fetcher,
-        "/api/auth/logout",
-        json(
-          "POST",
-          refreshToken ? { refreshToken } : {},
-          accessToken ? { Authorization: `Bearer ${accessToken}` } : {},
-        ),
-      ),
-    streamTicket: (accessToken: string) =>
-      call<StreamTicket>(
-        fetcher,
-        "/api/auth/stream-ticket",
-        json("POST", undefined, { Authorization: `Bearer ${accessToken}` }),
-      ),
+      ok(auth.logout.$post({ json: refreshToken ? { refreshToken } : {} }, bearer(accessToken))),
+    streamTicket: (accessToken: string) => ok(auth["stream-ticket"].$post(undefined, bearer(accessToken))),
   };
 }
 
+export type NewOrder = Input<Api["orders"]["$post"]>["json"];
+export type OrderChange = Omit<Input<Api["orders"][":id"]["$patch"]>["json"], "instId">;
+export type Command = Input<Api["commands"]["$post"]>["json"];
+export type NewStrategy = Input<Api["strategies"]["$post"]>["json"];
+export type StrategyChange = Input<Api["strategies"][":id"]["$patch"]>["json"];
+export type NewUser = Input<Api["users"]["$post"]>["json"];
+export type UserChange = Input<Api["users"][":name"]["$patch"]>["json"];
+type Q<F> = Input<F> extends { query?: infer T } ? NonNullable<T> : never;
+export type CandlesQuery = Q<Api["market"]["candles"]["$get"]>;
+export type TradesQuery = Q<Api["market"]["trades"]["$get"]>;
+export type OrdersQuery = Q<Api["orders"]["history"]["$get"]>;
+export type FillsQuery = Q<Api["fills"]["$get"]>;
+export type AuditQuery = Q<Api["audit"]["$get"]>;
+export type CommandsQuery = Q<Api["commands"]["$get"]>;
+export type StrategiesQuery = Q<Api["strategies"]["$get"]>;
+
 /** Every authorized endpoint; `fetcher` adds the credentials (Session.fetch). */
 export function restApi(fetcher: Fetcher) {
-  const get = <T>(path: string, q?: Query) => call<T>(fetcher, withQuery(path, q));
-  const send = <T>(method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
-    call<T>(fetcher, path, json(method, body, headers));
-  const page = <T>(path: string, q: Query) => get<Page<T>>(path, q);
-  const enc = encodeURIComponent;
+  const app = client(fetcher);
+  const api = app.api;
   return {
     auth: {
-      me: () => get<PublicUser>("/api/auth/me"),
+      me: () => ok(api.auth.me.$get()),
     },
     market: {
-      tickers: () => get<{ data: Ticker[] }>("/api/market/tickers"),
-      book: (instId: string) => get<Book>(`/api/market/books/${enc(instId)}`),
-      candles: (q: PageQuery & { instId: string; bar?: string }) => page<CandleRow>("/api/market/candles", { ...q }),
-      trades: (q: PageQuery & { instId: string }) => page<TradeRow>("/api/market/trades", { ...q }),
+      /** Tick, lot and minimum size and contract value of each instrument, as orders are checked. */
+      instruments: () => ok(api.market.instruments.$get()),
+      tickers: () => ok(api.market.tickers.$get()),
+      book: (instId: string) => ok(api.market.books[":instId"].$get({ param: { instId } })),
+      candles: (query: CandlesQuery) => ok(api.market.candles.$get({ query })),
+      trades: (query: TradesQuery) => ok(api.market.trades.$get({ query })),
     },
     account: {
-      summary: () => get<AccountSummary>("/api/account"),
-      balances: () => get<{ data: Balance[] }>("/api/account/balances"),
-      positions: () => get<{ data: Position[] }>("/api/account/positions"),
+      summary: () => ok(api.account.$get()),
+      balances: () => ok(api.account.balances.$get()),
+      positions: () => ok(api.account.positions.$get()),
     },
     orders: {
       /** An Idempotency-Key makes a retry safe: the same key never places a second order. */
-      place: (o: NewOrder, idempotencyKey?: string) =>
-        send<PlaceAnswer>("POST", "/api/orders", o, idempotencyKey ? { "Idempotency-Key": idempotencyKey } : {}),
-      open: (instId?: string) => get<{ data: Order[] }>("/api/orders", { instId }),
-      get: (id: string, instId?: string) => get<Order>(`/api/orders/${enc(id)}`, { instId }),
-      amend: (id: string, change: { newSz?: string; newPx?: string; instId?: string }) =>
-        send<OrderAck>("PATCH", `/api/orders/${enc(id)}`, change),
+      place: (json: NewOrder, idempotencyKey?: string) =>
+        ok(api.orders.$post({ json, header: idempotencyKey ? { "idempotency-key": idempotencyKey } : {} })),
+      open: (instId?: string) => ok(api.orders.$get({ query: instId ? { instId } : {} })),
+      get: (id: string, instId?: string) =>
+        ok(api.orders[":id"].$get({ param: { id }, query: instId ? { instId } : {} })),
+      amend: (id: string, change: OrderChange, instId?: string) =>
+        ok(api.orders[":id"].$patch({ param: { id }, json: instId ? { ...change, instId } : change })),
       cancel: (id: string, instId?: string) =>
-        send<OrderAck>("DELETE", withQuery(`/api/orders/${enc(id)}`, { instId })),
+        ok(api.orders[":id"].$delete({ param: { id }, query: instId ? { instId } : {} })),
     },
     history: {
-      orders: (q: PageQuery & { instId?: string; state?: string; ordId?: string } = {}) =>
-        page<OrderRow>("/api/orders/history", { ...q }),
-      fills: (q: PageQuery & { instId?: string; ordId?: string } = {}) => page<FillRow>("/api/fills", { ...q }),
-      audit: (q: PageQuery & { user?: string; action?: string } = {}) => page<AuditRow>("/api/audit", { ...q }),
+      orders: (query: OrdersQuery = {}) => ok(api.orders.history.$get({ query })),
+      fills: (query: FillsQuery = {}) => ok(api.fills.$get({ query })),
+      audit: (query: AuditQuery = {}) => ok(api.audit.$get({ query })),
     },
     commands: {
-      run: (c: Command) => send<CommandRecord>("POST", "/api/commands", c),
-      get: (id: string) => get<CommandRecord>(`/api/commands/${enc(id)}`),
+      run: (json: Command) => ok(api.commands.$post({ json, query: {} })),
+      list: (query: CommandsQuery = {}) => ok(api.commands.$get({ query })),
+      get: (id: string) => ok(api.commands[":id"].$get({ param: { id } })),
+      killSwitch: () => ok(api.commands["kill-switch"].$get()),
+    },
+    strategies: {
+      kinds: () => ok(api.strategies.kinds.$get()),
+      list: (query: StrategiesQuery = {}) => ok(api.strategies.$get({ query })),
+      get: (id: string) => ok(api.strategies[":id"].$get({ param: { id } })),
+      create: (json: NewStrategy) => ok(api.strategies.$post({ json })),
+      update: (id: string, json: StrategyChange) => ok(api.strategies[":id"].$patch({ param: { id }, json })),
+      remove: (id: string) => ok(api.strategies[":id"].$delete({ param: { id } })),
+      start: (id: string) => ok(api.strategies[":id"].start.$post({ param: { id } })),
+      stop: (id: string, keepOrders = false) =>
+        ok(api.strategies[":id"].stop.$post({ param: { id }, json: { keepOrders } })),
+    },
+    engines: {
+      list: () => ok(api.engines.$get()),
     },
     users: {
-      list: () => get<{ users: UserView[] }>("/api/users"),
-      create: (u: { name: string; password: string; role: Role }) => send<UserView>("POST", "/api/users", u),
-      update: (name: string, change: { password?: string; role?: Role }) =>
-        send<UserView>("PATCH", `/api/users/${enc(name)}`, change),
-      remove: (name: string) => send<void>("DELETE", `/api/users/${enc(name)}`),
+      list: () => ok(api.users.$get()),
+      create: (json: NewUser) => ok(api.users.$post({ json })),
+      update: (name: string, json: UserChange) => ok(api.users[":name"].$patch({ param: { name }, json })),
+      remove: (name: string) => ok(api.users[":name"].$delete({ param: { name } })),
     },
     ops: {
-      health: () => get<HealthAnswer>("/health"),
+      health: () => ok(app.health.$get()),
       /** 503 (not ready) is an answer here, with the checks that failed, not an error. */
-      ready: () =>
-        call<ReadyAnswer>(async (path, init) => {
-          const res = await fetcher(path, init);
-          return res.status === 503 ? new Response(res.body, { status: 200, headers: res.headers }) : res;
-        }, "/ready"),
-      metrics: () => get<string>("/metrics"),
+      ready: async () => {
+        const res = await sent(app.ready.$get() as unknown as Promise<Response>);
+        return answer<Ok<Awaited<ReturnType<typeof app.ready.$get>>>>(
+          res.status === 503 ? new Response(res.body, { status: 200, headers: res.headers }) : res,
+        );
+      },
+      metrics: () => ok(app.metrics.$get()),
     },
   };
 }
 
 export type Rest = ReturnType<typeof restApi>;
+type Answer<F> = F extends (...a: never[]) => Promise<infer T> ? T : never;
+
+export type PublicUser = Answer<Rest["auth"]["me"]>;
+export type Role = PublicUser["role"];
+export type TokenPair = Answer<ReturnType<typeof authApi>["login"]>;
+export type UserView = Answer<Rest["users"]["list"]>["users"][number];
+export type OrdType = NewOrder["ordType"];
+export type PlaceAnswer = Answer<Rest["orders"]["place"]>;
+export type CommandRecord = Answer<Rest["commands"]["get"]>;
+export type StrategyView = Answer<Rest["strategies"]["get"]>;
+export type StrategyKind = Answer<Rest["strategies"]["kinds"]>["data"][number];
+export type Instrument = Answer<Rest["market"]["instruments"]>["data"][number];
+export type KillSwitch = Answer<Rest["commands"]["killSwitch"]>;
+export type EngineView = Answer<Rest["engines"]["list"]>["data"][number];
+export type CandleRow = Answer<Rest["market"]["candles"]>["data"][number];
+export type TradeRow = Answer<Rest["market"]["trades"]>["data"][number];
+export type OrderRow = Answer<Rest["history"]["orders"]>["data"][number];
+export type FillRow = Answer<Rest["history"]["fills"]>["data"][number];
+export type AuditRow = Answer<Rest["history"]["audit"]>["data"][number];
+export type ReadyAnswer = Answer<Rest["ops"]["ready"]>;
+export type HealthAnswer = Answer<Rest["ops"]["health"]>;

@@ -1,13 +1,16 @@
-// The SSE transport: the browser's EventSource with a single-use ticket (it cannot send headers),
-// or, where there is no EventSource (Bun, workers), the same stream read over fetch with the
-// bearer token and Last-Event-ID headers. Reconnecting is the connection's job, not EventSource's.
+// The SSE transport: the stream read over fetch with the bearer token and Last-Event-ID headers
+// (one task per network read, which carries every event the server batched into it, where
+// EventSource dispatches one task per event), or the browser's EventSource with a single-use
+// ticket (it cannot send headers) where fetch cannot stream a body. Reconnecting is the
+// connection's job, not EventSource's.
 import { localNow } from "./clock.ts";
-import { withQuery } from "./rest.ts";
+import { withQuery } from "./http.ts";
 import { SseParser } from "./sse-parser.ts";
 import {
   endOfError,
   endOfStatus,
   errorText,
+  revokedEnd,
   sseMessage,
   type Transport,
   type TransportEnd,
@@ -37,9 +40,13 @@ function once(sink: TransportSink): { closed: boolean; end(e: TransportEnd): voi
   return s;
 }
 
-/** EventSource where the host has it, else fetch. */
+/** Whether fetch hands the body over as it arrives (every current browser, Bun). */
+const fetchStreams =
+  typeof ReadableStream !== "undefined" && typeof Response !== "undefined" && "body" in Response.prototype;
+
+/** fetch where it streams, else EventSource. */
 export function sseTransport(p: TransportParams, sink: TransportSink): Transport {
-  return EventSourceCtor ? eventSourceTransport(p, sink) : fetchSseTransport(p, sink);
+  return fetchStreams || !EventSourceCtor ? fetchSseTransport(p, sink) : eventSourceTransport(p, sink);
 }
 
 export function eventSourceTransport(p: TransportParams, sink: TransportSink): Transport {
@@ -47,7 +54,10 @@ export function eventSourceTransport(p: TransportParams, sink: TransportSink): T
   let es: EventSourceLike | undefined;
   const onFrame = (e: { type: string; data: unknown }) => {
     if (state.closed) return;
-    sink.message(sseMessage(e.type, String(e.data), p.known, localNow()));
+    const m = sseMessage(e.type, String(e.data), p.known, localNow());
+    if (m.kind !== "revoked") return sink.message(m);
+    es?.close();
+    state.end(revokedEnd(m.reason));
   };
   void (async () => {
     let ticket: string;
@@ -65,7 +75,7 @@ export function eventSourceTransport(p: TransportParams, sink: TransportSink): T
     if (!EventSourceCtor) return state.end({ code: "closed", message: "no EventSource here" });
     es = new EventSourceCtor(url);
     // EventSource delivers a named event only to listeners of that name: one per known name.
-    for (const name of ["connected", "reset", "heartbeat", "shutdown", "snapshot", "message", ...p.known])
+    for (const name of ["connected", "reset", "heartbeat", "shutdown", "revoked", "snapshot", "message", ...p.known])
       es.addEventListener(name, onFrame);
     // Its own reconnect would reuse the spent ticket: close, and let the connection decide.
     es.onerror = () => {
@@ -99,7 +109,11 @@ export function fetchSseTransport(p: TransportParams, sink: TransportSink): Tran
     }
     if (res.status !== 200 || !res.body) return state.end(endOfStatus(res.status, await errorText(res)));
     const parser = new SseParser((f) => {
-      if (!state.closed) sink.message(sseMessage(f.event, f.data, p.known, localNow()));
+      if (state.closed) return;
+      const m = sseMessage(f.event, f.data, p.known, localNow());
+      if (m.kind !== "revoked") return sink.message(m);
+      state.end(revokedEnd(m.reason));
+      abort.abort();
     });
     const reader = res.body.getReader();
     try {

@@ -37,6 +37,8 @@ export interface LatencyReport {
     ingest: HistogramSnapshot;
     /** published -> handed to this page (now + offset - pub): fan-out, network, browser. */
     page: HistogramSnapshot;
+    /** exchange -> handed to this page (now + offset - ex): the whole trip, events with an exchange time. */
+    total: HistogramSnapshot;
   };
   counts: StreamCounts;
 }
@@ -49,6 +51,7 @@ export class StreamStats {
   readonly exchange = new LogHistogram();
   readonly ingest = new LogHistogram();
   readonly page = new LogHistogram();
+  readonly total = new LogHistogram();
   counts: StreamCounts = zero();
 
   /**
@@ -65,7 +68,9 @@ export class StreamStats {
       return;
     }
     this.clock.oneWay(ts.pub, at);
-    this.page.record(at + this.clock.offset - ts.pub);
+    const now = at + this.clock.offset;
+    this.page.record(now - ts.pub);
+    if (ts.ex !== undefined && ts.ex > 0) this.total.record(now - ts.ex);
   }
 
   reset(reason: string): void {
@@ -77,7 +82,12 @@ export class StreamStats {
     return {
       offsetMs: this.clock.offset,
       rttMs: this.clock.rtt,
-      legs: { exchange: this.exchange.snapshot(), ingest: this.ingest.snapshot(), page: this.page.snapshot() },
+      legs: {
+        exchange: this.exchange.snapshot(),
+        ingest: this.ingest.snapshot(),
+        page: this.page.snapshot(),
+        total: this.total.snapshot(),
+      },
       counts: { ...this.counts },
     };
   }
@@ -87,6 +97,7 @@ export class StreamStats {
     this.exchange.reset();
     this.ingest.reset();
     this.page.reset();
+    this.total.reset();
     this.counts = zero();
   }
 }

@@ -12,6 +12,8 @@ export type Incoming =
   | { kind: "heartbeat"; head: string; t?: number; at: number }
   | { kind: "shutdown"; retryMs: number }
   | { kind: "clock"; askedAt: number; serverTime: number; at: number }
+  /** The server ended the stream because the session did (SSE `revoked`, WebSocket close 4401). */
+  | { kind: "revoked"; reason: string }
   | { kind: "bad"; why: "malformed" | "unknown" };
 
 /**
@@ -71,6 +73,13 @@ export async function errorText(res: Response): Promise<string> {
   }
 }
 
+/** The reason of a `revoked` message (`user_deleted`, `logout`, ...), "revoked" when it gives none. */
+export const revokedReason = (o: Record<string, unknown> | null): string =>
+  typeof o?.reason === "string" && o.reason ? o.reason : "revoked";
+
+/** The end of a transport whose session the server ended: not retried as it is (the session is asked first). */
+export const revokedEnd = (reason: string): TransportEnd => ({ code: "unauthorized", message: reason });
+
 /** One SSE frame (event name + data) to a message; shared by EventSource and fetch streams. */
 export function sseMessage(event: string, data: string, known: ReadonlySet<string>, at: number): Incoming {
   switch (event) {
@@ -96,6 +105,8 @@ export function sseMessage(event: string, data: string, known: ReadonlySet<strin
       const o = parseObject(data);
       return { kind: "shutdown", retryMs: typeof o?.retryMs === "number" ? o.retryMs : 0 };
     }
+    case "revoked":
+      return { kind: "revoked", reason: revokedReason(parseObject(data)) };
     case "snapshot": {
       const p = parseEvent(data, known);
       return p.ok ? { kind: "snapshot", ev: p.ev } : { kind: "bad", why: p.why };

@@ -12,6 +12,7 @@ import type {
   Ticker,
   Trade,
 } from "../../src/domain/events.ts";
+import type { StrategyStatus } from "../../src/strategies/model.ts";
 import type { CommandRecord } from "./rest.ts";
 
 export type {
@@ -28,6 +29,23 @@ export type {
   Trade,
 } from "../../src/domain/events.ts";
 export type { OrderState } from "../../src/domain/orders.ts";
+export type {
+  LogLine,
+  StrategyFigures,
+  StrategyState,
+  StrategyStatus,
+} from "../../src/strategies/model.ts";
+
+/** What an external engine reports on its strategy's channel: free form, with its engineId (docs/engine-protocol.md). */
+export interface EngineStrategyStatus {
+  id: string;
+  engineId: string;
+  state?: string;
+  [field: string]: unknown;
+}
+
+/** A built-in strategy's status, an engine's report on one of its own, or word that a strategy was deleted. */
+export type StrategyEvent = StrategyStatus | EngineStrategyStatus | { id: string; deleted: true };
 
 /** Event type -> its `data`. */
 export interface EventDataMap {
@@ -42,7 +60,7 @@ export interface EventDataMap {
   account: Account;
   system: SystemEvent;
   command: CommandRecord;
-  strategy: Record<string, unknown>;
+  strategy: StrategyEvent;
 }
 
 export type EventType = keyof EventDataMap;

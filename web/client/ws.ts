@@ -1,11 +1,20 @@
 // The WebSocket transport: the same events as text messages, control messages by `type`, and
 // pings answered with the server's time (round trips for the clock offset).
 import { localNow } from "./clock.ts";
+import { withQuery } from "./http.ts";
 import { parseEvent, parseObject } from "./parse.ts";
-import { withQuery } from "./rest.ts";
-import { endOfError, type Incoming, type Transport, type TransportParams, type TransportSink } from "./transport.ts";
+import {
+  endOfError,
+  type Incoming,
+  revokedReason,
+  type Transport,
+  type TransportParams,
+  type TransportSink,
+} from "./transport.ts";
 import type { ConnectedInfo, ResetInfo } from "./types.ts";
 
+/** The close code of a stream whose session ended (the server's CLOSE.revoked). */
+const REVOKED = 4401;
 /** Pings right after connecting (the best of them sets the clock), then one per interval. */
 const FIRST_PINGS = 3;
 const PING_EVERY_MS = 15_000;
@@ -20,6 +29,7 @@ export function wsTransport(p: TransportParams, sink: TransportSink): Transport 
   let ws: WebSocket | undefined;
   let pinger: ReturnType<typeof setInterval> | undefined;
   let pingAt = 0;
+  let revoked: string | undefined;
   const end = (
     code: "network" | "closed" | "shutdown" | "unauthorized" | "forbidden" | "bad_request",
     message: string,
@@ -54,6 +64,10 @@ export function wsTransport(p: TransportParams, sink: TransportSink): Transport 
       case "shutdown":
         m = { kind: "shutdown", retryMs: typeof o.retryMs === "number" ? o.retryMs : 0 };
         break;
+      case "revoked":
+        revoked = revokedReason(o); // the close (4401) follows; nothing more is read
+        end("unauthorized", revoked);
+        return ws?.close(1000);
       case "pong":
         if (typeof o.serverTime === "number" && pingAt > 0)
           m = { kind: "clock", askedAt: pingAt, serverTime: o.serverTime, at };
@@ -100,7 +114,9 @@ export function wsTransport(p: TransportParams, sink: TransportSink): Transport 
       if (!closed && typeof e.data === "string") onText(e.data);
     };
     ws.onclose = (e: { code: number; reason: string }) =>
-      end(e.code === 1012 ? "shutdown" : "closed", `socket closed (${e.code}${e.reason ? ` ${e.reason}` : ""})`);
+      e.code === REVOKED
+        ? end("unauthorized", revoked ?? (e.reason || "revoked"))
+        : end(e.code === 1012 ? "shutdown" : "closed", `socket closed (${e.code}${e.reason ? ` ${e.reason}` : ""})`);
     ws.onerror = () => end("closed", "socket error");
   })();
   return {

@@ -103,7 +103,13 @@ export function useFills(): ShallowRef<Fill[]> {
     };
     undo(tw.client.on("fill", (ev) => add([ev.data])));
     const load = async () =>
-      add((await tw.rest.history.fills({ limit: FILLS_LIMIT })).data.map(({ id: _id, ...f }) => f));
+      add(
+        // A recorded fill without a fee (null) shows none.
+        (await tw.rest.history.fills({ limit: FILLS_LIMIT })).data.map(({ id: _id, fee, ...f }) => ({
+          ...f,
+          fee: fee ?? "",
+        })),
+      );
     return { list, feeds: new Feeds(tw.client, () => load) };
   });
   onScopeDispose(store.feeds.acquire("fills"));

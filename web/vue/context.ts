@@ -4,6 +4,7 @@ import { type App, type InjectionKey, inject } from "vue";
 import { Session, type SessionOptions } from "../client/auth.ts";
 import { EventClient, type EventClientOptions } from "../client/client.ts";
 import { type Rest, restApi } from "../client/rest.ts";
+import { setFrameGap } from "./frame.ts";
 
 export interface Tradewire {
   session: Session;
@@ -27,7 +28,14 @@ export const TRADEWIRE: InjectionKey<Tradewire> = Symbol("tradewire");
  * createApp(App).use(tw).mount("#app");
  * await tw.session.restore(); // or tw.session.login(name, password)
  */
-export function createTradewire(opts: SessionOptions & Omit<EventClientOptions, "session"> = {}): Tradewire {
+export function createTradewire(
+  opts: SessionOptions &
+    Omit<EventClientOptions, "session"> & {
+      /** Least time between two updates of the page, ms (default 100; 0: every animation frame). */
+      frameGapMs?: number;
+    } = {},
+): Tradewire {
+  if (opts.frameGapMs !== undefined) setFrameGap(opts.frameGapMs);
   const session = new Session(opts);
   const client = new EventClient({ ...opts, session }).start();
   const tw: Tradewire = {

@@ -5,5 +5,13 @@ export { useBalances, useFills, useOrders, usePositions } from "./account.ts";
 export { BAR_MS, type Bar, type Candles, useCandles } from "./candles.ts";
 export { createTradewire, TRADEWIRE, type Tradewire, useTradewire } from "./context.ts";
 export { flushFrames } from "./frame.ts";
-export { useOrderBook, useTicker, useTickers, useTrades } from "./market.ts";
+export { useInstrument, useInstruments, useOrderBook, useTicker, useTickers, useTrades } from "./market.ts";
+export {
+  engineOf,
+  figuresOf,
+  useStrategies,
+  useStrategy,
+  useStrategyKinds,
+  useStrategyWrites,
+} from "./strategies.ts";
 export { type EventStreamOptions, useEventStream } from "./stream.ts";

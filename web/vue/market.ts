@@ -1,16 +1,18 @@
-// Market data composables: tickers, order books, the trades tape and candles, keyed by
-// instrument, snapshot first (REST) then live, written once per frame, released on unmount.
+// Market data composables: instrument rules, tickers, order books, the trades tape and candles,
+// keyed by instrument, snapshot first (REST) then live, written once per frame, released on unmount.
 import {
   type ComputedRef,
   computed,
   type MaybeRefOrGetter,
   onScopeDispose,
   type ShallowRef,
+  shallowReactive,
   shallowRef,
   toValue,
   watch,
 } from "vue";
-import { ApiRequestError } from "../client/rest.ts";
+import { ApiRequestError } from "../client/http.ts";
+import type { Instrument } from "../client/rest.ts";
 import type { Book, Ticker, Trade } from "../client/types.ts";
 import { shared, type Tradewire, useTradewire } from "./context.ts";
 import { Feeds, single } from "./feed.ts";
@@ -32,6 +34,40 @@ function hold(feeds: Feeds, key: MaybeRefOrGetter<string | undefined>, channel: 
     stop();
     release();
   });
+}
+
+/** How soon rules the exchange has not given yet (or a failed load) are asked for again. */
+const RULES_RETRY_MS = 5_000;
+
+function instruments(tw: Tradewire) {
+  return shared(tw, "instruments", (undo) => {
+    const map = shallowReactive(new Map<string, Instrument>());
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      let again = true;
+      try {
+        const r = await tw.rest.market.instruments();
+        for (const i of r.data) map.set(i.instId, i);
+        again = r.pending.length > 0;
+      } finally {
+        if (again) timer = setTimeout(() => void load().catch(() => {}), RULES_RETRY_MS);
+      }
+    };
+    void load().catch(() => {});
+    undo(() => clearTimeout(timer));
+    return map;
+  });
+}
+
+/** Every instrument's trading rules (tick, lot, minimum size, contract value) by instId; they do not change. */
+export function useInstruments(): Map<string, Instrument> {
+  return instruments(useTradewire());
+}
+
+/** One instrument's trading rules, undefined until the exchange gave them. */
+export function useInstrument(instId: MaybeRefOrGetter<string>): ComputedRef<Instrument | undefined> {
+  const map = instruments(useTradewire());
+  return computed(() => map.get(toValue(instId)));
 }
 
 function tickers(tw: Tradewire) {

@@ -1,7 +1,9 @@
-// Commands: the kill switch (admins; no new orders while on) and cancel all (traders, admins),
-// each confirmed first; commands by anyone appear as the stream announces them.
-import { defineComponent, onMounted, shallowRef } from "vue";
-import { ApiRequestError, type Command, type CommandRecord } from "../../client/rest.ts";
+// Commands: the kill switch's state for everyone who trades and its switch for admins (no new
+// orders while on), cancel all (traders, admins), each confirmed first; commands by anyone
+// appear as the stream announces them, and a kill switch command moves the state shown.
+import { defineComponent, onMounted, shallowRef, watch } from "vue";
+import { ApiRequestError } from "../../client/http.ts";
+import type { Command, CommandRecord, KillSwitch } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useEventStream } from "../../vue/stream.ts";
 import { fmtTime } from "../format.ts";
@@ -9,34 +11,50 @@ import { Confirm } from "../parts/Confirm.tsx";
 import { useSelection } from "../selection.ts";
 import { useSession } from "../session.ts";
 
+const STATUS_CLASS: Record<CommandRecord["status"], string> = {
+  pending: "muted",
+  accepted: "muted",
+  done: "up",
+  failed: "down",
+  timed_out: "down",
+};
+
 export const Commands = defineComponent(() => {
   const tw = useTradewire();
   const { isAdmin } = useSession();
   const { instruments } = useSelection();
   const stream = useEventStream(["commands"], { latencyEveryMs: 0 });
   const records = shallowRef<CommandRecord[]>([]);
-  const killSwitch = shallowRef<boolean | null>(null);
+  const killSwitch = shallowRef<KillSwitch | null>(null);
   const asking = shallowRef<{ cmd: Command; title: string; text: string; action: string } | null>(null);
   const error = shallowRef<string | null>(null);
   const scope = shallowRef("");
 
+  /** A record, new or changed (each change of a command is announced again), newest first. */
   const remember = (r: CommandRecord) => {
-    if (records.value.some((x) => x.id === r.id)) return;
-    records.value = [r, ...records.value].slice(0, 50);
-    if (r.type === "kill_switch" && r.status === "done") killSwitch.value = r.result.killSwitch === true;
+    const rest = records.value.filter((x) => x.id !== r.id);
+    records.value = [r, ...rest].sort((a, b) => b.createdAt - a.createdAt).slice(0, 50);
+    if (r.type === "kill_switch" && r.status === "done") {
+      const on = r.result.killSwitch === true;
+      const was = killSwitch.value;
+      // A setting that changes nothing keeps the earlier since and by (as the server does).
+      if (!was || was.on !== on) killSwitch.value = { on, since: r.finishedAt ?? r.updatedAt, by: r.by };
+    }
   };
   stream.on("command", (ev) => remember(ev.data));
-  onMounted(async () => {
-    if (!isAdmin.value) return;
-    // The switch's state is not served directly; the audit log has its last change.
+  const load = async () => {
     try {
-      const last = (await tw.rest.history.audit({ action: "command.kill_switch", limit: 1 })).data[0];
-      const detail = last?.detail as { killSwitch?: boolean } | undefined;
-      if (killSwitch.value === null && typeof detail?.killSwitch === "boolean") killSwitch.value = detail.killSwitch;
-    } catch {
-      // history unavailable: the state shows as unknown until the next switch
+      const [state, list] = await Promise.all([tw.rest.commands.killSwitch(), tw.rest.commands.list({ limit: 50 })]);
+      killSwitch.value = state;
+      for (const r of list.data.reverse()) remember(r);
+      killSwitch.value = state; // the server's word over what the list implies
+    } catch (err) {
+      error.value = err instanceof ApiRequestError ? err.message : String(err);
     }
-  });
+  };
+  onMounted(load);
+  // After a reset or a restart the announcements in between are lost: read both again.
+  watch(stream.notice, (n) => n?.kind === "resynced" && void load());
 
   const run = async (cmd: Command) => {
     asking.value = null;
@@ -63,7 +81,7 @@ export const Commands = defineComponent(() => {
             text: "Orders will be accepted again.",
             action: "Kill switch off",
           };
-    else
+    else if (cmd.type === "cancel_all")
       asking.value = {
         cmd,
         title: "Cancel all open orders?",
@@ -76,15 +94,25 @@ export const Commands = defineComponent(() => {
 
   return () => (
     <div class="commands">
-      {isAdmin.value && (
-        <section class="card" data-testid="kill-switch">
-          <h2>Kill switch</h2>
-          <p>
-            State:{" "}
-            <strong class={killSwitch.value ? "down" : killSwitch.value === false ? "up" : "muted"}>
-              {killSwitch.value === null ? "unknown" : killSwitch.value ? "ON: no new orders" : "off"}
-            </strong>
-          </p>
+      <section class="card" data-testid="kill-switch">
+        <h2>Kill switch</h2>
+        <p>
+          State:{" "}
+          <strong
+            class={killSwitch.value === null ? "muted" : killSwitch.value.on ? "down" : "up"}
+            data-testid="kill-state"
+          >
+            {killSwitch.value === null ? "…" : killSwitch.value.on ? "ON: no new orders" : "off"}
+          </strong>{" "}
+          {killSwitch.value && (
+            <small class="muted" data-testid="kill-since">
+              {killSwitch.value.since === null
+                ? "since the service started"
+                : `since ${fmtTime(killSwitch.value.since)}${killSwitch.value.by ? ` by ${killSwitch.value.by}` : ""}`}
+            </small>
+          )}
+        </p>
+        {isAdmin.value && (
           <div class="row">
             <button
               type="button"
@@ -103,8 +131,8 @@ export const Commands = defineComponent(() => {
               Turn off
             </button>
           </div>
-        </section>
-      )}
+        )}
+      </section>
       <section class="card" data-testid="cancel-all">
         <h2>Cancel all</h2>
         <div class="row">
@@ -145,12 +173,16 @@ export const Commands = defineComponent(() => {
           </thead>
           <tbody>
             {records.value.map((r) => (
-              <tr key={r.id}>
+              <tr key={r.id} data-testid={`command-${r.id}`}>
                 <td>{fmtTime(r.createdAt)}</td>
-                <td>{r.type}</td>
-                <td>{r.by}</td>
-                <td class={r.status === "done" ? "up" : "down"}>{r.status}</td>
                 <td>
+                  {r.type}
+                  {r.engineId && <small class="muted"> → {r.engineId}</small>}
+                </td>
+                <td>{r.by}</td>
+                <td class={STATUS_CLASS[r.status]}>{r.status}</td>
+                <td>
+                  {r.error ? <span class="down">{r.error.message} </span> : null}
                   <code>{JSON.stringify(r.result)}</code>
                 </td>
               </tr>
@@ -158,7 +190,7 @@ export const Commands = defineComponent(() => {
             {records.value.length === 0 && (
               <tr>
                 <td colspan={5} class="empty">
-                  None since this page opened.
+                  None yet.
                 </td>
               </tr>
             )}

@@ -1,6 +1,7 @@
 // Users (admins): list, create, change role or password, delete (changes end the user's sessions).
 import { defineComponent, onMounted, shallowRef } from "vue";
-import { ApiRequestError, type Role, type UserView } from "../../client/rest.ts";
+import { ApiRequestError } from "../../client/http.ts";
+import type { Role, UserView } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { Confirm } from "../parts/Confirm.tsx";
 import { useSession } from "../session.ts";

@@ -1,7 +1,7 @@
 // Open orders as the stream reports them, with cancel and amend (price and/or size) for those
 // who may trade; an order leaves the list when its final state arrives on the stream.
 import { defineComponent, shallowRef } from "vue";
-import { ApiRequestError } from "../../client/rest.ts";
+import { ApiRequestError } from "../../client/http.ts";
 import type { Order } from "../../client/types.ts";
 import { useOrders } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";

@@ -30,8 +30,9 @@ export const OrderBook = defineComponent(
       const spread = Number.isFinite(bestAsk) && Number.isFinite(bestBid) ? bestAsk - bestBid : null;
       return { asks: asks.reverse(), bids, max, spread, mid: spread === null ? null : (bestAsk + bestBid) / 2 };
     });
-    const line = (r: Row, side: "ask" | "bid", max: number) => (
-      <tr key={`${side}${r.px}`} class={side} onClick={() => props.onPrice?.(r.px)}>
+    // Rows keyed by their place, not their price: a moving book changes text, not rows.
+    const line = (r: Row, i: number, side: "ask" | "bid", max: number) => (
+      <tr key={`${side}${i}`} class={side} onClick={() => props.onPrice?.(r.px)}>
         <td class="num px">{r.px}</td>
         <td class="num">{fmtQty(r.sz)}</td>
         <td class="num depth">
@@ -57,7 +58,7 @@ export const OrderBook = defineComponent(
                 </tr>
               </thead>
               <tbody>
-                {v.asks.map((r) => line(r, "ask", v.max))}
+                {v.asks.map((r, i) => line(r, v.asks.length - i, "ask", v.max))}
                 <tr class="spread">
                   <td colspan={3}>
                     spread {v.spread === null ? "–" : Number(v.spread.toPrecision(6))}
@@ -66,7 +67,7 @@ export const OrderBook = defineComponent(
                     )}
                   </td>
                 </tr>
-                {v.bids.map((r) => line(r, "bid", v.max))}
+                {v.bids.map((r, i) => line(r, i, "bid", v.max))}
               </tbody>
             </table>
           )}

@@ -1,10 +1,13 @@
-// The order ticket: instrument, side, type, price and size with steps from the market data, the
-// best bid/ask to click, an idempotency key per order (a retried submit never doubles it), and
-// a rejection shown on the field it concerns (risk checks and validation name their field).
+// The order ticket: instrument, side, type, price and size checked against the instrument's rules
+// (tick, lot, minimum size; arrow keys step by them), the best bid/ask to click, an idempotency
+// key per order (a retried submit never doubles it), and a rejection shown on the field it
+// concerns (the server's risk checks and validation name their field).
 import { computed, defineComponent, shallowRef, watch } from "vue";
-import { ApiRequestError, type NewOrder, type OrdType } from "../../client/rest.ts";
+import { ApiRequestError } from "../../client/http.ts";
+import type { NewOrder, OrdType } from "../../client/rest.ts";
+import { checkPx, checkSz, fmtStep, stepBy } from "../../client/rules.ts";
 import { useTradewire } from "../../vue/context.ts";
-import { useOrderBook, useTicker } from "../../vue/market.ts";
+import { useInstrument, useOrderBook, useTicker } from "../../vue/market.ts";
 import { decimals } from "../format.ts";
 
 const TYPES: Array<{ v: OrdType; label: string }> = [
@@ -28,6 +31,7 @@ export const OrderTicket = defineComponent(
     const tw = useTradewire();
     const ticker = useTicker(() => props.instId);
     const book = useOrderBook(() => props.instId);
+    const rules = useInstrument(() => props.instId);
     const side = shallowRef<"buy" | "sell">("buy");
     const ordType = shallowRef<OrdType>("limit");
     const px = shallowRef("");
@@ -39,9 +43,11 @@ export const OrderTicket = defineComponent(
     /** Kept for a retry of the same order; a new one after an answer. */
     let idemKey = newKey();
 
-    // Steps: the exchange's rules are not served by the API; the decimals of live prices and
-    // sizes give the granularity, and the server's risk check has the final word (on the field).
+    // Steps: the instrument's rules; until they are known, the decimals of live prices and sizes
+    // (the server's risk check has the final word either way, on the field).
     const steps = computed(() => {
+      const r = rules.value;
+      if (r) return { px: fmtStep(r.tickSz), sz: fmtStep(r.lotSz) };
       const b = book.value;
       const t = ticker.value;
       const pxs = [
@@ -69,8 +75,35 @@ export const OrderTicket = defineComponent(
       },
     );
 
+    /** What the rules refuse in the fields as typed (shown at once, and the order is not sent). */
+    const ruleErrors = computed(() => {
+      const r = rules.value;
+      const out: Record<string, string> = {};
+      if (!r) return out;
+      const p = ordType.value === "market" ? null : checkPx(px.value, r);
+      const z = checkSz(sz.value, r);
+      if (p) out.px = p;
+      if (z) out.sz = z;
+      return out;
+    });
+    const errorOf = (name: string) => ruleErrors.value[name] ?? fieldErrors.value[name];
+
+    /** Arrow up/down: one tick or lot; with Shift, ten. */
+    const stepKey = (name: "px" | "sz", model: typeof px, e: KeyboardEvent) => {
+      const r = rules.value;
+      if (!r || (e.key !== "ArrowUp" && e.key !== "ArrowDown")) return;
+      e.preventDefault();
+      const n = (e.key === "ArrowUp" ? 1 : -1) * (e.shiftKey ? 10 : 1);
+      const t = ticker.value;
+      model.value =
+        name === "px"
+          ? stepBy(model.value, r.tickSz, n, r.tickSz, side.value === "buy" ? t?.bidPx : t?.askPx)
+          : stepBy(model.value, r.lotSz, n, Math.max(r.minSz, r.lotSz));
+    };
+
     const submit = async (e: Event) => {
       e.preventDefault();
+      if (Object.keys(ruleErrors.value).length > 0) return;
       busy.value = true;
       fieldErrors.value = {};
       formError.value = null;
@@ -100,24 +133,39 @@ export const OrderTicket = defineComponent(
       }
     };
 
+    const hint = (name: "px" | "sz") => {
+      const r = rules.value;
+      if (!r) return null;
+      return name === "px" ? `tick ${fmtStep(r.tickSz)}` : `lot ${fmtStep(r.lotSz)} · min ${fmtStep(r.minSz)}`;
+    };
+
     const input = (name: "px" | "sz", model: typeof px, step: string, label: string) => (
-      <label class={{ invalid: !!fieldErrors.value[name] }}>
-        {label}
+      <label class={{ invalid: !!errorOf(name) }}>
+        {label}{" "}
+        {hint(name) && (
+          <small class="muted" data-testid={`ticket-${name}-rule`}>
+            {hint(name)}
+          </small>
+        )}
         <input
           name={name}
           inputmode="decimal"
           autocomplete="off"
           pattern="[0-9]+([.][0-9]+)?"
           placeholder={step}
-          title={`a decimal; the market quotes in steps of ${step}`}
+          title={`a decimal in steps of ${step} (arrow keys step by it)`}
           required
           value={model.value}
-          onInput={(e: Event) => (model.value = (e.target as HTMLInputElement).value)}
+          onInput={(e: Event) => {
+            model.value = (e.target as HTMLInputElement).value;
+            if (fieldErrors.value[name]) fieldErrors.value = { ...fieldErrors.value, [name]: "" };
+          }}
+          onKeydown={(e: KeyboardEvent) => stepKey(name, model, e)}
           data-testid={`ticket-${name}`}
         />
-        {fieldErrors.value[name] && (
+        {errorOf(name) && (
           <span class="field-error" data-testid={`ticket-${name}-error`}>
-            {fieldErrors.value[name]}
+            {errorOf(name)}
           </span>
         )}
       </label>

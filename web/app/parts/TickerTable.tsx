@@ -1,21 +1,24 @@
 // Instruments with their live last price, 24h change, best bid/ask and volume; a row re-renders
-// only when its own ticker changes; a click selects the instrument.
+// only when its own ticker changes (it reads the map itself: the table depends on the keys
+// only); a click selects the instrument.
 import { computed, defineComponent, shallowRef, watch } from "vue";
 import type { Ticker } from "../../client/types.ts";
 import { fmtPct, fmtQty, pctChange } from "../format.ts";
 
 const Row = defineComponent(
-  (props: { ticker: Ticker; selected: boolean; onPick: (instId: string) => void }) => {
+  (props: { tickers: Map<string, Ticker>; instId: string; selected: boolean; onPick: (instId: string) => void }) => {
+    const ticker = computed(() => props.tickers.get(props.instId));
     const dir = shallowRef<"up" | "down" | "">("");
     watch(
-      () => props.ticker.last,
+      () => ticker.value?.last,
       (now, before) => {
         if (before !== undefined && now !== before) dir.value = Number(now) > Number(before) ? "up" : "down";
       },
     );
-    const change = computed(() => pctChange(props.ticker.last, props.ticker.open24h));
+    const change = computed(() => pctChange(ticker.value?.last, ticker.value?.open24h));
     return () => {
-      const t = props.ticker;
+      const t = ticker.value;
+      if (!t) return null;
       const ch = change.value;
       return (
         <tr
@@ -35,7 +38,7 @@ const Row = defineComponent(
       );
     };
   },
-  { props: ["ticker", "selected", "onPick"] },
+  { props: ["tickers", "instId", "selected", "onPick"] },
 );
 
 export const TickerTable = defineComponent(
@@ -55,7 +58,7 @@ export const TickerTable = defineComponent(
         </thead>
         <tbody>
           {ids.value.map((id) => (
-            <Row key={id} ticker={props.tickers.get(id)!} selected={id === props.selected} onPick={props.onPick} />
+            <Row key={id} tickers={props.tickers} instId={id} selected={id === props.selected} onPick={props.onPick} />
           ))}
           {ids.value.length === 0 && (
             <tr>

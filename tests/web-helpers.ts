@@ -1,0 +1,50 @@
+// Helpers of the browser tests: Debian's Chromium through playwright-core, a fresh profile signed
+// in through the login page, and waits on what the page shows (never on time).
+import { existsSync } from "node:fs";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+
+export const WAIT = 30_000;
+const CHROMIUM = "/usr/bin/chromium";
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: the browser tests need Debian's chromium (apt-get install chromium)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A fresh browser profile (cookies, storage) with one page signed in as `user`, the stream live. */
+export async function signIn(
+  browser: Browser,
+  url: string,
+  user: string,
+  password: string,
+  path = "/",
+): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(WAIT);
+  await page.goto(`${url}${path}`);
+  await page.fill('input[name="username"]', user);
+  await page.fill('input[name="password"]', password);
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('[data-testid="stream-status"].status-live');
+  return { ctx, page };
+}
+
+/** Waits until the text at `selector` satisfies `re`. */
+export const textMatches = (page: Page, selector: string, re: RegExp) =>
+  page.waitForFunction(`${re}.test(document.querySelector(${JSON.stringify(selector)})?.textContent ?? "")`, null, {
+    timeout: WAIT,
+  });

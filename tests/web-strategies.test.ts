@@ -1,0 +1,105 @@
+// Strategies in the dashboard, in headless Chromium against the real service (simulator, chDB):
+// a grid created from the form its kind's JSON Schema generates (a 400 lands on its field),
+// started, its state, open orders and log live on the page, a live param applied, stopped,
+// deleted; a viewer reads it all and changes nothing.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Browser } from "playwright-core";
+import { ensureDashboard } from "../scripts/dashboard.ts";
+import { eventually, startTestServer, type TestServer } from "./helpers.ts";
+import { client, marketReady } from "./strategies-helpers.ts";
+import { launchChromium, signIn, textMatches, WAIT } from "./web-helpers.ts";
+
+let s: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  await ensureDashboard();
+  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT" });
+  await s.userToken("tom", "trader");
+  await s.userToken("vera", "viewer");
+  await marketReady(s, "BTC-USDT");
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.close();
+});
+
+test("a grid from the generated form: a bad param on its field, created, started live, a live param, stopped, deleted", async () => {
+  const { ctx, page } = await signIn(browser, s.url, "tom", "tom-password-1", "/strategies");
+  await page.click('[data-testid="strategy-new-open"]');
+  await page.selectOption('[data-testid="new-kind"]', "grid");
+  // The form is the kind's schema: levels (integer, default 5, 1-50), size (required), ...
+  expect(await page.getAttribute('[data-testid="new-param-levels"]', "placeholder")).toBe("5");
+  expect(await page.getAttribute('[data-testid="new-param-levels"]', "max")).toBe("50");
+  await page.fill('[data-testid="new-name"]', "grid-ui");
+  await page.check('[data-testid="new-inst-BTC-USDT"]');
+  await page.click('[data-testid="new-submit"]');
+  expect(await page.textContent('[data-testid="new-param-size-error"]')).toBe("required"); // checked here
+  await page.fill('[data-testid="new-param-size"]', "0.0001");
+  await page.fill('[data-testid="new-param-levels"]', "500");
+  await page.click('[data-testid="new-submit"]');
+  // The server's 400 names params.levels: the message is under that field.
+  await textMatches(page, '[data-testid="new-param-levels-error"]', /50/);
+  await page.fill('[data-testid="new-param-levels"]', "2");
+  await page.click('[data-testid="new-submit"]');
+
+  const card = await page.waitForSelector(
+    '[data-testid^="strategy-"][class*="strategy"] [data-testid="strategy-state"]',
+  );
+  expect(await card.textContent()).toBe("stopped");
+  const id = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+  expect(id).toMatch(/^[a-z0-9]{10}$/);
+  expect(await page.textContent(`[data-testid="strategy-row-${id}"]`)).toContain("grid-ui");
+
+  await page.click('[data-testid="strategy-start"]');
+  await textMatches(page, '[data-testid="strategy-state"]', /^running$/);
+  // Its four orders rest (two levels each side), live from strategy:<id>; the log says so.
+  await textMatches(page, '[data-testid="strategy-counters"]', /^4 open · 4 placed/);
+  await page.waitForSelector('[data-testid="strategy-orders"] tbody tr:nth-child(4)');
+  await textMatches(page, '[data-testid="strategy-log"]', /\S/);
+  await textMatches(page, `[data-testid="strategy-row-${id}"] [data-testid="row-state"]`, /^running$/);
+
+  // While it runs: size applies live, levels only when stopped (its input is locked and says so).
+  expect(await page.isDisabled('[data-testid="param-levels"]')).toBe(true);
+  expect(await page.textContent('label[for="param-levels"] .tag')).toContain("when stopped");
+  await page.fill('[data-testid="param-size"]', "0.0002");
+  await page.click('[data-testid="strategy-save-params"]');
+  const c = client(s, await s.token("tom", "tom-password-1"));
+  await eventually(async () => (await c.get(id)).body.params.size === 0.0002, WAIT);
+  expect((await c.get(id)).body.state).toBe("running");
+
+  await page.click('[data-testid="strategy-stop"]');
+  await textMatches(page, '[data-testid="strategy-state"]', /^stopped$/);
+  await textMatches(page, '[data-testid="strategy-counters"]', /^0 open/);
+  await page.click('[data-testid="strategy-delete"]');
+  await page.click('[data-testid="confirm-yes"]');
+  await page.waitForSelector(`[data-testid="strategy-row-${id}"]`, { state: "detached" });
+  expect((await c.get(id)).status).toBe(404);
+  await ctx.close();
+}, 90_000);
+
+test("a viewer sees strategies live but no form and no controls", async () => {
+  const c = client(s, await s.token("tom", "tom-password-1"));
+  const made = await c.create({
+    name: "twap-ro",
+    kind: "twap",
+    instruments: ["BTC-USDT"],
+    params: { side: "buy", quantity: 0.001 },
+  });
+  expect(made.status).toBe(201);
+  const id = made.body.id as string;
+  const { ctx, page } = await signIn(browser, s.url, "vera", "vera-password-1", `/strategies/${id}`);
+  await textMatches(page, '[data-testid="strategy-state"]', /^stopped$/);
+  expect(await page.locator('[data-testid="strategy-new-open"]').count()).toBe(0);
+  expect(await page.locator('[data-testid="strategy-controls"], [data-testid="strategy-save-params"]').count()).toBe(0);
+  expect(await page.isDisabled('[data-testid="param-quantity"]')).toBe(true);
+  // Started by its owner: the viewer's page follows.
+  expect((await c.start(id)).status).toBe(200);
+  await textMatches(page, '[data-testid="strategy-state"]', /^running$/);
+  await textMatches(page, `[data-testid="strategy-row-${id}"] [data-testid="row-state"]`, /^running$/);
+  expect((await c.stop(id)).status).toBe(200);
+  await textMatches(page, '[data-testid="strategy-state"]', /^stopped$/);
+  await ctx.close();
+}, 60_000);

@@ -1,0 +1,125 @@
+// Strategies: every strategy live (state, kind or engine, owner, PnL, open orders), a new one from
+// its kind's generated form (traders, admins), and the one picked (/strategies/<id>) in detail.
+// Viewers read; traders manage their own; admins all (the server decides either way).
+import { computed, defineComponent, shallowRef } from "vue";
+import type { StrategyView } from "../../client/rest.ts";
+import { engineOf, figuresOf, useStrategies } from "../../vue/strategies.ts";
+import { StrategyCreate } from "../parts/StrategyCreate.tsx";
+import { StrategyDetail } from "../parts/StrategyDetail.tsx";
+import { go, route } from "../router.ts";
+import { useSelection } from "../selection.ts";
+import { useSession } from "../session.ts";
+
+const BASE = "/strategies";
+
+/** Total PnL: a built-in strategy's own figures, or what an engine reports (realizedPnl + unrealizedPnl). */
+function pnlOf(v: StrategyView): number | null {
+  const f = figuresOf(v);
+  if (f) return f.pnl.total;
+  const r = Number(v.figures.realizedPnl ?? Number.NaN);
+  const u = Number(v.figures.unrealizedPnl ?? 0);
+  return Number.isFinite(r) ? r + (Number.isFinite(u) ? u : 0) : null;
+}
+
+function openOrdersOf(v: StrategyView): number | null {
+  const f = figuresOf(v);
+  if (f) return f.openOrders.length;
+  const n = Number(v.figures.openOrders);
+  return Number.isFinite(n) ? n : null;
+}
+
+export const Strategies = defineComponent(() => {
+  const { list } = useStrategies();
+  const { instruments } = useSelection();
+  const { state, canTrade, isAdmin } = useSession();
+  const creating = shallowRef(false);
+  const selected = computed(() => {
+    const rest = route.value.startsWith(`${BASE}/`) ? route.value.slice(BASE.length + 1) : "";
+    return rest ? decodeURIComponent(rest) : null;
+  });
+  const canManage = (v: StrategyView) => isAdmin.value || (canTrade.value && v.owner === state.value.user?.name);
+
+  return () => (
+    <div class="strategies">
+      <section class="card">
+        <h2>
+          Strategies{" "}
+          {canTrade.value && (
+            <button
+              type="button"
+              class="ghost"
+              onClick={() => (creating.value = !creating.value)}
+              data-testid="strategy-new-open"
+            >
+              {creating.value ? "Close" : "New strategy"}
+            </button>
+          )}
+        </h2>
+        <table class="grid" data-testid="strategy-list">
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Kind</th>
+              <th class="hide-narrow">Owner</th>
+              <th>State</th>
+              <th class="num">PnL</th>
+              <th class="num hide-narrow">Open</th>
+              <th class="wide-only">Instruments</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.value.map((v) => {
+              const pnl = pnlOf(v);
+              const open = openOrdersOf(v);
+              const engine = engineOf(v);
+              return (
+                <tr
+                  key={v.id}
+                  class={{ selected: v.id === selected.value }}
+                  onClick={() => go(`${BASE}/${encodeURIComponent(v.id)}`)}
+                  data-testid={`strategy-row-${v.id}`}
+                >
+                  <td>{v.name}</td>
+                  <td>
+                    {v.kind}
+                    {engine && <small class="muted"> · {engine}</small>}
+                  </td>
+                  <td class="hide-narrow">{v.owner}</td>
+                  <td>
+                    <span class={`pill state-${v.state}`} data-testid="row-state">
+                      {v.state}
+                    </span>
+                  </td>
+                  <td class={`num ${pnl === null ? "" : pnl > 0 ? "up" : pnl < 0 ? "down" : ""}`}>
+                    {pnl === null ? "–" : pnl.toFixed(2)}
+                  </td>
+                  <td class="num hide-narrow">{open ?? "–"}</td>
+                  <td class="wide-only">{v.instruments.join(", ")}</td>
+                </tr>
+              );
+            })}
+            {list.value.length === 0 && (
+              <tr>
+                <td colspan={7} class="empty">
+                  No strategies yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </section>
+      {creating.value && canTrade.value && (
+        <StrategyCreate
+          instruments={instruments.value}
+          onCreated={(v: StrategyView) => {
+            creating.value = false;
+            go(`${BASE}/${encodeURIComponent(v.id)}`);
+          }}
+        />
+      )}
+      {selected.value && (
+        <StrategyDetail key={selected.value} id={selected.value} canManage={canManage} onDeleted={() => go(BASE)} />
+      )}
+    </div>
+  );
+});

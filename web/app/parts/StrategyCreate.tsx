@@ -1,0 +1,191 @@
+// A new strategy: its kind, name and instruments, the params form generated from the kind's JSON
+// Schema and optional risk limits; the server validates, and each error of its 400 shows on the
+// field it names.
+import { computed, defineComponent, shallowRef, watch } from "vue";
+import { ApiRequestError } from "../../client/http.ts";
+import type { StrategyView } from "../../client/rest.ts";
+import { useTradewire } from "../../vue/context.ts";
+import { useStrategyKinds, useStrategyWrites } from "../../vue/strategies.ts";
+import { byField, type FormValues, fieldsOf, initialValues, toParams } from "../schema-form.ts";
+import { SchemaFields } from "./SchemaForm.tsx";
+
+const LIMITS = [
+  { name: "maxPosition", hint: "largest position per instrument (base units)" },
+  { name: "maxOrderNotional", hint: "largest value of one order (quote currency)" },
+  { name: "maxOrdersPerSecond", hint: "orders per second" },
+] as const;
+
+export const StrategyCreate = defineComponent(
+  (props: { instruments: string[]; onCreated: (v: StrategyView) => void }) => {
+    const tw = useTradewire();
+    const kinds = useStrategyKinds();
+    const put = useStrategyWrites();
+    const kindName = shallowRef("");
+    const name = shallowRef("");
+    const picked = shallowRef<string[]>([]);
+    const values = shallowRef<FormValues>({});
+    const limits = shallowRef<Record<string, string>>({});
+    const errors = shallowRef<Record<string, string>>({});
+    const formError = shallowRef<string | null>(null);
+    const busy = shallowRef(false);
+
+    const kind = computed(() => kinds.value.find((k) => k.name === kindName.value) ?? kinds.value[0]);
+    const fields = computed(() => fieldsOf(kind.value?.params));
+    watch(
+      kind,
+      (k) => {
+        values.value = initialValues(fieldsOf(k?.params));
+        errors.value = {};
+        if (k && !name.value) name.value = `${k.name}-1`;
+      },
+      { immediate: true },
+    );
+
+    const toggle = (instId: string, on: boolean) => {
+      picked.value = on ? [...picked.value, instId] : picked.value.filter((i) => i !== instId);
+    };
+
+    const submit = async (e: Event) => {
+      e.preventDefault();
+      const k = kind.value;
+      if (!k) return;
+      formError.value = null;
+      const { params, errors: bad } = toParams(fields.value, values.value);
+      const lim: Record<string, number> = {};
+      for (const l of LIMITS) {
+        const t = (limits.value[l.name] ?? "").trim();
+        if (t === "") continue;
+        if (Number.isFinite(Number(t))) lim[l.name] = Number(t);
+        else bad[`limits.${l.name}`] = "a number";
+      }
+      errors.value = bad;
+      if (Object.keys(bad).length) return;
+      busy.value = true;
+      try {
+        const v = await tw.rest.strategies.create({
+          name: name.value.trim(),
+          kind: k.name,
+          instruments: picked.value,
+          params,
+          ...(Object.keys(lim).length ? { limits: lim } : {}),
+        });
+        put(v);
+        props.onCreated(v);
+      } catch (err) {
+        if (!(err instanceof ApiRequestError)) throw err;
+        errors.value = byField(err.details);
+        if (Object.keys(errors.value).length === 0) formError.value = err.message;
+      } finally {
+        busy.value = false;
+      }
+    };
+
+    const err = (f: string) =>
+      errors.value[f] && (
+        <span class="field-error" data-testid={`new-${f.replace(".", "-")}-error`}>
+          {errors.value[f]}
+        </span>
+      );
+
+    return () => {
+      const k = kind.value;
+      return (
+        <form class="card strategy-new" onSubmit={submit} novalidate data-testid="strategy-new">
+          <h2>New strategy</h2>
+          <label class={{ invalid: !!errors.value.kind }}>
+            Kind
+            <select
+              value={k?.name ?? ""}
+              onChange={(e: Event) => (kindName.value = (e.target as HTMLSelectElement).value)}
+              data-testid="new-kind"
+            >
+              {kinds.value.map((x) => (
+                <option key={x.name} value={x.name}>
+                  {x.title}
+                </option>
+              ))}
+            </select>
+            {k && <small class="muted hint">{k.description}</small>}
+            {err("kind")}
+          </label>
+          <label class={{ invalid: !!errors.value.name }}>
+            Name
+            <input
+              value={name.value}
+              maxlength={64}
+              onInput={(e: Event) => (name.value = (e.target as HTMLInputElement).value)}
+              data-testid="new-name"
+            />
+            {err("name")}
+          </label>
+          <fieldset class={{ invalid: !!errors.value.instruments }}>
+            <legend>
+              Instruments{" "}
+              {k && (
+                <small class="muted">
+                  (
+                  {k.instruments.min === k.instruments.max
+                    ? k.instruments.min
+                    : `${k.instruments.min}–${k.instruments.max}`}
+                  )
+                </small>
+              )}
+            </legend>
+            <div class="checks">
+              {props.instruments.map((i) => (
+                <label key={i} class="check">
+                  <input
+                    type="checkbox"
+                    checked={picked.value.includes(i)}
+                    onChange={(e: Event) => toggle(i, (e.target as HTMLInputElement).checked)}
+                    data-testid={`new-inst-${i}`}
+                  />
+                  {i}
+                </label>
+              ))}
+            </div>
+            {err("instruments")}
+          </fieldset>
+          <h3>Params</h3>
+          <SchemaFields
+            fields={fields.value}
+            values={values.value}
+            errors={errors.value}
+            onChange={(n: string, v: string | boolean) => (values.value = { ...values.value, [n]: v })}
+            note={(n: string) => (k?.liveParams.includes(n) ? "live" : null)}
+            testid="new-param"
+          />
+          <details>
+            <summary>Risk limits</summary>
+            {LIMITS.map((l) => (
+              <label key={l.name} class={{ invalid: !!errors.value[`limits.${l.name}`] }}>
+                {l.name}
+                <input
+                  type="number"
+                  step="any"
+                  placeholder="default"
+                  value={limits.value[l.name] ?? ""}
+                  onInput={(e: Event) =>
+                    (limits.value = { ...limits.value, [l.name]: (e.target as HTMLInputElement).value })
+                  }
+                  data-testid={`new-limits-${l.name}`}
+                />
+                <small class="muted hint">{l.hint}</small>
+                {err(`limits.${l.name}`)}
+              </label>
+            ))}
+          </details>
+          {formError.value && (
+            <p class="error" role="alert" data-testid="new-error">
+              {formError.value}
+            </p>
+          )}
+          <button type="submit" class="primary" disabled={busy.value || !k} data-testid="new-submit">
+            {busy.value ? "Creating…" : "Create (stopped)"}
+          </button>
+        </form>
+      );
+    };
+  },
+  { props: ["instruments", "onCreated"] },
+);

@@ -1,0 +1,39 @@
+import { expect, test } from "bun:test";
+import { checkPx, checkSz, fmtStep, onStep, stepBy, stepDecimals } from "./rules.ts";
+
+const btc = { tickSz: 0.1, lotSz: 1e-8, minSz: 0.00001 };
+const swap = { tickSz: 0.25, lotSz: 1, minSz: 1 };
+
+test("steps as plain decimals", () => {
+  expect([0.1, 1e-8, 0.25, 5, 0.01, 0.0005].map(stepDecimals)).toEqual([1, 8, 2, 0, 2, 4]);
+  expect(fmtStep(1e-8)).toBe("0.00000001");
+  expect(fmtStep(0.25)).toBe("0.25");
+  expect(onStep(43000.3, 0.1)).toBe(true);
+  expect(onStep(43000.35, 0.1)).toBe(false);
+  expect(onStep(3, 0)).toBe(true);
+});
+
+test("prices and sizes checked with the server's words", () => {
+  expect(checkPx("43000.1", btc)).toBeNull();
+  expect(checkPx("", btc)).toBeNull();
+  expect(checkPx("43000.05", btc)).toBe("px must be a multiple of 0.1");
+  expect(checkPx("1e3", btc)).toBe("a positive decimal");
+  expect(checkPx("0", btc)).toBe("a positive decimal");
+  expect(checkPx("10.3", swap)).toBe("px must be a multiple of 0.25");
+  expect(checkSz("0.00001", btc)).toBeNull();
+  expect(checkSz("0.000001", btc)).toBe("sz below the minimum 0.00001");
+  expect(checkSz("0.123456789", btc)).toBe("sz must be a multiple of 0.00000001");
+  expect(checkSz("1.5", swap)).toBe("sz must be a multiple of 1");
+  expect(checkSz("-1", swap)).toBe("a positive decimal");
+});
+
+test("stepping by ticks and lots stays on the grid", () => {
+  expect(stepBy("43000.1", 0.1, 1)).toBe("43000.2");
+  expect(stepBy("43000.14", 0.1, 0)).toBe("43000.1");
+  expect(stepBy("0.3", 0.1, -1)).toBe("0.2");
+  expect(stepBy("0.1", 0.1, -5)).toBe("0.1");
+  expect(stepBy("", 0.1, 1, 0.1, "43000.1")).toBe("43000.2");
+  expect(stepBy("", 1e-8, 1, 0.00001)).toBe("0.00001000");
+  expect(stepBy("2", 1, 1, 1)).toBe("3");
+  expect(stepBy("x", 1, 1)).toBe("x");
+});

@@ -1,0 +1,64 @@
+// An instrument's trading rules applied before an order goes out (GET /api/market/instruments):
+// prices on the tick grid, sizes on the lot grid and at least the minimum, with the same words
+// as the server's risk check; stepping a value by whole ticks or lots. Pure.
+
+export interface Rules {
+  tickSz: number;
+  lotSz: number;
+  minSz: number;
+}
+
+/** Digits after the point a step needs: 0.1 -> 1, 1e-8 -> 8, 0.25 -> 2, 5 -> 0. */
+export function stepDecimals(step: number): number {
+  if (!(step > 0)) return 0;
+  for (let d = 0; d < 15; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
+  }
+  return 15;
+}
+
+/** A step as a plain decimal ("0.00000001", never "1e-8"). */
+export const fmtStep = (step: number): string => step.toFixed(stepDecimals(step));
+
+/** Whether `v` is a whole number of steps (the server's tolerance). */
+export function onStep(v: number, step: number): boolean {
+  if (!(step > 0)) return true;
+  const q = v / step;
+  return Math.abs(q - Math.round(q)) < 1e-7;
+}
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/** What is wrong with a limit price, or null. */
+export function checkPx(px: string, r: Rules): string | null {
+  const s = px.trim();
+  if (s === "") return null;
+  if (!DECIMAL.test(s) || !(Number(s) > 0)) return "a positive decimal";
+  if (!onStep(Number(s), r.tickSz)) return `px must be a multiple of ${fmtStep(r.tickSz)}`;
+  return null;
+}
+
+/** What is wrong with a size, or null. */
+export function checkSz(sz: string, r: Rules): string | null {
+  const s = sz.trim();
+  if (s === "") return null;
+  if (!DECIMAL.test(s) || !(Number(s) > 0)) return "a positive decimal";
+  const n = Number(s);
+  if (n < r.minSz) return `sz below the minimum ${fmtStep(r.minSz)}`;
+  if (!onStep(n, r.lotSz)) return `sz must be a multiple of ${fmtStep(r.lotSz)}`;
+  return null;
+}
+
+/**
+ * `value` moved by `n` steps and put on the grid (rounded to the nearest step first), never
+ * below `min`; an empty or unreadable value starts from `from` (e.g. the best price).
+ */
+export function stepBy(value: string, step: number, n: number, min = step, from?: string): string {
+  if (!(step > 0)) return value;
+  const start = Number(value.trim() === "" ? (from ?? min) : value);
+  if (!Number.isFinite(start)) return value;
+  const steps = Math.round(start / step) + (value.trim() === "" && from === undefined ? 0 : n);
+  const v = Math.max(min, steps * step);
+  return v.toFixed(stepDecimals(step));
+}
