@@ -270,7 +270,12 @@ describe("CommandService", () => {
   });
 
   test("run answers once the audit rows so far are kept; done but not kept is audit_unavailable saying so", async () => {
-    const orders = { killSwitch: false, open: () => [], cancel: async () => ({}) } as unknown as OrderService;
+    const orders = {
+      killSwitch: false,
+      open: () => [],
+      cancel: async () => ({}),
+      onKillSwitch: () => () => {},
+    } as unknown as OrderService;
     const kept: AuditRecord[] = [];
     const waiting: Array<() => void> = [];
     let failing = false;
