@@ -212,7 +212,15 @@ describe("okx-api WebsocketAPIClient (WS trade ops)", () => {
       { wsUrl: `${sim.wsUrl}/private`, accounts: accounts(), attachEventListeners: false },
       logger,
     );
-    wsClients.push(api.getWSClient());
+    const ws = api.getWSClient();
+    wsClients.push(ws);
+    // Log in before the first op. When an op opens the connection, okx-api signs a login twice
+    // (from onWsOpen and from sendWSAPIRequest); if the first login's reply lands before the second
+    // signature is ready, the second login is answered 60010 (already logged in, as OKX does) and
+    // okx-api waits for a login event that never comes, so the op is never sent.
+    const authed = once(ws, "authenticated", () => true);
+    ws.connectPrivate();
+    await authed;
     const px = (await bid("BTC-USDT")) - 150;
     const placed: any = await api.submitNewOrder({
       instId: "BTC-USDT",
