@@ -1,6 +1,6 @@
 // OKX v5 wire types (REST and WebSocket), shared by the OKX client and the simulator: the shapes
 // on the wire and nothing else (no logic, no I/O). Numbers are decimal strings, as OKX sends them,
-// except `checksum`, `seqId` and `prevSeqId`. See /work/shared/OKX.md for the sources.
+// except `checksum`, `seqId` and `prevSeqId`. See ../shared/OKX.md (beside the repository) for the sources.
 
 /** A decimal number as OKX writes it: "43000.1", "0.01", "" when empty. */
 export type Dec = string;
