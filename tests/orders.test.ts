@@ -85,6 +85,15 @@ describe("placing", () => {
     });
   });
 
+  test("a clOrdId shaped like a strategy's (s + 10 lowercase letters or digits) is refused on clOrdId", async () => {
+    const before = gw.placed.length;
+    const r = await order({ ...limit, clOrdId: "sab12cd34ef5x1" });
+    expect(r.status).toBe(400);
+    expect((await err(r)).details).toEqual([{ field: "clOrdId", message: expect.stringContaining("strategies") }]);
+    expect(gw.placed.length).toBe(before);
+    expect((await order({ ...limit, clOrdId: "sAB12cd34ef5x1" })).status).toBe(201); // not that shape
+  });
+
   test("an Idempotency-Key places once, however often and however concurrently it is retried", async () => {
     const before = gw.placed.length;
     gw.delayMs = 30;

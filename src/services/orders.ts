@@ -10,7 +10,14 @@ import {
   RiskRejected,
   ValidationFailed,
 } from "../domain/errors.ts";
-import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
+import {
+  type OrderAck,
+  type OrderAmend,
+  type OrderRef,
+  type OrderRequest,
+  STRATEGY_CLORDID,
+  strategyOrderPrefix,
+} from "../domain/orders.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
 import { type AuditSink, audited } from "./audit.ts";
@@ -25,6 +32,8 @@ export interface PlaceResult {
 
 /** How an order placed on someone's behalf (a strategy) is checked and recorded. */
 export interface PlaceOptions {
+  /** The strategy placing it: its clOrdId must carry the strategy's prefix (people's may not). */
+  strategyId?: string;
   /** Whose orders-per-second budget it counts against (default: the user's). */
   rateKey?: string;
   /** One more pre-trade check after the service's own; its refusal is a risk rejection like theirs. */
@@ -119,6 +128,20 @@ export class OrderService {
     const clOrdId = idempotencyKey
       ? clOrdIdFor(user, idempotencyKey)
       : (input.clOrdId ?? `tw${randomBytes(15).toString("hex")}`);
+    const reserved = opts.strategyId
+      ? !clOrdId.startsWith(strategyOrderPrefix(opts.strategyId))
+      : STRATEGY_CLORDID.test(clOrdId);
+    if (reserved)
+      throw new ValidationFailed(`clOrdId ${clOrdId} is not yours to use`, {
+        details: [
+          {
+            field: "clOrdId",
+            message: opts.strategyId
+              ? `a strategy's orders start with ${strategyOrderPrefix(opts.strategyId)}`
+              : "ids of an s and 10 lowercase letters or digits start strategies' orders; choose another",
+          },
+        ],
+      });
     const order: PlacedOrder = { ...input, clOrdId };
     const name = idempotencyKey ? `Idempotency-Key ${idempotencyKey}` : `clOrdId ${clOrdId}`;
     const seen = this.placements.get(clOrdId);

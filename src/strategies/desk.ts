@@ -1,11 +1,12 @@
 // The strategies' order desk on the main thread: carries a strategy's orders and cancels from its
 // Worker to the order service, the one path to the exchange (its risk checks first, then the
 // strategy's own limits; orders per second counted per strategy), and cancels what it has open.
+import { strategyOrderPrefix } from "../domain/orders.ts";
 import type { OrderService } from "../services/orders.ts";
 import type { OrderRequest, PlaceAnswer } from "./kind.ts";
 import { checkLimits, type LimitRefusal } from "./limits.ts";
 import type { LiveStrategy } from "./live.ts";
-import { orderPrefix, type StrategyRecord, type StrategyState } from "./model.ts";
+import type { StrategyRecord, StrategyState } from "./model.ts";
 
 export type StrategyOrders = Pick<OrderService, "killSwitch" | "onKillSwitch" | "instrument" | "place" | "cancel">;
 
@@ -93,6 +94,7 @@ export class OrderDesk {
         undefined,
         {
           rateKey: `strategy:${rec.id}`,
+          strategyId: rec.id,
           remember: false, // its clOrdIds are never retried: keep the replay memory for people's orders
           auditDetail: { strategy: rec.id },
           check: (order, ctx) => {
@@ -129,7 +131,7 @@ export class OrderDesk {
   /** A cancel the strategy's Worker asked for: only of its own orders. */
   async cancel(e: Entry, req: number, instId: string, clOrdId: string): Promise<void> {
     const runner = e.live.runner;
-    if (!clOrdId.startsWith(orderPrefix(e.rec.id)))
+    if (!clOrdId.startsWith(strategyOrderPrefix(e.rec.id)))
       return runner?.answerCancel(req, {
         ok: false,
         code: "not_its_order",

@@ -118,6 +118,4 @@ export interface StrategyStatus {
   log: LogLine[];
 }
 
-/** clOrdId prefix of a strategy's orders: `s` + its id (OKX allows 1-32 letters and digits). */
-export const orderPrefix = (id: string): string => `s${id}`;
 export const ID_PATTERN = /^[a-z0-9]{10}$/;

@@ -6,12 +6,13 @@
 import type { Publisher } from "../bus/dispatcher.ts";
 import { type BusEvent, type RingHandle, textOf } from "../bus/ring.ts";
 import type { Fill, Order } from "../domain/events.ts";
+import { strategyOrderPrefix } from "../domain/orders.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
 import { type CancelOutcome, type Entry, OrderDesk, RUNNING, type StrategyOrders, within } from "./desk.ts";
 import type { Kind } from "./kind.ts";
 import { LiveStrategy } from "./live.ts";
-import { orderPrefix, type StrategyRecord, type StrategyState } from "./model.ts";
+import type { StrategyRecord, StrategyState } from "./model.ts";
 import { StrategyRunner } from "./runner.ts";
 import type { StrategyStore } from "./store.ts";
 
@@ -102,7 +103,7 @@ export class Supervisor {
     if (rec.state !== "starting") return; // stopped meanwhile (the kill switch)
     live.startedAt = Date.now();
     const started = new Promise<void>((resolve) => (e.started = { resolve }));
-    const prefix = `${orderPrefix(rec.id)}${Date.now().toString(36)}`;
+    const prefix = `${strategyOrderPrefix(rec.id)}${Date.now().toString(36)}`;
     live.runner = new StrategyRunner(
       {
         id: rec.id,
@@ -202,7 +203,8 @@ export class Supervisor {
       const e = this.entries.get(text.slice(at + 12, at + 22));
       if (!e) continue;
       const data = (JSON.parse(text) as { data?: Record<string, unknown> }).data;
-      if (!data || typeof data.clOrdId !== "string" || !data.clOrdId.startsWith(orderPrefix(e.rec.id))) continue;
+      if (!data || typeof data.clOrdId !== "string" || !data.clOrdId.startsWith(strategyOrderPrefix(e.rec.id)))
+        continue;
       if (ev.type === "order") e.live.ledger.applyOrder(data as unknown as Order);
       else if (e.live.ledger.applyFill(data as unknown as Fill)) e.live.counters.fills++;
       e.live.dirty = true;
