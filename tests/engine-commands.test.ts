@@ -277,6 +277,8 @@ describe.skipIf(NO_REDIS)("commands to the reference engine", () => {
     };
     const listed = await call("GET", "/api/strategies?kind=external");
     expect(listed.body.data.map((x: any) => [x.id, x.owner])).toEqual([["ref-mm", "engine:ref-1"]]);
+    // the engine's JSON Schema of the params comes along, so a UI can render the form
+    expect(listed.body.data[0].paramsSchema).toMatchObject({ type: "object", properties: { spreadBps: {} } });
     const before = s.commands.list({ type: "strategy_start" }).length;
     const started = await call("POST", "/api/strategies/ref-mm/start");
     expect(started.status).toBe(200);

@@ -100,6 +100,10 @@ const Strategy = z
         "live: positions (pos, avgPx, realizedPnl, fees, lastPx, unrealizedPnl per instrument), pnl {realized, unrealized, fees, total}, openOrders, counters {ordersPlaced, ordersRejected, ordersCanceled, fills} of this run, lastError, startedAt — the same as on `strategy:<id>`",
     }),
     logs: z.array(LogLineSchema).openapi({ description: "its recent log lines, oldest first" }),
+    paramsSchema: z.record(z.string(), z.unknown()).optional().openapi({
+      description:
+        "external strategies: the JSON Schema of `params` their engine sent, if any (built-in kinds: GET /api/strategies/kinds)",
+    }),
   })
   .openapi("Strategy");
 const KindSchema = z

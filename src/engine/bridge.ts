@@ -23,7 +23,7 @@ import {
   EngineRegistry,
   type EngineState,
   type EngineStateEvent,
-  type ExternalStrategy,
+  type EngineStrategy,
 } from "./registry.ts";
 
 /** Where the bridge's own `system` events go: the bus. */
@@ -162,11 +162,11 @@ export class EngineBridge {
     return this.registry.list();
   }
 
-  strategies(): ExternalStrategy[] {
+  strategies(): EngineStrategy[] {
     return this.registry.strategies();
   }
 
-  strategy(id: string): ExternalStrategy | undefined {
+  strategy(id: string): EngineStrategy | undefined {
     return this.registry.strategy(id);
   }
 

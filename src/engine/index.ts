@@ -7,7 +7,7 @@ import { EngineBridge } from "./bridge.ts";
 import { startEventsThread } from "./events-thread.ts";
 
 export { type BusSink, EngineBridge } from "./bridge.ts";
-export type { EngineInfo, EngineState, ExternalStrategy } from "./registry.ts";
+export type { EngineInfo, EngineState, EngineStrategy } from "./registry.ts";
 
 export interface EngineBridgeSetup {
   url: string;

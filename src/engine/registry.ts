@@ -21,7 +21,7 @@ export interface EngineInfo {
 }
 
 /** A strategy an engine runs, as the strategies service lists it (kind `external`). */
-export interface ExternalStrategy extends ReportedStrategy {
+export interface EngineStrategy extends ReportedStrategy {
   kind: "external";
   engineId: string;
   /** Who owns it: the engine (`engine:<engineId>`). */
@@ -130,14 +130,14 @@ export class EngineRegistry {
     }));
   }
 
-  strategies(): ExternalStrategy[] {
-    const out: ExternalStrategy[] = [];
+  strategies(): EngineStrategy[] {
+    const out: EngineStrategy[] = [];
     for (const e of this.engines.values())
       for (const { s, updatedAt } of e.strategies.values()) out.push(this.external(e, s, updatedAt));
     return out;
   }
 
-  strategy(id: string): ExternalStrategy | undefined {
+  strategy(id: string): EngineStrategy | undefined {
     const e = this.engines.get(this.owners.get(id) ?? "");
     const entry = e?.strategies.get(id);
     return e && entry ? this.external(e, entry.s, entry.updatedAt) : undefined;
@@ -238,7 +238,7 @@ export class EngineRegistry {
     return changed;
   }
 
-  private external(e: Engine, s: ReportedStrategy, updatedAt: number): ExternalStrategy {
+  private external(e: Engine, s: ReportedStrategy, updatedAt: number): EngineStrategy {
     return {
       ...s,
       kind: "external",

@@ -1,12 +1,10 @@
 // The strategies an external engine runs, as the strategy service sees them (kind `external`):
 // listed from the engine bridge, started, stopped and changed through commands to the engine,
 // so every such change has a command record, an audit row and an event on `commands`.
-import type { EngineBridge } from "../engine/index.ts";
+import type { EngineBridge, EngineStrategy } from "../engine/index.ts";
 import { StrategyConflict, StrategyUnavailable } from "../strategies/errors.ts";
 import type { ExternalStrategies, ExternalStrategy } from "../strategies/external.ts";
 import type { CommandInput, CommandService } from "./commands.ts";
-
-type EngineStrategy = ReturnType<EngineBridge["strategies"]>[number];
 
 function view(x: EngineStrategy): ExternalStrategy {
   const figures = { ...x.stats, engineId: x.engineId, engineState: x.engineState };
@@ -21,6 +19,7 @@ function view(x: EngineStrategy): ExternalStrategy {
     createdAt: x.updatedAt,
     updatedAt: x.updatedAt,
     figures,
+    ...(x.paramsSchema ? { paramsSchema: x.paramsSchema } : {}),
   };
 }
 

@@ -71,6 +71,8 @@ export interface StrategyView {
   liveParams: string[];
   figures: StrategyFigures | Record<string, unknown>;
   logs: LogLine[];
+  /** External strategies: the engine's JSON Schema of `params`, when it sent one (built-in kinds: /kinds). */
+  paramsSchema?: Record<string, unknown>;
 }
 
 export interface StrategyServiceDeps extends Omit<SupervisorDeps, "report" | "tuning"> {
@@ -481,5 +483,6 @@ function externalView(x: ExternalStrategy): StrategyView {
     liveParams: [],
     figures: x.figures ?? {},
     logs: [],
+    ...(x.paramsSchema ? { paramsSchema: x.paramsSchema } : {}),
   };
 }

@@ -16,6 +16,8 @@ export interface ExternalStrategy {
   reason: string | null;
   createdAt: number;
   updatedAt: number;
+  /** JSON Schema of `params` when the engine gave one, so a UI can render a form. */
+  paramsSchema?: Record<string, unknown>;
   /** The engine's own figures (position, PnL, ...), passed through as it reported them. */
   figures?: Record<string, unknown>;
 }
