@@ -61,6 +61,9 @@ test("a grid rests its orders on the simulator with its id in clOrdId; a fill ma
   );
   expect(filled.figures.pnl.fees).toBeGreaterThan(0);
 
+  // The replacement sell is placed (the 5th order) before anything below counts orders.
+  await until(tina, id, (v) => v.figures.counters.ordersPlaced >= 5);
+
   // The stream carried the same figures.
   let streamed: any;
   while (!streamed) {
