@@ -42,6 +42,11 @@ const cases: Array<[string, string, number, string | undefined]> = [
   ["wrong type for type", JSON.stringify({ type: 5, channel: "system", data: {} }), 400, "type"],
   ["unknown field", JSON.stringify({ type: "system", channel: "system", data: {}, extra: 1 }), 400, ""],
   ["reserved type", JSON.stringify({ type: "heartbeat", channel: "system", data: {} }), 400, "type"],
+  // the stream's own message names: a client would end its stream (revoked), reconnect (shutdown)
+  // or take the event as latest state (snapshot)
+  ["reserved type revoked", JSON.stringify({ type: "revoked", channel: "system", data: {} }), 400, "type"],
+  ["reserved type shutdown", JSON.stringify({ type: "shutdown", channel: "system", data: {} }), 400, "type"],
+  ["reserved type snapshot", JSON.stringify({ type: "snapshot", channel: "system", data: {} }), 400, "type"],
   ["unknown channel", JSON.stringify({ type: "ticker", channel: "nope:X", data: {} }), 400, "channel"],
   ["bad channel key", JSON.stringify({ type: "ticker", channel: "tickers:a b", data: {} }), 400, "channel"],
   ["missing data", JSON.stringify({ type: "ticker", channel: "tickers:BTC-USDT" }), 400, "data"],

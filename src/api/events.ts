@@ -11,7 +11,14 @@ import { nowMs } from "../domain/time.ts";
 import { engineMayNotPublish } from "../engine/protocol.ts";
 import { ApiError } from "../http/errors.ts";
 import { access, BODY, encodedJson, errors, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
-import { ChannelError, ChannelFilter, checkChannel, parsePatterns } from "../stream/channels.ts";
+import {
+  ChannelError,
+  ChannelFilter,
+  checkChannel,
+  EVENT_TYPE,
+  parsePatterns,
+  STREAM_MESSAGE_TYPES,
+} from "../stream/channels.ts";
 import type { Hub } from "../stream/hub.ts";
 import type { StreamMetrics } from "../stream/metrics.ts";
 import type { Poller } from "../stream/poll.ts";
@@ -35,7 +42,6 @@ export interface EventDeps {
   seats: Seats;
 }
 
-const RESERVED_TYPES = new Set(["connected", "reset", "heartbeat", "error", "subscribed", "unsubscribed", "pong"]);
 const tags = ["events"];
 
 const eventId = z.string().regex(EVENT_ID, "an event id <epoch>-<seq>");
@@ -78,8 +84,8 @@ export const PublishBody = z
   .object({
     type: z
       .string()
-      .regex(/^[a-z][a-z0-9_]{0,31}$/, "lower-case letters, digits and _ (at most 32)")
-      .refine((t) => !RESERVED_TYPES.has(t), "reserved event type"),
+      .regex(EVENT_TYPE, "lower-case letters, digits and _ (at most 32)")
+      .refine((t) => !STREAM_MESSAGE_TYPES.has(t), "reserved event type"),
     channel: z
       .string()
       .max(100)

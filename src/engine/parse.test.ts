@@ -52,6 +52,9 @@ describe("parseEvent", () => {
       [{ type: "Fill" }, "bad_field"],
       [{ type: "ticker", channel: "orders" }, "not_allowed"],
       [{ type: "system" }, "not_allowed"],
+      // the names the stream gives its own messages: a client would take such an event as one
+      [{ type: "shutdown" }, "not_allowed"],
+      [{ type: "revoked" }, "not_allowed"],
       [{ channel: "tickers:BTC-USDT" }, "not_allowed"],
       [{ channel: "commands" }, "not_allowed"],
       [{ channel: "nope" }, "bad_channel"],

@@ -1,13 +1,12 @@
 // Engine stream entries to checked messages, or a reason to refuse them: pure functions, so that
 // a malformed message is counted and dropped before anything acts on it.
 import { z } from "zod";
-import { checkChannel } from "../stream/channels.ts";
+import { checkChannel, EVENT_TYPE } from "../stream/channels.ts";
 import {
   COMMAND_NAME,
   type ControlMessage,
   type EngineEvent,
   ERROR_CODE,
-  EVENT_TYPE,
   engineMayNotPublish,
   ID,
   LIMITS,

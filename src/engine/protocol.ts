@@ -1,5 +1,6 @@
 // The engine protocol's names, shapes and limits (docs/engine-protocol.md), shared by the bridge
 // and its tests; nothing here does I/O.
+import { STREAM_MESSAGE_TYPES } from "../stream/channels.ts";
 
 export const PROTOCOL_VERSION = 1;
 
@@ -27,21 +28,12 @@ export const LIMITS = {
 } as const;
 
 export const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
-export const EVENT_TYPE = /^[a-z][a-z0-9_]{0,31}$/;
 export const ERROR_CODE = /^[a-z][a-z0-9_]{0,63}$/;
 export const COMMAND_NAME = /^[a-z][a-z0-9_.-]{0,63}$/;
 
 /** Event types an engine may not publish: the stream's own, and tradewire's exchange truth. */
-export const FORBIDDEN_TYPES = new Set([
-  "connected",
-  "reset",
-  "heartbeat",
-  "error",
-  "subscribed",
-  "unsubscribed",
-  "pong",
-  "snapshot",
-  "revoked",
+export const FORBIDDEN_TYPES: ReadonlySet<string> = new Set([
+  ...STREAM_MESSAGE_TYPES,
   "command",
   "system",
   "ticker",

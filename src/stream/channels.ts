@@ -4,6 +4,27 @@ import { CHANNEL_RESOURCE, mayRead, type Role, readClass } from "../auth/types.t
 /** Channel heads the service knows (auth's table says who may read each); `bench` carries synthetic load for the benchmark. */
 export const CHANNEL_HEADS: ReadonlySet<string> = new Set(Object.keys(CHANNEL_RESOURCE));
 
+/** What a published event's type looks like (its SSE `event:` name). */
+export const EVENT_TYPE = /^[a-z][a-z0-9_]{0,31}$/;
+
+/**
+ * The names the stream gives its own messages (SSE `event:`, WebSocket `type`): no published event
+ * may take one, or a client would take it for that message (end its stream on `revoked`, come back
+ * later on `shutdown`, keep it as latest state on `snapshot`).
+ */
+export const STREAM_MESSAGE_TYPES: ReadonlySet<string> = new Set([
+  "connected",
+  "reset",
+  "heartbeat",
+  "shutdown",
+  "revoked",
+  "snapshot",
+  "error",
+  "subscribed",
+  "unsubscribed",
+  "pong",
+]);
+
 /** Heads whose channels take a key (`tickers:BTC-USDT`); the others may take one optionally. */
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
