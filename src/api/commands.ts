@@ -10,18 +10,12 @@ import {
   COMMAND_STATUSES,
   CommandInputSchema,
   type CommandService,
+  FINISHED,
   type CommandRecord as Record_,
 } from "../services/commands.ts";
 
-const TYPES = [
-  "kill_switch",
-  "cancel_all",
-  "strategy_start",
-  "strategy_stop",
-  "strategy_update",
-  "strategy_cancel_all",
-  "engine",
-] as const;
+/** The command types, as the input's union names them. */
+const TYPES = CommandInputSchema.options.map((o) => o.shape.type.value);
 const ADMIN_ONLY = new Set(["kill_switch", "engine"]);
 
 const CommandError = z.object({ code: z.string(), message: z.string() });
@@ -166,10 +160,8 @@ export function commandRoutes(d: CommandRouteDeps) {
       if ("strategyId" in cmd) d.authorizeStrategy?.({ user: p.user, role: p.role }, cmd.strategyId);
       let rec: Record_ | undefined = await d.commands.run(p.user, cmd);
       const wait = c.req.valid("query").wait;
-      if (wait && (rec.status === "pending" || rec.status === "accepted"))
-        rec = (await d.commands.settled(rec.id, wait)) ?? rec;
-      const finished = rec.status === "done" || rec.status === "failed" || rec.status === "timed_out";
-      return finished ? c.json(rec, 201) : c.json(rec, 202);
+      if (wait && !FINISHED.has(rec.status)) rec = (await d.commands.settled(rec.id, wait)) ?? rec;
+      return FINISHED.has(rec.status) ? c.json(rec, 201) : c.json(rec, 202);
     })
     .openapi(list, (c) => c.json({ data: d.commands.list(c.req.valid("query")) }, 200))
     .openapi(killSwitch, (c) => c.json(d.commands.killSwitchState(), 200)) // before /{id}

@@ -25,8 +25,6 @@ import {
 import type { OrderService } from "./orders.ts";
 
 export * from "./command-types.ts";
-/** The input of `run` (older name). */
-export type Command = CommandInput;
 
 type Outcome = { status: "done" | "failed"; result: Record<string, unknown>; error?: CommandError };
 type Route =
