@@ -9,8 +9,8 @@ import { join } from "node:path";
 import type { Server } from "bun";
 import type { ReadinessCheck } from "./api/ops.ts";
 import { createAuth } from "./auth/index.ts";
-import { Dispatcher } from "./bus/dispatcher.ts";
-import { createRing, RingProducer } from "./bus/ring.ts";
+import { Dispatcher, type Publisher } from "./bus/dispatcher.ts";
+import { createRing, type RingHandle, RingProducer } from "./bus/ring.ts";
 import type { Config } from "./config.ts";
 import type { EngineBridge } from "./engine/index.ts";
 // The exchange side (OKX client, simulator) is imported only when OKX_ENABLED: a pure stream
@@ -192,8 +192,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const audit = auditRecorder(auditLog.record);
   const orders = new OrderService({ gateway, state, limits, log, audit });
   const engines =
-    redis && config.REDIS_URL && config.ENGINE_BRIDGE
-      ? await startEngines(config, redis.conn, producer, bus, streamMetrics, log, registry)
+    config.REDIS_URL && redis && config.ENGINE_BRIDGE
+      ? await startEngines(config, config.REDIS_URL, redis.conn, ring, publisher, streamMetrics, log, registry)
       : undefined;
   const commands = new CommandService({
     orders,
@@ -355,19 +355,20 @@ async function openRedis(url: string, state: StateStore, log: Logger) {
 /** The engine bridge (docs/engine-protocol.md) on the instance's Redis and bus. */
 async function startEngines(
   config: Config,
+  url: string,
   conn: RedisConn,
-  producer: RingProducer,
-  bus: Dispatcher,
+  ring: RingHandle,
+  publisher: Publisher,
   metrics: StreamMetrics,
   log: Logger,
   registry: Registry,
 ) {
   const { startEngineBridge } = await import("./engine/index.ts");
   return startEngineBridge({
-    url: config.REDIS_URL!,
+    url,
     redis: conn,
-    producer,
-    kick: () => bus.kick(),
+    ring,
+    publisher,
     published: (n) => metrics.published.inc({ source: "engine" }, n),
     log,
     metrics: registry,

@@ -1,7 +1,7 @@
 // The engine bridge (REDIS_URL): heartbeats into engine liveness, answers to the command
 // service, commands out to an engine's stream, and the counts of the events intake (a Worker
 // that publishes engine events onto the bus: events-thread.ts). docs/engine-protocol.md is the contract.
-import type { PublishInput } from "../bus/ring.ts";
+import type { Publisher } from "../bus/dispatcher.ts";
 import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
 import type { RedisConn } from "../store/redis/connection.ts";
@@ -26,13 +26,6 @@ import {
   type EngineStrategy,
 } from "./registry.ts";
 
-/** Where the bridge's own `system` events go: the bus. */
-export interface BusSink {
-  publish(ev: PublishInput): void;
-  /** Let the stream hub fan out now. */
-  flush(): void;
-}
-
 /** Starts the events intake; it reports what it published and what it refused. */
 export type IntakeStarter = (
   report: (events: number, rejected: Array<Rejected & { n: number }>) => void,
@@ -43,7 +36,8 @@ export interface EngineBridgeOptions {
   redis: RedisConn;
   /** A connection of the bridge's own for blocking reads of the control stream (same server). */
   reader: RedisConn;
-  sink: BusSink;
+  /** Where the bridge's own `system` events go (the main thread's publisher: they go out at once). */
+  sink: Publisher;
   /** The events intake (without one, engine events are not read: tests of the control side). */
   intake?: IntakeStarter;
   log: Logger;
@@ -218,7 +212,6 @@ export class EngineBridge {
     this.o.log[level](`engine ${e.state}`, { engineId: e.engineId, reason: e.reason });
     try {
       this.o.sink.publish({ type: "system", channel: "system", dataJson: JSON.stringify(e) });
-      this.o.sink.flush();
     } catch (err) {
       this.o.log.error("engine state event not published", { err });
     }

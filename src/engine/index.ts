@@ -1,21 +1,23 @@
 // Starts the engine bridge on an instance's Redis and bus (server.ts calls this when REDIS_URL is set).
-import type { RingProducer } from "../bus/ring.ts";
+import type { Publisher } from "../bus/dispatcher.ts";
+import type { RingHandle } from "../bus/ring.ts";
 import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
 import { connectRedis, type RedisConn } from "../store/redis/connection.ts";
 import { EngineBridge } from "./bridge.ts";
 import { startEventsThread } from "./events-thread.ts";
 
-export { type BusSink, EngineBridge } from "./bridge.ts";
+export { EngineBridge } from "./bridge.ts";
 export type { EngineInfo, EngineState, EngineStrategy } from "./registry.ts";
 
 export interface EngineBridgeSetup {
   url: string;
   /** The instance's shared connection (commands are written with it). */
   redis: RedisConn;
-  producer: RingProducer;
-  /** Wakes the stream hub (after the bridge's own system events; the intake's wake it through the ring). */
-  kick: () => void;
+  /** The bus the events intake publishes into (from its own thread: the reader wakes through the ring). */
+  ring: RingHandle;
+  /** The main thread's publisher, for the bridge's own `system` events. */
+  publisher: Publisher;
   /** Counts what the bridge published (the stream's per-source counter). */
   published: (n: number) => void;
   log: Logger;
@@ -27,7 +29,7 @@ export interface EngineBridgeSetup {
 }
 
 /**
- * @example const engines = await startEngineBridge({ url, redis: conn, producer, kick: () => hub.kick(), ... })
+ * @example const engines = await startEngineBridge({ url, redis: conn, ring, publisher: bus.publisher(producer), ... })
  */
 export async function startEngineBridge(s: EngineBridgeSetup): Promise<EngineBridge> {
   const log = s.log.child({ component: "engine" });
@@ -40,12 +42,12 @@ export async function startEngineBridge(s: EngineBridgeSetup): Promise<EngineBri
     log,
     metrics: s.metrics,
     expected: s.expected,
-    sink: { publish: (ev) => s.producer.publish(ev), flush: s.kick },
+    sink: s.publisher,
     intake: (report) =>
       startEventsThread({
         url: s.url,
         prefix: s.redis.prefix,
-        ring: s.producer.handle,
+        ring: s.ring,
         maxEventBytes: s.maxEventBytes,
         budget: s.budget,
         log,
