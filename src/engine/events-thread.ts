@@ -1,6 +1,7 @@
 // The main thread's handle on the engine events intake Worker (events-worker.ts): starts it on the
 // shared ring, restarts it with backoff if it dies, hands its reports on, stops it.
 import { type RingHandle, releaseClaim } from "../bus/ring.ts";
+import { backoffDelay } from "../domain/backoff.ts";
 import type { Logger } from "../log.ts";
 import type { FromEventsWorker, ToEventsWorker } from "./events-worker.ts";
 import type { Rejected } from "./protocol.ts";
@@ -61,7 +62,7 @@ export function startEventsThread(o: EventsThreadOptions): EventsThread {
       dead = true;
       w.terminate();
       releaseClaim(o.ring, id);
-      const delay = Math.min(30_000, 1_000 * 2 ** restarts++);
+      const delay = backoffDelay(restarts++, 1_000, 30_000);
       o.log.error("engine events worker failed; restarting", { error, inMs: delay });
       restartTimer = setTimeout(spawn, delay);
     };

@@ -3,6 +3,7 @@
 // was down when they happened) are read from the exchange's own records and written once. Runs
 // whenever history and the private connection are both up and this connection has not been
 // reconciled yet: at start, and after every reconnect.
+import { backoffDelay } from "../domain/backoff.ts";
 import type { Ingest } from "../exchange/ingest.ts";
 import type { Logger } from "../log.ts";
 import type { ExchangeRecords, History, ReconcileResult } from "../store/clickhouse/index.ts";
@@ -99,7 +100,7 @@ export function startReconciler(d: {
       return;
     run(session).catch((err: Error) => {
       failures++;
-      retryAt = performance.now() + Math.min(60_000, 1_000 * 2 ** Math.min(failures, 6));
+      retryAt = performance.now() + backoffDelay(failures, 1_000, 60_000);
       log.warn("history reconciliation failed; retrying", { error: err.message, failures });
     });
   }, d.tickMs ?? 500);
