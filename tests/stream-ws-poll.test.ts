@@ -1,6 +1,7 @@
 // WebSocket and polling: the same events and resume semantics as SSE.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eventually, openSse, publish, startTestServer, type TestServer } from "./helpers.ts";
+import { openSse, publish, startTestServer, type TestServer } from "./helpers.ts";
+import { wsUrl as streamWsUrl, WsProbe } from "./stream-helpers.ts";
 
 let s: TestServer;
 let admin: string;
@@ -10,36 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-class WsProbe {
-  readonly msgs: any[] = [];
-  constructor(readonly ws: WebSocket) {
-    ws.onmessage = (e) => this.msgs.push(JSON.parse(String(e.data)));
-  }
-  static async open(url: string, token: string): Promise<WsProbe> {
-    const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` } } as any);
-    const p = new WsProbe(ws);
-    await new Promise((res, rej) => {
-      ws.onopen = res;
-      ws.onerror = rej;
-    });
-    return p;
-  }
-  async next(pred: (m: any) => boolean = () => true, ms = 5000): Promise<any> {
-    let found: any;
-    await eventually(() => {
-      const i = this.msgs.findIndex(pred);
-      if (i < 0) return false;
-      found = this.msgs.splice(i, 1)[0];
-      return true;
-    }, ms);
-    return found;
-  }
-  send(m: unknown) {
-    this.ws.send(JSON.stringify(m));
-  }
-}
-
-const wsUrl = (q = "") => `${s.url.replace("http", "ws")}/api/events/ws${q}`;
+const wsUrl = (q = "") => streamWsUrl(s.url, q);
 
 describe("WebSocket", () => {
   test("connected, subscribe, events in order, unsubscribe", async () => {
