@@ -7,7 +7,7 @@ import type { Order } from "../domain/events.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import type { Logger } from "../log.ts";
 import type { IngestConfig } from "./config.ts";
-import { fromErrorShape, OkxError, OkxUnavailableError } from "./okx/errors.ts";
+import { fromErrorShape, isUnknownOrder, OkxUnavailableError } from "./okx/errors.ts";
 import { type InstrumentInfo, instrumentInfo, instTypeOf } from "./okx/instruments.ts";
 import { refArgs } from "./okx/order-wire.ts";
 import { parseOrder } from "./okx/parse-private.ts";
@@ -259,7 +259,7 @@ export function startIngest(opts: IngestOptions): Ingest {
         const [row] = await rest.getOrder(refArgs(ref));
         return row ? parseOrder(row) : null;
       } catch (err) {
-        if (err instanceof OkxError && (err.code === "51603" || err.sCode === "51603")) return null;
+        if (isUnknownOrder(err)) return null;
         throw err;
       }
     },

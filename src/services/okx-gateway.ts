@@ -2,7 +2,7 @@
 
 import { ExchangeError, RateLimited } from "../domain/errors.ts";
 import type { Ingest } from "../exchange/ingest.ts";
-import { OkxError, OkxUnavailableError } from "../exchange/okx/errors.ts";
+import { isRateLimited, OkxError, OkxUnavailableError } from "../exchange/okx/errors.ts";
 import { GatewayUnavailable, type OrderGateway } from "./gateway.ts";
 
 /** OKX refused the request as a whole (not one order): say so, never a 500. */
@@ -12,7 +12,7 @@ function mapError(err: unknown): never {
       err.stateUnknown ? "OKX did not answer; the order's state is unknown" : "OKX is not reachable",
     );
   if (err instanceof OkxError) {
-    if (err.status === 429 || err.code === "50011") throw new RateLimited(`OKX rate limit: ${err.msg}`);
+    if (isRateLimited(err)) throw new RateLimited(`OKX rate limit: ${err.msg}`);
     throw new ExchangeError(`OKX refused the request: ${err.code} ${err.msg}`);
   }
   throw err;

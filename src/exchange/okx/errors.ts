@@ -46,6 +46,16 @@ export class OkxError extends Error {
   }
 }
 
+/** OKX's rate limit: HTTP 429, or code 50011. */
+export function isRateLimited(err: unknown): boolean {
+  return err instanceof OkxError && (err.status === 429 || err.code === "50011");
+}
+
+/** OKX does not know the order (51603, as the request's code or the item's). */
+export function isUnknownOrder(err: unknown): boolean {
+  return err instanceof OkxError && (err.code === "51603" || err.sCode === "51603");
+}
+
 /** No answer from OKX: not connected, timed out (order state unknown), stopped, network error. */
 export class OkxUnavailableError extends Error {
   override name = "OkxUnavailableError";

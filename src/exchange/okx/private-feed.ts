@@ -2,7 +2,7 @@
 // of last known open orders, and reconciliation over REST after the private connection (re)connects.
 import type { Normalized, Order } from "../../domain/events.ts";
 import type { PrivateChannel } from "../config.ts";
-import { OkxError } from "./errors.ts";
+import { isUnknownOrder } from "./errors.ts";
 import type { Sink } from "./market-feed.ts";
 import { OpenOrders, reconcile } from "./open-orders.ts";
 import { MalformedError } from "./parse-fields.ts";
@@ -72,7 +72,7 @@ export class PrivateFeed {
         const [row] = await this.o.rest.getOrder({ instId: g.instId, ordId: g.ordId });
         if (row && this.open.known.has(g.ordId)) this.emit(parseOrder(row));
       } catch (err) {
-        if (err instanceof OkxError && err.code === "51603") this.open.known.delete(g.ordId);
+        if (isUnknownOrder(err)) this.open.known.delete(g.ordId);
         else if (err instanceof MalformedError) this.o.sink.malformed(`order ${g.ordId}: ${err.message}`);
         else throw err;
       }

@@ -4,7 +4,7 @@
 // connection (services/reconcile.ts).
 import type { Fill, Order } from "../../domain/events.ts";
 import type { InstType } from "../../okx/types.ts";
-import { OkxError } from "./errors.ts";
+import { isRateLimited, isUnknownOrder } from "./errors.ts";
 import { MalformedError, ms, ne, obj, os, s, side } from "./parse-fields.ts";
 import { parseOrder } from "./parse-private.ts";
 import type { OkxRest } from "./rest.ts";
@@ -39,8 +39,7 @@ async function paced<T>(f: () => Promise<T>): Promise<T> {
     try {
       return await f();
     } catch (err) {
-      const limited = err instanceof OkxError && (err.status === 429 || err.code === "50011");
-      if (!limited || i === RATE_LIMIT_TRIES) throw err;
+      if (!isRateLimited(err) || i === RATE_LIMIT_TRIES) throw err;
       await Bun.sleep(1_000);
     }
   }
@@ -139,7 +138,7 @@ export async function listSince(rest: OkxRest, q: ListSince): Promise<ExchangeLi
       const [row] = await paced(() => rest.getOrder({ instId, ordId }));
       if (row) keep(row);
     } catch (err) {
-      if (!(err instanceof OkxError && (err.code === "51603" || err.sCode === "51603"))) throw err;
+      if (!isUnknownOrder(err)) throw err;
     }
   }
   return { orders: [...orders.values()], fills, malformed, complete };
