@@ -174,7 +174,7 @@ export class Dispatcher {
   /**
    * Events after `after` that the filter selects, from the window; null if outside it. Reads
    * only what was taken: it never takes or drains, so a catch-up that reads the window cannot
-   * start a fan-out inside itself (which once wrote a block twice to a resuming client).
+   * start a fan-out inside itself (which would write a block twice to a resuming client).
    */
   since(after: number, filter: ChannelMatcher, limit: number): { events: BusEvent[]; last: number } | null {
     if (after < this.windowStart() || after > this.cursor) return null;
