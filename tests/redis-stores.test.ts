@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type Redis from "ioredis";
 import { authStoreContract, type StoreHarness } from "../src/auth/stores.contract.ts";
-import type { BusEvent } from "../src/bus/ring.ts";
 import { createLogger } from "../src/log.ts";
 import { StateStore } from "../src/state/store.ts";
 import {
@@ -17,6 +16,7 @@ import {
   StatePersistence,
 } from "../src/store/redis/index.ts";
 import { ChannelFilter } from "../src/stream/channels.ts";
+import { textEvent } from "./fixtures/bus-event.ts";
 import { inspect, NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
 
 noteSkip("redis-stores");
@@ -112,24 +112,7 @@ describe.skipIf(NO_REDIS)("Redis stores", () => {
 });
 
 let seq = 0;
-/** A bus event as the hub hands it over (the JSON text already decoded). */
-function ev(type: string, channel: string, data: Record<string, unknown>): BusEvent {
-  const s = ++seq;
-  const text = JSON.stringify({ id: `e-${s}`, type, channel, ts: 1, data });
-  return {
-    seq: s,
-    id: `e-${s}`,
-    type,
-    channel,
-    source: "exchange",
-    rxTs: 0,
-    pubTs: 0,
-    frame: new Uint8Array(),
-    jsonStart: 0,
-    jsonEnd: 0,
-    text,
-  } as BusEvent;
-}
+const ev = (type: string, channel: string, data: Record<string, unknown>) => textEvent(++seq, type, channel, data);
 const all = new ChannelFilter(["*"], "admin");
 const lastOf = (e: { text: string }) => (JSON.parse(e.text) as { data: Record<string, string> }).data;
 

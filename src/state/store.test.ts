@@ -1,26 +1,10 @@
 // StateStore.count: kept with the entries, so the per-order risk check needs no scan.
 import { expect, test } from "bun:test";
-import type { BusEvent } from "../bus/ring.ts";
+import { textEvent } from "../../tests/fixtures/bus-event.ts";
 import { StateStore } from "./store.ts";
 
 let seq = 0;
-function ev(type: string, channel: string, data: Record<string, unknown>): BusEvent {
-  const s = ++seq;
-  const text = JSON.stringify({ id: `e-${s}`, type, channel, ts: 1, data });
-  return {
-    seq: s,
-    id: `e-${s}`,
-    type,
-    channel,
-    source: "exchange",
-    rxTs: 0,
-    pubTs: 0,
-    frame: new Uint8Array(),
-    jsonStart: 0,
-    jsonEnd: 0,
-    text,
-  } as BusEvent;
-}
+const ev = (type: string, channel: string, data: Record<string, unknown>) => textEvent(++seq, type, channel, data);
 const order = (ordId: string, state: string) => ev("order", "orders", { ordId, state, instId: "BTC-USDT" });
 
 test("count follows orders that open, change, close and come back, and entries restored from an earlier run", () => {
