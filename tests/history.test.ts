@@ -1,6 +1,8 @@
 // The history API over real HTTP against embedded ClickHouse (chDB): pages and cursors, time
 // ranges, candles, validation, roles, and audit entries for order requests and commands.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import type { Order } from "../src/domain/events.ts";
+import { anOrder } from "./fixtures/order.ts";
 import { exchangeEvent, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
@@ -29,32 +31,8 @@ beforeAll(async () => {
         ts: T0 + i * 20_000,
       },
     });
-  const order = (ordId: string, state: string, uTime: number, extra: Record<string, unknown> = {}) => ({
-    ordId,
-    clOrdId: `c${ordId}`,
-    instId: "BTC-USDT",
-    instType: "SPOT",
-    side: "buy",
-    ordType: "limit",
-    tdMode: "cash",
-    posSide: "",
-    px: "100",
-    sz: "1",
-    state,
-    accFillSz: "0",
-    avgPx: "",
-    fillPx: "",
-    fillSz: "",
-    fillTime: null,
-    tradeId: "",
-    execType: "",
-    fee: "",
-    feeCcy: "",
-    reduceOnly: false,
-    cTime: T0,
-    uTime,
-    ...extra,
-  });
+  const order = (ordId: string, state: Order["state"], uTime: number, extra: Partial<Order> = {}) =>
+    anOrder(ordId, { clOrdId: `c${ordId}`, state, fee: "", feeCcy: "", cTime: T0, uTime, ...extra });
   exchangeEvent(s, { type: "order", channel: "orders", data: order("11", "live", T0 + 1) });
   exchangeEvent(s, {
     type: "order",
