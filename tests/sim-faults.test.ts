@@ -1,16 +1,16 @@
 // Each injected fault, switched through the programmatic API and through POST /sim/faults.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { type Simulator, startSimulator } from "../src/sim/index.ts";
-import { get, isPush, type Json, sleep, WsProbe } from "./sim-helpers.ts";
+import { get, isPush, type Json, OkxWsProbe, sleep } from "./sim-helpers.ts";
 
 let sim: Simulator;
-const probes: WsProbe[] = [];
-async function open(path = "public"): Promise<WsProbe> {
-  const p = await WsProbe.open(`${sim.wsUrl}/${path}`);
+const probes: OkxWsProbe[] = [];
+async function open(path = "public"): Promise<OkxWsProbe> {
+  const p = await OkxWsProbe.open(`${sim.wsUrl}/${path}`);
   probes.push(p);
   return p;
 }
-async function tickers(): Promise<WsProbe> {
+async function tickers(): Promise<OkxWsProbe> {
   const p = await open();
   p.send({
     op: "subscribe",
@@ -26,7 +26,8 @@ const admin = async (body: unknown) => {
   const r = await fetch(`${sim.url}/sim/faults`, { method: "POST", body: JSON.stringify(body) });
   return { status: r.status, json: (await r.json()) as Json };
 };
-const dataFrames = (p: WsProbe) => p.frames.filter((f) => f !== "pong" && !(typeof f === "object" && f.event)).length;
+const dataFrames = (p: OkxWsProbe) =>
+  p.frames.filter((f) => f !== "pong" && !(typeof f === "object" && f.event)).length;
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 9, tickMs: 30 });
@@ -52,7 +53,7 @@ describe("faults (programmatic)", () => {
     sim.faults.set({ dropConnections: true });
     for (let i = 0; i < 100 && !a.closed; i++) await sleep(20);
     expect(a.closed).toBe(true);
-    await expect(WsProbe.open(`${sim.wsUrl}/public`)).rejects.toThrow();
+    await expect(OkxWsProbe.open(`${sim.wsUrl}/public`)).rejects.toThrow();
     sim.faults.set({ dropConnections: false });
     const b = await open();
     b.send("ping");

@@ -27,7 +27,7 @@ export async function get(sim: Simulator, path: string): Promise<{ status: numbe
   return { status: r.status, json: (await r.json()) as Json };
 }
 
-export class WsProbe {
+export class OkxWsProbe {
   readonly frames: (Json | string)[] = [];
   private waiters: { test: (f: Json | string) => boolean; resolve: (f: Json | string) => void }[] = [];
   closed = false;
@@ -55,13 +55,13 @@ export class WsProbe {
     };
   }
 
-  static open(url: string, timeoutMs = 5_000): Promise<WsProbe> {
+  static open(url: string, timeoutMs = 5_000): Promise<OkxWsProbe> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url);
       const t = setTimeout(() => reject(new Error(`connect timeout ${url}`)), timeoutMs);
       ws.onopen = () => {
         clearTimeout(t);
-        resolve(new WsProbe(ws));
+        resolve(new OkxWsProbe(ws));
       };
       ws.onerror = () => {
         clearTimeout(t);

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { wsLoginArg } from "../src/okx/sign.ts";
 import { bookChecksum } from "../src/sim/checksum.ts";
 import { type Simulator, startSimulator } from "../src/sim/index.ts";
-import { get, isPush, type Json, WsProbe } from "./sim-helpers.ts";
+import { get, isPush, type Json, OkxWsProbe } from "./sim-helpers.ts";
 
 let sim: Simulator;
 let simNoChecksum: Simulator;
-const probes: WsProbe[] = [];
-async function open(path: string, s = sim): Promise<WsProbe> {
-  const p = await WsProbe.open(`${s.wsUrl}/${path}`);
+const probes: OkxWsProbe[] = [];
+async function open(path: string, s = sim): Promise<OkxWsProbe> {
+  const p = await OkxWsProbe.open(`${s.wsUrl}/${path}`);
   probes.push(p);
   return p;
 }
@@ -297,12 +297,12 @@ describe("options: idle cut-off and lenient paths", () => {
   test("a silent connection is closed with 60015; lenientWsPaths serves any channel on any path", async () => {
     const s = await startSimulator({ seed: 2, idleCloseMs: 800, lenientWsPaths: true });
     try {
-      const idle = await WsProbe.open(`${s.wsUrl}/public`);
+      const idle = await OkxWsProbe.open(`${s.wsUrl}/public`);
       probes.push(idle);
       expect(await idle.next((f) => f.event === "error", 10_000, "60015")).toMatchObject({ code: "60015" });
       for (let i = 0; i < 100 && !idle.closed; i++) await new Promise((r) => setTimeout(r, 20));
       expect(idle.closed).toBe(true);
-      const any = await WsProbe.open(`${s.wsUrl}/business`);
+      const any = await OkxWsProbe.open(`${s.wsUrl}/business`);
       probes.push(any);
       any.send({ id: "l1", op: "subscribe", args: [{ channel: "tickers", instId: "BTC-USDT" }] });
       expect(await any.next((f) => f.id === "l1")).toMatchObject({ event: "subscribe" });

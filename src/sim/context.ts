@@ -6,7 +6,7 @@ import { InstrumentTable } from "./instruments.ts";
 import { Market } from "./market.ts";
 import { Matcher } from "./matching.ts";
 import type { ResolvedOptions } from "./options.ts";
-import { RateLimiter } from "./ratelimit.ts";
+import { OkxRateLimits } from "./ratelimit.ts";
 import { TradeService } from "./trade.ts";
 import { Feed } from "./ws/feed.ts";
 import { Hub } from "./ws/hub.ts";
@@ -19,7 +19,7 @@ export interface SimContext {
   account: Account;
   matcher: Matcher;
   faults: Faults;
-  limiter: RateLimiter;
+  limiter: OkxRateLimits;
   trade: TradeService;
   hub: Hub;
   feed: Feed;
@@ -32,7 +32,7 @@ export function createContext(opts: ResolvedOptions, now = Date.now()): SimConte
   const account = new Account(instruments, market, opts, now);
   const matcher = new Matcher(instruments, market, account, opts);
   const faults = new Faults();
-  const limiter = new RateLimiter(opts.rateLimits);
+  const limiter = new OkxRateLimits(opts.rateLimits);
   const hub = new Hub();
   return {
     opts,

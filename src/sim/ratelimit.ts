@@ -1,7 +1,7 @@
 // Sliding-window request counters for the OKX limits (OKX.md §8): REST and WS trade ops share
 // them, keyed by what OKX keys them by (IP, user, user + instrument).
 
-export class RateLimiter {
+export class OkxRateLimits {
   private windows = new Map<string, number[]>();
   private sweeps = 0;
 

@@ -6,7 +6,7 @@ import type { OrderOpResult } from "../okx/types.ts";
 import { itemError, msg } from "./errors.ts";
 import type { InstrumentTable } from "./instruments.ts";
 import type { Matcher } from "./matching.ts";
-import type { RateLimiter } from "./ratelimit.ts";
+import type { OkxRateLimits } from "./ratelimit.ts";
 import { isItemError, resolveInst, str } from "./validate.ts";
 
 export type TradeKind = "place" | "cancel" | "amend";
@@ -29,7 +29,7 @@ export const MAX_BATCH = 20;
 export class TradeService {
   constructor(
     private readonly matcher: Matcher,
-    private readonly limiter: RateLimiter,
+    private readonly limiter: OkxRateLimits,
     private readonly instruments: InstrumentTable,
   ) {}
 
