@@ -127,7 +127,7 @@ async function connect(): Promise<void> {
   let attempt = 0;
   while (!stopping && !ready) {
     try {
-      const opened = await openClickHouse({ url: opts.url, chdbPath: opts.chdbPath });
+      const opened = await openClickHouse({ url: opts.url, chdbPath: opts.chdbPath, chdbLibDir: opts.chdbLibDir });
       client = opened.client;
       const applied = await migrate(client);
       writer = new Writer({ client, buffer, batchRows: opts.batchRows, onError: writeFailed });
