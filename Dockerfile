@@ -18,7 +18,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --user-group --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin tradewire \
  && mkdir -p /data && chown tradewire:tradewire /data
-# chDB (the embedded ClickHouse that keeps users, strategies and history under /data) is a 541 MB
+# chDB (the embedded ClickHouse that keeps users, strategies and history under /data) is a 566 MB
 # native library, shipped beside the binary rather than inside it: the binary looks in
 # ../lib/tradewire/chdb from its own directory (CHDB_LIB_DIR elsewhere). Owned by root, read-only
 # for the service.
