@@ -205,6 +205,9 @@ test("without chDB's library beside it, /ready is not ready and the log says whe
   expect(ch.ok).toBe(false);
   const expected = `chDB's native library (chdb_node.node, libchdb.so) is not in ${join(root, "usr/local/bin/lib/chdb")} nor ${join(root, "usr/local/lib/tradewire/chdb")}`;
   expect(ch.detail).toStartWith(expected);
+  expect(ch.detail).toEndWith(
+    "put the files of npm run build's dist/lib/chdb there and restart, or set CLICKHOUSE_URL",
+  );
   const started = tw
     .log()
     .split("\n")

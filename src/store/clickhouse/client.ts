@@ -58,7 +58,7 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string; chd
     // A failed load stays failed in this process (a native library cannot be unloaded and retried).
     const why = (err as Error).message.split("\n")[0];
     chdbLoadError = Bun.isStandaloneExecutable
-      ? `${why}; copy dist/lib/chdb there (npm run build) or set CLICKHOUSE_URL`
+      ? `${why}; put the files of npm run build's dist/lib/chdb there and restart, or set CLICKHOUSE_URL`
       : `chDB is not installed or cannot load (${why}); set CLICKHOUSE_URL or install the optional dependency chdb`;
     throw new ClickHouseUnavailable(chdbLoadError);
   }
