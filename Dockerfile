@@ -12,13 +12,18 @@ COPY . .
 RUN npm run build
 
 FROM debian:bookworm-slim
-# curl is only for the HEALTHCHECK; the binary itself needs nothing but glibc.
+# curl is only for the HEALTHCHECK; the binary and chDB's library need nothing but glibc.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --user-group --uid 10001 --home-dir /nonexistent --shell /usr/sbin/nologin tradewire \
  && mkdir -p /data && chown tradewire:tradewire /data
-COPY --from=build /src/dist/tradewire /usr/local/bin/tradewire
+# chDB (the embedded ClickHouse that keeps users, strategies and history under /data) is a 566 MB
+# native library, shipped beside the binary rather than inside it: the binary looks in
+# ../lib/tradewire/chdb from its own directory (CHDB_LIB_DIR elsewhere). Owned by root, read-only
+# for the service.
+COPY --from=build --chown=root:root --chmod=0755 /src/dist/lib/chdb /usr/local/lib/tradewire/chdb
+COPY --from=build --chown=root:root --chmod=0755 /src/dist/tradewire /usr/local/bin/tradewire
 ENV PORT=8080 HOST=0.0.0.0 DATA_DIR=/data
 # Runtime settings JavaScriptCore and mimalloc read once, at start: the same as `npm start`
 # (package.json). README "Tuning a host for latency" says what each buys and costs.

@@ -1,11 +1,20 @@
-// `npm run build`: the dashboard, then one binary (dist/tradewire) that carries it: a generated
-// entry imports every file of web/dist `with { type: "file" }` (embedded by bun build
-// --compile), hands their paths to the static routes, then starts the service.
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+// `npm run build`: the dashboard, then one binary (dist/tradewire) that carries it, and chDB's
+// native library beside it (dist/lib/chdb): too big to embed (566 MB), it is loaded from there at
+// run time (src/store/clickhouse/chdb-native.ts says where else it looks; the Dockerfile installs
+// it in /usr/local/lib/tradewire/chdb).
+// A generated entry imports every file of web/dist `with { type: "file" }` (embedded by the
+// compile), hands their paths to the static routes, then starts the service.
+import { chmodSync, copyFileSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import type { BunPlugin } from "bun";
+import { CHDB_NATIVE_FILES } from "../src/store/clickhouse/chdb-native.ts";
 import { buildDashboard, DIST, ROOT } from "./dashboard.ts";
 
-const OUT = join(ROOT, "dist");
+export const OUT = join(ROOT, "dist");
+/** Where the build puts chDB's native files, from the binary's directory: the first place it looks (chdbLibDirs). */
+const CHDB_LIB_PATH = ["lib", "chdb"];
+/** Bun's own header limit is a runtime flag: raised so our 431 answers first (src/http/middleware.ts). */
+export const EXEC_ARGV = ["--max-http-header-size=262144"];
 const ENTRY_DIR = join(ROOT, "src", ".embed");
 const WORKERS = [
   "src/exchange/worker.ts",
@@ -13,6 +22,10 @@ const WORKERS = [
   "src/engine/events-worker.ts",
   "src/strategies/worker.ts",
 ];
+
+export class BuildError extends Error {
+  override name = "BuildError";
+}
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((e) => {
@@ -36,27 +49,97 @@ export function entrySource(distFiles: string[], fromDir: string): string {
   return lines.join("\n");
 }
 
-if (import.meta.main) {
+/**
+ * chdb's loader (a node_modules lookup) replaced by ours (a directory beside the binary);
+ * `swapped()` says whether the bundle had it to replace.
+ */
+export function chdbLoaderPlugin(): BunPlugin & { swapped(): boolean } {
+  let swapped = false;
+  const ours = join(ROOT, "src", "store", "clickhouse", "chdb-native.ts");
+  return {
+    name: "chdb-native-beside-the-binary",
+    swapped: () => swapped,
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]chdb[\\/]dist[\\/]loader\.js$/ }, () => {
+        swapped = true;
+        return { contents: `module.exports = require(${JSON.stringify(ours)});`, loader: "js" };
+      });
+    },
+  };
+}
+
+/** The directory of chdb's native package for this platform (@chdb/lib-linux-x64-gnu here). */
+export function chdbNativeDir(): string {
+  const pkg = `@chdb/lib-${process.platform}-${process.arch}${process.platform === "linux" ? "-gnu" : ""}`;
+  try {
+    return dirname(Bun.resolveSync(`${pkg}/package.json`, join(ROOT, "node_modules", "chdb")));
+  } catch {
+    throw new BuildError(`${pkg} (chdb's native library) is not installed: run npm install on this platform`);
+  }
+}
+
+/** Hard-links (else copies) chDB's native files into `to`, replacing what was there. */
+export function placeChdbNative(from: string, to: string): void {
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(to, { recursive: true });
+  for (const f of CHDB_NATIVE_FILES) {
+    try {
+      linkSync(join(from, f), join(to, f)); // the same inode: its mode is the package's (0755)
+    } catch {
+      copyFileSync(join(from, f), join(to, f));
+      chmodSync(join(to, f), 0o755);
+    }
+  }
+}
+
+async function compile(entry: string, binary: string): Promise<void> {
+  const loader = chdbLoaderPlugin();
+  const result = await Bun.build({
+    entrypoints: [entry, ...WORKERS.map((w) => join(ROOT, w))],
+    compile: { execArgv: EXEC_ARGV, outfile: binary },
+    minify: true,
+    plugins: [loader],
+  });
+  for (const m of result.logs) process.stderr.write(`${m}\n`);
+  if (!result.success) throw new BuildError("bun build --compile failed");
+  if (!loader.swapped())
+    throw new BuildError("chdb/dist/loader.js was not in the bundle: chdb loads its native part differently now");
+}
+
+/**
+ * Builds into `outDir`: `tradewire` and `lib/chdb/`. Throws BuildError with what went wrong.
+ * @example await build(join(tmpdir(), "tw-dist"))
+ */
+export async function build(outDir = OUT): Promise<{ binary: string; chdbLib: string }> {
+  const native = chdbNativeDir();
   await buildDashboard();
   rmSync(ENTRY_DIR, { recursive: true, force: true });
   mkdirSync(ENTRY_DIR, { recursive: true });
   const entry = join(ENTRY_DIR, "main.ts");
   writeFileSync(entry, entrySource(files(DIST), ENTRY_DIR));
-  mkdirSync(OUT, { recursive: true });
-  const cmd = [
-    process.execPath,
-    "build",
-    "--compile",
-    // Bun's own header limit is a runtime flag: raised so our 431 answers first (src/http/middleware.ts).
-    "--compile-exec-argv=--max-http-header-size=262144",
-    "--minify",
-    relative(ROOT, entry),
-    ...WORKERS,
-    "--outfile",
-    "dist/tradewire",
-  ];
-  const p = Bun.spawn(cmd, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
-  const code = await p.exited;
-  rmSync(ENTRY_DIR, { recursive: true, force: true });
-  process.exit(code);
+  mkdirSync(outDir, { recursive: true });
+  const binary = join(outDir, "tradewire");
+  try {
+    await compile(entry, binary);
+  } finally {
+    rmSync(ENTRY_DIR, { recursive: true, force: true });
+  }
+  const chdbLib = join(outDir, ...CHDB_LIB_PATH);
+  placeChdbNative(native, chdbLib);
+  return { binary, chdbLib };
+}
+
+if (import.meta.main) {
+  const started = performance.now();
+  try {
+    const { binary, chdbLib } = await build();
+    const mb = (n: number) => `${Math.round(n / 1e6)} MB`;
+    process.stderr.write(
+      `built ${relative(ROOT, binary)} (${mb(statSync(binary).size)}) and ${relative(ROOT, chdbLib)} (${CHDB_NATIVE_FILES.join(", ")}) in ${Math.round(performance.now() - started)} ms\n`,
+    );
+  } catch (err) {
+    if (!(err instanceof BuildError)) throw err;
+    process.stderr.write(`build: ${err.message}\n`);
+    process.exit(1);
+  }
 }

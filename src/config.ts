@@ -34,6 +34,8 @@ export const envSchema = z.object({
   CLICKHOUSE_URL: optionalUrl,
   /** false: no ClickHouse at all (history answers 503, users live in memory). */
   CLICKHOUSE_ENABLED: bool.default(true),
+  /** The compiled binary's chDB native library (chdb_node.node, libchdb.so); unset: beside the binary. */
+  CHDB_LIB_DIR: z.string().min(1).optional(),
   // The recorder (bus -> ClickHouse): batch size and interval, buffer bounds while ClickHouse is down
   RECORDER_BATCH_ROWS: int(1, 1_000_000).default(10_000),
   RECORDER_FLUSH_MS: int(10, 60_000).default(500),

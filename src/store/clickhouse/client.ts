@@ -1,5 +1,6 @@
 // Opens @clickhouse/client on a ClickHouse server (CLICKHOUSE_URL) or on chDB embedded in this
-// process (optional npm package `chdb`, plugged in through `chdb/connection`). Worker side only.
+// process (optional npm package `chdb`, plugged in through `chdb/connection`; the compiled binary
+// loads chDB's native part from beside itself, chdb-native.ts). Worker side only.
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import {
@@ -9,6 +10,7 @@ import {
   type ClickHouseSettings,
   createClient,
 } from "@clickhouse/client";
+import { useChdbLibDir } from "./chdb-native.ts";
 
 export class ClickHouseUnavailable extends Error {
   override name = "ClickHouseUnavailable";
@@ -33,7 +35,7 @@ export interface Opened {
 /**
  * @example const { client } = await openClickHouse({ chdbPath: "./data/clickhouse" })
  */
-export async function openClickHouse(opts: { url?: string; chdbPath: string }): Promise<Opened> {
+export async function openClickHouse(opts: { url?: string; chdbPath: string; chdbLibDir?: string }): Promise<Opened> {
   if (opts.url) {
     const u = new URL(opts.url);
     const where = `${u.protocol}//${u.host}${u.pathname === "/" ? "" : u.pathname}`; // never the password
@@ -49,11 +51,15 @@ export async function openClickHouse(opts: { url?: string; chdbPath: string }): 
   let mod: typeof import("chdb/connection");
   if (chdbLoadError) throw new ClickHouseUnavailable(chdbLoadError);
   try {
+    useChdbLibDir(opts.chdbLibDir);
     mod = await import("chdb/connection");
     if (typeof mod.createChdbConnection !== "function") throw new Error("chdb/connection has no createChdbConnection");
   } catch (err) {
-    // A failed load stays failed in this process (e.g. a compiled binary without the native library).
-    chdbLoadError = `chDB is not installed or cannot load (${(err as Error).message.split("\n")[0]}); set CLICKHOUSE_URL or install the optional dependency chdb`;
+    // A failed load stays failed in this process (a native library cannot be unloaded and retried).
+    const why = (err as Error).message.split("\n")[0];
+    chdbLoadError = Bun.isStandaloneExecutable
+      ? `${why}; put the files of npm run build's dist/lib/chdb there and restart, or set CLICKHOUSE_URL`
+      : `chDB is not installed or cannot load (${why}); set CLICKHOUSE_URL or install the optional dependency chdb`;
     throw new ClickHouseUnavailable(chdbLoadError);
   }
   const path = resolve(opts.chdbPath);

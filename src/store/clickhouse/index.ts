@@ -81,6 +81,8 @@ export interface HistoryOptions {
   enabled: boolean;
   url?: string;
   dataDir: string;
+  /** Where the compiled binary finds chDB's native library; unset: beside the binary. */
+  chdbLibDir?: string;
   batchRows: number;
   flushMs: number;
   marketBufferRows: number;
@@ -121,6 +123,7 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
   const opts: WorkerOptions = {
     ...(o.url ? { url: o.url } : {}),
     chdbPath,
+    ...(o.chdbLibDir ? { chdbLibDir: o.chdbLibDir } : {}),
     batchRows: o.batchRows,
     flushMs: o.flushMs,
     marketBufferRows: o.marketBufferRows,

@@ -17,6 +17,8 @@ export interface WorkerOptions {
   /** A ClickHouse server; unset: chDB embedded at `chdbPath`. */
   url?: string;
   chdbPath: string;
+  /** CHDB_LIB_DIR: where the compiled binary finds chDB's native library (chdb-native.ts). */
+  chdbLibDir?: string;
   batchRows: number;
   flushMs: number;
   marketBufferRows: number;

@@ -23,6 +23,7 @@ export function startHistoryFromConfig(
     enabled: config.CLICKHOUSE_ENABLED,
     ...(config.CLICKHOUSE_URL ? { url: config.CLICKHOUSE_URL } : {}),
     dataDir: config.DATA_DIR,
+    ...(config.CHDB_LIB_DIR ? { chdbLibDir: config.CHDB_LIB_DIR } : {}),
     batchRows: config.RECORDER_BATCH_ROWS,
     flushMs: config.RECORDER_FLUSH_MS,
     marketBufferRows: config.RECORDER_MARKET_BUFFER_ROWS,

@@ -127,7 +127,7 @@ async function connect(): Promise<void> {
   let attempt = 0;
   while (!stopping && !ready) {
     try {
-      const opened = await openClickHouse({ url: opts.url, chdbPath: opts.chdbPath });
+      const opened = await openClickHouse({ url: opts.url, chdbPath: opts.chdbPath, chdbLibDir: opts.chdbLibDir });
       client = opened.client;
       const applied = await migrate(client);
       writer = new Writer({ client, buffer, batchRows: opts.batchRows, onError: writeFailed });
@@ -140,7 +140,8 @@ async function connect(): Promise<void> {
       postStats();
       return;
     } catch (err) {
-      lastError = (err as Error).message.split("\n")[0]!.slice(0, 300);
+      // First line, capped: room for two paths and what to do (chDB's load error in the binary).
+      lastError = (err as Error).message.split("\n")[0]!.slice(0, 600);
       await client?.close().catch(() => {});
       client = undefined;
       post({ t: "unavailable", error: lastError });
