@@ -1,8 +1,8 @@
 // The main thread's handle on the engine events intake Worker (events-worker.ts): starts it on the
-// shared ring, restarts it with backoff if it dies, hands its reports on, stops it.
+// shared ring (kept running by ops/kept-worker.ts), hands its reports on, stops it.
 import { type RingHandle, releaseClaim } from "../bus/ring.ts";
-import { backoffDelay } from "../domain/backoff.ts";
 import type { Logger } from "../log.ts";
+import { keepWorker } from "../ops/kept-worker.ts";
 import type { FromEventsWorker, ToEventsWorker } from "./events-worker.ts";
 import type { Rejected } from "./protocol.ts";
 
@@ -33,68 +33,44 @@ export interface EventsThread {
 }
 
 export function startEventsThread(o: EventsThreadOptions): EventsThread {
-  let worker: Worker | undefined;
   let owner = OWNER_BASE;
-  let restarts = 0;
-  let restartTimer: ReturnType<typeof setTimeout> | undefined;
-  let stopping = false;
-  let onStopped: (() => void) | undefined;
   let ready!: () => void;
   const first = new Promise<void>((r) => (ready = r));
-
-  const spawn = () => {
-    restartTimer = undefined;
-    const w = new Worker(WORKER_URL);
-    const id = ++owner;
-    worker = w;
-    let dead = false;
-    w.onmessage = (e: MessageEvent<FromEventsWorker>) => {
-      const m = e.data;
+  const worker = keepWorker<FromEventsWorker>({
+    url: WORKER_URL,
+    name: "the engine events worker",
+    init: (start) => {
+      owner = OWNER_BASE + start;
+      return {
+        t: "start",
+        url: o.url,
+        prefix: o.prefix,
+        ring: o.ring,
+        owner,
+        maxEventBytes: o.maxEventBytes,
+        budget: o.budget,
+      } satisfies ToEventsWorker;
+    },
+    onMessage: (m) => {
       if (m.t === "report") o.onReport(m.events, m.rejected);
       else if (m.t === "log") o.log[m.level](m.msg, { thread: "engine-events", ...m.fields });
       else if (m.t === "ready") {
-        restarts = 0;
+        worker.healthy();
         ready();
-      } else if (m.t === "stopped") onStopped?.();
-    };
-    const died = (error: string) => {
-      if (dead || stopping) return;
-      dead = true;
-      w.terminate();
-      releaseClaim(o.ring, id);
-      const delay = backoffDelay(restarts++, 1_000, 30_000);
-      o.log.error("engine events worker failed; restarting", { error, inMs: delay });
-      restartTimer = setTimeout(spawn, delay);
-    };
-    w.onerror = (e) => died(e.message);
-    w.addEventListener("close", () => died("the engine events worker exited"));
-    w.postMessage({
-      t: "start",
-      url: o.url,
-      prefix: o.prefix,
-      ring: o.ring,
-      owner: id,
-      maxEventBytes: o.maxEventBytes,
-      budget: o.budget,
-    } satisfies ToEventsWorker);
-  };
-  spawn();
+      }
+    },
+    onDeath: (error, { start, inMs }) => {
+      releaseClaim(o.ring, OWNER_BASE + start);
+      o.log.error("engine events worker failed; restarting", { error, inMs });
+    },
+    isStopped: (m) => m.t === "stopped",
+  });
 
   return {
     started: (waitMs) => Promise.race([first, Bun.sleep(waitMs)]),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        stopping = true;
-        clearTimeout(restartTimer);
-        const done = () => {
-          clearTimeout(force);
-          worker?.terminate();
-          releaseClaim(o.ring, owner);
-          resolve();
-        };
-        const force = setTimeout(done, 2_000);
-        onStopped = done;
-        worker?.postMessage({ t: "stop" } satisfies ToEventsWorker);
-      }),
+    stop: async () => {
+      await worker.stop({ t: "stop" } satisfies ToEventsWorker);
+      releaseClaim(o.ring, owner);
+    },
   };
 }

@@ -2,10 +2,10 @@
 // data; the private connection and trade ops), forwards trade ops (one postMessage each way) and
 // keeps their merged status.
 import { MAIN_PRODUCER, type RingHandle, releaseClaim } from "../bus/ring.ts";
-import { backoffDelay } from "../domain/backoff.ts";
 import type { Order } from "../domain/events.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import type { Logger } from "../log.ts";
+import { keepWorker } from "../ops/kept-worker.ts";
 import type { IngestConfig } from "./config.ts";
 import { fromErrorShape, isUnknownOrder, OkxUnavailableError } from "./okx/errors.ts";
 import { type InstrumentInfo, instrumentInfo, instTypeOf } from "./okx/instruments.ts";
@@ -145,18 +145,11 @@ export function startIngest(opts: IngestOptions): Ingest {
   // One Worker per role: market data, and (with credentials) the private connection with the
   // trade ops, so an order's answer is read by a thread that is not parsing a burst of books.
   const roles: IngestRole[] = config.credentials && config.tradeThread ? ["market", "trade"] : ["all"];
-  const slots = roles.map((role) => ({
-    role,
-    worker: null as Worker | null,
-    generation: 0,
-    producerId: 0,
-    restarts: 0,
-    restartTimer: null as ReturnType<typeof setTimeout> | null,
-    status: initialStatus(),
-    onStopped: null as (() => void) | null,
-  }));
-  type Slot = (typeof slots)[number];
-  const opSlot = slots[slots.length - 1]!; // "trade" or "all"
+  interface Slot {
+    role: IngestRole;
+    producerId: number;
+    status: IngestStatus;
+  }
   let nextProducer = MAIN_PRODUCER;
   let current = initialStatus();
   const report = () => {
@@ -164,81 +157,64 @@ export function startIngest(opts: IngestOptions): Ingest {
     for (const cb of listeners) cb(current);
   };
 
-  // Each Worker is started now, and started again (with backoff) if it dies, so a bug or a crash
-  // in the OKX client costs a reconnect, not the exchange connection for the rest of the process.
-  const spawn = (slot: Slot) => {
-    slot.restartTimer = null;
-    const gen = ++slot.generation;
-    const id = (slot.producerId = ++nextProducer);
-    const w = new Worker(opts.workerUrl ?? WORKER_URL);
-    slot.worker = w;
-    w.onmessage = (e: MessageEvent<FromWorker>) => {
-      if (gen !== slot.generation) return;
-      const m = e.data;
-      switch (m.t) {
-        case "op": {
-          const p = pending.get(m.id);
-          if (!p) return;
-          pending.delete(m.id);
-          clearTimeout(p.timer);
-          if ("answer" in m) {
-            opts.metrics?.answered(p.op, m.timing, performance.now() - p.sentAt);
-            p.resolve(m.answer);
-          } else p.reject(fromErrorShape(m.error));
-          return;
-        }
-        case "status":
-          slot.status = m.status;
-          report();
-          return;
-        case "log":
-          log?.[m.level](m.msg, { component: "okx", thread: slot.role, ...m.fields });
-          return;
-        case "stopped":
-          slot.onStopped?.();
-          return;
+  const onMessage = (slot: Slot, m: FromWorker) => {
+    switch (m.t) {
+      case "op": {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        clearTimeout(p.timer);
+        if ("answer" in m) {
+          opts.metrics?.answered(p.op, m.timing, performance.now() - p.sentAt);
+          p.resolve(m.answer);
+        } else p.reject(fromErrorShape(m.error));
+        return;
       }
-    };
-    const died = (error: string) => {
-      if (gen !== slot.generation || stopped) return;
-      slot.generation++; // anything this Worker still says is ignored
-      w.terminate();
-      releaseClaim(opts.ring, id);
-      const connections: IngestStatus["connections"] = {};
-      for (const [name, conn] of Object.entries(slot.status.connections))
-        if (conn)
-          connections[name as keyof typeof connections] = {
-            ...conn,
-            state: "down",
-            lastError: error.split("\n")[0] ?? error,
-          };
-      slot.status = { ...slot.status, connections, running: false, updatedAt: Date.now() };
-      if (slot === opSlot) failAll("ingest worker failed");
-      report();
-      const delay = backoffDelay(slot.restarts++, 1_000, 30_000);
-      log?.error("ingest worker failed; restarting", {
-        thread: slot.role,
-        error,
-        inMs: delay,
-        restarts: slot.restarts,
-      });
-      slot.restartTimer = setTimeout(() => spawn(slot), delay);
-    };
-    w.onerror = (e) => died(e.message);
-    w.addEventListener("close", () => died("the ingest worker exited"));
-    w.postMessage({
-      t: "init",
-      ring: opts.ring,
-      config: opts.config,
-      producerId: id,
-      role: slot.role,
-    } satisfies ToWorker);
+      case "status":
+        slot.status = m.status;
+        report();
+        return;
+      case "log":
+        log?.[m.level](m.msg, { component: "okx", thread: slot.role, ...m.fields });
+        return;
+    }
   };
-  for (const slot of slots) spawn(slot);
+  // A dead Worker's connections are down with its error; its pending ops fail (their answers are unknown).
+  const onDeath = (slot: Slot, error: string, inMs: number, restarts: number) => {
+    releaseClaim(opts.ring, slot.producerId);
+    const connections: IngestStatus["connections"] = {};
+    for (const [name, conn] of Object.entries(slot.status.connections))
+      if (conn)
+        connections[name as keyof typeof connections] = {
+          ...conn,
+          state: "down",
+          lastError: error.split("\n")[0] ?? error,
+        };
+    slot.status = { ...slot.status, connections, running: false, updatedAt: Date.now() };
+    if (slot === opSlot) failAll("ingest worker failed");
+    report();
+    log?.error("ingest worker failed; restarting", { thread: slot.role, error, inMs, restarts });
+  };
+  const slots = roles.map((role) => {
+    const slot: Slot = { role, producerId: 0, status: initialStatus() };
+    const worker = keepWorker<FromWorker>({
+      url: opts.workerUrl ?? WORKER_URL,
+      name: "the ingest worker",
+      init: () => {
+        slot.producerId = ++nextProducer;
+        return { t: "init", ring: opts.ring, config, producerId: slot.producerId, role } satisfies ToWorker;
+      },
+      onMessage: (m) => onMessage(slot, m),
+      onDeath: (error, d) => onDeath(slot, error, d.inMs, d.restarts),
+      isStopped: (m) => m.t === "stopped",
+    });
+    return Object.assign(slot, { worker });
+  });
+  const opSlot = slots[slots.length - 1]!; // "trade" or "all"
 
   const op = (req: TradeRequest): Promise<OrderAck> => {
     if (stopped) return Promise.reject(new OkxUnavailableError("ingest stopped"));
-    if (opSlot.restartTimer) return Promise.reject(new OkxUnavailableError("the OKX client is restarting"));
+    if (opSlot.worker.restarting) return Promise.reject(new OkxUnavailableError("the OKX client is restarting"));
     const id = String(nextId++);
     return new Promise<OrderAck>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -246,7 +222,7 @@ export function startIngest(opts: IngestOptions): Ingest {
         reject(new OkxUnavailableError(`no answer from the ingest worker within ${guardMs} ms`, true));
       }, guardMs);
       pending.set(id, { op: req.op, sentAt: performance.now(), resolve, reject, timer });
-      opSlot.worker!.postMessage({ t: "op", id, req } satisfies ToWorker);
+      opSlot.worker.post({ t: "op", id, req } satisfies ToWorker);
     });
   };
 
@@ -279,22 +255,11 @@ export function startIngest(opts: IngestOptions): Ingest {
       stopped ??= (async () => {
         if (instrumentsRetry) clearTimeout(instrumentsRetry);
         await Promise.all(
-          slots.map(
-            (slot) =>
-              new Promise<void>((resolve) => {
-                const done = () => {
-                  clearTimeout(force);
-                  if (slot.restartTimer) clearTimeout(slot.restartTimer);
-                  slot.worker?.terminate();
-                  releaseClaim(opts.ring, slot.producerId);
-                  slot.status = { ...slot.status, running: false, updatedAt: Date.now() };
-                  resolve();
-                };
-                const force = setTimeout(done, 2_000);
-                slot.onStopped = done;
-                slot.worker?.postMessage({ t: "stop" } satisfies ToWorker);
-              }),
-          ),
+          slots.map(async (slot) => {
+            await slot.worker.stop({ t: "stop" } satisfies ToWorker);
+            releaseClaim(opts.ring, slot.producerId);
+            slot.status = { ...slot.status, running: false, updatedAt: Date.now() };
+          }),
         );
         failAll("ingest stopped");
         current = mergeStatus(slots.map((s) => s.status));
