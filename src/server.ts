@@ -31,7 +31,7 @@ import { OrderService } from "./services/orders.ts";
 import { ingestHistory, startReconciler } from "./services/reconcile.ts";
 import { StrategyService } from "./services/strategies.ts";
 import { strategyRunner } from "./services/strategy-commands.ts";
-import type { Simulator } from "./sim/index.ts";
+import type { SimulatorThread } from "./sim/thread.ts";
 import { StateStore } from "./state/store.ts";
 import { openAuditLog } from "./store/audit-log.ts";
 import type { History } from "./store/clickhouse/index.ts";
@@ -70,7 +70,7 @@ export interface Running {
   engines: EngineBridge | undefined;
   history: History;
   ingest: Ingest | undefined;
-  sim: Simulator | undefined;
+  sim: SimulatorThread | undefined;
   log: Logger;
   /** Graceful: stop accepting, tell stream clients when to come back, close. */
   stop(): Promise<void>;
@@ -143,13 +143,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const history = await startHistoryFromConfig(config, ring, log, registry);
 
   // The exchange: OKX when keys or URLs are configured, else the built-in simulator on loopback.
-  let sim: Simulator | undefined;
+  let sim: SimulatorThread | undefined;
   let ingest: Ingest | undefined;
   let gateway = opts.gateway ?? noGateway;
   if (config.OKX_ENABLED) {
-    const [{ startSimulator }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }, { TradeMetrics }] =
+    const [{ startSimulatorThread }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }, { TradeMetrics }] =
       await Promise.all([
-        import("./sim/index.ts"),
+        import("./sim/thread.ts"),
         import("./exchange/ingest.ts"),
         import("./exchange/config.ts"),
         import("./services/okx-gateway.ts"),
@@ -158,11 +158,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
     if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
       // Its orders and fills outlive the process (DATA_DIR/sim), so history can be reconciled with it.
-      sim = await startSimulator({
-        port: 0,
-        instruments: config.OKX_INSTRUMENTS,
-        dataDir: join(config.DATA_DIR, "sim"),
-      });
+      // It runs in a Worker of its own: its market steps never hold up the stream's fan-out.
+      sim = await startSimulatorThread(
+        { port: 0, instruments: config.OKX_INSTRUMENTS, dataDir: join(config.DATA_DIR, "sim") },
+        (why) => log.error("the embedded OKX simulator ended", { error: why }),
+      );
       log.info("embedded OKX simulator", { url: sim.url, wsUrl: sim.wsUrl });
     }
     const fallback = sim ? { restUrl: sim.url, wsUrl: sim.wsUrl, credentials: sim.credentials } : undefined;

@@ -178,7 +178,7 @@ describe("import boundaries", () => {
     ].join("\n");
     expect(importsOf(code)).toEqual(["./a.ts", "../b.ts", "./c.ts", "./d.ts", "./e.ts", "zod", "./f.ts", "./g.ts"]);
     expect(g.get("src/server.ts")).toContain("src/stream/hub.ts");
-    expect(g.get("src/server.ts")).toContain("src/sim/index.ts"); // a dynamic import
+    expect(g.get("src/server.ts")).toContain("src/sim/thread.ts"); // a dynamic import
   });
 
   test("every import resolves to a file", () => {

@@ -95,13 +95,13 @@ test("a run whose inserts all failed: its orders, fills and audit entries are th
 test("fills made while the private connection was down are recorded after it reconnects", async () => {
   const s = live!;
   const admin = await s.token();
-  s.sim!.faults.set({ dropConnections: true }); // no pushes: the order goes over REST, its fill is never pushed
+  await s.sim!.setFaults({ dropConnections: true }); // no pushes: the order goes over REST, its fill is never pushed
   await eventually(() => s.ingest!.status().connections.private?.state !== "ready", 5_000);
   const ordId = await place(s, admin, { ordType: "market", sz: "0.001" });
   await Bun.sleep(300);
   await s.history.flush();
   expect(await get(s, admin, `/api/fills?ordId=${ordId}`)).toEqual([]);
-  s.sim!.faults.set({ dropConnections: false });
+  await s.sim!.setFaults({ dropConnections: false });
   await eventually(async () => (await get(s, admin, `/api/fills?ordId=${ordId}`)).length > 0, 20_000);
   const rows = await get(s, admin, `/api/orders/history?ordId=${ordId}`);
   expect(rows.map((o) => o.state)).toContain("filled");

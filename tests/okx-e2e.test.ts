@@ -105,7 +105,7 @@ test("the exchange refusing an order is a 422 with OKX's reason; unknown orders 
 });
 
 test("a dropped exchange connection: /ready says so, then recovers; streams keep going", async () => {
-  s.sim!.faults.dropAll();
+  await s.sim!.setFaults({ dropAll: true });
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, 15_000);
   const sse = await openSse(`${s.url}/api/events/stream?channels=tickers:*`, H());
   await sse.next();

@@ -49,7 +49,7 @@ test("a grid rests its orders on the simulator with its id in clOrdId; a fill ma
   expect(resting.map((o) => o.side).sort()).toEqual(["buy", "buy", "sell", "sell"]);
 
   // The market drops 0.3%: the buy 0.2% under the centre fills, a sell at the centre replaces it.
-  s.sim!.setPrice(INST, mid * 0.997);
+  expect(await s.sim!.setPrice(INST, mid * 0.997)).toBe(true);
   const filled = await until(tina, id, (v) => v.figures.counters.fills > 0 && v.figures.positions[0]?.pos > 0);
   const p = filled.figures.positions[0];
   expect(p).toMatchObject({ instId: INST, pos: 0.001 });
