@@ -13,9 +13,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "bun";
-import type { Browser, CDPSession, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { DIST, ensureDashboard } from "../scripts/dashboard.ts";
-import { browserPid, chromiumThreads, launchChromium, rendererMains, threadShares } from "./lib/chromium.ts";
+import { browserPid, chromiumThreads, launchChromium, rendererMains, threadShares, trace } from "./lib/chromium.ts";
 import { CpuWindow, cpuCount, sleep } from "./lib/proc.ts";
 import { delta, type PromHistogram, parseHistogram, summarizeSeconds } from "./lib/prom.ts";
 import { GENERATOR_CORE, installExitHooks, removeDir, SERVER_CORE, tempDir } from "./lib/servers.ts";
@@ -100,36 +100,6 @@ async function busStage(base: string, headers: Record<string, string>) {
     bus: parseHistogram(text, "tradewire_latency_seconds", { stage: "bus" }),
     write: parseHistogram(text, "tradewire_latency_seconds", { stage: "write" }),
   };
-}
-
-/** Records `secs` of Chrome trace of the page's process into `file`. */
-async function trace(cdp: CDPSession, file: string, secs: number): Promise<void> {
-  const chunks: unknown[] = [];
-  cdp.on("Tracing.dataCollected", (e: { value: unknown[] }) => chunks.push(...e.value));
-  const done = new Promise<void>((r) => cdp.once("Tracing.tracingComplete", () => r()));
-  await cdp.send("Tracing.start", {
-    transferMode: "ReportEvents",
-    traceConfig: {
-      includedCategories: [
-        "devtools.timeline",
-        "disabled-by-default-devtools.timeline",
-        "disabled-by-default-devtools.timeline.frame",
-        "toplevel",
-        "v8.execute",
-        "blink",
-        "cc",
-        "viz",
-        "benchmark",
-        "loading",
-        "disabled-by-default-devtools.timeline.stack",
-        "disabled-by-default-v8.cpu_profiler",
-      ],
-    },
-  });
-  await sleep(secs * 1000);
-  await cdp.send("Tracing.end");
-  await done;
-  writeFileSync(file, JSON.stringify({ traceEvents: chunks }));
 }
 
 async function signInPage(browser: Browser, base: string, password: string): Promise<Page> {

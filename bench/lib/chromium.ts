@@ -1,9 +1,9 @@
 // Debian's Chromium for the dashboard benchmark: launched headless (software rendering) and
-// pinned to one core, and where its CPU time goes (per process type and thread, from /proc).
+// pinned to one core, where its CPU time goes (per process type and thread, from /proc), and a trace.
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
-import { cpuSeconds, processTree } from "./proc.ts";
+import { type Browser, type CDPSession, chromium } from "playwright-core";
+import { cpuSeconds, processTree, sleep } from "./proc.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
@@ -100,4 +100,34 @@ export function rendererMains(t: ThreadTimes): Map<number, number> {
   const out = new Map<number, number>();
   for (const x of t.values()) if (x.type === "renderer" && x.tid === x.pid) out.set(x.pid, x.cpu);
   return out;
+}
+
+/** Records `secs` of Chrome trace of the page's process into `file`. */
+export async function trace(cdp: CDPSession, file: string, secs: number): Promise<void> {
+  const chunks: unknown[] = [];
+  cdp.on("Tracing.dataCollected", (e: { value: unknown[] }) => chunks.push(...e.value));
+  const done = new Promise<void>((r) => cdp.once("Tracing.tracingComplete", () => r()));
+  await cdp.send("Tracing.start", {
+    transferMode: "ReportEvents",
+    traceConfig: {
+      includedCategories: [
+        "devtools.timeline",
+        "disabled-by-default-devtools.timeline",
+        "disabled-by-default-devtools.timeline.frame",
+        "toplevel",
+        "v8.execute",
+        "blink",
+        "cc",
+        "viz",
+        "benchmark",
+        "loading",
+        "disabled-by-default-devtools.timeline.stack",
+        "disabled-by-default-v8.cpu_profiler",
+      ],
+    },
+  });
+  await sleep(secs * 1000);
+  await cdp.send("Tracing.end");
+  await done;
+  writeFileSync(file, JSON.stringify({ traceEvents: chunks }));
 }
