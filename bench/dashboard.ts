@@ -10,15 +10,17 @@
 //   - JavaScript the page loaded: bytes on the wire (gzip, as served) and gzip -9 of each file.
 // tradewire runs pinned to core 0 (bench/lib/tradewire.ts), Chromium to core 1 (--no-pin: anywhere).
 //   bun bench/dashboard.ts [--instruments 50] [--duration 20] [--warmup 5] [--loads 5] [--env K=V]...
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "bun";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { DIST, ensureDashboard } from "../scripts/dashboard.ts";
+import { browserPid, chromiumThreads, launchChromium, rendererMains, threadShares, trace } from "./lib/chromium.ts";
 import { CpuWindow, cpuCount, sleep } from "./lib/proc.ts";
+import { delta, type PromHistogram, parseHistogram, summarizeSeconds } from "./lib/prom.ts";
 import { GENERATOR_CORE, installExitHooks, removeDir, SERVER_CORE, tempDir } from "./lib/servers.ts";
 import { REPO, startTradewire } from "./lib/tradewire.ts";
-import { instrumentList, threadTable } from "./okx/common.ts";
+import { instrumentList } from "./okx/common.ts";
 
 const HELP = `bun bench/dashboard.ts [options]
   --instruments N   instruments the simulator ticks every 100 ms (default 50)
@@ -27,7 +29,8 @@ const HELP = `bun bench/dashboard.ts [options]
   --loads N         first loads measured (default 5)
   --env K=V         environment for tradewire (repeatable), e.g. --env CLICKHOUSE_ENABLED=false
   --no-pin          let Chromium run on any core (default: core 1, tradewire on core 0)
-  --out FILE        also write the report there (default bench/results/<date>-dashboard.txt)`;
+  --out FILE        also write the report there (default bench/results/<date>-dashboard.txt)
+  --trace FILE      after the window, record 5 s of Chrome trace (timeline, scheduler) there (Perfetto opens it)`;
 
 function options(argv: string[]) {
   const o = {
@@ -38,6 +41,7 @@ function options(argv: string[]) {
     pin: true,
     env: {} as Record<string, string>,
     out: "",
+    trace: "",
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -52,6 +56,7 @@ function options(argv: string[]) {
     else if (a === "--warmup") o.warmup = Number(v());
     else if (a === "--loads") o.loads = Number(v());
     else if (a === "--out") o.out = v();
+    else if (a === "--trace") o.trace = v();
     else if (a === "--no-pin") o.pin = false;
     else if (a === "--env") {
       const [k, ...rest] = v().split("=");
@@ -59,24 +64,6 @@ function options(argv: string[]) {
     } else throw new Error(`unknown option ${a}\n${HELP}`);
   }
   return o;
-}
-
-/** CPU seconds so far of each Chromium renderer's main thread (CrRendererMain), by pid. */
-function rendererMains(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    let cmd = "";
-    try {
-      cmd = readFileSync(`/proc/${d}/cmdline`, "latin1");
-    } catch {
-      continue;
-    }
-    if (!cmd.includes("--type=renderer")) continue;
-    const main = threadTable(Number(d)).get(Number(d)); // the main thread's tid is the pid
-    if (main) out.set(Number(d), main.cpu);
-  }
-  return out;
 }
 
 const loadavg = () => readFileSync("/proc/loadavg", "latin1").split(" ").slice(0, 3).join(" ");
@@ -105,6 +92,15 @@ const INIT = `(() => {
   };
   requestAnimationFrame(seen);
 })()`;
+
+/** The server's publish -> handed out and publish -> written histograms (seconds) from /metrics. */
+async function busStage(base: string, headers: Record<string, string>) {
+  const text = await (await fetch(`${base}/metrics`, { headers })).text();
+  return {
+    bus: parseHistogram(text, "tradewire_latency_seconds", { stage: "bus" }),
+    write: parseHistogram(text, "tradewire_latency_seconds", { stage: "write" }),
+  };
+}
 
 async function signInPage(browser: Browser, base: string, password: string): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -144,16 +140,9 @@ async function main() {
   const ep = server.endpoint;
   say(`tradewire on core ${SERVER_CORE} (with its simulator and ClickHouse worker unless --env says otherwise)`);
   const base = `http://${ep.host}:${ep.port}`;
-  // Chromium on its own core through a wrapper (playwright starts the executable it is given).
   const dir = tempDir("chromium");
-  const exe = join(dir, "chromium");
-  writeFileSync(exe, `#!/bin/sh\nexec taskset -c ${GENERATOR_CORE} /usr/bin/chromium "$@"\n`);
-  chmodSync(exe, 0o755);
-  const pinned = o.pin && Bun.which("taskset") !== null;
-  const browser = await chromium.launch({
-    executablePath: pinned ? exe : "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
-  });
+  const { browser, pinned } = await launchChromium(dir, o.pin ? GENERATOR_CORE : null);
+  const chromiumPid = browserPid();
   say(`Chromium ${pinned ? `on core ${GENERATOR_CORE}` : "on any core"} (headless, software rendering)`);
   try {
     const password = `bench-${crypto.randomUUID()}`;
@@ -186,15 +175,20 @@ async function main() {
         ),
       ) as Record<string, number>;
     const cpu = new CpuWindow(ep.pid, Number(SERVER_CORE), 1);
+    const serverBus = () => busStage(base, ep.headers);
     await page.evaluate("window.tradewire.client.stats.clear(); window.__tickers = 0; window.__t0 = performance.now()");
+    const b0 = await serverBus();
     const m0 = await metrics();
-    const r0 = rendererMains();
+    const t0 = chromiumPid === null ? new Map() : chromiumThreads(chromiumPid);
     cpu.start();
     const load0 = loadavg();
     await sleep(o.duration * 1000);
     const m1 = await metrics();
-    const r1 = rendererMains();
+    const t1 = chromiumPid === null ? new Map() : chromiumThreads(chromiumPid);
     const c = cpu.stop();
+    const b1 = await serverBus();
+    const r0 = rendererMains(t0);
+    const r1 = rendererMains(t1);
     // The page's renderer is the one whose main thread worked most in the window.
     const mainCpu = Math.max(0, ...[...r1].map(([pid, t]) => t - (r0.get(pid) ?? t)));
     const w = (await page.evaluate(`(() => {
@@ -239,6 +233,21 @@ async function main() {
     say(
       `   tradewire CPU ${pct(c.serverPct)} of a core (core ${SERVER_CORE}; other work there ${pct(c.otherOnServerCorePct)}); core ${GENERATOR_CORE} busy with anything but this script ${pct(c.otherOnGenCorePct)}; steal ${pct(c.stealPct)}; load average ${load0} -> ${loadavg()}`,
     );
+    const bus = delta(b1.bus, b0.bus);
+    const write = delta(b1.write, b0.write);
+    const over5 = (h: PromHistogram) =>
+      pct(h.count ? (1 - (h.buckets.find(([le]) => le === 0.005)?.[1] ?? 0) / h.count) * 100 : 0);
+    say(
+      `   in tradewire (its /metrics, every event): published -> handed out p50/p99 ${ms(summarizeSeconds(bus).p50)}/${ms(summarizeSeconds(bus).p99)} (${over5(bus)} over 5 ms), published -> batch written ${ms(summarizeSeconds(write).p50)}/${ms(summarizeSeconds(write).p99)} (${over5(write)} over 5 ms)`,
+    );
+    const threads = threadShares(t0, t1, c.seconds);
+    say(
+      `   Chromium CPU ${pct(threads.totalPct)} of a core, by process/thread: ${threads.rows
+        .slice(0, 12)
+        .map((r) => `${r.name} ${pct(r.pct)}`)
+        .join(", ")}`,
+    );
+    if (o.trace) await trace(cdp, o.trace, 5);
 
     // 2. JavaScript the page loaded.
     const js =

@@ -51,6 +51,41 @@ test("log in, and the tickers change on screen", async () => {
   await ctx.close();
 }, 60_000);
 
+test("the order book, written in place: asks above the spread, bids below, totals growing away from it; a click on a price fills the ticket", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  await page.waitForSelector('[data-testid="ticket"]');
+  const read = `(() => {
+    const rows = (side) => [...document.querySelectorAll('[data-testid="book"] tr.' + side)]
+      .map((tr) => [...tr.cells].map((td) => td.textContent)).filter((r) => r[0]);
+    return { asks: rows("ask"), bids: rows("bid"), spread: document.querySelector('[data-testid="book"] tr.spread')?.textContent };
+  })()`;
+  await page.waitForFunction(`(${read}).bids.length > 1 && (${read}).asks.length > 1`, null, { timeout: WAIT });
+  const b = (await page.evaluate(read)) as { asks: string[][]; bids: string[][]; spread: string };
+  const px = (rows: string[][]) => rows.map((r) => Number(r[0]));
+  const total = (rows: string[][]) => rows.map((r) => Number(r[2]));
+  const falling = (xs: number[]) => xs.every((x, i) => i === 0 || x < xs[i - 1]!);
+  expect(falling(px(b.asks))).toBe(true); // the worst ask on top, the best next to the spread
+  expect(falling(px(b.bids))).toBe(true); // the best bid next to the spread
+  expect(px(b.asks).at(-1)!).toBeGreaterThan(px(b.bids)[0]!);
+  expect(falling(total(b.asks))).toBe(true);
+  expect(falling(total(b.bids).reverse())).toBe(true);
+  expect(b.spread).toMatch(/^spread \d/);
+  // The book keeps moving: click a bid and expect the ticket to hold the price that row showed then.
+  const clicked = (await page.evaluate(`(() => {
+    const td = document.querySelector('[data-testid="book"] tr.bid td.px');
+    const px = td.textContent;
+    td.click();
+    return px;
+  })()`)) as string;
+  await page.waitForFunction(
+    `document.querySelector('[data-testid="ticket-px"]')?.value === ${JSON.stringify(clicked)}`,
+    null,
+    { timeout: WAIT },
+  );
+  await ctx.close();
+}, 60_000);
+
 test("a limit order from the ticket shows in open orders from the stream; canceled, it goes; the instrument's rules apply as typed; a risk rejection lands on its field", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');

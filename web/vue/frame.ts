@@ -1,8 +1,14 @@
 // Updates reach Vue at most once per animation frame, and at most every `frameGapMs` (default
 // 100 ms: ten updates a second, the exchange's own ticker rate): stores queue what arrived and
-// one frame callback applies it all, so a thousand events a second cost a few reactive writes
-// per update, and the page renders ten times a second instead of sixty (a frame's style, layout
+// one flush applies it all, so a thousand events a second cost a few reactive writes per
+// update, and the page renders ten times a second instead of sixty (a frame's style, layout
 // and paint cost the same whether one price changed or fifty).
+//
+// With a gap of a frame or more, the flush runs in a task of its own, before the frame that
+// renders it, not inside it: the frame's rendering and the flush's script are two shorter
+// tasks, so events that arrive meanwhile wait for one of them, not for both; and what the
+// flush asks for in the next animation frame (a chart's redraw) is drawn in that same frame.
+// With a shorter gap it runs in the animation frame itself.
 
 type Flush = () => void;
 
@@ -10,9 +16,14 @@ const queued = new Set<Flush>();
 let scheduled = false;
 let lastRun = 0;
 let gapMs = 100;
+/** Gaps at least this long flush from a timer (one frame at 60 Hz). */
+const FRAME_MS = 17;
 
 const raf = (globalThis as { requestAnimationFrame?: (cb: () => void) => number }).requestAnimationFrame;
-/** A hidden page gets no frames; its updates wait (bounded: stores keep the latest per key). */
+/**
+ * A hidden page gets no frames: with a short gap its updates wait (bounded: stores keep the
+ * latest per key); with a longer one the browser slows its timers (about once a second).
+ */
 const nextFrame: (cb: () => void) => void = raf ? (cb) => raf(cb) : (cb) => setTimeout(cb, 16);
 
 /** The least time between two updates of the page (0: every animation frame). */
@@ -40,7 +51,8 @@ export function onNextFrame(flush: Flush): void {
   if (scheduled) return;
   scheduled = true;
   const wait = lastRun + gapMs - performance.now();
-  if (wait > 1) setTimeout(() => nextFrame(run), wait);
+  if (gapMs >= FRAME_MS) setTimeout(run, Math.max(0, wait));
+  else if (wait > 1) setTimeout(() => nextFrame(run), wait);
   else nextFrame(run);
 }
 

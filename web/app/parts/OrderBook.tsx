@@ -1,9 +1,12 @@
 // The order book of one instrument: asks above, bids below, each level with a bar for the
-// cumulative size, the spread between; a click on a price hands it to `onPrice`.
-import { computed, defineComponent } from "vue";
-import type { Level } from "../../client/types.ts";
+// cumulative size, the spread between; a click on a price hands it to `onPrice`. The rows are
+// rendered once per depth (keyed by their place, best level next to the spread) and a moving
+// book is written into them in place once per frame flush: text changes, not re-renders.
+import { computed, defineComponent, onMounted, onUpdated, shallowRef, watch } from "vue";
+import type { Book, Level } from "../../client/types.ts";
 import { useOrderBook } from "../../vue/market.ts";
 import { fmtQty } from "../format.ts";
+import { LiveCell } from "../live.ts";
 
 interface Row {
   px: string;
@@ -16,37 +19,95 @@ function rows(levels: Level[], depth: number): Row[] {
   return levels.slice(0, depth).map(([px, sz]) => ({ px, sz, cum: (cum += Number(sz)) }));
 }
 
+/** One row's cells, bound to the DOM Vue rendered. */
+interface Line {
+  px: LiveCell;
+  sz: LiveCell;
+  total: LiveCell;
+  bar: HTMLElement;
+  width: string;
+}
+
+function bindLine(tr: HTMLTableRowElement): Line | null {
+  const [px, sz, total] = tr.cells;
+  const bar = total?.firstElementChild;
+  if (!px || !sz || !total || !(bar instanceof HTMLElement)) return null;
+  return { px: new LiveCell(px), sz: new LiveCell(sz), total: new LiveCell(total), bar, width: "" };
+}
+
+function putLine(l: Line, r: Row | undefined, max: number): void {
+  l.px.set(r?.px ?? "");
+  l.sz.set(r ? fmtQty(r.sz) : "");
+  l.total.set(r ? fmtQty(r.cum) : "");
+  const width = r ? `${(r.cum / max) * 100}%` : "0%";
+  if (width !== l.width) l.bar.style.width = l.width = width;
+}
+
 export const OrderBook = defineComponent(
   (props: { instId: string; depth?: number; onPrice?: (px: string) => void }) => {
     const book = useOrderBook(() => props.instId);
-    const view = computed(() => {
-      const b = book.value;
-      const depth = props.depth ?? 12;
-      const asks = b ? rows(b.asks, depth) : [];
-      const bids = b ? rows(b.bids, depth) : [];
-      const max = Math.max(asks.at(-1)?.cum ?? 0, bids.at(-1)?.cum ?? 0, 1e-12);
-      const bestAsk = Number(b?.asks[0]?.[0]);
-      const bestBid = Number(b?.bids[0]?.[0]);
-      const spread = Number.isFinite(bestAsk) && Number.isFinite(bestBid) ? bestAsk - bestBid : null;
-      return { asks: asks.reverse(), bids, max, spread, mid: spread === null ? null : (bestAsk + bestBid) / 2 };
-    });
-    // Rows keyed by their place, not their price: a moving book changes text, not rows.
-    const line = (r: Row, i: number, side: "ask" | "bid", max: number) => (
-      <tr key={`${side}${i}`} class={side} onClick={() => props.onPrice?.(r.px)}>
-        <td class="num px">{r.px}</td>
-        <td class="num">{fmtQty(r.sz)}</td>
+    const has = computed(() => book.value !== undefined);
+    const depth = computed(() => props.depth ?? 12);
+    const body = shallowRef<HTMLTableSectionElement | null>(null);
+    let asks: Line[] = [];
+    let bids: Line[] = [];
+    let spread: LiveCell | undefined;
+    let bp: LiveCell | undefined;
+    let boundTo: HTMLTableSectionElement | null = null;
+
+    const bind = (el: HTMLTableSectionElement) => {
+      const trs = [...el.rows];
+      const n = depth.value;
+      asks = trs.slice(0, n).flatMap((tr) => bindLine(tr) ?? []);
+      bids = trs.slice(n + 1).flatMap((tr) => bindLine(tr) ?? []);
+      const mid = trs[n]?.cells[0];
+      const [s, b] = mid ? [...mid.querySelectorAll("span, small")] : [];
+      spread = s instanceof HTMLElement ? new LiveCell(s) : undefined;
+      bp = b instanceof HTMLElement ? new LiveCell(b) : undefined;
+      boundTo = el;
+    };
+
+    const paint = (b: Book | undefined = book.value) => {
+      const el = body.value;
+      if (!b || !el) return;
+      if (boundTo !== el || asks.length !== depth.value) bind(el);
+      const n = depth.value;
+      const a = rows(b.asks, n);
+      const d = rows(b.bids, n);
+      const max = Math.max(a.at(-1)?.cum ?? 0, d.at(-1)?.cum ?? 0, 1e-12);
+      // Asks from the top: the worst shown first, the best next to the spread.
+      for (const [i, l] of asks.entries()) putLine(l, a[n - 1 - i], max);
+      for (const [i, l] of bids.entries()) putLine(l, d[i], max);
+      const bestAsk = Number(b.asks[0]?.[0]);
+      const bestBid = Number(b.bids[0]?.[0]);
+      const sp = Number.isFinite(bestAsk) && Number.isFinite(bestBid) ? bestAsk - bestBid : null;
+      const mid = sp === null ? null : (bestAsk + bestBid) / 2;
+      spread?.set(sp === null ? "–" : String(Number(sp.toPrecision(6))));
+      bp?.set(sp !== null && mid !== null && mid > 0 ? ` (${((sp / mid) * 1e4).toFixed(2)} bp)` : "");
+    };
+    watch(book, (b) => paint(b), { flush: "post" });
+    onMounted(() => paint());
+    onUpdated(() => paint());
+
+    const line = (i: number, side: "ask" | "bid") => (
+      <tr key={`${side}${i}`} class={side} onClick={() => pick(side, i)}>
+        <td class="num px" />
+        <td class="num" />
         <td class="num depth">
-          <span class="bar" style={{ width: `${(r.cum / max) * 100}%` }} />
-          {fmtQty(r.cum)}
+          <span class="bar" />
         </td>
       </tr>
     );
+    const pick = (side: "ask" | "bid", i: number) => {
+      const px = (side === "ask" ? asks : bids)[i]?.px.value;
+      if (px) props.onPrice?.(px);
+    };
     return () => {
-      const v = view.value;
+      const n = depth.value;
       return (
         <section class="card book" data-testid="book">
           <h2>Order book</h2>
-          {!book.value ? (
+          {!has.value ? (
             <p class="empty">No book yet.</p>
           ) : (
             <table class="grid">
@@ -57,17 +118,15 @@ export const OrderBook = defineComponent(
                   <th class="num">Total</th>
                 </tr>
               </thead>
-              <tbody>
-                {v.asks.map((r, i) => line(r, v.asks.length - i, "ask", v.max))}
+              <tbody ref={body}>
+                {Array.from({ length: n }, (_, i) => line(i, "ask"))}
                 <tr class="spread">
                   <td colspan={3}>
-                    spread {v.spread === null ? "–" : Number(v.spread.toPrecision(6))}
-                    {v.mid !== null && v.spread !== null && v.mid > 0 && (
-                      <small> ({((v.spread / v.mid) * 1e4).toFixed(2)} bp)</small>
-                    )}
+                    spread <span />
+                    <small />
                   </td>
                 </tr>
-                {v.bids.map((r, i) => line(r, i, "bid", v.max))}
+                {Array.from({ length: n }, (_, i) => line(i, "bid"))}
               </tbody>
             </table>
           )}
