@@ -1,12 +1,13 @@
 // The external engine in the dashboard, in headless Chromium against the real service with Redis
 // and the reference engine (test Redis DB 14): the System page's connection states and engines,
-// an external strategy listed with its engine and started from the page, and the engine falling
+// an external strategy listed with its engine, started and its params changed from the page (a
+// form from the engine's schema), and the engine falling
 // silent shown live.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
 import { engineState, type RefEngine, startRefEngine } from "./engine-helpers.ts";
-import { ADMIN_PASSWORD, startTestServer, type TestServer } from "./helpers.ts";
+import { ADMIN_PASSWORD, eventually, startTestServer, type TestServer } from "./helpers.ts";
 import { NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
 import { launchChromium, signIn, textMatches } from "./web-helpers.ts";
 
@@ -47,6 +48,13 @@ describe.skipIf(NO_REDIS)("the engine in the dashboard", () => {
     await page.click('[data-testid="strategy-start"]');
     await textMatches(page, '[data-testid="strategy-state"]', /^running$/);
     await textMatches(page, '[data-testid="strategy-row-ref-mm"] [data-testid="row-state"]', /^running$/);
+
+    // Its params form comes from the schema its engine sent; a change goes to the engine as a command.
+    expect(await page.inputValue('[data-testid="param-spreadBps"]')).toBe("10");
+    await page.fill('[data-testid="param-spreadBps"]', "25");
+    await page.click('[data-testid="strategy-save-params"]');
+    await eventually(() => s.engines!.strategy("ref-mm")?.params.spreadBps === 25, 10_000);
+    expect(s.commands.list({ type: "strategy_update" }).at(-1)).toMatchObject({ status: "done" });
 
     await page.goto(`${s.url}/system`);
     await textMatches(page, '[data-testid="engine-ref-1"]', /ref-1\s*up/);

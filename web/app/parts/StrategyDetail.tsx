@@ -1,6 +1,7 @@
 // One strategy live (useStrategy): state and reason, PnL, positions, open orders, counters and
 // log lines from `strategy:<id>`; for whoever may manage it, start, stop (keep orders or not),
-// delete, and its params: live ones apply at once, the others only while it is stopped.
+// delete, and its params: live ones apply at once, the others only while it is stopped (an
+// external strategy's form comes from its engine's schema, and its engine decides).
 import { computed, defineComponent, shallowRef, watch } from "vue";
 import { ApiRequestError } from "../../client/http.ts";
 import type { StrategyView } from "../../client/rest.ts";
@@ -30,7 +31,9 @@ export const StrategyDetail = defineComponent(
     const json = shallowRef("");
 
     const kind = computed(() => kinds.value.find((k) => k.name === strategy.value?.kind));
-    const fields = computed(() => fieldsOf(kind.value?.params));
+    // A built-in kind's params schema, or the one an external strategy's engine sent (if any).
+    const schema = computed(() => kind.value?.params ?? strategy.value?.paramsSchema);
+    const fields = computed(() => fieldsOf(schema.value));
     const running = computed(() => ACTIVE.has(strategy.value?.state ?? ""));
     // The form follows the strategy's params (a new object only when they were fetched again),
     // except fields the user is editing.
@@ -69,7 +72,7 @@ export const StrategyDetail = defineComponent(
       const v = strategy.value;
       if (!v) return;
       let params: Record<string, unknown>;
-      if (!kind.value) {
+      if (!schema.value) {
         try {
           params = JSON.parse(json.value) as Record<string, unknown>;
         } catch {
@@ -86,10 +89,9 @@ export const StrategyDetail = defineComponent(
       if (await act("params", () => tw.rest.strategies.update(v.id, { params }))) paramErrors.value = {};
     };
 
-    const note = (n: string) => {
-      const live = kind.value?.liveParams.includes(n);
-      return live ? "live" : running.value ? "when stopped" : null;
-    };
+    // An external strategy's engine decides what applies live: its fields are never locked here.
+    const live = (n: string) => !kind.value || kind.value.liveParams.includes(n);
+    const note = (n: string) => (!kind.value ? null : live(n) ? "live" : running.value ? "when stopped" : null);
 
     return () => {
       const v = strategy.value;
@@ -175,13 +177,13 @@ export const StrategyDetail = defineComponent(
             </pre>
           )}
           <h3>Params</h3>
-          {kind.value ? (
+          {schema.value ? (
             <SchemaFields
               fields={fields.value}
               values={values.value}
               errors={paramErrors.value}
               onChange={(n: string, x: string | boolean) => (values.value = { ...values.value, [n]: x })}
-              locked={(n: string) => !manage || (running.value && !kind.value?.liveParams.includes(n))}
+              locked={(n: string) => !manage || (running.value && !live(n))}
               note={note}
               testid="param"
             />
