@@ -2,39 +2,10 @@
 // the instrument. The table renders its rows (one per instrument, keyed); each row re-renders
 // only when it is (de)selected, and writes its prices in place when its ticker changes (once per
 // frame flush): fifty instruments ticking ten times a second cost text writes, not re-renders.
-// Rows scrolled out of sight are not written at all: each is brought up to date when it comes
-// back into view, so the page lays out only the prices someone can see.
-import { computed, defineComponent, inject, onBeforeUnmount, onMounted, provide, shallowRef, watch } from "vue";
+import { computed, defineComponent, onMounted, shallowRef, watch } from "vue";
 import type { Ticker } from "../../client/types.ts";
 import { fmtPct, fmtQty, pctChange } from "../format.ts";
 import { LiveCell } from "../live.ts";
-
-/** Tells a row when it comes into or goes out of view. */
-type Watch = (el: Element, seen: (visible: boolean) => void) => () => void;
-const VIEW = Symbol("ticker rows in view");
-
-/** One IntersectionObserver for the table's rows (none where the browser has no such thing). */
-function rowsInView(): { watch: Watch; stop(): void } {
-  if (typeof IntersectionObserver === "undefined") return { watch: () => () => {}, stop() {} };
-  const seen = new Map<Element, (visible: boolean) => void>();
-  const io = new IntersectionObserver(
-    (entries) => {
-      for (const e of entries) seen.get(e.target)?.(e.isIntersecting);
-    },
-    { rootMargin: "64px 0px" },
-  );
-  return {
-    watch(el, f) {
-      seen.set(el, f);
-      io.observe(el);
-      return () => {
-        io.unobserve(el);
-        seen.delete(el);
-      };
-    },
-    stop: () => io.disconnect(),
-  };
-}
 
 const Row = defineComponent(
   (props: { tickers: Map<string, Ticker>; instId: string; selected: boolean; onPick: (instId: string) => void }) => {
@@ -43,11 +14,7 @@ const Row = defineComponent(
     let cells: LiveCell[] = [];
     let before: string | undefined;
     let dir = "";
-    let visible = true;
-    let stale = false;
     const paint = (t: Ticker | undefined) => {
-      stale = !visible;
-      if (stale) return;
       const [last, change, bid, ask, vol] = cells;
       if (!t || !last || !change || !bid || !ask || !vol) return;
       if (before !== undefined && t.last !== before) dir = Number(t.last) > Number(before) ? " up" : " down";
@@ -59,18 +26,10 @@ const Row = defineComponent(
       ask.set(t.askPx ?? "");
       vol.set(fmtQty(t.volCcy24h));
     };
-    const inView = inject<Watch>(VIEW);
-    let unwatch = () => {};
     onMounted(() => {
       cells = [...(row.value?.cells ?? [])].slice(1).map((td) => new LiveCell(td));
       paint(ticker.value);
-      if (row.value && inView)
-        unwatch = inView(row.value, (v) => {
-          visible = v;
-          if (v && stale) paint(ticker.value);
-        });
     });
-    onBeforeUnmount(() => unwatch());
     watch(ticker, paint, { flush: "post" });
     return () => (
       <tr
@@ -94,9 +53,6 @@ const Row = defineComponent(
 export const TickerTable = defineComponent(
   (props: { tickers: Map<string, Ticker>; selected: string; onPick: (instId: string) => void }) => {
     const ids = computed(() => [...props.tickers.keys()].sort());
-    const view = rowsInView();
-    provide(VIEW, view.watch);
-    onBeforeUnmount(() => view.stop());
     return () => (
       <table class="grid tickers" data-testid="tickers">
         <thead>
