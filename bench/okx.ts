@@ -304,7 +304,7 @@ if (parts.includes("latency") || parts.includes("orders")) {
           `          stages p50/p99 (tradewire's clock): sim write->ingest rx ${fmt(s.simToRx.p50)}/${fmt(s.simToRx.p99)}, rx->ring ${fmt(s.rxToPub.p50)}/${fmt(s.rxToPub.p99)}, ring->client read ${fmt(s.pubToClient.p50)}/${fmt(s.pubToClient.p99)} ms`,
         );
         log(
-          `          CPU: tradewire ${pct(x.tradewireCpuPct)} (${th}); bench main thread ${pct(x.benchMainCpuPct)}${Number.isFinite(x.clientThreadCpuPct) ? `, client Worker ${pct(x.clientThreadCpuPct)}` : ""}, simulator JS thread ${pct(x.simThreadCpuPct)} (step p50 ${fmt(x.simStepMs.p50)}, p99 ${fmt(x.simStepMs.p99)}, max ${fmt(x.simStepMs.max)} ms; ${x.simStepMs.late} late)`,
+          `          CPU: tradewire ${pct(x.tradewireCpuPct)} (${th}${x.tradewireLowered.threads ? `; ${x.tradewireLowered.threads} lowered threads (strategy Workers) ${pct(x.tradewireLowered.pct)} together` : ""}); bench main thread ${pct(x.benchMainCpuPct)}${Number.isFinite(x.clientThreadCpuPct) ? `, client Worker ${pct(x.clientThreadCpuPct)}` : ""}, simulator JS thread ${pct(x.simThreadCpuPct)} (step p50 ${fmt(x.simStepMs.p50)}, p99 ${fmt(x.simStepMs.p99)}, max ${fmt(x.simStepMs.max)} ms; ${x.simStepMs.late} late)`,
         );
       }
       const m = {

@@ -21,8 +21,8 @@ export function instrumentList(n: number): string[] {
 export const tickKey = (ts: number, inst: number): number => ts * 64 + inst;
 
 /** Every thread of a process: tid, name and CPU seconds so far. */
-export function threadTable(pid: number): Map<number, { comm: string; cpu: number }> {
-  const out = new Map<number, { comm: string; cpu: number }>();
+export function threadTable(pid: number): Map<number, { comm: string; cpu: number; lowered: boolean }> {
+  const out = new Map<number, { comm: string; cpu: number; lowered: boolean }>();
   let tids: string[] = [];
   try {
     tids = readdirSync(`/proc/${pid}/task`);
@@ -35,9 +35,32 @@ export function threadTable(pid: number): Map<number, { comm: string; cpu: numbe
     try {
       comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "latin1").trim();
     } catch {}
-    out.set(tid, { comm, cpu: cpuSeconds(pid, tid) });
+    out.set(tid, { comm, cpu: cpuSeconds(pid, tid), lowered: lowered(pid, tid) });
   }
   return out;
+}
+
+/** A thread under SCHED_IDLE or at a positive nice: tradewire's strategy Workers (and their GC threads). */
+function lowered(pid: number, tid: number): boolean {
+  try {
+    const s = readFileSync(`/proc/${pid}/task/${tid}/stat`, "latin1");
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
+    return Number(f[16]) > 0 || f[38] === "5"; // stat fields 19 (nice) and 41 (policy; 5 = SCHED_IDLE)
+  } catch {
+    return false;
+  }
+}
+
+/** CPU % of one core of the lowered threads (see lowered()) between two threadTable() snapshots, and how many. */
+export function loweredUse(a: ReturnType<typeof threadTable>, b: ReturnType<typeof threadTable>, secs: number) {
+  let cpu = 0;
+  let threads = 0;
+  for (const [tid, x] of b) {
+    if (!x.lowered) continue;
+    threads++;
+    cpu += x.cpu - (a.get(tid)?.cpu ?? 0);
+  }
+  return { threads, pct: (cpu / secs) * 100 };
 }
 
 /** CPU % of one core per thread between two threadTable() snapshots, busiest first (>= 1%). */

@@ -11,7 +11,7 @@
 import { nowMs } from "../../src/domain/time.ts";
 import { Histogram, type Percentiles } from "../lib/hist.ts";
 import { cpuSeconds, sleep, treeCpuSeconds } from "../lib/proc.ts";
-import { SseConn, threadTable, threadUse, tickKey } from "./common.ts";
+import { loweredUse, SseConn, threadTable, threadUse, tickKey } from "./common.ts";
 import { NativeClients } from "./native.ts";
 import type { Rig } from "./rig.ts";
 
@@ -28,6 +28,8 @@ export type TickRun = {
   stagesMs: { simToRx: Percentiles; rxToPub: Percentiles; pubToClient: Percentiles };
   tradewireCpuPct: number;
   tradewireThreads: Array<{ tid: number; comm: string; main: boolean; pct: number }>;
+  /** tradewire's threads under SCHED_IDLE or a positive nice (the strategy Workers), all together. */
+  tradewireLowered: { threads: number; pct: number };
   benchMainCpuPct: number;
   /** The native clients' Worker thread (NaN with JS clients, which run on the main thread). */
   clientThreadCpuPct: number;
@@ -214,6 +216,7 @@ export async function tickRun(
     stagesMs: { simToRx: simToRx.summary(), rxToPub: rxToPub.summary(), pubToClient: toClient.summary() },
     tradewireCpuPct: ((s1 - s0) / secs) * 100,
     tradewireThreads: threadUse(pid, tw0, tw1, secs).slice(0, 6),
+    tradewireLowered: loweredUse(tw0, tw1, secs),
     benchMainCpuPct: ((m1 - m0) / secs) * 100,
     clientThreadCpuPct: ((c1 - c0) / secs) * 100,
     simThreadCpuPct: ((sim1 - sim0) / secs) * 100,

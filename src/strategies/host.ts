@@ -1,17 +1,20 @@
 // Runs one strategy's logic inside its Worker: reads its instruments' tickers (and books) and its
 // own orders and fills off the bus, calls the kind's callbacks, and turns the context's calls
 // into messages to the main thread. Any throw of the kind's code ends the run as `failed`.
-import { type BusEvent, type RingHandle, RingReader, textOf } from "../bus/ring.ts";
+import { ChannelReader } from "../bus/channel-reader.ts";
+import { type BusEvent, type RingHandle, textOf } from "../bus/ring.ts";
 import type { Book, Fill, Order, Ticker } from "../domain/events.ts";
 import type { CancelAnswer, Kind, PlaceAnswer, StrategyContext, StrategyLogic } from "./kind.ts";
 import type { FromStrategyWorker, WorkerInit } from "./protocol.ts";
 
 type Post = (m: FromStrategyWorker) => void;
+/** The channels of order and fill events (exchange/okx/parse-private.ts). */
+const ORDER_CHANNELS = ["orders", "fills"];
 const describe = (err: unknown): string =>
   (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 500);
 
 export class StrategyHost {
-  private readonly reader: RingReader;
+  private readonly reader: ChannelReader;
   private cursor: number;
   private readonly logic: StrategyLogic;
   private readonly tickers = new Map<string, Ticker>();
@@ -32,12 +35,18 @@ export class StrategyHost {
     private readonly post: Post,
     ring: RingHandle = init.ring,
   ) {
-    this.reader = new RingReader(ring);
-    this.cursor = this.reader.head();
     for (const i of init.instruments) {
       this.tickerChannels.set(`tickers:${i}`, i);
       if (kind.books) this.bookChannels.set(`books:${i}`, i);
     }
+    // Only what it follows is copied out of the bus: its instruments' market data and the order
+    // and fill events (its own among them).
+    this.reader = new ChannelReader(ring, [
+      ...this.tickerChannels.keys(),
+      ...this.bookChannels.keys(),
+      ...ORDER_CHANNELS,
+    ]);
+    this.cursor = this.reader.head();
     this.mine = `"clOrdId":"s${init.id}`;
     this.logic = kind.create(this.context(), init.params);
   }
@@ -101,7 +110,7 @@ export class StrategyHost {
       if (wait > 0) await Bun.sleep(wait);
       last = performance.now();
       if (!this.running) return;
-      const r = this.reader.read(this.cursor);
+      const r = this.reader.readChannels(this.cursor);
       if (r.overrun)
         this.post({
           t: "log",

@@ -18,7 +18,9 @@ export interface WorkerInit {
   ring: RingHandle;
   /** Reads of the ring at most this often (ms): market data is conflated in between. */
   pollMs: number;
-  /** Nice value of the Worker thread (Linux): the serving threads go first. */
+  /** The Worker thread under SCHED_IDLE (Linux): the serving threads take the core from it at once. */
+  idle: boolean;
+  /** Nice value of the Worker thread when not under SCHED_IDLE. */
   nice: number;
 }
 

@@ -28,7 +28,12 @@ export interface SupervisorTuning {
   cancelTimeoutMs: number;
   /** Ring reads of a Worker at most this often. */
   pollMs: number;
-  /** Nice value of strategy Worker threads. */
+  /**
+   * Strategy Worker threads under SCHED_IDLE (Linux): they run on what the serving threads leave,
+   * and a woken main thread or ingest Worker takes the core from them at once.
+   */
+  idle: boolean;
+  /** Nice value of strategy Worker threads when not under SCHED_IDLE (or where it is refused). */
   nice: number;
   /** Positions of running strategies are saved this often when they changed. */
   saveMs: number;
@@ -41,6 +46,7 @@ export const DEFAULT_TUNING: SupervisorTuning = {
   stopGraceMs: 2_000,
   cancelTimeoutMs: 5_000,
   pollMs: 20,
+  idle: true,
   nice: 10,
   saveMs: 30_000,
 };
@@ -115,6 +121,7 @@ export class Supervisor {
         rules,
         ring: this.d.ring,
         pollMs: this.d.tuning.pollMs,
+        idle: this.d.tuning.idle,
         nice: this.d.tuning.nice,
       },
       {

@@ -1,10 +1,10 @@
 // A strategy's thread: one Worker per running strategy, so a strategy that is busy, stuck or
 // crashing delays nobody's events but its own. Started by runner.ts; speaks protocol.ts.
-import { setPriority } from "node:os";
 import { StrategyHost } from "./host.ts";
 import type { Kind } from "./kind.ts";
 import { BUILT_IN_KINDS } from "./kinds/index.ts";
 import type { FromStrategyWorker, ToStrategyWorker, WorkerInit } from "./protocol.ts";
+import { lowerThisThread } from "./thread-priority.ts";
 
 declare const self: Worker;
 const post = (m: FromStrategyWorker) => self.postMessage(m);
@@ -19,11 +19,7 @@ async function kindOf(init: WorkerInit): Promise<Kind> {
 }
 
 async function start(init: WorkerInit): Promise<void> {
-  try {
-    if (init.nice > 0) setPriority(0, init.nice); // this thread only (Linux)
-  } catch {
-    // not permitted here: run at the default priority
-  }
+  lowerThisThread({ idle: init.idle, nice: init.nice });
   try {
     host = new StrategyHost(init, await kindOf(init), post);
   } catch (err) {
