@@ -1,13 +1,9 @@
 // A ring reader for a thread that follows a few channels of a busy bus (a strategy's Worker): it
 // looks at each record's channel in place and copies out only the records of its channels, so its
 // cost follows what it reads, not everything the bus carries.
-import { SOURCES } from "../domain/source.ts";
-import { type BusEvent, type ReadResult, type RingHandle, RingReader } from "./ring.ts";
+import { type BusEvent, parseRecord, REC_HEAD, type ReadResult, type RingHandle, RingReader } from "./ring.ts";
 
-/** Bytes before a record's channel (ring.ts, record layout). */
-const REC_HEAD = 24;
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
 export class ChannelReader extends RingReader {
   /** The channels followed, UTF-8, grouped by length. */
@@ -30,15 +26,8 @@ export class ChannelReader extends RingReader {
    * as with read(). Allocates one buffer and one object per event returned.
    */
   readChannels(after: number, max = 4096): ReadResult {
-    const head = this.head();
-    let first = after + 1;
-    let overrun = false;
-    const tail0 = this.tail();
-    if (first < tail0) {
-      overrun = true;
-      first = tail0;
-    }
-    const last = Math.min(head, first + max - 1);
+    const { first, last, head } = this.range(after, max);
+    let overrun = first > after + 1;
     if (last < first) return { events: [], overrun, last: Math.max(after, head) };
 
     // 1. Copy out the records whose channel is followed (looked at in place: a record overwritten
@@ -47,7 +36,7 @@ export class ChannelReader extends RingReader {
     for (let s = first; s <= last; s++) {
       const off = this.index[(s & this.mask) * 2 + 1]!;
       if (off < 0 || off + REC_HEAD > this.bytes) continue;
-      const chLen = this.dv.getUint16(off + 16, true);
+      const chLen = this.channelLength(off);
       const candidates = this.wanted.get(chLen);
       if (!candidates || off + REC_HEAD + chLen > this.bytes || !this.matches(off + REC_HEAD, candidates)) continue;
       picked.push({ seq: s, buf: this.data.slice(off, Math.min(this.bytes, off + this.recordLength(off))) });
@@ -61,24 +50,7 @@ export class ChannelReader extends RingReader {
     const events: BusEvent[] = [];
     for (const { seq, buf } of picked) {
       if (seq < valid || buf.length < REC_HEAD) continue;
-      const dv = new DataView(buf.buffer, buf.byteOffset, REC_HEAD);
-      const chLen = dv.getUint16(16, true);
-      const tyLen = dv.getUint8(18);
-      const frameLen = dv.getUint32(20, true);
-      const fs = REC_HEAD + chLen + tyLen;
-      const frame = buf.subarray(fs, fs + frameLen);
-      events.push({
-        seq,
-        id: `${this.epoch}-${seq}`,
-        type: decoder.decode(buf.subarray(REC_HEAD + chLen, fs)),
-        channel: decoder.decode(buf.subarray(REC_HEAD, REC_HEAD + chLen)),
-        source: SOURCES[dv.getUint8(19)] ?? "http",
-        rxTs: dv.getFloat64(0, true),
-        pubTs: dv.getFloat64(8, true),
-        frame,
-        jsonStart: frame.indexOf(0x0a, frame.indexOf(0x0a) + 1) + 7, // after "event: ..\ndata: "
-        jsonEnd: frameLen - 2,
-      });
+      events.push(parseRecord(buf, 0, seq, this.epoch));
     }
     return { events, overrun, last };
   }

@@ -41,7 +41,7 @@ const EPOCH = 6; // Float64 index (bytes 48..56): epoch as ms since 1970
 const HEADER = 64;
 /** What ends a frame: the JSON's closing brace and the blank line of SSE. */
 const FRAME_END = "}\n\n";
-const REC_HEAD = 24;
+export const REC_HEAD = 24;
 
 export interface RingOptions {
   /** Events kept, a power of two. */
@@ -104,6 +104,11 @@ class RingView {
   /** Oldest sequence still readable. */
   tail(): number {
     return Number(Atomics.load(this.i64, TAIL));
+  }
+
+  /** Byte length of the channel of the record at `off` (its bytes start at off + REC_HEAD). */
+  protected channelLength(off: number): number {
+    return this.dv.getUint16(off + 16, true);
   }
 
   protected recordLength(off: number): number {
@@ -302,20 +307,20 @@ const decoder = new TextDecoder();
 export class RingReader extends RingView {
   private seen = 0;
 
+  /** The sequences a read after `after` covers (at most `max`): from the tail if `after` fell behind it. */
+  protected range(after: number, max: number): { first: number; last: number; head: number } {
+    const head = this.head();
+    const first = Math.max(after + 1, this.tail());
+    return { first, last: Math.min(head, first + max - 1), head };
+  }
+
   /**
    * Copies events after `after` (at most `max`). Allocates one buffer per contiguous run of
    * records plus one object per event.
    */
   read(after: number, max = 4096): ReadResult {
-    const head = this.head();
-    let first = after + 1;
-    let overrun = false;
-    const tail0 = this.tail();
-    if (first < tail0) {
-      overrun = true;
-      first = tail0;
-    }
-    const last = Math.min(head, first + max - 1);
+    const { first, last, head } = this.range(after, max);
+    let overrun = first > after + 1;
     if (last < first) return { events: [], overrun, last: Math.max(after, head) };
 
     // 1. Note each record's offset, cut the range into contiguous runs and copy each run once.
@@ -353,25 +358,7 @@ export class RingReader extends RingView {
         overrun = true; // cannot happen for an intact record; never parse out of bounds
         continue;
       }
-      const dv = new DataView(buf.buffer, buf.byteOffset + p, REC_HEAD);
-      const chLen = dv.getUint16(16, true);
-      const tyLen = dv.getUint8(18);
-      const frameLen = dv.getUint32(20, true);
-      const fs = p + REC_HEAD + chLen + tyLen;
-      const frame = buf.subarray(fs, fs + frameLen);
-      const jsonStart = frame.indexOf(0x0a, frame.indexOf(0x0a) + 1) + 7; // after "event: ..\ndata: "
-      events.push({
-        seq: s,
-        id: `${this.epoch}-${s}`,
-        type: decoder.decode(buf.subarray(p + REC_HEAD + chLen, fs)),
-        channel: decoder.decode(buf.subarray(p + REC_HEAD, p + REC_HEAD + chLen)),
-        source: SOURCES[dv.getUint8(19)] ?? "http", // an unknown code counts as the least trusted
-        rxTs: dv.getFloat64(0, true),
-        pubTs: dv.getFloat64(8, true),
-        frame,
-        jsonStart,
-        jsonEnd: frameLen - 2,
-      });
+      events.push(parseRecord(buf, p, s, this.epoch));
     }
     return { events, overrun, last };
   }
@@ -390,6 +377,28 @@ export class RingReader extends RingView {
       this.seen = Atomics.load(this.i32, WAKE);
     });
   }
+}
+
+/** The event of the record at `p` of `buf`, a reader's private copy of intact records. */
+export function parseRecord(buf: Uint8Array, p: number, seq: number, epoch: string): BusEvent {
+  const dv = new DataView(buf.buffer, buf.byteOffset + p, REC_HEAD);
+  const chLen = dv.getUint16(16, true);
+  const tyLen = dv.getUint8(18);
+  const frameLen = dv.getUint32(20, true);
+  const fs = p + REC_HEAD + chLen + tyLen;
+  const frame = buf.subarray(fs, fs + frameLen);
+  return {
+    seq,
+    id: `${epoch}-${seq}`,
+    type: decoder.decode(buf.subarray(p + REC_HEAD + chLen, fs)),
+    channel: decoder.decode(buf.subarray(p + REC_HEAD, p + REC_HEAD + chLen)),
+    source: SOURCES[dv.getUint8(19)] ?? "http", // an unknown code counts as the least trusted
+    rxTs: dv.getFloat64(0, true),
+    pubTs: dv.getFloat64(8, true),
+    frame,
+    jsonStart: frame.indexOf(0x0a, frame.indexOf(0x0a) + 1) + 7, // after "event: ..\ndata: "
+    jsonEnd: frameLen - 2,
+  };
 }
 
 /** The JSON text of an event (what WebSocket and polling clients receive). */
