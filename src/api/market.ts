@@ -3,8 +3,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { NotFound } from "../domain/errors.ts";
 import type { Account, Balance, Book, Position, Ticker } from "../domain/events.ts";
 import { InstId } from "../domain/inst-id.ts";
+import type { InstrumentSpec } from "../domain/instruments.ts";
 import { errors, GUARDED, type Guard, json, reads, routes } from "../http/openapi.ts";
-import type { InstrumentSpec } from "../services/gateway.ts";
 import type { StateStore } from "../state/store.ts";
 import {
   AccountSchema,

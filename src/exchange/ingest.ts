@@ -3,12 +3,13 @@
 // keeps their merged status.
 import { MAIN_PRODUCER, type RingHandle, releaseClaim } from "../bus/ring.ts";
 import type { Order } from "../domain/events.ts";
+import type { InstrumentSpec } from "../domain/instruments.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import type { Logger } from "../log.ts";
 import { keepWorker } from "../ops/kept-worker.ts";
 import type { IngestConfig } from "./config.ts";
 import { fromErrorShape, isUnknownOrder, OkxUnavailableError } from "./okx/errors.ts";
-import { type InstrumentInfo, instrumentInfo, instTypeOf } from "./okx/instruments.ts";
+import { instrumentSpec, instTypeOf } from "./okx/instruments.ts";
 import { refArgs } from "./okx/order-wire.ts";
 import { parseOrder } from "./okx/parse-private.ts";
 import { type ExchangeListing, listSince } from "./okx/records.ts";
@@ -45,7 +46,7 @@ export interface Ingest {
   /** Orders (current state) and fills OKX lists since `since` (ms), plus the `open` ones by id (REST, from this thread). */
   records(since: number, open: Array<{ ordId: string; instId: string }>): Promise<ExchangeListing>;
   /** Rules of a configured instrument, once loaded from OKX (retried until it is). */
-  instrument(instId: string): InstrumentInfo | undefined;
+  instrument(instId: string): InstrumentSpec | undefined;
   /** The latest status the Worker reported (at least once a second, and soon after any change). */
   status(): IngestStatus;
   /** Called on every status report; returns an unsubscribe function. */
@@ -111,7 +112,7 @@ export function startIngest(opts: IngestOptions): Ingest {
     demo: config.demo,
     timeoutMs: config.timing.restTimeoutMs,
   });
-  const instruments = new Map<string, InstrumentInfo>();
+  const instruments = new Map<string, InstrumentSpec>();
   let instrumentsRetry: ReturnType<typeof setTimeout> | null = null;
   const loadInstruments = async () => {
     instrumentsRetry = null;
@@ -119,7 +120,7 @@ export function startIngest(opts: IngestOptions): Ingest {
       if (instruments.has(instId)) continue;
       try {
         const [row] = await rest.instruments({ instType: instTypeOf(instId), instId });
-        if (row) instruments.set(instId, instrumentInfo(row));
+        if (row) instruments.set(instId, instrumentSpec(row));
         else log?.warn("okx does not list a configured instrument", { instId });
       } catch (err) {
         log?.warn("okx instruments not loaded yet", { instId, error: (err as Error).message });

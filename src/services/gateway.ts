@@ -1,10 +1,7 @@
 // What the order service needs from an exchange: place, cancel, amend, look up, instruments.
 // The OKX ingest (okx-gateway.ts) implements it; tests may use a fake.
+import type { InstrumentSpec } from "../domain/instruments.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
-import type { InstrumentInfo } from "../exchange/okx/instruments.ts";
-
-/** Tick, lot, minimum size and contract value of an instrument, as the OKX client loads them. */
-export type InstrumentSpec = InstrumentInfo;
 
 export interface OrderGateway {
   instrument(instId: string): InstrumentSpec | undefined;

@@ -10,6 +10,7 @@ import {
   RiskRejected,
   ValidationFailed,
 } from "../domain/errors.ts";
+import type { InstrumentSpec } from "../domain/instruments.ts";
 import {
   type OrderAck,
   type OrderAmend,
@@ -21,7 +22,7 @@ import {
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
 import { type AuditSink, audited } from "./audit.ts";
-import { GatewayUnavailable, type InstrumentSpec, type OrderGateway } from "./gateway.ts";
+import { GatewayUnavailable, type OrderGateway } from "./gateway.ts";
 import { checkOrder, type Refusal, type RiskLimits } from "./risk.ts";
 
 export interface PlaceResult {

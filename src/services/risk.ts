@@ -1,6 +1,7 @@
 // Pre-trade risk checks: pure rules over the order, the limits and what is open right now.
+
+import type { InstrumentSpec } from "../domain/instruments.ts";
 import type { OrderRequest } from "../domain/orders.ts";
-import type { InstrumentSpec } from "./gateway.ts";
 
 export interface RiskLimits {
   instruments: ReadonlySet<string>;

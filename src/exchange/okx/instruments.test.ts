@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { instrumentInfo, instTypeOf } from "./instruments.ts";
+import { instrumentSpec, instTypeOf } from "./instruments.ts";
 
 test("instType from the instId", () => {
   expect(instTypeOf("BTC-USDT")).toBe("SPOT");
@@ -10,7 +10,7 @@ test("instType from the instId", () => {
 
 test("instrument rules as numbers; spot has ctVal 1", () => {
   expect(
-    instrumentInfo({
+    instrumentSpec({
       instId: "BTC-USDT",
       instType: "SPOT",
       ctVal: "",
@@ -27,7 +27,7 @@ test("instrument rules as numbers; spot has ctVal 1", () => {
     tickSz: 0.1,
   });
   expect(
-    instrumentInfo({ instId: "BTC-USDT-SWAP", instType: "SWAP", ctVal: "0.01", minSz: "1", lotSz: "1", tickSz: "0.1" })
+    instrumentSpec({ instId: "BTC-USDT-SWAP", instType: "SWAP", ctVal: "0.01", minSz: "1", lotSz: "1", tickSz: "0.1" })
       .ctVal,
   ).toBe(0.01);
 });

@@ -1,16 +1,7 @@
 // Instrument rules (tick, lot, minimum size, contract value) from OKX /public/instruments, for
 // pre-trade checks on the main thread. Pure helpers; the fetching is in ingest.ts.
+import type { InstrumentSpec } from "../../domain/instruments.ts";
 import type { Instrument, InstType } from "../../okx/types.ts";
-
-export interface InstrumentInfo {
-  instId: string;
-  instType: string;
-  /** Contract value in base currency (1 for spot). */
-  ctVal: number;
-  minSz: number;
-  lotSz: number;
-  tickSz: number;
-}
 
 /** The instType OKX needs to list an instId: BTC-USDT-SWAP, BTC-USD-250328, BTC-USD-250328-60000-C, BTC-USDT. */
 export function instTypeOf(instId: string): InstType {
@@ -20,9 +11,9 @@ export function instTypeOf(instId: string): InstType {
   return "SPOT";
 }
 
-export function instrumentInfo(
+export function instrumentSpec(
   row: Pick<Instrument, "instId" | "instType" | "ctVal" | "minSz" | "lotSz" | "tickSz">,
-): InstrumentInfo {
+): InstrumentSpec {
   const num = (s: string, dflt: number) => (s === "" || !Number.isFinite(Number(s)) ? dflt : Number(s));
   return {
     instId: row.instId,
