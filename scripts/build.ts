@@ -5,7 +5,7 @@
 // A generated entry imports every file of web/dist `with { type: "file" }` (embedded by the
 // compile), hands their paths to the static routes, then starts the service.
 import { chmodSync, copyFileSync, linkSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { BunPlugin } from "bun";
 import { CHDB_NATIVE_FILES } from "../src/store/clickhouse/chdb-native.ts";
 import { buildDashboard, DIST, ROOT } from "./dashboard.ts";
@@ -133,7 +133,9 @@ export async function build(outDir = OUT): Promise<{ binary: string; chdbLib: st
 if (import.meta.main) {
   const started = performance.now();
   try {
-    const { binary, chdbLib } = await build();
+    // `--out DIR`: somewhere other than dist/ (the binary test builds into a temporary directory).
+    const at = process.argv.indexOf("--out");
+    const { binary, chdbLib } = await build(at > 0 && process.argv[at + 1] ? resolve(process.argv[at + 1]!) : OUT);
     const mb = (n: number) => `${Math.round(n / 1e6)} MB`;
     process.stderr.write(
       `built ${relative(ROOT, binary)} (${mb(statSync(binary).size)}) and ${relative(ROOT, chdbLib)} (${CHDB_NATIVE_FILES.join(", ")}) in ${Math.round(performance.now() - started)} ms\n`,
