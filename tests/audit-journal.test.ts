@@ -51,7 +51,7 @@ test("audit entries ClickHouse never got are replayed from the journal at the ne
     channel: "tickers:BTC-USDT",
     data: { instId: "BTC-USDT", last: "40000" },
   });
-  s.history.fault(true); // every insert fails from now on: the entries live only in the journal
+  await s.history.fault(true); // every insert fails from now on: the entries live only in the journal
   const H = { Authorization: `Bearer ${ana}`, "Content-Type": "application/json" };
   const ordIds: string[] = [];
   for (let i = 0; i < 5; i++) {

@@ -75,7 +75,7 @@ test("/ready names ClickHouse: ok while the recorder's writes get through, 503 w
   };
   await eventually(async () => (await ready()).status === 200, 15_000);
   expect((await ready()).ch).toEqual({ name: "clickhouse", ok: true, detail: "embedded (chDB)" });
-  s.history.fault(true);
+  await s.history.fault(true);
   try {
     // Something to write, so the recorder finds out.
     await fetch(`${s.url}/api/events`, {
@@ -90,7 +90,7 @@ test("/ready names ClickHouse: ok while the recorder's writes get through, 503 w
     await eventually(async () => (await ready()).status === 503, 15_000);
     expect((await ready()).ch).toMatchObject({ name: "clickhouse", ok: false });
   } finally {
-    s.history.fault(false);
+    await s.history.fault(false);
   }
   await eventually(async () => (await ready()).status === 200, 15_000);
 }, 40_000);

@@ -46,7 +46,7 @@ test("a run whose inserts all failed: its orders, fills and audit entries are th
   // /ready can pass before the trade thread has reported its private connection: its pushes carry the fill.
   await eventually(() => s.ingest!.status().connections.private?.state === "ready", 15_000);
   let admin = await s.token();
-  s.history.fault(true);
+  await s.history.fault(true);
   market = await place(s, admin, { ordType: "market", sz: "0.001" });
   canceled = await place(s, admin, { ordType: "limit", sz: "0.001", px: "1000" });
   await eventually(() => s.orders.open().some((o) => o.ordId === canceled), 5_000);

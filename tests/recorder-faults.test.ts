@@ -46,14 +46,14 @@ const count = async (s: TestServer, token: string, path: string) =>
 test("ClickHouse down for a while: rows are buffered, retried and counted, then all written", async () => {
   await withServer({ RECORDER_FLUSH_MS: "20" }, async (s) => {
     const admin = await s.token();
-    s.history.fault(true);
+    await s.history.fault(true);
     for (let i = 0; i < 30; i++) exchangeEvent(s, i % 3 ? trade(i) : fill(i));
     await eventually(async () => (await metric(s.url, "recorder_retries_total")) >= 2, 10_000);
     await eventually(async () => (await metric(s.url, "recorder_buffer_rows")) === 30, 5_000);
     expect(await metric(s.url, "clickhouse_up")).toBe(0);
     expect(await count(s, admin, "/api/market/trades?instId=BTC-USDT")).toBe(0);
 
-    s.history.fault(false);
+    await s.history.fault(false);
     await eventually(async () => (await metric(s.url, "recorder_buffer_rows")) === 0, 15_000);
     expect(await count(s, admin, "/api/market/trades?instId=BTC-USDT")).toBe(20);
     expect(await count(s, admin, "/api/fills")).toBe(10);
@@ -67,14 +67,14 @@ test("a full buffer drops the oldest market rows but keeps fills, and says so in
     { RECORDER_FLUSH_MS: "20", RECORDER_MARKET_BUFFER_ROWS: "10", RECORDER_KEPT_BUFFER_ROWS: "5" },
     async (s) => {
       const admin = await s.token();
-      s.history.fault(true);
+      await s.history.fault(true);
       for (let i = 0; i < 25; i++) exchangeEvent(s, trade(i));
       for (let i = 0; i < 7; i++) exchangeEvent(s, fill(i));
       await eventually(async () => (await metric(s.url, "recorder_dropped_rows_total")) === 17, 5_000);
       const text = await (await fetch(`${s.url}/metrics`)).text();
       expect(text).toContain('recorder_dropped_rows_total{reason="buffer_full",table="trades"} 15');
       expect(text).toContain('recorder_dropped_rows_total{reason="hard_cap",table="fills"} 2');
-      s.history.fault(false);
+      await s.history.fault(false);
       await eventually(async () => (await metric(s.url, "recorder_buffer_rows")) === 0, 15_000);
       const trades = (
         (await (

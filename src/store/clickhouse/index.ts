@@ -67,8 +67,8 @@ export interface History {
   putStrategy(s: StrategyRow): Promise<{ written: boolean }>;
   /** Records everything published so far and writes the buffer now (tests, shutdown). */
   flush(): Promise<{ empty: boolean; buffered: number }>;
-  /** Test hook: while on, every insert fails as if ClickHouse were down. */
-  fault(on: boolean): void;
+  /** Test hook: while on, every insert fails as if ClickHouse were down; resolves once the Worker applies it. */
+  fault(on: boolean): Promise<void>;
   /** The latest figures the Worker reported. */
   stats(): RecorderStats | undefined;
   stop(): Promise<void>;
@@ -219,7 +219,7 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
     loadStrategies: () => call<StrategyRow[]>((id) => ({ t: "strategies", id })),
     putStrategy: (row) => call<{ written: boolean }>((id) => ({ t: "strategy", id, row })),
     flush: () => call<{ empty: boolean; buffered: number }>((id) => ({ t: "flush", id })),
-    fault: (on) => send({ t: "fault", on }),
+    fault: (on) => call<void>((id) => ({ t: "fault", id, on })),
     stats: () => latest,
     stop: () =>
       (stopping ??= (async () => {
@@ -250,7 +250,7 @@ function offline(mode: HistoryStatus["mode"], why: string, metrics: RecorderMetr
     loadStrategies: no,
     putStrategy: no,
     flush: () => Promise.resolve({ empty: true, buffered: 0 }),
-    fault: () => {},
+    fault: () => Promise.resolve(),
     stats: () => undefined,
     stop: () => Promise.resolve(),
   };

@@ -157,7 +157,7 @@ export type ToWorker =
   | { t: "strategy"; id: number; row: StrategyRow }
   | { t: "strategies"; id: number }
   | { t: "flush"; id: number }
-  | { t: "fault"; on: boolean }
+  | { t: "fault"; id: number; on: boolean }
   | { t: "stop"; id: number; graceMs: number };
 
 export type FromWorker =

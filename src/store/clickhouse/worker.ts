@@ -87,7 +87,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     case "fault":
       fault = m.on;
       if (writer) writer.fault = m.on;
-      return;
+      return void answer(m.id, () => undefined);
     case "stop":
       return void answer(m.id, () => stop(m.graceMs));
   }
