@@ -2,8 +2,10 @@
 // coalesced per frame, released when the component's scope ends.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { createApp, effectScope } from "vue";
+import type { Order } from "../src/domain/events.ts";
 import { createTradewire, type Tradewire } from "../web/vue/context.ts";
 import { useEventStream, useOrders, useTicker } from "../web/vue/index.ts";
+import { anOrder } from "./fixtures/order.ts";
 import { ADMIN_PASSWORD, eventually, publish, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
@@ -29,31 +31,8 @@ function mount<T>(fn: () => T): { value: T; unmount(): void } {
   return { value, unmount: () => scope.stop() };
 }
 
-const order = (ordId: string, state: string, uTime: number) => ({
-  ordId,
-  clOrdId: `c${ordId}`,
-  instId: "BTC-USDT",
-  instType: "SPOT",
-  side: "buy",
-  ordType: "limit",
-  tdMode: "cash",
-  posSide: "",
-  px: "100",
-  sz: "1",
-  state,
-  accFillSz: "0",
-  avgPx: "",
-  fillPx: "",
-  fillSz: "",
-  fillTime: null,
-  tradeId: "",
-  execType: "",
-  fee: "0",
-  feeCcy: "USDT",
-  reduceOnly: false,
-  cTime: 1,
-  uTime,
-});
+const order = (ordId: string, state: Order["state"], uTime: number) =>
+  anOrder(ordId, { clOrdId: `c${ordId}`, state, uTime });
 
 test("useTicker: the snapshot first, then live updates; a burst lands as the latest value", async () => {
   await publish(s.url, admin, {

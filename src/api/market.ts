@@ -30,12 +30,12 @@ const InstrumentSchema = z
   .openapi("Instrument") satisfies z.ZodType<InstrumentSpec>;
 
 /** The instruments this service trades and the order gateway's rules for each (loaded from the exchange). */
-export interface InstrumentRules {
+export interface TradedInstruments {
   ids: readonly string[];
   rules(instId: string): InstrumentSpec | undefined;
 }
 
-export function marketRoutes(d: { state: StateStore; guard: Guard; instruments: InstrumentRules }) {
+export function marketRoutes(d: { state: StateStore; guard: Guard; instruments: TradedInstruments }) {
   const { state } = d;
   const tags = ["market"];
   const instruments = createRoute({

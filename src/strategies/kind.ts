@@ -2,16 +2,10 @@
 // logic may do (the context): the contract between built-in or custom kinds and the Worker that runs them.
 import type { z } from "zod";
 import type { Book, Fill, Order, Ticker } from "../domain/events.ts";
+import type { InstrumentSpec } from "../domain/instruments.ts";
 
 /** Tick, lot, minimum size and contract value of an instrument (as the exchange lists it). */
-export interface InstrumentRules {
-  instId: string;
-  instType: string;
-  ctVal: number;
-  minSz: number;
-  lotSz: number;
-  tickSz: number;
-}
+export type { InstrumentSpec } from "../domain/instruments.ts";
 
 /** An order a strategy asks for: limit-priced only (a spot market buy would be sized in quote currency). */
 export interface OrderRequest {
@@ -39,7 +33,7 @@ export interface StrategyContext {
   readonly id: string;
   readonly instruments: readonly string[];
   /** Rules of an instrument (undefined when the exchange has not listed it). */
-  rules(instId: string): InstrumentRules | undefined;
+  rules(instId: string): InstrumentSpec | undefined;
   /** The latest ticker seen for one of the strategy's instruments. */
   ticker(instId: string): Ticker | undefined;
   /** Places through the service's order path (its risk checks, then the strategy's limits). */

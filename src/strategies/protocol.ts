@@ -2,7 +2,7 @@
 // and its own orders and fills off the bus itself; everything it wants done (orders, cancels)
 // goes to the main thread, whose order service and risk checks are the one path to the exchange.
 import type { RingHandle } from "../bus/ring.ts";
-import type { CancelAnswer, InstrumentRules, OrderRequest, PlaceAnswer } from "./kind.ts";
+import type { CancelAnswer, InstrumentSpec, OrderRequest, PlaceAnswer } from "./kind.ts";
 
 export interface WorkerInit {
   t: "init";
@@ -14,7 +14,7 @@ export interface WorkerInit {
   kindUrl?: string;
   params: Record<string, unknown>;
   instruments: string[];
-  rules: Record<string, InstrumentRules>;
+  rules: Record<string, InstrumentSpec>;
   ring: RingHandle;
   /** Reads of the ring at most this often (ms): market data is conflated in between. */
   pollMs: number;

@@ -3,7 +3,7 @@
 // round trip while the price oscillates.
 import { z } from "zod";
 import type { Order, Ticker } from "../../domain/events.ts";
-import { defineKind, type InstrumentRules, type StrategyContext } from "../kind.ts";
+import { defineKind, type InstrumentSpec, type StrategyContext } from "../kind.ts";
 import { fmtStep, onStep } from "./steps.ts";
 
 const params = z
@@ -104,7 +104,7 @@ export class GridLogic {
   }
 
   /** Places one order at a level unless it is taken, outside the grid, or would cross the touch. */
-  private rest(side: "buy" | "sell", level: number, rules: InstrumentRules, bid: number, ask: number): void {
+  private rest(side: "buy" | "sell", level: number, rules: InstrumentSpec, bid: number, ask: number): void {
     if (this.center === undefined || Math.abs(level) > this.p.levels || this.taken.has(level)) return;
     const px = levelPrice(this.center, this.p.spacingPct, level, side, rules.tickSz);
     if (!(px > 0)) return;

@@ -3,7 +3,7 @@
 import type { Ticker } from "../../domain/events.ts";
 import type {
   CancelAnswer,
-  InstrumentRules,
+  InstrumentSpec,
   OrderRequest,
   PendingOrder,
   PlaceAnswer,
@@ -28,7 +28,7 @@ export class RecordingContext implements StrategyContext {
 
   constructor(
     readonly instruments: readonly string[],
-    private readonly rulesOf: Record<string, InstrumentRules>,
+    private readonly rulesOf: Record<string, InstrumentSpec>,
     readonly id = "abcdefghij",
   ) {}
 
@@ -52,7 +52,7 @@ export class RecordingContext implements StrategyContext {
     return t;
   }
 
-  rules(instId: string): InstrumentRules | undefined {
+  rules(instId: string): InstrumentSpec | undefined {
     return this.rulesOf[instId];
   }
   ticker(instId: string): Ticker | undefined {

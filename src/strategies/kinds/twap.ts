@@ -3,7 +3,7 @@
 // what a slice did not fill is caught up by the next ones. It stops itself when done.
 import { z } from "zod";
 import type { Fill, Order } from "../../domain/events.ts";
-import { defineKind, type InstrumentRules, type StrategyContext } from "../kind.ts";
+import { defineKind, type InstrumentSpec, type StrategyContext } from "../kind.ts";
 import { fmtStep, onStep } from "./steps.ts";
 
 const params = z
@@ -50,7 +50,7 @@ export function childSize(a: {
   inflight: number;
   elapsedMs: number;
   durationMs: number;
-  rules: InstrumentRules;
+  rules: InstrumentSpec;
 }): number {
   const due = a.quantity * Math.min(1, Math.max(0, a.elapsedMs / a.durationMs));
   const want = onStep(Math.min(due, a.quantity) - a.filled - a.inflight, a.rules.lotSz, "down");
