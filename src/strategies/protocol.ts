@@ -41,4 +41,6 @@ export type FromStrategyWorker =
   | { t: "finish"; reason: string }
   /** Sent every second: a Worker that stops sending it is stuck. */
   | { t: "alive" }
+  /** The Worker's thread id (Linux), so the watchdog can tell a stuck Worker from a starved one. */
+  | { t: "thread"; tid: number }
   | { t: "stopped" };

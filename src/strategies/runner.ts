@@ -3,6 +3,7 @@
 // loop), so the service can put the strategy in `error` and clean up after it.
 import type { CancelAnswer, OrderRequest, PlaceAnswer } from "./kind.ts";
 import type { FromStrategyWorker, ToStrategyWorker, WorkerInit } from "./protocol.ts";
+import { stallOf, threadSchedMs } from "./thread-priority.ts";
 
 // Inside a `bun build --compile` binary modules live under /$bunfs/root/ (see exchange/ingest.ts).
 const WORKER_URL = import.meta.url.includes("/$bunfs/")
@@ -22,7 +23,7 @@ export interface RunnerEvents {
 }
 
 export interface RunnerOptions {
-  /** A Worker silent this long is stuck: it is terminated and reported dead. */
+  /** A Worker silent this long is stuck (unless it was waiting for a core): it is terminated and reported dead. */
   stallMs: number;
   workerUrl?: string;
 }
@@ -30,6 +31,10 @@ export interface RunnerOptions {
 export class StrategyRunner {
   private readonly worker: Worker;
   private lastHeard = performance.now();
+  /** The Worker's thread (Linux) and its run-queue wait (ms) when it was last heard. */
+  private tid: number | null = null;
+  private waitedWhenHeard = 0;
+  private starvedSaid = false;
   private readonly watchdog: ReturnType<typeof setInterval>;
   private over = false;
   private onStopped: (() => void) | undefined;
@@ -51,8 +56,13 @@ export class StrategyRunner {
     this.watchdog = setInterval(
       () => {
         const silent = performance.now() - this.lastHeard;
-        if (silent > opts.stallMs)
-          this.dead(`the strategy's worker did not answer for ${Math.round(silent)} ms (stuck?)`);
+        const sched = this.tid === null ? null : threadSchedMs(this.tid);
+        const stall = stallOf(silent, sched ? sched.waitedMs - this.waitedWhenHeard : null, opts.stallMs);
+        if (stall === "stuck") this.dead(`the strategy's worker did not answer for ${Math.round(silent)} ms (stuck?)`);
+        else if (stall === "starved" && !this.starvedSaid) {
+          this.starvedSaid = true; // once per silence: it runs again when the serving threads leave it a core
+          this.on.log("warn", `no CPU for the strategy for ${Math.round(silent / 1000)} s: the host is saturated`);
+        }
       },
       Math.min(1000, opts.stallMs / 2),
     );
@@ -98,6 +108,12 @@ export class StrategyRunner {
     if (!this.over) this.worker.postMessage(m);
   }
 
+  /** Notes the Worker's run-queue wait now (on its once-a-second `alive`, not on every message). */
+  private heardNow(): void {
+    this.starvedSaid = false;
+    if (this.tid !== null) this.waitedWhenHeard = threadSchedMs(this.tid)?.waitedMs ?? 0;
+  }
+
   private dead(message: string): void {
     if (this.over) return;
     this.end();
@@ -108,6 +124,7 @@ export class StrategyRunner {
   private message(m: FromStrategyWorker): void {
     if (this.over) return;
     this.lastHeard = performance.now();
+    if (this.starvedSaid || m.t === "alive") this.heardNow();
     switch (m.t) {
       case "ready":
         this.on.ready();
@@ -129,6 +146,10 @@ export class StrategyRunner {
         this.on.finish(m.reason);
         break;
       case "alive":
+        break;
+      case "thread":
+        this.tid = m.tid;
+        this.heardNow();
         break;
       case "stopped":
         this.onStopped?.();

@@ -3,7 +3,7 @@
 // (a thread at a positive nice still keeps the core until its slice ends); elsewhere, or where
 // that is refused, to a nice value.
 import { dlopen, FFIType } from "bun:ffi";
-import { readFileSync } from "node:fs";
+import { readFileSync, readlinkSync } from "node:fs";
 import { setPriority } from "node:os";
 
 const SCHED_IDLE = 5;
@@ -51,4 +51,39 @@ export function policyOfThisThread(): number | null {
   } catch {
     return null;
   }
+}
+
+/** This thread's id (Linux: from /proc/thread-self), or null. */
+export function thisThreadId(): number | null {
+  try {
+    const tid = Number(readlinkSync("/proc/thread-self").split("/").pop());
+    return Number.isInteger(tid) && tid > 0 ? tid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How long (ms) a thread of this process has run and has waited to run (runnable, not on a core),
+ * from /proc/self/task/<tid>/schedstat; null where that is not available.
+ */
+export function threadSchedMs(tid: number): { ranMs: number; waitedMs: number } | null {
+  try {
+    const [ran, waited] = readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+    return Number.isFinite(ran) && Number.isFinite(waited) ? { ranMs: ran! / 1e6, waitedMs: waited! / 1e6 } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What a Worker silent for `silentMs` is: `starved` when it spent most of the silence waiting for
+ * a core (runnable, but under SCHED_IDLE the serving threads held every core), else `stuck` (it
+ * ran, or slept, and said nothing); null while the silence is not over `stallMs`. `waitedMs` is
+ * its run-queue wait over the silence, null when unknown (then silence is stuck).
+ * @example stallOf(12_000, 11_000, 10_000) // "starved"
+ */
+export function stallOf(silentMs: number, waitedMs: number | null, stallMs: number): "stuck" | "starved" | null {
+  if (silentMs <= stallMs) return null;
+  return waitedMs !== null && waitedMs > silentMs / 2 ? "starved" : "stuck";
 }

@@ -4,7 +4,7 @@ import { StrategyHost } from "./host.ts";
 import type { Kind } from "./kind.ts";
 import { BUILT_IN_KINDS } from "./kinds/index.ts";
 import type { FromStrategyWorker, ToStrategyWorker, WorkerInit } from "./protocol.ts";
-import { lowerThisThread } from "./thread-priority.ts";
+import { lowerThisThread, thisThreadId } from "./thread-priority.ts";
 
 declare const self: Worker;
 const post = (m: FromStrategyWorker) => self.postMessage(m);
@@ -20,6 +20,8 @@ async function kindOf(init: WorkerInit): Promise<Kind> {
 
 async function start(init: WorkerInit): Promise<void> {
   lowerThisThread({ idle: init.idle, nice: init.nice });
+  const tid = thisThreadId();
+  if (tid !== null) post({ t: "thread", tid });
   try {
     host = new StrategyHost(init, await kindOf(init), post);
   } catch (err) {
