@@ -54,7 +54,7 @@ describe.skipIf(NO_REDIS)("the engine in the dashboard", () => {
     await page.fill('[data-testid="param-spreadBps"]', "25");
     await page.click('[data-testid="strategy-save-params"]');
     await eventually(() => s.engines!.strategy("ref-mm")?.params.spreadBps === 25, 10_000);
-    expect(s.commands.list({ type: "strategy_update" }).at(-1)).toMatchObject({ status: "done" });
+    await eventually(() => s.commands.list({ type: "strategy_update" }).at(-1)?.status === "done", 10_000);
 
     await page.goto(`${s.url}/system`);
     await textMatches(page, '[data-testid="engine-ref-1"]', /ref-1\s*up/);
