@@ -4,7 +4,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { TRADERS } from "../auth/types.ts";
 import { InstId } from "../domain/inst-id.ts";
 import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
-import type { StrategyService, StrategyView } from "../services/strategies.ts";
+import type { StrategyService } from "../services/strategies.ts";
+import type { StrategyView } from "../services/strategy-types.ts";
 import { LimitsSchema, STATES } from "../strategies/model.ts";
 
 /** Roles that may change strategies (the service checks whose each one is). */

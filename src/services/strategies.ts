@@ -4,76 +4,35 @@
 // strategies of an external engine come through the ExternalStrategies extension point.
 import { randomInt } from "node:crypto";
 import { z } from "zod";
-import type { Role } from "../auth/types.ts";
 import type { BusEvent } from "../bus/ring.ts";
 import type { CancelOutcome, Entry } from "../strategies/desk.ts";
 import { StrategyConflict, StrategyForbidden, StrategyInvalid, StrategyNotFound } from "../strategies/errors.ts";
 import type { ExternalStrategies, ExternalStrategy } from "../strategies/external.ts";
 import type { Kind } from "../strategies/kind.ts";
 import { BUILT_IN_KINDS } from "../strategies/kinds/index.ts";
-import type { LogLine, StrategyFigures, StrategyLimits, StrategyRecord, StrategyState } from "../strategies/model.ts";
+import type { StrategyRecord } from "../strategies/model.ts";
 import { MemoryStrategyStore } from "../strategies/store.ts";
 import { DEFAULT_TUNING, Supervisor, type SupervisorDeps, type SupervisorTuning } from "../strategies/supervisor.ts";
 import { checkInstruments, checkLimitsInput, checkName, checkParams } from "../strategies/validate.ts";
 import { type AuditSink, audited } from "./audit.ts";
+import {
+  type Actor,
+  type CreateStrategy,
+  externalView,
+  type KindInfo,
+  type StrategyFilter,
+  type StrategyView,
+  type UpdateStrategy,
+} from "./strategy-types.ts";
 
-export interface Actor {
-  user: string;
-  role: Role;
-}
-
-export interface StrategyFilter {
-  state?: StrategyState;
-  kind?: string;
-  owner?: string;
-}
-
-export interface CreateStrategy {
-  name: string;
-  kind: string;
-  instruments: string[];
-  params?: Record<string, unknown>;
-  limits?: Partial<StrategyLimits>;
-}
-
-/** A change: params are merged into the current ones (null removes one); the result is validated whole. */
-export interface UpdateStrategy {
-  name?: string;
-  instruments?: string[];
-  params?: Record<string, unknown>;
-  limits?: Partial<StrategyLimits>;
-}
-
-export interface KindInfo {
-  name: string;
-  title: string;
-  description: string;
-  instruments: { min: number; max: number };
-  liveParams: string[];
-  /** JSON Schema of the params, with defaults and descriptions. */
-  params: Record<string, unknown>;
-}
-
-export interface StrategyView {
-  id: string;
-  name: string;
-  kind: string;
-  owner: string;
-  instruments: string[];
-  params: Record<string, unknown>;
-  /** Null for external strategies (the engine keeps its own). */
-  limits: StrategyLimits | null;
-  state: StrategyState;
-  reason: string | null;
-  createdAt: number;
-  updatedAt: number;
-  /** Params that apply while the strategy runs; the others change only while it is stopped. */
-  liveParams: string[];
-  figures: StrategyFigures | Record<string, unknown>;
-  logs: LogLine[];
-  /** External strategies: the engine's JSON Schema of `params`, when it sent one (built-in kinds: /kinds). */
-  paramsSchema?: Record<string, unknown>;
-}
+export type {
+  Actor,
+  CreateStrategy,
+  KindInfo,
+  StrategyFilter,
+  StrategyView,
+  UpdateStrategy,
+} from "./strategy-types.ts";
 
 export interface StrategyServiceDeps extends Omit<SupervisorDeps, "report" | "tuning"> {
   audit?: AuditSink;
@@ -465,24 +424,4 @@ export class StrategyService {
       // auditing never breaks what it describes
     }
   }
-}
-
-function externalView(x: ExternalStrategy): StrategyView {
-  return {
-    id: x.id,
-    name: x.name,
-    kind: EXTERNAL,
-    owner: x.owner,
-    instruments: x.instruments,
-    params: x.params,
-    limits: null,
-    state: x.state,
-    reason: x.reason,
-    createdAt: x.createdAt,
-    updatedAt: x.updatedAt,
-    liveParams: [],
-    figures: x.figures ?? {},
-    logs: [],
-    ...(x.paramsSchema ? { paramsSchema: x.paramsSchema } : {}),
-  };
 }
