@@ -305,9 +305,14 @@ test.skipIf(!process.env.REDIS_TEST_URL)(
   40_000,
 );
 
-test("malformed events in the stream are counted and ignored; the events around them arrive, the link stays up", async () => {
-  // A proxy that slips two broken frames into the event stream right after it opens.
-  const garbage = 'event: ticker\ndata: {"id":"x-1","type":\n\nevent: order\ndata: [1,2,3]\n\n';
+/**
+ * A proxy in front of the server: requests pass through, and each event stream's body is what
+ * `relay` makes of the server's (`n` counts the streams opened through it, from 0).
+ */
+function streamProxy(
+  relay: (reader: ReadableStreamDefaultReader<Uint8Array>, n: number) => ReadableStream<Uint8Array>,
+) {
+  let streams = 0;
   const proxy = Bun.serve({
     port: 0,
     hostname: "127.0.0.1",
@@ -317,24 +322,31 @@ test("malformed events in the stream are counted and ignored; the events around 
       const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
       const res = await fetch(`${s.url}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body });
       if (u.pathname !== "/api/events/stream" || !res.body) return res;
-      const reader = res.body.getReader();
-      let injected = false;
-      const out = new ReadableStream<Uint8Array>({
-        async pull(ctrl) {
-          const { done, value } = await reader.read();
-          if (done) return ctrl.close();
-          ctrl.enqueue(value);
-          if (!injected && new TextDecoder().decode(value).includes("event: connected")) {
-            injected = true;
-            ctrl.enqueue(new TextEncoder().encode(garbage));
-          }
-        },
-        cancel: () => reader.cancel(),
-      });
-      return new Response(out, { headers: res.headers });
+      return new Response(relay(res.body.getReader(), streams++), { headers: res.headers });
     },
   });
   closers.push(() => void proxy.stop(true));
+  return { port: proxy.port, streams: () => streams };
+}
+
+test("malformed events in the stream are counted and ignored; the events around them arrive, the link stays up", async () => {
+  // A proxy that slips two broken frames into the event stream right after it opens.
+  const garbage = 'event: ticker\ndata: {"id":"x-1","type":\n\nevent: order\ndata: [1,2,3]\n\n';
+  const proxy = streamProxy((reader) => {
+    let injected = false;
+    return new ReadableStream<Uint8Array>({
+      async pull(ctrl) {
+        const { done, value } = await reader.read();
+        if (done) return ctrl.close();
+        ctrl.enqueue(value);
+        if (!injected && new TextDecoder().decode(value).includes("event: connected")) {
+          injected = true;
+          ctrl.enqueue(new TextEncoder().encode(garbage));
+        }
+      },
+      cancel: () => reader.cancel(),
+    });
+  });
   const c = client(await signedIn("admin", ADMIN_PASSWORD, `http://127.0.0.1:${proxy.port}`), "sse");
   const got: number[] = [];
   c.on("tickers:M-USDT", (ev) => got.push(Number(ev.data.last)));
@@ -358,33 +370,20 @@ test("malformed events in the stream are counted and ignored; the events around 
 test("a link that goes silent is declared dead after 2.5 heartbeat intervals, and resumed without a gap", async () => {
   // A proxy whose first event stream stops passing bytes on demand, the socket left open.
   let freeze = false;
-  let streams = 0;
   let beats = 0;
-  const proxy = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    idleTimeout: 0,
-    async fetch(req) {
-      const u = new URL(req.url);
-      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await req.arrayBuffer();
-      const res = await fetch(`${s.url}${u.pathname}${u.search}`, { method: req.method, headers: req.headers, body });
-      if (u.pathname !== "/api/events/stream" || !res.body) return res;
-      const first = streams++ === 0;
-      const reader = res.body.getReader();
-      const out = new ReadableStream<Uint8Array>({
-        async pull(ctrl) {
-          if (first && freeze) return new Promise<void>(() => {}); // silence
-          const { done, value } = await reader.read();
-          if (done) return ctrl.close();
-          if (first && new TextDecoder().decode(value).includes("event: heartbeat")) beats++;
-          ctrl.enqueue(value);
-        },
-        cancel: () => reader.cancel(),
-      });
-      return new Response(out, { headers: res.headers });
-    },
+  const proxy = streamProxy((reader, n) => {
+    const first = n === 0;
+    return new ReadableStream<Uint8Array>({
+      async pull(ctrl) {
+        if (first && freeze) return new Promise<void>(() => {}); // silence
+        const { done, value } = await reader.read();
+        if (done) return ctrl.close();
+        if (first && new TextDecoder().decode(value).includes("event: heartbeat")) beats++;
+        ctrl.enqueue(value);
+      },
+      cancel: () => reader.cancel(),
+    });
   });
-  closers.push(() => void proxy.stop(true));
   const c = client(await signedIn("admin", ADMIN_PASSWORD, `http://127.0.0.1:${proxy.port}`), "sse");
   const got: number[] = [];
   c.on("tickers:D-USDT", (ev) => got.push(Number(ev.data.last)));
@@ -403,7 +402,7 @@ test("a link that goes silent is declared dead after 2.5 heartbeat intervals, an
   await eventually(() => got.length === 10, 15_000);
   expect(got).toEqual(ticks(1, 10));
   expect(c.stats.counts.reconnects).toBe(1);
-  expect(streams).toBe(2);
+  expect(proxy.streams()).toBe(2);
   // Not before the silence lasted 2.5 intervals (at least 3 s) after the last frame.
   expect(Date.now() - frozenAt).toBeGreaterThanOrEqual(1_900);
 }, 30_000);
