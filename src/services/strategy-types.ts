@@ -2,7 +2,7 @@
 // description, a strategy as read), and how an external strategy reads like the others.
 import type { Role } from "../auth/types.ts";
 import type { ExternalStrategy } from "../strategies/external.ts";
-import type { LogLine, StrategyFigures, StrategyLimits, StrategyState } from "../strategies/model.ts";
+import type { LogLine, StrategyFigures, StrategyLimits, StrategyRecord, StrategyState } from "../strategies/model.ts";
 
 export interface Actor {
   user: string;
@@ -41,19 +41,10 @@ export interface KindInfo {
   params: Record<string, unknown>;
 }
 
-export interface StrategyView {
-  id: string;
-  name: string;
-  kind: string;
-  owner: string;
-  instruments: string[];
-  params: Record<string, unknown>;
+/** A strategy as read: its record (without the saved ledger) with live figures and recent logs. */
+export interface StrategyView extends Omit<StrategyRecord, "limits" | "saved"> {
   /** Null for external strategies (the engine keeps its own). */
   limits: StrategyLimits | null;
-  state: StrategyState;
-  reason: string | null;
-  createdAt: number;
-  updatedAt: number;
   /** Params that apply while the strategy runs; the others change only while it is stopped. */
   liveParams: string[];
   figures: StrategyFigures | Record<string, unknown>;
