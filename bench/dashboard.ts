@@ -30,7 +30,10 @@ const HELP = `bun bench/dashboard.ts [options]
   --env K=V         environment for tradewire (repeatable), e.g. --env CLICKHOUSE_ENABLED=false
   --no-pin          let Chromium run on any core (default: core 1, tradewire on core 0)
   --out FILE        also write the report there (default bench/results/<date>-dashboard.txt)
-  --trace FILE      after the window, record 5 s of Chrome trace (timeline, scheduler) there (Perfetto opens it)`;
+  --trace FILE      after the window, record 5 s of Chrome trace (timeline, scheduler) there (Perfetto opens it)
+  --profile FILE    record the page's JavaScript CPU profile over the window there (.cpuprofile)
+  --detach SEL      remove the elements matching SEL (CSS) before the window: their stores and the client
+                    still run, nothing of them is rendered ("#app": the page's cost without any rendering)`;
 
 function options(argv: string[]) {
   const o = {
@@ -42,6 +45,8 @@ function options(argv: string[]) {
     env: {} as Record<string, string>,
     out: "",
     trace: "",
+    profile: "",
+    detach: "",
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -57,6 +62,8 @@ function options(argv: string[]) {
     else if (a === "--loads") o.loads = Number(v());
     else if (a === "--out") o.out = v();
     else if (a === "--trace") o.trace = v();
+    else if (a === "--profile") o.profile = v();
+    else if (a === "--detach") o.detach = v();
     else if (a === "--no-pin") o.pin = false;
     else if (a === "--env") {
       const [k, ...rest] = v().split("=");
@@ -165,6 +172,12 @@ async function main() {
     await page.waitForSelector(`[data-testid="ticker-${instruments.at(-1)}"]`);
     await page.waitForSelector('[data-testid="book"] tr.bid');
     await page.evaluate(`window.tradewire.client.on("ticker", () => (window.__tickers = (window.__tickers ?? 0) + 1))`);
+    if (o.detach) {
+      const n = await page.evaluate(
+        `[...document.querySelectorAll(${JSON.stringify(o.detach)})].map((e) => e.remove()).length`,
+      );
+      say(`detached ${n} element(s) matching ${o.detach}: their stores run, nothing of them is rendered`);
+    }
     await sleep(o.warmup * 1000);
     const cdp = await page.context().newCDPSession(page);
     await cdp.send("Performance.enable", { timeDomain: "timeTicks" });
@@ -180,10 +193,19 @@ async function main() {
     const b0 = await serverBus();
     const m0 = await metrics();
     const t0 = chromiumPid === null ? new Map() : chromiumThreads(chromiumPid);
+    if (o.profile) {
+      await cdp.send("Profiler.enable");
+      await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+      await cdp.send("Profiler.start");
+    }
     cpu.start();
     const load0 = loadavg();
     await sleep(o.duration * 1000);
     const m1 = await metrics();
+    if (o.profile) {
+      const { profile } = (await cdp.send("Profiler.stop")) as { profile: unknown };
+      writeFileSync(o.profile, JSON.stringify(profile));
+    }
     const t1 = chromiumPid === null ? new Map() : chromiumThreads(chromiumPid);
     const c = cpu.stop();
     const b1 = await serverBus();
