@@ -1,7 +1,8 @@
 // The order book of one instrument: asks above, bids below, each level with a bar for the
-// cumulative size, the spread between; a click on a price hands it to `onPrice`. The rows are
-// rendered once per depth (keyed by their place, best level next to the spread) and a moving
-// book is written into them in place once per frame flush: text changes, not re-renders.
+// cumulative size (scaled: a moving book repaints it, not lays it out), the spread between; a
+// click on a price hands it to `onPrice`. The rows are rendered once per depth (keyed by their
+// place, best level next to the spread) and a moving book is written into them in place once per
+// frame flush: text changes, not re-renders.
 import { computed, defineComponent, onMounted, onUpdated, shallowRef, watch } from "vue";
 import type { Book, Level } from "../../client/types.ts";
 import { useOrderBook } from "../../vue/market.ts";
@@ -25,22 +26,23 @@ interface Line {
   sz: LiveCell;
   total: LiveCell;
   bar: HTMLElement;
-  width: string;
+  scale: string;
 }
 
 function bindLine(tr: HTMLTableRowElement): Line | null {
   const [px, sz, total] = tr.cells;
   const bar = total?.firstElementChild;
   if (!px || !sz || !total || !(bar instanceof HTMLElement)) return null;
-  return { px: new LiveCell(px), sz: new LiveCell(sz), total: new LiveCell(total), bar, width: "" };
+  return { px: new LiveCell(px), sz: new LiveCell(sz), total: new LiveCell(total), bar, scale: "" };
 }
 
 function putLine(l: Line, r: Row | undefined, max: number): void {
   l.px.set(r?.px ?? "");
   l.sz.set(r ? fmtQty(r.sz) : "");
   l.total.set(r ? fmtQty(r.cum) : "");
-  const width = r ? `${(r.cum / max) * 100}%` : "0%";
-  if (width !== l.width) l.bar.style.width = l.width = width;
+  // A scale, not a width: a transform repaints the bar without laying out the row.
+  const scale = r ? `scaleX(${(r.cum / max).toFixed(3)})` : "scaleX(0)";
+  if (scale !== l.scale) l.bar.style.transform = l.scale = scale;
 }
 
 export const OrderBook = defineComponent(
