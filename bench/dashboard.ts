@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { gzipSync } from "bun";
 import type { Browser, Page } from "playwright-core";
 import { DIST, ensureDashboard } from "../scripts/dashboard.ts";
+import { type Cdp, launchRawPage, waitIn } from "./lib/cdp.ts";
 import { browserPid, chromiumThreads, launchChromium, rendererMains, threadShares, trace } from "./lib/chromium.ts";
 import { CpuWindow, cpuCount, sleep } from "./lib/proc.ts";
 import { delta, type PromHistogram, parseHistogram, summarizeSeconds } from "./lib/prom.ts";
@@ -29,6 +30,9 @@ const HELP = `bun bench/dashboard.ts [options]
   --loads N         first loads measured (default 5)
   --env K=V         environment for tradewire (repeatable), e.g. --env CLICKHOUSE_ENABLED=false
   --no-pin          let Chromium run on any core (default: core 1, tradewire on core 0)
+  --driver D        who drives the measured page: "cdp" (default; the DevTools protocol alone, as a user's
+                    browser runs) or "playwright" (which enables the Network domain on the page: its agent
+                    then reports every chunk of the event stream, on the page's main thread)
   --out FILE        also write the report there (default bench/results/<date>-dashboard.txt)
   --trace FILE      after the window, record 5 s of Chrome trace (timeline, scheduler) there (Perfetto opens it)
   --profile FILE    record the page's JavaScript CPU profile over the window there (.cpuprofile)
@@ -47,6 +51,7 @@ function options(argv: string[]) {
     trace: "",
     profile: "",
     detach: "",
+    driver: "cdp" as "cdp" | "playwright",
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -64,7 +69,11 @@ function options(argv: string[]) {
     else if (a === "--trace") o.trace = v();
     else if (a === "--profile") o.profile = v();
     else if (a === "--detach") o.detach = v();
-    else if (a === "--no-pin") o.pin = false;
+    else if (a === "--driver") {
+      const d = v();
+      if (d !== "cdp" && d !== "playwright") throw new Error(`--driver is cdp or playwright, not ${d}`);
+      o.driver = d;
+    } else if (a === "--no-pin") o.pin = false;
     else if (a === "--env") {
       const [k, ...rest] = v().split("=");
       o.env[k!] = rest.join("=");
@@ -109,6 +118,51 @@ async function busStage(base: string, headers: Record<string, string>) {
   };
 }
 
+/** The page measured in section 1, whoever drives it. */
+interface Measured {
+  cdp: Cdp;
+  evaluate<T>(expression: string): Promise<T>;
+  /** Chromium's browser process (its tree is the CPU accounted to Chromium). */
+  pid: number | null;
+  close(): Promise<void>;
+}
+
+/** Signs in on the Markets page over the DevTools protocol alone (the form filled as a person would). */
+async function signInRaw(dir: string, core: string | null, base: string, password: string): Promise<Measured> {
+  const page = await launchRawPage(dir, core, 1280, 800);
+  await page.cdp.send("Page.enable");
+  await page.cdp.send("Page.addScriptToEvaluateOnNewDocument", { source: INIT });
+  await page.cdp.send("Page.navigate", { url: `${base}/markets` });
+  await waitIn(page, `document.querySelector('input[name="username"]')`);
+  await page.evaluate(`(() => {
+    const set = (name, value) => {
+      const input = document.querySelector('input[name="' + name + '"]');
+      input.value = value;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    };
+    set("username", "bench");
+    set("password", ${JSON.stringify(password)});
+    document.querySelector('button[type="submit"]').click();
+  })()`);
+  await waitIn(page, `document.querySelector('[data-testid="stream-status"].status-live')`);
+  return page;
+}
+
+async function signInPlaywright(browser: Browser, base: string, password: string): Promise<Measured> {
+  const page = await signInPage(browser, base, password);
+  const session = await page.context().newCDPSession(page);
+  return {
+    cdp: {
+      send: (method, params) => session.send(method as never, params as never),
+      on: (event, fn) => session.on(event as never, fn),
+      once: (event, fn) => session.once(event as never, fn),
+    },
+    evaluate: (expression) => page.evaluate(expression),
+    pid: browserPid(),
+    close: () => page.context().close(),
+  };
+}
+
 async function signInPage(browser: Browser, base: string, password: string): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await ctx.addInitScript(INIT);
@@ -148,9 +202,11 @@ async function main() {
   say(`tradewire on core ${SERVER_CORE} (with its simulator and ClickHouse worker unless --env says otherwise)`);
   const base = `http://${ep.host}:${ep.port}`;
   const dir = tempDir("chromium");
-  const { browser, pinned } = await launchChromium(dir, o.pin ? GENERATOR_CORE : null);
-  const chromiumPid = browserPid();
-  say(`Chromium ${pinned ? `on core ${GENERATOR_CORE}` : "on any core"} (headless, software rendering)`);
+  const core = o.pin && Bun.which("taskset") !== null ? GENERATOR_CORE : null;
+  say(
+    `Chromium ${core !== null ? `on core ${core}` : "on any core"} (headless, software rendering); the measured page driven by ${o.driver === "cdp" ? "the DevTools protocol alone" : "Playwright"}`,
+  );
+  let browser: Browser | null = null;
   try {
     const password = `bench-${crypto.randomUUID()}`;
     const made = await fetch(`${base}/api/users`, {
@@ -168,9 +224,13 @@ async function main() {
     }
 
     // 1. The Markets page under load.
-    const page = await signInPage(browser, base, password);
-    await page.waitForSelector(`[data-testid="ticker-${instruments.at(-1)}"]`);
-    await page.waitForSelector('[data-testid="book"] tr.bid');
+    if (o.driver === "playwright") browser = (await launchChromium(dir, core)).browser;
+    const page = browser
+      ? await signInPlaywright(browser, base, password)
+      : await signInRaw(join(dir, "cdp"), core, base, password);
+    const chromiumPid = page.pid;
+    await waitIn(page, `document.querySelector('[data-testid="ticker-${instruments.at(-1)}"]')`);
+    await waitIn(page, `document.querySelector('[data-testid="book"] tr.bid')`);
     await page.evaluate(`window.tradewire.client.on("ticker", () => (window.__tickers = (window.__tickers ?? 0) + 1))`);
     if (o.detach) {
       const n = await page.evaluate(
@@ -179,7 +239,7 @@ async function main() {
       say(`detached ${n} element(s) matching ${o.detach}: their stores run, nothing of them is rendered`);
     }
     await sleep(o.warmup * 1000);
-    const cdp = await page.context().newCDPSession(page);
+    const cdp = page.cdp;
     await cdp.send("Performance.enable", { timeDomain: "timeTicks" });
     const metrics = async () =>
       Object.fromEntries(
@@ -270,10 +330,14 @@ async function main() {
         .join(", ")}`,
     );
     if (o.trace) await trace(cdp, o.trace, 5);
+    await page.close();
 
-    // 2. JavaScript the page loaded.
+    // 2. JavaScript the page loaded (Playwright from here: it tells the bytes on the wire).
+    browser ??= (await launchChromium(dir, core)).browser;
+    const loaded = await signInPage(browser, base, password);
+    await loaded.waitForSelector(`[data-testid="ticker-${instruments.at(-1)}"]`);
     const js =
-      (await page.evaluate(`performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
+      (await loaded.evaluate(`performance.getEntriesByType("resource").concat(performance.getEntriesByType("navigation"))
       .filter((e) => /\\.js(\\?|$)/.test(e.name)).map((e) => ({ name: e.name, wire: e.transferSize, body: e.encodedBodySize, raw: e.decodedBodySize }))`)) as Array<{
         name: string;
         wire: number;
@@ -288,7 +352,7 @@ async function main() {
       `   ${js.length} files: ${kb(js.reduce((a, f) => a + f.body, 0))} as served (gzip), ${kb(gz9)} gzip -9, ${kb(js.reduce((a, f) => a + f.raw, 0))} uncompressed -> target <= 300 KB gzipped: ${gz9 <= 300 * 1024 ? "MET" : "MISSED"}`,
     );
     for (const f of js) say(`     ${new URL(f.name).pathname}: ${kb(f.body)} served, ${kb(f.raw)} raw`);
-    await page.context().close();
+    await loaded.context().close();
 
     // 3. First load to live data, a returning user (the refresh cookie restores the session).
     const firsts: number[] = [];
@@ -315,7 +379,7 @@ async function main() {
     );
     await ctx.close();
   } finally {
-    await browser.close();
+    await browser?.close();
     await server.stop();
     removeDir(dir);
   }

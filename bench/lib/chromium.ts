@@ -2,7 +2,8 @@
 // pinned to one core, where its CPU time goes (per process type and thread, from /proc), and a trace.
 import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, type CDPSession, chromium } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
+import type { Cdp } from "./cdp.ts";
 import { cpuSeconds, processTree, sleep } from "./proc.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -103,9 +104,11 @@ export function rendererMains(t: ThreadTimes): Map<number, number> {
 }
 
 /** Records `secs` of Chrome trace of the page's process into `file`. */
-export async function trace(cdp: CDPSession, file: string, secs: number): Promise<void> {
+export async function trace(cdp: Cdp, file: string, secs: number): Promise<void> {
   const chunks: unknown[] = [];
-  cdp.on("Tracing.dataCollected", (e: { value: unknown[] }) => chunks.push(...e.value));
+  cdp.on("Tracing.dataCollected", (e: { value: unknown[] }) => {
+    chunks.push(...e.value);
+  });
   const done = new Promise<void>((r) => cdp.once("Tracing.tracingComplete", () => r()));
   await cdp.send("Tracing.start", {
     transferMode: "ReportEvents",
