@@ -1,6 +1,6 @@
 // RateWindow: the per-user order rate of the risk check.
 import { expect, test } from "bun:test";
-import { RateWindow } from "./orders.ts";
+import { RateWindow } from "./rate-window.ts";
 
 test("counts the hits of the last span, this one included; older ones drop out", () => {
   const w = new RateWindow(1000);

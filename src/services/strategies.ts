@@ -3,27 +3,27 @@
 // change audited; the running itself is the Supervisor's (src/strategies/supervisor.ts), and
 // strategies of an external engine come through the ExternalStrategies extension point.
 import { randomInt } from "node:crypto";
-import { z } from "zod";
 import type { BusEvent } from "../bus/ring.ts";
-import type { CancelOutcome, Entry } from "../strategies/desk.ts";
-import { StrategyConflict, StrategyForbidden, StrategyInvalid, StrategyNotFound } from "../strategies/errors.ts";
-import type { ExternalStrategies, ExternalStrategy } from "../strategies/external.ts";
-import type { Kind } from "../strategies/kind.ts";
-import { BUILT_IN_KINDS } from "../strategies/kinds/index.ts";
+import type { CancelOutcome } from "../strategies/desk.ts";
+import { StrategyConflict, StrategyForbidden, StrategyInvalid } from "../strategies/errors.ts";
+import type { ExternalStrategies } from "../strategies/external.ts";
 import type { StrategyRecord } from "../strategies/model.ts";
 import { MemoryStrategyStore } from "../strategies/store.ts";
 import { DEFAULT_TUNING, Supervisor, type SupervisorDeps, type SupervisorTuning } from "../strategies/supervisor.ts";
 import { checkInstruments, checkLimitsInput, checkName, checkParams } from "../strategies/validate.ts";
-import { type AuditSink, audited } from "./audit.ts";
-import {
-  type Actor,
-  type CreateStrategy,
-  externalView,
-  type KindInfo,
-  type StrategyFilter,
-  type StrategyView,
-  type UpdateStrategy,
+import type { AuditSink } from "./audit.ts";
+import { auditedChange, mayChange, reportChange } from "./strategy-changes.ts";
+import { EXTERNAL, StrategyKinds } from "./strategy-kinds.ts";
+import { StrategyLifecycle } from "./strategy-lifecycle.ts";
+import type {
+  Actor,
+  CreateStrategy,
+  KindInfo,
+  StrategyFilter,
+  StrategyView,
+  UpdateStrategy,
 } from "./strategy-types.ts";
+import { StrategyViews } from "./strategy-views.ts";
 
 export type {
   Actor,
@@ -42,22 +42,40 @@ export interface StrategyServiceDeps extends Omit<SupervisorDeps, "report" | "tu
   tuning?: Partial<SupervisorTuning>;
 }
 
-const EXTERNAL = "external";
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 const RESTARTED = "service restarted while it was running";
 
 export class StrategyService {
   private readonly sup: Supervisor;
-  private readonly kindsByName = new Map<string, Kind & { url?: string }>();
+  private readonly views: StrategyViews;
+  private readonly lifecycle: StrategyLifecycle;
 
-  private constructor(private readonly d: StrategyServiceDeps) {
+  private constructor(
+    private readonly d: StrategyServiceDeps,
+    private readonly kindsByName: StrategyKinds,
+  ) {
     this.sup = new Supervisor({
       ...d,
       tuning: { ...DEFAULT_TUNING, ...d.tuning },
       report: (r) =>
-        this.report(r.user, r.action, r.rec.id, { status: r.code === "ok" ? 200 : 500, code: r.code }, r.detail),
+        reportChange(
+          d.audit,
+          r.user,
+          r.action,
+          r.rec.id,
+          { status: r.code === "ok" ? 200 : 500, code: r.code },
+          r.detail,
+        ),
     });
-    d.orders.onKillSwitch((on) => on && this.killSwitch());
+    this.views = new StrategyViews({ sup: this.sup, kindsByName, external: d.external });
+    this.lifecycle = new StrategyLifecycle({
+      sup: this.sup,
+      views: this.views,
+      kindsByName,
+      orders: d.orders,
+      external: d.external,
+      audit: d.audit,
+    });
   }
 
   /**
@@ -75,15 +93,7 @@ export class StrategyService {
       d = { ...d, store: new MemoryStrategyStore() };
       records = [];
     }
-    const s = new StrategyService(d);
-    for (const k of BUILT_IN_KINDS.values()) s.kindsByName.set(k.name, k);
-    for (const url of d.kindModules ?? []) {
-      const k = ((await import(url)) as { default?: Kind }).default;
-      if (!k?.name || !k.params || typeof k.create !== "function")
-        throw new Error(`${url}: its default export is not a strategy kind`);
-      if (s.kindsByName.has(k.name) || k.name === EXTERNAL) throw new Error(`${url}: kind ${k.name} exists already`);
-      s.kindsByName.set(k.name, { ...k, url });
-    }
+    const s = new StrategyService(d, await StrategyKinds.load(d.kindModules));
     for (const rec of records) {
       const e = s.sup.add(rec);
       if (rec.state === "starting" || rec.state === "running" || rec.state === "stopping")
@@ -97,36 +107,20 @@ export class StrategyService {
   }
 
   kinds(): KindInfo[] {
-    return [...this.kindsByName.values()].map((k) => ({
-      name: k.name,
-      title: k.title,
-      description: k.description,
-      instruments: k.instruments,
-      liveParams: [...k.liveParams],
-      params: z.toJSONSchema(k.params, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
-    }));
+    return this.kindsByName.info();
   }
 
   list(f: StrategyFilter = {}): StrategyView[] {
-    const own = [...this.sup.entries.values()].map((e) => this.view(e));
-    const ext = (this.d.external?.list() ?? []).map(externalView);
-    return [...own, ...ext]
-      .filter(
-        (v) => (!f.state || v.state === f.state) && (!f.kind || v.kind === f.kind) && (!f.owner || v.owner === f.owner),
-      )
-      .sort((a, b) => a.createdAt - b.createdAt);
+    return this.views.list(f);
   }
 
   get(id: string): StrategyView {
-    const e = this.sup.entries.get(id);
-    if (e) return this.view(e);
-    const x = this.d.external?.get(id);
-    if (x) return externalView(x);
-    throw new StrategyNotFound(`no strategy ${id}`);
+    return this.views.get(id);
   }
 
   async create(actor: Actor, input: CreateStrategy): Promise<StrategyView> {
-    return this.audited(
+    return auditedChange(
+      this.d.audit,
       actor,
       "strategy.create",
       input.name,
@@ -142,7 +136,7 @@ export class StrategyService {
               message:
                 input.kind === EXTERNAL
                   ? "external strategies are registered by the engine"
-                  : `one of ${[...this.kindsByName.keys()].join(", ")}`,
+                  : `one of ${this.kindsByName.names().join(", ")}`,
             },
           ]);
         const now = Date.now();
@@ -163,17 +157,17 @@ export class StrategyService {
         const e = this.sup.add(rec);
         await this.sup.save(e);
         this.sup.publish(e);
-        return this.view(e);
+        return this.views.of(e);
       },
       (v) => ({ id: v.id }),
     );
   }
 
   async update(actor: Actor, id: string, patch: UpdateStrategy): Promise<StrategyView> {
-    return this.audited(actor, "strategy.update", id, { ...patch }, async () => {
-      const ext = this.externalOf(id);
+    return auditedChange(this.d.audit, actor, "strategy.update", id, { ...patch }, async () => {
+      const ext = this.views.externalOf(id);
       if (ext) {
-        this.mayChange(actor, ext.owner, id);
+        mayChange(actor, ext.owner, id);
         const other = (["name", "instruments", "limits"] as const).find((k) => patch[k] !== undefined);
         if (other)
           throw new StrategyInvalid("only the params of an external strategy can be changed here", [
@@ -182,10 +176,10 @@ export class StrategyService {
         await this.d.external!.updateParams(id, patch.params ?? {}, actor.user);
         return this.get(id);
       }
-      const e = this.entry(id);
-      this.mayChange(actor, e.rec.owner, id);
+      const e = this.views.entry(id);
+      mayChange(actor, e.rec.owner, id);
       const { rec } = e;
-      const kind = this.kindOf(rec);
+      const kind = this.kindsByName.of(rec);
       const running = rec.state !== "stopped" && rec.state !== "error";
       const merged = { ...rec.params };
       for (const [k, v] of Object.entries(patch.params ?? {})) {
@@ -220,19 +214,19 @@ export class StrategyService {
       if (paramsChanged) e.live.runner?.params(params);
       if (paramsChanged && running) e.live.log("info", `params changed by ${actor.user}`);
       this.sup.publish(e);
-      return this.view(e);
+      return this.views.of(e);
     });
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
-    await this.audited(actor, "strategy.delete", id, {}, async () => {
-      const ext = this.externalOf(id);
+    await auditedChange(this.d.audit, actor, "strategy.delete", id, {}, async () => {
+      const ext = this.views.externalOf(id);
       if (ext) {
-        this.mayChange(actor, ext.owner, id);
+        mayChange(actor, ext.owner, id);
         throw new StrategyConflict(`${id} is an external strategy: the engine removes it`, "external");
       }
-      const e = this.entry(id);
-      this.mayChange(actor, e.rec.owner, id);
+      const e = this.views.entry(id);
+      mayChange(actor, e.rec.owner, id);
       if (e.rec.state !== "stopped" && e.rec.state !== "error")
         throw new StrategyConflict(`strategy ${id} is ${e.rec.state}: stop it before deleting it`, "running");
       await this.d.store.remove(e.rec);
@@ -241,87 +235,20 @@ export class StrategyService {
     });
   }
 
-  async start(actor: Actor, id: string): Promise<StrategyView> {
-    return this.audited(
-      actor,
-      "strategy.start",
-      id,
-      {},
-      async () => {
-        const ext = this.externalOf(id);
-        if (ext) {
-          this.mayChange(actor, ext.owner, id);
-          await this.d.external!.start(id, actor.user);
-          return this.get(id);
-        }
-        const e = this.entry(id);
-        this.mayChange(actor, e.rec.owner, id);
-        if (e.rec.state !== "stopped" && e.rec.state !== "error")
-          throw new StrategyConflict(`strategy ${id} is ${e.rec.state}`, "already_running");
-        if (this.d.orders.killSwitch)
-          throw new StrategyConflict("the kill switch is on: no strategy starts until it is off", "kill_switch");
-        const kind = this.kindOf(e.rec);
-        const missing = e.rec.instruments.filter((i) => !this.d.orders.instrument(i));
-        if (missing.length > 0)
-          throw new StrategyConflict(
-            `no instrument rules for ${missing.join(", ")} (not an instrument the exchange connection serves, or it is not connected yet)`,
-            "instrument_unavailable",
-            missing.map((i) => ({ field: "instruments", message: `${i}: no rules from the exchange` })),
-          );
-        await this.sup.start(e, kind, actor.user);
-        return this.view(e);
-      },
-      (v) => ({ state: v.state, ...(v.state === "error" ? { reason: v.reason } : {}) }),
-    );
+  start(actor: Actor, id: string): Promise<StrategyView> {
+    return this.lifecycle.start(actor, id);
   }
 
-  async stop(actor: Actor, id: string, opts: { keepOrders?: boolean } = {}): Promise<StrategyView> {
-    const keepOrders = opts.keepOrders ?? false;
-    const r = await this.audited(
-      actor,
-      "strategy.stop",
-      id,
-      { keepOrders },
-      async () => {
-        const ext = this.externalOf(id);
-        if (ext) {
-          this.mayChange(actor, ext.owner, id);
-          await this.d.external!.stop(id, actor.user, { keepOrders });
-          return { view: this.get(id), canceled: null };
-        }
-        const e = this.entry(id);
-        this.mayChange(actor, e.rec.owner, id);
-        if (e.rec.state !== "running" && e.rec.state !== "starting")
-          throw new StrategyConflict(`strategy ${id} is ${e.rec.state}, not running`, "not_running");
-        const canceled = await this.sup.halt(e, { by: actor.user, reason: `stopped by ${actor.user}`, keepOrders });
-        return { view: this.view(e), canceled };
-      },
-      (x) => ({ state: x.view.state, ...(x.canceled ?? {}) }),
-    );
-    return r.view;
+  stop(actor: Actor, id: string, opts: { keepOrders?: boolean } = {}): Promise<StrategyView> {
+    return this.lifecycle.stop(actor, id, opts);
   }
 
   /**
    * Cancels the strategy's open orders and leaves it in its state (the cancel-all command for one
    * strategy; a running one sees its orders cancelled like any cancel from outside).
    */
-  async cancelOrders(actor: Actor, id: string): Promise<CancelOutcome> {
-    return this.audited(
-      actor,
-      "strategy.cancel_all",
-      id,
-      {},
-      async () => {
-        if (this.externalOf(id))
-          throw new StrategyConflict(`${id} is an external strategy: send the engine a cancel-all`, "external");
-        const e = this.entry(id);
-        this.mayChange(actor, e.rec.owner, id);
-        const c = await this.sup.cancelOpen(e);
-        if (c.requested > 0) e.live.log("info", `${actor.user} cancelled ${c.canceled} of ${c.requested} open orders`);
-        return c;
-      },
-      (c) => ({ ...c }),
-    );
+  cancelOrders(actor: Actor, id: string): Promise<CancelOutcome> {
+    return this.lifecycle.cancelOrders(actor, id);
   }
 
   /** The bus reader's batches: orders and fills of strategies feed their ledgers. */
@@ -334,41 +261,6 @@ export class StrategyService {
     return this.sup.close();
   }
 
-  /**
-   * The kill switch went on: every built-in strategy stops and cancels its orders. External ones
-   * are the engine's: the command service sends the kill switch to each engine, which stops them.
-   */
-  private killSwitch(): void {
-    for (const e of this.sup.entries.values())
-      void this.sup.halt(e, { by: "kill switch", reason: "kill switch", keepOrders: false });
-  }
-
-  private view(e: Entry): StrategyView {
-    const { saved: _saved, ...rec } = e.rec;
-    return {
-      ...rec,
-      liveParams: [...(this.kindsByName.get(rec.kind)?.liveParams ?? [])],
-      figures: e.live.figures(this.sup.lastPx),
-      logs: e.live.logs(),
-    };
-  }
-
-  private entry(id: string): Entry {
-    const e = this.sup.entries.get(id);
-    if (!e) throw new StrategyNotFound(`no strategy ${id}`);
-    return e;
-  }
-
-  private externalOf(id: string): ExternalStrategy | undefined {
-    return this.sup.entries.has(id) ? undefined : this.d.external?.get(id);
-  }
-
-  private kindOf(rec: StrategyRecord): Kind & { url?: string } {
-    const k = this.kindsByName.get(rec.kind);
-    if (!k) throw new StrategyConflict(`kind ${rec.kind} is not available in this run`, "kind_unavailable");
-    return k;
-  }
-
   /** True for a built-in strategy of this service (not an engine's). */
   owns(id: string): boolean {
     return this.sup.entries.has(id);
@@ -376,14 +268,7 @@ export class StrategyService {
 
   /** Throws unless `actor` may change strategy `id` (NotFound, Forbidden): for callers outside this service. */
   authorize(actor: Actor, id: string): void {
-    this.mayChange(actor, this.get(id).owner, id);
-  }
-
-  /** Owners and admins change a strategy; an external one, admins and the engine. Everyone signed in reads. */
-  private mayChange(actor: Actor, owner: string, id: string): void {
-    if (actor.role === "admin" || (actor.user === owner && (actor.role === "trader" || actor.role === "engine")))
-      return;
-    throw new StrategyForbidden(`strategy ${id} belongs to ${owner}: only its owner or an admin may change it`);
+    mayChange(actor, this.get(id).owner, id);
   }
 
   private newId(): string {
@@ -391,37 +276,6 @@ export class StrategyService {
       let id = "";
       for (let i = 0; i < 10; i++) id += ALPHABET[randomInt(ALPHABET.length)];
       if (!this.sup.entries.has(id) && !this.d.external?.get(id)) return id;
-    }
-  }
-
-  /**
-   * Runs a change and writes its audit row: who, what, the params, how it ended, how long it took.
-   * Answered once the row is kept (services/audit.ts: otherwise `audit_unavailable`).
-   */
-  private audited<T>(
-    actor: Actor,
-    action: string,
-    target: string,
-    detail: Record<string, unknown>,
-    f: () => Promise<T>,
-    ok: (r: T) => Record<string, unknown> = () => ({}),
-  ): Promise<T> {
-    const status = action === "strategy.create" ? 201 : action === "strategy.delete" ? 204 : 200;
-    return audited(this.d.audit, { user: actor.user, action, target, detail }, f, (r) => ({ status, detail: ok(r) }));
-  }
-
-  /** A change no caller waits for (the Supervisor's): its row is handed over; one not kept is dropped. */
-  private report(
-    user: string,
-    action: string,
-    target: string,
-    end: { status: number; code: string } | { error: unknown },
-    detail: Record<string, unknown> = {},
-  ): void {
-    try {
-      Promise.resolve(this.d.audit?.({ ts: Date.now(), user, action, target, ms: 0, detail, ...end })).catch(() => {});
-    } catch {
-      // auditing never breaks what it describes
     }
   }
 }

@@ -1,7 +1,7 @@
 // One strategy's live side on the main thread: its ledger (position, PnL, open orders), counters,
 // last error, log lines (a bounded ring, plus the lines not yet published), its Worker while it
 // runs, and the figures REST and the `strategy:<id>` channel report.
-import { RateWindow } from "../services/orders.ts";
+import { RateWindow } from "../services/rate-window.ts";
 import { Ledger } from "./ledger.ts";
 import type { LogLine, StrategyCounters, StrategyFigures, StrategyRecord, StrategyStatus } from "./model.ts";
 import type { StrategyRunner } from "./runner.ts";
