@@ -2,23 +2,21 @@
 // type or channel (the component style of the original design), without gaps or duplicates:
 // it keeps a cursor, drops what it has seen, refetches snapshots when the stream cannot
 // continue, shares one connection among the tabs of the origin, and measures every event.
-// Its parts: link.ts (the connection), continuity.ts (the cursor), sharing.ts (the tabs),
-// subscriptions.ts (channels and loaders), info.ts (what the page is told).
+// Its parts: link.ts (the connection), receiver.ts (what arrives), continuity.ts (the cursor),
+// sharing.ts (the tabs), subscriptions.ts (channels and loaders), info.ts (what the page is told).
 import type { Session } from "./auth.ts";
 import { type BackoffOptions, DEFAULT_BACKOFF } from "./backoff.ts";
 import { coveredBy, union } from "./channels.ts";
-import { localNow } from "./clock.ts";
 import { Continuity } from "./continuity.ts";
 import { Dispatcher, type DispatchMeta, type Handler } from "./dispatch.ts";
 import { watchPage } from "./env.ts";
-import { parseId } from "./ids.ts";
 import { type ClientInfo, initialInfo, Listeners, linkStatus, type Notice, nextInfo } from "./info.ts";
 import { Link } from "./link.ts";
 import { knownTypes } from "./parse.ts";
+import { Receiver } from "./receiver.ts";
 import { type LeaderState, Sharing, UNION_DEBOUNCE_MS } from "./sharing.ts";
 import { StreamStats } from "./stats.ts";
 import { Subscriptions } from "./subscriptions.ts";
-import type { Incoming } from "./transport.ts";
 import { EVENT_TYPES, type StreamEvent, type StreamStatus, type TransportName, type TypeOf } from "./types.ts";
 
 export type { ClientInfo, ClientRole, Notice } from "./info.ts";
@@ -37,8 +35,6 @@ export interface EventClientOptions {
   heartbeatMs?: number;
 }
 
-type EventMessage = Extract<Incoming, { kind: "event" }>;
-
 const SHRINK_AFTER_MS = 5_000;
 
 export class EventClient {
@@ -52,8 +48,6 @@ export class EventClient {
   private readonly noticeFns = new Listeners<Notice>();
   /** Resyncs whose loaders still run: the status shows `resyncing` meanwhile. */
   private resyncs = 0;
-  /** Connections this tab's own link opened: all after the first are reconnects. */
-  private connections = 0;
   /** The channels the link asked for last. */
   private requested: string[] = [];
   private link: Link | undefined;
@@ -62,6 +56,14 @@ export class EventClient {
   private unionTimer: ReturnType<typeof setTimeout> | undefined;
   private shrinkTimer: ReturnType<typeof setTimeout> | undefined;
   private undo: Array<() => void> = [];
+  private readonly receiver = new Receiver(this.stats, this.dispatcher, this.continuity, {
+    sharing: () => this.sharing,
+    connected: (channels, load) => {
+      this.update({ channels });
+      if (load) void this.runLoaders();
+    },
+    resync: (reason) => this.resync(reason),
+  });
 
   constructor(private readonly o: EventClientOptions) {
     this.known = knownTypes(EVENT_TYPES, o.extraTypes);
@@ -155,7 +157,7 @@ export class EventClient {
       wantsChanged: () => this.channelsChanged(),
       state: () => this.stateForFollowers(),
       leaderState: (s) => this.fromLeader(s),
-      relayed: (m) => this.handle(m, false),
+      relayed: (m) => this.receiver.handle(m, false),
     });
     this.update({ role: "follower", status: "connecting" });
     this.sharing.start();
@@ -187,7 +189,7 @@ export class EventClient {
       {
         channels: () => (this.requested = this.wanted()),
         lastEventId: () => this.continuity.lastEventId,
-        message: (m) => this.handle(m, true),
+        message: (m) => this.receiver.handle(m, true),
         state: (s) =>
           this.update({ status: linkStatus(s), transport: s.transport, error: s.error, retryAt: s.retryAt }),
       },
@@ -245,66 +247,6 @@ export class EventClient {
   }
 
   // --- what arrives ---------------------------------------------------------------------------
-
-  /** A protocol message from this tab's own link (`own`) or relayed by the leader tab. */
-  private handle(m: Incoming, own: boolean): void {
-    const share = own ? this.sharing : undefined;
-    switch (m.kind) {
-      case "event":
-        return this.accept(m, share);
-      case "snapshot":
-        this.stats.counts.snapshots++;
-        share?.relay(m);
-        return this.dispatcher.emit(m.ev, { snapshot: true, at: localNow() });
-      case "connected": {
-        // One-way only: a connect's round trip (handshake, auth) is too long to locate the stamp.
-        if (own && Number.isFinite(m.info.serverTime)) this.stats.clock.oneWay(m.info.serverTime, m.at);
-        if (own && ++this.connections > 1) this.stats.counts.reconnects++;
-        const opening = this.continuity.connected(m.info.head, m.info.resumed);
-        share?.relay(m);
-        this.update({ channels: m.info.channels });
-        // Not resumed although we had a position: a reset follows, and reloads everything then.
-        if (!own || opening !== "lost") void this.runLoaders();
-        return;
-      }
-      case "reset":
-        share?.relay(m);
-        this.continuity.reset(m.info.head);
-        this.stats.reset(m.info.reason);
-        return this.resync(m.info.reason);
-      case "heartbeat":
-        if (m.t !== undefined) this.stats.clock.oneWay(m.t, m.at);
-        this.continuity.skipTo(m.head);
-        share?.relay(m);
-        return;
-      case "clock":
-        this.stats.clock.roundTrip(m.askedAt, m.serverTime, m.at);
-        return;
-      case "shutdown":
-        return;
-      case "bad":
-        if (m.why === "malformed") this.stats.counts.malformed++;
-        else this.stats.counts.unknown++;
-        return;
-    }
-  }
-
-  private accept(m: EventMessage, share: Sharing | undefined): void {
-    const id = parseId(m.ev.id)!;
-    const rel = this.continuity.advance(id);
-    if (rel === "old") {
-      this.stats.counts.duplicates++;
-      return;
-    }
-    share?.relay(m);
-    if (rel === "epoch") {
-      // A new epoch without a reset first: the numbering restarted, state may be stale.
-      this.stats.reset("epoch");
-      this.resync("epoch");
-    }
-    this.stats.event(m.ev, m.at, this.continuity.caughtUp(id));
-    this.dispatcher.emit(m.ev, { snapshot: false, at: m.at });
-  }
 
   /** Continuity was lost (a new generation): the loaders run again, the status says resyncing. */
   private resync(reason: string): void {
