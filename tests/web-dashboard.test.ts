@@ -135,6 +135,8 @@ test("two tabs hold one stream connection; when the leader tab closes the other 
   await eventually(async () => (await streamClients()) === 1, WAIT);
 
   const [leader, follower] = (await role(first)) === "leader" ? [first, second] : [second, first];
+  // The follower has no connection of its own: its prices move with what the leader relays.
+  await changes(follower, LAST, await lastPrice(follower));
   await leader.close();
   await follower.waitForFunction('window.tradewire.client.info.role === "leader"', null, { timeout: WAIT });
   await follower.waitForSelector('[data-testid="stream-status"].status-live');
