@@ -7,8 +7,8 @@ import type { StateStore } from "../state/store.ts";
 import type { OrderGateway } from "./gateway.ts";
 import { DUPLICATE_CLORDID, exchangeCall, rejected } from "./order-answers.ts";
 import { clOrdIdOf, conflict, differences, type PlacedOrder, SAME, taken } from "./order-idempotency.ts";
-import { RateWindow } from "./rate-window.ts";
 import { checkOrder, type Refusal, type RiskLimits } from "./risk.ts";
+import { SlidingRate } from "./sliding-rate.ts";
 
 export interface PlaceResult {
   /** 201 placed now; 200 the same request seen before (idempotent replay). */
@@ -48,7 +48,7 @@ export class OrderPlacements {
   private readonly inflight = new Map<string, Promise<PlaceResult>>();
   /** Placements by clOrdId: whose it is, what was asked, and the answer once there is one. */
   private readonly placements = new Map<string, Placement>();
-  private readonly rate = new Map<string, RateWindow>();
+  private readonly rate = new Map<string, SlidingRate>();
 
   constructor(
     private readonly d: {
@@ -166,7 +166,7 @@ export class OrderPlacements {
 
   private tick(user: string): number {
     let w = this.rate.get(user);
-    if (!w) this.rate.set(user, (w = new RateWindow(1000)));
+    if (!w) this.rate.set(user, (w = new SlidingRate(1000)));
     return w.hit(performance.now());
   }
 

@@ -1,7 +1,7 @@
 // One strategy's live side on the main thread: its ledger (position, PnL, open orders), counters,
 // last error, log lines (a bounded ring, plus the lines not yet published), its Worker while it
 // runs, and the figures REST and the `strategy:<id>` channel report.
-import { RateWindow } from "../services/rate-window.ts";
+import { SlidingRate } from "../services/sliding-rate.ts";
 import { Ledger } from "./ledger.ts";
 import type { LogLine, StrategyCounters, StrategyFigures, StrategyRecord, StrategyStatus } from "./model.ts";
 import type { StrategyRunner } from "./runner.ts";
@@ -16,7 +16,7 @@ export class LiveStrategy {
   readonly ledger: Ledger;
   readonly counters: StrategyCounters = { ordersPlaced: 0, ordersRejected: 0, ordersCanceled: 0, fills: 0 };
   /** Orders sent in the last second, for the strategy's own rate limit. */
-  readonly rate = new RateWindow(1000);
+  readonly rate = new SlidingRate(1000);
   lastError: { ts: number; message: string } | null = null;
   startedAt: number | null = null;
   runner: StrategyRunner | undefined;

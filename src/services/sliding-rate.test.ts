@@ -1,9 +1,9 @@
-// RateWindow: the per-user order rate of the risk check.
+// SlidingRate: the per-user order rate of the risk check.
 import { expect, test } from "bun:test";
-import { RateWindow } from "./rate-window.ts";
+import { SlidingRate } from "./sliding-rate.ts";
 
 test("counts the hits of the last span, this one included; older ones drop out", () => {
-  const w = new RateWindow(1000);
+  const w = new SlidingRate(1000);
   expect(w.hit(0)).toBe(1);
   expect(w.hit(10)).toBe(2);
   expect(w.hit(999)).toBe(3);
@@ -13,7 +13,7 @@ test("counts the hits of the last span, this one included; older ones drop out",
 });
 
 test("a long steady stream keeps the right count while the buffer is compacted", () => {
-  const w = new RateWindow(1000);
+  const w = new SlidingRate(1000);
   let n = 0;
   for (let i = 0; i < 20_000; i++) n = w.hit(i * 0.5); // 2,000 hits a second
   expect(n).toBe(2000);

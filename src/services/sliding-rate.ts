@@ -1,7 +1,7 @@
 // A count of hits over a sliding span: the per-user order rate of the risk check (and a strategy's own).
 
 /** Hits in the last `spanMs`: times in arrival order, expired ones skipped from the front (no copy per hit). */
-export class RateWindow {
+export class SlidingRate {
   private times: number[] = [];
   private head = 0;
 
