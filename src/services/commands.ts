@@ -2,11 +2,12 @@
 // by an engine (external strategies, pass-through engine commands); each has an id and a life
 // pending -> accepted -> done | failed | timed_out, announced on `commands` and audited at every step.
 import { StoreUnavailable } from "../domain/errors.ts";
-import { type CommandAnswer, type CommandMessage, LIMITS, PROTOCOL_VERSION } from "../engine/protocol.ts";
+import { LIMITS } from "../engine/protocol.ts";
 import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
 import { RedisUnavailable } from "../store/redis/errors.ts";
 import type { AuditSink } from "./audit.ts";
+import { EngineDelivery } from "./command-delivery.ts";
 import { CommandRecords, errorOf } from "./command-records.ts";
 import {
   type CommandError,
@@ -15,7 +16,6 @@ import {
   type CommandRecord,
   type EngineLink,
   EngineUnavailable,
-  FINISHED,
   InvalidCommand,
   type KillSwitchState,
   type StrategyCommand,
@@ -31,8 +31,6 @@ type Route =
   | { kind: "local"; run: (rec: CommandRecord) => Promise<Outcome> }
   | { kind: "engine"; engineId: string; name: string; args: Record<string, unknown>; timeoutMs: number };
 
-/** How soon a command whose write to Redis failed is written again. */
-const RETRY_MS = 250;
 const ENGINE_NAME: Record<StrategyCommand["type"], string> = {
   strategy_start: "strategy.start",
   strategy_stop: "strategy.stop",
@@ -55,13 +53,9 @@ export interface CommandServiceDeps {
 
 export class CommandService {
   private readonly records: CommandRecords;
-  /** Unfinished engine commands, as sent: written again whenever Redis comes back. */
-  private readonly outbox = new Map<string, CommandMessage>();
-  /** Engine commands whose last write failed: retried every RETRY_MS. */
-  private readonly unsent = new Set<string>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Engine commands on their way (with an engine bridge). */
+  private readonly delivery?: EngineDelivery;
   private strategies?: StrategyRunner;
-  private retry?: ReturnType<typeof setTimeout>;
   private readonly timeoutMs: number;
   private kill: KillSwitchState = { on: false, since: null, by: null };
   /** Who is setting the kill switch now (a kill_switch command), for the state's `by`. */
@@ -73,9 +67,14 @@ export class CommandService {
     d.orders.onKillSwitch((on) => {
       if (on !== this.kill.on) this.kill = { on, since: Date.now(), by: this.killBy };
     });
-    d.engines?.onAnswer((a) => this.answer(a));
-    d.engines?.onReconnect(() => this.resend());
     this.records = new CommandRecords({ announce: d.announce, audit: d.audit, metrics: d.metrics, log: d.log });
+    if (d.engines)
+      this.delivery = new EngineDelivery({
+        records: this.records,
+        engines: d.engines,
+        log: d.log,
+        finish: (rec, status, result, error) => this.finish(rec, status, result, error),
+      });
   }
 
   /** Built-in strategies: their commands run there (see StrategyRunner). */
@@ -151,9 +150,7 @@ export class CommandService {
   }
 
   stop(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
-    this.timers.clear();
-    clearTimeout(this.retry);
+    this.delivery?.stop();
   }
 
   // --- where a command runs ---------------------------------------------------------------------
@@ -252,84 +249,10 @@ export class CommandService {
       : { status: "done", result };
   }
 
-  // --- engine commands: send, resend, answers, timeouts -----------------------------------------
-
-  private async dispatch(rec: CommandRecord, route: Extract<Route, { kind: "engine" }>): Promise<void> {
-    const msg: CommandMessage = {
-      v: PROTOCOL_VERSION,
-      type: "command",
-      id: rec.id,
-      name: route.name,
-      args: route.args,
-      by: rec.by,
-      ts: rec.createdAt,
-      deadline: rec.createdAt + route.timeoutMs,
-    };
-    this.outbox.set(rec.id, msg);
-    this.timers.set(
-      rec.id,
-      setTimeout(() => this.expire(rec.id), route.timeoutMs),
-    );
-    await this.send(rec.id, msg);
-  }
-
-  /** A failed write leaves the command pending (it may or may not have reached Redis): retried. */
-  private async send(id: string, msg: CommandMessage): Promise<void> {
-    const engineId = this.records.find(id)?.engineId;
-    if (!engineId || !this.outbox.has(id)) return;
-    try {
-      await this.d.engines!.send(engineId, msg);
-      this.unsent.delete(id);
-    } catch (err) {
-      if (!this.unsent.has(id))
-        this.d.log?.warn("command not written to Redis; retrying", { id, engineId, err: (err as Error).message });
-      this.unsent.add(id);
-      this.retry ??= setTimeout(() => {
-        this.retry = undefined;
-        for (const u of this.unsent) void this.send(u, this.outbox.get(u)!);
-      }, RETRY_MS);
-    }
-  }
-
-  /** Redis is back: every unfinished command again (the engine answers a repeated id from its record). */
-  private resend(): void {
-    for (const [id, msg] of this.outbox) void this.send(id, msg);
-  }
-
-  private answer(a: CommandAnswer): boolean {
-    const rec = this.records.find(a.id);
-    if (!rec || rec.engineId !== a.engineId) return false;
-    if (a.type === "accepted") {
-      if (rec.status === "pending") this.records.accept(rec);
-      return true;
-    }
-    if (FINISHED.has(rec.status)) {
-      if (rec.status === "timed_out" && !rec.late)
-        this.records.late(rec, {
-          status: a.status,
-          result: a.result,
-          ...(a.error ? { error: a.error } : {}),
-          at: Date.now(),
-        });
-      return true;
-    }
-    if (rec.status === "pending") this.records.accept(rec);
-    this.finish(
-      rec,
-      a.status,
-      a.result,
-      a.status === "failed" ? (a.error ?? { code: "failed", message: "the engine reported a failure" }) : undefined,
-    );
-    return true;
-  }
-
-  private expire(id: string): void {
-    const rec = this.records.find(id);
-    if (!rec || FINISHED.has(rec.status)) return;
-    this.finish(rec, "timed_out", rec.result, {
-      code: "timed_out",
-      message: `no answer from engine ${rec.engineId} within ${rec.timeoutMs} ms`,
-    });
+  /** Hands an engine command to the delivery (the route exists only with an engine bridge). */
+  private dispatch(rec: CommandRecord, route: Extract<Route, { kind: "engine" }>): Promise<void> {
+    if (!this.delivery) throw new EngineUnavailable(route.engineId, "no engine bridge (REDIS_URL is not set)");
+    return this.delivery.dispatch(rec, route);
   }
 
   private create(by: string, cmd: CommandInput, route: Route, parent?: string): CommandRecord {
@@ -346,10 +269,7 @@ export class CommandService {
     error?: CommandError,
     cause?: unknown,
   ): void {
-    clearTimeout(this.timers.get(rec.id));
-    this.timers.delete(rec.id);
-    this.outbox.delete(rec.id);
-    this.unsent.delete(rec.id);
+    this.delivery?.forget(rec.id);
     this.records.finish(rec, status, result, error, cause);
   }
 }
