@@ -4,7 +4,7 @@
 // over the protocol, on the page's main thread). Enough for the dashboard benchmark: evaluate,
 // metrics, profiles, traces.
 import { type ChildProcess, spawn } from "node:child_process";
-import { CHROMIUM } from "./chromium.ts";
+import { CHROMIUM, CHROMIUM_FLAGS } from "./chromium.ts";
 import { freePort, sleep } from "./proc.ts";
 
 /** The part of a DevTools session the benchmark uses (Playwright's CDPSession fits it too). */
@@ -23,12 +23,10 @@ export interface RawPage {
   close(): Promise<void>;
 }
 
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
-
 /** Starts Chromium (pinned to `core` when given) with one blank page of `width` x `height`. */
 export async function launchRawPage(dir: string, core: string | null, width: number, height: number): Promise<RawPage> {
   const port = freePort();
-  const args = [...FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${dir}`, "about:blank"];
+  const args = [...CHROMIUM_FLAGS, `--remote-debugging-port=${port}`, `--user-data-dir=${dir}`, "about:blank"];
   const child: ChildProcess = core === null ? spawn(CHROMIUM, args) : spawn("taskset", ["-c", core, CHROMIUM, ...args]);
   child.stdout?.resume();
   child.stderr?.resume();

@@ -7,6 +7,14 @@ import type { Cdp } from "./cdp.ts";
 import { cpuSeconds, processTree, sleep } from "./proc.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
+/** Headless, software rendering, nothing fetched on its own. */
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--no-first-run",
+  "--disable-background-networking",
+];
 
 /** Starts Chromium; with `core`, through a `taskset` wrapper in `dir` (playwright starts the executable it is given). */
 export async function launchChromium(dir: string, core: string | null): Promise<{ browser: Browser; pinned: boolean }> {
@@ -16,7 +24,7 @@ export async function launchChromium(dir: string, core: string | null): Promise<
   const pinned = core !== null && Bun.which("taskset") !== null;
   const browser = await chromium.launch({
     executablePath: pinned ? exe : CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    args: CHROMIUM_FLAGS,
   });
   return { browser, pinned };
 }
