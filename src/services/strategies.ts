@@ -25,15 +25,6 @@ import type {
 } from "./strategy-types.ts";
 import { StrategyViews } from "./strategy-views.ts";
 
-export type {
-  Actor,
-  CreateStrategy,
-  KindInfo,
-  StrategyFilter,
-  StrategyView,
-  UpdateStrategy,
-} from "./strategy-types.ts";
-
 export interface StrategyServiceDeps extends Omit<SupervisorDeps, "report" | "tuning"> {
   audit?: AuditSink;
   /** Custom kinds: module URLs whose default export is a Kind (see defineKind). */
