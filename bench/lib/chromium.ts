@@ -4,7 +4,7 @@ import { chmodSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 import type { Cdp } from "./cdp.ts";
-import { cpuSeconds, processTree, sleep } from "./proc.ts";
+import { processTree, sleep, threadsOf } from "./proc.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 /** Headless, software rendering, nothing fetched on its own. */
@@ -65,21 +65,8 @@ export function chromiumThreads(root: number): ThreadTimes {
     const type = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? (pid === root ? "browser" : "other");
     const sub = /--utility-sub-type=([\w.]+)/.exec(cmd)?.[1];
     const kind = sub ? `${type}:${sub.split(".").at(-1)}` : type;
-    let tids: string[] = [];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const t of tids) {
-      const tid = Number(t);
-      let comm = "?";
-      try {
-        comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "latin1").trim();
-      } catch {}
-      const cpu = cpuSeconds(pid, tid);
+    for (const { tid, comm, cpu } of threadsOf(pid))
       if (Number.isFinite(cpu)) out.set(`${kind} ${pid}/${comm} ${tid}`, { type: kind, pid, tid, comm, cpu });
-    }
   }
   return out;
 }

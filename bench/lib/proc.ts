@@ -22,6 +22,24 @@ export function cpuSeconds(pid: number | "self", tid?: number): number {
   }
 }
 
+/** Every thread of a process now: its tid, name and CPU seconds so far (NaN for one gone meanwhile); none when the process is gone. */
+export function threadsOf(pid: number): Array<{ tid: number; comm: string; cpu: number }> {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  return tids.map((t) => {
+    const tid = Number(t);
+    let comm = "?";
+    try {
+      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "latin1").trim();
+    } catch {}
+    return { tid, comm, cpu: cpuSeconds(pid, tid) };
+  });
+}
+
 /** A process and all its descendants (nginx master + workers; a server that forks helpers). */
 export function processTree(root: number): number[] {
   const parent = new Map<number, number[]>();

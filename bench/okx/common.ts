@@ -1,12 +1,12 @@
 // Shared by the OKX benchmarks: the instrument list, per-thread CPU from /proc, a raw keep-alive
 // HTTP client and a raw SSE client (both on bench/lib's RawConn, so every read is time-stamped once).
 
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { RawSse } from "../lib/clients.ts";
 import { RawConn } from "../lib/conn.ts";
 import type { Endpoint } from "../lib/endpoint.ts";
 import { type Head, ResponseReader, type ResponseSink, request } from "../lib/http.ts";
-import { cpuSeconds } from "../lib/proc.ts";
+import { threadsOf } from "../lib/proc.ts";
 import { Recorder } from "../lib/ticks.ts";
 
 /** Known pairs first (the simulator has start prices for them), then made-up ones (start at 100). */
@@ -23,20 +23,7 @@ export const tickKey = (ts: number, inst: number): number => ts * 64 + inst;
 /** Every thread of a process: tid, name and CPU seconds so far. */
 export function threadTable(pid: number): Map<number, { comm: string; cpu: number; lowered: boolean }> {
   const out = new Map<number, { comm: string; cpu: number; lowered: boolean }>();
-  let tids: string[] = [];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const t of tids) {
-    const tid = Number(t);
-    let comm = "?";
-    try {
-      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, "latin1").trim();
-    } catch {}
-    out.set(tid, { comm, cpu: cpuSeconds(pid, tid), lowered: lowered(pid, tid) });
-  }
+  for (const { tid, comm, cpu } of threadsOf(pid)) out.set(tid, { comm, cpu, lowered: lowered(pid, tid) });
   return out;
 }
 
