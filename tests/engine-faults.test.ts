@@ -87,15 +87,17 @@ describe.skipIf(NO_REDIS)("engine faults", () => {
 
   test("commands waiting in a Redis that restarts empty are written again and run once", async () => {
     const { s } = await setup();
-    const e = engineUp();
+    const first = engineUp();
     await engineState(s, "ref-1", "up");
-    e.proc.kill("SIGSTOP"); // it reads nothing now; it stays up for 3 heartbeats
+    // Killed, not stopped: a stopped engine's socket may already hold the commands Redis pushed to
+    // its blocked read, and it would run them from there. Its registration stays up for 3 heartbeats.
+    await first.kill();
     const waiting = await Promise.all(
       [1, 2, 3, 4, 5].map((i) => s.commands.run("admin", { type: "engine", name: "ping", args: { i } })),
     );
     await own.kill(); // the commands in its stream are gone with it
     await own.start();
-    e.proc.kill("SIGCONT");
+    engineUp(); // the same engine id again: it can only run what tradewire writes again
     const ends = await Promise.all(waiting.map((r) => s.commands.settled(r.id, 15_000)));
     expect(ends.map((r) => [r?.status, (r?.result.args as { i: number } | undefined)?.i])).toEqual(
       [1, 2, 3, 4, 5].map((i) => ["done", i]),
