@@ -111,8 +111,17 @@ describe.skipIf(NO_REDIS)("Redis down and back", () => {
     const fresh = ((await again.json()) as { accessToken: string }).accessToken;
     const t2 = await post("/api/auth/stream-ticket", {}, fresh);
     expect(t2.status).toBe(200);
+    const old = sse;
+    sse = await openSse(`${s.url}/api/events/stream?channels=tickers:*`, { Authorization: `Bearer ${fresh}` });
+    expect((await sse.next()).event).toBe("connected");
     await ticker(fresh, "3");
     expect((await sse.nextEvent()).json().data.last).toBe("3");
+    // The first session went with Redis's data: its stream ends at the next re-check of sessions
+    // (STREAM_AUTH_CHECK_MS, 2 s), whatever it received before that.
+    let end = await old.nextEvent();
+    while (end.event === "ticker") end = await old.nextEvent();
+    expect(end.event).toBe("revoked");
+    old.close();
 
     expect(unhandled).toEqual([]);
   });
