@@ -88,7 +88,11 @@ test("a grid rests its orders on the simulator with its id in clOrdId; a fill ma
   expect(stopped.body.reason).toBe("stopped by tina");
   await until(tina, id, (v) => v.figures.openOrders.length === 0);
   expect(openOf(s, id)).toEqual([]);
-  expect((await tina.get(id)).body.figures.positions[0].pos).toBe(0.001); // the position stays
+  // The position stays: stopping cancels orders, it does not close positions. (A market that kept
+  // moving on a slow machine may have filled the next buy level too before the cancel-all.)
+  const kept = (await tina.get(id)).body.figures.positions[0].pos;
+  expect(kept).toBeGreaterThanOrEqual(0.001);
+  expect(kept / 0.001).toBeCloseTo(Math.round(kept / 0.001), 6); // whole fills of the grid's size
 
   // Orders and the strategy's actions are audit rows, attributed to it.
   const admin = client(s, await s.token());
