@@ -106,6 +106,23 @@ describe("ring", () => {
     await w;
     expect(r.head()).toBe(1);
   });
+
+  test("a publish without wake leaves waiting readers asleep until wake(); the event is readable at once", async () => {
+    const h = createRing({ capacity: 16, bytes: 1 << 16 });
+    const p = new RingProducer(h);
+    const r = new RingReader(h);
+    await r.wait(10);
+    let woke = false;
+    const w = r.wait(5000).then(() => (woke = true));
+    p.publish({ type: "t", channel: "c", dataJson: "{}" }, false);
+    p.publish({ type: "t", channel: "c", dataJson: "{}" }, false);
+    await Bun.sleep(50);
+    expect(woke).toBe(false);
+    expect(r.read(0).events.map((e) => e.seq)).toEqual([1, 2]);
+    p.wake();
+    await w;
+    expect(woke).toBe(true);
+  });
 });
 
 describe("claim owners", () => {

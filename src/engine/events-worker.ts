@@ -63,6 +63,9 @@ function report(now: boolean): void {
   rejected.clear();
 }
 
+/** Events of one read published before the readers are woken (a few tens of µs of delay at most). */
+const WAKE_EVERY = 16;
+
 let reader: StreamReader | undefined;
 
 function start(m: Extract<ToEventsWorker, { t: "start" }>): void {
@@ -77,6 +80,7 @@ function start(m: Extract<ToEventsWorker, { t: "start" }>): void {
   };
   const take = (entries: Entry[]) => {
     const rxTs = nowMs();
+    let unwoken = 0;
     for (const [, fields] of entries) {
       const e = parseEvent(fields, m.maxEventBytes);
       if (isRejected(e)) {
@@ -88,19 +92,26 @@ function start(m: Extract<ToEventsWorker, { t: "start" }>): void {
         continue;
       }
       try {
-        producer.publish({
-          type: e.type,
-          channel: e.channel,
-          dataJson: e.dataJson,
-          rxTs,
-          ...(e.ts !== undefined ? { exTs: e.ts } : {}),
-        });
+        // The readers are woken once per WAKE_EVERY events of a batch and at its end, not per event.
+        const wake = ++unwoken === WAKE_EVERY;
+        producer.publish(
+          {
+            type: e.type,
+            channel: e.channel,
+            dataJson: e.dataJson,
+            rxTs,
+            ...(e.ts !== undefined ? { exTs: e.ts } : {}),
+          },
+          wake,
+        );
+        if (wake) unwoken = 0;
         events++;
       } catch (err) {
         if (!(err instanceof RingFullError)) throw err;
         refuse({ reject: "too_large", reason: "event too large for the bus", engineId: e.engineId });
       }
     }
+    if (unwoken > 0) producer.wake();
     report(rejected.size > 0);
   };
   reader = new StreamReader({
