@@ -4,10 +4,12 @@
 // Contract
 // - Producers: `RingProducer.publish()`, from the main thread or a Worker (the OKX ingest
 //   thread). Producers serialize among themselves on a claim word held only for the copy of
-//   one record; readers never touch it, and a producer never waits for a reader.
+//   one record; readers never touch it, and a producer never waits for a reader. A producer
+//   with a batch in hand may wake the readers once for several events (`publish(ev, false)`,
+//   then `wake()`); an event is readable as soon as it is published either way.
 // - Readers: `RingReader.read(after)` copies out every event after a sequence number, as one
 //   batch (one memcpy per contiguous run), and says whether the reader was overrun.
-//   `RingReader.wait()` resolves when the head moves (Atomics.waitAsync, cross-thread).
+//   `RingReader.wait()` resolves when a producer wakes the readers (Atomics.waitAsync, cross-thread).
 // - Sequence numbers start at 1 and only grow; an event's id is `<epoch>-<seq>`. The epoch is
 //   fixed when the ring is created, so ids from an earlier process never resolve here.
 // - Every record says who published it (its `source`): set by the producer's code, never by the

@@ -92,8 +92,8 @@ function start(m: Extract<ToEventsWorker, { t: "start" }>): void {
         continue;
       }
       try {
-        // The readers are woken once per WAKE_EVERY events of a batch and at its end, not per event.
-        const wake = ++unwoken === WAKE_EVERY;
+        // The readers are woken once per WAKE_EVERY events published and at the end, not per event.
+        const wake = unwoken === WAKE_EVERY - 1;
         producer.publish(
           {
             type: e.type,
@@ -104,7 +104,7 @@ function start(m: Extract<ToEventsWorker, { t: "start" }>): void {
           },
           wake,
         );
-        if (wake) unwoken = 0;
+        unwoken = wake ? 0 : unwoken + 1;
         events++;
       } catch (err) {
         if (!(err instanceof RingFullError)) throw err;
