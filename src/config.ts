@@ -114,6 +114,13 @@ export const envSchema = z.object({
   RISK_MAX_NOTIONAL: z.coerce.number().positive().default(100_000),
   RISK_MAX_OPEN_ORDERS: int(1, 100_000).default(200),
   RISK_ORDERS_PER_S: int(1, 100_000).default(20),
+  /**
+   * Strategy Worker threads (Linux): `idle` under SCHED_IDLE, run only on what every other thread
+   * of the host leaves (the stream never waits for them; on a host whose cores are all busy they
+   * stall); `nice` at STRATEGY_NICE, a small guaranteed share.
+   */
+  STRATEGY_THREADS: z.enum(["idle", "nice"]).default("idle"),
+  STRATEGY_NICE: int(0, 19).default(10),
 });
 
 export type Config = z.infer<typeof envSchema>;

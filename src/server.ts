@@ -220,7 +220,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log: log.child({ component: "strategies" }),
     audit,
     ...(opts.strategyKinds ? { kindModules: opts.strategyKinds } : {}),
-    ...(opts.strategyTuning ? { tuning: opts.strategyTuning } : {}),
+    tuning: { idle: config.STRATEGY_THREADS === "idle", nice: config.STRATEGY_NICE, ...opts.strategyTuning },
     ...(engines ? { external: engineStrategies(engines, commands) } : {}),
   });
   bus.onBatch((events) => strategies.consume(events));
