@@ -27,7 +27,7 @@ COPY --from=build --chown=root:root --chmod=0755 /src/dist/tradewire /usr/local/
 ENV PORT=8080 HOST=0.0.0.0 DATA_DIR=/data
 # Runtime settings JavaScriptCore and mimalloc read once, at start: the same as `npm start`
 # (package.json). README "Tuning a host for latency" says what each buys and costs.
-ENV BUN_JSC_useFTLJIT=false MIMALLOC_PURGE_DELAY=1000 MIMALLOC_PURGE_HOLES_MIN_INTERVAL=500 BUN_JSC_usePollingTraps=true
+ENV BUN_JSC_useFTLJIT=false BUN_JSC_useWarmUpMarkedBlocks=false MIMALLOC_PURGE_DELAY=1000 MIMALLOC_PURGE_HOLES_MIN_INTERVAL=500 BUN_JSC_usePollingTraps=true
 # A new named volume takes /data's owner from the image; a bind mount must be writable by uid 10001.
 VOLUME ["/data"]
 WORKDIR /data

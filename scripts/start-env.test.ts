@@ -32,6 +32,7 @@ test("npm start sets JavaScriptCore's and mimalloc's settings", () => {
   expect(Object.keys(START_ENV).sort()).toEqual([
     "BUN_JSC_useFTLJIT",
     "BUN_JSC_usePollingTraps",
+    "BUN_JSC_useWarmUpMarkedBlocks",
     "MIMALLOC_PURGE_DELAY",
     "MIMALLOC_PURGE_HOLES_MIN_INTERVAL",
   ]);
