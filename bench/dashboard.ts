@@ -233,7 +233,7 @@ async function main() {
       : await signInRaw(join(dir, "cdp"), core, base, password);
     const chromiumPid = page.pid;
     await waitIn(page, `document.querySelector('[data-testid="ticker-${instruments.at(-1)}"]')`);
-    await waitIn(page, `document.querySelector('[data-testid="book"] tr.bid')`);
+    await waitIn(page, `document.querySelector('[data-testid="book"] canvas')?.bookFrame?.bids[0]`);
     await page.evaluate(`window.tradewire.client.on("ticker", () => (window.__tickers = (window.__tickers ?? 0) + 1))`);
     if (o.detach) {
       const n = await page.evaluate(

@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
+import type { BookFrame, BookLine } from "../web/app/book/frame.ts";
+import { lineTop, ROW_PX } from "../web/app/book/geometry.ts";
 import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
 import { launchChromium, signIn as signInAt, WAIT } from "./web-helpers.ts";
 
@@ -29,6 +31,8 @@ afterAll(async () => {
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 
 const LAST = '[data-testid="ticker-BTC-USDT"] [data-testid="last"]';
+/** The frame the order book's canvas last drew (web/app/parts/OrderBook.tsx). */
+const FRAME = `document.querySelector('[data-testid="book"] canvas')?.bookFrame`;
 const lastPrice = (page: Page) => page.textContent(LAST);
 const streamClients = () => metric(s.url, "tradewire_stream_clients");
 /** Waits until the text at `selector` is no longer `was` (the page's code runs in the browser). */
@@ -47,35 +51,52 @@ test("log in, and the tickers change on screen", async () => {
   const first = await lastPrice(page);
   expect(Number(first)).toBeGreaterThan(0);
   await changes(page, LAST, first);
-  await page.waitForSelector('[data-testid="book"] tr.bid');
+  await page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });
   await ctx.close();
 }, 60_000);
 
-test("the order book, written in place: asks above the spread, bids below, totals growing away from it; a click on a price fills the ticket", async () => {
-  const { ctx, page } = await signIn("tina", "tina-password-1");
+/**
+ * The order book on the Trading page: the frame it drew is a book (asks above the spread, bids
+ * below, totals growing away from it), the canvas shows it and changes, and a click on a line
+ * fills the ticket with that line's price.
+ */
+async function checkBook(page: Page) {
   await page.click('[data-testid="nav-trading"]');
   await page.waitForSelector('[data-testid="ticket"]');
-  const read = `(() => {
-    const rows = (side) => [...document.querySelectorAll('[data-testid="book"] tr.' + side)]
-      .map((tr) => [...tr.cells].map((td) => td.textContent)).filter((r) => r[0]);
-    return { asks: rows("ask"), bids: rows("bid"), spread: document.querySelector('[data-testid="book"] tr.spread')?.textContent };
-  })()`;
-  await page.waitForFunction(`(${read}).bids.length > 1 && (${read}).asks.length > 1`, null, { timeout: WAIT });
-  const b = (await page.evaluate(read)) as { asks: string[][]; bids: string[][]; spread: string };
-  const px = (rows: string[][]) => rows.map((r) => Number(r[0]));
-  const total = (rows: string[][]) => rows.map((r) => Number(r[2]));
+  await page.waitForFunction(`${FRAME}?.bids[1] && ${FRAME}?.asks.at(-2)`, null, { timeout: WAIT });
+  const f = (await page.evaluate(FRAME)) as BookFrame;
+  const depth = f.asks.length;
+  expect(f.bids.length).toBe(depth);
+  const lines = (xs: (BookLine | null)[]) => xs.filter((l): l is BookLine => l !== null);
+  const px = (xs: (BookLine | null)[]) => lines(xs).map((l) => Number(l.px));
+  const total = (xs: (BookLine | null)[]) => lines(xs).map((l) => Number(l.total));
   const falling = (xs: number[]) => xs.every((x, i) => i === 0 || x < xs[i - 1]!);
-  expect(falling(px(b.asks))).toBe(true); // the worst ask on top, the best next to the spread
-  expect(falling(px(b.bids))).toBe(true); // the best bid next to the spread
-  expect(px(b.asks).at(-1)!).toBeGreaterThan(px(b.bids)[0]!);
-  expect(falling(total(b.asks))).toBe(true);
-  expect(falling(total(b.bids).reverse())).toBe(true);
-  expect(b.spread).toMatch(/^spread \d/);
-  // The book keeps moving: click a bid and expect the ticket to hold the price that row showed then.
+  expect(falling(px(f.asks))).toBe(true); // the worst ask on top, the best next to the spread
+  expect(falling(px(f.bids))).toBe(true); // the best bid next to the spread
+  expect(px(f.asks).at(-1)!).toBeGreaterThan(px(f.bids)[0]!);
+  expect(falling(total(f.asks))).toBe(true);
+  expect(falling(total(f.bids).reverse())).toBe(true);
+  expect(f.spread).toMatch(/^\d/);
+  expect(Math.max(...[...f.asks, ...f.bids].map((l) => l?.depth ?? 0))).toBe(1);
+
+  // The canvas shows it: its pixels are not blank, and they change as the book moves.
+  const canvas = page.locator('[data-testid="book"] canvas');
+  const first = await canvas.screenshot();
+  const box = (await canvas.boundingBox())!;
+  await canvas.evaluate((el: { style: { visibility: string } }) => (el.style.visibility = "hidden"));
+  const blank = await page.screenshot({ clip: box });
+  await canvas.evaluate((el: { style: { visibility: string } }) => (el.style.visibility = ""));
+  expect(first.length).toBeGreaterThan(4 * blank.length); // text and bars compress far less than a plain panel
+  await eventually(async () => !(await canvas.screenshot()).equals(first), WAIT);
+
+  // The book keeps moving: click the best bid's line and expect the ticket to hold the price that
+  // line showed then (read and clicked in one task of the page).
   const clicked = (await page.evaluate(`(() => {
-    const td = document.querySelector('[data-testid="book"] tr.bid td.px');
-    const px = td.textContent;
-    td.click();
+    const el = document.querySelector('[data-testid="book"] canvas');
+    const px = el.bookFrame.bids[0].px;
+    const r = el.getBoundingClientRect();
+    const y = r.top + ${lineTop("bid", 0, depth) + ROW_PX / 2};
+    el.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: r.left + r.width / 6, clientY: y }));
     return px;
   })()`)) as string;
   await page.waitForFunction(
@@ -83,6 +104,42 @@ test("the order book, written in place: asks above the spread, bids below, total
     null,
     { timeout: WAIT },
   );
+  // And an ask's line: the worst ask shown is the top line.
+  const ask = (await page.evaluate(`(() => {
+    const el = document.querySelector('[data-testid="book"] canvas');
+    const px = el.bookFrame.asks[0]?.px;
+    const r = el.getBoundingClientRect();
+    el.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: r.left + 5, clientY: r.top + ${ROW_PX / 2} }));
+    return px;
+  })()`)) as string;
+  await page.waitForFunction(
+    `document.querySelector('[data-testid="ticket-px"]')?.value === ${JSON.stringify(ask)}`,
+    null,
+    { timeout: WAIT },
+  );
+}
+
+/** The page's book-drawing Workers (web/app/book/book-worker.ts, built as /assets/book-worker-<hash>.js). */
+const bookWorkers = (page: Page) => page.workers().filter((w) => /\/assets\/book-worker-[\w-]+\.js$/.test(w.url()));
+
+test("the order book, drawn by a Worker of its own: levels in order, on screen, a click on a price fills the ticket", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await checkBook(page);
+  expect(bookWorkers(page).length).toBe(1);
+  await ctx.close();
+}, 60_000);
+
+test("where a canvas cannot be handed to a Worker, the page draws the book itself, the same way", async () => {
+  const { ctx, page } = await signInAt(
+    browser,
+    s.url,
+    "tina",
+    "tina-password-1",
+    "/",
+    "delete HTMLCanvasElement.prototype.transferControlToOffscreen",
+  );
+  await checkBook(page);
+  expect(bookWorkers(page).length).toBe(0);
   await ctx.close();
 }, 60_000);
 

@@ -24,15 +24,20 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (cookies, storage) with one page signed in as `user`, the stream live. */
+/**
+ * A fresh browser profile (cookies, storage) with one page signed in as `user`, the stream live;
+ * `init` runs in each page before the page's own scripts (e.g. to take an ability away).
+ */
 export async function signIn(
   browser: Browser,
   url: string,
   user: string,
   password: string,
   path = "/",
+  init?: string,
 ): Promise<{ ctx: BrowserContext; page: Page }> {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  if (init) await ctx.addInitScript(init);
   const page = await ctx.newPage();
   page.setDefaultTimeout(WAIT);
   await page.goto(`${url}${path}`);

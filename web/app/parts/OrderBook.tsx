@@ -1,117 +1,97 @@
 // The order book of one instrument: asks above, bids below, each level with a bar for the
-// cumulative size (scaled: a moving book repaints it, not lays it out), the spread between; a
-// click on a price hands it to `onPrice`. The rows are rendered once per depth (keyed by their
-// place, best level next to the spread) and a moving book is written into them in place once per
-// frame flush: text changes, not re-renders.
-import { computed, defineComponent, onMounted, onUpdated, shallowRef, watch } from "vue";
-import type { Book, Level } from "../../client/types.ts";
+// cumulative size, the spread between; a click on a price hands it to `onPrice`. The levels are
+// drawn on a canvas by a Worker of their own (book/painter.ts): a book that moves ten times a
+// second costs the page's main thread one message per update, not a layout and paint of its
+// rows. The header is a table, so the columns line up with the page's other tables.
+import { computed, defineComponent, onBeforeUnmount, shallowRef, watch } from "vue";
 import { useOrderBook } from "../../vue/market.ts";
-import { fmtQty } from "../format.ts";
-import { LiveCell } from "../live.ts";
+import { type BookFrame, bookFrame } from "../book/frame.ts";
+import { bookHeight, lineAt } from "../book/geometry.ts";
+import { type BookPainter, bookPainter, readLook } from "../book/painter.ts";
 
-interface Row {
-  px: string;
-  sz: string;
-  cum: number;
-}
+/** The canvas carries the frame it last drew: its text for scripts and tests. */
+export type BookCanvas = HTMLCanvasElement & { bookFrame?: BookFrame };
 
-function rows(levels: Level[], depth: number): Row[] {
-  let cum = 0;
-  return levels.slice(0, depth).map(([px, sz]) => ({ px, sz, cum: (cum += Number(sz)) }));
-}
-
-/** One row's cells, bound to the DOM Vue rendered. */
-interface Line {
-  px: LiveCell;
-  sz: LiveCell;
-  total: LiveCell;
-  bar: HTMLElement;
-  scale: string;
-}
-
-function bindLine(tr: HTMLTableRowElement): Line | null {
-  const [px, sz, total] = tr.cells;
-  const bar = total?.firstElementChild;
-  if (!px || !sz || !total || !(bar instanceof HTMLElement)) return null;
-  return { px: new LiveCell(px), sz: new LiveCell(sz), total: new LiveCell(total), bar, scale: "" };
-}
-
-function putLine(l: Line, r: Row | undefined, max: number): void {
-  l.px.set(r?.px ?? "");
-  l.sz.set(r ? fmtQty(r.sz) : "");
-  l.total.set(r ? fmtQty(r.cum) : "");
-  // A scale, not a width: a transform repaints the bar without laying out the row.
-  const scale = r ? `scaleX(${(r.cum / max).toFixed(3)})` : "scaleX(0)";
-  if (scale !== l.scale) l.bar.style.transform = l.scale = scale;
-}
+/** How often the canvas's label (what a screen reader reads) follows the book. */
+const LABEL_MS = 1000;
 
 export const OrderBook = defineComponent(
   (props: { instId: string; depth?: number; onPrice?: (px: string) => void }) => {
     const book = useOrderBook(() => props.instId);
     const has = computed(() => book.value !== undefined);
     const depth = computed(() => props.depth ?? 12);
-    const body = shallowRef<HTMLTableSectionElement | null>(null);
-    let asks: Line[] = [];
-    let bids: Line[] = [];
-    let spread: LiveCell | undefined;
-    let bp: LiveCell | undefined;
-    let boundTo: HTMLTableSectionElement | null = null;
+    const canvas = shallowRef<BookCanvas | null>(null);
+    let painter: BookPainter | undefined;
+    let paintedOn: BookCanvas | null = null;
+    let resize: ResizeObserver | undefined;
+    let labelled = 0;
+    let hovered = "";
 
-    const bind = (el: HTMLTableSectionElement) => {
-      const trs = [...el.rows];
-      const n = depth.value;
-      asks = trs.slice(0, n).flatMap((tr) => bindLine(tr) ?? []);
-      bids = trs.slice(n + 1).flatMap((tr) => bindLine(tr) ?? []);
-      const mid = trs[n]?.cells[0];
-      const [s, b] = mid ? [...mid.querySelectorAll("span, small")] : [];
-      spread = s instanceof HTMLElement ? new LiveCell(s) : undefined;
-      bp = b instanceof HTMLElement ? new LiveCell(b) : undefined;
-      boundTo = el;
+    const setUp = (el: BookCanvas) => {
+      painter?.dispose();
+      resize?.disconnect();
+      painter = bookPainter(el, readLook(el));
+      paintedOn = el;
+      resize = new ResizeObserver(([entry]) => {
+        const w = entry?.contentRect.width ?? 0;
+        // Device pixels when the browser gives them (they also change with zoom and screen, at the same size in CSS pixels).
+        const px = entry?.devicePixelContentBoxSize?.[0]?.inlineSize;
+        if (w > 0) painter?.size(w, bookHeight(depth.value), px ? px / w : devicePixelRatio || 1);
+      });
+      try {
+        resize.observe(el, { box: "device-pixel-content-box" });
+      } catch {
+        resize.observe(el);
+      }
     };
 
-    const paint = (b: Book | undefined = book.value) => {
-      const el = body.value;
-      if (!b || !el) return;
-      if (boundTo !== el || asks.length !== depth.value) bind(el);
-      const n = depth.value;
-      const a = rows(b.asks, n);
-      const d = rows(b.bids, n);
-      const max = Math.max(a.at(-1)?.cum ?? 0, d.at(-1)?.cum ?? 0, 1e-12);
-      // Asks from the top: the worst shown first, the best next to the spread.
-      for (const [i, l] of asks.entries()) putLine(l, a[n - 1 - i], max);
-      for (const [i, l] of bids.entries()) putLine(l, d[i], max);
-      const bestAsk = Number(b.asks[0]?.[0]);
-      const bestBid = Number(b.bids[0]?.[0]);
-      const sp = Number.isFinite(bestAsk) && Number.isFinite(bestBid) ? bestAsk - bestBid : null;
-      const mid = sp === null ? null : (bestAsk + bestBid) / 2;
-      spread?.set(sp === null ? "–" : String(Number(sp.toPrecision(6))));
-      bp?.set(sp !== null && mid !== null && mid > 0 ? ` (${((sp / mid) * 1e4).toFixed(2)} bp)` : "");
+    const paint = () => {
+      const el = canvas.value;
+      const b = book.value;
+      if (!el || !b) return;
+      if (paintedOn !== el) setUp(el);
+      const f = bookFrame(b, depth.value);
+      el.bookFrame = f;
+      painter?.frame(f);
+      const now = performance.now();
+      if (now - labelled >= LABEL_MS) {
+        labelled = now;
+        const bid = f.bids[0]?.px;
+        const ask = f.asks.at(-1)?.px;
+        el.ariaLabel = `Order book of ${props.instId}: best bid ${bid ?? "none"}, best ask ${ask ?? "none"}, spread ${f.spread}`;
+      }
     };
-    watch(book, (b) => paint(b), { flush: "post" });
-    onMounted(() => paint());
-    onUpdated(() => paint());
+    watch([book, canvas, depth], paint, { flush: "post" });
+    onBeforeUnmount(() => {
+      painter?.dispose();
+      resize?.disconnect();
+    });
 
-    const line = (i: number, side: "ask" | "bid") => (
-      <tr key={`${side}${i}`} class={side} onClick={() => pick(side, i)}>
-        <td class="num px" />
-        <td class="num" />
-        <td class="num depth">
-          <span class="bar" />
-        </td>
-      </tr>
-    );
-    const pick = (side: "ask" | "bid", i: number) => {
-      const px = (side === "ask" ? asks : bids)[i]?.px.value;
+    const at = (e: MouseEvent) => {
+      const el = e.currentTarget as BookCanvas;
+      return lineAt(e.clientY - el.getBoundingClientRect().top, depth.value);
+    };
+    const pick = (e: MouseEvent) => {
+      const l = at(e);
+      const f = (e.currentTarget as BookCanvas).bookFrame;
+      const px = l && f ? (l.side === "ask" ? f.asks : f.bids)[l.i]?.px : undefined;
       if (px) props.onPrice?.(px);
     };
-    return () => {
-      const n = depth.value;
-      return (
-        <section class="card book" data-testid="book">
-          <h2>Order book</h2>
-          {!has.value ? (
-            <p class="empty">No book yet.</p>
-          ) : (
+    const hover = (e: MouseEvent | null) => {
+      const l = e ? at(e) : null;
+      const key = l ? `${l.side}${l.i}` : "";
+      if (key === hovered) return;
+      hovered = key;
+      painter?.hover(l);
+    };
+
+    return () => (
+      <section class="card book" data-testid="book">
+        <h2>Order book</h2>
+        {!has.value ? (
+          <p class="empty">No book yet.</p>
+        ) : (
+          <>
             <table class="grid">
               <thead>
                 <tr>
@@ -120,21 +100,20 @@ export const OrderBook = defineComponent(
                   <th class="num">Total</th>
                 </tr>
               </thead>
-              <tbody ref={body}>
-                {Array.from({ length: n }, (_, i) => line(i, "ask"))}
-                <tr class="spread">
-                  <td colspan={3}>
-                    spread <span />
-                    <small />
-                  </td>
-                </tr>
-                {Array.from({ length: n }, (_, i) => line(i, "bid"))}
-              </tbody>
             </table>
-          )}
-        </section>
-      );
-    };
+            <canvas
+              ref={canvas}
+              class="book-levels"
+              role="img"
+              style={{ height: `${bookHeight(depth.value)}px` }}
+              onClick={pick}
+              onMousemove={hover}
+              onMouseleave={() => hover(null)}
+            />
+          </>
+        )}
+      </section>
+    );
   },
   { props: ["instId", "depth", "onPrice"] },
 );

@@ -1,0 +1,59 @@
+import { expect, test } from "bun:test";
+import type { Book } from "../../client/types.ts";
+import { bookFrame } from "./frame.ts";
+import { bookHeight, lineAt, lineTop, ROW_PX, SPREAD_PX } from "./geometry.ts";
+
+const book = (asks: [string, string][], bids: [string, string][]): Book =>
+  ({
+    instId: "BTC-USDT",
+    asks: asks.map(([px, sz]) => [px, sz, 1]),
+    bids: bids.map(([px, sz]) => [px, sz, 1]),
+    ts: 1,
+    seqId: 1,
+  }) as unknown as Book;
+
+test("a frame: asks from the worst down to the best, bids from the best down, totals and bars from the larger side", () => {
+  const f = bookFrame(
+    book(
+      [
+        ["101", "1"],
+        ["102", "2"],
+        ["103", "4"],
+      ],
+      [
+        ["100", "1"],
+        ["99", "1"],
+      ],
+    ),
+    3,
+  );
+  expect(f.asks.map((l) => l?.px)).toEqual(["103", "102", "101"]);
+  expect(f.asks.map((l) => l?.total)).toEqual(["7", "3", "1"]);
+  expect(f.asks.map((l) => l?.depth)).toEqual([1, 3 / 7, 1 / 7]);
+  expect(f.bids.map((l) => l?.px ?? null)).toEqual(["100", "99", null]); // a missing level stays a blank line
+  expect(f.bids[1]?.depth).toBe(2 / 7);
+  expect(f.spread).toBe("1");
+  expect(f.bp).toBe(" (99.50 bp)");
+});
+
+test("a frame deeper than the book: blank lines away from the spread; one side empty: no spread", () => {
+  const f = bookFrame(book([["10", "1"]], []), 2);
+  expect(f.asks).toEqual([null, { px: "10", sz: "1", total: "1", depth: 1 }]);
+  expect(f.bids).toEqual([null, null]);
+  expect(f.spread).toBe("–");
+  expect(f.bp).toBe("");
+});
+
+test("the canvas's lines: a point maps to the line drawn there, the spread's row to none", () => {
+  const depth = 4;
+  expect(bookHeight(depth)).toBe(8 * ROW_PX + SPREAD_PX);
+  for (const side of ["ask", "bid"] as const)
+    for (let i = 0; i < depth; i++) {
+      const top = lineTop(side, i, depth);
+      expect(lineAt(top, depth)).toEqual({ side, i });
+      expect(lineAt(top + ROW_PX - 0.5, depth)).toEqual({ side, i });
+    }
+  expect(lineAt(depth * ROW_PX + 1, depth)).toBeNull();
+  expect(lineAt(-1, depth)).toBeNull();
+  expect(lineAt(bookHeight(depth), depth)).toBeNull();
+});
