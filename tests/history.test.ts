@@ -101,6 +101,28 @@ test("trades page newest first; following `next` visits every trade once", async
   });
 });
 
+test("the newest page holds every trade put on the bus before the query, written or not (a client subscribes, then loads)", async () => {
+  for (let i = 0; i < 5; i++) {
+    const ts = Date.now();
+    exchangeEvent(s, {
+      type: "trade",
+      channel: "trades:LIVE-USDT",
+      data: { instId: "LIVE-USDT", tradeId: `now${i}`, px: `${2000 + i}`, sz: "1", side: "buy", ts },
+    });
+    const H = { Authorization: `Bearer ${viewer}` };
+    const trades = (await (
+      await fetch(`${s.url}/api/market/trades?instId=LIVE-USDT&limit=1`, { headers: H })
+    ).json()) as {
+      data: { tradeId: string }[];
+    };
+    expect(trades.data.map((t) => t.tradeId)).toEqual([`now${i}`]);
+    const candles = (await (
+      await fetch(`${s.url}/api/market/candles?instId=LIVE-USDT&bar=1m&limit=1`, { headers: H })
+    ).json()) as { data: { c: string }[] };
+    expect(candles.data[0]?.c).toBe(`${2000 + i}`);
+  }
+});
+
 test("time ranges: from inclusive, to exclusive", async () => {
   const { body } = await get(`/api/market/trades?instId=BTC-USDT&from=${T0 + 20_000}&to=${T0 + 80_000}`);
   expect(body.data.map((t: any) => t.tradeId)).toEqual(["t3", "t2", "t1"]);
@@ -232,7 +254,7 @@ test("the routes are in /openapi.json and the recorder's figures in /metrics", a
   for (const p of ["/api/orders/history", "/api/fills", "/api/market/trades", "/api/market/candles", "/api/audit"])
     expect(spec.paths[p]?.get).toBeDefined();
   const text = await (await fetch(`${s.url}/metrics`)).text();
-  expect(text).toContain('recorder_rows_written_total{table="trades"} 25');
+  expect(text).toContain('recorder_rows_written_total{table="trades"} 30'); // 25 from the start, 5 from the newest-page test
   expect(text).toContain('recorder_rows_written_total{table="orders"} 3');
   expect(text).toContain("clickhouse_up 1");
 });

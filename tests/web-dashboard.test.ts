@@ -7,16 +7,18 @@ import type { Browser, Page } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
 import type { BookFrame, BookLine } from "../web/app/book/frame.ts";
 import { lineTop, ROW_PX } from "../web/app/book/geometry.ts";
+import { fmtQty, fmtTime } from "../web/app/format.ts";
 import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
 import { launchChromium, signIn as signInAt, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
 let browser: Browser;
+let tina: string;
 
 beforeAll(async () => {
   await ensureDashboard();
   s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT" });
-  await s.userToken("tina", "trader");
+  tina = await s.userToken("tina", "trader");
   await s.userToken("vic", "viewer");
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
   browser = await launchChromium();
@@ -140,6 +142,69 @@ test("where a canvas cannot be handed to a Worker, the page draws the book itsel
   );
   await checkBook(page);
   expect(bookWorkers(page).length).toBe(0);
+  await ctx.close();
+}, 60_000);
+
+test("the trades tape: newest first, each as recorded (GET /api/market/trades), coloured by the taker's side; new trades come in on screen", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  const ROWS = '[data-testid="trades"] tbody tr';
+  await page.waitForFunction(`document.querySelectorAll(${JSON.stringify(ROWS)}).length >= 5`, null, { timeout: WAIT });
+  const shown = (await page.evaluate(
+    `[...document.querySelectorAll(${JSON.stringify(ROWS)})].map((tr) => [...tr.cells].map((td) => td.textContent).concat(tr.cells[1].className))`,
+  )) as string[][];
+  type Row = { ts: number; tradeId: string; px: string; sz: string; side: string };
+  const onScreen = (t: Row) => [fmtTime(t.ts), t.px, fmtQty(t.sz), `num ${t.side === "buy" ? "up" : "down"}`];
+  // The recorder writes in batches: wait until the history holds the newest trade shown.
+  let recorded: Row[] = [];
+  let at = -1;
+  await eventually(async () => {
+    const r = await fetch(`${s.url}/api/market/trades?instId=BTC-USDT&limit=200`, {
+      headers: { Authorization: `Bearer ${tina}` },
+    });
+    recorded = ((await r.json()) as { data: Row[] }).data.sort(
+      (a, b) => b.ts - a.ts || Number(b.tradeId) - Number(a.tradeId),
+    );
+    at = recorded.findIndex((t) => Bun.deepEquals(onScreen(t), shown[0]));
+    return at >= 0 && recorded.length - at >= 5;
+  }, WAIT);
+  const n = Math.min(shown.length, recorded.length - at);
+  expect(shown.slice(0, n)).toEqual(recorded.slice(at, at + n).map(onScreen));
+  const first = shown[0]!.slice(0, 3).join("");
+  await page.waitForFunction(
+    `document.querySelector(${JSON.stringify(ROWS)})?.textContent !== ${JSON.stringify(first)}`,
+    null,
+    {
+      timeout: WAIT,
+    },
+  );
+  await ctx.close();
+}, 60_000);
+
+test("the candle chart: history from /api/market/candles, drawn, moving with live trades; another bar size loads its own", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  const histories: { bar: string; rows: number }[] = [];
+  page.on("response", async (r) => {
+    const u = new URL(r.url());
+    if (u.pathname !== "/api/market/candles" || r.status() !== 200) return;
+    const body = (await r.json()) as { data: unknown[] };
+    histories.push({ bar: u.searchParams.get("bar") ?? "", rows: body.data.length });
+  });
+  await page.reload();
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  await eventually(() => histories.some((h) => h.bar === "1m" && h.rows > 0), WAIT);
+  const area = page.locator('[data-testid="chart"] .chart-area');
+  const box = (await area.boundingBox())!;
+  const drawn = await page.screenshot({ clip: box });
+  await area.evaluate((el: { style: { visibility: string } }) => (el.style.visibility = "hidden"));
+  const blank = await page.screenshot({ clip: box });
+  await area.evaluate((el: { style: { visibility: string } }) => (el.style.visibility = ""));
+  expect(drawn.length).toBeGreaterThan(2 * blank.length); // bars, grid and axes compress far less than a plain panel
+  // The live bar moves with the trades.
+  await eventually(async () => !(await page.screenshot({ clip: box })).equals(drawn), WAIT);
+  await page.click('[data-testid="chart"] button:has-text("5m")');
+  await eventually(() => histories.some((h) => h.bar === "5m"), WAIT);
+  await page.waitForSelector('[data-testid="chart"] button.active:has-text("5m")');
+  expect(await page.locator('[data-testid="chart"] .error').count()).toBe(0);
   await ctx.close();
 }, 60_000);
 

@@ -11,7 +11,15 @@ import { RUNTIME_THREAD, reniceThreads } from "../../ops/host-tuning/threads.ts"
 import { RowBuffer } from "./buffer.ts";
 import { isUnavailableError, openClickHouse } from "./client.ts";
 import { migrate } from "./migrations.ts";
-import type { FromWorker, RecorderStats, StrategyRow, ToWorker, UserRow, WorkerOptions } from "./protocol.ts";
+import type {
+  FromWorker,
+  HistoryQuery,
+  RecorderStats,
+  StrategyRow,
+  ToWorker,
+  UserRow,
+  WorkerOptions,
+} from "./protocol.ts";
 import { build, page } from "./queries.ts";
 import { auditRow, RECORDED_TYPES, strategyRow, toRow, userRow } from "./rows.ts";
 import { Settler } from "./settle.ts";
@@ -46,6 +54,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       return void init(m.ring.sab, m.opts);
     case "query":
       return void answer(m.id, async () => {
+        if (reachesNow(m.q)) await catchUp();
         const b = build(m.q);
         const rows = await (await need().query({ query: b.query, query_params: b.params, format: "JSONEachRow" })).json<
           Record<string, unknown>
@@ -92,6 +101,22 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       return void answer(m.id, () => stop(m.graceMs));
   }
 };
+
+/**
+ * A page that reaches the present (no cursor, no end in the past): it must hold every event put
+ * on the bus before the query, or a client that subscribes and then loads its history misses
+ * what fell between the recorder's last write and its subscription.
+ */
+function reachesNow(q: HistoryQuery): boolean {
+  return q.before === undefined && (q.to === undefined || q.to > Date.now() - 2 * opts.flushMs);
+}
+
+/** Takes in what the ring holds and writes what is waiting, unless ClickHouse is known to be down. */
+async function catchUp(): Promise<void> {
+  if (!ready || !writer) return;
+  drainRing();
+  if (writer.waitMs() === 0 && buffer.total() > 0) await writer.flush(true);
+}
 
 /** chDB's threads (every one that is not the runtime's) to `opts.nice`. */
 const chdbSeen = new Set<number>();
