@@ -9,7 +9,7 @@ import type { BookFrame, BookLine } from "../web/app/book/frame.ts";
 import { lineTop, ROW_PX } from "../web/app/book/geometry.ts";
 import { fmtQty, fmtTime } from "../web/app/format.ts";
 import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
-import { launchChromium, signIn as signInAt, WAIT } from "./web-helpers.ts";
+import { launchChromium, signIn as signInAt, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
 let browser: Browser;
@@ -243,6 +243,84 @@ test("a limit order from the ticket shows in open orders from the stream; cancel
   const err = await page.waitForSelector('[data-testid="ticket-sz-error"]');
   expect(await err.textContent()).toContain("notional_too_large");
   await ctx.close();
+}, 60_000);
+
+test("an order amended from open orders shows its new price from the stream; a market order's fill lands in fills, and balances follow the account", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  await page.waitForSelector('[data-testid="ticket"]');
+  await page.fill('[data-testid="ticket-px"]', "1000");
+  await page.fill('[data-testid="ticket-sz"]', "0.01");
+  await page.click('[data-testid="ticket-submit"]');
+  const ordId = /Placed (\d+)/.exec(
+    (await (await page.waitForSelector('[data-testid="ticket-done"]')).textContent()) ?? "",
+  )?.[1];
+  const row = `[data-testid="order-${ordId}"]`;
+  await page.waitForSelector(row);
+  await page.click(`${row} [data-testid="amend"]`);
+  await page.fill(`${row} td.num input >> nth=0`, "1100");
+  await page.click(`${row} [data-testid="amend-save"]`);
+  await textMatches(page, `${row} td.num`, /^1100$/);
+  await page.click(`${row} [data-testid="cancel"]`);
+  await page.waitForSelector(row, { state: "detached" });
+
+  // A market buy fills at once: its fill shows, and the balances shown are the account's.
+  const H = { Authorization: `Bearer ${tina}` };
+  const balance = async (ccy: string) => {
+    const b = (await (await fetch(`${s.url}/api/account/balances`, { headers: H })).json()) as {
+      data: { ccy: string; availBal: string }[];
+    };
+    return b.data.find((x) => x.ccy === ccy)?.availBal;
+  };
+  const btcBefore = Number(await balance("BTC"));
+  await page.selectOption('[data-testid="ticket-type"]', "market");
+  await page.fill('[data-testid="ticket-sz"]', "0.01");
+  await page.click('[data-testid="ticket-submit"]');
+  const filled = /Placed (\d+)/.exec(
+    (await (await page.waitForSelector(`[data-testid="ticket-done"]:not(:has-text("${ordId}"))`)).textContent()) ?? "",
+  )?.[1];
+  expect(filled).toBeDefined();
+  const fill = (await (await fetch(`${s.url}/api/fills?ordId=${filled}`, { headers: H })).json()) as {
+    data: { fillPx: string; fillSz: string }[];
+  };
+  await eventually(async () => Number(await balance("BTC")) > btcBefore, WAIT);
+  const fillRow = '[data-testid="fills"] tbody tr:first-child';
+  await textMatches(page, fillRow, /BTC-USDT\s*buy/);
+  if (fill.data[0]) expect(await page.textContent(fillRow)).toContain(fill.data[0].fillPx);
+  const shownBtc = () =>
+    page.evaluate(`[...document.querySelectorAll('[data-testid="balances"] tbody tr')]
+      .find((tr) => tr.cells[0].textContent === "BTC")?.cells[2].textContent`) as Promise<string>;
+  await eventually(async () => (await shownBtc()) === fmtQty((await balance("BTC")) ?? ""), WAIT);
+  expect(Number(await shownBtc())).toBeGreaterThan(btcBefore);
+  await ctx.close();
+}, 60_000);
+
+test("at phone width the Markets and Trading pages fit the screen: nothing scrolls sideways", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.setViewportSize({ width: 390, height: 844 });
+  const wide = () => page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") as Promise<number>;
+  await page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });
+  expect(await wide()).toBeLessThanOrEqual(0);
+  await page.click('[data-testid="nav-trading"]');
+  await page.waitForSelector('[data-testid="ticket"]');
+  await page.waitForSelector('[data-testid="balances"] tbody tr');
+  expect(await wide()).toBeLessThanOrEqual(0);
+  await ctx.close();
+}, 60_000);
+
+test("an admin creates a user on the Users page; the new user signs in", async () => {
+  const { ctx, page } = await signIn("admin", ADMIN_PASSWORD);
+  await page.click('[data-testid="nav-users"]');
+  await page.fill('[data-testid="user-create"] input >> nth=0', "newbie");
+  await page.fill('[data-testid="user-create"] input[type="password"]', "newbie-password-1");
+  await page.selectOption('[data-testid="user-create"] select', "viewer");
+  await page.click('[data-testid="user-create"] button[type="submit"]');
+  await textMatches(page, '[data-testid="user-newbie"]', /viewer/);
+  await ctx.close();
+  const other = await signIn("newbie", "newbie-password-1");
+  expect(await other.page.textContent('[data-testid="user"]')).toContain("newbie");
+  expect(await other.page.locator('[data-testid="nav-trading"]').count()).toBe(0); // a viewer does not trade
+  await other.ctx.close();
 }, 60_000);
 
 test("two tabs hold one stream connection; when the leader tab closes the other takes over", async () => {
