@@ -208,17 +208,29 @@ test("the candle chart: history from /api/market/candles, drawn, moving with liv
   await ctx.close();
 }, 60_000);
 
+/** Places an order from the Trading page's ticket (the fields given filled in) and returns its ordId. */
+async function placeFromTicket(page: Page, sz: string, px?: string): Promise<string> {
+  const DONE = '[data-testid="ticket-done"]';
+  const before = await page.evaluate(`document.querySelector('${DONE}')?.textContent ?? ""`);
+  if (px !== undefined) await page.fill('[data-testid="ticket-px"]', px);
+  await page.fill('[data-testid="ticket-sz"]', sz);
+  await page.click('[data-testid="ticket-submit"]');
+  await page.waitForFunction(
+    `/Placed \\d+/.test(document.querySelector('${DONE}')?.textContent ?? "") && document.querySelector('${DONE}').textContent !== ${JSON.stringify(before)}`,
+    null,
+    { timeout: WAIT },
+  );
+  const ordId = /Placed (\d+)/.exec((await page.textContent(DONE)) ?? "")?.[1];
+  expect(ordId).toBeDefined();
+  return ordId!;
+}
+
 test("a limit order from the ticket shows in open orders from the stream; canceled, it goes; the instrument's rules apply as typed; a risk rejection lands on its field", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');
   await page.waitForSelector('[data-testid="ticket"]');
   // Far below the market: the order rests.
-  await page.fill('[data-testid="ticket-px"]', "1000");
-  await page.fill('[data-testid="ticket-sz"]', "0.01");
-  await page.click('[data-testid="ticket-submit"]');
-  const done = await page.waitForSelector('[data-testid="ticket-done"]');
-  const ordId = /Placed (\d+)/.exec((await done.textContent()) ?? "")?.[1];
-  expect(ordId).toBeDefined();
+  const ordId = await placeFromTicket(page, "0.01", "1000");
   const row = await page.waitForSelector(`[data-testid="order-${ordId}"]`);
   expect(await row.textContent()).toContain("live");
   await page.click(`[data-testid="order-${ordId}"] [data-testid="cancel"]`);
@@ -249,12 +261,7 @@ test("an order amended from open orders shows its new price from the stream; a m
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');
   await page.waitForSelector('[data-testid="ticket"]');
-  await page.fill('[data-testid="ticket-px"]', "1000");
-  await page.fill('[data-testid="ticket-sz"]', "0.01");
-  await page.click('[data-testid="ticket-submit"]');
-  const ordId = /Placed (\d+)/.exec(
-    (await (await page.waitForSelector('[data-testid="ticket-done"]')).textContent()) ?? "",
-  )?.[1];
+  const ordId = await placeFromTicket(page, "0.01", "1000");
   const row = `[data-testid="order-${ordId}"]`;
   await page.waitForSelector(row);
   await page.click(`${row} [data-testid="amend"]`);
@@ -274,12 +281,7 @@ test("an order amended from open orders shows its new price from the stream; a m
   };
   const btcBefore = Number(await balance("BTC"));
   await page.selectOption('[data-testid="ticket-type"]', "market");
-  await page.fill('[data-testid="ticket-sz"]', "0.01");
-  await page.click('[data-testid="ticket-submit"]');
-  const filled = /Placed (\d+)/.exec(
-    (await (await page.waitForSelector(`[data-testid="ticket-done"]:not(:has-text("${ordId}"))`)).textContent()) ?? "",
-  )?.[1];
-  expect(filled).toBeDefined();
+  const filled = await placeFromTicket(page, "0.01");
   const fill = (await (await fetch(`${s.url}/api/fills?ordId=${filled}`, { headers: H })).json()) as {
     data: { fillPx: string; fillSz: string }[];
   };
