@@ -190,7 +190,13 @@ test("the binary serves the dashboard at / and Swagger UI at /docs, and answers 
   expect(script).toBeString();
   const js = await fetch(`${tw.url}${script}`);
   expect(js.status).toBe(200);
-  expect((await js.text()).length).toBeGreaterThan(10_000);
+  const code = await js.text();
+  expect(code.length).toBeGreaterThan(10_000);
+  // The files the page loads later (the chart's chunk, the order book's Worker) are inside too.
+  const later = [...new Set(code.match(/[\w.-]+\.js(?=`)/g) ?? [])].filter((f) => !script!.endsWith(f));
+  expect(later.some((f) => f.startsWith("book-worker-"))).toBe(true);
+  expect(later.some((f) => f.startsWith("lightweight-charts"))).toBe(true);
+  for (const f of later) expect((await fetch(`${tw.url}/assets/${f}`)).status).toBe(200);
   const docs = await fetch(`${tw.url}/docs`);
   expect(docs.status).toBe(200);
   expect(await docs.text()).toContain("swagger-ui");
