@@ -29,6 +29,8 @@ export class Writer {
   readonly batches: Partial<Record<Table, number>> = {};
   readonly retries: Partial<Record<Table, number>> = {};
   private running: Promise<boolean> | null = null;
+  /** The pass forced callers wait for while one runs. */
+  private following: Promise<boolean> | null = null;
   private retryAt = 0;
   /** Failed attempts in a row. */
   private failures = 0;
@@ -37,7 +39,16 @@ export class Writer {
 
   /** Writes what is buffered (unless waiting out a backoff; `force`: now, and everything); true when nothing is left. */
   flush(force = false): Promise<boolean> {
-    if (this.running) return force ? this.running.then(() => this.flush(true)) : this.running;
+    if (this.running) {
+      if (!force) return this.running;
+      // Every forced call made during a pass shares the one pass after it, which takes in all
+      // that was buffered by then, instead of each queueing a pass of its own.
+      this.following ??= this.running.then(() => {
+        this.following = null;
+        return this.flush(true);
+      });
+      return this.following;
+    }
     if (!force && performance.now() < this.retryAt) return Promise.resolve(false);
     this.running = this.pass(force).finally(() => (this.running = null));
     return this.running;
