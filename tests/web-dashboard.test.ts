@@ -91,34 +91,26 @@ async function checkBook(page: Page) {
   expect(first.length).toBeGreaterThan(4 * blank.length); // text and bars compress far less than a plain panel
   await eventually(async () => !(await canvas.screenshot()).equals(first), WAIT);
 
-  // The book keeps moving: click the best bid's line and expect the ticket to hold the price that
-  // line showed then (read and clicked in one task of the page).
-  const clicked = (await page.evaluate(`(() => {
-    const el = document.querySelector('[data-testid="book"] canvas');
-    const px = el.bookFrame.bids[0].px;
-    const r = el.getBoundingClientRect();
-    const y = r.top + ${lineTop("bid", 0, depth) + ROW_PX / 2};
-    el.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: r.left + r.width / 6, clientY: y }));
-    return px;
-  })()`)) as string;
-  await page.waitForFunction(
-    `document.querySelector('[data-testid="ticket-px"]')?.value === ${JSON.stringify(clicked)}`,
-    null,
-    { timeout: WAIT },
-  );
-  // And an ask's line: the worst ask shown is the top line.
-  const ask = (await page.evaluate(`(() => {
-    const el = document.querySelector('[data-testid="book"] canvas');
-    const px = el.bookFrame.asks[0]?.px;
-    const r = el.getBoundingClientRect();
-    el.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: r.left + 5, clientY: r.top + ${ROW_PX / 2} }));
-    return px;
-  })()`)) as string;
-  await page.waitForFunction(
-    `document.querySelector('[data-testid="ticket-px"]')?.value === ${JSON.stringify(ask)}`,
-    null,
-    { timeout: WAIT },
-  );
+  // The book keeps moving: each line's price is read and the line clicked in one task of the page,
+  // and the ticket must then hold that price. The best bid, then the top ask shown (the worst).
+  for (const [side, i] of [
+    ["bid", 0],
+    ["ask", f.asks.findIndex((l) => l !== null)],
+  ] as const) {
+    const clicked = (await page.evaluate(`(() => {
+      const el = document.querySelector('[data-testid="book"] canvas');
+      const px = el.bookFrame.${side}s[${i}].px;
+      const r = el.getBoundingClientRect();
+      const y = r.top + ${lineTop(side, i, depth) + ROW_PX / 2};
+      el.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: r.left + r.width / 6, clientY: y }));
+      return px;
+    })()`)) as string;
+    await page.waitForFunction(
+      `document.querySelector('[data-testid="ticket-px"]')?.value === ${JSON.stringify(clicked)}`,
+      null,
+      { timeout: WAIT },
+    );
+  }
 }
 
 /** The page's book-drawing Workers (web/app/book/book-worker.ts, built as /assets/book-worker-<hash>.js). */
