@@ -1,33 +1,24 @@
 // The order book's drawing thread: the page hands it the canvas once (OffscreenCanvas) and then
 // a frame per update; it draws there, so the page's main thread spends no layout, paint or text
 // shaping on a book that changes ten times a second.
-import { type BookLook, type Ctx2D, drawBook } from "./draw.ts";
+import { BookDrawer, type BookLook } from "./draw.ts";
 import type { BookFrame } from "./frame.ts";
+import type { LineRef } from "./geometry.ts";
 
 export type ToBookWorker =
   | { canvas: OffscreenCanvas; look: BookLook }
   | { size: { width: number; height: number; dpr: number } }
   | { frame: BookFrame }
-  | { hover: { side: "ask" | "bid"; i: number } | null };
+  | { hover: LineRef | null };
 
-let ctx: Ctx2D | null = null;
-let look: BookLook | undefined;
-let width = 0;
-let frame: BookFrame | undefined;
-let hover: { side: "ask" | "bid"; i: number } | null = null;
+let drawer: BookDrawer | undefined;
 
 self.onmessage = (e: MessageEvent<ToBookWorker>) => {
   const m = e.data;
   if ("canvas" in m) {
-    ctx = m.canvas.getContext("2d");
-    look = m.look;
-  } else if ("size" in m && ctx) {
-    const { canvas } = ctx;
-    canvas.width = Math.round(m.size.width * m.size.dpr);
-    canvas.height = Math.round(m.size.height * m.size.dpr);
-    ctx.setTransform(m.size.dpr, 0, 0, m.size.dpr, 0, 0);
-    width = m.size.width;
-  } else if ("frame" in m) frame = m.frame;
-  else if ("hover" in m) hover = m.hover;
-  if (ctx && look && frame && width > 0) drawBook(ctx, width, frame, look, hover);
+    const ctx = m.canvas.getContext("2d");
+    if (ctx) drawer = new BookDrawer(ctx, m.look);
+  } else if ("size" in m) drawer?.size(m.size.width, m.size.height, m.size.dpr);
+  else if ("frame" in m) drawer?.frame(m.frame);
+  else drawer?.hover(m.hover);
 };

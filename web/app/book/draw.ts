@@ -3,7 +3,7 @@
 // spread in a row of its own between asks and bids. The same code runs in the drawing Worker
 // (OffscreenCanvas) and, where a canvas cannot be handed to one, on the page's main thread.
 import type { BookFrame, BookLine } from "./frame.ts";
-import { bookHeight, lineTop, ROW_PX, SPREAD_PX } from "./geometry.ts";
+import { bookHeight, type LineRef, lineTop, ROW_PX, SPREAD_PX } from "./geometry.ts";
 
 const PAD_PX = 6;
 
@@ -40,13 +40,7 @@ function line(ctx: Ctx2D, l: BookLine | null, top: number, width: number, colour
  * Draws the whole book; `width` is in CSS pixels (the context is scaled to device pixels),
  * `hover` the line under the pointer, if any.
  */
-export function drawBook(
-  ctx: Ctx2D,
-  width: number,
-  f: BookFrame,
-  look: BookLook,
-  hover: { side: "ask" | "bid"; i: number } | null,
-): void {
+export function drawBook(ctx: Ctx2D, width: number, f: BookFrame, look: BookLook, hover: LineRef | null): void {
   const depth = f.asks.length;
   ctx.clearRect(0, 0, width, bookHeight(depth));
   if (hover && (hover.side === "ask" ? f.asks : f.bids)[hover.i]) {
@@ -75,4 +69,45 @@ export function drawBook(
   if (f.bp) ctx.fillText(f.bp, left + headW, mid);
   ctx.font = look.font;
   ctx.fillText(head, left, mid);
+}
+
+/**
+ * A book canvas's state: its size, the last frame and the hovered line; any change redraws it.
+ * The drawing Worker keeps one, and so does the page where it draws the book itself.
+ */
+export class BookDrawer {
+  private width = 0;
+  private last: BookFrame | undefined;
+  private hovered: LineRef | null = null;
+
+  constructor(
+    private readonly ctx: Ctx2D,
+    private readonly look: BookLook,
+  ) {}
+
+  /** `width` and `height` in CSS pixels, `dpr` device pixels per CSS pixel. */
+  size(width: number, height: number, dpr: number): void {
+    this.ctx.canvas.width = Math.round(width * dpr);
+    this.ctx.canvas.height = Math.round(height * dpr);
+    this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.width = width;
+    this.draw();
+  }
+
+  frame(f: BookFrame): void {
+    this.last = f;
+    this.draw();
+  }
+
+  hover(h: LineRef | null): void {
+    this.hovered = h;
+    this.draw();
+  }
+
+  /** Nothing to release: the canvas goes with its element. */
+  dispose(): void {}
+
+  private draw(): void {
+    if (this.last && this.width > 0) drawBook(this.ctx, this.width, this.last, this.look, this.hovered);
+  }
 }

@@ -24,12 +24,10 @@ export interface BookFrame {
   bp: string;
 }
 
-function side(levels: Level[], depth: number): { lines: BookLine[]; total: number } {
+/** A side's first `depth` levels with their running totals, and the side's total. */
+function side(levels: Level[], depth: number): { lines: { px: string; sz: string; cum: number }[]; total: number } {
   let cum = 0;
-  const lines = levels.slice(0, depth).map(([px, sz]) => {
-    cum += Number(sz);
-    return { px, sz: fmtQty(sz), total: fmtQty(cum), depth: cum };
-  });
+  const lines = levels.slice(0, depth).map(([px, sz]) => ({ px, sz, cum: (cum += Number(sz)) }));
   return { lines, total: cum };
 }
 
@@ -37,9 +35,10 @@ export function bookFrame(b: Book, depth: number): BookFrame {
   const a = side(b.asks, depth);
   const d = side(b.bids, depth);
   const max = Math.max(a.total, d.total, 1e-12);
-  for (const l of [...a.lines, ...d.lines]) l.depth = Math.min(1, l.depth / max);
-  const asks = Array.from({ length: depth }, (_, i) => a.lines[depth - 1 - i] ?? null);
-  const bids = Array.from({ length: depth }, (_, i) => d.lines[i] ?? null);
+  const line = (l: { px: string; sz: string; cum: number } | undefined): BookLine | null =>
+    l ? { px: l.px, sz: fmtQty(l.sz), total: fmtQty(l.cum), depth: Math.min(1, l.cum / max) } : null;
+  const asks = Array.from({ length: depth }, (_, i) => line(a.lines[depth - 1 - i]));
+  const bids = Array.from({ length: depth }, (_, i) => line(d.lines[i]));
   const bestAsk = Number(b.asks[0]?.[0]);
   const bestBid = Number(b.bids[0]?.[0]);
   const sp = Number.isFinite(bestAsk) && Number.isFinite(bestBid) ? bestAsk - bestBid : null;

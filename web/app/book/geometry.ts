@@ -10,8 +10,14 @@ export function bookHeight(depth: number): number {
   return 2 * depth * ROW_PX + SPREAD_PX;
 }
 
+/** A line of the book: the `i`th ask from the top, or the `i`th bid from the spread. */
+export interface LineRef {
+  side: "ask" | "bid";
+  i: number;
+}
+
 /** Which line a point `y` px from the canvas's top falls on. */
-export function lineAt(y: number, depth: number): { side: "ask" | "bid"; i: number } | null {
+export function lineAt(y: number, depth: number): LineRef | null {
   if (y < 0) return null;
   if (y < depth * ROW_PX) return { side: "ask", i: Math.floor(y / ROW_PX) };
   const below = y - depth * ROW_PX - SPREAD_PX;
@@ -21,6 +27,6 @@ export function lineAt(y: number, depth: number): { side: "ask" | "bid"; i: numb
 }
 
 /** The top of a line, in CSS pixels. */
-export function lineTop(side: "ask" | "bid", i: number, depth: number): number {
+export function lineTop(side: LineRef["side"], i: number, depth: number): number {
   return side === "ask" ? i * ROW_PX : depth * ROW_PX + SPREAD_PX + i * ROW_PX;
 }

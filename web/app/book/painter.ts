@@ -4,15 +4,14 @@
 // update, the line under the pointer.
 
 import type { ToBookWorker } from "./book-worker.ts";
-import { type BookLook, drawBook } from "./draw.ts";
+import { BookDrawer, type BookLook } from "./draw.ts";
 import type { BookFrame } from "./frame.ts";
-
-type Hover = { side: "ask" | "bid"; i: number } | null;
+import type { LineRef } from "./geometry.ts";
 
 export interface BookPainter {
   size(width: number, height: number, dpr: number): void;
   frame(f: BookFrame): void;
-  hover(h: Hover): void;
+  hover(h: LineRef | null): void;
   dispose(): void;
 }
 
@@ -31,30 +30,8 @@ function inWorker(canvas: HTMLCanvasElement, look: BookLook): BookPainter {
 
 function onMain(canvas: HTMLCanvasElement, look: BookLook): BookPainter {
   const ctx = canvas.getContext("2d");
-  let width = 0;
-  let frame: BookFrame | undefined;
-  let hover: Hover = null;
-  const draw = () => {
-    if (ctx && frame && width > 0) drawBook(ctx, width, frame, look, hover);
-  };
-  return {
-    size: (w, h, dpr) => {
-      canvas.width = Math.round(w * dpr);
-      canvas.height = Math.round(h * dpr);
-      ctx?.setTransform(dpr, 0, 0, dpr, 0, 0);
-      width = w;
-      draw();
-    },
-    frame: (f) => {
-      frame = f;
-      draw();
-    },
-    hover: (h) => {
-      hover = h;
-      draw();
-    },
-    dispose: () => {},
-  };
+  if (!ctx) return { size() {}, frame() {}, hover() {}, dispose() {} };
+  return new BookDrawer(ctx, look);
 }
 
 export function bookPainter(canvas: HTMLCanvasElement, look: BookLook): BookPainter {
