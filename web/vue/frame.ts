@@ -9,10 +9,17 @@
 // tasks, so events that arrive meanwhile wait for one of them, not for both; and what the
 // flush asks for in the next animation frame (a chart's redraw) is drawn in that same frame.
 // With a shorter gap it runs in the animation frame itself.
+//
+// A flush may ask for a longer gap of its own (a list of fifty instruments needs no ten
+// repaints a second): it then runs in every second or third update, never in one of its own,
+// so it adds no frame.
 
 type Flush = () => void;
 
-const queued = new Set<Flush>();
+/** Each queued flush with the least gap it asked for (0: every update). */
+const queued = new Map<Flush, number>();
+/** When flushes with a gap of their own last ran. */
+const ranAt = new WeakMap<Flush, number>();
 let scheduled = false;
 let lastRun = 0;
 let gapMs = 100;
@@ -31,11 +38,33 @@ export function setFrameGap(ms: number): void {
   gapMs = Math.max(0, ms);
 }
 
+/** A flush with a gap of its own is due when the update nearest to that gap has come. */
+function due(f: Flush, ownGap: number, now: number): boolean {
+  if (ownGap <= gapMs) return true;
+  const last = ranAt.get(f);
+  return last === undefined || now - last >= ownGap - Math.max(gapMs, FRAME_MS) / 2;
+}
+
 function run(): void {
   scheduled = false;
-  lastRun = performance.now();
-  const fns = [...queued];
-  queued.clear();
+  const now = performance.now();
+  lastRun = now;
+  // Store flushes first, then the views that read what they wrote.
+  const fns: Flush[] = [];
+  const later: Flush[] = [];
+  for (const [f, ownGap] of queued) {
+    if (!due(f, ownGap, now)) continue;
+    queued.delete(f);
+    if (ownGap > 0) {
+      ranAt.set(f, now);
+      later.push(f);
+    } else fns.push(f);
+  }
+  call(fns.concat(later));
+  if (queued.size) schedule();
+}
+
+function call(fns: Flush[]): void {
   for (const f of fns) {
     try {
       f();
@@ -45,9 +74,7 @@ function run(): void {
   }
 }
 
-/** Runs `flush` in the next update (once, however often it is asked for before that). */
-export function onNextFrame(flush: Flush): void {
-  queued.add(flush);
+function schedule(): void {
   if (scheduled) return;
   scheduled = true;
   const wait = lastRun + gapMs - performance.now();
@@ -56,7 +83,19 @@ export function onNextFrame(flush: Flush): void {
   else nextFrame(run);
 }
 
+/**
+ * Runs `flush` in the next update (once, however often it is asked for before that); with
+ * `ownGapMs`, in the first update at least about that long after its last run.
+ */
+export function onNextFrame(flush: Flush, ownGapMs = 0): void {
+  if (!queued.has(flush) || ownGapMs < queued.get(flush)!) queued.set(flush, ownGapMs);
+  schedule();
+}
+
 /** Applies everything queued now (tests, and before reading state right after a load). */
 export function flushFrames(): void {
-  if (queued.size) run();
+  if (!queued.size) return;
+  const fns = [...queued.keys()];
+  queued.clear();
+  call(fns);
 }
