@@ -1,7 +1,7 @@
 // System: the connection states of OKX, Redis, ClickHouse and the engine (/ready), the engines
 // the bridge knows (/api/engines, refreshed when a `system` event says one changed), the server's
 // stream clients (/metrics), this page's stream (transport, tab role, counts) and its latency per leg.
-import { computed, defineComponent, onScopeDispose, shallowRef } from "vue";
+import { computed, defineComponent, onScopeDispose, shallowRef, watch } from "vue";
 import { ApiRequestError } from "../../client/http.ts";
 import type { EngineView, HealthAnswer, ReadyAnswer } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
@@ -29,7 +29,7 @@ const CONNECTIONS = [
 export const System = defineComponent(() => {
   const tw = useTradewire();
   const { canTrade, role } = useSession();
-  const { info, latency, on } = useEventStream(["system"], { latencyEveryMs: 1000 });
+  const { info, latency, on, status } = useEventStream(["system"], { latencyEveryMs: 1000 });
   const ready = shallowRef<ReadyAnswer | null>(null);
   const health = shallowRef<HealthAnswer | null>(null);
   const clients = shallowRef<Record<string, number> | null>(null);
@@ -66,6 +66,11 @@ export const System = defineComponent(() => {
   // An engine came up, fell silent or stopped: show it now, not at the next poll.
   on("system", (ev) => {
     if (ev.data.kind === "engine") void refresh();
+  });
+  // This page's own stream counts among the clients: read them again once it is live (a page
+  // opened here asks before its stream has connected).
+  watch(status, (now, was) => {
+    if (now === "live" && was !== "live") void refresh();
   });
   const totalClients = computed(() => Object.values(clients.value ?? {}).reduce((a, b) => a + b, 0));
 
