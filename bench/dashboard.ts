@@ -98,6 +98,20 @@ const INIT = `(() => {
     new PerformanceObserver((l) => { for (const e of l.getEntries()) w.__long.push({ start: e.startTime, ms: e.duration }); })
       .observe({ type: "longtask", buffered: true });
   } catch {}
+  // What a long task was: the long animation frames (over 50 ms) with their scripts and phases.
+  w.__loaf = [];
+  try {
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) {
+        if (e.duration <= 50) continue;
+        w.__loaf.push({
+          start: e.startTime, ms: e.duration, render: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+          layout: e.styleAndLayoutStart ? e.startTime + e.duration - e.styleAndLayoutStart : 0,
+          scripts: e.scripts.map((x) => ({ ms: x.duration, what: x.invoker || x.invokerType, src: (x.sourceURL || "").split("/").pop() + ":" + (x.sourceFunctionName || ""), layout: x.forcedStyleAndLayoutDuration })),
+        });
+      }
+    }).observe({ type: "long-animation-frame", buffered: true });
+  } catch {}
   w.__firstTicker = null;
   w.__firstLive = null;
   const seen = () => {
@@ -283,8 +297,9 @@ async function main() {
       const w = (await page.evaluate(`(() => {
         const r = window.tradewire.client.stats.report();
         const long = window.__long.filter((e) => e.start >= window.__t0);
+        const loaf = window.__loaf.filter((e) => e.start >= window.__t0);
         return { legs: r.legs, counts: r.counts, tickers: window.__tickers, secs: (performance.now() - window.__t0) / 1000,
-          long: long.length, longMax: long.reduce((a, e) => Math.max(a, e.ms), 0), transport: window.tradewire.client.info.transport };
+          long: long.length, longMax: long.reduce((a, e) => Math.max(a, e.ms), 0), loaf, transport: window.tradewire.client.info.transport };
       })()`)) as {
         legs: Record<
           "exchange" | "ingest" | "page" | "total",
@@ -295,6 +310,12 @@ async function main() {
         secs: number;
         long: number;
         longMax: number;
+        loaf: Array<{
+          ms: number;
+          render: number;
+          layout: number;
+          scripts: Array<{ ms: number; what: string; src: string; layout: number }>;
+        }>;
         transport: string;
       };
       const wall = m1.Timestamp! - m0.Timestamp!;
@@ -312,6 +333,10 @@ async function main() {
       say(
         `   long tasks (> 50 ms): ${w.long}${w.long ? `, longest ${w.longMax.toFixed(0)} ms` : ""} -> target none: ${w.long === 0 ? "MET" : "MISSED"}`,
       );
+      for (const f of w.loaf)
+        say(
+          `     a frame of ${f.ms.toFixed(0)} ms (rendering ${f.render.toFixed(0)} ms, style and layout ${f.layout.toFixed(0)} ms)${f.scripts.length ? "; scripts: " : ""}${f.scripts.map((x) => `${x.what} ${x.src} ${x.ms.toFixed(0)} ms${x.layout ? ` (forced layout ${x.layout.toFixed(0)} ms)` : ""}`).join(", ")}`,
+        );
       const t = w.legs.total;
       say(
         `   exchange -> handler in the page (ts.ex -> handed to the page; ex is OKX's ms stamp): p50 ${ms(t.p50)}, p99 ${ms(t.p99)}, max ${ms(t.max)} (${t.count} events) -> target p99 <= 5 ms: ${t.p99 !== null && t.p99 <= 5 ? "MET" : "MISSED"}`,
