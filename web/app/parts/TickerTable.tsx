@@ -15,11 +15,11 @@ import { LiveCell } from "../live.ts";
 
 /** The least time between two repaints of the list. */
 const LIST_GAP_MS = 200;
-/** Rows whose ticker changed since the list last repainted. */
-const stale = new Set<() => void>();
+/** Each mounted row's paint; a row writes only when its ticker changed since it last painted. */
+const rows = new Set<() => void>();
+/** Runs after the stores' flush in the same update, so every row shows what that update brought. */
 const repaint = () => {
-  for (const paint of stale) paint();
-  stale.clear();
+  for (const paint of rows) paint();
 };
 
 const Row = defineComponent(
@@ -29,10 +29,12 @@ const Row = defineComponent(
     let cells: LiveCell[] = [];
     let before: string | undefined;
     let dir = "";
+    let painted: Ticker | undefined;
     const paint = () => {
       const t = ticker.value;
       const [last, change, bid, ask, vol] = cells;
-      if (!t || !last || !change || !bid || !ask || !vol) return;
+      if (t === painted || !t || !last || !change || !bid || !ask || !vol) return;
+      painted = t;
       if (before !== undefined && t.last !== before) dir = Number(t.last) > Number(before) ? " up" : " down";
       before = t.last;
       last.set(t.last, `num last${dir}`);
@@ -44,13 +46,11 @@ const Row = defineComponent(
     };
     onMounted(() => {
       cells = [...(row.value?.cells ?? [])].slice(1).map((td) => new LiveCell(td));
+      rows.add(paint);
       paint();
     });
-    watch(ticker, () => {
-      stale.add(paint);
-      onNextFrame(repaint, LIST_GAP_MS);
-    });
-    onUnmounted(() => stale.delete(paint));
+    watch(ticker, () => onNextFrame(repaint, LIST_GAP_MS));
+    onUnmounted(() => rows.delete(paint));
     return () => (
       <tr
         ref={row}
