@@ -295,12 +295,18 @@ test("an order amended from open orders shows its new price from the stream; a m
   await ctx.close();
 }, 60_000);
 
-test("at phone width the Markets and Trading pages fit the screen: nothing scrolls sideways", async () => {
+test("at phone width the Markets and Trading pages fit the screen: nothing scrolls sideways, every page's link in sight", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.setViewportSize({ width: 390, height: 844 });
   const wide = () => page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") as Promise<number>;
   await page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });
   expect(await wide()).toBeLessThanOrEqual(0);
+  // The navigation wraps instead of hiding its last links in a strip that scrolls.
+  const links = (await page.evaluate(
+    `[...document.querySelectorAll('.top nav a')].map((a) => a.getBoundingClientRect().right)`,
+  )) as number[];
+  expect(links.length).toBeGreaterThanOrEqual(5);
+  for (const right of links) expect(right).toBeLessThanOrEqual(390);
   await page.click('[data-testid="nav-trading"]');
   await page.waitForSelector('[data-testid="ticket"]');
   await page.waitForSelector('[data-testid="balances"] tbody tr');
