@@ -27,16 +27,15 @@ const Row = defineComponent(
     const ticker = computed(() => props.tickers.get(props.instId));
     const row = shallowRef<HTMLTableRowElement | null>(null);
     let cells: LiveCell[] = [];
-    let before: string | undefined;
     let dir = "";
+    /** The ticker the row shows; its last price against the new one gives the arrow's direction. */
     let painted: Ticker | undefined;
     const paint = () => {
       const t = ticker.value;
       const [last, change, bid, ask, vol] = cells;
       if (t === painted || !t || !last || !change || !bid || !ask || !vol) return;
+      if (painted && t.last !== painted.last) dir = Number(t.last) > Number(painted.last) ? " up" : " down";
       painted = t;
-      if (before !== undefined && t.last !== before) dir = Number(t.last) > Number(before) ? " up" : " down";
-      before = t.last;
       last.set(t.last, `num last${dir}`);
       const ch = pctChange(t.last, t.open24h);
       change.set(fmtPct(ch), ch === null ? "num" : ch >= 0 ? "num up" : "num down");
