@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
 import type { BookFrame, BookLine } from "../web/app/book/frame.ts";
 import { lineTop, ROW_PX } from "../web/app/book/geometry.ts";
-import { fmtQty, fmtTime } from "../web/app/format.ts";
+import { fmtPx, fmtQty, fmtSz, fmtTime } from "../web/app/format.ts";
 import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
 import { launchChromium, signIn as signInAt, textMatches, WAIT } from "./web-helpers.ts";
 
@@ -33,6 +33,10 @@ afterAll(async () => {
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 
 const LAST = '[data-testid="ticker-BTC-USDT"] [data-testid="last"]';
+/** BTC-USDT's decimals on the simulator: tick 0.1, lot 0.00000001 (the ticket test reads both on screen). */
+const BTC = { px: 1, sz: 8 };
+const PX = /^\d+\.\d$/;
+const SZ = /^\d+\.\d{8}$/;
 /** The frame the order book's canvas last drew (web/app/parts/OrderBook.tsx). */
 const FRAME = `document.querySelector('[data-testid="book"] canvas')?.bookFrame`;
 const lastPrice = (page: Page) => page.textContent(LAST);
@@ -53,6 +57,7 @@ test("log in, and the tickers change on screen", async () => {
   const first = await lastPrice(page);
   expect(Number(first)).toBeGreaterThan(0);
   await changes(page, LAST, first);
+  await textMatches(page, LAST, PX); // in the tick's decimals, whatever the exchange's string
   await page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });
   await ctx.close();
 }, 60_000);
@@ -80,6 +85,12 @@ async function checkBook(page: Page) {
   expect(falling(total(f.bids).reverse())).toBe(true);
   expect(f.spread).toMatch(/^\d/);
   expect(Math.max(...[...f.asks, ...f.bids].map((l) => l?.depth ?? 0))).toBe(1);
+  // Every price in the tick's decimals, every size and total in the lot's: the columns line up.
+  for (const l of lines([...f.asks, ...f.bids])) {
+    expect(l.px).toMatch(PX);
+    expect(l.sz).toMatch(SZ);
+    expect(l.total).toMatch(SZ);
+  }
 
   // The canvas shows it: its pixels are not blank, and they change as the book moves.
   const canvas = page.locator('[data-testid="book"] canvas');
@@ -145,7 +156,12 @@ test("the trades tape: newest first, each as recorded (GET /api/market/trades), 
     `[...document.querySelectorAll(${JSON.stringify(ROWS)})].map((tr) => [...tr.cells].map((td) => td.textContent).concat(tr.cells[1].className))`,
   )) as string[][];
   type Row = { ts: number; tradeId: string; px: string; sz: string; side: string };
-  const onScreen = (t: Row) => [fmtTime(t.ts), t.px, fmtQty(t.sz), `num ${t.side === "buy" ? "up" : "down"}`];
+  const onScreen = (t: Row) => [
+    fmtTime(t.ts),
+    fmtPx(t.px, BTC.px),
+    fmtSz(t.sz, BTC.sz),
+    `num ${t.side === "buy" ? "up" : "down"}`,
+  ];
   // The recorder writes in batches: wait until the history holds the newest trade shown.
   let recorded: Row[] = [];
   let at = -1;
@@ -259,7 +275,7 @@ test("an order amended from open orders shows its new price from the stream; a m
   await page.click(`${row} [data-testid="amend"]`);
   await page.fill(`${row} td.num input >> nth=0`, "1100");
   await page.click(`${row} [data-testid="amend-save"]`);
-  await textMatches(page, `${row} td.num`, /^1100$/);
+  await textMatches(page, `${row} td.num`, /^1100\.0$/);
   await page.click(`${row} [data-testid="cancel"]`);
   await page.waitForSelector(row, { state: "detached" });
 
@@ -286,7 +302,7 @@ test("an order amended from open orders shows its new price from the stream; a m
   await eventually(async () => Number(await balance("BTC")) > btcBefore, WAIT);
   const fillRow = '[data-testid="fills"] tbody tr:first-child';
   await textMatches(page, fillRow, /BTC-USDT\s*buy/);
-  expect(await page.textContent(fillRow)).toContain(fillPx);
+  expect(await page.textContent(fillRow)).toContain(fmtPx(fillPx, BTC.px));
   const shownBtc = () =>
     page.evaluate(`[...document.querySelectorAll('[data-testid="balances"] tbody tr')]
       .find((tr) => tr.cells[0].textContent === "BTC")?.cells[2].textContent`) as Promise<string>;

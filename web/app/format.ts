@@ -1,5 +1,7 @@
-// Formatting for the screen: prices stay the exchange's exact decimals, changes as percents,
-// times local, latencies in ms with sensible precision.
+// Formatting for the screen: prices and sizes with their instrument's decimals (the exchange's
+// exact digits, zeros added so a column's points line up), changes as percents, times local,
+// latencies in ms with sensible precision.
+import { stepDecimals } from "../client/rules.ts";
 
 export function pctChange(last: string | undefined, open: string | undefined): number | null {
   const l = Number(last);
@@ -38,3 +40,44 @@ export function fmtQty(s: string | number | undefined): string {
 
 /** Digits after the point in a decimal string. */
 export const decimals = (s: string | undefined): number => (s?.includes(".") ? s.length - s.indexOf(".") - 1 : 0);
+
+/** The decimals an instrument's prices and sizes are written with: its tick's and its lot's. */
+export interface Digits {
+  px: number;
+  sz: number;
+}
+
+export const digitsOf = (i: { tickSz: number; lotSz: number } | undefined): Digits | undefined =>
+  i && { px: stepDecimals(i.tickSz), sz: stepDecimals(i.lotSz) };
+
+/**
+ * A decimal string with at least `dp` digits after the point: zeros added, none taken away (the
+ * exchange's digits stay exact). A string in exponent form is rounded to `dp` instead.
+ */
+export function padDecimals(s: string, dp: number): string {
+  if (s.includes("e") || s.includes("E")) {
+    const n = Number(s);
+    return Number.isFinite(n) ? n.toFixed(dp) : s;
+  }
+  const dot = s.indexOf(".");
+  const have = dot < 0 ? 0 : s.length - dot - 1;
+  if (have >= dp) return s;
+  return `${s}${dot < 0 ? "." : ""}${"0".repeat(dp - have)}`;
+}
+
+/** A price with its instrument's tick decimals ("43042" -> "43042.0" at tick 0.1); as given while they are unknown. */
+export function fmtPx(s: string | undefined, dp: number | undefined): string {
+  if (s === undefined || s === "") return "–";
+  return dp === undefined ? s : padDecimals(s, dp);
+}
+
+/** Sizes from this big up are written short (123.4k): lot decimals would only add noise. */
+const SHORT_FROM = 1e5;
+
+/** A size (or a sum of sizes) with its instrument's lot decimals; short from 100k up, and while they are unknown. */
+export function fmtSz(s: string | number | undefined, dp: number | undefined): string {
+  const n = Number(s);
+  if (s === undefined || s === "" || !Number.isFinite(n)) return "–";
+  if (dp === undefined || Math.abs(n) >= SHORT_FROM) return fmtQty(n);
+  return typeof s === "string" ? padDecimals(s, dp) : n.toFixed(dp);
+}

@@ -44,6 +44,26 @@ test("a frame deeper than the book: blank lines away from the spread; one side e
   expect(f.bp).toBe("");
 });
 
+test("with the instrument's digits: prices in the tick's decimals, sizes and totals in the lot's", () => {
+  const f = bookFrame(
+    book(
+      [
+        ["43042", "0.5"],
+        ["43042.1", "0.25"],
+      ],
+      [["43041.9", "1"]],
+    ),
+    2,
+    { px: 1, sz: 4 },
+  );
+  expect(f.asks).toEqual([
+    { px: "43042.1", sz: "0.2500", total: "0.7500", depth: 0.75 },
+    { px: "43042.0", sz: "0.5000", total: "0.5000", depth: 0.5 },
+  ]);
+  expect(f.bids[0]).toEqual({ px: "43041.9", sz: "1.0000", total: "1.0000", depth: 1 });
+  expect(f.spread).toBe("0.1");
+});
+
 test("the canvas's lines: a point maps to the line drawn there, the spread's row to none", () => {
   const depth = 4;
   expect(bookHeight(depth)).toBe(8 * ROW_PX + SPREAD_PX);

@@ -3,7 +3,7 @@
 // cumulative size and the depth bar's share of the larger side's total; the spread between.
 // Plain data: the page hands it to the canvas's drawing thread.
 import type { Book, Level } from "../../client/types.ts";
-import { fmtQty } from "../format.ts";
+import { type Digits, fmtPx, fmtSz } from "../format.ts";
 
 export interface BookLine {
   px: string;
@@ -18,7 +18,7 @@ export interface BookFrame {
   asks: (BookLine | null)[];
   /** `depth` lines, top to bottom: the best bid first. */
   bids: (BookLine | null)[];
-  /** The spread ("0.1"), "–" without both sides. */
+  /** The spread ("0.1", in the tick's decimals), "–" without both sides. */
   spread: string;
   /** The spread in basis points of the mid (" (0.23 bp)"), "" without both sides. */
   bp: string;
@@ -31,12 +31,20 @@ function side(levels: Level[], depth: number): { lines: { px: string; sz: string
   return { lines, total: cum };
 }
 
-export function bookFrame(b: Book, depth: number): BookFrame {
+/** `digits`: the instrument's decimals for prices and sizes (the exchange's strings as they are while unknown). */
+export function bookFrame(b: Book, depth: number, digits?: Digits): BookFrame {
   const a = side(b.asks, depth);
   const d = side(b.bids, depth);
   const max = Math.max(a.total, d.total, 1e-12);
   const line = (l: { px: string; sz: string; cum: number } | undefined): BookLine | null =>
-    l ? { px: l.px, sz: fmtQty(l.sz), total: fmtQty(l.cum), depth: Math.min(1, l.cum / max) } : null;
+    l
+      ? {
+          px: fmtPx(l.px, digits?.px),
+          sz: fmtSz(l.sz, digits?.sz),
+          total: fmtSz(l.cum, digits?.sz),
+          depth: Math.min(1, l.cum / max),
+        }
+      : null;
   const asks = Array.from({ length: depth }, (_, i) => line(a.lines[depth - 1 - i]));
   const bids = Array.from({ length: depth }, (_, i) => line(d.lines[i]));
   const bestAsk = Number(b.asks[0]?.[0]);
@@ -46,7 +54,7 @@ export function bookFrame(b: Book, depth: number): BookFrame {
   return {
     asks,
     bids,
-    spread: sp === null ? "–" : String(Number(sp.toPrecision(6))),
+    spread: sp === null ? "–" : digits ? sp.toFixed(digits.px) : String(Number(sp.toPrecision(6))),
     bp: sp !== null && mid > 0 ? ` (${((sp / mid) * 1e4).toFixed(2)} bp)` : "",
   };
 }

@@ -1,10 +1,18 @@
 // Fills, positions and balances: small live tables.
 import { defineComponent } from "vue";
 import { useBalances, useFills, usePositions } from "../../vue/account.ts";
-import { fmtQty, fmtTime } from "../format.ts";
+import { useInstruments } from "../../vue/market.ts";
+import { digitsOf, fmtPx, fmtQty, fmtSz, fmtTime } from "../format.ts";
+
+/** Each instrument's decimals by instId (undefined until its rules are loaded). */
+function useDigits() {
+  const instruments = useInstruments();
+  return (instId: string) => digitsOf(instruments.get(instId));
+}
 
 export const Fills = defineComponent(() => {
   const fills = useFills();
+  const digits = useDigits();
   return () => (
     <section class="card fills" data-testid="fills">
       <h2>Fills</h2>
@@ -26,8 +34,8 @@ export const Fills = defineComponent(() => {
                 <td>{fmtTime(f.ts)}</td>
                 <td>{f.instId}</td>
                 <td class={f.side === "buy" ? "up" : "down"}>{f.side}</td>
-                <td class="num">{f.fillPx}</td>
-                <td class="num">{fmtQty(f.fillSz)}</td>
+                <td class="num">{fmtPx(f.fillPx, digits(f.instId)?.px)}</td>
+                <td class="num">{fmtSz(f.fillSz, digits(f.instId)?.sz)}</td>
                 <td class="num hide-narrow">
                   {f.fee} {f.feeCcy}
                 </td>
@@ -49,6 +57,7 @@ export const Fills = defineComponent(() => {
 
 export const Positions = defineComponent(() => {
   const { list } = usePositions();
+  const digits = useDigits();
   return () => (
     <section class="card positions" data-testid="positions">
       <h2>Positions</h2>
@@ -69,8 +78,8 @@ export const Positions = defineComponent(() => {
                 {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
               </td>
               <td class={`num ${Number(p.pos) >= 0 ? "up" : "down"}`}>{p.pos}</td>
-              <td class="num">{p.avgPx}</td>
-              <td class="num hide-narrow">{p.markPx}</td>
+              <td class="num">{fmtPx(p.avgPx, digits(p.instId)?.px)}</td>
+              <td class="num hide-narrow">{fmtPx(p.markPx, digits(p.instId)?.px)}</td>
               <td class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`}>{Number(p.upl).toFixed(2)}</td>
             </tr>
           ))}

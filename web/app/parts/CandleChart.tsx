@@ -3,6 +3,8 @@
 import type { CandlestickData, IChartApi, ISeriesApi, UTCTimestamp } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
+import { useInstrument } from "../../vue/market.ts";
+import { digitsOf } from "../format.ts";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
 /** The chart shows UTC: shift by the local offset so its axis reads local time. */
@@ -20,6 +22,13 @@ export const CandleChart = defineComponent(
     const bar = shallowRef("1m");
     const candles = useCandles(() => props.instId, bar);
     const el = shallowRef<HTMLDivElement | null>(null);
+    const inst = useInstrument(() => props.instId);
+    /** The price axis in the tick's decimals and steps (the library's default is two decimals), once the rules are known. */
+    const formatPrices = () => {
+      const i = inst.value;
+      const d = digitsOf(i);
+      if (i && d) series?.applyOptions({ priceFormat: { type: "price", precision: d.px, minMove: i.tickSz } });
+    };
     let chart: IChartApi | undefined;
     let series: ISeriesApi<"Candlestick"> | undefined;
 
@@ -40,12 +49,14 @@ export const CandleChart = defineComponent(
         wickDownColor: "#ef5350",
         borderVisible: false,
       });
+      formatPrices();
       series.setData(candles.bars.value.map(point));
     });
     watch(candles.bars, (bars) => {
       series?.setData(bars.map(point));
       chart?.timeScale().scrollToRealTime();
     });
+    watch(inst, formatPrices);
     watch(candles.last, (b) => {
       if (b && series) series.update(point(b));
     });

@@ -5,7 +5,8 @@ import { ApiRequestError } from "../../client/http.ts";
 import type { Order } from "../../client/types.ts";
 import { useOrders } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
-import { fmtQty, fmtTime } from "../format.ts";
+import { useInstruments } from "../../vue/market.ts";
+import { digitsOf, fmtPx, fmtSz, fmtTime } from "../format.ts";
 
 const message = (err: unknown) =>
   err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err);
@@ -46,8 +47,10 @@ const OrderRow = defineComponent(
       newSz.value = props.order.sz;
       editing.value = true;
     };
+    const instruments = useInstruments();
     return () => {
       const o = props.order;
+      const d = digitsOf(instruments.get(o.instId));
       return (
         <tr data-testid={`order-${o.ordId}`} data-clordid={o.clOrdId}>
           <td>{fmtTime(o.cTime)}</td>
@@ -63,7 +66,7 @@ const OrderRow = defineComponent(
                 onInput={(e: Event) => (newPx.value = (e.target as HTMLInputElement).value)}
               />
             ) : (
-              o.px || "market"
+              (o.px && fmtPx(o.px, d?.px)) || "market"
             )}
           </td>
           <td class="num">
@@ -75,10 +78,10 @@ const OrderRow = defineComponent(
                 onInput={(e: Event) => (newSz.value = (e.target as HTMLInputElement).value)}
               />
             ) : (
-              fmtQty(o.sz)
+              fmtSz(o.sz, d?.sz)
             )}
           </td>
-          <td class="num hide-narrow">{fmtQty(o.accFillSz)}</td>
+          <td class="num hide-narrow">{fmtSz(o.accFillSz, d?.sz)}</td>
           <td class="state">{o.state}</td>
           {props.canTrade && (
             <td class="actions">

@@ -4,10 +4,11 @@
 // second costs the page's main thread one message per update, not a layout and paint of its
 // rows. The header is a table, so the columns line up with the page's other tables.
 import { computed, defineComponent, onBeforeUnmount, shallowRef, watch } from "vue";
-import { useOrderBook } from "../../vue/market.ts";
+import { useInstrument, useOrderBook } from "../../vue/market.ts";
 import { type BookFrame, bookFrame } from "../book/frame.ts";
 import { bookHeight, lineAt } from "../book/geometry.ts";
 import { type BookPainter, bookPainter, readLook } from "../book/painter.ts";
+import { digitsOf } from "../format.ts";
 
 /** The canvas carries the frame it last drew: its text for scripts and tests. */
 export type BookCanvas = HTMLCanvasElement & { bookFrame?: BookFrame };
@@ -18,6 +19,8 @@ const LABEL_MS = 1000;
 export const OrderBook = defineComponent(
   (props: { instId: string; depth?: number; onPrice?: (px: string) => void }) => {
     const book = useOrderBook(() => props.instId);
+    const inst = useInstrument(() => props.instId);
+    const digits = computed(() => digitsOf(inst.value));
     const has = computed(() => book.value !== undefined);
     const depth = computed(() => props.depth ?? 12);
     const canvas = shallowRef<BookCanvas | null>(null);
@@ -50,7 +53,7 @@ export const OrderBook = defineComponent(
       const b = book.value;
       if (!el || !b) return;
       if (paintedOn !== el) setUp(el);
-      const f = bookFrame(b, depth.value);
+      const f = bookFrame(b, depth.value, digits.value);
       el.bookFrame = f;
       painter?.frame(f);
       const now = performance.now();
@@ -61,7 +64,7 @@ export const OrderBook = defineComponent(
         el.ariaLabel = `Order book of ${props.instId}: best bid ${bid ?? "none"}, best ask ${ask ?? "none"}, spread ${f.spread}`;
       }
     };
-    watch([book, canvas, depth], paint, { flush: "post" });
+    watch([book, canvas, depth, digits], paint, { flush: "post" });
     onBeforeUnmount(() => {
       painter?.dispose();
       resize?.disconnect();

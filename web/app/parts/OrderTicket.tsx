@@ -8,7 +8,7 @@ import type { NewOrder, OrdType } from "../../client/rest.ts";
 import { checkPx, checkSz, fmtStep, stepBy } from "../../client/rules.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useOrderBook, useTicker } from "../../vue/market.ts";
-import { decimals } from "../format.ts";
+import { decimals, digitsOf, fmtPx } from "../format.ts";
 
 const TYPES: Array<{ v: OrdType; label: string }> = [
   { v: "limit", label: "Limit" },
@@ -32,6 +32,7 @@ export const OrderTicket = defineComponent(
     const ticker = useTicker(() => props.instId);
     const book = useOrderBook(() => props.instId);
     const rules = useInstrument(() => props.instId);
+    const digits = computed(() => digitsOf(rules.value));
     const side = shallowRef<"buy" | "sell">("buy");
     const ordType = shallowRef<OrdType>("limit");
     const px = shallowRef("");
@@ -223,10 +224,10 @@ export const OrderTicket = defineComponent(
         </label>
         <p class="quote">
           <button type="button" class="link down" onClick={() => ticker.value && (px.value = ticker.value.askPx)}>
-            ask {ticker.value?.askPx ?? "–"}
+            ask {fmtPx(ticker.value?.askPx, digits.value?.px)}
           </button>
           <button type="button" class="link up" onClick={() => ticker.value && (px.value = ticker.value.bidPx)}>
-            bid {ticker.value?.bidPx ?? "–"}
+            bid {fmtPx(ticker.value?.bidPx, digits.value?.px)}
           </button>
         </p>
         {ordType.value !== "market" && input("px", px, steps.value.px, "Price")}

@@ -8,9 +8,11 @@
 // tape and chart, where a trader acts, keep every update. The list's text is most of a frame's
 // layout, so this takes it out of every other frame.
 import { computed, defineComponent, onMounted, onUnmounted, shallowRef, watch } from "vue";
+import type { Instrument } from "../../client/rest.ts";
 import type { Ticker } from "../../client/types.ts";
 import { onNextFrame } from "../../vue/frame.ts";
-import { fmtPct, fmtQty, pctChange } from "../format.ts";
+import { useInstruments } from "../../vue/market.ts";
+import { type Digits, digitsOf, fmtPct, fmtPx, fmtQty, pctChange } from "../format.ts";
 import { LiveCell } from "../live.ts";
 
 /** The least time between two repaints of the list. */
@@ -23,24 +25,33 @@ const repaint = () => {
 };
 
 const Row = defineComponent(
-  (props: { tickers: Map<string, Ticker>; instId: string; selected: boolean; onPick: (instId: string) => void }) => {
+  (props: {
+    tickers: Map<string, Ticker>;
+    instruments: Map<string, Instrument>;
+    instId: string;
+    selected: boolean;
+    onPick: (instId: string) => void;
+  }) => {
     const ticker = computed(() => props.tickers.get(props.instId));
     const row = shallowRef<HTMLTableRowElement | null>(null);
     let cells: LiveCell[] = [];
     let dir = "";
     /** The ticker the row shows; its last price against the new one gives the arrow's direction. */
     let painted: Ticker | undefined;
+    /** The instrument's decimals, once its rules are loaded. */
+    let digits: Digits | undefined;
     const paint = () => {
       const t = ticker.value;
       const [last, change, bid, ask, vol] = cells;
       if (t === painted || !t || !last || !change || !bid || !ask || !vol) return;
       if (painted && t.last !== painted.last) dir = Number(t.last) > Number(painted.last) ? " up" : " down";
       painted = t;
-      last.set(t.last, `num last${dir}`);
+      digits ??= digitsOf(props.instruments.get(props.instId));
+      last.set(fmtPx(t.last, digits?.px), `num last${dir}`);
       const ch = pctChange(t.last, t.open24h);
       change.set(fmtPct(ch), ch === null ? "num" : ch >= 0 ? "num up" : "num down");
-      bid.set(t.bidPx ?? "");
-      ask.set(t.askPx ?? "");
+      bid.set(fmtPx(t.bidPx, digits?.px));
+      ask.set(fmtPx(t.askPx, digits?.px));
       vol.set(fmtQty(t.volCcy24h));
     };
     onMounted(() => {
@@ -66,12 +77,13 @@ const Row = defineComponent(
       </tr>
     );
   },
-  { props: ["tickers", "instId", "selected", "onPick"] },
+  { props: ["tickers", "instruments", "instId", "selected", "onPick"] },
 );
 
 export const TickerTable = defineComponent(
   (props: { tickers: Map<string, Ticker>; selected: string; onPick: (instId: string) => void }) => {
     const ids = computed(() => [...props.tickers.keys()].sort());
+    const instruments = useInstruments();
     return () => (
       <table class="grid tickers" data-testid="tickers">
         <thead>
@@ -86,7 +98,14 @@ export const TickerTable = defineComponent(
         </thead>
         <tbody>
           {ids.value.map((id) => (
-            <Row key={id} tickers={props.tickers} instId={id} selected={id === props.selected} onPick={props.onPick} />
+            <Row
+              key={id}
+              tickers={props.tickers}
+              instruments={instruments}
+              instId={id}
+              selected={id === props.selected}
+              onPick={props.onPick}
+            />
           ))}
           {ids.value.length === 0 && (
             <tr>

@@ -1,11 +1,13 @@
 // The trades tape of one instrument, newest first, coloured by the taker's side.
-import { defineComponent } from "vue";
-import { useTrades } from "../../vue/market.ts";
-import { fmtQty, fmtTime } from "../format.ts";
+import { computed, defineComponent } from "vue";
+import { useInstrument, useTrades } from "../../vue/market.ts";
+import { digitsOf, fmtPx, fmtSz, fmtTime } from "../format.ts";
 
 export const TradesTape = defineComponent(
   (props: { instId: string; rows?: number }) => {
     const trades = useTrades(() => props.instId);
+    const inst = useInstrument(() => props.instId);
+    const digits = computed(() => digitsOf(inst.value));
     return () => (
       <section class="card tape" data-testid="trades">
         <h2>Trades</h2>
@@ -21,8 +23,8 @@ export const TradesTape = defineComponent(
             {trades.value.slice(0, props.rows ?? 30).map((t) => (
               <tr key={t.tradeId}>
                 <td>{fmtTime(t.ts)}</td>
-                <td class={`num ${t.side === "buy" ? "up" : "down"}`}>{t.px}</td>
-                <td class="num">{fmtQty(t.sz)}</td>
+                <td class={`num ${t.side === "buy" ? "up" : "down"}`}>{fmtPx(t.px, digits.value?.px)}</td>
+                <td class="num">{fmtSz(t.sz, digits.value?.sz)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,35 @@
+import { expect, test } from "bun:test";
+import { digitsOf, fmtPx, fmtSz, padDecimals } from "./format.ts";
+
+test("an instrument's digits are its tick's and its lot's decimals", () => {
+  expect(digitsOf({ tickSz: 0.1, lotSz: 1e-8 })).toEqual({ px: 1, sz: 8 });
+  expect(digitsOf({ tickSz: 0.25, lotSz: 1 })).toEqual({ px: 2, sz: 0 });
+  expect(digitsOf(undefined)).toBeUndefined();
+});
+
+test("a price gets its tick's decimals: zeros added, the exchange's digits never rounded away", () => {
+  expect(fmtPx("43042", 1)).toBe("43042.0");
+  expect(fmtPx("43042.3", 1)).toBe("43042.3");
+  expect(fmtPx("0.5", 4)).toBe("0.5000");
+  expect(fmtPx("43042.25", 1)).toBe("43042.25"); // more digits than the tick: kept, not rounded
+  expect(fmtPx("100", 0)).toBe("100");
+  expect(fmtPx("1e-7", 8)).toBe("0.00000010");
+  expect(fmtPx("43042", undefined)).toBe("43042"); // digits unknown yet: as the exchange sent it
+  expect(fmtPx(undefined, 1)).toBe("–");
+  expect(fmtPx("", 1)).toBe("–");
+});
+
+test("a size gets its lot's decimals, a sum of sizes too; big ones are short", () => {
+  expect(fmtSz("0.339798", 8)).toBe("0.33979800");
+  expect(fmtSz(0.1 + 0.2, 8)).toBe("0.30000000");
+  expect(fmtSz("12", 0)).toBe("12");
+  expect(fmtSz("250000", 8)).toBe("250.0k");
+  expect(fmtSz("0.339798", undefined)).toBe("0.339798");
+  expect(fmtSz("abc", 8)).toBe("–");
+  expect(fmtSz(undefined, 8)).toBe("–");
+});
+
+test("padding keeps the sign and whole numbers", () => {
+  expect(padDecimals("-3", 2)).toBe("-3.00");
+  expect(padDecimals("7.", 2)).toBe("7.00");
+});
