@@ -330,6 +330,20 @@ test("at phone width the Markets and Trading pages fit the screen: nothing scrol
   await ctx.close();
 }, 60_000);
 
+test("at 1280x800 the Markets page is one screen: the list, chart, book and tape all inside it, nothing below the fold", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });
+  await page.waitForSelector('[data-testid="trades"] tbody tr');
+  expect(await page.evaluate("document.scrollingElement.scrollHeight - window.innerHeight")).toBeLessThanOrEqual(0);
+  for (const panel of [".instruments", '[data-testid="chart"]', '[data-testid="book"]', '[data-testid="trades"]']) {
+    const box = (await page.locator(`.markets ${panel}`).boundingBox())!;
+    expect(box.height).toBeGreaterThan(100);
+    expect(box.y + box.height).toBeLessThanOrEqual(800);
+  }
+  await ctx.close();
+}, 60_000);
+
 test("the Users page: an admin creates a user who then signs in, changes its role, and deletes it (its page lands on the login page)", async () => {
   const { ctx, page } = await signIn("admin", ADMIN_PASSWORD);
   await page.click('[data-testid="nav-users"]');
