@@ -8,6 +8,7 @@ import { ensureDashboard } from "../scripts/dashboard.ts";
 import type { BookFrame, BookLine } from "../web/app/book/frame.ts";
 import { lineTop, ROW_PX } from "../web/app/book/geometry.ts";
 import { fmtPx, fmtQty, fmtSz, fmtTime } from "../web/app/format.ts";
+import { sizeForShare } from "../web/client/rules.ts";
 import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
 import { launchChromium, signIn as signInAt, textMatches, WAIT } from "./web-helpers.ts";
 
@@ -232,6 +233,38 @@ async function placeFromTicket(page: Page, sz: string, px?: string): Promise<str
   expect(ordId).toBeDefined();
   return ordId!;
 }
+
+test("the ticket shows what the order spends and what it is worth, and sets a size as a share of what is available", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  await page.waitForSelector('[data-testid="ticket"]');
+  const H = { Authorization: `Bearer ${tina}` };
+  const available = async (ccy: string) => {
+    const r = (await (await fetch(`${s.url}/api/account/balances`, { headers: H })).json()) as {
+      data: { ccy: string; availBal: string }[];
+    };
+    return r.data.find((b) => b.ccy === ccy)?.availBal ?? "";
+  };
+  const AVAIL = '[data-testid="ticket-avail"]';
+  const shows = (text: string) =>
+    page.waitForFunction(`document.querySelector('${AVAIL}')?.textContent === ${JSON.stringify(text)}`, null, {
+      timeout: WAIT,
+    });
+  // A buy spends USDT, a sell BTC: each as the account has it.
+  await shows(`${await available("USDT")} USDT`);
+  await page.click('[data-testid="ticket-sell"]');
+  const btc = await available("BTC");
+  await shows(`${btc} BTC`);
+  // Half of it, down to the lot.
+  await page.click('[data-testid="ticket-share-50"]');
+  const sz = await page.inputValue('[data-testid="ticket-sz"]');
+  expect(sz).toBe(sizeForShare(0.5, "sell", Number(btc), 0, { tickSz: 0.1, lotSz: 1e-8, minSz: 1e-5 }));
+  expect(Number(sz)).toBeGreaterThan(0);
+  // What it is worth at the limit price typed.
+  await page.fill('[data-testid="ticket-px"]', "50000");
+  expect(await page.textContent('[data-testid="ticket-value"]')).toBe(`≈ ${(Number(sz) * 50000).toFixed(2)} USDT`);
+  await ctx.close();
+}, 60_000);
 
 test("a limit order from the ticket shows in open orders from the stream; canceled, it goes; the instrument's rules apply as typed; a risk rejection lands on its field", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { checkPx, checkSz, fmtStep, onStep, stepBy, stepDecimals } from "./rules.ts";
+import { checkPx, checkSz, fmtStep, onStep, sizeForShare, stepBy, stepDecimals } from "./rules.ts";
 
 const btc = { tickSz: 0.1, lotSz: 1e-8, minSz: 0.00001 };
 const swap = { tickSz: 0.25, lotSz: 1, minSz: 1 };
@@ -36,4 +36,15 @@ test("stepping by ticks and lots stays on the grid", () => {
   expect(stepBy("", 1e-8, 1, 0.00001)).toBe("0.00001000");
   expect(stepBy("2", 1, 1, 1)).toBe("3");
   expect(stepBy("x", 1, 1)).toBe("x");
+});
+
+test("a share of what is available as a size on the lot grid: a buy at a price, a sell of the base", () => {
+  expect(sizeForShare(0.5, "buy", 100_000, 43000, btc)).toBe("1.16279069"); // 50,000 USDT / 43,000, down to the lot
+  expect(sizeForShare(1, "sell", 1.2, 43000, btc)).toBe("1.20000000");
+  expect(sizeForShare(0.25, "sell", 1.2, 0, btc)).toBe("0.30000000"); // a sell needs no price
+  expect(sizeForShare(0.25, "buy", 100, 43000, btc)).toBe("0.00058139");
+  expect(sizeForShare(0.25, "buy", 0.01, 43000, btc)).toBe("0.00000005"); // under the minimum: the field says so
+  expect(sizeForShare(1, "buy", 100_000, 0, btc)).toBe(""); // no price to buy at
+  expect(sizeForShare(1, "sell", 0, 43000, btc)).toBe("");
+  expect(sizeForShare(0.5, "sell", 7, 10, swap)).toBe("3");
 });

@@ -62,3 +62,15 @@ export function stepBy(value: string, step: number, n: number, min = step, from?
   const v = Math.max(min, steps * step);
   return v.toFixed(stepDecimals(step));
 }
+
+/**
+ * The size that uses `share` (0..1] of what is available, down to the lot grid: a buy spends the
+ * quote currency at `px`, a sell sells the base. It may be under the minimum (the field then says
+ * so); "" when nothing is available or there is no price to buy at.
+ */
+export function sizeForShare(share: number, side: "buy" | "sell", avail: number, px: number, r: Rules): string {
+  const raw = side === "buy" ? (px > 0 ? (avail * share) / px : 0) : avail * share;
+  if (!(raw > 0) || !(r.lotSz > 0)) return "";
+  const lots = Math.floor(raw / r.lotSz + 1e-9);
+  return lots > 0 ? (lots * r.lotSz).toFixed(stepDecimals(r.lotSz)) : "";
+}

@@ -1,11 +1,13 @@
 // The order ticket: instrument, side, type, price and size checked against the instrument's rules
-// (tick, lot, minimum size; arrow keys step by them), the best bid/ask to click, an idempotency
+// (tick, lot, minimum size; arrow keys step by them), the best bid/ask to click, what is available
+// to spend with a size as a share of it (spot), the order's value, an idempotency
 // key per order (a retried submit never doubles it), and a rejection shown on the field it
 // concerns (the server's risk checks and validation name their field).
 import { computed, defineComponent, shallowRef, watch } from "vue";
 import { ApiRequestError } from "../../client/http.ts";
 import type { NewOrder, OrdType } from "../../client/rest.ts";
-import { checkPx, checkSz, fmtStep, stepBy } from "../../client/rules.ts";
+import { checkPx, checkSz, fmtStep, sizeForShare, stepBy } from "../../client/rules.ts";
+import { useBalances } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useOrderBook, useTicker } from "../../vue/market.ts";
 import { decimals, digitsOf, fmtPx } from "../format.ts";
@@ -23,6 +25,9 @@ function newKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The sizes a click sets: these shares of what is available. */
+const SHARES = [0.25, 0.5, 0.75, 1];
+
 /** 10^-d as a decimal string ("0.01"). */
 const stepOf = (d: number) => (d <= 0 ? "1" : `0.${"0".repeat(d - 1)}1`);
 
@@ -33,6 +38,7 @@ export const OrderTicket = defineComponent(
     const book = useOrderBook(() => props.instId);
     const rules = useInstrument(() => props.instId);
     const digits = computed(() => digitsOf(rules.value));
+    const { balances } = useBalances();
     const side = shallowRef<"buy" | "sell">("buy");
     const ordType = shallowRef<OrdType>("limit");
     const px = shallowRef("");
@@ -75,6 +81,28 @@ export const OrderTicket = defineComponent(
         formError.value = null;
       },
     );
+
+    // What the order spends: a spot buy the quote currency, a spot sell the base.
+    const ccys = computed(() => {
+      const [base = "", quote = ""] = props.instId.split("-");
+      return { base, quote, spends: side.value === "buy" ? quote : base };
+    });
+    const spot = computed(() => rules.value?.instType === "SPOT");
+    const available = computed(() => balances.get(ccys.value.spends)?.availBal ?? "0");
+    /** The price the order is worth at: its limit price, else the best price on its side. */
+    const refPx = computed(() => {
+      const typed = ordType.value === "market" ? Number.NaN : Number(px.value);
+      if (typed > 0) return typed;
+      return Math.max(Number(side.value === "buy" ? ticker.value?.askPx : ticker.value?.bidPx) || 0, 0);
+    });
+    const value = computed(() => {
+      const v = Number(sz.value) * refPx.value * (rules.value?.ctVal || 1);
+      return v > 0 ? `≈ ${v.toFixed(2)} ${ccys.value.quote}` : "–";
+    });
+    const takeShare = (share: number) => {
+      const r = rules.value;
+      if (r) sz.value = sizeForShare(share, side.value, Number(available.value), refPx.value, r);
+    };
 
     /** What the rules refuse in the fields as typed (shown at once, and the order is not sent). */
     const ruleErrors = computed(() => {
@@ -232,6 +260,33 @@ export const OrderTicket = defineComponent(
         </p>
         {ordType.value !== "market" && input("px", px, steps.value.px, "Price")}
         {input("sz", sz, steps.value.sz, "Size")}
+        {spot.value && (
+          <fieldset class="shares" aria-label="Size as a share of what is available">
+            {SHARES.map((share) => (
+              <button
+                type="button"
+                class="ghost"
+                key={share}
+                onClick={() => takeShare(share)}
+                data-testid={`ticket-share-${share * 100}`}
+              >
+                {share * 100}%
+              </button>
+            ))}
+          </fieldset>
+        )}
+        <dl class="funds">
+          {spot.value && (
+            <>
+              <dt>Available</dt>
+              <dd data-testid="ticket-avail">
+                {available.value} {ccys.value.spends}
+              </dd>
+            </>
+          )}
+          <dt>Value</dt>
+          <dd data-testid="ticket-value">{value.value}</dd>
+        </dl>
         {formError.value && (
           <p class="error" role="alert" data-testid="ticket-error">
             {formError.value}
