@@ -58,6 +58,15 @@ test("a grid from the generated form: a bad param on its field, created, started
   // Its four orders rest (two levels each side), live from strategy:<id>; the log says so.
   await textMatches(page, '[data-testid="strategy-counters"]', /^4 open · 4 placed/);
   await page.waitForSelector('[data-testid="strategy-orders"] tbody tr:nth-child(4)');
+  // A ladder: the highest price first, each in the tick's decimals, sizes in the lot's (BTC-USDT: 0.1, 0.00000001).
+  const ladder = (await page.evaluate(
+    `[...document.querySelectorAll('[data-testid="strategy-orders"] tbody tr')].map((tr) => [tr.cells[2].textContent, tr.cells[3].textContent])`,
+  )) as [string, string][];
+  expect(ladder.map(([px]) => px)).toEqual(ladder.map(([px]) => px).sort((a, b) => Number(b) - Number(a)));
+  for (const [px, sz] of ladder) {
+    expect(px).toMatch(/^\d+\.\d$/);
+    expect(sz).toBe("0.00010000");
+  }
   await textMatches(page, '[data-testid="strategy-log"]', /\S/);
   await textMatches(page, `[data-testid="strategy-row-${id}"] [data-testid="row-state"]`, /^running$/);
 

@@ -17,6 +17,8 @@ test("a price gets its tick's decimals: zeros added, the exchange's digits never
   expect(fmtPx("43042", undefined)).toBe("43042"); // digits unknown yet: as the exchange sent it
   expect(fmtPx(undefined, 1)).toBe("–");
   expect(fmtPx("", 1)).toBe("–");
+  expect(fmtPx(43005, 1)).toBe("43005.0"); // a computed price
+  expect(fmtPx(43005.41234567, 1)).toBe("43005.41235");
 });
 
 test("a size gets its lot's decimals, a sum of sizes too; big ones are short", () => {

@@ -65,10 +65,14 @@ export function padDecimals(s: string, dp: number): string {
   return `${s}${dot < 0 ? "." : ""}${"0".repeat(dp - have)}`;
 }
 
-/** A price with its instrument's tick decimals ("43042" -> "43042.0" at tick 0.1); as given while they are unknown. */
-export function fmtPx(s: string | undefined, dp: number | undefined): string {
+/**
+ * A price with its instrument's tick decimals ("43042" -> "43042.0" at tick 0.1); as given while
+ * they are unknown. A computed price (an average) keeps ten significant digits.
+ */
+export function fmtPx(s: string | number | undefined, dp: number | undefined): string {
   if (s === undefined || s === "") return "–";
-  return dp === undefined ? s : padDecimals(s, dp);
+  const text = typeof s === "number" ? String(Number(s.toPrecision(10))) : s;
+  return dp === undefined ? text : padDecimals(text, dp);
 }
 
 /** Sizes from this big up are written short (123.4k): lot decimals would only add noise. */

@@ -1,16 +1,21 @@
-// A built-in strategy's live figures: PnL, its positions, its open orders and its counters.
+// A built-in strategy's live figures: PnL, its positions, its open orders (by price, the highest
+// first: a grid reads as a ladder) and its counters.
 import { defineComponent } from "vue";
 import type { StrategyFigures } from "../../client/types.ts";
-import { fmtQty, fmtTime } from "../format.ts";
+import { useInstruments } from "../../vue/market.ts";
+import { digitsOf, fmtPx, fmtSz, fmtTime } from "../format.ts";
 
 const money = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "–");
 const sign = (n: number) => (n > 0 ? "up" : n < 0 ? "down" : "");
 
 export const StrategyFiguresView = defineComponent(
   (props: { figures: StrategyFigures }) => {
+    const instruments = useInstruments();
+    const digits = (instId: string) => digitsOf(instruments.get(instId));
     return () => {
       const f = props.figures;
       const c = f.counters;
+      const orders = [...f.openOrders].sort((a, b) => Number(b.px) - Number(a.px));
       return (
         <div class="figures" data-testid="strategy-figures">
           <dl class="facts">
@@ -59,9 +64,9 @@ export const StrategyFiguresView = defineComponent(
                 {f.positions.map((p) => (
                   <tr key={p.instId}>
                     <td>{p.instId}</td>
-                    <td class={`num ${sign(p.pos)}`}>{fmtQty(p.pos)}</td>
-                    <td class="num">{p.avgPx ? fmtQty(p.avgPx) : "–"}</td>
-                    <td class="num">{p.lastPx === null ? "–" : fmtQty(p.lastPx)}</td>
+                    <td class={`num ${sign(p.pos)}`}>{fmtSz(p.pos, digits(p.instId)?.sz)}</td>
+                    <td class="num">{p.avgPx ? fmtPx(p.avgPx, digits(p.instId)?.px) : "–"}</td>
+                    <td class="num">{p.lastPx === null ? "–" : fmtPx(p.lastPx, digits(p.instId)?.px)}</td>
                     <td class={`num ${sign(p.unrealizedPnl)}`}>{money(p.unrealizedPnl)}</td>
                     <td class={`num ${sign(p.realizedPnl)}`}>{money(p.realizedPnl)}</td>
                   </tr>
@@ -82,15 +87,15 @@ export const StrategyFiguresView = defineComponent(
                 </tr>
               </thead>
               <tbody>
-                {f.openOrders.map((o) => (
+                {orders.map((o) => (
                   <tr key={o.clOrdId}>
                     <td>
                       {o.instId} <small class="muted">{o.ordId || o.clOrdId}</small>
                     </td>
                     <td class={o.side === "buy" ? "up" : "down"}>{o.side}</td>
-                    <td class="num">{o.px}</td>
-                    <td class="num">{o.sz}</td>
-                    <td class="num">{o.filledSz}</td>
+                    <td class="num">{fmtPx(o.px, digits(o.instId)?.px)}</td>
+                    <td class="num">{fmtSz(o.sz, digits(o.instId)?.sz)}</td>
+                    <td class="num">{fmtSz(o.filledSz, digits(o.instId)?.sz)}</td>
                     <td>{o.state}</td>
                   </tr>
                 ))}
