@@ -33,6 +33,10 @@ test("a grid from the generated form: a bad param on its field, created, started
   // The form is the kind's schema: levels (integer, default 5, 1-50), size (required), ...
   expect(await page.getAttribute('[data-testid="new-param-levels"]', "placeholder")).toBe("5");
   expect(await page.getAttribute('[data-testid="new-param-levels"]', "max")).toBe("50");
+  // The kind's description names its params as code.
+  expect(await page.locator('label:has([data-testid="new-kind"]) .hint code').allTextContents()).toContain(
+    "spacingPct",
+  );
   await page.fill('[data-testid="new-name"]', "grid-ui");
   await page.check('[data-testid="new-inst-BTC-USDT"]');
   await page.click('[data-testid="new-submit"]');

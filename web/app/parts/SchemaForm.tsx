@@ -4,6 +4,10 @@
 import { defineComponent } from "vue";
 import { boundsOf, type Field, type FormValue, type FormValues } from "../schema-form.ts";
 
+/** Text with its `code` spans as <code> (the kinds' descriptions name their params that way). */
+export const withCode = (text: string) =>
+  text.split("`").map((part, i) => (i % 2 ? <code key={i}>{part}</code> : part));
+
 export const SchemaFields = defineComponent(
   (props: {
     fields: Field[];
@@ -75,7 +79,7 @@ export const SchemaFields = defineComponent(
               {input(f)}
               {(f.description || bounds) && (
                 <small class="muted hint">
-                  {f.description}
+                  {f.description && withCode(f.description)}
                   {f.description && bounds ? " · " : ""}
                   {bounds}
                 </small>

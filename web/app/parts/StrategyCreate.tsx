@@ -7,7 +7,7 @@ import type { StrategyView } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useStrategyKinds, useStrategyWrites } from "../../vue/strategies.ts";
 import { byField, type FormValues, fieldsOf, initialValues, toParams } from "../schema-form.ts";
-import { SchemaFields } from "./SchemaForm.tsx";
+import { SchemaFields, withCode } from "./SchemaForm.tsx";
 
 const LIMITS = [
   { name: "maxPosition", hint: "largest position per instrument (base units)" },
@@ -105,7 +105,7 @@ export const StrategyCreate = defineComponent(
                 </option>
               ))}
             </select>
-            {k && <small class="muted hint">{k.description}</small>}
+            {k && <small class="muted hint">{withCode(k.description)}</small>}
             {err("kind")}
           </label>
           <label class={{ invalid: !!errors.value.name }}>
