@@ -298,7 +298,7 @@ test("a limit order from the ticket shows in open orders from the stream; cancel
   await ctx.close();
 }, 60_000);
 
-test("an order amended from open orders shows its new price from the stream; a market order's fill lands in fills, and balances follow the account", async () => {
+test("an order amended from open orders shows its new price from the stream; canceled or filled, it is in the order history; a market order's fill lands in fills, and balances follow the account", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');
   await page.waitForSelector('[data-testid="ticket"]');
@@ -311,6 +311,9 @@ test("an order amended from open orders shows its new price from the stream; a m
   await textMatches(page, `${row} td.num`, /^1100\.0$/);
   await page.click(`${row} [data-testid="cancel"]`);
   await page.waitForSelector(row, { state: "detached" });
+  // Canceled, it is in the order history, at its amended price.
+  await textMatches(page, `[data-testid="closed-${ordId}"] [data-testid="state"]`, /^canceled$/);
+  expect(await page.textContent(`[data-testid="closed-${ordId}"]`)).toContain("1100.0");
 
   // A market buy fills at once: its fill shows, and the balances shown are the account's.
   const H = { Authorization: `Bearer ${tina}` };
@@ -335,6 +338,17 @@ test("an order amended from open orders shows its new price from the stream; a m
   await eventually(async () => Number(await balance("BTC")) > btcBefore, WAIT);
   const fillRow = '[data-testid="fills"] tbody tr:first-child';
   await textMatches(page, fillRow, /BTC-USDT\s*buy/);
+  await textMatches(page, `[data-testid="closed-${filled}"] [data-testid="state"]`, /^filled$/);
+  // After a reload the order history comes from the recorded history (the recorder writes in batches).
+  const shows = (id: string) =>
+    page.waitForSelector(`[data-testid="closed-${id}"]`, { timeout: 2_000 }).then(
+      () => true,
+      () => false,
+    );
+  await eventually(async () => {
+    await page.reload();
+    return (await shows(filled)) && (await shows(ordId));
+  }, WAIT);
   expect(await page.textContent(fillRow)).toContain(fmtPx(fillPx, BTC.px));
   const shownBtc = () =>
     page.evaluate(`[...document.querySelectorAll('[data-testid="balances"] tbody tr')]

@@ -1,5 +1,5 @@
-// Account composables: open orders, positions, balances and fills, snapshot first (REST) then
-// live, written once per frame. For a viewer they stay empty (the channels are private).
+// Account composables: open orders, positions, balances, fills and closed orders, snapshot first
+// (REST) then live, written once per frame. For a viewer they stay empty (the channels are private).
 import { type ComputedRef, computed, onScopeDispose, type ShallowRef, shallowRef } from "vue";
 import type { Balance, Fill, Order, Position } from "../client/types.ts";
 import { shared, type Tradewire, useTradewire } from "./context.ts";
@@ -113,5 +113,55 @@ export function useFills(): ShallowRef<Fill[]> {
     return { list, feeds: new Feeds(tw.client, () => load) };
   });
   onScopeDispose(store.feeds.acquire("fills"));
+  return store.list;
+}
+
+/** A closed order as the order history shows it: its final state. */
+export type ClosedOrder = Pick<
+  Order,
+  "ordId" | "instId" | "side" | "ordType" | "px" | "sz" | "accFillSz" | "avgPx" | "state" | "uTime"
+>;
+
+const CLOSED_LIMIT = 50;
+/** Recorded state changes read to find the latest closed orders (an order has a few). */
+const CLOSED_SCAN = 500;
+
+/** The latest closed orders (filled, canceled, rejected), newest first: their final states from history, then live. */
+export function useOrderHistory(): ShallowRef<ClosedOrder[]> {
+  const tw = useTradewire();
+  const store = shared(tw, "order-history", (undo) => {
+    const list = shallowRef<ClosedOrder[]>([]);
+    let pending: ClosedOrder[] = [];
+    const apply = () => {
+      const seen = new Set<string>();
+      list.value = [...pending, ...list.value]
+        .sort((a, b) => b.uTime - a.uTime)
+        .filter((o) => !seen.has(o.ordId) && seen.add(o.ordId))
+        .slice(0, CLOSED_LIMIT);
+      pending = [];
+    };
+    const add = (os: ClosedOrder[]) => {
+      pending.push(...os.filter((o) => CLOSED.has(o.state)));
+      onNextFrame(apply);
+    };
+    undo(tw.client.on("order", (ev) => add([ev.data])));
+    const load = async () =>
+      add(
+        (await tw.rest.history.orders({ limit: CLOSED_SCAN })).data.map((r) => ({
+          ordId: r.ordId,
+          instId: r.instId,
+          side: r.side,
+          ordType: r.ordType,
+          px: r.px ?? "",
+          sz: r.sz,
+          accFillSz: r.accFillSz,
+          avgPx: r.avgPx ?? "",
+          state: r.state as Order["state"],
+          uTime: r.uTime,
+        })),
+      );
+    return { list, feeds: new Feeds(tw.client, () => load) };
+  });
+  onScopeDispose(store.feeds.acquire("orders"));
   return store.list;
 }
