@@ -217,6 +217,24 @@ test("the candle chart: history from /api/market/candles, drawn, moving with liv
   await ctx.close();
 }, 60_000);
 
+test("the candle chart marks the user's own fills: an arrow up under the bar of a buy, with the size bought", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  const r = await fetch(`${s.url}/api/orders`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${tina}`, "content-type": "application/json", "idempotency-key": "chart-fill-1" },
+    body: JSON.stringify({ instId: "BTC-USDT", side: "buy", ordType: "market", sz: "0.0042", tdMode: "cash" }),
+  });
+  expect(r.status).toBe(201);
+  const AREA = `document.querySelector('[data-testid="chart"] .chart-area')`;
+  await page.waitForFunction(
+    `(${AREA}.fillMarkers ?? []).some((m) => m.shape === "arrowUp" && m.position === "belowBar" && /^B /.test(m.text) && parseFloat(m.text.slice(2)) >= 0.0042)`,
+    null,
+    { timeout: WAIT },
+  );
+  await ctx.close();
+}, 60_000);
+
 /** Places an order from the Trading page's ticket (the fields given filled in) and returns its ordId. */
 async function placeFromTicket(page: Page, sz: string, px?: string): Promise<string> {
   const DONE = '[data-testid="ticket-done"]';

@@ -1,7 +1,18 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
-// logo stays on; see web/NOTICE): history, then the live bar; the library loads on first use.
-import type { CandlestickData, IChartApi, ISeriesApi, UTCTimestamp } from "lightweight-charts";
+// logo stays on; see web/NOTICE): history, then the live bar, and the user's own fills as arrows
+// on their bars; the library loads on first use.
+import type {
+  CandlestickData,
+  IChartApi,
+  ISeriesApi,
+  ISeriesMarkersPluginApi,
+  SeriesMarker,
+  Time,
+  UTCTimestamp,
+} from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
+import type { Fill } from "../../client/types.ts";
+import { useFills } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useInstrument } from "../../vue/market.ts";
 import { digitsOf } from "../format.ts";
@@ -17,11 +28,59 @@ const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
   close: b.close,
 });
 
+/** The chart's area carries the fill markers it last set: for scripts and tests. */
+export type ChartArea = HTMLDivElement & { fillMarkers?: SeriesMarker<Time>[] };
+
+/** Up to this many arrows carry their size as text; more would overlap. */
+const LABELLED_MAX = 12;
+
+/**
+ * The fills as arrows, one per bar and side (a buy below the bar, a sell above) with the size
+ * they add up to and how many there were: a strategy's dozens of fills stay readable.
+ */
+function fillMarkers(fills: Fill[], barMs: number): SeriesMarker<Time>[] {
+  const byBar = new Map<string, { time: number; side: Fill["side"]; sz: number; n: number }>();
+  for (const f of fills) {
+    const time = Math.floor(f.ts / barMs) * barMs;
+    const key = `${time}:${f.side}`;
+    const m = byBar.get(key) ?? { time, side: f.side, sz: 0, n: 0 };
+    m.sz += Number(f.fillSz);
+    m.n += 1;
+    byBar.set(key, m);
+  }
+  const labelled = byBar.size <= LABELLED_MAX;
+  return [...byBar.values()]
+    .sort((a, b) => a.time - b.time)
+    .map((m) => {
+      const text = labelled
+        ? `${m.side === "buy" ? "B" : "S"} ${Number(m.sz.toPrecision(6))}${m.n > 1 ? ` ×${m.n}` : ""}`
+        : "";
+      return m.side === "buy"
+        ? { time: local(m.time), position: "belowBar", shape: "arrowUp", color: "#26a69a", text }
+        : { time: local(m.time), position: "aboveBar", shape: "arrowDown", color: "#ef5350", text };
+    });
+}
+
 export const CandleChart = defineComponent(
   (props: { instId: string }) => {
     const bar = shallowRef("1m");
     const candles = useCandles(() => props.instId, bar);
-    const el = shallowRef<HTMLDivElement | null>(null);
+    const el = shallowRef<ChartArea | null>(null);
+    const fills = useFills();
+    let markers: ISeriesMarkersPluginApi<Time> | undefined;
+    /** The fills of this instrument since the first bar shown. */
+    const markFills = () => {
+      const area = el.value;
+      if (!markers || !area) return;
+      const ms = BAR_MS[bar.value] ?? 60_000;
+      const first = candles.bars.value[0]?.time ?? Number.POSITIVE_INFINITY;
+      const list = fillMarkers(
+        fills.value.filter((f) => f.instId === props.instId && f.ts >= first),
+        ms,
+      );
+      area.fillMarkers = list;
+      markers.setMarkers(list);
+    };
     const inst = useInstrument(() => props.instId);
     /** The price axis in the tick's decimals and steps (the library's default is two decimals), once the rules are known. */
     const formatPrices = () => {
@@ -51,11 +110,15 @@ export const CandleChart = defineComponent(
       });
       formatPrices();
       series.setData(candles.bars.value.map(point));
+      markers = lw.createSeriesMarkers(series, []);
+      markFills();
     });
     watch(candles.bars, (bars) => {
       series?.setData(bars.map(point));
+      markFills();
       chart?.timeScale().scrollToRealTime();
     });
+    watch(fills, markFills);
     watch(inst, formatPrices);
     watch(candles.last, (b) => {
       if (b && series) series.update(point(b));
