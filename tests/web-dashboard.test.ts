@@ -505,7 +505,7 @@ test("the system page: connection states, and the latency panel with figures for
   await ctx.close();
 }, 60_000);
 
-test("the kill switch: an admin turns it on (confirmed), a trader's Commands page shows it at once from the stream", async () => {
+test("the kill switch: an admin turns it on (confirmed), a trader's Commands page shows it at once from the stream, and every page of theirs a banner while it is on", async () => {
   const { ctx: tctx, page: trader } = await signIn("tina", "tina-password-1");
   await trader.click('[data-testid="nav-commands"]');
   await trader.waitForSelector('[data-testid="kill-state"].up');
@@ -519,6 +519,12 @@ test("the kill switch: an admin turns it on (confirmed), a trader's Commands pag
   await admin.waitForSelector('[data-testid="kill-state"].down');
   await trader.waitForSelector('[data-testid="kill-state"].down');
   expect(await trader.textContent('[data-testid="kill-since"]')).toMatch(/^since \d\d:\d\d:\d\d\.\d{3} by admin$/);
+  // Every page of a trader says so under the bar.
+  await trader.click('[data-testid="nav-markets"]');
+  expect(await (await trader.waitForSelector('[data-testid="kill-banner"]')).textContent()).toMatch(
+    /^Kill switch ON: new orders are refused \(by admin at \d\d:\d\d:\d\d\.\d{3}\)\. Commands$/,
+  );
+  await trader.click('[data-testid="nav-commands"]');
   expect(
     await (
       await fetch(`${s.url}/api/commands/kill-switch`, { headers: { Authorization: `Bearer ${await s.token()}` } })
@@ -527,6 +533,7 @@ test("the kill switch: an admin turns it on (confirmed), a trader's Commands pag
   await admin.click('[data-testid="kill-off"]');
   await admin.click('[data-testid="confirm-yes"]');
   await trader.waitForSelector('[data-testid="kill-state"].up');
+  await trader.waitForSelector('[data-testid="kill-banner"]', { state: "detached" });
   await tctx.close();
   await actx.close();
 }, 60_000);

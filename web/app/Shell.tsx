@@ -1,8 +1,9 @@
-// The signed-in frame: navigation for what the role may do, the stream status, the user, and
-// the page for the current path.
+// The signed-in frame: navigation for what the role may do, the stream status, the user, the
+// kill switch when it is on (for those who trade), and the page for the current path.
 import { type Component, computed, defineComponent, h } from "vue";
 import { useTradewire } from "../vue/context.ts";
 import { useEventStream } from "../vue/stream.ts";
+import { KillBanner } from "./KillBanner.tsx";
 import { Commands } from "./pages/Commands.tsx";
 import { Markets } from "./pages/Markets.tsx";
 import { Strategies } from "./pages/Strategies.tsx";
@@ -74,6 +75,7 @@ export const Shell = defineComponent(() => {
             Sign out
           </button>
         </header>
+        {canTrade.value && <KillBanner />}
         <main class="page">{h(current.value.view)}</main>
       </div>
     );

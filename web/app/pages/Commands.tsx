@@ -3,7 +3,8 @@
 // appear as the stream announces them, and a kill switch command moves the state shown.
 import { defineComponent, onMounted, shallowRef, watch } from "vue";
 import { ApiRequestError } from "../../client/http.ts";
-import type { Command, CommandRecord, KillSwitch } from "../../client/rest.ts";
+import type { Command, CommandRecord } from "../../client/rest.ts";
+import { useKillSwitch } from "../../vue/commands.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useEventStream } from "../../vue/stream.ts";
 import { fmtTime } from "../format.ts";
@@ -25,7 +26,7 @@ export const Commands = defineComponent(() => {
   const { instruments } = useSelection();
   const stream = useEventStream(["commands"], { latencyEveryMs: 0 });
   const records = shallowRef<CommandRecord[]>([]);
-  const killSwitch = shallowRef<KillSwitch | null>(null);
+  const killSwitch = useKillSwitch();
   const asking = shallowRef<{ cmd: Command; title: string; text: string; action: string } | null>(null);
   const error = shallowRef<string | null>(null);
   const scope = shallowRef("");
@@ -34,26 +35,19 @@ export const Commands = defineComponent(() => {
   const remember = (r: CommandRecord) => {
     const rest = records.value.filter((x) => x.id !== r.id);
     records.value = [r, ...rest].sort((a, b) => b.createdAt - a.createdAt).slice(0, 50);
-    if (r.type === "kill_switch" && r.status === "done") {
-      const on = r.result.killSwitch === true;
-      const was = killSwitch.value;
-      // A setting that changes nothing keeps the earlier since and by (as the server does).
-      if (!was || was.on !== on) killSwitch.value = { on, since: r.finishedAt ?? r.updatedAt, by: r.by };
-    }
   };
   stream.on("command", (ev) => remember(ev.data));
   const load = async () => {
     try {
-      const [state, list] = await Promise.all([tw.rest.commands.killSwitch(), tw.rest.commands.list({ limit: 50 })]);
-      killSwitch.value = state;
+      const list = await tw.rest.commands.list({ limit: 50 });
       for (const r of list.data.reverse()) remember(r);
-      killSwitch.value = state; // the server's word over what the list implies
     } catch (err) {
       error.value = err instanceof ApiRequestError ? err.message : String(err);
     }
   };
   onMounted(load);
-  // After a reset or a restart the announcements in between are lost: read both again.
+  // After a reset or a restart the announcements in between are lost: read the list again (the
+  // kill switch's state is read again by its composable).
   watch(stream.notice, (n) => n?.kind === "resynced" && void load());
 
   const run = async (cmd: Command) => {
