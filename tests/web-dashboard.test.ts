@@ -18,7 +18,7 @@ let tina: string;
 
 beforeAll(async () => {
   await ensureDashboard();
-  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT" });
+  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT,ETH-USDT" });
   tina = await s.userToken("tina", "trader");
   await s.userToken("vic", "viewer");
   await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
@@ -60,6 +60,39 @@ test("log in, and the tickers change on screen", async () => {
   await changes(page, LAST, first);
   await textMatches(page, LAST, PX); // in the tick's decimals, whatever the exchange's string
   await page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });
+  await ctx.close();
+}, 60_000);
+
+test("the instrument list: a filter narrows it by name, a header sorts by its column (again: the other way); the tab's title carries the selected price", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="ticker-ETH-USDT"]');
+  const order = () =>
+    page.evaluate(
+      `[...document.querySelectorAll('[data-testid="tickers"] tbody tr')].map((tr) => tr.dataset.testid)`,
+    ) as Promise<string[]>;
+  const becomes = (ids: string[]) =>
+    page.waitForFunction(
+      `JSON.stringify([...document.querySelectorAll('[data-testid="tickers"] tbody tr')].map((tr) => tr.dataset.testid)) === ${JSON.stringify(JSON.stringify(ids))}`,
+      null,
+      { timeout: WAIT },
+    );
+  expect(await order()).toEqual(["ticker-BTC-USDT", "ticker-ETH-USDT"]); // by name at first
+  await page.fill('[data-testid="ticker-filter"]', "eth");
+  await becomes(["ticker-ETH-USDT"]);
+  await page.fill('[data-testid="ticker-filter"]', "xrp");
+  await textMatches(page, '[data-testid="tickers"] tbody', /No instrument matches/);
+  await page.fill('[data-testid="ticker-filter"]', "");
+  // By last price, the highest first (BTC about 43,000, ETH about 2,300), then the other way.
+  await page.click('[data-testid="sort-last"]');
+  await becomes(["ticker-BTC-USDT", "ticker-ETH-USDT"]);
+  expect(await page.getAttribute('th:has([data-testid="sort-last"])', "aria-sort")).toBe("descending");
+  await page.click('[data-testid="sort-last"]');
+  await becomes(["ticker-ETH-USDT", "ticker-BTC-USDT"]);
+  // Kept for the next visit.
+  await page.reload();
+  await page.waitForSelector('[data-testid="ticker-ETH-USDT"]');
+  await becomes(["ticker-ETH-USDT", "ticker-BTC-USDT"]);
+  await page.waitForFunction(`/^\\d+\\.\\d BTC-USDT · tradewire$/.test(document.title)`, null, { timeout: WAIT });
   await ctx.close();
 }, 60_000);
 

@@ -13,6 +13,7 @@ import { Users } from "./pages/Users.tsx";
 import { go, route } from "./router.ts";
 import { StatusPill } from "./StatusPill.tsx";
 import { useSession } from "./session.ts";
+import { usePriceInTitle } from "./title.ts";
 
 interface Page {
   path: string;
@@ -45,6 +46,7 @@ export const Shell = defineComponent(() => {
       canTrade.value ? ["tickers:*", "orders", "fills", "positions", "balances", "account", "commands"] : ["tickers:*"],
     { latencyEveryMs: 0 },
   );
+  usePriceInTitle();
   const current = computed(
     () => pages.value.find((p) => route.value === p.path || route.value.startsWith(`${p.path}/`)) ?? pages.value[0]!,
   );

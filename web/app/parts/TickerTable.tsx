@@ -1,5 +1,7 @@
 // Instruments with their live last price, 24h change, best bid/ask and volume; a click selects
-// the instrument. The table renders its rows (one per instrument, keyed); each row re-renders
+// the instrument. A filter narrows the list by name, and a click on a column's header sorts by it
+// (again: the other way); sorted by a live column, the list is put in order again every second,
+// not on every tick, so rows do not jump under the pointer. The table renders its rows (one per instrument, keyed); each row re-renders
 // only when it is (de)selected, and writes its prices in place when its ticker changes: fifty
 // instruments ticking ten times a second cost text writes, not re-renders.
 //
@@ -7,7 +9,7 @@
 // changing ten times a second cannot be read at that rate, while the selected instrument's book,
 // tape and chart, where a trader acts, keep every update. The list's text is most of a frame's
 // layout, so this takes it out of every other frame.
-import { computed, defineComponent, onMounted, onUnmounted, shallowRef, watch } from "vue";
+import { computed, defineComponent, onMounted, onUnmounted, shallowRef, toRaw, watch } from "vue";
 import type { Instrument } from "../../client/rest.ts";
 import type { Ticker } from "../../client/types.ts";
 import { onNextFrame } from "../../vue/frame.ts";
@@ -80,42 +82,134 @@ const Row = defineComponent(
   { props: ["tickers", "instruments", "instId", "selected", "onPick"] },
 );
 
+type SortKey = "inst" | "last" | "change" | "bid" | "ask" | "vol";
+interface Sort {
+  key: SortKey;
+  desc: boolean;
+}
+const COLUMNS: { key: SortKey; label: string; cls: string }[] = [
+  { key: "inst", label: "Instrument", cls: "" },
+  { key: "last", label: "Last", cls: "num" },
+  { key: "change", label: "24h", cls: "num" },
+  { key: "bid", label: "Bid", cls: "num wide-only" },
+  { key: "ask", label: "Ask", cls: "num wide-only" },
+  { key: "vol", label: "Vol 24h", cls: "num hide-narrow" },
+];
+/** How often a list sorted by a live column is put in order again. */
+const RESORT_MS = 1000;
+const SORT_KEY = "tradewire.instruments.sort";
+
+function savedSort(): Sort {
+  try {
+    const s = JSON.parse(localStorage.getItem(SORT_KEY) ?? "null") as Sort | null;
+    if (s && COLUMNS.some((c) => c.key === s.key)) return { key: s.key, desc: s.desc === true };
+  } catch {}
+  return { key: "inst", desc: false };
+}
+
+/** A ticker's figure in a live column (missing ones sort below every other). */
+function figure(t: Ticker | undefined, key: SortKey): number {
+  const n =
+    key === "last"
+      ? Number(t?.last)
+      : key === "change"
+        ? (pctChange(t?.last, t?.open24h) ?? Number.NaN)
+        : key === "bid"
+          ? Number(t?.bidPx)
+          : key === "ask"
+            ? Number(t?.askPx)
+            : Number(t?.volCcy24h);
+  return Number.isFinite(n) ? n : Number.NEGATIVE_INFINITY;
+}
+
+const sameOrder = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
 export const TickerTable = defineComponent(
   (props: { tickers: Map<string, Ticker>; selected: string; onPick: (instId: string) => void }) => {
-    const ids = computed(() => [...props.tickers.keys()].sort());
     const instruments = useInstruments();
+    const filter = shallowRef("");
+    const sort = shallowRef<Sort>(savedSort());
+    /** Moves every RESORT_MS while the list is sorted by a live column. */
+    const clock = shallowRef(0);
+    let timer: ReturnType<typeof setInterval> | undefined;
+    watch(
+      sort,
+      (s) => {
+        clearInterval(timer);
+        timer = s.key === "inst" ? undefined : setInterval(() => clock.value++, RESORT_MS);
+      },
+      { immediate: true },
+    );
+    onUnmounted(() => clearInterval(timer));
+    let shown: string[] = [];
+    const ids = computed(() => {
+      const all = [...props.tickers.keys()]; // tracks instruments coming and going, not their prices
+      void clock.value;
+      const { key, desc } = sort.value;
+      const f = filter.value.trim().toUpperCase();
+      const raw = toRaw(props.tickers);
+      const dir = desc ? -1 : 1;
+      const next = (f ? all.filter((id) => id.includes(f)) : all).sort((a, b) =>
+        key === "inst"
+          ? a.localeCompare(b) * dir
+          : (figure(raw.get(a), key) - figure(raw.get(b), key)) * dir || a.localeCompare(b),
+      );
+      // The same order is the same array: the table does not render again.
+      if (!sameOrder(next, shown)) shown = next;
+      return shown;
+    });
+    const sortBy = (key: SortKey) => {
+      const s = sort.value;
+      sort.value = s.key === key ? { key, desc: !s.desc } : { key, desc: key !== "inst" };
+      localStorage.setItem(SORT_KEY, JSON.stringify(sort.value));
+    };
+    const ariaSort = (key: SortKey) =>
+      sort.value.key !== key ? undefined : sort.value.desc ? "descending" : "ascending";
     return () => (
-      <table class="grid tickers" data-testid="tickers">
-        <thead>
-          <tr>
-            <th>Instrument</th>
-            <th class="num">Last</th>
-            <th class="num">24h</th>
-            <th class="num wide-only">Bid</th>
-            <th class="num wide-only">Ask</th>
-            <th class="num hide-narrow">Vol 24h</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ids.value.map((id) => (
-            <Row
-              key={id}
-              tickers={props.tickers}
-              instruments={instruments}
-              instId={id}
-              selected={id === props.selected}
-              onPick={props.onPick}
-            />
-          ))}
-          {ids.value.length === 0 && (
+      <>
+        <input
+          type="search"
+          class="filter"
+          placeholder="Filter"
+          aria-label="Filter instruments"
+          value={filter.value}
+          onInput={(e: Event) => (filter.value = (e.target as HTMLInputElement).value)}
+          data-testid="ticker-filter"
+        />
+        <table class="grid tickers" data-testid="tickers">
+          <thead>
             <tr>
-              <td colspan={6} class="empty">
-                Waiting for market data…
-              </td>
+              {COLUMNS.map((c) => (
+                <th key={c.key} class={c.cls} aria-sort={ariaSort(c.key)}>
+                  <button type="button" class="sort" onClick={() => sortBy(c.key)} data-testid={`sort-${c.key}`}>
+                    {c.label}
+                    {sort.value.key === c.key ? (sort.value.desc ? " ↓" : " ↑") : ""}
+                  </button>
+                </th>
+              ))}
             </tr>
-          )}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {ids.value.map((id) => (
+              <Row
+                key={id}
+                tickers={props.tickers}
+                instruments={instruments}
+                instId={id}
+                selected={id === props.selected}
+                onPick={props.onPick}
+              />
+            ))}
+            {ids.value.length === 0 && (
+              <tr>
+                <td colspan={6} class="empty">
+                  {props.tickers.size === 0 ? "Waiting for market data…" : `No instrument matches “${filter.value}”.`}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </>
     );
   },
   { props: ["tickers", "selected", "onPick"] },
