@@ -1,8 +1,8 @@
 // The tab's title carries the selected instrument's last price ("42861.8 BTC-USDT · tradewire"),
 // written once a second: a trader sees the market from another tab or the taskbar.
 import { onScopeDispose, toRaw } from "vue";
-import { useInstruments } from "../vue/market.ts";
-import { digitsOf, fmtPx } from "./format.ts";
+import { useDigits } from "./digits.ts";
+import { fmtPx } from "./format.ts";
 import { useSelection } from "./selection.ts";
 
 const NAME = "tradewire";
@@ -10,11 +10,11 @@ const EVERY_MS = 1000;
 
 export function usePriceInTitle(): void {
   const { tickers, selected } = useSelection();
-  const instruments = useInstruments();
+  const digits = useDigits();
   const write = () => {
     const id = selected.value;
     const t = toRaw(tickers).get(id);
-    document.title = t ? `${fmtPx(t.last, digitsOf(instruments.get(id))?.px)} ${id} · ${NAME}` : NAME;
+    document.title = t ? `${fmtPx(t.last, digits(id)?.px)} ${id} · ${NAME}` : NAME;
   };
   write();
   const timer = setInterval(write, EVERY_MS);

@@ -1,14 +1,8 @@
 // Fills, positions and balances: small live tables.
 import { defineComponent } from "vue";
 import { useBalances, useFills, usePositions } from "../../vue/account.ts";
-import { useInstruments } from "../../vue/market.ts";
-import { digitsOf, fmtPx, fmtQty, fmtSz, fmtTime } from "../format.ts";
-
-/** Each instrument's decimals by instId (undefined until its rules are loaded). */
-function useDigits() {
-  const instruments = useInstruments();
-  return (instId: string) => digitsOf(instruments.get(instId));
-}
+import { useDigits } from "../digits.ts";
+import { fmtPx, fmtQty, fmtSz, fmtTime } from "../format.ts";
 
 export const Fills = defineComponent(() => {
   const fills = useFills();

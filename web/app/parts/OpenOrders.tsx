@@ -5,8 +5,8 @@ import { ApiRequestError } from "../../client/http.ts";
 import type { Order } from "../../client/types.ts";
 import { useOrders } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
-import { useInstruments } from "../../vue/market.ts";
-import { digitsOf, fmtPx, fmtSz, fmtTime } from "../format.ts";
+import { useDigits } from "../digits.ts";
+import { fmtPx, fmtSz, fmtTime } from "../format.ts";
 
 const message = (err: unknown) =>
   err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err);
@@ -47,10 +47,10 @@ const OrderRow = defineComponent(
       newSz.value = props.order.sz;
       editing.value = true;
     };
-    const instruments = useInstruments();
+    const digits = useDigits();
     return () => {
       const o = props.order;
-      const d = digitsOf(instruments.get(o.instId));
+      const d = digits(o.instId);
       return (
         <tr data-testid={`order-${o.ordId}`} data-clordid={o.clOrdId}>
           <td>{fmtTime(o.cTime)}</td>

@@ -2,13 +2,12 @@
 // average price (recorded history, then live from the stream).
 import { defineComponent } from "vue";
 import { useOrderHistory } from "../../vue/account.ts";
-import { useInstruments } from "../../vue/market.ts";
-import { digitsOf, fmtPx, fmtSz, fmtTime } from "../format.ts";
+import { useDigits } from "../digits.ts";
+import { fmtPx, fmtSz, fmtTime } from "../format.ts";
 
 export const OrderHistory = defineComponent(() => {
   const closed = useOrderHistory();
-  const instruments = useInstruments();
-  const digits = (instId: string) => digitsOf(instruments.get(instId));
+  const digits = useDigits();
   return () => (
     <section class="card history" data-testid="order-history">
       <h2>Order history</h2>

@@ -2,16 +2,15 @@
 // first: a grid reads as a ladder) and its counters.
 import { defineComponent } from "vue";
 import type { StrategyFigures } from "../../client/types.ts";
-import { useInstruments } from "../../vue/market.ts";
-import { digitsOf, fmtPx, fmtSz, fmtTime } from "../format.ts";
+import { useDigits } from "../digits.ts";
+import { fmtPx, fmtSz, fmtTime } from "../format.ts";
 
 const money = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "–");
 const sign = (n: number) => (n > 0 ? "up" : n < 0 ? "down" : "");
 
 export const StrategyFiguresView = defineComponent(
   (props: { figures: StrategyFigures }) => {
-    const instruments = useInstruments();
-    const digits = (instId: string) => digitsOf(instruments.get(instId));
+    const digits = useDigits();
     return () => {
       const f = props.figures;
       const c = f.counters;

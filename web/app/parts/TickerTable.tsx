@@ -10,11 +10,10 @@
 // tape and chart, where a trader acts, keep every update. The list's text is most of a frame's
 // layout, so this takes it out of every other frame.
 import { computed, defineComponent, onMounted, onUnmounted, shallowRef, toRaw, watch } from "vue";
-import type { Instrument } from "../../client/rest.ts";
 import type { Ticker } from "../../client/types.ts";
 import { onNextFrame } from "../../vue/frame.ts";
-import { useInstruments } from "../../vue/market.ts";
-import { type Digits, digitsOf, fmtPct, fmtPx, fmtQty, pctChange } from "../format.ts";
+import { useDigits } from "../digits.ts";
+import { type Digits, fmtPct, fmtPx, fmtQty, pctChange } from "../format.ts";
 import { LiveCell } from "../live.ts";
 
 /** The least time between two repaints of the list. */
@@ -29,7 +28,7 @@ const repaint = () => {
 const Row = defineComponent(
   (props: {
     tickers: Map<string, Ticker>;
-    instruments: Map<string, Instrument>;
+    digits: (instId: string) => Digits | undefined;
     instId: string;
     selected: boolean;
     onPick: (instId: string) => void;
@@ -41,19 +40,19 @@ const Row = defineComponent(
     /** The ticker the row shows; its last price against the new one gives the arrow's direction. */
     let painted: Ticker | undefined;
     /** The instrument's decimals, once its rules are loaded. */
-    let digits: Digits | undefined;
+    let known: Digits | undefined;
     const paint = () => {
       const t = ticker.value;
       const [last, change, bid, ask, vol] = cells;
       if (t === painted || !t || !last || !change || !bid || !ask || !vol) return;
       if (painted && t.last !== painted.last) dir = Number(t.last) > Number(painted.last) ? " up" : " down";
       painted = t;
-      digits ??= digitsOf(props.instruments.get(props.instId));
-      last.set(fmtPx(t.last, digits?.px), `num last${dir}`);
+      known ??= props.digits(props.instId);
+      last.set(fmtPx(t.last, known?.px), `num last${dir}`);
       const ch = pctChange(t.last, t.open24h);
       change.set(fmtPct(ch), ch === null ? "num" : ch >= 0 ? "num up" : "num down");
-      bid.set(fmtPx(t.bidPx, digits?.px));
-      ask.set(fmtPx(t.askPx, digits?.px));
+      bid.set(fmtPx(t.bidPx, known?.px));
+      ask.set(fmtPx(t.askPx, known?.px));
       vol.set(fmtQty(t.volCcy24h));
     };
     onMounted(() => {
@@ -79,7 +78,7 @@ const Row = defineComponent(
       </tr>
     );
   },
-  { props: ["tickers", "instruments", "instId", "selected", "onPick"] },
+  { props: ["tickers", "digits", "instId", "selected", "onPick"] },
 );
 
 type SortKey = "inst" | "last" | "change" | "bid" | "ask" | "vol";
@@ -126,7 +125,7 @@ const sameOrder = (a: string[], b: string[]) => a.length === b.length && a.every
 
 export const TickerTable = defineComponent(
   (props: { tickers: Map<string, Ticker>; selected: string; onPick: (instId: string) => void }) => {
-    const instruments = useInstruments();
+    const digits = useDigits();
     const filter = shallowRef("");
     const sort = shallowRef<Sort>(savedSort());
     /** Moves every RESORT_MS while the list is sorted by a live column. */
@@ -194,7 +193,7 @@ export const TickerTable = defineComponent(
               <Row
                 key={id}
                 tickers={props.tickers}
-                instruments={instruments}
+                digits={digits}
                 instId={id}
                 selected={id === props.selected}
                 onPick={props.onPick}
