@@ -1,9 +1,10 @@
 // Instruments with their live last price, 24h change, best bid/ask and volume; a click selects
 // the instrument. A filter narrows the list by name, and a click on a column's header sorts by it
 // (again: the other way); sorted by a live column, the list is put in order again every second,
-// not on every tick, so rows do not jump under the pointer. The table renders its rows (one per instrument, keyed); each row re-renders
-// only when it is (de)selected, and writes its prices in place when its ticker changes: fifty
-// instruments ticking ten times a second cost text writes, not re-renders.
+// not on every tick, so rows do not jump under the pointer. The table renders its rows (one per
+// instrument, keyed); each row re-renders only when it is (de)selected, and writes its prices in
+// place when its ticker changes: fifty instruments ticking ten times a second cost text writes,
+// not re-renders.
 //
 // The list repaints five times a second, in every second update of the page: fifty prices
 // changing ten times a second cannot be read at that rate, while the selected instrument's book,
@@ -106,18 +107,18 @@ function savedSort(): Sort {
   return { key: "inst", desc: false };
 }
 
+/** Each live column's figure in a ticker. */
+const FIGURES: Record<Exclude<SortKey, "inst">, (t: Ticker) => number> = {
+  last: (t) => Number(t.last),
+  change: (t) => pctChange(t.last, t.open24h) ?? Number.NaN,
+  bid: (t) => Number(t.bidPx),
+  ask: (t) => Number(t.askPx),
+  vol: (t) => Number(t.volCcy24h),
+};
+
 /** A ticker's figure in a live column (missing ones sort below every other). */
-function figure(t: Ticker | undefined, key: SortKey): number {
-  const n =
-    key === "last"
-      ? Number(t?.last)
-      : key === "change"
-        ? (pctChange(t?.last, t?.open24h) ?? Number.NaN)
-        : key === "bid"
-          ? Number(t?.bidPx)
-          : key === "ask"
-            ? Number(t?.askPx)
-            : Number(t?.volCcy24h);
+function figure(t: Ticker | undefined, key: Exclude<SortKey, "inst">): number {
+  const n = t ? FIGURES[key](t) : Number.NaN;
   return Number.isFinite(n) ? n : Number.NEGATIVE_INFINITY;
 }
 
