@@ -80,27 +80,39 @@ export function useBalances(): { balances: Map<string, Balance>; list: ComputedR
   };
 }
 
+/**
+ * A newest-first list of at most `limit` items, one per key (the newest wins), that takes items
+ * from history and from the stream in any order and is written once per frame.
+ */
+function newestFirst<T>(key: (v: T) => string, time: (v: T) => number, limit: number) {
+  const list = shallowRef<T[]>([]);
+  let pending: T[] = [];
+  const apply = () => {
+    const seen = new Set<string>();
+    list.value = [...pending, ...list.value]
+      .sort((a, b) => time(b) - time(a))
+      .filter((v) => !seen.has(key(v)) && seen.add(key(v)))
+      .slice(0, limit);
+    pending = [];
+  };
+  const add = (vs: T[]) => {
+    pending.push(...vs);
+    onNextFrame(apply);
+  };
+  return { list, add };
+}
+
 const FILLS_LIMIT = 100;
 
 /** The latest fills, newest first (history from ClickHouse, then live). */
 export function useFills(): ShallowRef<Fill[]> {
   const tw = useTradewire();
   const store = shared(tw, "fills", (undo) => {
-    const list = shallowRef<Fill[]>([]);
-    let pending: Fill[] = [];
-    const key = (f: Fill) => `${f.ordId}:${f.tradeId}`;
-    const apply = () => {
-      const seen = new Set<string>();
-      list.value = [...pending, ...list.value]
-        .sort((a, b) => b.ts - a.ts)
-        .filter((f) => !seen.has(key(f)) && seen.add(key(f)))
-        .slice(0, FILLS_LIMIT);
-      pending = [];
-    };
-    const add = (fs: Fill[]) => {
-      pending.push(...fs);
-      onNextFrame(apply);
-    };
+    const { list, add } = newestFirst<Fill>(
+      (f) => `${f.ordId}:${f.tradeId}`,
+      (f) => f.ts,
+      FILLS_LIMIT,
+    );
     undo(tw.client.on("fill", (ev) => add([ev.data])));
     const load = async () =>
       add(
@@ -130,20 +142,12 @@ const CLOSED_SCAN = 500;
 export function useOrderHistory(): ShallowRef<ClosedOrder[]> {
   const tw = useTradewire();
   const store = shared(tw, "order-history", (undo) => {
-    const list = shallowRef<ClosedOrder[]>([]);
-    let pending: ClosedOrder[] = [];
-    const apply = () => {
-      const seen = new Set<string>();
-      list.value = [...pending, ...list.value]
-        .sort((a, b) => b.uTime - a.uTime)
-        .filter((o) => !seen.has(o.ordId) && seen.add(o.ordId))
-        .slice(0, CLOSED_LIMIT);
-      pending = [];
-    };
-    const add = (os: ClosedOrder[]) => {
-      pending.push(...os.filter((o) => CLOSED.has(o.state)));
-      onNextFrame(apply);
-    };
+    const { list, add: take } = newestFirst<ClosedOrder>(
+      (o) => o.ordId,
+      (o) => o.uTime,
+      CLOSED_LIMIT,
+    );
+    const add = (os: ClosedOrder[]) => take(os.filter((o) => CLOSED.has(o.state)));
     undo(tw.client.on("order", (ev) => add([ev.data])));
     const load = async () =>
       add(
