@@ -163,6 +163,12 @@ export const TickerTable = defineComponent(
       sort.value = s.key === key ? { key, desc: !s.desc } : { key, desc: key !== "inst" };
       localStorage.setItem(SORT_KEY, JSON.stringify(sort.value));
     };
+    /** The sorted column's arrow; none for the usual order (by name, A to Z), which needs no saying. */
+    const arrow = (key: SortKey) => {
+      const s = sort.value;
+      if (s.key !== key || (key === "inst" && !s.desc)) return "";
+      return s.desc ? " ↓" : " ↑";
+    };
     const ariaSort = (key: SortKey) =>
       sort.value.key !== key ? undefined : sort.value.desc ? "descending" : "ascending";
     return () => (
@@ -183,7 +189,7 @@ export const TickerTable = defineComponent(
                 <th key={c.key} class={c.cls} aria-sort={ariaSort(c.key)}>
                   <button type="button" class="sort" onClick={() => sortBy(c.key)} data-testid={`sort-${c.key}`}>
                     {c.label}
-                    {sort.value.key === c.key ? (sort.value.desc ? " ↓" : " ↑") : ""}
+                    {arrow(c.key)}
                   </button>
                 </th>
               ))}
