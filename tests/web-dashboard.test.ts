@@ -63,7 +63,7 @@ test("log in, and the tickers change on screen", async () => {
   await ctx.close();
 }, 60_000);
 
-test("the instrument list: a filter narrows it by name, a header sorts by its column (again: the other way); the tab's title carries the selected price", async () => {
+test("the instrument list: a filter narrows it by name and the keyboard picks from it, a header sorts by its column (again: the other way); the tab's title carries the selected price", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="ticker-ETH-USDT"]');
   const order = () =>
@@ -79,9 +79,19 @@ test("the instrument list: a filter narrows it by name, a header sorts by its co
   expect(await order()).toEqual(["ticker-BTC-USDT", "ticker-ETH-USDT"]); // by name at first
   await page.fill('[data-testid="ticker-filter"]', "eth");
   await becomes(["ticker-ETH-USDT"]);
-  await page.fill('[data-testid="ticker-filter"]', "xrp");
+  // From the filter the keyboard picks: Enter the first match, Escape clears, the arrows move.
+  const FILTER = '[data-testid="ticker-filter"]';
+  await page.press(FILTER, "Enter");
+  await page.waitForSelector('[data-testid="ticker-ETH-USDT"].selected');
+  await page.waitForSelector('[data-testid="chart"] h2:text-is("ETH-USDT")');
+  await page.press(FILTER, "Escape");
+  await becomes(["ticker-BTC-USDT", "ticker-ETH-USDT"]);
+  expect(await page.inputValue(FILTER)).toBe("");
+  await page.press(FILTER, "ArrowUp");
+  await page.waitForSelector('[data-testid="ticker-BTC-USDT"].selected');
+  await page.fill(FILTER, "xrp");
   await textMatches(page, '[data-testid="tickers"] tbody', /No instrument matches/);
-  await page.fill('[data-testid="ticker-filter"]', "");
+  await page.fill(FILTER, "");
   // By last price, the highest first (BTC about 43,000, ETH about 2,300), then the other way.
   await page.click('[data-testid="sort-last"]');
   await becomes(["ticker-BTC-USDT", "ticker-ETH-USDT"]);

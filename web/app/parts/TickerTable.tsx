@@ -1,5 +1,6 @@
 // Instruments with their live last price, 24h change, best bid/ask and volume; a click selects
-// the instrument. A filter narrows the list by name, and a click on a column's header sorts by it
+// the instrument. A filter narrows the list by name (Enter picks the first match, the arrows the
+// next or previous one, Escape clears it), and a click on a column's header sorts by it
 // (again: the other way); sorted by a live column, the list is put in order again every second,
 // not on every tick, so rows do not jump under the pointer. The table renders its rows (one per
 // instrument, keyed); each row re-renders only when it is (de)selected, and writes its prices in
@@ -171,6 +172,23 @@ export const TickerTable = defineComponent(
     };
     const ariaSort = (key: SortKey) =>
       sort.value.key !== key ? undefined : sort.value.desc ? "descending" : "ascending";
+    /** From the filter, the keyboard picks: Enter the first match, arrows the next or previous one, Escape clears. */
+    const keys = (e: KeyboardEvent) => {
+      const list = ids.value;
+      const at = list.indexOf(props.selected);
+      const to =
+        e.key === "Enter"
+          ? list[0]
+          : e.key === "ArrowDown"
+            ? list[Math.min(at + 1, list.length - 1)]
+            : e.key === "ArrowUp"
+              ? list[Math.max(at - 1, 0)]
+              : undefined;
+      if (e.key === "Escape") filter.value = "";
+      else if (!to) return;
+      else props.onPick(to);
+      e.preventDefault();
+    };
     return () => (
       <>
         <input
@@ -180,6 +198,7 @@ export const TickerTable = defineComponent(
           aria-label="Filter instruments"
           value={filter.value}
           onInput={(e: Event) => (filter.value = (e.target as HTMLInputElement).value)}
+          onKeydown={keys}
           data-testid="ticker-filter"
         />
         <table class="grid tickers" data-testid="tickers">
