@@ -45,13 +45,3 @@ test("a snapshot load merges by version and drops what it lacks, unless the stre
   expect([...s.map.keys()].sort()).toEqual(["a", "c", "d"]);
   expect(s.map.get("a")?.t).toBe(5);
 });
-
-test("a snapshot (REST) is one batch and goes in at once, with what the stream had queued", () => {
-  const s = store();
-  const mark = s.mark();
-  s.put({ id: "a", t: 5, state: "open" }); // on the stream while the load is under way
-  s.load([{ id: "b", t: 1, state: "open" }], mark);
-  expect([...s.map.keys()].sort()).toEqual(["a", "b"]); // no frame needed
-  s.merge([{ id: "c", t: 1, state: "open" }]);
-  expect(s.map.has("c")).toBe(true);
-});

@@ -1,6 +1,5 @@
 // Latest state by key (ticker per instrument, open order per id, balance per currency) in a
-// shallowReactive Map, written once per frame; a REST snapshot, one batch, at once (a first load
-// shows its data without waiting for the next paced update). Newer wins by the item's own time, so a REST
+// shallowReactive Map, written once per frame. Newer wins by the item's own time, so a REST
 // snapshot and live events can arrive in any order; a snapshot load replaces what it covers
 // except keys the stream changed while the load was under way.
 import { shallowReactive } from "vue";
@@ -17,7 +16,7 @@ export interface KeyedOptions<T> {
 }
 
 export class KeyedState<T> {
-  /** What components read; changed in frame flushes and by snapshot loads. */
+  /** What components read; changed only in frame flushes. */
   readonly map: Map<string, T> = shallowReactive(new Map<string, T>());
   private readonly pending = new Map<string, T | typeof GONE>();
   /** Newest version seen per key, including removals (so an older snapshot cannot revive them). */
@@ -52,13 +51,12 @@ export class KeyedState<T> {
     for (const k of this.keys()) {
       if (!keys.has(k) && (this.touched.get(k) ?? 0) <= mark) this.pending.set(k, GONE);
     }
-    this.apply();
+    onNextFrame(this.flush);
   }
 
   /** Items from a partial snapshot (one instrument's book): newer wins, nothing leaves. */
   merge(items: T[]): void {
     for (const v of items) this.take(v);
-    this.apply();
   }
 
   clear(): void {
