@@ -24,6 +24,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { startHostTuning } from "./ops/host-tuning/index.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
+import { CandleHistory } from "./services/candles.ts";
 import { CommandService } from "./services/commands.ts";
 import { engineStrategies } from "./services/engine-strategies.ts";
 import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
@@ -250,6 +251,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     strategies,
     ...(engines ? { engines: () => engines.engines() } : {}),
     history,
+    candles: new CandleHistory({ history, ...(ingest ? { exchange: ingest } : {}) }),
     events: {
       hub,
       producer: publisher,

@@ -243,7 +243,8 @@ test("the candle chart: history from /api/market/candles, drawn, moving with liv
   });
   await page.reload();
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
-  await eventually(() => histories.some((h) => h.bar === "1m" && h.rows > 0), WAIT);
+  // A full chart at once: before tradewire recorded any trade, the exchange's bars.
+  await eventually(() => histories.some((h) => h.bar === "1m" && h.rows === 300), WAIT);
   const area = page.locator('[data-testid="chart"] .chart-area');
   const box = (await area.boundingBox())!;
   const drawn = await page.screenshot({ clip: box });

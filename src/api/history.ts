@@ -1,11 +1,12 @@
 // History routes (ClickHouse): orders and fills history, market trades and candles, the audit log.
-// Thin: validate, authorize, ask the history store, shape a page { data, next }.
+// Thin: validate, authorize, ask the history store (candles: the candle service), shape a page { data, next }.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Resource } from "../auth/types.ts";
 import { StoreUnavailable, ValidationFailed } from "../domain/errors.ts";
 import { InstId } from "../domain/inst-id.ts";
 import { OrderState } from "../domain/orders.ts";
 import { errors, GUARDED, type Guard, json, reads, routes } from "../http/openapi.ts";
+import type { CandleHistory } from "../services/candles.ts";
 import { type History, type HistoryPage, type HistoryQuery, HistoryUnavailable } from "../store/clickhouse/index.ts";
 import { AuditRowSchema, CandleRowSchema, FillRowSchema, OrderRowSchema, pageOf, TradeRowSchema } from "./schemas.ts";
 
@@ -108,14 +109,14 @@ const historyErrors = [
   [503, "history is unavailable (`history_unavailable`): ClickHouse is off, missing or unreachable"],
 ] as const;
 
-export function historyRoutes(d: { history: History; guard: Guard }) {
+export function historyRoutes(d: { history: History; candles: Pick<CandleHistory, "query">; guard: Guard }) {
   /** A page of rows of the kind asked for; the rows are the shape the history store answers with. */
   const run = async <Row>(q: HistoryQuery & { cursor?: string }): Promise<{ data: Row[]; next: string | null }> => {
     const { cursor, ...rest } = q;
     const query: HistoryQuery = { ...rest, ...(cursor ? { before: decodeCursor(q.kind, cursor) } : {}) };
     let p: HistoryPage;
     try {
-      p = await d.history.query(query);
+      p = await (query.kind === "candles" ? d.candles : d.history).query(query);
     } catch (err) {
       if (err instanceof HistoryUnavailable)
         throw new StoreUnavailable(`history is unavailable: ${err.message}`, {
@@ -151,10 +152,13 @@ export function historyRoutes(d: { history: History; guard: Guard }) {
   const candles = createRoute({
     path: "/market/candles",
     request: { query: CandlesQuery },
-    ...get("OHLCV candles aggregated from recorded trades (bar: 1m..1D)", "market", CandleRowSchema, "candle", [
-      "history",
+    ...get(
+      "OHLCV candles aggregated from recorded trades (bar: 1m..1D); before the recording began, the exchange's bars",
       "market",
-    ]),
+      CandleRowSchema,
+      "candle",
+      ["history", "market"],
+    ),
   });
   const audit = createRoute({
     path: "/audit",

@@ -199,7 +199,9 @@ export const CandleRowSchema = z
     c: decimal,
     vol: decimal,
     volCcy: decimal,
-    trades: z.number().int(),
+    trades: z.number().int().nullable().openapi({
+      description: "trades recorded in the bar; null for a bar from the exchange (OKX does not count them)",
+    }),
     confirmed: z.boolean().openapi({ description: "the bar has ended" }),
   })
   .openapi("CandleRow");

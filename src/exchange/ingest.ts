@@ -2,12 +2,13 @@
 // data; the private connection and trade ops), forwards trade ops (one postMessage each way) and
 // keeps their merged status.
 import { MAIN_PRODUCER, type RingHandle, releaseClaim } from "../bus/ring.ts";
-import type { Order } from "../domain/events.ts";
+import type { Candle, Order } from "../domain/events.ts";
 import type { InstrumentSpec } from "../domain/instruments.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import type { Logger } from "../log.ts";
 import { keepWorker } from "../ops/kept-worker.ts";
 import type { IngestConfig } from "./config.ts";
+import { type CandlesQuery, fetchCandles } from "./okx/candles.ts";
 import { fromErrorShape, isUnknownOrder, OkxUnavailableError } from "./okx/errors.ts";
 import { instrumentSpec, instTypeOf } from "./okx/instruments.ts";
 import { refArgs } from "./okx/order-wire.ts";
@@ -45,6 +46,8 @@ export interface Ingest {
   getOrder(ref: OrderRef): Promise<Order | null>;
   /** Orders (current state) and fills OKX lists since `since` (ms), plus the `open` ones by id (REST, from this thread). */
   records(since: number, open: Array<{ ordId: string; instId: string }>): Promise<ExchangeListing>;
+  /** Bars of the exchange's own candles, newest first (public REST, from this thread): see fetchCandles. */
+  candles(q: CandlesQuery): Promise<Candle[]>;
   /** Rules of a configured instrument, once loaded from OKX (retried until it is). */
   instrument(instId: string): InstrumentSpec | undefined;
   /** The latest status the Worker reported (at least once a second, and soon after any change). */
@@ -246,6 +249,7 @@ export function startIngest(opts: IngestOptions): Ingest {
         since,
         open,
       }),
+    candles: (q) => fetchCandles(rest, q),
     instrument: (instId) => instruments.get(instId),
     status: () => current,
     onStatus(cb) {

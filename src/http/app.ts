@@ -37,6 +37,7 @@ export interface AppDeps {
   /** The external engines the bridge knows (none without it). */
   engines?: DepsOf<typeof commandRoutes>["engines"];
   history: DepsOf<typeof historyRoutes>["history"];
+  candles: DepsOf<typeof historyRoutes>["candles"];
   events: Omit<EventDeps, "config" | "guard">;
   /** Where the built dashboard is (default web/dist; embedded in the binary). */
   dashboard?: { dir?: string };
@@ -114,7 +115,7 @@ export function createApp(d: AppDeps) {
       }),
     )
     .route("/api/users", usersRoutes({ accounts: auth.accounts, requireAuth: guard }))
-    .route("/api", historyRoutes({ history: d.history, guard }))
+    .route("/api", historyRoutes({ history: d.history, candles: d.candles, guard }))
     .route("/api/orders", orderRoutes({ orders: d.orders, guard }))
     .route(
       "/api/market",

@@ -20,6 +20,14 @@ export interface BooksRequest {
   instId: string;
   sz?: number;
 }
+/** `after`: bars that open before this time (ms); `before`: after it. */
+export interface CandlesRequest {
+  instId: string;
+  bar: string;
+  after?: number;
+  before?: number;
+  limit?: number;
+}
 
 export interface PlaceOrderRequest {
   instId: string;
@@ -106,6 +114,7 @@ export type {
   AccountBalance,
   BalanceDetail,
   BookData as BookSnapshotRow,
+  CandleRow,
   Fill as FillRow,
   Instrument,
   OrderDetails,

@@ -41,6 +41,10 @@ export class OkxRest {
   instruments = (q: T.InstrumentsRequest) => this.get<T.Instrument>("/api/v5/public/instruments", q, false);
   tickers = (q: T.TickersRequest) => this.get<T.TickerRow>("/api/v5/market/tickers", q, false);
   books = (q: T.BooksRequest) => this.get<T.BookSnapshotRow>("/api/v5/market/books", q, false);
+  /** The latest 1,440 bars (up to 300 a request). */
+  candles = (q: T.CandlesRequest) => this.get<T.CandleRow>("/api/v5/market/candles", q, false);
+  /** Older bars (up to 100 a request). */
+  historyCandles = (q: T.CandlesRequest) => this.get<T.CandleRow>("/api/v5/market/history-candles", q, false);
   // ---- trade ----
   placeOrder = (b: T.PlaceOrderRequest) => this.post<T.OrderOpResult>("/api/v5/trade/order", b);
   placeBatchOrders = (b: T.PlaceOrderRequest[]) => this.post<T.OrderOpResult>("/api/v5/trade/batch-orders", b);

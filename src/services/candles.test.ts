@@ -1,0 +1,143 @@
+// CandleHistory: recorded bars first, the exchange's before the recording began (its oldest bar
+// replaced), ranges and cursors kept, the exchange asked once per page, and either side failing.
+import { expect, test } from "bun:test";
+import type { Candle } from "../domain/events.ts";
+import { HistoryUnavailable } from "../store/clickhouse/index.ts";
+import type { HistoryPage, HistoryQuery } from "../store/clickhouse/protocol.ts";
+import { CandleHistory } from "./candles.ts";
+
+const M = 60_000;
+const NOW = 1_000 * M;
+
+/** Bars of one minute ending at NOW, newest first: the exchange's, all of them. */
+function exchange(opts: { fail?: boolean } = {}) {
+  const asked: Array<{ before?: number; limit: number }> = [];
+  return {
+    asked,
+    async candles(q: { instId: string; barSeconds: number; before?: number; limit: number }): Promise<Candle[]> {
+      asked.push({ ...(q.before !== undefined ? { before: q.before } : {}), limit: q.limit });
+      if (opts.fail) throw new Error("okx: no answer");
+      const out: Candle[] = [];
+      for (let ts = NOW; ts >= 0 && out.length < q.limit; ts -= M) {
+        if (q.before !== undefined && ts >= q.before) continue;
+        const px = String(ts / M);
+        out.push({
+          instId: q.instId,
+          bar: "1m",
+          ts,
+          o: px,
+          h: px,
+          l: px,
+          c: px,
+          vol: "1",
+          volCcy: px,
+          confirmed: ts < NOW,
+        });
+      }
+      return out;
+    },
+  };
+}
+
+/** Recorded bars at these minutes (newest first), paged as ClickHouse pages them. */
+function recorded(minutes: number[] | "down") {
+  return {
+    async query(q: HistoryQuery): Promise<HistoryPage> {
+      if (minutes === "down") throw new HistoryUnavailable("clickhouse is off");
+      const rows = minutes
+        .map((m) => m * M)
+        .filter((ts) => (q.before === undefined || ts < q.before.ts) && (q.from === undefined || ts >= q.from))
+        .filter((ts) => q.to === undefined || ts < q.to)
+        .map((ts) => ({
+          instId: q.instId,
+          ts,
+          o: "r",
+          h: "r",
+          l: "r",
+          c: "r",
+          vol: "1",
+          volCcy: "1",
+          trades: 3,
+          confirmed: true,
+        }));
+      const data = rows.slice(0, q.limit);
+      return { data, next: rows.length > q.limit ? { ts: data.at(-1)!.ts, id: "" } : null };
+    },
+  };
+}
+
+const q = (over: Partial<HistoryQuery> = {}): HistoryQuery => ({
+  kind: "candles",
+  instId: "BTC-USDT",
+  barSeconds: 60,
+  limit: 10,
+  ...over,
+});
+const minutes = (p: HistoryPage) => p.data.map((r) => (r.ts as number) / M);
+
+test("a full page of recorded bars does not ask the exchange", async () => {
+  const ex = exchange();
+  const s = new CandleHistory({
+    history: recorded([1000, 999, 998, 997, 996, 995, 994, 993, 992, 991, 990]),
+    exchange: ex,
+  });
+  const p = await s.query(q());
+  expect(minutes(p)).toEqual([1000, 999, 998, 997, 996, 995, 994, 993, 992, 991]);
+  expect(p.next).toEqual({ ts: 991 * M, id: "" });
+  expect(ex.asked).toEqual([]);
+});
+
+test("before the recording began: the exchange's bars, the recording's oldest bar replaced by the exchange's", async () => {
+  const ex = exchange();
+  const s = new CandleHistory({ history: recorded([1000, 999, 998]), exchange: ex });
+  const p = await s.query(q());
+  expect(minutes(p)).toEqual([1000, 999, 998, 997, 996, 995, 994, 993, 992, 991]);
+  expect(p.data.map((r) => r.trades)).toEqual([3, 3, null, null, null, null, null, null, null, null]);
+  expect(p.data[2]!.c).toBe("998"); // the exchange's whole bar, not the recording's part of it
+  expect(ex.asked).toEqual([{ before: 998 * M + 1, limit: 8 }]);
+  // The next page goes on in the exchange's bars.
+  const next = await s.query(q({ before: p.next! }));
+  expect(minutes(next)).toEqual([990, 989, 988, 987, 986, 985, 984, 983, 982, 981]);
+});
+
+test("nothing recorded (or ClickHouse off): the exchange's bars, the open one included", async () => {
+  for (const history of [recorded([]), recorded("down")]) {
+    const s = new CandleHistory({ history, exchange: exchange() });
+    const p = await s.query(q({ limit: 3 }));
+    expect(minutes(p)).toEqual([1000, 999, 998]);
+    expect(p.data.map((r) => r.confirmed)).toEqual([false, true, true]);
+  }
+});
+
+test("a range: the exchange fills only inside it", async () => {
+  const s = new CandleHistory({ history: recorded([1000, 999]), exchange: exchange() });
+  const p = await s.query(q({ from: 996 * M + 1, to: 1000 * M }));
+  expect(minutes(p)).toEqual([999, 998, 997]); // buckets that start in [from, to)
+  const inside = new CandleHistory({ history: recorded([1000, 999]), exchange: exchange() });
+  expect(minutes(await inside.query(q({ from: 999 * M })))).toEqual([1000, 999]);
+});
+
+test("the exchange failing leaves the recorded bars; both failing is HistoryUnavailable", async () => {
+  const s = new CandleHistory({ history: recorded([1000, 999]), exchange: exchange({ fail: true }) });
+  expect(minutes(await s.query(q()))).toEqual([1000, 999]);
+  const none = new CandleHistory({ history: recorded("down"), exchange: exchange({ fail: true }) });
+  await expect(none.query(q())).rejects.toBeInstanceOf(HistoryUnavailable);
+  const noExchange = new CandleHistory({ history: recorded("down") });
+  await expect(noExchange.query(q())).rejects.toBeInstanceOf(HistoryUnavailable);
+});
+
+test("the exchange's ended bars are asked for once; the newest again after a moment", async () => {
+  let now = NOW;
+  const ex = exchange();
+  const s = new CandleHistory({ history: recorded([1000, 999]), exchange: ex, now: () => now });
+  await s.query(q());
+  now += 60_000;
+  await s.query(q());
+  expect(ex.asked.length).toBe(1); // bars before the recording do not change
+  const fresh = new CandleHistory({ history: recorded([]), exchange: ex, now: () => now });
+  await fresh.query(q());
+  await fresh.query(q());
+  now += 5_000;
+  await fresh.query(q());
+  expect(ex.asked.length).toBe(3); // the open bar moves: asked again once the short cache ends
+});
