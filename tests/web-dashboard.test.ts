@@ -261,6 +261,35 @@ test("the candle chart: history from /api/market/candles, drawn, moving with liv
   await ctx.close();
 }, 60_000);
 
+test("the candle chart scrolled back to its first bar loads the bars before it", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  const pages: { cursor: boolean; first: number; rows: number }[] = [];
+  page.on("response", async (r) => {
+    const u = new URL(r.url());
+    if (u.pathname !== "/api/market/candles" || r.status() !== 200 || u.searchParams.get("bar") !== "1m") return;
+    const body = (await r.json()) as { data: { ts: number }[] };
+    pages.push({ cursor: u.searchParams.has("cursor"), first: body.data.at(-1)?.ts ?? 0, rows: body.data.length });
+  });
+  await page.reload();
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  await eventually(() => pages.some((p) => !p.cursor && p.rows === 300), WAIT);
+  const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
+  // Drag the bars to the right, as a trader looks back, until the chart asks for older ones.
+  for (let i = 0; i < 10 && !pages.some((p) => p.cursor); i++) {
+    await page.mouse.move(box.x + 40, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 80, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForTimeout(200);
+  }
+  await eventually(() => pages.some((p) => p.cursor && p.rows > 0), WAIT);
+  const first = pages.find((p) => !p.cursor)!;
+  const older = pages.find((p) => p.cursor)!;
+  expect(older.first).toBeLessThan(first.first); // bars before the first page's oldest
+  expect(await page.locator('[data-testid="chart"] .error').count()).toBe(0);
+  await ctx.close();
+}, 60_000);
+
 test("the candle chart marks the user's own fills: an arrow up under the bar of a buy, with the size bought", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');

@@ -1,6 +1,8 @@
 // Candles for a chart: history from /api/market/candles, then the current bar kept up to date
-// from the live trades (any bar size), refetched after a resync; updates once per frame.
+// from the live trades (any bar size), refetched after a resync; updates once per frame. Older
+// pages on demand (a chart scrolled to its left edge).
 import { type MaybeRefOrGetter, onScopeDispose, type ShallowRef, shallowRef, toValue, watch } from "vue";
+import type { CandleRow } from "../client/rest.ts";
 import type { Trade } from "../client/types.ts";
 import { useTradewire } from "./context.ts";
 import { onNextFrame } from "./frame.ts";
@@ -37,6 +39,12 @@ export interface Candles {
   last: ShallowRef<Bar | null>;
   loading: ShallowRef<boolean>;
   error: ShallowRef<string | null>;
+  /** Counts the loads that replaced the bars (instrument, bar size, resync); `older` does not. */
+  loads: ShallowRef<number>;
+  /** Whether older bars than the first may exist. */
+  more: ShallowRef<boolean>;
+  /** Puts the page of bars before the first in front (one request at a time); resolves with how many came. */
+  older(): Promise<number>;
 }
 
 export function useCandles(
@@ -51,10 +59,22 @@ export function useCandles(
     last: shallowRef(null),
     loading: shallowRef(true),
     error: shallowRef(null),
+    loads: shallowRef(0),
+    more: shallowRef(false),
+    older: () => Promise.resolve(0),
   };
   let pending: Trade[] = [];
   let loaded = false;
   let gen = 0;
+  let next: string | null = null;
+  let olderRun: Promise<number> | null = null;
+  const toBar = (c: CandleRow): Bar => ({
+    time: c.ts,
+    open: Number(c.o),
+    high: Number(c.h),
+    low: Number(c.l),
+    close: Number(c.c),
+  });
 
   const apply = () => {
     if (!loaded) return;
@@ -92,9 +112,10 @@ export function useCandles(
     try {
       const page = await tw.rest.market.candles({ instId: toValue(instId), bar: toValue(bar), limit: count });
       if (my !== gen) return;
-      out.bars.value = page.data
-        .map((c) => ({ time: c.ts, open: Number(c.o), high: Number(c.h), low: Number(c.l), close: Number(c.c) }))
-        .sort((a, b) => a.time - b.time);
+      next = page.next;
+      out.more.value = next !== null;
+      out.bars.value = page.data.map(toBar).sort((a, b) => a.time - b.time);
+      out.loads.value++;
       out.error.value = null;
       loaded = true;
       apply(); // trades that arrived while loading
@@ -103,6 +124,31 @@ export function useCandles(
     } finally {
       if (my === gen) out.loading.value = false;
     }
+  };
+
+  out.older = () => {
+    if (olderRun) return olderRun;
+    const cursor = next;
+    const my = gen;
+    if (!loaded || cursor === null) return Promise.resolve(0);
+    olderRun = (async () => {
+      try {
+        const page = await tw.rest.market.candles({ instId: toValue(instId), bar: toValue(bar), limit: count, cursor });
+        if (my !== gen) return 0;
+        const first = out.bars.value[0]?.time ?? Number.POSITIVE_INFINITY;
+        const before = page.data.map(toBar).filter((b) => b.time < first);
+        next = page.next;
+        out.more.value = next !== null;
+        if (before.length) out.bars.value = [...before.sort((a, b) => a.time - b.time), ...out.bars.value];
+        return before.length;
+      } catch (err) {
+        if (my === gen) out.error.value = (err as Error).message;
+        return 0;
+      } finally {
+        olderRun = null;
+      }
+    })();
+    return olderRun;
   };
 
   let release = () => {};

@@ -1,6 +1,6 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
 // logo stays on; see web/NOTICE): history, then the live bar, and the user's own fills as arrows
-// on their bars; the library loads on first use.
+// on their bars; scrolled to its left edge it loads the bars before; the library loads on first use.
 import type {
   CandlestickData,
   IChartApi,
@@ -30,6 +30,9 @@ const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
 
 /** The chart's area carries the fill markers it last set: for scripts and tests. */
 export type ChartArea = HTMLDivElement & { fillMarkers?: SeriesMarker<Time>[] };
+
+/** Older bars are loaded when fewer than this many are left of the view. */
+const OLDER_WITHIN = 30;
 
 /** Up to this many arrows carry their size as text; more would overlap. */
 const LABELLED_MAX = 12;
@@ -110,13 +113,21 @@ export const CandleChart = defineComponent(
       });
       formatPrices();
       series.setData(candles.bars.value.map(point));
+      shownLoad = candles.loads.value;
       markers = lw.createSeriesMarkers(series, []);
       markFills();
+      // Near the left edge: the bars before (the view stays where it is, anchored on the right).
+      chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
+        if (range && range.from < OLDER_WITHIN && candles.more.value) void candles.older();
+      });
     });
+    /** The load the chart shows: a new one (instrument, bar size, resync) scrolls to the present. */
+    let shownLoad = -1;
     watch(candles.bars, (bars) => {
       series?.setData(bars.map(point));
       markFills();
-      chart?.timeScale().scrollToRealTime();
+      if (shownLoad !== candles.loads.value) chart?.timeScale().scrollToRealTime();
+      shownLoad = candles.loads.value;
     });
     watch(fills, markFills);
     watch(inst, formatPrices);
