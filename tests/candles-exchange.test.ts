@@ -1,6 +1,6 @@
 // GET /api/market/candles on the embedded default (the OKX simulator): a chart opens with its
-// history on a fresh install (the exchange's bars before the recording began), the recorded bars
-// lead once trades are recorded, cursors page on into the exchange's bars, days are UTC days,
+// history on a fresh install (the exchange's bars before the recording began and in its holes),
+// the recorded bars lead once trades are recorded, cursors page on into the exchange's bars, days are UTC days,
 // and with ClickHouse off the exchange's bars still answer.
 import { afterAll, expect, test } from "bun:test";
 import { eventually, exchangeEvent, startTestServer, type TestServer } from "./helpers.ts";
@@ -32,10 +32,11 @@ test("a fresh install: a full chart from the exchange, the recorded bars leading
     async () => (await candles(s, viewer, "instId=BTC-USDT&bar=1m&limit=300")).data.length === 300,
     15_000,
   );
-  // Trades recorded in the last minutes (as if tradewire had run for them): those bars are
-  // tradewire's own, counted; the oldest of them was recorded midway, the exchange's stands in.
+  // Trades recorded in the last minutes (as if tradewire had run for them), and ten minutes ago
+  // (as if it had then been down): the bars of the last minutes are tradewire's own, counted;
+  // those in the hole, either side of it and the oldest are the exchange's.
   const px = (await candles(s, viewer, "instId=BTC-USDT&bar=1m&limit=1")).data[0]!.c;
-  for (const ago of [3, 2, 1]) {
+  for (const ago of [10, 3, 2, 1]) {
     const ts = Date.now() - ago * 60_000;
     const data = { instId: "BTC-USDT", tradeId: `past${ago}`, px, sz: "0.001", side: "buy", ts };
     exchangeEvent(s, { type: "trade", channel: "trades:BTC-USDT", data });
@@ -49,7 +50,7 @@ test("a fresh install: a full chart from the exchange, the recorded bars leading
   expect(minuteApart(page.data)).toBe(true);
   expect(page.data.at(-1)!.trades).toBeNull(); // from the exchange
   expect(page.data.slice(1).every((r) => r.confirmed)).toBe(true);
-  // Recorded bars first, then the exchange's: one switch, no mixing.
+  // Recorded bars first, then the exchange's, with no bar missing between them.
   const kinds = page.data.map((r) => (r.trades === null ? "x" : "r")).join("");
   expect(kinds).toMatch(/^rrrx+$/);
   // The next page goes on from the exchange, older and still a minute apart.

@@ -153,7 +153,7 @@ export function historyRoutes(d: { history: History; candles: Pick<CandleHistory
     path: "/market/candles",
     request: { query: CandlesQuery },
     ...get(
-      "OHLCV candles aggregated from recorded trades (bar: 1m..1D); before the recording began, the exchange's bars",
+      "OHLCV candles aggregated from recorded trades (bar: 1m..1D); where the recording has none, the exchange's bars",
       "market",
       CandleRowSchema,
       "candle",

@@ -1,5 +1,6 @@
 // CandleHistory: recorded bars first, the exchange's before the recording began (its oldest bar
-// replaced), ranges and cursors kept, the exchange asked once per page, and either side failing.
+// replaced) and in its holes, ranges and cursors kept, the exchange's ended bars asked for once,
+// and either side failing.
 import { expect, test } from "bun:test";
 import type { Candle } from "../domain/events.ts";
 import { HistoryUnavailable } from "../store/clickhouse/index.ts";
@@ -94,10 +95,28 @@ test("before the recording began: the exchange's bars, the recording's oldest ba
   expect(minutes(p)).toEqual([1000, 999, 998, 997, 996, 995, 994, 993, 992, 991]);
   expect(p.data.map((r) => r.trades)).toEqual([3, 3, null, null, null, null, null, null, null, null]);
   expect(p.data[2]!.c).toBe("998"); // the exchange's whole bar, not the recording's part of it
-  expect(ex.asked).toEqual([{ before: 998 * M + 1, limit: 8 }]);
+  expect(ex.asked).toEqual([{ before: 1000 * M, limit: 10 }]); // ended bars only: kept for minutes
   // The next page goes on in the exchange's bars.
   const next = await s.query(q({ before: p.next! }));
   expect(minutes(next)).toEqual([990, 989, 988, 987, 986, 985, 984, 983, 982, 981]);
+});
+
+test("a hole in the recording (tradewire was down): the exchange's bars in it and on either side", async () => {
+  const ex = exchange();
+  // Recorded: 1000..997, then nothing until 993..985 (a full page of 10 asked: 13 rows exist).
+  const s = new CandleHistory({
+    history: recorded([1000, 999, 998, 997, 993, 992, 991, 990, 989, 988, 987, 986, 985]),
+    exchange: ex,
+  });
+  const p = await s.query(q());
+  expect(minutes(p)).toEqual([1000, 999, 998, 997, 996, 995, 994, 993, 992, 991]);
+  // 997 (stopped during it) and 993 (started during it) are the exchange's, as are 996..994.
+  expect(p.data.map((r) => (r.trades === null ? "x" : "r")).join("")).toBe("rrrxxxxxrr");
+  expect(p.next).toEqual({ ts: 991 * M, id: "" });
+  // A whole page without a hole asks nothing.
+  const asked = ex.asked.length;
+  await s.query(q({ limit: 3 }));
+  expect(ex.asked.length).toBe(asked);
 });
 
 test("nothing recorded (or ClickHouse off): the exchange's bars, the open one included", async () => {

@@ -1,8 +1,8 @@
-// Candles for charts: bars aggregated from the recorded trades and, for the time before the
-// recording of an instrument began (a fresh install, a newly added instrument, ClickHouse off),
-// the exchange's own bars, so a chart opens with its history. Recorded bars stand where they
-// exist, except the recording's oldest, which it most likely began midway: the exchange's has
-// the whole bar. Gaps inside the recording (tradewire was down) are not filled.
+// Candles for charts: bars aggregated from the recorded trades and, where the recording has none
+// (before it began: a fresh install, a newly added instrument, ClickHouse off; the minutes
+// tradewire was down), the exchange's own bars, so a chart opens with its history and has no
+// holes. Recorded bars stand where they exist, except those the recording most likely caught
+// only part of (either side of a hole, its first): the exchange's has the whole bar.
 import type { Candle } from "../domain/events.ts";
 import { type History, HistoryUnavailable } from "../store/clickhouse/index.ts";
 import type { HistoryPage, HistoryQuery } from "../store/clickhouse/protocol.ts";
@@ -41,35 +41,47 @@ export class CandleHistory {
     try {
       recorded = await this.d.history.query(q);
     } catch (err) {
-      if (!(err instanceof HistoryUnavailable) || !exchange) throw err;
-      return this.fromExchange(q, [], err);
+      if (!(err instanceof HistoryUnavailable) || !exchange || !q.instId) throw err;
+      return this.withExchange(q, { data: [], next: null }, new Set(), err);
     }
-    if (recorded.next || !exchange || !q.instId) return recorded;
-    return this.fromExchange(q, recorded.data, null);
+    if (!exchange || !q.instId) return recorded;
+    const holes = incomplete(recorded, (q.barSeconds ?? 60) * 1000);
+    if (recorded.next && holes.size === 0) return recorded; // a whole page, no hole: all tradewire's own
+    return this.withExchange(q, recorded, holes, null);
   }
 
-  /** `rows` (recorded, newest first) followed by the exchange's bars before them. */
-  private async fromExchange(
+  /**
+   * The newest `limit` bars of the recorded ones (but those in `holes`) and the exchange's up to
+   * the newest recorded bar (up to the query's end when nothing is recorded).
+   */
+  private async withExchange(
     q: HistoryQuery,
-    rows: HistoryPage["data"],
+    recorded: HistoryPage,
+    holes: Set<number>,
     unavailable: HistoryUnavailable | null,
   ): Promise<HistoryPage> {
     const barMs = (q.barSeconds ?? 60) * 1000;
-    const oldest = rows.at(-1)?.ts as number | undefined;
+    const newest = recorded.data[0]?.ts as number | undefined;
     const bounds = [q.to, q.before?.ts].filter((t): t is number => t !== undefined);
-    // Bars that open before this (the recording's oldest included).
-    const before = oldest !== undefined ? oldest + 1 : bounds.length ? Math.min(...bounds) : undefined;
+    // Up to the newest recorded bar, that one included only when it is in doubt: the exchange's
+    // open bar changes, its ended ones are kept.
+    const upTo = newest === undefined ? undefined : holes.has(newest) ? newest + 1 : newest;
+    const before = upTo ?? (bounds.length ? Math.min(...bounds) : undefined);
     const from = q.from === undefined ? -Infinity : Math.ceil(q.from / barMs) * barMs;
-    if (before !== undefined && before <= from) return { data: rows, next: null };
     let bars: Candle[];
     try {
-      bars = await this.exchangeBars(q.instId!, q.barSeconds ?? 60, before, q.limit - rows.length + 1);
+      bars = await this.exchangeBars(q.instId!, q.barSeconds ?? 60, before, q.limit);
     } catch {
       if (unavailable) throw unavailable;
-      return { data: rows, next: null }; // the recorded bars still answer
+      return recorded; // the recorded bars still answer
     }
-    const kept = bars[0]?.ts === oldest ? rows.slice(0, -1) : rows;
-    const data = [...kept, ...bars.filter((b) => b.ts >= from).map(row)].slice(0, q.limit);
+    const byTs = new Map<number, HistoryPage["data"][number]>();
+    for (const b of bars) if (b.ts >= from) byTs.set(b.ts, row(b));
+    for (const r of recorded.data) if (!holes.has(r.ts as number)) byTs.set(r.ts as number, r);
+    const data = [...byTs.entries()]
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, q.limit)
+      .map(([, r]) => r);
     const last = data.at(-1);
     return { data, next: data.length === q.limit && last ? { ts: last.ts as number, id: "" } : null };
   }
@@ -92,6 +104,22 @@ export class CandleHistory {
     );
     return bars;
   }
+}
+
+/**
+ * Recorded bars that most likely miss part of their trades: both sides of a hole in the recording
+ * (tradewire stopped during one and started during the other), and the oldest of a page that
+ * ends (the recording began during it). A quiet minute without trades looks like a hole too; the
+ * exchange's bar for it is as right.
+ */
+function incomplete(page: HistoryPage, barMs: number): Set<number> {
+  const out = new Set<number>();
+  const ts = page.data.map((r) => r.ts as number);
+  for (let i = 1; i < ts.length; i++) {
+    if (ts[i - 1]! - ts[i]! > barMs) out.add(ts[i - 1]!).add(ts[i]!);
+  }
+  if (!page.next && ts.length) out.add(ts.at(-1)!);
+  return out;
 }
 
 /** An exchange bar as a candles row; OKX does not count a bar's trades. */
