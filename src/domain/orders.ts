@@ -18,12 +18,6 @@ const positiveDecimal = z
 
 /** The client's own order id (OKX's rule: 1-32 letters and digits). */
 export const ClOrdId = z.string().regex(/^[A-Za-z0-9]{1,32}$/, "1-32 letters and digits");
-/**
- * A strategy's orders carry `s` + its 10-character id at the start of their clOrdId, which is how
- * orders, fills and PnL are attributed to it; a person's clOrdId may not look like that.
- */
-export const strategyOrderPrefix = (strategyId: string): string => `s${strategyId}`;
-export const STRATEGY_CLORDID = /^s[a-z0-9]{10}/;
 /** The exchange's order id: digits only, which is how an ordId is told from a clOrdId. */
 export const OrdId = z.string().regex(/^\d{1,32}$/, "an OKX order id (digits)");
 

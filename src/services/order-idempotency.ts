@@ -2,7 +2,8 @@
 // when a retry asks for the same order (as an earlier request, or as the exchange's order).
 import { createHash, randomBytes } from "node:crypto";
 import { Conflict, type ErrorDetail, IdempotencyConflict, ValidationFailed } from "../domain/errors.ts";
-import { type OrderRequest, STRATEGY_CLORDID, strategyOrderPrefix } from "../domain/orders.ts";
+import type { OrderRequest } from "../domain/orders.ts";
+import { STRATEGY_CLORDID, strategyOrderPrefix } from "../domain/strategy-orders.ts";
 
 /** An order as sent: the request with the clOrdId it is placed under. */
 export type PlacedOrder = OrderRequest & { clOrdId: string };

@@ -1,7 +1,7 @@
 // The strategies' order desk on the main thread: carries a strategy's orders and cancels from its
 // Worker to the order service, the one path to the exchange (its risk checks first, then the
 // strategy's own limits; orders per second counted per strategy), and cancels what it has open.
-import { strategyOrderPrefix } from "../domain/orders.ts";
+import { strategyOrderPrefix } from "../domain/strategy-orders.ts";
 import type { OrderService } from "../services/orders.ts";
 import type { OrderRequest, PlaceAnswer } from "./kind.ts";
 import { checkLimits, type LimitRefusal } from "./limits.ts";

@@ -6,7 +6,7 @@
 import type { Publisher } from "../bus/dispatcher.ts";
 import { type BusEvent, type RingHandle, textOf } from "../bus/ring.ts";
 import type { Fill, Order } from "../domain/events.ts";
-import { strategyOrderPrefix } from "../domain/orders.ts";
+import { strategyOrderPrefix } from "../domain/strategy-orders.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
 import { type CancelOutcome, type Entry, OrderDesk, RUNNING, type StrategyOrders, within } from "./desk.ts";

@@ -1,5 +1,7 @@
 // The tradewire browser client: a session (login, token refresh), the REST calls, and the
 // EventClient (one stream per origin, resumed by id, measured). No framework.
+
+export { strategyOfOrder } from "../../src/domain/strategy-orders.ts";
 export { Session, type SessionOptions, type SessionState, type SessionStatus } from "./auth.ts";
 export { type ClientInfo, type ClientRole, EventClient, type EventClientOptions, type Notice } from "./client.ts";
 export type { DispatchMeta } from "./dispatch.ts";
