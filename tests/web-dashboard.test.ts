@@ -308,6 +308,46 @@ test("the candle chart marks the user's own fills: an arrow up under the bar of 
   await ctx.close();
 }, 60_000);
 
+test("what happens to the trader's orders is told on any page: a fill, a cancel; a toast goes when dismissed", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas'); // on Markets, no ticket in sight
+  const H = { Authorization: `Bearer ${tina}`, "content-type": "application/json" };
+  const place = async (key: string, body: object) => {
+    const r = await fetch(`${s.url}/api/orders`, {
+      method: "POST",
+      headers: { ...H, "idempotency-key": key },
+      body: JSON.stringify({ instId: "BTC-USDT", tdMode: "cash", ...body }),
+    });
+    expect(r.status).toBe(201);
+    return ((await r.json()) as { ordId: string }).ordId;
+  };
+  await place("toast-fill-1", { side: "buy", ordType: "market", sz: "0.0031" });
+  const TOAST = '[data-testid="toast"]';
+  await page.waitForSelector(`${TOAST}:has-text("Bought"):has-text("BTC-USDT")`, { timeout: WAIT });
+  const bought = await page.locator(`${TOAST}:has-text("Bought")`).first().textContent();
+  expect(bought).toMatch(/Bought\s+0\.0031\d* BTC-USDT at \d+\.\d/);
+  const ordId = await place("toast-cancel-1", { side: "buy", ordType: "limit", sz: "0.001", px: "1000" });
+  const del = await fetch(`${s.url}/api/orders/${ordId}?instId=BTC-USDT`, { method: "DELETE", headers: H });
+  expect(del.status).toBe(200);
+  const canceled = page.locator(`${TOAST}:has-text("Canceled")`);
+  await canceled.waitFor({ timeout: WAIT });
+  expect(await canceled.textContent()).toContain("buy 0.00100000 BTC-USDT at 1000.0");
+  await canceled.locator('button[aria-label="Dismiss"]').click();
+  await page.waitForFunction(
+    `![...document.querySelectorAll('${TOAST}')].some((t) => t.textContent.includes("Canceled"))`,
+    null,
+    { timeout: WAIT },
+  );
+  await ctx.close();
+}, 60_000);
+
+test("a viewer gets no order toasts (the order channels are not theirs)", async () => {
+  const { ctx, page } = await signIn("vic", "vic-password-1");
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  expect(await page.locator('[data-testid="toasts"]').count()).toBe(0);
+  await ctx.close();
+}, 60_000);
+
 /** Places an order from the Trading page's ticket (the fields given filled in) and returns its ordId. */
 async function placeFromTicket(page: Page, sz: string, px?: string): Promise<string> {
   const DONE = '[data-testid="ticket-done"]';

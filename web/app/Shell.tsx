@@ -1,5 +1,6 @@
 // The signed-in frame: navigation for what the role may do, the stream status, the user, the
-// kill switch when it is on (for those who trade), and the page for the current path.
+// kill switch when it is on and what happens to their orders (for those who trade), and the page
+// for the current path.
 import { type Component, computed, defineComponent, h } from "vue";
 import { useTradewire } from "../vue/context.ts";
 import { useEventStream } from "../vue/stream.ts";
@@ -13,6 +14,7 @@ import { Users } from "./pages/Users.tsx";
 import { go, route } from "./router.ts";
 import { StatusPill } from "./StatusPill.tsx";
 import { useSession } from "./session.ts";
+import { Toasts } from "./Toasts.tsx";
 import { usePriceInTitle } from "./title.ts";
 
 interface Page {
@@ -79,6 +81,7 @@ export const Shell = defineComponent(() => {
         </header>
         {canTrade.value && <KillBanner />}
         <main class="page">{h(current.value.view)}</main>
+        {canTrade.value && <Toasts />}
       </div>
     );
   };

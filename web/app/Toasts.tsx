@@ -1,0 +1,53 @@
+// The toasts of notices.ts in a corner of every page of a trader: what happened to their orders
+// (fills, cancels, rejections) while they look elsewhere. A click on × takes one away.
+import { defineComponent, onScopeDispose, watch } from "vue";
+import { useTradewire } from "../vue/context.ts";
+import { useDigits } from "./digits.ts";
+import { Notices } from "./notices.ts";
+import { go } from "./router.ts";
+
+export const Toasts = defineComponent(() => {
+  const tw = useTradewire();
+  const notices = new Notices(useDigits());
+  // News only: a snapshot (a load, a resync) states what is, it did not just happen.
+  const offFill = tw.client.on("fill", (ev, meta) => meta.snapshot || notices.fill(ev.data));
+  const offOrder = tw.client.on("order", (ev, meta) => meta.snapshot || notices.order(ev.data));
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stopTimer = () => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  watch(notices.list, (list) => {
+    if (list.length && !timer) timer = setInterval(() => notices.sweep() || stopTimer(), 500);
+  });
+  onScopeDispose(() => {
+    offFill();
+    offOrder();
+    stopTimer();
+  });
+  return () => (
+    <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
+      {notices.list.value.map((t) => (
+        <div class={["toast", t.tone]} key={t.key} data-testid="toast">
+          <strong>{t.title}</strong>{" "}
+          {t.href ? (
+            <a
+              href={t.href}
+              onClick={(e: MouseEvent) => {
+                e.preventDefault();
+                go(t.href!);
+              }}
+            >
+              {t.text}
+            </a>
+          ) : (
+            <span>{t.text}</span>
+          )}
+          <button type="button" class="ghost" aria-label="Dismiss" onClick={() => notices.dismiss(t.key)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+});

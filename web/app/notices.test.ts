@@ -1,0 +1,79 @@
+import { expect, test } from "bun:test";
+import { anOrder } from "../../tests/fixtures/order.ts";
+import type { Fill, Order } from "../client/types.ts";
+import { Notices, SHOW_MS } from "./notices.ts";
+
+const digits = () => ({ px: 1, sz: 4 });
+const fill = (ordId: string, tradeId: string, over: Partial<Fill> = {}): Fill => ({
+  ordId,
+  clOrdId: `tw${ordId}`,
+  instId: "BTC-USDT",
+  tradeId,
+  side: "buy",
+  fillPx: "100",
+  fillSz: "1",
+  fee: "0",
+  feeCcy: "USDT",
+  execType: "T",
+  ts: 0,
+  ...over,
+});
+const order = (ordId: string, over: Partial<Order>): Order =>
+  anOrder(ordId, { clOrdId: `tw${ordId}`, px: "90", sz: "2", ...over }) as Order;
+const texts = (n: Notices) => n.list.value.map((t) => `${t.title}: ${t.text}`);
+
+test("a person's fills: one toast per order, its fills added up at their average price", () => {
+  const n = new Notices(digits);
+  n.fill(fill("1", "a"));
+  expect(texts(n)).toEqual(["Bought: 1.0000 BTC-USDT at 100.0"]);
+  n.fill(fill("1", "b", { fillPx: "103", fillSz: "0.5" }));
+  expect(texts(n)).toEqual(["Bought: 1.5000 BTC-USDT at 101.0 on average, 2 fills"]);
+  n.fill(fill("1", "b", { fillPx: "103", fillSz: "0.5" })); // the same fill again (a resumed stream)
+  expect(texts(n)).toEqual(["Bought: 1.5000 BTC-USDT at 101.0 on average, 2 fills"]);
+  n.fill(fill("2", "c", { side: "sell" }));
+  expect(texts(n)).toEqual(["Sold: 1.0000 BTC-USDT at 100.0", "Bought: 1.5000 BTC-USDT at 101.0 on average, 2 fills"]);
+  expect(n.list.value.map((t) => t.tone)).toEqual(["sell", "buy"]);
+});
+
+test("a strategy's fills: one toast for the strategy, linked to its page", () => {
+  const n = new Notices(digits);
+  const clOrdId = "s0123456789x1";
+  n.fill(fill("7", "a", { clOrdId }));
+  n.fill(fill("8", "b", { clOrdId, side: "sell", fillPx: "101" }));
+  expect(texts(n)).toEqual(["Strategy 0123456789: 2 fills, the last sell 1.0000 BTC-USDT at 101.0"]);
+  expect(n.list.value[0]!.href).toBe("/strategies/0123456789");
+  n.order(order("7", { clOrdId, state: "canceled" })); // a strategy's cancels are routine
+  expect(n.list.value.length).toBe(1);
+});
+
+test("a person's cancel and rejection are told once; other states are not", () => {
+  const n = new Notices(digits);
+  n.order(order("3", { state: "live" }));
+  n.order(order("3", { state: "partially_filled", accFillSz: "0.5" }));
+  expect(n.list.value).toEqual([]);
+  n.order(order("3", { state: "canceled", accFillSz: "0.5" }));
+  n.order(order("3", { state: "canceled", accFillSz: "0.5" }));
+  n.order(order("4", { state: "rejected", ordType: "market", px: "" }));
+  expect(texts(n)).toEqual([
+    "Rejected: buy 2.0000 BTC-USDT at market",
+    "Canceled: buy 2.0000 BTC-USDT at 90.0, 0.5000 filled",
+  ]);
+  expect(n.list.value.map((t) => t.tone)).toEqual(["error", "info"]);
+});
+
+test("toasts leave when their time is up (a rejection later), when dismissed, and beyond four", () => {
+  let now = 0;
+  const n = new Notices(digits, () => now);
+  n.fill(fill("1", "a"));
+  n.order(order("2", { state: "rejected" }));
+  now = SHOW_MS.told;
+  expect(n.sweep()).toBe(true);
+  expect(texts(n)).toEqual(["Rejected: buy 2.0000 BTC-USDT at 90.0"]);
+  n.dismiss("order:2");
+  expect(n.sweep()).toBe(false);
+  // A new fill of an order whose toast left starts over.
+  n.fill(fill("1", "c"));
+  expect(texts(n)).toEqual(["Bought: 1.0000 BTC-USDT at 100.0"]);
+  for (const id of ["5", "6", "7", "8"]) n.fill(fill(id, id));
+  expect(n.list.value.map((t) => t.key)).toEqual(["fill:8", "fill:7", "fill:6", "fill:5"]);
+});

@@ -1,0 +1,128 @@
+// What happens to the trader's orders, told on whatever page they are on: a fill (one toast per
+// order, its fills added up while it shows), a cancel, a rejection; a strategy's fills one toast
+// per strategy (its cancels are routine and not told). Only news: snapshots are not told, and an
+// event seen twice (a resumed stream) is told once.
+import { type ShallowRef, shallowRef } from "vue";
+import { strategyOfOrder } from "../client/index.ts";
+import type { Fill, Order } from "../client/types.ts";
+import { type Digits, fmtPx, fmtSz } from "./format.ts";
+
+export interface Toast {
+  /** One per order (fills), order state, or strategy: a newer event updates it in place. */
+  key: string;
+  tone: "buy" | "sell" | "info" | "error";
+  title: string;
+  text: string;
+  /** Shown until (ms since 1970). */
+  until: number;
+  /** A strategy's page, for its toast. */
+  href?: string;
+}
+
+/** How long a toast shows; a rejection longer. */
+export const SHOW_MS = { told: 6_000, error: 12_000 };
+/** Toasts on screen at most; the oldest leave first. */
+const MAX_SHOWN = 4;
+/** Events remembered to tell each once. */
+const SEEN_MAX = 1_000;
+
+interface Sum {
+  side: Fill["side"];
+  instId: string;
+  sz: number;
+  value: number;
+  n: number;
+}
+
+export class Notices {
+  readonly list: ShallowRef<Toast[]> = shallowRef([]);
+  private readonly sums = new Map<string, Sum>();
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly digits: (instId: string) => Digits | undefined = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  fill(f: Fill): void {
+    if (this.once(`fill:${f.ordId}:${f.tradeId}`)) return;
+    const strategy = strategyOfOrder(f.clOrdId);
+    const key = strategy ? `strategy:${strategy}` : `fill:${f.ordId}`;
+    const shown = this.list.value.some((t) => t.key === key);
+    const sum = (shown && this.sums.get(key)) || { side: f.side, instId: f.instId, sz: 0, value: 0, n: 0 };
+    sum.sz += Number(f.fillSz);
+    sum.value += Number(f.fillSz) * Number(f.fillPx);
+    sum.n += 1;
+    this.sums.set(key, sum);
+    const d = this.digits(f.instId);
+    const at = `${f.instId} at ${fmtPx(f.fillPx, d?.px)}`;
+    if (strategy) {
+      const last = `${f.side} ${fmtSz(f.fillSz, d?.sz)} ${at}`;
+      this.show({
+        key,
+        tone: "info",
+        title: `Strategy ${strategy}`,
+        text: sum.n === 1 ? `filled: ${last}` : `${sum.n} fills, the last ${last}`,
+        until: this.now() + SHOW_MS.told,
+        href: `/strategies/${strategy}`,
+      });
+      return;
+    }
+    const avg = sum.n > 1 ? `${f.instId} at ${fmtPx(sum.value / sum.sz, d?.px)} on average, ${sum.n} fills` : at;
+    this.show({
+      key,
+      tone: f.side,
+      title: f.side === "buy" ? "Bought" : "Sold",
+      text: `${fmtSz(sum.sz, d?.sz)} ${avg}`,
+      until: this.now() + SHOW_MS.told,
+    });
+  }
+
+  order(o: Order): void {
+    const canceled = o.state === "canceled" || o.state === "mmp_canceled";
+    if ((!canceled && o.state !== "rejected") || strategyOfOrder(o.clOrdId)) return;
+    if (this.once(`order:${o.ordId}:${o.state}`)) return;
+    const d = this.digits(o.instId);
+    const price = o.ordType === "market" || !o.px ? "at market" : `at ${fmtPx(o.px, d?.px)}`;
+    const filled = Number(o.accFillSz) > 0 ? `, ${fmtSz(o.accFillSz, d?.sz)} filled` : "";
+    this.show({
+      key: `order:${o.ordId}`,
+      tone: canceled ? "info" : "error",
+      title: canceled ? "Canceled" : "Rejected",
+      text: `${o.side} ${fmtSz(o.sz, d?.sz)} ${o.instId} ${price}${filled}`,
+      until: this.now() + (canceled ? SHOW_MS.told : SHOW_MS.error),
+    });
+  }
+
+  dismiss(key: string): void {
+    this.list.value = this.list.value.filter((t) => t.key !== key);
+    this.sums.delete(key);
+  }
+
+  /** Takes the toasts whose time is up off; returns whether any are left. */
+  sweep(): boolean {
+    const now = this.now();
+    const left = this.list.value.filter((t) => t.until > now);
+    if (left.length !== this.list.value.length) {
+      for (const t of this.list.value) if (t.until <= now) this.sums.delete(t.key);
+      this.list.value = left;
+    }
+    return left.length > 0;
+  }
+
+  /** Newest first; a toast of the same key moves to the top with its new text. */
+  private show(t: Toast): void {
+    const rest = this.list.value.filter((x) => x.key !== t.key);
+    const kept = [t, ...rest].slice(0, MAX_SHOWN);
+    for (const x of rest.slice(MAX_SHOWN - 1)) this.sums.delete(x.key);
+    this.list.value = kept;
+  }
+
+  /** Whether `id` was told before (and remembers it). */
+  private once(id: string): boolean {
+    if (this.seen.has(id)) return true;
+    this.seen.add(id);
+    if (this.seen.size > SEEN_MAX) this.seen.delete(this.seen.values().next().value!);
+    return false;
+  }
+}
