@@ -7,6 +7,7 @@ export { type ClientInfo, type ClientRole, EventClient, type EventClientOptions,
 export type { DispatchMeta } from "./dispatch.ts";
 export { type HistogramSnapshot, LogHistogram } from "./histogram.ts";
 export { ApiRequestError, type ErrorDetail } from "./http.ts";
+export { closingOrder } from "./positions.ts";
 export type * from "./rest.ts";
 export { restApi } from "./rest.ts";
 export { type LatencyReport, type StreamCounts, StreamStats } from "./stats.ts";

@@ -1,11 +1,12 @@
 // Trading: the ticket beside the selected instrument's book, open orders, fills, positions,
 // balances and the order history.
 import { defineComponent, shallowRef } from "vue";
-import { Balances, Fills, Positions } from "../parts/AccountTables.tsx";
+import { Balances, Fills } from "../parts/AccountTables.tsx";
 import { OpenOrders } from "../parts/OpenOrders.tsx";
 import { OrderBook } from "../parts/OrderBook.tsx";
 import { OrderHistory } from "../parts/OrderHistory.tsx";
 import { OrderTicket } from "../parts/OrderTicket.tsx";
+import { Positions } from "../parts/Positions.tsx";
 import { pick, useSelection } from "../selection.ts";
 import { useSession } from "../session.ts";
 

@@ -1,6 +1,6 @@
-// Fills, positions and balances: small live tables.
+// Fills and balances: small live tables.
 import { defineComponent } from "vue";
-import { useBalances, useFills, usePositions } from "../../vue/account.ts";
+import { useBalances, useFills } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtQty, fmtSz, fmtTime } from "../format.ts";
 
@@ -45,47 +45,6 @@ export const Fills = defineComponent(() => {
           </tbody>
         </table>
       </div>
-    </section>
-  );
-});
-
-export const Positions = defineComponent(() => {
-  const { list } = usePositions();
-  const digits = useDigits();
-  return () => (
-    <section class="card positions" data-testid="positions">
-      <h2>Positions</h2>
-      <table class="grid">
-        <thead>
-          <tr>
-            <th>Instrument</th>
-            <th class="num">Size</th>
-            <th class="num">Avg px</th>
-            <th class="num hide-narrow">Mark</th>
-            <th class="num">uPnL</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.value.map((p) => (
-            <tr key={`${p.instId}:${p.posSide}`}>
-              <td>
-                {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
-              </td>
-              <td class={`num ${Number(p.pos) >= 0 ? "up" : "down"}`}>{p.pos}</td>
-              <td class="num">{fmtPx(p.avgPx, digits(p.instId)?.px)}</td>
-              <td class="num hide-narrow">{fmtPx(p.markPx, digits(p.instId)?.px)}</td>
-              <td class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`}>{Number(p.upl).toFixed(2)}</td>
-            </tr>
-          ))}
-          {list.value.length === 0 && (
-            <tr>
-              <td colspan={5} class="empty">
-                No open positions.
-              </td>
-            </tr>
-          )}
-        </tbody>
-      </table>
     </section>
   );
 });

@@ -1,0 +1,120 @@
+// Open positions, live, and for those who may trade a Close on each: after a confirmation, a
+// reduce-only market order for all of it (on the position's side in long/short mode).
+import { defineComponent, shallowRef } from "vue";
+import { ApiRequestError } from "../../client/http.ts";
+import { closingOrder } from "../../client/positions.ts";
+import type { Position } from "../../client/types.ts";
+import { usePositions } from "../../vue/account.ts";
+import { useTradewire } from "../../vue/context.ts";
+import { useDigits } from "../digits.ts";
+import { fmtPx } from "../format.ts";
+import { useSession } from "../session.ts";
+import { Confirm } from "./Confirm.tsx";
+
+const keyOf = (p: Position) => `${p.instId}:${p.posSide || "net"}`;
+
+export const Positions = defineComponent(() => {
+  const tw = useTradewire();
+  const { list } = usePositions();
+  const { canTrade } = useSession();
+  const digits = useDigits();
+  const asking = shallowRef<Position | null>(null);
+  const busy = shallowRef<string | null>(null);
+  const errors = shallowRef(new Map<string, string>());
+  const setError = (key: string, text: string | null) => {
+    const next = new Map(errors.value);
+    if (text === null) next.delete(key);
+    else next.set(key, text);
+    errors.value = next;
+  };
+  const close = async (p: Position) => {
+    asking.value = null;
+    const key = keyOf(p);
+    busy.value = key;
+    setError(key, null);
+    try {
+      await tw.rest.orders.place(closingOrder(p), crypto.randomUUID());
+    } catch (err) {
+      setError(key, err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err));
+    } finally {
+      busy.value = null;
+    }
+  };
+  const cols = () => (canTrade.value ? 6 : 5);
+  return () => (
+    <section class="card positions" data-testid="positions">
+      <h2>Positions</h2>
+      <table class="grid">
+        <thead>
+          <tr>
+            <th>Instrument</th>
+            <th class="num">Size</th>
+            <th class="num">Avg px</th>
+            <th class="num hide-narrow">Mark</th>
+            <th class="num">uPnL</th>
+            {canTrade.value && <th />}
+          </tr>
+        </thead>
+        <tbody>
+          {list.value.map((p) => {
+            const key = keyOf(p);
+            const error = errors.value.get(key);
+            return [
+              <tr key={key} data-testid={`position-${key}`}>
+                <td>
+                  {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
+                </td>
+                <td class={`num ${Number(p.pos) >= 0 ? "up" : "down"}`}>{p.pos}</td>
+                <td class="num">{fmtPx(p.avgPx, digits(p.instId)?.px)}</td>
+                <td class="num hide-narrow">{fmtPx(p.markPx, digits(p.instId)?.px)}</td>
+                <td class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`}>{Number(p.upl).toFixed(2)}</td>
+                {canTrade.value && (
+                  <td class="num">
+                    <button
+                      type="button"
+                      class="ghost"
+                      disabled={busy.value === key}
+                      data-testid="position-close"
+                      onClick={() => (asking.value = p)}
+                    >
+                      Close
+                    </button>
+                  </td>
+                )}
+              </tr>,
+              error && (
+                <tr key={`${key}:error`}>
+                  <td colspan={cols()} class="error" role="alert">
+                    {error}
+                  </td>
+                </tr>
+              ),
+            ];
+          })}
+          {list.value.length === 0 && (
+            <tr>
+              <td colspan={cols()} class="empty">
+                No open positions.
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {asking.value && (
+        <Confirm
+          title="Close position"
+          text={(() => {
+            const o = closingOrder(asking.value);
+            return `${o.side === "sell" ? "Sell" : "Buy"} ${o.sz} ${o.instId} at market, reduce only: all of the ${
+              o.side === "sell" ? "long" : "short"
+            } position.`;
+          })()}
+          action="Close at market"
+          danger
+          onYes={() => void close(asking.value!)}
+          onNo={() => (asking.value = null)}
+        />
+      )}
+    </section>
+  );
+});
