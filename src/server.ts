@@ -251,7 +251,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     strategies,
     ...(engines ? { engines: () => engines.engines() } : {}),
     history,
-    candles: new CandleHistory({ history, ...(ingest ? { exchange: ingest } : {}) }),
+    candles: new CandleHistory({ history, since: started, ...(ingest ? { exchange: ingest } : {}) }),
     events: {
       hub,
       producer: publisher,

@@ -20,6 +20,8 @@ export interface CandleHistoryDeps {
   history: Pick<History, "query">;
   /** Absent: recorded bars only. */
   exchange?: ExchangeCandles;
+  /** When this run began recording (ms): the bar it fell in was recorded only from then. */
+  since?: number;
   now?: () => number;
 }
 
@@ -45,14 +47,18 @@ export class CandleHistory {
       return this.withExchange(q, { data: [], next: null }, new Set(), err);
     }
     if (!exchange || !q.instId) return recorded;
-    const holes = incomplete(recorded, (q.barSeconds ?? 60) * 1000);
+    const barMs = (q.barSeconds ?? 60) * 1000;
+    const upper = upperBound(q);
+    // The newest bar the page may hold: the one open now, or the last before its end.
+    const top = Math.floor((upper === undefined ? this.now() : upper - 1) / barMs) * barMs;
+    const holes = incomplete(recorded, barMs, this.d.since, top);
     if (recorded.next && holes.size === 0) return recorded; // a whole page, no hole: all tradewire's own
     return this.withExchange(q, recorded, holes, null);
   }
 
   /**
-   * The newest `limit` bars of the recorded ones (but those in `holes`) and the exchange's up to
-   * the newest recorded bar (up to the query's end when nothing is recorded).
+   * The newest `limit` bars of the recorded ones (but those in `holes`) and the exchange's, up to
+   * the query's end (the present when it has none).
    */
   private async withExchange(
     q: HistoryQuery,
@@ -61,16 +67,10 @@ export class CandleHistory {
     unavailable: HistoryUnavailable | null,
   ): Promise<HistoryPage> {
     const barMs = (q.barSeconds ?? 60) * 1000;
-    const newest = recorded.data[0]?.ts as number | undefined;
-    const bounds = [q.to, q.before?.ts].filter((t): t is number => t !== undefined);
-    // Up to the newest recorded bar, that one included only when it is in doubt: the exchange's
-    // open bar changes, its ended ones are kept.
-    const upTo = newest === undefined ? undefined : holes.has(newest) ? newest + 1 : newest;
-    const before = upTo ?? (bounds.length ? Math.min(...bounds) : undefined);
     const from = q.from === undefined ? -Infinity : Math.ceil(q.from / barMs) * barMs;
     let bars: Candle[];
     try {
-      bars = await this.exchangeBars(q.instId!, q.barSeconds ?? 60, before, q.limit);
+      bars = await this.exchangeBars(q.instId!, q.barSeconds ?? 60, upperBound(q), q.limit);
     } catch {
       if (unavailable) throw unavailable;
       return recorded; // the recorded bars still answer
@@ -106,19 +106,33 @@ export class CandleHistory {
   }
 }
 
+/** Where the query's bars end (they open before it): its `to` or cursor, none for the present. */
+function upperBound(q: HistoryQuery): number | undefined {
+  const bounds = [q.to, q.before?.ts].filter((t): t is number => t !== undefined);
+  return bounds.length ? Math.min(...bounds) : undefined;
+}
+
 /**
- * Recorded bars that most likely miss part of their trades: both sides of a hole in the recording
- * (tradewire stopped during one and started during the other), and the oldest of a page that
- * ends (the recording began during it). A quiet minute without trades looks like a hole too; the
- * exchange's bar for it is as right.
+ * Recorded bars that most likely miss part of their trades, and whether the page has holes: both
+ * sides of a hole in the recording (tradewire stopped during one and started during the other),
+ * the newest when the recording stops before the page's `top` (the newest bar it may hold), the
+ * oldest of a page that ends (the recording began during it), and the one this run started in
+ * (a restart within a bar leaves no hole to see). A quiet minute without trades looks like a hole
+ * too; the exchange's bar for it is as right. An empty page is all hole.
  */
-function incomplete(page: HistoryPage, barMs: number): Set<number> {
+function incomplete(page: HistoryPage, barMs: number, since: number | undefined, top: number): Set<number> {
   const out = new Set<number>();
   const ts = page.data.map((r) => r.ts as number);
+  if (!ts.length) return new Set([top]);
   for (let i = 1; i < ts.length; i++) {
     if (ts[i - 1]! - ts[i]! > barMs) out.add(ts[i - 1]!).add(ts[i]!);
   }
-  if (!page.next && ts.length) out.add(ts.at(-1)!);
+  if (ts[0]! < top) out.add(ts[0]!);
+  if (!page.next) out.add(ts.at(-1)!);
+  if (since !== undefined) {
+    const start = Math.floor(since / barMs) * barMs;
+    if (ts.includes(start)) out.add(start);
+  }
   return out;
 }
 
