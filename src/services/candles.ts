@@ -113,17 +113,17 @@ function upperBound(q: HistoryQuery): number | undefined {
 }
 
 /**
- * Recorded bars that most likely miss part of their trades, and whether the page has holes: both
- * sides of a hole in the recording (tradewire stopped during one and started during the other),
- * the newest when the recording stops before the page's `top` (the newest bar it may hold), the
- * oldest of a page that ends (the recording began during it), and the one this run started in
- * (a restart within a bar leaves no hole to see). A quiet minute without trades looks like a hole
- * too; the exchange's bar for it is as right. An empty page is all hole.
+ * Recorded bars that most likely miss part of their trades: both sides of a hole in the recording
+ * (tradewire stopped during one and started during the other), the newest when the recording
+ * stops before the page's `top` (the newest bar it may hold), the oldest of a page that ends (the
+ * recording began during it), and the one this run started in (a restart within a bar leaves no
+ * hole to see). A quiet minute without trades looks like a hole too; the exchange's bar for it is
+ * as right.
  */
 function incomplete(page: HistoryPage, barMs: number, since: number | undefined, top: number): Set<number> {
   const out = new Set<number>();
   const ts = page.data.map((r) => r.ts as number);
-  if (!ts.length) return new Set([top]);
+  if (!ts.length) return out;
   for (let i = 1; i < ts.length; i++) {
     if (ts[i - 1]! - ts[i]! > barMs) out.add(ts[i - 1]!).add(ts[i]!);
   }
