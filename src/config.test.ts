@@ -1,6 +1,6 @@
 // Configuration: limits tied to the ring's size, and renamed variables.
 import { expect, test } from "bun:test";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, tradableInstruments } from "./config.ts";
 
 test("an outside publisher's event and burst stay inside the replay window", () => {
   const d = loadConfig({});
@@ -20,4 +20,15 @@ test("an outside publisher's event and burst stay inside the replay window", () 
 test("ENGINE_MAX_EVENT_BYTES was renamed MAX_EVENT_BYTES: a start that sets it stops and says so", () => {
   expect(() => loadConfig({ ENGINE_MAX_EVENT_BYTES: "1000" })).toThrow(ConfigError);
   expect(() => loadConfig({ ENGINE_MAX_EVENT_BYTES: "1000" })).toThrow(/renamed MAX_EVENT_BYTES/);
+});
+
+test("orders may name each configured pair and its linear swap, or what RISK_INSTRUMENTS says", () => {
+  expect(tradableInstruments(loadConfig({ OKX_INSTRUMENTS: "BTC-USDT,ETH-USDT-SWAP" }))).toEqual([
+    "BTC-USDT",
+    "BTC-USDT-SWAP",
+    "ETH-USDT-SWAP",
+  ]);
+  expect(tradableInstruments(loadConfig({ OKX_INSTRUMENTS: "BTC-USDT", RISK_INSTRUMENTS: "ETH-USDT" }))).toEqual([
+    "ETH-USDT",
+  ]);
 });

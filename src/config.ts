@@ -157,6 +157,15 @@ function fitWindow(c: Config, given: Record<string, string>): string[] {
 }
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
+/**
+ * Instruments orders may name: RISK_INSTRUMENTS, or each of OKX_INSTRUMENTS with a spot pair's
+ * linear swap. Their rules are loaded for the risk checks; market data is OKX_INSTRUMENTS'.
+ * @example tradableInstruments(loadConfig({ OKX_INSTRUMENTS: "BTC-USDT" })) // ["BTC-USDT", "BTC-USDT-SWAP"]
+ */
+export function tradableInstruments(c: Pick<Config, "RISK_INSTRUMENTS" | "OKX_INSTRUMENTS">): string[] {
+  return c.RISK_INSTRUMENTS ?? c.OKX_INSTRUMENTS.flatMap((i) => (i.split("-").length === 2 ? [i, `${i}-SWAP`] : [i]));
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset, so `FOO= npm start` means "default".
   const cleaned: Record<string, string> = {};

@@ -11,7 +11,7 @@ import type { ReadinessCheck } from "./api/ops.ts";
 import { createAuth } from "./auth/index.ts";
 import { Dispatcher, type Publisher } from "./bus/dispatcher.ts";
 import { createRing, type RingHandle, RingProducer } from "./bus/ring.ts";
-import type { Config } from "./config.ts";
+import { type Config, tradableInstruments } from "./config.ts";
 import type { EngineBridge } from "./engine/index.ts";
 // The exchange side (OKX client, simulator) is imported only when OKX_ENABLED: a pure stream
 // server does not carry its code (RSS).
@@ -178,7 +178,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Order states and fills the recorder missed (a crash, a lost connection) come back from the exchange.
   const reconciler = ingest ? startReconciler({ history, exchange: ingestHistory(ingest), log }) : undefined;
   const limits = {
-    instruments: new Set(config.RISK_INSTRUMENTS ?? config.OKX_INSTRUMENTS.flatMap((i) => [i, `${i}-SWAP`])),
+    instruments: new Set(tradableInstruments(config)),
     maxNotional: config.RISK_MAX_NOTIONAL,
     maxOpenOrders: config.RISK_MAX_OPEN_ORDERS,
     ordersPerSecond: config.RISK_ORDERS_PER_S,

@@ -26,6 +26,7 @@ function setup(over: Partial<IngestConfig> = {}, prepare?: (f: FakeOkx) => void)
     credentials: CREDS,
     demo: false,
     instruments: ["ETH-USDT"],
+    tradable: ["ETH-USDT"],
     book: "books",
     publishDepth: 25,
     candle: "candle1m",

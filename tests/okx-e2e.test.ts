@@ -95,6 +95,25 @@ test("a market order fills: order, fill and balance events arrive", async () => 
   sse.close();
 });
 
+test("a configured pair's swap takes orders (its rules are loaded, though its market data is not)", async () => {
+  const r = await post({
+    instId: "BTC-USDT-SWAP",
+    side: "buy",
+    ordType: "limit",
+    sz: "1",
+    px: "1000",
+    tdMode: "cross",
+  });
+  expect(r.status).toBe(201);
+  const { ordId } = (await r.json()) as { ordId: string };
+  const del = await fetch(`${s.url}/api/orders/${ordId}?instId=BTC-USDT-SWAP`, { method: "DELETE", headers: H() });
+  expect(del.status).toBe(200);
+  // A market order has no price to be valued at: said as such.
+  const m = await post({ instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "1", tdMode: "cross" });
+  expect(m.status).toBe(422);
+  expect(((await m.json()) as any).error.details[0].message).toContain("no reference price");
+});
+
 test("the exchange refusing an order is a 422 with OKX's reason; unknown orders are 404", async () => {
   const r = await post({ instId: "BTC-USDT", side: "sell", ordType: "limit", sz: "2", px: "90000" });
   expect(r.status).toBe(422);

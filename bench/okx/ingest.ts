@@ -191,6 +191,7 @@ export async function ingestRun(
     credentials: null,
     demo: false,
     instruments,
+    tradable: instruments,
     book: "books",
     publishDepth: 25,
     candle: null,

@@ -1,6 +1,6 @@
 // What the OKX client needs to run (URLs, credentials, subscriptions, timings), derived from the
 // service configuration; plain data so it can be posted to the ingest Worker.
-import type { Config } from "../config.ts";
+import { type Config, tradableInstruments } from "../config.ts";
 import type { OkxCredentials } from "../okx/sign.ts";
 
 export type { OkxCredentials };
@@ -32,7 +32,10 @@ export interface IngestConfig {
   credentials: OkxCredentials | null;
   /** Demo trading: `x-simulated-trading: 1` on REST. */
   demo: boolean;
+  /** Market data: tickers, books, trades, candles. */
   instruments: string[];
+  /** Whose rules (tick, lot, minimum size) are loaded for orders: see tradableInstruments. */
+  tradable: string[];
   /** `books` (400 levels, snapshot + updates, seq/checksum checks) or `books5` (5-level snapshots). */
   book: "books" | "books5";
   /** Levels per side in each published `book` event. */
@@ -89,6 +92,7 @@ export function ingestConfigFromEnv(
     credentials: envCreds ?? fallback?.credentials ?? null,
     demo: env.OKX_DEMO,
     instruments: env.OKX_INSTRUMENTS,
+    tradable: tradableInstruments(env),
     book: "books",
     publishDepth: 25,
     candle: "candle1m",

@@ -116,20 +116,26 @@ export function startIngest(opts: IngestOptions): Ingest {
     timeoutMs: config.timing.restTimeoutMs,
   });
   const instruments = new Map<string, InstrumentSpec>();
+  /** Tradable instruments OKX does not list (a pair without a swap): not asked again. */
+  const unlisted = new Set<string>();
   let instrumentsRetry: ReturnType<typeof setTimeout> | null = null;
   const loadInstruments = async () => {
     instrumentsRetry = null;
-    for (const instId of config.instruments) {
-      if (instruments.has(instId)) continue;
+    for (const instId of config.tradable) {
+      if (instruments.has(instId) || unlisted.has(instId)) continue;
       try {
         const [row] = await rest.instruments({ instType: instTypeOf(instId), instId });
         if (row) instruments.set(instId, instrumentSpec(row));
-        else log?.warn("okx does not list a configured instrument", { instId });
+        else {
+          unlisted.add(instId);
+          log?.warn("okx does not list an instrument orders may name", { instId });
+        }
       } catch (err) {
         log?.warn("okx instruments not loaded yet", { instId, error: (err as Error).message });
       }
     }
-    if (!stopped && instruments.size < config.instruments.length) instrumentsRetry = setTimeout(loadInstruments, 5_000);
+    if (!stopped && instruments.size + unlisted.size < config.tradable.length)
+      instrumentsRetry = setTimeout(loadInstruments, 5_000);
   };
   void loadInstruments();
   const pending = new Map<string, Pending>();
