@@ -71,7 +71,9 @@ const Row = defineComponent(
         onClick={() => props.onPick(props.instId)}
         data-testid={`ticker-${props.instId}`}
       >
-        <td class="inst">{props.instId}</td>
+        <td class="inst" title={props.instId}>
+          {props.instId}
+        </td>
         <td class="num last" data-testid="last" />
         <td class="num" />
         <td class="num wide-only" />
@@ -201,39 +203,41 @@ export const TickerTable = defineComponent(
           onKeydown={keys}
           data-testid="ticker-filter"
         />
-        <table class="grid tickers" data-testid="tickers">
-          <thead>
-            <tr>
-              {COLUMNS.map((c) => (
-                <th key={c.key} class={c.cls} aria-sort={ariaSort(c.key)}>
-                  <button type="button" class="sort" onClick={() => sortBy(c.key)} data-testid={`sort-${c.key}`}>
-                    {c.label}
-                    {arrow(c.key)}
-                  </button>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {ids.value.map((id) => (
-              <Row
-                key={id}
-                tickers={props.tickers}
-                digits={digits}
-                instId={id}
-                selected={id === props.selected}
-                onPick={props.onPick}
-              />
-            ))}
-            {ids.value.length === 0 && (
+        <div class="rows">
+          <table class="grid tickers" data-testid="tickers">
+            <thead>
               <tr>
-                <td colspan={6} class="empty">
-                  {props.tickers.size === 0 ? "Waiting for market data…" : `No instrument matches “${filter.value}”.`}
-                </td>
+                {COLUMNS.map((c) => (
+                  <th key={c.key} class={c.cls} aria-sort={ariaSort(c.key)}>
+                    <button type="button" class="sort" onClick={() => sortBy(c.key)} data-testid={`sort-${c.key}`}>
+                      {c.label}
+                      {arrow(c.key)}
+                    </button>
+                  </th>
+                ))}
               </tr>
-            )}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {ids.value.map((id) => (
+                <Row
+                  key={id}
+                  tickers={props.tickers}
+                  digits={digits}
+                  instId={id}
+                  selected={id === props.selected}
+                  onPick={props.onPick}
+                />
+              ))}
+              {ids.value.length === 0 && (
+                <tr>
+                  <td colspan={6} class="empty">
+                    {props.tickers.size === 0 ? "Waiting for market data…" : `No instrument matches “${filter.value}”.`}
+                  </td>
+                </tr>
+              )}
+            </tbody>
+          </table>
+        </div>
       </>
     );
   },

@@ -11,24 +11,26 @@ export const TradesTape = defineComponent(
     return () => (
       <section class="card tape" data-testid="trades">
         <h2>Trades</h2>
-        <table class="grid">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th class="num">Price</th>
-              <th class="num">Size</th>
-            </tr>
-          </thead>
-          <tbody>
-            {trades.value.slice(0, props.rows ?? 30).map((t) => (
-              <tr key={t.tradeId}>
-                <td>{fmtTime(t.ts)}</td>
-                <td class={`num ${t.side === "buy" ? "up" : "down"}`}>{fmtPx(t.px, digits.value?.px)}</td>
-                <td class="num">{fmtSz(t.sz, digits.value?.sz)}</td>
+        <div class="rows">
+          <table class="grid">
+            <thead>
+              <tr>
+                <th>Time</th>
+                <th class="num">Price</th>
+                <th class="num">Size</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {trades.value.slice(0, props.rows ?? 30).map((t) => (
+                <tr key={t.tradeId}>
+                  <td>{fmtTime(t.ts)}</td>
+                  <td class={`num ${t.side === "buy" ? "up" : "down"}`}>{fmtPx(t.px, digits.value?.px)}</td>
+                  <td class="num">{fmtSz(t.sz, digits.value?.sz)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       </section>
     );
   },
