@@ -524,6 +524,32 @@ test("at 1280x800 the Markets page is one screen: the list, chart, book and tape
   await ctx.close();
 }, 60_000);
 
+test("the tape's rows scroll under its header, which stays in sight", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const TAPE = '.markets [data-testid="trades"]';
+  await page.waitForFunction(`document.querySelectorAll('${TAPE} tbody tr').length >= 20`, null, { timeout: WAIT });
+  const head = page.locator(`${TAPE} thead th >> nth=0`);
+  const before = (await head.boundingBox())!;
+  const scrolled = await page.evaluate(`(() => {
+    const rows = document.querySelector('${TAPE} .rows');
+    rows.scrollTop = 120;
+    return rows.scrollTop;
+  })()`);
+  expect(scrolled).toBeGreaterThan(50); // the panel is shorter than its rows
+  const after = (await head.boundingBox())!;
+  expect(after.y).toBe(before.y);
+  // And nothing of the rows shows above it: the first row in sight starts under the header.
+  const firstShown = await page.evaluate(`(() => {
+    const head = document.querySelector('${TAPE} thead').getBoundingClientRect();
+    const rows = [...document.querySelectorAll('${TAPE} tbody tr')].map((r) => r.getBoundingClientRect());
+    const top = document.querySelector('${TAPE} .rows').getBoundingClientRect().top;
+    return rows.filter((r) => r.bottom > top).every((r) => r.bottom > head.bottom);
+  })()`);
+  expect(firstShown).toBe(true);
+  await ctx.close();
+}, 60_000);
+
 test("the Users page: an admin creates a user who then signs in, changes its role, and deletes it (its page lands on the login page)", async () => {
   const { ctx, page } = await signIn("admin", ADMIN_PASSWORD);
   await page.click('[data-testid="nav-users"]');
