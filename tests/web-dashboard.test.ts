@@ -350,6 +350,33 @@ test("a viewer gets no order toasts (the order channels are not theirs)", async 
   await ctx.close();
 }, 60_000);
 
+test("the candle chart draws the user's open orders as lines at their prices, and takes one away when it is canceled", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  const H = { Authorization: `Bearer ${tina}`, "content-type": "application/json" };
+  const r = await fetch(`${s.url}/api/orders`, {
+    method: "POST",
+    headers: { ...H, "idempotency-key": "chart-line-1" },
+    body: JSON.stringify({
+      instId: "BTC-USDT",
+      side: "buy",
+      ordType: "limit",
+      sz: "0.0012",
+      px: "1234.5",
+      tdMode: "cash",
+    }),
+  });
+  expect(r.status).toBe(201);
+  const { ordId } = (await r.json()) as { ordId: string };
+  const LINES = `(document.querySelector('[data-testid="chart"] .chart-area').orderLines ?? [])`;
+  await page.waitForFunction(`${LINES}.some((l) => l.ordId === ${JSON.stringify(ordId)})`, null, { timeout: WAIT });
+  const line = await page.evaluate(`${LINES}.find((l) => l.ordId === ${JSON.stringify(ordId)})`);
+  expect(line).toEqual({ ordId, price: 1234.5, title: "Buy 0.0012" });
+  await fetch(`${s.url}/api/orders/${ordId}?instId=BTC-USDT`, { method: "DELETE", headers: H });
+  await page.waitForFunction(`!${LINES}.some((l) => l.ordId === ${JSON.stringify(ordId)})`, null, { timeout: WAIT });
+  await ctx.close();
+}, 60_000);
+
 /** Places an order from the Trading page's ticket (the fields given filled in) and returns its ordId. */
 async function placeFromTicket(page: Page, sz: string, px?: string): Promise<string> {
   const DONE = '[data-testid="ticket-done"]';

@@ -1,9 +1,11 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
-// logo stays on; see web/NOTICE): history, then the live bar, and the user's own fills as arrows
-// on their bars; scrolled to its left edge it loads the bars before; the library loads on first use.
+// logo stays on; see web/NOTICE): history, then the live bar, the user's own fills as arrows on
+// their bars and their open orders as lines at their prices; scrolled to its left edge it loads
+// the bars before; the library loads on first use.
 import type {
   CandlestickData,
   IChartApi,
+  IPriceLine,
   ISeriesApi,
   ISeriesMarkersPluginApi,
   SeriesMarker,
@@ -11,8 +13,8 @@ import type {
   UTCTimestamp,
 } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
-import type { Fill } from "../../client/types.ts";
-import { useFills } from "../../vue/account.ts";
+import type { Fill, Order } from "../../client/types.ts";
+import { useFills, useOrders } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useInstrument } from "../../vue/market.ts";
 import { digitsOf } from "../format.ts";
@@ -28,8 +30,21 @@ const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
   close: b.close,
 });
 
-/** The chart's area carries the fill markers it last set: for scripts and tests. */
-export type ChartArea = HTMLDivElement & { fillMarkers?: SeriesMarker<Time>[] };
+/** An open order's line on the chart: where, and what its label says. */
+export interface OrderLine {
+  ordId: string;
+  price: number;
+  title: string;
+}
+
+/** The chart's area carries the fill markers and order lines it last set: for scripts and tests. */
+export type ChartArea = HTMLDivElement & { fillMarkers?: SeriesMarker<Time>[]; orderLines?: OrderLine[] };
+
+/** An open order with a price as a line: its side and what is left of it (no trailing zeros: a label, not a column). */
+function orderLine(o: Order): OrderLine {
+  const left = Number((Number(o.sz) - Number(o.accFillSz || 0)).toPrecision(12));
+  return { ordId: o.ordId, price: Number(o.px), title: `${o.side === "buy" ? "Buy" : "Sell"} ${left}` };
+}
 
 /** Older bars are loaded when fewer than this many are left of the view. */
 const OLDER_WITHIN = 30;
@@ -84,6 +99,36 @@ export const CandleChart = defineComponent(
       area.fillMarkers = list;
       markers.setMarkers(list);
     };
+    const { list: openOrders } = useOrders();
+    const lines = new Map<string, IPriceLine>();
+    /** This instrument's open orders with a price, each a dashed line at it (moved or gone as they change). */
+    const drawOrders = () => {
+      const area = el.value;
+      if (!series || !area) return;
+      const want = openOrders.value
+        .filter((o) => o.instId === props.instId && Number(o.px) > 0)
+        .map((o) => ({ o, line: orderLine(o) }));
+      const keep = new Set(want.map((w) => w.o.ordId));
+      for (const [id, line] of lines) {
+        if (keep.has(id)) continue;
+        series.removePriceLine(line);
+        lines.delete(id);
+      }
+      for (const { o, line } of want) {
+        const opts = {
+          price: line.price,
+          title: line.title,
+          color: o.side === "buy" ? "#26a69a" : "#ef5350",
+          lineWidth: 1 as const,
+          lineStyle: 2, // dashed
+          axisLabelVisible: true,
+        };
+        const drawn = lines.get(o.ordId);
+        if (drawn) drawn.applyOptions(opts);
+        else lines.set(o.ordId, series.createPriceLine(opts));
+      }
+      area.orderLines = want.map((w) => w.line);
+    };
     const inst = useInstrument(() => props.instId);
     /** The price axis in the tick's decimals and steps (the library's default is two decimals), once the rules are known. */
     const formatPrices = () => {
@@ -116,6 +161,7 @@ export const CandleChart = defineComponent(
       shownLoad = candles.loads.value;
       markers = lw.createSeriesMarkers(series, []);
       markFills();
+      drawOrders();
       // Near the left edge: the bars before (the view stays where it is, anchored on the right).
       chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
         if (range && range.from < OLDER_WITHIN && candles.more.value) void candles.older();
@@ -130,6 +176,7 @@ export const CandleChart = defineComponent(
       shownLoad = candles.loads.value;
     });
     watch(fills, markFills);
+    watch([openOrders, () => props.instId], drawOrders);
     watch(inst, formatPrices);
     watch(candles.last, (b) => {
       if (b && series) series.update(point(b));
