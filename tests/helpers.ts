@@ -185,6 +185,33 @@ export function exchangeEvent(
   return out;
 }
 
+/**
+ * Places an order over HTTP as `token`'s user (with an Idempotency-Key when `key` is given) and
+ * returns its ordId; anything but 201 fails the test with the answer.
+ */
+export async function placeOrder(base: string, token: string, body: object, key?: string): Promise<string> {
+  const r = await fetch(`${base}/api/orders`, {
+    method: "POST",
+    headers: {
+      Authorization: `Bearer ${token}`,
+      "Content-Type": "application/json",
+      ...(key ? { "Idempotency-Key": key } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  if (r.status !== 201) throw new Error(`place ${r.status}: ${await r.text()}`);
+  return ((await r.json()) as { ordId: string }).ordId;
+}
+
+/** Cancels an order over HTTP as `token`'s user; anything but 200 fails the test. */
+export async function cancelOrder(base: string, token: string, ordId: string, instId: string): Promise<void> {
+  const r = await fetch(`${base}/api/orders/${ordId}?instId=${instId}`, {
+    method: "DELETE",
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (r.status !== 200) throw new Error(`cancel ${r.status}: ${await r.text()}`);
+}
+
 /** Polls until `f()` is true (state reached through other sockets), failing after `ms`. */
 export async function eventually(f: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

@@ -9,7 +9,15 @@ import type { BookFrame, BookLine } from "../web/app/book/frame.ts";
 import { lineTop, ROW_PX } from "../web/app/book/geometry.ts";
 import { fmtPx, fmtQty, fmtSz, fmtTime } from "../web/app/format.ts";
 import { sizeForShare } from "../web/client/rules.ts";
-import { ADMIN_PASSWORD, eventually, metric, startTestServer, type TestServer } from "./helpers.ts";
+import {
+  ADMIN_PASSWORD,
+  cancelOrder,
+  eventually,
+  metric,
+  placeOrder,
+  startTestServer,
+  type TestServer,
+} from "./helpers.ts";
 import { launchChromium, signIn as signInAt, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
@@ -295,12 +303,8 @@ test("the candle chart scrolled back to its first bar loads the bars before it",
 test("the candle chart marks the user's own fills: an arrow up under the bar of a buy, with the size bought", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
-  const r = await fetch(`${s.url}/api/orders`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${tina}`, "content-type": "application/json", "idempotency-key": "chart-fill-1" },
-    body: JSON.stringify({ instId: "BTC-USDT", side: "buy", ordType: "market", sz: "0.0042", tdMode: "cash" }),
-  });
-  expect(r.status).toBe(201);
+  const order = { instId: "BTC-USDT", side: "buy", ordType: "market", sz: "0.0042", tdMode: "cash" };
+  await placeOrder(s.url, tina, order, "chart-fill-1");
   const AREA = `document.querySelector('[data-testid="chart"] .chart-area')`;
   await page.waitForFunction(
     `(${AREA}.fillMarkers ?? []).some((m) => m.shape === "arrowUp" && m.position === "belowBar" && /^B /.test(m.text) && parseFloat(m.text.slice(2)) >= 0.0042)`,
@@ -313,24 +317,15 @@ test("the candle chart marks the user's own fills: an arrow up under the bar of 
 test("what happens to the trader's orders is told on any page: a fill, a cancel; a toast goes when dismissed", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas'); // on Markets, no ticket in sight
-  const H = { Authorization: `Bearer ${tina}`, "content-type": "application/json" };
-  const place = async (key: string, body: object) => {
-    const r = await fetch(`${s.url}/api/orders`, {
-      method: "POST",
-      headers: { ...H, "idempotency-key": key },
-      body: JSON.stringify({ instId: "BTC-USDT", tdMode: "cash", ...body }),
-    });
-    expect(r.status).toBe(201);
-    return ((await r.json()) as { ordId: string }).ordId;
-  };
+  const place = (key: string, body: object) =>
+    placeOrder(s.url, tina, { instId: "BTC-USDT", tdMode: "cash", ...body }, key);
   await place("toast-fill-1", { side: "buy", ordType: "market", sz: "0.0031" });
   const TOAST = '[data-testid="toast"]';
   await page.waitForSelector(`${TOAST}:has-text("Bought"):has-text("BTC-USDT")`, { timeout: WAIT });
   const bought = await page.locator(`${TOAST}:has-text("Bought")`).first().textContent();
   expect(bought).toMatch(/Bought\s+0\.0031\d* BTC-USDT at \d+\.\d/);
   const ordId = await place("toast-cancel-1", { side: "buy", ordType: "limit", sz: "0.001", px: "1000" });
-  const del = await fetch(`${s.url}/api/orders/${ordId}?instId=BTC-USDT`, { method: "DELETE", headers: H });
-  expect(del.status).toBe(200);
+  await cancelOrder(s.url, tina, ordId, "BTC-USDT");
   const canceled = page.locator(`${TOAST}:has-text("Canceled")`);
   await canceled.waitFor({ timeout: WAIT });
   expect(await canceled.textContent()).toContain("buy 0.00100000 BTC-USDT at 1000.0");
@@ -353,26 +348,13 @@ test("a viewer gets no order toasts (the order channels are not theirs)", async 
 test("the candle chart draws the user's open orders as lines at their prices, and takes one away when it is canceled", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
-  const H = { Authorization: `Bearer ${tina}`, "content-type": "application/json" };
-  const r = await fetch(`${s.url}/api/orders`, {
-    method: "POST",
-    headers: { ...H, "idempotency-key": "chart-line-1" },
-    body: JSON.stringify({
-      instId: "BTC-USDT",
-      side: "buy",
-      ordType: "limit",
-      sz: "0.0012",
-      px: "1234.5",
-      tdMode: "cash",
-    }),
-  });
-  expect(r.status).toBe(201);
-  const { ordId } = (await r.json()) as { ordId: string };
+  const order = { instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.0012", px: "1234.5", tdMode: "cash" };
+  const ordId = await placeOrder(s.url, tina, order, "chart-line-1");
   const LINES = `(document.querySelector('[data-testid="chart"] .chart-area').orderLines ?? [])`;
   await page.waitForFunction(`${LINES}.some((l) => l.ordId === ${JSON.stringify(ordId)})`, null, { timeout: WAIT });
   const line = await page.evaluate(`${LINES}.find((l) => l.ordId === ${JSON.stringify(ordId)})`);
   expect(line).toEqual({ ordId, price: 1234.5, title: "Buy 0.0012" });
-  await fetch(`${s.url}/api/orders/${ordId}?instId=BTC-USDT`, { method: "DELETE", headers: H });
+  await cancelOrder(s.url, tina, ordId, "BTC-USDT");
   await page.waitForFunction(`!${LINES}.some((l) => l.ordId === ${JSON.stringify(ordId)})`, null, { timeout: WAIT });
   await ctx.close();
 }, 60_000);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
-import { eventually, startTestServer, type TestServer } from "./helpers.ts";
+import { eventually, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
 import { launchChromium, signIn as signInAt, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
@@ -27,12 +27,8 @@ afterAll(async () => {
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 
 test("a position closes from its row: after the confirmation, a reduce-only market order takes it to nothing", async () => {
-  const r = await fetch(`${s.url}/api/orders`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${tina}`, "content-type": "application/json", "idempotency-key": "swap-open-1" },
-    body: JSON.stringify({ instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "3", tdMode: "cross" }),
-  });
-  expect(r.status).toBe(201);
+  const order = { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "3", tdMode: "cross" };
+  await placeOrder(s.url, tina, order, "swap-open-1");
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');
   const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
