@@ -359,6 +359,38 @@ test("the candle chart draws the user's open orders as lines at their prices, an
   await ctx.close();
 }, 60_000);
 
+test("open orders fit the panel at 1280 px; its Cancel all, after a confirmation, cancels every open order", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  const limit = (px: string) => ({
+    instId: "BTC-USDT",
+    side: "buy",
+    ordType: "limit",
+    sz: "0.001",
+    px,
+    tdMode: "cash",
+  });
+  const ids = [await placeOrder(s.url, tina, limit("1001")), await placeOrder(s.url, tina, limit("1002"))];
+  await page.click('[data-testid="nav-trading"]');
+  for (const id of ids) await page.waitForSelector(`[data-testid="order-${id}"]`);
+  // At 1280 px every column shows, the row's Cancel included: no sideways scrolling.
+  const fits = await page.evaluate(`(() => {
+    const box = document.querySelector('[data-testid="open-orders"] .scroll');
+    return box.scrollWidth <= box.clientWidth;
+  })()`);
+  expect(fits).toBe(true);
+  await page.click('[data-testid="cancel-all-orders"]');
+  expect(await page.locator('[role="dialog"]').textContent()).toContain("will be canceled");
+  await page.click('[data-testid="confirm-yes"]');
+  await page.waitForSelector('[data-testid="open-orders"] td.empty', { timeout: WAIT });
+  const open = (await (
+    await fetch(`${s.url}/api/orders`, { headers: { Authorization: `Bearer ${tina}` } })
+  ).json()) as {
+    data: unknown[];
+  };
+  expect(open.data).toEqual([]);
+  await ctx.close();
+}, 60_000);
+
 /** Places an order from the Trading page's ticket (the fields given filled in) and returns its ordId. */
 async function placeFromTicket(page: Page, sz: string, px?: string): Promise<string> {
   const DONE = '[data-testid="ticket-done"]';

@@ -1,5 +1,6 @@
 // Open orders as the stream reports them, with cancel and amend (price and/or size) for those
-// who may trade; an order leaves the list when its final state arrives on the stream.
+// who may trade, and Cancel all (confirmed); an order leaves the list when its final state
+// arrives on the stream.
 import { defineComponent, shallowRef } from "vue";
 import { ApiRequestError } from "../../client/http.ts";
 import type { Order } from "../../client/types.ts";
@@ -7,6 +8,7 @@ import { useOrders } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtSz, fmtTime } from "../format.ts";
+import { Confirm } from "./Confirm.tsx";
 
 const message = (err: unknown) =>
   err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err);
@@ -56,7 +58,7 @@ const OrderRow = defineComponent(
           <td>{fmtTime(o.cTime)}</td>
           <td>{o.instId}</td>
           <td class={o.side === "buy" ? "up" : "down"}>{o.side}</td>
-          <td class="hide-narrow">{o.ordType}</td>
+          <td class="wide-only">{o.ordType}</td>
           <td class="num">
             {editing.value ? (
               <input
@@ -81,7 +83,7 @@ const OrderRow = defineComponent(
               fmtSz(o.sz, d?.sz)
             )}
           </td>
-          <td class="num hide-narrow">{fmtSz(o.accFillSz, d?.sz)}</td>
+          <td class="num wide-only">{fmtSz(o.accFillSz, d?.sz)}</td>
           <td class="state">{o.state}</td>
           {props.canTrade && (
             <td class="actions">
@@ -122,12 +124,48 @@ const OrderRow = defineComponent(
 
 export const OpenOrders = defineComponent(
   (props: { canTrade: boolean }) => {
+    const tw = useTradewire();
     const { list } = useOrders();
+    const asking = shallowRef(false);
+    const error = shallowRef<string | null>(null);
+    /** The cancel_all command (as on the Commands page): every open order, whoever placed it. */
+    const cancelAll = async () => {
+      asking.value = false;
+      error.value = null;
+      try {
+        await tw.rest.commands.run({ type: "cancel_all" });
+      } catch (err) {
+        error.value = message(err);
+      }
+    };
     return () => (
       <section class="card orders" data-testid="open-orders">
-        <h2>
-          Open orders <small class="muted">{list.value.length}</small>
-        </h2>
+        <header class="row">
+          <h2>
+            Open orders <small class="muted">{list.value.length}</small>
+          </h2>
+          {props.canTrade && list.value.length > 0 && (
+            <button
+              type="button"
+              class="ghost danger small"
+              onClick={() => (asking.value = true)}
+              data-testid="cancel-all-orders"
+            >
+              Cancel all
+            </button>
+          )}
+          {error.value && <span class="field-error">{error.value}</span>}
+        </header>
+        {asking.value && (
+          <Confirm
+            title="Cancel all open orders?"
+            text={`All ${list.value.length} open orders will be canceled, on every instrument, strategies' included.`}
+            action="Cancel all"
+            danger
+            onYes={() => void cancelAll()}
+            onNo={() => (asking.value = false)}
+          />
+        )}
         <div class="scroll">
           <table class="grid">
             <thead>
@@ -135,10 +173,10 @@ export const OpenOrders = defineComponent(
                 <th>Time</th>
                 <th>Instrument</th>
                 <th>Side</th>
-                <th class="hide-narrow">Type</th>
+                <th class="wide-only">Type</th>
                 <th class="num">Price</th>
                 <th class="num">Size</th>
-                <th class="num hide-narrow">Filled</th>
+                <th class="num wide-only">Filled</th>
                 <th>State</th>
                 {props.canTrade && <th />}
               </tr>
