@@ -532,7 +532,7 @@ test("an order amended from open orders shows its new price from the stream; can
   await ctx.close();
 }, 60_000);
 
-test("at phone width the Markets and Trading pages fit the screen: nothing scrolls sideways, every page's link in sight", async () => {
+test("at phone width the Markets, Trading and System pages fit the screen: nothing scrolls sideways, every page's link in sight", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.setViewportSize({ width: 390, height: 844 });
   const wide = () => page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") as Promise<number>;
@@ -548,6 +548,14 @@ test("at phone width the Markets and Trading pages fit the screen: nothing scrol
   await page.waitForSelector('[data-testid="ticket"]');
   await page.waitForSelector('[data-testid="balances"] tbody tr');
   expect(await wide()).toBeLessThanOrEqual(0);
+  // The System page's service panel: its reasons wrap instead of running out of the panel.
+  await page.click('[data-testid="nav-system"]');
+  await page.waitForSelector('[data-testid="check-redis"]');
+  const spill = await page.evaluate(`(() => {
+    const panel = document.querySelector('[data-testid="readiness"]');
+    return panel.scrollWidth - panel.clientWidth;
+  })()`);
+  expect(spill).toBeLessThanOrEqual(1);
   await ctx.close();
 }, 60_000);
 

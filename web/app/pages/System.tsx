@@ -85,7 +85,7 @@ export const System = defineComponent(() => {
           <td class={state === "up" ? "up" : state === "down" ? "down" : "muted"} data-testid="state">
             {state}
           </td>
-          <td class="muted">{ch ? (ch.detail ?? "") : ready.value ? c.absent : ""}</td>
+          <td class="muted wrap">{ch ? (ch.detail ?? "") : ready.value ? c.absent : ""}</td>
         </tr>
       );
     });
@@ -154,7 +154,7 @@ export const System = defineComponent(() => {
                   <td class={ch.ok ? "up" : "down"} data-testid="state">
                     {ch.ok ? "up" : "down"}
                   </td>
-                  <td class="muted">{ch.detail ?? ""}</td>
+                  <td class="muted wrap">{ch.detail ?? ""}</td>
                 </tr>
               ))}
             </tbody>
