@@ -72,6 +72,12 @@ test("lays the grid around the mid at the first ticker, once", () => {
   ]);
 });
 
+test("the grid's centre is logged as a price, without floating-point noise", () => {
+  const { ctx, logic } = start({ size: 0.01, levels: 1, spacingPct: 0.5 });
+  logic.onTicker(ctx.setTicker("BTC-USDT", 43050.6, 43050.7)); // their mid is 43050.649999999994 in binary
+  expect(ctx.logs.find((l) => l.startsWith("laying"))).toBe("laying 1 levels each side of 43050.65 every 0.5%");
+});
+
 test("a filled buy is replaced by a sell one level up; a filled sell by a buy one level down", () => {
   const { ctx, logic } = start({ size: 0.01, levels: 2, spacingPct: 0.5, center: 40000 });
   logic.onTicker(ctx.setTicker("BTC-USDT", 39990, 40010));

@@ -79,7 +79,9 @@ export class GridLogic {
     if (!rules) return void this.ctx.log(`no instrument rules for ${this.instId} yet`, "warn");
     this.laid = true;
     this.center ??= (bid + ask) / 2;
-    this.ctx.log(`laying ${this.p.levels} levels each side of ${this.center} every ${this.p.spacingPct}%`);
+    // The mid of bid and ask, written without binary floating-point noise (43050.649999999994).
+    const at = Number(this.center.toPrecision(12));
+    this.ctx.log(`laying ${this.p.levels} levels each side of ${at} every ${this.p.spacingPct}%`);
     for (const l of initialLevels(this.p.levels)) this.rest(l.side, l.level, rules, bid, ask);
   }
 
