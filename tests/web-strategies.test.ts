@@ -93,6 +93,27 @@ test("a grid from the generated form: a bad param on its field, created, started
   await ctx.close();
 }, 90_000);
 
+test("a strategy's fills are told on any page, as one toast under the strategy's name", async () => {
+  const c = client(s, await s.token("tom", "tom-password-1"));
+  // A tight grid: the simulator's market crosses its levels within seconds.
+  const made = await c.create({
+    name: "grid-toast",
+    kind: "grid",
+    instruments: ["BTC-USDT"],
+    params: { levels: 3, spacingPct: 0.01, size: 0.0001 },
+  });
+  expect(made.status).toBe(201);
+  const id = made.body.id as string;
+  const { ctx, page } = await signIn(browser, s.url, "tom", "tom-password-1", "/markets");
+  expect((await c.start(id)).status).toBe(200);
+  const toast = page.locator('[data-testid="toast"]:has-text("Strategy grid-toast")');
+  await toast.waitFor({ timeout: WAIT });
+  expect(await toast.textContent()).toMatch(/Strategy grid-toast\s*(filled: |\d+ fills, the last )(buy|sell) 0\.0001/);
+  expect(await toast.locator("a").getAttribute("href")).toBe(`/strategies/${id}`);
+  await c.stop(id);
+  await ctx.close();
+}, 60_000);
+
 test("a viewer sees strategies live but no form and no controls", async () => {
   const c = client(s, await s.token("tom", "tom-password-1"));
   const made = await c.create({

@@ -1,6 +1,7 @@
 // The toasts of notices.ts in a corner of every page of a trader: what happened to their orders
 // (fills, cancels, rejections) while they look elsewhere. A click on × takes one away.
 import { defineComponent, onScopeDispose, watch } from "vue";
+import { strategyOfOrder } from "../client/index.ts";
 import { useTradewire } from "../vue/context.ts";
 import { useDigits } from "./digits.ts";
 import { Notices } from "./notices.ts";
@@ -10,7 +11,22 @@ export const Toasts = defineComponent(() => {
   const tw = useTradewire();
   const notices = new Notices(useDigits());
   // News only: a snapshot (a load, a resync) states what is, it did not just happen.
-  const offFill = tw.client.on("fill", (ev, meta) => meta.snapshot || notices.fill(ev.data));
+  /** A strategy's name, asked for once per id. */
+  const asked = new Set<string>();
+  const name = (clOrdId: string) => {
+    const id = strategyOfOrder(clOrdId);
+    if (!id || notices.knowsStrategy(id) || asked.has(id)) return;
+    asked.add(id);
+    tw.rest.strategies.get(id).then(
+      (s) => notices.nameStrategy(id, s.name),
+      () => {}, // gone or not ours to read: the toast keeps the id
+    );
+  };
+  const offFill = tw.client.on("fill", (ev, meta) => {
+    if (meta.snapshot) return;
+    notices.fill(ev.data);
+    name(ev.data.clOrdId);
+  });
   const offOrder = tw.client.on("order", (ev, meta) => meta.snapshot || notices.order(ev.data));
   let timer: ReturnType<typeof setInterval> | undefined;
   const stopTimer = () => {

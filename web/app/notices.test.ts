@@ -42,6 +42,11 @@ test("a strategy's fills: one toast for the strategy, linked to its page", () =>
   n.fill(fill("8", "b", { clOrdId, side: "sell", fillPx: "101" }));
   expect(texts(n)).toEqual(["Strategy 0123456789: 2 fills, the last sell 1.0000 BTC-USDT at 101.0"]);
   expect(n.list.value[0]!.href).toBe("/strategies/0123456789");
+  expect(n.knowsStrategy("0123456789")).toBe(false);
+  n.nameStrategy("0123456789", "grid-btc"); // once its name is known, the toast says it
+  expect(texts(n)).toEqual(["Strategy grid-btc: 2 fills, the last sell 1.0000 BTC-USDT at 101.0"]);
+  n.fill(fill("9", "c", { clOrdId }));
+  expect(n.list.value[0]!.title).toBe("Strategy grid-btc");
   n.order(order("7", { clOrdId, state: "canceled" })); // a strategy's cancels are routine
   expect(n.list.value.length).toBe(1);
 });

@@ -38,6 +38,8 @@ export class Notices {
   readonly list: ShallowRef<Toast[]> = shallowRef([]);
   private readonly sums = new Map<string, Sum>();
   private readonly seen = new Set<string>();
+  /** Strategies' names by id, as told (a toast shows the id until it knows the name). */
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly digits: (instId: string) => Digits | undefined = () => undefined,
@@ -61,7 +63,7 @@ export class Notices {
       this.show({
         key,
         tone: "info",
-        title: `Strategy ${strategy}`,
+        title: this.strategyTitle(strategy),
         text: sum.n === 1 ? `filled: ${last}` : `${sum.n} fills, the last ${last}`,
         until: this.now() + SHOW_MS.told,
         href: `/strategies/${strategy}`,
@@ -92,6 +94,23 @@ export class Notices {
       text: `${o.side} ${fmtSz(o.sz, d?.sz)} ${o.instId} ${price}${filled}`,
       until: this.now() + (canceled ? SHOW_MS.told : SHOW_MS.error),
     });
+  }
+
+  /** Whether the strategy's name is known (else the caller may look it up and tell it). */
+  knowsStrategy(id: string): boolean {
+    return this.names.has(id);
+  }
+
+  /** A strategy's name: its toast, if showing, says it from now on. */
+  nameStrategy(id: string, name: string): void {
+    this.names.set(id, name);
+    const key = `strategy:${id}`;
+    if (this.list.value.some((t) => t.key === key))
+      this.list.value = this.list.value.map((t) => (t.key === key ? { ...t, title: this.strategyTitle(id) } : t));
+  }
+
+  private strategyTitle(id: string): string {
+    return `Strategy ${this.names.get(id) ?? id}`;
   }
 
   dismiss(key: string): void {
