@@ -72,6 +72,11 @@ test("a grid from the generated form: a bad param on its field, created, started
     expect(sz).toBe("0.00010000");
   }
   await textMatches(page, '[data-testid="strategy-log"]', /\S/);
+  // At 1280 px the strategy takes the page's width: params and log beside its figures and orders.
+  const live = (await page.locator(".strategy-live").boundingBox())!;
+  const setup = (await page.locator(".strategy-setup").boundingBox())!;
+  expect(setup.x).toBeGreaterThanOrEqual(live.x + live.width);
+  expect(setup.y).toBeLessThan(live.y + live.height);
   await textMatches(page, `[data-testid="strategy-row-${id}"] [data-testid="row-state"]`, /^running$/);
 
   // While it runs: size applies live, levels only when stopped (its input is locked and says so).

@@ -118,7 +118,13 @@ export const Strategies = defineComponent(() => {
         />
       )}
       {selected.value && (
-        <StrategyDetail key={selected.value} id={selected.value} canManage={canManage} onDeleted={() => go(BASE)} />
+        <StrategyDetail
+          key={selected.value}
+          id={selected.value}
+          canManage={canManage}
+          onDeleted={() => go(BASE)}
+          wide={!(creating.value && canTrade.value)}
+        />
       )}
     </div>
   );

@@ -16,7 +16,13 @@ import { StrategyFiguresView } from "./StrategyFigures.tsx";
 const ACTIVE = new Set(["starting", "running", "stopping"]);
 
 export const StrategyDetail = defineComponent(
-  (props: { id: string; canManage: (v: StrategyView) => boolean; onDeleted: () => void }) => {
+  (props: {
+    id: string;
+    canManage: (v: StrategyView) => boolean;
+    onDeleted: () => void;
+    /** The page's whole width: its figures and orders, and its params and log, side by side. */
+    wide?: boolean;
+  }) => {
     const tw = useTradewire();
     const { strategy, logs } = useStrategy(() => props.id);
     const kinds = useStrategyKinds();
@@ -100,7 +106,7 @@ export const StrategyDetail = defineComponent(
       const engine = engineOf(v);
       const figures = figuresOf(v);
       return (
-        <section class="card strategy" data-testid={`strategy-${v.id}`}>
+        <section class={{ card: true, strategy: true, wide: props.wide }} data-testid={`strategy-${v.id}`}>
           <h2>
             {v.name}{" "}
             <span class={`pill state-${v.state}`} data-testid="strategy-state">
@@ -169,53 +175,59 @@ export const StrategyDetail = defineComponent(
               {error.value}
             </p>
           )}
-          {figures ? (
-            <StrategyFiguresView figures={figures} />
-          ) : (
-            <pre class="figures-raw" data-testid="strategy-figures">
-              {JSON.stringify(v.figures, null, 2)}
-            </pre>
-          )}
-          <h3>Params</h3>
-          {schema.value ? (
-            <SchemaFields
-              fields={fields.value}
-              values={values.value}
-              errors={paramErrors.value}
-              onChange={(n: string, x: string | boolean) => (values.value = { ...values.value, [n]: x })}
-              locked={(n: string) => !manage || (running.value && !live(n))}
-              note={note}
-              testid="param"
-            />
-          ) : (
-            <textarea
-              class="json"
-              rows={6}
-              readonly={!manage}
-              value={json.value}
-              onInput={(e: Event) => (json.value = (e.target as HTMLTextAreaElement).value)}
-              data-testid="param-json"
-            />
-          )}
-          {manage && (
-            <button
-              type="button"
-              class="ghost"
-              disabled={!!busy.value}
-              onClick={saveParams}
-              data-testid="strategy-save-params"
-            >
-              {busy.value === "params" ? "Saving…" : running.value ? "Apply live params" : "Save params"}
-            </button>
-          )}
-          <h3>Log</h3>
-          <ol class="log" data-testid="strategy-log">
-            {logs.value.map((l, i) => (
-              <li key={`${l.ts}-${i}`} class={l.level}>
-                <time>{fmtTime(l.ts)}</time> {l.msg}
-              </li>
-            ))}
-          </ol>
+          <div class="strategy-body">
+            <div class="strategy-live">
+              {figures ? (
+                <StrategyFiguresView figures={figures} />
+              ) : (
+                <pre class="figures-raw" data-testid="strategy-figures">
+                  {JSON.stringify(v.figures, null, 2)}
+                </pre>
+              )}
+            </div>
+            <div class="strategy-setup">
+              <h3>Params</h3>
+              {schema.value ? (
+                <SchemaFields
+                  fields={fields.value}
+                  values={values.value}
+                  errors={paramErrors.value}
+                  onChange={(n: string, x: string | boolean) => (values.value = { ...values.value, [n]: x })}
+                  locked={(n: string) => !manage || (running.value && !live(n))}
+                  note={note}
+                  testid="param"
+                />
+              ) : (
+                <textarea
+                  class="json"
+                  rows={6}
+                  readonly={!manage}
+                  value={json.value}
+                  onInput={(e: Event) => (json.value = (e.target as HTMLTextAreaElement).value)}
+                  data-testid="param-json"
+                />
+              )}
+              {manage && (
+                <button
+                  type="button"
+                  class="ghost"
+                  disabled={!!busy.value}
+                  onClick={saveParams}
+                  data-testid="strategy-save-params"
+                >
+                  {busy.value === "params" ? "Saving…" : running.value ? "Apply live params" : "Save params"}
+                </button>
+              )}
+              <h3>Log</h3>
+              <ol class="log" data-testid="strategy-log">
+                {logs.value.map((l, i) => (
+                  <li key={`${l.ts}-${i}`} class={l.level}>
+                    <time>{fmtTime(l.ts)}</time> {l.msg}
+                  </li>
+                ))}
+              </ol>
+            </div>
+          </div>
           {asking.value && (
             <Confirm
               title={`Delete ${v.name}?`}
@@ -233,5 +245,5 @@ export const StrategyDetail = defineComponent(
       );
     };
   },
-  { props: ["id", "canManage", "onDeleted"] },
+  { props: ["id", "canManage", "onDeleted", "wide"] },
 );
