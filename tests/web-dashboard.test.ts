@@ -707,6 +707,9 @@ test("the kill switch: an admin turns it on (confirmed), a trader's Commands pag
   await admin.click('[data-testid="kill-on"]');
   await admin.click('[data-testid="confirm-yes"]');
   await admin.waitForSelector('[data-testid="kill-state"].down');
+  // Only the switch that changes something can be pressed.
+  expect(await admin.isDisabled('[data-testid="kill-on"]')).toBe(true);
+  expect(await admin.isDisabled('[data-testid="kill-off"]')).toBe(false);
   await trader.waitForSelector('[data-testid="kill-state"].down');
   expect(await trader.textContent('[data-testid="kill-since"]')).toMatch(/^since \d\d:\d\d:\d\d\.\d{3} by admin$/);
   // Every page of a trader says so under the bar.

@@ -111,6 +111,7 @@ export const Commands = defineComponent(() => {
             <button
               type="button"
               class="danger"
+              disabled={killSwitch.value?.on !== false}
               onClick={() => ask({ type: "kill_switch", on: true })}
               data-testid="kill-on"
             >
@@ -119,6 +120,7 @@ export const Commands = defineComponent(() => {
             <button
               type="button"
               class="ghost"
+              disabled={killSwitch.value?.on !== true}
               onClick={() => ask({ type: "kill_switch", on: false })}
               data-testid="kill-off"
             >
