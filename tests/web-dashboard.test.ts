@@ -338,6 +338,34 @@ test("what happens to the trader's orders is told on any page: a fill, a cancel;
   await ctx.close();
 }, 60_000);
 
+test("desktop alerts, once turned on, tell a fill while the tab is hidden, and nothing while it is in sight", async () => {
+  // The page's Notification and visibility stand in for the desktop's (headless Chromium shows none).
+  const init = `
+    window.__notes = [];
+    window.Notification = class {
+      static permission = "default";
+      static requestPermission() { window.Notification.permission = "granted"; return Promise.resolve("granted"); }
+      constructor(title, opts) { window.__notes.push({ title, body: opts.body }); }
+    };
+    Object.defineProperty(document, "hidden", { get: () => window.__hidden === true, configurable: true });`;
+  const { ctx, page } = await signInAt(browser, s.url, "tina", "tina-password-1", "/", init);
+  const toggle = '[data-testid="desktop-notices"]';
+  expect(await page.textContent(toggle)).toBe("Desktop alerts off");
+  await page.click(toggle);
+  await textMatches(page, toggle, /^Desktop alerts on$/);
+  const market = (sz: string) => ({ instId: "BTC-USDT", side: "buy", ordType: "market", sz, tdMode: "cash" });
+  await placeOrder(s.url, tina, market("0.0021"), "desktop-seen-1");
+  await page.waitForSelector('[data-testid="toast"]:has-text("0.0021")');
+  expect(await page.evaluate("window.__notes.length")).toBe(0); // in sight: the toast is enough
+  await page.evaluate("window.__hidden = true");
+  await placeOrder(s.url, tina, market("0.0022"), "desktop-hidden-1");
+  await page.waitForFunction("window.__notes.length > 0", null, { timeout: WAIT });
+  const [note] = (await page.evaluate("window.__notes")) as { title: string; body: string }[];
+  expect(note!.title).toBe("Bought");
+  expect(note!.body).toMatch(/^0\.0022\d* BTC-USDT at \d+\.\d/);
+  await ctx.close();
+}, 60_000);
+
 test("a viewer gets no order toasts (the order channels are not theirs)", async () => {
   const { ctx, page } = await signIn("vic", "vic-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');

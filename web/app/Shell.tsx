@@ -4,6 +4,7 @@
 import { type Component, computed, defineComponent, h } from "vue";
 import { useTradewire } from "../vue/context.ts";
 import { useEventStream } from "../vue/stream.ts";
+import { DesktopToggle } from "./DesktopToggle.tsx";
 import { KillBanner } from "./KillBanner.tsx";
 import { Commands } from "./pages/Commands.tsx";
 import { Markets } from "./pages/Markets.tsx";
@@ -72,6 +73,7 @@ export const Shell = defineComponent(() => {
           <span class="brand">tradewire</span>
           <nav>{pages.value.map(link)}</nav>
           <StatusPill />
+          {canTrade.value && <DesktopToggle />}
           <span class="user" data-testid="user">
             {state.value.user?.name} <small>({state.value.user?.role})</small>
           </span>

@@ -1,8 +1,10 @@
 // The toasts of notices.ts in a corner of every page of a trader: what happened to their orders
-// (fills, cancels, rejections) while they look elsewhere. A click on × takes one away.
+// (fills, cancels, rejections) while they look elsewhere, and on the desktop while the tab is
+// hidden if the trader turned that on (desktop.ts). A click on × takes one away.
 import { defineComponent, onScopeDispose, watch } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
 import { useTradewire } from "../vue/context.ts";
+import { notifyDesktop } from "./desktop.ts";
 import { useDigits } from "./digits.ts";
 import { Notices } from "./notices.ts";
 import { go } from "./router.ts";
@@ -22,12 +24,19 @@ export const Toasts = defineComponent(() => {
       () => {}, // gone or not ours to read: the toast keeps the id
     );
   };
+  /** Runs `tell`; what it put on top of the toasts goes to the desktop too (a hidden tab). */
+  const told = (tell: () => void) => {
+    const before = notices.list.value;
+    tell();
+    const top = notices.list.value[0];
+    if (notices.list.value !== before && top) notifyDesktop(top);
+  };
   const offFill = tw.client.on("fill", (ev, meta) => {
     if (meta.snapshot) return;
-    notices.fill(ev.data);
+    told(() => notices.fill(ev.data));
     name(ev.data.clOrdId);
   });
-  const offOrder = tw.client.on("order", (ev, meta) => meta.snapshot || notices.order(ev.data));
+  const offOrder = tw.client.on("order", (ev, meta) => meta.snapshot || told(() => notices.order(ev.data)));
   let timer: ReturnType<typeof setInterval> | undefined;
   const stopTimer = () => {
     clearInterval(timer);

@@ -1,0 +1,29 @@
+// The bar's switch for desktop notifications (desktop.ts): off, or on once the browser allows them.
+import { defineComponent, shallowRef } from "vue";
+import { desktopNotices, setDesktopNotices } from "./desktop.ts";
+
+export const DesktopToggle = defineComponent(() => {
+  const denied = shallowRef(false);
+  const toggle = async () => {
+    const want = !desktopNotices.value;
+    denied.value = want && !(await setDesktopNotices(want));
+    if (!want) await setDesktopNotices(false);
+  };
+  return () =>
+    typeof Notification === "undefined" ? null : (
+      <button
+        type="button"
+        class={{ ghost: true, small: true, active: desktopNotices.value }}
+        aria-pressed={desktopNotices.value}
+        title={
+          denied.value
+            ? "The browser refused notifications for this site"
+            : "Fills, cancels and rejections on the desktop while this tab is hidden"
+        }
+        onClick={() => void toggle()}
+        data-testid="desktop-notices"
+      >
+        {desktopNotices.value ? "Desktop alerts on" : "Desktop alerts off"}
+      </button>
+    );
+});
