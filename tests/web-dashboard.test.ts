@@ -366,6 +366,25 @@ test("desktop alerts, once turned on, tell a fill while the tab is hidden, and n
   await ctx.close();
 }, 60_000);
 
+test("the bar shows a trader the account's equity, live, as the account states it", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  const shown = async () => (await page.textContent('[data-testid="equity"]'))?.replace(/\s+/g, " ").trim();
+  const stated = async () => {
+    const a = (await (
+      await fetch(`${s.url}/api/account`, { headers: { Authorization: `Bearer ${tina}` } })
+    ).json()) as {
+      account: { totalEq: string };
+    };
+    return Number(a.account.totalEq).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  };
+  await page.waitForSelector('[data-testid="equity"]');
+  await eventually(async () => (await shown())?.startsWith(`Equity ${await stated()}`) === true, WAIT);
+  await ctx.close();
+  const viewer = await signIn("vic", "vic-password-1");
+  expect(await viewer.page.locator('[data-testid="equity"]').count()).toBe(0);
+  await viewer.ctx.close();
+}, 60_000);
+
 test("a viewer gets no order toasts (the order channels are not theirs)", async () => {
   const { ctx, page } = await signIn("vic", "vic-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');

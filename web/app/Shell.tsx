@@ -5,6 +5,7 @@ import { type Component, computed, defineComponent, h } from "vue";
 import { useTradewire } from "../vue/context.ts";
 import { useEventStream } from "../vue/stream.ts";
 import { DesktopToggle } from "./DesktopToggle.tsx";
+import { Equity } from "./Equity.tsx";
 import { KillBanner } from "./KillBanner.tsx";
 import { Commands } from "./pages/Commands.tsx";
 import { Markets } from "./pages/Markets.tsx";
@@ -72,6 +73,7 @@ export const Shell = defineComponent(() => {
         <header class="top">
           <span class="brand">tradewire</span>
           <nav>{pages.value.map(link)}</nav>
+          {canTrade.value && <Equity />}
           <StatusPill />
           {canTrade.value && <DesktopToggle />}
           <span class="user" data-testid="user">

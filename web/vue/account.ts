@@ -1,7 +1,7 @@
 // Account composables: open orders, positions, balances, fills and closed orders, snapshot first
 // (REST) then live, written once per frame. For a viewer they stay empty (the channels are private).
 import { type ComputedRef, computed, onScopeDispose, type ShallowRef, shallowRef } from "vue";
-import type { Balance, Fill, Order, Position } from "../client/types.ts";
+import type { Account, Balance, Fill, Order, Position } from "../client/types.ts";
 import { shared, type Tradewire, useTradewire } from "./context.ts";
 import { Feeds, single } from "./feed.ts";
 import { onNextFrame } from "./frame.ts";
@@ -78,6 +78,23 @@ export function useBalances(): { balances: Map<string, Balance>; list: ComputedR
       [...balances.values()].sort((a, b) => Number(b.eq) - Number(a.eq) || a.ccy.localeCompare(b.ccy)),
     ),
   };
+}
+
+/** The account's totals (equity, unrealized PnL, margins), REST first then live; null until read. */
+export function useAccount(): ShallowRef<Account | null> {
+  const tw = useTradewire();
+  const store = shared(tw, "account", (undo) => {
+    const state = shallowRef<Account | null>(null);
+    // The newer wins by its own time: the snapshot and live updates may cross.
+    const take = (a: Account | null) => {
+      if (a && (!state.value || a.uTime >= state.value.uTime)) state.value = a;
+    };
+    undo(tw.client.on("account", (ev) => take(ev.data)));
+    const load = single(async () => take((await tw.rest.account.summary()).account));
+    return { state, feeds: new Feeds(tw.client, () => load) };
+  });
+  onScopeDispose(store.feeds.acquire("account"));
+  return store.state;
 }
 
 /**

@@ -1,7 +1,15 @@
 // Vue 3 composables over the tradewire client: install createTradewire() once, then use these
 // in any component. State is keyed, shared between components, and written once per frame.
 
-export { type ClosedOrder, useBalances, useFills, useOrderHistory, useOrders, usePositions } from "./account.ts";
+export {
+  type ClosedOrder,
+  useAccount,
+  useBalances,
+  useFills,
+  useOrderHistory,
+  useOrders,
+  usePositions,
+} from "./account.ts";
 export { BAR_MS, type Bar, type Candles, useCandles } from "./candles.ts";
 export { useKillSwitch } from "./commands.ts";
 export { createTradewire, TRADEWIRE, type Tradewire, useTradewire } from "./context.ts";
