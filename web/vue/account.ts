@@ -80,14 +80,20 @@ export function useBalances(): { balances: Map<string, Balance>; list: ComputedR
   };
 }
 
-/** The account's totals (equity, unrealized PnL, margins), REST first then live; null until read. */
+/** The account's totals (equity, unrealized PnL, margins), REST first then live, written once per frame; null until read. */
 export function useAccount(): ShallowRef<Account | null> {
   const tw = useTradewire();
   const store = shared(tw, "account", (undo) => {
     const state = shallowRef<Account | null>(null);
-    // The newer wins by its own time: the snapshot and live updates may cross.
+    let pending: Account | null = null;
+    const apply = () => {
+      // The newer wins by its own time: the snapshot and live updates may cross.
+      if (pending && (!state.value || pending.uTime >= state.value.uTime)) state.value = pending;
+      pending = null;
+    };
     const take = (a: Account | null) => {
-      if (a && (!state.value || a.uTime >= state.value.uTime)) state.value = a;
+      if (a && (!pending || a.uTime >= pending.uTime)) pending = a;
+      onNextFrame(apply);
     };
     undo(tw.client.on("account", (ev) => take(ev.data)));
     const load = single(async () => take((await tw.rest.account.summary()).account));
