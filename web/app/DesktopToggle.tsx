@@ -6,8 +6,8 @@ export const DesktopToggle = defineComponent(() => {
   const denied = shallowRef(false);
   const toggle = async () => {
     const want = !desktopNotices.value;
-    denied.value = want && !(await setDesktopNotices(want));
-    if (!want) await setDesktopNotices(false);
+    const on = await setDesktopNotices(want);
+    denied.value = want && !on;
   };
   return () =>
     typeof Notification === "undefined" ? null : (

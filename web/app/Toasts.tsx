@@ -12,7 +12,6 @@ import { go } from "./router.ts";
 export const Toasts = defineComponent(() => {
   const tw = useTradewire();
   const notices = new Notices(useDigits());
-  // News only: a snapshot (a load, a resync) states what is, it did not just happen.
   /** A strategy's name, asked for once per id. */
   const asked = new Set<string>();
   const name = (clOrdId: string) => {
@@ -31,6 +30,7 @@ export const Toasts = defineComponent(() => {
     const top = notices.list.value[0];
     if (notices.list.value !== before && top) notifyDesktop(top);
   };
+  // News only: a snapshot (a load, a resync) states what is, it did not just happen.
   const offFill = tw.client.on("fill", (ev, meta) => {
     if (meta.snapshot) return;
     told(() => notices.fill(ev.data));

@@ -25,6 +25,11 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** What a person reads for a failed call: its first detail (what was wrong), else its message. */
+export function errorText(err: unknown): string {
+  return err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err);
+}
+
 /** How requests go out: a path and init, already authorized when the API needs it. */
 export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
 

@@ -6,7 +6,7 @@ export { Session, type SessionOptions, type SessionState, type SessionStatus } f
 export { type ClientInfo, type ClientRole, EventClient, type EventClientOptions, type Notice } from "./client.ts";
 export type { DispatchMeta } from "./dispatch.ts";
 export { type HistogramSnapshot, LogHistogram } from "./histogram.ts";
-export { ApiRequestError, type ErrorDetail } from "./http.ts";
+export { ApiRequestError, type ErrorDetail, errorText } from "./http.ts";
 export { closingOrder } from "./positions.ts";
 export type * from "./rest.ts";
 export { restApi } from "./rest.ts";

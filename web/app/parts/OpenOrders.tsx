@@ -2,16 +2,13 @@
 // who may trade, and Cancel all (confirmed); an order leaves the list when its final state
 // arrives on the stream.
 import { defineComponent, shallowRef } from "vue";
-import { ApiRequestError } from "../../client/http.ts";
+import { errorText } from "../../client/http.ts";
 import type { Order } from "../../client/types.ts";
 import { useOrders } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtSz, fmtTime } from "../format.ts";
 import { Confirm } from "./Confirm.tsx";
-
-const message = (err: unknown) =>
-  err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err);
 
 const OrderRow = defineComponent(
   (props: { order: Order; canTrade: boolean }) => {
@@ -28,7 +25,7 @@ const OrderRow = defineComponent(
         await what();
         editing.value = false;
       } catch (err) {
-        error.value = message(err);
+        error.value = errorText(err);
       } finally {
         busy.value = false;
       }
@@ -135,7 +132,7 @@ export const OpenOrders = defineComponent(
       try {
         await tw.rest.commands.run({ type: "cancel_all" });
       } catch (err) {
-        error.value = message(err);
+        error.value = errorText(err);
       }
     };
     return () => (

@@ -1,7 +1,7 @@
 // Open positions, live, and for those who may trade a Close on each: after a confirmation, a
 // reduce-only market order for all of it (on the position's side in long/short mode).
 import { defineComponent, shallowRef } from "vue";
-import { ApiRequestError } from "../../client/http.ts";
+import { errorText } from "../../client/http.ts";
 import { closingOrder } from "../../client/positions.ts";
 import type { Position } from "../../client/types.ts";
 import { usePositions } from "../../vue/account.ts";
@@ -35,7 +35,7 @@ export const Positions = defineComponent(() => {
     try {
       await tw.rest.orders.place(closingOrder(p), crypto.randomUUID());
     } catch (err) {
-      setError(key, err instanceof ApiRequestError ? (err.details[0]?.message ?? err.message) : String(err));
+      setError(key, errorText(err));
     } finally {
       busy.value = null;
     }
