@@ -300,6 +300,25 @@ test("the candle chart scrolled back to its first bar loads the bars before it",
   await ctx.close();
 }, 60_000);
 
+test("the candle chart's legend shows the bar under the pointer: open, high, low, close in the tick's decimals, and its change", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
+  const LEGEND = '[data-testid="chart-legend"]';
+  await page.mouse.move(1, 1); // the pointer off the chart (the sign-in left it over the page's middle)
+  await page.waitForSelector(LEGEND, { state: "detached" });
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForSelector(LEGEND);
+  const text = (await page.textContent(LEGEND))!.replace(/\s+/g, " ").trim();
+  expect(text).toMatch(/^O \d+\.\d H \d+\.\d L \d+\.\d C \d+\.\d [+-]\d+\.\d\d%$/);
+  const [o, h, l, c] = [...text.matchAll(/[OHLC] (\d+\.\d)/g)].map((m) => Number(m[1]));
+  expect(h).toBeGreaterThanOrEqual(Math.max(o!, c!));
+  expect(l).toBeLessThanOrEqual(Math.min(o!, c!));
+  await page.mouse.move(box.x - 20, box.y - 20); // off the chart
+  await page.waitForSelector(LEGEND, { state: "detached" });
+  await ctx.close();
+}, 60_000);
+
 test("the candle chart marks the user's own fills: an arrow up under the bar of a buy, with the size bought", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');

@@ -17,7 +17,7 @@ import type { Fill, Order } from "../../client/types.ts";
 import { useFills, useOrders } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useInstrument } from "../../vue/market.ts";
-import { digitsOf } from "../format.ts";
+import { digitsOf, fmtPx } from "../format.ts";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
 /** The chart shows UTC: shift by the local offset so its axis reads local time. */
@@ -79,6 +79,29 @@ function fillMarkers(fills: Fill[], barMs: number): SeriesMarker<Time>[] {
     });
 }
 
+/** Open, high, low, close of the bar under the pointer, and its change, in the tick's decimals. */
+const Legend = defineComponent(
+  (props: { bar: CandlestickData<UTCTimestamp>; px: number | undefined }) => () => {
+    const b = props.bar;
+    const change = b.open ? ((b.close - b.open) / b.open) * 100 : 0;
+    const item = (name: string, v: number) => (
+      <>
+        <span class="muted">{name}</span> {fmtPx(v, props.px)}{" "}
+      </>
+    );
+    return (
+      <span class={`legend ${b.close >= b.open ? "up" : "down"}`} data-testid="chart-legend">
+        {item("O", b.open)}
+        {item("H", b.high)}
+        {item("L", b.low)}
+        {item("C", b.close)}
+        {`${change >= 0 ? "+" : ""}${change.toFixed(2)}%`}
+      </span>
+    );
+  },
+  { props: ["bar", "px"] },
+);
+
 export const CandleChart = defineComponent(
   (props: { instId: string }) => {
     const bar = shallowRef("1m");
@@ -138,6 +161,8 @@ export const CandleChart = defineComponent(
     };
     let chart: IChartApi | undefined;
     let series: ISeriesApi<"Candlestick"> | undefined;
+    /** The bar under the pointer, for the legend (none while the pointer is elsewhere). */
+    const hovered = shallowRef<CandlestickData<UTCTimestamp> | null>(null);
 
     onMounted(async () => {
       const lw = await import("lightweight-charts");
@@ -162,6 +187,10 @@ export const CandleChart = defineComponent(
       markers = lw.createSeriesMarkers(series, []);
       markFills();
       drawOrders();
+      chart.subscribeCrosshairMove((p) => {
+        const bar = series && p.seriesData.get(series);
+        hovered.value = bar && "open" in bar ? (bar as CandlestickData<UTCTimestamp>) : null;
+      });
       // Near the left edge: the bars before (the view stays where it is, anchored on the right).
       chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
         if (range && range.from < OLDER_WITHIN && candles.more.value) void candles.older();
@@ -201,6 +230,7 @@ export const CandleChart = defineComponent(
           </span>
           {candles.loading.value && <small class="muted">loading…</small>}
           {candles.error.value && <small class="error">{candles.error.value}</small>}
+          {hovered.value && <Legend bar={hovered.value} px={digitsOf(inst.value)?.px} />}
         </header>
         <div class="chart-area" ref={el} />
       </section>
