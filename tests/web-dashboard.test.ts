@@ -330,6 +330,13 @@ test("the candle chart marks the user's own fills: an arrow up under the bar of 
     null,
     { timeout: WAIT },
   );
+  // Hovering the newest bar (just left of the price scale), the legend names the fills on it.
+  const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
+  const scale = (await page.evaluate(
+    `[...${AREA}.querySelectorAll("canvas")].reduce((w, c) => Math.max(w, c.getBoundingClientRect().right > ${AREA}.getBoundingClientRect().right - 2 ? c.getBoundingClientRect().width : 0), 0)`,
+  )) as number;
+  await page.mouse.move(box.x + box.width - scale - 4, box.y + box.height / 2);
+  await textMatches(page, '[data-testid="chart-legend"]', /your fills B \d/);
   await ctx.close();
 }, 60_000);
 

@@ -13,10 +13,11 @@ import type {
   UTCTimestamp,
 } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
-import type { Fill, Order } from "../../client/types.ts";
+import type { Order } from "../../client/types.ts";
 import { useFills, useOrders } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useInstrument } from "../../vue/market.ts";
+import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf, fmtPx } from "../format.ts";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
@@ -49,39 +50,18 @@ function orderLine(o: Order): OrderLine {
 /** Older bars are loaded when fewer than this many are left of the view. */
 const OLDER_WITHIN = 30;
 
-/** Up to this many arrows carry their size as text; more would overlap. */
-const LABELLED_MAX = 12;
-
-/**
- * The fills as arrows, one per bar and side (a buy below the bar, a sell above) with the size
- * they add up to and how many there were: a strategy's dozens of fills stay readable.
- */
-function fillMarkers(fills: Fill[], barMs: number): SeriesMarker<Time>[] {
-  const byBar = new Map<string, { time: number; side: Fill["side"]; sz: number; n: number }>();
-  for (const f of fills) {
-    const time = Math.floor(f.ts / barMs) * barMs;
-    const key = `${time}:${f.side}`;
-    const m = byBar.get(key) ?? { time, side: f.side, sz: 0, n: 0 };
-    m.sz += Number(f.fillSz);
-    m.n += 1;
-    byBar.set(key, m);
-  }
-  const labelled = byBar.size <= LABELLED_MAX;
-  return [...byBar.values()]
-    .sort((a, b) => a.time - b.time)
-    .map((m) => {
-      const text = labelled
-        ? `${m.side === "buy" ? "B" : "S"} ${Number(m.sz.toPrecision(6))}${m.n > 1 ? ` ×${m.n}` : ""}`
-        : "";
-      return m.side === "buy"
-        ? { time: local(m.time), position: "belowBar", shape: "arrowUp", color: "#26a69a", text }
-        : { time: local(m.time), position: "aboveBar", shape: "arrowDown", color: "#ef5350", text };
-    });
+/** The fill marks as arrows on their bars. */
+function fillMarkers(marks: FillMark[]): SeriesMarker<Time>[] {
+  return marks.map(({ time, side, text }) =>
+    side === "buy"
+      ? { time: local(time), position: "belowBar", shape: "arrowUp", color: "#26a69a", text }
+      : { time: local(time), position: "aboveBar", shape: "arrowDown", color: "#ef5350", text },
+  );
 }
 
-/** Open, high, low, close of the bar under the pointer, and its change, in the tick's decimals. */
+/** Open, high, low, close of the bar under the pointer, its change in the tick's decimals, and the user's fills on it. */
 const Legend = defineComponent(
-  (props: { bar: CandlestickData<UTCTimestamp>; px: number | undefined }) => () => {
+  (props: { bar: CandlestickData<UTCTimestamp>; px: number | undefined; fills: string }) => () => {
     const b = props.bar;
     const change = b.open ? ((b.close - b.open) / b.open) * 100 : 0;
     const item = (name: string, v: number) => (
@@ -96,10 +76,11 @@ const Legend = defineComponent(
         {item("L", b.low)}
         {item("C", b.close)}
         {`${change >= 0 ? "+" : ""}${change.toFixed(2)}%`}
+        {props.fills && <span class="fills"> · your fills {props.fills}</span>}
       </span>
     );
   },
-  { props: ["bar", "px"] },
+  { props: ["bar", "px", "fills"] },
 );
 
 export const CandleChart = defineComponent(
@@ -110,15 +91,18 @@ export const CandleChart = defineComponent(
     const fills = useFills();
     let markers: ISeriesMarkersPluginApi<Time> | undefined;
     /** The fills of this instrument since the first bar shown. */
+    /** The marks drawn, for the legend (an arrow's text may be left out where it would overlap). */
+    const marks = shallowRef<FillMark[]>([]);
     const markFills = () => {
       const area = el.value;
       if (!markers || !area) return;
       const ms = BAR_MS[bar.value] ?? 60_000;
       const first = candles.bars.value[0]?.time ?? Number.POSITIVE_INFINITY;
-      const list = fillMarkers(
+      marks.value = fillMarks(
         fills.value.filter((f) => f.instId === props.instId && f.ts >= first),
         ms,
       );
+      const list = fillMarkers(marks.value);
       area.fillMarkers = list;
       markers.setMarkers(list);
     };
@@ -230,7 +214,16 @@ export const CandleChart = defineComponent(
           </span>
           {candles.loading.value && <small class="muted">loading…</small>}
           {candles.error.value && <small class="error">{candles.error.value}</small>}
-          {hovered.value && <Legend bar={hovered.value} px={digitsOf(inst.value)?.px} />}
+          {hovered.value && (
+            <Legend
+              bar={hovered.value}
+              px={digitsOf(inst.value)?.px}
+              fills={marks.value
+                .filter((m) => local(m.time) === hovered.value!.time)
+                .map(markLabel)
+                .join(" · ")}
+            />
+          )}
         </header>
         <div class="chart-area" ref={el} />
       </section>
