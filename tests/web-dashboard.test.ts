@@ -605,7 +605,7 @@ test("an order amended from open orders shows its new price from the stream; can
   await ctx.close();
 }, 60_000);
 
-test("at phone width the Markets, Trading and System pages fit the screen: nothing scrolls sideways, every page's link in sight", async () => {
+test("at phone width the Markets, Trading, System and Users pages fit the screen: nothing scrolls sideways, every page's link in sight", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.setViewportSize({ width: 390, height: 844 });
   const wide = () => page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") as Promise<number>;
@@ -630,6 +630,17 @@ test("at phone width the Markets, Trading and System pages fit the screen: nothi
   })()`);
   expect(spill).toBeLessThanOrEqual(1);
   await ctx.close();
+  // An admin's Users page too: each user's buttons wrap rather than widen the table.
+  const other = await signIn("admin", ADMIN_PASSWORD);
+  await other.page.setViewportSize({ width: 390, height: 844 });
+  await other.page.click('[data-testid="nav-users"]');
+  await other.page.waitForSelector('[data-testid="user-list"] tbody tr');
+  const users = await other.page.evaluate(`(() => {
+    const panel = document.querySelector('[data-testid="user-list"]').closest(".card");
+    return panel.scrollWidth - panel.clientWidth;
+  })()`);
+  expect(users).toBeLessThanOrEqual(1);
+  await other.ctx.close();
 }, 60_000);
 
 test("at 1280x800 the Markets page is one screen: the list, chart, book and tape all inside it, nothing below the fold", async () => {
