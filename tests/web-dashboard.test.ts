@@ -319,6 +319,21 @@ test("the candle chart's legend shows the bar under the pointer: open, high, low
   await ctx.close();
 }, 60_000);
 
+test("the order book knows where the user's own orders rest (the marks on its lines: unit-tested)", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });
+  // Far under the market, so it rests (the lines' marks are unit-tested: web/app/book/frame.test.ts;
+  // the simulator's market moves too fast to keep a level in sight for a browser test).
+  const order = { instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.0013", px: "1234.5", tdMode: "cash" };
+  const ordId = await placeOrder(s.url, tina, order, "book-mine-1");
+  const MINE = `document.querySelector('[data-testid="book"] canvas')?.bookMine`;
+  await page.waitForFunction(`${MINE}?.bids.get(1234.5) === 0.0013`, null, { timeout: WAIT });
+  expect(await page.evaluate(`${MINE}.asks.size`)).toBe(0);
+  await cancelOrder(s.url, tina, ordId, "BTC-USDT");
+  await page.waitForFunction(`${MINE}?.bids.size === 0`, null, { timeout: WAIT });
+  await ctx.close();
+}, 60_000);
+
 test("the candle chart marks the user's own fills: an arrow up under the bar of a buy, with the size bought", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');

@@ -1,6 +1,6 @@
 // Draws a BookFrame onto a 2D canvas, laid out as the book's header table is: three equal
-// columns (price, size, total) with right-aligned figures, the depth bar behind the total, the
-// spread in a row of its own between asks and bids. The same code runs in the drawing Worker
+// columns (price, size, total) with right-aligned figures, the depth bar behind the total, a mark
+// where the user's own orders rest, the spread in a row of its own between asks and bids. The same code runs in the drawing Worker
 // (OffscreenCanvas) and, where a canvas cannot be handed to one, on the page's main thread.
 import type { BookFrame, BookLine } from "./frame.ts";
 import { bookHeight, type LineRef, lineTop, ROW_PX, SPREAD_PX } from "./geometry.ts";
@@ -19,6 +19,8 @@ export interface BookLook {
   down: string;
   line: string;
   hover: string;
+  /** The mark of a line where the user's own orders rest. */
+  mine: string;
 }
 
 function line(ctx: Ctx2D, l: BookLine | null, top: number, width: number, colour: string, look: BookLook): void {
@@ -30,6 +32,12 @@ function line(ctx: Ctx2D, l: BookLine | null, top: number, width: number, colour
   ctx.fillRect(width - bar, top + 1, bar, ROW_PX - 2);
   ctx.globalAlpha = 1;
   const mid = top + ROW_PX / 2;
+  if (l.mine) {
+    // The user's own orders rest here: a mark at the line's start.
+    ctx.fillStyle = look.mine;
+    ctx.fillRect(0, top + 3, 3, ROW_PX - 6);
+    ctx.fillStyle = colour;
+  }
   ctx.fillText(l.px, col - PAD_PX, mid);
   ctx.fillStyle = look.text;
   ctx.fillText(l.sz, 2 * col - PAD_PX, mid);

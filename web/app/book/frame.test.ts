@@ -77,3 +77,24 @@ test("the canvas's lines: a point maps to the line drawn there, the spread's row
   expect(lineAt(-1, depth)).toBeNull();
   expect(lineAt(bookHeight(depth), depth)).toBeNull();
 });
+
+test("the user's own open orders are marked on their lines, by side and price, in the lot's decimals", () => {
+  const b = book(
+    [
+      ["101", "1"],
+      ["102", "2"],
+    ],
+    [
+      ["100", "1"],
+      ["99", "1"],
+    ],
+  );
+  const mine = { asks: new Map([[102, 0.5]]), bids: new Map([[99, 0.25]]) };
+  const f = bookFrame(b, 2, { px: 1, sz: 3 }, mine);
+  expect(f.asks.map((l) => l?.mine)).toEqual(["0.500", undefined]); // 102 (the worst ask) is on top
+  expect(f.bids.map((l) => l?.mine)).toEqual([undefined, "0.250"]);
+  // A buy at an ask's price is not marked there (it is not resting among the asks).
+  expect(bookFrame(b, 2, undefined, { asks: new Map(), bids: new Map([[101, 1]]) }).asks.every((l) => !l?.mine)).toBe(
+    true,
+  );
+});

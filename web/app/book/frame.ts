@@ -1,6 +1,7 @@
 // What the order book shows, computed from the store's book: a fixed number of lines a side
 // (asks from the worst down to the best, bids from the best down), each with its price, size,
-// cumulative size and the depth bar's share of the larger side's total; the spread between.
+// cumulative size and the depth bar's share of the larger side's total, and the user's own open
+// orders resting there; the spread between.
 // Plain data: the page hands it to the canvas's drawing thread.
 import type { Book, Level } from "../../client/types.ts";
 import { type Digits, fmtPx, fmtSz } from "../format.ts";
@@ -11,6 +12,14 @@ export interface BookLine {
   total: string;
   /** The bar: cumulative size over the larger side's total, 0..1. */
   depth: number;
+  /** What the user's own open orders rest at this price (in the lot's decimals), if any. */
+  mine?: string;
+}
+
+/** The user's open orders' remaining size by price (as a number), a map per side of the book. */
+export interface MyLevels {
+  asks: Map<number, number>;
+  bids: Map<number, number>;
 }
 
 export interface BookFrame {
@@ -31,22 +40,28 @@ function side(levels: Level[], depth: number): { lines: { px: string; sz: string
   return { lines, total: cum };
 }
 
-/** `digits`: the instrument's decimals for prices and sizes (the exchange's strings as they are while unknown). */
-export function bookFrame(b: Book, depth: number, digits?: Digits): BookFrame {
+/**
+ * `digits`: the instrument's decimals for prices and sizes (the exchange's strings as they are
+ * while unknown); `mine`: the user's own open orders by price, marked on their lines.
+ */
+export function bookFrame(b: Book, depth: number, digits?: Digits, mine?: MyLevels): BookFrame {
   const a = side(b.asks, depth);
   const d = side(b.bids, depth);
   const max = Math.max(a.total, d.total, 1e-12);
-  const line = (l: { px: string; sz: string; cum: number } | undefined): BookLine | null =>
-    l
-      ? {
-          px: fmtPx(l.px, digits?.px),
-          sz: fmtSz(l.sz, digits?.sz),
-          total: fmtSz(l.cum, digits?.sz),
-          depth: Math.min(1, l.cum / max),
-        }
-      : null;
-  const asks = Array.from({ length: depth }, (_, i) => line(a.lines[depth - 1 - i]));
-  const bids = Array.from({ length: depth }, (_, i) => line(d.lines[i]));
+  const line = (l: { px: string; sz: string; cum: number } | undefined, own?: Map<number, number>): BookLine | null => {
+    if (!l) return null;
+    const out: BookLine = {
+      px: fmtPx(l.px, digits?.px),
+      sz: fmtSz(l.sz, digits?.sz),
+      total: fmtSz(l.cum, digits?.sz),
+      depth: Math.min(1, l.cum / max),
+    };
+    const resting = own?.get(Number(l.px));
+    if (resting) out.mine = fmtSz(resting, digits?.sz);
+    return out;
+  };
+  const asks = Array.from({ length: depth }, (_, i) => line(a.lines[depth - 1 - i], mine?.asks));
+  const bids = Array.from({ length: depth }, (_, i) => line(d.lines[i], mine?.bids));
   const bestAsk = Number(b.asks[0]?.[0]);
   const bestBid = Number(b.bids[0]?.[0]);
   const sp = Number.isFinite(bestAsk) && Number.isFinite(bestBid) ? bestAsk - bestBid : null;

@@ -53,5 +53,6 @@ export function readLook(el: Element): BookLook {
     down: v("--down", "#ef5350"),
     line: v("--line", "#242c37"),
     hover: v("--hover", "#1a2029"),
+    mine: v("--accent", "#4f8cff"),
   };
 }

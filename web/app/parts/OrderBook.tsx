@@ -4,14 +4,15 @@
 // second costs the page's main thread one message per update, not a layout and paint of its
 // rows. The header is a table, so the columns line up with the page's other tables.
 import { computed, defineComponent, onBeforeUnmount, shallowRef, watch } from "vue";
+import { useOrders } from "../../vue/account.ts";
 import { useInstrument, useOrderBook } from "../../vue/market.ts";
-import { type BookFrame, bookFrame } from "../book/frame.ts";
+import { type BookFrame, bookFrame, type MyLevels } from "../book/frame.ts";
 import { bookHeight, lineAt } from "../book/geometry.ts";
 import { type BookPainter, bookPainter, readLook } from "../book/painter.ts";
 import { digitsOf } from "../format.ts";
 
 /** The canvas carries the frame it last drew: its text for scripts and tests. */
-export type BookCanvas = HTMLCanvasElement & { bookFrame?: BookFrame };
+export type BookCanvas = HTMLCanvasElement & { bookFrame?: BookFrame; bookMine?: MyLevels };
 
 /** How often the canvas's label (what a screen reader reads) follows the book. */
 const LABEL_MS = 1000;
@@ -19,6 +20,18 @@ const LABEL_MS = 1000;
 export const OrderBook = defineComponent(
   (props: { instId: string; depth?: number; onPrice?: (px: string) => void }) => {
     const book = useOrderBook(() => props.instId);
+    const { list: openOrders } = useOrders();
+    /** The user's open orders on this instrument by price: sells rest among the asks, buys among the bids. */
+    const mine = computed((): MyLevels => {
+      const levels: MyLevels = { asks: new Map(), bids: new Map() };
+      for (const o of openOrders.value) {
+        if (o.instId !== props.instId || !(Number(o.px) > 0)) continue;
+        const side = o.side === "sell" ? levels.asks : levels.bids;
+        const left = Number(o.sz) - Number(o.accFillSz || 0);
+        side.set(Number(o.px), (side.get(Number(o.px)) ?? 0) + left);
+      }
+      return levels;
+    });
     const inst = useInstrument(() => props.instId);
     const digits = computed(() => digitsOf(inst.value));
     const has = computed(() => book.value !== undefined);
@@ -53,8 +66,9 @@ export const OrderBook = defineComponent(
       const b = book.value;
       if (!el || !b) return;
       if (paintedOn !== el) setUp(el);
-      const f = bookFrame(b, depth.value, digits.value);
+      const f = bookFrame(b, depth.value, digits.value, mine.value);
       el.bookFrame = f;
+      el.bookMine = mine.value;
       painter?.frame(f);
       const now = performance.now();
       if (now - labelled >= LABEL_MS) {
@@ -64,7 +78,7 @@ export const OrderBook = defineComponent(
         el.ariaLabel = `Order book of ${props.instId}: best bid ${bid ?? "none"}, best ask ${ask ?? "none"}, spread ${f.spread}`;
       }
     };
-    watch([book, canvas, depth, digits], paint, { flush: "post" });
+    watch([book, canvas, depth, digits, mine], paint, { flush: "post" });
     onBeforeUnmount(() => {
       painter?.dispose();
       resize?.disconnect();
