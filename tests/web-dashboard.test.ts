@@ -4,39 +4,26 @@
 // viewer without a ticket, the latency panel. Every step waits for a condition, not a time.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
-import { ensureDashboard } from "../scripts/dashboard.ts";
 import type { BookFrame, BookLine } from "../web/app/book/frame.ts";
 import { lineTop, ROW_PX } from "../web/app/book/geometry.ts";
 import { fmtPx, fmtQty, fmtSz, fmtTime } from "../web/app/format.ts";
 import { sizeForShare } from "../web/client/rules.ts";
-import {
-  ADMIN_PASSWORD,
-  cancelOrder,
-  eventually,
-  metric,
-  placeOrder,
-  startTestServer,
-  type TestServer,
-} from "./helpers.ts";
-import { launchChromium, signIn as signInAt, textMatches, WAIT } from "./web-helpers.ts";
+import { ADMIN_PASSWORD, cancelOrder, eventually, metric, placeOrder, type TestServer } from "./helpers.ts";
+import { signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
 let browser: Browser;
 let tina: string;
 
+let close = async () => {};
+
 beforeAll(async () => {
-  await ensureDashboard();
-  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT,ETH-USDT" });
+  ({ s, browser, close } = await startDashboard("BTC-USDT,ETH-USDT"));
   tina = await s.userToken("tina", "trader");
   await s.userToken("vic", "viewer");
-  await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
+afterAll(() => close());
 
 /** A fresh browser profile (cookies, storage) with one page signed in as `user`. */
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);

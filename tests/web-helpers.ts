@@ -2,6 +2,8 @@
 // in through the login page, and waits on what the page shows (never on time).
 import { existsSync } from "node:fs";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { ensureDashboard } from "../scripts/dashboard.ts";
+import { eventually, startTestServer, type TestServer } from "./helpers.ts";
 
 export const WAIT = 30_000;
 const CHROMIUM = "/usr/bin/chromium";
@@ -22,6 +24,27 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-sync",
     ],
   });
+}
+
+/**
+ * The service on its embedded default (simulator, chDB) streaming `instruments`, with the
+ * dashboard built, once /ready says so; and a browser beside it. `close` ends both.
+ */
+export async function startDashboard(
+  instruments: string,
+): Promise<{ s: TestServer; browser: Browser; close(): Promise<void> }> {
+  await ensureDashboard();
+  const s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: instruments });
+  await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
+  const browser = await launchChromium();
+  return {
+    s,
+    browser,
+    close: async () => {
+      await browser.close();
+      await s.close();
+    },
+  };
 }
 
 /**

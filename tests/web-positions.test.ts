@@ -3,26 +3,20 @@
 // to nothing with a reduce-only market order.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { ensureDashboard } from "../scripts/dashboard.ts";
-import { eventually, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
-import { launchChromium, signIn as signInAt, WAIT } from "./web-helpers.ts";
+import { placeOrder, type TestServer } from "./helpers.ts";
+import { signIn as signInAt, startDashboard, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
 let browser: Browser;
 let tina: string;
+let close = async () => {};
 
 beforeAll(async () => {
-  await ensureDashboard();
-  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT,BTC-USDT-SWAP" });
+  ({ s, browser, close } = await startDashboard("BTC-USDT,BTC-USDT-SWAP"));
   tina = await s.userToken("tina", "trader");
-  await eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
-  browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await s?.close();
-});
+afterAll(() => close());
 
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 
