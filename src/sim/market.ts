@@ -17,6 +17,13 @@ export interface PublicTrade {
 }
 
 const RECENT_TRADES = 500;
+/** A step prints no trade half the time, else 1-3: one a step on average. */
+const TRADES_PER_STEP = 1;
+/** A trade takes 2-32% of a level's mean size: 17% on average. */
+const TRADE_SHARE_MIN = 0.02;
+const TRADE_SHARE_SPAN = 0.3;
+/** The step the history is modelled on when the market moves only when told (`tickMs` 0). */
+const HISTORY_STEP_MS = 100;
 
 export class InstrumentMarket {
   readonly book: SyntheticBook;
@@ -49,12 +56,15 @@ export class InstrumentMarket {
     this.book = new SyntheticBook(rng, opts.bookLevels, this.meanLots);
     this.book.reshape(pxTicks - 1, pxTicks + 1);
     const lotBase = 10 ** -inst.szDec * inst.ctVal;
+    // The history moves and trades per minute as the live steps will.
+    const stepsPerMin = 60_000 / (opts.tickMs > 0 ? opts.tickMs : HISTORY_STEP_MS);
+    const meanTradeLots = this.meanLots * (TRADE_SHARE_MIN + TRADE_SHARE_SPAN / 2);
     this.candles = new CandleSeries(
       inst.startPx,
       now,
       rng,
-      opts.volatility * Math.sqrt(60_000 / opts.tickMs),
-      this.meanLots * lotBase * 3,
+      opts.volatility * Math.sqrt(stepsPerMin),
+      stepsPerMin * TRADES_PER_STEP * meanTradeLots * lotBase,
     );
     const day = this.candles.rows("1m", now, { limit: 300 });
     this.open24h = Math.round(Number(day[day.length - 1]?.[1] ?? inst.startPx) * 10 ** inst.pxDec);
@@ -76,7 +86,7 @@ export class InstrumentMarket {
     const n = this.rng.chance(0.5) ? 0 : this.rng.int(1, 3);
     for (let i = 0; i < n; i++) {
       const side: Side = this.rng.chance(0.5) ? "buy" : "sell";
-      const lots = Math.max(1, Math.round(this.meanLots * (0.02 + this.rng.next() * 0.3)));
+      const lots = Math.max(1, Math.round(this.meanLots * (TRADE_SHARE_MIN + this.rng.next() * TRADE_SHARE_SPAN)));
       for (const f of this.book.take(side === "buy" ? "asks" : "bids", lots)) this.recordTrade(f.px, f.lots, side, now);
     }
     this.candles.update(this.mid() / 10 ** this.inst.pxDec, 0, now);
