@@ -35,6 +35,8 @@ const PX = /^\d+\.\d$/;
 const SZ = /^\d+\.\d{8}$/;
 /** The frame the order book's canvas last drew (web/app/parts/OrderBook.tsx). */
 const FRAME = `document.querySelector('[data-testid="book"] canvas')?.bookFrame`;
+/** What the test reads of the chart's area (ChartArea in web/app/parts/CandleChart.tsx): its volume series. */
+type ChartArea = { volume?: { data(): readonly { time: number; value: number }[] } };
 const lastPrice = (page: Page) => page.textContent(LAST);
 const streamClients = () => metric(s.url, "tradewire_stream_clients");
 /** Waits until the text at `selector` is no longer `was` (the page's code runs in the browser). */
@@ -227,15 +229,15 @@ test("the trades tape: newest first, each as recorded (GET /api/market/trades), 
   await ctx.close();
 }, 60_000);
 
-test("the candle chart: history from /api/market/candles, drawn, moving with live trades; another bar size loads its own", async () => {
+test("the candle chart: history from /api/market/candles, drawn with each bar's volume, moving with live trades; another bar size loads its own", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
-  const histories: { bar: string; rows: number }[] = [];
+  const histories: { bar: string; rows: number; data: { ts: number; vol: string }[] }[] = [];
   page.on("response", async (r) => {
     const u = new URL(r.url());
     if (u.pathname !== "/api/market/candles" || r.status() !== 200) return;
-    const body = (await r.json().catch(() => null)) as { data: unknown[] } | null;
+    const body = (await r.json().catch(() => null)) as { data: { ts: number; vol: string }[] } | null;
     if (!body) return; // a response of the page before the reload: its body is gone
-    histories.push({ bar: u.searchParams.get("bar") ?? "", rows: body.data.length });
+    histories.push({ bar: u.searchParams.get("bar") ?? "", rows: body.data.length, data: body.data });
   });
   await page.reload();
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
@@ -248,6 +250,30 @@ test("the candle chart: history from /api/market/candles, drawn, moving with liv
   const blank = await page.screenshot({ clip: box });
   await area.evaluate((el: { style: { visibility: string } }) => (el.style.visibility = ""));
   expect(drawn.length).toBeGreaterThan(2 * blank.length); // bars, grid and axes compress far less than a plain panel
+  // Each bar's volume as the history gives it (the chart's times are local: UTC shifted by the offset).
+  const history = histories.find((h) => h.bar === "1m")!.data;
+  const local = (ms: number) => (ms - new Date(ms).getTimezoneOffset() * 60_000) / 1000;
+  const volumes = new Map(
+    (await area.evaluate((el) => (el as unknown as ChartArea).volume!.data().map((d) => [d.time, d.value]))) as [
+      number,
+      number,
+    ][],
+  );
+  const settled = history.toSorted((a, b) => a.ts - b.ts).slice(0, -2); // the newest may have grown since
+  expect(settled.length).toBeGreaterThan(100);
+  for (const row of settled) expect(volumes.get(local(row.ts))).toBe(Number(row.vol));
+  expect(settled.some((row) => Number(row.vol) > 0)).toBe(true);
+  const newest = () =>
+    area.evaluate((el) => {
+      const d = (el as unknown as ChartArea).volume!.data().at(-1)!;
+      return [d.time, d.value];
+    });
+  const [t0, v0] = await newest();
+  // The newest bar's volume grows with the trades (or a new bar begins).
+  await eventually(async () => {
+    const [t, v] = await newest();
+    return t! > t0! || v! > v0!;
+  }, WAIT);
   // The live bar moves with the trades.
   await eventually(async () => !(await page.screenshot({ clip: box })).equals(drawn), WAIT);
   await page.click('[data-testid="chart"] button:has-text("5m")');
@@ -287,7 +313,7 @@ test("the candle chart scrolled back to its first bar loads the bars before it",
   await ctx.close();
 }, 60_000);
 
-test("the candle chart's legend shows the bar under the pointer: open, high, low, close in the tick's decimals, and its change", async () => {
+test("the candle chart's legend shows the bar under the pointer: open, high, low, close in the tick's decimals, its change and volume", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
   const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
@@ -297,7 +323,7 @@ test("the candle chart's legend shows the bar under the pointer: open, high, low
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForSelector(LEGEND);
   const text = (await page.textContent(LEGEND))!.replace(/\s+/g, " ").trim();
-  expect(text).toMatch(/^O \d+\.\d H \d+\.\d L \d+\.\d C \d+\.\d [+-]\d+\.\d\d%$/);
+  expect(text).toMatch(/^O \d+\.\d H \d+\.\d L \d+\.\d C \d+\.\d [+-]\d+\.\d\d% V [\d.]+k?$/);
   const [o, h, l, c] = [...text.matchAll(/[OHLC] (\d+\.\d)/g)].map((m) => Number(m[1]));
   expect(h).toBeGreaterThanOrEqual(Math.max(o!, c!));
   expect(l).toBeLessThanOrEqual(Math.min(o!, c!));

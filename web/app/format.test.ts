@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { digitsOf, fmtPx, fmtSz, padDecimals } from "./format.ts";
+import { digitsOf, fmtPx, fmtQty, fmtSz, padDecimals } from "./format.ts";
 
 test("an instrument's digits are its tick's and its lot's decimals", () => {
   expect(digitsOf({ tickSz: 0.1, lotSz: 1e-8 })).toEqual({ px: 1, sz: 8 });
@@ -34,4 +34,15 @@ test("a size gets its lot's decimals, a sum of sizes too; big ones are short", (
 test("padding keeps the sign and whole numbers", () => {
   expect(padDecimals("-3", 2)).toBe("-3.00");
   expect(padDecimals("7.", 2)).toBe("7.00");
+});
+
+test("big numbers are short, in at most six characters: a list's column fits them", () => {
+  expect(fmtQty(1_234_567)).toBe("1.23M");
+  expect(fmtQty("19910000")).toBe("19.91M");
+  expect(fmtQty(644_380_000)).toBe("644.4M");
+  expect(fmtQty(2_345_678_901)).toBe("2.35B");
+  expect(fmtQty(-644_380_000)).toBe("-644.4M");
+  expect(fmtQty(123_456)).toBe("123.5k");
+  expect(fmtQty(12.345678912)).toBe("12.345679");
+  expect(fmtQty("x")).toBe("–");
 });

@@ -27,13 +27,16 @@ export function fmtMs(v: number | null | undefined): string {
   return `${Math.round(v)} ms`;
 }
 
-/** Big numbers short: 1234567 -> 1.23M. */
+/** A number of millions or billions, in at most six characters: 1.23, 19.91, 644.4. */
+const short = (x: number, unit: string) => `${x.toFixed(Math.abs(x) >= 100 ? 1 : 2)}${unit}`;
+
+/** Big numbers short: 1234567 -> 1.23M, 644380000 -> 644.4M. */
 export function fmtQty(s: string | number | undefined): string {
   const n = Number(s);
   if (!Number.isFinite(n)) return "–";
   const a = Math.abs(n);
-  if (a >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
-  if (a >= 1e6) return `${(n / 1e6).toFixed(2)}M`;
+  if (a >= 1e9) return short(n / 1e9, "B");
+  if (a >= 1e6) return short(n / 1e6, "M");
   if (a >= 1e4) return `${(n / 1e3).toFixed(1)}k`;
   return String(Number(n.toPrecision(8)));
 }

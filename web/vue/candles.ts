@@ -1,6 +1,8 @@
-// Candles for a chart: history from /api/market/candles, then the current bar kept up to date
-// from the live trades (any bar size), refetched after a resync; updates once per frame. Older
-// pages on demand (a chart scrolled to its left edge).
+// Candles for a chart (prices and traded size): history from /api/market/candles, then the
+// current bar kept up to date from the live trades (any bar size), refetched after a resync;
+// updates once per frame. Older pages on demand (a chart scrolled to its left edge). A trade
+// that arrives while the history is on its way may be in its last bar already and is counted
+// again in its volume (a request's time of trades, at most).
 import { type MaybeRefOrGetter, onScopeDispose, type ShallowRef, shallowRef, toValue, watch } from "vue";
 import type { CandleRow } from "../client/rest.ts";
 import type { Trade } from "../client/types.ts";
@@ -30,6 +32,8 @@ export interface Bar {
   high: number;
   low: number;
   close: number;
+  /** Traded size in the bar: base currency on spot, contracts on swaps (as the exchange counts it). */
+  vol: number;
 }
 
 export interface Candles {
@@ -74,6 +78,7 @@ export function useCandles(
     high: Number(c.h),
     low: Number(c.l),
     close: Number(c.c),
+    vol: Number(c.vol),
   });
 
   const apply = () => {
@@ -84,14 +89,16 @@ export function useCandles(
     for (const t of pending.sort((a, b) => a.ts - b.ts)) {
       const time = Math.floor(t.ts / ms) * ms;
       const px = Number(t.px);
+      const sz = Number(t.sz);
       const lastBar = bars.at(-1);
       if (lastBar && lastBar.time === time) {
         lastBar.high = Math.max(lastBar.high, px);
         lastBar.low = Math.min(lastBar.low, px);
         lastBar.close = px;
+        lastBar.vol += sz;
         changed = lastBar;
       } else if (!lastBar || time > lastBar.time) {
-        changed = { time, open: px, high: px, low: px, close: px };
+        changed = { time, open: px, high: px, low: px, close: px, vol: sz };
         bars.push(changed);
       }
     }

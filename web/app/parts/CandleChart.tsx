@@ -1,9 +1,11 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
-// logo stays on; see web/NOTICE): history, then the live bar, the user's own fills as arrows on
+// logo stays on; see web/NOTICE): history, then the live bar, each bar's traded size as a
+// histogram along the bottom, the user's own fills as arrows on
 // their bars and their open orders as lines at their prices; scrolled to its left edge it loads
 // the bars before; the library loads on first use.
 import type {
   CandlestickData,
+  HistogramData,
   IChartApi,
   IPriceLine,
   ISeriesApi,
@@ -18,7 +20,7 @@ import { useFills, useOrders } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useInstrument } from "../../vue/market.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
-import { digitsOf, fmtPx } from "../format.ts";
+import { digitsOf, fmtPx, fmtQty } from "../format.ts";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
 /** The chart shows UTC: shift by the local offset so its axis reads local time. */
@@ -30,6 +32,14 @@ const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
   low: b.low,
   close: b.close,
 });
+/** A bar's volume, in its candle's colour (dimmed: the candles stay in front). */
+const volumePoint = (b: Bar): HistogramData<UTCTimestamp> => ({
+  time: local(b.time),
+  value: b.vol,
+  color: b.close >= b.open ? "rgb(38 166 154 / 35%)" : "rgb(239 83 80 / 35%)",
+});
+/** The volume histogram takes the bottom fifth of the plot, the candles the rest above it. */
+const VOLUME_TOP = 0.8;
 
 /** An open order's line on the chart: where, and what its label says. */
 export interface OrderLine {
@@ -38,8 +48,12 @@ export interface OrderLine {
   title: string;
 }
 
-/** The chart's area carries the fill markers and order lines it last set: for scripts and tests. */
-export type ChartArea = HTMLDivElement & { fillMarkers?: SeriesMarker<Time>[]; orderLines?: OrderLine[] };
+/** The chart's area carries the fill markers and order lines it last set, and its volume series: for scripts and tests. */
+export type ChartArea = HTMLDivElement & {
+  fillMarkers?: SeriesMarker<Time>[];
+  orderLines?: OrderLine[];
+  volume?: ISeriesApi<"Histogram">;
+};
 
 /** An open order with a price as a line: its side and what is left of it (no trailing zeros: a label, not a column). */
 function orderLine(o: Order): OrderLine {
@@ -59,10 +73,17 @@ function fillMarkers(marks: FillMark[]): SeriesMarker<Time>[] {
   );
 }
 
-/** Open, high, low, close of the bar under the pointer, its change in the tick's decimals, and the user's fills on it. */
+/** What the legend shows of the bar under the pointer. */
+interface Hovered {
+  bar: CandlestickData<UTCTimestamp>;
+  vol: number | undefined;
+}
+
+/** Open, high, low, close of the bar under the pointer, its change in the tick's decimals, its volume, and the user's fills on it. */
 const Legend = defineComponent(
-  (props: { bar: CandlestickData<UTCTimestamp>; px: number | undefined; fills: string }) => () => {
-    const b = props.bar;
+  (props: { hovered: Hovered; px: number | undefined; fills: string }) => () => {
+    const b = props.hovered.bar;
+    const vol = props.hovered.vol;
     const change = b.open ? ((b.close - b.open) / b.open) * 100 : 0;
     const item = (name: string, v: number) => (
       <>
@@ -76,11 +97,17 @@ const Legend = defineComponent(
         {item("L", b.low)}
         {item("C", b.close)}
         {`${change >= 0 ? "+" : ""}${change.toFixed(2)}%`}
+        {vol !== undefined && (
+          <>
+            {" "}
+            <span class="muted">V</span> {fmtQty(vol)}
+          </>
+        )}
         {props.fills && <span class="fills"> · your fills {props.fills}</span>}
       </span>
     );
   },
-  { props: ["bar", "px", "fills"] },
+  { props: ["hovered", "px", "fills"] },
 );
 
 export const CandleChart = defineComponent(
@@ -145,8 +172,9 @@ export const CandleChart = defineComponent(
     };
     let chart: IChartApi | undefined;
     let series: ISeriesApi<"Candlestick"> | undefined;
+    let volume: ISeriesApi<"Histogram"> | undefined;
     /** The bar under the pointer, for the legend (none while the pointer is elsewhere). */
-    const hovered = shallowRef<CandlestickData<UTCTimestamp> | null>(null);
+    const hovered = shallowRef<Hovered | null>(null);
 
     onMounted(async () => {
       const lw = await import("lightweight-charts");
@@ -165,15 +193,30 @@ export const CandleChart = defineComponent(
         wickDownColor: "#ef5350",
         borderVisible: false,
       });
+      series.priceScale().applyOptions({ scaleMargins: { top: 0.1, bottom: 1 - VOLUME_TOP + 0.02 } });
+      // On a scale of its own with no axis (priceScaleId ""), under the candles.
+      volume = chart.addSeries(lw.HistogramSeries, {
+        priceScaleId: "",
+        priceFormat: { type: "volume" },
+        lastValueVisible: false,
+        priceLineVisible: false,
+      });
+      volume.priceScale().applyOptions({ scaleMargins: { top: VOLUME_TOP, bottom: 0 } });
+      el.value.volume = volume;
       formatPrices();
       series.setData(candles.bars.value.map(point));
+      volume.setData(candles.bars.value.map(volumePoint));
       shownLoad = candles.loads.value;
       markers = lw.createSeriesMarkers(series, []);
       markFills();
       drawOrders();
       chart.subscribeCrosshairMove((p) => {
         const bar = series && p.seriesData.get(series);
-        hovered.value = bar && "open" in bar ? (bar as CandlestickData<UTCTimestamp>) : null;
+        const vol = volume && p.seriesData.get(volume);
+        hovered.value =
+          bar && "open" in bar
+            ? { bar: bar as CandlestickData<UTCTimestamp>, vol: vol && "value" in vol ? vol.value : undefined }
+            : null;
       });
       // Near the left edge: the bars before (the view stays where it is, anchored on the right).
       chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
@@ -184,6 +227,7 @@ export const CandleChart = defineComponent(
     let shownLoad = -1;
     watch(candles.bars, (bars) => {
       series?.setData(bars.map(point));
+      volume?.setData(bars.map(volumePoint));
       markFills();
       if (shownLoad !== candles.loads.value) chart?.timeScale().scrollToRealTime();
       shownLoad = candles.loads.value;
@@ -192,7 +236,9 @@ export const CandleChart = defineComponent(
     watch([openOrders, () => props.instId], drawOrders);
     watch(inst, formatPrices);
     watch(candles.last, (b) => {
-      if (b && series) series.update(point(b));
+      if (!b) return;
+      series?.update(point(b));
+      volume?.update(volumePoint(b));
     });
     onBeforeUnmount(() => chart?.remove());
 
@@ -216,10 +262,10 @@ export const CandleChart = defineComponent(
           {candles.error.value && <small class="error">{candles.error.value}</small>}
           {hovered.value && (
             <Legend
-              bar={hovered.value}
+              hovered={hovered.value}
               px={digitsOf(inst.value)?.px}
               fills={marks.value
-                .filter((m) => local(m.time) === hovered.value!.time)
+                .filter((m) => local(m.time) === hovered.value!.bar.time)
                 .map(markLabel)
                 .join(" · ")}
             />
