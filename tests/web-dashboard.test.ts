@@ -439,12 +439,69 @@ test("the bar shows a trader the account's equity, live, as the account states i
   await viewer.ctx.close();
 }, 60_000);
 
-test("a viewer gets no order toasts (the order channels are not theirs)", async () => {
-  const { ctx, page } = await signIn("vic", "vic-password-1");
-  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
-  expect(await page.locator('[data-testid="toasts"]').count()).toBe(0);
-  await ctx.close();
+test("a viewer gets no order toasts (the order channels are not theirs) while a trader's fill is told to the trader", async () => {
+  const viewer = await signIn("vic", "vic-password-1");
+  const trader = await signIn("tina", "tina-password-1");
+  for (const { page } of [viewer, trader]) await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "market", sz: "0.0013" },
+    "viewer-toast-1",
+  );
+  await trader.page.waitForSelector('[data-testid="toast"]:has-text("Bought")', { timeout: WAIT });
+  expect(await viewer.page.locator('[data-testid="toast"]').count()).toBe(0);
+  await viewer.ctx.close();
+  await trader.ctx.close();
 }, 60_000);
+
+test("price alerts: set from the chart above and below the last price, drawn as lines; one the market reaches is told once and goes; the others kept across a reload, and removed with ×", async () => {
+  const { ctx, page } = await signIn("vic", "vic-password-1"); // anyone who watches a market may set them
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  const LINES = `(document.querySelector('[data-testid="chart"] .chart-area').alertLines ?? [])`;
+  const lines = () => page.evaluate(LINES) as Promise<number[]>;
+  await page.click('[data-testid="alerts-toggle"]');
+  const PRICE = '[data-testid="alert-price"]';
+  await page.waitForFunction(`Number(document.querySelector('${PRICE}')?.value) > 0`, null, { timeout: WAIT });
+  const last = Number(await page.inputValue(PRICE)); // the form starts from the last price
+  const set = async (price: number) => {
+    await page.fill(PRICE, String(price));
+    await page.keyboard.press("Enter");
+  };
+  const far = Math.round(last * 3);
+  await set(far);
+  await page.waitForFunction(`${LINES}.includes(${far})`, null, { timeout: WAIT });
+  await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts 1$/);
+  // Half a tick either side of the last price: the market, moving every 100 ms, reaches one of them soon.
+  for (const p of [last + 0.05, last - 0.05]) await set(Number(p.toFixed(2)));
+  expect(await page.locator('[data-testid="alerts"] .error').count()).toBe(0);
+  // A price of 0 is refused, on the form.
+  await page.fill(PRICE, "0");
+  await page.keyboard.press("Enter");
+  await textMatches(page, '[data-testid="alerts"] .error', /above 0/);
+
+  const told = page.locator('[data-testid="toast"]:has-text("Price alert")').first();
+  await told.waitFor({ timeout: WAIT });
+  expect(await told.textContent()).toMatch(/BTC-USDT (rose|fell) to \d+\.\d+ \(last \d+\.\d\)/);
+  await page.waitForFunction(`${LINES}.length < 3`, null, { timeout: WAIT });
+  expect(await lines()).toContain(far);
+  const left = await lines();
+
+  await page.reload();
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  await page.waitForFunction(`${LINES}.length === ${left.length}`, null, { timeout: WAIT });
+  expect((await lines()).toSorted()).toEqual(left.toSorted());
+  await textMatches(page, '[data-testid="alerts-toggle"]', new RegExp(`^Alerts ${left.length}$`));
+  await page.click('[data-testid="alerts-toggle"]');
+  await page
+    .locator('[data-testid="alert"]', { hasText: `rises to ${far}` })
+    .locator("button")
+    .click();
+  await page.waitForFunction(`!${LINES}.includes(${far})`, null, { timeout: WAIT });
+  const stored = (await page.evaluate(`localStorage.getItem("tradewire.alerts.vic")`)) as string;
+  expect(JSON.parse(stored).map((a: { price: number }) => a.price)).not.toContain(far);
+  await ctx.close();
+}, 90_000);
 
 test("the candle chart draws the user's open orders as lines at their prices, and takes one away when it is canceled", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");

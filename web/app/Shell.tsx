@@ -1,6 +1,6 @@
 // The signed-in frame: navigation for what the role may do, the stream status, the user, the
-// kill switch when it is on and what happens to their orders (for those who trade), and the page
-// for the current path.
+// kill switch when it is on (for those who trade), toasts of what happens to their orders and of
+// their price alerts, and the page for the current path.
 import { type Component, computed, defineComponent, h } from "vue";
 import { useTradewire } from "../vue/context.ts";
 import { useEventStream } from "../vue/stream.ts";
@@ -75,7 +75,7 @@ export const Shell = defineComponent(() => {
           <nav>{pages.value.map(link)}</nav>
           {canTrade.value && <Equity />}
           <StatusPill />
-          {canTrade.value && <DesktopToggle />}
+          <DesktopToggle />
           <span class="user" data-testid="user">
             {state.value.user?.name} <small>({state.value.user?.role})</small>
           </span>
@@ -85,7 +85,7 @@ export const Shell = defineComponent(() => {
         </header>
         {canTrade.value && <KillBanner />}
         <main class="page">{h(current.value.view)}</main>
-        {canTrade.value && <Toasts />}
+        <Toasts />
       </div>
     );
   };

@@ -1,13 +1,17 @@
-// The toasts of notices.ts in a corner of every page of a trader: what happened to their orders
-// (fills, cancels, rejections) while they look elsewhere, and on the desktop while the tab is
-// hidden if the trader turned that on (desktop.ts). A click on × takes one away.
+// The toasts of notices.ts in a corner of every page: what happened to a trader's orders (fills,
+// cancels, rejections) while they look elsewhere, and the user's price alerts as the tickers reach
+// them; on the desktop too while the tab is hidden if the user turned that on (desktop.ts). A
+// click on × takes one away.
 import { defineComponent, onScopeDispose, watch } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
+import type { Ticker } from "../client/types.ts";
 import { useTradewire } from "../vue/context.ts";
+import { alertBook } from "./alerts.ts";
 import { notifyDesktop } from "./desktop.ts";
 import { useDigits } from "./digits.ts";
 import { Notices } from "./notices.ts";
 import { go } from "./router.ts";
+import { useSession } from "./session.ts";
 
 export const Toasts = defineComponent(() => {
   const tw = useTradewire();
@@ -37,6 +41,20 @@ export const Toasts = defineComponent(() => {
     name(ev.data.clOrdId);
   });
   const offOrder = tw.client.on("order", (ev, meta) => meta.snapshot || told(() => notices.order(ev.data)));
+  // Price alerts: each ticker (a snapshot too: the price is there now) checked while any is set.
+  const alerts = alertBook(useSession().state.value.user?.name ?? "");
+  const check = (t: Ticker) => {
+    for (const a of alerts.fire(t.instId, Number(t.last))) told(() => notices.alert(a, t.last));
+  };
+  let offTickers: (() => void) | undefined;
+  watch(
+    () => alerts.list.value.length > 0,
+    (any) => {
+      offTickers?.();
+      offTickers = any ? tw.client.on("ticker", (ev) => check(ev.data)) : undefined;
+    },
+    { immediate: true },
+  );
   let timer: ReturnType<typeof setInterval> | undefined;
   const stopTimer = () => {
     clearInterval(timer);
@@ -48,6 +66,7 @@ export const Toasts = defineComponent(() => {
   onScopeDispose(() => {
     offFill();
     offOrder();
+    offTickers?.();
     stopTimer();
   });
   return () => (

@@ -1,16 +1,17 @@
 // What happens to the trader's orders, told on whatever page they are on: a fill (one toast per
 // order, its fills added up while it shows), a cancel, a rejection; a strategy's fills one toast
-// per strategy (its cancels are routine and not told). Only news: snapshots are not told, and an
-// event seen twice (a resumed stream) is told once.
+// per strategy (its cancels are routine and not told); and the user's price alerts as they fire.
+// Only news: snapshots are not told, and an event seen twice (a resumed stream) is told once.
 import { type ShallowRef, shallowRef } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
 import type { Fill, Order } from "../client/types.ts";
+import type { PriceAlert } from "./alerts.ts";
 import { type Digits, fmtPx, fmtSz } from "./format.ts";
 
 export interface Toast {
   /** One per order (fills), order state, or strategy: a newer event updates it in place. */
   key: string;
-  tone: "buy" | "sell" | "info" | "error";
+  tone: "buy" | "sell" | "info" | "error" | "alert";
   title: string;
   text: string;
   /** Shown until (ms since 1970). */
@@ -19,8 +20,8 @@ export interface Toast {
   href?: string;
 }
 
-/** How long a toast shows; a rejection longer. */
-export const SHOW_MS = { told: 6_000, error: 12_000 };
+/** How long a toast shows; a rejection and a price alert longer. */
+export const SHOW_MS = { told: 6_000, error: 12_000, alert: 12_000 };
 /** Toasts on screen at most; the oldest leave first. */
 const MAX_SHOWN = 4;
 /** Events remembered to tell each once. */
@@ -93,6 +94,18 @@ export class Notices {
       title: canceled ? "Canceled" : "Rejected",
       text: `${o.side} ${fmtSz(o.sz, d?.sz)} ${o.instId} ${price}${filled}`,
       until: this.now() + (canceled ? SHOW_MS.told : SHOW_MS.error),
+    });
+  }
+
+  /** A price alert that fired: where the price went, and where it is. */
+  alert(a: PriceAlert, last: string): void {
+    const d = this.digits(a.instId);
+    this.show({
+      key: `alert:${a.id}`,
+      tone: "alert",
+      title: "Price alert",
+      text: `${a.instId} ${a.up ? "rose" : "fell"} to ${fmtPx(a.price, d?.px)} (last ${fmtPx(last, d?.px)})`,
+      until: this.now() + SHOW_MS.alert,
     });
   }
 

@@ -1,10 +1,11 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
 // logo stays on; see web/NOTICE): history, then the live bar, each bar's traded size as a
 // histogram along the bottom, the user's own fills as arrows on
-// their bars and their open orders as lines at their prices; scrolled to its left edge it loads
-// the bars before; the library loads on first use.
+// their bars, their open orders and price alerts as lines at their prices; scrolled to its left
+// edge it loads the bars before; the library loads on first use.
 import type {
   CandlestickData,
+  CreatePriceLineOptions,
   HistogramData,
   IChartApi,
   IPriceLine,
@@ -19,8 +20,11 @@ import type { Order } from "../../client/types.ts";
 import { useFills, useOrders } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useInstrument } from "../../vue/market.ts";
+import { alertBook } from "../alerts.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf, fmtPx, fmtQty } from "../format.ts";
+import { useSession } from "../session.ts";
+import { AlertsMenu } from "./AlertsMenu.tsx";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
 /** The chart shows UTC: shift by the local offset so its axis reads local time. */
@@ -48,10 +52,11 @@ export interface OrderLine {
   title: string;
 }
 
-/** The chart's area carries the fill markers and order lines it last set, and its volume series: for scripts and tests. */
+/** The chart's area carries the fill markers, order and alert lines it last set, and its volume series: for scripts and tests. */
 export type ChartArea = HTMLDivElement & {
   fillMarkers?: SeriesMarker<Time>[];
   orderLines?: OrderLine[];
+  alertLines?: number[];
   volume?: ISeriesApi<"Histogram">;
 };
 
@@ -59,6 +64,24 @@ export type ChartArea = HTMLDivElement & {
 function orderLine(o: Order): OrderLine {
   const left = Number((Number(o.sz) - Number(o.accFillSz || 0)).toPrecision(12));
   return { ordId: o.ordId, price: Number(o.px), title: `${o.side === "buy" ? "Buy" : "Sell"} ${left}` };
+}
+
+/** Keeps the lines `drawn` on `series` to those of `want` (by id): new ones drawn, the others moved or taken away. */
+function syncLines(
+  series: ISeriesApi<"Candlestick">,
+  drawn: Map<string, IPriceLine>,
+  want: Map<string, CreatePriceLineOptions>,
+): void {
+  for (const [id, line] of drawn) {
+    if (want.has(id)) continue;
+    series.removePriceLine(line);
+    drawn.delete(id);
+  }
+  for (const [id, opts] of want) {
+    const line = drawn.get(id);
+    if (line) line.applyOptions(opts);
+    else drawn.set(id, series.createPriceLine(opts));
+  }
 }
 
 /** Older bars are loaded when fewer than this many are left of the view. */
@@ -134,7 +157,7 @@ export const CandleChart = defineComponent(
       markers.setMarkers(list);
     };
     const { list: openOrders } = useOrders();
-    const lines = new Map<string, IPriceLine>();
+    const orderLines = new Map<string, IPriceLine>();
     /** This instrument's open orders with a price, each a dashed line at it (moved or gone as they change). */
     const drawOrders = () => {
       const area = el.value;
@@ -142,26 +165,34 @@ export const CandleChart = defineComponent(
       const want = openOrders.value
         .filter((o) => o.instId === props.instId && Number(o.px) > 0)
         .map((o) => ({ o, line: orderLine(o) }));
-      const keep = new Set(want.map((w) => w.o.ordId));
-      for (const [id, line] of lines) {
-        if (keep.has(id)) continue;
-        series.removePriceLine(line);
-        lines.delete(id);
-      }
-      for (const { o, line } of want) {
-        const opts = {
-          price: line.price,
-          title: line.title,
-          color: o.side === "buy" ? "#26a69a" : "#ef5350",
-          lineWidth: 1 as const,
-          lineStyle: 2, // dashed
-          axisLabelVisible: true,
-        };
-        const drawn = lines.get(o.ordId);
-        if (drawn) drawn.applyOptions(opts);
-        else lines.set(o.ordId, series.createPriceLine(opts));
-      }
+      const opts = (o: Order, line: OrderLine): CreatePriceLineOptions => ({
+        price: line.price,
+        title: line.title,
+        color: o.side === "buy" ? "#26a69a" : "#ef5350",
+        lineWidth: 1,
+        lineStyle: 2, // dashed
+        axisLabelVisible: true,
+      });
+      syncLines(series, orderLines, new Map(want.map(({ o, line }) => [o.ordId, opts(o, line)])));
       area.orderLines = want.map((w) => w.line);
+    };
+    const alerts = alertBook(useSession().state.value.user?.name ?? "");
+    const alertLines = new Map<string, IPriceLine>();
+    /** This instrument's price alerts, each a dotted amber line at its price. */
+    const drawAlerts = () => {
+      const area = el.value;
+      if (!series || !area) return;
+      const mine = alerts.list.value.filter((a) => a.instId === props.instId);
+      const opts = (price: number): CreatePriceLineOptions => ({
+        price,
+        title: "Alert",
+        color: "#e0a030",
+        lineWidth: 1,
+        lineStyle: 1, // dotted
+        axisLabelVisible: true,
+      });
+      syncLines(series, alertLines, new Map(mine.map((a) => [a.id, opts(a.price)])));
+      area.alertLines = mine.map((a) => a.price);
     };
     const inst = useInstrument(() => props.instId);
     /** The price axis in the tick's decimals and steps (the library's default is two decimals), once the rules are known. */
@@ -210,6 +241,7 @@ export const CandleChart = defineComponent(
       markers = lw.createSeriesMarkers(series, []);
       markFills();
       drawOrders();
+      drawAlerts();
       chart.subscribeCrosshairMove((p) => {
         const bar = series && p.seriesData.get(series);
         const vol = volume && p.seriesData.get(volume);
@@ -234,6 +266,7 @@ export const CandleChart = defineComponent(
     });
     watch(fills, markFills);
     watch([openOrders, () => props.instId], drawOrders);
+    watch([alerts.list, () => props.instId], drawAlerts);
     watch(inst, formatPrices);
     watch(candles.last, (b) => {
       if (!b) return;
@@ -258,6 +291,7 @@ export const CandleChart = defineComponent(
               </button>
             ))}
           </span>
+          <AlertsMenu instId={props.instId} />
           {candles.loading.value && <small class="muted">loading…</small>}
           {candles.error.value && <small class="error">{candles.error.value}</small>}
           {hovered.value && (
