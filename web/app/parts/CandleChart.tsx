@@ -291,7 +291,6 @@ export const CandleChart = defineComponent(
               </button>
             ))}
           </span>
-          <AlertsMenu instId={props.instId} />
           {candles.loading.value && <small class="muted">loading…</small>}
           {candles.error.value && <small class="error">{candles.error.value}</small>}
           {hovered.value && (
@@ -304,6 +303,7 @@ export const CandleChart = defineComponent(
                 .join(" · ")}
             />
           )}
+          <AlertsMenu instId={props.instId} />
         </header>
         <div class="chart-area" ref={el} />
       </section>
