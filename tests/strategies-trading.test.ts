@@ -110,6 +110,45 @@ test("a grid rests its orders on the simulator with its id in clOrdId; a fill ma
   ]);
 }, 40_000);
 
+test("a grid of 15 levels a side lays all 30 orders at a limit of 10 a second: the ones over it wait their turn, none is refused", async () => {
+  const { body } = await tina.create({
+    name: "wide grid",
+    kind: "grid",
+    instruments: [INST],
+    params: { levels: 15, spacingPct: 0.5, size: 0.001 },
+    limits: { maxPosition: 0.02, maxOrderNotional: 1000, maxOrdersPerSecond: 10 },
+  });
+  expect((await tina.start(body.id)).body.state).toBe("running");
+  const laid = await until(tina, body.id, (v) => v.figures.counters.ordersPlaced === 30, 15_000);
+  expect(laid.figures.counters.ordersRejected).toBe(0);
+  expect(laid.logs.map((l: any) => l.msg)).toContain(
+    "more than 10 orders at once: the rest go out as the limit of 10 a second allows",
+  );
+  expect(laid.logs.filter((l: any) => l.level !== "info")).toEqual([]);
+  await until(tina, body.id, (v) => v.figures.openOrders.filter((o: any) => o.state === "live").length === 30);
+  expect((await tina.stop(body.id)).body.state).toBe("stopped");
+  await until(tina, body.id, (v) => v.figures.openOrders.length === 0);
+}, 30_000);
+
+test("a limit raised while a grid lays its orders applies to the ones still waiting, within the service-wide one", async () => {
+  const { body } = await tina.create({
+    name: "slow grid",
+    kind: "grid",
+    instruments: [INST],
+    params: { levels: 15, spacingPct: 0.5, size: 0.001 },
+    limits: { maxPosition: 0.02, maxOrderNotional: 1000, maxOrdersPerSecond: 1 },
+  });
+  expect((await tina.start(body.id)).body.state).toBe("running");
+  await until(tina, body.id, (v) => v.figures.counters.ordersPlaced >= 1);
+  // At 1 a second the other 29 would take half a minute; raised to 100 they go as fast as the
+  // service-wide limit allows (RISK_ORDERS_PER_S, 20), still none refused.
+  expect((await tina.patch(body.id, { limits: { maxOrdersPerSecond: 100 } })).status).toBe(200);
+  const laid = await until(tina, body.id, (v) => v.figures.counters.ordersPlaced === 30, 10_000);
+  expect(laid.figures.counters.ordersRejected).toBe(0);
+  expect((await tina.stop(body.id)).body.state).toBe("stopped");
+  await until(tina, body.id, (v) => v.figures.openOrders.length === 0);
+}, 30_000);
+
 test("a TWAP buys its quantity in IOC slices and stops itself when done", async () => {
   const { body } = await tina.create({
     name: "twap",

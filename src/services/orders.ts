@@ -50,6 +50,11 @@ export class OrderService {
     return () => this.killListeners.delete(f);
   }
 
+  /** Orders a second any one user or strategy may place (the service-wide risk limit). */
+  get ordersPerSecond(): number {
+    return this.d.limits.ordersPerSecond;
+  }
+
   /** The instrument's rules as the exchange listed them (undefined before it has). */
   instrument(instId: string): InstrumentSpec | undefined {
     return this.d.gateway.instrument(instId);

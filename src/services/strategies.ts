@@ -194,6 +194,8 @@ export class StrategyService {
           );
       }
       const paramsChanged = JSON.stringify(params) !== JSON.stringify(rec.params);
+      const pace = this.sup.orderPace(limits);
+      const paceChanged = pace !== this.sup.orderPace(rec.limits);
       Object.assign(rec, {
         name: patch.name !== undefined ? checkName(patch.name) : rec.name,
         params,
@@ -203,6 +205,7 @@ export class StrategyService {
       });
       await this.sup.save(e);
       if (paramsChanged) e.live.runner?.params(params);
+      if (paceChanged) e.live.runner?.rate(pace);
       if (paramsChanged && running) e.live.log("info", `params changed by ${actor.user}`);
       this.sup.publish(e);
       return this.views.of(e);

@@ -8,7 +8,10 @@ import { checkLimits, type LimitRefusal } from "./limits.ts";
 import type { LiveStrategy } from "./live.ts";
 import type { StrategyRecord, StrategyState } from "./model.ts";
 
-export type StrategyOrders = Pick<OrderService, "killSwitch" | "onKillSwitch" | "instrument" | "place" | "cancel">;
+export type StrategyOrders = Pick<
+  OrderService,
+  "killSwitch" | "onKillSwitch" | "instrument" | "place" | "cancel" | "ordersPerSecond"
+>;
 
 /** One strategy as the supervisor holds it: its record and its live side. */
 export interface Entry {

@@ -5,6 +5,7 @@ import { ChannelReader } from "../bus/channel-reader.ts";
 import { type BusEvent, type RingHandle, textOf } from "../bus/ring.ts";
 import type { Book, Fill, Order, Ticker } from "../domain/events.ts";
 import type { CancelAnswer, Kind, PlaceAnswer, StrategyContext, StrategyLogic } from "./kind.ts";
+import { OrderPacer } from "./pacer.ts";
 import type { FromStrategyWorker, WorkerInit } from "./protocol.ts";
 
 type Post = (m: FromStrategyWorker) => void;
@@ -28,6 +29,9 @@ export class StrategyHost {
   private req = 0;
   private seq = 0;
   private running = true;
+  /** Its orders within its orders-per-second limit: the ones over it wait their turn. */
+  private readonly pacer: OrderPacer;
+  private toldPacing = false;
 
   constructor(
     private readonly init: WorkerInit,
@@ -48,6 +52,7 @@ export class StrategyHost {
     ]);
     this.cursor = this.reader.head();
     this.mine = `"clOrdId":"s${init.id}`;
+    this.pacer = new OrderPacer(init.ordersPerSecond);
     this.logic = kind.create(this.context(), init.params);
   }
 
@@ -61,6 +66,11 @@ export class StrategyHost {
 
   params(p: Record<string, unknown>): void {
     void this.call(() => this.logic.onParams?.(p));
+  }
+
+  rate(ordersPerSecond: number): void {
+    this.init.ordersPerSecond = ordersPerSecond;
+    this.pacer.setMax(ordersPerSecond);
   }
 
   placed(req: number, a: PlaceAnswer): void {
@@ -84,6 +94,7 @@ export class StrategyHost {
     this.running = false;
     for (const t of this.timers) clearInterval(t);
     this.timers.clear();
+    this.pacer.clear(); // never sent: their answers never come, and the logic is not called again
   }
 
   /** Runs a callback of the kind; a throw or a rejection ends the run. */
@@ -160,7 +171,22 @@ export class StrategyHost {
         const clOrdId = `${init.clOrdIdPrefix}${(++this.seq).toString(36)}`;
         const req = ++this.req;
         const answer = new Promise<PlaceAnswer>((resolve) => this.pendingPlace.set(req, resolve));
-        post({ t: "place", req, order: { ...o, clOrdId } });
+        const order = { ...o, clOrdId };
+        if (!this.pacer.submit(() => post({ t: "place", req, order })))
+          this.placed(req, {
+            ok: false,
+            clOrdId,
+            code: "strategy_order_rate",
+            message: `${this.pacer.capacity} orders already wait for the strategy's limit of ${init.ordersPerSecond} a second`,
+          });
+        else if (this.pacer.waiting > 0 && !this.toldPacing) {
+          this.toldPacing = true; // once a run: it is how the limit works, not a fault
+          post({
+            t: "log",
+            level: "info",
+            msg: `more than ${init.ordersPerSecond} orders at once: the rest go out as the limit of ${init.ordersPerSecond} a second allows`,
+          });
+        }
         return { clOrdId, answer };
       },
       cancel: (instId, clOrdId) => {

@@ -36,7 +36,11 @@ export interface StrategyContext {
   rules(instId: string): InstrumentSpec | undefined;
   /** The latest ticker seen for one of the strategy's instruments. */
   ticker(instId: string): Ticker | undefined;
-  /** Places through the service's order path (its risk checks, then the strategy's limits). */
+  /**
+   * Places through the service's order path (its risk checks, then the strategy's limits). Orders
+   * over the strategy's orders-per-second limit wait their turn, in order (refused only when a
+   * minute of them already waits).
+   */
   place(o: OrderRequest): PendingOrder;
   cancel(instId: string, clOrdId: string): Promise<CancelAnswer>;
   /** A line in the strategy's log (REST and the `strategy:<id>` channel). */

@@ -22,11 +22,15 @@ export interface WorkerInit {
   idle: boolean;
   /** Nice value of the Worker thread when not under SCHED_IDLE. */
   nice: number;
+  /** Orders a second its context paces its orders to (pacer.ts): its limit, within the service's. */
+  ordersPerSecond: number;
 }
 
 export type ToStrategyWorker =
   | WorkerInit
   | { t: "params"; params: Record<string, unknown> }
+  /** The strategy's limits changed while it runs. */
+  | { t: "rate"; ordersPerSecond: number }
   | { t: "placed"; req: number; answer: PlaceAnswer }
   | { t: "canceled"; req: number; answer: CancelAnswer }
   | { t: "stop" };

@@ -73,6 +73,11 @@ export class StrategyRunner {
     this.send({ t: "params", params });
   }
 
+  /** The strategy's limits changed: its orders are paced to this many a second from now on. */
+  rate(ordersPerSecond: number): void {
+    this.send({ t: "rate", ordersPerSecond });
+  }
+
   answerPlace(req: number, answer: PlaceAnswer): void {
     this.send({ t: "placed", req, answer });
   }

@@ -12,7 +12,7 @@ import type { StateStore } from "../state/store.ts";
 import { type CancelOutcome, type Entry, OrderDesk, RUNNING, type StrategyOrders, within } from "./desk.ts";
 import type { Kind } from "./kind.ts";
 import { LiveStrategy } from "./live.ts";
-import type { StrategyRecord, StrategyState } from "./model.ts";
+import type { StrategyLimits, StrategyRecord, StrategyState } from "./model.ts";
 import { StrategyRunner } from "./runner.ts";
 import type { StrategyStore } from "./store.ts";
 
@@ -123,6 +123,7 @@ export class Supervisor {
         pollMs: this.d.tuning.pollMs,
         idle: this.d.tuning.idle,
         nice: this.d.tuning.nice,
+        ordersPerSecond: this.orderPace(rec.limits),
       },
       {
         ready: () => {
@@ -144,6 +145,11 @@ export class Supervisor {
       ))
     )
       await this.fail(e, `did not start within ${this.d.tuning.startTimeoutMs} ms`);
+  }
+
+  /** Orders a second a strategy's are paced to: its own limit, within the service-wide one. */
+  orderPace(limits: StrategyLimits): number {
+    return Math.min(limits.maxOrdersPerSecond, this.d.orders.ordersPerSecond);
   }
 
   /** Stops a running strategy: its onStop, then its open orders cancelled (unless keepOrders). */

@@ -38,6 +38,8 @@ self.onmessage = (e: MessageEvent<ToStrategyWorker>) => {
       return void start(m);
     case "params":
       return host?.params(m.params);
+    case "rate":
+      return host?.rate(m.ordersPerSecond);
     case "placed":
       return host?.placed(m.req, m.answer);
     case "canceled":
