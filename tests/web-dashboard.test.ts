@@ -455,7 +455,7 @@ test("a viewer gets no order toasts (the order channels are not theirs) while a 
   await trader.ctx.close();
 }, 60_000);
 
-test("price alerts: set from the chart above and below the last price, drawn as lines; one the market reaches is told once and goes; the others kept across a reload, and removed with ×", async () => {
+test("price alerts: set from the chart above and below the last price, drawn as lines and marked in the list; one the market reaches is told once and goes; the others kept across a reload, and removed with ×", async () => {
   const { ctx, page } = await signIn("vic", "vic-password-1"); // anyone who watches a market may set them
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
   const LINES = `(document.querySelector('[data-testid="chart"] .chart-area').alertLines ?? [])`;
@@ -472,6 +472,9 @@ test("price alerts: set from the chart above and below the last price, drawn as 
   await set(far);
   await page.waitForFunction(`${LINES}.includes(${far})`, null, { timeout: WAIT });
   await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts 1$/);
+  // The instrument list marks the instruments with an alert.
+  await page.waitForSelector('[data-testid="ticker-BTC-USDT"] [data-testid="alert-mark"]', { timeout: WAIT });
+  expect(await page.locator('[data-testid="ticker-ETH-USDT"] [data-testid="alert-mark"]').count()).toBe(0);
   // Half a tick either side of the last price: the market, moving every 100 ms, reaches one of them soon.
   for (const p of [last + 0.05, last - 0.05]) await set(Number(p.toFixed(2)));
   expect(await page.locator('[data-testid="alerts"] .error').count()).toBe(0);

@@ -1,5 +1,5 @@
-// Instruments with their live last price, 24h change, best bid/ask and volume; a click selects
-// the instrument. A filter narrows the list by name (Enter picks the first match, the arrows the
+// Instruments with their live last price, 24h change, best bid/ask and volume, and a mark where
+// the user has set a price alert; a click selects the instrument. A filter narrows the list by name (Enter picks the first match, the arrows the
 // next or previous one, Escape clears it), and a click on a column's header sorts by it
 // (again: the other way); sorted by a live column, the list is put in order again every second,
 // not on every tick, so rows do not jump under the pointer. The table renders its rows (one per
@@ -14,9 +14,11 @@
 import { computed, defineComponent, onMounted, onUnmounted, shallowRef, toRaw, watch } from "vue";
 import type { Ticker } from "../../client/types.ts";
 import { onNextFrame } from "../../vue/frame.ts";
+import { alertBook } from "../alerts.ts";
 import { useDigits } from "../digits.ts";
 import { type Digits, fmtPct, fmtPx, fmtQty, pctChange } from "../format.ts";
 import { LiveCell } from "../live.ts";
+import { useSession } from "../session.ts";
 
 /** The least time between two repaints of the list. */
 const LIST_GAP_MS = 200;
@@ -33,6 +35,7 @@ const Row = defineComponent(
     digits: (instId: string) => Digits | undefined;
     instId: string;
     selected: boolean;
+    alerted: boolean;
     onPick: (instId: string) => void;
   }) => {
     const ticker = computed(() => props.tickers.get(props.instId));
@@ -73,6 +76,12 @@ const Row = defineComponent(
       >
         <td class="inst" title={props.instId}>
           {props.instId}
+          {props.alerted && (
+            <span class="alert-mark" title="A price alert is set" data-testid="alert-mark">
+              {" "}
+              ◆
+            </span>
+          )}
         </td>
         <td class="num last" data-testid="last" />
         <td class="num" />
@@ -82,7 +91,7 @@ const Row = defineComponent(
       </tr>
     );
   },
-  { props: ["tickers", "digits", "instId", "selected", "onPick"] },
+  { props: ["tickers", "digits", "instId", "selected", "alerted", "onPick"] },
 );
 
 type SortKey = "inst" | "last" | "change" | "bid" | "ask" | "vol";
@@ -130,6 +139,8 @@ const sameOrder = (a: string[], b: string[]) => a.length === b.length && a.every
 export const TickerTable = defineComponent(
   (props: { tickers: Map<string, Ticker>; selected: string; onPick: (instId: string) => void }) => {
     const digits = useDigits();
+    const alerts = alertBook(useSession().state.value.user?.name ?? "");
+    const alerted = computed(() => new Set(alerts.list.value.map((a) => a.instId)));
     const filter = shallowRef("");
     const sort = shallowRef<Sort>(savedSort());
     /** Moves every RESORT_MS while the list is sorted by a live column. */
@@ -225,6 +236,7 @@ export const TickerTable = defineComponent(
                   digits={digits}
                   instId={id}
                   selected={id === props.selected}
+                  alerted={alerted.value.has(id)}
                   onPick={props.onPick}
                 />
               ))}
