@@ -175,6 +175,35 @@ test("the order book, drawn by a Worker of its own: levels in order, on screen, 
   await ctx.close();
 }, 60_000);
 
+/** Clicks the best bid of the book on screen (its price read in the same task); returns that price. */
+const clickBestBid = (page: Page, depth: number) =>
+  page.evaluate(`(() => {
+    const el = document.querySelector('[data-testid="book"] canvas');
+    const px = el.bookFrame.bids[0].px;
+    const r = el.getBoundingClientRect();
+    const y = r.top + ${lineTop("bid", 0, depth) + ROW_PX / 2};
+    el.dispatchEvent(new MouseEvent("click", { bubbles: true, clientX: r.left + r.width / 6, clientY: y }));
+    return px;
+  })()`) as Promise<string>;
+
+test("a trader's click on a price in the Markets book opens Trading with that price in the ticket; a viewer's does nothing", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });
+  const depth = ((await page.evaluate(FRAME)) as BookFrame).asks.length;
+  const clicked = await clickBestBid(page, depth);
+  await page.waitForSelector('[data-testid="ticket"]', { timeout: WAIT });
+  expect(new URL(page.url()).pathname).toBe("/trading");
+  expect(await page.inputValue('[data-testid="ticket-px"]')).toBe(clicked);
+  await ctx.close();
+
+  const viewer = await signIn("vic", "vic-password-1");
+  await viewer.page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });
+  await clickBestBid(viewer.page, depth); // a trader's click moves to /trading in the click's own task
+  expect(new URL(viewer.page.url()).pathname).toBe("/");
+  expect(await viewer.page.locator('[data-testid="chart"]').count()).toBe(1);
+  await viewer.ctx.close();
+}, 60_000);
+
 test("where a canvas cannot be handed to a Worker, the page draws the book itself, the same way", async () => {
   const { ctx, page } = await signInAt(
     browser,

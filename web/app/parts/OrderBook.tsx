@@ -120,11 +120,12 @@ export const OrderBook = defineComponent(
             </table>
             <canvas
               ref={canvas}
-              class="book-levels"
+              class={{ "book-levels": true, pickable: props.onPrice !== undefined }}
               role="img"
+              title={props.onPrice ? "A click puts the price in the order ticket" : undefined}
               style={{ height: `${bookHeight(depth.value)}px` }}
               onClick={pick}
-              onMousemove={hover}
+              onMousemove={props.onPrice ? hover : undefined}
               onMouseleave={() => hover(null)}
             />
           </>

@@ -11,6 +11,7 @@ import { useBalances } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useOrderBook, useTicker } from "../../vue/market.ts";
 import { decimals, digitsOf, fmtPx } from "../format.ts";
+import { handedPrice } from "../selection.ts";
 
 const TYPES: Array<{ v: OrdType; label: string }> = [
   { v: "limit", label: "Limit" },
@@ -32,7 +33,7 @@ const SHARES = [0.25, 0.5, 0.75, 1];
 const stepOf = (d: number) => (d <= 0 ? "1" : `0.${"0".repeat(d - 1)}1`);
 
 export const OrderTicket = defineComponent(
-  (props: { instId: string; instruments: string[]; onInstrument: (instId: string) => void; price?: string }) => {
+  (props: { instId: string; instruments: string[]; onInstrument: (instId: string) => void }) => {
     const tw = useTradewire();
     const ticker = useTicker(() => props.instId);
     const book = useOrderBook(() => props.instId);
@@ -67,11 +68,15 @@ export const OrderTicket = defineComponent(
       const szs = [t?.lastSz, t?.bidSz, t?.askSz, ...(b?.bids.slice(0, 5).map((l) => l[1]) ?? [])];
       return { px: stepOf(Math.max(0, ...pxs.map(decimals))), sz: stepOf(Math.max(0, ...szs.map(decimals))) };
     });
+    // A price clicked in a book (here or on Markets, before this ticket was shown) is taken once.
     watch(
-      () => props.price,
-      (p) => {
-        if (p) px.value = p;
+      handedPrice,
+      (h) => {
+        if (!h || h.instId !== props.instId) return;
+        px.value = h.px;
+        handedPrice.value = null;
       },
+      { immediate: true },
     );
     watch(
       () => props.instId,
@@ -308,5 +313,5 @@ export const OrderTicket = defineComponent(
       </form>
     );
   },
-  { props: ["instId", "instruments", "onInstrument", "price"] },
+  { props: ["instId", "instruments", "onInstrument"] },
 );
