@@ -598,6 +598,33 @@ async function placeFromTicket(page: Page, sz: string, px?: string): Promise<str
   return ordId!;
 }
 
+test("the Fills panel exports the period's fills as a CSV file, oldest first, the newest one among them", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  const ordId = await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "market", sz: "0.0017" },
+    "export-fill-1",
+  );
+  await page.waitForSelector('[data-testid="toast"]:has-text("Bought")', { timeout: WAIT }); // its fill is in
+  await page.click('[data-testid="nav-trading"]');
+  const EXPORT = '[data-testid="export-fills"]';
+  await page.selectOption(`${EXPORT} select`, { label: "last 24 h" });
+  const [file] = await Promise.all([page.waitForEvent("download"), page.click(`${EXPORT} button`)]);
+  expect(file.suggestedFilename()).toMatch(/^tradewire-fills-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/);
+  const lines = (await Bun.file((await file.path())!).text()).trimEnd().split("\r\n");
+  expect(lines[0]).toBe("time,instId,side,price,size,fee,feeCcy,execType,ordId,clOrdId,tradeId");
+  const rows = lines.slice(1).map((l) => l.split(","));
+  const mine = rows.filter((r) => r[8] === ordId);
+  expect(mine.length).toBeGreaterThan(0);
+  expect(mine.reduce((a, r) => a + Number(r[4]), 0)).toBeCloseTo(0.0017, 9);
+  for (const r of mine) expect(r.slice(1, 3)).toEqual(["BTC-USDT", "buy"]);
+  const times = rows.map((r) => Date.parse(r[0]!));
+  expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
+  await textMatches(page, `${EXPORT} small`, new RegExp(`^${rows.length} fills$`));
+  await ctx.close();
+}, 60_000);
+
 test("the ticket shows what the order spends and what it is worth, and sets a size as a share of what is available", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');

@@ -1,15 +1,19 @@
-// Fills and balances: small live tables.
+// Fills (with their export) and balances: small live tables.
 import { defineComponent } from "vue";
 import { useBalances, useFills } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtQty, fmtSz, fmtTime } from "../format.ts";
+import { ExportFills } from "./ExportFills.tsx";
 
 export const Fills = defineComponent(() => {
   const fills = useFills();
   const digits = useDigits();
   return () => (
     <section class="card fills" data-testid="fills">
-      <h2>Fills</h2>
+      <header class="row">
+        <h2>Fills</h2>
+        <ExportFills />
+      </header>
       <div class="scroll">
         <table class="grid">
           <thead>
