@@ -2,7 +2,7 @@
 // field by field, the start/stop/delete rules (409s), params live or only when stopped, filters,
 // who may do what (viewers read, traders change their own: another's is 403, admins all).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { startTestServer, type TestServer } from "./helpers.ts";
+import { eventually, startTestServer, type TestServer } from "./helpers.ts";
 import { type Client, client, marketReady } from "./strategies-helpers.ts";
 
 const INST = "BTC-USDT";
@@ -19,7 +19,8 @@ const grid = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 beforeAll(async () => {
-  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: INST });
+  // A PnL curve point every 200 ms instead of 10 s, so a test sees a run's curve span buckets.
+  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: INST }, { strategyTuning: { pnlEveryMs: 200 } });
   [tina, bob, vic, admin] = [
     client(s, await s.userToken("tina", "trader")),
     client(s, await s.userToken("bob", "trader")),
@@ -239,5 +240,35 @@ describe("strategy commands", () => {
     const listed = await tina.call("GET", "/api/commands?type=strategy_start&by=tina");
     expect(listed.body.data.map((r: any) => r.params.strategyId)).toContain(id);
     expect((await tina.call("POST", "/api/commands", { type: "strategy_stop", strategyId: "nope" })).status).toBe(404);
+  });
+});
+
+describe("PnL over the run", () => {
+  test("GET /api/strategies/:id/pnl: a point per bucket while it runs, readable by viewers; a new run begins a new curve", async () => {
+    const id = (await tina.create(grid({ name: "curve" }))).body.id as string;
+    expect((await tina.call("GET", `/api/strategies/${id}/pnl`)).body).toEqual({ everyMs: 200, data: [] });
+    expect((await tina.start(id)).body.state).toBe("running");
+    let curve: any;
+    await eventually(async () => {
+      curve = (await vic.call("GET", `/api/strategies/${id}/pnl`)).body;
+      return curve.data.length >= 3;
+    });
+    const ts = curve.data.map((p: any) => p.ts);
+    for (const t of ts) expect(t % 200).toBe(0);
+    expect(ts.every((t: number, i: number) => i === 0 || t > ts[i - 1])).toBe(true);
+    const last = curve.data.at(-1);
+    expect(last.total).toBe((await tina.get(id)).body.figures.pnl.total); // a grid 5% out: nothing filled, 0
+    const later = (await tina.call("GET", `/api/strategies/${id}/pnl?from=${ts[1]}`)).body.data;
+    expect(later[0].ts).toBe(ts[1]);
+    expect((await tina.call("GET", `/api/strategies/${id}/pnl?from=-1`)).status).toBe(400);
+    expect((await tina.call("GET", "/api/strategies/nope000000/pnl")).status).toBe(404);
+    // Stopped, the curve stays to be read; started again, it begins anew.
+    expect((await tina.stop(id)).body.state).toBe("stopped");
+    expect((await tina.call("GET", `/api/strategies/${id}/pnl`)).body.data.length).toBeGreaterThan(0);
+    const restartAt = Date.now();
+    await s.strategies.start({ user: "tina", role: "trader" }, id);
+    const restarted = (await tina.call("GET", `/api/strategies/${id}/pnl`)).body.data;
+    for (const p of restarted) expect(p.ts).toBeGreaterThanOrEqual(Math.floor(restartAt / 200) * 200);
+    await tina.stop(id);
   });
 });

@@ -1,4 +1,5 @@
-// Strategy routes: kinds, list, create, read (with live figures), update, delete, start, stop.
+// Strategy routes: kinds, list, create, read (with live figures, and its PnL over the run), update,
+// delete, start, stop.
 // Thin: validate, authorize (the service decides whose strategy is whose), call, shape the answer.
 import { createRoute, z } from "@hono/zod-openapi";
 import { TRADERS } from "../auth/types.ts";
@@ -107,6 +108,21 @@ const Strategy = z
     }),
   })
   .openapi("Strategy");
+const PnlCurveSchema = z
+  .object({
+    everyMs: z.number().openapi({ description: "one point per this many ms: the latest total in it" }),
+    data: z
+      .array(
+        z.object({ ts: z.number().openapi({ description: "the bucket's start, ms since 1970" }), total: z.number() }),
+      )
+      .openapi({ description: "oldest first; a day at most" }),
+  })
+  .openapi("StrategyPnl");
+const PnlQuery = z
+  .object({
+    from: z.coerce.number().int().min(0).optional().describe("points from this time on (ms since 1970)"),
+  })
+  .strict();
 const KindSchema = z
   .object({
     name: z.string(),
@@ -174,6 +190,20 @@ export function strategyRoutes(d: { strategies: StrategyService; guard: Guard })
     request: { params: IdParam },
     responses: {
       200: json(Strategy, "the strategy"),
+      ...errors(400, ...GUARDED, [404, "no such strategy"]),
+    },
+  });
+
+  const pnl = createRoute({
+    method: "get",
+    path: "/{id}/pnl",
+    summary:
+      "Its total PnL over the current (or last) run, for a chart (a new start begins a new curve; an engine's strategy: none here)",
+    tags,
+    ...reads(d.guard, "strategies"),
+    request: { params: IdParam, query: PnlQuery },
+    responses: {
+      200: json(PnlCurveSchema, "the curve"),
       ...errors(400, ...GUARDED, [404, "no such strategy"]),
     },
   });
@@ -264,6 +294,7 @@ export function strategyRoutes(d: { strategies: StrategyService; guard: Guard })
       return c.json(view(v), 201);
     })
     .openapi(get, async (c) => c.json(view(await s.get(c.req.valid("param").id)), 200))
+    .openapi(pnl, (c) => c.json(s.pnl(c.req.valid("param").id, c.req.valid("query").from), 200))
     .openapi(update, async (c) => {
       const p = c.var.principal;
       return c.json(

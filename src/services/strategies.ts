@@ -8,6 +8,7 @@ import type { CancelOutcome } from "../strategies/desk.ts";
 import { StrategyConflict, StrategyForbidden, StrategyInvalid } from "../strategies/errors.ts";
 import type { ExternalStrategies } from "../strategies/external.ts";
 import type { StrategyRecord } from "../strategies/model.ts";
+import { PNL_EVERY_MS, type PnlPoint } from "../strategies/pnl-curve.ts";
 import { MemoryStrategyStore } from "../strategies/store.ts";
 import { DEFAULT_TUNING, Supervisor, type SupervisorDeps, type SupervisorTuning } from "../strategies/supervisor.ts";
 import { checkInstruments, checkLimitsInput, checkName, checkParams } from "../strategies/validate.ts";
@@ -107,6 +108,13 @@ export class StrategyService {
 
   get(id: string): StrategyView {
     return this.views.get(id);
+  }
+
+  /** Its total PnL over the current (or last) run from `from` on; an engine's strategy has none here. */
+  pnl(id: string, from?: number): { everyMs: number; data: PnlPoint[] } {
+    if (this.views.externalOf(id)) return { everyMs: PNL_EVERY_MS, data: [] };
+    const curve = this.views.entry(id).live.pnl;
+    return { everyMs: curve.everyMs, data: curve.since(from) };
   }
 
   async create(actor: Actor, input: CreateStrategy): Promise<StrategyView> {

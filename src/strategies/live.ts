@@ -1,9 +1,10 @@
 // One strategy's live side on the main thread: its ledger (position, PnL, open orders), counters,
-// last error, log lines (a bounded ring, plus the lines not yet published), its Worker while it
-// runs, and the figures REST and the `strategy:<id>` channel report.
+// last error, log lines (a bounded ring, plus the lines not yet published), its PnL over the run,
+// its Worker while it runs, and the figures REST and the `strategy:<id>` channel report.
 import { SlidingRate } from "../services/sliding-rate.ts";
 import { Ledger } from "./ledger.ts";
 import type { LogLine, StrategyCounters, StrategyFigures, StrategyRecord, StrategyStatus } from "./model.ts";
+import { PnlCurve } from "./pnl-curve.ts";
 import type { StrategyRunner } from "./runner.ts";
 
 /** Lines kept for GET; lines per event at most; lines accepted per second (the rest are counted). */
@@ -17,6 +18,8 @@ export class LiveStrategy {
   readonly counters: StrategyCounters = { ordersPlaced: 0, ordersRejected: 0, ordersCanceled: 0, fills: 0 };
   /** Orders sent in the last second, for the strategy's own rate limit. */
   readonly rate = new SlidingRate(1000);
+  /** Total PnL over this run. */
+  readonly pnl: PnlCurve;
   lastError: { ts: number; message: string } | null = null;
   startedAt: number | null = null;
   runner: StrategyRunner | undefined;
@@ -28,8 +31,9 @@ export class LiveStrategy {
   private unsent: LogLine[] = [];
   private budget = { second: 0, used: 0, dropped: 0 };
 
-  constructor(rec: StrategyRecord, ctValOf: (instId: string) => number) {
+  constructor(rec: StrategyRecord, ctValOf: (instId: string) => number, pnlEveryMs?: number) {
     this.ledger = new Ledger(rec.saved, ctValOf);
+    this.pnl = new PnlCurve(pnlEveryMs);
   }
 
   log(level: LogLine["level"], msg: string, now = Date.now()): void {

@@ -13,6 +13,7 @@ import { type CancelOutcome, type Entry, OrderDesk, RUNNING, type StrategyOrders
 import type { Kind } from "./kind.ts";
 import { LiveStrategy } from "./live.ts";
 import type { StrategyLimits, StrategyRecord, StrategyState } from "./model.ts";
+import { PNL_EVERY_MS } from "./pnl-curve.ts";
 import { StrategyRunner } from "./runner.ts";
 import type { StrategyStore } from "./store.ts";
 
@@ -37,6 +38,8 @@ export interface SupervisorTuning {
   nice: number;
   /** Positions of running strategies are saved this often when they changed. */
   saveMs: number;
+  /** A running strategy's PnL curve has a point this often. */
+  pnlEveryMs: number;
 }
 
 export const DEFAULT_TUNING: SupervisorTuning = {
@@ -49,6 +52,7 @@ export const DEFAULT_TUNING: SupervisorTuning = {
   idle: true,
   nice: 10,
   saveMs: 30_000,
+  pnlEveryMs: PNL_EVERY_MS,
 };
 
 export interface SupervisorDeps {
@@ -83,7 +87,7 @@ export class Supervisor {
   add(rec: StrategyRecord): Entry {
     const e: Entry = {
       rec,
-      live: new LiveStrategy(rec, (i) => this.d.orders.instrument(i)?.ctVal ?? 1),
+      live: new LiveStrategy(rec, (i) => this.d.orders.instrument(i)?.ctVal ?? 1, this.d.tuning.pnlEveryMs),
       inflight: new Set(),
       savedFills: 0,
       savedAt: Date.now(),
@@ -102,6 +106,7 @@ export class Supervisor {
     }
     await this.setState(e, "starting", `started by ${by}`);
     live.counters.ordersPlaced = live.counters.ordersRejected = live.counters.ordersCanceled = live.counters.fills = 0;
+    live.pnl.clear();
     live.lastError = null;
     const left = await this.desk.cancelOpen(e);
     if (left.requested > 0)
@@ -273,6 +278,7 @@ export class Supervisor {
       const active = e.rec.state !== "stopped" && e.rec.state !== "error";
       if (!active && !e.live.dirty) continue;
       const figures = e.live.figures(this.lastPx);
+      if (active) e.live.pnl.sample(now, figures.pnl.total);
       if (e.live.dirty || JSON.stringify(figures) !== e.live.lastSent) this.publish(e, figures);
       if (active && e.live.counters.fills !== e.savedFills && now - e.savedAt >= this.d.tuning.saveMs)
         void this.save(e);
