@@ -117,3 +117,9 @@ test("size applies live to new orders; an order the exchange cancels frees its l
   logic.onOrder(order(ctx.placed[1]!.clOrdId, "canceled"));
   expect(logic.resting().map((r) => r.level)).toEqual([0]);
 });
+
+test("a level's price in the log is written in the tick's decimals (no binary noise: 43046.600000000006)", () => {
+  const { ctx, logic } = start({ size: 0.01, levels: 1, spacingPct: 0.01, center: 43042.25 });
+  logic.onTicker(ctx.setTicker("BTC-USDT", 43050, 43051)); // the sell one level up would cross
+  expect(ctx.logs.find((l) => l.includes("would cross"))).toContain("(sell 43046.6) would cross");
+});

@@ -112,7 +112,7 @@ export class GridLogic {
     if (!(px > 0)) return;
     if ((side === "buy" && ask > 0 && px >= ask) || (side === "sell" && bid > 0 && px <= bid))
       return void this.ctx.log(
-        `level ${level} (${side} ${px}) would cross the touch ${bid}/${ask}: left empty`,
+        `level ${level} (${side} ${fmtStep(px, rules.tickSz)}) would cross the touch ${bid}/${ask}: left empty`,
         "warn",
       );
     const sz = onStep(this.p.size, rules.lotSz, "down");
