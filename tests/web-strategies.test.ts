@@ -142,3 +142,34 @@ test("a viewer sees strategies live but no form and no controls", async () => {
   await textMatches(page, '[data-testid="strategy-state"]', /^stopped$/);
   await ctx.close();
 }, 60_000);
+
+test("a running strategy's page draws its PnL over the run, the curve's newest point following its figures", async () => {
+  const c = client(s, await s.token("tom", "tom-password-1"));
+  const mid = Number(s.state.get("tickers:BTC-USDT")!.last);
+  const { id } = (
+    await c.create({
+      name: "grid-curve",
+      kind: "grid",
+      instruments: ["BTC-USDT"],
+      params: { levels: 2, spacingPct: 0.2, size: 0.001 },
+    })
+  ).body;
+  expect((await c.start(id)).status).toBe(200);
+  const { ctx, page } = await signIn(browser, s.url, "tom", "tom-password-1", `/strategies/${id}`);
+  const SERIES = `document.querySelector('[data-testid="strategy-pnl-chart"]')?.pnl`;
+  await page.waitForFunction(`${SERIES}?.data().length > 0`, null, { timeout: WAIT });
+  // The market drops 0.3%: a buy fills, the PnL moves (fees, then the price), and the curve with it.
+  expect(await s.sim!.setPrice("BTC-USDT", mid * 0.997)).toBe(true);
+  await eventually(async () => (await c.get(id)).body.figures.counters.fills > 0, WAIT);
+  await page.waitForFunction(
+    `(() => {
+      const last = ${SERIES}.data().at(-1)?.value;
+      const shown = Number(document.querySelector('[data-testid="strategy-pnl"]')?.textContent);
+      return last !== 0 && Math.abs(last - shown) < 0.006;
+    })()`,
+    null,
+    { timeout: WAIT },
+  );
+  expect((await c.stop(id)).status).toBe(200);
+  await ctx.close();
+}, 60_000);

@@ -103,6 +103,7 @@ export function restApi(fetcher: Fetcher) {
       kinds: () => ok(api.strategies.kinds.$get()),
       list: (query: StrategiesQuery = {}) => ok(api.strategies.$get({ query })),
       get: (id: string) => ok(api.strategies[":id"].$get({ param: { id } })),
+      pnl: (id: string) => ok(api.strategies[":id"].pnl.$get({ param: { id }, query: {} })),
       create: (json: NewStrategy) => ok(api.strategies.$post({ json })),
       update: (id: string, json: StrategyChange) => ok(api.strategies[":id"].$patch({ param: { id }, json })),
       remove: (id: string) => ok(api.strategies[":id"].$delete({ param: { id } })),

@@ -21,16 +21,15 @@ import { useFills, useOrders } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useInstrument } from "../../vue/market.ts";
 import { alertBook } from "../alerts.ts";
+import { chartTime } from "../chart-time.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf, fmtPx, fmtQty } from "../format.ts";
 import { useSession } from "../session.ts";
 import { AlertsMenu } from "./AlertsMenu.tsx";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
-/** The chart shows UTC: shift by the local offset so its axis reads local time. */
-const local = (ms: number) => ((ms - new Date(ms).getTimezoneOffset() * 60_000) / 1000) as UTCTimestamp;
 const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
-  time: local(b.time),
+  time: chartTime(b.time),
   open: b.open,
   high: b.high,
   low: b.low,
@@ -38,7 +37,7 @@ const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
 });
 /** A bar's volume, in its candle's colour (dimmed: the candles stay in front). */
 const volumePoint = (b: Bar): HistogramData<UTCTimestamp> => ({
-  time: local(b.time),
+  time: chartTime(b.time),
   value: b.vol,
   color: b.close >= b.open ? "rgb(38 166 154 / 35%)" : "rgb(239 83 80 / 35%)",
 });
@@ -91,8 +90,8 @@ const OLDER_WITHIN = 30;
 function fillMarkers(marks: FillMark[]): SeriesMarker<Time>[] {
   return marks.map(({ time, side, text }) =>
     side === "buy"
-      ? { time: local(time), position: "belowBar", shape: "arrowUp", color: "#26a69a", text }
-      : { time: local(time), position: "aboveBar", shape: "arrowDown", color: "#ef5350", text },
+      ? { time: chartTime(time), position: "belowBar", shape: "arrowUp", color: "#26a69a", text }
+      : { time: chartTime(time), position: "aboveBar", shape: "arrowDown", color: "#ef5350", text },
   );
 }
 
@@ -298,7 +297,7 @@ export const CandleChart = defineComponent(
               hovered={hovered.value}
               px={digitsOf(inst.value)?.px}
               fills={marks.value
-                .filter((m) => local(m.time) === hovered.value!.bar.time)
+                .filter((m) => chartTime(m.time) === hovered.value!.bar.time)
                 .map(markLabel)
                 .join(" · ")}
             />

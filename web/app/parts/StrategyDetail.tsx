@@ -1,6 +1,7 @@
-// One strategy live (useStrategy): state and reason, PnL, positions, open orders, counters and
-// log lines from `strategy:<id>`; for whoever may manage it, start, stop (keep orders or not),
-// delete, and its params: live ones apply at once, the others only while it is stopped (an
+// One strategy live (useStrategy): state and reason, PnL and its curve over the run, positions,
+// open orders, counters and log lines from `strategy:<id>`; for whoever may manage it, start,
+// stop (keep orders or not), delete, and its params: live ones apply at once, the others only
+// while it is stopped (an
 // external strategy's form comes from its engine's schema, and its engine decides).
 import { computed, defineComponent, shallowRef, watch } from "vue";
 import { ApiRequestError } from "../../client/http.ts";
@@ -10,6 +11,7 @@ import { engineOf, figuresOf, useStrategy, useStrategyKinds, useStrategyWrites }
 import { fmtTime } from "../format.ts";
 import { byField, changed, type FormValues, fieldsOf, initialValues, toParams } from "../schema-form.ts";
 import { Confirm } from "./Confirm.tsx";
+import { PnlChart } from "./PnlChart.tsx";
 import { SchemaFields } from "./SchemaForm.tsx";
 import { StrategyFiguresView } from "./StrategyFigures.tsx";
 
@@ -178,7 +180,12 @@ export const StrategyDetail = defineComponent(
           <div class="strategy-body">
             <div class="strategy-live">
               {figures ? (
-                <StrategyFiguresView figures={figures} />
+                <>
+                  <StrategyFiguresView figures={figures} />
+                  {v.kind !== "external" && (
+                    <PnlChart id={v.id} total={figures.pnl.total} startedAt={figures.startedAt} />
+                  )}
+                </>
               ) : (
                 <pre class="figures-raw" data-testid="strategy-figures">
                   {JSON.stringify(v.figures, null, 2)}
