@@ -22,7 +22,7 @@ test("a day bar in Hong Kong time opens at 16:00 UTC", () => {
 
 test("rows are newest first with 9 fields and only the open bar unconfirmed", () => {
   const now = Date.parse("2024-01-02T03:00:30Z");
-  const s = new CandleSeries(100, now, createRng(1), 0.001, 5);
+  const s = new CandleSeries(100, now, createRng(1), { sigma: 0.001, reversion: 0.26, baseVolPerMin: 5 });
   s.update(101, 2, now);
   const rows = s.rows("1m", now, { limit: 3 });
   expect(rows.length).toBe(3);
@@ -36,4 +36,17 @@ test("rows are newest first with 9 fields and only the open bar unconfirmed", ()
   expect(Number(hours[0]![0]) % 3_600_000).toBe(0);
   const older = s.rows("1m", now, { after: Number(rows[0]![0]), limit: 1 });
   expect(older[0]![0]).toBe(rows[1]![0]);
+});
+
+test("the history ranges where the live walk does: pulled back toward the price it ends at, it does not wander off", () => {
+  const now = Date.parse("2024-01-02T03:00:30Z");
+  const closes = (reversion: number) =>
+    new CandleSeries(100, now, createRng(7), { sigma: 0.0025, reversion, baseVolPerMin: 5 })
+      .rows("1m", now, { limit: 300 })
+      .map((r) => Number(r[4]));
+  const spread = (xs: number[]) => Math.max(...xs) / Math.min(...xs) - 1;
+  // The live walk's pull (0.0005 a step of 100 ms: 26% a minute) keeps it within about 1% of its
+  // centre; a history without it wandered several percent in five hours (44,800 to 43,000).
+  expect(spread(closes(0.26))).toBeLessThan(0.03);
+  expect(spread(closes(0))).toBeGreaterThan(spread(closes(0.26)) * 2);
 });

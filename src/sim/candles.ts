@@ -41,14 +41,21 @@ export function bucket(ts: number, ms: number, offset: number): number {
 export class CandleSeries {
   private bars: Bar[] = [];
 
-  /** History of HISTORY minutes that ends at `px` at `now`. */
-  constructor(px: number, now: number, rng: Rng, sigma: number, baseVolPerMin: number) {
+  /**
+   * History of HISTORY minutes that ends at `px` at `now`, drawn backwards as the live walk moves
+   * forwards: `sigma` a minute, pulled back toward `px` by the share `reversion` a minute (so the
+   * history ranges where the live market does, and a restart's history meets the bars recorded
+   * before it).
+   */
+  constructor(px: number, now: number, rng: Rng, walk: { sigma: number; reversion: number; baseVolPerMin: number }) {
+    const { sigma, reversion, baseVolPerMin } = walk;
     const start = bucket(now, MINUTE, 0) - HISTORY * MINUTE;
     let p = px;
     const closes: number[] = [];
     for (let i = 0; i < HISTORY; i++) {
       closes.push(p);
       p = Math.max(px * 0.2, p * (1 - sigma * rng.normal()));
+      p += (px - p) * reversion;
     }
     closes.reverse();
     let prev = closes[0]!;

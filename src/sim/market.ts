@@ -24,6 +24,8 @@ const TRADE_SHARE_MIN = 0.02;
 const TRADE_SHARE_SPAN = 0.3;
 /** The step the history is modelled on when the market moves only when told (`tickMs` 0). */
 const HISTORY_STEP_MS = 100;
+/** Each step the fair price moves this share of the way back to where its walk started. */
+const REVERSION_PER_STEP = 0.0005;
 
 export class InstrumentMarket {
   readonly book: SyntheticBook;
@@ -59,13 +61,11 @@ export class InstrumentMarket {
     // The history moves and trades per minute as the live steps will.
     const stepsPerMin = 60_000 / (opts.tickMs > 0 ? opts.tickMs : HISTORY_STEP_MS);
     const meanTradeLots = this.meanLots * (TRADE_SHARE_MIN + TRADE_SHARE_SPAN / 2);
-    this.candles = new CandleSeries(
-      inst.startPx,
-      now,
-      rng,
-      opts.volatility * Math.sqrt(stepsPerMin),
-      stepsPerMin * TRADES_PER_STEP * meanTradeLots * lotBase,
-    );
+    this.candles = new CandleSeries(inst.startPx, now, rng, {
+      sigma: opts.volatility * Math.sqrt(stepsPerMin),
+      reversion: 1 - (1 - REVERSION_PER_STEP) ** stepsPerMin,
+      baseVolPerMin: stepsPerMin * TRADES_PER_STEP * meanTradeLots * lotBase,
+    });
     const day = this.candles.rows("1m", now, { limit: 300 });
     this.open24h = Math.round(Number(day[day.length - 1]?.[1] ?? inst.startPx) * 10 ** inst.pxDec);
     this.high24h = Math.max(pxTicks, ...day.map((r) => Math.round(Number(r[2]) * 10 ** inst.pxDec)));
@@ -176,7 +176,7 @@ export class Market {
     for (const f of this.fair.values()) {
       if (i++ % slices !== slice) continue;
       f.px *= 1 + this.opts.volatility * f.rng.normal();
-      f.px += (f.start - f.px) * 0.0005;
+      f.px += (f.start - f.px) * REVERSION_PER_STEP;
       if (f.px < f.start * 0.05) f.px = f.start * 0.05;
       for (const m of f.markets) {
         m.step(f.px * 10 ** m.inst.pxDec, now);
