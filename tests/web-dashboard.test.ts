@@ -484,7 +484,7 @@ test("a viewer gets no order toasts (the order channels are not theirs) while a 
   await trader.ctx.close();
 }, 60_000);
 
-test("price alerts: set from the chart above and below the last price, drawn as lines and marked in the list; one the market reaches is told once and goes; the others kept across a reload, and removed with ×", async () => {
+test("price alerts: set from the chart above and below the last price, drawn as lines and marked in the list; one the market reaches is told once and goes; another is kept across a reload, and removed with ×", async () => {
   const { ctx, page } = await signIn("vic", "vic-password-1"); // anyone who watches a market may set them
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
   const LINES = `(document.querySelector('[data-testid="chart"] .chart-area').alertLines ?? [])`;
@@ -517,13 +517,20 @@ test("price alerts: set from the chart above and below the last price, drawn as 
   expect(await told.textContent()).toMatch(/BTC-USDT (rose|fell) to \d+\.\d+ \(last \d+\.\d\)/);
   await page.waitForFunction(`${LINES}.length < 3`, null, { timeout: WAIT });
   expect(await lines()).toContain(far);
-  const left = await lines();
+  // The other near one, if the market has not reached it yet, removed with its × (it may fire meanwhile).
+  for (const item of await page.locator('[data-testid="alert"]').all())
+    if (!(await item.textContent().catch(() => ""))?.includes(String(far)))
+      await item
+        .locator("button")
+        .click({ timeout: 1000 })
+        .catch(() => {});
+  await page.waitForFunction(`${LINES}.length === 1`, null, { timeout: WAIT });
 
   await page.reload();
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
-  await page.waitForFunction(`${LINES}.length === ${left.length}`, null, { timeout: WAIT });
-  expect((await lines()).toSorted()).toEqual(left.toSorted());
-  await textMatches(page, '[data-testid="alerts-toggle"]', new RegExp(`^Alerts ${left.length}$`));
+  await page.waitForFunction(`${LINES}.length === 1`, null, { timeout: WAIT });
+  expect(await lines()).toEqual([far]);
+  await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts 1$/);
   await page.click('[data-testid="alerts-toggle"]');
   await page
     .locator('[data-testid="alert"]', { hasText: `rises to ${far}` })
