@@ -756,7 +756,7 @@ test("an order amended from open orders shows its new price from the stream; can
   await ctx.close();
 }, 60_000);
 
-test("at phone width the Markets, Trading, System and Users pages fit the screen: nothing scrolls sideways, every page's link in sight", async () => {
+test("at phone width the Markets, Trading, System, Users and Audit pages fit the screen: nothing scrolls sideways, every page's link in sight", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.setViewportSize({ width: 390, height: 844 });
   const wide = () => page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") as Promise<number>;
@@ -791,6 +791,15 @@ test("at phone width the Markets, Trading, System and Users pages fit the screen
     return panel.scrollWidth - panel.clientWidth;
   })()`);
   expect(users).toBeLessThanOrEqual(1);
+  // An admin has the most links (Users, Audit): all in sight; the Audit page scrolls inside its panel.
+  const adminLinks = (await other.page.evaluate(
+    `[...document.querySelectorAll('.top nav a')].map((a) => a.getBoundingClientRect().right)`,
+  )) as number[];
+  expect(adminLinks.length).toBe(7);
+  for (const right of adminLinks) expect(right).toBeLessThanOrEqual(390);
+  await other.page.click('[data-testid="nav-audit"]');
+  await other.page.waitForSelector('[data-testid="audit"] tbody tr', { timeout: WAIT }); // rows, or "No entries."
+  expect(await other.page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")).toBeLessThanOrEqual(0);
   await other.ctx.close();
 }, 60_000);
 
@@ -832,6 +841,54 @@ test("the tape's rows scroll under its header, which stays in sight", async () =
   })()`);
   expect(firstShown).toBe(true);
   await ctx.close();
+}, 60_000);
+
+test("the Audit page (admins): order requests newest first with who and the answer, narrowed by user and action; older pages on demand", async () => {
+  const ordId = await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT", tdMode: "cash", side: "buy", ordType: "limit", sz: "0.001", px: "1000" },
+    "audit-page-1",
+  );
+  await cancelOrder(s.url, tina, ordId, "BTC-USDT");
+  const { ctx, page } = await signIn("admin", ADMIN_PASSWORD);
+  await page.click('[data-testid="nav-audit"]');
+  await page.waitForSelector('[data-testid="audit-row"]', { timeout: WAIT });
+  const ROWS = '[data-testid="audit-row"]';
+  const cells = () =>
+    page.evaluate(
+      `[...document.querySelectorAll('${ROWS}')].map((tr) => [...tr.cells].map((td) => td.textContent.trim()))`,
+    ) as Promise<string[][]>;
+  await page.fill('[data-testid="audit-user"]', "tina");
+  await page.fill('[data-testid="audit-action"]', "order.cancel");
+  await page.click('[data-testid="audit"] button[type="submit"]');
+  await page.waitForFunction(
+    `[...document.querySelectorAll('${ROWS}')].length > 0 && [...document.querySelectorAll('${ROWS}')].every((tr) => tr.cells[1].textContent === "tina" && tr.cells[2].textContent === "order.cancel")`,
+    null,
+    { timeout: WAIT },
+  );
+  const [newest] = await cells();
+  expect(newest![0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/);
+  expect(newest![4]).toBe("200 ok");
+  expect(newest![3]).toBe(ordId);
+  // Every action of everyone, a page of 100 at a time: "Older" appends the next page.
+  await page.fill('[data-testid="audit-user"]', "");
+  await page.fill('[data-testid="audit-action"]', "");
+  await page.click('[data-testid="audit"] button[type="submit"]');
+  await page.waitForFunction(`document.querySelectorAll('${ROWS}').length > 1`, null, { timeout: WAIT });
+  const shown = (await cells()).length;
+  if (shown === 100) {
+    await page.click('[data-testid="audit-older"]');
+    await page.waitForFunction(`document.querySelectorAll('${ROWS}').length > 100`, null, { timeout: WAIT });
+  } else expect(await page.locator('[data-testid="audit-older"]').count()).toBe(0);
+  const times = (await cells()).map((r) => r[0]!);
+  expect(times).toEqual(times.toSorted().reverse()); // newest first, across pages
+  await ctx.close();
+  // Not for traders: no link, and the API refuses them.
+  const trader = await signIn("tina", "tina-password-1");
+  expect(await trader.page.locator('[data-testid="nav-audit"]').count()).toBe(0);
+  await trader.ctx.close();
+  expect((await fetch(`${s.url}/api/audit`, { headers: { Authorization: `Bearer ${tina}` } })).status).toBe(403);
 }, 60_000);
 
 test("the Users page: an admin creates a user who then signs in, changes its role, and deletes it (its page lands on the login page)", async () => {

@@ -7,6 +7,7 @@ import { useEventStream } from "../vue/stream.ts";
 import { DesktopToggle } from "./DesktopToggle.tsx";
 import { Equity } from "./Equity.tsx";
 import { KillBanner } from "./KillBanner.tsx";
+import { Audit } from "./pages/Audit.tsx";
 import { Commands } from "./pages/Commands.tsx";
 import { Markets } from "./pages/Markets.tsx";
 import { Strategies } from "./pages/Strategies.tsx";
@@ -34,6 +35,7 @@ const PAGES: Page[] = [
   { path: "/commands", title: "Commands", view: Commands, show: "traders" },
   { path: "/system", title: "System", view: System, show: "all" },
   { path: "/users", title: "Users", view: Users, show: "admins" },
+  { path: "/audit", title: "Audit", view: Audit, show: "admins" },
 ];
 
 export const Shell = defineComponent(() => {

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { digitsOf, fmtPx, fmtQty, fmtSz, padDecimals } from "./format.ts";
+import { digitsOf, fmtDateTime, fmtPx, fmtQty, fmtSz, padDecimals } from "./format.ts";
 
 test("an instrument's digits are its tick's and its lot's decimals", () => {
   expect(digitsOf({ tickSz: 0.1, lotSz: 1e-8 })).toEqual({ px: 1, sz: 8 });
@@ -45,4 +45,10 @@ test("big numbers are short, in at most six characters: a list's column fits the
   expect(fmtQty(123_456)).toBe("123.5k");
   expect(fmtQty(12.345678912)).toBe("12.345679");
   expect(fmtQty("x")).toBe("–");
+});
+
+test("a date and time, local, with ms", () => {
+  const ms = new Date(2026, 11, 7, 9, 3, 7, 25).getTime();
+  expect(fmtDateTime(ms)).toBe("2026-12-07 09:03:07.025");
+  expect(fmtDateTime(null)).toBe("–");
 });

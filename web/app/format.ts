@@ -20,6 +20,13 @@ export function fmtTime(ms: number | null | undefined): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, "0")}`;
 }
 
+/** Local date and time of day with ms ("2026-12-07 14:03:07.250"), for rows that span days. */
+export function fmtDateTime(ms: number | null | undefined): string {
+  if (!ms) return "–";
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${fmtTime(ms)}`;
+}
+
 export function fmtMs(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "–";
   if (Math.abs(v) < 1) return `${v.toFixed(2)} ms`;
