@@ -173,3 +173,42 @@ test("a running strategy's page draws its PnL over the run, the curve's newest p
   expect((await c.stop(id)).status).toBe(200);
   await ctx.close();
 }, 60_000);
+
+test("a strategy's orders in Open orders carry its name, linked to its page; a person's carry none", async () => {
+  const c = client(s, await s.token("tom", "tom-password-1"));
+  const { id } = (
+    await c.create({
+      name: "tagged-grid",
+      kind: "grid",
+      instruments: ["BTC-USDT"],
+      params: { levels: 1, spacingPct: 2, size: 0.001 },
+    })
+  ).body;
+  expect((await c.start(id)).status).toBe(200);
+  await eventually(async () => (await c.get(id)).body.figures.openOrders.length === 2, WAIT);
+  const mine = await c.call("POST", "/api/orders", {
+    instId: "BTC-USDT",
+    tdMode: "cash",
+    side: "buy",
+    ordType: "limit",
+    sz: "0.001",
+    px: "1000",
+  });
+  expect(mine.status).toBe(201);
+  const { ctx, page } = await signIn(browser, s.url, "tom", "tom-password-1", "/trading");
+  const ROWS = '[data-testid="open-orders"] tbody tr';
+  await page.waitForFunction(
+    `[...document.querySelectorAll('${ROWS}')].filter((tr) => tr.querySelector('[data-testid="strategy-tag"]')?.textContent === "tagged-grid").length === 2`,
+    null,
+    { timeout: WAIT },
+  );
+  const rows = page.locator(ROWS);
+  expect(await rows.count()).toBe(3);
+  expect(await page.locator(`${ROWS} [data-testid="strategy-tag"]`).count()).toBe(2);
+  await page.locator(`${ROWS} [data-testid="strategy-tag"]`).first().click();
+  await page.waitForSelector(`[data-testid="strategy-${id}"]`, { timeout: WAIT });
+  expect(new URL(page.url()).pathname).toBe(`/strategies/${id}`);
+  expect((await c.stop(id)).status).toBe(200);
+  await c.call("DELETE", `/api/orders/${mine.body.ordId}?instId=BTC-USDT`);
+  await ctx.close();
+}, 60_000);

@@ -12,21 +12,21 @@ import { useDigits } from "./digits.ts";
 import { Notices } from "./notices.ts";
 import { go } from "./router.ts";
 import { useSession } from "./session.ts";
+import { useStrategyNames } from "./strategy-names.ts";
 
 export const Toasts = defineComponent(() => {
   const tw = useTradewire();
   const notices = new Notices(useDigits());
-  /** A strategy's name, asked for once per id. */
-  const asked = new Set<string>();
+  // A strategy's toast says its name once known (asked for once per id).
+  const { names, nameOf } = useStrategyNames();
   const name = (clOrdId: string) => {
     const id = strategyOfOrder(clOrdId);
-    if (!id || notices.knowsStrategy(id) || asked.has(id)) return;
-    asked.add(id);
-    tw.rest.strategies.get(id).then(
-      (s) => notices.nameStrategy(id, s.name),
-      () => {}, // gone or not ours to read: the toast keeps the id
-    );
+    const known = id && nameOf(id);
+    if (id && known) notices.nameStrategy(id, known);
   };
+  watch(names, (m) => {
+    for (const [id, n] of m) if (!notices.knowsStrategy(id)) notices.nameStrategy(id, n);
+  });
   /** Runs `tell`; what it put on top of the toasts goes to the desktop too (a hidden tab). */
   const told = (tell: () => void) => {
     const before = notices.list.value;

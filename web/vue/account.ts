@@ -154,7 +154,7 @@ export function useFills(): ShallowRef<Fill[]> {
 /** A closed order as the order history shows it: its final state. */
 export type ClosedOrder = Pick<
   Order,
-  "ordId" | "instId" | "side" | "ordType" | "px" | "sz" | "accFillSz" | "avgPx" | "state" | "uTime"
+  "ordId" | "clOrdId" | "instId" | "side" | "ordType" | "px" | "sz" | "accFillSz" | "avgPx" | "state" | "uTime"
 >;
 
 const CLOSED_LIMIT = 50;
@@ -176,6 +176,7 @@ export function useOrderHistory(): ShallowRef<ClosedOrder[]> {
       add(
         (await tw.rest.history.orders({ limit: CLOSED_SCAN })).data.map((r) => ({
           ordId: r.ordId,
+          clOrdId: r.clOrdId,
           instId: r.instId,
           side: r.side,
           ordType: r.ordType,

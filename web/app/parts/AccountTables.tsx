@@ -4,6 +4,7 @@ import { useBalances, useFills } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtQty, fmtSz, fmtTime } from "../format.ts";
 import { ExportFills } from "./ExportFills.tsx";
+import { StrategyTag } from "./StrategyTag.tsx";
 
 export const Fills = defineComponent(() => {
   const fills = useFills();
@@ -30,7 +31,10 @@ export const Fills = defineComponent(() => {
             {fills.value.slice(0, 30).map((f) => (
               <tr key={`${f.ordId}:${f.tradeId}`}>
                 <td>{fmtTime(f.ts)}</td>
-                <td>{f.instId}</td>
+                <td>
+                  {f.instId}
+                  <StrategyTag clOrdId={f.clOrdId} />
+                </td>
                 <td class={f.side === "buy" ? "up" : "down"}>{f.side}</td>
                 <td class="num">{fmtPx(f.fillPx, digits(f.instId)?.px)}</td>
                 <td class="num">{fmtSz(f.fillSz, digits(f.instId)?.sz)}</td>

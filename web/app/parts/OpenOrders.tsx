@@ -9,6 +9,7 @@ import { useTradewire } from "../../vue/context.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtSz, fmtTime } from "../format.ts";
 import { Confirm } from "./Confirm.tsx";
+import { StrategyTag } from "./StrategyTag.tsx";
 
 const OrderRow = defineComponent(
   (props: { order: Order; canTrade: boolean }) => {
@@ -53,7 +54,10 @@ const OrderRow = defineComponent(
       return (
         <tr data-testid={`order-${o.ordId}`} data-clordid={o.clOrdId}>
           <td>{fmtTime(o.cTime)}</td>
-          <td>{o.instId}</td>
+          <td>
+            {o.instId}
+            <StrategyTag clOrdId={o.clOrdId} />
+          </td>
           <td class={o.side === "buy" ? "up" : "down"}>{o.side}</td>
           <td class="wide-only">{o.ordType}</td>
           <td class="num">

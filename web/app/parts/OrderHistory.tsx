@@ -4,6 +4,7 @@ import { defineComponent } from "vue";
 import { useOrderHistory } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtSz, fmtTime } from "../format.ts";
+import { StrategyTag } from "./StrategyTag.tsx";
 
 export const OrderHistory = defineComponent(() => {
   const closed = useOrderHistory();
@@ -30,7 +31,10 @@ export const OrderHistory = defineComponent(() => {
             {closed.value.map((o) => (
               <tr key={o.ordId} data-testid={`closed-${o.ordId}`}>
                 <td>{fmtTime(o.uTime)}</td>
-                <td>{o.instId}</td>
+                <td>
+                  {o.instId}
+                  <StrategyTag clOrdId={o.clOrdId} />
+                </td>
                 <td class={o.side === "buy" ? "up" : "down"}>{o.side}</td>
                 <td class="hide-narrow">{o.ordType}</td>
                 <td class="num">{o.px ? fmtPx(o.px, digits(o.instId)?.px) : "market"}</td>
