@@ -1,6 +1,6 @@
-// Positions on the Trading page in headless Chromium against the service on its embedded default,
-// with a swap configured: a position opened at market shows, and its Close (confirmed) takes it
-// to nothing with a reduce-only market order.
+// Positions in headless Chromium against the service on its embedded default, with a swap
+// configured: a position opened at market shows on the Trading page, and its Close (confirmed)
+// takes it to nothing with a reduce-only market order; the chart draws it at its entry price.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { placeOrder, type TestServer } from "./helpers.ts";
@@ -35,5 +35,32 @@ test("a position closes from its row: after the confirmation, a reduce-only mark
     await fetch(`${s.url}/api/account/positions`, { headers: { Authorization: `Bearer ${tina}` } })
   ).json()) as { data: { instId: string; pos: string }[] };
   expect(positions.data.filter((p) => p.instId === "BTC-USDT-SWAP" && Number(p.pos) !== 0)).toEqual([]);
+  await ctx.close();
+}, 60_000);
+
+test("the chart draws a position at its entry price, labelled with its side and size, and takes it away once closed", async () => {
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "2", tdMode: "cross" },
+    "swap-chart-1",
+  );
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="ticker-BTC-USDT-SWAP"]');
+  await page.waitForSelector('[data-testid="chart"] h2:text-is("BTC-USDT-SWAP")', { timeout: WAIT });
+  const LINES = `(document.querySelector('[data-testid="chart"] .chart-area')?.positionLines ?? [])`;
+  await page.waitForFunction(`${LINES}.some((l) => l.title === "Long 2")`, null, { timeout: WAIT });
+  const held = (await (
+    await fetch(`${s.url}/api/account/positions`, { headers: { Authorization: `Bearer ${tina}` } })
+  ).json()) as { data: { instId: string; avgPx: string }[] };
+  const avgPx = Number(held.data.find((p) => p.instId === "BTC-USDT-SWAP")!.avgPx);
+  expect(await page.evaluate(`${LINES}.find((l) => l.title === "Long 2").price`)).toBe(avgPx);
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "sell", ordType: "market", sz: "2", tdMode: "cross", reduceOnly: true },
+    "swap-chart-2",
+  );
+  await page.waitForFunction(`${LINES}.length === 0`, null, { timeout: WAIT });
   await ctx.close();
 }, 60_000);

@@ -1,8 +1,9 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
 // logo stays on; see web/NOTICE): history, then the live bar, each bar's traded size as a
 // histogram along the bottom, the user's own fills as arrows on
-// their bars, their open orders and price alerts as lines at their prices; scrolled to its left
-// edge it loads the bars before; the library loads on first use.
+// their bars, their open orders and price alerts as lines at their prices, a position's entry
+// (and liquidation) price; scrolled to its left edge it loads the bars before; the library loads
+// on first use.
 import type {
   CandlestickData,
   CreatePriceLineOptions,
@@ -17,13 +18,14 @@ import type {
 } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
 import type { Order } from "../../client/types.ts";
-import { useFills, useOrders } from "../../vue/account.ts";
+import { useFills, useOrders, usePositions } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useInstrument } from "../../vue/market.ts";
 import { alertBook } from "../alerts.ts";
 import { chartTime } from "../chart-time.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf, fmtPx, fmtQty } from "../format.ts";
+import { type PriceMark, positionMarks } from "../position-marks.ts";
 import { useSession } from "../session.ts";
 import { AlertsMenu } from "./AlertsMenu.tsx";
 
@@ -51,11 +53,12 @@ export interface OrderLine {
   title: string;
 }
 
-/** The chart's area carries the fill markers, order and alert lines it last set, and its volume series: for scripts and tests. */
+/** The chart's area carries the fill markers and the lines it last set, and its volume series: for scripts and tests. */
 export type ChartArea = HTMLDivElement & {
   fillMarkers?: SeriesMarker<Time>[];
   orderLines?: OrderLine[];
   alertLines?: number[];
+  positionLines?: PriceMark[];
   volume?: ISeriesApi<"Histogram">;
 };
 
@@ -175,6 +178,32 @@ export const CandleChart = defineComponent(
       syncLines(series, orderLines, new Map(want.map(({ o, line }) => [o.ordId, opts(o, line)])));
       area.orderLines = want.map((w) => w.line);
     };
+    const { list: positionList } = usePositions();
+    const positionLines = new Map<string, IPriceLine>();
+    /** This instrument's positions: a solid blue line at each entry, a red one at its liquidation price. */
+    const drawPositions = () => {
+      const area = el.value;
+      if (!series || !area) return;
+      const want = new Map<string, CreatePriceLineOptions>();
+      const shown: PriceMark[] = [];
+      for (const p of positionList.value) {
+        if (p.instId !== props.instId) continue;
+        for (const { kind, price, title } of positionMarks(p)) {
+          const liq = kind === "liq";
+          want.set(`${p.posSide || "net"}:${kind}`, {
+            price,
+            title,
+            color: liq ? "#ef5350" : "#4f8cff",
+            lineWidth: 1,
+            lineStyle: liq ? 3 : 0, // large dashes : solid
+            axisLabelVisible: true,
+          });
+          shown.push({ price, title });
+        }
+      }
+      syncLines(series, positionLines, want);
+      area.positionLines = shown;
+    };
     const alerts = alertBook(useSession().state.value.user?.name ?? "");
     const alertLines = new Map<string, IPriceLine>();
     /** This instrument's price alerts, each a dotted amber line at its price. */
@@ -241,6 +270,7 @@ export const CandleChart = defineComponent(
       markFills();
       drawOrders();
       drawAlerts();
+      drawPositions();
       chart.subscribeCrosshairMove((p) => {
         const bar = series && p.seriesData.get(series);
         const vol = volume && p.seriesData.get(volume);
@@ -266,6 +296,7 @@ export const CandleChart = defineComponent(
     watch(fills, markFills);
     watch([openOrders, () => props.instId], drawOrders);
     watch([alerts.list, () => props.instId], drawAlerts);
+    watch([positionList, () => props.instId], drawPositions);
     watch(inst, formatPrices);
     watch(candles.last, (b) => {
       if (!b) return;

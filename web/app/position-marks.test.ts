@@ -1,0 +1,33 @@
+import { expect, test } from "bun:test";
+import type { Position } from "../client/types.ts";
+import { positionMarks } from "./position-marks.ts";
+
+const pos = (over: Partial<Position>): Position => ({
+  instId: "BTC-USDT-SWAP",
+  instType: "SWAP",
+  posId: "1",
+  posSide: "net",
+  pos: "3",
+  avgPx: "43000.5",
+  upl: "0",
+  lever: "3",
+  mgnMode: "cross",
+  markPx: "43001",
+  liqPx: "",
+  uTime: 0,
+  ...over,
+});
+
+test("a position's entry line says its side and size; its liquidation price has a line when given", () => {
+  expect(positionMarks(pos({}))).toEqual([{ kind: "entry", price: 43000.5, title: "Long 3" }]);
+  expect(positionMarks(pos({ pos: "-2", liqPx: "51000" }))).toEqual([
+    { kind: "entry", price: 43000.5, title: "Short 2" },
+    { kind: "liq", price: 51000, title: "Liq." },
+  ]);
+  // Long/short mode: the side is the position's, its size is positive either way.
+  expect(positionMarks(pos({ posSide: "short", pos: "4" }))[0]!.title).toBe("Short 4");
+  expect(positionMarks(pos({ posSide: "long", pos: "4" }))[0]!.title).toBe("Long 4");
+  // Nothing to draw for a closed position or one without a price.
+  expect(positionMarks(pos({ pos: "0" }))).toEqual([]);
+  expect(positionMarks(pos({ avgPx: "" }))).toEqual([]);
+});

@@ -1,0 +1,22 @@
+// What the chart draws of a position: a line at its entry (its average price, "Long 0.01"), and
+// one at its liquidation price when the exchange gives one.
+import type { Position } from "../client/types.ts";
+
+/** A line at a price, with its label. */
+export interface PriceMark {
+  price: number;
+  title: string;
+}
+
+/** A position's lines: its entry at its average price ("Long 0.01"), and its liquidation price when it has one. */
+export function positionMarks(p: Position): Array<PriceMark & { kind: "entry" | "liq" }> {
+  const pos = Number(p.pos);
+  if (!pos || !(Number(p.avgPx) > 0)) return [];
+  const long = p.posSide === "long" || (p.posSide !== "short" && pos > 0);
+  const entry = {
+    kind: "entry" as const,
+    price: Number(p.avgPx),
+    title: `${long ? "Long" : "Short"} ${Math.abs(pos)}`,
+  };
+  return Number(p.liqPx) > 0 ? [entry, { kind: "liq", price: Number(p.liqPx), title: "Liq." }] : [entry];
+}
