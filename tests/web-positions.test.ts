@@ -64,3 +64,42 @@ test("the chart draws a position at its entry price, labelled with its side and 
   await page.waitForFunction(`${LINES}.length === 0`, null, { timeout: WAIT });
   await ctx.close();
 }, 60_000);
+
+test("the ticket's Reduce only (swaps): refused with no position to reduce, and with one it closes it", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  await page.selectOption('[data-testid="ticket-inst"]', "BTC-USDT");
+  expect(await page.locator('[data-testid="ticket-reduce-only"]').count()).toBe(0); // spot: none
+  await page.selectOption('[data-testid="ticket-inst"]', "BTC-USDT-SWAP");
+  await page.waitForSelector('[data-testid="ticket-reduce-only"]');
+  const sell = async (sz: string) => {
+    await page.click('[data-testid="ticket-sell"]');
+    await page.selectOption('[data-testid="ticket-type"]', "market");
+    await page.fill('[data-testid="ticket-sz"]', sz);
+    await page.check('[data-testid="ticket-reduce-only"]');
+    await page.click('[data-testid="ticket-submit"]');
+  };
+  const positions = async () =>
+    (
+      (await (
+        await fetch(`${s.url}/api/account/positions`, { headers: { Authorization: `Bearer ${tina}` } })
+      ).json()) as { data: { instId: string; pos: string }[] }
+    ).data.filter((p) => p.instId === "BTC-USDT-SWAP" && Number(p.pos) !== 0);
+  expect(await positions()).toEqual([]);
+  await sell("1");
+  await page.waitForSelector('[data-testid="ticket"] .error, [data-testid="ticket"] .field-error', { timeout: WAIT });
+  expect(await page.textContent('[data-testid="ticket"]')).toMatch(/position/i);
+
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "2", tdMode: "cross" },
+    "swap-reduce-1",
+  );
+  await page.waitForSelector('[data-testid="position-BTC-USDT-SWAP:net"]', { timeout: WAIT });
+  await sell("2");
+  await page.waitForSelector('[data-testid="ticket-done"]', { timeout: WAIT });
+  await page.waitForSelector('[data-testid="position-BTC-USDT-SWAP:net"]', { state: "detached", timeout: WAIT });
+  expect(await positions()).toEqual([]);
+  await ctx.close();
+}, 60_000);

@@ -1,6 +1,6 @@
 // The order ticket: instrument, side, type, price and size checked against the instrument's rules
 // (tick, lot, minimum size; arrow keys step by them), the best bid/ask to click, what is available
-// to spend with a size as a share of it (spot), the order's value, an idempotency
+// to spend with a size as a share of it (spot), reduce only (swaps), the order's value, an idempotency
 // key per order (a retried submit never doubles it), and a rejection shown on the field it
 // concerns (the server's risk checks and validation name their field).
 import { computed, defineComponent, shallowRef, watch } from "vue";
@@ -44,6 +44,8 @@ export const OrderTicket = defineComponent(
     const ordType = shallowRef<OrdType>("limit");
     const px = shallowRef("");
     const sz = shallowRef("");
+    /** Swaps: the order may only shrink a position (the exchange refuses one that would open or grow it). */
+    const reduceOnly = shallowRef(false);
     const busy = shallowRef(false);
     const fieldErrors = shallowRef<Record<string, string>>({});
     const formError = shallowRef<string | null>(null);
@@ -82,6 +84,7 @@ export const OrderTicket = defineComponent(
       () => props.instId,
       () => {
         px.value = "";
+        reduceOnly.value = false;
         fieldErrors.value = {};
         formError.value = null;
       },
@@ -93,6 +96,7 @@ export const OrderTicket = defineComponent(
       return { base, quote, spends: side.value === "buy" ? quote : base };
     });
     const spot = computed(() => rules.value?.instType === "SPOT");
+    const swap = computed(() => props.instId.endsWith("-SWAP"));
     const available = computed(() => balances.get(ccys.value.spends)?.availBal ?? "0");
     /** The price the order is worth at: its limit price, else the best price on its side. */
     const refPx = computed(() => {
@@ -147,8 +151,9 @@ export const OrderTicket = defineComponent(
         side: side.value,
         ordType: ordType.value,
         sz: sz.value.trim(),
-        tdMode: props.instId.endsWith("-SWAP") ? "cross" : "cash",
+        tdMode: swap.value ? "cross" : "cash",
         ...(ordType.value === "market" ? {} : { px: px.value.trim() }),
+        ...(swap.value && reduceOnly.value ? { reduceOnly: true } : {}),
       };
       try {
         const t0 = performance.now();
@@ -279,6 +284,17 @@ export const OrderTicket = defineComponent(
               </button>
             ))}
           </fieldset>
+        )}
+        {swap.value && (
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={reduceOnly.value}
+              onChange={(e: Event) => (reduceOnly.value = (e.target as HTMLInputElement).checked)}
+              data-testid="ticket-reduce-only"
+            />
+            Reduce only
+          </label>
         )}
         <dl class="funds">
           {spot.value && (
