@@ -212,3 +212,32 @@ test("a strategy's orders in Open orders carry its name, linked to its page; a p
   await c.call("DELETE", `/api/orders/${mine.body.ordId}?instId=BTC-USDT`);
   await ctx.close();
 }, 60_000);
+
+test("a strategy of the user's that stops without them is told on any page with its reason; one they stop is not; another's is not", async () => {
+  const tom = client(s, await s.token("tom", "tom-password-1"));
+  await s.userToken("tara", "trader");
+  const tara = client(s, await s.token("tara", "tara-password-1"));
+  const twap = { kind: "twap", instruments: ["BTC-USDT"], params: { side: "buy", quantity: 0.001, durationSec: 1 } };
+  const mine = (await tom.create({ name: "twap-told", ...twap })).body.id as string;
+  const stopped = (await tom.create({ name: "twap-stopped", ...twap, params: { ...twap.params, durationSec: 600 } }))
+    .body.id as string;
+  const theirs = (await tara.create({ name: "twap-theirs", ...twap })).body.id as string;
+  const { ctx, page } = await signIn(browser, s.url, "tom", "tom-password-1", "/markets");
+  await page.waitForSelector('[data-testid="stream-status"].status-live', { timeout: WAIT });
+  expect((await tom.start(stopped)).status).toBe(200);
+  expect((await tom.stop(stopped)).body.reason).toBe("stopped by tom");
+  expect((await tara.start(theirs)).status).toBe(200);
+  expect((await tom.start(mine)).status).toBe(200);
+  const told = page.locator('[data-testid="toast"]:has-text("Strategy twap-told"):has-text("stopped:")');
+  await told.waitFor({ timeout: WAIT });
+  expect(await told.textContent()).toMatch(/stopped: finished: completed: 0\.001 BTC-USDT bought/);
+  expect(await told.locator("a").getAttribute("href")).toBe(`/strategies/${mine}`);
+  await eventually(async () => (await tara.get(theirs)).body.state === "stopped", WAIT);
+  // Once the page shows tara's as stopped, its toasts have seen that event too.
+  await page.click('[data-testid="nav-strategies"]');
+  await textMatches(page, `[data-testid="strategy-row-${theirs}"] [data-testid="row-state"]`, /^stopped$/);
+  const texts = await page.locator('[data-testid="toast"]').allTextContents();
+  // (tara's fill is told: traders share the account's orders and fills; her strategy's stop is not tom's news)
+  expect(texts.some((t) => /twap-(stopped|theirs) stopped:/.test(t))).toBe(false);
+  await ctx.close();
+}, 60_000);

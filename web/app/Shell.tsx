@@ -49,7 +49,9 @@ export const Shell = defineComponent(() => {
   // Channels every page uses stay on the connection, so moving between pages does not reconnect.
   useEventStream(
     () =>
-      canTrade.value ? ["tickers:*", "orders", "fills", "positions", "balances", "account", "commands"] : ["tickers:*"],
+      canTrade.value
+        ? ["tickers:*", "orders", "fills", "positions", "balances", "account", "commands", "strategy:*"]
+        : ["tickers:*"],
     { latencyEveryMs: 0 },
   );
   usePriceInTitle();

@@ -1,10 +1,10 @@
 // The toasts of notices.ts in a corner of every page: what happened to a trader's orders (fills,
-// cancels, rejections) while they look elsewhere, and the user's price alerts as the tickers reach
-// them; on the desktop too while the tab is hidden if the user turned that on (desktop.ts). A
-// click on × takes one away.
+// cancels, rejections) and strategies (stopped or failed without them) while they look elsewhere,
+// and the user's price alerts as the tickers reach them; on the desktop too while the tab is
+// hidden if the user turned that on (desktop.ts). A click on × takes one away.
 import { defineComponent, onScopeDispose, watch } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
-import type { Ticker } from "../client/types.ts";
+import type { StrategyEvent, StrategyStatus, Ticker } from "../client/types.ts";
 import { useTradewire } from "../vue/context.ts";
 import { alertBook } from "./alerts.ts";
 import { notifyDesktop } from "./desktop.ts";
@@ -41,8 +41,19 @@ export const Toasts = defineComponent(() => {
     name(ev.data.clOrdId);
   });
   const offOrder = tw.client.on("order", (ev, meta) => meta.snapshot || told(() => notices.order(ev.data)));
+  // The user's strategies stopping or failing without them (the first event of each says where it stands).
+  const me = useSession().state.value.user?.name ?? "";
+  const states = new Map<string, string>();
+  const builtIn = (e: StrategyEvent): e is StrategyStatus => "owner" in e && "figures" in e;
+  const offStrategy = tw.client.on("strategy", (ev, meta) => {
+    const s = ev.data;
+    if (!builtIn(s)) return;
+    const was = states.get(s.id);
+    states.set(s.id, s.state);
+    if (!meta.snapshot && was !== undefined && s.owner === me) told(() => notices.strategyState(s, was, me));
+  });
   // Price alerts: each ticker (a snapshot too: the price is there now) checked while any is set.
-  const alerts = alertBook(useSession().state.value.user?.name ?? "");
+  const alerts = alertBook(me);
   const check = (t: Ticker) => {
     for (const a of alerts.fire(t.instId, Number(t.last))) told(() => notices.alert(a, t.last));
   };
@@ -66,6 +77,7 @@ export const Toasts = defineComponent(() => {
   onScopeDispose(() => {
     offFill();
     offOrder();
+    offStrategy();
     offTickers?.();
     stopTimer();
   });

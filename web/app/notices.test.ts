@@ -100,3 +100,21 @@ test("a price alert that fired says where the price went and where it is, in the
   n.sweep();
   expect(n.list.value).toHaveLength(0);
 });
+
+test("a strategy of the user's stopping without them, or failing, is told with its reason; their own stop is not", () => {
+  const n = new Notices(digits);
+  const s = (state: string, reason: string | null) =>
+    ({ id: "k3v9x0a1bq", name: "grid-btc", kind: "grid", owner: "tina", state, reason }) as never;
+  n.strategyState(s("running", null), "starting", "tina");
+  n.strategyState(s("stopped", "stopped by tina"), "running", "tina");
+  expect(texts(n)).toEqual([]);
+  n.strategyState(s("stopped", "finished: completed: 0.003 BTC-USDT bought"), "running", "tina");
+  expect(texts(n)).toEqual(["Strategy grid-btc: stopped: finished: completed: 0.003 BTC-USDT bought"]);
+  expect(n.list.value[0]).toMatchObject({ tone: "info", href: "/strategies/k3v9x0a1bq" });
+  n.strategyState(s("error", "the strategy's code threw: boom"), "running", "tina");
+  expect(texts(n)).toEqual(["Strategy grid-btc: failed: the strategy's code threw: boom"]); // one toast per strategy
+  expect(n.list.value[0]!.tone).toBe("error");
+  n.strategyState(s("stopped", "stopped by kill switch"), "error", "tina"); // cleaning up after the error
+  n.strategyState(s("stopped", "stopped by kill switch"), "stopped", "tina"); // no change
+  expect(texts(n)).toEqual(["Strategy grid-btc: failed: the strategy's code threw: boom"]);
+});

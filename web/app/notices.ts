@@ -1,10 +1,12 @@
 // What happens to the trader's orders, told on whatever page they are on: a fill (one toast per
 // order, its fills added up while it shows), a cancel, a rejection; a strategy's fills one toast
-// per strategy (its cancels are routine and not told); and the user's price alerts as they fire.
+// per strategy (its cancels are routine and not told), and one of the user's strategies stopping
+// or failing without them (the kill switch, its own end, an error, someone else); and the user's
+// price alerts as they fire.
 // Only news: snapshots are not told, and an event seen twice (a resumed stream) is told once.
 import { type ShallowRef, shallowRef } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
-import type { Fill, Order } from "../client/types.ts";
+import type { Fill, Order, StrategyStatus } from "../client/types.ts";
 import type { PriceAlert } from "./alerts.ts";
 import { type Digits, fmtPx, fmtSz } from "./format.ts";
 
@@ -106,6 +108,25 @@ export class Notices {
       title: "Price alert",
       text: `${a.instId} ${a.up ? "rose" : "fell"} to ${fmtPx(a.price, d?.px)} (last ${fmtPx(last, d?.px)})`,
       until: this.now() + SHOW_MS.alert,
+    });
+  }
+
+  /**
+   * A strategy of the user's that went to `stopped` or `error` (from `was`), unless the user
+   * stopped it themselves: what stopped it, linked to its page; an error shows longer.
+   */
+  strategyState(s: StrategyStatus, was: string, user: string): void {
+    if (s.state === was || (s.state !== "stopped" && s.state !== "error")) return;
+    if (s.state === "stopped" && (was === "error" || s.reason === `stopped by ${user}`)) return;
+    this.names.set(s.id, s.name);
+    const failed = s.state === "error";
+    this.show({
+      key: `strategy-state:${s.id}`,
+      tone: failed ? "error" : "info",
+      title: this.strategyTitle(s.id),
+      text: `${failed ? "failed" : "stopped"}: ${s.reason ?? "no reason given"}`,
+      until: this.now() + (failed ? SHOW_MS.error : SHOW_MS.told),
+      href: `/strategies/${s.id}`,
     });
   }
 
