@@ -258,7 +258,7 @@ test("the trades tape: newest first, each as recorded (GET /api/market/trades), 
   await ctx.close();
 }, 60_000);
 
-test("the candle chart: history from /api/market/candles, drawn with each bar's volume, moving with live trades; another bar size loads its own", async () => {
+test("the candle chart: history from /api/market/candles, drawn with each bar's volume, moving with live trades; another bar size loads its own, and is kept", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   const histories: { bar: string; rows: number; data: { ts: number; vol: string }[] }[] = [];
   page.on("response", async (r) => {
@@ -309,6 +309,12 @@ test("the candle chart: history from /api/market/candles, drawn with each bar's 
   await eventually(() => histories.some((h) => h.bar === "5m"), WAIT);
   await page.waitForSelector('[data-testid="chart"] button.active:has-text("5m")');
   expect(await page.locator('[data-testid="chart"] .error').count()).toBe(0);
+  // The choice is kept: a reload opens the chart in 5m bars.
+  const before = histories.length;
+  await page.reload();
+  await page.waitForSelector('[data-testid="chart"] button.active:has-text("5m")');
+  await eventually(() => histories.length > before, WAIT);
+  expect(histories.slice(before).map((h) => h.bar)).toEqual(["5m"]);
   await ctx.close();
 }, 60_000);
 
