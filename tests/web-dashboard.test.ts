@@ -1028,3 +1028,54 @@ test("the kill switch: an admin turns it on (confirmed), a trader's Commands pag
   await tctx.close();
   await actx.close();
 }, 60_000);
+
+test("a starred instrument is listed first, across a reload, until unstarred", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  const order = () =>
+    page.evaluate(
+      `[...document.querySelectorAll('[data-testid="tickers"] tbody tr')].map((tr) => tr.dataset.testid)`,
+    ) as Promise<string[]>;
+  await page.waitForSelector('[data-testid="ticker-ETH-USDT"]');
+  expect(await order()).toEqual(["ticker-BTC-USDT", "ticker-ETH-USDT"]); // by name
+  const selected = await page.textContent('[data-testid="chart"] h2');
+  await page.click('[data-testid="ticker-ETH-USDT"] [data-testid="star"]');
+  await page.waitForFunction(
+    `document.querySelector('[data-testid="tickers"] tbody tr')?.dataset.testid === "ticker-ETH-USDT"`,
+    null,
+    { timeout: WAIT },
+  );
+  expect(await page.textContent('[data-testid="chart"] h2')).toBe(selected); // the star does not pick
+  await page.reload();
+  await page.waitForSelector('[data-testid="ticker-BTC-USDT"]');
+  expect(await order()).toEqual(["ticker-ETH-USDT", "ticker-BTC-USDT"]);
+  expect(await page.getAttribute('[data-testid="ticker-ETH-USDT"] [data-testid="star"]', "aria-pressed")).toBe("true");
+  await page.click('[data-testid="ticker-ETH-USDT"] [data-testid="star"]');
+  await page.waitForFunction(
+    `document.querySelector('[data-testid="tickers"] tbody tr')?.dataset.testid === "ticker-BTC-USDT"`,
+    null,
+    { timeout: WAIT },
+  );
+  await ctx.close();
+}, 60_000);
+
+test("the instrument list's cells hold their text at 1280, 1600 and 1920 px (the bid and ask columns show from 1900)", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="ticker-ETH-USDT"] [data-testid="last"]:not(:empty)');
+  for (const [width, columns] of [
+    [1280, 4],
+    [1600, 4],
+    [1920, 6],
+  ] as const) {
+    await page.setViewportSize({ width, height: 900 });
+    const seen = (await page.evaluate(`(() => {
+      const cells = [...document.querySelectorAll('[data-testid="tickers"] th, [data-testid="tickers"] td')]
+        .filter((c) => getComputedStyle(c).display !== "none");
+      return {
+        columns: [...document.querySelectorAll('[data-testid="tickers"] th')].filter((c) => getComputedStyle(c).display !== "none").length,
+        cut: cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => c.textContent),
+      };
+    })()`)) as { columns: number; cut: string[] };
+    expect({ width, ...seen }).toEqual({ width, columns, cut: [] });
+  }
+  await ctx.close();
+}, 60_000);

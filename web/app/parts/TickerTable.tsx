@@ -1,5 +1,5 @@
 // Instruments with their live last price, 24h change, best bid/ask and volume, and a mark where
-// the user has set a price alert; a click selects the instrument. A filter narrows the list by name (Enter picks the first match, the arrows the
+// the user has set a price alert; a click selects the instrument, a star puts it at the top. A filter narrows the list by name (Enter picks the first match, the arrows the
 // next or previous one, Escape clears it), and a click on a column's header sorts by it
 // (again: the other way); sorted by a live column, the list is put in order again every second,
 // not on every tick, so rows do not jump under the pointer. The table renders its rows (one per
@@ -16,6 +16,7 @@ import type { Ticker } from "../../client/types.ts";
 import { onNextFrame } from "../../vue/frame.ts";
 import { alertBook } from "../alerts.ts";
 import { useDigits } from "../digits.ts";
+import { favourites, toggleFavourite } from "../favourites.ts";
 import { type Digits, fmtPct, fmtPx, fmtQty, pctChange } from "../format.ts";
 import { LiveCell } from "../live.ts";
 import { useSession } from "../session.ts";
@@ -36,6 +37,7 @@ const Row = defineComponent(
     instId: string;
     selected: boolean;
     alerted: boolean;
+    favourite: boolean;
     onPick: (instId: string) => void;
   }) => {
     const ticker = computed(() => props.tickers.get(props.instId));
@@ -75,6 +77,19 @@ const Row = defineComponent(
         data-testid={`ticker-${props.instId}`}
       >
         <td class="inst" title={props.instId}>
+          <button
+            type="button"
+            class={{ star: true, on: props.favourite }}
+            aria-pressed={props.favourite}
+            aria-label={`${props.favourite ? "Unstar" : "Star"} ${props.instId}`}
+            onClick={(e: MouseEvent) => {
+              e.stopPropagation();
+              toggleFavourite(props.instId);
+            }}
+            data-testid="star"
+          >
+            {props.favourite ? "★" : "☆"}
+          </button>
           {props.instId}
           {props.alerted && (
             <span class="alert-mark" title="A price alert is set" data-testid="alert-mark">
@@ -85,13 +100,13 @@ const Row = defineComponent(
         </td>
         <td class="num last" data-testid="last" />
         <td class="num" />
-        <td class="num wide-only" />
-        <td class="num wide-only" />
+        <td class="num list-wide" />
+        <td class="num list-wide" />
         <td class="num hide-narrow" />
       </tr>
     );
   },
-  { props: ["tickers", "digits", "instId", "selected", "alerted", "onPick"] },
+  { props: ["tickers", "digits", "instId", "selected", "alerted", "favourite", "onPick"] },
 );
 
 type SortKey = "inst" | "last" | "change" | "bid" | "ask" | "vol";
@@ -103,8 +118,8 @@ const COLUMNS: { key: SortKey; label: string; cls: string }[] = [
   { key: "inst", label: "Instrument", cls: "" },
   { key: "last", label: "Last", cls: "num" },
   { key: "change", label: "24h", cls: "num" },
-  { key: "bid", label: "Bid", cls: "num wide-only" },
-  { key: "ask", label: "Ask", cls: "num wide-only" },
+  { key: "bid", label: "Bid", cls: "num list-wide" },
+  { key: "ask", label: "Ask", cls: "num list-wide" },
   { key: "vol", label: "Vol 24h", cls: "num hide-narrow" },
 ];
 /** How often a list sorted by a live column is put in order again. */
@@ -163,10 +178,14 @@ export const TickerTable = defineComponent(
       const f = filter.value.trim().toUpperCase();
       const raw = toRaw(props.tickers);
       const dir = desc ? -1 : 1;
-      const next = (f ? all.filter((id) => id.includes(f)) : all).sort((a, b) =>
-        key === "inst"
-          ? a.localeCompare(b) * dir
-          : (figure(raw.get(a), key) - figure(raw.get(b), key)) * dir || a.localeCompare(b),
+      const starred = favourites.value;
+      const star = (id: string) => (starred.has(id) ? 0 : 1);
+      const next = (f ? all.filter((id) => id.includes(f)) : all).sort(
+        (a, b) =>
+          star(a) - star(b) ||
+          (key === "inst"
+            ? a.localeCompare(b) * dir
+            : (figure(raw.get(a), key) - figure(raw.get(b), key)) * dir || a.localeCompare(b)),
       );
       // The same order is the same array: the table does not render again.
       if (!sameOrder(next, shown)) shown = next;
@@ -237,6 +256,7 @@ export const TickerTable = defineComponent(
                   instId={id}
                   selected={id === props.selected}
                   alerted={alerted.value.has(id)}
+                  favourite={favourites.value.has(id)}
                   onPick={props.onPick}
                 />
               ))}
