@@ -27,6 +27,8 @@ test("a position closes from its row: after the confirmation, a reduce-only mark
   await page.click('[data-testid="nav-trading"]');
   const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
   await page.waitForSelector(`${ROW} td:nth-child(2):text-is("3")`, { timeout: WAIT });
+  // The exchange's liquidation price (at least the tick's decimals; its own digits kept).
+  expect(await page.textContent(`${ROW} [data-testid="position-liq"]`)).toMatch(/^\d+\.\d+$/);
   await page.click(`${ROW} [data-testid="position-close"]`);
   expect(await page.locator('[role="dialog"]').textContent()).toContain("Sell 3 BTC-USDT-SWAP at market, reduce only");
   await page.click('[data-testid="confirm-yes"]');
@@ -55,6 +57,9 @@ test("the chart draws a position at its entry price, labelled with its side and 
   ).json()) as { data: { instId: string; avgPx: string }[] };
   const avgPx = Number(held.data.find((p) => p.instId === "BTC-USDT-SWAP")!.avgPx);
   expect(await page.evaluate(`${LINES}.find((l) => l.title === "Long 2").price`)).toBe(avgPx);
+  // The simulator gives a liquidation price: a line there too, below the entry for a long.
+  const liq = (await page.evaluate(`${LINES}.find((l) => l.title === "Liq.")?.price`)) as number;
+  expect(liq).toBeLessThan(avgPx);
   await placeOrder(
     s.url,
     tina,

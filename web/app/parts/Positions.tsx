@@ -40,7 +40,7 @@ export const Positions = defineComponent(() => {
       busy.value = null;
     }
   };
-  const cols = () => (canTrade.value ? 6 : 5);
+  const cols = () => (canTrade.value ? 7 : 6);
   return () => (
     <section class="card positions" data-testid="positions">
       <h2>Positions</h2>
@@ -51,6 +51,7 @@ export const Positions = defineComponent(() => {
             <th class="num">Size</th>
             <th class="num">Avg px</th>
             <th class="num hide-narrow">Mark</th>
+            <th class="num hide-narrow">Liq. px</th>
             <th class="num">uPnL</th>
             {canTrade.value && <th />}
           </tr>
@@ -67,6 +68,9 @@ export const Positions = defineComponent(() => {
                 <td class={`num ${Number(p.pos) >= 0 ? "up" : "down"}`}>{p.pos}</td>
                 <td class="num">{fmtPx(p.avgPx, digits(p.instId)?.px)}</td>
                 <td class="num hide-narrow">{fmtPx(p.markPx, digits(p.instId)?.px)}</td>
+                <td class="num hide-narrow" data-testid="position-liq">
+                  {Number(p.liqPx) > 0 ? fmtPx(p.liqPx, digits(p.instId)?.px) : "–"}
+                </td>
                 <td class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`}>{Number(p.upl).toFixed(2)}</td>
                 {canTrade.value && (
                   <td class="num">
