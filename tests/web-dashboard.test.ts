@@ -1029,6 +1029,21 @@ test("the kill switch: an admin turns it on (confirmed), a trader's Commands pag
   await actx.close();
 }, 60_000);
 
+test('"/" goes to the instrument filter from anywhere on the page, but not while typing in another field', async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="ticker-ETH-USDT"]');
+  await page.click('[data-testid="chart"] h2'); // focus on the page, not a field
+  await page.keyboard.type("/ETH");
+  expect(await page.inputValue('[data-testid="ticker-filter"]')).toBe("ETH");
+  await page.keyboard.press("Escape");
+  await page.click('[data-testid="alerts-toggle"]');
+  await page.fill('[data-testid="alert-price"]', "");
+  await page.keyboard.type("1/2");
+  expect(await page.inputValue('[data-testid="alert-price"]')).toBe("1/2");
+  expect(await page.inputValue('[data-testid="ticker-filter"]')).toBe("");
+  await ctx.close();
+}, 60_000);
+
 test("a starred instrument is listed first, across a reload, until unstarred", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   const order = () =>

@@ -1,11 +1,12 @@
 // Instruments with their live last price, 24h change, best bid/ask and volume, and a mark where
-// the user has set a price alert; a click selects the instrument, a star puts it at the top. A filter narrows the list by name (Enter picks the first match, the arrows the
-// next or previous one, Escape clears it), and a click on a column's header sorts by it
-// (again: the other way); sorted by a live column, the list is put in order again every second,
-// not on every tick, so rows do not jump under the pointer. The table renders its rows (one per
-// instrument, keyed); each row re-renders only when it is (de)selected, and writes its prices in
-// place when its ticker changes: fifty instruments ticking ten times a second cost text writes,
-// not re-renders.
+// the user has set a price alert; a click selects the instrument, a star puts it at the top. A
+// filter narrows the list by name (Enter picks the first match, the arrows the next or previous
+// one, Escape clears it; "/" anywhere on the page goes to it), and a click on a column's header
+// sorts by it (again: the other way); sorted by a live column, the list is put in order again
+// every second, not on every tick, so rows do not jump under the pointer. The table renders its
+// rows (one per instrument, keyed); each row re-renders only when it is (de)selected or
+// (un)starred, and writes its prices in place when its ticker changes: fifty instruments ticking
+// ten times a second cost text writes, not re-renders.
 //
 // The list repaints five times a second, in every second update of the page: fifty prices
 // changing ten times a second cannot be read at that rate, while the selected instrument's book,
@@ -221,9 +222,21 @@ export const TickerTable = defineComponent(
       else props.onPick(to);
       e.preventDefault();
     };
+    /** "/" on the page (not while typing elsewhere) goes to the filter, as in most tools with a search box. */
+    const input = shallowRef<HTMLInputElement | null>(null);
+    const slash = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName))) return;
+      e.preventDefault();
+      input.value?.focus();
+    };
+    onMounted(() => document.addEventListener("keydown", slash));
+    onUnmounted(() => document.removeEventListener("keydown", slash));
     return () => (
       <>
         <input
+          ref={input}
           type="search"
           class="filter"
           placeholder="Filter"
