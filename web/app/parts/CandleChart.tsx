@@ -22,7 +22,7 @@ import { useFills, useOrders, usePositions } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useInstrument } from "../../vue/market.ts";
 import { alertBook } from "../alerts.ts";
-import { chartTime } from "../chart-time.ts";
+import { CHART_LOOK, chartTime } from "../chart-look.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf, fmtPx, fmtQty } from "../format.ts";
 import { type PriceMark, positionMarks } from "../position-marks.ts";
@@ -252,13 +252,7 @@ export const CandleChart = defineComponent(
     onMounted(async () => {
       const lw = await import("lightweight-charts");
       if (!el.value) return;
-      chart = lw.createChart(el.value, {
-        autoSize: true,
-        layout: { background: { color: "transparent" }, textColor: "#9aa4b2", attributionLogo: true },
-        grid: { vertLines: { color: "#1f2630" }, horzLines: { color: "#1f2630" } },
-        timeScale: { timeVisible: true, secondsVisible: false, borderColor: "#2a3340" },
-        rightPriceScale: { borderColor: "#2a3340" },
-      });
+      chart = lw.createChart(el.value, CHART_LOOK);
       series = chart.addSeries(lw.CandlestickSeries, {
         upColor: "#26a69a",
         downColor: "#ef5350",

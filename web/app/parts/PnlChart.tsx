@@ -5,7 +5,7 @@
 import type { IChartApi, ISeriesApi, UTCTimestamp } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
 import { useTradewire } from "../../vue/context.ts";
-import { chartTime } from "../chart-time.ts";
+import { CHART_LOOK, chartTime } from "../chart-look.ts";
 
 /** The curve's area carries its series: for scripts and tests. */
 export type PnlArea = HTMLDivElement & { pnl?: ISeriesApi<"Baseline"> };
@@ -51,13 +51,7 @@ export const PnlChart = defineComponent(
     onMounted(async () => {
       const lw = await import("lightweight-charts");
       if (!el.value) return;
-      chart = lw.createChart(el.value, {
-        autoSize: true,
-        layout: { background: { color: "transparent" }, textColor: "#9aa4b2", attributionLogo: true },
-        grid: { vertLines: { visible: false }, horzLines: { color: "#1f2630" } },
-        timeScale: { timeVisible: true, secondsVisible: false, borderColor: "#2a3340" },
-        rightPriceScale: { borderColor: "#2a3340" },
-      });
+      chart = lw.createChart(el.value, { ...CHART_LOOK, grid: { ...CHART_LOOK.grid, vertLines: { visible: false } } });
       series = chart.addSeries(lw.BaselineSeries, {
         baseValue: { type: "price", price: 0 },
         topLineColor: "#26a69a",
