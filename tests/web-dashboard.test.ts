@@ -866,7 +866,7 @@ test("the Audit page (admins): order requests newest first with who and the answ
       `[...document.querySelectorAll('${ROWS}')].map((tr) => [...tr.cells].map((td) => td.textContent.trim()))`,
     ) as Promise<string[][]>;
   await page.fill('[data-testid="audit-user"]', "tina");
-  await page.fill('[data-testid="audit-action"]', "order.cancel");
+  await page.fill('[data-testid="audit-action"]', "Order.Cancel"); // actions are lower case: typed as it comes
   await page.click('[data-testid="audit"] button[type="submit"]');
   await page.waitForFunction(
     `[...document.querySelectorAll('${ROWS}')].length > 0 && [...document.querySelectorAll('${ROWS}')].every((tr) => tr.cells[1].textContent === "tina" && tr.cells[2].textContent === "order.cancel")`,

@@ -32,7 +32,7 @@ export const Audit = defineComponent(() => {
       const page = await tw.rest.history.audit({
         limit: String(PAGE),
         ...(user.value.trim() ? { user: user.value.trim() } : {}),
-        ...(action.value.trim() ? { action: action.value.trim() } : {}),
+        ...(action.value.trim() ? { action: action.value.trim().toLowerCase() } : {}),
         ...(more && next.value ? { cursor: next.value } : {}),
       });
       if (my !== gen) return;
