@@ -762,7 +762,7 @@ test("an order amended from open orders shows its new price from the stream; can
   await ctx.close();
 }, 60_000);
 
-test("at phone width the Markets, Trading, System, Users and Audit pages fit the screen: nothing scrolls sideways, every page's link in sight", async () => {
+test("at phone width the Markets, Trading, System, Users and Audit pages fit the screen: nothing scrolls sideways, every page's link in sight, an open order's buttons too", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.setViewportSize({ width: 390, height: 844 });
   const wide = () => page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") as Promise<number>;
@@ -774,10 +774,24 @@ test("at phone width the Markets, Trading, System, Users and Audit pages fit the
   )) as number[];
   expect(links.length).toBeGreaterThanOrEqual(5);
   for (const right of links) expect(right).toBeLessThanOrEqual(390);
+  const resting = await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.001", px: "1000", tdMode: "cash" },
+    "phone-open-1",
+  );
   await page.click('[data-testid="nav-trading"]');
   await page.waitForSelector('[data-testid="ticket"]');
   await page.waitForSelector('[data-testid="balances"] tbody tr');
   expect(await wide()).toBeLessThanOrEqual(0);
+  // An open order's buttons are in sight: its row does not run out of the panel.
+  await page.waitForSelector(`[data-testid="order-${resting}"] [data-testid="cancel"]`, { timeout: WAIT });
+  const orders = await page.evaluate(`(() => {
+    const box = document.querySelector('[data-testid="open-orders"] .scroll');
+    return box.scrollWidth - box.clientWidth;
+  })()`);
+  expect(orders).toBeLessThanOrEqual(1);
+  await cancelOrder(s.url, tina, resting, "BTC-USDT");
   // The System page's service panel: its reasons wrap instead of running out of the panel.
   await page.click('[data-testid="nav-system"]');
   await page.waitForSelector('[data-testid="check-redis"]');

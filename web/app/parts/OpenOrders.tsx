@@ -1,6 +1,7 @@
 // Open orders as the stream reports them, with cancel and amend (price and/or size) for those
 // who may trade, and Cancel all (confirmed); an order leaves the list when its final state
-// arrives on the stream.
+// arrives on the stream. Its time and state show from 701 px, its type and filled size from 1600:
+// at phone width each row keeps its buttons in sight.
 import { defineComponent, shallowRef } from "vue";
 import { errorText } from "../../client/http.ts";
 import type { Order } from "../../client/types.ts";
@@ -53,7 +54,7 @@ const OrderRow = defineComponent(
       const d = digits(o.instId);
       return (
         <tr data-testid={`order-${o.ordId}`} data-clordid={o.clOrdId}>
-          <td>{fmtTime(o.cTime)}</td>
+          <td class="hide-narrow">{fmtTime(o.cTime)}</td>
           <td>
             {o.instId}
             <StrategyTag clOrdId={o.clOrdId} />
@@ -85,7 +86,7 @@ const OrderRow = defineComponent(
             )}
           </td>
           <td class="num wide-only">{fmtSz(o.accFillSz, d?.sz)}</td>
-          <td class="state">{o.state}</td>
+          <td class="state hide-narrow">{o.state}</td>
           {props.canTrade && (
             <td class="actions">
               {editing.value ? (
@@ -171,14 +172,14 @@ export const OpenOrders = defineComponent(
           <table class="grid">
             <thead>
               <tr>
-                <th>Time</th>
+                <th class="hide-narrow">Time</th>
                 <th>Instrument</th>
                 <th>Side</th>
                 <th class="wide-only">Type</th>
                 <th class="num">Price</th>
                 <th class="num">Size</th>
                 <th class="num wide-only">Filled</th>
-                <th>State</th>
+                <th class="hide-narrow">State</th>
                 {props.canTrade && <th />}
               </tr>
             </thead>
