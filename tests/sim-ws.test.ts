@@ -312,3 +312,31 @@ describe("options: idle cut-off and lenient paths", () => {
     }
   });
 });
+
+describe("options: the account's regular push", () => {
+  test("accountPushMs pushes the account with no order in between (its equity as of each push); 0 pushes on events only", async () => {
+    const on = await startSimulator({ seed: 3, accountPushMs: 60 });
+    const off = await startSimulator({ seed: 3, accountPushMs: 0 });
+    try {
+      const subscribe = async (s: Simulator) => {
+        const p = await OkxWsProbe.open(`${s.wsUrl}/private`);
+        probes.push(p);
+        await p.login(s.credentials);
+        p.send({ id: "a1", op: "subscribe", args: [{ channel: "account" }] });
+        await p.next((f) => isPush("account")(f) && f.eventType === "snapshot");
+        return p;
+      };
+      const [p, q] = [await subscribe(on), await subscribe(off)];
+      const first = await p.next((f) => isPush("account")(f) && f.eventType === "event_update");
+      const t0 = Number(first.data[0].uTime);
+      const second = await p.next((f) => isPush("account")(f) && Number(f.data[0].uTime) > t0);
+      expect(second.eventType).toBe("event_update");
+      expect(Number(second.data[0].totalEq)).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(q.frames.filter((f) => isPush("account")(f) && (f as Json).eventType !== "snapshot")).toEqual([]);
+    } finally {
+      await on.stop();
+      await off.stop();
+    }
+  });
+});

@@ -55,6 +55,8 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     );
   }
   if (opts.candleMs > 0) timers.push(setInterval(() => ctx.feed.publishCandles(Date.now()), opts.candleMs));
+  if (opts.accountPushMs > 0)
+    timers.push(setInterval(() => ctx.privateFeed.pushAccount(Date.now()), opts.accountPushMs));
   timers.push(setInterval(() => closeIdle(ctx, Date.now()), 1_000));
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host;
   const port = server.port ?? opts.port;

@@ -26,6 +26,8 @@ export interface SimOptions {
   tickMs?: number;
   /** Candle push cadence. */
   candleMs?: number;
+  /** The `account` channel's regular push (OKX pushes on events and periodically); 0 = on events only. */
+  accountPushMs?: number;
   /** Standard deviation of the mid per step, as a fraction of the price. */
   volatility?: number;
   /** Synthetic book levels per side (books shows up to 400). */
@@ -72,6 +74,7 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     uid: o.uid ?? "44012345678901234",
     tickMs: o.tickMs ?? 100,
     candleMs: o.candleMs ?? 500,
+    accountPushMs: o.accountPushMs ?? 5_000,
     volatility: o.volatility ?? 0.0001,
     bookLevels: Math.min(400, Math.max(5, o.bookLevels ?? 100)),
     startPrices: { BTC: 43000, ETH: 2300, SOL: 100, XRP: 0.5, DOGE: 0.08, LTC: 70, ...(o.startPrices ?? {}) },

@@ -1,6 +1,7 @@
 // Private pushes (orders, account, positions, balance_and_position): matcher events are queued and
 // sent after the current request's reply, coalesced per turn of the event loop, to logged-in
-// subscribers whose filter matches; subscribing sends the account and position snapshots.
+// subscribers whose filter matches; subscribing sends the account and position snapshots, and the
+// account is pushed again every so often (its equity follows the market).
 import type { OrderPush, WsChannelArg } from "../../okx/types.ts";
 import type { Account } from "../account.ts";
 import type { AccountChange, Matcher } from "../matching.ts";
@@ -101,16 +102,25 @@ export class PrivateFeed {
     sub.session.sendData(`{"arg":${sub.argJson},${head}"data":${data}}`);
   }
 
+  /** The account channel's regular push: each subscriber its account as of now. */
+  pushAccount(now: number): void {
+    for (const key of this.keys("account"))
+      for (const sub of this.hub.subscribers(key)) this.sendAccount(sub, "event_update", now);
+  }
+
+  private sendAccount(sub: Sub, eventType: string, now: number): void {
+    const ccy = typeof sub.arg.ccy === "string" && sub.arg.ccy ? [sub.arg.ccy] : [];
+    this.send(
+      sub,
+      JSON.stringify([this.account.balance(ccy, now)]),
+      `"eventType":"${eventType}","curPage":1,"lastPage":true,`,
+    );
+  }
+
   /** Snapshots sent right after a private subscribe (nothing for orders). */
   onSubscribe(sub: Sub, channel: string, now: number): void {
-    if (channel === "account") {
-      const ccy = typeof sub.arg.ccy === "string" && sub.arg.ccy ? [sub.arg.ccy] : [];
-      this.send(
-        sub,
-        JSON.stringify([this.account.balance(ccy, now)]),
-        `"eventType":"snapshot","curPage":1,"lastPage":true,`,
-      );
-    } else if (channel === "positions") {
+    if (channel === "account") this.sendAccount(sub, "snapshot", now);
+    else if (channel === "positions") {
       const rows = this.account
         .positionRows({}, now)
         .filter((r) => privateMatches(sub.arg, r.instType, r.instId, r.instId.replace(/-SWAP$/, "")));
