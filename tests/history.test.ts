@@ -66,6 +66,14 @@ beforeAll(async () => {
       ts: T0 + 2,
     },
   });
+  // The account pushed every 20 s from T0 (its equity 1000, 1001, ...), and a malformed push.
+  for (let i = 0; i < 20; i++)
+    exchangeEvent(s, {
+      type: "account",
+      channel: "account",
+      data: { totalEq: `${1000 + i}`, upl: `${i}.5`, imr: "0", mmr: "0", uTime: T0 + i * 20_000 },
+    });
+  exchangeEvent(s, { type: "account", channel: "account", data: { totalEq: "lots", upl: "0", uTime: T0 } });
   expect((await s.history.flush()).empty).toBe(true);
 });
 afterAll(() => s.close());
@@ -155,6 +163,27 @@ test("candles: 1m and 5m OHLCV from the recorded trades", async () => {
   expect([...paged.data, ...rest.data].map((c: any) => c.ts)).toEqual(
     Array.from({ length: 9 }, (_, i) => T0 + (8 - i) * 60_000),
   );
+});
+
+test("the account's equity over time: the last push of each bucket, paged, in a range; traders read it, viewers not", async () => {
+  const to = T0 + 3_600_000; // the test server's own account pushes come now, not in 2024
+  const five = (await get(`/api/account/equity?bar=5m&to=${to}`, trader)).body;
+  expect(five).toEqual({
+    data: [
+      { ts: T0 + 300_000, totalEq: "1019", upl: "19.5" },
+      { ts: T0, totalEq: "1014", upl: "14.5" },
+    ],
+    next: null,
+  });
+  const first = (await get(`/api/account/equity?bar=1m&to=${to}&limit=4`)).body;
+  const rest = (await get(`/api/account/equity?bar=1m&to=${to}&limit=4&cursor=${first.next}`)).body;
+  expect([...first.data, ...rest.data].map((p: any) => [p.ts, p.totalEq])).toEqual(
+    Array.from({ length: 7 }, (_, i) => [T0 + (6 - i) * 60_000, `${1000 + Math.min(19, (6 - i) * 3 + 2)}`]),
+  );
+  const range = (await get(`/api/account/equity?bar=1m&from=${T0 + 60_000}&to=${T0 + 180_000}`)).body;
+  expect(range.data.map((p: any) => p.totalEq)).toEqual(["1008", "1005"]);
+  expect((await get("/api/account/equity", viewer)).status).toBe(403);
+  expect((await get("/api/account/equity?bar=2m")).status).toBe(400);
 });
 
 test("order history (routed before /api/orders/:id) has every state change; fills filter by order", async () => {

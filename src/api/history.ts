@@ -1,4 +1,5 @@
-// History routes (ClickHouse): orders and fills history, market trades and candles, the audit log.
+// History routes (ClickHouse): orders and fills history, market trades and candles, the account's
+// equity over time, the audit log.
 // Thin: validate, authorize, ask the history store (candles: the candle service), shape a page { data, next }.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Resource } from "../auth/types.ts";
@@ -8,7 +9,15 @@ import { OrderState } from "../domain/orders.ts";
 import { errors, GUARDED, type Guard, json, reads, routes } from "../http/openapi.ts";
 import type { CandleHistory } from "../services/candles.ts";
 import { type History, type HistoryPage, type HistoryQuery, HistoryUnavailable } from "../store/clickhouse/index.ts";
-import { AuditRowSchema, CandleRowSchema, FillRowSchema, OrderRowSchema, pageOf, TradeRowSchema } from "./schemas.ts";
+import {
+  AuditRowSchema,
+  CandleRowSchema,
+  EquityRowSchema,
+  FillRowSchema,
+  OrderRowSchema,
+  pageOf,
+  TradeRowSchema,
+} from "./schemas.ts";
 
 /** Bar name -> seconds (OKX's names). */
 export const BARS: Record<string, number> = {
@@ -62,8 +71,13 @@ const TradesQuery = z
   .object({ ...page, instId: InstId })
   .strict()
   .refine(span, spanIssue);
+const bar = z.enum(Object.keys(BARS) as [string, ...string[]]).default("1m");
 const CandlesQuery = z
-  .object({ ...page, instId: InstId, bar: z.enum(Object.keys(BARS) as [string, ...string[]]).default("1m") })
+  .object({ ...page, instId: InstId, bar })
+  .strict()
+  .refine(span, spanIssue);
+const EquityQuery = z
+  .object({ ...page, bar: bar.describe("bucket size (1m..1D, default 1m): a point per bucket, its last sample") })
   .strict()
   .refine(span, spanIssue);
 const AuditQuery = z
@@ -160,6 +174,17 @@ export function historyRoutes(d: { history: History; candles: Pick<CandleHistory
       ["history", "market"],
     ),
   });
+  const equity = createRoute({
+    path: "/account/equity",
+    request: { query: EquityQuery },
+    ...get(
+      "The account's total equity over time, recorded at each account push (on events and every few seconds)",
+      "account",
+      EquityRowSchema,
+      "equity point",
+      ["history", "account"],
+    ),
+  });
   const audit = createRoute({
     path: "/audit",
     request: { query: AuditQuery },
@@ -185,6 +210,10 @@ export function historyRoutes(d: { history: History; candles: Pick<CandleHistory
     .openapi(candles, async (c) => {
       const { bar, ...q } = c.req.valid("query");
       return c.json(await run<Row<typeof CandleRowSchema>>({ kind: "candles", ...q, barSeconds: BARS[bar]! }), 200);
+    })
+    .openapi(equity, async (c) => {
+      const { bar, ...q } = c.req.valid("query");
+      return c.json(await run<Row<typeof EquityRowSchema>>({ kind: "equity", ...q, barSeconds: BARS[bar]! }), 200);
     })
     .openapi(audit, async (c) =>
       c.json(await run<Row<typeof AuditRowSchema>>({ kind: "audit", ...c.req.valid("query") }), 200),

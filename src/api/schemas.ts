@@ -206,6 +206,14 @@ export const CandleRowSchema = z
   })
   .openapi("CandleRow");
 
+export const EquityRowSchema = z
+  .object({
+    ts: ms.openapi({ description: "the bucket's start" }),
+    totalEq: decimal.openapi({ description: "the account's total equity in USD at the bucket's last account push" }),
+    upl: decimal.nullable().openapi({ description: "its unrealized PnL then" }),
+  })
+  .openapi("EquityRow");
+
 export const AuditRowSchema = historyRow({
   ts: ms,
   user: z.string(),

@@ -5,8 +5,9 @@
 // - Market data (trades, tickers) may be lost: it can be fetched again and the stream already
 //   delivered it. Over `marketRows` buffered market rows, the OLDEST pending market row is
 //   dropped for each new one (counted: dropped{table, reason="buffer_full"}).
-// - Orders, fills, audit, users and strategies were acknowledged to someone: they are never dropped to make
-//   room. They are kept up to a hard cap (`keptRows`); past it the NEWEST row is refused and
+// - Orders, fills, audit, users and strategies were acknowledged to someone, and the account's equity
+//   cannot be had again (the exchange keeps no history of it; a few rows a minute): they are never
+//   dropped to make room. They are kept up to a hard cap (`keptRows`); past it the NEWEST row is refused and
 //   counted (dropped{table, reason="hard_cap"}) and the caller logs it. Nothing goes silently.
 // - A batch taken for ClickHouse stays "in flight" (still counted) until it is written; a retry
 //   sends the same rows with the same deduplication token. While an insert of it is running it is

@@ -119,6 +119,15 @@ export const MIGRATIONS: Migration[] = [
       "ALTER TABLE strategies ADD COLUMN IF NOT EXISTS figures String DEFAULT '' AFTER config",
     ],
   },
+  {
+    version: 9,
+    name: "equity: the account's total equity at each account push",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS equity (
+        id String, ts ${T}, total_eq ${D}, upl Nullable(${D})
+      ) ENGINE = MergeTree PARTITION BY toYYYYMM(ts) ORDER BY (ts, id) ${DEDUP}`,
+    ],
+  },
 ];
 
 /** Applies every migration not yet recorded; returns the versions it applied. */

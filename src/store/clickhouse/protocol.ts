@@ -4,7 +4,7 @@ import type { Fill, Order } from "../../domain/events.ts";
 
 /** Tables the recorder writes, and the class that decides what may be dropped when the buffer is full. */
 export const MARKET_TABLES = ["trades", "tickers"] as const;
-export const KEPT_TABLES = ["orders", "fills", "audit", "users", "strategies"] as const;
+export const KEPT_TABLES = ["orders", "fills", "audit", "users", "strategies", "equity"] as const;
 export type MarketTable = (typeof MARKET_TABLES)[number];
 export type KeptTable = (typeof KEPT_TABLES)[number];
 export type Table = MarketTable | KeptTable;
@@ -102,7 +102,7 @@ export interface StrategyRow {
   version: number;
 }
 
-export type HistoryKind = "orders" | "fills" | "trades" | "candles" | "audit";
+export type HistoryKind = "orders" | "fills" | "trades" | "candles" | "audit" | "equity";
 
 export interface HistoryQuery {
   kind: HistoryKind;
@@ -117,7 +117,7 @@ export interface HistoryQuery {
   action?: string;
   user?: string;
   ordId?: string;
-  /** candles: bucket size in seconds. */
+  /** candles, equity: bucket size in seconds. */
   barSeconds?: number;
 }
 

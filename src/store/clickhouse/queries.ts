@@ -11,7 +11,7 @@ export interface Built {
 
 const ms = (col: string) => `toUnixTimestamp64Milli(${col})`;
 
-const COLUMNS: Record<"orders" | "fills" | "trades" | "audit", string> = {
+const COLUMNS: Record<Exclude<HistoryQuery["kind"], "candles" | "equity">, string> = {
   orders: `id, ${ms("ts")} AS uTime, ord_id AS ordId, cl_ord_id AS clOrdId, inst_id AS instId, inst_type AS instType,
     side, ord_type AS ordType, td_mode AS tdMode, pos_side AS posSide, px, sz, state, acc_fill_sz AS accFillSz,
     avg_px AS avgPx, fill_px AS fillPx, fill_sz AS fillSz, ${ms("fill_time")} AS fillTime, trade_id AS tradeId,
@@ -30,6 +30,7 @@ const TIME_FIELD: Record<string, string> = { orders: "uTime" };
  */
 export function build(q: HistoryQuery): Built {
   if (q.kind === "candles") return buildCandles(q);
+  if (q.kind === "equity") return buildEquity(q);
   const where: string[] = [];
   const params: Record<string, unknown> = { limit: q.limit + 1 };
   if (q.instId !== undefined) {
@@ -80,24 +81,36 @@ export function build(q: HistoryQuery): Built {
   };
 }
 
-function buildCandles(q: HistoryQuery): Built {
-  const bar = q.barSeconds ?? 60;
-  const where = ["inst_id = {instId:String}"];
-  const params: Record<string, unknown> = { instId: q.instId ?? "", bar, limit: q.limit + 1 };
-  // candles_1m.ts is a DateTime (seconds); a bucket is inside [from, to) when its start is.
+/**
+ * Conditions that keep buckets of `bar` seconds (of the `ts` column) inside [from, to) and before
+ * the cursor, with their parameters: a bucket is inside when its start is.
+ */
+function bucketed(q: HistoryQuery, where: string[], params: Record<string, unknown>): string {
   const bucket = "toStartOfInterval(ts, toIntervalSecond({bar:UInt32}))";
+  params.bar = q.barSeconds ?? 60;
+  params.limit = q.limit + 1;
+  const at = (p: string) => `toDateTime(intDiv({${p}:Int64}, 1000), 'UTC')`;
   if (q.from !== undefined) {
-    where.push(`${bucket} >= toDateTime(intDiv({from:Int64}, 1000), 'UTC')`);
+    where.push(`${bucket} >= ${at("from")}`);
     params.from = q.from;
   }
   if (q.to !== undefined) {
-    where.push(`${bucket} < toDateTime(intDiv({to:Int64}, 1000), 'UTC')`);
+    where.push(`${bucket} < ${at("to")}`);
     params.to = q.to;
   }
   if (q.before) {
-    where.push(`${bucket} < toDateTime(intDiv({cts:Int64}, 1000), 'UTC')`);
+    where.push(`${bucket} < ${at("cts")}`);
     params.cts = q.before.ts;
   }
+  return bucket;
+}
+
+function buildCandles(q: HistoryQuery): Built {
+  const bar = q.barSeconds ?? 60;
+  const where = ["inst_id = {instId:String}"];
+  const params: Record<string, unknown> = { instId: q.instId ?? "" };
+  // candles_1m.ts is a DateTime (seconds).
+  const bucket = bucketed(q, where, params);
   const query = `SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, argMinMerge(o) AS o, max(h) AS h, min(l) AS l,
       argMaxMerge(c) AS c, sum(vol) AS vol, sum(vol_ccy) AS volCcy, sum(trades) AS trades
     FROM candles_1m WHERE ${where.join(" AND ")}
@@ -120,6 +133,25 @@ function buildCandles(q: HistoryQuery): Built {
         confirmed: ts + bar * 1000 <= Date.now(),
       };
       return { out, key: { ts, id: "" } };
+    },
+  };
+}
+
+/** The account's equity per bucket: the last sample in each (its total and unrealized PnL). */
+function buildEquity(q: HistoryQuery): Built {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  const bucket = bucketed(q, where, params);
+  const query = `SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, argMax(total_eq, ts) AS totalEq,
+      argMax(upl, ts) AS upl
+    FROM equity ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    GROUP BY bucket_ms ORDER BY bucket_ms DESC LIMIT {limit:UInt32}`;
+  return {
+    query,
+    params,
+    map(row) {
+      const ts = Number(row.bucket_ms);
+      return { out: { ts, totalEq: row.totalEq, upl: row.upl ?? null }, key: { ts, id: "" } };
     },
   };
 }

@@ -95,3 +95,13 @@ test("audit rows are clamped and their detail is JSON", () => {
     detail: '{"ordId":"7"}',
   });
 });
+
+test("an account push maps to an equity row (its total and unrealized PnL); a bad total is refused by name", () => {
+  expect(toRow("account", ev("account", { totalEq: "202199.2231", upl: "", imr: "0", mmr: "0", uTime: 5 }))).toEqual({
+    table: "equity",
+    row: { id: "k-1", ts: 5, total_eq: "202199.2231", upl: null },
+  });
+  expect((toRow("account", ev("account", { totalEq: "NaN", upl: "0", uTime: 5 })) as Error).message).toBe(
+    "totalEq: not a decimal",
+  );
+});

@@ -3,7 +3,7 @@
 import type { AuditInput, Row, StrategyRow, Table, UserRow } from "./protocol.ts";
 
 /** Event types the recorder keeps; every other type is skipped without parsing its JSON. */
-export const RECORDED_TYPES = new Set(["order", "fill", "trade", "ticker"]);
+export const RECORDED_TYPES = new Set(["order", "fill", "trade", "ticker", "account"]);
 
 export interface Mapped {
   table: Table;
@@ -138,6 +138,10 @@ const mappers: Record<string, (id: string, d: Data) => Mapped> = {
       vol24h: decOpt(d.vol24h, "vol24h"),
       vol_ccy24h: decOpt(d.volCcy24h, "volCcy24h"),
     },
+  }),
+  account: (id, d) => ({
+    table: "equity",
+    row: { id, ts: ms(d.uTime, "uTime"), total_eq: dec(d.totalEq, "totalEq"), upl: decOpt(d.upl, "upl") },
   }),
 };
 
