@@ -165,13 +165,13 @@ test("candles: 1m and 5m OHLCV from the recorded trades", async () => {
   );
 });
 
-test("the account's equity over time: the last push of each bucket, paged, in a range; traders read it, viewers not", async () => {
+test("the account's equity over time: the first and last push of each bucket, paged, in a range; traders read it, viewers not", async () => {
   const to = T0 + 3_600_000; // the test server's own account pushes come now, not in 2024
   const five = (await get(`/api/account/equity?bar=5m&to=${to}`, trader)).body;
   expect(five).toEqual({
     data: [
-      { ts: T0 + 300_000, totalEq: "1019", upl: "19.5" },
-      { ts: T0, totalEq: "1014", upl: "14.5" },
+      { ts: T0 + 300_000, openEq: "1015", totalEq: "1019", upl: "19.5" },
+      { ts: T0, openEq: "1000", totalEq: "1014", upl: "14.5" },
     ],
     next: null,
   });

@@ -1,9 +1,10 @@
 // Positions in headless Chromium against the service on its embedded default, with a swap
 // configured: a position opened at market shows on the Trading page, and its Close (confirmed)
-// takes it to nothing with a reduce-only market order; the chart draws it at its entry price.
+// takes it to nothing with a reduce-only market order; the chart draws it at its entry price; the
+// account's equity curve under the balances.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { placeOrder, type TestServer } from "./helpers.ts";
+import { eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
 import { signIn as signInAt, startDashboard, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
@@ -108,3 +109,54 @@ test("the ticket's Reduce only (swaps): refused with no position to reduce, and 
   expect(await positions()).toEqual([]);
   await ctx.close();
 }, 60_000);
+
+test("the equity curve: the range's recorded points, then each live push, as the change since the range began; the range kept", async () => {
+  // An account push 20 hours ago (equity 150000) begins the day's range; the simulator's own
+  // pushes (every 5 s) follow. The next real push takes over as the account's latest.
+  const past = Date.now() - 20 * 3_600_000;
+  exchangeEvent(s, {
+    type: "account",
+    channel: "account",
+    data: { totalEq: "150000", upl: "0", imr: "0", mmr: "0", uTime: past },
+  });
+  const account = async () =>
+    (await (await fetch(`${s.url}/api/account`, { headers: { Authorization: `Bearer ${tina}` } })).json()) as {
+      totalEq: string;
+    };
+  await eventually(async () => (await account()).totalEq !== "150000", WAIT);
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  const SERIES = `document.querySelector('[data-testid="equity-chart"]').equity`;
+  await page.waitForFunction(`${SERIES}?.data().length >= 2`, null, { timeout: WAIT });
+  const first = (await page.evaluate(`${SERIES}.data()[0]`)) as { time: number; value: number };
+  const bucket = Math.floor(past / 300_000) * 300_000;
+  expect(first).toEqual({
+    time: (await page.evaluate(`(${bucket} - new Date(${bucket}).getTimezoneOffset() * 60000) / 1000`)) as number,
+    value: 0,
+  });
+  // The newest point and the change shown are the live equity (in the bar at the top) less 150000,
+  // with its percent of 150000.
+  const shown = `(() => {
+    const d = ${SERIES}.data();
+    const v = d[d.length - 1].value;
+    const usd = (x) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    const live = document.querySelector('[data-testid="equity"]').textContent.match(/Equity ([\\d,.]+)/)[1];
+    const pct = ((v / 150000) * 100).toFixed(2);
+    const text = document.querySelector('[data-testid="equity-change"]').textContent;
+    const told = text === (v > 0 ? "+" : "") + usd(v) + " (" + (v >= 0 ? "+" : "") + pct + "%)";
+    return told && usd(v + 150000) === live ? v : null;
+  })()`;
+  await page.waitForFunction(shown, null, { timeout: WAIT });
+  const before = (await page.evaluate(shown)) as number;
+  // A later push (the market moved: its BTC and ETH are worth something else) moves the curve.
+  await page.waitForFunction(`(() => { const v = ${shown}; return v !== null && v !== ${before}; })()`, null, {
+    timeout: WAIT,
+  });
+  // Another range asks for its own buckets, and is kept across a reload.
+  const asked = page.waitForRequest((r) => r.url().includes("/api/account/equity") && r.url().includes("bar=30m"));
+  await page.click('[data-testid="equity-curve"] button:text-is("1W")');
+  await asked;
+  await page.reload();
+  await page.waitForSelector('[data-testid="equity-curve"] button.active:text-is("1W")', { timeout: WAIT });
+  await ctx.close();
+}, 90_000);

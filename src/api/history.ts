@@ -77,7 +77,10 @@ const CandlesQuery = z
   .strict()
   .refine(span, spanIssue);
 const EquityQuery = z
-  .object({ ...page, bar: bar.describe("bucket size (1m..1D, default 1m): a point per bucket, its last sample") })
+  .object({
+    ...page,
+    bar: bar.describe("bucket size (1m..1D, default 1m): a point per bucket, its first and last push"),
+  })
   .strict()
   .refine(span, spanIssue);
 const AuditQuery = z

@@ -209,7 +209,8 @@ export const CandleRowSchema = z
 export const EquityRowSchema = z
   .object({
     ts: ms.openapi({ description: "the bucket's start" }),
-    totalEq: decimal.openapi({ description: "the account's total equity in USD at the bucket's last account push" }),
+    openEq: decimal.openapi({ description: "the account's total equity in USD at the bucket's first account push" }),
+    totalEq: decimal.openapi({ description: "its total equity at the bucket's last account push" }),
     upl: decimal.nullable().openapi({ description: "its unrealized PnL then" }),
   })
   .openapi("EquityRow");

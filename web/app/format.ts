@@ -9,6 +9,10 @@ export function pctChange(last: string | undefined, open: string | undefined): n
   return Number.isFinite(l) && Number.isFinite(o) && o > 0 ? ((l - o) / o) * 100 : null;
 }
 
+/** 202199.2 -> "202,199.20": an amount in USD, two decimals, grouped. */
+export const fmtUsd = (v: string | number): string =>
+  Number(v).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
 export const fmtPct = (p: number | null): string => (p === null ? "–" : `${p >= 0 ? "+" : ""}${p.toFixed(2)}%`);
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));

@@ -51,6 +51,7 @@ export type CandlesQuery = Q<Api["market"]["candles"]["$get"]>;
 export type TradesQuery = Q<Api["market"]["trades"]["$get"]>;
 export type OrdersQuery = Q<Api["orders"]["history"]["$get"]>;
 export type FillsQuery = Q<Api["fills"]["$get"]>;
+export type EquityQuery = Q<Api["account"]["equity"]["$get"]>;
 export type AuditQuery = Q<Api["audit"]["$get"]>;
 export type CommandsQuery = Q<Api["commands"]["$get"]>;
 export type StrategiesQuery = Q<Api["strategies"]["$get"]>;
@@ -75,6 +76,8 @@ export function restApi(fetcher: Fetcher) {
       summary: () => ok(api.account.$get()),
       balances: () => ok(api.account.balances.$get()),
       positions: () => ok(api.account.positions.$get()),
+      /** The account's total equity over time: a point per bucket, newest first. */
+      equity: (query: EquityQuery = {}) => ok(api.account.equity.$get({ query })),
     },
     orders: {
       /** An Idempotency-Key makes a retry safe: the same key never places a second order. */
@@ -153,6 +156,7 @@ export type CandleRow = Answer<Rest["market"]["candles"]>["data"][number];
 export type TradeRow = Answer<Rest["market"]["trades"]>["data"][number];
 export type OrderRow = Answer<Rest["history"]["orders"]>["data"][number];
 export type FillRow = Answer<Rest["history"]["fills"]>["data"][number];
+export type EquityRow = Answer<Rest["account"]["equity"]>["data"][number];
 export type AuditRow = Answer<Rest["history"]["audit"]>["data"][number];
 export type ReadyAnswer = Answer<Rest["ops"]["ready"]>;
 export type HealthAnswer = Answer<Rest["ops"]["health"]>;

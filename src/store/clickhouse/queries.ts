@@ -137,13 +137,13 @@ function buildCandles(q: HistoryQuery): Built {
   };
 }
 
-/** The account's equity per bucket: the last sample in each (its total and unrealized PnL). */
+/** The account's equity per bucket: at its first push, and at its last (with the unrealized PnL then). */
 function buildEquity(q: HistoryQuery): Built {
   const where: string[] = [];
   const params: Record<string, unknown> = {};
   const bucket = bucketed(q, where, params);
-  const query = `SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, argMax(total_eq, ts) AS totalEq,
-      argMax(upl, ts) AS upl
+  const query = `SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, argMin(total_eq, ts) AS openEq,
+      argMax(total_eq, ts) AS totalEq, argMax(upl, ts) AS upl
     FROM equity ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
     GROUP BY bucket_ms ORDER BY bucket_ms DESC LIMIT {limit:UInt32}`;
   return {
@@ -151,7 +151,7 @@ function buildEquity(q: HistoryQuery): Built {
     params,
     map(row) {
       const ts = Number(row.bucket_ms);
-      return { out: { ts, totalEq: row.totalEq, upl: row.upl ?? null }, key: { ts, id: "" } };
+      return { out: { ts, openEq: row.openEq, totalEq: row.totalEq, upl: row.upl ?? null }, key: { ts, id: "" } };
     },
   };
 }

@@ -1,8 +1,9 @@
-// Fills (with their export) and balances: small live tables.
+// Fills (with their export) and balances (with the equity curve): small live tables.
 import { defineComponent } from "vue";
 import { useBalances, useFills } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtQty, fmtSz, fmtTime } from "../format.ts";
+import { EquityCurve } from "./EquityCurve.tsx";
 import { ExportFills } from "./ExportFills.tsx";
 import { StrategyTag } from "./StrategyTag.tsx";
 
@@ -82,6 +83,7 @@ export const Balances = defineComponent(() => {
           ))}
         </tbody>
       </table>
+      <EquityCurve />
     </section>
   );
 });

@@ -25,20 +25,12 @@ import { alertBook } from "../alerts.ts";
 import { CHART_LOOK, chartTime } from "../chart-look.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf, fmtPx, fmtQty } from "../format.ts";
+import { keptChoice } from "../kept.ts";
 import { type PriceMark, positionMarks } from "../position-marks.ts";
 import { useSession } from "../session.ts";
 import { AlertsMenu } from "./AlertsMenu.tsx";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
-/** The bar size last picked, kept across reloads. */
-const BAR_KEY = "tradewire.chart.bar";
-function savedBar(): string {
-  try {
-    const b = localStorage.getItem(BAR_KEY);
-    if (b && BARS.includes(b)) return b;
-  } catch {}
-  return "1m";
-}
 const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
   time: chartTime(b.time),
   open: b.open,
@@ -146,12 +138,8 @@ const Legend = defineComponent(
 
 export const CandleChart = defineComponent(
   (props: { instId: string }) => {
-    const bar = shallowRef(savedBar());
-    watch(bar, (b) => {
-      try {
-        localStorage.setItem(BAR_KEY, b);
-      } catch {}
-    });
+    /** The bar size last picked, kept across reloads. */
+    const bar = keptChoice("tradewire.chart.bar", BARS, "1m");
     const candles = useCandles(() => props.instId, bar);
     const el = shallowRef<ChartArea | null>(null);
     const fills = useFills();

@@ -5,7 +5,7 @@
 import type { IChartApi, ISeriesApi, UTCTimestamp } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
 import { useTradewire } from "../../vue/context.ts";
-import { CHART_LOOK, chartTime } from "../chart-look.ts";
+import { CHART_LOOK, chartTime, GAIN_LOSS_LOOK } from "../chart-look.ts";
 
 /** The curve's area carries its series: for scripts and tests. */
 export type PnlArea = HTMLDivElement & { pnl?: ISeriesApi<"Baseline"> };
@@ -52,18 +52,7 @@ export const PnlChart = defineComponent(
       const lw = await import("lightweight-charts");
       if (!el.value) return;
       chart = lw.createChart(el.value, { ...CHART_LOOK, grid: { ...CHART_LOOK.grid, vertLines: { visible: false } } });
-      series = chart.addSeries(lw.BaselineSeries, {
-        baseValue: { type: "price", price: 0 },
-        topLineColor: "#26a69a",
-        topFillColor1: "rgb(38 166 154 / 28%)",
-        topFillColor2: "rgb(38 166 154 / 5%)",
-        bottomLineColor: "#ef5350",
-        bottomFillColor1: "rgb(239 83 80 / 5%)",
-        bottomFillColor2: "rgb(239 83 80 / 28%)",
-        lineWidth: 2,
-        priceFormat: { type: "price", precision: 2, minMove: 0.01 },
-        priceLineVisible: false,
-      });
+      series = chart.addSeries(lw.BaselineSeries, { ...GAIN_LOSS_LOOK, baseValue: { type: "price", price: 0 } });
       el.value.pnl = series;
       await load();
     });
