@@ -3,7 +3,7 @@
 // the change since the range began (green above, red below: short labels on a narrow axis, where
 // six-figure totals would take half the panel), with that change and its percent over it.
 // lightweight-charts (TradingView attribution kept, web/NOTICE), loaded on first use.
-import type { IChartApi, ISeriesApi, UTCTimestamp } from "lightweight-charts";
+import type { AutoscaleInfo, IChartApi, ISeriesApi, UTCTimestamp } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
 import { useAccount } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
@@ -90,6 +90,19 @@ export const EquityCurve = defineComponent(() => {
       ...GAIN_LOSS_LOOK,
       baseValue: { type: "price", price: 0 },
       priceFormat: { type: "custom", minMove: 0.01, formatter: signedUsd },
+      // The scale always takes in zero (where the range began): a curve is read against it.
+      autoscaleInfoProvider: (own: () => AutoscaleInfo | null) => {
+        const r = own();
+        return r?.priceRange
+          ? {
+              ...r,
+              priceRange: {
+                minValue: Math.min(0, r.priceRange.minValue),
+                maxValue: Math.max(0, r.priceRange.maxValue),
+              },
+            }
+          : r;
+      },
     });
     el.value.equity = series;
     await load();
