@@ -1,7 +1,8 @@
 // Positions in headless Chromium against the service on its embedded default, with a swap
 // configured: a position opened at market shows on the Trading page, and its Close (confirmed)
-// takes it to nothing with a reduce-only market order; the chart draws it at its entry price; the
-// account's equity curve under the balances.
+// takes it to nothing with a reduce-only market order, and Close all (there and on the Commands
+// page) every one; the chart draws it at its entry price; the account's equity curve under the
+// balances.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
@@ -160,3 +161,35 @@ test("the equity curve: the range's recorded points, then each live push, as the
   await page.waitForSelector('[data-testid="equity-curve"] button.active:text-is("1W")', { timeout: WAIT });
   await ctx.close();
 }, 90_000);
+
+test("Close all in the Positions panel (confirmed) closes every position; the Commands page runs it too", async () => {
+  for (const [side, key] of [
+    ["buy", "all-1"],
+    ["sell", "all-2"],
+  ] as const)
+    await placeOrder(
+      s.url,
+      tina,
+      { instId: "BTC-USDT-SWAP", side, ordType: "market", sz: side === "buy" ? "4" : "1", tdMode: "cross" },
+      key,
+    );
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
+  await page.waitForSelector(`${ROW} td:nth-child(2):text-is("3")`, { timeout: WAIT });
+  await page.click('[data-testid="close-all-positions"]');
+  expect(await page.locator('[role="dialog"]').textContent()).toContain("Every position (1) is closed");
+  await page.click('[data-testid="confirm-yes"]');
+  await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
+  expect(await page.locator('[data-testid="close-all-positions"]').count()).toBe(0); // nothing left to close
+  // The Commands page: scoped to one instrument, confirmed, and the record in its log.
+  await page.click('[data-testid="nav-commands"]');
+  await page.selectOption('[data-testid="cancel-all"] select', "BTC-USDT-SWAP");
+  await page.click('[data-testid="close-all-run"]');
+  expect(await page.locator('[role="dialog"]').textContent()).toContain("Every position on BTC-USDT-SWAP is closed");
+  await page.click('[data-testid="confirm-yes"]');
+  await page.waitForSelector('[data-testid="command-log"] tr:has-text("close_all"):has-text("done")', {
+    timeout: WAIT,
+  });
+  await ctx.close();
+}, 60_000);

@@ -105,7 +105,7 @@ export function commandRoutes(d: CommandRouteDeps) {
   const run = createRoute({
     method: "post",
     path: "/",
-    summary: "Run a command: kill_switch and engine (admin); cancel_all and strategy_* (trader, admin)",
+    summary: "Run a command: kill_switch and engine (admin); cancel_all, close_all and strategy_* (trader, admin)",
     tags,
     ...access(d.guard, TRADERS, { description: "The kill switch and engine commands are for admins only." }),
     request: { query: RunQuery, body: jsonBody(CommandInputSchema) },

@@ -14,6 +14,7 @@ const obj = z.record(z.string(), z.unknown());
 export const CommandInputSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("kill_switch"), on: z.boolean() }).strict(),
   z.object({ type: z.literal("cancel_all"), instId: InstId.optional() }).strict(),
+  z.object({ type: z.literal("close_all"), instId: InstId.optional() }).strict(),
   z.object({ type: z.literal("strategy_start"), strategyId, timeoutMs }).strict(),
   z.object({ type: z.literal("strategy_stop"), strategyId, cancelOrders: z.boolean().optional(), timeoutMs }).strict(),
   z.object({ type: z.literal("strategy_update"), strategyId, params: obj, timeoutMs }).strict(),

@@ -1,7 +1,8 @@
-// Commands: run here (kill switch, cancel all), by the strategies service (built-in strategies) or
+// Commands: run here (kill switch, cancel all, close all), by the strategies service (built-in strategies) or
 // by an engine (external strategies, pass-through engine commands); each has an id and a life
 // pending -> accepted -> done | failed | timed_out, announced on `commands` and audited at every step.
 import { StoreUnavailable } from "../domain/errors.ts";
+import { closingOrder } from "../domain/positions.ts";
 import { LIMITS } from "../engine/protocol.ts";
 import type { Logger } from "../log.ts";
 import type { Registry } from "../ops/metrics.ts";
@@ -25,6 +26,24 @@ import {
 import type { OrderService } from "./orders.ts";
 
 export * from "./command-types.ts";
+
+/**
+ * What a batch of order requests came to: `requested`, how many went through (under `okName`) and
+ * failed; failed when any did, with each failure's instrument and reason.
+ */
+function tally(outcomes: PromiseSettledResult<unknown>[], instIds: string[], okName: string, code: string): Outcome {
+  const errors = outcomes.flatMap((x, i) =>
+    x.status === "rejected" ? [`${instIds[i]}: ${(x.reason as Error)?.message ?? String(x.reason)}`] : [],
+  );
+  const n = outcomes.length;
+  const result: Record<string, unknown> = { requested: n, [okName]: n - errors.length, failed: errors.length };
+  if (errors.length === 0) return { status: "done", result };
+  return {
+    status: "failed",
+    result: { ...result, errors: errors.slice(0, 20) },
+    error: { code, message: `${errors.length} of ${n} failed: ${errors[0]}` },
+  };
+}
 
 type Outcome = { status: "done" | "failed"; result: Record<string, unknown>; error?: CommandError };
 type Route =
@@ -161,6 +180,8 @@ export class CommandService {
         return { kind: "local", run: (rec) => this.killSwitch(cmd.on, by, rec) };
       case "cancel_all":
         return { kind: "local", run: () => this.cancelAll(cmd.instId, by) };
+      case "close_all":
+        return { kind: "local", run: () => this.closeAll(cmd.instId, by) };
       case "engine":
         return this.toEngine(cmd.engineId ?? this.onlyEngine(), cmd.name, cmd.args ?? {}, cmd.timeoutMs);
       default: {
@@ -238,15 +259,24 @@ export class CommandService {
     const outcomes = await Promise.allSettled(
       open.map((o) => this.d.orders.cancel({ instId: String(o.instId), ordId: String(o.ordId) }, by)),
     );
-    const failed = outcomes.filter((x) => x.status === "rejected").length;
-    const result = { requested: open.length, canceled: open.length - failed, failed };
-    return failed > 0
-      ? {
-          status: "failed",
-          result,
-          error: { code: "cancel_failed", message: `${failed} of ${open.length} cancels failed` },
-        }
-      : { status: "done", result };
+    return tally(
+      outcomes,
+      open.map((o) => String(o.instId)),
+      "canceled",
+      "cancel_failed",
+    );
+  }
+
+  /** Closes every position held (or one instrument's): a reduce-only market order for all of each. */
+  private async closeAll(instId: string | undefined, by: string): Promise<Outcome> {
+    const held = this.d.orders.positions(instId);
+    const outcomes = await Promise.allSettled(held.map((p) => this.d.orders.place(by, closingOrder(p))));
+    return tally(
+      outcomes,
+      held.map((p) => p.instId),
+      "placed",
+      "close_failed",
+    );
   }
 
   /** Hands an engine command to the delivery (the route exists only with an engine bridge). */

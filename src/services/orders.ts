@@ -1,4 +1,5 @@
 // The order service: idempotency, risk checks, then the exchange; answers carry OKX's ids.
+import type { Position } from "../domain/events.ts";
 import type { InstrumentSpec } from "../domain/instruments.ts";
 import type { OrderAck, OrderAmend, OrderRef, OrderRequest } from "../domain/orders.ts";
 import type { Logger } from "../log.ts";
@@ -100,6 +101,12 @@ export class OrderService {
   /** Open orders from the state (what the stream has said), optionally for one instrument. */
   open(instId?: string): Record<string, unknown>[] {
     return this.d.state.list("order", instId ? (o) => o.instId === instId : undefined);
+  }
+
+  /** Positions held (none flat) from the state, optionally of one instrument. */
+  positions(instId?: string): Position[] {
+    const held = (p: Record<string, unknown>) => Number(p.pos) !== 0 && (!instId || p.instId === instId);
+    return this.d.state.list("position", held) as unknown as Position[];
   }
 
   /** An order by ordId or clOrdId: the open ones from state, others from the exchange. */

@@ -1,5 +1,5 @@
 // Commands: the kill switch's state for everyone who trades and its switch for admins (no new
-// orders while on), cancel all (traders, admins), each confirmed first; commands by anyone
+// orders while on), cancel all and close all (traders, admins), each confirmed first; commands by anyone
 // appear as the stream announces them, and a kill switch command moves the state shown.
 import { defineComponent, onMounted, shallowRef, watch } from "vue";
 import { ApiRequestError } from "../../client/http.ts";
@@ -84,6 +84,13 @@ export const Commands = defineComponent(() => {
           : "Every open order on every instrument will be canceled.",
         action: "Cancel all",
       };
+    else if (cmd.type === "close_all")
+      asking.value = {
+        cmd,
+        title: "Close all positions?",
+        text: `Every position${cmd.instId ? ` on ${cmd.instId}` : ""} is closed with a reduce-only market order for all of it.`,
+        action: "Close all",
+      };
   };
 
   return () => (
@@ -130,7 +137,7 @@ export const Commands = defineComponent(() => {
         )}
       </section>
       <section class="card" data-testid="cancel-all">
-        <h2>Cancel all</h2>
+        <h2>Cancel all orders, close all positions</h2>
         <div class="row">
           <select value={scope.value} onChange={(e: Event) => (scope.value = (e.target as HTMLSelectElement).value)}>
             <option value="">every instrument</option>
@@ -147,6 +154,14 @@ export const Commands = defineComponent(() => {
             data-testid="cancel-all-run"
           >
             Cancel all
+          </button>
+          <button
+            type="button"
+            class="danger"
+            onClick={() => ask(scope.value ? { type: "close_all", instId: scope.value } : { type: "close_all" })}
+            data-testid="close-all-run"
+          >
+            Close all positions
           </button>
         </div>
       </section>

@@ -1,8 +1,9 @@
 // Open positions, live, and for those who may trade a Close on each: after a confirmation, a
-// reduce-only market order for all of it (on the position's side in long/short mode).
+// reduce-only market order for all of it (on the position's side in long/short mode); and a Close
+// all (the close_all command, as on the Commands page).
 import { defineComponent, shallowRef } from "vue";
 import { errorText } from "../../client/http.ts";
-import { closingOrder } from "../../client/positions.ts";
+import { closingOrder } from "../../client/index.ts";
 import type { Position } from "../../client/types.ts";
 import { usePositions } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
@@ -40,10 +41,40 @@ export const Positions = defineComponent(() => {
       busy.value = null;
     }
   };
+  const askingAll = shallowRef(false);
+  const allError = shallowRef<string | null>(null);
+  /** The close_all command: every position held, whoever opened it. */
+  const closeAll = async () => {
+    askingAll.value = false;
+    allError.value = null;
+    try {
+      const rec = await tw.rest.commands.run({ type: "close_all" });
+      if (rec.error) allError.value = rec.error.message;
+    } catch (err) {
+      allError.value = errorText(err);
+    }
+  };
   const cols = () => (canTrade.value ? 7 : 6);
   return () => (
     <section class="card positions" data-testid="positions">
-      <h2>Positions</h2>
+      <header class="row">
+        <h2>Positions</h2>
+        {canTrade.value && list.value.length > 0 && (
+          <button
+            type="button"
+            class="ghost danger small"
+            onClick={() => (askingAll.value = true)}
+            data-testid="close-all-positions"
+          >
+            Close all
+          </button>
+        )}
+        {allError.value && (
+          <span class="field-error" role="alert">
+            {allError.value}
+          </span>
+        )}
+      </header>
       <table class="grid">
         <thead>
           <tr>
@@ -117,6 +148,16 @@ export const Positions = defineComponent(() => {
           danger
           onYes={() => void close(asking.value!)}
           onNo={() => (asking.value = null)}
+        />
+      )}
+      {askingAll.value && (
+        <Confirm
+          title="Close all positions"
+          text={`Every position (${list.value.length}) is closed with a reduce-only market order for all of it.`}
+          action="Close all at market"
+          danger
+          onYes={() => void closeAll()}
+          onNo={() => (askingAll.value = false)}
         />
       )}
     </section>
