@@ -367,6 +367,59 @@ test("the candle chart's legend shows the bar under the pointer: open, high, low
   await ctx.close();
 }, 60_000);
 
+test("chart indicators: picked from their menu, drawn over the candles (MA 20 the mean of the last 20 closes, the bands 2 deviations either side), following the live bar, kept across a reload, shown in the legend", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  const AREA = `document.querySelector('[data-testid="chart"] .chart-area')`;
+  await page.click('[data-testid="indicators-toggle"]');
+  await page.check('[data-testid="indicator-ma20"]');
+  await page.check('[data-testid="indicator-bb20"]');
+  await page.click('[data-testid="indicators-toggle"]');
+  await page.waitForFunction(`${AREA}.indicators?.lines().length === 4`, null, { timeout: WAIT });
+  expect(await page.evaluate(`${AREA}.indicators.lines().map((l) => l.name)`)).toEqual([
+    "MA 20",
+    "BB up",
+    "BB mid",
+    "BB low",
+  ]);
+  // The newest values against the candles' closes, read at one moment.
+  const newest = `(() => {
+    const a = ${AREA};
+    const closes = a.candles.data().map((d) => d.close).slice(-20);
+    const [ma, up, mid, low] = a.indicators.lines().map((l) => l.series.data().at(-1));
+    const mean = closes.reduce((x, y) => x + y, 0) / 20;
+    const sd = Math.sqrt(closes.reduce((x, y) => x + (y - mean) ** 2, 0) / 20);
+    return { time: a.candles.data().at(-1).time, maTime: ma.time, ma: ma.value, mean, up: up.value - mid.value, low: mid.value - low.value, sd };
+  })()`;
+  const first = (await page.evaluate(newest)) as Record<string, number>;
+  expect(first.maTime).toBe(first.time!);
+  expect(first.ma).toBeCloseTo(first.mean!, 6);
+  expect(first.up).toBeCloseTo(2 * first.sd!, 6);
+  expect(first.low).toBeCloseTo(2 * first.sd!, 6);
+  // The live bar moves the newest values (a new bar or a new close), and they still agree.
+  await page.waitForFunction(
+    `(() => { const n = ${newest}; return n.time !== ${first.time} || n.ma !== ${first.ma}; })()`,
+    null,
+    { timeout: WAIT },
+  );
+  const later = (await page.evaluate(newest)) as Record<string, number>;
+  expect(later.ma).toBeCloseTo(later.mean!, 6);
+  // In the legend of the bar under the pointer, in the tick's decimals.
+  const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const legend = (await page.textContent('[data-testid="chart-legend"] .indicators'))!.replace(/\s+/g, " ").trim();
+  expect(legend).toMatch(/^MA 20 \d+\.\d BB up \d+\.\d BB mid \d+\.\d BB low \d+\.\d$/);
+  // Kept across a reload; taken away when unchecked.
+  await page.reload();
+  await page.waitForFunction(`${AREA}?.indicators?.lines().length === 4`, null, { timeout: WAIT });
+  expect(await page.textContent('[data-testid="indicators-toggle"]')).toBe("Indicators 2");
+  await page.click('[data-testid="indicators-toggle"]');
+  await page.uncheck('[data-testid="indicator-ma20"]');
+  await page.uncheck('[data-testid="indicator-bb20"]');
+  await page.waitForFunction(`${AREA}.indicators.lines().length === 0`, null, { timeout: WAIT });
+  await ctx.close();
+}, 60_000);
+
 test("the order book knows where the user's own orders rest (the marks on its lines: unit-tested)", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForFunction(`${FRAME}?.bids[0]`, null, { timeout: WAIT });

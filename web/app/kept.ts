@@ -1,4 +1,5 @@
-// A choice among a few (a chart's bar size, a curve's range) kept by this browser across reloads.
+// Choices kept by this browser across reloads: one among a few (a chart's bar size, a curve's range) or some
+// of them (a chart's indicators).
 import { type ShallowRef, shallowRef, watch } from "vue";
 
 /** A ref holding one of `choices`: the one kept under `key` (else `fallback`), kept again on each change. */
@@ -15,4 +16,20 @@ export function keptChoice<T extends string>(key: string, choices: readonly T[],
     } catch {}
   });
   return choice;
+}
+
+/** A ref holding some of `choices` (in their order): those kept under `key`, kept again on each change. */
+export function keptChoices<T extends string>(key: string, choices: readonly T[]): ShallowRef<T[]> {
+  let start: T[] = [];
+  try {
+    const v = JSON.parse(localStorage.getItem(key) ?? "[]") as unknown;
+    if (Array.isArray(v)) start = choices.filter((c) => v.includes(c));
+  } catch {}
+  const picked = shallowRef<T[]>(start) as ShallowRef<T[]>;
+  watch(picked, (v) => {
+    try {
+      localStorage.setItem(key, JSON.stringify(v));
+    } catch {}
+  });
+  return picked;
 }

@@ -37,7 +37,7 @@ export const AlertsMenu = defineComponent(
       const mine = alerts.list.value.filter((a) => a.instId === props.instId).sort((a, b) => b.price - a.price);
       const px = digits(props.instId)?.px;
       return (
-        <span class="alerts-menu" data-testid="alerts">
+        <span class="chart-menu alerts-menu" data-testid="alerts">
           <button
             type="button"
             class={{ ghost: true, active: open.value }}
@@ -48,7 +48,7 @@ export const AlertsMenu = defineComponent(
             Alerts{mine.length ? ` ${mine.length}` : ""}
           </button>
           {open.value && (
-            <div class="alerts-pop">
+            <div class="chart-pop">
               <form onSubmit={add}>
                 <label>
                   Alert {props.instId} at

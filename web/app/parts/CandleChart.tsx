@@ -1,6 +1,7 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
 // logo stays on; see web/NOTICE): history, then the live bar, each bar's traded size as a
-// histogram along the bottom, the user's own fills as arrows on
+// histogram along the bottom, the indicators picked (moving averages, Bollinger bands) as lines
+// over the candles, the user's own fills as arrows on
 // their bars, their open orders and price alerts as lines at their prices, a position's entry
 // (and liquidation) price; scrolled to its left edge it loads the bars before; the library loads
 // on first use.
@@ -25,10 +26,13 @@ import { alertBook } from "../alerts.ts";
 import { CHART_LOOK, chartTime } from "../chart-look.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf, fmtPx, fmtQty } from "../format.ts";
-import { keptChoice } from "../kept.ts";
+import { INDICATOR_IDS, type IndicatorId } from "../indicators.ts";
+import { keptChoice, keptChoices } from "../kept.ts";
 import { type PriceMark, positionMarks } from "../position-marks.ts";
 import { useSession } from "../session.ts";
 import { AlertsMenu } from "./AlertsMenu.tsx";
+import { ChartIndicators } from "./chart-indicators.ts";
+import { IndicatorsMenu } from "./IndicatorsMenu.tsx";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
 const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
@@ -54,13 +58,15 @@ export interface OrderLine {
   title: string;
 }
 
-/** The chart's area carries the fill markers and the lines it last set, and its volume series: for scripts and tests. */
+/** The chart's area carries the fill markers and the lines it last set, its candle and volume series and its indicators: for scripts and tests. */
 export type ChartArea = HTMLDivElement & {
+  candles?: ISeriesApi<"Candlestick">;
   fillMarkers?: SeriesMarker<Time>[];
   orderLines?: OrderLine[];
   alertLines?: number[];
   positionLines?: PriceMark[];
   volume?: ISeriesApi<"Histogram">;
+  indicators?: ChartIndicators;
 };
 
 /** An open order with a price as a line: its side and what is left of it (no trailing zeros: a label, not a column). */
@@ -103,9 +109,14 @@ function fillMarkers(marks: FillMark[]): SeriesMarker<Time>[] {
 interface Hovered {
   bar: CandlestickData<UTCTimestamp>;
   vol: number | undefined;
+  /** The shown indicators' values on it. */
+  lines: Array<{ name: string; color: string; value: number }>;
 }
 
-/** Open, high, low, close of the bar under the pointer, its change in the tick's decimals, its volume, and the user's fills on it. */
+/**
+ * Open, high, low, close of the bar under the pointer, its change in the tick's decimals, its
+ * volume, the user's fills on it, and under them the shown indicators' values (rounded to the tick's decimals).
+ */
 const Legend = defineComponent(
   (props: { hovered: Hovered; px: number | undefined; fills: string }) => () => {
     const b = props.hovered.bar;
@@ -130,6 +141,15 @@ const Legend = defineComponent(
           </>
         )}
         {props.fills && <span class="fills"> · your fills {props.fills}</span>}
+        {props.hovered.lines.length > 0 && (
+          <span class="indicators">
+            {props.hovered.lines.map((l) => (
+              <span key={l.name} style={{ color: l.color }}>
+                {l.name} {l.value.toFixed(props.px ?? 2)}{" "}
+              </span>
+            ))}
+          </span>
+        )}
       </span>
     );
   },
@@ -141,6 +161,9 @@ export const CandleChart = defineComponent(
     /** The bar size last picked, kept across reloads. */
     const bar = keptChoice("tradewire.chart.bar", BARS, "1m");
     const candles = useCandles(() => props.instId, bar);
+    /** The indicators shown, kept across reloads. */
+    const indicatorIds = keptChoices<IndicatorId>("tradewire.chart.indicators", INDICATOR_IDS);
+    let indicators: ChartIndicators | undefined;
     const el = shallowRef<ChartArea | null>(null);
     const fills = useFills();
     let markers: ISeriesMarkersPluginApi<Time> | undefined;
@@ -226,10 +249,15 @@ export const CandleChart = defineComponent(
     };
     const inst = useInstrument(() => props.instId);
     /** The price axis in the tick's decimals and steps (the library's default is two decimals), once the rules are known. */
-    const formatPrices = () => {
+    const priceFormat = () => {
       const i = inst.value;
       const d = digitsOf(i);
-      if (i && d) series?.applyOptions({ priceFormat: { type: "price", precision: d.px, minMove: i.tickSz } });
+      return i && d ? { precision: d.px, minMove: i.tickSz } : undefined;
+    };
+    const formatPrices = () => {
+      const f = priceFormat();
+      if (f) series?.applyOptions({ priceFormat: { type: "price", ...f } });
+      indicators?.formatPrices();
     };
     let chart: IChartApi | undefined;
     let series: ISeriesApi<"Candlestick"> | undefined;
@@ -258,10 +286,14 @@ export const CandleChart = defineComponent(
       });
       volume.priceScale().applyOptions({ scaleMargins: { top: VOLUME_TOP, bottom: 0 } });
       el.value.volume = volume;
+      el.value.candles = series;
       formatPrices();
       series.setData(candles.bars.value.map(point));
       volume.setData(candles.bars.value.map(volumePoint));
       shownLoad = candles.loads.value;
+      indicators = new ChartIndicators(lw, chart, priceFormat);
+      indicators.show(indicatorIds.value, candles.bars.value);
+      el.value.indicators = indicators;
       markers = lw.createSeriesMarkers(series, []);
       markFills();
       drawOrders();
@@ -270,9 +302,13 @@ export const CandleChart = defineComponent(
       chart.subscribeCrosshairMove((p) => {
         const bar = series && p.seriesData.get(series);
         const vol = volume && p.seriesData.get(volume);
+        const lines = (indicators?.lines() ?? []).flatMap(({ name, color, series: line }) => {
+          const v = p.seriesData.get(line);
+          return v && "value" in v ? [{ name, color, value: v.value }] : [];
+        });
         hovered.value =
           bar && "open" in bar
-            ? { bar: bar as CandlestickData<UTCTimestamp>, vol: vol && "value" in vol ? vol.value : undefined }
+            ? { bar: bar as CandlestickData<UTCTimestamp>, vol: vol && "value" in vol ? vol.value : undefined, lines }
             : null;
       });
       // Near the left edge: the bars before (the view stays where it is, anchored on the right).
@@ -285,6 +321,7 @@ export const CandleChart = defineComponent(
     watch(candles.bars, (bars) => {
       series?.setData(bars.map(point));
       volume?.setData(bars.map(volumePoint));
+      indicators?.setBars(bars);
       markFills();
       if (shownLoad !== candles.loads.value) chart?.timeScale().scrollToRealTime();
       shownLoad = candles.loads.value;
@@ -298,7 +335,9 @@ export const CandleChart = defineComponent(
       if (!b) return;
       series?.update(point(b));
       volume?.update(volumePoint(b));
+      indicators?.updateLast(candles.bars.value);
     });
+    watch(indicatorIds, (ids) => indicators?.show(ids, candles.bars.value));
     onBeforeUnmount(() => chart?.remove());
 
     return () => (
@@ -329,7 +368,10 @@ export const CandleChart = defineComponent(
                 .join(" · ")}
             />
           )}
-          <AlertsMenu instId={props.instId} />
+          <span class="chart-menus">
+            <IndicatorsMenu shown={indicatorIds.value} onChange={(ids: IndicatorId[]) => (indicatorIds.value = ids)} />
+            <AlertsMenu instId={props.instId} />
+          </span>
         </header>
         <div class="chart-area" ref={el} />
       </section>
