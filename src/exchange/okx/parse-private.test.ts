@@ -86,7 +86,7 @@ test("positions push → position", () => {
     {
       type: "position",
       channel: "positions",
-      exTs: 1693151444408,
+      exTs: 1693151906023, // its pTime: the position last changed (uTime) minutes before this push
       data: {
         instId: "XRP-USDT-SWAP",
         instType: "SWAP",
@@ -121,6 +121,17 @@ test("account push → account + one balance per currency", () => {
       data: { ccy: "USDT", eq: "2900", cashBal: "2900", availBal: "2900", frozenBal: "0", uTime: 1704067200000 },
     },
   ]);
+});
+
+test("a regular push dates its events by the push, not by each row's last change (the latency legs measure the push)", () => {
+  const [acct, bal] = parsePrivatePush("account", [
+    { totalEq: "5", upl: "0", uTime: "2000", details: [{ ccy: "USDT", eq: "5", cashBal: "5", uTime: "1000" }] },
+  ]);
+  expect([acct!.exTs, bal!.exTs, (bal!.data as { uTime: number }).uTime]).toEqual([2000, 2000, 1000]);
+  const [pos] = parsePrivatePush("positions", [
+    { instId: "BTC-USDT-SWAP", instType: "SWAP", posSide: "net", pos: "1", avgPx: "1", uTime: "1000", pTime: "3000" },
+  ]);
+  expect([pos!.exTs, (pos!.data as { uTime: number }).uTime]).toEqual([3000, 1000]);
 });
 
 test("balance_and_position → partial balance and position rows", () => {

@@ -114,9 +114,10 @@ export function parsePrivatePush(channel: string, data: unknown[]): Normalized[]
       }
       return out;
     case "positions":
+      // The push's time (pTime) where given: a regular push repeats a position its uTime dates.
       for (const d of data) {
         const p = parsePosition(d);
-        out.push({ type: "position", channel: "positions", data: p, exTs: p.uTime });
+        out.push({ type: "position", channel: "positions", data: p, exTs: oms(d as Obj, "pTime") ?? p.uTime });
       }
       return out;
     case "account":
@@ -126,8 +127,9 @@ export function parsePrivatePush(channel: string, data: unknown[]): Normalized[]
         const details = (d as Obj).details;
         if (details !== undefined && !Array.isArray(details)) throw new MalformedError("account: details not an array");
         for (const det of details ?? []) {
+          // Sent with the account's push (its uTime): a balance's own uTime dates its last change.
           const b = parseBalance(det, a.uTime);
-          out.push({ type: "balance", channel: "balances", data: b, exTs: b.uTime });
+          out.push({ type: "balance", channel: "balances", data: b, exTs: a.uTime });
         }
       }
       return out;
