@@ -615,6 +615,56 @@ test("the candle chart draws the user's open orders as lines at their prices, an
   await ctx.close();
 }, 60_000);
 
+test("a trader drags an open order's line on the chart to a new price: the order is amended there (on the tick grid) and the chart does not pan", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  const tickers = (await (
+    await fetch(`${s.url}/api/market/tickers`, { headers: { Authorization: `Bearer ${tina}` } })
+  ).json()) as {
+    data: { instId: string; last: string }[];
+  };
+  const last = Number(tickers.data.find((t) => t.instId === "BTC-USDT")!.last);
+  const px = (last * 0.998).toFixed(1); // in sight on the chart, below the market
+  const ordId = await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT", side: "buy", ordType: "limit", sz: "0.0012", px, tdMode: "cash" },
+    "chart-drag-1",
+  );
+  const AREA = `document.querySelector('[data-testid="chart"] .chart-area')`;
+  const LINE = `${AREA}.orderLines?.find((l) => l.ordId === ${JSON.stringify(ordId)})`;
+  await page.waitForFunction(`${LINE}`, null, { timeout: WAIT });
+  const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
+  const y = (await page.evaluate(`${AREA}.candles.priceToCoordinate(${px})`)) as number;
+  expect(y).toBeGreaterThan(0);
+  expect(y).toBeLessThan(box.height * 0.8);
+  const x = box.x + box.width * 0.4;
+  const range = `${AREA}.chart.timeScale().getVisibleLogicalRange()`;
+  const before = (await page.evaluate(range)) as { from: number; to: number };
+  await page.mouse.move(x, box.y + y);
+  await page.mouse.down();
+  await page.mouse.move(x + 120, box.y + y + 30, { steps: 6 }); // sideways too: the chart would pan
+  await page.mouse.up();
+  const after = (await page.evaluate(range)) as { from: number; to: number };
+  expect(after.to - after.from).toBeCloseTo(before.to - before.from, 6);
+  expect(Math.abs(after.from - before.from)).toBeLessThanOrEqual(1); // a new bar may have begun
+  // The order's new price, from the exchange: lower, on the tick grid; the chart's line follows it.
+  const get = async () =>
+    (await (
+      await fetch(`${s.url}/api/orders/${ordId}?instId=BTC-USDT`, { headers: { Authorization: `Bearer ${tina}` } })
+    ).json()) as {
+      px: string;
+    };
+  await eventually(async () => (await get()).px !== px, WAIT);
+  const moved = (await get()).px;
+  expect(Number(moved)).toBeLessThan(Number(px));
+  expect(moved).toMatch(/^\d+\.\d$/);
+  await page.waitForFunction(`${LINE}?.price === ${Number(moved)}`, null, { timeout: WAIT });
+  expect(await page.locator('[data-testid="chart-drag-error"]').count()).toBe(0);
+  await cancelOrder(s.url, tina, ordId, "BTC-USDT");
+  await ctx.close();
+}, 60_000);
+
 test("open orders fit the panel at 1280 px; its Cancel all, after a confirmation, cancels every open order", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   const limit = (px: string) => ({

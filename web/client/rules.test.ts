@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { checkPx, checkSz, fmtStep, onStep, sizeForShare, stepBy, stepDecimals } from "./rules.ts";
+import { checkPx, checkSz, fmtStep, onStep, sizeForShare, stepBy, stepDecimals, toTick } from "./rules.ts";
 
 const btc = { tickSz: 0.1, lotSz: 1e-8, minSz: 0.00001 };
 const swap = { tickSz: 0.25, lotSz: 1, minSz: 1 };
@@ -47,4 +47,11 @@ test("a share of what is available as a size on the lot grid: a buy at a price, 
   expect(sizeForShare(1, "buy", 100_000, 0, btc)).toBe(""); // no price to buy at
   expect(sizeForShare(1, "sell", 0, 43000, btc)).toBe("");
   expect(sizeForShare(0.5, "sell", 7, 10, swap)).toBe("3");
+});
+
+test("toTick rounds a price to the nearest tick in the tick's decimals", () => {
+  expect(toTick(43012.34, 0.1)).toBe("43012.3");
+  expect(toTick(43012.36, 0.1)).toBe("43012.4");
+  expect(toTick(0.123456789, 0.0001)).toBe("0.1235");
+  expect(toTick(107, 5)).toBe("105");
 });

@@ -74,3 +74,9 @@ export function sizeForShare(share: number, side: "buy" | "sell", avail: number,
   const lots = Math.floor(raw / r.lotSz + 1e-9);
   return lots > 0 ? (lots * r.lotSz).toFixed(stepDecimals(r.lotSz)) : "";
 }
+
+/** A price rounded to the nearest tick, written with the tick's decimals (43012.34, tick 0.1 -> "43012.3"). */
+export function toTick(price: number, tick: number): string {
+  if (!(tick > 0)) return String(price);
+  return (Math.round(price / tick) * tick).toFixed(stepDecimals(tick));
+}

@@ -1,8 +1,8 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
 // logo stays on; see web/NOTICE): history, then the live bar, each bar's traded size as a
 // histogram along the bottom, the indicators picked (moving averages, Bollinger bands) as lines
-// over the candles, the user's own fills as arrows on
-// their bars, their open orders and price alerts as lines at their prices, a position's entry
+// over the candles, the user's own fills as arrows on their bars, their open orders (a trader
+// drags one to move it) and price alerts as lines at their prices, a position's entry
 // (and liquidation) price; scrolled to its left edge it loads the bars before; the library loads
 // on first use.
 import type {
@@ -18,9 +18,11 @@ import type {
   UTCTimestamp,
 } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
+import { toTick } from "../../client/rules.ts";
 import type { Order } from "../../client/types.ts";
 import { useFills, useOrders, usePositions } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
+import { useTradewire } from "../../vue/context.ts";
 import { useInstrument } from "../../vue/market.ts";
 import { alertBook } from "../alerts.ts";
 import { CHART_LOOK, chartTime } from "../chart-look.ts";
@@ -33,6 +35,7 @@ import { useSession } from "../session.ts";
 import { AlertsMenu } from "./AlertsMenu.tsx";
 import { ChartIndicators } from "./chart-indicators.ts";
 import { IndicatorsMenu } from "./IndicatorsMenu.tsx";
+import { attachOrderDrag } from "./order-drag.ts";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
 const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
@@ -58,8 +61,9 @@ export interface OrderLine {
   title: string;
 }
 
-/** The chart's area carries the fill markers and the lines it last set, its candle and volume series and its indicators: for scripts and tests. */
+/** The chart's area carries the chart, the fill markers and the lines it last set, its candle and volume series and its indicators: for scripts and tests. */
 export type ChartArea = HTMLDivElement & {
+  chart?: IChartApi;
   candles?: ISeriesApi<"Candlestick">;
   fillMarkers?: SeriesMarker<Time>[];
   orderLines?: OrderLine[];
@@ -229,7 +233,8 @@ export const CandleChart = defineComponent(
       syncLines(series, positionLines, want);
       area.positionLines = shown;
     };
-    const alerts = alertBook(useSession().state.value.user?.name ?? "");
+    const session = useSession();
+    const alerts = alertBook(session.state.value.user?.name ?? "");
     const alertLines = new Map<string, IPriceLine>();
     /** This instrument's price alerts, each a dotted amber line at its price. */
     const drawAlerts = () => {
@@ -265,6 +270,34 @@ export const CandleChart = defineComponent(
     /** The bar under the pointer, for the legend (none while the pointer is elsewhere). */
     const hovered = shallowRef<Hovered | null>(null);
 
+    const tw = useTradewire();
+    /** Why the last drag of an order line did not move it. */
+    const dragError = shallowRef<string | null>(null);
+    let stopDrag = () => {};
+    /** A trader's open orders on this chart may be dragged to a new price (order-drag.ts). */
+    const dragOrders = () => {
+      const area = el.value;
+      if (!series || !area || !session.canTrade.value) return;
+      const candle = series;
+      stopDrag = attachOrderDrag(area, {
+        series: candle,
+        lines: () =>
+          (area.orderLines ?? []).flatMap((o) => {
+            const line = orderLines.get(o.ordId);
+            return line ? [{ ...o, line }] : [];
+          }),
+        snap: (p) => {
+          const tick = inst.value?.tickSz;
+          return tick ? toTick(p, tick) : String(p);
+        },
+        amend: async (ordId, px) => {
+          await tw.rest.orders.amend(ordId, { newPx: px }, props.instId);
+        },
+        chartMoves: (on) => chart?.applyOptions({ handleScroll: on, handleScale: on }),
+        failed: (text) => (dragError.value = text),
+      });
+    };
+
     onMounted(async () => {
       const lw = await import("lightweight-charts");
       if (!el.value) return;
@@ -287,6 +320,7 @@ export const CandleChart = defineComponent(
       volume.priceScale().applyOptions({ scaleMargins: { top: VOLUME_TOP, bottom: 0 } });
       el.value.volume = volume;
       el.value.candles = series;
+      el.value.chart = chart;
       formatPrices();
       series.setData(candles.bars.value.map(point));
       volume.setData(candles.bars.value.map(volumePoint));
@@ -299,6 +333,7 @@ export const CandleChart = defineComponent(
       drawOrders();
       drawAlerts();
       drawPositions();
+      dragOrders();
       chart.subscribeCrosshairMove((p) => {
         const bar = series && p.seriesData.get(series);
         const vol = volume && p.seriesData.get(volume);
@@ -338,7 +373,10 @@ export const CandleChart = defineComponent(
       indicators?.updateLast(candles.bars.value);
     });
     watch(indicatorIds, (ids) => indicators?.show(ids, candles.bars.value));
-    onBeforeUnmount(() => chart?.remove());
+    onBeforeUnmount(() => {
+      stopDrag();
+      chart?.remove();
+    });
 
     return () => (
       <section class="card chart" data-testid="chart">
@@ -358,6 +396,11 @@ export const CandleChart = defineComponent(
           </span>
           {candles.loading.value && <small class="muted">loading…</small>}
           {candles.error.value && <small class="error">{candles.error.value}</small>}
+          {dragError.value && (
+            <small class="error" role="alert" data-testid="chart-drag-error">
+              {dragError.value}
+            </small>
+          )}
           {hovered.value && (
             <Legend
               hovered={hovered.value}

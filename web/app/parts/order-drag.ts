@@ -1,0 +1,112 @@
+// Dragging an open order's line on the chart moves the order: pressed within a few pixels of the
+// line, the line follows the pointer on the tick grid (the chart does not pan meanwhile), and let
+// go at another price the order is amended to it; the line goes back if the amend is refused.
+// Near a line the cursor says it can be dragged. For those who may trade.
+import type { IPriceLine, ISeriesApi } from "lightweight-charts";
+
+/** An order line the user may drag: the order, its price now, and its line. */
+export interface DraggableLine {
+  ordId: string;
+  price: number;
+  title: string;
+  line: IPriceLine;
+}
+
+export interface OrderDragDeps {
+  series: ISeriesApi<"Candlestick">;
+  /** The lines that may be dragged now. */
+  lines: () => DraggableLine[];
+  /** The price dropped at, on the tick grid, as the amend sends it ("43012.3"). */
+  snap: (price: number) => string;
+  /** Amends the order to `px`; rejects with the reason when it is refused. */
+  amend: (ordId: string, px: string) => Promise<void>;
+  /** The chart's own panning and scaling off while a line is dragged, on again after. */
+  chartMoves: (on: boolean) => void;
+  /** A refusal to show (null: clears it). */
+  failed: (text: string | null) => void;
+}
+
+/** How near (px) a press must be to a line to take it. */
+const GRAB_PX = 5;
+
+/** Starts listening on the chart's element; returns the function that stops it. */
+export function attachOrderDrag(el: HTMLElement, d: OrderDragDeps): () => void {
+  let dragging: { l: DraggableLine; px: string } | null = null;
+
+  /** The line within GRAB_PX of the pointer, over the plot (not its price axis). */
+  const near = (e: PointerEvent): DraggableLine | null => {
+    const box = el.getBoundingClientRect();
+    const y = e.clientY - box.top;
+    if (e.clientX - box.left > box.width - d.series.priceScale().width()) return null;
+    let best: DraggableLine | null = null;
+    let bestDy = GRAB_PX + 1;
+    for (const l of d.lines()) {
+      const ly = d.series.priceToCoordinate(l.price);
+      if (ly === null) continue;
+      const dy = Math.abs(ly - y);
+      if (dy < bestDy) [best, bestDy] = [l, dy];
+    }
+    return best;
+  };
+  const priceAt = (e: PointerEvent): number | null => {
+    const p = d.series.coordinateToPrice(e.clientY - el.getBoundingClientRect().top);
+    return p === null ? null : Number(p);
+  };
+
+  const down = (e: PointerEvent) => {
+    if (e.button !== 0) return;
+    const l = near(e);
+    if (!l) return;
+    // Taken before the chart sees it: the chart would pan instead.
+    e.preventDefault();
+    e.stopPropagation();
+    el.setPointerCapture?.(e.pointerId);
+    d.chartMoves(false);
+    d.failed(null);
+    dragging = { l, px: d.snap(l.price) };
+  };
+  const move = (e: PointerEvent) => {
+    if (!dragging) {
+      el.style.cursor = near(e) ? "ns-resize" : "";
+      return;
+    }
+    e.stopPropagation();
+    const p = priceAt(e);
+    if (p === null || !(p > 0)) return;
+    dragging.px = d.snap(p);
+    dragging.l.line.applyOptions({ price: Number(dragging.px), title: `${dragging.l.title} → ${dragging.px}` });
+  };
+  const up = async (e: PointerEvent) => {
+    if (!dragging) return;
+    e.stopPropagation();
+    const { l, px } = dragging;
+    dragging = null;
+    d.chartMoves(true);
+    if (Number(px) === l.price) return void l.line.applyOptions({ price: l.price, title: l.title });
+    l.line.applyOptions({ title: `${l.title} → ${px} …` });
+    try {
+      await d.amend(l.ordId, px);
+      // The line moves to where the exchange says the order is, from the stream.
+    } catch (err) {
+      l.line.applyOptions({ price: l.price, title: l.title });
+      d.failed(`Amend to ${px}: ${(err as Error).message}`);
+    }
+  };
+  const cancel = () => {
+    if (!dragging) return;
+    dragging.l.line.applyOptions({ price: dragging.l.price, title: dragging.l.title });
+    dragging = null;
+    d.chartMoves(true);
+  };
+
+  el.addEventListener("pointerdown", down, true);
+  el.addEventListener("pointermove", move, true);
+  el.addEventListener("pointerup", up, true);
+  el.addEventListener("pointercancel", cancel, true);
+  return () => {
+    el.removeEventListener("pointerdown", down, true);
+    el.removeEventListener("pointermove", move, true);
+    el.removeEventListener("pointerup", up, true);
+    el.removeEventListener("pointercancel", cancel, true);
+  };
+}
