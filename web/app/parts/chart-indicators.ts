@@ -91,7 +91,7 @@ export class ChartIndicators {
     const closes = bars.map((b) => b.close);
     for (const [id, lines] of this.shown) {
       const computed = INDICATORS[id].lines(closes);
-      lines.forEach((l, i) => draw(l.series, computed[i]!.values));
+      for (const [i, l] of lines.entries()) draw(l.series, computed[i]!.values);
     }
   }
 }
