@@ -2,7 +2,7 @@
 // a trader should know before the ticket says so.
 import { defineComponent } from "vue";
 import { useKillSwitch } from "../vue/commands.ts";
-import { fmtTime } from "./format.ts";
+import { fmtWhen } from "./format.ts";
 import { go } from "./router.ts";
 
 export const KillBanner = defineComponent(() => {
@@ -12,7 +12,7 @@ export const KillBanner = defineComponent(() => {
       <div class="banner danger" role="alert" data-testid="kill-banner">
         <strong>Kill switch ON</strong>: new orders are refused
         {killSwitch.value.by &&
-          ` (by ${killSwitch.value.by}${killSwitch.value.since ? ` at ${fmtTime(killSwitch.value.since)}` : ""})`}
+          ` (by ${killSwitch.value.by}${killSwitch.value.since ? ` at ${fmtWhen(killSwitch.value.since)}` : ""})`}
         .{" "}
         <a
           href="/commands"

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { digitsOf, fmtDateTime, fmtPx, fmtQty, fmtSz, padDecimals } from "./format.ts";
+import { digitsOf, fmtDateTime, fmtPx, fmtQty, fmtSz, fmtWhen, padDecimals } from "./format.ts";
 
 test("an instrument's digits are its tick's and its lot's decimals", () => {
   expect(digitsOf({ tickSz: 0.1, lotSz: 1e-8 })).toEqual({ px: 1, sz: 8 });
@@ -51,4 +51,12 @@ test("a date and time, local, with ms", () => {
   const ms = new Date(2026, 11, 7, 9, 3, 7, 25).getTime();
   expect(fmtDateTime(ms)).toBe("2026-12-07 09:03:07.025");
   expect(fmtDateTime(null)).toBe("–");
+});
+
+test("fmtWhen: the time of day today, the day and time before", () => {
+  const now = new Date(2026, 11, 7, 15, 0, 0).getTime();
+  expect(fmtWhen(new Date(2026, 11, 7, 9, 5, 3, 42).getTime(), now)).toBe("09:05:03.042");
+  expect(fmtWhen(new Date(2026, 11, 6, 23, 59, 58, 999).getTime(), now)).toBe("12-06 23:59:58");
+  expect(fmtWhen(new Date(2025, 11, 7, 9, 0, 0).getTime(), now)).toBe("12-07 09:00:00");
+  expect(fmtWhen(null, now)).toBe("–");
 });

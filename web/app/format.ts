@@ -31,6 +31,19 @@ export function fmtDateTime(ms: number | null | undefined): string {
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${fmtTime(ms)}`;
 }
 
+/**
+ * When something happened, as short as it can be read: the time of day with ms today, the day and
+ * time before ("12-06 14:03:07"), so a row from yesterday is not taken for one of today's.
+ */
+export function fmtWhen(ms: number | null | undefined, now = Date.now()): string {
+  if (!ms) return "–";
+  const d = new Date(ms);
+  const t = new Date(now);
+  if (d.getFullYear() === t.getFullYear() && d.getMonth() === t.getMonth() && d.getDate() === t.getDate())
+    return fmtTime(ms);
+  return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+}
+
 export function fmtMs(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "–";
   if (Math.abs(v) < 1) return `${v.toFixed(2)} ms`;

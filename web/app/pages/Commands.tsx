@@ -7,7 +7,7 @@ import type { Command, CommandRecord } from "../../client/rest.ts";
 import { useKillSwitch } from "../../vue/commands.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useEventStream } from "../../vue/stream.ts";
-import { fmtTime } from "../format.ts";
+import { fmtWhen } from "../format.ts";
 import { Confirm } from "../parts/Confirm.tsx";
 import { useSelection } from "../selection.ts";
 import { useSession } from "../session.ts";
@@ -109,7 +109,7 @@ export const Commands = defineComponent(() => {
             <small class="muted" data-testid="kill-since">
               {killSwitch.value.since === null
                 ? "since the service started"
-                : `since ${fmtTime(killSwitch.value.since)}${killSwitch.value.by ? ` by ${killSwitch.value.by}` : ""}`}
+                : `since ${fmtWhen(killSwitch.value.since)}${killSwitch.value.by ? ` by ${killSwitch.value.by}` : ""}`}
             </small>
           )}
         </p>
@@ -185,7 +185,7 @@ export const Commands = defineComponent(() => {
           <tbody>
             {records.value.map((r) => (
               <tr key={r.id} data-testid={`command-${r.id}`}>
-                <td>{fmtTime(r.createdAt)}</td>
+                <td>{fmtWhen(r.createdAt)}</td>
                 <td>
                   {r.type}
                   {r.engineId && <small class="muted"> → {r.engineId}</small>}

@@ -6,7 +6,7 @@ import { ApiRequestError } from "../../client/http.ts";
 import type { EngineView, HealthAnswer, ReadyAnswer } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useEventStream } from "../../vue/stream.ts";
-import { fmtMs, fmtTime } from "../format.ts";
+import { fmtMs, fmtTime, fmtWhen } from "../format.ts";
 import { Histogram } from "../parts/Histogram.tsx";
 import { useSession } from "../session.ts";
 
@@ -110,9 +110,9 @@ export const System = defineComponent(() => {
             <tr key={e.engineId} data-testid={`engine-${e.engineId}`}>
               <td>{e.engineId}</td>
               <td class={e.state === "up" ? "up" : "down"}>{e.state}</td>
-              <td>{fmtTime(e.since)}</td>
+              <td>{fmtWhen(e.since)}</td>
               <td>
-                {fmtTime(e.lastSeen)} <small class="muted">(every {e.heartbeatMs} ms)</small>
+                {fmtWhen(e.lastSeen)} <small class="muted">(every {e.heartbeatMs} ms)</small>
               </td>
               <td class="num">{e.strategies}</td>
               <td class="hide-narrow">{e.instances.join(", ")}</td>
@@ -206,7 +206,7 @@ export const System = defineComponent(() => {
               <>
                 <dt>last error</dt>
                 <dd class="down">
-                  {i.error.code}: {i.error.message} ({fmtTime(i.error.at)})
+                  {i.error.code}: {i.error.message} ({fmtWhen(i.error.at)})
                 </dd>
               </>
             )}

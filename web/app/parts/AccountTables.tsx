@@ -2,7 +2,7 @@
 import { defineComponent } from "vue";
 import { useBalances, useFills } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
-import { fmtPx, fmtQty, fmtSz, fmtTime } from "../format.ts";
+import { fmtPx, fmtQty, fmtSz, fmtWhen } from "../format.ts";
 import { EquityCurve } from "./EquityCurve.tsx";
 import { ExportFills } from "./ExportFills.tsx";
 import { StrategyTag } from "./StrategyTag.tsx";
@@ -31,7 +31,7 @@ export const Fills = defineComponent(() => {
           <tbody>
             {fills.value.slice(0, 30).map((f) => (
               <tr key={`${f.ordId}:${f.tradeId}`}>
-                <td>{fmtTime(f.ts)}</td>
+                <td>{fmtWhen(f.ts)}</td>
                 <td>
                   {f.instId}
                   <StrategyTag clOrdId={f.clOrdId} />

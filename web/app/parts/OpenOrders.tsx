@@ -8,7 +8,7 @@ import type { Order } from "../../client/types.ts";
 import { useOrders } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useDigits } from "../digits.ts";
-import { fmtPx, fmtSz, fmtTime } from "../format.ts";
+import { fmtPx, fmtSz, fmtWhen } from "../format.ts";
 import { Confirm } from "./Confirm.tsx";
 import { StrategyTag } from "./StrategyTag.tsx";
 
@@ -54,7 +54,7 @@ const OrderRow = defineComponent(
       const d = digits(o.instId);
       return (
         <tr data-testid={`order-${o.ordId}`} data-clordid={o.clOrdId}>
-          <td class="hide-narrow">{fmtTime(o.cTime)}</td>
+          <td class="hide-narrow">{fmtWhen(o.cTime)}</td>
           <td>
             {o.instId}
             <StrategyTag clOrdId={o.clOrdId} />

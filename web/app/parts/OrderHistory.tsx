@@ -3,7 +3,7 @@
 import { defineComponent } from "vue";
 import { useOrderHistory } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
-import { fmtPx, fmtSz, fmtTime } from "../format.ts";
+import { fmtPx, fmtSz, fmtWhen } from "../format.ts";
 import { StrategyTag } from "./StrategyTag.tsx";
 
 export const OrderHistory = defineComponent(() => {
@@ -30,7 +30,7 @@ export const OrderHistory = defineComponent(() => {
           <tbody>
             {closed.value.map((o) => (
               <tr key={o.ordId} data-testid={`closed-${o.ordId}`}>
-                <td>{fmtTime(o.uTime)}</td>
+                <td>{fmtWhen(o.uTime)}</td>
                 <td>
                   {o.instId}
                   <StrategyTag clOrdId={o.clOrdId} />

@@ -8,7 +8,7 @@ import { ApiRequestError } from "../../client/http.ts";
 import type { StrategyView } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { engineOf, figuresOf, useStrategy, useStrategyKinds, useStrategyWrites } from "../../vue/strategies.ts";
-import { fmtTime } from "../format.ts";
+import { fmtTime, fmtWhen } from "../format.ts";
 import { byField, changed, type FormValues, fieldsOf, initialValues, toParams } from "../schema-form.ts";
 import { Confirm } from "./Confirm.tsx";
 import { PnlChart } from "./PnlChart.tsx";
@@ -123,7 +123,7 @@ export const StrategyDetail = defineComponent(
                 on engine <strong data-testid="strategy-engine">{engine}</strong>
               </>
             )}{" "}
-            · {v.owner} · {v.instruments.join(", ")} · updated {fmtTime(v.updatedAt)}
+            · {v.owner} · {v.instruments.join(", ")} · updated {fmtWhen(v.updatedAt)}
           </p>
           {v.reason && (
             <p class={v.state === "error" ? "error" : "muted"} data-testid="strategy-reason">

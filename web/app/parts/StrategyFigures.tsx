@@ -3,7 +3,7 @@
 import { defineComponent } from "vue";
 import type { StrategyFigures } from "../../client/types.ts";
 import { useDigits } from "../digits.ts";
-import { fmtPx, fmtSz, fmtTime } from "../format.ts";
+import { fmtPx, fmtSz, fmtWhen } from "../format.ts";
 
 const money = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "–");
 const sign = (n: number) => (n > 0 ? "up" : n < 0 ? "down" : "");
@@ -35,14 +35,14 @@ export const StrategyFiguresView = defineComponent(
             {f.startedAt !== null && (
               <>
                 <dt>started</dt>
-                <dd>{fmtTime(f.startedAt)}</dd>
+                <dd>{fmtWhen(f.startedAt)}</dd>
               </>
             )}
             {f.lastError && (
               <>
                 <dt>last error</dt>
                 <dd class="down">
-                  {fmtTime(f.lastError.ts)} {f.lastError.message}
+                  {fmtWhen(f.lastError.ts)} {f.lastError.message}
                 </dd>
               </>
             )}
