@@ -8,7 +8,16 @@ import type { BookFrame, BookLine } from "../web/app/book/frame.ts";
 import { lineTop, ROW_PX } from "../web/app/book/geometry.ts";
 import { fmtPx, fmtQty, fmtSz, fmtTime } from "../web/app/format.ts";
 import { sizeForShare } from "../web/client/rules.ts";
-import { ADMIN_PASSWORD, cancelOrder, eventually, metric, placeOrder, type TestServer } from "./helpers.ts";
+import { anOrder } from "./fixtures/order.ts";
+import {
+  ADMIN_PASSWORD,
+  cancelOrder,
+  eventually,
+  exchangeEvent,
+  metric,
+  placeOrder,
+  type TestServer,
+} from "./helpers.ts";
 import { signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
@@ -662,6 +671,46 @@ test("a trader drags an open order's line on the chart to a new price: the order
   await page.waitForFunction(`${LINE}?.price === ${Number(moved)}`, null, { timeout: WAIT });
   expect(await page.locator('[data-testid="chart-drag-error"]').count()).toBe(0);
   await cancelOrder(s.url, tina, ordId, "BTC-USDT");
+  await ctx.close();
+}, 60_000);
+
+test("the order history pages back to the oldest closed order (dated, being from another day) and narrows to one instrument", async () => {
+  // 60 orders filled two days ago, recorded: more than the 50 newest the panel starts with.
+  const t0 = Date.now() - 2 * 86_400_000;
+  for (let i = 0; i < 60; i++)
+    exchangeEvent(s, {
+      type: "order",
+      channel: "orders",
+      data: anOrder(`90${String(i).padStart(3, "0")}`, {
+        state: "filled",
+        accFillSz: "1",
+        avgPx: "100",
+        cTime: t0 + i * 1000,
+        uTime: t0 + i * 1000,
+      }),
+    });
+  await s.history.flush();
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  const OLD = '[data-testid="order-history"] tr[data-testid^="closed-90"]';
+  await page.waitForSelector('[data-testid="history-older"]', { timeout: WAIT });
+  expect(await page.locator(OLD).count()).toBeLessThan(60);
+  while ((await page.locator('[data-testid="history-end"]').count()) === 0) {
+    await page.click('[data-testid="history-older"]:not([disabled])', { timeout: WAIT });
+    await page.waitForSelector('[data-testid="history-older"]:not([disabled]), [data-testid="history-end"]', {
+      timeout: WAIT,
+    });
+  }
+  expect(await page.locator(OLD).count()).toBe(60);
+  // Newest first, each with its date (it is not today's).
+  const first = (await page.textContent(`${OLD} td:first-child`))!;
+  const d = new Date(t0 + 59_000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  expect(first).toBe(
+    `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`,
+  );
+  await page.selectOption('[data-testid="history-inst"]', "ETH-USDT");
+  await eventually(async () => (await page.locator(OLD).count()) === 0, WAIT);
   await ctx.close();
 }, 60_000);
 

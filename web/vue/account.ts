@@ -1,6 +1,7 @@
 // Account composables: open orders, positions, balances, fills and closed orders, snapshot first
 // (REST) then live, written once per frame. For a viewer they stay empty (the channels are private).
 import { type ComputedRef, computed, onScopeDispose, type ShallowRef, shallowRef } from "vue";
+import type { OrderRow } from "../client/rest.ts";
 import type { Account, Balance, Fill, Order, Position } from "../client/types.ts";
 import { shared, type Tradewire, useTradewire } from "./context.ts";
 import { Feeds, single } from "./feed.ts";
@@ -172,24 +173,43 @@ export function useOrderHistory(): ShallowRef<ClosedOrder[]> {
     );
     const add = (os: ClosedOrder[]) => take(os.filter((o) => CLOSED.has(o.state)));
     undo(tw.client.on("order", (ev) => add([ev.data])));
-    const load = async () =>
-      add(
-        (await tw.rest.history.orders({ limit: CLOSED_SCAN })).data.map((r) => ({
-          ordId: r.ordId,
-          clOrdId: r.clOrdId,
-          instId: r.instId,
-          side: r.side,
-          ordType: r.ordType,
-          px: r.px ?? "",
-          sz: r.sz,
-          accFillSz: r.accFillSz,
-          avgPx: r.avgPx ?? "",
-          state: r.state as Order["state"],
-          uTime: r.uTime,
-        })),
-      );
+    const load = async () => add((await tw.rest.history.orders({ limit: CLOSED_SCAN })).data.map(closedOf));
     return { list, feeds: new Feeds(tw.client, () => load) };
   });
   onScopeDispose(store.feeds.acquire("orders"));
   return store.list;
+}
+
+/** A recorded order state change as the order history shows it. */
+function closedOf(r: OrderRow): ClosedOrder {
+  return {
+    ordId: r.ordId,
+    clOrdId: r.clOrdId,
+    instId: r.instId,
+    side: r.side,
+    ordType: r.ordType,
+    px: r.px ?? "",
+    sz: r.sz,
+    accFillSz: r.accFillSz,
+    avgPx: r.avgPx ?? "",
+    state: r.state as Order["state"],
+    uTime: r.uTime,
+  };
+}
+
+/**
+ * A page of closed orders older than those shown, of one instrument or all, newest first: the
+ * first page from `before` (ms, exclusive), the next ones from the `next` cursor it gave (null: none older).
+ */
+export async function olderClosedOrders(
+  tw: Tradewire,
+  from: { before: number } | { cursor: string },
+  instId?: string,
+): Promise<{ orders: ClosedOrder[]; next: string | null }> {
+  const page = await tw.rest.history.orders({
+    limit: CLOSED_SCAN,
+    ...("cursor" in from ? { cursor: from.cursor } : { to: from.before }),
+    ...(instId ? { instId } : {}),
+  });
+  return { orders: page.data.filter((r) => CLOSED.has(r.state as Order["state"])).map(closedOf), next: page.next };
 }
