@@ -1,6 +1,6 @@
 // The browser code takes the server's types, never its code with side effects (ARCHITECTURE.md
-// Boundaries): every import of src/ from web/ is type-only or of a module that imports nothing
-// (src/domain/strategy-orders.ts: one rule, shared), and the built bundle carries none of the server's
+// Boundaries): every import of src/ from web/ is type-only or of a module that imports nothing but
+// types (src/domain/strategy-orders.ts, src/domain/positions.ts: one rule each, shared), and the built bundle carries none of the server's
 // strings (route descriptions, log lines, validation messages of the modules it types against).
 import { expect, test } from "bun:test";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -15,8 +15,9 @@ function walk(dir: string): string[] {
   });
 }
 
-/** A module the browser may run: it imports nothing, so it can bring no server code along. */
-const standalone = (path: string) => !/^(import|export)\s[^;]*?\bfrom\s*["']/m.test(readFileSync(path, "utf8"));
+/** A module the browser may run: it imports nothing but types, so it can bring no server code along. */
+const standalone = (path: string) =>
+  !/^(import|export)\s(?!type\s)[^;]*?\bfrom\s*["']/m.test(readFileSync(path, "utf8"));
 
 test("web/ imports the server's modules for their types only, or code from modules that import nothing", () => {
   const sources = walk(WEB).filter((p) => /\.tsx?$/.test(p) && !/\.test\.ts$/.test(p) && !p.endsWith("vite.config.ts"));
