@@ -162,7 +162,7 @@ test("the equity curve: the range's recorded points, then each live push, as the
   await ctx.close();
 }, 90_000);
 
-test("Close all in the Positions panel (confirmed) closes every position; the Commands page runs it too", async () => {
+test("Close all in the Positions panel (confirmed; Escape backs out) closes every position; the Commands page runs it too", async () => {
   for (const [side, key] of [
     ["buy", "all-1"],
     ["sell", "all-2"],
@@ -179,6 +179,11 @@ test("Close all in the Positions panel (confirmed) closes every position; the Co
   await page.waitForSelector(`${ROW} td:nth-child(2):text-is("3")`, { timeout: WAIT });
   await page.click('[data-testid="close-all-positions"]');
   expect(await page.locator('[role="dialog"]').textContent()).toContain("Every position (1) is closed");
+  // The dialog takes the focus on Back: Escape backs out, nothing is closed.
+  await page.keyboard.press("Escape");
+  await page.waitForSelector('[role="dialog"]', { state: "detached" });
+  expect(await page.locator(ROW).count()).toBe(1);
+  await page.click('[data-testid="close-all-positions"]');
   await page.click('[data-testid="confirm-yes"]');
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   expect(await page.locator('[data-testid="close-all-positions"]').count()).toBe(0); // nothing left to close

@@ -1,8 +1,11 @@
-// A confirmation dialog for actions that cannot be undone (kill switch, cancel all).
-import { defineComponent } from "vue";
+// A confirmation dialog for actions that cannot be undone (kill switch, cancel all): it takes the
+// focus on its safe button, so Escape (or Enter there) backs out and Tab reaches the action.
+import { defineComponent, onMounted, shallowRef } from "vue";
 
 export const Confirm = defineComponent(
   (props: { title: string; text: string; action: string; danger?: boolean; onYes: () => void; onNo: () => void }) => {
+    const back = shallowRef<HTMLButtonElement | null>(null);
+    onMounted(() => back.value?.focus());
     return () => (
       <div
         class="modal"
@@ -15,7 +18,7 @@ export const Confirm = defineComponent(
           <h2>{props.title}</h2>
           <p>{props.text}</p>
           <div class="row end">
-            <button type="button" class="ghost" onClick={props.onNo} data-testid="confirm-no">
+            <button type="button" class="ghost" ref={back} onClick={props.onNo} data-testid="confirm-no">
               Back
             </button>
             <button
