@@ -1,7 +1,7 @@
 // Strategies in the dashboard, in headless Chromium against the real service (simulator, chDB):
 // a grid created from the form its kind's JSON Schema generates (a 400 lands on its field),
 // started, its state, open orders and log live on the page, a live param applied, stopped,
-// deleted; a viewer reads it all and changes nothing.
+// deleted; a viewer reads it all and changes nothing; another trader duplicates one.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
@@ -140,6 +140,50 @@ test("a viewer sees strategies live but no form and no controls", async () => {
   await textMatches(page, `[data-testid="strategy-row-${id}"] [data-testid="row-state"]`, /^running$/);
   expect((await c.stop(id)).status).toBe(200);
   await textMatches(page, '[data-testid="strategy-state"]', /^stopped$/);
+  await ctx.close();
+}, 60_000);
+
+test("another trader duplicates a strategy: the form holds its kind, instruments, params and limits, and the copy is theirs", async () => {
+  const c = client(s, await s.token("tom", "tom-password-1"));
+  const made = await c.create({
+    name: "twap-src",
+    kind: "twap",
+    instruments: ["BTC-USDT"],
+    params: { side: "sell", quantity: 0.002 },
+    limits: { maxOrdersPerSecond: 3 },
+  });
+  expect(made.status).toBe(201);
+  const id = made.body.id as string;
+  await s.userToken("tess", "trader");
+  const { ctx, page } = await signIn(browser, s.url, "tess", "tess-password-1", `/strategies/${id}`);
+  await page.waitForSelector('[data-testid="strategy-duplicate"]', { timeout: WAIT });
+  // Not hers: no start, stop or delete.
+  expect(await page.locator('[data-testid="strategy-start"], [data-testid="strategy-delete"]').count()).toBe(0);
+  await page.click('[data-testid="strategy-duplicate"]');
+  const form = '[data-testid="strategy-new"]';
+  await textMatches(page, `${form} h2`, /^New strategy like twap-src$/);
+  expect(await page.inputValue('[data-testid="new-kind"]')).toBe("twap");
+  expect(await page.inputValue('[data-testid="new-name"]')).toBe("twap-src-copy");
+  expect(await page.isChecked('[data-testid="new-inst-BTC-USDT"]')).toBe(true);
+  expect(await page.inputValue('[data-testid="new-param-side"]')).toBe("sell");
+  expect(await page.inputValue('[data-testid="new-param-quantity"]')).toBe("0.002");
+  expect(await page.inputValue('[data-testid="new-limits-maxOrdersPerSecond"]')).toBe("3");
+  await page.click('[data-testid="new-submit"]');
+  await page.waitForURL((u) => u.pathname.startsWith("/strategies/") && !u.pathname.endsWith(id), { timeout: WAIT });
+  const copyId = decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+  const copy = (await (
+    await fetch(`${s.url}/api/strategies/${copyId}`, {
+      headers: { Authorization: `Bearer ${await s.token("tess", "tess-password-1")}` },
+    })
+  ).json()) as {
+    name: string;
+    owner: string;
+    kind: string;
+    params: Record<string, unknown>;
+    limits: { maxOrdersPerSecond: number };
+  };
+  expect(copy).toMatchObject({ name: "twap-src-copy", owner: "tess", kind: "twap", limits: { maxOrdersPerSecond: 3 } });
+  expect(copy.params).toMatchObject({ side: "sell", quantity: 0.002 });
   await ctx.close();
 }, 60_000);
 

@@ -1,5 +1,6 @@
 // Strategies: every strategy live (state, kind or engine, owner, PnL, open orders), a new one from
-// its kind's generated form (traders, admins), and the one picked (/strategies/<id>) in detail.
+// its kind's generated form (traders, admins; or one like another: Duplicate), and the one picked
+// (/strategies/<id>) in detail.
 // Viewers read; traders manage their own; admins all (the server decides either way).
 import { computed, defineComponent, shallowRef } from "vue";
 import type { StrategyView } from "../../client/rest.ts";
@@ -33,6 +34,8 @@ export const Strategies = defineComponent(() => {
   const { instruments } = useSelection();
   const { state, canTrade, isAdmin } = useSession();
   const creating = shallowRef(false);
+  /** The strategy a new one starts from (Duplicate), or none. */
+  const like = shallowRef<StrategyView | null>(null);
   const selected = computed(() => {
     const rest = route.value.startsWith(`${BASE}/`) ? route.value.slice(BASE.length + 1) : "";
     return rest ? decodeURIComponent(rest) : null;
@@ -48,7 +51,10 @@ export const Strategies = defineComponent(() => {
             <button
               type="button"
               class="ghost"
-              onClick={() => (creating.value = !creating.value)}
+              onClick={() => {
+                creating.value = !creating.value;
+                like.value = null;
+              }}
               data-testid="strategy-new-open"
             >
               {creating.value ? "Close" : "New strategy"}
@@ -110,9 +116,12 @@ export const Strategies = defineComponent(() => {
       </section>
       {creating.value && canTrade.value && (
         <StrategyCreate
+          key={like.value?.id ?? ""}
           instruments={instruments.value}
+          from={like.value}
           onCreated={(v: StrategyView) => {
             creating.value = false;
+            like.value = null;
             go(`${BASE}/${encodeURIComponent(v.id)}`);
           }}
         />
@@ -123,6 +132,14 @@ export const Strategies = defineComponent(() => {
           id={selected.value}
           canManage={canManage}
           onDeleted={() => go(BASE)}
+          onDuplicate={
+            canTrade.value
+              ? (v: StrategyView) => {
+                  like.value = v;
+                  creating.value = true;
+                }
+              : undefined
+          }
           wide={!(creating.value && canTrade.value)}
         />
       )}

@@ -1,6 +1,6 @@
 // A new strategy: its kind, name and instruments, the params form generated from the kind's JSON
 // Schema and optional risk limits; the server validates, and each error of its 400 shows on the
-// field it names.
+// field it names. Started from another strategy (`from`: Duplicate), the form holds its settings.
 import { computed, defineComponent, shallowRef, watch } from "vue";
 import { ApiRequestError } from "../../client/http.ts";
 import type { StrategyView } from "../../client/rest.ts";
@@ -16,15 +16,18 @@ const LIMITS = [
 ] as const;
 
 export const StrategyCreate = defineComponent(
-  (props: { instruments: string[]; onCreated: (v: StrategyView) => void }) => {
+  (props: { instruments: string[]; from?: StrategyView | null; onCreated: (v: StrategyView) => void }) => {
     const tw = useTradewire();
     const kinds = useStrategyKinds();
     const put = useStrategyWrites();
-    const kindName = shallowRef("");
-    const name = shallowRef("");
-    const picked = shallowRef<string[]>([]);
+    const from = props.from ?? null;
+    const kindName = shallowRef(from?.kind ?? "");
+    const name = shallowRef(from ? `${from.name}-copy`.slice(0, 64) : "");
+    const picked = shallowRef<string[]>(from?.instruments ?? []);
     const values = shallowRef<FormValues>({});
-    const limits = shallowRef<Record<string, string>>({});
+    const limits = shallowRef<Record<string, string>>(
+      Object.fromEntries(Object.entries(from?.limits ?? {}).map(([k, v]) => [k, String(v)])),
+    );
     const errors = shallowRef<Record<string, string>>({});
     const formError = shallowRef<string | null>(null);
     const busy = shallowRef(false);
@@ -34,7 +37,8 @@ export const StrategyCreate = defineComponent(
     watch(
       kind,
       (k) => {
-        values.value = initialValues(fieldsOf(k?.params));
+        // The duplicated strategy's params while its kind is picked, the kind's defaults otherwise.
+        values.value = initialValues(fieldsOf(k?.params), k && k.name === from?.kind ? from.params : {});
         errors.value = {};
         if (k && !name.value) name.value = `${k.name}-1`;
       },
@@ -91,7 +95,7 @@ export const StrategyCreate = defineComponent(
       const k = kind.value;
       return (
         <form class="card strategy-new" onSubmit={submit} novalidate data-testid="strategy-new">
-          <h2>New strategy</h2>
+          <h2>{from ? `New strategy like ${from.name}` : "New strategy"}</h2>
           <label class={{ invalid: !!errors.value.kind }}>
             Kind
             <select
@@ -187,5 +191,5 @@ export const StrategyCreate = defineComponent(
       );
     };
   },
-  { props: ["instruments", "onCreated"] },
+  { props: ["instruments", "from", "onCreated"] },
 );

@@ -22,6 +22,8 @@ export const StrategyDetail = defineComponent(
     id: string;
     canManage: (v: StrategyView) => boolean;
     onDeleted: () => void;
+    /** A new strategy like this one (for those who may create one). */
+    onDuplicate?: (v: StrategyView) => void;
     /** The page's whole width: its figures and orders, and its params and log, side by side. */
     wide?: boolean;
   }) => {
@@ -130,9 +132,9 @@ export const StrategyDetail = defineComponent(
               {v.reason}
             </p>
           )}
-          {manage && (
+          {(manage || (props.onDuplicate && v.kind !== "external")) && (
             <div class="row" data-testid="strategy-controls">
-              {!running.value && (
+              {manage && !running.value && (
                 <button
                   type="button"
                   class="primary"
@@ -143,7 +145,7 @@ export const StrategyDetail = defineComponent(
                   Start
                 </button>
               )}
-              {running.value && (
+              {manage && running.value && (
                 <>
                   <button
                     type="button"
@@ -165,9 +167,20 @@ export const StrategyDetail = defineComponent(
                   </label>
                 </>
               )}
-              {!running.value && v.kind !== "external" && (
+              {manage && !running.value && v.kind !== "external" && (
                 <button type="button" class="ghost" onClick={() => (asking.value = true)} data-testid="strategy-delete">
                   Delete
+                </button>
+              )}
+              {props.onDuplicate && v.kind !== "external" && (
+                <button
+                  type="button"
+                  class="ghost"
+                  onClick={() => props.onDuplicate?.(v)}
+                  data-testid="strategy-duplicate"
+                  title="A new strategy with this one's kind, instruments, params and limits"
+                >
+                  Duplicate
                 </button>
               )}
             </div>
@@ -252,5 +265,5 @@ export const StrategyDetail = defineComponent(
       );
     };
   },
-  { props: ["id", "canManage", "onDeleted", "wide"] },
+  { props: ["id", "canManage", "onDeleted", "onDuplicate", "wide"] },
 );
