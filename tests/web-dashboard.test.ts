@@ -915,6 +915,31 @@ test("an order amended from open orders shows its new price from the stream; can
   await ctx.close();
 }, 60_000);
 
+test("the balances show each currency's value in USD at the last price, largest first", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  await page.waitForSelector('[data-testid="balance-BTC"] [data-testid="balance-usd"]:not(:text-is("–"))', {
+    timeout: WAIT,
+  });
+  const H = { Authorization: `Bearer ${tina}` };
+  const [balances, tickers] = (await Promise.all(
+    ["/api/account/balances", "/api/market/tickers"].map(async (p) =>
+      (await fetch(`${s.url}${p}`, { headers: H })).json(),
+    ),
+  )) as [{ data: { ccy: string; eq: string }[] }, { data: { instId: string; last: string }[] }];
+  const k = (t: string) => Number(t.replace(/k$/, "")) * (t.endsWith("k") ? 1000 : 1);
+  const shown = async (ccy: string) =>
+    k((await page.textContent(`[data-testid="balance-${ccy}"] [data-testid="balance-usd"]`))!);
+  const eq = (ccy: string) => Number(balances.data.find((b) => b.ccy === ccy)!.eq);
+  const last = Number(tickers.data.find((t) => t.instId === "BTC-USDT")!.last);
+  expect(Math.abs((await shown("BTC")) / (eq("BTC") * last) - 1)).toBeLessThan(0.01); // prices move meanwhile
+  expect(Math.abs((await shown("USDT")) / eq("USDT") - 1)).toBeLessThan(0.01);
+  const order = await page.locator('[data-testid="balances"] [data-testid="balance-usd"]').allTextContents();
+  const values = order.filter((t) => t !== "–").map(k);
+  expect(values).toEqual([...values].sort((a, b) => b - a));
+  await ctx.close();
+}, 60_000);
+
 test("at phone width the Markets, Trading, System, Users and Audit pages fit the screen: nothing scrolls sideways, every page's link in sight, an open order's buttons too", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.setViewportSize({ width: 390, height: 844 });

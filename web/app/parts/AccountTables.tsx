@@ -1,8 +1,11 @@
-// Fills (with their export) and balances (with the equity curve): small live tables.
-import { defineComponent } from "vue";
+// Fills (with their export) and balances (each with its value in USD, largest first; the equity
+// curve under them): small live tables.
+import { computed, defineComponent, onUnmounted, shallowRef, toRaw } from "vue";
 import { useBalances, useFills } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtQty, fmtSz, fmtWhen } from "../format.ts";
+import { useSelection } from "../selection.ts";
+import { usdPrice } from "../usd-value.ts";
 import { EquityCurve } from "./EquityCurve.tsx";
 import { ExportFills } from "./ExportFills.tsx";
 import { StrategyTag } from "./StrategyTag.tsx";
@@ -60,6 +63,21 @@ export const Fills = defineComponent(() => {
 
 export const Balances = defineComponent(() => {
   const { list } = useBalances();
+  const { tickers } = useSelection();
+  /** Values follow the prices once a second (the tickers change ten times a second). */
+  const clock = shallowRef(0);
+  const timer = setInterval(() => clock.value++, 1000);
+  onUnmounted(() => clearInterval(timer));
+  const rows = computed(() => {
+    void clock.value;
+    const prices = toRaw(tickers);
+    return list.value
+      .map((b) => {
+        const px = usdPrice(b.ccy, prices);
+        return { b, value: px === null ? null : Number(b.eq) * px };
+      })
+      .sort((x, y) => (y.value ?? -1) - (x.value ?? -1) || x.b.ccy.localeCompare(y.b.ccy));
+  });
   return () => (
     <section class="card balances" data-testid="balances">
       <h2>Balances</h2>
@@ -69,16 +87,22 @@ export const Balances = defineComponent(() => {
             <th>Currency</th>
             <th class="num">Equity</th>
             <th class="num">Available</th>
-            <th class="num hide-narrow">Frozen</th>
+            <th class="num wide-only">Frozen</th>
+            <th class="num" title="Its equity in USD at the last price">
+              USD
+            </th>
           </tr>
         </thead>
         <tbody>
-          {list.value.map((b) => (
-            <tr key={b.ccy}>
+          {rows.value.map(({ b, value }) => (
+            <tr key={b.ccy} data-testid={`balance-${b.ccy}`}>
               <td>{b.ccy}</td>
               <td class="num">{fmtQty(b.eq)}</td>
               <td class="num">{fmtQty(b.availBal)}</td>
-              <td class="num hide-narrow">{fmtQty(b.frozenBal)}</td>
+              <td class="num wide-only">{fmtQty(b.frozenBal)}</td>
+              <td class="num" data-testid="balance-usd">
+                {value === null ? "–" : fmtQty(value)}
+              </td>
             </tr>
           ))}
         </tbody>
