@@ -465,7 +465,7 @@ test("the candle chart marks the user's own fills: an arrow up under the bar of 
   await ctx.close();
 }, 60_000);
 
-test("what happens to the trader's orders is told on any page: a fill, a cancel; a toast goes when dismissed", async () => {
+test("what happens to the trader's orders is told on any page: a fill, a cancel; a toast goes when dismissed, Activity keeps it", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas'); // on Markets, no ticket in sight
   const place = (key: string, body: object) =>
@@ -486,6 +486,15 @@ test("what happens to the trader's orders is told on any page: a fill, a cancel;
     null,
     { timeout: WAIT },
   );
+  // Activity keeps what the toasts told, newest first, counted until opened.
+  expect(Number(await page.textContent('[data-testid="activity-unread"]'))).toBeGreaterThanOrEqual(2);
+  await page.click('[data-testid="activity-toggle"]');
+  const items = await page.locator('[data-testid="activity-item"]').allTextContents();
+  expect(items[0]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} Canceled buy 0\.00100000 BTC-USDT at 1000\.0$/);
+  expect(items.some((t) => /Bought 0\.0031\d* BTC-USDT/.test(t))).toBe(true);
+  expect(await page.locator('[data-testid="activity-unread"]').count()).toBe(0);
+  await page.click('[data-testid="activity-clear"]');
+  await page.waitForSelector('[data-testid="activity-item"]', { state: "detached" });
   await ctx.close();
 }, 60_000);
 
@@ -501,6 +510,7 @@ test("desktop alerts, once turned on, tell a fill while the tab is hidden, and n
     Object.defineProperty(document, "hidden", { get: () => window.__hidden === true, configurable: true });`;
   const { ctx, page } = await signInAt(browser, s.url, "tina", "tina-password-1", "/", init);
   const toggle = '[data-testid="desktop-notices"]';
+  await page.click('[data-testid="activity-toggle"]'); // the switch is in the Activity menu
   expect(await page.textContent(toggle)).toBe("Desktop alerts off");
   await page.click(toggle);
   await textMatches(page, toggle, /^Desktop alerts on$/);
@@ -1012,6 +1022,19 @@ test("at 1280x800 the Markets page is one screen: the list, chart, book and tape
     expect(box.height).toBeGreaterThan(100);
     expect(box.y + box.height).toBeLessThanOrEqual(800);
   }
+  await ctx.close();
+}, 60_000);
+
+test("at 1280 px the bar holds every page's link an admin has, none scrolled out of sight", async () => {
+  const { ctx, page } = await signIn("admin", ADMIN_PASSWORD);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.waitForSelector('[data-testid="nav-audit"]');
+  expect(await page.locator(".top nav a").count()).toBe(7);
+  expect(
+    await page.evaluate(
+      `(() => { const n = document.querySelector(".top nav"); return n.scrollWidth - n.clientWidth; })()`,
+    ),
+  ).toBe(0);
   await ctx.close();
 }, 60_000);
 

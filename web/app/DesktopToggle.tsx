@@ -1,4 +1,5 @@
-// The bar's switch for desktop notifications (desktop.ts): off, or on once the browser allows them.
+// The switch for desktop notifications (desktop.ts), in the Activity menu: off, or on once the
+// browser allows them.
 import { defineComponent, shallowRef } from "vue";
 import { desktopNotices, setDesktopNotices } from "./desktop.ts";
 

@@ -1,12 +1,14 @@
 // The signed-in frame: navigation for what the role may do, the stream status, the user, the
 // kill switch when it is on (for those who trade), toasts of what happens to their orders and of
-// their price alerts, and the page for the current path.
+// their price alerts (and the Activity menu that keeps them), and the page for the current path.
 import { type Component, computed, defineComponent, h } from "vue";
 import { useTradewire } from "../vue/context.ts";
 import { useEventStream } from "../vue/stream.ts";
-import { DesktopToggle } from "./DesktopToggle.tsx";
+import { ActivityMenu } from "./ActivityMenu.tsx";
+import { useDigits } from "./digits.ts";
 import { Equity } from "./Equity.tsx";
 import { KillBanner } from "./KillBanner.tsx";
+import { Notices } from "./notices.ts";
 import { Audit } from "./pages/Audit.tsx";
 import { Commands } from "./pages/Commands.tsx";
 import { Markets } from "./pages/Markets.tsx";
@@ -55,6 +57,8 @@ export const Shell = defineComponent(() => {
     { latencyEveryMs: 0 },
   );
   usePriceInTitle();
+  /** What was told (toasts) and the history of it (Activity), for this session. */
+  const notices = new Notices(useDigits());
   const current = computed(
     () => pages.value.find((p) => route.value === p.path || route.value.startsWith(`${p.path}/`)) ?? pages.value[0]!,
   );
@@ -79,7 +83,7 @@ export const Shell = defineComponent(() => {
           <nav>{pages.value.map(link)}</nav>
           {canTrade.value && <Equity />}
           <StatusPill />
-          <DesktopToggle />
+          <ActivityMenu notices={notices} />
           <span class="user" data-testid="user">
             {state.value.user?.name} <small>({state.value.user?.role})</small>
           </span>
@@ -89,7 +93,7 @@ export const Shell = defineComponent(() => {
         </header>
         {canTrade.value && <KillBanner />}
         <main class="page">{h(current.value.view)}</main>
-        <Toasts />
+        <Toasts notices={notices} />
       </div>
     );
   };

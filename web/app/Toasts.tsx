@@ -1,109 +1,112 @@
 // The toasts of notices.ts in a corner of every page: what happened to a trader's orders (fills,
 // cancels, rejections) and strategies (stopped or failed without them) while they look elsewhere,
 // and the user's price alerts as the tickers reach them; on the desktop too while the tab is
-// hidden if the user turned that on (desktop.ts). A click on × takes one away.
+// hidden if the user turned that on (desktop.ts). A click on × takes one away. The Notices are the
+// shell's, which the Activity menu reads too.
 import { defineComponent, onScopeDispose, watch } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
 import type { StrategyEvent, StrategyStatus, Ticker } from "../client/types.ts";
 import { useTradewire } from "../vue/context.ts";
 import { alertBook } from "./alerts.ts";
 import { notifyDesktop } from "./desktop.ts";
-import { useDigits } from "./digits.ts";
-import { Notices } from "./notices.ts";
+import type { Notices } from "./notices.ts";
 import { go } from "./router.ts";
 import { useSession } from "./session.ts";
 import { useStrategyNames } from "./strategy-names.ts";
 
-export const Toasts = defineComponent(() => {
-  const tw = useTradewire();
-  const notices = new Notices(useDigits());
-  // A strategy's toast says its name once known (asked for once per id).
-  const { names, nameOf } = useStrategyNames();
-  const name = (clOrdId: string) => {
-    const id = strategyOfOrder(clOrdId);
-    const known = id && nameOf(id);
-    if (id && known) notices.nameStrategy(id, known);
-  };
-  watch(names, (m) => {
-    for (const [id, n] of m) if (!notices.knowsStrategy(id)) notices.nameStrategy(id, n);
-  });
-  /** Runs `tell`; what it put on top of the toasts goes to the desktop too (a hidden tab). */
-  const told = (tell: () => void) => {
-    const before = notices.list.value;
-    tell();
-    const top = notices.list.value[0];
-    if (notices.list.value !== before && top) notifyDesktop(top);
-  };
-  // News only: a snapshot (a load, a resync) states what is, it did not just happen.
-  const offFill = tw.client.on("fill", (ev, meta) => {
-    if (meta.snapshot) return;
-    told(() => notices.fill(ev.data));
-    name(ev.data.clOrdId);
-  });
-  const offOrder = tw.client.on("order", (ev, meta) => meta.snapshot || told(() => notices.order(ev.data)));
-  // The user's strategies stopping or failing without them (the first event of each says where it stands).
-  const me = useSession().state.value.user?.name ?? "";
-  const states = new Map<string, string>();
-  const builtIn = (e: StrategyEvent): e is StrategyStatus => "owner" in e && "figures" in e;
-  const offStrategy = tw.client.on("strategy", (ev, meta) => {
-    const s = ev.data;
-    if (!builtIn(s)) return;
-    const was = states.get(s.id);
-    states.set(s.id, s.state);
-    if (!meta.snapshot && was !== undefined && s.owner === me) told(() => notices.strategyState(s, was, me));
-  });
-  // Price alerts: each ticker (a snapshot too: the price is there now) checked while any is set.
-  const alerts = alertBook(me);
-  const check = (t: Ticker) => {
-    for (const a of alerts.fire(t.instId, Number(t.last))) told(() => notices.alert(a, t.last));
-  };
-  let offTickers: (() => void) | undefined;
-  watch(
-    () => alerts.list.value.length > 0,
-    (any) => {
+export const Toasts = defineComponent(
+  (props: { notices: Notices }) => {
+    const tw = useTradewire();
+    const notices = props.notices;
+    // A strategy's toast says its name once known (asked for once per id).
+    const { names, nameOf } = useStrategyNames();
+    const name = (clOrdId: string) => {
+      const id = strategyOfOrder(clOrdId);
+      const known = id && nameOf(id);
+      if (id && known) notices.nameStrategy(id, known);
+    };
+    watch(names, (m) => {
+      for (const [id, n] of m) if (!notices.knowsStrategy(id)) notices.nameStrategy(id, n);
+    });
+    /** Runs `tell`; what it put on top of the toasts goes to the desktop too (a hidden tab). */
+    const told = (tell: () => void) => {
+      const before = notices.list.value;
+      tell();
+      const top = notices.list.value[0];
+      if (notices.list.value !== before && top) notifyDesktop(top);
+    };
+    // News only: a snapshot (a load, a resync) states what is, it did not just happen.
+    const offFill = tw.client.on("fill", (ev, meta) => {
+      if (meta.snapshot) return;
+      told(() => notices.fill(ev.data));
+      name(ev.data.clOrdId);
+    });
+    const offOrder = tw.client.on("order", (ev, meta) => meta.snapshot || told(() => notices.order(ev.data)));
+    // The user's strategies stopping or failing without them (the first event of each says where it stands).
+    const me = useSession().state.value.user?.name ?? "";
+    const states = new Map<string, string>();
+    const builtIn = (e: StrategyEvent): e is StrategyStatus => "owner" in e && "figures" in e;
+    const offStrategy = tw.client.on("strategy", (ev, meta) => {
+      const s = ev.data;
+      if (!builtIn(s)) return;
+      const was = states.get(s.id);
+      states.set(s.id, s.state);
+      if (!meta.snapshot && was !== undefined && s.owner === me) told(() => notices.strategyState(s, was, me));
+    });
+    // Price alerts: each ticker (a snapshot too: the price is there now) checked while any is set.
+    const alerts = alertBook(me);
+    const check = (t: Ticker) => {
+      for (const a of alerts.fire(t.instId, Number(t.last))) told(() => notices.alert(a, t.last));
+    };
+    let offTickers: (() => void) | undefined;
+    watch(
+      () => alerts.list.value.length > 0,
+      (any) => {
+        offTickers?.();
+        offTickers = any ? tw.client.on("ticker", (ev) => check(ev.data)) : undefined;
+      },
+      { immediate: true },
+    );
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const stopTimer = () => {
+      clearInterval(timer);
+      timer = undefined;
+    };
+    watch(notices.list, (list) => {
+      if (list.length && !timer) timer = setInterval(() => notices.sweep() || stopTimer(), 500);
+    });
+    onScopeDispose(() => {
+      offFill();
+      offOrder();
+      offStrategy();
       offTickers?.();
-      offTickers = any ? tw.client.on("ticker", (ev) => check(ev.data)) : undefined;
-    },
-    { immediate: true },
-  );
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const stopTimer = () => {
-    clearInterval(timer);
-    timer = undefined;
-  };
-  watch(notices.list, (list) => {
-    if (list.length && !timer) timer = setInterval(() => notices.sweep() || stopTimer(), 500);
-  });
-  onScopeDispose(() => {
-    offFill();
-    offOrder();
-    offStrategy();
-    offTickers?.();
-    stopTimer();
-  });
-  return () => (
-    <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
-      {notices.list.value.map((t) => (
-        <div class={["toast", t.tone]} key={t.key} data-testid="toast">
-          <strong>{t.title}</strong>{" "}
-          {t.href ? (
-            <a
-              href={t.href}
-              onClick={(e: MouseEvent) => {
-                e.preventDefault();
-                go(t.href!);
-              }}
-            >
-              {t.text}
-            </a>
-          ) : (
-            <span>{t.text}</span>
-          )}
-          <button type="button" class="ghost" aria-label="Dismiss" onClick={() => notices.dismiss(t.key)}>
-            ×
-          </button>
-        </div>
-      ))}
-    </div>
-  );
-});
+      stopTimer();
+    });
+    return () => (
+      <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
+        {notices.list.value.map((t) => (
+          <div class={["toast", t.tone]} key={t.key} data-testid="toast">
+            <strong>{t.title}</strong>{" "}
+            {t.href ? (
+              <a
+                href={t.href}
+                onClick={(e: MouseEvent) => {
+                  e.preventDefault();
+                  go(t.href!);
+                }}
+              >
+                {t.text}
+              </a>
+            ) : (
+              <span>{t.text}</span>
+            )}
+            <button type="button" class="ghost" aria-label="Dismiss" onClick={() => notices.dismiss(t.key)}>
+              ×
+            </button>
+          </div>
+        ))}
+      </div>
+    );
+  },
+  { props: ["notices"] },
+);

@@ -118,3 +118,30 @@ test("a strategy of the user's stopping without them, or failing, is told with i
   n.strategyState(s("stopped", "stopped by kill switch"), "stopped", "tina"); // no change
   expect(texts(n)).toEqual(["Strategy grid-btc: failed: the strategy's code threw: boom"]);
 });
+
+test("what was told stays in the history, newest first, one entry per toast's key, counted until read", () => {
+  let now = 1_000;
+  const n = new Notices(digits, () => now);
+  n.fill(fill("1", "a"));
+  now = 2_000;
+  n.order(order("2", { state: "canceled" }));
+  now = 3_000;
+  n.fill(fill("1", "b")); // the same order's toast: its entry moves up with the sum
+  expect(n.history.value.map((t) => [t.at, `${t.title}: ${t.text}`])).toEqual([
+    [3_000, "Bought: 2.0000 BTC-USDT at 100.0 on average, 2 fills"],
+    [2_000, "Canceled: buy 2.0000 BTC-USDT at 90.0"],
+  ]);
+  expect(n.unread.value).toBe(3);
+  // Toasts go; the history stays.
+  now = 100_000;
+  n.sweep();
+  expect(n.list.value).toEqual([]);
+  expect(n.history.value).toHaveLength(2);
+  n.markRead();
+  expect(n.unread.value).toBe(0);
+  for (let i = 0; i < 60; i++) n.order(order(`c${i}`, { state: "canceled" }));
+  expect(n.history.value).toHaveLength(50);
+  expect(n.history.value[0]!.key).toBe("order:c59");
+  n.clearHistory();
+  expect([n.history.value, n.unread.value]).toEqual([[], 0]);
+});

@@ -4,6 +4,8 @@
 // or failing without them (the kill switch, its own end, an error, someone else); and the user's
 // price alerts as they fire.
 // Only news: snapshots are not told, and an event seen twice (a resumed stream) is told once.
+// What was told stays in a history (the newest 50, each with when) for the Activity menu: a toast
+// goes after a few seconds, what it said does not.
 import { type ShallowRef, shallowRef } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
 import type { Fill, Order, StrategyStatus } from "../client/types.ts";
@@ -28,6 +30,13 @@ export const SHOW_MS = { told: 6_000, error: 12_000, alert: 12_000 };
 const MAX_SHOWN = 4;
 /** Events remembered to tell each once. */
 const SEEN_MAX = 1_000;
+/** What was told, kept for the Activity menu. */
+const HISTORY_MAX = 50;
+
+/** A toast as the history keeps it: when it was last told. */
+export interface Told extends Toast {
+  at: number;
+}
 
 interface Sum {
   side: Fill["side"];
@@ -39,6 +48,10 @@ interface Sum {
 
 export class Notices {
   readonly list: ShallowRef<Toast[]> = shallowRef([]);
+  /** Everything told, newest first (a toast of the same key is one entry, moved up with its new text). */
+  readonly history: ShallowRef<Told[]> = shallowRef([]);
+  /** Told since the history was last looked at. */
+  readonly unread: ShallowRef<number> = shallowRef(0);
   private readonly sums = new Map<string, Sum>();
   private readonly seen = new Set<string>();
   /** Strategies' names by id, as told (a toast shows the id until it knows the name). */
@@ -139,8 +152,11 @@ export class Notices {
   nameStrategy(id: string, name: string): void {
     this.names.set(id, name);
     const key = `strategy:${id}`;
+    const title = this.strategyTitle(id);
     if (this.list.value.some((t) => t.key === key))
-      this.list.value = this.list.value.map((t) => (t.key === key ? { ...t, title: this.strategyTitle(id) } : t));
+      this.list.value = this.list.value.map((t) => (t.key === key ? { ...t, title } : t));
+    if (this.history.value.some((t) => t.key === key))
+      this.history.value = this.history.value.map((t) => (t.key === key ? { ...t, title } : t));
   }
 
   private strategyTitle(id: string): string {
@@ -163,12 +179,25 @@ export class Notices {
     return left.length > 0;
   }
 
-  /** Newest first; a toast of the same key moves to the top with its new text. */
+  /** The history was looked at: nothing unread. */
+  markRead(): void {
+    this.unread.value = 0;
+  }
+
+  clearHistory(): void {
+    this.history.value = [];
+    this.unread.value = 0;
+  }
+
+  /** Newest first; a toast of the same key moves to the top with its new text (in the history too). */
   private show(t: Toast): void {
     const rest = this.list.value.filter((x) => x.key !== t.key);
     const kept = [t, ...rest].slice(0, MAX_SHOWN);
     for (const x of rest.slice(MAX_SHOWN - 1)) this.sums.delete(x.key);
     this.list.value = kept;
+    const told = { ...t, at: this.now() };
+    this.history.value = [told, ...this.history.value.filter((x) => x.key !== t.key)].slice(0, HISTORY_MAX);
+    this.unread.value++;
   }
 
   /** Whether `id` was told before (and remembers it). */

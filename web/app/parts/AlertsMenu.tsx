@@ -48,7 +48,7 @@ export const AlertsMenu = defineComponent(
             Alerts{mine.length ? ` ${mine.length}` : ""}
           </button>
           {open.value && (
-            <div class="chart-pop">
+            <div class="pop">
               <form onSubmit={add}>
                 <label>
                   Alert {props.instId} at

@@ -20,7 +20,7 @@ export const IndicatorsMenu = defineComponent(
           Indicators{props.shown.length ? ` ${props.shown.length}` : ""}
         </button>
         {open.value && (
-          <div class="chart-pop">
+          <div class="pop">
             {INDICATOR_IDS.map((id) => (
               <label key={id} class="check">
                 <input
