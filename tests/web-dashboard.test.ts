@@ -620,6 +620,45 @@ test("price alerts: set from the chart above and below the last price, drawn as 
   await ctx.close();
 }, 90_000);
 
+test("Alt+click on the chart sets a price alert at that price (on the tick grid); a trader's Shift+click opens Trading with it in the ticket", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  const AREA = `document.querySelector('[data-testid="chart"] .chart-area')`;
+  const area = page.locator('[data-testid="chart"] .chart-area');
+  const box = (await area.boundingBox())!;
+  const x = box.width * 0.4;
+  const y = Math.round(box.height * 0.3); // above the middle: above the last price, most likely
+  /** The price at y as the click takes it: the chart's, rounded to the 0.1 tick. */
+  const priceAt = async () =>
+    Math.round(((await page.evaluate(`${AREA}.candles.coordinateToPrice(${y})`)) as number) * 10) / 10;
+  /** What 3 pixels are worth on the price scale: the scale follows the live prices, and may move between two reads. */
+  const slack = async () =>
+    Math.abs(
+      (await page.evaluate(
+        `${AREA}.candles.coordinateToPrice(${y}) - ${AREA}.candles.coordinateToPrice(${y + 3})`,
+      )) as number,
+    ) + 0.1;
+  const before = await priceAt();
+  await area.click({ modifiers: ["Alt"], position: { x, y } });
+  const LINES = `(${AREA}.alertLines ?? [])`;
+  await page.waitForFunction(`${LINES}.length === 1`, null, { timeout: WAIT });
+  const [alertPx] = (await page.evaluate(LINES)) as number[];
+  expect(Math.abs(alertPx! - before)).toBeLessThanOrEqual(await slack());
+  expect(Math.abs(alertPx! * 10 - Math.round(alertPx! * 10))).toBeLessThan(1e-6); // on the tick grid
+  // Removed again (it would fire later on).
+  await page.click('[data-testid="alerts-toggle"]');
+  await page.click('[data-testid="alerts"] li button');
+  await page.waitForFunction(`${LINES}.length === 0`, null, { timeout: WAIT });
+  await page.click('[data-testid="alerts-toggle"]');
+  const handed = await priceAt();
+  const handSlack = await slack();
+  await area.click({ modifiers: ["Shift"], position: { x, y } });
+  await page.waitForSelector('[data-testid="ticket"]', { timeout: WAIT });
+  const px = Number(await page.inputValue('[data-testid="ticket-px"]'));
+  expect(Math.abs(px - handed)).toBeLessThanOrEqual(handSlack);
+  await ctx.close();
+}, 60_000);
+
 test("the candle chart draws the user's open orders as lines at their prices, and takes one away when it is canceled", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');

@@ -66,7 +66,10 @@ export const AlertsMenu = defineComponent(
               </form>
               {error.value && <small class="error">{error.value}</small>}
               {mine.length === 0 ? (
-                <small class="muted">None set: it tells you once when the last price gets there.</small>
+                <small class="muted">
+                  None set: it tells you once when the last price gets there. Alt+click on the chart sets one at
+                  that price.
+                </small>
               ) : (
                 <ul>
                   {mine.map((a) => (

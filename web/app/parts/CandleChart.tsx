@@ -2,7 +2,8 @@
 // logo stays on; see web/NOTICE): history, then the live bar, each bar's traded size as a
 // histogram along the bottom, the indicators picked (moving averages, Bollinger bands) as lines
 // over the candles, the user's own fills as arrows on their bars, their open orders (a trader
-// drags one to move it) and price alerts as lines at their prices, a position's entry
+// drags one to move it) and price alerts (Alt+click sets one) as lines at their prices (Shift+click
+// opens the ticket at a price), a position's entry
 // (and liquidation) price; scrolled to its left edge it loads the bars before; the library loads
 // on first use.
 import type {
@@ -23,7 +24,7 @@ import type { Order } from "../../client/types.ts";
 import { useFills, useOrders, usePositions } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useTradewire } from "../../vue/context.ts";
-import { useInstrument } from "../../vue/market.ts";
+import { useInstrument, useTicker } from "../../vue/market.ts";
 import { alertBook } from "../alerts.ts";
 import { CHART_LOOK, chartTime } from "../chart-look.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
@@ -31,6 +32,8 @@ import { digitsOf, fmtPx, fmtQty } from "../format.ts";
 import { INDICATOR_IDS, type IndicatorId } from "../indicators.ts";
 import { keptChoice, keptChoices } from "../kept.ts";
 import { type PriceMark, positionMarks } from "../position-marks.ts";
+import { go } from "../router.ts";
+import { handPrice } from "../selection.ts";
 import { useSession } from "../session.ts";
 import { AlertsMenu } from "./AlertsMenu.tsx";
 import { ChartIndicators } from "./chart-indicators.ts";
@@ -271,8 +274,8 @@ export const CandleChart = defineComponent(
     const hovered = shallowRef<Hovered | null>(null);
 
     const tw = useTradewire();
-    /** Why the last drag of an order line did not move it. */
-    const dragError = shallowRef<string | null>(null);
+    /** Why the last drag of an order line, or Alt+click for an alert, did nothing. */
+    const chartError = shallowRef<string | null>(null);
     let stopDrag = () => {};
     /** A trader's open orders on this chart may be dragged to a new price (order-drag.ts). */
     const dragOrders = () => {
@@ -294,8 +297,28 @@ export const CandleChart = defineComponent(
           await tw.rest.orders.amend(ordId, { newPx: px }, props.instId);
         },
         chartMoves: (on) => chart?.applyOptions({ handleScroll: on, handleScale: on }),
-        failed: (text) => (dragError.value = text),
+        failed: (text) => (chartError.value = text),
       });
+    };
+
+    const ticker = useTicker(() => props.instId);
+    /** Alt+click on the plot sets a price alert there; Shift+click (traders) opens Trading with that price in the ticket. */
+    const onPlotClick = (e: MouseEvent) => {
+      const area = el.value;
+      if (!series || !area || (!e.altKey && !e.shiftKey)) return;
+      const box = area.getBoundingClientRect();
+      if (e.clientX - box.left > box.width - series.priceScale().width()) return;
+      const p = Number(series.coordinateToPrice(e.clientY - box.top));
+      if (!(p > 0)) return;
+      const tick = inst.value?.tickSz;
+      const px = tick ? toTick(p, tick) : String(p);
+      if (e.altKey) {
+        const r = alerts.add(props.instId, Number(px), Number(ticker.value?.last));
+        chartError.value = "error" in r ? `Alert at ${px}: ${r.error}` : null;
+      } else if (session.canTrade.value) {
+        handPrice(props.instId, px);
+        go("/trading");
+      }
     };
 
     onMounted(async () => {
@@ -334,6 +357,7 @@ export const CandleChart = defineComponent(
       drawAlerts();
       drawPositions();
       dragOrders();
+      el.value.addEventListener("click", onPlotClick);
       chart.subscribeCrosshairMove((p) => {
         const bar = series && p.seriesData.get(series);
         const vol = volume && p.seriesData.get(volume);
@@ -375,6 +399,7 @@ export const CandleChart = defineComponent(
     watch(indicatorIds, (ids) => indicators?.show(ids, candles.bars.value));
     onBeforeUnmount(() => {
       stopDrag();
+      el.value?.removeEventListener("click", onPlotClick);
       chart?.remove();
     });
 
@@ -396,9 +421,9 @@ export const CandleChart = defineComponent(
           </span>
           {candles.loading.value && <small class="muted">loading…</small>}
           {candles.error.value && <small class="error">{candles.error.value}</small>}
-          {dragError.value && (
+          {chartError.value && (
             <small class="error" role="alert" data-testid="chart-drag-error">
-              {dragError.value}
+              {chartError.value}
             </small>
           )}
           {hovered.value && (
