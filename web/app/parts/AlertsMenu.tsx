@@ -67,8 +67,8 @@ export const AlertsMenu = defineComponent(
               {error.value && <small class="error">{error.value}</small>}
               {mine.length === 0 ? (
                 <small class="muted">
-                  None set: it tells you once when the last price gets there. Alt+click on the chart sets one at
-                  that price.
+                  None set: it tells you once when the last price gets there. Alt+click on the chart sets one at that
+                  price.
                 </small>
               ) : (
                 <ul>
