@@ -1,11 +1,11 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
 // logo stays on; see web/NOTICE): history, then the live bar, each bar's traded size as a
-// histogram along the bottom, the indicators picked (moving averages, Bollinger bands) as lines
-// over the candles, the user's own fills as arrows on their bars, their open orders (a trader
-// drags one to move it) and price alerts (Alt+click sets one) as lines at their prices (Shift+click
-// opens the ticket at a price), a position's entry
-// (and liquidation) price; scrolled to its left edge it loads the bars before; the library loads
-// on first use.
+// histogram along the bottom, the indicators picked as lines over the candles
+// (chart-indicators.ts), the user's own fills as arrows on their bars, their open orders (a trader
+// drags one to move it: order-drag.ts), price alerts (Alt+click sets one) and positions (entry and
+// liquidation) as lines at their prices (chart-lines.ts), the hovered bar in a legend
+// (ChartLegend.tsx); Shift+click opens the ticket at a price; scrolled to its left edge it loads
+// the bars before. The library loads on first use.
 import type {
   CandlestickData,
   CreatePriceLineOptions,
@@ -28,7 +28,7 @@ import { useInstrument, useTicker } from "../../vue/market.ts";
 import { alertBook } from "../alerts.ts";
 import { CHART_LOOK, chartTime } from "../chart-look.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
-import { digitsOf, fmtPx, fmtQty } from "../format.ts";
+import { digitsOf } from "../format.ts";
 import { INDICATOR_IDS, type IndicatorId } from "../indicators.ts";
 import { keptChoice, keptChoices } from "../kept.ts";
 import { type PriceMark, positionMarks } from "../position-marks.ts";
@@ -36,7 +36,9 @@ import { go } from "../router.ts";
 import { handPrice } from "../selection.ts";
 import { useSession } from "../session.ts";
 import { AlertsMenu } from "./AlertsMenu.tsx";
+import { ChartLegend, type Hovered } from "./ChartLegend.tsx";
 import { ChartIndicators } from "./chart-indicators.ts";
+import { fillMarkers, type OrderLine, orderLine, syncLines } from "./chart-lines.ts";
 import { IndicatorsMenu } from "./IndicatorsMenu.tsx";
 import { attachOrderDrag } from "./order-drag.ts";
 
@@ -57,13 +59,6 @@ const volumePoint = (b: Bar): HistogramData<UTCTimestamp> => ({
 /** The volume histogram takes the bottom fifth of the plot, the candles the rest above it. */
 const VOLUME_TOP = 0.8;
 
-/** An open order's line on the chart: where, and what its label says. */
-export interface OrderLine {
-  ordId: string;
-  price: number;
-  title: string;
-}
-
 /** The chart's area carries the chart, the fill markers and the lines it last set, its candle and volume series and its indicators: for scripts and tests. */
 export type ChartArea = HTMLDivElement & {
   chart?: IChartApi;
@@ -76,92 +71,8 @@ export type ChartArea = HTMLDivElement & {
   indicators?: ChartIndicators;
 };
 
-/** An open order with a price as a line: its side and what is left of it (no trailing zeros: a label, not a column). */
-function orderLine(o: Order): OrderLine {
-  const left = Number((Number(o.sz) - Number(o.accFillSz || 0)).toPrecision(12));
-  return { ordId: o.ordId, price: Number(o.px), title: `${o.side === "buy" ? "Buy" : "Sell"} ${left}` };
-}
-
-/** Keeps the lines `drawn` on `series` to those of `want` (by id): new ones drawn, the others moved or taken away. */
-function syncLines(
-  series: ISeriesApi<"Candlestick">,
-  drawn: Map<string, IPriceLine>,
-  want: Map<string, CreatePriceLineOptions>,
-): void {
-  for (const [id, line] of drawn) {
-    if (want.has(id)) continue;
-    series.removePriceLine(line);
-    drawn.delete(id);
-  }
-  for (const [id, opts] of want) {
-    const line = drawn.get(id);
-    if (line) line.applyOptions(opts);
-    else drawn.set(id, series.createPriceLine(opts));
-  }
-}
-
 /** Older bars are loaded when fewer than this many are left of the view. */
 const OLDER_WITHIN = 30;
-
-/** The fill marks as arrows on their bars. */
-function fillMarkers(marks: FillMark[]): SeriesMarker<Time>[] {
-  return marks.map(({ time, side, text }) =>
-    side === "buy"
-      ? { time: chartTime(time), position: "belowBar", shape: "arrowUp", color: "#26a69a", text }
-      : { time: chartTime(time), position: "aboveBar", shape: "arrowDown", color: "#ef5350", text },
-  );
-}
-
-/** What the legend shows of the bar under the pointer. */
-interface Hovered {
-  bar: CandlestickData<UTCTimestamp>;
-  vol: number | undefined;
-  /** The shown indicators' values on it. */
-  lines: Array<{ name: string; color: string; value: number }>;
-}
-
-/**
- * Open, high, low, close of the bar under the pointer, its change in the tick's decimals, its
- * volume, the user's fills on it, and under them the shown indicators' values (rounded to the tick's decimals).
- */
-const Legend = defineComponent(
-  (props: { hovered: Hovered; px: number | undefined; fills: string }) => () => {
-    const b = props.hovered.bar;
-    const vol = props.hovered.vol;
-    const change = b.open ? ((b.close - b.open) / b.open) * 100 : 0;
-    const item = (name: string, v: number) => (
-      <>
-        <span class="muted">{name}</span> {fmtPx(v, props.px)}{" "}
-      </>
-    );
-    return (
-      <span class={`legend ${b.close >= b.open ? "up" : "down"}`} data-testid="chart-legend">
-        {item("O", b.open)}
-        {item("H", b.high)}
-        {item("L", b.low)}
-        {item("C", b.close)}
-        {`${change >= 0 ? "+" : ""}${change.toFixed(2)}%`}
-        {vol !== undefined && (
-          <>
-            {" "}
-            <span class="muted">V</span> {fmtQty(vol)}
-          </>
-        )}
-        {props.fills && <span class="fills"> · your fills {props.fills}</span>}
-        {props.hovered.lines.length > 0 && (
-          <span class="indicators">
-            {props.hovered.lines.map((l) => (
-              <span key={l.name} style={{ color: l.color }}>
-                {l.name} {l.value.toFixed(props.px ?? 2)}{" "}
-              </span>
-            ))}
-          </span>
-        )}
-      </span>
-    );
-  },
-  { props: ["hovered", "px", "fills"] },
-);
 
 export const CandleChart = defineComponent(
   (props: { instId: string }) => {
@@ -427,7 +338,7 @@ export const CandleChart = defineComponent(
             </small>
           )}
           {hovered.value && (
-            <Legend
+            <ChartLegend
               hovered={hovered.value}
               px={digitsOf(inst.value)?.px}
               fills={marks.value
