@@ -31,6 +31,24 @@ test("a position closes from its row: after the confirmation, a reduce-only mark
   await page.waitForSelector(`${ROW} td:nth-child(2):text-is("3")`, { timeout: WAIT });
   // The exchange's liquidation price (at least the tick's decimals; its own digits kept).
   expect(await page.textContent(`${ROW} [data-testid="position-liq"]`)).toMatch(/^\d+\.\d+$/);
+  // What it is worth at the mark (3 contracts x their value x mark), and its uPnL with its return on margin.
+  const H = { Authorization: `Bearer ${tina}` };
+  const ctVal = (
+    (await (await fetch(`${s.url}/api/market/instruments`, { headers: H })).json()) as {
+      data: { instId: string; ctVal: number }[];
+    }
+  ).data.find((i) => i.instId === "BTC-USDT-SWAP")!.ctVal;
+  const held = (
+    (await (await fetch(`${s.url}/api/account/positions`, { headers: H })).json()) as {
+      data: { instId: string; markPx: string }[];
+    }
+  ).data.find((p) => p.instId === "BTC-USDT-SWAP")!;
+  const value = (await page.textContent(`${ROW} [data-testid="position-value"]`))!;
+  const k = Number(value.replace(/k$/, "")) * (value.endsWith("k") ? 1000 : 1);
+  expect(Math.abs(k / (3 * ctVal * Number(held.markPx)) - 1)).toBeLessThan(0.01);
+  const upl = (await page.textContent(`${ROW} [data-testid="position-upl"]`))!;
+  const [, pnl, pct] = upl.match(/^(-?\d+\.\d\d) \(([+-]\d+\.\d\d)%\)$/)!;
+  if (Math.abs(Number(pnl)) >= 0.01) expect(Math.sign(Number(pct))).toBe(Math.sign(Number(pnl))); // a gain or a loss on both
   await page.click(`${ROW} [data-testid="position-close"]`);
   expect(await page.locator('[role="dialog"]').textContent()).toContain("Sell 3 BTC-USDT-SWAP at market, reduce only");
   await page.click('[data-testid="confirm-yes"]');

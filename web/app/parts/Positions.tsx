@@ -1,18 +1,24 @@
-// Open positions, live, and for those who may trade a Close on each: after a confirmation, a
-// reduce-only market order for all of it (on the position's side in long/short mode); and a Close
-// all (the close_all command, as on the Commands page).
+// Open positions, live (what each is worth at the mark, its uPnL and return on margin), and for
+// those who may trade a Close on each: after a confirmation, a reduce-only market order for all of
+// it (on the position's side in long/short mode); and a Close all (the close_all command, as on
+// the Commands page).
 import { defineComponent, shallowRef } from "vue";
 import { errorText } from "../../client/http.ts";
 import { closingOrder } from "../../client/index.ts";
 import type { Position } from "../../client/types.ts";
 import { usePositions } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
+import { useInstruments } from "../../vue/market.ts";
 import { useDigits } from "../digits.ts";
-import { fmtPx } from "../format.ts";
+import { fmtPct, fmtPx, fmtQty } from "../format.ts";
+import { positionValue, returnOnMargin } from "../position-figures.ts";
 import { useSession } from "../session.ts";
 import { Confirm } from "./Confirm.tsx";
 
 const keyOf = (p: Position) => `${p.instId}:${p.posSide || "net"}`;
+/** A position's value in whole units of its quote currency (1290.04 -> "1290"; 12345678 -> "12.35M"). */
+const fmtValue = (v: number | null) => (v === null ? "–" : v < 100_000 ? String(Math.round(v)) : fmtQty(v));
+const fmtRoe = (r: number | null) => (r === null ? "" : `(${fmtPct(r)})`);
 
 export const Positions = defineComponent(() => {
   const tw = useTradewire();
@@ -54,7 +60,9 @@ export const Positions = defineComponent(() => {
       allError.value = errorText(err);
     }
   };
-  const cols = () => (canTrade.value ? 7 : 6);
+  const cols = () => (canTrade.value ? 8 : 7);
+  const rules = useInstruments();
+  const ctVal = (instId: string) => rules.get(instId)?.ctVal ?? 1;
   return () => (
     <section class="card positions" data-testid="positions">
       <header class="row">
@@ -83,7 +91,12 @@ export const Positions = defineComponent(() => {
             <th class="num">Avg px</th>
             <th class="num hide-narrow">Mark</th>
             <th class="num hide-narrow">Liq. px</th>
-            <th class="num">uPnL</th>
+            <th class="num wide-only" title="What it is worth at the mark price, in the quote currency">
+              Value
+            </th>
+            <th class="num" title="Unrealized PnL, and as a share of the margin it took at entry">
+              uPnL
+            </th>
             {canTrade.value && <th />}
           </tr>
         </thead>
@@ -102,7 +115,12 @@ export const Positions = defineComponent(() => {
                 <td class="num hide-narrow" data-testid="position-liq">
                   {Number(p.liqPx) > 0 ? fmtPx(p.liqPx, digits(p.instId)?.px) : "–"}
                 </td>
-                <td class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`}>{Number(p.upl).toFixed(2)}</td>
+                <td class="num wide-only" data-testid="position-value">
+                  {fmtValue(positionValue(p, ctVal(p.instId)))}
+                </td>
+                <td class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`} data-testid="position-upl">
+                  {Number(p.upl).toFixed(2)} <small>{fmtRoe(returnOnMargin(p, ctVal(p.instId)))}</small>
+                </td>
                 {canTrade.value && (
                   <td class="num">
                     <button
