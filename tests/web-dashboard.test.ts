@@ -527,6 +527,38 @@ test("desktop alerts, once turned on, tell a fill while the tab is hidden, and n
   await ctx.close();
 }, 60_000);
 
+test("sound, once turned on, plays a fill's tone (higher for a buy, lower for a sell) in one tab only: the one opened or looked at last", async () => {
+  // The page's AudioContext stands in for the speakers: each note started is written down.
+  const init = `
+    window.__tones = [];
+    window.AudioContext = class {
+      constructor() { this.currentTime = 0; this.destination = {}; }
+      createOscillator() {
+        const o = { frequency: { value: 0 }, connect() {}, start() { window.__tones.push(o.frequency.value); }, stop() {} };
+        return o;
+      }
+      createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect() {} }; }
+    };`;
+  const { ctx, page } = await signInAt(browser, s.url, "tina", "tina-password-1", "/", init);
+  await page.click('[data-testid="activity-toggle"]');
+  await textMatches(page, '[data-testid="sound"]', /^Sound off$/);
+  await page.click('[data-testid="sound"]');
+  await textMatches(page, '[data-testid="sound"]', /^Sound on$/);
+  const market = (side: string, sz: string) => ({ instId: "BTC-USDT", side, ordType: "market", sz, tdMode: "cash" });
+  await placeOrder(s.url, tina, market("buy", "0.0023"), "sound-buy-1");
+  await page.waitForFunction("window.__tones.includes(880)", null, { timeout: WAIT });
+  // A second tab of the same browser, opened later, is the one that plays from now on.
+  const other = await ctx.newPage();
+  await other.goto(`${s.url}/markets`);
+  await other.waitForSelector('[data-testid="stream-status"].status-live', { timeout: WAIT });
+  const before = (await page.evaluate("window.__tones.length")) as number;
+  await placeOrder(s.url, tina, market("sell", "0.0023"), "sound-sell-1");
+  await other.waitForFunction("window.__tones.includes(660)", null, { timeout: WAIT });
+  await other.waitForTimeout(300);
+  expect(await page.evaluate("window.__tones.length")).toBe(before);
+  await ctx.close();
+}, 60_000);
+
 test("the bar shows a trader the account's equity, live, as the account states it", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   const shown = async () => (await page.textContent('[data-testid="equity"]'))?.replace(/\s+/g, " ").trim();

@@ -1,11 +1,13 @@
 // Activity: what the toasts told this session (fills, cancels, rejections, strategies stopping,
 // price alerts), newest first with when, after the toasts have gone; the button counts what came
-// since it was last opened. The switch for telling it on the desktop too is at its top.
+// since it was last opened. The switches for telling it on the desktop too, and with a tone, are
+// at its top.
 import { defineComponent, shallowRef } from "vue";
 import { DesktopToggle } from "./DesktopToggle.tsx";
 import { fmtWhen } from "./format.ts";
 import type { Notices } from "./notices.ts";
 import { go } from "./router.ts";
+import { SoundToggle } from "./SoundToggle.tsx";
 
 export const ActivityMenu = defineComponent(
   (props: { notices: Notices }) => {
@@ -37,7 +39,10 @@ export const ActivityMenu = defineComponent(
           </button>
           {open.value && (
             <div class="pop activity-pop">
-              <DesktopToggle />
+              <div class="row">
+                <DesktopToggle />
+                <SoundToggle />
+              </div>
               {n.history.value.length === 0 ? (
                 <p class="muted">Nothing yet this session.</p>
               ) : (

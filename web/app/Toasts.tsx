@@ -12,6 +12,7 @@ import { notifyDesktop } from "./desktop.ts";
 import type { Notices } from "./notices.ts";
 import { go } from "./router.ts";
 import { useSession } from "./session.ts";
+import { playTone } from "./sound.ts";
 import { useStrategyNames } from "./strategy-names.ts";
 
 export const Toasts = defineComponent(
@@ -28,12 +29,15 @@ export const Toasts = defineComponent(
     watch(names, (m) => {
       for (const [id, n] of m) if (!notices.knowsStrategy(id)) notices.nameStrategy(id, n);
     });
-    /** Runs `tell`; what it put on top of the toasts goes to the desktop too (a hidden tab). */
+    /** Runs `tell`; what it put on top of the toasts goes to the desktop too (a hidden tab), and sounds its tone. */
     const told = (tell: () => void) => {
       const before = notices.list.value;
       tell();
       const top = notices.list.value[0];
-      if (notices.list.value !== before && top) notifyDesktop(top);
+      if (notices.list.value !== before && top) {
+        notifyDesktop(top);
+        playTone(top);
+      }
     };
     // News only: a snapshot (a load, a resync) states what is, it did not just happen.
     const offFill = tw.client.on("fill", (ev, meta) => {
