@@ -129,7 +129,7 @@ test("the ticket's Reduce only (swaps): refused with no position to reduce, and 
   await ctx.close();
 }, 60_000);
 
-test("the equity curve: the range's recorded points, then each live push, as the change since the range began; the range kept", async () => {
+test("the equity curve: the range's recorded points, then each live push, as the change since the range began; its max drawdown; the range kept", async () => {
   // An account push 20 hours ago (equity 150000) begins the day's range; the simulator's own
   // pushes (every 5 s) follow. The next real push takes over as the account's latest.
   const past = Date.now() - 20 * 3_600_000;
@@ -138,11 +138,17 @@ test("the equity curve: the range's recorded points, then each live push, as the
     channel: "account",
     data: { totalEq: "150000", upl: "0", imr: "0", mmr: "0", uTime: past },
   });
+  // Ten minutes later a peak of 160000: what came after fell from it.
+  exchangeEvent(s, {
+    type: "account",
+    channel: "account",
+    data: { totalEq: "160000", upl: "0", imr: "0", mmr: "0", uTime: past + 600_000 },
+  });
   const account = async () =>
     (await (await fetch(`${s.url}/api/account`, { headers: { Authorization: `Bearer ${tina}` } })).json()) as {
       totalEq: string;
     };
-  await eventually(async () => (await account()).totalEq !== "150000", WAIT);
+  await eventually(async () => !["150000", "160000"].includes((await account()).totalEq), WAIT);
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');
   const SERIES = `document.querySelector('[data-testid="equity-chart"]').equity`;
@@ -171,6 +177,14 @@ test("the equity curve: the range's recorded points, then each live push, as the
   await page.waitForFunction(`(() => { const v = ${shown}; return v !== null && v !== ${before}; })()`, null, {
     timeout: WAIT,
   });
+  // The largest fall from a peak: from 160000 to the lowest point since, as the curve's points say.
+  const fall = `(() => {
+    let peak = -Infinity, worst = 0;
+    for (const p of ${SERIES}.data()) { const v = p.value + 150000; peak = Math.max(peak, v); worst = Math.max(worst, peak - v); }
+    const usd = (x) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    return document.querySelector('[data-testid="equity-drawdown"]')?.textContent === "Max drawdown " + usd(worst) + " (" + (worst / 1600).toFixed(2) + "%)";
+  })()`;
+  await page.waitForFunction(fall, null, { timeout: WAIT });
   // Another range asks for its own buckets, and is kept across a reload.
   const asked = page.waitForRequest((r) => r.url().includes("/api/account/equity") && r.url().includes("bar=30m"));
   await page.click('[data-testid="equity-curve"] button:text-is("1W")');

@@ -1,13 +1,15 @@
 // The account's equity over the last day, week or month: the recorded points
 // (GET /api/account/equity: a point per bucket, its last account push), then each live push, drawn as
 // the change since the range began (green above, red below: short labels on a narrow axis, where
-// six-figure totals would take half the panel), with that change and its percent over it.
+// six-figure totals would take half the panel), with that change and its percent over it, and the
+// largest fall from a peak in the range (its max drawdown).
 // lightweight-charts (TradingView attribution kept, web/NOTICE), loaded on first use.
 import type { AutoscaleInfo, IChartApi, ISeriesApi, UTCTimestamp } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
 import { useAccount } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { CHART_LOOK, chartTime, GAIN_LOSS_LOOK } from "../chart-look.ts";
+import { type Drawdown, maxDrawdown } from "../drawdown.ts";
 import { fmtPct, fmtUsd } from "../format.ts";
 import { keptChoice } from "../kept.ts";
 
@@ -38,6 +40,10 @@ export const EquityCurve = defineComponent(() => {
   let series: ISeriesApi<"Baseline"> | undefined;
   /** The newest point's time: a live point never goes before it. */
   let newest = 0 as UTCTimestamp;
+  /** The equity at each point drawn, oldest first (the range's first push, then each point's). */
+  let values: number[] = [];
+  /** The largest fall from a peak over the range. */
+  const drawdown = shallowRef<Drawdown | null>(null);
   let loaded = false;
   let gen = 0;
 
@@ -48,7 +54,10 @@ export const EquityCurve = defineComponent(() => {
     const { barMs } = RANGES[range.value];
     const time = Math.max(newest, chartTime(Math.floor(Date.now() / barMs) * barMs)) as UTCTimestamp;
     series.update({ time, value: eq - base.value });
+    if (time === newest && values.length > 1) values[values.length - 1] = eq;
+    else values.push(eq);
     newest = time;
+    drawdown.value = maxDrawdown(values);
   };
   const load = async () => {
     const my = ++gen;
@@ -63,12 +72,14 @@ export const EquityCurve = defineComponent(() => {
       base.value = first;
       series.setData(points.map((p) => ({ time: p.time, value: p.eq - (first ?? 0) })));
       newest = points.at(-1)?.time ?? (0 as UTCTimestamp);
+      values = first === null ? [] : [first, ...points.map((p) => p.eq)];
       error.value = "";
     } catch (err) {
       if (my !== gen || !series) return;
       // Without the recorded points the curve still follows the live pushes.
       series.setData([]);
       newest = 0 as UTCTimestamp;
+      values = [];
       base.value = null;
       error.value = `Equity history: ${(err as Error).message}`;
     }
@@ -140,6 +151,15 @@ export const EquityCurve = defineComponent(() => {
             ))}
           </span>
         </header>
+        {drawdown.value && (
+          <small
+            class="muted"
+            data-testid="equity-drawdown"
+            title={`The largest fall from a peak in the last ${range.value}`}
+          >
+            Max drawdown {fmtUsd(drawdown.value.amount)} ({drawdown.value.pct.toFixed(2)}%)
+          </small>
+        )}
         <div class="equity-chart" ref={el} data-testid="equity-chart" />
         {error.value && <small class="error">{error.value}</small>}
       </div>
