@@ -1,4 +1,5 @@
-// The buffer policy: market rows make room oldest-first, kept rows are refused newest-first at the cap.
+// The buffer policy: samples (market rows, equity) make room oldest-first, kept rows are refused
+// newest-first at the cap.
 import { expect, test } from "bun:test";
 import { RowBuffer } from "./buffer.ts";
 
@@ -18,6 +19,16 @@ test("a market row evicts from the other market table when its own has nothing p
   expect(b.push("trades", { n: 9 })).toBe(true);
   expect(b.dropped.tickers).toEqual({ buffer_full: 1 });
   expect(b.sizes()).toMatchObject({ trades: 1, tickers: 2 });
+});
+
+test("equity samples share the samples' room: over it the oldest sample goes, and orders are never pushed out by them", () => {
+  const b = buf();
+  for (let i = 1; i <= 3; i++) b.push("equity", { n: i });
+  expect(b.push("equity", { n: 4 })).toBe(true);
+  expect(b.dropped.equity).toEqual({ buffer_full: 1 });
+  expect(b.push("orders", { n: 1 })).toBe(true);
+  expect(b.push("orders", { n: 2 })).toBe(true);
+  expect(b.sizes()).toMatchObject({ equity: 3, orders: 2 });
 });
 
 test("a batch being sent is never evicted; with nothing else to evict the new market row is refused", () => {

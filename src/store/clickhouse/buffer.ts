@@ -1,19 +1,19 @@
 // The recorder's bounded buffer: rows wait here until ClickHouse takes them, and this decides
 // what goes when it is full.
 //
-// Policy (also in the README, "History (ClickHouse)"):
-// - Market data (trades, tickers) may be lost: it can be fetched again and the stream already
-//   delivered it. Over `marketRows` buffered market rows, the OLDEST pending market row is
-//   dropped for each new one (counted: dropped{table, reason="buffer_full"}).
-// - Orders, fills, audit, users and strategies were acknowledged to someone, and the account's equity
-//   cannot be had again (the exchange keeps no history of it; a few rows a minute): they are never
-//   dropped to make room. They are kept up to a hard cap (`keptRows`); past it the NEWEST row is refused and
+// Policy (also in docs/operations.md, "History (ClickHouse)"):
+// - Samples (trades, tickers: market data; equity: the account's pushes) may be lost: the stream
+//   already delivered them and the next push says as much. Over `marketRows` buffered samples
+//   (RECORDER_MARKET_BUFFER_ROWS), the OLDEST pending one is dropped for each new one (counted:
+//   dropped{table, reason="buffer_full"}).
+// - Orders, fills, audit, users and strategies were acknowledged to someone: they are never dropped to make
+//   room. They are kept up to a hard cap (`keptRows`); past it the NEWEST row is refused and
 //   counted (dropped{table, reason="hard_cap"}) and the caller logs it. Nothing goes silently.
 // - A batch taken for ClickHouse stays "in flight" (still counted) until it is written; a retry
 //   sends the same rows with the same deduplication token. While an insert of it is running it is
-//   never touched; a market batch waiting for its retry gives up its oldest rows like pending
+//   never touched; a sample batch waiting for its retry gives up its oldest rows like pending
 //   ones (and gets a new token, since its content changed).
-import { KEPT_TABLES, MARKET_TABLES, type Row, type Table } from "./protocol.ts";
+import { DROPPABLE_TABLES, KEPT_TABLES, type Row, type Table } from "./protocol.ts";
 
 /** FIFO with O(1) shift (an index into an array, compacted now and then). */
 class Queue<T> {
@@ -58,30 +58,30 @@ export interface Batch {
   sending: boolean;
 }
 
-const isMarket = (t: Table) => (MARKET_TABLES as readonly string[]).includes(t);
+const isDroppable = (t: Table) => (DROPPABLE_TABLES as readonly string[]).includes(t);
 
 export class RowBuffer {
   private pending = new Map<Table, Queue<Row>>();
   private inflight = new Map<Table, Batch>();
-  private marketCount = 0;
+  private droppableCount = 0;
   private keptCount = 0;
   private batchSeq = 0;
   /** table -> reason -> rows */
   readonly dropped: Partial<Record<Table, Record<string, number>>> = {};
 
   constructor(private readonly opts: { marketRows: number; keptRows: number; tokenPrefix: string }) {
-    for (const t of [...KEPT_TABLES, ...MARKET_TABLES]) this.pending.set(t, new Queue());
+    for (const t of [...KEPT_TABLES, ...DROPPABLE_TABLES]) this.pending.set(t, new Queue());
   }
 
-  /** Adds a row; false when it was refused (kept table at the hard cap, or market with nothing to evict). */
+  /** Adds a row; false when it was refused (kept table at the hard cap, or a sample with nothing to evict). */
   push(table: Table, row: Row): boolean {
     const q = this.pending.get(table)!;
-    if (isMarket(table)) {
-      if (this.marketCount >= this.opts.marketRows && !this.evictMarket(table)) {
+    if (isDroppable(table)) {
+      if (this.droppableCount >= this.opts.marketRows && !this.evictDroppable(table)) {
         this.drop(table, "buffer_full");
         return false;
       }
-      this.marketCount++;
+      this.droppableCount++;
     } else {
       if (this.keptCount >= this.opts.keptRows) {
         this.drop(table, "hard_cap");
@@ -109,7 +109,7 @@ export class RowBuffer {
     const b = this.inflight.get(table);
     if (!b) return 0;
     this.inflight.delete(table);
-    if (isMarket(table)) this.marketCount -= b.rows.length;
+    if (isDroppable(table)) this.droppableCount -= b.rows.length;
     else this.keptCount -= b.rows.length;
     return b.rows.length;
   }
@@ -127,16 +127,16 @@ export class RowBuffer {
   }
 
   total(): number {
-    return this.marketCount + this.keptCount;
+    return this.droppableCount + this.keptCount;
   }
 
   pendingRows(table: Table): number {
     return this.pending.get(table)!.length;
   }
 
-  /** Drops the oldest market row not being sent: in flight (older) first, then pending; the incoming row's table first. */
-  private evictMarket(prefer: Table): boolean {
-    for (const t of [prefer, ...MARKET_TABLES.filter((x) => x !== prefer)]) {
+  /** Drops the oldest sample not being sent: in flight (older) first, then pending; the incoming row's table first. */
+  private evictDroppable(prefer: Table): boolean {
+    for (const t of [prefer, ...DROPPABLE_TABLES.filter((x) => x !== prefer)]) {
       const b = this.inflight.get(t);
       let gone = false;
       if (b && !b.sending && b.rows.length > 0) {
@@ -146,7 +146,7 @@ export class RowBuffer {
         gone = true;
       } else gone = this.pending.get(t)!.shift() !== undefined;
       if (gone) {
-        this.marketCount--;
+        this.droppableCount--;
         this.drop(t, "buffer_full");
         return true;
       }

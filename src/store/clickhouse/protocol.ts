@@ -2,13 +2,17 @@
 import type { RingHandle } from "../../bus/ring.ts";
 import type { Fill, Order } from "../../domain/events.ts";
 
-/** Tables the recorder writes, and the class that decides what may be dropped when the buffer is full. */
-export const MARKET_TABLES = ["trades", "tickers"] as const;
-export const KEPT_TABLES = ["orders", "fills", "audit", "users", "strategies", "equity"] as const;
-export type MarketTable = (typeof MARKET_TABLES)[number];
+/**
+ * Tables the recorder writes, in the two classes that decide what may go when the buffer is full:
+ * samples that may be lost (market data, the account's equity: the stream delivered them, or the
+ * next push says the same) and what was acknowledged to someone (never dropped for room).
+ */
+export const DROPPABLE_TABLES = ["trades", "tickers", "equity"] as const;
+export const KEPT_TABLES = ["orders", "fills", "audit", "users", "strategies"] as const;
+export type DroppableTable = (typeof DROPPABLE_TABLES)[number];
 export type KeptTable = (typeof KEPT_TABLES)[number];
-export type Table = MarketTable | KeptTable;
-export const TABLES: readonly Table[] = [...KEPT_TABLES, ...MARKET_TABLES];
+export type Table = DroppableTable | KeptTable;
+export const TABLES: readonly Table[] = [...KEPT_TABLES, ...DROPPABLE_TABLES];
 
 /** One row as inserted (JSONEachRow: column name -> value). */
 export type Row = Record<string, string | number | boolean | null>;

@@ -20,6 +20,7 @@ import type {
   UserRow,
   WorkerOptions,
 } from "./protocol.ts";
+import { DROPPABLE_TABLES } from "./protocol.ts";
 import { build, page } from "./queries.ts";
 import { auditRow, RECORDED_TYPES, strategyRow, toRow, userRow } from "./rows.ts";
 import { Settler } from "./settle.ts";
@@ -285,8 +286,7 @@ function drainRing(): void {
       if (
         !buffer.push(m.table, m.row) &&
         !refusedLogged.has(m.table) &&
-        m.table !== "trades" &&
-        m.table !== "tickers"
+        !(DROPPABLE_TABLES as readonly string[]).includes(m.table)
       ) {
         refusedLogged.add(m.table);
         log("error", "recorder buffer at its hard cap: refusing rows (counted in recorder_dropped_rows_total)", {
