@@ -96,6 +96,9 @@ export const PositionSchema = z
     mgnMode: z.string(),
     markPx: decimal,
     liqPx: decimal,
+    uplRatio: decimal.openapi({
+      description: "uPnL as a fraction of the position's margin (the exchange's); empty when not given",
+    }),
     uTime: ms,
   })
   .openapi("Position") satisfies z.ZodType<Position>;

@@ -117,6 +117,8 @@ export interface Position {
   mgnMode: string;
   markPx: Decimal;
   liqPx: Decimal;
+  /** The unrealized PnL as a fraction of the position's margin, as the exchange works it out ("" when it gives none). */
+  uplRatio: Decimal;
   uTime: number;
 }
 

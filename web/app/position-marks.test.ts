@@ -10,6 +10,7 @@ const pos = (over: Partial<Position>): Position => ({
   pos: "3",
   avgPx: "43000.5",
   upl: "0",
+  uplRatio: "",
   lever: "3",
   mgnMode: "cross",
   markPx: "43001",

@@ -78,6 +78,7 @@ export function parsePosition(item: unknown): Position {
     mgnMode: os(o, "mgnMode"),
     markPx: os(o, "markPx"),
     liqPx: os(o, "liqPx"),
+    uplRatio: os(o, "uplRatio"),
     uTime: ms(o, "uTime"),
   };
 }
