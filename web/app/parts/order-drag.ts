@@ -29,6 +29,13 @@ export interface OrderDragDeps {
 /** How near (px) a press must be to a line to take it. */
 const GRAB_PX = 5;
 
+/** Moves a line; one the chart took away meanwhile (its order filled or canceled) is left alone. */
+function place(l: DraggableLine, price: number, title: string): void {
+  try {
+    l.line.applyOptions({ price, title });
+  } catch {}
+}
+
 /** Starts listening on the chart's element; returns the function that stops it. */
 export function attachOrderDrag(el: HTMLElement, d: OrderDragDeps): () => void {
   let dragging: { l: DraggableLine; px: string } | null = null;
@@ -74,7 +81,7 @@ export function attachOrderDrag(el: HTMLElement, d: OrderDragDeps): () => void {
     const p = priceAt(e);
     if (p === null || !(p > 0)) return;
     dragging.px = d.snap(p);
-    dragging.l.line.applyOptions({ price: Number(dragging.px), title: `${dragging.l.title} → ${dragging.px}` });
+    place(dragging.l, Number(dragging.px), `${dragging.l.title} → ${dragging.px}`);
   };
   const up = async (e: PointerEvent) => {
     if (!dragging) return;
@@ -82,19 +89,19 @@ export function attachOrderDrag(el: HTMLElement, d: OrderDragDeps): () => void {
     const { l, px } = dragging;
     dragging = null;
     d.chartMoves(true);
-    if (Number(px) === l.price) return void l.line.applyOptions({ price: l.price, title: l.title });
-    l.line.applyOptions({ title: `${l.title} → ${px} …` });
+    if (Number(px) === l.price) return place(l, l.price, l.title);
+    place(l, Number(px), `${l.title} → ${px} …`);
     try {
       await d.amend(l.ordId, px);
       // The line moves to where the exchange says the order is, from the stream.
     } catch (err) {
-      l.line.applyOptions({ price: l.price, title: l.title });
+      place(l, l.price, l.title);
       d.failed(`Amend to ${px}: ${(err as Error).message}`);
     }
   };
   const cancel = () => {
     if (!dragging) return;
-    dragging.l.line.applyOptions({ price: dragging.l.price, title: dragging.l.title });
+    place(dragging.l, dragging.l.price, dragging.l.title);
     dragging = null;
     d.chartMoves(true);
   };
