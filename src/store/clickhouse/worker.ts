@@ -185,12 +185,18 @@ function need(): ClickHouseClient {
   return client;
 }
 
+/** Requests being answered now (queries, loads, writes): stop waits for them before it closes chDB. */
+let answering = 0;
+
 async function answer(id: number, f: () => unknown): Promise<void> {
+  answering++;
   try {
     post({ t: "reply", id, ok: true, value: await f() });
   } catch (err) {
     const msg = (err as Error).message.split("\n")[0]!.slice(0, 500);
     post({ t: "reply", id, ok: false, error: msg, unavailable: !ready || isUnavailableError(err) });
+  } finally {
+    answering--;
   }
 }
 
@@ -346,6 +352,9 @@ async function stop(graceMs: number): Promise<{ unwritten: number }> {
     if (await writer.flush(true)) break;
     await Bun.sleep(Math.min(200, Math.max(10, deadline - performance.now())));
   }
+  // A query still running (a page's history) finishes first too: chDB aborts the process when
+  // closed under one. The stop request itself is one of those being answered.
+  while (answering > 1 && performance.now() < deadline) await Bun.sleep(10);
   const unwritten = buffer.total();
   if (unwritten > 0)
     log("error", "clickhouse: rows not written at shutdown", {
