@@ -187,6 +187,28 @@ test("another trader duplicates a strategy: the form holds its kind, instruments
   await ctx.close();
 }, 60_000);
 
+test("the strategies list sorts by a column on a click of its header, the other way on the next", async () => {
+  const c = client(s, await s.token("tom", "tom-password-1"));
+  for (const name of ["srt-b", "srt-a", "srt-c"])
+    expect(
+      (await c.create({ name, kind: "twap", instruments: ["BTC-USDT"], params: { side: "buy", quantity: 0.001 } }))
+        .status,
+    ).toBe(201);
+  const { ctx, page } = await signIn(browser, s.url, "tom", "tom-password-1", "/strategies");
+  const names = async () =>
+    (await page.locator('[data-testid="strategy-list"] tbody tr td:first-child').allTextContents()).filter((n) =>
+      n.startsWith("srt-"),
+    );
+  await eventually(async () => (await names()).length === 3, WAIT);
+  await page.click('[data-testid="strategy-sort-name"]');
+  expect(await names()).toEqual(["srt-a", "srt-b", "srt-c"]);
+  expect(await page.getAttribute('th:has([data-testid="strategy-sort-name"])', "aria-sort")).toBe("ascending");
+  await page.click('[data-testid="strategy-sort-name"]');
+  expect(await names()).toEqual(["srt-c", "srt-b", "srt-a"]);
+  expect(await page.getAttribute('th:has([data-testid="strategy-sort-name"])', "aria-sort")).toBe("descending");
+  await ctx.close();
+}, 60_000);
+
 test("a running strategy's page draws its PnL over the run, the curve's newest point following its figures", async () => {
   const c = client(s, await s.token("tom", "tom-password-1"));
   const mid = Number(s.state.get("tickers:BTC-USDT")!.last);

@@ -29,6 +29,31 @@ function openOrdersOf(v: StrategyView): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+type SortKey = "name" | "kind" | "owner" | "state" | "pnl" | "open";
+const COLUMNS: Array<{ key: SortKey; label: string; cls?: string }> = [
+  { key: "name", label: "Name" },
+  { key: "kind", label: "Kind" },
+  { key: "owner", label: "Owner", cls: "hide-narrow" },
+  { key: "state", label: "State" },
+  { key: "pnl", label: "PnL", cls: "num" },
+  { key: "open", label: "Open", cls: "num hide-narrow" },
+];
+
+/** Strategies by a column, then by name; unknown figures last whichever way. */
+function sortStrategies(list: StrategyView[], key: SortKey, desc: boolean): StrategyView[] {
+  const figure = (v: StrategyView) => (key === "pnl" ? pnlOf(v) : key === "open" ? openOrdersOf(v) : null);
+  const dir = desc ? -1 : 1;
+  return [...list].sort((a, b) => {
+    if (key === "pnl" || key === "open") {
+      const x = figure(a);
+      const y = figure(b);
+      if (x === null || y === null) return (x === null ? 1 : 0) - (y === null ? 1 : 0) || a.name.localeCompare(b.name);
+      return (x - y) * dir || a.name.localeCompare(b.name);
+    }
+    return String(a[key]).localeCompare(String(b[key])) * dir || a.name.localeCompare(b.name);
+  });
+}
+
 export const Strategies = defineComponent(() => {
   const { list } = useStrategies();
   const { instruments } = useSelection();
@@ -41,6 +66,13 @@ export const Strategies = defineComponent(() => {
     return rest ? decodeURIComponent(rest) : null;
   });
   const canManage = (v: StrategyView) => isAdmin.value || (canTrade.value && v.owner === state.value.user?.name);
+  /** The list as the server gives it, or sorted by a column (a click on its header; again: the other way). */
+  const sort = shallowRef<{ key: SortKey; desc: boolean } | null>(null);
+  const sortBy = (key: SortKey) => {
+    const s = sort.value;
+    sort.value = s?.key === key ? { key, desc: !s.desc } : { key, desc: key === "pnl" || key === "open" };
+  };
+  const rows = computed(() => (sort.value ? sortStrategies(list.value, sort.value.key, sort.value.desc) : list.value));
 
   return () => (
     <div class="strategies">
@@ -64,17 +96,28 @@ export const Strategies = defineComponent(() => {
         <table class="grid" data-testid="strategy-list">
           <thead>
             <tr>
-              <th>Name</th>
-              <th>Kind</th>
-              <th class="hide-narrow">Owner</th>
-              <th>State</th>
-              <th class="num">PnL</th>
-              <th class="num hide-narrow">Open</th>
+              {COLUMNS.map((c) => (
+                <th
+                  key={c.key}
+                  class={c.cls}
+                  aria-sort={sort.value?.key !== c.key ? undefined : sort.value.desc ? "descending" : "ascending"}
+                >
+                  <button
+                    type="button"
+                    class="sort"
+                    onClick={() => sortBy(c.key)}
+                    data-testid={`strategy-sort-${c.key}`}
+                  >
+                    {c.label}
+                    {sort.value?.key === c.key ? (sort.value.desc ? " ↓" : " ↑") : ""}
+                  </button>
+                </th>
+              ))}
               <th class="wide-only">Instruments</th>
             </tr>
           </thead>
           <tbody>
-            {list.value.map((v) => {
+            {rows.value.map((v) => {
               const pnl = pnlOf(v);
               const open = openOrdersOf(v);
               const engine = engineOf(v);
