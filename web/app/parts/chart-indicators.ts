@@ -58,6 +58,7 @@ export class ChartIndicators {
 
   /** Draws every shown line over `bars` (a load: history replaced or extended). */
   setBars(bars: readonly Bar[]): void {
+    if (this.shown.size === 0) return;
     const times = bars.map((b) => chartTime(b.time));
     this.each(bars, (series, values) =>
       series.setData(values.map((v, j): Point => (v === null ? { time: times[j]! } : { time: times[j]!, value: v }))),
@@ -67,7 +68,7 @@ export class ChartIndicators {
   /** Moves the last point of every shown line (the live bar changed, or a new one began). */
   updateLast(bars: readonly Bar[]): void {
     const last = bars.at(-1);
-    if (!last) return;
+    if (!last || this.shown.size === 0) return; // the live bar's path: nothing to do with none shown
     const time = chartTime(last.time);
     this.each(bars, (series, values) => {
       const v = values.at(-1);
