@@ -2,7 +2,7 @@
 // configured: a position opened at market shows on the Trading page, and its Close (confirmed)
 // takes it to nothing with a reduce-only market order, and Close all (there and on the Commands
 // page) every one; the chart draws it at its entry price; the account's equity curve under the
-// balances.
+// balances; the instruments list names and values a swap as it does a spot pair.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
@@ -21,6 +21,27 @@ beforeAll(async () => {
 afterAll(() => close());
 
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
+
+test("the instruments list at 1280 px reads a swap's whole name, and its Vol is its 24h turnover in USDT (base volume x last)", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  const ROW = '[data-testid="ticker-BTC-USDT-SWAP"]';
+  await page.waitForSelector(`${ROW} [data-testid="last"]:not(:empty)`, { timeout: WAIT });
+  for (const id of ["BTC-USDT", "BTC-USDT-SWAP"]) {
+    const cut = await page.$eval(`[data-testid="ticker-${id}"] td.inst`, (td) => td.scrollWidth > td.clientWidth);
+    expect(cut).toBe(false);
+  }
+  const tickers = (
+    (await (await fetch(`${s.url}/api/market/tickers`, { headers: { Authorization: `Bearer ${tina}` } })).json()) as {
+      data: { instId: string; last: string; volCcy24h: string }[];
+    }
+  ).data;
+  const swap = tickers.find((t) => t.instId === "BTC-USDT-SWAP")!;
+  const shown = (await page.textContent(`${ROW} td:last-child`))!;
+  const unit = { k: 1e3, M: 1e6, B: 1e9 }[shown.slice(-1)] ?? 1;
+  const value = Number(shown.replace(/[kMB]$/, "")) * unit;
+  expect(Math.abs(value / (Number(swap.volCcy24h) * Number(swap.last)) - 1)).toBeLessThan(0.02);
+  await ctx.close();
+}, 60_000);
 
 test("a position closes from its row: after the confirmation, a reduce-only market order takes it to nothing", async () => {
   const order = { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "3", tdMode: "cross" };

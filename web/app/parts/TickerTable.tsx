@@ -1,4 +1,5 @@
-// Instruments with their live last price, 24h change, best bid/ask and volume, and a mark where
+// Instruments with their live last price, 24h change, best bid/ask and 24h turnover in the quote
+// currency (spot and derivatives alike, see turnover.ts), and a mark where
 // the user has set a price alert; a click selects the instrument, a star puts it at the top. A
 // filter narrows the list by name (Enter picks the first match, the arrows the next or previous
 // one, Escape clears it; "/" anywhere on the page goes to it), and a click on a column's header
@@ -21,6 +22,7 @@ import { favourites, toggleFavourite } from "../favourites.ts";
 import { type Digits, fmtPct, fmtPx, fmtQty, pctChange } from "../format.ts";
 import { LiveCell } from "../live.ts";
 import { useSession } from "../session.ts";
+import { turnover24h } from "../turnover.ts";
 
 /** The least time between two repaints of the list. */
 const LIST_GAP_MS = 200;
@@ -61,7 +63,7 @@ const Row = defineComponent(
       change.set(fmtPct(ch), ch === null ? "num" : ch >= 0 ? "num up" : "num down");
       bid.set(fmtPx(t.bidPx, known?.px));
       ask.set(fmtPx(t.askPx, known?.px));
-      vol.set(fmtQty(t.volCcy24h));
+      vol.set(fmtQty(turnover24h(t)));
     };
     onMounted(() => {
       cells = [...(row.value?.cells ?? [])].slice(1).map((td) => new LiveCell(td));
@@ -103,7 +105,7 @@ const Row = defineComponent(
         <td class="num" />
         <td class="num list-wide" />
         <td class="num list-wide" />
-        <td class="num hide-narrow" />
+        <td class="num list-mid hide-narrow" />
       </tr>
     );
   },
@@ -115,13 +117,13 @@ interface Sort {
   key: SortKey;
   desc: boolean;
 }
-const COLUMNS: { key: SortKey; label: string; cls: string }[] = [
+const COLUMNS: { key: SortKey; label: string; cls: string; title?: string }[] = [
   { key: "inst", label: "Instrument", cls: "" },
   { key: "last", label: "Last", cls: "num" },
   { key: "change", label: "24h", cls: "num" },
   { key: "bid", label: "Bid", cls: "num list-wide" },
   { key: "ask", label: "Ask", cls: "num list-wide" },
-  { key: "vol", label: "Vol 24h", cls: "num hide-narrow" },
+  { key: "vol", label: "Vol", cls: "num list-mid hide-narrow", title: "24h turnover in the quote currency" },
 ];
 /** How often a list sorted by a live column is put in order again. */
 const RESORT_MS = 1000;
@@ -141,7 +143,7 @@ const FIGURES: Record<Exclude<SortKey, "inst">, (t: Ticker) => number> = {
   change: (t) => pctChange(t.last, t.open24h) ?? Number.NaN,
   bid: (t) => Number(t.bidPx),
   ask: (t) => Number(t.askPx),
-  vol: (t) => Number(t.volCcy24h),
+  vol: turnover24h,
 };
 
 /** A ticker's figure in a live column (missing ones sort below every other). */
@@ -251,7 +253,7 @@ export const TickerTable = defineComponent(
             <thead>
               <tr>
                 {COLUMNS.map((c) => (
-                  <th key={c.key} class={c.cls} aria-sort={ariaSort(c.key)}>
+                  <th key={c.key} class={c.cls} title={c.title} aria-sort={ariaSort(c.key)}>
                     <button type="button" class="sort" onClick={() => sortBy(c.key)} data-testid={`sort-${c.key}`}>
                       {c.label}
                       {arrow(c.key)}
