@@ -53,10 +53,11 @@ test("a date and time, local, with ms", () => {
   expect(fmtDateTime(null)).toBe("–");
 });
 
-test("fmtWhen: the time of day today, the day and time before", () => {
+test("fmtWhen: the time of day today, the day and time before, the year in another year", () => {
   const now = new Date(2026, 11, 7, 15, 0, 0).getTime();
   expect(fmtWhen(new Date(2026, 11, 7, 9, 5, 3, 42).getTime(), now)).toBe("09:05:03.042");
   expect(fmtWhen(new Date(2026, 11, 6, 23, 59, 58, 999).getTime(), now)).toBe("12-06 23:59:58");
-  expect(fmtWhen(new Date(2025, 11, 7, 9, 0, 0).getTime(), now)).toBe("12-07 09:00:00");
+  expect(fmtWhen(new Date(2025, 11, 7, 9, 0, 0).getTime(), now)).toBe("2025-12-07 09:00:00"); // a year ago is not today
+  expect(fmtWhen(new Date(2026, 0, 1, 0, 0, 0).getTime(), now)).toBe("01-01 00:00:00");
   expect(fmtWhen(null, now)).toBe("–");
 });

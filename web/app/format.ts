@@ -33,15 +33,17 @@ export function fmtDateTime(ms: number | null | undefined): string {
 
 /**
  * When something happened, as short as it can be read: the time of day with ms today, the day and
- * time before ("12-06 14:03:07"), so a row from yesterday is not taken for one of today's.
+ * time before ("12-06 14:03:07"), so a row from yesterday is not taken for one of today's, and the
+ * year too in another year ("2025-12-07 09:00:00").
  */
 export function fmtWhen(ms: number | null | undefined, now = Date.now()): string {
   if (!ms) return "–";
   const d = new Date(ms);
   const t = new Date(now);
-  if (d.getFullYear() === t.getFullYear() && d.getMonth() === t.getMonth() && d.getDate() === t.getDate())
-    return fmtTime(ms);
-  return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  const thisYear = d.getFullYear() === t.getFullYear();
+  if (thisYear && d.getMonth() === t.getMonth() && d.getDate() === t.getDate()) return fmtTime(ms);
+  const day = `${two(d.getMonth() + 1)}-${two(d.getDate())}`;
+  return `${thisYear ? "" : `${d.getFullYear()}-`}${day} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
 export function fmtMs(v: number | null | undefined): string {
