@@ -38,7 +38,7 @@ describe("kinds", () => {
     const r = await vic.call("GET", "/api/strategies/kinds");
     expect(r.status).toBe(200);
     const byName = Object.fromEntries(r.body.data.map((k: any) => [k.name, k]));
-    expect(Object.keys(byName).sort()).toEqual(["grid", "twap"]);
+    expect(Object.keys(byName).sort()).toEqual(["grid", "stop", "twap"]);
     const g = byName.grid;
     expect(g.instruments).toEqual({ min: 1, max: 1 });
     expect(g.liveParams).toEqual(["size"]);
@@ -49,6 +49,9 @@ describe("kinds", () => {
     expect(g.params.additionalProperties).toBe(false);
     expect(byName.twap.params.properties.side).toMatchObject({ enum: ["buy", "sell"] });
     expect(byName.twap.liveParams).toEqual(["maxSlippagePct", "priceLimit"]);
+    expect(byName.stop.params.required).toEqual(["side", "size"]);
+    expect(byName.stop.params.properties.reduceOnly).toMatchObject({ type: "boolean", default: true });
+    expect(byName.stop.liveParams).toEqual(["stopPx", "takeProfitPx", "maxSlippagePct"]);
   });
 });
 
@@ -62,12 +65,17 @@ describe("bad input", () => {
     expect(fields(missing)).toEqual(["params.size"]);
     const wrongType = await tina.create(grid({ params: { size: "lots" } }));
     expect(fields(wrongType)).toEqual(["params.size"]);
+    // A rule across fields names the field to mend: a stop with no trigger, a sell's stop over its take profit.
+    const untriggered = await tina.create(grid({ kind: "stop", params: { side: "sell", size: 0.001 } }));
+    expect([untriggered.status, fields(untriggered)]).toEqual([400, ["params.stopPx"]]);
+    const crossed = { side: "sell", size: 0.001, stopPx: 50000, takeProfitPx: 40000 };
+    expect(fields(await tina.create(grid({ kind: "stop", params: crossed })))).toEqual(["params.takeProfitPx"]);
   });
 
   test("unknown kind, external kind, instrument count, limits, unknown fields, bad ids: 400 naming the field", async () => {
     const unknown = await tina.create(grid({ kind: "martingale" }));
     expect([unknown.status, fields(unknown)]).toEqual([400, ["kind"]]);
-    expect(unknown.body.error.details[0].message).toBe("one of grid, twap");
+    expect(unknown.body.error.details[0].message).toBe("one of grid, twap, stop");
     expect(fields(await tina.create(grid({ kind: "external" })))).toEqual(["kind"]);
     expect(fields(await tina.create(grid({ instruments: [INST, "ETH-USDT"] })))).toEqual(["instruments"]);
     expect(fields(await tina.create(grid({ instruments: ["btc usdt"] })))).toEqual(["instruments.0"]);

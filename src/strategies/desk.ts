@@ -93,6 +93,7 @@ export class OrderDesk {
           px: o.px,
           tdMode: o.tdMode ?? (!spec || spec.instType === "SPOT" ? "cash" : "cross"),
           clOrdId: o.clOrdId,
+          ...(o.reduceOnly ? { reduceOnly: true } : {}),
         },
         undefined,
         {

@@ -15,6 +15,8 @@ export interface OrderRequest {
   sz: string;
   px: string;
   tdMode?: "cash" | "cross" | "isolated";
+  /** Derivatives: the order may only reduce a position (the exchange refuses it otherwise). */
+  reduceOnly?: boolean;
 }
 
 /** How a request ended: accepted by the exchange (ordId), or refused (a risk check, the exchange, the strategy's limits). */

@@ -1,0 +1,132 @@
+import { expect, test } from "bun:test";
+import type { Fill, Order } from "../../domain/events.ts";
+import { RecordingContext } from "./recording-context.ts";
+import stop, { reached, type StopLogic } from "./stop.ts";
+
+const BTC = { instId: "BTC-USDT", instType: "SPOT", ctVal: 1, minSz: 0.001, lotSz: 0.001, tickSz: 0.1 };
+const SWAP = { instId: "BTC-USDT-SWAP", instType: "SWAP", ctVal: 0.01, minSz: 1, lotSz: 1, tickSz: 0.1 };
+const fill = (clOrdId: string, sz: string, px: string): Fill => ({
+  ordId: "1",
+  clOrdId,
+  instId: "BTC-USDT",
+  tradeId: "1",
+  side: "sell",
+  fillPx: px,
+  fillSz: sz,
+  fee: "0",
+  feeCcy: "USDT",
+  execType: "T",
+  ts: 0,
+});
+const ended = (clOrdId: string, state: Order["state"]) => ({ clOrdId, state }) as Order;
+const start = (params: Record<string, unknown>, spec: typeof BTC = BTC, bid = 39999.9, ask = 40000.1) => {
+  const ctx = new RecordingContext([spec.instId], { [spec.instId]: spec });
+  const logic = stop.create(ctx, stop.params.parse(params)) as StopLogic;
+  ctx.setTicker(spec.instId, bid, ask);
+  logic.onStart();
+  return { ctx, logic, tick: (b: number, a: number) => logic.onTicker(ctx.setTicker(spec.instId, b, a)) };
+};
+const shown = (ctx: RecordingContext) => ctx.placed.map((o) => `${o.side} ${o.sz} ${o.px} ${o.ordType}`);
+
+test("params: a trigger is required, and a sell's stop is under its take profit (a buy's over)", () => {
+  const bad = stop.params.safeParse({ side: "sell", size: 1 });
+  expect(bad.success).toBe(false);
+  expect(bad.error?.issues[0]).toMatchObject({
+    path: ["stopPx"],
+    message: "set a stop price, a take-profit price or both",
+  });
+  const crossed = stop.params.safeParse({ side: "sell", size: 1, stopPx: 41000, takeProfitPx: 40000 });
+  expect(crossed.error?.issues[0]?.path).toEqual(["takeProfitPx"]);
+  expect(stop.params.safeParse({ side: "buy", size: 1, stopPx: 41000, takeProfitPx: 40000 }).success).toBe(true);
+  expect(stop.params.parse({ side: "sell", size: 1, stopPx: 1 })).toMatchObject({
+    maxSlippagePct: 0.5,
+    reduceOnly: true,
+  });
+});
+
+test("reached: a sell's stop at or below, its take profit at or above; a buy the other way", () => {
+  const sell = { side: "sell" as const, stopPx: 39000, takeProfitPx: 42000 };
+  expect(reached(sell, 39500)).toBeNull();
+  expect(reached(sell, 39000)).toBe("stop 39000");
+  expect(reached(sell, 38000)).toBe("stop 39000");
+  expect(reached(sell, 42000)).toBe("take profit 42000");
+  const buy = { side: "buy" as const, stopPx: 42000, takeProfitPx: 39000 };
+  expect(reached(buy, 41000)).toBeNull();
+  expect(reached(buy, 42100)).toBe("stop 42000");
+  expect(reached(buy, 38900)).toBe("take profit 39000");
+  expect(reached({ side: "sell", stopPx: 39000 }, 45000)).toBeNull();
+  expect(reached({ side: "sell", stopPx: 39000 }, Number.NaN)).toBeNull();
+});
+
+test("a sell stop waits above its price, then sells its size with IOCs until done, and stops itself", () => {
+  const { ctx, logic, tick } = start({ side: "sell", size: 0.01, stopPx: 39000, maxSlippagePct: 0.5 });
+  expect(ctx.logs[0]).toBe("armed: sell 0.01 BTC-USDT at stop <= 39000");
+  expect(ctx.timers.map((t) => t.ms)).toEqual([500]);
+  tick(39100, 39100.2);
+  expect(ctx.placed).toHaveLength(0);
+  tick(38999.9, 39000.1); // last 39000: reached
+  expect(shown(ctx)).toEqual(["sell 0.010 38805.0 ioc"]); // the bid less 0.5%, on the tick (rounded up)
+  expect(ctx.placed[0]!.reduceOnly).toBeUndefined(); // spot
+  tick(38990, 38990.2);
+  expect(ctx.placed).toHaveLength(1); // one order at a time
+  const first = ctx.placed[0]!.clOrdId;
+  logic.onFill(fill(first, "0.004", "38999.9"));
+  logic.onOrder(ended(first, "canceled")); // the IOC filled 0.004, the rest canceled: the rest goes again
+  expect(shown(ctx).at(-1)).toBe("sell 0.006 38795.1 ioc");
+  tick(39500, 39500.2); // back above the stop: a fired stop goes on all the same
+  const second = ctx.placed.at(-1)!.clOrdId;
+  logic.onFill(fill(second, "0.006", "38989.9"));
+  logic.onOrder(ended(second, "filled"));
+  expect(ctx.finished).toBe("stop 39000: sold 0.01 BTC-USDT at 38993.9 on average");
+  tick(38000, 38000.2);
+  expect(ctx.placed).toHaveLength(2);
+});
+
+test("a buy's take profit below the market; reduce-only on a derivative", () => {
+  const { ctx, tick } = start({ side: "buy", size: 3, takeProfitPx: 39000 }, SWAP);
+  tick(38900, 38900.2);
+  expect(ctx.placed.at(-1)).toMatchObject({
+    instId: "BTC-USDT-SWAP",
+    side: "buy",
+    sz: "3",
+    px: "39094.7", // the ask plus 0.5%, on the tick (rounded down)
+    ordType: "ioc",
+    reduceOnly: true,
+  });
+  const { ctx: open } = start({ side: "buy", size: 3, takeProfitPx: 39000, reduceOnly: false }, SWAP, 38900, 38900.2);
+  expect(open.placed[0]!.reduceOnly).toBeUndefined();
+});
+
+test("a trigger already past at start fires at once (a stop resumed after the service was down)", () => {
+  const { ctx } = start({ side: "sell", size: 0.01, stopPx: 41000 });
+  expect(ctx.logs[1]).toBe("stop 41000 reached at 40000: selling 0.01");
+  expect(shown(ctx)).toEqual(["sell 0.010 39800.0 ioc"]);
+});
+
+test("refusals: tried again no sooner than 2 s after each, given up after five in a row", async () => {
+  const { ctx, logic } = start({ side: "sell", size: 0.01, stopPx: 41000 });
+  ctx.answer = (_o, clOrdId) => ({ ok: false, clOrdId, code: "risk_rejected", message: "kill_switch" });
+  ctx.placed.length = 0;
+  logic.onOrder(ended(`s${ctx.id}t1`, "canceled")); // the first went unfilled
+  for (let i = 1; i <= 5; i++) {
+    await Bun.sleep(0);
+    expect(ctx.placed).toHaveLength(i);
+    ctx.clock += 1000;
+    await ctx.timers[0]!.fn();
+    expect(ctx.placed).toHaveLength(i); // waiting after the refusal
+    ctx.clock += 1000;
+    await ctx.timers[0]!.fn();
+  }
+  await Bun.sleep(0);
+  expect(ctx.finished).toBe("stop 41000: gave up after 5 refusals in a row (last: risk_rejected kill_switch)");
+});
+
+test("live params move an armed stop; once fired, new prices do not apply", () => {
+  const { ctx, logic, tick } = start({ side: "sell", size: 0.01, stopPx: 39000 });
+  logic.onParams({ stopPx: 39500, maxSlippagePct: 0.1 });
+  expect(ctx.logs.at(-1)).toBe("re-armed: sell 0.01 BTC-USDT at stop <= 39500, slippage 0.1%");
+  tick(39499.9, 39500.1);
+  expect(shown(ctx)).toEqual(["sell 0.010 39460.5 ioc"]);
+  logic.onParams({ stopPx: 30000, maxSlippagePct: 0.1 });
+  expect(ctx.logs.at(-1)).toBe("already fired (stop 39500): new prices do not apply");
+});

@@ -1,0 +1,220 @@
+// Stop: a stop loss and/or a take profit held by the service, so it fires with the browser closed.
+// It watches the instrument's last price; when it reaches the stop (a sell at or below it, a buy
+// at or above) or the take-profit price (a sell at or above, a buy at or below), it trades `size`
+// with IOC limit orders at the opposite touch plus at most `maxSlippagePct`, again on each tick
+// (and every half second) until all of it is done, then stops itself. On derivatives its orders
+// are reduce-only by default: it closes a position, never opens or flips one.
+//
+// A price already past a trigger when the strategy starts fires it at once: a resumed stop whose
+// trigger was crossed while the service was down must still sell. The dashboard's Protect dialog
+// refuses triggers on the wrong side of the market before it creates one.
+import { z } from "zod";
+import type { Fill, Order, Ticker } from "../../domain/events.ts";
+import { defineKind, type StrategyContext } from "../kind.ts";
+import { fmtStep, onStep } from "./steps.ts";
+import { iocPrice } from "./twap.ts";
+
+const params = z
+  .object({
+    side: z.enum(["sell", "buy"]).describe("sell to close a long (or sell a holding), buy to close a short"),
+    size: z.number().positive().describe("size to trade when triggered (base currency; contracts for swaps)"),
+    stopPx: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        "stop loss: fires when the last price reaches it (a sell at or below, a buy at or above); applied live",
+      ),
+    takeProfitPx: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        "take profit: fires when the last price reaches it (a sell at or above, a buy at or below); applied live",
+      ),
+    maxSlippagePct: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0.5)
+      .describe("its orders cross the spread by at most this much past the touch (percent); applied live"),
+    reduceOnly: z
+      .boolean()
+      .default(true)
+      .describe("derivatives: only reduce a position, never open or flip one (spot orders ignore it)"),
+  })
+  .strict()
+  .refine((p) => p.stopPx !== undefined || p.takeProfitPx !== undefined, {
+    message: "set a stop price, a take-profit price or both",
+    path: ["stopPx"],
+  })
+  .refine(
+    (p) =>
+      p.stopPx === undefined ||
+      p.takeProfitPx === undefined ||
+      (p.side === "sell" ? p.stopPx < p.takeProfitPx : p.stopPx > p.takeProfitPx),
+    { message: "a sell's stop is below its take profit, a buy's above", path: ["takeProfitPx"] },
+  );
+export type StopParams = z.infer<typeof params>;
+
+/** Which trigger the last price has reached, if any. */
+export function reached(p: Pick<StopParams, "side" | "stopPx" | "takeProfitPx">, last: number): string | null {
+  if (!(last > 0)) return null;
+  const sell = p.side === "sell";
+  if (p.stopPx !== undefined && (sell ? last <= p.stopPx : last >= p.stopPx)) return `stop ${p.stopPx}`;
+  if (p.takeProfitPx !== undefined && (sell ? last >= p.takeProfitPx : last <= p.takeProfitPx))
+    return `take profit ${p.takeProfitPx}`;
+  return null;
+}
+
+/** How often a triggered stop tries again when no ticker comes. */
+const RETRY_MS = 500;
+/** Refusals in a row after which a triggered stop gives up (a reduce-only with no position left, say). */
+const MAX_REFUSALS = 5;
+/** The least time from a refusal to the next try. */
+const REFUSED_WAIT_MS = 2_000;
+/** An IOC ends at once: one not heard of for this long is no longer counted as in flight. */
+const STALE_MS = 30_000;
+
+export class StopLogic {
+  private trigger: string | null = null;
+  private filled = 0;
+  private cost = 0;
+  private inflight: { clOrdId: string; at: number } | null = null;
+  private refusals = 0;
+  /** No order before this time (after a refusal). */
+  private waitUntil = 0;
+  private finished = false;
+
+  constructor(
+    private readonly ctx: StrategyContext,
+    private p: StopParams,
+  ) {}
+
+  private get instId(): string {
+    return this.ctx.instruments[0]!;
+  }
+
+  /** What it waits for, in words. */
+  private armed(): string {
+    const sell = this.p.side === "sell";
+    const legs = [
+      this.p.stopPx !== undefined ? `stop ${sell ? "<=" : ">="} ${this.p.stopPx}` : "",
+      this.p.takeProfitPx !== undefined ? `take profit ${sell ? ">=" : "<="} ${this.p.takeProfitPx}` : "",
+    ].filter(Boolean);
+    return `${this.p.side} ${this.p.size} ${this.instId} at ${legs.join(" or ")}`;
+  }
+
+  onStart(): void {
+    this.ctx.log(`armed: ${this.armed()}`);
+    this.ctx.every(RETRY_MS, () => this.check(this.ctx.ticker(this.instId)));
+    this.check(this.ctx.ticker(this.instId));
+  }
+
+  onTicker(t: Ticker): void {
+    this.check(t);
+  }
+
+  onFill(f: Fill): void {
+    this.filled += Number(f.fillSz);
+    this.cost += Number(f.fillSz) * Number(f.fillPx);
+  }
+
+  onOrder(o: Order): void {
+    if (this.inflight?.clOrdId !== o.clOrdId) return;
+    if (o.state === "filled" || o.state === "canceled" || o.state === "mmp_canceled" || o.state === "rejected") {
+      this.inflight = null;
+      this.check(this.ctx.ticker(this.instId));
+    }
+  }
+
+  onParams(p: Record<string, unknown>): void {
+    if (this.trigger) return void this.ctx.log(`already fired (${this.trigger}): new prices do not apply`, "warn");
+    const num = (v: unknown) => (v === undefined ? undefined : Number(v));
+    this.p = {
+      ...this.p,
+      stopPx: num(p.stopPx),
+      takeProfitPx: num(p.takeProfitPx),
+      maxSlippagePct: Number(p.maxSlippagePct),
+    };
+    this.ctx.log(`re-armed: ${this.armed()}, slippage ${this.p.maxSlippagePct}%`);
+    this.check(this.ctx.ticker(this.instId));
+  }
+
+  /** Fired yet, and how much is done (tests, logs). */
+  progress(): { trigger: string | null; filled: number } {
+    return { trigger: this.trigger, filled: this.filled };
+  }
+
+  private check(t: Ticker | undefined): void {
+    if (this.finished) return;
+    if (!this.trigger) {
+      const hit = t ? reached(this.p, Number(t.last)) : null;
+      if (!hit) return;
+      this.trigger = hit;
+      this.ctx.log(`${hit} reached at ${t?.last}: ${this.p.side === "sell" ? "selling" : "buying"} ${this.p.size}`);
+    }
+    this.send(t);
+  }
+
+  private send(t: Ticker | undefined): void {
+    const now = this.ctx.now();
+    if (this.inflight && now - this.inflight.at > STALE_MS) {
+      this.ctx.log(`no end heard for ${this.inflight.clOrdId} in ${STALE_MS / 1000} s: trying again`, "warn");
+      this.inflight = null;
+    }
+    if (this.inflight || now < this.waitUntil) return;
+    const rules = this.ctx.rules(this.instId);
+    if (!rules) return;
+    const left = onStep(this.p.size - this.filled, rules.lotSz, "down");
+    if (left < rules.minSz || left <= 0) {
+      const avg = this.filled > 0 ? this.cost / this.filled : 0;
+      const done = `${this.p.side === "sell" ? "sold" : "bought"} ${Number(fmtStep(this.filled, rules.lotSz))} ${this.instId}`;
+      return this.finish(
+        `${this.trigger}: ${done}${avg > 0 ? ` at ${Number(fmtStep(avg, rules.tickSz / 100))} on average` : ""}`,
+      );
+    }
+    const touch = Number(this.p.side === "buy" ? t?.askPx : t?.bidPx);
+    const px = iocPrice(this.p.side, touch, this.p.maxSlippagePct, rules.tickSz);
+    if (px === null) return;
+    const pending = this.ctx.place({
+      instId: this.instId,
+      side: this.p.side,
+      ordType: "ioc",
+      px: fmtStep(px, rules.tickSz),
+      sz: fmtStep(left, rules.lotSz),
+      ...(this.p.reduceOnly && rules.instType !== "SPOT" ? { reduceOnly: true } : {}),
+    });
+    this.inflight = { clOrdId: pending.clOrdId, at: now };
+    void pending.answer.then((a) => {
+      if (a.ok) {
+        this.refusals = 0;
+        return;
+      }
+      if (this.inflight?.clOrdId === a.clOrdId) this.inflight = null;
+      this.refusals++;
+      this.waitUntil = this.ctx.now() + REFUSED_WAIT_MS;
+      this.ctx.log(`order for ${fmtStep(left, rules.lotSz)} refused: ${a.code} ${a.message}`, "warn");
+      if (this.refusals >= MAX_REFUSALS)
+        this.finish(`${this.trigger}: gave up after ${MAX_REFUSALS} refusals in a row (last: ${a.code} ${a.message})`);
+    });
+  }
+
+  private finish(reason: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.ctx.log(reason);
+    this.ctx.finish(reason);
+  }
+}
+
+export default defineKind({
+  name: "stop",
+  title: "Stop loss / take profit",
+  description:
+    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. Reduce-only on derivatives by default. The prices and slippage apply while running.",
+  params,
+  liveParams: ["stopPx", "takeProfitPx", "maxSlippagePct"],
+  instruments: { min: 1, max: 1 },
+  create: (ctx, p) => new StopLogic(ctx, p),
+});

@@ -1,0 +1,76 @@
+// The stop kind on the embedded OKX simulator: a stop loss under a swap position fires when the
+// market falls to it and closes the position with reduce-only IOC orders, then stops itself; a
+// take profit on spot sells a holding when the market rises to it.
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { eventually, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
+import { type Client, client, marketReady, until } from "./strategies-helpers.ts";
+
+const SWAP = "BTC-USDT-SWAP";
+const SPOT = "BTC-USDT";
+let s: TestServer;
+let tina: Client;
+let token: string;
+beforeAll(async () => {
+  s = await startTestServer({ OKX_ENABLED: "true", OKX_INSTRUMENTS: `${SPOT},${SWAP}`, RECORDER_FLUSH_MS: "50" });
+  token = await s.userToken("tina", "trader");
+  tina = client(s, token);
+  await marketReady(s, SPOT);
+  await marketReady(s, SWAP);
+}, 60_000);
+afterAll(() => s.close());
+
+const position = async (instId: string) => {
+  const r = await tina.call("GET", "/api/account/positions");
+  return Number(r.body.data.find((p: { instId: string }) => p.instId === instId)?.pos ?? 0);
+};
+
+test("a stop loss under a long swap position closes it, reduce-only, when the market falls to it", async () => {
+  await placeOrder(s.url, token, { instId: SWAP, side: "buy", ordType: "market", sz: "3", tdMode: "cross" });
+  await eventually(async () => (await position(SWAP)) === 3);
+  const mid = Number(s.state.get(`tickers:${SWAP}`)!.last);
+  const stopPx = Math.round(mid * 0.995);
+  const created = await tina.create({
+    name: "swap stop",
+    kind: "stop",
+    instruments: [SWAP],
+    params: { side: "sell", size: 3, stopPx },
+    limits: { maxPosition: 3, maxOrderNotional: 100_000 },
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  expect((await tina.start(id)).body.state).toBe("running");
+  const armed = await until(tina, id, (v) => v.logs.some((l: any) => l.msg.startsWith("armed")));
+  expect(armed.logs.map((l: any) => l.msg)).toContain(`armed: sell 3 ${SWAP} at stop <= ${stopPx}`);
+  expect(await position(SWAP)).toBe(3); // above the stop: nothing sold
+
+  expect(await s.sim!.setPrice(SWAP, mid * 0.99)).toBe(true);
+  const done = await until(tina, id, (v) => v.state === "stopped", 15_000);
+  expect(done.reason).toMatch(new RegExp(`^finished: stop ${stopPx}: sold 3 ${SWAP} at [\\d.]+ on average$`));
+  expect(await position(SWAP)).toBe(0);
+  // Its orders went to the exchange reduce-only, sells, IOC, tagged with the strategy.
+  await s.history.flush();
+  const hist = await tina.call("GET", `/api/orders/history?instId=${SWAP}&limit=50`);
+  const mine = hist.body.data.filter((o: any) => String(o.clOrdId).startsWith(`s${id}`));
+  expect(mine.length).toBeGreaterThan(0);
+  for (const o of mine) expect(o).toMatchObject({ side: "sell", ordType: "ioc", reduceOnly: true });
+}, 40_000);
+
+test("a take profit on spot sells a holding when the market rises to it", async () => {
+  const mid = Number(s.state.get(`tickers:${SPOT}`)!.last);
+  const takeProfitPx = Math.round(mid * 1.005);
+  const { body } = await tina.create({
+    name: "spot take profit",
+    kind: "stop",
+    instruments: [SPOT],
+    params: { side: "sell", size: 0.002, takeProfitPx, stopPx: Math.round(mid * 0.9) },
+    limits: { maxPosition: 0.002, maxOrderNotional: 1000 },
+  });
+  expect((await tina.start(body.id)).body.state).toBe("running");
+  await until(tina, body.id, (v) => v.logs.some((l: any) => l.msg.startsWith("armed")));
+  expect(await s.sim!.setPrice(SPOT, mid * 1.01)).toBe(true);
+  const done = await until(tina, body.id, (v) => v.state === "stopped", 15_000);
+  expect(done.reason).toMatch(
+    new RegExp(`^finished: take profit ${takeProfitPx}: sold 0.002 ${SPOT} at [\\d.]+ on average$`),
+  );
+  expect(done.figures.positions[0]).toMatchObject({ instId: SPOT, pos: -0.002 });
+}, 40_000);
