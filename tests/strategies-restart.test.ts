@@ -1,7 +1,7 @@
 // Strategies are durable (chDB under DATA_DIR): after a restart every one is listed again with
 // its params, limits and position; one that was running comes back `stopped` with the reason
 // "service restarted while it was running" (its orders were cancelled at shutdown) and can be
-// started again; a deleted one stays deleted.
+// started again, except a stop, which starts again by itself; a deleted one stays deleted.
 import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -58,6 +58,16 @@ test("every strategy is listed again after a restart; a running one comes back s
       params: { side: "buy", quantity: 0.002, durationSec: 1, intervalMs: 100, maxSlippagePct: 1 },
     })
   ).body.id;
+  const stop = (
+    await tina.create({
+      name: "stop",
+      kind: "stop",
+      instruments: [INST],
+      params: { side: "sell", size: 0.001, stopPx: 1000 },
+      limits: { maxPosition: 0.001 },
+    })
+  ).body.id;
+  expect((await tina.start(stop)).body.state).toBe("running");
   const deleted = (await tina.create({ name: "deleted", kind: "grid", instruments: [INST], params: { size: 0.001 } }))
     .body.id;
   expect((await tina.remove(deleted)).status).toBe(204);
@@ -72,7 +82,7 @@ test("every strategy is listed again after a restart; a running one comes back s
   s = live = await startTestServer(overrides);
   const t2 = client(s, await login(s, "tina", "tina-password-1"));
   const after = (await t2.list()).body.data;
-  expect(after.map((v: any) => v.id)).toEqual([running, idle, done]);
+  expect(after.map((v: any) => v.id)).toEqual([running, idle, done, stop]);
   const byId = Object.fromEntries(after.map((v: any) => [v.id, v]));
   const strip = (v: any) => ({
     ...v,
@@ -94,8 +104,19 @@ test("every strategy is listed again after a restart; a running one comes back s
   expect(byId[done].figures.pnl.fees).toBeCloseTo(finished.figures.pnl.fees, 9);
   expect((await t2.get(deleted)).status).toBe(404);
 
+  // A stop is protection: it starts again by itself once the exchange has sent its instrument's
+  // rules (until then it waits, saying so), started by "system" in the audit log.
+  if (byId[stop].state === "stopped")
+    expect(byId[stop].reason).toBe("service restarted: starts again once its instruments' rules are in");
+  const rearmed = await until(t2, stop, (v) => v.state === "running", 20_000);
+  expect(rearmed.logs.map((l: any) => l.msg)).toContain(`armed: sell 0.001 ${INST} at stop <= 1000`);
+  await s.history.flush();
+  const audit = (await client(s, await s.token()).call("GET", "/api/audit?user=system&limit=10")).body.data;
+  expect(audit.map((a: any) => `${a.action} ${a.target} ${a.status}`)).toContain(`strategy.start ${stop} 200`);
+
   await marketReady(s, INST);
   expect((await t2.start(running)).body.state).toBe("running");
   await until(t2, running, (v) => v.figures.openOrders.filter((o: any) => o.state === "live").length === 2);
   await t2.stop(running);
+  await t2.stop(stop);
 }, 90_000);

@@ -16,6 +16,7 @@ import type { AuditSink } from "./audit.ts";
 import { auditedChange, mayChange, reportChange } from "./strategy-changes.ts";
 import { EXTERNAL, StrategyKinds } from "./strategy-kinds.ts";
 import { StrategyLifecycle } from "./strategy-lifecycle.ts";
+import { RESUMING, StrategyResumer } from "./strategy-resume.ts";
 import type {
   Actor,
   CreateStrategy,
@@ -41,6 +42,7 @@ export class StrategyService {
   private readonly sup: Supervisor;
   private readonly views: StrategyViews;
   private readonly lifecycle: StrategyLifecycle;
+  private readonly resumer: StrategyResumer;
 
   private constructor(
     private readonly d: StrategyServiceDeps,
@@ -68,12 +70,19 @@ export class StrategyService {
       external: d.external,
       audit: d.audit,
     });
+    this.resumer = new StrategyResumer({
+      sup: this.sup,
+      orders: d.orders,
+      start: (id) => this.lifecycle.start({ user: "system", role: "admin" }, id),
+      log: d.log,
+    });
   }
 
   /**
    * Loads every strategy and the custom kinds. One that was running when the service ended comes
    * back `stopped` (RESTARTED): its in-memory progress is gone and the market has moved, so
-   * trading resumes only when someone starts it again.
+   * trading resumes only when someone starts it again; one of a kind that `resumes` (a stop)
+   * starts again by itself once its instruments' rules are in (StrategyResumer).
    */
   static async open(deps: StrategyServiceDeps): Promise<StrategyService> {
     let d = deps;
@@ -88,8 +97,10 @@ export class StrategyService {
     const s = new StrategyService(d, await StrategyKinds.load(d.kindModules));
     for (const rec of records) {
       const e = s.sup.add(rec);
-      if (rec.state === "starting" || rec.state === "running" || rec.state === "stopping")
-        await s.sup.setState(e, "stopped", RESTARTED);
+      if (rec.state !== "starting" && rec.state !== "running" && rec.state !== "stopping") continue;
+      const resumes = s.kindsByName.get(rec.kind)?.resumes === true;
+      await s.sup.setState(e, "stopped", resumes ? RESUMING : RESTARTED);
+      if (resumes) s.resumer.add(rec.id);
     }
     return s;
   }
@@ -260,6 +271,7 @@ export class StrategyService {
 
   /** The service is shutting down: running strategies end and cancel their orders, and come back stopped next time. */
   close(): Promise<void> {
+    this.resumer.stop();
     return this.sup.close();
   }
 

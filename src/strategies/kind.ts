@@ -80,6 +80,11 @@ export interface Kind {
   instruments: { min: number; max: number };
   /** Wants `onBook` (books:<instId>) besides tickers. */
   books?: boolean;
+  /**
+   * Started again by itself after a service restart (once its instruments' rules are in), where
+   * other kinds come back stopped: for protection (a stop) that a restart must not disarm.
+   */
+  resumes?: boolean;
   create(ctx: StrategyContext, params: Record<string, unknown>): StrategyLogic;
 }
 

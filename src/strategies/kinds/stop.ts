@@ -5,8 +5,9 @@
 // (and every half second) until all of it is done, then stops itself. On derivatives its orders
 // are reduce-only by default: it closes a position, never opens or flips one.
 //
-// A price already past a trigger when the strategy starts fires it at once: a resumed stop whose
-// trigger was crossed while the service was down must still sell. The dashboard's Protect dialog
+// It starts again by itself after a service restart (`resumes`), and a price already past a
+// trigger when it starts fires it at once: a stop whose trigger was crossed while the service was
+// down must still sell. The dashboard's Protect dialog
 // refuses triggers on the wrong side of the market before it creates one.
 import { z } from "zod";
 import type { Fill, Order, Ticker } from "../../domain/events.ts";
@@ -212,9 +213,10 @@ export default defineKind({
   name: "stop",
   title: "Stop loss / take profit",
   description:
-    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. Reduce-only on derivatives by default. The prices and slippage apply while running.",
+    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. Reduce-only on derivatives by default. The prices and slippage apply while running. Starts again by itself after a service restart.",
   params,
   liveParams: ["stopPx", "takeProfitPx", "maxSlippagePct"],
   instruments: { min: 1, max: 1 },
+  resumes: true,
   create: (ctx, p) => new StopLogic(ctx, p),
 });
