@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
-import { signIn as signInAt, startDashboard, WAIT } from "./web-helpers.ts";
+import { signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
 let browser: Browser;
@@ -249,5 +249,38 @@ test("Close all in the Positions panel (confirmed; Escape backs out) closes ever
   await page.waitForSelector('[data-testid="command-log"] tr:has-text("close_all"):has-text("done")', {
     timeout: WAIT,
   });
+  await ctx.close();
+}, 60_000);
+
+test("TP/SL on a position: a stop on the wrong side of the market is refused on its field; a good one guards the row, and when the market falls to it the position is closed", async () => {
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "2", tdMode: "cross" },
+    "tpsl-1",
+  );
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
+  await page.waitForSelector(`${ROW} td:nth-child(2):text-is("2")`, { timeout: WAIT });
+  await page.click(`${ROW} [data-testid="position-protect"]`);
+  expect(await page.inputValue('[data-testid="protect-size"]')).toBe("2");
+  const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
+  // A long's stop over the last price would fire at once: refused before anything is sent.
+  await page.fill('[data-testid="protect-stopPx"]', (Math.round(last * 1.05 * 10) / 10).toFixed(1));
+  await page.click('[data-testid="protect-submit"]');
+  await textMatches(page, '[data-testid="protect-stopPx-error"]', /^a stop for a long is under the last price/);
+  const stopPx = Math.round(last * 0.995);
+  await page.fill('[data-testid="protect-stopPx"]', String(stopPx));
+  await page.click('[data-testid="protect-submit"]');
+  await page.waitForSelector('[data-testid="protect"]', { state: "detached", timeout: WAIT });
+  await textMatches(page, `${ROW} [data-testid="position-guard"]`, new RegExp(`^SL ${stopPx}$`));
+  // The market falls through the stop: the service sells the position, the row goes.
+  expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 0.99)).toBe(true);
+  await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
+  const positions = (await (
+    await fetch(`${s.url}/api/account/positions`, { headers: { Authorization: `Bearer ${tina}` } })
+  ).json()) as { data: { instId: string; pos: string }[] };
+  expect(positions.data.filter((p) => p.instId === "BTC-USDT-SWAP" && Number(p.pos) !== 0)).toEqual([]);
   await ctx.close();
 }, 60_000);

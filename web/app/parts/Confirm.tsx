@@ -1,19 +1,14 @@
 // A confirmation dialog for actions that cannot be undone (kill switch, cancel all): it takes the
 // focus on its safe button, so Escape (or Enter there) backs out and Tab reaches the action.
 import { defineComponent, onMounted, shallowRef } from "vue";
+import { Modal } from "./Modal.tsx";
 
 export const Confirm = defineComponent(
   (props: { title: string; text: string; action: string; danger?: boolean; onYes: () => void; onNo: () => void }) => {
     const back = shallowRef<HTMLButtonElement | null>(null);
     onMounted(() => back.value?.focus());
     return () => (
-      <div
-        class="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label={props.title}
-        onKeydown={(e: KeyboardEvent) => e.key === "Escape" && props.onNo()}
-      >
+      <Modal label={props.title} onClose={props.onNo}>
         <div class="card dialog">
           <h2>{props.title}</h2>
           <p>{props.text}</p>
@@ -31,7 +26,7 @@ export const Confirm = defineComponent(
             </button>
           </div>
         </div>
-      </div>
+      </Modal>
     );
   },
   { props: ["title", "text", "action", "danger", "onYes", "onNo"] },

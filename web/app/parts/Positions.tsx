@@ -1,6 +1,7 @@
-// Open positions, live (what each is worth at the mark, its uPnL and return on margin), and for
-// those who may trade a Close on each: after a confirmation, a reduce-only market order for all of
-// it (on the position's side in long/short mode); and a Close all (the close_all command, as on
+// Open positions, live (what each is worth at the mark, its uPnL and return on margin, the stop
+// loss and take profit that guard it), and for those who may trade a Close on each: after a
+// confirmation, a reduce-only market order for all of it (on the position's side in long/short
+// mode); a TP/SL (a stop strategy, net positions); and a Close all (the close_all command, as on
 // the Commands page).
 import { defineComponent, shallowRef } from "vue";
 import { errorText } from "../../client/http.ts";
@@ -9,16 +10,25 @@ import type { Position } from "../../client/types.ts";
 import { usePositions } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstruments } from "../../vue/market.ts";
+import { useStrategies } from "../../vue/strategies.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPct, fmtPx, fmtQty } from "../format.ts";
 import { positionValue, returnOnMargin } from "../position-figures.ts";
+import { type Guard, guardsOf } from "../protect.ts";
+import { go } from "../router.ts";
 import { useSession } from "../session.ts";
 import { Confirm } from "./Confirm.tsx";
+import { ProtectDialog } from "./ProtectDialog.tsx";
 
 const keyOf = (p: Position) => `${p.instId}:${p.posSide || "net"}`;
 /** A position's value in whole units of its quote currency (1290.04 -> "1290"; 12345678 -> "12.35M"). */
 const fmtValue = (v: number | null) => (v === null ? "–" : v < 100_000 ? String(Math.round(v)) : fmtQty(v));
 const fmtRoe = (r: number | null) => (r === null ? "" : `(${fmtPct(r)})`);
+/** A guard's prices in a few characters: "SL 42000 · TP 45000". */
+const fmtGuard = (g: Guard) =>
+  [g.stopPx !== undefined ? `SL ${g.stopPx}` : "", g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : ""]
+    .filter(Boolean)
+    .join(" · ");
 
 export const Positions = defineComponent(() => {
   const tw = useTradewire();
@@ -26,6 +36,8 @@ export const Positions = defineComponent(() => {
   const { canTrade } = useSession();
   const digits = useDigits();
   const asking = shallowRef<Position | null>(null);
+  const protecting = shallowRef<Position | null>(null);
+  const { list: strategies } = useStrategies();
   const busy = shallowRef<string | null>(null);
   const errors = shallowRef(new Map<string, string>());
   const setError = (key: string, text: string | null) => {
@@ -108,6 +120,21 @@ export const Positions = defineComponent(() => {
               <tr key={key} data-testid={`position-${key}`}>
                 <td>
                   {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
+                  {guardsOf(strategies.value, p.instId).map((g) => (
+                    <a
+                      key={g.id}
+                      class="guard"
+                      href={`/strategies/${g.id}`}
+                      title={`A stop strategy for ${g.size}: its page`}
+                      data-testid="position-guard"
+                      onClick={(e: MouseEvent) => {
+                        e.preventDefault();
+                        go(`/strategies/${g.id}`);
+                      }}
+                    >
+                      {fmtGuard(g)}
+                    </a>
+                  ))}
                 </td>
                 <td class={`num ${Number(p.pos) >= 0 ? "up" : "down"}`}>{p.pos}</td>
                 <td class="num">{fmtPx(p.avgPx, digits(p.instId)?.px)}</td>
@@ -122,10 +149,21 @@ export const Positions = defineComponent(() => {
                   {Number(p.upl).toFixed(2)} <small>{fmtRoe(returnOnMargin(p, ctVal(p.instId)))}</small>
                 </td>
                 {canTrade.value && (
-                  <td class="num">
+                  <td class="num actions-cell">
+                    {(p.posSide === "net" || p.posSide === "") && (
+                      <button
+                        type="button"
+                        class="ghost small"
+                        title="A stop loss and/or take profit, held by the service"
+                        data-testid="position-protect"
+                        onClick={() => (protecting.value = p)}
+                      >
+                        TP/SL
+                      </button>
+                    )}
                     <button
                       type="button"
-                      class="ghost"
+                      class="ghost small"
                       disabled={busy.value === key}
                       data-testid="position-close"
                       onClick={() => (asking.value = p)}
@@ -168,6 +206,7 @@ export const Positions = defineComponent(() => {
           onNo={() => (asking.value = null)}
         />
       )}
+      {protecting.value && <ProtectDialog position={protecting.value} onDone={() => (protecting.value = null)} />}
       {askingAll.value && (
         <Confirm
           title="Close all positions"

@@ -1,0 +1,116 @@
+// TP/SL for a position: a stop loss and/or a take profit as a `stop` strategy (created and
+// started here; held by the service, so it fires with this page closed, and after a restart).
+// The prices are checked against the last price before it is sent (a long's stop under it, its
+// take profit over it); a refusal by the server is shown on the field it names.
+import { defineComponent, onMounted, shallowRef } from "vue";
+import { ApiRequestError, errorText } from "../../client/http.ts";
+import { closingOrder } from "../../client/index.ts";
+import type { Position } from "../../client/types.ts";
+import { useTradewire } from "../../vue/context.ts";
+import { useInstrument, useTicker } from "../../vue/market.ts";
+import { checkProtect, type ProtectInput, protectStrategy } from "../protect.ts";
+import { Modal } from "./Modal.tsx";
+
+type Field = "stopPx" | "takeProfitPx" | "size";
+
+export const ProtectDialog = defineComponent(
+  (props: { position: Position; onDone: () => void }) => {
+    const tw = useTradewire();
+    const instId = props.position.instId;
+    const rules = useInstrument(instId);
+    const ticker = useTicker(instId);
+    const { side, sz } = closingOrder(props.position);
+    const values = { stopPx: shallowRef(""), takeProfitPx: shallowRef(""), size: shallowRef(sz) };
+    const errors = shallowRef<Record<string, string>>({});
+    const failure = shallowRef<string | null>(null);
+    const busy = shallowRef(false);
+    const first = shallowRef<HTMLInputElement | null>(null);
+    onMounted(() => first.value?.focus());
+    const last = () => Number(ticker.value?.last ?? props.position.markPx);
+    const input = (): ProtectInput => ({
+      side,
+      last: last(),
+      stopPx: values.stopPx.value,
+      takeProfitPx: values.takeProfitPx.value,
+      size: values.size.value,
+    });
+    const submit = async (e: Event) => {
+      e.preventDefault();
+      const r = rules.value;
+      if (!r) return void (failure.value = `no trading rules for ${instId} yet`);
+      const wrong = checkProtect(input(), r);
+      errors.value = wrong;
+      if (Object.keys(wrong).length > 0) return;
+      busy.value = true;
+      failure.value = null;
+      try {
+        const created = await tw.rest.strategies.create(protectStrategy(instId, input(), r.ctVal ?? 1));
+        await tw.rest.strategies.start(created.id);
+        props.onDone();
+      } catch (err) {
+        const named: Record<string, string> = {};
+        if (err instanceof ApiRequestError)
+          for (const f of ["stopPx", "takeProfitPx", "size"] as const) {
+            const m = err.fieldMessage(`params.${f}`);
+            if (m) named[f] = m;
+          }
+        errors.value = named;
+        if (Object.keys(named).length === 0) failure.value = errorText(err);
+      } finally {
+        busy.value = false;
+      }
+    };
+    const field = (name: Field, label: string, hint: string) => (
+      <label class={{ invalid: !!errors.value[name] }}>
+        {label}
+        <small class="muted">{hint}</small>
+        <input
+          ref={name === "stopPx" ? first : undefined}
+          name={name}
+          inputmode="decimal"
+          autocomplete="off"
+          value={values[name].value}
+          onInput={(e: Event) => {
+            values[name].value = (e.target as HTMLInputElement).value;
+            if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
+          }}
+          data-testid={`protect-${name}`}
+        />
+        {errors.value[name] && (
+          <span class="field-error" data-testid={`protect-${name}-error`}>
+            {errors.value[name]}
+          </span>
+        )}
+      </label>
+    );
+    const sell = side === "sell";
+    return () => (
+      <Modal label={`TP/SL ${instId}`} onClose={props.onDone}>
+        <form class="card dialog ticket protect" onSubmit={submit} data-testid="protect">
+          <h2>TP/SL {instId}</h2>
+          <p class="muted">
+            {sell ? "Sells" : "Buys"} the size, reduce only, when the last price ({ticker.value?.last ?? "–"}) reaches
+            the stop or the take profit. Held by the service: it fires with this page closed.
+          </p>
+          {field("stopPx", "Stop loss", sell ? "at or under this price" : "at or over this price")}
+          {field("takeProfitPx", "Take profit", sell ? "at or over this price" : "at or under this price")}
+          {field("size", "Size", `of the ${sell ? "long" : "short"} position (${sz})`)}
+          {failure.value && (
+            <p class="field-error" role="alert" data-testid="protect-error">
+              {failure.value}
+            </p>
+          )}
+          <div class="row end">
+            <button type="button" class="ghost" onClick={props.onDone} data-testid="protect-back">
+              Back
+            </button>
+            <button type="submit" class="primary" disabled={busy.value} data-testid="protect-submit">
+              Set TP/SL
+            </button>
+          </div>
+        </form>
+      </Modal>
+    );
+  },
+  { props: ["position", "onDone"] },
+);

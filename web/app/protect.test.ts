@@ -1,0 +1,54 @@
+import { expect, test } from "bun:test";
+import type { StrategyView } from "../client/rest.ts";
+import { checkProtect, guardsOf, protectStrategy } from "./protect.ts";
+
+const R = { tickSz: 0.1, lotSz: 1, minSz: 1 };
+const long = { side: "sell" as const, last: 43000, stopPx: "", takeProfitPx: "", size: "3" };
+
+test("a long's stop is under the last price and its take profit over; a short's the other way", () => {
+  expect(checkProtect({ ...long, stopPx: "42000", takeProfitPx: "45000" }, R)).toEqual({});
+  expect(checkProtect({ ...long, stopPx: "43500" }, R)).toEqual({
+    stopPx: "a stop for a long is under the last price 43000",
+  });
+  expect(checkProtect({ ...long, takeProfitPx: "42000" }, R)).toEqual({
+    takeProfitPx: "a take profit for a long is over the last price 43000",
+  });
+  const short = { ...long, side: "buy" as const };
+  expect(checkProtect({ ...short, stopPx: "44000", takeProfitPx: "41000" }, R)).toEqual({});
+  expect(checkProtect({ ...short, stopPx: "42000" }, R).stopPx).toBe("a stop for a short is over the last price 43000");
+});
+
+test("a trigger is needed, prices on the tick, the size on the lot", () => {
+  expect(checkProtect(long, R)).toEqual({ stopPx: "set a stop price, a take-profit price or both" });
+  expect(checkProtect({ ...long, stopPx: "42000.05", size: "1.5" }, R)).toEqual({
+    stopPx: "px must be a multiple of 0.1",
+    size: "sz must be a multiple of 1",
+  });
+  expect(checkProtect({ ...long, takeProfitPx: "45000", size: "" }, R)).toEqual({ size: "required" });
+});
+
+test("the strategy: the closing side and size, the prices given, limits for that size alone", () => {
+  expect(protectStrategy("BTC-USDT-SWAP", { ...long, stopPx: "42000" }, 0.01)).toEqual({
+    name: "TP/SL BTC-USDT-SWAP",
+    kind: "stop",
+    instruments: ["BTC-USDT-SWAP"],
+    params: { side: "sell", size: 3, stopPx: 42000 },
+    limits: { maxPosition: 3, maxOrderNotional: 3870 },
+  });
+});
+
+test("guards: running or starting stops on the instrument", () => {
+  const v = (id: string, kind: string, instId: string, state: string, params: object) =>
+    ({ id, kind, instruments: [instId], state, params }) as unknown as StrategyView;
+  const list = [
+    v("a", "stop", "BTC-USDT-SWAP", "running", { size: 3, stopPx: 42000 }),
+    v("b", "stop", "BTC-USDT-SWAP", "stopped", { size: 3, stopPx: 41000 }),
+    v("c", "grid", "BTC-USDT-SWAP", "running", { size: 1 }),
+    v("d", "stop", "ETH-USDT-SWAP", "running", { size: 1, stopPx: 2000 }),
+    v("e", "stop", "BTC-USDT-SWAP", "starting", { size: 1, takeProfitPx: 45000 }),
+  ];
+  expect(guardsOf(list, "BTC-USDT-SWAP")).toEqual([
+    { id: "a", size: 3, stopPx: 42000 },
+    { id: "e", size: 1, takeProfitPx: 45000 },
+  ]);
+});

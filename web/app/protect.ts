@@ -1,0 +1,80 @@
+// A position's take profit and stop loss as a `stop` strategy (held by the service, so it fires
+// with the page closed): what the TP/SL dialog checks before it creates one, the strategy it
+// creates, and the ones that guard a position now. Pure.
+import type { NewStrategy, StrategyView } from "../client/rest.ts";
+import { checkPx, checkSz, type Rules } from "../client/rules.ts";
+
+export interface ProtectInput {
+  /** The closing side: a long is sold, a short bought. */
+  side: "buy" | "sell";
+  /** The last price the triggers are checked against. */
+  last: number;
+  stopPx: string;
+  takeProfitPx: string;
+  size: string;
+}
+
+/** What is wrong, by field (stopPx, takeProfitPx, size); empty when it may be sent. */
+export function checkProtect(i: ProtectInput, r: Rules): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const sell = i.side === "sell";
+  const stop = i.stopPx.trim();
+  const take = i.takeProfitPx.trim();
+  const stopBad = checkPx(stop, r);
+  if (stopBad) errors.stopPx = stopBad;
+  else if (stop && i.last > 0 && (sell ? Number(stop) >= i.last : Number(stop) <= i.last))
+    errors.stopPx = `a stop for a ${sell ? "long" : "short"} is ${sell ? "under" : "over"} the last price ${i.last}`;
+  const takeBad = checkPx(take, r);
+  if (takeBad) errors.takeProfitPx = takeBad;
+  else if (take && i.last > 0 && (sell ? Number(take) <= i.last : Number(take) >= i.last))
+    errors.takeProfitPx = `a take profit for a ${sell ? "long" : "short"} is ${sell ? "over" : "under"} the last price ${i.last}`;
+  if (!stop && !take) errors.stopPx = "set a stop price, a take-profit price or both";
+  const sizeBad = i.size.trim() === "" ? "required" : checkSz(i.size, r);
+  if (sizeBad) errors.size = sizeBad;
+  return errors;
+}
+
+/**
+ * The stop strategy for a position: its limits let it trade the size and nothing more (maxPosition),
+ * at up to three times the value at the last price (a gap through the stop must not be refused).
+ */
+export function protectStrategy(instId: string, i: ProtectInput, ctVal: number): NewStrategy {
+  const size = Number(i.size);
+  return {
+    name: `TP/SL ${instId}`,
+    kind: "stop",
+    instruments: [instId],
+    params: {
+      side: i.side,
+      size,
+      ...(i.stopPx.trim() ? { stopPx: Number(i.stopPx) } : {}),
+      ...(i.takeProfitPx.trim() ? { takeProfitPx: Number(i.takeProfitPx) } : {}),
+    },
+    limits: { maxPosition: size, maxOrderNotional: Math.ceil(size * ctVal * i.last * 3) || 10_000 },
+  };
+}
+
+/** A stop strategy that guards an instrument now (starting or running). */
+export interface Guard {
+  id: string;
+  stopPx?: number;
+  takeProfitPx?: number;
+  size: number;
+}
+
+const ARMED = new Set(["starting", "running"]);
+
+/** The stops that guard `instId`, oldest first. */
+export function guardsOf(list: readonly StrategyView[], instId: string): Guard[] {
+  return list
+    .filter((v) => v.kind === "stop" && v.instruments[0] === instId && ARMED.has(v.state))
+    .map((v) => {
+      const p = v.params as { stopPx?: number; takeProfitPx?: number; size: number };
+      return {
+        id: v.id,
+        size: p.size,
+        ...(p.stopPx !== undefined ? { stopPx: p.stopPx } : {}),
+        ...(p.takeProfitPx !== undefined ? { takeProfitPx: p.takeProfitPx } : {}),
+      };
+    });
+}
