@@ -232,6 +232,8 @@ test("Close all in the Positions panel (confirmed; Escape backs out) closes ever
   await page.waitForSelector(`${ROW} td:nth-child(2):text-is("3")`, { timeout: WAIT });
   await page.click('[data-testid="close-all-positions"]');
   expect(await page.locator('[role="dialog"]').textContent()).toContain("Every position (1) is closed");
+  // Its backdrop covers the page, not only the card that opened it (a card contains its content).
+  expect(await page.locator('[role="dialog"]').boundingBox()).toEqual({ x: 0, y: 0, width: 1280, height: 800 });
   // The dialog takes the focus on Back: Escape backs out, nothing is closed.
   await page.keyboard.press("Escape");
   await page.waitForSelector('[role="dialog"]', { state: "detached" });
