@@ -254,7 +254,7 @@ test("Close all in the Positions panel (confirmed; Escape backs out) closes ever
   await ctx.close();
 }, 60_000);
 
-test("TP/SL on a position: a stop on the wrong side of the market is refused on its field; a good one guards the row, and when the market falls to it the position is closed", async () => {
+test("TP/SL on a position: a stop on the wrong side of the market is refused on its field; a good one guards the row and is drawn on the chart, and when the market falls to it the position is closed", async () => {
   await placeOrder(
     s.url,
     tina,
@@ -277,6 +277,14 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await page.click('[data-testid="protect-submit"]');
   await page.waitForSelector('[data-testid="protect"]', { state: "detached", timeout: WAIT });
   await textMatches(page, `${ROW} [data-testid="position-guard"]`, new RegExp(`^SL ${stopPx}$`));
+  // The chart draws it beside the position's entry.
+  await page.click('[data-testid="nav-markets"]');
+  await page.click('[data-testid="ticker-BTC-USDT-SWAP"]');
+  const LINES = `(document.querySelector('[data-testid="chart"] .chart-area')?.positionLines ?? [])`;
+  await page.waitForFunction(`${LINES}.some((l) => l.title === "SL 2" && l.price === ${stopPx})`, null, {
+    timeout: WAIT,
+  });
+  await page.click('[data-testid="nav-trading"]');
   // The market falls through the stop: the service sells the position, the row goes.
   expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 0.99)).toBe(true);
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { Position } from "../client/types.ts";
-import { positionMarks } from "./position-marks.ts";
+import { guardMarks, positionMarks } from "./position-marks.ts";
 
 const pos = (over: Partial<Position>): Position => ({
   instId: "BTC-USDT-SWAP",
@@ -31,4 +31,14 @@ test("a position's entry line says its side and size; its liquidation price has 
   // Nothing to draw for a closed position or one without a price.
   expect(positionMarks(pos({ pos: "0" }))).toEqual([]);
   expect(positionMarks(pos({ avgPx: "" }))).toEqual([]);
+});
+
+test("a stop strategy's lines: its stop loss and take profit, labelled with its size", () => {
+  expect(guardMarks({ id: "a", size: 3, stopPx: 42000, takeProfitPx: 45000 })).toEqual([
+    { kind: "sl", price: 42000, title: "SL 3" },
+    { kind: "tp", price: 45000, title: "TP 3" },
+  ]);
+  expect(guardMarks({ id: "b", size: 0.5, takeProfitPx: 45000 })).toEqual([
+    { kind: "tp", price: 45000, title: "TP 0.5" },
+  ]);
 });

@@ -18,20 +18,22 @@ import type {
   Time,
   UTCTimestamp,
 } from "lightweight-charts";
-import { defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
+import { computed, defineComponent, onBeforeUnmount, onMounted, shallowRef, watch } from "vue";
 import { toTick } from "../../client/rules.ts";
 import type { Order } from "../../client/types.ts";
 import { useFills, useOrders, usePositions } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
+import { useStrategies } from "../../vue/strategies.ts";
 import { alertBook } from "../alerts.ts";
 import { CHART_LOOK, chartTime } from "../chart-look.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf } from "../format.ts";
 import { INDICATOR_IDS, type IndicatorId } from "../indicators.ts";
 import { keptChoice, keptChoices } from "../kept.ts";
-import { type PriceMark, positionMarks } from "../position-marks.ts";
+import { guardMarks, type PriceMark, positionMarks } from "../position-marks.ts";
+import { guardsOf } from "../protect.ts";
 import { go } from "../router.ts";
 import { handPrice } from "../selection.ts";
 import { useSession } from "../session.ts";
@@ -122,8 +124,13 @@ export const CandleChart = defineComponent(
       area.orderLines = want.map((w) => w.line);
     };
     const { list: positionList } = usePositions();
+    const { list: strategyList } = useStrategies();
+    const guards = computed(() => guardsOf(strategyList.value, props.instId));
     const positionLines = new Map<string, IPriceLine>();
-    /** This instrument's positions: a solid blue line at each entry, a red one at its liquidation price. */
+    /**
+     * This instrument's positions: a solid blue line at each entry, a red one at its liquidation
+     * price; and the stop losses (red) and take profits (green) that guard them, sparsely dotted.
+     */
     const drawPositions = () => {
       const area = el.value;
       if (!series || !area) return;
@@ -144,6 +151,18 @@ export const CandleChart = defineComponent(
           shown.push({ price, title });
         }
       }
+      for (const g of guards.value)
+        for (const { kind, price, title } of guardMarks(g)) {
+          want.set(`${g.id}:${kind}`, {
+            price,
+            title,
+            color: kind === "sl" ? "#ef5350" : "#26a69a",
+            lineWidth: 1,
+            lineStyle: 4, // sparse dots
+            axisLabelVisible: true,
+          });
+          shown.push({ price, title });
+        }
       syncLines(series, positionLines, want);
       area.positionLines = shown;
     };
@@ -299,7 +318,7 @@ export const CandleChart = defineComponent(
     watch(fills, markFills);
     watch([openOrders, () => props.instId], drawOrders);
     watch([alerts.list, () => props.instId], drawAlerts);
-    watch([positionList, () => props.instId], drawPositions);
+    watch([positionList, guards, () => props.instId], drawPositions);
     watch(inst, formatPrices);
     watch(candles.last, (b) => {
       if (!b) return;
