@@ -1,6 +1,7 @@
 // The stop kind on the embedded OKX simulator: a stop loss under a swap position fires when the
 // market falls to it and closes the position with reduce-only IOC orders, then stops itself; a
-// take profit on spot sells a holding when the market rises to it.
+// take profit on spot sells a holding when the market rises to it; a stop whose position is closed
+// by hand stops itself.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eventually, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
 import { type Client, client, marketReady, until } from "./strategies-helpers.ts";
@@ -73,4 +74,23 @@ test("a take profit on spot sells a holding when the market rises to it", async 
     new RegExp(`^finished: take profit ${takeProfitPx}: sold 0.002 ${SPOT} at [\\d.]+ on average$`),
   );
   expect(done.figures.positions[0]).toMatchObject({ instId: SPOT, pos: -0.002 });
+}, 40_000);
+
+test("a stop whose position is closed by hand stops itself: nothing left to protect", async () => {
+  await placeOrder(s.url, token, { instId: SWAP, side: "buy", ordType: "market", sz: "2", tdMode: "cross" });
+  await eventually(async () => (await position(SWAP)) === 2);
+  const { body } = await tina.create({
+    name: "orphan stop",
+    kind: "stop",
+    instruments: [SWAP],
+    params: { side: "sell", size: 2, stopPx: 1000 },
+    limits: { maxPosition: 2, maxOrderNotional: 100_000 },
+  });
+  expect((await tina.start(body.id)).body.state).toBe("running");
+  await until(tina, body.id, (v) => v.logs.some((l: any) => l.msg.startsWith("armed")));
+  const close = { instId: SWAP, side: "sell", ordType: "market", sz: "2", tdMode: "cross", reduceOnly: true };
+  await placeOrder(s.url, token, close);
+  const done = await until(tina, body.id, (v) => v.state === "stopped", 15_000);
+  expect(done.reason).toBe("finished: the position it guards is closed: nothing left to protect");
+  expect(done.figures.counters.ordersPlaced).toBe(0);
 }, 40_000);

@@ -3,7 +3,7 @@
 // into messages to the main thread. Any throw of the kind's code ends the run as `failed`.
 import { ChannelReader } from "../bus/channel-reader.ts";
 import { type BusEvent, type RingHandle, textOf } from "../bus/ring.ts";
-import type { Book, Fill, Order, Ticker } from "../domain/events.ts";
+import type { Book, Fill, Order, Position, Ticker } from "../domain/events.ts";
 import type { CancelAnswer, Kind, PlaceAnswer, StrategyContext, StrategyLogic } from "./kind.ts";
 import { OrderPacer } from "./pacer.ts";
 import type { FromStrategyWorker, WorkerInit } from "./protocol.ts";
@@ -21,6 +21,8 @@ export class StrategyHost {
   private readonly tickers = new Map<string, Ticker>();
   private readonly tickerChannels = new Map<string, string>();
   private readonly bookChannels = new Map<string, string>();
+  /** Follows the account's positions on its instruments (the kind asked). */
+  private readonly positions: boolean;
   /** `"clOrdId":"s<id>`: an order or fill event of this strategy holds this text. */
   private readonly mine: string;
   private readonly pendingPlace = new Map<number, (a: PlaceAnswer) => void>();
@@ -49,7 +51,9 @@ export class StrategyHost {
       ...this.tickerChannels.keys(),
       ...this.bookChannels.keys(),
       ...ORDER_CHANNELS,
+      ...(kind.positions ? ["positions"] : []),
     ]);
+    this.positions = kind.positions === true;
     this.cursor = this.reader.head();
     this.mine = `"clOrdId":"s${init.id}`;
     this.pacer = new OrderPacer(init.ordersPerSecond);
@@ -133,9 +137,13 @@ export class StrategyHost {
     }
   }
 
-  /** Own orders and fills in order; tickers and books conflated to the latest per instrument. */
+  /**
+   * Own orders and fills in order; positions (the latest per instrument and side), tickers and
+   * books conflated to the latest per instrument.
+   */
   private async deliver(events: BusEvent[]): Promise<void> {
     const latest = new Map<string, BusEvent>();
+    const positions = new Map<string, Position>();
     for (const ev of events) {
       if (
         ev.type === "ticker"
@@ -145,12 +153,18 @@ export class StrategyHost {
         latest.set(ev.channel, ev);
         continue;
       }
+      if (ev.type === "position") {
+        const p = this.positions ? (dataOf(ev) as unknown as Position) : undefined;
+        if (p && this.tickerChannels.has(`tickers:${p.instId}`)) positions.set(`${p.instId}:${p.posSide}`, p);
+        continue;
+      }
       if ((ev.type !== "order" && ev.type !== "fill") || !textOf(ev).includes(this.mine)) continue;
       const data = dataOf(ev);
       if (typeof data.clOrdId !== "string" || !data.clOrdId.startsWith(`s${this.init.id}`)) continue;
       if (ev.type === "order") await this.call(() => this.logic.onOrder?.(data as unknown as Order));
       else await this.call(() => this.logic.onFill?.(data as unknown as Fill));
     }
+    for (const p of positions.values()) await this.call(() => this.logic.onPosition?.(p));
     for (const [channel, ev] of latest) {
       const data = dataOf(ev);
       if (ev.type === "ticker") {

@@ -1,7 +1,7 @@
 // What a strategy kind is (its params schema, which params apply live, its logic) and what its
 // logic may do (the context): the contract between built-in or custom kinds and the Worker that runs them.
 import type { z } from "zod";
-import type { Book, Fill, Order, Ticker } from "../domain/events.ts";
+import type { Book, Fill, Order, Position, Ticker } from "../domain/events.ts";
 import type { InstrumentSpec } from "../domain/instruments.ts";
 
 /** Tick, lot, minimum size and contract value of an instrument (as the exchange lists it). */
@@ -63,6 +63,8 @@ export interface StrategyLogic {
   onOrder?(o: Order): void | Promise<void>;
   /** This strategy's own fills. */
   onFill?(f: Fill): void | Promise<void>;
+  /** The account's position on one of its instruments, as it changes (kinds that ask for `positions`). */
+  onPosition?(p: Position): void | Promise<void>;
   /** New params while running (only the kind's liveParams changed). */
   onParams?(params: Record<string, unknown>): void | Promise<void>;
   onStop?(): void | Promise<void>;
@@ -80,6 +82,8 @@ export interface Kind {
   instruments: { min: number; max: number };
   /** Wants `onBook` (books:<instId>) besides tickers. */
   books?: boolean;
+  /** Wants `onPosition` (the account's positions on its instruments, whoever made them). */
+  positions?: boolean;
   /**
    * Started again by itself after a service restart (once its instruments' rules are in), where
    * other kinds come back stopped: for protection (a stop) that a restart must not disarm.

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import type { Fill, Order } from "../../domain/events.ts";
+import type { Fill, Order, Position } from "../../domain/events.ts";
 import { RecordingContext } from "./recording-context.ts";
 import stop, { reached, type StopLogic } from "./stop.ts";
 
@@ -129,4 +129,36 @@ test("live params move an armed stop; once fired, new prices do not apply", () =
   expect(shown(ctx)).toEqual(["sell 0.010 39460.5 ioc"]);
   logic.onParams({ stopPx: 30000, maxSlippagePct: 0.1 });
   expect(ctx.logs.at(-1)).toBe("already fired (stop 39500): new prices do not apply");
+});
+
+const held = (pos: string, posSide = "net") => ({ instId: "BTC-USDT-SWAP", posSide, pos }) as Position;
+
+test("reduce-only on a derivative: no more than the position holds; a position closed some other way ends it", () => {
+  const { ctx, logic, tick } = start({ side: "sell", size: 3, stopPx: 39000 }, SWAP);
+  logic.onPosition(held("2")); // the position shrank under the stop's size
+  tick(38900, 38900.2);
+  expect(ctx.placed.map((o) => o.sz)).toEqual(["2"]);
+  const first = ctx.placed[0]!.clOrdId;
+  logic.onFill(fill(first, "2", "38890"));
+  logic.onPosition(held("0"));
+  logic.onOrder(ended(first, "filled"));
+  expect(ctx.finished).toBe("stop 39000: sold 2 BTC-USDT-SWAP at 38890 on average; the position is closed");
+
+  const other = start({ side: "sell", size: 3, stopPx: 39000 }, SWAP);
+  other.logic.onPosition(held("3"));
+  other.logic.onPosition(held("-1", "long")); // another side in long/short mode: not its position
+  expect(other.ctx.finished).toBeNull();
+  other.logic.onPosition(held("0")); // closed by hand before the stop fired
+  expect(other.ctx.finished).toBe("the position it guards is closed: nothing left to protect");
+  other.tick(38900, 38900.2);
+  expect(other.ctx.placed).toEqual([]);
+});
+
+test("positions do not concern a spot stop or one that may open a position", () => {
+  const spot = start({ side: "sell", size: 0.01, stopPx: 39000 });
+  spot.logic.onPosition({ ...held("0"), instId: "BTC-USDT" });
+  expect(spot.ctx.finished).toBeNull();
+  const open = start({ side: "sell", size: 3, stopPx: 39000, reduceOnly: false }, SWAP);
+  open.logic.onPosition(held("0"));
+  expect(open.ctx.finished).toBeNull();
 });

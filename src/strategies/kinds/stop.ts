@@ -3,14 +3,15 @@
 // at or above) or the take-profit price (a sell at or above, a buy at or below), it trades `size`
 // with IOC limit orders at the opposite touch plus at most `maxSlippagePct`, again on each tick
 // (and every half second) until all of it is done, then stops itself. On derivatives its orders
-// are reduce-only by default: it closes a position, never opens or flips one.
+// are reduce-only by default: it closes a position, never opens or flips one, trades no more than
+// the position holds, and stops itself when the position it guards is closed some other way.
 //
 // It starts again by itself after a service restart (`resumes`), and a price already past a
 // trigger when it starts fires it at once: a stop whose trigger was crossed while the service was
 // down must still sell. The dashboard's Protect dialog
 // refuses triggers on the wrong side of the market before it creates one.
 import { z } from "zod";
-import type { Fill, Order, Ticker } from "../../domain/events.ts";
+import type { Fill, Order, Position, Ticker } from "../../domain/events.ts";
 import { defineKind, type StrategyContext } from "../kind.ts";
 import { fmtStep, onStep } from "./steps.ts";
 import { iocPrice } from "./twap.ts";
@@ -83,6 +84,8 @@ export class StopLogic {
   private cost = 0;
   private inflight: { clOrdId: string; at: number } | null = null;
   private refusals = 0;
+  /** What the guarded position holds (reduce-only on a derivative), once a position update said. */
+  private held: number | undefined;
   /** No order before this time (after a refusal). */
   private waitUntil = 0;
   private finished = false;
@@ -129,6 +132,16 @@ export class StopLogic {
     }
   }
 
+  /** The account's position changed: what may be reduced; closed some other way before it fired, nothing is left to guard. */
+  onPosition(p: Position): void {
+    const rules = this.ctx.rules(this.instId);
+    if (this.finished || !this.p.reduceOnly || !rules || rules.instType === "SPOT") return;
+    if (p.instId !== this.instId || (p.posSide !== "net" && p.posSide !== "")) return;
+    const pos = Number(p.pos);
+    this.held = (this.p.side === "sell" ? pos > 0 : pos < 0) ? Math.abs(pos) : 0;
+    if (this.held === 0 && !this.trigger) this.finish("the position it guards is closed: nothing left to protect");
+  }
+
   onParams(p: Record<string, unknown>): void {
     if (this.trigger) return void this.ctx.log(`already fired (${this.trigger}): new prices do not apply`, "warn");
     const num = (v: unknown) => (v === undefined ? undefined : Number(v));
@@ -167,12 +180,15 @@ export class StopLogic {
     if (this.inflight || now < this.waitUntil) return;
     const rules = this.ctx.rules(this.instId);
     if (!rules) return;
-    const left = onStep(this.p.size - this.filled, rules.lotSz, "down");
+    // Reduce-only: no more than the position holds (an order over it would be refused).
+    const want = Math.min(this.p.size - this.filled, this.held ?? Number.POSITIVE_INFINITY);
+    const left = onStep(want, rules.lotSz, "down");
     if (left < rules.minSz || left <= 0) {
       const avg = this.filled > 0 ? this.cost / this.filled : 0;
       const done = `${this.p.side === "sell" ? "sold" : "bought"} ${Number(fmtStep(this.filled, rules.lotSz))} ${this.instId}`;
+      const closed = this.held === 0 && this.filled < this.p.size - rules.lotSz / 2 ? "; the position is closed" : "";
       return this.finish(
-        `${this.trigger}: ${done}${avg > 0 ? ` at ${Number(fmtStep(avg, rules.tickSz / 100))} on average` : ""}`,
+        `${this.trigger}: ${done}${avg > 0 ? ` at ${Number(fmtStep(avg, rules.tickSz / 100))} on average` : ""}${closed}`,
       );
     }
     const touch = Number(this.p.side === "buy" ? t?.askPx : t?.bidPx);
@@ -213,10 +229,11 @@ export default defineKind({
   name: "stop",
   title: "Stop loss / take profit",
   description:
-    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. Reduce-only on derivatives by default. The prices and slippage apply while running. Starts again by itself after a service restart.",
+    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. Reduce-only on derivatives by default: then it trades no more than the position holds, and stops itself when the position is closed some other way. The prices and slippage apply while running. Starts again by itself after a service restart.",
   params,
   liveParams: ["stopPx", "takeProfitPx", "maxSlippagePct"],
   instruments: { min: 1, max: 1 },
   resumes: true,
+  positions: true,
   create: (ctx, p) => new StopLogic(ctx, p),
 });
