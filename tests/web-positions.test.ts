@@ -5,7 +5,7 @@
 // balances; the instruments list names and values a swap as it does a spot pair.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
+import { ADMIN_PASSWORD, eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
 import { signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
@@ -284,6 +284,17 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await page.waitForFunction(`${LINES}.some((l) => l.title === "SL 2" && l.price === ${stopPx})`, null, {
     timeout: WAIT,
   });
+  // An admin's kill switch confirmation says it would stop the guard too (Back: nothing happens).
+  const admin = await signIn("admin", ADMIN_PASSWORD);
+  await admin.page.click('[data-testid="nav-commands"]');
+  await admin.page.click('[data-testid="kill-on"]');
+  await textMatches(
+    admin.page,
+    '[role="dialog"] p',
+    /It stops the running strategies of this service \(1, 1 of them TP\/SL guarding a position\)/,
+  );
+  await admin.page.keyboard.press("Escape");
+  await admin.ctx.close();
   await page.click('[data-testid="nav-trading"]');
   // The market falls through the stop: the service sells the position, the row goes.
   expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 0.99)).toBe(true);

@@ -6,6 +6,7 @@ import { ApiRequestError } from "../../client/http.ts";
 import type { Command, CommandRecord } from "../../client/rest.ts";
 import { useKillSwitch } from "../../vue/commands.ts";
 import { useTradewire } from "../../vue/context.ts";
+import { useStrategies } from "../../vue/strategies.ts";
 import { useEventStream } from "../../vue/stream.ts";
 import { fmtWhen } from "../format.ts";
 import { Confirm } from "../parts/Confirm.tsx";
@@ -22,6 +23,16 @@ const STATUS_CLASS: Record<CommandRecord["status"], string> = {
 
 export const Commands = defineComponent(() => {
   const tw = useTradewire();
+  const { list: strategies } = useStrategies();
+  /** What the kill switch would stop: the running strategies, and how many of them guard a position (TP/SL). */
+  const stopping = () => {
+    const running = strategies.value.filter((v) => v.kind !== "external" && v.state === "running");
+    const guards = running.filter((v) => v.kind === "stop").length;
+    if (running.length === 0) return "";
+    return ` It stops the running strategies of this service (${running.length}${
+      guards > 0 ? `, ${guards} of them TP/SL guarding a position` : ""
+    }) and cancels their orders; none starts again by itself.`;
+  };
   const { isAdmin } = useSession();
   const { instruments } = useSelection();
   const stream = useEventStream(["commands"], { latencyEveryMs: 0 });
@@ -66,7 +77,7 @@ export const Commands = defineComponent(() => {
         ? {
             cmd,
             title: "Turn the kill switch ON?",
-            text: "No new orders will be accepted from anyone until it is turned off. Open orders stay open (use Cancel all).",
+            text: `No new orders will be accepted from anyone until it is turned off. Open orders stay open (use Cancel all).${stopping()}`,
             action: "Kill switch ON",
           }
         : {
