@@ -162,3 +162,22 @@ test("positions do not concern a spot stop or one that may open a position", () 
   open.logic.onPosition(held("0"));
   expect(open.ctx.finished).toBeNull();
 });
+
+test("transient refusals (the exchange unreachable) are tried through without giving up, logged every 30 s", async () => {
+  const { ctx, logic } = start({ side: "sell", size: 0.01, stopPx: 41000 });
+  ctx.answer = (_o, clOrdId) => ({ ok: false, clOrdId, code: "exchange_unavailable", message: "no answer" });
+  logic.onOrder(ended(`s${ctx.id}t1`, "canceled"));
+  for (let i = 0; i < 20; i++) {
+    await Bun.sleep(0);
+    ctx.clock += 2000;
+    await ctx.timers[0]!.fn();
+  }
+  await Bun.sleep(0);
+  expect(ctx.finished).toBeNull();
+  expect(ctx.placed).toHaveLength(22); // the first, then one every 2 s
+  const warned = ctx.logs.filter((l) => l.includes("exchange_unavailable"));
+  expect(warned).toEqual([
+    "order for 0.010 refused: exchange_unavailable no answer (trying again every 2 s)",
+    "order for 0.010 refused: exchange_unavailable no answer (trying again every 2 s)",
+  ]);
+});

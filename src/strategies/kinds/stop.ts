@@ -71,10 +71,25 @@ export function reached(p: Pick<StopParams, "side" | "stopPx" | "takeProfitPx">,
 
 /** How often a triggered stop tries again when no ticker comes. */
 const RETRY_MS = 500;
-/** Refusals in a row after which a triggered stop gives up (a reduce-only with no position left, say). */
+/** Lasting refusals in a row after which a triggered stop gives up (a reduce-only with no position left, say). */
 const MAX_REFUSALS = 5;
 /** The least time from a refusal to the next try. */
 const REFUSED_WAIT_MS = 2_000;
+/**
+ * Refusals that say "not now" (the exchange unreachable or rate-limiting, a store down, the
+ * strategy's own order rate): a stop keeps trying through them, however long, and does not count them.
+ */
+export const TRANSIENT = new Set([
+  "exchange_unavailable",
+  "rate_limited",
+  "store_unavailable",
+  "redis_unavailable",
+  "busy",
+  "unavailable",
+  "strategy_order_rate",
+]);
+/** While refusals are transient, one log line per this long. */
+const TRANSIENT_LOG_MS = 30_000;
 /** An IOC ends at once: one not heard of for this long is no longer counted as in flight. */
 const STALE_MS = 30_000;
 
@@ -88,6 +103,8 @@ export class StopLogic {
   private held: number | undefined;
   /** No order before this time (after a refusal). */
   private waitUntil = 0;
+  /** When a transient refusal was last logged. */
+  private loggedAt = Number.NEGATIVE_INFINITY;
   private finished = false;
 
   constructor(
@@ -209,9 +226,18 @@ export class StopLogic {
         return;
       }
       if (this.inflight?.clOrdId === a.clOrdId) this.inflight = null;
+      const at = this.ctx.now();
+      this.waitUntil = at + REFUSED_WAIT_MS;
+      const said = `order for ${fmtStep(left, rules.lotSz)} refused: ${a.code} ${a.message}`;
+      if (TRANSIENT.has(a.code)) {
+        if (at - this.loggedAt >= TRANSIENT_LOG_MS) {
+          this.loggedAt = at;
+          this.ctx.log(`${said} (trying again every 2 s)`, "warn");
+        }
+        return;
+      }
       this.refusals++;
-      this.waitUntil = this.ctx.now() + REFUSED_WAIT_MS;
-      this.ctx.log(`order for ${fmtStep(left, rules.lotSz)} refused: ${a.code} ${a.message}`, "warn");
+      this.ctx.log(said, "warn");
       if (this.refusals >= MAX_REFUSALS)
         this.finish(`${this.trigger}: gave up after ${MAX_REFUSALS} refusals in a row (last: ${a.code} ${a.message})`);
     });
