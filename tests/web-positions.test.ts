@@ -254,7 +254,7 @@ test("Close all in the Positions panel (confirmed; Escape backs out) closes ever
   await ctx.close();
 }, 60_000);
 
-test("TP/SL on a position: a stop on the wrong side of the market is refused on its field; a good one guards the row and is drawn on the chart, and when the market falls to it the position is closed", async () => {
+test("TP/SL on a position: a stop on the wrong side of the market is refused on its field; a good one guards the row and is drawn on the chart, is moved or cancelled from the row, and when the market falls to it the position is closed", async () => {
   await placeOrder(
     s.url,
     tina,
@@ -296,7 +296,25 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await admin.page.keyboard.press("Escape");
   await admin.ctx.close();
   await page.click('[data-testid="nav-trading"]');
-  // The market falls through the stop: the service sells the position, the row goes.
+  // A click on the guard moves it (a live param) or cancels it (its strategy stops).
+  const GUARD = `${ROW} [data-testid="position-guard"]`;
+  await page.click(GUARD);
+  expect(await page.inputValue('[data-testid="protect-stopPx"]')).toBe(String(stopPx));
+  expect(await page.isDisabled('[data-testid="protect-size"]')).toBe(true); // not live
+  const moved = stopPx - 5;
+  await page.fill('[data-testid="protect-stopPx"]', String(moved));
+  await page.click('[data-testid="protect-submit"]');
+  await textMatches(page, GUARD, new RegExp(`^SL ${moved}$`));
+  await page.click(GUARD);
+  await page.click('[data-testid="protect-cancel"]');
+  await page.waitForSelector(GUARD, { state: "detached", timeout: WAIT });
+  const H = { Authorization: `Bearer ${tina}` };
+  const stops = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
+  expect(stops.map((v) => [v.kind, v.state, v.params.stopPx])).toEqual([["stop", "stopped", moved]]);
+  await page.click(`${ROW} [data-testid="position-protect"]`);
+  await page.fill('[data-testid="protect-stopPx"]', String(moved));
+  await page.click('[data-testid="protect-submit"]');
+  await textMatches(page, GUARD, new RegExp(`^SL ${moved}$`));
   expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 0.99)).toBe(true);
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   const positions = (await (

@@ -38,7 +38,7 @@ export class StrategyResumer {
   private async tick(): Promise<void> {
     for (const id of this.waiting) {
       const e = this.d.sup.entries.get(id);
-      if (!e || e.rec.state !== "stopped" || e.rec.reason !== RESUMING) {
+      if (e?.rec.state !== "stopped" || e.rec.reason !== RESUMING) {
         this.waiting.delete(id);
         continue;
       }

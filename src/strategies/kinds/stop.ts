@@ -79,7 +79,7 @@ const REFUSED_WAIT_MS = 2_000;
  * Refusals that say "not now" (the exchange unreachable or rate-limiting, a store down, the
  * strategy's own order rate): a stop keeps trying through them, however long, and does not count them.
  */
-export const TRANSIENT = new Set([
+const TRANSIENT = new Set([
   "exchange_unavailable",
   "rate_limited",
   "store_unavailable",

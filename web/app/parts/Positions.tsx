@@ -1,7 +1,7 @@
 // Open positions, live (what each is worth at the mark, its uPnL and return on margin, the stop
 // loss and take profit that guard it), and for those who may trade a Close on each: after a
 // confirmation, a reduce-only market order for all of it (on the position's side in long/short
-// mode); a TP/SL (a stop strategy, net positions); and a Close all (the close_all command, as on
+// mode); a TP/SL (a stop strategy, net positions; a click on one set moves or cancels it); and a Close all (the close_all command, as on
 // the Commands page).
 import { defineComponent, shallowRef } from "vue";
 import { errorText } from "../../client/http.ts";
@@ -15,7 +15,6 @@ import { useDigits } from "../digits.ts";
 import { fmtPct, fmtPx, fmtQty } from "../format.ts";
 import { positionValue, returnOnMargin } from "../position-figures.ts";
 import { type Guard, guardsOf } from "../protect.ts";
-import { go } from "../router.ts";
 import { useSession } from "../session.ts";
 import { Confirm } from "./Confirm.tsx";
 import { ProtectDialog } from "./ProtectDialog.tsx";
@@ -36,7 +35,8 @@ export const Positions = defineComponent(() => {
   const { canTrade } = useSession();
   const digits = useDigits();
   const asking = shallowRef<Position | null>(null);
-  const protecting = shallowRef<Position | null>(null);
+  /** The TP/SL dialog: a new guard for a position, or one already set. */
+  const protecting = shallowRef<{ position: Position; guard?: Guard } | null>(null);
   const { list: strategies } = useStrategies();
   const busy = shallowRef<string | null>(null);
   const errors = shallowRef(new Map<string, string>());
@@ -121,19 +121,17 @@ export const Positions = defineComponent(() => {
                 <td>
                   {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
                   {guardsOf(strategies.value, p.instId).map((g) => (
-                    <a
+                    <button
+                      type="button"
                       key={g.id}
                       class="guard"
-                      href={`/strategies/${g.id}`}
-                      title={`A stop strategy for ${g.size}: its page`}
+                      title={`A stop strategy for ${g.size}: move or cancel it`}
+                      disabled={!canTrade.value}
                       data-testid="position-guard"
-                      onClick={(e: MouseEvent) => {
-                        e.preventDefault();
-                        go(`/strategies/${g.id}`);
-                      }}
+                      onClick={() => (protecting.value = { position: p, guard: g })}
                     >
                       {fmtGuard(g)}
-                    </a>
+                    </button>
                   ))}
                 </td>
                 <td class={`num ${Number(p.pos) >= 0 ? "up" : "down"}`}>{p.pos}</td>
@@ -156,7 +154,7 @@ export const Positions = defineComponent(() => {
                         class="ghost small"
                         title="A stop loss and/or take profit, held by the service"
                         data-testid="position-protect"
-                        onClick={() => (protecting.value = p)}
+                        onClick={() => (protecting.value = { position: p })}
                       >
                         TP/SL
                       </button>
@@ -206,7 +204,13 @@ export const Positions = defineComponent(() => {
           onNo={() => (asking.value = null)}
         />
       )}
-      {protecting.value && <ProtectDialog position={protecting.value} onDone={() => (protecting.value = null)} />}
+      {protecting.value && (
+        <ProtectDialog
+          position={protecting.value.position}
+          guard={protecting.value.guard}
+          onDone={() => (protecting.value = null)}
+        />
+      )}
       {askingAll.value && (
         <Confirm
           title="Close all positions"

@@ -1,26 +1,33 @@
 // TP/SL for a position: a stop loss and/or a take profit as a `stop` strategy (created and
 // started here; held by the service, so it fires with this page closed, and after a restart).
-// The prices are checked against the last price before it is sent (a long's stop under it, its
-// take profit over it); a refusal by the server is shown on the field it names.
+// Opened on a guard already set, it moves its prices (live params) or cancels it (stops the
+// strategy). The prices are checked against the last price before they are sent (a long's stop
+// under it, its take profit over it); a refusal by the server is shown on the field it names.
 import { defineComponent, onMounted, shallowRef } from "vue";
 import { ApiRequestError, errorText } from "../../client/http.ts";
 import { closingOrder } from "../../client/index.ts";
 import type { Position } from "../../client/types.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
-import { checkProtect, type ProtectInput, protectStrategy } from "../protect.ts";
+import { checkProtect, type Guard, type ProtectInput, protectStrategy } from "../protect.ts";
+import { go } from "../router.ts";
 import { Modal } from "./Modal.tsx";
 
 type Field = "stopPx" | "takeProfitPx" | "size";
 
 export const ProtectDialog = defineComponent(
-  (props: { position: Position; onDone: () => void }) => {
+  (props: { position: Position; guard?: Guard; onDone: () => void }) => {
     const tw = useTradewire();
     const instId = props.position.instId;
     const rules = useInstrument(instId);
     const ticker = useTicker(instId);
     const { side, sz } = closingOrder(props.position);
-    const values = { stopPx: shallowRef(""), takeProfitPx: shallowRef(""), size: shallowRef(sz) };
+    const g = props.guard;
+    const values = {
+      stopPx: shallowRef(g?.stopPx !== undefined ? String(g.stopPx) : ""),
+      takeProfitPx: shallowRef(g?.takeProfitPx !== undefined ? String(g.takeProfitPx) : ""),
+      size: shallowRef(g ? String(g.size) : sz),
+    };
     const errors = shallowRef<Record<string, string>>({});
     const failure = shallowRef<string | null>(null);
     const busy = shallowRef(false);
@@ -44,8 +51,14 @@ export const ProtectDialog = defineComponent(
       busy.value = true;
       failure.value = null;
       try {
-        const created = await tw.rest.strategies.create(protectStrategy(instId, input(), r.ctVal ?? 1));
-        await tw.rest.strategies.start(created.id);
+        if (g) {
+          const price = (v: string) => (v.trim() ? Number(v) : null); // null takes a price away
+          const params = { stopPx: price(values.stopPx.value), takeProfitPx: price(values.takeProfitPx.value) };
+          await tw.rest.strategies.update(g.id, { params });
+        } else {
+          const created = await tw.rest.strategies.create(protectStrategy(instId, input(), r.ctVal ?? 1));
+          await tw.rest.strategies.start(created.id);
+        }
         props.onDone();
       } catch (err) {
         const named: Record<string, string> = {};
@@ -60,6 +73,19 @@ export const ProtectDialog = defineComponent(
         busy.value = false;
       }
     };
+    /** Cancels the guard: its strategy stops (it has no order resting). */
+    const cancel = async () => {
+      if (!g) return;
+      busy.value = true;
+      try {
+        await tw.rest.strategies.stop(g.id);
+        props.onDone();
+      } catch (err) {
+        failure.value = errorText(err);
+      } finally {
+        busy.value = false;
+      }
+    };
     const field = (name: Field, label: string, hint: string) => (
       <label class={{ invalid: !!errors.value[name] }}>
         {label}
@@ -70,6 +96,7 @@ export const ProtectDialog = defineComponent(
           inputmode="decimal"
           autocomplete="off"
           value={values[name].value}
+          disabled={name === "size" && !!g}
           onInput={(e: Event) => {
             values[name].value = (e.target as HTMLInputElement).value;
             if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
@@ -101,16 +128,38 @@ export const ProtectDialog = defineComponent(
             </p>
           )}
           <div class="row end">
+            {g && (
+              <>
+                <a
+                  href={`/strategies/${g.id}`}
+                  onClick={(e: MouseEvent) => {
+                    e.preventDefault();
+                    go(`/strategies/${g.id}`);
+                  }}
+                >
+                  its page
+                </a>
+                <button
+                  type="button"
+                  class="ghost danger"
+                  disabled={busy.value}
+                  onClick={() => void cancel()}
+                  data-testid="protect-cancel"
+                >
+                  Cancel TP/SL
+                </button>
+              </>
+            )}
             <button type="button" class="ghost" onClick={props.onDone} data-testid="protect-back">
               Back
             </button>
             <button type="submit" class="primary" disabled={busy.value} data-testid="protect-submit">
-              Set TP/SL
+              {g ? "Move" : "Set TP/SL"}
             </button>
           </div>
         </form>
       </Modal>
     );
   },
-  { props: ["position", "onDone"] },
+  { props: ["position", "guard", "onDone"] },
 );
