@@ -254,7 +254,7 @@ test("Close all in the Positions panel (confirmed; Escape backs out) closes ever
   await ctx.close();
 }, 60_000);
 
-test("TP/SL on a position: a stop on the wrong side of the market is refused on its field; a good one guards the row and is drawn on the chart, is moved or cancelled from the row, and when the market falls to it the position is closed", async () => {
+test("TP/SL on a position: a stop on the wrong side of the market is refused on its field; a good one guards the row and is drawn on the chart, is dragged there or moved or cancelled from the row, and when the market falls to it the position is closed", async () => {
   await placeOrder(
     s.url,
     tina,
@@ -284,6 +284,40 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await page.waitForFunction(`${LINES}.some((l) => l.title === "SL 2" && l.price === ${stopPx})`, null, {
     timeout: WAIT,
   });
+  // Dragged down on the chart, the stop moves there (on the tick grid); dragged over the market it
+  // is refused, saying why, and its line goes back.
+  const AREA = `document.querySelector('[data-testid="chart"] .chart-area')`;
+  const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
+  const drag = async (from: number, to: number) => {
+    const y = (await page.evaluate(`${AREA}.candles.priceToCoordinate(${from})`)) as number;
+    expect(y).toBeGreaterThan(0);
+    expect(y).toBeLessThan(box.height * 0.8);
+    const x = box.x + box.width * 0.4;
+    const toY = (await page.evaluate(`${AREA}.candles.priceToCoordinate(${to})`)) as number;
+    await page.mouse.move(x, box.y + y);
+    await page.mouse.down();
+    await page.mouse.move(x, box.y + toY, { steps: 5 });
+    await page.mouse.up();
+  };
+  const stopNow = async () => {
+    const list = (
+      (await (await fetch(`${s.url}/api/strategies`, { headers: { Authorization: `Bearer ${tina}` } })).json()) as {
+        data: any[];
+      }
+    ).data;
+    return Number(list.find((v) => v.kind === "stop" && v.state === "running").params.stopPx);
+  };
+  await drag(stopPx, stopPx - 40);
+  await eventually(async () => (await stopNow()) !== stopPx, WAIT);
+  const dragged = await stopNow();
+  expect(dragged).toBeLessThan(stopPx);
+  expect(Math.abs(dragged * 10 - Math.round(dragged * 10))).toBeLessThan(1e-6); // the 0.1 tick
+  const GUARD_LINE = `${AREA}.guardLines?.find((l) => l.title === "SL 2")`;
+  await page.waitForFunction(`${GUARD_LINE}?.price === ${dragged}`, null, { timeout: WAIT });
+  await drag(dragged, last * 1.004);
+  await textMatches(page, '[data-testid="chart-drag-error"]', /a stop for a long is under the last price/);
+  expect(await stopNow()).toBe(dragged);
+  expect(await page.evaluate(`${GUARD_LINE}?.price`)).toBe(dragged);
   // An admin's kill switch confirmation says it would stop the guard too (Back: nothing happens).
   const admin = await signIn("admin", ADMIN_PASSWORD);
   await admin.page.click('[data-testid="nav-commands"]');
@@ -299,9 +333,9 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   // A click on the guard moves it (a live param) or cancels it (its strategy stops).
   const GUARD = `${ROW} [data-testid="position-guard"]`;
   await page.click(GUARD);
-  expect(await page.inputValue('[data-testid="protect-stopPx"]')).toBe(String(stopPx));
+  expect(await page.inputValue('[data-testid="protect-stopPx"]')).toBe(String(dragged));
   expect(await page.isDisabled('[data-testid="protect-size"]')).toBe(true); // not live
-  const moved = stopPx - 5;
+  const moved = Math.round(dragged - 5);
   await page.fill('[data-testid="protect-stopPx"]', String(moved));
   await page.click('[data-testid="protect-submit"]');
   await textMatches(page, GUARD, new RegExp(`^SL ${moved}$`));

@@ -41,14 +41,14 @@ test("guards: running or starting stops on the instrument", () => {
   const v = (id: string, kind: string, instId: string, state: string, params: object) =>
     ({ id, kind, instruments: [instId], state, params }) as unknown as StrategyView;
   const list = [
-    v("a", "stop", "BTC-USDT-SWAP", "running", { size: 3, stopPx: 42000 }),
-    v("b", "stop", "BTC-USDT-SWAP", "stopped", { size: 3, stopPx: 41000 }),
+    v("a", "stop", "BTC-USDT-SWAP", "running", { side: "sell", size: 3, stopPx: 42000 }),
+    v("b", "stop", "BTC-USDT-SWAP", "stopped", { side: "sell", size: 3, stopPx: 41000 }),
     v("c", "grid", "BTC-USDT-SWAP", "running", { size: 1 }),
-    v("d", "stop", "ETH-USDT-SWAP", "running", { size: 1, stopPx: 2000 }),
-    v("e", "stop", "BTC-USDT-SWAP", "starting", { size: 1, takeProfitPx: 45000 }),
+    v("d", "stop", "ETH-USDT-SWAP", "running", { side: "sell", size: 1, stopPx: 2000 }),
+    v("e", "stop", "BTC-USDT-SWAP", "starting", { side: "buy", size: 1, takeProfitPx: 45000 }),
   ];
   expect(guardsOf(list, "BTC-USDT-SWAP")).toEqual([
-    { id: "a", size: 3, stopPx: 42000 },
-    { id: "e", size: 1, takeProfitPx: 45000 },
+    { id: "a", side: "sell", size: 3, stopPx: 42000 },
+    { id: "e", side: "buy", size: 1, takeProfitPx: 45000 },
   ]);
 });

@@ -57,6 +57,8 @@ export function protectStrategy(instId: string, i: ProtectInput, ctVal: number):
 /** A stop strategy that guards an instrument now (starting or running). */
 export interface Guard {
   id: string;
+  /** The side it trades when it fires: sell guards a long, buy a short. */
+  side: "buy" | "sell";
   stopPx?: number;
   takeProfitPx?: number;
   size: number;
@@ -69,9 +71,10 @@ export function guardsOf(list: readonly StrategyView[], instId: string): Guard[]
   return list
     .filter((v) => v.kind === "stop" && v.instruments[0] === instId && ARMED.has(v.state))
     .map((v) => {
-      const p = v.params as { stopPx?: number; takeProfitPx?: number; size: number };
+      const p = v.params as { side: "buy" | "sell"; stopPx?: number; takeProfitPx?: number; size: number };
       return {
         id: v.id,
+        side: p.side,
         size: p.size,
         ...(p.stopPx !== undefined ? { stopPx: p.stopPx } : {}),
         ...(p.takeProfitPx !== undefined ? { takeProfitPx: p.takeProfitPx } : {}),

@@ -1,9 +1,10 @@
 // Candles of one instrument with lightweight-charts (TradingView, Apache-2.0: its attribution
 // logo stays on; see web/NOTICE): history, then the live bar, each bar's traded size as a
 // histogram along the bottom, the indicators picked as lines over the candles
-// (chart-indicators.ts), the user's own fills as arrows on their bars, their open orders (a trader
-// drags one to move it: order-drag.ts), price alerts (Alt+click sets one) and positions (entry and
-// liquidation) as lines at their prices (chart-lines.ts), the hovered bar in a legend
+// (chart-indicators.ts), the user's own fills as arrows on their bars, their open orders, price
+// alerts (Alt+click sets one), positions (entry and liquidation) and their stop losses and take
+// profits as lines at their prices (chart-lines.ts; a trader drags an order's or a stop's line to
+// move it: line-drag.ts), the hovered bar in a legend
 // (ChartLegend.tsx); Shift+click opens the ticket at a price; scrolled to its left edge it loads
 // the bars before. The library loads on first use.
 import type {
@@ -33,7 +34,7 @@ import { digitsOf } from "../format.ts";
 import { INDICATOR_IDS, type IndicatorId } from "../indicators.ts";
 import { keptChoice, keptChoices } from "../kept.ts";
 import { guardMarks, type PriceMark, positionMarks } from "../position-marks.ts";
-import { guardsOf } from "../protect.ts";
+import { checkProtect, guardsOf } from "../protect.ts";
 import { go } from "../router.ts";
 import { handPrice } from "../selection.ts";
 import { useSession } from "../session.ts";
@@ -42,7 +43,7 @@ import { ChartLegend, type Hovered } from "./ChartLegend.tsx";
 import { ChartIndicators } from "./chart-indicators.ts";
 import { fillMarkers, type OrderLine, orderLine, syncLines } from "./chart-lines.ts";
 import { IndicatorsMenu } from "./IndicatorsMenu.tsx";
-import { attachOrderDrag } from "./order-drag.ts";
+import { attachLineDrag, type DraggableLine } from "./line-drag.ts";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
 const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
@@ -69,9 +70,14 @@ export type ChartArea = HTMLDivElement & {
   orderLines?: OrderLine[];
   alertLines?: number[];
   positionLines?: PriceMark[];
+  guardLines?: GuardLine[];
   volume?: ISeriesApi<"Histogram">;
   indicators?: ChartIndicators;
 };
+
+/** A stop loss or take profit line: `guard:<strategy id>:sl|tp`, its price and label. */
+type GuardLine = Omit<DraggableLine, "line">;
+const GUARD = "guard:";
 
 /** Older bars are loaded when fewer than this many are left of the view. */
 const OLDER_WITHIN = 30;
@@ -151,9 +157,11 @@ export const CandleChart = defineComponent(
           shown.push({ price, title });
         }
       }
+      const guardLines: GuardLine[] = [];
       for (const g of guards.value)
         for (const { kind, price, title } of guardMarks(g)) {
-          want.set(`${g.id}:${kind}`, {
+          guardLines.push({ id: `${GUARD}${g.id}:${kind}`, price, title });
+          want.set(`${GUARD}${g.id}:${kind}`, {
             price,
             title,
             color: kind === "sl" ? "#ef5350" : "#26a69a",
@@ -165,6 +173,7 @@ export const CandleChart = defineComponent(
         }
       syncLines(series, positionLines, want);
       area.positionLines = shown;
+      area.guardLines = guardLines;
     };
     const session = useSession();
     const alerts = alertBook(session.state.value.user?.name ?? "");
@@ -204,27 +213,45 @@ export const CandleChart = defineComponent(
     const hovered = shallowRef<Hovered | null>(null);
 
     const tw = useTradewire();
-    /** Why the last drag of an order line, or Alt+click for an alert, did nothing. */
+    /** Why the last drag of a line, or Alt+click for an alert, did nothing. */
     const chartError = shallowRef<string | null>(null);
     let stopDrag = () => {};
-    /** A trader's open orders on this chart may be dragged to a new price (order-drag.ts). */
-    const dragOrders = () => {
+    /** Checks a guard's new price against the last (a long's stop under it, its take profit over it), then sets it. */
+    const moveGuard = async (id: string, px: string) => {
+      const [sid = "", kind] = id.slice(GUARD.length).split(":");
+      const g = guards.value.find((x) => x.id === sid);
+      const r = inst.value;
+      if (!g || !r) throw new Error("that stop is gone");
+      const field = kind === "sl" ? "stopPx" : "takeProfitPx";
+      const input = { side: g.side, last: Number(ticker.value?.last), size: String(g.size) };
+      const wrong = checkProtect({ ...input, stopPx: "", takeProfitPx: "", [field]: px }, r)[field];
+      if (wrong) throw new Error(wrong);
+      await tw.rest.strategies.update(sid, { params: { [field]: Number(px) } });
+    };
+    /** A trader's open orders and stops on this chart may be dragged to a new price (line-drag.ts). */
+    const dragLines = () => {
       const area = el.value;
       if (!series || !area || !session.canTrade.value) return;
       const candle = series;
-      stopDrag = attachOrderDrag(area, {
+      stopDrag = attachLineDrag(area, {
         series: candle,
-        lines: () =>
-          (area.orderLines ?? []).flatMap((o) => {
+        lines: () => [
+          ...(area.orderLines ?? []).flatMap((o) => {
             const line = orderLines.get(o.ordId);
-            return line ? [{ ...o, line }] : [];
+            return line ? [{ id: o.ordId, price: o.price, title: o.title, line }] : [];
           }),
+          ...(area.guardLines ?? []).flatMap((g) => {
+            const line = positionLines.get(g.id);
+            return line ? [{ ...g, line }] : [];
+          }),
+        ],
         snap: (p) => {
           const tick = inst.value?.tickSz;
           return tick ? toTick(p, tick) : String(p);
         },
-        amend: async (ordId, px) => {
-          await tw.rest.orders.amend(ordId, { newPx: px }, props.instId);
+        move: async (id, px) => {
+          if (id.startsWith(GUARD)) await moveGuard(id, px);
+          else await tw.rest.orders.amend(id, { newPx: px }, props.instId);
         },
         chartMoves: (on) => chart?.applyOptions({ handleScroll: on, handleScale: on }),
         failed: (text) => (chartError.value = text),
@@ -286,7 +313,7 @@ export const CandleChart = defineComponent(
       drawOrders();
       drawAlerts();
       drawPositions();
-      dragOrders();
+      dragLines();
       el.value.addEventListener("click", onPlotClick);
       chart.subscribeCrosshairMove((p) => {
         const bar = series && p.seriesData.get(series);

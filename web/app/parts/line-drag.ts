@@ -1,25 +1,26 @@
-// Dragging an open order's line on the chart moves the order: pressed within a few pixels of the
-// line, the line follows the pointer on the tick grid (the chart does not pan meanwhile), and let
-// go at another price the order is amended to it; the line goes back if the amend is refused.
-// Near a line the cursor says it can be dragged. For those who may trade.
+// Dragging a line on the chart moves what it stands for (an open order: amended; a stop loss or
+// take profit: its stop strategy's price changed): pressed within a few pixels of the line, the
+// line follows the pointer on the tick grid (the chart does not pan meanwhile), and let go at
+// another price it is moved there; the line goes back if the move is refused. Near a line the
+// cursor says it can be dragged. For those who may trade.
 import type { IPriceLine, ISeriesApi } from "lightweight-charts";
 
-/** An order line the user may drag: the order, its price now, and its line. */
+/** A line the user may drag: what it stands for (an id the mover knows), its price now, and its line. */
 export interface DraggableLine {
-  ordId: string;
+  id: string;
   price: number;
   title: string;
   line: IPriceLine;
 }
 
-export interface OrderDragDeps {
+export interface LineDragDeps {
   series: ISeriesApi<"Candlestick">;
   /** The lines that may be dragged now. */
   lines: () => DraggableLine[];
-  /** The price dropped at, on the tick grid, as the amend sends it ("43012.3"). */
+  /** The price dropped at, on the tick grid, as the move sends it ("43012.3"). */
   snap: (price: number) => string;
-  /** Amends the order to `px`; rejects with the reason when it is refused. */
-  amend: (ordId: string, px: string) => Promise<void>;
+  /** Moves what line `id` stands for to `px`; rejects with the reason when it is refused. */
+  move: (id: string, px: string) => Promise<void>;
   /** The chart's own panning and scaling off while a line is dragged, on again after. */
   chartMoves: (on: boolean) => void;
   /** A refusal to show (null: clears it). */
@@ -29,7 +30,7 @@ export interface OrderDragDeps {
 /** How near (px) a press must be to a line to take it. */
 const GRAB_PX = 5;
 
-/** Moves a line; one the chart took away meanwhile (its order filled or canceled) is left alone. */
+/** Moves a line; one the chart took away meanwhile (its order filled or canceled, its stop fired) is left alone. */
 function place(l: DraggableLine, price: number, title: string): void {
   try {
     l.line.applyOptions({ price, title });
@@ -37,7 +38,7 @@ function place(l: DraggableLine, price: number, title: string): void {
 }
 
 /** Starts listening on the chart's element; returns the function that stops it. */
-export function attachOrderDrag(el: HTMLElement, d: OrderDragDeps): () => void {
+export function attachLineDrag(el: HTMLElement, d: LineDragDeps): () => void {
   let dragging: { l: DraggableLine; px: string } | null = null;
 
   /** The line within GRAB_PX of the pointer, over the plot (not its price axis). */
@@ -92,11 +93,11 @@ export function attachOrderDrag(el: HTMLElement, d: OrderDragDeps): () => void {
     if (Number(px) === l.price) return place(l, l.price, l.title);
     place(l, Number(px), `${l.title} → ${px} …`);
     try {
-      await d.amend(l.ordId, px);
-      // The line moves to where the exchange says the order is, from the stream.
+      await d.move(l.id, px);
+      // The line moves to where the stream then says it is.
     } catch (err) {
       place(l, l.price, l.title);
-      d.failed(`Amend to ${px}: ${(err as Error).message}`);
+      d.failed(`Move to ${px}: ${(err as Error).message}`);
     }
   };
   const cancel = () => {
