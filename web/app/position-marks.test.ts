@@ -34,11 +34,11 @@ test("a position's entry line says its side and size; its liquidation price has 
 });
 
 test("a stop strategy's lines: its stop loss and take profit, labelled with its size", () => {
-  expect(guardMarks({ id: "a", side: "sell", size: 3, stopPx: 42000, takeProfitPx: 45000 })).toEqual([
+  expect(guardMarks({ id: "a", instId: "X", side: "sell", size: 3, stopPx: 42000, takeProfitPx: 45000 })).toEqual([
     { kind: "sl", price: 42000, title: "SL 3" },
     { kind: "tp", price: 45000, title: "TP 3" },
   ]);
-  expect(guardMarks({ id: "b", side: "sell", size: 0.5, takeProfitPx: 45000 })).toEqual([
+  expect(guardMarks({ id: "b", instId: "X", side: "sell", size: 0.5, takeProfitPx: 45000 })).toEqual([
     { kind: "tp", price: 45000, title: "TP 0.5" },
   ]);
 });

@@ -37,7 +37,7 @@ test("the strategy: the closing side and size, the prices given, limits for that
   });
 });
 
-test("guards: running or starting stops on the instrument", () => {
+test("guards: the running or starting stops, each with its instrument", () => {
   const v = (id: string, kind: string, instId: string, state: string, params: object) =>
     ({ id, kind, instruments: [instId], state, params }) as unknown as StrategyView;
   const list = [
@@ -47,8 +47,9 @@ test("guards: running or starting stops on the instrument", () => {
     v("d", "stop", "ETH-USDT-SWAP", "running", { side: "sell", size: 1, stopPx: 2000 }),
     v("e", "stop", "BTC-USDT-SWAP", "starting", { side: "buy", size: 1, takeProfitPx: 45000 }),
   ];
-  expect(guardsOf(list, "BTC-USDT-SWAP")).toEqual([
-    { id: "a", side: "sell", size: 3, stopPx: 42000 },
-    { id: "e", side: "buy", size: 1, takeProfitPx: 45000 },
+  expect(guardsOf(list)).toEqual([
+    { id: "a", instId: "BTC-USDT-SWAP", side: "sell", size: 3, stopPx: 42000 },
+    { id: "d", instId: "ETH-USDT-SWAP", side: "sell", size: 1, stopPx: 2000 },
+    { id: "e", instId: "BTC-USDT-SWAP", side: "buy", size: 1, takeProfitPx: 45000 },
   ]);
 });

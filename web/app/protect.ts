@@ -57,6 +57,7 @@ export function protectStrategy(instId: string, i: ProtectInput, ctVal: number):
 /** A stop strategy that guards an instrument now (starting or running). */
 export interface Guard {
   id: string;
+  instId: string;
   /** The side it trades when it fires: sell guards a long, buy a short. */
   side: "buy" | "sell";
   stopPx?: number;
@@ -66,14 +67,15 @@ export interface Guard {
 
 const ARMED = new Set(["starting", "running"]);
 
-/** The stops that guard `instId`, oldest first. */
-export function guardsOf(list: readonly StrategyView[], instId: string): Guard[] {
+/** The stops that guard an instrument now, oldest first. */
+export function guardsOf(list: readonly StrategyView[]): Guard[] {
   return list
-    .filter((v) => v.kind === "stop" && v.instruments[0] === instId && ARMED.has(v.state))
+    .filter((v) => v.kind === "stop" && ARMED.has(v.state))
     .map((v) => {
       const p = v.params as { side: "buy" | "sell"; stopPx?: number; takeProfitPx?: number; size: number };
       return {
         id: v.id,
+        instId: v.instruments[0] ?? "",
         side: p.side,
         size: p.size,
         ...(p.stopPx !== undefined ? { stopPx: p.stopPx } : {}),

@@ -26,15 +26,15 @@ import { useFills, useOrders, usePositions } from "../../vue/account.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
-import { useStrategies } from "../../vue/strategies.ts";
 import { alertBook } from "../alerts.ts";
 import { CHART_LOOK, chartTime } from "../chart-look.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf } from "../format.ts";
+import { useGuards } from "../guards.ts";
 import { INDICATOR_IDS, type IndicatorId } from "../indicators.ts";
 import { keptChoice, keptChoices } from "../kept.ts";
 import { guardMarks, type PriceMark, positionMarks } from "../position-marks.ts";
-import { checkProtect, guardsOf } from "../protect.ts";
+import { checkProtect } from "../protect.ts";
 import { go } from "../router.ts";
 import { handPrice } from "../selection.ts";
 import { useSession } from "../session.ts";
@@ -130,8 +130,8 @@ export const CandleChart = defineComponent(
       area.orderLines = want.map((w) => w.line);
     };
     const { list: positionList } = usePositions();
-    const { list: strategyList } = useStrategies();
-    const guards = computed(() => guardsOf(strategyList.value, props.instId));
+    const allGuards = useGuards();
+    const guards = computed(() => allGuards.value.filter((g) => g.instId === props.instId));
     const positionLines = new Map<string, IPriceLine>();
     /**
      * This instrument's positions: a solid blue line at each entry, a red one at its liquidation

@@ -10,11 +10,11 @@ import type { Position } from "../../client/types.ts";
 import { usePositions } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstruments } from "../../vue/market.ts";
-import { useStrategies } from "../../vue/strategies.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPct, fmtPx, fmtQty } from "../format.ts";
+import { useGuards } from "../guards.ts";
 import { positionValue, returnOnMargin } from "../position-figures.ts";
-import { type Guard, guardsOf } from "../protect.ts";
+import type { Guard } from "../protect.ts";
 import { useSession } from "../session.ts";
 import { Confirm } from "./Confirm.tsx";
 import { ProtectDialog } from "./ProtectDialog.tsx";
@@ -37,7 +37,7 @@ export const Positions = defineComponent(() => {
   const asking = shallowRef<Position | null>(null);
   /** The TP/SL dialog: a new guard for a position, or one already set. */
   const protecting = shallowRef<{ position: Position; guard?: Guard } | null>(null);
-  const { list: strategies } = useStrategies();
+  const guards = useGuards();
   const busy = shallowRef<string | null>(null);
   const errors = shallowRef(new Map<string, string>());
   const setError = (key: string, text: string | null) => {
@@ -120,19 +120,21 @@ export const Positions = defineComponent(() => {
               <tr key={key} data-testid={`position-${key}`}>
                 <td>
                   {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
-                  {guardsOf(strategies.value, p.instId).map((g) => (
-                    <button
-                      type="button"
-                      key={g.id}
-                      class="guard"
-                      title={`A stop strategy for ${g.size}: move or cancel it`}
-                      disabled={!canTrade.value}
-                      data-testid="position-guard"
-                      onClick={() => (protecting.value = { position: p, guard: g })}
-                    >
-                      {fmtGuard(g)}
-                    </button>
-                  ))}
+                  {guards.value
+                    .filter((g) => g.instId === p.instId)
+                    .map((g) => (
+                      <button
+                        type="button"
+                        key={g.id}
+                        class="guard"
+                        title={`A stop strategy for ${g.size}: move or cancel it`}
+                        disabled={!canTrade.value}
+                        data-testid="position-guard"
+                        onClick={() => (protecting.value = { position: p, guard: g })}
+                      >
+                        {fmtGuard(g)}
+                      </button>
+                    ))}
                 </td>
                 <td class={`num ${Number(p.pos) >= 0 ? "up" : "down"}`}>{p.pos}</td>
                 <td class="num">{fmtPx(p.avgPx, digits(p.instId)?.px)}</td>
