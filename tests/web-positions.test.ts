@@ -357,3 +357,38 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   expect(positions.data.filter((p) => p.instId === "BTC-USDT-SWAP" && Number(p.pos) !== 0)).toEqual([]);
   await ctx.close();
 }, 60_000);
+
+test("at phone width a position's row, with its guard, TP/SL and Close, fits the screen", async () => {
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "1", tdMode: "cross" },
+    "phone-1",
+  );
+  const c = { Authorization: `Bearer ${tina}`, "Content-Type": "application/json" };
+  const created = (await (
+    await fetch(`${s.url}/api/strategies`, {
+      method: "POST",
+      headers: c,
+      body: JSON.stringify({
+        name: "phone stop",
+        kind: "stop",
+        instruments: ["BTC-USDT-SWAP"],
+        params: { side: "sell", size: 1, stopPx: 1000, takeProfitPx: 900000 },
+        limits: { maxPosition: 1 },
+      }),
+    })
+  ).json()) as { id: string };
+  await fetch(`${s.url}/api/strategies/${created.id}/start`, { method: "POST", headers: c });
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.click('[data-testid="nav-trading"]');
+  const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
+  await textMatches(page, `${ROW} [data-testid="position-guard"]`, /^SL 1000 · TP 900000$/);
+  const [scroll, client] = await page.$eval('[data-testid="positions"]', (el) => [el.scrollWidth, el.clientWidth]);
+  expect(scroll).toBeLessThanOrEqual(client!);
+  await page.click(`${ROW} [data-testid="position-close"]`);
+  await page.click('[data-testid="confirm-yes"]');
+  await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
+  await ctx.close();
+}, 60_000);

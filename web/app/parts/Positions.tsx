@@ -146,7 +146,7 @@ export const Positions = defineComponent(() => {
                   {fmtValue(positionValue(p, ctVal(p.instId)))}
                 </td>
                 <td class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`} data-testid="position-upl">
-                  {Number(p.upl).toFixed(2)} <small>{fmtRoe(returnOnMargin(p, ctVal(p.instId)))}</small>
+                  {Number(p.upl).toFixed(2)} <small class="roe">{fmtRoe(returnOnMargin(p, ctVal(p.instId)))}</small>
                 </td>
                 {canTrade.value && (
                   <td class="num actions-cell">
