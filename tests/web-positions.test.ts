@@ -22,6 +22,14 @@ afterAll(() => close());
 
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 
+/** tina's open positions on the swap (none once closed), from the API. */
+const swapPositions = async () =>
+  (
+    (await (
+      await fetch(`${s.url}/api/account/positions`, { headers: { Authorization: `Bearer ${tina}` } })
+    ).json()) as { data: { instId: string; pos: string; avgPx: string; markPx: string }[] }
+  ).data.filter((p) => p.instId === "BTC-USDT-SWAP" && Number(p.pos) !== 0);
+
 test("the instruments list at 1280 px reads a swap's whole name, and its Vol is its 24h turnover in USDT (base volume x last)", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   const ROW = '[data-testid="ticker-BTC-USDT-SWAP"]';
@@ -59,11 +67,7 @@ test("a position closes from its row: after the confirmation, a reduce-only mark
       data: { instId: string; ctVal: number }[];
     }
   ).data.find((i) => i.instId === "BTC-USDT-SWAP")!.ctVal;
-  const held = (
-    (await (await fetch(`${s.url}/api/account/positions`, { headers: H })).json()) as {
-      data: { instId: string; markPx: string }[];
-    }
-  ).data.find((p) => p.instId === "BTC-USDT-SWAP")!;
+  const held = (await swapPositions())[0]!;
   const value = (await page.textContent(`${ROW} [data-testid="position-value"]`))!;
   const k = Number(value.replace(/k$/, "")) * (value.endsWith("k") ? 1000 : 1);
   expect(Math.abs(k / (3 * ctVal * Number(held.markPx)) - 1)).toBeLessThan(0.01);
@@ -74,10 +78,7 @@ test("a position closes from its row: after the confirmation, a reduce-only mark
   expect(await page.locator('[role="dialog"]').textContent()).toContain("Sell 3 BTC-USDT-SWAP at market, reduce only");
   await page.click('[data-testid="confirm-yes"]');
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
-  const positions = (await (
-    await fetch(`${s.url}/api/account/positions`, { headers: { Authorization: `Bearer ${tina}` } })
-  ).json()) as { data: { instId: string; pos: string }[] };
-  expect(positions.data.filter((p) => p.instId === "BTC-USDT-SWAP" && Number(p.pos) !== 0)).toEqual([]);
+  expect(await swapPositions()).toEqual([]);
   await ctx.close();
 }, 60_000);
 
@@ -93,10 +94,7 @@ test("the chart draws a position at its entry price, labelled with its side and 
   await page.waitForSelector('[data-testid="chart"] h2:text-is("BTC-USDT-SWAP")', { timeout: WAIT });
   const LINES = `(document.querySelector('[data-testid="chart"] .chart-area')?.positionLines ?? [])`;
   await page.waitForFunction(`${LINES}.some((l) => l.title === "Long 2")`, null, { timeout: WAIT });
-  const held = (await (
-    await fetch(`${s.url}/api/account/positions`, { headers: { Authorization: `Bearer ${tina}` } })
-  ).json()) as { data: { instId: string; avgPx: string }[] };
-  const avgPx = Number(held.data.find((p) => p.instId === "BTC-USDT-SWAP")!.avgPx);
+  const avgPx = Number((await swapPositions())[0]!.avgPx);
   expect(await page.evaluate(`${LINES}.find((l) => l.title === "Long 2").price`)).toBe(avgPx);
   // The simulator gives a liquidation price: a line there too, below the entry for a long.
   const liq = (await page.evaluate(`${LINES}.find((l) => l.title === "Liq.")?.price`)) as number;
@@ -125,13 +123,7 @@ test("the ticket's Reduce only (swaps): refused with no position to reduce, and 
     await page.check('[data-testid="ticket-reduce-only"]');
     await page.click('[data-testid="ticket-submit"]');
   };
-  const positions = async () =>
-    (
-      (await (
-        await fetch(`${s.url}/api/account/positions`, { headers: { Authorization: `Bearer ${tina}` } })
-      ).json()) as { data: { instId: string; pos: string }[] }
-    ).data.filter((p) => p.instId === "BTC-USDT-SWAP" && Number(p.pos) !== 0);
-  expect(await positions()).toEqual([]);
+  expect(await swapPositions()).toEqual([]);
   await sell("1");
   await page.waitForSelector('[data-testid="ticket"] .error, [data-testid="ticket"] .field-error', { timeout: WAIT });
   expect(await page.textContent('[data-testid="ticket"]')).toMatch(/position/i);
@@ -146,7 +138,7 @@ test("the ticket's Reduce only (swaps): refused with no position to reduce, and 
   await sell("2");
   await page.waitForSelector('[data-testid="ticket-done"]', { timeout: WAIT });
   await page.waitForSelector('[data-testid="position-BTC-USDT-SWAP:net"]', { state: "detached", timeout: WAIT });
-  expect(await positions()).toEqual([]);
+  expect(await swapPositions()).toEqual([]);
   await ctx.close();
 }, 60_000);
 
@@ -351,10 +343,7 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await textMatches(page, GUARD, new RegExp(`^SL ${moved}$`));
   expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 0.99)).toBe(true);
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
-  const positions = (await (
-    await fetch(`${s.url}/api/account/positions`, { headers: { Authorization: `Bearer ${tina}` } })
-  ).json()) as { data: { instId: string; pos: string }[] };
-  expect(positions.data.filter((p) => p.instId === "BTC-USDT-SWAP" && Number(p.pos) !== 0)).toEqual([]);
+  expect(await swapPositions()).toEqual([]);
   await ctx.close();
 }, 60_000);
 
