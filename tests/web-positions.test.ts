@@ -381,3 +381,35 @@ test("at phone width a position's row, with its guard, TP/SL and Close, fits the
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   await ctx.close();
 }, 60_000);
+
+test("TP/SL with the kill switch on: refused, saying why, and no strategy is left behind", async () => {
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "1", tdMode: "cross" },
+    "killed-1",
+  );
+  const H = { Authorization: `Bearer ${tina}` };
+  const count = async () =>
+    ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as any).data.length;
+  const before = await count();
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
+  await page.waitForSelector(`${ROW} [data-testid="position-protect"]`, { timeout: WAIT });
+  await s.commands.run("admin", { type: "kill_switch", on: true });
+  try {
+    await page.click(`${ROW} [data-testid="position-protect"]`);
+    await page.fill('[data-testid="protect-stopPx"]', "1000");
+    await page.click('[data-testid="protect-submit"]');
+    await textMatches(page, '[data-testid="protect-error"]', /kill switch/);
+    expect(await count()).toBe(before);
+  } finally {
+    await s.commands.run("admin", { type: "kill_switch", on: false });
+  }
+  await page.keyboard.press("Escape");
+  await page.click(`${ROW} [data-testid="position-close"]`);
+  await page.click('[data-testid="confirm-yes"]');
+  await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
+  await ctx.close();
+}, 60_000);

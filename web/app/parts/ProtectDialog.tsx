@@ -57,7 +57,11 @@ export const ProtectDialog = defineComponent(
           await tw.rest.strategies.update(g.id, { params });
         } else {
           const created = await tw.rest.strategies.create(protectStrategy(instId, input(), r.ctVal ?? 1));
-          await tw.rest.strategies.start(created.id);
+          // Not started (the kill switch is on, say): not left behind either.
+          await tw.rest.strategies.start(created.id).catch(async (err: unknown) => {
+            await tw.rest.strategies.remove(created.id).catch(() => {});
+            throw err;
+          });
         }
         props.onDone();
       } catch (err) {
