@@ -307,3 +307,24 @@ test("a strategy of the user's that stops without them is told on any page with 
   expect(texts.some((t) => /twap-(stopped|theirs) stopped:/.test(t))).toBe(false);
   await ctx.close();
 }, 60_000);
+
+test("the form for a stop: the name it gives follows the kind (one typed stays), its reduceOnly a checkbox in sight, a missing trigger on its field", async () => {
+  const { ctx, page } = await signIn(browser, s.url, "tom", "tom-password-1", "/strategies");
+  await page.click('[data-testid="strategy-new-open"]');
+  await page.selectOption('[data-testid="new-kind"]', "grid");
+  expect(await page.inputValue('[data-testid="new-name"]')).toBe("grid-1");
+  await page.selectOption('[data-testid="new-kind"]', "stop");
+  expect(await page.inputValue('[data-testid="new-name"]')).toBe("stop-1");
+  const box = (await page.locator('[data-testid="new-param-reduceOnly"]').boundingBox())!;
+  expect(box.width).toBeGreaterThanOrEqual(12);
+  expect(await page.isChecked('[data-testid="new-param-reduceOnly"]')).toBe(true); // its default
+  await page.fill('[data-testid="new-name"]', "my stop");
+  await page.selectOption('[data-testid="new-kind"]', "twap");
+  await page.selectOption('[data-testid="new-kind"]', "stop");
+  expect(await page.inputValue('[data-testid="new-name"]')).toBe("my stop");
+  await page.check('[data-testid="new-inst-BTC-USDT"]');
+  await page.fill('[data-testid="new-param-size"]', "0.001");
+  await page.click('[data-testid="new-submit"]');
+  await textMatches(page, '[data-testid="new-param-stopPx-error"]', /set a stop price, a take-profit price or both/);
+  await ctx.close();
+}, 60_000);

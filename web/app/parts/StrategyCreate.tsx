@@ -34,13 +34,16 @@ export const StrategyCreate = defineComponent(
 
     const kind = computed(() => kinds.value.find((k) => k.name === kindName.value) ?? kinds.value[0]);
     const fields = computed(() => fieldsOf(kind.value?.params));
+    /** The name the form last gave (its kind's), not one the user typed. */
+    let given = "";
     watch(
       kind,
       (k) => {
         // The duplicated strategy's params while its kind is picked, the kind's defaults otherwise.
         values.value = initialValues(fieldsOf(k?.params), k && k.name === from?.kind ? from.params : {});
         errors.value = {};
-        if (k && !name.value) name.value = `${k.name}-1`;
+        // A name the form gave follows the kind; one the user typed stays.
+        if (k && (!name.value || name.value === given)) name.value = given = `${k.name}-1`;
       },
       { immediate: true },
     );
