@@ -705,7 +705,7 @@ test("the candle chart draws the user's open orders as lines at their prices, an
   await ctx.close();
 }, 60_000);
 
-test("a trader drags an open order's line on the chart to a new price: the order is amended there (on the tick grid) and the chart does not pan", async () => {
+test("a trader drags an open order's line on the chart to a new price: the order is amended there (on the tick grid), the chart does not pan, and a partial fill meanwhile does not snap the line back", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
   const tickers = (await (
@@ -734,6 +734,17 @@ test("a trader drags an open order's line on the chart to a new price: the order
   await page.mouse.move(x, box.y + y);
   await page.mouse.down();
   await page.mouse.move(x + 120, box.y + y + 30, { steps: 6 }); // sideways too: the chart would pan
+  // A partial fill of the order while its line is held: the line stays where the pointer put it.
+  const held = `${AREA}.candles.priceLines().map((l) => l.options()).find((o) => o.title.startsWith("Buy 0.0012 →"))?.price`;
+  const before0 = (await page.evaluate(held)) as number;
+  expect(before0).toBeLessThan(Number(px));
+  exchangeEvent(s, {
+    type: "order",
+    channel: "orders",
+    data: anOrder(ordId, { px, sz: "0.0012", accFillSz: "0.0002", state: "partially_filled", uTime: Date.now() }),
+  });
+  await page.waitForFunction(`${LINE}?.title === "Buy 0.001"`, null, { timeout: WAIT }); // the state has it
+  expect(await page.evaluate(held)).toBe(before0);
   await page.mouse.up();
   const after = (await page.evaluate(range)) as { from: number; to: number };
   expect(after.to - after.from).toBeCloseTo(before.to - before.from, 6);

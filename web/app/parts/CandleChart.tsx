@@ -43,7 +43,7 @@ import { ChartLegend, type Hovered } from "./ChartLegend.tsx";
 import { ChartIndicators } from "./chart-indicators.ts";
 import { fillMarkers, type OrderLine, orderLine, syncLines } from "./chart-lines.ts";
 import { IndicatorsMenu } from "./IndicatorsMenu.tsx";
-import { attachLineDrag, type DraggableLine } from "./line-drag.ts";
+import { attachLineDrag, type DraggableLine, type LineDrag } from "./line-drag.ts";
 
 const BARS = Object.keys(BAR_MS).filter((b) => ["1m", "5m", "15m", "1H", "4H", "1D"].includes(b));
 const point = (b: Bar): CandlestickData<UTCTimestamp> => ({
@@ -126,7 +126,7 @@ export const CandleChart = defineComponent(
         lineStyle: 2, // dashed
         axisLabelVisible: true,
       });
-      syncLines(series, orderLines, new Map(want.map(({ o, line }) => [o.ordId, opts(o, line)])));
+      syncLines(series, orderLines, new Map(want.map(({ o, line }) => [o.ordId, opts(o, line)])), drag?.held());
       area.orderLines = want.map((w) => w.line);
     };
     const { list: positionList } = usePositions();
@@ -171,7 +171,7 @@ export const CandleChart = defineComponent(
           });
           shown.push({ price, title });
         }
-      syncLines(series, positionLines, want);
+      syncLines(series, positionLines, want, drag?.held());
       area.positionLines = shown;
       area.guardLines = guardLines;
     };
@@ -215,7 +215,7 @@ export const CandleChart = defineComponent(
     const tw = useTradewire();
     /** Why the last drag of a line, or Alt+click for an alert, did nothing. */
     const chartError = shallowRef<string | null>(null);
-    let stopDrag = () => {};
+    let drag: LineDrag | undefined;
     /** Checks a guard's new price against the last (a long's stop under it, its take profit over it), then sets it. */
     const moveGuard = async (id: string, px: string) => {
       const [sid = "", kind] = id.slice(GUARD.length).split(":");
@@ -233,7 +233,7 @@ export const CandleChart = defineComponent(
       const area = el.value;
       if (!series || !area || !session.canTrade.value) return;
       const candle = series;
-      stopDrag = attachLineDrag(area, {
+      drag = attachLineDrag(area, {
         series: candle,
         lines: () => [
           ...(area.orderLines ?? []).flatMap((o) => {
@@ -255,6 +255,10 @@ export const CandleChart = defineComponent(
         },
         chartMoves: (on) => chart?.applyOptions({ handleScroll: on, handleScale: on }),
         failed: (text) => (chartError.value = text),
+        settled: () => {
+          drawOrders();
+          drawPositions();
+        },
       });
     };
 
@@ -355,7 +359,7 @@ export const CandleChart = defineComponent(
     });
     watch(indicatorIds, (ids) => indicators?.show(ids, candles.bars.value));
     onBeforeUnmount(() => {
-      stopDrag();
+      drag?.stop();
       el.value?.removeEventListener("click", onPlotClick);
       chart?.remove();
     });

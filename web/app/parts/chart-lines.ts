@@ -18,11 +18,15 @@ export function orderLine(o: Order): OrderLine {
   return { ordId: o.ordId, price: Number(o.px), title: `${o.side === "buy" ? "Buy" : "Sell"} ${left}` };
 }
 
-/** Keeps the lines `drawn` on `series` to those of `want` (by id): new ones drawn, the others moved or taken away. */
+/**
+ * Keeps the lines `drawn` on `series` to those of `want` (by id): new ones drawn, the others moved
+ * or taken away; the line `held` (being dragged) is left where it is unless it is gone.
+ */
 export function syncLines(
   series: ISeriesApi<"Candlestick">,
   drawn: Map<string, IPriceLine>,
   want: Map<string, CreatePriceLineOptions>,
+  held: string | null = null,
 ): void {
   for (const [id, line] of drawn) {
     if (want.has(id)) continue;
@@ -31,6 +35,7 @@ export function syncLines(
   }
   for (const [id, opts] of want) {
     const line = drawn.get(id);
+    if (line && id === held) continue;
     if (line) line.applyOptions(opts);
     else drawn.set(id, series.createPriceLine(opts));
   }

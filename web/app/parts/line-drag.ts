@@ -1,8 +1,10 @@
 // Dragging a line on the chart moves what it stands for (an open order: amended; a stop loss or
 // take profit: its stop strategy's price changed): pressed within a few pixels of the line, the
 // line follows the pointer on the tick grid (the chart does not pan meanwhile), and let go at
-// another price it is moved there; the line goes back if the move is refused. Near a line the
-// cursor says it can be dragged. For those who may trade.
+// another price it is moved there; the line goes back if the move is refused. While a line is held
+// (and until its move is answered), the chart leaves it where the pointer put it: an update of its
+// order meanwhile (a partial fill) does not snap it back. Near a line the cursor says it can be
+// dragged. For those who may trade.
 import type { IPriceLine, ISeriesApi } from "lightweight-charts";
 
 /** A line the user may drag: what it stands for (an id the mover knows), its price now, and its line. */
@@ -25,6 +27,14 @@ export interface LineDragDeps {
   chartMoves: (on: boolean) => void;
   /** A refusal to show (null: clears it). */
   failed: (text: string | null) => void;
+  /** A drag ended with nothing moved (refused, let go where it began): the lines are drawn from the state again. */
+  settled: () => void;
+}
+
+/** The drag on a chart: ends listening; which line is being dragged (the chart leaves that one where the pointer is). */
+export interface LineDrag {
+  stop(): void;
+  held(): string | null;
 }
 
 /** How near (px) a press must be to a line to take it. */
@@ -37,9 +47,10 @@ function place(l: DraggableLine, price: number, title: string): void {
   } catch {}
 }
 
-/** Starts listening on the chart's element; returns the function that stops it. */
-export function attachLineDrag(el: HTMLElement, d: LineDragDeps): () => void {
-  let dragging: { l: DraggableLine; px: string } | null = null;
+/** Starts listening on the chart's element. */
+export function attachLineDrag(el: HTMLElement, d: LineDragDeps): LineDrag {
+  /** The line taken, where it is, and whether it was let go (its move is on its way). */
+  let dragging: { l: DraggableLine; px: string; released: boolean } | null = null;
 
   /** The line within GRAB_PX of the pointer, over the plot (not its price axis). */
   const near = (e: PointerEvent): DraggableLine | null => {
@@ -62,7 +73,7 @@ export function attachLineDrag(el: HTMLElement, d: LineDragDeps): () => void {
   };
 
   const down = (e: PointerEvent) => {
-    if (e.button !== 0) return;
+    if (e.button !== 0 || dragging) return;
     const l = near(e);
     if (!l) return;
     // Taken before the chart sees it: the chart would pan instead.
@@ -71,10 +82,10 @@ export function attachLineDrag(el: HTMLElement, d: LineDragDeps): () => void {
     el.setPointerCapture?.(e.pointerId);
     d.chartMoves(false);
     d.failed(null);
-    dragging = { l, px: d.snap(l.price) };
+    dragging = { l, px: d.snap(l.price), released: false };
   };
   const move = (e: PointerEvent) => {
-    if (!dragging) {
+    if (!dragging || dragging.released) {
       el.style.cursor = near(e) ? "ns-resize" : "";
       return;
     }
@@ -85,36 +96,43 @@ export function attachLineDrag(el: HTMLElement, d: LineDragDeps): () => void {
     place(dragging.l, Number(dragging.px), `${dragging.l.title} → ${dragging.px}`);
   };
   const up = async (e: PointerEvent) => {
-    if (!dragging) return;
+    if (!dragging || dragging.released) return;
     e.stopPropagation();
+    dragging.released = true;
     const { l, px } = dragging;
-    dragging = null;
     d.chartMoves(true);
-    if (Number(px) === l.price) return place(l, l.price, l.title);
+    if (Number(px) === l.price) {
+      dragging = null;
+      return d.settled();
+    }
     place(l, Number(px), `${l.title} → ${px} …`);
     try {
       await d.move(l.id, px);
-      // The line moves to where the stream then says it is.
+      dragging = null; // the line stays where it was let go until the stream says where it is
     } catch (err) {
-      place(l, l.price, l.title);
+      dragging = null;
       d.failed(`Move to ${px}: ${(err as Error).message}`);
+      d.settled();
     }
   };
   const cancel = () => {
-    if (!dragging) return;
-    place(dragging.l, dragging.l.price, dragging.l.title);
+    if (!dragging || dragging.released) return;
     dragging = null;
     d.chartMoves(true);
+    d.settled();
   };
 
   el.addEventListener("pointerdown", down, true);
   el.addEventListener("pointermove", move, true);
   el.addEventListener("pointerup", up, true);
   el.addEventListener("pointercancel", cancel, true);
-  return () => {
-    el.removeEventListener("pointerdown", down, true);
-    el.removeEventListener("pointermove", move, true);
-    el.removeEventListener("pointerup", up, true);
-    el.removeEventListener("pointercancel", cancel, true);
+  return {
+    stop: () => {
+      el.removeEventListener("pointerdown", down, true);
+      el.removeEventListener("pointermove", move, true);
+      el.removeEventListener("pointerup", up, true);
+      el.removeEventListener("pointercancel", cancel, true);
+    },
+    held: () => dragging?.l.id ?? null,
   };
 }
