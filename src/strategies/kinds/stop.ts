@@ -172,11 +172,6 @@ export class StopLogic {
     this.check(this.ctx.ticker(this.instId));
   }
 
-  /** Fired yet, and how much is done (tests, logs). */
-  progress(): { trigger: string | null; filled: number } {
-    return { trigger: this.trigger, filled: this.filled };
-  }
-
   private check(t: Ticker | undefined): void {
     if (this.finished) return;
     if (!this.trigger) {
