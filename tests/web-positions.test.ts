@@ -266,6 +266,19 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await textMatches(page, '[data-testid="protect-stopPx-error"]', /^a stop for a long is under the last price/);
   const stopPx = Math.round(last * 0.995);
   await page.fill('[data-testid="protect-stopPx"]', String(stopPx));
+  // What closing there would mean: about 0.5% under the last, and its PnL against the entry.
+  const outcome = (await page.textContent('[data-testid="protect-stopPx-outcome"]'))!;
+  const [, pct, pnl] = outcome.match(/^(-\d+\.\d\d)% from the last · PnL (-?\d+\.\d\d) USDT$/)!;
+  expect(Number(pct)).toBeCloseTo(-0.5, 0);
+  const ctVal = (
+    (await (
+      await fetch(`${s.url}/api/market/instruments`, { headers: { Authorization: `Bearer ${tina}` } })
+    ).json()) as {
+      data: { instId: string; ctVal: number }[];
+    }
+  ).data.find((i) => i.instId === "BTC-USDT-SWAP")!.ctVal;
+  const entry = Number((await swapPositions())[0]!.avgPx);
+  expect(Number(pnl)).toBeCloseTo((stopPx - entry) * 2 * ctVal, 1);
   await page.click('[data-testid="protect-submit"]');
   await page.waitForSelector('[data-testid="protect"]', { state: "detached", timeout: WAIT });
   await textMatches(page, `${ROW} [data-testid="position-guard"]`, new RegExp(`^SL ${stopPx}$`));
@@ -281,6 +294,8 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   const AREA = `document.querySelector('[data-testid="chart"] .chart-area')`;
   const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
   const drag = async (from: number, to: number) => {
+    // The swap's bars loaded (a line may be drawn before them, with no scale to place it on yet).
+    await page.waitForFunction(`${AREA}.candles.priceToCoordinate(${from}) !== null`, null, { timeout: WAIT });
     const y = (await page.evaluate(`${AREA}.candles.priceToCoordinate(${from})`)) as number;
     expect(y).toBeGreaterThan(0);
     expect(y).toBeLessThan(box.height * 0.8);

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { StrategyView } from "../client/rest.ts";
-import { checkProtect, guardsOf, protectStrategy } from "./protect.ts";
+import { checkProtect, guardsOf, outcomeAt, protectStrategy } from "./protect.ts";
 
 const R = { tickSz: 0.1, lotSz: 1, minSz: 1 };
 const long = { side: "sell" as const, last: 43000, stopPx: "", takeProfitPx: "", size: "3" };
@@ -52,4 +52,15 @@ test("guards: the running or starting stops, each with its instrument", () => {
     { id: "d", instId: "ETH-USDT-SWAP", side: "sell", size: 1, stopPx: 2000 },
     { id: "e", instId: "BTC-USDT-SWAP", side: "buy", size: 1, takeProfitPx: 45000 },
   ]);
+});
+
+test("the outcome at a price: its distance from the last, and the PnL of closing there against the entry", () => {
+  const long = { side: "sell" as const, last: 43000, avgPx: 42000, size: 3, ctVal: 0.01 };
+  const at = outcomeAt("41580", long)!;
+  expect(at.pct).toBeCloseTo(-3.302, 3);
+  expect(at.pnl).toBeCloseTo(-12.6, 9); // (41580 - 42000) x 3 contracts x 0.01 BTC
+  const short = { ...long, side: "buy" as const };
+  expect(outcomeAt("41580", short)!.pnl).toBeCloseTo(12.6, 9);
+  expect(outcomeAt("", long)).toBeNull();
+  expect(outcomeAt("abc", long)).toBeNull();
 });

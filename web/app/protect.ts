@@ -54,6 +54,24 @@ export function protectStrategy(instId: string, i: ProtectInput, ctVal: number):
   };
 }
 
+/**
+ * What closing at `px` would mean: how far it is from the last price (percent) and the PnL of the
+ * size closed there against the position's entry (contracts times their value for derivatives).
+ * Null for a price that is not a positive number.
+ */
+export function outcomeAt(
+  px: string,
+  p: { side: "buy" | "sell"; last: number; avgPx: number; size: number; ctVal: number },
+): { pct: number; pnl: number } | null {
+  const at = Number(px);
+  if (px.trim() === "" || !(at > 0) || !(p.last > 0)) return null;
+  const long = p.side === "sell"; // a long is closed by selling
+  return {
+    pct: ((at - p.last) / p.last) * 100,
+    pnl: (long ? at - p.avgPx : p.avgPx - at) * p.size * p.ctVal,
+  };
+}
+
 /** A stop strategy that guards an instrument now (starting or running). */
 export interface Guard {
   id: string;

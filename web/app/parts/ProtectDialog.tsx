@@ -9,7 +9,8 @@ import { closingOrder } from "../../client/index.ts";
 import type { Position } from "../../client/types.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
-import { checkProtect, type Guard, type ProtectInput, protectStrategy } from "../protect.ts";
+import { fmtPct } from "../format.ts";
+import { checkProtect, type Guard, outcomeAt, type ProtectInput, protectStrategy } from "../protect.ts";
 import { go } from "../router.ts";
 import { Modal } from "./Modal.tsx";
 
@@ -90,6 +91,21 @@ export const ProtectDialog = defineComponent(
         busy.value = false;
       }
     };
+    /** OKX's inverse contracts are the USD-quoted ones (BTC-USD-SWAP): their PnL is not linear in the price. */
+    const quote = instId.split("-")[1] ?? "";
+    /** What closing at a typed price would mean: its distance from the last, and (linear contracts, spot) its PnL. */
+    const outcome = (name: "stopPx" | "takeProfitPx") => {
+      const at = outcomeAt(values[name].value, {
+        side,
+        last: last(),
+        avgPx: Number(props.position.avgPx),
+        size: Number(values.size.value),
+        ctVal: rules.value?.ctVal ?? 1,
+      });
+      if (!at) return null;
+      const pnl = quote !== "USD" && Number.isFinite(at.pnl) ? ` · PnL ${at.pnl.toFixed(2)} ${quote}` : "";
+      return `${fmtPct(at.pct)} from the last${pnl}`;
+    };
     const field = (name: Field, label: string, hint: string) => (
       <label class={{ invalid: !!errors.value[name] }}>
         {label}
@@ -107,6 +123,11 @@ export const ProtectDialog = defineComponent(
           }}
           data-testid={`protect-${name}`}
         />
+        {name !== "size" && outcome(name) && (
+          <small class="muted" data-testid={`protect-${name}-outcome`}>
+            {outcome(name)}
+          </small>
+        )}
         {errors.value[name] && (
           <span class="field-error" data-testid={`protect-${name}-error`}>
             {errors.value[name]}
