@@ -339,13 +339,17 @@ export class RingReader extends RingView {
     const n = last - first + 1;
     const offs = new Int32Array(n);
     const runs: Array<{ from: number; off: number; buf: Uint8Array }> = [];
+    // Each slot's offset is read once: the producer may rewrite a slot between two reads of it, and
+    // a run's start read apart from its first record once made a run end before it began. A torn
+    // run copies nothing; step 2 then drops what the producer overwrote.
     let runFrom = first;
-    let runOff = this.index[(first & this.mask) * 2 + 1]!;
-    let prevEnd = runOff;
+    let runOff = 0;
+    let prevEnd = 0;
     for (let s = first; s <= last; s++) {
       const off = this.index[(s & this.mask) * 2 + 1]!;
-      if (s > runFrom && off !== prevEnd) {
-        runs.push({ from: runFrom, off: runOff, buf: copyOut(this.data, runOff, prevEnd) });
+      if (s === first) runOff = off;
+      else if (off !== prevEnd) {
+        runs.push({ from: runFrom, off: runOff, buf: copyOut(this.data, runOff, Math.max(runOff, prevEnd)) });
         runFrom = s;
         runOff = off;
       }
