@@ -106,35 +106,38 @@ export const ProtectDialog = defineComponent(
       const pnl = quote !== "USD" && Number.isFinite(at.pnl) ? ` · PnL ${at.pnl.toFixed(2)} ${quote}` : "";
       return `${fmtPct(at.pct)} from the last${pnl}`;
     };
-    const field = (name: Field, label: string, hint: string) => (
-      <label class={{ invalid: !!errors.value[name] }}>
-        {label}
-        <small class="muted">{hint}</small>
-        <input
-          ref={name === "stopPx" ? first : undefined}
-          name={name}
-          inputmode="decimal"
-          autocomplete="off"
-          value={values[name].value}
-          disabled={name === "size" && !!g}
-          onInput={(e: Event) => {
-            values[name].value = (e.target as HTMLInputElement).value;
-            if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
-          }}
-          data-testid={`protect-${name}`}
-        />
-        {name !== "size" && outcome(name) && (
-          <small class="muted" data-testid={`protect-${name}-outcome`}>
-            {outcome(name)}
-          </small>
-        )}
-        {errors.value[name] && (
-          <span class="field-error" data-testid={`protect-${name}-error`}>
-            {errors.value[name]}
-          </span>
-        )}
-      </label>
-    );
+    const field = (name: Field, label: string, hint: string) => {
+      const meaning = name === "size" ? null : outcome(name);
+      return (
+        <label class={{ invalid: !!errors.value[name] }}>
+          {label}
+          <small class="muted">{hint}</small>
+          <input
+            ref={name === "stopPx" ? first : undefined}
+            name={name}
+            inputmode="decimal"
+            autocomplete="off"
+            value={values[name].value}
+            disabled={name === "size" && !!g}
+            onInput={(e: Event) => {
+              values[name].value = (e.target as HTMLInputElement).value;
+              if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
+            }}
+            data-testid={`protect-${name}`}
+          />
+          {meaning && (
+            <small class="muted" data-testid={`protect-${name}-outcome`}>
+              {meaning}
+            </small>
+          )}
+          {errors.value[name] && (
+            <span class="field-error" data-testid={`protect-${name}-error`}>
+              {errors.value[name]}
+            </span>
+          )}
+        </label>
+      );
+    };
     const sell = side === "sell";
     return () => (
       <Modal label={`TP/SL ${instId}`} onClose={props.onDone}>
