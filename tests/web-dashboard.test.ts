@@ -670,6 +670,8 @@ test("Alt+click on the chart sets a price alert at that price (on the tick grid)
         `${AREA}.candles.coordinateToPrice(${y}) - ${AREA}.candles.coordinateToPrice(${y + 3})`,
       )) as number,
     ) + 0.1;
+  // The scale held still: it follows the live prices and moved between a read and the click.
+  await page.evaluate(`${AREA}.candles.priceScale().applyOptions({ autoScale: false })`);
   const before = await priceAt();
   await area.click({ modifiers: ["Alt"], position: { x, y } });
   const LINES = `(${AREA}.alertLines ?? [])`;
