@@ -2,7 +2,7 @@
 // service on its embedded default (OKX simulator, chDB): login, live tickers, an order placed
 // from the ticket and canceled, a risk rejection on its field, two tabs on one connection, a
 // viewer without a ticket, the latency panel. Every step waits for a condition, not a time.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import type { Browser, Page } from "playwright-core";
 import type { BookFrame, BookLine } from "../web/app/book/frame.ts";
 import { lineTop, ROW_PX } from "../web/app/book/geometry.ts";
@@ -18,7 +18,7 @@ import {
   placeOrder,
   type TestServer,
 } from "./helpers.ts";
-import { signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
+import { closeTabs, signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
 let browser: Browser;
@@ -33,6 +33,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => close());
+afterEach(() => closeTabs(browser));
 
 /** A fresh browser profile (cookies, storage) with one page signed in as `user`. */
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);

@@ -3,13 +3,13 @@
 // an external strategy listed with its engine, started and its params changed from the page (a
 // form from the engine's schema), and the engine falling
 // silent shown live.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
 import { engineState, type RefEngine, startRefEngine } from "./engine-helpers.ts";
 import { ADMIN_PASSWORD, eventually, startTestServer, type TestServer } from "./helpers.ts";
 import { NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
-import { launchChromium, signIn, textMatches } from "./web-helpers.ts";
+import { closeTabs, launchChromium, signIn, textMatches } from "./web-helpers.ts";
 
 noteSkip("web-engine");
 let s: TestServer;
@@ -31,6 +31,7 @@ afterAll(async () => {
   await engine?.stop().catch(() => {});
   await s?.close();
 });
+afterEach(() => closeTabs(browser));
 
 describe.skipIf(NO_REDIS)("the engine in the dashboard", () => {
   test("System shows Redis and the engine up; an external strategy is listed with its engine and started from the page; a killed engine goes silent on screen", async () => {

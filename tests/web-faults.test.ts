@@ -2,11 +2,11 @@
 // ends (the user deleted by an admin, a sign-out in another tab) lands on the login page with
 // the reason; a flood of updates is written to the page at most once per frame while every
 // event is handled.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
 import { startTestServer, type TestServer } from "./helpers.ts";
-import { launchChromium, signIn, textMatches, WAIT } from "./web-helpers.ts";
+import { closeTabs, launchChromium, signIn, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
 let browser: Browser;
@@ -23,6 +23,7 @@ afterAll(async () => {
   await browser?.close();
   await s?.close();
 });
+afterEach(() => closeTabs(browser));
 
 test("an admin deletes the signed-in user: the page lands on the login page and says why", async () => {
   await s.userToken("dora", "trader");

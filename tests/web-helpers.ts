@@ -71,6 +71,15 @@ export async function signIn(
   return { ctx, page };
 }
 
+/**
+ * Closes every browser profile a test left open. Run after each test: a test that fails before
+ * its own `ctx.close()` would otherwise leave its tabs streaming, and the next test that counts
+ * the server's stream clients would fail too.
+ */
+export async function closeTabs(browser: Browser | undefined): Promise<void> {
+  await Promise.all((browser?.contexts() ?? []).map((c) => c.close().catch(() => {})));
+}
+
 /** Waits until the text at `selector` satisfies `re`. */
 export const textMatches = (page: Page, selector: string, re: RegExp) =>
   page.waitForFunction(`${re}.test(document.querySelector(${JSON.stringify(selector)})?.textContent ?? "")`, null, {

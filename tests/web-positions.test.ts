@@ -3,10 +3,10 @@
 // takes it to nothing with a reduce-only market order, and Close all (there and on the Commands
 // page) every one; the chart draws it at its entry price; the account's equity curve under the
 // balances; the instruments list names and values a swap as it does a spot pair.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { ADMIN_PASSWORD, eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
-import { signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
+import { closeTabs, signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
 let browser: Browser;
@@ -19,6 +19,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => close());
+afterEach(() => closeTabs(browser));
 
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 

@@ -3,7 +3,7 @@
 // on the same port and DATA_DIR, and the page resumes by itself: it says it resynced, and the
 // open orders it shows are exactly those /api/orders/history says are open, each once, including
 // orders placed and canceled while the page was catching up.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +12,7 @@ import { ensureDashboard } from "../scripts/dashboard.ts";
 import { type Simulator, startSimulator } from "../src/sim/index.ts";
 import { eventually, startTestServer, type TestServer } from "./helpers.ts";
 import { NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
-import { launchChromium, signIn, WAIT } from "./web-helpers.ts";
+import { closeTabs, launchChromium, signIn, WAIT } from "./web-helpers.ts";
 
 noteSkip("web-restart");
 const dataDir = mkdtempSync(join(tmpdir(), "tw-web-restart-"));
@@ -47,6 +47,7 @@ afterAll(async () => {
   await sim?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
+afterEach(() => closeTabs(browser));
 
 const ready = (s: TestServer) => eventually(async () => (await fetch(`${s.url}/ready`)).status === 200, WAIT);
 

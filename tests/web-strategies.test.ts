@@ -2,12 +2,12 @@
 // a grid created from the form its kind's JSON Schema generates (a 400 lands on its field),
 // started, its state, open orders and log live on the page, a live param applied, stopped,
 // deleted; a viewer reads it all and changes nothing; another trader duplicates one.
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { ensureDashboard } from "../scripts/dashboard.ts";
 import { eventually, startTestServer, type TestServer } from "./helpers.ts";
 import { client, marketReady } from "./strategies-helpers.ts";
-import { launchChromium, signIn, textMatches, WAIT } from "./web-helpers.ts";
+import { closeTabs, launchChromium, signIn, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
 let browser: Browser;
@@ -25,6 +25,7 @@ afterAll(async () => {
   await browser?.close();
   await s?.close();
 });
+afterEach(() => closeTabs(browser));
 
 test("a grid from the generated form: a bad param on its field, created, started live, a live param, stopped, deleted", async () => {
   const { ctx, page } = await signIn(browser, s.url, "tom", "tom-password-1", "/strategies");
