@@ -16,7 +16,10 @@ beforeAll(async () => {
   s = await startTestServer(
     { OKX_ENABLED: "true", OKX_INSTRUMENTS: INST, RISK_ORDERS_PER_S: "1000" },
     {
-      strategyKinds: [new URL("./fixtures/strategies/faulty.ts", import.meta.url).href],
+      strategyKinds: [
+        new URL("./fixtures/strategies/faulty.ts", import.meta.url).href,
+        new URL("./fixtures/strategies/adjusting.ts", import.meta.url).href,
+      ],
       strategyTuning: { stallMs: 1500 },
     },
   );
@@ -139,4 +142,18 @@ describe("kill switch", () => {
     expect(audit.sort()).toEqual([`strategy.stop ${gridId}`, `strategy.stop ${other}`].sort());
     await tina.stop(gridId);
   }, 30_000);
+});
+
+test("a strategy changing its own params: a live one is kept and published; one not live, or one its schema refuses, is logged and dropped", async () => {
+  const { body } = await tina.create({ name: "adjusting", kind: "adjusting", instruments: [INST] });
+  expect((await tina.start(body.id)).body.state).toBe("running");
+  const v = await until(tina, body.id, (x) => x.params.level === 5);
+  expect(v.params).toEqual({ fixed: 1, level: 5 });
+  expect(v.updatedAt).toBeGreaterThan(body.updatedAt);
+  const said = (await until(tina, body.id, (x) => x.logs.length >= 3)).logs.map((l: any) => `${l.level} ${l.msg}`);
+  expect(said).toContain("warn the strategy may not change fixed while it runs: ignored");
+  expect(
+    said.some((m: string) => /^warn its own change of params was refused \(params\.level: .+\): ignored$/.test(m)),
+  ).toBe(true);
+  await tina.stop(body.id);
 });

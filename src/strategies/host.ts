@@ -34,6 +34,8 @@ export class StrategyHost {
   /** Its orders within its orders-per-second limit: the ones over it wait their turn. */
   private readonly pacer: OrderPacer;
   private toldPacing = false;
+  /** Params messages received: an adjust says how many it was made after. */
+  private paramsSeen = 0;
 
   constructor(
     private readonly init: WorkerInit,
@@ -69,6 +71,7 @@ export class StrategyHost {
   }
 
   params(p: Record<string, unknown>): void {
+    this.paramsSeen++;
     void this.call(() => this.logic.onParams?.(p));
   }
 
@@ -222,6 +225,9 @@ export class StrategyHost {
         if (!this.running) return;
         this.halt();
         post({ t: "finish", reason: String(reason).slice(0, 500) });
+      },
+      adjust: (params) => {
+        if (this.running) post({ t: "adjust", params: { ...params }, seen: this.paramsSeen });
       },
       now: () => Date.now(),
     };

@@ -51,6 +51,12 @@ export interface StrategyContext {
   every(ms: number, fn: () => void | Promise<void>): () => void;
   /** The strategy has done its work: it is stopped (open orders cancelled) with this reason. */
   finish(reason: string): void;
+  /**
+   * Changes some of its own live params, as a user's change would be (checked against the kind's
+   * schema, kept, shown): a trailing stop moving its stop. `onParams` is not called for it. A
+   * change the schema refuses, or of a param that is not live, is logged and dropped.
+   */
+  adjust(params: Record<string, unknown>): void;
   now(): number;
 }
 

@@ -43,6 +43,11 @@ export type FromStrategyWorker =
   /** The kind's code threw (or rejected): the strategy goes to `error`. */
   | { t: "failed"; message: string }
   | { t: "finish"; reason: string }
+  /**
+   * Its own live params changed by its logic (StrategyContext.adjust), after `seen` params
+   * messages: one made before the Worker saw a user's latest change is stale and dropped.
+   */
+  | { t: "adjust"; params: Record<string, unknown>; seen: number }
   /** Sent every second: a Worker that stops sending it is stuck. */
   | { t: "alive" }
   /** The Worker's thread id (Linux), so the watchdog can tell a stuck Worker from a starved one. */

@@ -18,6 +18,8 @@ export interface RunnerEvents {
   /** The kind's code threw. */
   failed(message: string): void;
   finish(reason: string): void;
+  /** The logic changed some of its own live params. */
+  adjust(params: Record<string, unknown>): void;
   /** The Worker is gone or stuck (it has been terminated). */
   died(message: string): void;
 }
@@ -38,6 +40,8 @@ export class StrategyRunner {
   private readonly watchdog: ReturnType<typeof setInterval>;
   private over = false;
   private onStopped: (() => void) | undefined;
+  /** Params messages sent: an adjust made before the Worker saw the latest is dropped. */
+  private paramsSent = 0;
 
   constructor(
     init: Omit<WorkerInit, "t">,
@@ -70,6 +74,7 @@ export class StrategyRunner {
   }
 
   params(params: Record<string, unknown>): void {
+    this.paramsSent++;
     this.send({ t: "params", params });
   }
 
@@ -149,6 +154,9 @@ export class StrategyRunner {
         break;
       case "finish":
         this.on.finish(m.reason);
+        break;
+      case "adjust":
+        if (m.seen === this.paramsSent) this.on.adjust(m.params);
         break;
       case "alive":
         break;

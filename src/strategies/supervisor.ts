@@ -16,6 +16,7 @@ import type { StrategyLimits, StrategyRecord, StrategyState } from "./model.ts";
 import { PNL_EVERY_MS } from "./pnl-curve.ts";
 import { StrategyRunner } from "./runner.ts";
 import type { StrategyStore } from "./store.ts";
+import { checkParams } from "./validate.ts";
 
 export interface SupervisorTuning {
   /** Figures go out at most this often per strategy (state changes at once). */
@@ -140,6 +141,7 @@ export class Supervisor {
         failed: (message) => void this.fail(e, `the strategy's code threw: ${message}`),
         died: (message) => void this.fail(e, message),
         finish: (reason) => void this.halt(e, { by: "strategy", reason: `finished: ${reason}`, keepOrders: false }),
+        adjust: (params) => void this.adjust(e, kind, params),
       },
       { stallMs: this.d.tuning.stallMs },
     );
@@ -150,6 +152,29 @@ export class Supervisor {
       ))
     )
       await this.fail(e, `did not start within ${this.d.tuning.startTimeoutMs} ms`);
+  }
+
+  /**
+   * The strategy's logic changed some of its own live params (a trailing stop its stop): kept and
+   * published as a user's change would be, its Worker already holding them. Anything else is
+   * logged and dropped.
+   */
+  private async adjust(e: Entry, kind: Kind, patch: Record<string, unknown>): Promise<void> {
+    if (!RUNNING.has(e.rec.state)) return;
+    const fixed = Object.keys(patch).filter((k) => !kind.liveParams.includes(k));
+    if (fixed.length > 0)
+      return e.live.log("warn", `the strategy may not change ${fixed.join(", ")} while it runs: ignored`);
+    let params: Record<string, unknown>;
+    try {
+      params = checkParams(kind, { ...e.rec.params, ...patch });
+    } catch (err) {
+      return e.live.log("warn", `its own change of params was refused (${(err as Error).message}): ignored`);
+    }
+    if (JSON.stringify(params) === JSON.stringify(e.rec.params)) return;
+    e.rec.params = params;
+    e.rec.updatedAt = Date.now();
+    await this.save(e);
+    this.publish(e);
   }
 
   /** Orders a second a strategy's are paced to: its own limit, within the service-wide one. */

@@ -14,6 +14,8 @@ export class RecordingContext implements StrategyContext {
   readonly placed: Array<OrderRequest & { clOrdId: string }> = [];
   readonly canceled: string[] = [];
   readonly logs: string[] = [];
+  /** What the logic changed of its own params (adjust), in order. */
+  readonly adjusted: Array<Record<string, unknown>> = [];
   readonly timers: Array<{ ms: number; fn: () => void | Promise<void> }> = [];
   finished: string | null = null;
   clock = 1_000_000;
@@ -77,6 +79,9 @@ export class RecordingContext implements StrategyContext {
   }
   finish(reason: string): void {
     this.finished = reason;
+  }
+  adjust(params: Record<string, unknown>): void {
+    this.adjusted.push({ ...params });
   }
   now(): number {
     return this.clock;
