@@ -1,7 +1,8 @@
 // The stop kind on the embedded OKX simulator: a stop loss under a swap position fires when the
 // market falls to it and closes the position with reduce-only IOC orders, then stops itself; a
 // take profit on spot sells a holding when the market rises to it; a stop whose position is closed
-// by hand stops itself.
+// by hand stops itself; a trailing stop keeps its stop as its params, raises it as the market
+// rises and sells when the market falls back to it.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eventually, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
 import { type Client, client, marketReady, until } from "./strategies-helpers.ts";
@@ -93,4 +94,28 @@ test("a stop whose position is closed by hand stops itself: nothing left to prot
   const done = await until(tina, body.id, (v) => v.state === "stopped", 15_000);
   expect(done.reason).toBe("finished: the position it guards is closed: nothing left to protect");
   expect(done.figures.counters.ordersPlaced).toBe(0);
+}, 40_000);
+
+test("a trailing stop: its stop is kept as its params and raised as the market rises; it sells when the market falls back to it", async () => {
+  const mid = Number(s.state.get(`tickers:${SPOT}`)!.last);
+  const { body } = await tina.create({
+    name: "trailing stop",
+    kind: "stop",
+    instruments: [SPOT],
+    params: { side: "sell", size: 0.002, trailPct: 1 },
+    limits: { maxPosition: 0.002, maxOrderNotional: 1000 },
+  });
+  expect((await tina.start(body.id)).body.state).toBe("running");
+  const set = await until(tina, body.id, (v) => v.params.stopPx !== undefined);
+  expect(set.params.stopPx).toBeGreaterThan(mid * 0.98);
+  expect(set.params.stopPx).toBeLessThan(mid);
+  expect(await s.sim!.setPrice(SPOT, mid * 1.05)).toBe(true);
+  const raised = await until(tina, body.id, (v) => v.params.stopPx >= mid * 1.05 * 0.99 - 0.1, 15_000);
+  expect(raised.state).toBe("running");
+  expect(raised.updatedAt).toBeGreaterThan(set.updatedAt);
+  expect(await s.sim!.setPrice(SPOT, raised.params.stopPx * 0.99)).toBe(true);
+  const done = await until(tina, body.id, (v) => v.state === "stopped", 15_000);
+  const fired = /^finished: stop ([\d.]+): sold 0.002 BTC-USDT at [\d.]+ on average$/.exec(done.reason);
+  expect(fired).not.toBeNull();
+  expect(Number(fired![1])).toBeGreaterThanOrEqual(raised.params.stopPx);
 }, 40_000);

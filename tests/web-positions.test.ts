@@ -363,6 +363,54 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await ctx.close();
 }, 60_000);
 
+test("a trailing stop from the TP/SL dialog: where it starts, shown; then it follows the market up on the row and the chart", async () => {
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "1", tdMode: "cross" },
+    "trail-1",
+  );
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
+  await page.click(`${ROW} [data-testid="position-protect"]`);
+  await page.fill('[data-testid="protect-trailPct"]', "60");
+  await page.click('[data-testid="protect-submit"]');
+  await textMatches(page, '[data-testid="protect-trailPct-error"]', /^a percent from 0.01 to 50$/);
+  await page.fill('[data-testid="protect-trailPct"]', "1");
+  await textMatches(
+    page,
+    '[data-testid="protect-trailPct-outcome"]',
+    /^the stop is at \d+\.\d now, then follows the high/,
+  );
+  await page.click('[data-testid="protect-submit"]');
+  await page.waitForSelector('[data-testid="protect"]', { state: "detached", timeout: WAIT });
+  // The stop it set is shown once the service holds it, then raised as the market rises.
+  const GUARD = `${ROW} [data-testid="position-guard"]`;
+  await textMatches(page, GUARD, /^SL \d+(\.\d)? trail 1%$/);
+  const first = Number((await page.textContent(GUARD))!.split(" ")[1]);
+  const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
+  expect(first).toBeLessThan(last);
+  expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 1.03)).toBe(true);
+  await page.waitForFunction(
+    `Number(document.querySelector(${JSON.stringify(GUARD)})?.textContent.split(" ")[1]) > ${first * 1.02}`,
+    null,
+    { timeout: WAIT },
+  );
+  const raised = Number((await page.textContent(GUARD))!.split(" ")[1]);
+  await page.click('[data-testid="nav-markets"]');
+  await page.click('[data-testid="ticker-BTC-USDT-SWAP"]');
+  const LINE = `document.querySelector('[data-testid="chart"] .chart-area')?.guardLines?.find((l) => l.title === "SL 1 trail 1%")`;
+  await page.waitForFunction(`${LINE}?.price >= ${raised}`, null, { timeout: WAIT });
+  // Closed by hand, the position takes its guard with it.
+  await page.click('[data-testid="nav-trading"]');
+  await page.click(`${ROW} [data-testid="position-close"]`);
+  await page.click('[data-testid="confirm-yes"]');
+  await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
+  await page.waitForSelector(GUARD, { state: "detached", timeout: WAIT });
+  await ctx.close();
+}, 60_000);
+
 test("at phone width a position's row, with its guard, TP/SL and Close, fits the screen", async () => {
   await placeOrder(
     s.url,

@@ -41,4 +41,7 @@ test("a stop strategy's lines: its stop loss and take profit, labelled with its 
   expect(guardMarks({ id: "b", instId: "X", side: "sell", size: 0.5, takeProfitPx: 45000 })).toEqual([
     { kind: "tp", price: 45000, title: "TP 0.5" },
   ]);
+  expect(guardMarks({ id: "c", instId: "X", side: "sell", size: 2, stopPx: 42000, trailPct: 1 })).toEqual([
+    { kind: "sl", price: 42000, title: "SL 2 trail 1%" },
+  ]);
 });

@@ -26,7 +26,12 @@ export function positionMarks(p: Position): Array<PriceMark & { kind: "entry" | 
 /** A stop strategy's lines: its stop loss and its take profit, each labelled with the size it trades. */
 export function guardMarks(g: Guard): Array<PriceMark & { kind: "sl" | "tp" }> {
   const out: Array<PriceMark & { kind: "sl" | "tp" }> = [];
-  if (g.stopPx !== undefined) out.push({ kind: "sl", price: g.stopPx, title: `SL ${g.size}` });
+  if (g.stopPx !== undefined)
+    out.push({
+      kind: "sl",
+      price: g.stopPx,
+      title: `SL ${g.size}${g.trailPct !== undefined ? ` trail ${g.trailPct}%` : ""}`,
+    });
   if (g.takeProfitPx !== undefined) out.push({ kind: "tp", price: g.takeProfitPx, title: `TP ${g.size}` });
   return out;
 }

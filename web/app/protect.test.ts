@@ -1,9 +1,9 @@
 import { expect, test } from "bun:test";
 import type { StrategyView } from "../client/rest.ts";
-import { checkProtect, guardsOf, outcomeAt, protectStrategy } from "./protect.ts";
+import { checkProtect, guardsOf, outcomeAt, protectStrategy, trailStart } from "./protect.ts";
 
 const R = { tickSz: 0.1, lotSz: 1, minSz: 1 };
-const long = { side: "sell" as const, last: 43000, stopPx: "", takeProfitPx: "", size: "3" };
+const long = { side: "sell" as const, last: 43000, stopPx: "", takeProfitPx: "", trailPct: "", size: "3" };
 
 test("a long's stop is under the last price and its take profit over; a short's the other way", () => {
   expect(checkProtect({ ...long, stopPx: "42000", takeProfitPx: "45000" }, R)).toEqual({});
@@ -19,7 +19,10 @@ test("a long's stop is under the last price and its take profit over; a short's 
 });
 
 test("a trigger is needed, prices on the tick, the size on the lot", () => {
-  expect(checkProtect(long, R)).toEqual({ stopPx: "set a stop price, a take-profit price or both" });
+  expect(checkProtect(long, R)).toEqual({ stopPx: "set a stop loss, a take profit or a trailing stop" });
+  expect(checkProtect({ ...long, trailPct: "1" }, R)).toEqual({});
+  expect(checkProtect({ ...long, trailPct: "0" }, R)).toEqual({ trailPct: "a percent from 0.01 to 50" });
+  expect(checkProtect({ ...long, trailPct: "x" }, R).trailPct).toBe("a percent from 0.01 to 50");
   expect(checkProtect({ ...long, stopPx: "42000.05", size: "1.5" }, R)).toEqual({
     stopPx: "px must be a multiple of 0.1",
     size: "sz must be a multiple of 1",
@@ -35,6 +38,21 @@ test("the strategy: the closing side and size, the prices given, limits for that
     params: { side: "sell", size: 3, stopPx: 42000 },
     limits: { maxPosition: 3, maxOrderNotional: 3870 },
   });
+  expect(protectStrategy("BTC-USDT-SWAP", { ...long, trailPct: "1.5" }, 0.01).params).toEqual({
+    side: "sell",
+    size: 3,
+    trailPct: 1.5,
+  });
+});
+
+test("a trailing stop starts behind the last on the tick grid, or at a stop given nearer the market", () => {
+  expect(trailStart("sell", 43000, "1", "", 0.1)).toBeCloseTo(42570, 9);
+  expect(trailStart("sell", 43000.05, "1", "", 0.1)).toBeCloseTo(42570, 9); // 42570.0495 rounded down
+  expect(trailStart("buy", 43000.05, "1", "", 0.1)).toBeCloseTo(43430.1, 9); // 43430.0505 rounded up
+  expect(trailStart("sell", 43000, "1", "42800", 0.1)).toBe(42800);
+  expect(trailStart("buy", 43000, "1", "43100", 0.1)).toBe(43100);
+  expect(trailStart("sell", 43000, "", "", 0.1)).toBeNull();
+  expect(trailStart("sell", 43000, "60", "", 0.1)).toBeNull();
 });
 
 test("guards: the running or starting stops, each with its instrument", () => {
@@ -46,11 +64,13 @@ test("guards: the running or starting stops, each with its instrument", () => {
     v("c", "grid", "BTC-USDT-SWAP", "running", { size: 1 }),
     v("d", "stop", "ETH-USDT-SWAP", "running", { side: "sell", size: 1, stopPx: 2000 }),
     v("e", "stop", "BTC-USDT-SWAP", "starting", { side: "buy", size: 1, takeProfitPx: 45000 }),
+    v("f", "stop", "BTC-USDT-SWAP", "running", { side: "sell", size: 2, stopPx: 41000, trailPct: 1 }),
   ];
   expect(guardsOf(list)).toEqual([
     { id: "a", instId: "BTC-USDT-SWAP", side: "sell", size: 3, stopPx: 42000 },
     { id: "d", instId: "ETH-USDT-SWAP", side: "sell", size: 1, stopPx: 2000 },
     { id: "e", instId: "BTC-USDT-SWAP", side: "buy", size: 1, takeProfitPx: 45000 },
+    { id: "f", instId: "BTC-USDT-SWAP", side: "sell", size: 2, stopPx: 41000, trailPct: 1 },
   ]);
 });
 

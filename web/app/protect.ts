@@ -11,10 +11,16 @@ export interface ProtectInput {
   last: number;
   stopPx: string;
   takeProfitPx: string;
+  /** A trailing stop's distance behind the best price (percent); empty: a stop that stays put. */
+  trailPct: string;
   size: string;
 }
 
-/** What is wrong, by field (stopPx, takeProfitPx, size); empty when it may be sent. */
+/** A trailing stop's distance: a percent from 0.01 to 50 (the stop kind's bounds). */
+const TRAIL_MIN = 0.01;
+const TRAIL_MAX = 50;
+
+/** What is wrong, by field (stopPx, takeProfitPx, trailPct, size); empty when it may be sent. */
 export function checkProtect(i: ProtectInput, r: Rules): Record<string, string> {
   const errors: Record<string, string> = {};
   const sell = i.side === "sell";
@@ -28,7 +34,10 @@ export function checkProtect(i: ProtectInput, r: Rules): Record<string, string> 
   if (takeBad) errors.takeProfitPx = takeBad;
   else if (take && i.last > 0 && (sell ? Number(take) <= i.last : Number(take) >= i.last))
     errors.takeProfitPx = `a take profit for a ${sell ? "long" : "short"} is ${sell ? "over" : "under"} the last price ${i.last}`;
-  if (!stop && !take) errors.stopPx = "set a stop price, a take-profit price or both";
+  const trail = i.trailPct.trim();
+  if (trail && !(Number(trail) >= TRAIL_MIN && Number(trail) <= TRAIL_MAX))
+    errors.trailPct = `a percent from ${TRAIL_MIN} to ${TRAIL_MAX}`;
+  if (!stop && !take && !trail) errors.stopPx = "set a stop loss, a take profit or a trailing stop";
   const sizeBad = i.size.trim() === "" ? "required" : checkSz(i.size, r);
   if (sizeBad) errors.size = sizeBad;
   return errors;
@@ -49,9 +58,31 @@ export function protectStrategy(instId: string, i: ProtectInput, ctVal: number):
       size,
       ...(i.stopPx.trim() ? { stopPx: Number(i.stopPx) } : {}),
       ...(i.takeProfitPx.trim() ? { takeProfitPx: Number(i.takeProfitPx) } : {}),
+      ...(i.trailPct.trim() ? { trailPct: Number(i.trailPct) } : {}),
     },
     limits: { maxPosition: size, maxOrderNotional: Math.ceil(size * ctVal * i.last * 3) || 10_000 },
   };
+}
+
+/**
+ * Where a trailing stop starts: `pct` behind the last price on the tick grid (a long's under it,
+ * rounded down; a short's over it, rounded up, as the stop kind does), or at the stop given when
+ * that is nearer the market; null without a usable percent or last.
+ */
+export function trailStart(
+  side: "buy" | "sell",
+  last: number,
+  pct: string,
+  stopPx: string,
+  tickSz: number,
+): number | null {
+  const t = Number(pct);
+  if (pct.trim() === "" || !(t >= TRAIL_MIN && t <= TRAIL_MAX) || !(last > 0)) return null;
+  const raw = (last * (side === "sell" ? 1 - t / 100 : 1 + t / 100)) / tickSz;
+  const at = (side === "sell" ? Math.floor(raw + 1e-9) : Math.ceil(raw - 1e-9)) * tickSz;
+  const stop = Number(stopPx);
+  if (stopPx.trim() === "" || !(stop > 0)) return at;
+  return side === "sell" ? Math.max(at, stop) : Math.min(at, stop);
 }
 
 /**
@@ -80,6 +111,8 @@ export interface Guard {
   side: "buy" | "sell";
   stopPx?: number;
   takeProfitPx?: number;
+  /** A trailing stop: `stopPx` follows the market this far behind (percent). */
+  trailPct?: number;
   size: number;
 }
 
@@ -90,7 +123,7 @@ export function guardsOf(list: readonly StrategyView[]): Guard[] {
   return list
     .filter((v) => v.kind === "stop" && ARMED.has(v.state))
     .map((v) => {
-      const p = v.params as { side: "buy" | "sell"; stopPx?: number; takeProfitPx?: number; size: number };
+      const p = v.params as Omit<Guard, "id" | "instId">;
       return {
         id: v.id,
         instId: v.instruments[0] ?? "",
@@ -98,6 +131,7 @@ export function guardsOf(list: readonly StrategyView[]): Guard[] {
         size: p.size,
         ...(p.stopPx !== undefined ? { stopPx: p.stopPx } : {}),
         ...(p.takeProfitPx !== undefined ? { takeProfitPx: p.takeProfitPx } : {}),
+        ...(p.trailPct !== undefined ? { trailPct: p.trailPct } : {}),
       };
     });
 }

@@ -33,11 +33,13 @@ test("params: a trigger is required, and a sell's stop is under its take profit 
   expect(bad.success).toBe(false);
   expect(bad.error?.issues[0]).toMatchObject({
     path: ["stopPx"],
-    message: "set a stop price, a take-profit price or both",
+    message: "set a stop price, a take-profit price, a trailing stop or more than one",
   });
   const crossed = stop.params.safeParse({ side: "sell", size: 1, stopPx: 41000, takeProfitPx: 40000 });
   expect(crossed.error?.issues[0]?.path).toEqual(["takeProfitPx"]);
   expect(stop.params.safeParse({ side: "buy", size: 1, stopPx: 41000, takeProfitPx: 40000 }).success).toBe(true);
+  expect(stop.params.safeParse({ side: "sell", size: 1, trailPct: 1 }).success).toBe(true);
+  expect(stop.params.safeParse({ side: "sell", size: 1, trailPct: 0 }).error?.issues[0]?.path).toEqual(["trailPct"]);
   expect(stop.params.parse({ side: "sell", size: 1, stopPx: 1 })).toMatchObject({
     maxSlippagePct: 0.5,
     reduceOnly: true,
@@ -180,4 +182,57 @@ test("transient refusals (the exchange unreachable) are tried through without gi
     "order for 0.010 refused: exchange_unavailable no answer (trying again every 2 s)",
     "order for 0.010 refused: exchange_unavailable no answer (trying again every 2 s)",
   ]);
+});
+
+test("a trailing sell stop: set under the last, raised with the high and told to the service at most every 2 s, fired on the way down", async () => {
+  const { ctx, tick } = start({ side: "sell", size: 0.01, trailPct: 1 });
+  expect(ctx.logs[0]).toBe("armed: sell 0.01 BTC-USDT at a stop trailing 1% under the high");
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted).toEqual([{ stopPx: 39600 }]); // 40000 less 1%
+  expect(ctx.logs.at(-1)).toBe("trailing 1%: stop set to 39600");
+  tick(40999.9, 41000.1);
+  tick(40799.9, 40800.1); // down from the high: the stop stays at 40590
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted).toHaveLength(1); // told 2 s ago at most
+  ctx.clock += 2000;
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted.at(-1)).toEqual({ stopPx: 40590 });
+  expect(ctx.logs.at(-1)).toBe("trailing 1%: stop set to 39600"); // moves are logged once a minute
+  expect(ctx.placed).toHaveLength(0);
+  tick(40589.9, 40590.1);
+  expect(ctx.logs.at(-1)).toBe("stop 40590 reached at 40590: selling 0.01");
+  expect(shown(ctx)).toEqual(["sell 0.010 40387.0 ioc"]); // the bid less 0.5%, on the tick
+  ctx.clock += 2000;
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted).toHaveLength(2); // fired: nothing more to tell
+});
+
+test("a trailing buy stop falls with the low and never rises; a stop already past the trail is kept", async () => {
+  const { ctx, tick } = start({ side: "buy", size: 1, stopPx: 40100, trailPct: 0.5 }, SWAP);
+  expect(ctx.logs[0]).toBe("armed: buy 1 BTC-USDT-SWAP at stop >= 40100, trailing 0.5% over the low");
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted).toEqual([]); // 40000 plus 0.5% is 40200, over its stop
+  tick(38999.9, 39000.1);
+  ctx.clock += 2000;
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted).toEqual([{ stopPx: 39195 }]);
+  tick(39149.9, 39150.1);
+  expect(ctx.placed).toHaveLength(0);
+  tick(39194.9, 39195.1);
+  expect(ctx.placed.at(-1)).toMatchObject({ side: "buy", reduceOnly: true });
+});
+
+test("live params and a trail: a change of something else keeps the trailed stop; a stop the user moves restarts the trail from there", async () => {
+  const { ctx, logic, tick } = start({ side: "sell", size: 0.01, stopPx: 39000, trailPct: 1 });
+  tick(40999.9, 41000.1); // trailed to 40590, not told yet
+  tick(40799.9, 40800.1);
+  logic.onParams({ stopPx: 39000, takeProfitPx: 45000, trailPct: 1, maxSlippagePct: 0.5 });
+  expect(ctx.logs.at(-1)).toBe(
+    "re-armed: sell 0.01 BTC-USDT at stop <= 40590, trailing 1% under the high or take profit >= 45000, slippage 0.5%",
+  );
+  logic.onParams({ stopPx: 39500, takeProfitPx: 45000, trailPct: 1, maxSlippagePct: 0.5 });
+  expect(ctx.logs.at(-1)).toContain("at stop <= 39500,");
+  ctx.clock += 2000;
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted.at(-1)).toEqual({ stopPx: 40392 }); // the trail starts again from the last, 40800
 });

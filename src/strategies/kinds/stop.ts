@@ -6,6 +6,10 @@
 // are reduce-only by default: it closes a position, never opens or flips one, trades no more than
 // the position holds, and stops itself when the position it guards is closed some other way.
 //
+// With `trailPct` the stop trails: it follows the best last price since it was armed, that far
+// behind (a sell's stop only rises, a buy's only falls), and tells the service each new stop
+// (`adjust`, at most every 2 s), so the stop a page shows and a restart starts from is the one held.
+//
 // It starts again by itself after a service restart (`resumes`), and a price already past a
 // trigger when it starts fires it at once: a stop whose trigger was crossed while the service was
 // down must still sell. The dashboard's Protect dialog
@@ -14,6 +18,7 @@ import { z } from "zod";
 import type { Fill, Order, Position, Ticker } from "../../domain/events.ts";
 import { defineKind, type StrategyContext } from "../kind.ts";
 import { fmtStep, onStep } from "./steps.ts";
+import { Trail } from "./trail.ts";
 import { iocPrice } from "./twap.ts";
 
 const params = z
@@ -34,6 +39,14 @@ const params = z
       .describe(
         "take profit: fires when the last price reaches it (a sell at or above, a buy at or below); applied live",
       ),
+    trailPct: z
+      .number()
+      .min(0.01)
+      .max(50)
+      .optional()
+      .describe(
+        "trailing stop: the stop follows the best last price since it was armed, this far behind (percent): a sell's stop only rises, a buy's only falls; without stopPx it starts there; applied live",
+      ),
     maxSlippagePct: z
       .number()
       .min(0)
@@ -46,8 +59,8 @@ const params = z
       .describe("derivatives: only reduce a position, never open or flip one (spot orders ignore it)"),
   })
   .strict()
-  .refine((p) => p.stopPx !== undefined || p.takeProfitPx !== undefined, {
-    message: "set a stop price, a take-profit price or both",
+  .refine((p) => p.stopPx !== undefined || p.takeProfitPx !== undefined || p.trailPct !== undefined, {
+    message: "set a stop price, a take-profit price, a trailing stop or more than one",
     path: ["stopPx"],
   })
   .refine(
@@ -92,6 +105,10 @@ const TRANSIENT = new Set([
 const TRANSIENT_LOG_MS = 30_000;
 /** An IOC ends at once: one not heard of for this long is no longer counted as in flight. */
 const STALE_MS = 30_000;
+/** A trailing stop tells the service its new stop at most this often. */
+const ADJUST_MS = 2_000;
+/** A trailing stop logs its moves at most this often. */
+const TRAIL_LOG_MS = 60_000;
 
 export class StopLogic {
   private trigger: string | null = null;
@@ -106,11 +123,24 @@ export class StopLogic {
   /** When a transient refusal was last logged. */
   private loggedAt = Number.NEGATIVE_INFINITY;
   private finished = false;
+  /** The trail (with trailPct): moves `p.stopPx` with the market. */
+  private trail: Trail | null;
+  /** The stop the service holds (its params): a trailed stop that differs is told. */
+  private told: number | undefined;
+  private toldAt = Number.NEGATIVE_INFINITY;
+  private trailLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly ctx: StrategyContext,
     private p: StopParams,
-  ) {}
+  ) {
+    this.trail = this.trailOf(p);
+    this.told = p.stopPx;
+  }
+
+  private trailOf(p: StopParams): Trail | null {
+    return p.trailPct === undefined ? null : new Trail(p.side, p.trailPct, this.ctx.rules(this.instId)?.tickSz ?? 0);
+  }
 
   private get instId(): string {
     return this.ctx.instruments[0]!;
@@ -119,8 +149,10 @@ export class StopLogic {
   /** What it waits for, in words. */
   private armed(): string {
     const sell = this.p.side === "sell";
+    const trailing = this.trail ? `trailing ${this.trail.pct}% ${sell ? "under the high" : "over the low"}` : "";
     const legs = [
-      this.p.stopPx !== undefined ? `stop ${sell ? "<=" : ">="} ${this.p.stopPx}` : "",
+      this.p.stopPx !== undefined ? `stop ${sell ? "<=" : ">="} ${this.p.stopPx}${trailing && `, ${trailing}`}` : "",
+      this.p.stopPx === undefined && trailing ? `a stop ${trailing}` : "",
       this.p.takeProfitPx !== undefined ? `take profit ${sell ? ">=" : "<="} ${this.p.takeProfitPx}` : "",
     ].filter(Boolean);
     return `${this.p.side} ${this.p.size} ${this.instId} at ${legs.join(" or ")}`;
@@ -128,7 +160,10 @@ export class StopLogic {
 
   onStart(): void {
     this.ctx.log(`armed: ${this.armed()}`);
-    this.ctx.every(RETRY_MS, () => this.check(this.ctx.ticker(this.instId)));
+    this.ctx.every(RETRY_MS, () => {
+      this.check(this.ctx.ticker(this.instId));
+      this.tell();
+    });
     this.check(this.ctx.ticker(this.instId));
   }
 
@@ -162,12 +197,20 @@ export class StopLogic {
   onParams(p: Record<string, unknown>): void {
     if (this.trigger) return void this.ctx.log(`already fired (${this.trigger}): new prices do not apply`, "warn");
     const num = (v: unknown) => (v === undefined ? undefined : Number(v));
+    const stopPx = num(p.stopPx);
+    const trailPct = num(p.trailPct);
+    // A stop the user moved, or a new trail, starts the trail again from here; a change of
+    // something else keeps the stop it has trailed to (which the service may not hold yet).
+    const restart = stopPx !== this.told || trailPct !== this.p.trailPct;
     this.p = {
       ...this.p,
-      stopPx: num(p.stopPx),
+      stopPx: restart ? stopPx : this.p.stopPx,
       takeProfitPx: num(p.takeProfitPx),
+      trailPct,
       maxSlippagePct: Number(p.maxSlippagePct),
     };
+    this.told = stopPx;
+    if (restart) this.trail = this.trailOf(this.p);
     this.ctx.log(`re-armed: ${this.armed()}, slippage ${this.p.maxSlippagePct}%`);
     this.check(this.ctx.ticker(this.instId));
   }
@@ -175,6 +218,7 @@ export class StopLogic {
   private check(t: Ticker | undefined): void {
     if (this.finished) return;
     if (!this.trigger) {
+      if (this.trail && t) this.p.stopPx = this.trail.follow(Number(t.last), this.p.stopPx);
       const hit = t ? reached(this.p, Number(t.last)) : null;
       if (!hit) return;
       this.trigger = hit;
@@ -238,6 +282,22 @@ export class StopLogic {
     });
   }
 
+  /** A trailed stop the service does not hold yet is told (at most every ADJUST_MS), and logged now and then. */
+  private tell(): void {
+    const stopPx = this.p.stopPx;
+    if (!this.trail || this.trigger || this.finished || stopPx === undefined || stopPx === this.told) return;
+    const now = this.ctx.now();
+    if (now - this.toldAt < ADJUST_MS) return;
+    this.ctx.adjust({ stopPx });
+    if (now - this.trailLoggedAt >= TRAIL_LOG_MS) {
+      this.trailLoggedAt = now;
+      const moved = this.told === undefined ? "set" : this.p.side === "sell" ? "raised" : "lowered";
+      this.ctx.log(`trailing ${this.trail.pct}%: stop ${moved} to ${stopPx}`);
+    }
+    this.told = stopPx;
+    this.toldAt = now;
+  }
+
   private finish(reason: string): void {
     if (this.finished) return;
     this.finished = true;
@@ -250,9 +310,9 @@ export default defineKind({
   name: "stop",
   title: "Stop loss / take profit",
   description:
-    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. Reduce-only on derivatives by default: then it trades no more than the position holds, and stops itself when the position is closed some other way. The prices and slippage apply while running. Starts again by itself after a service restart.",
+    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. With `trailPct` the stop trails the best last price since it was armed, that far behind (a sell's stop only rises, a buy's only falls); each new stop is kept as its `stopPx`. Reduce-only on derivatives by default: then it trades no more than the position holds, and stops itself when the position is closed some other way. The prices, the trail and the slippage apply while running. Starts again by itself after a service restart.",
   params,
-  liveParams: ["stopPx", "takeProfitPx", "maxSlippagePct"],
+  liveParams: ["stopPx", "takeProfitPx", "trailPct", "maxSlippagePct"],
   instruments: { min: 1, max: 1 },
   resumes: true,
   positions: true,

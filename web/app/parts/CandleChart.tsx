@@ -224,7 +224,7 @@ export const CandleChart = defineComponent(
       if (!g || !r) throw new Error("that stop is gone");
       const field = kind === "sl" ? "stopPx" : "takeProfitPx";
       const input = { side: g.side, last: Number(ticker.value?.last), size: String(g.size) };
-      const wrong = checkProtect({ ...input, stopPx: "", takeProfitPx: "", [field]: px }, r)[field];
+      const wrong = checkProtect({ ...input, stopPx: "", takeProfitPx: "", trailPct: "", [field]: px }, r)[field];
       if (wrong) throw new Error(wrong);
       await tw.rest.strategies.update(sid, { params: { [field]: Number(px) } });
     };

@@ -23,9 +23,16 @@ const keyOf = (p: Position) => `${p.instId}:${p.posSide || "net"}`;
 /** A position's value in whole units of its quote currency (1290.04 -> "1290"; 12345678 -> "12.35M"). */
 const fmtValue = (v: number | null) => (v === null ? "–" : v < 100_000 ? String(Math.round(v)) : fmtQty(v));
 const fmtRoe = (r: number | null) => (r === null ? "" : `(${fmtPct(r)})`);
-/** A guard's prices in a few characters: "SL 42000 · TP 45000". */
+/** A guard's prices in a few characters: "SL 42000 · TP 45000", "SL 42000 trail 1%". */
 const fmtGuard = (g: Guard) =>
-  [g.stopPx !== undefined ? `SL ${g.stopPx}` : "", g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : ""]
+  [
+    g.stopPx !== undefined || g.trailPct !== undefined
+      ? ["SL", g.stopPx, g.trailPct !== undefined ? `trail ${g.trailPct}%` : ""]
+          .filter((x) => x !== undefined && x !== "")
+          .join(" ")
+      : "",
+    g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : "",
+  ]
     .filter(Boolean)
     .join(" · ");
 

@@ -1,20 +1,22 @@
 // TP/SL for a position: a stop loss and/or a take profit as a `stop` strategy (created and
 // started here; held by the service, so it fires with this page closed, and after a restart).
 // Opened on a guard already set, it moves its prices (live params) or cancels it (stops the
-// strategy). The prices are checked against the last price before they are sent (a long's stop
+// strategy). A trailing stop's percent makes the stop follow the best price since it was set.
+// The prices are checked against the last price before they are sent (a long's stop
 // under it, its take profit over it); a refusal by the server is shown on the field it names.
 import { defineComponent, onMounted, shallowRef } from "vue";
 import { ApiRequestError, errorText } from "../../client/http.ts";
 import { closingOrder } from "../../client/index.ts";
+import { toTick } from "../../client/rules.ts";
 import type { Position } from "../../client/types.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
 import { fmtPct } from "../format.ts";
-import { checkProtect, type Guard, outcomeAt, type ProtectInput, protectStrategy } from "../protect.ts";
+import { checkProtect, type Guard, outcomeAt, type ProtectInput, protectStrategy, trailStart } from "../protect.ts";
 import { go } from "../router.ts";
 import { Modal } from "./Modal.tsx";
 
-type Field = "stopPx" | "takeProfitPx" | "size";
+type Field = "stopPx" | "takeProfitPx" | "trailPct" | "size";
 
 export const ProtectDialog = defineComponent(
   (props: { position: Position; guard?: Guard; onDone: () => void }) => {
@@ -27,6 +29,7 @@ export const ProtectDialog = defineComponent(
     const values = {
       stopPx: shallowRef(g?.stopPx !== undefined ? String(g.stopPx) : ""),
       takeProfitPx: shallowRef(g?.takeProfitPx !== undefined ? String(g.takeProfitPx) : ""),
+      trailPct: shallowRef(g?.trailPct !== undefined ? String(g.trailPct) : ""),
       size: shallowRef(g ? String(g.size) : sz),
     };
     const errors = shallowRef<Record<string, string>>({});
@@ -40,6 +43,7 @@ export const ProtectDialog = defineComponent(
       last: last(),
       stopPx: values.stopPx.value,
       takeProfitPx: values.takeProfitPx.value,
+      trailPct: values.trailPct.value,
       size: values.size.value,
     });
     const submit = async (e: Event) => {
@@ -54,7 +58,11 @@ export const ProtectDialog = defineComponent(
       try {
         if (g) {
           const price = (v: string) => (v.trim() ? Number(v) : null); // null takes a price away
-          const params = { stopPx: price(values.stopPx.value), takeProfitPx: price(values.takeProfitPx.value) };
+          const params = {
+            stopPx: price(values.stopPx.value),
+            takeProfitPx: price(values.takeProfitPx.value),
+            trailPct: price(values.trailPct.value),
+          };
           await tw.rest.strategies.update(g.id, { params });
         } else {
           const created = await tw.rest.strategies.create(protectStrategy(instId, input(), r.ctVal ?? 1));
@@ -68,7 +76,7 @@ export const ProtectDialog = defineComponent(
       } catch (err) {
         const named: Record<string, string> = {};
         if (err instanceof ApiRequestError)
-          for (const f of ["stopPx", "takeProfitPx", "size"] as const) {
+          for (const f of ["stopPx", "takeProfitPx", "trailPct", "size"] as const) {
             const m = err.fieldMessage(`params.${f}`);
             if (m) named[f] = m;
           }
@@ -106,8 +114,25 @@ export const ProtectDialog = defineComponent(
       const pnl = quote !== "USD" && Number.isFinite(at.pnl) ? ` · PnL ${at.pnl.toFixed(2)} ${quote}` : "";
       return `${fmtPct(at.pct)} from the last${pnl}`;
     };
+    /** Where a trailing stop would start now, and what closing there would mean. */
+    const trailing = () => {
+      const tick = rules.value?.tickSz;
+      if (!tick) return null;
+      const at = trailStart(side, last(), values.trailPct.value, values.stopPx.value, tick);
+      if (at === null) return null;
+      const px = toTick(at, tick);
+      const o = outcomeAt(String(at), {
+        side,
+        last: last(),
+        avgPx: Number(props.position.avgPx),
+        size: Number(values.size.value),
+        ctVal: rules.value?.ctVal ?? 1,
+      });
+      const pnl = o && quote !== "USD" && Number.isFinite(o.pnl) ? ` · PnL ${o.pnl.toFixed(2)} ${quote}` : "";
+      return `the stop is at ${px} now, then follows the ${side === "sell" ? "high" : "low"}${pnl}`;
+    };
     const field = (name: Field, label: string, hint: string) => {
-      const meaning = name === "size" ? null : outcome(name);
+      const meaning = name === "size" ? null : name === "trailPct" ? trailing() : outcome(name);
       return (
         <label class={{ invalid: !!errors.value[name] }}>
           {label}
@@ -149,6 +174,11 @@ export const ProtectDialog = defineComponent(
           </p>
           {field("stopPx", "Stop loss", sell ? "at or under this price" : "at or over this price")}
           {field("takeProfitPx", "Take profit", sell ? "at or over this price" : "at or under this price")}
+          {field(
+            "trailPct",
+            "Trailing stop %",
+            `the stop follows the best price, this far ${sell ? "under" : "over"} it; empty: a fixed stop`,
+          )}
           {field("size", "Size", `of the ${sell ? "long" : "short"} position (${sz})`)}
           {failure.value && (
             <p class="field-error" role="alert" data-testid="protect-error">
