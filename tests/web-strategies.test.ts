@@ -326,6 +326,10 @@ test("the form for a stop: the name it gives follows the kind (one typed stays),
   await page.check('[data-testid="new-inst-BTC-USDT"]');
   await page.fill('[data-testid="new-param-size"]', "0.001");
   await page.click('[data-testid="new-submit"]');
-  await textMatches(page, '[data-testid="new-param-stopPx-error"]', /set a stop price, a take-profit price or both/);
+  await textMatches(
+    page,
+    '[data-testid="new-param-stopPx-error"]',
+    /set a stop price, a take-profit price or a trailing stop/,
+  );
   await ctx.close();
 }, 60_000);

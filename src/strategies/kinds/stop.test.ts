@@ -33,7 +33,7 @@ test("params: a trigger is required, and a sell's stop is under its take profit 
   expect(bad.success).toBe(false);
   expect(bad.error?.issues[0]).toMatchObject({
     path: ["stopPx"],
-    message: "set a stop price, a take-profit price, a trailing stop or more than one",
+    message: "set a stop price, a take-profit price or a trailing stop",
   });
   const crossed = stop.params.safeParse({ side: "sell", size: 1, stopPx: 41000, takeProfitPx: 40000 });
   expect(crossed.error?.issues[0]?.path).toEqual(["takeProfitPx"]);

@@ -60,7 +60,7 @@ const params = z
   })
   .strict()
   .refine((p) => p.stopPx !== undefined || p.takeProfitPx !== undefined || p.trailPct !== undefined, {
-    message: "set a stop price, a take-profit price, a trailing stop or more than one",
+    message: "set a stop price, a take-profit price or a trailing stop",
     path: ["stopPx"],
   })
   .refine(
