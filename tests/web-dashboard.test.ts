@@ -727,6 +727,8 @@ test("a trader drags an open order's line on the chart to a new price: the order
   const AREA = `document.querySelector('[data-testid="chart"] .chart-area')`;
   const LINE = `${AREA}.orderLines?.find((l) => l.ordId === ${JSON.stringify(ordId)})`;
   await page.waitForFunction(`${LINE}`, null, { timeout: WAIT });
+  // The bars loaded (a line may be drawn before them, with no price scale to place it on yet).
+  await page.waitForFunction(`${AREA}.candles.priceToCoordinate(${px}) !== null`, null, { timeout: WAIT });
   const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
   const y = (await page.evaluate(`${AREA}.candles.priceToCoordinate(${px})`)) as number;
   expect(y).toBeGreaterThan(0);
