@@ -282,7 +282,7 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   expect(Number(pnl)).toBeCloseTo((stopPx - entry) * 2 * ctVal, 1);
   await page.click('[data-testid="protect-submit"]');
   await page.waitForSelector('[data-testid="protect"]', { state: "detached", timeout: WAIT });
-  await textMatches(page, `${ROW} [data-testid="position-guard"]`, new RegExp(`^SL ${stopPx}$`));
+  await textMatches(page, `${ROW} [data-testid="guard"]`, new RegExp(`^SL ${stopPx}$`));
   // The chart draws it beside the position's entry.
   await page.click('[data-testid="nav-markets"]');
   await page.click('[data-testid="ticker-BTC-USDT-SWAP"]');
@@ -339,7 +339,7 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await admin.ctx.close();
   await page.click('[data-testid="nav-trading"]');
   // A click on the guard moves it (a live param) or cancels it (its strategy stops).
-  const GUARD = `${ROW} [data-testid="position-guard"]`;
+  const GUARD = `${ROW} [data-testid="guard"]`;
   await page.click(GUARD);
   expect(await page.inputValue('[data-testid="protect-stopPx"]')).toBe(String(dragged));
   expect(await page.isDisabled('[data-testid="protect-size"]')).toBe(true); // not live
@@ -386,7 +386,7 @@ test("a trailing stop from the TP/SL dialog: where it starts, shown; then it fol
   await page.click('[data-testid="protect-submit"]');
   await page.waitForSelector('[data-testid="protect"]', { state: "detached", timeout: WAIT });
   // The stop it set is shown once the service holds it, then raised as the market rises.
-  const GUARD = `${ROW} [data-testid="position-guard"]`;
+  const GUARD = `${ROW} [data-testid="guard"]`;
   await textMatches(page, GUARD, /^SL \d+(\.\d)? trail 1%$/);
   const first = Number((await page.textContent(GUARD))!.split(" ")[1]);
   const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
@@ -408,6 +408,34 @@ test("a trailing stop from the TP/SL dialog: where it starts, shown; then it fol
   await page.click('[data-testid="confirm-yes"]');
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   await page.waitForSelector(GUARD, { state: "detached", timeout: WAIT });
+  await ctx.close();
+}, 60_000);
+
+test("TP/SL on a spot holding from its Balances row: sold on its spot pair (not reduce-only) when the market falls to the stop", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  const ROW = '[data-testid="balance-BTC"]';
+  await page.click(`${ROW} [data-testid="balance-protect"]`);
+  await textMatches(page, '[data-testid="protect"] h2', /^TP\/SL BTC-USDT$/);
+  expect(await page.textContent('[data-testid="protect"] p')).not.toContain("reduce only");
+  const held = Number(await page.inputValue('[data-testid="protect-size"]'));
+  expect(held).toBeGreaterThan(0.001); // what is available, on the lot
+  await page.fill('[data-testid="protect-size"]', "0.001");
+  const last = Number(s.state.get("tickers:BTC-USDT")!.last);
+  const stopPx = Math.round(last * 0.99);
+  await page.fill('[data-testid="protect-stopPx"]', String(stopPx));
+  // Its distance from the last; no PnL, as a holding's cost is not known.
+  await textMatches(page, '[data-testid="protect-stopPx-outcome"]', /^-\d\.\d\d% from the last$/);
+  await page.click('[data-testid="protect-submit"]');
+  await page.waitForSelector('[data-testid="protect"]', { state: "detached", timeout: WAIT });
+  await textMatches(page, `${ROW} [data-testid="guard"]`, new RegExp(`^SL ${stopPx}$`));
+  expect(await s.sim!.setPrice("BTC-USDT", last * 0.98)).toBe(true);
+  await page.waitForSelector(`${ROW} [data-testid="guard"]`, { state: "detached", timeout: WAIT });
+  const H = { Authorization: `Bearer ${tina}` };
+  const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
+  const done = list.find((v) => v.kind === "stop" && v.instruments[0] === "BTC-USDT");
+  expect(done.state).toBe("stopped");
+  expect(done.reason).toMatch(new RegExp(`^finished: stop ${stopPx}: sold 0.001 BTC-USDT at [\\d.]+ on average$`));
   await ctx.close();
 }, 60_000);
 
@@ -437,7 +465,7 @@ test("at phone width a position's row, with its guard, TP/SL and Close, fits the
   await page.setViewportSize({ width: 390, height: 844 });
   await page.click('[data-testid="nav-trading"]');
   const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
-  await textMatches(page, `${ROW} [data-testid="position-guard"]`, /^SL 1000 · TP 900000$/);
+  await textMatches(page, `${ROW} [data-testid="guard"]`, /^SL 1000 · TP 900000$/);
   const [scroll, client] = await page.$eval('[data-testid="positions"]', (el) => [el.scrollWidth, el.clientWidth]);
   expect(scroll).toBeLessThanOrEqual(client!);
   await page.click(`${ROW} [data-testid="position-close"]`);

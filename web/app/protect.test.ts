@@ -1,6 +1,16 @@
 import { expect, test } from "bun:test";
 import type { StrategyView } from "../client/rest.ts";
-import { checkProtect, guardsOf, outcomeAt, protectStrategy, trailStart } from "./protect.ts";
+import type { Position } from "../client/types.ts";
+import {
+  checkProtect,
+  guardedHolding,
+  guardedPosition,
+  guardsOf,
+  guardText,
+  outcomeAt,
+  protectStrategy,
+  trailStart,
+} from "./protect.ts";
 
 const R = { tickSz: 0.1, lotSz: 1, minSz: 1 };
 const long = { side: "sell" as const, last: 43000, stopPx: "", takeProfitPx: "", trailPct: "", size: "3" };
@@ -83,4 +93,35 @@ test("the outcome at a price: its distance from the last, and the PnL of closing
   expect(outcomeAt("41580", short)!.pnl).toBeCloseTo(12.6, 9);
   expect(outcomeAt("", long)).toBeNull();
   expect(outcomeAt("abc", long)).toBeNull();
+});
+
+test("what a TP/SL guards: a position (closed by the other side, with its entry) or a spot holding (what is available, on the lot)", () => {
+  const p = { instId: "BTC-USDT-SWAP", posSide: "net", pos: "-3", avgPx: "43000.5", markPx: "43010", mgnMode: "cross" };
+  expect(guardedPosition(p as Position)).toEqual({
+    instId: "BTC-USDT-SWAP",
+    side: "buy",
+    size: "3",
+    entry: 43000.5,
+    markPx: "43010",
+    what: "short position",
+    spot: false,
+  });
+  const lot = { tickSz: 0.1, lotSz: 0.0001, minSz: 0.001 };
+  expect(guardedHolding("BTC", "1.23456789", "BTC-USDT", lot)).toEqual({
+    instId: "BTC-USDT",
+    side: "sell",
+    size: "1.2345",
+    what: "BTC holding",
+    spot: true,
+  });
+  expect(guardedHolding("BTC", "0.0009", "BTC-USDT", lot)).toBeNull(); // under the minimum
+  expect(guardedHolding("BTC", "0", "BTC-USDT", lot)).toBeNull();
+});
+
+test("a guard in a few characters", () => {
+  const g = { id: "a", instId: "X", side: "sell" as const, size: 1 };
+  expect(guardText({ ...g, stopPx: 42000, takeProfitPx: 45000 })).toBe("SL 42000 · TP 45000");
+  expect(guardText({ ...g, stopPx: 42000, trailPct: 1 })).toBe("SL 42000 trail 1%");
+  expect(guardText({ ...g, trailPct: 1 })).toBe("SL trail 1%"); // before its first stop is kept
+  expect(guardText({ ...g, takeProfitPx: 45000 })).toBe("TP 45000");
 });

@@ -1,8 +1,50 @@
-// A position's take profit and stop loss as a `stop` strategy (held by the service, so it fires
-// with the page closed): what the TP/SL dialog checks before it creates one, the strategy it
-// creates, and the ones that guard a position now. Pure.
+// A position's or a spot holding's take profit and stop loss as a `stop` strategy (held by the
+// service, so it fires with the page closed): what it guards, what the TP/SL dialog checks before
+// it creates one, the strategy it creates, and the ones that guard an instrument now. Pure.
+import { closingOrder } from "../client/index.ts";
 import type { NewStrategy, StrategyView } from "../client/rest.ts";
-import { checkPx, checkSz, type Rules } from "../client/rules.ts";
+import { checkPx, checkSz, type Rules, stepDecimals } from "../client/rules.ts";
+import type { Position } from "../client/types.ts";
+
+/** What a TP/SL guards: a derivatives position (closed reduce-only) or a spot holding (sold). */
+export interface Guarded {
+  instId: string;
+  /** The closing side: a long or a holding is sold, a short bought. */
+  side: "buy" | "sell";
+  /** All of it: what the size starts at. */
+  size: string;
+  /** Its average entry price, for the PnL at a trigger (unknown for a holding). */
+  entry?: number;
+  /** A price to check against until the instrument's first ticker. */
+  markPx?: string;
+  /** In words: "long position", "short position", "BTC holding". */
+  what: string;
+  spot: boolean;
+}
+
+export function guardedPosition(p: Position): Guarded {
+  const { side, sz } = closingOrder(p);
+  return {
+    instId: p.instId,
+    side,
+    size: sz,
+    entry: Number(p.avgPx),
+    markPx: p.markPx,
+    what: `${side === "sell" ? "long" : "short"} position`,
+    spot: false,
+  };
+}
+
+/**
+ * A spot holding of `ccy` sold on `instId` (its spot pair): what is available, down to the lot;
+ * null when that is under the minimum size.
+ */
+export function guardedHolding(ccy: string, availBal: string, instId: string, r: Rules): Guarded | null {
+  const lots = Math.floor(Number(availBal) / r.lotSz + 1e-9);
+  const size = lots * r.lotSz;
+  if (!(size >= r.minSz) || !(size > 0)) return null;
+  return { instId, side: "sell", size: size.toFixed(stepDecimals(r.lotSz)), what: `${ccy} holding`, spot: true };
+}
 
 export interface ProtectInput {
   /** The closing side: a long is sold, a short bought. */
@@ -114,6 +156,15 @@ export interface Guard {
   /** A trailing stop: `stopPx` follows the market this far behind (percent). */
   trailPct?: number;
   size: number;
+}
+
+/** A guard's prices in a few characters: "SL 42000 · TP 45000", "SL 42000 trail 1%". */
+export function guardText(g: Guard): string {
+  const sl =
+    g.stopPx !== undefined || g.trailPct !== undefined
+      ? ["SL", g.stopPx ?? "", g.trailPct !== undefined ? `trail ${g.trailPct}%` : ""].filter((x) => x !== "").join(" ")
+      : "";
+  return [sl, g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : ""].filter(Boolean).join(" · ");
 }
 
 const ARMED = new Set(["starting", "running"]);

@@ -1,7 +1,8 @@
 // Trading: the ticket beside the selected instrument's book, open orders, fills, positions,
 // balances and the order history.
 import { defineComponent } from "vue";
-import { Balances, Fills } from "../parts/AccountTables.tsx";
+import { Balances } from "../parts/Balances.tsx";
+import { Fills } from "../parts/Fills.tsx";
 import { OpenOrders } from "../parts/OpenOrders.tsx";
 import { OrderBook } from "../parts/OrderBook.tsx";
 import { OrderHistory } from "../parts/OrderHistory.tsx";

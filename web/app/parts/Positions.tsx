@@ -14,28 +14,16 @@ import { useDigits } from "../digits.ts";
 import { fmtPct, fmtPx, fmtQty } from "../format.ts";
 import { useGuards } from "../guards.ts";
 import { positionValue, returnOnMargin } from "../position-figures.ts";
-import type { Guard } from "../protect.ts";
+import { type Guard, type Guarded, guardedPosition } from "../protect.ts";
 import { useSession } from "../session.ts";
 import { Confirm } from "./Confirm.tsx";
+import { GuardButtons } from "./GuardButtons.tsx";
 import { ProtectDialog } from "./ProtectDialog.tsx";
 
 const keyOf = (p: Position) => `${p.instId}:${p.posSide || "net"}`;
 /** A position's value in whole units of its quote currency (1290.04 -> "1290"; 12345678 -> "12.35M"). */
 const fmtValue = (v: number | null) => (v === null ? "–" : v < 100_000 ? String(Math.round(v)) : fmtQty(v));
 const fmtRoe = (r: number | null) => (r === null ? "" : `(${fmtPct(r)})`);
-/** A guard's prices in a few characters: "SL 42000 · TP 45000", "SL 42000 trail 1%". */
-const fmtGuard = (g: Guard) =>
-  [
-    g.stopPx !== undefined || g.trailPct !== undefined
-      ? ["SL", g.stopPx, g.trailPct !== undefined ? `trail ${g.trailPct}%` : ""]
-          .filter((x) => x !== undefined && x !== "")
-          .join(" ")
-      : "",
-    g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : "",
-  ]
-    .filter(Boolean)
-    .join(" · ");
-
 export const Positions = defineComponent(() => {
   const tw = useTradewire();
   const { list } = usePositions();
@@ -43,7 +31,7 @@ export const Positions = defineComponent(() => {
   const digits = useDigits();
   const asking = shallowRef<Position | null>(null);
   /** The TP/SL dialog: a new guard for a position, or one already set. */
-  const protecting = shallowRef<{ position: Position; guard?: Guard } | null>(null);
+  const protecting = shallowRef<{ target: Guarded; guard?: Guard } | null>(null);
   const guards = useGuards();
   const busy = shallowRef<string | null>(null);
   const errors = shallowRef(new Map<string, string>());
@@ -127,21 +115,11 @@ export const Positions = defineComponent(() => {
               <tr key={key} data-testid={`position-${key}`}>
                 <td>
                   {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
-                  {guards.value
-                    .filter((g) => g.instId === p.instId)
-                    .map((g) => (
-                      <button
-                        type="button"
-                        key={g.id}
-                        class="guard"
-                        title={`A stop strategy for ${g.size}: move or cancel it`}
-                        disabled={!canTrade.value}
-                        data-testid="position-guard"
-                        onClick={() => (protecting.value = { position: p, guard: g })}
-                      >
-                        {fmtGuard(g)}
-                      </button>
-                    ))}
+                  <GuardButtons
+                    guards={guards.value.filter((g) => g.instId === p.instId)}
+                    disabled={!canTrade.value}
+                    onPick={(g) => (protecting.value = { target: guardedPosition(p), guard: g })}
+                  />
                 </td>
                 <td class={`num ${Number(p.pos) >= 0 ? "up" : "down"}`}>{p.pos}</td>
                 <td class="num">{fmtPx(p.avgPx, digits(p.instId)?.px)}</td>
@@ -163,7 +141,7 @@ export const Positions = defineComponent(() => {
                         class="ghost small"
                         title="A stop loss and/or take profit, held by the service"
                         data-testid="position-protect"
-                        onClick={() => (protecting.value = { position: p })}
+                        onClick={() => (protecting.value = { target: guardedPosition(p) })}
                       >
                         TP/SL
                       </button>
@@ -215,7 +193,7 @@ export const Positions = defineComponent(() => {
       )}
       {protecting.value && (
         <ProtectDialog
-          position={protecting.value.position}
+          target={protecting.value.target}
           guard={protecting.value.guard}
           onDone={() => (protecting.value = null)}
         />

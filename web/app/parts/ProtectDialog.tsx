@@ -1,4 +1,4 @@
-// TP/SL for a position: a stop loss and/or a take profit as a `stop` strategy (created and
+// TP/SL for a position or a spot holding: a stop loss and/or a take profit as a `stop` strategy (created and
 // started here; held by the service, so it fires with this page closed, and after a restart).
 // Opened on a guard already set, it moves its prices (live params) or cancels it (stops the
 // strategy). A trailing stop's percent makes the stop follow the best price since it was set.
@@ -6,25 +6,30 @@
 // under it, its take profit over it); a refusal by the server is shown on the field it names.
 import { defineComponent, onMounted, shallowRef } from "vue";
 import { ApiRequestError, errorText } from "../../client/http.ts";
-import { closingOrder } from "../../client/index.ts";
 import { toTick } from "../../client/rules.ts";
-import type { Position } from "../../client/types.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
 import { fmtPct } from "../format.ts";
-import { checkProtect, type Guard, outcomeAt, type ProtectInput, protectStrategy, trailStart } from "../protect.ts";
+import {
+  checkProtect,
+  type Guard,
+  type Guarded,
+  outcomeAt,
+  type ProtectInput,
+  protectStrategy,
+  trailStart,
+} from "../protect.ts";
 import { go } from "../router.ts";
 import { Modal } from "./Modal.tsx";
 
 type Field = "stopPx" | "takeProfitPx" | "trailPct" | "size";
 
 export const ProtectDialog = defineComponent(
-  (props: { position: Position; guard?: Guard; onDone: () => void }) => {
+  (props: { target: Guarded; guard?: Guard; onDone: () => void }) => {
     const tw = useTradewire();
-    const instId = props.position.instId;
+    const { instId, side, size: sz, entry, what } = props.target;
     const rules = useInstrument(instId);
     const ticker = useTicker(instId);
-    const { side, sz } = closingOrder(props.position);
     const g = props.guard;
     const values = {
       stopPx: shallowRef(g?.stopPx !== undefined ? String(g.stopPx) : ""),
@@ -37,7 +42,7 @@ export const ProtectDialog = defineComponent(
     const busy = shallowRef(false);
     const first = shallowRef<HTMLInputElement | null>(null);
     onMounted(() => first.value?.focus());
-    const last = () => Number(ticker.value?.last ?? props.position.markPx);
+    const last = () => Number(ticker.value?.last ?? props.target.markPx);
     const input = (): ProtectInput => ({
       side,
       last: last(),
@@ -106,7 +111,7 @@ export const ProtectDialog = defineComponent(
       const at = outcomeAt(values[name].value, {
         side,
         last: last(),
-        avgPx: Number(props.position.avgPx),
+        avgPx: entry ?? Number.NaN,
         size: Number(values.size.value),
         ctVal: rules.value?.ctVal ?? 1,
       });
@@ -124,7 +129,7 @@ export const ProtectDialog = defineComponent(
       const o = outcomeAt(String(at), {
         side,
         last: last(),
-        avgPx: Number(props.position.avgPx),
+        avgPx: entry ?? Number.NaN,
         size: Number(values.size.value),
         ctVal: rules.value?.ctVal ?? 1,
       });
@@ -169,8 +174,9 @@ export const ProtectDialog = defineComponent(
         <form class="card dialog ticket protect" onSubmit={submit} data-testid="protect">
           <h2>TP/SL {instId}</h2>
           <p class="muted">
-            {sell ? "Sells" : "Buys"} the size, reduce only, when the last price ({ticker.value?.last ?? "–"}) reaches
-            the stop or the take profit. Held by the service: it fires with this page closed.
+            {sell ? "Sells" : "Buys"} the size{props.target.spot ? "" : ", reduce only,"} when the last price (
+            {ticker.value?.last ?? "–"}) reaches the stop or the take profit. Held by the service: it fires with this
+            page closed.
           </p>
           {field("stopPx", "Stop loss", sell ? "at or under this price" : "at or over this price")}
           {field("takeProfitPx", "Take profit", sell ? "at or over this price" : "at or under this price")}
@@ -179,7 +185,7 @@ export const ProtectDialog = defineComponent(
             "Trailing stop %",
             `the stop follows the best price, this far ${sell ? "under" : "over"} it; empty: a fixed stop`,
           )}
-          {field("size", "Size", `of the ${sell ? "long" : "short"} position (${sz})`)}
+          {field("size", "Size", `of the ${what} (${sz})`)}
           {failure.value && (
             <p class="field-error" role="alert" data-testid="protect-error">
               {failure.value}
@@ -219,5 +225,5 @@ export const ProtectDialog = defineComponent(
       </Modal>
     );
   },
-  { props: ["position", "guard", "onDone"] },
+  { props: ["target", "guard", "onDone"] },
 );

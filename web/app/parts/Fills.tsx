@@ -1,0 +1,58 @@
+// The user's fills, newest first, with their export: a small live table.
+import { defineComponent } from "vue";
+import { useFills } from "../../vue/account.ts";
+import { useDigits } from "../digits.ts";
+import { fmtPx, fmtSz, fmtWhen } from "../format.ts";
+import { ExportFills } from "./ExportFills.tsx";
+import { StrategyTag } from "./StrategyTag.tsx";
+
+export const Fills = defineComponent(() => {
+  const fills = useFills();
+  const digits = useDigits();
+  return () => (
+    <section class="card fills" data-testid="fills">
+      <header class="row">
+        <h2>Fills</h2>
+        <ExportFills />
+      </header>
+      <div class="scroll">
+        <table class="grid">
+          <thead>
+            <tr>
+              <th>Time</th>
+              <th>Instrument</th>
+              <th>Side</th>
+              <th class="num">Price</th>
+              <th class="num">Size</th>
+              <th class="num hide-narrow">Fee</th>
+            </tr>
+          </thead>
+          <tbody>
+            {fills.value.slice(0, 30).map((f) => (
+              <tr key={`${f.ordId}:${f.tradeId}`}>
+                <td>{fmtWhen(f.ts)}</td>
+                <td>
+                  {f.instId}
+                  <StrategyTag clOrdId={f.clOrdId} />
+                </td>
+                <td class={f.side === "buy" ? "up" : "down"}>{f.side}</td>
+                <td class="num">{fmtPx(f.fillPx, digits(f.instId)?.px)}</td>
+                <td class="num">{fmtSz(f.fillSz, digits(f.instId)?.sz)}</td>
+                <td class="num hide-narrow">
+                  {f.fee} {f.feeCcy}
+                </td>
+              </tr>
+            ))}
+            {fills.value.length === 0 && (
+              <tr>
+                <td colspan={6} class="empty">
+                  No fills yet.
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+});
