@@ -428,9 +428,10 @@ test("TP/SL on a spot holding from its Balances row: sold on its spot pair (not 
   await textMatches(page, '[data-testid="protect-stopPx-outcome"]', /^-\d\.\d\d% from the last$/);
   await page.click('[data-testid="protect-submit"]');
   await page.waitForSelector('[data-testid="protect"]', { state: "detached", timeout: WAIT });
-  await textMatches(page, `${ROW} [data-testid="guard"]`, new RegExp(`^SL ${stopPx}$`));
+  const GUARD = '[data-testid="balance-BTC-guards"] [data-testid="guard"]';
+  await textMatches(page, GUARD, new RegExp(`^SL ${stopPx}$`));
   expect(await s.sim!.setPrice("BTC-USDT", last * 0.98)).toBe(true);
-  await page.waitForSelector(`${ROW} [data-testid="guard"]`, { state: "detached", timeout: WAIT });
+  await page.waitForSelector(GUARD, { state: "detached", timeout: WAIT });
   const H = { Authorization: `Bearer ${tina}` };
   const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
   const done = list.find((v) => v.kind === "stop" && v.instruments[0] === "BTC-USDT");

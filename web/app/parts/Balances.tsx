@@ -59,14 +59,15 @@ export const Balances = defineComponent(() => {
           {rows.value.map(({ b, value }) => {
             const spot = spotOf(b.ccy);
             const holding = spot && canTrade.value ? guardedHolding(b.ccy, b.availBal, spot.instId, spot) : null;
-            return (
+            const guarding = spot ? guards.value.filter((g) => g.instId === spot.instId && g.side === "sell") : [];
+            return [
               <tr key={b.ccy} data-testid={`balance-${b.ccy}`}>
                 <td>
                   {b.ccy}
                   {holding && (
                     <button
                       type="button"
-                      class="ghost small"
+                      class="ghost small protect"
                       title={`A stop loss and/or take profit selling it on ${holding.instId}, held by the service`}
                       data-testid="balance-protect"
                       onClick={() => (protecting.value = { target: holding })}
@@ -74,9 +75,20 @@ export const Balances = defineComponent(() => {
                       TP/SL
                     </button>
                   )}
-                  {spot && (
+                </td>
+                <td class="num">{fmtQty(b.eq)}</td>
+                <td class="num">{fmtQty(b.availBal)}</td>
+                <td class="num wide-only">{fmtQty(b.frozenBal)}</td>
+                <td class="num" data-testid="balance-usd">
+                  {value === null ? "–" : fmtQty(value)}
+                </td>
+              </tr>,
+              // Its guards on a line of their own, so their prices do not widen the currency column.
+              spot && guarding.length > 0 && (
+                <tr key={`${b.ccy}:guards`} class="guards" data-testid={`balance-${b.ccy}-guards`}>
+                  <td colspan={5}>
                     <GuardButtons
-                      guards={guards.value.filter((g) => g.instId === spot.instId && g.side === "sell")}
+                      guards={guarding}
                       disabled={!canTrade.value}
                       onPick={(g) =>
                         (protecting.value = {
@@ -91,16 +103,10 @@ export const Balances = defineComponent(() => {
                         })
                       }
                     />
-                  )}
-                </td>
-                <td class="num">{fmtQty(b.eq)}</td>
-                <td class="num">{fmtQty(b.availBal)}</td>
-                <td class="num wide-only">{fmtQty(b.frozenBal)}</td>
-                <td class="num" data-testid="balance-usd">
-                  {value === null ? "–" : fmtQty(value)}
-                </td>
-              </tr>
-            );
+                  </td>
+                </tr>
+              ),
+            ];
           })}
         </tbody>
       </table>
