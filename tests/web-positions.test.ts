@@ -5,7 +5,7 @@
 // balances; the instruments list names and values a swap as it does a spot pair.
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
-import { ADMIN_PASSWORD, eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
+import { ADMIN_PASSWORD, cancelOrder, eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
 import { closeTabs, signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
@@ -52,7 +52,7 @@ test("the instruments list at 1280 px reads a swap's whole name, and its Vol is 
   await ctx.close();
 }, 60_000);
 
-test("a position closes from its row: after the confirmation, a reduce-only market order takes it to nothing", async () => {
+test("a position closes from its row with a reduce-only order: half at market, then at a limit price (no more than held), then the rest", async () => {
   const order = { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "3", tdMode: "cross" };
   await placeOrder(s.url, tina, order, "swap-open-1");
   const { ctx, page } = await signIn("tina", "tina-password-1");
@@ -76,8 +76,44 @@ test("a position closes from its row: after the confirmation, a reduce-only mark
   const [, pnl, pct] = upl.match(/^(-?\d+\.\d\d) \(([+-]\d+\.\d\d)%\)$/)!;
   if (Math.abs(Number(pnl)) >= 0.01) expect(Math.sign(Number(pct))).toBe(Math.sign(Number(pnl))); // a gain or a loss on both
   await page.click(`${ROW} [data-testid="position-close"]`);
-  expect(await page.locator('[role="dialog"]').textContent()).toContain("Sell 3 BTC-USDT-SWAP at market, reduce only");
-  await page.click('[data-testid="confirm-yes"]');
+  const SUMMARY = '[data-testid="close-summary"]';
+  expect(await page.textContent(SUMMARY)).toBe(
+    "Sell 3 BTC-USDT-SWAP at market, reduce only: all of the long position (3).",
+  );
+  // Half of it (down to the lot) at market.
+  await page.click('[data-testid="close-share-50"]');
+  expect(await page.inputValue('[data-testid="close-size"]')).toBe("1.50"); // the swap's lot is 0.01
+  await textMatches(
+    page,
+    SUMMARY,
+    /^Sell 1.50 BTC-USDT-SWAP at market, reduce only: part of the long position \(3\)\.$/,
+  );
+  await page.click('[data-testid="close-submit"]');
+  await eventually(async () => Number((await swapPositions())[0]?.pos) === 1.5, WAIT);
+  await page.waitForSelector(`${ROW} td:nth-child(2):text-is("1.5")`, { timeout: WAIT });
+  // At a limit price: more than is held is refused before it is sent; the order rests, reduce-only.
+  await page.click(`${ROW} [data-testid="position-close"]`);
+  await page.click('[data-testid="close-limit"]');
+  expect(Number(await page.inputValue('[data-testid="close-px"]'))).toBeGreaterThan(0); // starts at the last price
+  const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
+  const px = (Math.round(last * 1.02 * 10) / 10).toFixed(1);
+  await page.fill('[data-testid="close-px"]', px);
+  await page.fill('[data-testid="close-size"]', "5");
+  await page.click('[data-testid="close-submit"]');
+  await textMatches(page, '[data-testid="close-size-error"]', /^more than the position holds \(1.5\)$/);
+  await page.fill('[data-testid="close-size"]', "1.5");
+  await page.click('[data-testid="close-submit"]');
+  await page.waitForSelector('[data-testid="close"]', { state: "detached", timeout: WAIT });
+  const open = (
+    (await (await fetch(`${s.url}/api/orders?instId=BTC-USDT-SWAP`, { headers: H })).json()) as { data: any[] }
+  ).data;
+  expect(open.map((o) => [o.side, o.ordType, Number(o.px), o.sz, o.reduceOnly])).toEqual([
+    ["sell", "limit", Number(px), "1.5", true],
+  ]);
+  await cancelOrder(s.url, tina, open[0].ordId, "BTC-USDT-SWAP");
+  // The rest at market.
+  await page.click(`${ROW} [data-testid="position-close"]`);
+  await page.click('[data-testid="close-submit"]');
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   expect(await swapPositions()).toEqual([]);
   await ctx.close();
@@ -405,7 +441,7 @@ test("a trailing stop from the TP/SL dialog: where it starts, shown; then it fol
   // Closed by hand, the position takes its guard with it.
   await page.click('[data-testid="nav-trading"]');
   await page.click(`${ROW} [data-testid="position-close"]`);
-  await page.click('[data-testid="confirm-yes"]');
+  await page.click('[data-testid="close-submit"]');
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   await page.waitForSelector(GUARD, { state: "detached", timeout: WAIT });
   await ctx.close();
@@ -470,7 +506,7 @@ test("at phone width a position's row, with its guard, TP/SL and Close, fits the
   const [scroll, client] = await page.$eval('[data-testid="positions"]', (el) => [el.scrollWidth, el.clientWidth]);
   expect(scroll).toBeLessThanOrEqual(client!);
   await page.click(`${ROW} [data-testid="position-close"]`);
-  await page.click('[data-testid="confirm-yes"]');
+  await page.click('[data-testid="close-submit"]');
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   await ctx.close();
 }, 60_000);
@@ -502,7 +538,7 @@ test("TP/SL with the kill switch on: refused, saying why, and no strategy is lef
   }
   await page.keyboard.press("Escape");
   await page.click(`${ROW} [data-testid="position-close"]`);
-  await page.click('[data-testid="confirm-yes"]');
+  await page.click('[data-testid="close-submit"]');
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   await ctx.close();
 }, 60_000);

@@ -5,7 +5,6 @@
 // the Commands page).
 import { defineComponent, shallowRef } from "vue";
 import { errorText } from "../../client/http.ts";
-import { closingOrder } from "../../client/index.ts";
 import type { Position } from "../../client/types.ts";
 import { usePositions } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
@@ -16,6 +15,7 @@ import { useGuards } from "../guards.ts";
 import { positionValue, returnOnMargin } from "../position-figures.ts";
 import { type Guard, type Guarded, guardedPosition } from "../protect.ts";
 import { useSession } from "../session.ts";
+import { CloseDialog } from "./CloseDialog.tsx";
 import { Confirm } from "./Confirm.tsx";
 import { GuardButtons } from "./GuardButtons.tsx";
 import { ProtectDialog } from "./ProtectDialog.tsx";
@@ -33,27 +33,6 @@ export const Positions = defineComponent(() => {
   /** The TP/SL dialog: a new guard for a position, or one already set. */
   const protecting = shallowRef<{ target: Guarded; guard?: Guard } | null>(null);
   const guards = useGuards();
-  const busy = shallowRef<string | null>(null);
-  const errors = shallowRef(new Map<string, string>());
-  const setError = (key: string, text: string | null) => {
-    const next = new Map(errors.value);
-    if (text === null) next.delete(key);
-    else next.set(key, text);
-    errors.value = next;
-  };
-  const close = async (p: Position) => {
-    asking.value = null;
-    const key = keyOf(p);
-    busy.value = key;
-    setError(key, null);
-    try {
-      await tw.rest.orders.place(closingOrder(p), crypto.randomUUID());
-    } catch (err) {
-      setError(key, errorText(err));
-    } finally {
-      busy.value = null;
-    }
-  };
   const askingAll = shallowRef(false);
   const allError = shallowRef<string | null>(null);
   /** The close_all command: every position held, whoever opened it. */
@@ -110,8 +89,7 @@ export const Positions = defineComponent(() => {
         <tbody>
           {list.value.map((p) => {
             const key = keyOf(p);
-            const error = errors.value.get(key);
-            return [
+            return (
               <tr key={key} data-testid={`position-${key}`}>
                 <td>
                   {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
@@ -149,7 +127,6 @@ export const Positions = defineComponent(() => {
                     <button
                       type="button"
                       class="ghost small"
-                      disabled={busy.value === key}
                       data-testid="position-close"
                       onClick={() => (asking.value = p)}
                     >
@@ -157,15 +134,8 @@ export const Positions = defineComponent(() => {
                     </button>
                   </td>
                 )}
-              </tr>,
-              error && (
-                <tr key={`${key}:error`}>
-                  <td colspan={cols()} class="error" role="alert">
-                    {error}
-                  </td>
-                </tr>
-              ),
-            ];
+              </tr>
+            );
           })}
           {list.value.length === 0 && (
             <tr>
@@ -176,21 +146,7 @@ export const Positions = defineComponent(() => {
           )}
         </tbody>
       </table>
-      {asking.value && (
-        <Confirm
-          title="Close position"
-          text={(() => {
-            const o = closingOrder(asking.value);
-            return `${o.side === "sell" ? "Sell" : "Buy"} ${o.sz} ${o.instId} at market, reduce only: all of the ${
-              o.side === "sell" ? "long" : "short"
-            } position.`;
-          })()}
-          action="Close at market"
-          danger
-          onYes={() => void close(asking.value!)}
-          onNo={() => (asking.value = null)}
-        />
-      )}
+      {asking.value && <CloseDialog position={asking.value} onDone={() => (asking.value = null)} />}
       {protecting.value && (
         <ProtectDialog
           target={protecting.value.target}

@@ -1,0 +1,147 @@
+// Close a position, all of it or a part, at market or at a limit price: a reduce-only order on
+// the other side (`app/close.ts`). It opens on all of it at market, its focus on Back, so Enter
+// or Escape backs out; the size and price are checked before it is sent, and a refusal by the
+// server is shown on the field it names.
+import { defineComponent, onMounted, shallowRef } from "vue";
+import { ApiRequestError, errorText } from "../../client/http.ts";
+import { closingOrder } from "../../client/index.ts";
+import type { Position } from "../../client/types.ts";
+import { useTradewire } from "../../vue/context.ts";
+import { useInstrument, useTicker } from "../../vue/market.ts";
+import { checkClose, closeOrder, closeShare } from "../close.ts";
+import { Modal } from "./Modal.tsx";
+
+const SHARES = [0.25, 0.5, 0.75, 1];
+
+export const CloseDialog = defineComponent(
+  (props: { position: Position; onDone: () => void }) => {
+    const tw = useTradewire();
+    const p = props.position;
+    const rules = useInstrument(p.instId);
+    const ticker = useTicker(p.instId);
+    const { side, sz: all } = closingOrder(p);
+    const long = side === "sell";
+    const size = shallowRef(all);
+    const type = shallowRef<"market" | "limit">("market");
+    const px = shallowRef("");
+    const errors = shallowRef<Record<string, string>>({});
+    const failure = shallowRef<string | null>(null);
+    const busy = shallowRef(false);
+    const back = shallowRef<HTMLButtonElement | null>(null);
+    onMounted(() => back.value?.focus());
+    /** One key per order: a retry of the same submit (no answer came) is not a second order. */
+    let key = crypto.randomUUID();
+    const input = () => ({ size: size.value, type: type.value, px: px.value });
+    const pickType = (t: "market" | "limit") => {
+      type.value = t;
+      if (t === "limit" && px.value === "") px.value = ticker.value?.last ?? "";
+    };
+    const submit = async (e: Event) => {
+      e.preventDefault();
+      const r = rules.value;
+      if (!r) return void (failure.value = `no trading rules for ${p.instId} yet`);
+      errors.value = checkClose(input(), Number(all), r);
+      if (Object.keys(errors.value).length > 0) return;
+      busy.value = true;
+      failure.value = null;
+      try {
+        await tw.rest.orders.place(closeOrder(p, input()), key);
+        props.onDone();
+      } catch (err) {
+        if (err instanceof ApiRequestError && err.status !== 0) key = crypto.randomUUID();
+        const named: Record<string, string> = {};
+        if (err instanceof ApiRequestError)
+          for (const d of err.details)
+            if (d.field) named[d.field.replace(/^json\./, "").replace(/^sz$/, "size")] ??= d.message;
+        errors.value = named;
+        if (Object.keys(named).length === 0) failure.value = errorText(err);
+      } finally {
+        busy.value = false;
+      }
+    };
+    const summary = () => {
+      const at = type.value === "market" ? "at market" : `at ${px.value || "–"} or better (limit)`;
+      const whole = Number(size.value) === Number(all);
+      return `${long ? "Sell" : "Buy"} ${size.value || "–"} ${p.instId} ${at}, reduce only: ${
+        whole ? "all" : "part"
+      } of the ${long ? "long" : "short"} position (${all}).`;
+    };
+    const field = (name: "size" | "px", label: string, value: typeof size) => (
+      <label class={{ invalid: !!errors.value[name] }}>
+        {label}
+        <input
+          name={name}
+          inputmode="decimal"
+          autocomplete="off"
+          value={value.value}
+          onInput={(e: Event) => {
+            value.value = (e.target as HTMLInputElement).value;
+            if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
+          }}
+          data-testid={`close-${name}`}
+        />
+        {errors.value[name] && (
+          <span class="field-error" data-testid={`close-${name}-error`}>
+            {errors.value[name]}
+          </span>
+        )}
+      </label>
+    );
+    return () => (
+      <Modal label={`Close ${p.instId}`} onClose={props.onDone}>
+        <form class="card dialog ticket close" onSubmit={submit} data-testid="close">
+          <h2>
+            Close {p.instId} {long ? "long" : "short"}
+          </h2>
+          <div class="row" role="radiogroup" aria-label="Order type">
+            {(["market", "limit"] as const).map((t) => (
+              <button
+                type="button"
+                key={t}
+                class={type.value === t ? "primary small" : "ghost small"}
+                aria-pressed={type.value === t}
+                onClick={() => pickType(t)}
+                data-testid={`close-${t}`}
+              >
+                {t === "market" ? "Market" : "Limit"}
+              </button>
+            ))}
+          </div>
+          {type.value === "limit" && field("px", "Price", px)}
+          {field("size", "Size", size)}
+          <fieldset class="shares" aria-label="Size as a share of the position">
+            {SHARES.map((share) => (
+              <button
+                type="button"
+                class="ghost"
+                key={share}
+                onClick={() => {
+                  const r = rules.value;
+                  if (r) size.value = closeShare(p, share, r);
+                }}
+                data-testid={`close-share-${share * 100}`}
+              >
+                {share * 100}%
+              </button>
+            ))}
+          </fieldset>
+          <p data-testid="close-summary">{summary()}</p>
+          {failure.value && (
+            <p class="field-error" role="alert" data-testid="close-error">
+              {failure.value}
+            </p>
+          )}
+          <div class="row end">
+            <button type="button" class="ghost" ref={back} onClick={props.onDone} data-testid="close-back">
+              Back
+            </button>
+            <button type="submit" class="danger" disabled={busy.value} data-testid="close-submit">
+              {type.value === "market" ? "Close at market" : "Place close order"}
+            </button>
+          </div>
+        </form>
+      </Modal>
+    );
+  },
+  { props: ["position", "onDone"] },
+);
