@@ -20,6 +20,19 @@ beforeAll(async () => {
 
 afterAll(() => close());
 afterEach(() => closeTabs(browser));
+/**
+ * What a test left (a failed one above all): its guards stopped, orders cancelled and positions
+ * closed, so one failure does not fail the tests after it.
+ */
+afterEach(async () => {
+  const H = { Authorization: `Bearer ${tina}` };
+  const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
+  for (const v of list.filter((x) => x.state === "running" || x.state === "starting"))
+    await fetch(`${s.url}/api/strategies/${v.id}/stop`, { method: "POST", headers: H });
+  await s.commands.run("admin", { type: "cancel_all" });
+  await s.commands.run("admin", { type: "close_all" });
+  await eventually(async () => (await swapPositions()).length === 0, WAIT);
+}, 60_000);
 
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 
