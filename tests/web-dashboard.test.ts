@@ -1004,9 +1004,7 @@ test("an order amended from open orders shows its new price from the stream; can
     return (await shows(filled)) && (await shows(ordId));
   }, WAIT);
   expect(await page.textContent(fillRow)).toContain(fmtPx(fillPx, BTC.px));
-  const shownBtc = () =>
-    page.evaluate(`[...document.querySelectorAll('[data-testid="balances"] tbody tr')]
-      .find((tr) => tr.cells[0].textContent === "BTC")?.cells[2].textContent`) as Promise<string>;
+  const shownBtc = () => page.textContent('[data-testid="balance-BTC"] td:nth-child(3)') as Promise<string>;
   await eventually(async () => (await shownBtc()) === fmtQty((await balance("BTC")) ?? ""), WAIT);
   expect(Number(await shownBtc())).toBeGreaterThan(btcBefore);
   await ctx.close();
