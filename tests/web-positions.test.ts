@@ -93,6 +93,8 @@ test("a position closes from its row with a reduce-only order: half at market, t
   expect(await page.textContent(SUMMARY)).toBe(
     "Sell 3 BTC-USDT-SWAP at market, reduce only: all of the long position (3).",
   );
+  // What closing it would make against the entry, at the last price.
+  await textMatches(page, '[data-testid="close-pnl"]', /^PnL [+-]\d+\.\d\d USDT at the last price$/);
   // Half of it (down to the lot) at market.
   await page.click('[data-testid="close-share-50"]');
   expect(await page.inputValue('[data-testid="close-size"]')).toBe("1.50"); // the swap's lot is 0.01
@@ -400,8 +402,11 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await page.click('[data-testid="protect-cancel"]');
   await page.waitForSelector(GUARD, { state: "detached", timeout: WAIT });
   const H = { Authorization: `Bearer ${tina}` };
-  const stops = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
-  expect(stops.map((v) => [v.kind, v.state, v.params.stopPx])).toEqual([["stop", "stopped", moved]]);
+  const stops = async () =>
+    ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
+  // Its guard goes once it is stopping; stopped follows.
+  await eventually(async () => (await stops())[0]?.state === "stopped", WAIT);
+  expect((await stops()).map((v) => [v.kind, v.state, v.params.stopPx])).toEqual([["stop", "stopped", moved]]);
   await page.click(`${ROW} [data-testid="position-protect"]`);
   await page.fill('[data-testid="protect-stopPx"]', String(moved));
   await page.click('[data-testid="protect-submit"]');
