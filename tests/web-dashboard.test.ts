@@ -34,6 +34,8 @@ beforeAll(async () => {
 
 afterAll(() => close());
 afterEach(() => closeTabs(browser));
+/** Orders a test left open (a failed one above all) are cancelled, so they cannot fail the tests after it. */
+afterEach(() => s.commands.run("admin", { type: "cancel_all" }));
 
 /** A fresh browser profile (cookies, storage) with one page signed in as `user`. */
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
