@@ -393,7 +393,7 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   const GUARD = `${ROW} [data-testid="guard"]`;
   await page.click(GUARD);
   expect(await page.inputValue('[data-testid="protect-stopPx"]')).toBe(String(dragged));
-  expect(await page.isDisabled('[data-testid="protect-size"]')).toBe(true); // not live
+  expect(await page.inputValue('[data-testid="protect-size"]')).toBe("2");
   const moved = Math.round(dragged - 5);
   await page.fill('[data-testid="protect-stopPx"]', String(moved));
   await page.click('[data-testid="protect-submit"]');
@@ -414,6 +414,44 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 0.99)).toBe(true);
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   expect(await swapPositions()).toEqual([]);
+  await ctx.close();
+}, 60_000);
+
+test("a position grown under its guard: the row says what the guard covers, and the guard is resized to all of it (its limits too)", async () => {
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "1", tdMode: "cross" },
+    "grow-1",
+  );
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
+  await page.click(`${ROW} [data-testid="position-protect"]`);
+  const stopPx = Math.round(Number(s.state.get("tickers:BTC-USDT-SWAP")!.last) * 0.95);
+  await page.fill('[data-testid="protect-stopPx"]', String(stopPx));
+  await page.click('[data-testid="protect-submit"]');
+  const GUARD = `${ROW} [data-testid="guard"]`;
+  await textMatches(page, GUARD, new RegExp(`^SL ${stopPx}$`));
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "2", tdMode: "cross" },
+    "grow-2",
+  );
+  await textMatches(page, GUARD, new RegExp(`^SL ${stopPx} · 1 of 3$`));
+  await page.click(GUARD);
+  await page.fill('[data-testid="protect-size"]', "3");
+  await page.click('[data-testid="protect-submit"]');
+  await textMatches(page, GUARD, new RegExp(`^SL ${stopPx}$`));
+  const H = { Authorization: `Bearer ${tina}` };
+  const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
+  const { id } = list.find((v) => v.kind === "stop" && v.state === "running");
+  const guard = (await (await fetch(`${s.url}/api/strategies/${id}`, { headers: H })).json()) as any;
+  expect([guard.params.size, guard.limits.maxPosition]).toEqual([3, 3]);
+  expect(guard.logs.map((l: any) => l.msg)).toContain(
+    `re-armed: sell 3 BTC-USDT-SWAP at stop <= ${stopPx}, slippage 0.5%`,
+  );
   await ctx.close();
 }, 60_000);
 

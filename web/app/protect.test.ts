@@ -124,4 +124,6 @@ test("a guard in a few characters", () => {
   expect(guardText({ ...g, stopPx: 42000, trailPct: 1 })).toBe("SL 42000 trail 1%");
   expect(guardText({ ...g, trailPct: 1 })).toBe("SL trail 1%"); // before its first stop is kept
   expect(guardText({ ...g, takeProfitPx: 45000 })).toBe("TP 45000");
+  expect(guardText({ ...g, stopPx: 42000 }, 3)).toBe("SL 42000 · 1 of 3"); // the position grew since
+  expect(guardText({ ...g, stopPx: 42000 }, 1)).toBe("SL 42000");
 });

@@ -86,9 +86,18 @@ export function checkProtect(i: ProtectInput, r: Rules): Record<string, string> 
 }
 
 /**
- * The stop strategy for a position: its limits let it trade the size and nothing more (maxPosition),
- * at up to three times the value at the last price (a gap through the stop must not be refused).
+ * A stop strategy's limits: it may trade the size and nothing more (maxPosition), at up to three
+ * times the value at the last price (a gap through the stop must not be refused).
  */
+export function protectLimits(
+  size: number,
+  ctVal: number,
+  last: number,
+): { maxPosition: number; maxOrderNotional: number } {
+  return { maxPosition: size, maxOrderNotional: Math.ceil(size * ctVal * last * 3) || 10_000 };
+}
+
+/** The stop strategy for a position or a holding. */
 export function protectStrategy(instId: string, i: ProtectInput, ctVal: number): NewStrategy {
   const size = Number(i.size);
   return {
@@ -102,7 +111,7 @@ export function protectStrategy(instId: string, i: ProtectInput, ctVal: number):
       ...(i.takeProfitPx.trim() ? { takeProfitPx: Number(i.takeProfitPx) } : {}),
       ...(i.trailPct.trim() ? { trailPct: Number(i.trailPct) } : {}),
     },
-    limits: { maxPosition: size, maxOrderNotional: Math.ceil(size * ctVal * i.last * 3) || 10_000 },
+    limits: protectLimits(size, ctVal, i.last),
   };
 }
 
@@ -158,13 +167,17 @@ export interface Guard {
   size: number;
 }
 
-/** A guard's prices in a few characters: "SL 42000 · TP 45000", "SL 42000 trail 1%". */
-export function guardText(g: Guard): string {
+/**
+ * A guard's prices in a few characters: "SL 42000 · TP 45000", "SL 42000 trail 1%"; with what the
+ * position holds, when the guard trades another size: "SL 42000 · 2 of 3".
+ */
+export function guardText(g: Guard, held?: number): string {
   const sl =
     g.stopPx !== undefined || g.trailPct !== undefined
       ? ["SL", g.stopPx ?? "", g.trailPct !== undefined ? `trail ${g.trailPct}%` : ""].filter((x) => x !== "").join(" ")
       : "";
-  return [sl, g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : ""].filter(Boolean).join(" · ");
+  const part = held !== undefined && Math.abs(g.size - held) > 1e-9 ? `${g.size} of ${held}` : "";
+  return [sl, g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : "", part].filter(Boolean).join(" · ");
 }
 
 const ARMED = new Set(["starting", "running"]);

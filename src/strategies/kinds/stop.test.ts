@@ -123,13 +123,13 @@ test("refusals: tried again no sooner than 2 s after each, given up after five i
   expect(ctx.finished).toBe("stop 41000: gave up after 5 refusals in a row (last: risk_rejected kill_switch)");
 });
 
-test("live params move an armed stop; once fired, new prices do not apply", () => {
+test("live params move an armed stop and change its size; once fired, new prices do not apply", () => {
   const { ctx, logic, tick } = start({ side: "sell", size: 0.01, stopPx: 39000 });
-  logic.onParams({ stopPx: 39500, maxSlippagePct: 0.1 });
-  expect(ctx.logs.at(-1)).toBe("re-armed: sell 0.01 BTC-USDT at stop <= 39500, slippage 0.1%");
+  logic.onParams({ size: 0.02, stopPx: 39500, maxSlippagePct: 0.1 }); // the position grew
+  expect(ctx.logs.at(-1)).toBe("re-armed: sell 0.02 BTC-USDT at stop <= 39500, slippage 0.1%");
   tick(39499.9, 39500.1);
-  expect(shown(ctx)).toEqual(["sell 0.010 39460.5 ioc"]);
-  logic.onParams({ stopPx: 30000, maxSlippagePct: 0.1 });
+  expect(shown(ctx)).toEqual(["sell 0.020 39460.5 ioc"]);
+  logic.onParams({ size: 0.02, stopPx: 30000, maxSlippagePct: 0.1 });
   expect(ctx.logs.at(-1)).toBe("already fired (stop 39500): new prices do not apply");
 });
 
@@ -226,11 +226,11 @@ test("live params and a trail: a change of something else keeps the trailed stop
   const { ctx, logic, tick } = start({ side: "sell", size: 0.01, stopPx: 39000, trailPct: 1 });
   tick(40999.9, 41000.1); // trailed to 40590, not told yet
   tick(40799.9, 40800.1);
-  logic.onParams({ stopPx: 39000, takeProfitPx: 45000, trailPct: 1, maxSlippagePct: 0.5 });
+  logic.onParams({ size: 0.01, stopPx: 39000, takeProfitPx: 45000, trailPct: 1, maxSlippagePct: 0.5 });
   expect(ctx.logs.at(-1)).toBe(
     "re-armed: sell 0.01 BTC-USDT at stop <= 40590, trailing 1% under the high or take profit >= 45000, slippage 0.5%",
   );
-  logic.onParams({ stopPx: 39500, takeProfitPx: 45000, trailPct: 1, maxSlippagePct: 0.5 });
+  logic.onParams({ size: 0.01, stopPx: 39500, takeProfitPx: 45000, trailPct: 1, maxSlippagePct: 0.5 });
   expect(ctx.logs.at(-1)).toContain("at stop <= 39500,");
   ctx.clock += 2000;
   await ctx.timers[0]!.fn();

@@ -24,7 +24,12 @@ import { iocPrice } from "./twap.ts";
 const params = z
   .object({
     side: z.enum(["sell", "buy"]).describe("sell to close a long (or sell a holding), buy to close a short"),
-    size: z.number().positive().describe("size to trade when triggered (base currency; contracts for swaps)"),
+    size: z
+      .number()
+      .positive()
+      .describe(
+        "size to trade when triggered (base currency; contracts for swaps); applied live (a position grown since it was set)",
+      ),
     stopPx: z
       .number()
       .positive()
@@ -208,6 +213,7 @@ export class StopLogic {
       takeProfitPx: num(p.takeProfitPx),
       trailPct,
       maxSlippagePct: Number(p.maxSlippagePct),
+      size: Number(p.size),
     };
     this.told = stopPx;
     if (restart) this.trail = this.trailOf(this.p);
@@ -310,9 +316,9 @@ export default defineKind({
   name: "stop",
   title: "Stop loss / take profit",
   description:
-    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. With `trailPct` the stop trails the best last price since it was armed, that far behind (a sell's stop only rises, a buy's only falls); each new stop is kept as its `stopPx`. Reduce-only on derivatives by default: then it trades no more than the position holds, and stops itself when the position is closed some other way. The prices, the trail and the slippage apply while running. Starts again by itself after a service restart.",
+    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. With `trailPct` the stop trails the best last price since it was armed, that far behind (a sell's stop only rises, a buy's only falls); each new stop is kept as its `stopPx`. Reduce-only on derivatives by default: then it trades no more than the position holds, and stops itself when the position is closed some other way. The prices, the trail, the slippage and the size apply while running (until it fires). Starts again by itself after a service restart.",
   params,
-  liveParams: ["stopPx", "takeProfitPx", "trailPct", "maxSlippagePct"],
+  liveParams: ["stopPx", "takeProfitPx", "trailPct", "maxSlippagePct", "size"],
   instruments: { min: 1, max: 1 },
   resumes: true,
   positions: true,

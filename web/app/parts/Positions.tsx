@@ -95,6 +95,7 @@ export const Positions = defineComponent(() => {
                   {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
                   <GuardButtons
                     guards={guards.value.filter((g) => g.instId === p.instId)}
+                    held={Math.abs(Number(p.pos))}
                     disabled={!canTrade.value}
                     onPick={(g) => (protecting.value = { target: guardedPosition(p), guard: g })}
                   />

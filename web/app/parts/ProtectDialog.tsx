@@ -1,9 +1,10 @@
-// TP/SL for a position or a spot holding: a stop loss and/or a take profit as a `stop` strategy (created and
-// started here; held by the service, so it fires with this page closed, and after a restart).
-// Opened on a guard already set, it moves its prices (live params) or cancels it (stops the
-// strategy). A trailing stop's percent makes the stop follow the best price since it was set.
-// The prices are checked against the last price before they are sent (a long's stop
-// under it, its take profit over it); a refusal by the server is shown on the field it names.
+// TP/SL for a position or a spot holding: a stop loss and/or a take profit as a `stop` strategy
+// (created and started here; held by the service, so it fires with this page closed, and after a
+// restart). Opened on a guard already set, it moves its prices or its size (live params; its
+// limits follow the size) or cancels it (stops the strategy). A trailing stop's percent makes the
+// stop follow the best price since it was set. The prices are checked against the last price
+// before they are sent (a long's stop under it, its take profit over it); a refusal by the server
+// is shown on the field it names.
 import { defineComponent, onMounted, shallowRef } from "vue";
 import { ApiRequestError, errorText } from "../../client/http.ts";
 import { toTick } from "../../client/rules.ts";
@@ -16,6 +17,7 @@ import {
   type Guarded,
   outcomeAt,
   type ProtectInput,
+  protectLimits,
   protectStrategy,
   trailStart,
 } from "../protect.ts";
@@ -63,12 +65,15 @@ export const ProtectDialog = defineComponent(
       try {
         if (g) {
           const price = (v: string) => (v.trim() ? Number(v) : null); // null takes a price away
+          const size = Number(values.size.value);
           const params = {
             stopPx: price(values.stopPx.value),
             takeProfitPx: price(values.takeProfitPx.value),
             trailPct: price(values.trailPct.value),
+            size,
           };
-          await tw.rest.strategies.update(g.id, { params });
+          // Its limits follow its size (a position grown since it was set).
+          await tw.rest.strategies.update(g.id, { params, limits: protectLimits(size, r.ctVal ?? 1, last()) });
         } else {
           const created = await tw.rest.strategies.create(protectStrategy(instId, input(), r.ctVal ?? 1));
           // Not started (the kill switch is on, say): not left behind either.
@@ -148,7 +153,6 @@ export const ProtectDialog = defineComponent(
             inputmode="decimal"
             autocomplete="off"
             value={values[name].value}
-            disabled={name === "size" && !!g}
             onInput={(e: Event) => {
               values[name].value = (e.target as HTMLInputElement).value;
               if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
