@@ -94,7 +94,7 @@ test("a position closes from its row with a reduce-only order: half at market, t
     "Sell 3 BTC-USDT-SWAP at market, reduce only: all of the long position (3).",
   );
   // What closing it would make against the entry, at the last price.
-  await textMatches(page, '[data-testid="close-pnl"]', /^PnL [+-]\d+\.\d\d USDT at the last price$/);
+  await textMatches(page, '[data-testid="close-pnl"]', /^PnL -?\d+\.\d\d USDT at the last price$/);
   // Half of it (down to the lot) at market.
   await page.click('[data-testid="close-share-50"]');
   expect(await page.inputValue('[data-testid="close-size"]')).toBe("1.50"); // the swap's lot is 0.01

@@ -8,6 +8,7 @@ import {
   guardsOf,
   guardText,
   outcomeAt,
+  pnlText,
   protectStrategy,
   trailStart,
 } from "./protect.ts";
@@ -126,4 +127,12 @@ test("a guard in a few characters", () => {
   expect(guardText({ ...g, takeProfitPx: 45000 })).toBe("TP 45000");
   expect(guardText({ ...g, stopPx: 42000 }, 3)).toBe("SL 42000 · 1 of 3"); // the position grew since
   expect(guardText({ ...g, stopPx: 42000 }, 1)).toBe("SL 42000");
+});
+
+test("a PnL in words in its quote currency; none for an inverse (USD-quoted) contract or an unknown one", () => {
+  expect(pnlText({ pnl: -7.4 }, "BTC-USDT-SWAP")).toBe("PnL -7.40 USDT");
+  expect(pnlText({ pnl: 12 }, "BTC-USDC")).toBe("PnL 12.00 USDC");
+  expect(pnlText({ pnl: 12 }, "BTC-USD-SWAP")).toBeNull();
+  expect(pnlText({ pnl: Number.NaN }, "BTC-USDT")).toBeNull();
+  expect(pnlText(null, "BTC-USDT")).toBeNull();
 });

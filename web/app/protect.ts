@@ -154,6 +154,15 @@ export function outcomeAt(
   };
 }
 
+/**
+ * An outcome's PnL in words in its quote currency ("PnL -7.40 USDT"); null when not known, or for
+ * OKX's USD-quoted inverse contracts (BTC-USD-SWAP), whose PnL is not linear in the price.
+ */
+export function pnlText(o: { pnl: number } | null, instId: string): string | null {
+  const quote = instId.split("-")[1] ?? "";
+  return o && quote !== "USD" && Number.isFinite(o.pnl) ? `PnL ${o.pnl.toFixed(2)} ${quote}` : null;
+}
+
 /** A stop strategy that guards an instrument now (starting or running). */
 export interface Guard {
   id: string;

@@ -9,7 +9,7 @@ import type { Position } from "../../client/types.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
 import { checkClose, closeOrder, closeShare } from "../close.ts";
-import { outcomeAt } from "../protect.ts";
+import { outcomeAt, pnlText } from "../protect.ts";
 import { Modal } from "./Modal.tsx";
 
 const SHARES = [0.25, 0.5, 0.75, 1];
@@ -67,8 +67,6 @@ export const CloseDialog = defineComponent(
         whole ? "all" : "part"
       } of the ${long ? "long" : "short"} position (${all}).`;
     };
-    /** OKX's inverse contracts are the USD-quoted ones (BTC-USD-SWAP): their PnL is not linear in the price. */
-    const quote = p.instId.split("-")[1] ?? "";
     /** The PnL of closing that size at the limit (or the last price, at market) against the entry. */
     const pnl = () => {
       const at = type.value === "market" ? (ticker.value?.last ?? "") : px.value;
@@ -79,8 +77,8 @@ export const CloseDialog = defineComponent(
         size: Number(size.value),
         ctVal: rules.value?.ctVal ?? 1,
       });
-      if (!o || quote === "USD" || !Number.isFinite(o.pnl)) return null;
-      return `PnL ${o.pnl >= 0 ? "+" : ""}${o.pnl.toFixed(2)} ${quote} ${type.value === "market" ? "at the last price" : "at that price"}`;
+      const text = pnlText(o, p.instId);
+      return text && `${text} ${type.value === "market" ? "at the last price" : "at that price"}`;
     };
     const field = (name: "size" | "px", label: string, value: typeof size) => (
       <label class={{ invalid: !!errors.value[name] }}>

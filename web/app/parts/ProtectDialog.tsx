@@ -17,6 +17,7 @@ import {
   type Guarded,
   outcomeAt,
   type ProtectInput,
+  pnlText,
   protectLimits,
   protectStrategy,
   trailStart,
@@ -109,8 +110,6 @@ export const ProtectDialog = defineComponent(
         busy.value = false;
       }
     };
-    /** OKX's inverse contracts are the USD-quoted ones (BTC-USD-SWAP): their PnL is not linear in the price. */
-    const quote = instId.split("-")[1] ?? "";
     /** What closing at a typed price would mean: its distance from the last, and (linear contracts, spot) its PnL. */
     const outcome = (name: "stopPx" | "takeProfitPx") => {
       const at = outcomeAt(values[name].value, {
@@ -121,8 +120,8 @@ export const ProtectDialog = defineComponent(
         ctVal: rules.value?.ctVal ?? 1,
       });
       if (!at) return null;
-      const pnl = quote !== "USD" && Number.isFinite(at.pnl) ? ` · PnL ${at.pnl.toFixed(2)} ${quote}` : "";
-      return `${fmtPct(at.pct)} from the last${pnl}`;
+      const pnl = pnlText(at, instId);
+      return `${fmtPct(at.pct)} from the last${pnl ? ` · ${pnl}` : ""}`;
     };
     /** Where a trailing stop would start now, and what closing there would mean. */
     const trailing = () => {
@@ -138,8 +137,8 @@ export const ProtectDialog = defineComponent(
         size: Number(values.size.value),
         ctVal: rules.value?.ctVal ?? 1,
       });
-      const pnl = o && quote !== "USD" && Number.isFinite(o.pnl) ? ` · PnL ${o.pnl.toFixed(2)} ${quote}` : "";
-      return `the stop is at ${px} now, then follows the ${side === "sell" ? "high" : "low"}${pnl}`;
+      const pnl = pnlText(o, instId);
+      return `the stop is at ${px} now, then follows the ${side === "sell" ? "high" : "low"}${pnl ? ` · ${pnl}` : ""}`;
     };
     const field = (name: Field, label: string, hint: string) => {
       const meaning = name === "size" ? null : name === "trailPct" ? trailing() : outcome(name);
