@@ -21,14 +21,17 @@ beforeAll(async () => {
 afterAll(() => close());
 afterEach(() => closeTabs(browser));
 /**
- * What a test left (a failed one above all): its guards stopped, orders cancelled and positions
- * closed, so one failure does not fail the tests after it.
+ * What a test left (a failed one above all): its guards stopped and deleted, orders cancelled and
+ * positions closed, so one test's leftovers do not fail the tests after it.
  */
 afterEach(async () => {
   const H = { Authorization: `Bearer ${tina}` };
   const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
-  for (const v of list.filter((x) => x.state === "running" || x.state === "starting"))
-    await fetch(`${s.url}/api/strategies/${v.id}/stop`, { method: "POST", headers: H });
+  for (const v of list) {
+    if (v.state === "running" || v.state === "starting")
+      await fetch(`${s.url}/api/strategies/${v.id}/stop`, { method: "POST", headers: H });
+    await fetch(`${s.url}/api/strategies/${v.id}`, { method: "DELETE", headers: H });
+  }
   await s.commands.run("admin", { type: "cancel_all" });
   await s.commands.run("admin", { type: "close_all" });
   await eventually(async () => (await swapPositions()).length === 0, WAIT);
@@ -191,6 +194,32 @@ test("the ticket's Reduce only (swaps): refused with no position to reduce, and 
   await page.waitForSelector('[data-testid="ticket-done"]', { timeout: WAIT });
   await page.waitForSelector('[data-testid="position-BTC-USDT-SWAP:net"]', { state: "detached", timeout: WAIT });
   expect(await swapPositions()).toEqual([]);
+  await ctx.close();
+}, 60_000);
+
+test("a market order from the ticket with a stop loss: checked against the last price, then the position it opens is guarded", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  await page.selectOption('[data-testid="ticket-inst"]', "BTC-USDT-SWAP");
+  expect(await page.locator('[data-testid="ticket-guard"]').count()).toBe(0); // a limit order: none
+  await page.selectOption('[data-testid="ticket-type"]', "market");
+  await page.fill('[data-testid="ticket-sz"]', "1");
+  await page.check('[data-testid="ticket-guard"]');
+  await textMatches(page, '[data-testid="ticket-stopPx-error"]', /^set a stop loss, a take profit or both$/);
+  const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
+  await page.fill('[data-testid="ticket-stopPx"]', String(Math.round(last * 1.05)));
+  await textMatches(page, '[data-testid="ticket-stopPx-error"]', /^a stop for a long is under the last price/);
+  await page.click('[data-testid="ticket-submit"]');
+  expect(await swapPositions()).toEqual([]); // refused before anything was sent
+  const stopPx = Math.round(last * 0.95);
+  await page.fill('[data-testid="ticket-stopPx"]', String(stopPx));
+  await page.click('[data-testid="ticket-submit"]');
+  await textMatches(page, '[data-testid="ticket-done"]', /^Placed \d+ in [\d.]+ ms; TP\/SL set$/);
+  await textMatches(
+    page,
+    '[data-testid="position-BTC-USDT-SWAP:net"] [data-testid="guard"]',
+    new RegExp(`^SL ${stopPx}$`),
+  );
   await ctx.close();
 }, 60_000);
 

@@ -1,16 +1,20 @@
 // The order ticket: instrument, side, type, price and size checked against the instrument's rules
 // (tick, lot, minimum size; arrow keys step by them), the best bid/ask to click, what is available
-// to spend with a size as a share of it (spot), reduce only (swaps), the order's value, an idempotency
-// key per order (a retried submit never doubles it), and a rejection shown on the field it
-// concerns (the server's risk checks and validation name their field).
+// to spend with a size as a share of it (spot), reduce only (swaps), for a swap at market a stop
+// loss and/or take profit set on the position it opens (a guard the service holds, set once the
+// order is placed), the order's value, an idempotency key per order (a retried submit never
+// doubles it), and a rejection shown on the field it concerns (the server's risk checks and
+// validation name their field).
 import { computed, defineComponent, shallowRef, watch } from "vue";
-import { ApiRequestError } from "../../client/http.ts";
+import { ApiRequestError, errorText } from "../../client/http.ts";
 import type { NewOrder, OrdType } from "../../client/rest.ts";
 import { checkPx, checkSz, fmtStep, sizeForShare, stepBy } from "../../client/rules.ts";
 import { useBalances } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useOrderBook, useTicker } from "../../vue/market.ts";
 import { decimals, digitsOf, fmtPx } from "../format.ts";
+import { startGuard } from "../guards.ts";
+import { checkProtect, protectStrategy } from "../protect.ts";
 import { handedPrice } from "../selection.ts";
 
 const TYPES: Array<{ v: OrdType; label: string }> = [
@@ -46,6 +50,10 @@ export const OrderTicket = defineComponent(
     const sz = shallowRef("");
     /** Swaps: the order may only shrink a position (the exchange refuses one that would open or grow it). */
     const reduceOnly = shallowRef(false);
+    /** A swap at market: a stop loss and/or take profit on what it opens, set once it is placed. */
+    const guarded = shallowRef(false);
+    const guardSl = shallowRef("");
+    const guardTp = shallowRef("");
     const busy = shallowRef(false);
     const fieldErrors = shallowRef<Record<string, string>>({});
     const formError = shallowRef<string | null>(null);
@@ -85,6 +93,8 @@ export const OrderTicket = defineComponent(
       () => {
         px.value = "";
         reduceOnly.value = false;
+        guarded.value = false;
+        guardSl.value = guardTp.value = "";
         fieldErrors.value = {};
         formError.value = null;
       },
@@ -108,6 +118,16 @@ export const OrderTicket = defineComponent(
       const v = Number(sz.value) * refPx.value * (rules.value?.ctVal || 1);
       return v > 0 ? `≈ ${v.toFixed(2)} ${ccys.value.quote}` : "–";
     });
+    const canGuard = computed(() => swap.value && ordType.value === "market" && !reduceOnly.value);
+    /** The guard the order would get: closing what it opens (a buy's position is sold). */
+    const guardInput = () => ({
+      side: side.value === "buy" ? ("sell" as const) : ("buy" as const),
+      last: Number(ticker.value?.last),
+      stopPx: guardSl.value,
+      takeProfitPx: guardTp.value,
+      trailPct: "",
+      size: sz.value,
+    });
     const takeShare = (share: number) => {
       const r = rules.value;
       if (r) sz.value = sizeForShare(share, side.value, Number(available.value), refPx.value, r);
@@ -122,6 +142,14 @@ export const OrderTicket = defineComponent(
       const z = checkSz(sz.value, r);
       if (p) out.px = p;
       if (z) out.sz = z;
+      if (canGuard.value && guarded.value) {
+        const g = checkProtect(guardInput(), r);
+        if (!guardSl.value.trim() && !guardTp.value.trim()) out.stopPx = "set a stop loss, a take profit or both";
+        else {
+          if (g.stopPx) out.stopPx = g.stopPx;
+          if (g.takeProfitPx) out.takeProfitPx = g.takeProfitPx;
+        }
+      }
       return out;
     });
     const errorOf = (name: string) => ruleErrors.value[name] ?? fieldErrors.value[name];
@@ -160,6 +188,15 @@ export const OrderTicket = defineComponent(
         const r = await tw.rest.orders.place(order, idemKey);
         done.value = `Placed ${r.ordId} in ${(performance.now() - t0).toFixed(1)} ms`;
         idemKey = newKey();
+        const spec = rules.value;
+        if (canGuard.value && guarded.value && spec) {
+          try {
+            await startGuard(tw.rest, protectStrategy(props.instId, guardInput(), spec.ctVal ?? 1));
+            done.value += "; TP/SL set";
+          } catch (err) {
+            formError.value = `The order was placed, its TP/SL was not: ${errorText(err)}`;
+          }
+        }
       } catch (err) {
         if (!(err instanceof ApiRequestError)) throw err;
         if (err.status !== 0) idemKey = newKey(); // answered: the next submit is a new order
@@ -200,6 +237,26 @@ export const OrderTicket = defineComponent(
             if (fieldErrors.value[name]) fieldErrors.value = { ...fieldErrors.value, [name]: "" };
           }}
           onKeydown={(e: KeyboardEvent) => stepKey(name, model, e)}
+          data-testid={`ticket-${name}`}
+        />
+        {errorOf(name) && (
+          <span class="field-error" data-testid={`ticket-${name}-error`}>
+            {errorOf(name)}
+          </span>
+        )}
+      </label>
+    );
+
+    /** A guard price: checked against the last price as typed, like the TP/SL dialog. */
+    const guardField = (name: "stopPx" | "takeProfitPx", model: typeof px, label: string) => (
+      <label class={{ invalid: !!errorOf(name) }}>
+        {label}
+        <input
+          name={name}
+          inputmode="decimal"
+          autocomplete="off"
+          value={model.value}
+          onInput={(e: Event) => (model.value = (e.target as HTMLInputElement).value)}
           data-testid={`ticket-${name}`}
         />
         {errorOf(name) && (
@@ -296,6 +353,19 @@ export const OrderTicket = defineComponent(
             Reduce only
           </label>
         )}
+        {canGuard.value && (
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={guarded.value}
+              onChange={(e: Event) => (guarded.value = (e.target as HTMLInputElement).checked)}
+              data-testid="ticket-guard"
+            />
+            TP/SL on the position it opens
+          </label>
+        )}
+        {canGuard.value && guarded.value && guardField("stopPx", guardSl, "Stop loss")}
+        {canGuard.value && guarded.value && guardField("takeProfitPx", guardTp, "Take profit")}
         <dl class="funds">
           {spot.value && (
             <>

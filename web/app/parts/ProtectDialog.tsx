@@ -11,6 +11,7 @@ import { toTick } from "../../client/rules.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
 import { fmtPct } from "../format.ts";
+import { startGuard } from "../guards.ts";
 import {
   checkProtect,
   type Guard,
@@ -76,12 +77,7 @@ export const ProtectDialog = defineComponent(
           // Its limits follow its size (a position grown since it was set).
           await tw.rest.strategies.update(g.id, { params, limits: protectLimits(size, r.ctVal ?? 1, last()) });
         } else {
-          const created = await tw.rest.strategies.create(protectStrategy(instId, input(), r.ctVal ?? 1));
-          // Not started (the kill switch is on, say): not left behind either.
-          await tw.rest.strategies.start(created.id).catch(async (err: unknown) => {
-            await tw.rest.strategies.remove(created.id).catch(() => {});
-            throw err;
-          });
+          await startGuard(tw.rest, protectStrategy(instId, input(), r.ctVal ?? 1));
         }
         props.onDone();
       } catch (err) {
