@@ -14,8 +14,9 @@ import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useOrderBook, useTicker } from "../../vue/market.ts";
 import { decimals, digitsOf, fmtPx } from "../format.ts";
 import { startGuard } from "../guards.ts";
-import { checkProtect, protectStrategy } from "../protect.ts";
+import { protectStrategy } from "../protect.ts";
 import { handedPrice } from "../selection.ts";
+import { useTicketGuard } from "./TicketGuard.tsx";
 
 const TYPES: Array<{ v: OrdType; label: string }> = [
   { v: "limit", label: "Limit" },
@@ -50,10 +51,6 @@ export const OrderTicket = defineComponent(
     const sz = shallowRef("");
     /** Swaps: the order may only shrink a position (the exchange refuses one that would open or grow it). */
     const reduceOnly = shallowRef(false);
-    /** A swap at market: a stop loss and/or take profit on what it opens, set once it is placed. */
-    const guarded = shallowRef(false);
-    const guardSl = shallowRef("");
-    const guardTp = shallowRef("");
     const busy = shallowRef(false);
     const fieldErrors = shallowRef<Record<string, string>>({});
     const formError = shallowRef<string | null>(null);
@@ -93,8 +90,7 @@ export const OrderTicket = defineComponent(
       () => {
         px.value = "";
         reduceOnly.value = false;
-        guarded.value = false;
-        guardSl.value = guardTp.value = "";
+        guard.reset();
         fieldErrors.value = {};
         formError.value = null;
       },
@@ -118,15 +114,13 @@ export const OrderTicket = defineComponent(
       const v = Number(sz.value) * refPx.value * (rules.value?.ctVal || 1);
       return v > 0 ? `≈ ${v.toFixed(2)} ${ccys.value.quote}` : "–";
     });
-    const canGuard = computed(() => swap.value && ordType.value === "market" && !reduceOnly.value);
-    /** The guard the order would get: closing what it opens (a buy's position is sold). */
-    const guardInput = () => ({
-      side: side.value === "buy" ? ("sell" as const) : ("buy" as const),
-      last: Number(ticker.value?.last),
-      stopPx: guardSl.value,
-      takeProfitPx: guardTp.value,
-      trailPct: "",
-      size: sz.value,
+    /** A swap at market: a stop loss and/or take profit on what it opens, set once it is placed. */
+    const guard = useTicketGuard({
+      side,
+      size: sz,
+      last: () => Number(ticker.value?.last),
+      rules,
+      offered: computed(() => swap.value && ordType.value === "market" && !reduceOnly.value),
     });
     const takeShare = (share: number) => {
       const r = rules.value;
@@ -142,14 +136,7 @@ export const OrderTicket = defineComponent(
       const z = checkSz(sz.value, r);
       if (p) out.px = p;
       if (z) out.sz = z;
-      if (canGuard.value && guarded.value) {
-        const g = checkProtect(guardInput(), r);
-        if (!guardSl.value.trim() && !guardTp.value.trim()) out.stopPx = "set a stop loss, a take profit or both";
-        else {
-          if (g.stopPx) out.stopPx = g.stopPx;
-          if (g.takeProfitPx) out.takeProfitPx = g.takeProfitPx;
-        }
-      }
+      Object.assign(out, guard.errors.value);
       return out;
     });
     const errorOf = (name: string) => ruleErrors.value[name] ?? fieldErrors.value[name];
@@ -189,9 +176,9 @@ export const OrderTicket = defineComponent(
         done.value = `Placed ${r.ordId} in ${(performance.now() - t0).toFixed(1)} ms`;
         idemKey = newKey();
         const spec = rules.value;
-        if (canGuard.value && guarded.value && spec) {
+        if (guard.active.value && spec) {
           try {
-            await startGuard(tw.rest, protectStrategy(props.instId, guardInput(), spec.ctVal ?? 1));
+            await startGuard(tw.rest, protectStrategy(props.instId, guard.input(), spec.ctVal ?? 1));
             done.value += "; TP/SL set";
           } catch (err) {
             formError.value = `The order was placed, its TP/SL was not: ${errorText(err)}`;
@@ -237,26 +224,6 @@ export const OrderTicket = defineComponent(
             if (fieldErrors.value[name]) fieldErrors.value = { ...fieldErrors.value, [name]: "" };
           }}
           onKeydown={(e: KeyboardEvent) => stepKey(name, model, e)}
-          data-testid={`ticket-${name}`}
-        />
-        {errorOf(name) && (
-          <span class="field-error" data-testid={`ticket-${name}-error`}>
-            {errorOf(name)}
-          </span>
-        )}
-      </label>
-    );
-
-    /** A guard price: checked against the last price as typed, like the TP/SL dialog. */
-    const guardField = (name: "stopPx" | "takeProfitPx", model: typeof px, label: string) => (
-      <label class={{ invalid: !!errorOf(name) }}>
-        {label}
-        <input
-          name={name}
-          inputmode="decimal"
-          autocomplete="off"
-          value={model.value}
-          onInput={(e: Event) => (model.value = (e.target as HTMLInputElement).value)}
           data-testid={`ticket-${name}`}
         />
         {errorOf(name) && (
@@ -353,19 +320,7 @@ export const OrderTicket = defineComponent(
             Reduce only
           </label>
         )}
-        {canGuard.value && (
-          <label class="check">
-            <input
-              type="checkbox"
-              checked={guarded.value}
-              onChange={(e: Event) => (guarded.value = (e.target as HTMLInputElement).checked)}
-              data-testid="ticket-guard"
-            />
-            TP/SL on the position it opens
-          </label>
-        )}
-        {canGuard.value && guarded.value && guardField("stopPx", guardSl, "Stop loss")}
-        {canGuard.value && guarded.value && guardField("takeProfitPx", guardTp, "Take profit")}
+        {guard.view()}
         <dl class="funds">
           {spot.value && (
             <>
