@@ -197,7 +197,7 @@ test("the ticket's Reduce only (swaps): refused with no position to reduce, and 
   await ctx.close();
 }, 60_000);
 
-test("a market order from the ticket with a stop loss: checked against the last price, then the position it opens is guarded", async () => {
+test("a market order from the ticket with a trailing stop loss: checked against the last price, then the position it opens is guarded", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');
   await page.selectOption('[data-testid="ticket-inst"]', "BTC-USDT-SWAP");
@@ -205,7 +205,7 @@ test("a market order from the ticket with a stop loss: checked against the last 
   await page.selectOption('[data-testid="ticket-type"]', "market");
   await page.fill('[data-testid="ticket-sz"]', "1");
   await page.check('[data-testid="ticket-guard"]');
-  await textMatches(page, '[data-testid="ticket-stopPx-error"]', /^set a stop loss, a take profit or both$/);
+  await textMatches(page, '[data-testid="ticket-stopPx-error"]', /^set a stop loss, a take profit or a trailing stop$/);
   const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
   await page.fill('[data-testid="ticket-stopPx"]', String(Math.round(last * 1.05)));
   await textMatches(page, '[data-testid="ticket-stopPx-error"]', /^a stop for a long is under the last price/);
@@ -213,12 +213,17 @@ test("a market order from the ticket with a stop loss: checked against the last 
   expect(await swapPositions()).toEqual([]); // refused before anything was sent
   const stopPx = Math.round(last * 0.95);
   await page.fill('[data-testid="ticket-stopPx"]', String(stopPx));
+  await page.fill('[data-testid="ticket-trailPct"]', "60");
+  await textMatches(page, '[data-testid="ticket-trailPct-error"]', /^a percent from 0.01 to 50$/);
+  await page.fill('[data-testid="ticket-trailPct"]', "1"); // trailing 1% from the last: above the stop typed
   await page.click('[data-testid="ticket-submit"]');
   await textMatches(page, '[data-testid="ticket-done"]', /^Placed \d+ in [\d.]+ ms; TP\/SL set$/);
-  await textMatches(
-    page,
-    '[data-testid="position-BTC-USDT-SWAP:net"] [data-testid="guard"]',
-    new RegExp(`^SL ${stopPx}$`),
+  const GUARD = '[data-testid="position-BTC-USDT-SWAP:net"] [data-testid="guard"]';
+  await page.waitForFunction(
+    `/^SL [\\d.]+ trail 1%$/.test(document.querySelector(${JSON.stringify(GUARD)})?.textContent ?? "") &&
+      Number(document.querySelector(${JSON.stringify(GUARD)}).textContent.split(" ")[1]) > ${stopPx}`,
+    null,
+    { timeout: WAIT },
   );
   await ctx.close();
 }, 60_000);

@@ -1,5 +1,5 @@
-// The order ticket's TP/SL (a swap at market): a stop loss and/or take profit on the position the
-// order opens, checked against the last price as typed (a long's stop under it), set as a guard
+// The order ticket's TP/SL (a swap at market): a stop loss (fixed or trailing) and/or take profit
+// on the position the order opens, checked against the last price as typed (a long's stop under it), set as a guard
 // once the order is placed. The ticket asks it whether it is on, what is wrong, and the guard's
 // input; it renders its own checkbox and fields.
 import { type ComputedRef, computed, type Ref, shallowRef } from "vue";
@@ -18,31 +18,30 @@ export function useTicketGuard(o: {
   const on = shallowRef(false);
   const sl = shallowRef("");
   const tp = shallowRef("");
+  const trail = shallowRef("");
   const active = computed(() => o.offered.value && on.value);
   const input = (): ProtectInput => ({
     side: o.side.value === "buy" ? "sell" : "buy",
     last: o.last(),
     stopPx: sl.value,
     takeProfitPx: tp.value,
-    trailPct: "",
+    trailPct: trail.value,
     size: o.size.value,
   });
-  /** What is wrong with its prices (stopPx, takeProfitPx), while it is on. */
+  /** What is wrong with its prices and trail (stopPx, takeProfitPx, trailPct), while it is on. */
   const errors = computed(() => {
     const r = o.rules.value;
     const out: Record<string, string> = {};
     if (!active.value || !r) return out;
-    if (!sl.value.trim() && !tp.value.trim()) return { stopPx: "set a stop loss, a take profit or both" };
     const wrong = checkProtect(input(), r);
-    if (wrong.stopPx) out.stopPx = wrong.stopPx;
-    if (wrong.takeProfitPx) out.takeProfitPx = wrong.takeProfitPx;
+    for (const k of ["stopPx", "takeProfitPx", "trailPct"]) if (wrong[k]) out[k] = wrong[k]!;
     return out;
   });
   const reset = () => {
     on.value = false;
-    sl.value = tp.value = "";
+    sl.value = tp.value = trail.value = "";
   };
-  const field = (name: "stopPx" | "takeProfitPx", model: typeof sl, label: string) => (
+  const field = (name: "stopPx" | "takeProfitPx" | "trailPct", model: typeof sl, label: string) => (
     <label class={{ invalid: !!errors.value[name] }}>
       {label}
       <input
@@ -73,6 +72,7 @@ export function useTicketGuard(o: {
           TP/SL on the position it opens
         </label>
         {on.value && field("stopPx", sl, "Stop loss")}
+        {on.value && field("trailPct", trail, "Trailing stop %")}
         {on.value && field("takeProfitPx", tp, "Take profit")}
       </>
     );
