@@ -10,9 +10,8 @@ import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
 import { checkClose, closeOrder, closeShare } from "../close.ts";
 import { outcomeAt, pnlText } from "../protect.ts";
+import { decimalField, shareButtons } from "./fields.tsx";
 import { Modal } from "./Modal.tsx";
-
-const SHARES = [0.25, 0.5, 0.75, 1];
 
 export const CloseDialog = defineComponent(
   (props: { position: Position; onDone: () => void }) => {
@@ -80,27 +79,18 @@ export const CloseDialog = defineComponent(
       const text = pnlText(o, p.instId);
       return text && `${text} ${type.value === "market" ? "at the last price" : "at that price"}`;
     };
-    const field = (name: "size" | "px", label: string, value: typeof size) => (
-      <label class={{ invalid: !!errors.value[name] }}>
-        {label}
-        <input
-          name={name}
-          inputmode="decimal"
-          autocomplete="off"
-          value={value.value}
-          onInput={(e: Event) => {
-            value.value = (e.target as HTMLInputElement).value;
-            if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
-          }}
-          data-testid={`close-${name}`}
-        />
-        {errors.value[name] && (
-          <span class="field-error" data-testid={`close-${name}-error`}>
-            {errors.value[name]}
-          </span>
-        )}
-      </label>
-    );
+    const field = (name: "size" | "px", label: string, value: typeof size) =>
+      decimalField({
+        name,
+        label,
+        value: value.value,
+        onInput: (v) => {
+          value.value = v;
+          if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
+        },
+        testid: `close-${name}`,
+        error: errors.value[name],
+      });
     return () => (
       <Modal label={`Close ${p.instId}`} onClose={props.onDone}>
         <form class="card dialog ticket close" onSubmit={submit} data-testid="close">
@@ -123,22 +113,10 @@ export const CloseDialog = defineComponent(
           </div>
           {type.value === "limit" && field("px", "Price", px)}
           {field("size", "Size", size)}
-          <fieldset class="shares" aria-label="Size as a share of the position">
-            {SHARES.map((share) => (
-              <button
-                type="button"
-                class="ghost"
-                key={share}
-                onClick={() => {
-                  const r = rules.value;
-                  if (r) size.value = closeShare(p, share, r);
-                }}
-                data-testid={`close-share-${share * 100}`}
-              >
-                {share * 100}%
-              </button>
-            ))}
-          </fieldset>
+          {shareButtons("Size as a share of the position", "close-share", (share) => {
+            const r = rules.value;
+            if (r) size.value = closeShare(p, share, r);
+          })}
           <p data-testid="close-summary">{summary()}</p>
           {pnl() && (
             <p class="muted" data-testid="close-pnl">

@@ -16,6 +16,7 @@ import { decimals, digitsOf, fmtPx } from "../format.ts";
 import { startGuard } from "../guards.ts";
 import { protectStrategy } from "../protect.ts";
 import { handedPrice } from "../selection.ts";
+import { shareButtons } from "./fields.tsx";
 import { useTicketGuard } from "./TicketGuard.tsx";
 
 const TYPES: Array<{ v: OrdType; label: string }> = [
@@ -30,9 +31,6 @@ const TYPES: Array<{ v: OrdType; label: string }> = [
 function newKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
-
-/** The sizes a click sets: these shares of what is available. */
-const SHARES = [0.25, 0.5, 0.75, 1];
 
 /** 10^-d as a decimal string ("0.01"). */
 const stepOf = (d: number) => (d <= 0 ? "1" : `0.${"0".repeat(d - 1)}1`);
@@ -294,21 +292,7 @@ export const OrderTicket = defineComponent(
         </p>
         {ordType.value !== "market" && input("px", px, steps.value.px, "Price")}
         {input("sz", sz, steps.value.sz, "Size")}
-        {spot.value && (
-          <fieldset class="shares" aria-label="Size as a share of what is available">
-            {SHARES.map((share) => (
-              <button
-                type="button"
-                class="ghost"
-                key={share}
-                onClick={() => takeShare(share)}
-                data-testid={`ticket-share-${share * 100}`}
-              >
-                {share * 100}%
-              </button>
-            ))}
-          </fieldset>
-        )}
+        {spot.value && shareButtons("Size as a share of what is available", "ticket-share", takeShare)}
         {swap.value && (
           <label class="check">
             <input

@@ -24,6 +24,7 @@ import {
   trailStart,
 } from "../protect.ts";
 import { go } from "../router.ts";
+import { decimalField } from "./fields.tsx";
 import { Modal } from "./Modal.tsx";
 
 type Field = "stopPx" | "takeProfitPx" | "trailPct" | "size";
@@ -138,34 +139,20 @@ export const ProtectDialog = defineComponent(
     };
     const field = (name: Field, label: string, hint: string) => {
       const meaning = name === "size" ? null : name === "trailPct" ? trailing() : outcome(name);
-      return (
-        <label class={{ invalid: !!errors.value[name] }}>
-          {label}
-          <small class="muted">{hint}</small>
-          <input
-            ref={name === "stopPx" ? first : undefined}
-            name={name}
-            inputmode="decimal"
-            autocomplete="off"
-            value={values[name].value}
-            onInput={(e: Event) => {
-              values[name].value = (e.target as HTMLInputElement).value;
-              if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
-            }}
-            data-testid={`protect-${name}`}
-          />
-          {meaning && (
-            <small class="muted" data-testid={`protect-${name}-outcome`}>
-              {meaning}
-            </small>
-          )}
-          {errors.value[name] && (
-            <span class="field-error" data-testid={`protect-${name}-error`}>
-              {errors.value[name]}
-            </span>
-          )}
-        </label>
-      );
+      return decimalField({
+        name,
+        label,
+        hint,
+        value: values[name].value,
+        onInput: (v) => {
+          values[name].value = v;
+          if (errors.value[name]) errors.value = { ...errors.value, [name]: "" };
+        },
+        testid: `protect-${name}`,
+        error: errors.value[name],
+        note: meaning,
+        ...(name === "stopPx" ? { inputRef: first } : {}),
+      });
     };
     const sell = side === "sell";
     return () => (

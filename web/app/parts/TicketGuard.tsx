@@ -5,6 +5,7 @@
 import { type ComputedRef, computed, type Ref, shallowRef } from "vue";
 import type { Rules } from "../../client/rules.ts";
 import { checkProtect, type ProtectInput } from "../protect.ts";
+import { decimalField } from "./fields.tsx";
 
 export function useTicketGuard(o: {
   /** The order's side: its guard closes what it opens (a buy's position is sold). */
@@ -41,24 +42,15 @@ export function useTicketGuard(o: {
     on.value = false;
     sl.value = tp.value = trail.value = "";
   };
-  const field = (name: "stopPx" | "takeProfitPx" | "trailPct", model: typeof sl, label: string) => (
-    <label class={{ invalid: !!errors.value[name] }}>
-      {label}
-      <input
-        name={name}
-        inputmode="decimal"
-        autocomplete="off"
-        value={model.value}
-        onInput={(e: Event) => (model.value = (e.target as HTMLInputElement).value)}
-        data-testid={`ticket-${name}`}
-      />
-      {errors.value[name] && (
-        <span class="field-error" data-testid={`ticket-${name}-error`}>
-          {errors.value[name]}
-        </span>
-      )}
-    </label>
-  );
+  const field = (name: "stopPx" | "takeProfitPx" | "trailPct", model: typeof sl, label: string) =>
+    decimalField({
+      name,
+      label,
+      value: model.value,
+      onInput: (v) => (model.value = v),
+      testid: `ticket-${name}`,
+      error: errors.value[name],
+    });
   const view = () =>
     o.offered.value && (
       <>
