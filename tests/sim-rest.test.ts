@@ -217,6 +217,58 @@ describe("trading", () => {
     expect((await signed(sim, "GET", "/api/v5/account/positions")).json.data).toEqual([]);
   });
 
+  test("leverage per swap: set, read back, on the position and its orders; refusals in OKX's codes", async () => {
+    const set = (b: Record<string, unknown>) => signed(sim, "POST", "/api/v5/account/set-leverage", b);
+    const info = async () =>
+      (await signed(sim, "GET", "/api/v5/account/leverage-info?instId=ETH-USDT-SWAP&mgnMode=cross")).json.data[0].lever;
+    expect(await info()).toBe("10");
+    expect((await set({ instId: "ETH-USDT-SWAP", lever: "20", mgnMode: "cross" })).json).toEqual({
+      code: "0",
+      msg: "",
+      data: [{ lever: "20", mgnMode: "cross", instId: "ETH-USDT-SWAP", posSide: "net" }],
+    });
+    expect(await info()).toBe("20");
+    const r = await signed(sim, "POST", "/api/v5/trade/order", {
+      instId: "ETH-USDT-SWAP",
+      tdMode: "cross",
+      side: "buy",
+      ordType: "market",
+      sz: "600",
+    });
+    expect(r.json.code).toBe("0");
+    const order = await signed(sim, "GET", `/api/v5/trade/order?instId=ETH-USDT-SWAP&ordId=${r.json.data[0].ordId}`);
+    expect(order.json.data[0].lever).toBe("20");
+    const pos = async () => (await signed(sim, "GET", "/api/v5/account/positions?instId=ETH-USDT-SWAP")).json.data[0];
+    const p = await pos();
+    expect(p.lever).toBe("20");
+    expect(Number(p.imr)).toBeCloseTo(Number(p.notionalUsd) / 20, 2);
+    // Lowering it so far that the position's margin is more than the account holds is refused.
+    expect(Number(p.notionalUsd)).toBeGreaterThan(100_000);
+    expect((await set({ instId: "ETH-USDT-SWAP", lever: "1", mgnMode: "cross" })).json.code).toBe("59103");
+    expect((await pos()).lever).toBe("20");
+    expect((await set({ instId: "ETH-USDT-SWAP", lever: "5", mgnMode: "cross" })).json.code).toBe("0");
+    expect(Number((await pos()).imr)).toBeCloseTo(Number((await pos()).notionalUsd) / 5, 0);
+    expect((await set({ instId: "ETH-USDT-SWAP", lever: "101", mgnMode: "cross" })).json.code).toBe("59102");
+    expect((await set({ instId: "ETH-USDT-SWAP", lever: "0.5", mgnMode: "cross" })).json.code).toBe("51000");
+    expect((await set({ instId: "ETH-USDT-SWAP", lever: "10", mgnMode: "isolated" })).json).toMatchObject({
+      code: "51000",
+      msg: "Parameter mgnMode error",
+    });
+    expect((await set({ instId: "ETH-USDT", lever: "3", mgnMode: "cross" })).json.code).toBe("51000");
+    expect((await set({ instId: "NOPE-USDT-SWAP", lever: "3", mgnMode: "cross" })).json.code).toBe("51001");
+    expect((await set({ instId: "ETH-USDT-SWAP", mgnMode: "cross" })).json.code).toBe("50014");
+    const close = await signed(sim, "POST", "/api/v5/trade/order", {
+      instId: "ETH-USDT-SWAP",
+      tdMode: "cross",
+      side: "sell",
+      ordType: "market",
+      sz: (await pos()).pos,
+      reduceOnly: true,
+    });
+    expect(close.json.code).toBe("0");
+    expect((await set({ instId: "ETH-USDT-SWAP", lever: "10", mgnMode: "cross" })).json.code).toBe("0");
+  });
+
   test("batch place, batch amend and batch cancel with partial success (code 2)", async () => {
     const bid = await bestBid("ETH-USDT");
     const px = (bid - 5).toFixed(2);

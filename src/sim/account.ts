@@ -28,6 +28,8 @@ export interface SimPosition {
 export class Account {
   private balances = new Map<string, Balance>();
   readonly positions = new Map<string, SimPosition>();
+  /** Leverage set per swap (set-leverage); the options' leverage where none was set. */
+  private readonly levers = new Map<string, number>();
   private posSeq = 600_000_000_000_000_000n;
 
   constructor(
@@ -44,6 +46,15 @@ export class Account {
     let b = this.balances.get(ccy);
     if (!b) this.balances.set(ccy, (b = { cash: 0, frozen: 0, uTime: Date.now() }));
     return b;
+  }
+
+  /** The leverage of a swap: what set-leverage last set, else the options' default. */
+  lever(instId: string): number {
+    return this.levers.get(instId) ?? this.opts.leverage;
+  }
+
+  setLever(instId: string, lever: number): void {
+    this.levers.set(instId, lever);
   }
 
   cash(ccy: string): number {
@@ -116,7 +127,7 @@ export class Account {
     let sum = 0;
     for (const p of this.positions.values()) {
       if (p.inst.quoteCcy === ccy && p.pos !== 0)
-        sum += (Math.abs(p.pos) * p.inst.ctVal * this.mark(p.inst)) / this.opts.leverage;
+        sum += (Math.abs(p.pos) * p.inst.ctVal * this.mark(p.inst)) / this.lever(p.inst.instId);
     }
     return sum;
   }
@@ -216,9 +227,10 @@ export class Account {
     const mark = this.mark(p.inst);
     const upl = this.posUpl(p);
     const notional = Math.abs(p.pos) * p.inst.ctVal * mark;
-    const imr = notional / this.opts.leverage;
+    const lever = this.lever(p.inst.instId);
+    const imr = notional / lever;
     const dp = p.inst.pxDec + 2;
-    const liq = p.pos === 0 ? 0 : Math.max(0, p.avgPx * (1 - Math.sign(p.pos) / this.opts.leverage));
+    const liq = p.pos === 0 ? 0 : Math.max(0, p.avgPx * (1 - Math.sign(p.pos) / lever));
     return {
       instType: p.inst.instType,
       instId: p.inst.instId,
@@ -230,7 +242,7 @@ export class Account {
       upl: fmt(upl),
       uplRatio: imr > 0 ? fmt(upl / imr, 6) : "0",
       realizedPnl: fmt(p.realizedPnl),
-      lever: String(this.opts.leverage),
+      lever: String(lever),
       liqPx: p.pos === 0 ? "" : fmt(liq, dp),
       markPx: fmt(mark, dp),
       imr: fmt(imr),

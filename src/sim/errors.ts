@@ -40,6 +40,8 @@ export const MSG: Record<string, string> = {
   "51510": "Modification failed as the order has been completed.",
   "51511": "Operation failed as the order price did not meet the requirement for Post Only.",
   "51603": "Order does not exist",
+  "59102": "Leverage exceeds the maximum leverage. Adjust the leverage.",
+  "59103": "Leverage is too low and no sufficient margin in your account. Adjust the leverage.",
   "60001": '"OK-ACCESS-KEY" can not be empty',
   "60002": '"OK-ACCESS-SIGN" can not be empty',
   "60003": '"OK-ACCESS-PASSPHRASE" can not be empty',

@@ -26,11 +26,11 @@ export function baseOf(inst: SimInstrument, lots: number): number {
   return lots * 10 ** -inst.szDec * inst.ctVal;
 }
 
-/** What placing `p` (or the unfilled `lots` of it) needs, given the market's touch. */
+/** What placing `p` (or the unfilled `lots` of it) needs, given the market's touch; `lever`: the swap's leverage. */
 export function need(
   p: Pick<ParsedPlace, "inst" | "side" | "ordType" | "px" | "lots" | "quoteSz" | "reduceOnly">,
   m: InstrumentMarket,
-  opts: ResolvedOptions,
+  lever: number,
 ): Need {
   const inst = p.inst;
   const v = valuePerTickLot(inst);
@@ -46,7 +46,7 @@ export function need(
     return { ccy: inst.baseCcy, amount, freeze: rests ? amount : 0 };
   }
   if (p.reduceOnly) return { ccy: inst.quoteCcy, amount: 0, freeze: 0 };
-  const margin = (px * p.lots * v) / opts.leverage;
+  const margin = (px * p.lots * v) / lever;
   return { ccy: inst.quoteCcy, amount: margin * 1.01, freeze: rests ? margin : 0 };
 }
 
@@ -76,7 +76,11 @@ export function settleFill(
   let fee: number;
   // Release what the order reserved for this part.
   const reservedPx = o.px ?? px;
-  const release = spot ? (o.side === "buy" ? reservedPx * lots * v : base) : (reservedPx * lots * v) / opts.leverage;
+  const release = spot
+    ? o.side === "buy"
+      ? reservedPx * lots * v
+      : base
+    : (reservedPx * lots * v) / (o.lever ?? account.lever(inst.instId));
   const released = Math.min(o.frozen, release);
   if (released > 0) {
     account.unfreeze(o.frozenCcy, released, now);

@@ -13,7 +13,7 @@ import { type FillInfo, isOpen, orderPush, remainingLots, type SimOrder } from "
 import { bool, isItemError, type ParsedRef, parsePlace, parseRef, str } from "./validate.ts";
 
 export interface AccountChange {
-  eventType: "filled" | "order";
+  eventType: "filled" | "order" | "set_leverage";
   ccys: string[];
   instIds: string[];
   trades: { instId: string; tradeId: string }[];
@@ -116,7 +116,8 @@ export class Matcher {
       if (pos === 0 || (p.side === "buy") === pos > 0 || contracts > Math.abs(pos) + 1e-9)
         return fail(itemError("51169"));
     }
-    const n = need(p, m, this.opts);
+    const lever = this.account.lever(p.inst.instId);
+    const n = need(p, m, lever);
     if (n.amount > 0 && this.account.available(n.ccy) + 1e-9 < n.amount) return fail(itemError("51008", n.ccy));
 
     const o: SimOrder = {
@@ -147,6 +148,7 @@ export class Matcher {
       uTime: now,
       frozen: 0,
       frozenCcy: n.ccy,
+      ...(p.inst.instType === "SWAP" ? { lever } : {}),
       cancelSource: "",
       amendResult: "",
       reqId: "",
@@ -285,7 +287,7 @@ export class Matcher {
     if (o.ordType === "post_only" && opp !== undefined && (o.side === "buy" ? newPx >= opp : newPx <= opp))
       return failed(itemError("51511"));
     // Re-reserve for the new size and price.
-    const n = need({ ...o, px: newPx, lots: newLots - o.filledLots }, m, this.opts);
+    const n = need({ ...o, px: newPx, lots: newLots - o.filledLots }, m, o.lever ?? this.account.lever(o.inst.instId));
     if (n.freeze - o.frozen > 0 && this.account.available(n.ccy) + 1e-9 < n.freeze - o.frozen)
       return failed(itemError("51502"));
     releaseAll(o, this.account, now);
@@ -301,6 +303,27 @@ export class Matcher {
     o.amendResult = "";
     this.execute(o, m, now, true);
     return { ...ids, sCode: "0", sMsg: "" };
+  }
+
+  /**
+   * Sets a swap's leverage (cross margin, net mode): its position's margin and what new orders
+   * reserve follow it; resting orders keep what they reserved. Refused (59103) when the position's
+   * margin at the new leverage would be more than the account has.
+   */
+  setLeverage(instId: string, lever: number): ItemError | null {
+    const inst = this.instruments.get(instId);
+    if (!inst) return itemError("51001");
+    if (inst.instType !== "SWAP") return itemError("51000", "instId");
+    if (lever > Number(inst.wire.lever || "100")) return itemError("59102");
+    const before = this.account.lever(instId);
+    this.account.setLever(instId, lever);
+    if (lever < before && this.account.available(inst.quoteCcy) < -1e-9) {
+      this.account.setLever(instId, before);
+      return itemError("59103");
+    }
+    if (this.account.position(instId) !== 0)
+      this.emitAccount({ eventType: "set_leverage", ccys: [inst.quoteCcy], instIds: [instId], trades: [] });
+    return null;
   }
 
   /** Fills resting orders that the market now crosses, as maker, at their own price. */

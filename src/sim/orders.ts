@@ -30,6 +30,8 @@ export interface SimOrder extends ParsedPlace {
   uTime: number;
   /** Amount reserved for this order and its currency. */
   frozen: number;
+  /** A swap's leverage when its margin was reserved (absent in orders kept by older runs). */
+  lever?: number;
   frozenCcy: string;
   cancelSource: string;
   lastFill?: FillInfo;
@@ -74,7 +76,7 @@ export function orderDetails(o: SimOrder): OrderDetails {
     fillTime: f ? String(f.ts) : "",
     state: o.state,
     avgPx: avgPx(o),
-    lever: o.inst.instType === "SWAP" ? "10" : "",
+    lever: o.inst.instType === "SWAP" && o.lever !== undefined ? String(o.lever) : "",
     tpTriggerPx: "",
     tpOrdPx: "",
     slTriggerPx: "",

@@ -85,15 +85,25 @@ export const leverageInfo: Handler = (r) => {
   const mgnMode = q(r, "mgnMode");
   if (!instIds.length) return fail("50014", "instId");
   if (!mgnMode) return fail("50014", "mgnMode");
-  return ok(instIds.map((instId) => ({ instId, mgnMode, posSide: "net", lever: String(r.ctx.opts.leverage) })));
+  if (instIds.some((i) => !r.ctx.instruments.get(i))) return fail("51001");
+  const lever = (i: string) => String(r.ctx.account.lever(i));
+  return ok(instIds.map((instId) => ({ instId, mgnMode, posSide: "net", lever: lever(instId) })));
 };
 
+/** Cross margin only (the simulator's one margin mode); a leverage of 1-`lever` (the instrument's) with up to 2 decimals. */
 export const setLeverage: Handler = (r) => {
   const b = (r.body ?? {}) as Record<string, unknown>;
-  const lever = String(b.lever ?? "");
-  // Leverage is fixed in the simulator; a request for the configured value succeeds.
-  if (lever !== String(r.ctx.opts.leverage)) return fail("51000", "lever");
-  return ok([{ lever, mgnMode: String(b.mgnMode ?? "cross"), instId: String(b.instId ?? ""), posSide: "net" }]);
+  const instId = typeof b.instId === "string" ? b.instId : "";
+  const lever = typeof b.lever === "string" || typeof b.lever === "number" ? String(b.lever) : "";
+  const mgnMode = typeof b.mgnMode === "string" ? b.mgnMode : "";
+  if (!instId) return fail("50014", "instId");
+  if (!lever) return fail("50014", "lever");
+  if (!mgnMode) return fail("50014", "mgnMode");
+  if (mgnMode !== "cross") return fail("51000", "mgnMode");
+  if (!/^\d+(\.\d{1,2})?$/.test(lever) || Number(lever) < 1) return fail("51000", "lever");
+  const refused = r.ctx.matcher.setLeverage(instId, Number(lever));
+  if (refused) return { status: 200, body: { code: refused.sCode, msg: refused.sMsg, data: [] } };
+  return ok([{ lever: String(Number(lever)), mgnMode, instId, posSide: "net" }]);
 };
 
 export const currencies: Handler = (r) => {
