@@ -27,7 +27,8 @@ import { processMetrics } from "./ops/process.ts";
 import { CandleHistory } from "./services/candles.ts";
 import { CommandService } from "./services/commands.ts";
 import { engineStrategies } from "./services/engine-strategies.ts";
-import { GatewayUnavailable, type OrderGateway } from "./services/gateway.ts";
+import { GatewayUnavailable, type LeverageGateway, type OrderGateway } from "./services/gateway.ts";
+import { LeverageService } from "./services/leverage.ts";
 import { OrderService } from "./services/orders.ts";
 import { ingestHistory, startReconciler } from "./services/reconcile.ts";
 import { StrategyService } from "./services/strategies.ts";
@@ -94,6 +95,10 @@ const noGateway: OrderGateway = {
   amend: () => Promise.reject(new GatewayUnavailable("no exchange connection")),
   get: () => Promise.reject(new GatewayUnavailable("no exchange connection")),
 };
+const noLeverage: LeverageGateway = {
+  leverage: () => Promise.reject(new GatewayUnavailable("no exchange connection")),
+  setLeverage: () => Promise.reject(new GatewayUnavailable("no exchange connection")),
+};
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<Running> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL);
@@ -147,15 +152,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let sim: SimulatorThread | undefined;
   let ingest: Ingest | undefined;
   let gateway = opts.gateway ?? noGateway;
+  let leverageGateway = noLeverage;
   if (config.OKX_ENABLED) {
-    const [{ startSimulatorThread }, { startIngest }, { ingestConfigFromEnv }, { okxGateway }, { TradeMetrics }] =
-      await Promise.all([
-        import("./sim/thread.ts"),
-        import("./exchange/ingest.ts"),
-        import("./exchange/config.ts"),
-        import("./services/okx-gateway.ts"),
-        import("./exchange/trade-metrics.ts"),
-      ]);
+    const [
+      { startSimulatorThread },
+      { startIngest },
+      { ingestConfigFromEnv },
+      { okxGateway, okxLeverageGateway },
+      { TradeMetrics },
+    ] = await Promise.all([
+      import("./sim/thread.ts"),
+      import("./exchange/ingest.ts"),
+      import("./exchange/config.ts"),
+      import("./services/okx-gateway.ts"),
+      import("./exchange/trade-metrics.ts"),
+    ]);
     const keys = Boolean(config.OKX_API_KEY && config.OKX_SECRET_KEY && config.OKX_PASSPHRASE);
     if (!keys && !config.OKX_REST_URL && !config.OKX_WS_URL) {
       // Its orders and fills outlive the process (DATA_DIR/sim), so history can be reconciled with it.
@@ -174,6 +185,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       metrics: new TradeMetrics(registry),
     });
     gateway = opts.gateway ?? okxGateway(ingest);
+    leverageGateway = okxLeverageGateway(ingest);
   }
   // Order states and fills the recorder missed (a crash, a lost connection) come back from the exchange.
   const reconciler = ingest ? startReconciler({ history, exchange: ingestHistory(ingest), log }) : undefined;
@@ -247,6 +259,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ops: { registry, started, checks: readiness(ingest, redis?.check, history, engines) },
     state,
     orders,
+    leverage: new LeverageService({
+      gateway: leverageGateway,
+      tradable: limits.instruments,
+      instrument: (i) => orders.instrument(i),
+      audit,
+    }),
     commands,
     strategies,
     ...(engines ? { engines: () => engines.engines() } : {}),

@@ -26,6 +26,7 @@ const InstrumentSchema = z
     lotSz: step("size step: a size is a multiple of it"),
     minSz: step("smallest size"),
     ctVal: step("contract value in base currency (1 for spot)"),
+    maxLever: z.number().min(1).optional().openapi({ description: "the most leverage the exchange allows (swaps)" }),
   })
   .openapi("Instrument") satisfies z.ZodType<InstrumentSpec>;
 

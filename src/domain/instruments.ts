@@ -9,4 +9,6 @@ export interface InstrumentSpec {
   minSz: number;
   lotSz: number;
   tickSz: number;
+  /** The most leverage the exchange allows on it (swaps and futures; absent for spot). */
+  maxLever?: number;
 }

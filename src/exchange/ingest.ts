@@ -9,12 +9,13 @@ import type { Logger } from "../log.ts";
 import { keepWorker } from "../ops/kept-worker.ts";
 import type { IngestConfig } from "./config.ts";
 import { type CandlesQuery, fetchCandles } from "./okx/candles.ts";
-import { fromErrorShape, isUnknownOrder, OkxUnavailableError } from "./okx/errors.ts";
+import { fromErrorShape, isUnknownOrder, OkxError, OkxUnavailableError } from "./okx/errors.ts";
 import { instrumentSpec, instTypeOf } from "./okx/instruments.ts";
 import { refArgs } from "./okx/order-wire.ts";
 import { parseOrder } from "./okx/parse-private.ts";
 import { type ExchangeListing, listSince } from "./okx/records.ts";
 import { OkxRest } from "./okx/rest.ts";
+import type { LeverageRow } from "./okx/rest-types.ts";
 import type { FromWorker, IngestRole, IngestStatus, ToWorker, TradeOp, TradeRequest } from "./protocol.ts";
 import type { TradeMetrics } from "./trade-metrics.ts";
 
@@ -48,6 +49,10 @@ export interface Ingest {
   records(since: number, open: Array<{ ordId: string; instId: string }>): Promise<ExchangeListing>;
   /** Bars of the exchange's own candles, newest first (public REST, from this thread): see fetchCandles. */
   candles(q: CandlesQuery): Promise<Candle[]>;
+  /** A swap's cross-margin leverage (REST, from this thread). */
+  leverage(instId: string): Promise<number>;
+  /** Sets a swap's cross-margin leverage; resolves with what OKX set. Rejects with OkxError when OKX refuses. */
+  setLeverage(instId: string, lever: number): Promise<number>;
   /** Rules of a configured instrument, once loaded from OKX (retried until it is). */
   instrument(instId: string): InstrumentSpec | undefined;
   /** The latest status the Worker reported (at least once a second, and soon after any change). */
@@ -98,6 +103,13 @@ export function mergeStatus(parts: IngestStatus[]): IngestStatus {
     out.running &&= p.running;
   }
   return out;
+}
+
+/** The leverage of leverage-info's or set-leverage's first row. */
+function leverOf(rows: LeverageRow[]): number {
+  const lever = Number(rows[0]?.lever);
+  if (!(lever > 0)) throw new OkxError({ code: "0", msg: "OKX's answer holds no leverage" });
+  return lever;
 }
 
 /**
@@ -256,6 +268,9 @@ export function startIngest(opts: IngestOptions): Ingest {
         open,
       }),
     candles: (q) => fetchCandles(rest, q),
+    leverage: async (instId) => leverOf(await rest.leverageInfo({ instId, mgnMode: "cross" })),
+    setLeverage: async (instId, lever) =>
+      leverOf(await rest.setLeverage({ instId, lever: String(lever), mgnMode: "cross" })),
     instrument: (instId) => instruments.get(instId),
     status: () => current,
     onStatus(cb) {

@@ -8,6 +8,7 @@ import { authRoutes } from "../api/auth.ts";
 import { commandRoutes, engineRoutes } from "../api/commands.ts";
 import { type EventDeps, eventRoutes } from "../api/events.ts";
 import { historyRoutes } from "../api/history.ts";
+import { leverageRoutes } from "../api/leverage.ts";
 import { accountRoutes, marketRoutes } from "../api/market.ts";
 import { opsRoutes } from "../api/ops.ts";
 import { orderRoutes } from "../api/orders.ts";
@@ -32,6 +33,7 @@ export interface AppDeps {
   ops: Omit<DepsOf<typeof opsRoutes>, "version">;
   state: DepsOf<typeof marketRoutes>["state"];
   orders: DepsOf<typeof orderRoutes>["orders"];
+  leverage: DepsOf<typeof leverageRoutes>["leverage"];
   commands: DepsOf<typeof commandRoutes>["commands"];
   strategies: DepsOf<typeof strategyRoutes>["strategies"];
   /** The external engines the bridge knows (none without it). */
@@ -126,6 +128,7 @@ export function createApp(d: AppDeps) {
       }),
     )
     .route("/api/account", accountRoutes({ state: d.state, guard }))
+    .route("/api/account/leverage", leverageRoutes({ leverage: d.leverage, guard }))
     .route(
       "/api/commands",
       commandRoutes({

@@ -17,3 +17,10 @@ export interface OrderGateway {
 export class GatewayUnavailable extends Error {
   override name = "GatewayUnavailable";
 }
+
+/** What the leverage service needs from an exchange: a swap's leverage (cross margin), read and set. */
+export interface LeverageGateway {
+  leverage(instId: string): Promise<number>;
+  /** Resolves with the leverage now set; rejects with ExchangeRejected (on `lever`) when the exchange refuses it. */
+  setLeverage(instId: string, lever: number): Promise<number>;
+}

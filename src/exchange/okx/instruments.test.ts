@@ -31,3 +31,19 @@ test("instrument rules as numbers; spot has ctVal 1", () => {
       .ctVal,
   ).toBe(0.01);
 });
+
+test("a swap's most leverage from its lever; none for spot (its lever is margin trading's)", () => {
+  const swap = {
+    instId: "BTC-USDT-SWAP",
+    instType: "SWAP" as const,
+    ctVal: "0.01",
+    minSz: "1",
+    lotSz: "1",
+    tickSz: "0.1",
+  };
+  expect(instrumentSpec({ ...swap, lever: "100" }).maxLever).toBe(100);
+  expect(instrumentSpec({ ...swap, lever: "" }).maxLever).toBeUndefined();
+  expect(
+    instrumentSpec({ ...swap, instId: "BTC-USDT", instType: "SPOT" as const, lever: "10" }).maxLever,
+  ).toBeUndefined();
+});

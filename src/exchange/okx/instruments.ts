@@ -12,9 +12,10 @@ export function instTypeOf(instId: string): InstType {
 }
 
 export function instrumentSpec(
-  row: Pick<Instrument, "instId" | "instType" | "ctVal" | "minSz" | "lotSz" | "tickSz">,
+  row: Pick<Instrument, "instId" | "instType" | "ctVal" | "minSz" | "lotSz" | "tickSz"> & { lever?: string },
 ): InstrumentSpec {
   const num = (s: string, dflt: number) => (s === "" || !Number.isFinite(Number(s)) ? dflt : Number(s));
+  const maxLever = row.instType === "SWAP" || row.instType === "FUTURES" ? num(row.lever ?? "", 0) : 0;
   return {
     instId: row.instId,
     instType: row.instType,
@@ -22,5 +23,6 @@ export function instrumentSpec(
     minSz: num(row.minSz, 0),
     lotSz: num(row.lotSz, 0),
     tickSz: num(row.tickSz, 0),
+    ...(maxLever > 0 ? { maxLever } : {}),
   };
 }

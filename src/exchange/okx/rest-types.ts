@@ -109,6 +109,27 @@ export interface PositionsRequest {
   posId?: string;
 }
 
+/** GET /api/v5/account/leverage-info: up to 20 instIds, comma-separated. */
+export interface LeverageInfoRequest {
+  instId: string;
+  mgnMode: "cross" | "isolated";
+}
+
+/** POST /api/v5/account/set-leverage (net mode: no posSide). */
+export interface SetLeverageRequest {
+  instId: string;
+  lever: string;
+  mgnMode: "cross" | "isolated";
+}
+
+/** One instrument's leverage, as leverage-info and set-leverage answer it. */
+export interface LeverageRow {
+  instId: string;
+  mgnMode: string;
+  posSide: string;
+  lever: string;
+}
+
 // ---- Responses (each is one item of the envelope's `data` array): the shared OKX wire types --
 export type {
   AccountBalance,

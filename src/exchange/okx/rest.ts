@@ -57,6 +57,8 @@ export class OkxRest {
   // ---- account ----
   balance = (q: T.BalanceRequest = {}) => this.get<T.AccountBalance>("/api/v5/account/balance", q);
   positions = (q: T.PositionsRequest = {}) => this.get<T.PositionRow>("/api/v5/account/positions", q);
+  leverageInfo = (q: T.LeverageInfoRequest) => this.get<T.LeverageRow>("/api/v5/account/leverage-info", q);
+  setLeverage = (b: T.SetLeverageRequest) => this.post<T.LeverageRow>("/api/v5/account/set-leverage", b);
 
   get<R>(path: string, query?: Query, signed = true): Promise<R[]> {
     return this.request<R>("GET", path + queryString(query), "", signed);
