@@ -1,6 +1,7 @@
 // The close_all command against the simulator over real sockets: every position held (or one
 // instrument's) closed with a reduce-only market order for all of it, by whoever runs it; each
-// close audited as an order; a refusal (the kill switch) fails the command with each reason.
+// close audited as an order, never refused for its size; a refusal (the kill switch) fails the
+// command with each reason.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { eventually, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
 
@@ -68,6 +69,16 @@ test("close_all of one instrument leaves the others; with nothing held it is don
   await eventually(async () => Object.keys(await held()).length === 0, 10_000);
   const none = await command(tina, { type: "close_all" });
   expect(none.body).toMatchObject({ status: "done", result: { requested: 0, placed: 0, failed: 0 } });
+}, 30_000);
+
+test("a position grown past the notional limit order by order still closes (the close is reduce-only)", async () => {
+  // RISK_MAX_NOTIONAL is 100,000: 200 BTC-USDT-SWAP contracts (0.01 BTC each) are about 86,000.
+  await open("BTC-USDT-SWAP", "buy", "200");
+  await open("BTC-USDT-SWAP", "buy", "200");
+  await eventually(async () => (await held())["BTC-USDT-SWAP"] === "400", 10_000);
+  const r = await command(tina, { type: "close_all" });
+  expect(r.body).toMatchObject({ status: "done", result: { requested: 1, placed: 1, failed: 0 } });
+  await eventually(async () => Object.keys(await held()).length === 0, 10_000);
 }, 30_000);
 
 test("with the kill switch on the closes are refused: the command fails with each instrument's reason", async () => {

@@ -60,3 +60,13 @@ test("swap notional uses the contract value", () => {
   expect(checkOrder(o, limits, ctx({ spec: swap }))).toBeNull(); // 20 * 0.01 * 40000 = 8000
   expect(checkOrder({ ...o, sz: "30" }, limits, ctx({ spec: swap }))?.code).toBe("notional_too_large");
 });
+
+test("a swap's reduce-only order is not held to the notional limit (it can only shrink a position); a spot one is", () => {
+  const close = order({ instId: "BTC-USDT-SWAP", sz: "300", tdMode: "cross", side: "sell", reduceOnly: true });
+  expect(checkOrder(close, limits, ctx({ spec: swap }))).toBeNull(); // 300 * 0.01 * 40000 = 120000
+  expect(checkOrder({ ...close, reduceOnly: false }, limits, ctx({ spec: swap }))?.code).toBe("notional_too_large");
+  expect(checkOrder(order({ sz: "1", reduceOnly: true }), limits, ctx())?.code).toBe("notional_too_large");
+  // The other rules still hold.
+  expect(checkOrder({ ...close, sz: "300.5" }, limits, ctx({ spec: swap }))?.code).toBe("bad_lot");
+  expect(checkOrder(close, limits, ctx({ spec: swap, killSwitch: true }))?.code).toBe("kill_switch");
+});

@@ -26,7 +26,7 @@ export interface Refusal {
   message: string;
 }
 
-/** null when the order may go; otherwise why not. */
+/** null when the order may go; otherwise why not. The notional limit is on what an order may add. */
 export function checkOrder(o: OrderRequest, limits: RiskLimits, ctx: RiskContext): Refusal | null {
   if (ctx.killSwitch) return { code: "kill_switch", message: "the kill switch is on: no new orders" };
   if (!limits.instruments.has(o.instId))
@@ -43,7 +43,10 @@ export function checkOrder(o: OrderRequest, limits: RiskLimits, ctx: RiskContext
   if (px === undefined || !Number.isFinite(px))
     return { code: "no_price", field: "px", message: `no reference price for ${o.instId} to value the order` };
   const notional = sz * spec.ctVal * px;
-  if (notional > limits.maxNotional)
+  // A derivative's reduce-only order can only shrink its position (the exchange refuses more), and
+  // a position may have grown past the limit order by order: closing it is never refused for size.
+  const closes = o.reduceOnly === true && spec.instType !== "SPOT";
+  if (notional > limits.maxNotional && !closes)
     return {
       code: "notional_too_large",
       field: "sz",
