@@ -197,6 +197,79 @@ test("the ticket's Reduce only (swaps): refused with no position to reduce, and 
   await ctx.close();
 }, 60_000);
 
+test("a swap's leverage in the ticket: read, changed with a click (Enter does not send an order), the margin at it, on the position; a refusal on its field", async () => {
+  const H = { Authorization: `Bearer ${tina}`, "Content-Type": "application/json" };
+  const setLever = (lever: number) =>
+    fetch(`${s.url}/api/account/leverage`, {
+      method: "POST",
+      headers: H,
+      body: JSON.stringify({ instId: "BTC-USDT-SWAP", lever }),
+    });
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  try {
+    await page.click('[data-testid="nav-trading"]');
+    await page.selectOption('[data-testid="ticket-inst"]', "BTC-USDT");
+    expect(await page.locator('[data-testid="ticket-lever"]').count()).toBe(0); // spot: none
+    await page.selectOption('[data-testid="ticket-inst"]', "BTC-USDT-SWAP");
+    const VALUE = '[data-testid="ticket-lever-value"]';
+    await page.waitForSelector(`${VALUE}:text-is("10x")`, { timeout: WAIT });
+    // The order's margin is its value at the leverage.
+    await page.selectOption('[data-testid="ticket-type"]', "market");
+    await page.fill('[data-testid="ticket-sz"]', "2");
+    const money = async (id: string) => Number((await page.textContent(`[data-testid="${id}"]`))!.match(/[\d.]+/)![0]);
+    await eventually(
+      async () => Math.abs((await money("ticket-margin")) * 10 - (await money("ticket-value"))) < 1,
+      WAIT,
+    );
+    // Over the instrument's most: said as typed, nothing sent.
+    await page.click(VALUE);
+    expect(await page.locator('[data-testid="ticket-lever-125"]').count()).toBe(0); // BTC-USDT-SWAP: at most 100x
+    await page.fill('[data-testid="ticket-lever-input"]', "150");
+    expect(await page.textContent('[data-testid="ticket-lever-error"]')).toBe("at most 100x");
+    expect(await page.isDisabled('[data-testid="ticket-lever-set"]')).toBe(true);
+    // 20x with a click and Enter: set at the exchange, and no order went.
+    await page.click('[data-testid="ticket-lever-20"]');
+    await page.press('[data-testid="ticket-lever-input"]', "Enter");
+    await page.waitForSelector(`${VALUE}:text-is("20x")`, { timeout: WAIT });
+    expect(await page.locator('[data-testid="ticket-done"]').count()).toBe(0);
+    const lever = async () =>
+      ((await (await fetch(`${s.url}/api/account/leverage/BTC-USDT-SWAP`, { headers: H })).json()) as any).lever;
+    expect(await lever()).toBe(20);
+    await eventually(
+      async () => Math.abs((await money("ticket-margin")) * 20 - (await money("ticket-value"))) < 1,
+      WAIT,
+    );
+    // The position opened takes it; its row says so.
+    await page.click('[data-testid="ticket-submit"]');
+    await page.waitForSelector('[data-testid="ticket-done"]', { timeout: WAIT });
+    const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
+    await page.waitForSelector(`${ROW} [data-testid="position-lever"]:text-is("20x")`, { timeout: WAIT });
+    // Grown past what 1x could hold (two orders: one over 100,000 is refused by the risk limit),
+    // 1x is refused by the exchange, on the field; the leverage stays.
+    for (const key of ["lever-big-1", "lever-big-2"])
+      await placeOrder(
+        s.url,
+        tina,
+        { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "200", tdMode: "cross" },
+        key,
+      );
+    await page.click(VALUE);
+    await page.fill('[data-testid="ticket-lever-input"]', "1");
+    await page.click('[data-testid="ticket-lever-set"]');
+    await textMatches(page, '[data-testid="ticket-lever-error"]', /too low.*59103/i);
+    expect(await lever()).toBe(20);
+    // Set elsewhere (another tab, the API): the position's update brings it to the ticket.
+    expect((await setLever(5)).status).toBe(200);
+    await page.waitForSelector(`${ROW} [data-testid="position-lever"]:text-is("5x")`, { timeout: WAIT });
+    await page.waitForSelector(`${VALUE}:text-is("5x")`, { timeout: WAIT });
+  } finally {
+    await ctx.close();
+    await s.commands.run("admin", { type: "close_all" });
+    await eventually(async () => (await swapPositions()).length === 0, WAIT);
+    await setLever(10);
+  }
+}, 60_000);
+
 test("a market order from the ticket with a trailing stop loss: checked against the last price, then the position it opens is guarded", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');

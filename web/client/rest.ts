@@ -76,6 +76,10 @@ export function restApi(fetcher: Fetcher) {
       summary: () => ok(api.account.$get()),
       balances: () => ok(api.account.balances.$get()),
       positions: () => ok(api.account.positions.$get()),
+      /** A swap's leverage as the exchange has it, and the most it allows. */
+      leverage: (instId: string) => ok(api.account.leverage[":instId"].$get({ param: { instId } })),
+      /** Sets a swap's leverage; answers what was set (a refusal on `lever`). */
+      setLeverage: (instId: string, lever: number) => ok(api.account.leverage.$post({ json: { instId, lever } })),
       /** The account's total equity over time: a point per bucket, newest first. */
       equity: (query: EquityQuery = {}) => ok(api.account.equity.$get({ query })),
     },

@@ -1,6 +1,7 @@
 // The order ticket: instrument, side, type, price and size checked against the instrument's rules
 // (tick, lot, minimum size; arrow keys step by them), the best bid/ask to click, what is available
-// to spend with a size as a share of it (spot), reduce only (swaps), for a swap at market a stop
+// to spend with a size as a share of it (spot), a swap's leverage (changed with a click) and the
+// margin the order takes at it, reduce only (swaps), for a swap at market a stop
 // loss and/or take profit set on the position it opens (a guard the service holds, set once the
 // order is placed), the order's value, an idempotency key per order (a retried submit never
 // doubles it), and a rejection shown on the field it concerns (the server's risk checks and
@@ -18,6 +19,7 @@ import { protectStrategy } from "../protect.ts";
 import { handedPrice } from "../selection.ts";
 import { shareButtons } from "./fields.tsx";
 import { useTicketGuard } from "./TicketGuard.tsx";
+import { useTicketLeverage } from "./TicketLeverage.tsx";
 
 const TYPES: Array<{ v: OrdType; label: string }> = [
   { v: "limit", label: "Limit" },
@@ -108,9 +110,18 @@ export const OrderTicket = defineComponent(
       if (typed > 0) return typed;
       return Math.max(Number(side.value === "buy" ? ticker.value?.askPx : ticker.value?.bidPx) || 0, 0);
     });
-    const value = computed(() => {
-      const v = Number(sz.value) * refPx.value * (rules.value?.ctVal || 1);
-      return v > 0 ? `≈ ${v.toFixed(2)} ${ccys.value.quote}` : "–";
+    const notional = computed(() => Number(sz.value) * refPx.value * (rules.value?.ctVal || 1));
+    const value = computed(() => (notional.value > 0 ? `≈ ${notional.value.toFixed(2)} ${ccys.value.quote}` : "–"));
+    const leverage = useTicketLeverage({
+      instId: () => props.instId,
+      offered: swap,
+      maxLever: () => rules.value?.maxLever,
+    });
+    /** A swap order's initial margin at the leverage set (none for reduce-only: it frees margin). */
+    const margin = computed(() => {
+      const l = leverage.lever.value;
+      if (!l || !(notional.value > 0) || reduceOnly.value) return "–";
+      return `≈ ${(notional.value / l).toFixed(2)} ${ccys.value.quote}`;
     });
     /** A swap at market: a stop loss and/or take profit on what it opens, set once it is placed. */
     const guard = useTicketGuard({
@@ -293,6 +304,7 @@ export const OrderTicket = defineComponent(
         {ordType.value !== "market" && input("px", px, steps.value.px, "Price")}
         {input("sz", sz, steps.value.sz, "Size")}
         {spot.value && shareButtons("Size as a share of what is available", "ticket-share", takeShare)}
+        {leverage.view()}
         {swap.value && (
           <label class="check">
             <input
@@ -306,16 +318,23 @@ export const OrderTicket = defineComponent(
         )}
         {guard.view()}
         <dl class="funds">
-          {spot.value && (
+          {(spot.value || swap.value) && (
             <>
               <dt>Available</dt>
               <dd data-testid="ticket-avail">
-                {available.value} {ccys.value.spends}
+                {swap.value ? (balances.get(ccys.value.quote)?.availBal ?? "0") : available.value}{" "}
+                {swap.value ? ccys.value.quote : ccys.value.spends}
               </dd>
             </>
           )}
           <dt>Value</dt>
           <dd data-testid="ticket-value">{value.value}</dd>
+          {swap.value && (
+            <>
+              <dt>Margin</dt>
+              <dd data-testid="ticket-margin">{margin.value}</dd>
+            </>
+          )}
         </dl>
         {formError.value && (
           <p class="error" role="alert" data-testid="ticket-error">

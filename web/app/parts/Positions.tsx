@@ -93,6 +93,12 @@ export const Positions = defineComponent(() => {
               <tr key={key} data-testid={`position-${key}`}>
                 <td>
                   {p.instId} <small class="muted">{p.posSide !== "net" ? p.posSide : ""}</small>
+                  {Number(p.lever) > 0 && (
+                    <small class="muted hide-narrow" title="Leverage (cross margin)" data-testid="position-lever">
+                      {" "}
+                      {p.lever}x
+                    </small>
+                  )}
                   <GuardButtons
                     guards={guards.value.filter((g) => g.instId === p.instId)}
                     held={Math.abs(Number(p.pos))}
