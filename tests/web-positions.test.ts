@@ -239,6 +239,12 @@ test("a swap's leverage in the ticket: read, changed with a click (Enter does no
       async () => Math.abs((await money("ticket-margin")) * 20 - (await money("ticket-value"))) < 1,
       WAIT,
     );
+    // Half of what is available as margin at 20x (1% kept for fees), then back to 2 contracts.
+    await page.click('[data-testid="ticket-share-50"]');
+    const half = (await money("ticket-margin")) / (await money("ticket-avail"));
+    expect(half).toBeGreaterThan(0.48);
+    expect(half).toBeLessThanOrEqual(0.5);
+    await page.fill('[data-testid="ticket-sz"]', "2");
     // The position opened takes it; its row says so.
     await page.click('[data-testid="ticket-submit"]');
     await page.waitForSelector('[data-testid="ticket-done"]', { timeout: WAIT });

@@ -1,5 +1,15 @@
 import { expect, test } from "bun:test";
-import { checkPx, checkSz, fmtStep, onStep, sizeForShare, stepBy, stepDecimals, toTick } from "./rules.ts";
+import {
+  checkPx,
+  checkSz,
+  contractsForShare,
+  fmtStep,
+  onStep,
+  sizeForShare,
+  stepBy,
+  stepDecimals,
+  toTick,
+} from "./rules.ts";
 
 const btc = { tickSz: 0.1, lotSz: 1e-8, minSz: 0.00001 };
 const swap = { tickSz: 0.25, lotSz: 1, minSz: 1 };
@@ -54,4 +64,14 @@ test("toTick rounds a price to the nearest tick in the tick's decimals", () => {
   expect(toTick(43012.36, 0.1)).toBe("43012.4");
   expect(toTick(0.123456789, 0.0001)).toBe("0.1235");
   expect(toTick(107, 5)).toBe("105");
+});
+
+test("a share of what is available as a swap's margin: contracts at the leverage, 1% kept for fees, on the lot grid", () => {
+  const btcSwap = { tickSz: 0.1, lotSz: 0.01, minSz: 0.01 };
+  // 100% of 10,000 USDT at 10x is 100,000 of value: 100,000 / (43,000 x 0.01) / 1.01 = 230.25 contracts.
+  expect(contractsForShare(1, 10_000, 10, 43_000, 0.01, btcSwap)).toBe("230.25");
+  expect(contractsForShare(0.5, 10_000, 20, 43_000, 0.01, btcSwap)).toBe("230.25");
+  expect(contractsForShare(0.25, 10_000, 1, 43_000, 0.01, btcSwap)).toBe("5.75");
+  expect(contractsForShare(1, 10_000, 10, 0, 0.01, btcSwap)).toBe(""); // no price yet
+  expect(contractsForShare(1, 0, 10, 43_000, 0.01, btcSwap)).toBe("");
 });

@@ -75,6 +75,24 @@ export function sizeForShare(share: number, side: "buy" | "sell", avail: number,
   return lots > 0 ? (lots * r.lotSz).toFixed(stepDecimals(r.lotSz)) : "";
 }
 
+/**
+ * A swap's size (contracts on the lot grid) whose margin at `lever` is a share of what is available:
+ * share x avail x lever / (px x ctVal), less 1% the exchange keeps back for fees.
+ */
+export function contractsForShare(
+  share: number,
+  avail: number,
+  lever: number,
+  px: number,
+  ctVal: number,
+  r: Rules,
+): string {
+  const raw = px > 0 && ctVal > 0 ? (avail * share * lever) / (px * ctVal * 1.01) : 0;
+  if (!(raw > 0) || !(r.lotSz > 0)) return "";
+  const lots = Math.floor(raw / r.lotSz + 1e-9);
+  return lots > 0 ? (lots * r.lotSz).toFixed(stepDecimals(r.lotSz)) : "";
+}
+
 /** A price rounded to the nearest tick, written with the tick's decimals (43012.34, tick 0.1 -> "43012.3"). */
 export function toTick(price: number, tick: number): string {
   if (!(tick > 0)) return String(price);

@@ -9,7 +9,7 @@
 import { computed, defineComponent, shallowRef, watch } from "vue";
 import { ApiRequestError, errorText } from "../../client/http.ts";
 import type { NewOrder, OrdType } from "../../client/rest.ts";
-import { checkPx, checkSz, fmtStep, sizeForShare, stepBy } from "../../client/rules.ts";
+import { checkPx, checkSz, contractsForShare, fmtStep, sizeForShare, stepBy } from "../../client/rules.ts";
 import { useBalances } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useOrderBook, useTicker } from "../../vue/market.ts";
@@ -131,9 +131,15 @@ export const OrderTicket = defineComponent(
       rules,
       offered: computed(() => swap.value && ordType.value === "market" && !reduceOnly.value),
     });
+    /** Swaps: what is available to margin, in the settlement (quote) currency. */
+    const marginAvail = computed(() => Number(balances.get(ccys.value.quote)?.availBal ?? 0));
     const takeShare = (share: number) => {
       const r = rules.value;
-      if (r) sz.value = sizeForShare(share, side.value, Number(available.value), refPx.value, r);
+      if (!r) return;
+      const lever = leverage.lever.value;
+      if (swap.value) {
+        if (lever) sz.value = contractsForShare(share, marginAvail.value, lever, refPx.value, r.ctVal || 1, r);
+      } else sz.value = sizeForShare(share, side.value, Number(available.value), refPx.value, r);
     };
 
     /** What the rules refuse in the fields as typed (shown at once, and the order is not sent). */
@@ -293,6 +299,7 @@ export const OrderTicket = defineComponent(
             ))}
           </select>
         </label>
+        {leverage.view()}
         <p class="quote">
           <button type="button" class="link down" onClick={() => ticker.value && (px.value = ticker.value.askPx)}>
             ask {fmtPx(ticker.value?.askPx, digits.value?.px)}
@@ -304,7 +311,8 @@ export const OrderTicket = defineComponent(
         {ordType.value !== "market" && input("px", px, steps.value.px, "Price")}
         {input("sz", sz, steps.value.sz, "Size")}
         {spot.value && shareButtons("Size as a share of what is available", "ticket-share", takeShare)}
-        {leverage.view()}
+        {swap.value &&
+          shareButtons("Size as a share of the margin available, at the leverage", "ticket-share", takeShare)}
         {swap.value && (
           <label class="check">
             <input
@@ -322,8 +330,7 @@ export const OrderTicket = defineComponent(
             <>
               <dt>Available</dt>
               <dd data-testid="ticket-avail">
-                {swap.value ? (balances.get(ccys.value.quote)?.availBal ?? "0") : available.value}{" "}
-                {swap.value ? ccys.value.quote : ccys.value.spends}
+                {swap.value ? marginAvail.value : available.value} {swap.value ? ccys.value.quote : ccys.value.spends}
               </dd>
             </>
           )}
