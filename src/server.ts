@@ -41,6 +41,7 @@ import { durableStrategies, durableUsers, startHistoryFromConfig } from "./store
 import { secureDataDir } from "./store/data-dir.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
 import type { RedisConn } from "./store/redis/connection.ts";
+import { PositionsWatch } from "./strategies/positions-watch.ts";
 import type { SupervisorTuning } from "./strategies/supervisor.ts";
 import { StreamAccess } from "./stream/access.ts";
 import { Hub } from "./stream/hub.ts";
@@ -132,6 +133,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   const poller = new Poller(bus, streamMetrics);
   bus.onTake((events) => state.apply(events));
+  // The account's positions for strategies that follow them, from before the exchange starts.
+  const positions = new PositionsWatch();
+  bus.onTake((events) => positions.consume(events));
   bus.onBatch((events) => hub.fanOut(events));
   bus.onBatch(() => poller.wake());
 
@@ -226,6 +230,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     );
   const strategies = await StrategyService.open({
     orders,
+    positions,
     state,
     publisher,
     ring,

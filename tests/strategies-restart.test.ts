@@ -107,7 +107,9 @@ test("every strategy is listed again after a restart; a running one comes back s
   // A stop is protection: it starts again by itself once the exchange has sent its instrument's
   // rules (until then it waits, saying so), started by "system" in the audit log.
   if (byId[stop].state === "stopped")
-    expect(byId[stop].reason).toBe("service restarted: starts again once its instruments' rules are in");
+    expect(byId[stop].reason).toBe(
+      "service restarted: starts again once its instruments' rules (and, for a stop, the account's positions) are in",
+    );
   const rearmed = await until(t2, stop, (v) => v.state === "running", 20_000);
   expect(rearmed.logs.map((l: any) => l.msg)).toContain(`armed: sell 0.001 ${INST} at stop <= 1000`);
   await s.history.flush();

@@ -96,6 +96,49 @@ test("a stop whose position is closed by hand stops itself: nothing left to prot
   expect(done.figures.counters.ordersPlaced).toBe(0);
 }, 40_000);
 
+test("a position event an outside publisher puts on the bus (marked http) does not end a stop; the exchange's does", async () => {
+  await placeOrder(s.url, token, { instId: SWAP, side: "buy", ordType: "market", sz: "1", tdMode: "cross" });
+  await eventually(async () => (await position(SWAP)) === 1);
+  const { body } = await tina.create({
+    name: "guarded stop",
+    kind: "stop",
+    instruments: [SWAP],
+    params: { side: "sell", size: 1, stopPx: 1000 },
+    limits: { maxPosition: 1, maxOrderNotional: 100_000 },
+  });
+  expect((await tina.start(body.id)).body.state).toBe("running");
+  await until(tina, body.id, (v) => v.logs.some((l: any) => l.msg.startsWith("armed")));
+  // An admin may publish on any channel: a flat position of the swap, marked `http`.
+  const admin = await s.token();
+  const fake = {
+    instId: SWAP,
+    instType: "SWAP",
+    posId: "",
+    posSide: "net",
+    pos: "0",
+    avgPx: "",
+    upl: "",
+    lever: "",
+    mgnMode: "cross",
+    markPx: "",
+    liqPx: "",
+    uplRatio: "",
+    uTime: Date.now(),
+  };
+  const r = await fetch(`${s.url}/api/events`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${admin}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ type: "position", channel: "positions", data: fake }),
+  });
+  expect(r.status).toBe(201);
+  await Bun.sleep(500);
+  expect((await tina.get(body.id)).body.state).toBe("running");
+  const close = { instId: SWAP, side: "sell", ordType: "market", sz: "1", tdMode: "cross", reduceOnly: true };
+  await placeOrder(s.url, token, close);
+  const done = await until(tina, body.id, (v) => v.state === "stopped", 15_000);
+  expect(done.reason).toBe("finished: the position it guards is closed: nothing left to protect");
+}, 40_000);
+
 test("a trailing stop: its stop is kept as its params and raised as the market rises; it sells when the market falls back to it", async () => {
   const mid = Number(s.state.get(`tickers:${SPOT}`)!.last);
   const { body } = await tina.create({

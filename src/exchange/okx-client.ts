@@ -8,6 +8,7 @@ import { RingFullError, type RingHandle, RingProducer } from "../bus/ring.ts";
 import type { Normalized } from "../domain/events.ts";
 import { nowMs } from "../domain/time.ts";
 import type { IngestConfig } from "./config.ts";
+import { instTypeOf } from "./okx/instruments.ts";
 import { MarketFeed, type Sink } from "./okx/market-feed.ts";
 import { type Frame, safeMsg } from "./okx/parse-frame.ts";
 import { PrivateFeed } from "./okx/private-feed.ts";
@@ -77,7 +78,14 @@ export class OkxClient {
       this.sockets.business?.subscribe(subs.business);
     }
     if (cfg.credentials && role !== "market") {
-      this.priv = new PrivateFeed({ channels: cfg.privateChannels, sink, rest, log: this.log, now: nowMs });
+      this.priv = new PrivateFeed({
+        channels: cfg.privateChannels,
+        sink,
+        rest,
+        log: this.log,
+        now: nowMs,
+        derivatives: cfg.tradable.filter((i) => instTypeOf(i) === "SWAP" || instTypeOf(i) === "FUTURES"),
+      });
       this.sockets.private = socket("private", true);
       this.sockets.private.subscribe(this.priv.subscriptions());
     }
@@ -177,7 +185,10 @@ export class OkxClient {
   private onState(conn: ConnName, state: ConnState): void {
     if (state === "down") {
       if (conn === "public") this.market?.onDisconnected();
-      if (conn === "private") this.ops.onDisconnected();
+      if (conn === "private") {
+        this.ops.onDisconnected();
+        this.priv?.onDisconnected();
+      }
     }
     if (state === "ready" && conn === "private") {
       this.reconcile();

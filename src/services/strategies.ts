@@ -73,7 +73,9 @@ export class StrategyService {
     this.resumer = new StrategyResumer({
       sup: this.sup,
       orders: d.orders,
-      start: (id) => this.lifecycle.start({ user: "system", role: "admin" }, id),
+      followsPositions: (kind) => kindsByName.get(kind)?.positions === true,
+      positionsKnown: () => d.positions.known,
+      start: (id) => this.lifecycle.start({ user: "system", role: "admin" }, id, { resumed: true }),
       log: d.log,
     });
   }

@@ -24,7 +24,8 @@ export class StrategyLifecycle {
     d.orders.onKillSwitch((on) => on && this.killSwitch());
   }
 
-  async start(actor: Actor, id: string): Promise<StrategyView> {
+  /** Starts it; `resumed`: by the service after a restart (StrategyResumer). */
+  async start(actor: Actor, id: string, opts: { resumed?: boolean } = {}): Promise<StrategyView> {
     const { sup, views, orders } = this.d;
     return auditedChange(
       this.d.audit,
@@ -53,7 +54,7 @@ export class StrategyLifecycle {
             "instrument_unavailable",
             missing.map((i) => ({ field: "instruments", message: `${i}: no rules from the exchange` })),
           );
-        await sup.start(e, kind, actor.user);
+        await sup.start(e, kind, actor.user, opts);
         return views.of(e);
       },
       (v) => ({ state: v.state, ...(v.state === "error" ? { reason: v.reason } : {}) }),

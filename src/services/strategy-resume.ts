@@ -7,7 +7,8 @@ import type { StrategyOrders } from "../strategies/desk.ts";
 import type { Supervisor } from "../strategies/supervisor.ts";
 
 /** Why a resuming strategy is stopped until it starts again. */
-export const RESUMING = "service restarted: starts again once its instruments' rules are in";
+export const RESUMING =
+  "service restarted: starts again once its instruments' rules (and, for a stop, the account's positions) are in";
 const KILLED = "service restarted with the kill switch on: start it again when wanted";
 const EVERY_MS = 250;
 
@@ -19,6 +20,10 @@ export class StrategyResumer {
     private readonly d: {
       sup: Supervisor;
       orders: Pick<StrategyOrders, "killSwitch" | "instrument">;
+      /** Whether the kind of this strategy follows positions (then it waits until they are all known). */
+      followsPositions: (kind: string) => boolean;
+      positionsKnown: () => boolean;
+      /** Starts it again, saying it resumes (sup.start's `resumed`). */
       start: (id: string) => Promise<unknown>;
       log: Logger;
     },
@@ -48,6 +53,8 @@ export class StrategyResumer {
         continue;
       }
       if (!e.rec.instruments.every((i) => this.d.orders.instrument(i))) continue;
+      // A stop needs to know whether its position is still there: a flat one is given to it.
+      if (this.d.followsPositions(e.rec.kind) && !this.d.positionsKnown()) continue;
       this.waiting.delete(id);
       await this.d
         .start(id)

@@ -4,6 +4,7 @@
 import { ChannelReader } from "../bus/channel-reader.ts";
 import { type BusEvent, type RingHandle, textOf } from "../bus/ring.ts";
 import type { Book, Fill, Order, Position, Ticker } from "../domain/events.ts";
+import { fromTruth } from "../domain/source.ts";
 import type { CancelAnswer, Kind, PlaceAnswer, StrategyContext, StrategyLogic } from "./kind.ts";
 import { OrderPacer } from "./pacer.ts";
 import type { FromStrategyWorker, WorkerInit } from "./protocol.ts";
@@ -56,14 +57,15 @@ export class StrategyHost {
       ...(kind.positions ? ["positions"] : []),
     ]);
     this.positions = kind.positions === true;
-    this.cursor = this.reader.head();
+    this.cursor = init.positions?.after ?? this.reader.head();
     this.mine = `"clOrdId":"s${init.id}`;
     this.pacer = new OrderPacer(init.ordersPerSecond);
     this.logic = kind.create(this.context(), init.params);
   }
 
-  /** Calls onStart, says ready, then follows the bus until stopped. */
+  /** Gives it the positions it starts with, calls onStart, says ready, then follows the bus until stopped. */
   async start(): Promise<void> {
+    for (const p of this.init.positions?.list ?? []) await this.call(() => this.logic.onPosition?.(p));
     await this.call(() => this.logic.onStart?.());
     if (!this.running) return;
     this.post({ t: "ready" });
@@ -148,6 +150,9 @@ export class StrategyHost {
     const latest = new Map<string, BusEvent>();
     const positions = new Map<string, Position>();
     for (const ev of events) {
+      // Only the exchange's and tradewire's own events: an engine's or an HTTP publisher's
+      // orders, fills and positions reach stream clients, never a strategy.
+      if (!fromTruth(ev.source)) continue;
       if (
         ev.type === "ticker"
           ? this.tickerChannels.has(ev.channel)

@@ -6,6 +6,7 @@
 import type { Publisher } from "../bus/dispatcher.ts";
 import { type BusEvent, type RingHandle, textOf } from "../bus/ring.ts";
 import type { Fill, Order } from "../domain/events.ts";
+import { fromTruth } from "../domain/source.ts";
 import { strategyOrderPrefix } from "../domain/strategy-orders.ts";
 import type { Logger } from "../log.ts";
 import type { StateStore } from "../state/store.ts";
@@ -14,6 +15,7 @@ import type { Kind } from "./kind.ts";
 import { LiveStrategy } from "./live.ts";
 import type { StrategyLimits, StrategyRecord, StrategyState } from "./model.ts";
 import { PNL_EVERY_MS } from "./pnl-curve.ts";
+import type { PositionsWatch } from "./positions-watch.ts";
 import { StrategyRunner } from "./runner.ts";
 import type { StrategyStore } from "./store.ts";
 import { checkParams } from "./validate.ts";
@@ -58,6 +60,8 @@ export const DEFAULT_TUNING: SupervisorTuning = {
 
 export interface SupervisorDeps {
   orders: StrategyOrders;
+  /** The account's positions from the bus (fed from before the exchange starts). */
+  positions: PositionsWatch;
   state: StateStore;
   publisher: Publisher;
   ring: RingHandle;
@@ -97,8 +101,12 @@ export class Supervisor {
     return e;
   }
 
-  /** Starts the strategy's Worker and resolves once it runs (or has ended otherwise). */
-  async start(e: Entry, kind: Kind & { url?: string }, by: string): Promise<void> {
+  /**
+   * Starts the strategy's Worker and resolves once it runs (or has ended otherwise). A kind that
+   * follows positions is given those held on its instruments; `resumed` (after a restart), a flat
+   * one too where nothing is held, so a stop whose position was closed meanwhile ends.
+   */
+  async start(e: Entry, kind: Kind & { url?: string }, by: string, opts: { resumed?: boolean } = {}): Promise<void> {
     const { rec, live } = e;
     const rules: Record<string, NonNullable<ReturnType<StrategyOrders["instrument"]>>> = {};
     for (const i of rec.instruments) {
@@ -130,6 +138,7 @@ export class Supervisor {
         idle: this.d.tuning.idle,
         nice: this.d.tuning.nice,
         ordersPerSecond: this.orderPace(rec.limits),
+        ...(kind.positions ? { positions: this.d.positions.startWith(rec.instruments, opts.resumed === true) } : {}),
       },
       {
         ready: () => {
@@ -240,6 +249,8 @@ export class Supervisor {
   consume(events: BusEvent[]): void {
     for (const ev of events) {
       if (ev.type !== "order" && ev.type !== "fill") continue;
+      // An engine's or an HTTP publisher's order and fill events are no strategy's.
+      if (!fromTruth(ev.source)) continue;
       const text = textOf(ev);
       const at = text.indexOf('"clOrdId":"s');
       if (at < 0) continue;

@@ -164,6 +164,7 @@ export class StopLogic {
   }
 
   onStart(): void {
+    if (this.finished) return; // the position it guards was closed before it started (a restart)
     this.ctx.log(`armed: ${this.armed()}`);
     this.ctx.every(RETRY_MS, () => {
       this.check(this.ctx.ticker(this.instId));
