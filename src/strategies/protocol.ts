@@ -1,7 +1,6 @@
 // The messages between the main thread and a strategy's Worker. The Worker reads market data
 // and its own orders and fills off the bus itself; everything it wants done (orders, cancels)
 // goes to the main thread, whose order service and risk checks are the one path to the exchange.
-
 import type { RingHandle } from "../bus/ring.ts";
 import type { Position } from "../domain/events.ts";
 import type { CancelAnswer, InstrumentSpec, OrderRequest, PlaceAnswer } from "./kind.ts";
@@ -27,9 +26,9 @@ export interface WorkerInit {
   /** Orders a second its context paces its orders to (pacer.ts): its limit, within the service's. */
   ordersPerSecond: number;
   /**
-   * Kinds that follow positions: the account's positions on its instruments as of bus sequence
-   * `after` (given to onPosition before onStart; flat ones too when they are known to be flat),
-   * and the Worker reads the bus from there, so nothing falls between the two.
+   * A kind that follows positions, resumed after a restart: the account's positions on its
+   * instruments as of bus sequence `after` (flat where none is held), given to onPosition before
+   * onStart, and the Worker reads the bus from there, so nothing falls between the two.
    */
   positions?: { after: number; list: Position[] };
 }

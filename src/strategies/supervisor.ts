@@ -102,9 +102,11 @@ export class Supervisor {
   }
 
   /**
-   * Starts the strategy's Worker and resolves once it runs (or has ended otherwise). A kind that
-   * follows positions is given those held on its instruments; `resumed` (after a restart), a flat
-   * one too where nothing is held, so a stop whose position was closed meanwhile ends.
+   * Starts the strategy's Worker and resolves once it runs (or has ended otherwise). `resumed`
+   * (after a restart, once all positions are known), a kind that follows positions starts with its
+   * instruments' positions, a flat one where nothing is held: a stop whose position was closed
+   * meanwhile ends. A fresh start learns them from the updates after it (a guard set right after
+   * the order that opens its position must not start from the position before it).
    */
   async start(e: Entry, kind: Kind & { url?: string }, by: string, opts: { resumed?: boolean } = {}): Promise<void> {
     const { rec, live } = e;
@@ -138,7 +140,7 @@ export class Supervisor {
         idle: this.d.tuning.idle,
         nice: this.d.tuning.nice,
         ordersPerSecond: this.orderPace(rec.limits),
-        ...(kind.positions ? { positions: this.d.positions.startWith(rec.instruments, opts.resumed === true) } : {}),
+        ...(kind.positions && opts.resumed ? { positions: this.d.positions.startWith(rec.instruments) } : {}),
       },
       {
         ready: () => {
