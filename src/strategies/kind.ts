@@ -91,8 +91,9 @@ export interface Kind {
   /** Wants `onPosition` (the account's positions on its instruments, whoever made them). */
   positions?: boolean;
   /**
-   * Started again by itself after a service restart (once its instruments' rules are in), where
-   * other kinds come back stopped: for protection (a stop) that a restart must not disarm.
+   * Protection (a stop): started again by itself after a service restart (once its instruments'
+   * rules are in), where other kinds come back stopped, so a restart does not disarm it; and its
+   * Worker thread runs at STRATEGY_NICE, never under SCHED_IDLE, so a busy host does not hold it.
    */
   resumes?: boolean;
   create(ctx: StrategyContext, params: Record<string, unknown>): StrategyLogic;

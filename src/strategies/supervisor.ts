@@ -137,7 +137,9 @@ export class Supervisor {
         rules,
         ring: this.d.ring,
         pollMs: this.d.tuning.pollMs,
-        idle: this.d.tuning.idle,
+        // Protection (a stop) is never left waiting for idle CPU: on a busy host a guard under
+        // SCHED_IDLE could miss its trigger for as long as the host stays busy.
+        idle: this.d.tuning.idle && kind.resumes !== true,
         nice: this.d.tuning.nice,
         ordersPerSecond: this.orderPace(rec.limits),
         ...(kind.positions && opts.resumed ? { positions: this.d.positions.startWith(rec.instruments) } : {}),
