@@ -62,15 +62,26 @@ test("a listed position is published as it is; the flats are dated by the snapsh
 
 test("later snapshots flatten only what was open and is no longer listed; updates are not snapshots", () => {
   const { f, out } = feed();
-  f.onPush(push([row("BTC-USDT-SWAP", "3")], { eventType: "snapshot" }), NOW);
+  f.onPush(push([row("BTC-USDT-SWAP", "3")], { eventType: "snapshot" }), NOW - 10_000);
   out.length = 0;
-  f.onPush(push([row("ETH-USDT-SWAP", "1")], { eventType: "event_update" }), NOW);
+  f.onPush(push([row("ETH-USDT-SWAP", "1")], { eventType: "event_update" }), NOW - 9_000);
   expect(flats(out)).toEqual([]);
   out.length = 0;
   // A regular snapshot that lists ETH only: BTC closed without a push saying so.
   f.onPush(push([row("ETH-USDT-SWAP", "1")], { eventType: "snapshot" }), NOW);
   expect(flats(out)).toEqual([`BTC-USDT-SWAP ${NOW - 5}`]);
   expect(known(out)).toBe(0); // only after a (re)connect
+});
+
+test("a position pushed moments before a snapshot that leaves it out stays (the snapshot may be older); a later one settles it", () => {
+  const { f, out } = feed();
+  f.onPush(push([], { eventType: "snapshot" }), NOW - 10_000);
+  out.length = 0;
+  f.onPush(push([row("BTC-USDT-SWAP", "2")], { eventType: "event_update" }), NOW - 500);
+  f.onPush(push([], { eventType: "snapshot" }), NOW);
+  expect(flats(out)).toEqual([]);
+  f.onPush(push([], { eventType: "snapshot" }), NOW + 5_000);
+  expect(flats(out)).toEqual([`BTC-USDT-SWAP ${NOW - 1000}`]);
 });
 
 test("a snapshot in pages is judged at its last page", () => {
@@ -82,9 +93,9 @@ test("a snapshot in pages is judged at its last page", () => {
   expect(known(out)).toBe(1);
 });
 
-test("after a reconnect the next snapshot is a first one again: a position closed meanwhile goes flat", () => {
-  const { f, out } = feed(["BTC-USDT-SWAP"]);
-  f.onPush(push([row("BTC-USDT-SWAP", "3")], { eventType: "snapshot" }), NOW);
+test("after a reconnect the next snapshot is a first one again: a position closed meanwhile goes flat, however recent its last push", () => {
+  const { f, out } = feed([]); // held, not among the traded swaps: flattened as held
+  f.onPush(push([row("BTC-USDT-SWAP", "3")], { eventType: "snapshot" }), NOW - 1_000);
   f.onDisconnected();
   out.length = 0;
   f.onPush(push([], { eventType: "snapshot" }), NOW);

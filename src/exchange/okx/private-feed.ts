@@ -22,6 +22,12 @@ const MAX_PAGES = 20;
 
 /** A flat position made from a snapshot is dated this far before it was made, so that a change pushed after the snapshot is newer even with this clock ahead of OKX's. */
 const FLAT_EARLIER_MS = 1_000;
+/**
+ * A position pushed this recently is not flattened by a regular snapshot that leaves it out: the
+ * snapshot may have been taken before the push that opened it (OKX sends them unasked). The next
+ * snapshot or reconnect settles it.
+ */
+const SETTLE_MS = 3_000;
 
 const keyOf = (p: Pick<Position, "instId" | "posSide">) => `${p.instId}:${p.posSide || "net"}`;
 
@@ -29,8 +35,8 @@ export class PrivateFeed {
   readonly open = new OpenOrders();
   reconciliations = 0;
   private running: Promise<void> | null = null;
-  /** Positions (instId:posSide) the stream was last told are open. */
-  private readonly held = new Set<string>();
+  /** Positions (instId:posSide) the stream was last told are open, and when that came (rxTs). */
+  private readonly held = new Map<string, number>();
   /** The positions listed by the snapshot being received (its pages so far); null between snapshots. */
   private listed: Set<string> | null = null;
   /** No snapshot since the connection (re)opened: the next one also flattens every traded derivative it does not list. */
@@ -73,27 +79,29 @@ export class PrivateFeed {
     if (snapshot) this.listed ??= new Set();
     for (const ev of events) {
       if (ev.type === "order") this.open.note(ev.data);
-      if (ev.type === "position") this.notePosition(ev.data, snapshot);
+      if (ev.type === "position") this.notePosition(ev.data, snapshot, rxTs);
       this.o.sink.publish(ev, rxTs);
     }
     // The last page (OKX pages a long snapshot; one without paging is whole).
     if (snapshot && frame.frame.lastPage !== false) this.flattenUnlisted(events, rxTs);
   }
 
-  private notePosition(p: Position, snapshot: boolean): void {
+  private notePosition(p: Position, snapshot: boolean, rxTs: number): void {
     const k = keyOf(p);
     if (Number(p.pos) === 0) this.held.delete(k);
     else {
-      this.held.add(k);
+      this.held.set(k, rxTs);
       if (snapshot) this.listed?.add(k);
     }
   }
 
-  /** Publishes flat every position held (or, after a (re)connect, every traded derivative's) that the snapshot did not list. */
+  /** Publishes flat every position held (not pushed in the last SETTLE_MS) or, after a (re)connect, every traded derivative's, that the snapshot did not list. */
   private flattenUnlisted(events: Normalized[], rxTs: number): void {
     const listed = this.listed ?? new Set<string>();
     const fresh = this.fresh;
-    const gone = new Set([...this.held].filter((k) => !listed.has(k)));
+    // A reconnect's snapshot comes before any push of its connection: nothing held is too recent for it.
+    const settled = (at: number) => fresh || rxTs - at >= SETTLE_MS;
+    const gone = new Set([...this.held].filter(([k, at]) => !listed.has(k) && settled(at)).map(([k]) => k));
     if (fresh)
       for (const instId of this.o.derivatives ?? []) if (!listed.has(`${instId}:net`)) gone.add(`${instId}:net`);
     this.listed = null;
