@@ -1,17 +1,26 @@
 // A tradewire restart with REDIS_URL (test Redis, DB 2): the new instance serves the saved state
 // snapshot to its first client at once, before any new event, and sessions carry over: refresh
-// tokens rotate, revoked sessions stay revoked, a refresh token reused across instances is caught.
+// tokens rotate, revoked sessions stay revoked, a refresh token reused across instances is caught;
+// a saved position the exchange no longer has is flattened by its first snapshot.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { ADMIN_PASSWORD, exchangeEvent, openSse, startTestServer, type TestServer } from "./helpers.ts";
+import {
+  ADMIN_PASSWORD,
+  eventually,
+  exchangeEvent,
+  openSse,
+  placeOrder,
+  startTestServer,
+  type TestServer,
+} from "./helpers.ts";
 import { NO_REDIS, noteSkip, testRedisUrl } from "./redis-helpers.ts";
 
 noteSkip("redis-restart");
 const JWT_SECRET = "redis-restart-test-secret-0123456789abcdef"; // both instances sign alike
 let url = "";
 const servers: TestServer[] = [];
-const start = async () => {
+const start = async (more: Record<string, string> = {}) => {
   // No grace period for a rotated token presented again: the reuse below comes a moment later.
-  const s = await startTestServer({ REDIS_URL: url, JWT_SECRET, REFRESH_REUSE_GRACE_S: "0" });
+  const s = await startTestServer({ REDIS_URL: url, JWT_SECRET, REFRESH_REUSE_GRACE_S: "0", ...more });
   servers.push(s);
   return s;
 };
@@ -98,4 +107,30 @@ describe.skipIf(NO_REDIS)("tradewire restart with Redis", () => {
     expect({ status: reuse.status, code: await errorCode(reuse) }).toEqual({ status: 401, code: "token_reused" });
     expect((await me(b.url, next.accessToken)).status).toBe(401); // the reuse revoked the whole family
   });
+
+  test("a position the saved state holds and the exchange no longer has goes: the exchange's first snapshot flattens it", async () => {
+    // The embedded simulator starts again with no positions: as a position closed while
+    // tradewire was down would be.
+    const okx = { OKX_ENABLED: "true", OKX_INSTRUMENTS: "BTC-USDT,BTC-USDT-SWAP" };
+    for (const s of servers.splice(0)) await s.close(); // one embedded chDB per process
+    const a = await start(okx);
+    const token = (await login(a.url)).accessToken;
+    const held = async (on: TestServer) => {
+      const r = await fetch(`${on.url}/api/account/positions`, { headers: { Authorization: `Bearer ${token}` } });
+      return ((await r.json()) as { data: { instId: string }[] }).data.map((p) => p.instId);
+    };
+    await eventually(async () => (await fetch(`${a.url}/ready`)).status === 200, 30_000);
+    await placeOrder(a.url, token, {
+      instId: "BTC-USDT-SWAP",
+      side: "buy",
+      ordType: "market",
+      sz: "1",
+      tdMode: "cross",
+    });
+    await eventually(async () => (await held(a)).includes("BTC-USDT-SWAP"), 10_000);
+    await a.close();
+
+    const b = await start(okx);
+    await eventually(async () => (await held(b)).length === 0, 20_000);
+  }, 60_000);
 });
