@@ -51,7 +51,14 @@ describe("kinds", () => {
     expect(byName.twap.liveParams).toEqual(["maxSlippagePct", "priceLimit"]);
     expect(byName.stop.params.required).toEqual(["side", "size"]);
     expect(byName.stop.params.properties.reduceOnly).toMatchObject({ type: "boolean", default: true });
-    expect(byName.stop.liveParams).toEqual(["stopPx", "takeProfitPx", "trailPct", "maxSlippagePct", "size"]);
+    expect(byName.stop.liveParams).toEqual([
+      "stopPx",
+      "takeProfitPx",
+      "trailPct",
+      "maxSlippagePct",
+      "size",
+      "entirePosition",
+    ]);
   });
 });
 

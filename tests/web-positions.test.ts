@@ -568,6 +568,50 @@ test("a position grown under its guard: the row says what the guard covers, and 
   await ctx.close();
 }, 60_000);
 
+test("TP/SL on all of the position: its size follows the position as it grows, and the stop sells all of it", async () => {
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "1", tdMode: "cross" },
+    "entire-1",
+  );
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
+  await page.click(`${ROW} [data-testid="position-protect"]`);
+  const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
+  const stopPx = Math.round(last * 0.95);
+  await page.fill('[data-testid="protect-stopPx"]', String(stopPx));
+  await page.check('[data-testid="protect-entire"]');
+  expect(await page.locator('[data-testid="protect-size"]').count()).toBe(0); // the position's size
+  await page.click('[data-testid="protect-submit"]');
+  const GUARD = `${ROW} [data-testid="guard"]`;
+  await textMatches(page, GUARD, new RegExp(`^SL ${stopPx}$`));
+  await placeOrder(
+    s.url,
+    tina,
+    { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "2", tdMode: "cross" },
+    "entire-2",
+  );
+  const H = { Authorization: `Bearer ${tina}` };
+  const guard = async () => {
+    const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
+    return list.find((v) => v.kind === "stop" && v.name === "TP/SL BTC-USDT-SWAP" && v.params.entirePosition);
+  };
+  // The service holds the new size (told within 2 s); the row never says "1 of 3".
+  await eventually(async () => (await guard())?.params.size === 3, WAIT);
+  expect(await page.textContent(GUARD)).toBe(`SL ${stopPx}`);
+  const { id } = await guard();
+  expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 0.9)).toBe(true);
+  await eventually(async () => (await swapPositions()).length === 0, WAIT);
+  const view = async () => (await (await fetch(`${s.url}/api/strategies/${id}`, { headers: H })).json()) as any;
+  await eventually(async () => (await view()).state === "stopped", WAIT);
+  expect((await view()).reason).toMatch(
+    new RegExp(`^finished: stop ${stopPx}: sold 3 BTC-USDT-SWAP at [\\d.]+ on average$`),
+  );
+  await ctx.close();
+}, 60_000);
+
 test("a trailing stop from the TP/SL dialog: where it starts, shown; then it follows the market up on the row and the chart", async () => {
   await placeOrder(
     s.url,

@@ -107,6 +107,7 @@ export class OrderDesk {
               rate: live.rate.hit(performance.now()),
               ctVal: ctx.spec?.ctVal ?? 1,
               px: order.px !== undefined ? Number(order.px) : ctx.refPx,
+              closes: order.reduceOnly === true && ctx.spec !== undefined && ctx.spec.instType !== "SPOT",
             });
             if (!mine)
               live.ledger.reserve({

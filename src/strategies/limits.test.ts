@@ -27,3 +27,11 @@ test("an order that reduces an exposure already over the limit may go; without a
   expect(checkLimits({ side: "buy", sz: "0.1" }, limits, { ...ctx, exposure: 2 })?.code).toBe("strategy_max_position");
   expect(checkLimits({ side: "buy", sz: "0.5" }, limits, { ...ctx, px: undefined })).toBeNull();
 });
+
+test("a derivative's reduce-only order (closes) is held only to the order rate", () => {
+  const closes = { ...ctx, closes: true };
+  expect(checkLimits({ side: "sell", sz: "3" }, limits, closes)).toBeNull(); // over maxPosition and the notional
+  expect(checkLimits({ side: "sell", sz: "3" }, limits, { ...closes, exposure: -1 })).toBeNull();
+  expect(checkLimits({ side: "sell", sz: "3" }, limits, { ...closes, rate: 4 })?.code).toBe("strategy_order_rate");
+  expect(checkLimits({ side: "sell", sz: "3" }, limits, ctx)?.code).toBe("strategy_max_notional");
+});

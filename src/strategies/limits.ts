@@ -16,6 +16,12 @@ export interface LimitContext {
   ctVal: number;
   /** Price to value the order at (its limit price, else the last price). */
   px: number | undefined;
+  /**
+   * A derivative's reduce-only order: it can only shrink the account's position (the exchange
+   * refuses more), so neither the position nor the notional limit holds it back (a guard closing a
+   * position grown since it was set); the order rate still does.
+   */
+  closes?: boolean;
 }
 
 /** null when the order is within the strategy's limits; otherwise which one it breaks. */
@@ -29,6 +35,7 @@ export function checkLimits(
       code: "strategy_order_rate",
       message: `more than ${limits.maxOrdersPerSecond} orders per second for this strategy`,
     };
+  if (ctx.closes) return null;
   const sz = Number(o.sz);
   if (ctx.px !== undefined) {
     const notional = sz * ctx.ctVal * ctx.px;

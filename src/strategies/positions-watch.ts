@@ -34,14 +34,14 @@ export class PositionsWatch {
 
   /**
    * What a strategy starts with, as of bus sequence `after`: the positions held on its
-   * instruments and, while all are known, a flat one for each instrument held by no one.
+   * instruments and, with `flats` while all are known, a flat one for each instrument held by no one.
    */
-  startWith(instruments: readonly string[]): { after: number; list: Position[] } {
+  startWith(instruments: readonly string[], flats: boolean): { after: number; list: Position[] } {
     const list: Position[] = [];
     for (const instId of instruments) {
       const mine = [...this.held.values()].filter((p) => p.instId === instId);
       list.push(...mine);
-      if (this.known && mine.length === 0) list.push(flatPosition(instId, Date.now()));
+      if (flats && this.known && mine.length === 0) list.push(flatPosition(instId, Date.now()));
     }
     return { after: this.seq, list };
   }

@@ -26,8 +26,8 @@ export interface WorkerInit {
   /** Orders a second its context paces its orders to (pacer.ts): its limit, within the service's. */
   ordersPerSecond: number;
   /**
-   * A kind that follows positions, resumed after a restart: the account's positions on its
-   * instruments as of bus sequence `after` (flat where none is held), given to onPosition before
+   * A kind that follows positions: the account's positions on its instruments as of bus sequence
+   * `after` (resumed after a restart, flat where none is held), given to onPosition before
    * onStart, and the Worker reads the bus from there, so nothing falls between the two.
    */
   positions?: { after: number; list: Position[] };

@@ -102,11 +102,10 @@ export class Supervisor {
   }
 
   /**
-   * Starts the strategy's Worker and resolves once it runs (or has ended otherwise). `resumed`
-   * (after a restart, once all positions are known), a kind that follows positions starts with its
-   * instruments' positions, a flat one where nothing is held: a stop whose position was closed
-   * meanwhile ends. A fresh start learns them from the updates after it (a guard set right after
-   * the order that opens its position must not start from the position before it).
+   * Starts the strategy's Worker and resolves once it runs (or has ended otherwise). A kind that
+   * follows positions starts with those held on its instruments (then the updates after them);
+   * `resumed` (after a restart, once all positions are known), a flat one too where nothing is
+   * held: a stop whose position was closed meanwhile ends.
    */
   async start(e: Entry, kind: Kind & { url?: string }, by: string, opts: { resumed?: boolean } = {}): Promise<void> {
     const { rec, live } = e;
@@ -142,7 +141,7 @@ export class Supervisor {
         idle: this.d.tuning.idle && kind.resumes !== true,
         nice: this.d.tuning.nice,
         ordersPerSecond: this.orderPace(rec.limits),
-        ...(kind.positions && opts.resumed ? { positions: this.d.positions.startWith(rec.instruments) } : {}),
+        ...(kind.positions ? { positions: this.d.positions.startWith(rec.instruments, opts.resumed === true) } : {}),
       },
       {
         ready: () => {

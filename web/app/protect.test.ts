@@ -54,6 +54,13 @@ test("the strategy: the closing side and size, the prices given, limits for that
     size: 3,
     trailPct: 1.5,
   });
+  // All of the position: its size follows the position (the stop's entirePosition).
+  expect(protectStrategy("BTC-USDT-SWAP", { ...long, stopPx: "42000", entire: true }, 0.01).params).toEqual({
+    side: "sell",
+    size: 3,
+    stopPx: 42000,
+    entirePosition: true,
+  });
 });
 
 test("a trailing stop starts behind the last on the tick grid, or at a stop given nearer the market", () => {
@@ -127,6 +134,7 @@ test("a guard in a few characters", () => {
   expect(guardText({ ...g, takeProfitPx: 45000 })).toBe("TP 45000");
   expect(guardText({ ...g, stopPx: 42000 }, 3)).toBe("SL 42000 · 1 of 3"); // the position grew since
   expect(guardText({ ...g, stopPx: 42000 }, 1)).toBe("SL 42000");
+  expect(guardText({ ...g, stopPx: 42000, entire: true }, 3)).toBe("SL 42000"); // it follows the position
 });
 
 test("a PnL in words in its quote currency; none for an inverse (USD-quoted) contract or an unknown one", () => {

@@ -56,6 +56,8 @@ export interface ProtectInput {
   /** A trailing stop's distance behind the best price (percent); empty: a stop that stays put. */
   trailPct: string;
   size: string;
+  /** A position's guard whose size follows the position until it fires (the stop's entirePosition). */
+  entire?: boolean;
 }
 
 /** A trailing stop's distance: a percent from 0.01 to 50 (the stop kind's bounds). */
@@ -110,6 +112,7 @@ export function protectStrategy(instId: string, i: ProtectInput, ctVal: number):
       ...(i.stopPx.trim() ? { stopPx: Number(i.stopPx) } : {}),
       ...(i.takeProfitPx.trim() ? { takeProfitPx: Number(i.takeProfitPx) } : {}),
       ...(i.trailPct.trim() ? { trailPct: Number(i.trailPct) } : {}),
+      ...(i.entire ? { entirePosition: true } : {}),
     },
     limits: protectLimits(size, ctVal, i.last),
   };
@@ -174,18 +177,21 @@ export interface Guard {
   /** A trailing stop: `stopPx` follows the market this far behind (percent). */
   trailPct?: number;
   size: number;
+  /** Its size follows the position until it fires. */
+  entire?: boolean;
 }
 
 /**
  * A guard's prices in a few characters: "SL 42000 · TP 45000", "SL 42000 trail 1%"; with what the
- * position holds, when the guard trades another size: "SL 42000 · 2 of 3".
+ * position holds, when the guard trades another size: "SL 42000 · 2 of 3" (one that follows the
+ * position never does).
  */
 export function guardText(g: Guard, held?: number): string {
   const sl =
     g.stopPx !== undefined || g.trailPct !== undefined
       ? ["SL", g.stopPx ?? "", g.trailPct !== undefined ? `trail ${g.trailPct}%` : ""].filter((x) => x !== "").join(" ")
       : "";
-  const part = held !== undefined && Math.abs(g.size - held) > 1e-9 ? `${g.size} of ${held}` : "";
+  const part = !g.entire && held !== undefined && Math.abs(g.size - held) > 1e-9 ? `${g.size} of ${held}` : "";
   return [sl, g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : "", part].filter(Boolean).join(" · ");
 }
 
@@ -196,7 +202,7 @@ export function guardsOf(list: readonly StrategyView[]): Guard[] {
   return list
     .filter((v) => v.kind === "stop" && ARMED.has(v.state))
     .map((v) => {
-      const p = v.params as Omit<Guard, "id" | "instId">;
+      const p = v.params as Omit<Guard, "id" | "instId" | "entire"> & { entirePosition?: boolean };
       return {
         id: v.id,
         instId: v.instruments[0] ?? "",
@@ -205,6 +211,7 @@ export function guardsOf(list: readonly StrategyView[]): Guard[] {
         ...(p.stopPx !== undefined ? { stopPx: p.stopPx } : {}),
         ...(p.takeProfitPx !== undefined ? { takeProfitPx: p.takeProfitPx } : {}),
         ...(p.trailPct !== undefined ? { trailPct: p.trailPct } : {}),
+        ...(p.entirePosition ? { entire: true } : {}),
       };
     });
 }

@@ -236,3 +236,62 @@ test("live params and a trail: a change of something else keeps the trailed stop
   await ctx.timers[0]!.fn();
   expect(ctx.adjusted.at(-1)).toEqual({ stopPx: 40392 }); // the trail starts again from the last, 40800
 });
+
+test("all of the position: the size follows it while armed (told to the service), and the stop closes all of it", async () => {
+  const { ctx, logic, tick } = start({ side: "sell", size: 1, stopPx: 39000, entirePosition: true }, SWAP);
+  expect(ctx.logs[0]).toBe("armed: sell all of the position (1) BTC-USDT-SWAP at stop <= 39000");
+  logic.onPosition(held("3")); // grown
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted).toEqual([{ size: 3 }]);
+  expect(ctx.logs.at(-1)).toBe("all of the position: size 3");
+  logic.onPosition(held("2")); // partly closed by hand
+  ctx.clock += 2000;
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted.at(-1)).toEqual({ size: 2 });
+  logic.onPosition(held("4"));
+  tick(38900, 38900.2);
+  expect(ctx.placed.map((o) => o.sz)).toEqual(["4"]);
+  // Fired: the size stays what it was, whatever the position does now.
+  logic.onPosition(held("5"));
+  ctx.clock += 2000;
+  await ctx.timers[0]!.fn();
+  expect(ctx.adjusted.at(-1)).toEqual({ size: 2 });
+
+  // Without it the size stays as set: a grown position is guarded for what was asked.
+  const fixed = start({ side: "sell", size: 1, stopPx: 39000 }, SWAP);
+  fixed.logic.onPosition(held("3"));
+  await fixed.ctx.timers[0]!.fn();
+  expect(fixed.ctx.adjusted).toEqual([]);
+  fixed.tick(38900, 38900.2);
+  expect(fixed.ctx.placed.map((o) => o.sz)).toEqual(["1"]);
+});
+
+test("the position it starts with: its own side is what it may close, the other side is left alone, a flat one ends it", () => {
+  const make = () => {
+    const ctx = new RecordingContext([SWAP.instId], { [SWAP.instId]: SWAP });
+    const logic = stop.create(ctx, stop.params.parse({ side: "sell", size: 5, stopPx: 39000 })) as StopLogic;
+    ctx.setTicker(SWAP.instId, 39999.9, 40000.1);
+    return { ctx, logic };
+  };
+  // A long of 2: no more than 2 is sold.
+  const a = make();
+  a.logic.onPosition(held("2"));
+  a.logic.onStart();
+  a.logic.onTicker(a.ctx.setTicker(SWAP.instId, 38900, 38900.2));
+  expect(a.ctx.placed.map((o) => o.sz)).toEqual(["2"]);
+  // A short before it started (the order that flips it to a long may be on its way): not its
+  // position, so it does not end; the long that comes after is.
+  const b = make();
+  b.logic.onPosition(held("-3"));
+  b.logic.onStart();
+  expect(b.ctx.finished).toBeNull();
+  b.logic.onPosition(held("4"));
+  b.logic.onTicker(b.ctx.setTicker(SWAP.instId, 38900, 38900.2));
+  expect(b.ctx.placed.map((o) => o.sz)).toEqual(["4"]);
+  // Flat before it started (resumed after a restart): it ends, never armed.
+  const c = make();
+  c.logic.onPosition(held("0"));
+  c.logic.onStart();
+  expect(c.ctx.finished).toBe("the position it guards is closed: nothing left to protect");
+  expect(c.ctx.logs.some((l) => l.startsWith("armed"))).toBe(false);
+});

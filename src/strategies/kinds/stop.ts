@@ -62,6 +62,12 @@ const params = z
       .boolean()
       .default(true)
       .describe("derivatives: only reduce a position, never open or flip one (spot orders ignore it)"),
+    entirePosition: z
+      .boolean()
+      .default(false)
+      .describe(
+        "derivatives, reduce-only: the size follows the position it guards while armed (grown or partly closed), so it closes all of it; applied live",
+      ),
   })
   .strict()
   .refine((p) => p.stopPx !== undefined || p.takeProfitPx !== undefined || p.trailPct !== undefined, {
@@ -128,11 +134,15 @@ export class StopLogic {
   /** When a transient refusal was last logged. */
   private loggedAt = Number.NEGATIVE_INFINITY;
   private finished = false;
+  /** onStart has run: positions before it are the ones it starts with. */
+  private started = false;
   /** The trail (with trailPct): moves `p.stopPx` with the market. */
   private trail: Trail | null;
   /** The stop the service holds (its params): a trailed stop that differs is told. */
   private told: number | undefined;
   private toldAt = Number.NEGATIVE_INFINITY;
+  /** The size the service holds (its params): all of the position's, when it differs, is told. */
+  private toldSize: number;
   private trailLoggedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -141,6 +151,7 @@ export class StopLogic {
   ) {
     this.trail = this.trailOf(p);
     this.told = p.stopPx;
+    this.toldSize = p.size;
   }
 
   private trailOf(p: StopParams): Trail | null {
@@ -160,10 +171,12 @@ export class StopLogic {
       this.p.stopPx === undefined && trailing ? `a stop ${trailing}` : "",
       this.p.takeProfitPx !== undefined ? `take profit ${sell ? ">=" : "<="} ${this.p.takeProfitPx}` : "",
     ].filter(Boolean);
-    return `${this.p.side} ${this.p.size} ${this.instId} at ${legs.join(" or ")}`;
+    const size = this.p.entirePosition ? `all of the position (${this.p.size})` : this.p.size;
+    return `${this.p.side} ${size} ${this.instId} at ${legs.join(" or ")}`;
   }
 
   onStart(): void {
+    this.started = true;
     if (this.finished) return; // the position it guards was closed before it started (a restart)
     this.ctx.log(`armed: ${this.armed()}`);
     this.ctx.every(RETRY_MS, () => {
@@ -190,14 +203,22 @@ export class StopLogic {
     }
   }
 
-  /** The account's position changed: what may be reduced; closed some other way before it fired, nothing is left to guard. */
+  /**
+   * The account's position changed: what may be reduced; closed some other way before it fired,
+   * nothing is left to guard. Before onStart it is the position it starts with: one on the other
+   * side is left alone there (the order that flips it may be on its way), a flat one (given only
+   * to a stop resumed after a restart) ends it.
+   */
   onPosition(p: Position): void {
     const rules = this.ctx.rules(this.instId);
     if (this.finished || !this.p.reduceOnly || !rules || rules.instType === "SPOT") return;
     if (p.instId !== this.instId || (p.posSide !== "net" && p.posSide !== "")) return;
     const pos = Number(p.pos);
+    if (!this.started && pos !== 0 && (this.p.side === "sell") !== pos > 0) return;
     this.held = (this.p.side === "sell" ? pos > 0 : pos < 0) ? Math.abs(pos) : 0;
     if (this.held === 0 && !this.trigger) this.finish("the position it guards is closed: nothing left to protect");
+    // All of it: the size follows the position until the stop fires (told to the service by tell()).
+    else if (this.p.entirePosition && !this.trigger) this.p.size = this.held;
   }
 
   onParams(p: Record<string, unknown>): void {
@@ -214,9 +235,11 @@ export class StopLogic {
       takeProfitPx: num(p.takeProfitPx),
       trailPct,
       maxSlippagePct: Number(p.maxSlippagePct),
-      size: Number(p.size),
+      size: p.entirePosition === true && this.held !== undefined && this.held > 0 ? this.held : Number(p.size),
+      entirePosition: p.entirePosition === true,
     };
     this.told = stopPx;
+    this.toldSize = Number(p.size);
     if (restart) this.trail = this.trailOf(this.p);
     this.ctx.log(`re-armed: ${this.armed()}, slippage ${this.p.maxSlippagePct}%`);
     this.check(this.ctx.ticker(this.instId));
@@ -289,19 +312,31 @@ export class StopLogic {
     });
   }
 
-  /** A trailed stop the service does not hold yet is told (at most every ADJUST_MS), and logged now and then. */
+  /**
+   * A trailed stop, or the size of all of the position, that the service does not hold yet is told
+   * (at most every ADJUST_MS); a trailed stop is logged now and then.
+   */
   private tell(): void {
+    if (this.trigger || this.finished) return;
     const stopPx = this.p.stopPx;
-    if (!this.trail || this.trigger || this.finished || stopPx === undefined || stopPx === this.told) return;
+    const trailed = this.trail !== null && stopPx !== undefined && stopPx !== this.told;
+    const resized = this.p.entirePosition && this.p.size !== this.toldSize;
+    if (!trailed && !resized) return;
     const now = this.ctx.now();
     if (now - this.toldAt < ADJUST_MS) return;
-    this.ctx.adjust({ stopPx });
-    if (now - this.trailLoggedAt >= TRAIL_LOG_MS) {
-      this.trailLoggedAt = now;
-      const moved = this.told === undefined ? "set" : this.p.side === "sell" ? "raised" : "lowered";
-      this.ctx.log(`trailing ${this.trail.pct}%: stop ${moved} to ${stopPx}`);
+    this.ctx.adjust({ ...(trailed ? { stopPx } : {}), ...(resized ? { size: this.p.size } : {}) });
+    if (resized) {
+      this.ctx.log(`all of the position: size ${this.p.size}`);
+      this.toldSize = this.p.size;
     }
-    this.told = stopPx;
+    if (trailed && this.trail) {
+      if (now - this.trailLoggedAt >= TRAIL_LOG_MS) {
+        this.trailLoggedAt = now;
+        const moved = this.told === undefined ? "set" : this.p.side === "sell" ? "raised" : "lowered";
+        this.ctx.log(`trailing ${this.trail.pct}%: stop ${moved} to ${stopPx}`);
+      }
+      this.told = stopPx;
+    }
     this.toldAt = now;
   }
 
@@ -317,9 +352,9 @@ export default defineKind({
   name: "stop",
   title: "Stop loss / take profit",
   description:
-    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. With `trailPct` the stop trails the best last price since it was armed, that far behind (a sell's stop only rises, a buy's only falls); each new stop is kept as its `stopPx`. Reduce-only on derivatives by default: then it trades no more than the position holds, and stops itself when the position is closed some other way. The prices, the trail, the slippage and the size apply while running (until it fires). Starts again by itself after a service restart.",
+    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. With `trailPct` the stop trails the best last price since it was armed, that far behind (a sell's stop only rises, a buy's only falls); each new stop is kept as its `stopPx`. Reduce-only on derivatives by default: then it trades no more than the position holds, and stops itself when the position is closed some other way; with `entirePosition` its size follows the position until it fires. The prices, the trail, the slippage and the size apply while running (until it fires). Starts again by itself after a service restart.",
   params,
-  liveParams: ["stopPx", "takeProfitPx", "trailPct", "maxSlippagePct", "size"],
+  liveParams: ["stopPx", "takeProfitPx", "trailPct", "maxSlippagePct", "size", "entirePosition"],
   instruments: { min: 1, max: 1 },
   resumes: true,
   positions: true,

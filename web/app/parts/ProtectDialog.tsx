@@ -2,7 +2,8 @@
 // (created and started here; held by the service, so it fires with this page closed, and after a
 // restart). Opened on a guard already set, it moves its prices or its size (live params; its
 // limits follow the size) or cancels it (stops the strategy). A trailing stop's percent makes the
-// stop follow the best price since it was set. The prices are checked against the last price
+// stop follow the best price since it was set. A position's guard may cover all of it, its size
+// following the position (grown or partly closed) until it fires. The prices are checked against the last price
 // before they are sent (a long's stop under it, its take profit over it); a refusal by the server
 // is shown on the field it names.
 import { defineComponent, onMounted, shallowRef } from "vue";
@@ -42,6 +43,8 @@ export const ProtectDialog = defineComponent(
       trailPct: shallowRef(g?.trailPct !== undefined ? String(g.trailPct) : ""),
       size: shallowRef(g ? String(g.size) : sz),
     };
+    /** A position's guard: its size follows the position (the stop's entirePosition). */
+    const entire = shallowRef(g?.entire === true);
     const errors = shallowRef<Record<string, string>>({});
     const failure = shallowRef<string | null>(null);
     const busy = shallowRef(false);
@@ -54,7 +57,9 @@ export const ProtectDialog = defineComponent(
       stopPx: values.stopPx.value,
       takeProfitPx: values.takeProfitPx.value,
       trailPct: values.trailPct.value,
-      size: values.size.value,
+      // All of it: the size it starts at is the position's now.
+      size: entire.value ? sz : values.size.value,
+      entire: entire.value,
     });
     const submit = async (e: Event) => {
       e.preventDefault();
@@ -68,12 +73,13 @@ export const ProtectDialog = defineComponent(
       try {
         if (g) {
           const price = (v: string) => (v.trim() ? Number(v) : null); // null takes a price away
-          const size = Number(values.size.value);
+          const size = Number(input().size);
           const params = {
             stopPx: price(values.stopPx.value),
             takeProfitPx: price(values.takeProfitPx.value),
             trailPct: price(values.trailPct.value),
             size,
+            entirePosition: entire.value,
           };
           // Its limits follow its size (a position grown since it was set).
           await tw.rest.strategies.update(g.id, { params, limits: protectLimits(size, r.ctVal ?? 1, last()) });
@@ -113,7 +119,7 @@ export const ProtectDialog = defineComponent(
         side,
         last: last(),
         avgPx: entry ?? Number.NaN,
-        size: Number(values.size.value),
+        size: Number(input().size),
         ctVal: rules.value?.ctVal ?? 1,
       });
       if (!at) return null;
@@ -131,7 +137,7 @@ export const ProtectDialog = defineComponent(
         side,
         last: last(),
         avgPx: entry ?? Number.NaN,
-        size: Number(values.size.value),
+        size: Number(input().size),
         ctVal: rules.value?.ctVal ?? 1,
       });
       const pnl = pnlText(o, instId);
@@ -171,7 +177,18 @@ export const ProtectDialog = defineComponent(
             "Trailing stop %",
             `the stop follows the best price, this far ${sell ? "under" : "over"} it; empty: a fixed stop`,
           )}
-          {field("size", "Size", `of the ${what} (${sz})`)}
+          {!props.target.spot && (
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={entire.value}
+                onChange={(e: Event) => (entire.value = (e.target as HTMLInputElement).checked)}
+                data-testid="protect-entire"
+              />
+              All of the position, as it grows or shrinks
+            </label>
+          )}
+          {!entire.value && field("size", "Size", `of the ${what} (${sz})`)}
           {failure.value && (
             <p class="field-error" role="alert" data-testid="protect-error">
               {failure.value}
