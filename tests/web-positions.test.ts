@@ -423,7 +423,11 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   const ROW = '[data-testid="position-BTC-USDT-SWAP:net"]';
   await page.waitForSelector(`${ROW} td:nth-child(2):text-is("2")`, { timeout: WAIT });
   await page.click(`${ROW} [data-testid="position-protect"]`);
+  // All of the position by default (its size follows it); unticked, a size of it, 2 to start.
+  expect(await page.isChecked('[data-testid="protect-entire"]')).toBe(true);
+  await page.uncheck('[data-testid="protect-entire"]');
   expect(await page.inputValue('[data-testid="protect-size"]')).toBe("2");
+  await page.check('[data-testid="protect-entire"]');
   const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
   // A long's stop over the last price would fire at once: refused before anything is sent.
   await page.fill('[data-testid="protect-stopPx"]', (Math.round(last * 1.05 * 10) / 10).toFixed(1));
@@ -506,7 +510,7 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   const GUARD = `${ROW} [data-testid="guard"]`;
   await page.click(GUARD);
   expect(await page.inputValue('[data-testid="protect-stopPx"]')).toBe(String(dragged));
-  expect(await page.inputValue('[data-testid="protect-size"]')).toBe("2");
+  expect(await page.isChecked('[data-testid="protect-entire"]')).toBe(true);
   const moved = Math.round(dragged - 5);
   await page.fill('[data-testid="protect-stopPx"]', String(moved));
   await page.click('[data-testid="protect-submit"]');
@@ -530,7 +534,7 @@ test("TP/SL on a position: a stop on the wrong side of the market is refused on 
   await ctx.close();
 }, 60_000);
 
-test("a position grown under its guard: the row says what the guard covers, and the guard is resized to all of it (its limits too)", async () => {
+test("a position grown under a guard of a size (All of the position unticked): the row says what the guard covers, and the guard is resized to all of it (its limits too)", async () => {
   await placeOrder(
     s.url,
     tina,
@@ -543,6 +547,7 @@ test("a position grown under its guard: the row says what the guard covers, and 
   await page.click(`${ROW} [data-testid="position-protect"]`);
   const stopPx = Math.round(Number(s.state.get("tickers:BTC-USDT-SWAP")!.last) * 0.95);
   await page.fill('[data-testid="protect-stopPx"]', String(stopPx));
+  await page.uncheck('[data-testid="protect-entire"]');
   await page.click('[data-testid="protect-submit"]');
   const GUARD = `${ROW} [data-testid="guard"]`;
   await textMatches(page, GUARD, new RegExp(`^SL ${stopPx}$`));
@@ -582,7 +587,7 @@ test("TP/SL on all of the position: its size follows the position as it grows, a
   const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
   const stopPx = Math.round(last * 0.95);
   await page.fill('[data-testid="protect-stopPx"]', String(stopPx));
-  await page.check('[data-testid="protect-entire"]');
+  expect(await page.isChecked('[data-testid="protect-entire"]')).toBe(true); // by default
   expect(await page.locator('[data-testid="protect-size"]').count()).toBe(0); // the position's size
   await page.click('[data-testid="protect-submit"]');
   const GUARD = `${ROW} [data-testid="guard"]`;

@@ -2,8 +2,8 @@
 // (created and started here; held by the service, so it fires with this page closed, and after a
 // restart). Opened on a guard already set, it moves its prices or its size (live params; its
 // limits follow the size) or cancels it (stops the strategy). A trailing stop's percent makes the
-// stop follow the best price since it was set. A position's guard may cover all of it, its size
-// following the position (grown or partly closed) until it fires. The prices are checked against the last price
+// stop follow the best price since it was set. A position's guard covers all of it by default, its
+// size following the position (grown or partly closed) until it fires; unticked, a size of it. The prices are checked against the last price
 // before they are sent (a long's stop under it, its take profit over it); a refusal by the server
 // is shown on the field it names.
 import { defineComponent, onMounted, shallowRef } from "vue";
@@ -43,8 +43,11 @@ export const ProtectDialog = defineComponent(
       trailPct: shallowRef(g?.trailPct !== undefined ? String(g.trailPct) : ""),
       size: shallowRef(g ? String(g.size) : sz),
     };
-    /** A position's guard: its size follows the position (the stop's entirePosition). */
-    const entire = shallowRef(g?.entire === true);
+    /**
+     * A position's guard: its size follows the position (the stop's entirePosition); a new one
+     * does by default (a position's TP/SL protects the position), a holding's never.
+     */
+    const entire = shallowRef(g ? g.entire === true : !props.target.spot);
     const errors = shallowRef<Record<string, string>>({});
     const failure = shallowRef<string | null>(null);
     const busy = shallowRef(false);
