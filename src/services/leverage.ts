@@ -4,7 +4,11 @@
 import { ExchangeUnavailable, ValidationFailed } from "../domain/errors.ts";
 import type { InstrumentSpec } from "../domain/instruments.ts";
 import { type AuditSink, audited } from "./audit.ts";
-import { GatewayUnavailable, type LeverageGateway } from "./gateway.ts";
+import type { LeverageGateway } from "./gateway.ts";
+import { exchangeCall } from "./order-answers.ts";
+
+/** A leverage is set to a value, not added to: asking again is safe. */
+const AGAIN = "asking again is safe";
 
 export interface Leverage {
   instId: string;
@@ -27,7 +31,7 @@ export class LeverageService {
 
   async get(instId: string): Promise<Leverage> {
     const spec = this.derivative(instId);
-    return this.view(spec, await reach(() => this.d.gateway.leverage(instId)));
+    return this.view(spec, await exchangeCall(() => this.d.gateway.leverage(instId), AGAIN));
   }
 
   /** Sets it (audited as `account.leverage`); resolves with what the exchange set. */
@@ -40,7 +44,7 @@ export class LeverageService {
     return audited(
       this.d.audit,
       { user, action: "account.leverage", target: instId, detail: { lever } },
-      async () => this.view(spec, await reach(() => this.d.gateway.setLeverage(instId, lever))),
+      async () => this.view(spec, await exchangeCall(() => this.d.gateway.setLeverage(instId, lever), AGAIN)),
       (r) => ({ status: 200, detail: { set: r.lever } }),
     );
   }
@@ -57,15 +61,5 @@ export class LeverageService {
 
   private view(spec: InstrumentSpec, lever: number): Leverage {
     return { instId: spec.instId, lever, maxLever: spec.maxLever ?? null };
-  }
-}
-
-/** An unreachable exchange becomes ExchangeUnavailable: setting a leverage again is safe. */
-async function reach<T>(f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (err) {
-    if (err instanceof GatewayUnavailable) throw new ExchangeUnavailable(err.message, { cause: err });
-    throw err;
   }
 }

@@ -7,13 +7,18 @@ import { GatewayUnavailable } from "./gateway.ts";
 export const DUPLICATE_CLORDID = "51016";
 const NOT_FOUND_CODES = new Set(["51400", "51401", "51603", "51503"]);
 
-/** Runs a gateway call; an unreachable exchange becomes ExchangeUnavailable (a retry with the same key is safe). */
-export async function exchangeCall<T>(f: () => Promise<T>): Promise<T> {
+/**
+ * Runs a gateway call; an unreachable exchange becomes ExchangeUnavailable, its message saying
+ * what is safe to do again (`retry`; for orders, a retry with the same key).
+ */
+export async function exchangeCall<T>(
+  f: () => Promise<T>,
+  retry = "retrying with the same Idempotency-Key is safe",
+): Promise<T> {
   try {
     return await f();
   } catch (err) {
-    if (err instanceof GatewayUnavailable)
-      throw new ExchangeUnavailable(`${err.message}; retrying with the same Idempotency-Key is safe`, { cause: err });
+    if (err instanceof GatewayUnavailable) throw new ExchangeUnavailable(`${err.message}; ${retry}`, { cause: err });
     throw err;
   }
 }
