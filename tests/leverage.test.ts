@@ -30,6 +30,16 @@ const set = async (token: string, body: unknown) => {
   });
   return { status: r.status, body: (await r.json()) as any };
 };
+/** tina's market order on a swap (reduce-only: closing). */
+const market = (instId: string, side: "buy" | "sell", sz: string, reduceOnly = false) =>
+  placeOrder(s.url, tina, {
+    instId,
+    side,
+    ordType: "market",
+    sz,
+    tdMode: "cross",
+    ...(reduceOnly ? { reduceOnly } : {}),
+  });
 const position = async (instId: string) => {
   const r = (await (await fetch(`${s.url}/api/account/positions`, { headers: H(tina) })).json()) as {
     data: { instId: string; pos: string; lever: string }[];
@@ -53,19 +63,12 @@ test("read and set a swap's leverage; its most comes from the instrument's rules
 
 test("a position opened after takes the leverage; changing it changes the position's", async () => {
   expect((await set(tina, { instId: "ETH-USDT-SWAP", lever: 20 })).status).toBe(200);
-  await placeOrder(s.url, tina, { instId: "ETH-USDT-SWAP", side: "buy", ordType: "market", sz: "4", tdMode: "cross" });
+  await market("ETH-USDT-SWAP", "buy", "4");
   await eventually(async () => (await position("ETH-USDT-SWAP"))?.lever === "20", 10_000);
   expect((await set(tina, { instId: "ETH-USDT-SWAP", lever: 3 })).body.lever).toBe(3);
   // OKX pushes the position again with its new leverage; the stream's state follows.
   await eventually(async () => (await position("ETH-USDT-SWAP"))?.lever === "3", 10_000);
-  await placeOrder(s.url, tina, {
-    instId: "ETH-USDT-SWAP",
-    side: "sell",
-    ordType: "market",
-    sz: "4",
-    tdMode: "cross",
-    reduceOnly: true,
-  });
+  await market("ETH-USDT-SWAP", "sell", "4", true);
   await eventually(async () => (await position("ETH-USDT-SWAP")) === undefined, 10_000);
 });
 
@@ -93,14 +96,7 @@ test("too low for the margin a position holds: the exchange's refusal on lever, 
   // 100,000 USDT; 400 BTC-USDT-SWAP contracts (0.01 BTC each) take about 170,000 at 1x. Two orders:
   // the risk limit refuses one over 100,000.
   expect((await set(tina, { instId: "BTC-USDT-SWAP", lever: 50 })).status).toBe(200);
-  for (let i = 0; i < 2; i++)
-    await placeOrder(s.url, tina, {
-      instId: "BTC-USDT-SWAP",
-      side: "buy",
-      ordType: "market",
-      sz: "200",
-      tdMode: "cross",
-    });
+  for (let i = 0; i < 2; i++) await market("BTC-USDT-SWAP", "buy", "200");
   await eventually(async () => (await position("BTC-USDT-SWAP"))?.lever === "50", 10_000);
   const r = await set(tina, { instId: "BTC-USDT-SWAP", lever: 1 });
   expect(r.status).toBe(422);
@@ -108,15 +104,7 @@ test("too low for the margin a position holds: the exchange's refusal on lever, 
   expect(r.body.error.details[0].field).toBe("lever");
   expect(r.body.error.details[0].message).toContain("59103");
   expect((await read(tina, "BTC-USDT-SWAP")).body.lever).toBe(50);
-  for (let i = 0; i < 2; i++)
-    await placeOrder(s.url, tina, {
-      instId: "BTC-USDT-SWAP",
-      side: "sell",
-      ordType: "market",
-      sz: "200",
-      tdMode: "cross",
-      reduceOnly: true,
-    });
+  for (let i = 0; i < 2; i++) await market("BTC-USDT-SWAP", "sell", "200", true);
   await eventually(async () => (await position("BTC-USDT-SWAP")) === undefined, 10_000);
 });
 
