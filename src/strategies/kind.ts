@@ -84,6 +84,11 @@ export interface Kind {
   params: z.ZodObject;
   /** Params that may change while the strategy runs (applied live); the others only while it is stopped. */
   liveParams: readonly string[];
+  /**
+   * Params only its logic changes while it runs (`adjust`), never a user: the stop's entry price,
+   * dropped once the entry has filled.
+   */
+  ownParams?: readonly string[];
   /** How many instruments a strategy of this kind trades. */
   instruments: { min: number; max: number };
   /** Wants `onBook` (books:<instId>) besides tickers. */
@@ -104,9 +109,10 @@ export interface Kind {
  * @example export default defineKind({ name: "noop", title: "No-op", description: "...", params: z.object({}), liveParams: [], instruments: { min: 1, max: 1 }, create: () => ({}) })
  */
 export function defineKind<S extends z.ZodObject>(
-  k: Omit<Kind, "params" | "create" | "liveParams"> & {
+  k: Omit<Kind, "params" | "create" | "liveParams" | "ownParams"> & {
     params: S;
     liveParams: ReadonlyArray<keyof z.infer<S> & string>;
+    ownParams?: ReadonlyArray<keyof z.infer<S> & string>;
     create(ctx: StrategyContext, params: z.infer<S>): StrategyLogic;
   },
 ): Kind {

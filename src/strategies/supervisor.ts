@@ -173,7 +173,7 @@ export class Supervisor {
    */
   private async adjust(e: Entry, kind: Kind, patch: Record<string, unknown>): Promise<void> {
     if (!RUNNING.has(e.rec.state)) return;
-    const fixed = Object.keys(patch).filter((k) => !kind.liveParams.includes(k));
+    const fixed = Object.keys(patch).filter((k) => !kind.liveParams.includes(k) && !kind.ownParams?.includes(k));
     if (fixed.length > 0)
       return e.live.log("warn", `the strategy may not change ${fixed.join(", ")} while it runs: ignored`);
     let params: Record<string, unknown>;

@@ -295,3 +295,83 @@ test("the position it starts with: its own side is what it may close, the other 
   expect(c.ctx.finished).toBe("the position it guards is closed: nothing left to protect");
   expect(c.ctx.logs.some((l) => l.startsWith("armed"))).toBe(false);
 });
+
+const entryOrder = (clOrdId: string, state: Order["state"], accFillSz: string, fee = "0", feeCcy = "USDT") =>
+  ({ clOrdId, state, accFillSz, avgPx: "39000", fee, feeCcy }) as Order;
+
+test("params: an entry's stop is beyond it and its take profit on the other side; not with all of the position", () => {
+  const ok = { side: "sell", size: 1, entryPx: 40000, stopPx: 39000, takeProfitPx: 42000 };
+  expect(stop.params.safeParse(ok).success).toBe(true);
+  expect(stop.params.safeParse({ ...ok, stopPx: 40000 }).error?.issues[0]?.path).toEqual(["stopPx"]);
+  expect(stop.params.safeParse({ ...ok, takeProfitPx: 40000 }).error?.issues[0]?.path).toEqual(["takeProfitPx"]);
+  expect(stop.params.safeParse({ ...ok, side: "buy", stopPx: 41000, takeProfitPx: 38000 }).success).toBe(true);
+  expect(stop.params.safeParse({ ...ok, entirePosition: true }).error?.issues[0]?.path).toEqual(["entirePosition"]);
+});
+
+test("an entry: a limit order on the other side first; what it fills is guarded as it fills, the rest cancelled when it fires", () => {
+  const { ctx, logic, tick } = start({ side: "sell", size: 0.01, entryPx: 39000, stopPx: 38000, takeProfitPx: 41000 });
+  expect(shown(ctx)).toEqual(["buy 0.010 39000.0 limit"]);
+  expect(ctx.logs[0]).toBe(
+    "entry: buy 0.010 BTC-USDT at 39000.0; what it fills is guarded: sell 0.01 BTC-USDT at stop <= 38000 or take profit >= 41000",
+  );
+  const entry = ctx.placed[0]!.clOrdId;
+  tick(41000, 41000.2); // the take profit's price, nothing bought yet: nothing to do
+  tick(37000, 37000.2);
+  expect(ctx.placed).toHaveLength(1);
+  tick(38999.9, 39000.1);
+  // 0.004 bought, the fee taken from it (spot): 0.003 left to sell, kept as its size, the entry dropped
+  logic.onOrder(entryOrder(entry, "partially_filled", "0.004", "-0.000004", "BTC"));
+  expect(ctx.adjusted).toEqual([{ size: 0.003, entryPx: undefined }]);
+  logic.onFill(fill(entry, "0.004", "39000")); // the entry's fill is not a sale
+  tick(37999.9, 38000.1); // the stop: the entry's rest is cancelled, what it bought is sold
+  expect(ctx.canceled).toEqual([entry]);
+  expect(shown(ctx).at(-1)).toBe("sell 0.003 37810.0 ioc");
+  const exit = ctx.placed.at(-1)!.clOrdId;
+  logic.onFill(fill(exit, "0.003", "37999.9"));
+  logic.onOrder(ended(exit, "filled"));
+  expect(ctx.finished).toBeNull(); // the entry's rest is not cancelled yet: more may have filled
+  logic.onOrder(entryOrder(entry, "canceled", "0.006", "-0.000006", "BTC")); // 0.002 more bought meanwhile
+  expect(shown(ctx).at(-1)).toBe("sell 0.002 37810.0 ioc");
+  const last = ctx.placed.at(-1)!.clOrdId;
+  logic.onFill(fill(last, "0.002", "37999.9"));
+  logic.onOrder(ended(last, "filled"));
+  expect(ctx.finished).toBe("stop 38000: sold 0.005 BTC-USDT at 37999.9 on average");
+});
+
+test("an entry that ends unfilled, or is refused, ends the stop; filled, it is a stop of what it filled", async () => {
+  const a = start({ side: "sell", size: 0.01, entryPx: 39000, stopPx: 38000 });
+  a.logic.onOrder(entryOrder(a.ctx.placed[0]!.clOrdId, "canceled", "0"));
+  expect(a.ctx.finished).toBe("the entry order was canceled: nothing filled, nothing to protect");
+
+  const b = new RecordingContext(["BTC-USDT"], { "BTC-USDT": BTC });
+  b.answer = (_o, clOrdId) => ({ ok: false, clOrdId, code: "risk_rejected", message: "kill switch on" });
+  b.setTicker("BTC-USDT", 39999.9, 40000.1);
+  stop.create(b, stop.params.parse({ side: "sell", size: 0.01, entryPx: 39000, stopPx: 38000 })).onStart?.();
+  await Bun.sleep(0);
+  expect(b.finished).toBe(
+    "the entry order was refused: risk_rejected kill switch on: nothing filled, nothing to protect",
+  );
+
+  const c = start({ side: "sell", size: 0.01, entryPx: 39000, stopPx: 38000 });
+  c.logic.onOrder(entryOrder(c.ctx.placed[0]!.clOrdId, "filled", "0.01"));
+  expect(c.ctx.adjusted.at(-1)).toEqual({ size: 0.01, entryPx: undefined });
+  expect(c.ctx.logs.at(-1)).toBe("the entry order was filled: sell 0.01 BTC-USDT at stop <= 38000");
+  c.tick(37999.9, 38000.1);
+  expect(shown(c.ctx).at(-1)).toBe("sell 0.010 37810.0 ioc");
+});
+
+test("an entry on a derivative: a flat position does not end it before the entry fills; after, a closed one does", () => {
+  const { ctx, logic } = start({ side: "sell", size: 3, entryPx: 39000, stopPx: 38000 }, SWAP);
+  logic.onPosition(held("0"));
+  expect(ctx.finished).toBeNull();
+  const entry = ctx.placed[0]!.clOrdId;
+  expect(ctx.placed[0]!.reduceOnly).toBeUndefined(); // the entry opens
+  logic.onOrder(entryOrder(entry, "filled", "3"));
+  logic.onPosition(held("3"));
+  logic.onTicker(ctx.setTicker("BTC-USDT-SWAP", 37999.9, 38000.1));
+  expect(ctx.placed.at(-1)).toMatchObject({ side: "sell", sz: "3", ordType: "ioc", reduceOnly: true });
+  const { ctx: other, logic: l2 } = start({ side: "sell", size: 3, entryPx: 39000, stopPx: 38000 }, SWAP);
+  l2.onOrder(entryOrder(other.placed[0]!.clOrdId, "filled", "3"));
+  l2.onPosition(held("0")); // closed some other way
+  expect(other.finished).toBe("the position it guards is closed: nothing left to protect");
+});

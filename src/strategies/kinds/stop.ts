@@ -6,6 +6,12 @@
 // are reduce-only by default: it closes a position, never opens or flips one, trades no more than
 // the position holds, and stops itself when the position it guards is closed some other way.
 //
+// With `entryPx` it opens first: a limit order on the other side at that price, and the stop and
+// take profit guard what it fills, as it fills (a limit order with its TP/SL attached). A trigger
+// reached while it rests cancels the rest of it. Once any of it fills, the stop keeps `size` as
+// what has filled and drops `entryPx` (`adjust`): a restart, which cancels a strategy's orders,
+// resumes a guard of what was bought or sold, never a second entry.
+//
 // With `trailPct` the stop trails: it follows the best last price since it was armed, that far
 // behind (a sell's stop only rises, a buy's only falls), and tells the service each new stop
 // (`adjust`, at most every 2 s), so the stop a page shows and a restart starts from is the one held.
@@ -68,6 +74,13 @@ const params = z
       .describe(
         "derivatives, reduce-only: the size follows the position it guards while armed (grown or partly closed), so it closes all of it; applied live",
       ),
+    entryPx: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        "opens first: a limit order for `size` on the other side (a sell stop's entry is a buy) at this price, placed when it starts; the stop and take profit guard what it fills, as it fills; once any of it fills, `size` becomes what has filled and this is dropped (set by the stop itself)",
+      ),
   })
   .strict()
   .refine((p) => p.stopPx !== undefined || p.takeProfitPx !== undefined || p.trailPct !== undefined, {
@@ -80,6 +93,24 @@ const params = z
       p.takeProfitPx === undefined ||
       (p.side === "sell" ? p.stopPx < p.takeProfitPx : p.stopPx > p.takeProfitPx),
     { message: "a sell's stop is below its take profit, a buy's above", path: ["takeProfitPx"] },
+  )
+  .refine((p) => p.entryPx === undefined || !p.entirePosition, {
+    message: "a stop with an entry guards what the entry fills, not all of the position",
+    path: ["entirePosition"],
+  })
+  .refine(
+    (p) =>
+      p.entryPx === undefined ||
+      p.stopPx === undefined ||
+      (p.side === "sell" ? p.stopPx < p.entryPx : p.stopPx > p.entryPx),
+    { message: "a sell's stop is below its entry price, a buy's above", path: ["stopPx"] },
+  )
+  .refine(
+    (p) =>
+      p.entryPx === undefined ||
+      p.takeProfitPx === undefined ||
+      (p.side === "sell" ? p.takeProfitPx > p.entryPx : p.takeProfitPx < p.entryPx),
+    { message: "a sell's take profit is above its entry price, a buy's below", path: ["takeProfitPx"] },
   );
 export type StopParams = z.infer<typeof params>;
 
@@ -120,6 +151,16 @@ const STALE_MS = 30_000;
 const ADJUST_MS = 2_000;
 /** A trailing stop logs its moves at most this often. */
 const TRAIL_LOG_MS = 60_000;
+const ENDED = new Set(["filled", "canceled", "mmp_canceled", "rejected"]);
+
+/** The entry (with entryPx): the limit order that opens what the stop guards, while it is under way. */
+interface Entry {
+  clOrdId: string | null;
+  /** What it has filled, net of a fee charged in what it bought (spot). */
+  filled: number;
+  /** Its remainder asked to be cancelled (a trigger reached while it rests). */
+  cancelling: boolean;
+}
 
 export class StopLogic {
   private trigger: string | null = null;
@@ -144,6 +185,10 @@ export class StopLogic {
   /** The size the service holds (its params): all of the position's, when it differs, is told. */
   private toldSize: number;
   private trailLoggedAt = Number.NEGATIVE_INFINITY;
+  /** The entry while it is under way (with entryPx); null once it has ended, or without one. */
+  private entry: Entry | null;
+  /** Its own closing orders: only their fills count as done. */
+  private readonly exits = new Set<string>();
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -152,6 +197,12 @@ export class StopLogic {
     this.trail = this.trailOf(p);
     this.told = p.stopPx;
     this.toldSize = p.size;
+    this.entry = p.entryPx === undefined ? null : { clOrdId: null, filled: 0, cancelling: false };
+  }
+
+  /** What it guards now: while the entry is under way, what the entry has filled. */
+  private get guarded(): number {
+    return this.entry ? this.entry.filled : this.p.size;
   }
 
   private trailOf(p: StopParams): Trail | null {
@@ -178,7 +229,8 @@ export class StopLogic {
   onStart(): void {
     this.started = true;
     if (this.finished) return; // the position it guards was closed before it started (a restart)
-    this.ctx.log(`armed: ${this.armed()}`);
+    if (this.entry) this.placeEntry();
+    else this.ctx.log(`armed: ${this.armed()}`);
     this.ctx.every(RETRY_MS, () => {
       this.check(this.ctx.ticker(this.instId));
       this.tell();
@@ -191,11 +243,13 @@ export class StopLogic {
   }
 
   onFill(f: Fill): void {
+    if (!this.exits.has(f.clOrdId)) return; // the entry's, or an earlier run's
     this.filled += Number(f.fillSz);
     this.cost += Number(f.fillSz) * Number(f.fillPx);
   }
 
   onOrder(o: Order): void {
+    if (this.entry && o.clOrdId === this.entry.clOrdId) return this.onEntry(o);
     if (this.inflight?.clOrdId !== o.clOrdId) return;
     if (o.state === "filled" || o.state === "canceled" || o.state === "mmp_canceled" || o.state === "rejected") {
       this.inflight = null;
@@ -216,6 +270,7 @@ export class StopLogic {
     const pos = Number(p.pos);
     if (!this.started && pos !== 0 && (this.p.side === "sell") !== pos > 0) return;
     this.held = (this.p.side === "sell" ? pos > 0 : pos < 0) ? Math.abs(pos) : 0;
+    if (this.entry) return; // the entry under way may still open it
     if (this.held === 0 && !this.trigger) this.finish("the position it guards is closed: nothing left to protect");
     // All of it: the size follows the position until the stop fires (told to the service by tell()).
     else if (this.p.entirePosition && !this.trigger) this.p.size = this.held;
@@ -235,7 +290,12 @@ export class StopLogic {
       takeProfitPx: num(p.takeProfitPx),
       trailPct,
       maxSlippagePct: Number(p.maxSlippagePct),
-      size: p.entirePosition === true && this.held !== undefined && this.held > 0 ? this.held : Number(p.size),
+      // While the entry is under way it is what the entry was placed for.
+      size: this.entry
+        ? this.p.size
+        : p.entirePosition === true && this.held !== undefined && this.held > 0
+          ? this.held
+          : Number(p.size),
       entirePosition: p.entirePosition === true,
     };
     this.told = stopPx;
@@ -248,11 +308,17 @@ export class StopLogic {
   private check(t: Ticker | undefined): void {
     if (this.finished) return;
     if (!this.trigger) {
+      if (this.entry && this.entry.filled <= 0) return; // nothing to guard yet
       if (this.trail && t) this.p.stopPx = this.trail.follow(Number(t.last), this.p.stopPx);
       const hit = t ? reached(this.p, Number(t.last)) : null;
       if (!hit) return;
       this.trigger = hit;
-      this.ctx.log(`${hit} reached at ${t?.last}: ${this.p.side === "sell" ? "selling" : "buying"} ${this.p.size}`);
+      this.ctx.log(`${hit} reached at ${t?.last}: ${this.p.side === "sell" ? "selling" : "buying"} ${this.guarded}`);
+    }
+    if (this.entry && !this.entry.cancelling && this.entry.clOrdId) {
+      // Fired while the entry rests: no more of it.
+      this.entry.cancelling = true;
+      void this.ctx.cancel(this.instId, this.entry.clOrdId);
     }
     this.send(t);
   }
@@ -267,9 +333,10 @@ export class StopLogic {
     const rules = this.ctx.rules(this.instId);
     if (!rules) return;
     // Reduce-only: no more than the position holds (an order over it would be refused).
-    const want = Math.min(this.p.size - this.filled, this.held ?? Number.POSITIVE_INFINITY);
+    const want = Math.min(this.guarded - this.filled, this.held ?? Number.POSITIVE_INFINITY);
     const left = onStep(want, rules.lotSz, "down");
     if (left < rules.minSz || left <= 0) {
+      if (this.entry) return; // its remainder is being cancelled: what it filled meanwhile is sold too
       const avg = this.filled > 0 ? this.cost / this.filled : 0;
       const done = `${this.p.side === "sell" ? "sold" : "bought"} ${Number(fmtStep(this.filled, rules.lotSz))} ${this.instId}`;
       const closed = this.held === 0 && this.filled < this.p.size - rules.lotSz / 2 ? "; the position is closed" : "";
@@ -288,6 +355,7 @@ export class StopLogic {
       sz: fmtStep(left, rules.lotSz),
       ...(this.p.reduceOnly && rules.instType !== "SPOT" ? { reduceOnly: true } : {}),
     });
+    this.exits.add(pending.clOrdId);
     this.inflight = { clOrdId: pending.clOrdId, at: now };
     void pending.answer.then((a) => {
       if (a.ok) {
@@ -310,6 +378,58 @@ export class StopLogic {
       if (this.refusals >= MAX_REFUSALS)
         this.finish(`${this.trigger}: gave up after ${MAX_REFUSALS} refusals in a row (last: ${a.code} ${a.message})`);
     });
+  }
+
+  /** Places the entry: a limit order on the other side for `size`; refused, the stop ends. */
+  private placeEntry(): void {
+    const rules = this.ctx.rules(this.instId);
+    const entryPx = this.p.entryPx;
+    if (!rules || entryPx === undefined) return this.finish("the instrument's rules are not known: no entry placed");
+    const side = this.p.side === "sell" ? "buy" : "sell";
+    const px = fmtStep(entryPx, rules.tickSz);
+    const sz = fmtStep(this.p.size, rules.lotSz);
+    const pending = this.ctx.place({ instId: this.instId, side, ordType: "limit", px, sz });
+    this.entry!.clOrdId = pending.clOrdId;
+    this.ctx.log(`entry: ${side} ${sz} ${this.instId} at ${px}; what it fills is guarded: ${this.armed()}`);
+    void pending.answer.then((a) => {
+      if (!a.ok && this.entry?.clOrdId === a.clOrdId)
+        this.endEntry(`the entry order was refused: ${a.code} ${a.message}`);
+    });
+  }
+
+  /** An update of the entry order: what it has filled is guarded; once it ends, all of that. */
+  private onEntry(o: Order): void {
+    const e = this.entry!;
+    // A fee taken from what it bought (spot) is not there to sell.
+    const fee = o.feeCcy !== "" && o.feeCcy === this.instId.split("-")[0] ? Number(o.fee) || 0 : 0;
+    const rules = this.ctx.rules(this.instId);
+    const net = Number(o.accFillSz) + Math.min(fee, 0);
+    const filled = rules ? onStep(net, rules.lotSz, "down") : net;
+    if (filled > e.filled) {
+      if (e.filled <= 0) this.ctx.log(`entry filling (${o.accFillSz} at ${o.avgPx}): armed`);
+      e.filled = filled;
+      // Held again once the position says so: its update may come after the order's.
+      this.held = undefined;
+      // Kept: a restart (which cancels the rest of the entry) resumes a guard of what has filled.
+      this.toldSize = filled;
+      this.ctx.adjust({ size: filled, entryPx: undefined });
+    }
+    if (ENDED.has(o.state)) this.endEntry(`the entry order was ${o.state === "filled" ? "filled" : o.state}`);
+    else this.check(this.ctx.ticker(this.instId));
+  }
+
+  private endEntry(how: string): void {
+    const e = this.entry;
+    if (!e) return;
+    this.entry = null;
+    const rules = this.ctx.rules(this.instId);
+    if (!(e.filled > 0) || (rules && e.filled < rules.minSz - 1e-12))
+      return this.finish(`${how}: nothing filled, nothing to protect`);
+    this.p.size = this.toldSize = e.filled;
+    this.p.entryPx = undefined;
+    this.ctx.adjust({ size: e.filled, entryPx: undefined });
+    if (!this.trigger) this.ctx.log(`${how}: ${this.armed()}`);
+    this.check(this.ctx.ticker(this.instId));
   }
 
   /**
@@ -352,9 +472,10 @@ export default defineKind({
   name: "stop",
   title: "Stop loss / take profit",
   description:
-    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. With `trailPct` the stop trails the best last price since it was armed, that far behind (a sell's stop only rises, a buy's only falls); each new stop is kept as its `stopPx`. Reduce-only on derivatives by default: then it trades no more than the position holds, and stops itself when the position is closed some other way; with `entirePosition` its size follows the position until it fires. The prices, the trail, the slippage and the size apply while running (until it fires). Starts again by itself after a service restart.",
+    "Held by the service: when the last price reaches `stopPx` (a sell at or below it, a buy at or above) or `takeProfitPx` (the other way), trades `size` with IOC limit orders at the opposite touch plus at most `maxSlippagePct` until it is done, then stops itself. With `trailPct` the stop trails the best last price since it was armed, that far behind (a sell's stop only rises, a buy's only falls); each new stop is kept as its `stopPx`. Reduce-only on derivatives by default: then it trades no more than the position holds, and stops itself when the position is closed some other way; with `entirePosition` its size follows the position until it fires. With `entryPx` it first places a limit order on the other side for `size` at that price and guards what it fills (a limit order with its TP/SL attached). The prices, the trail, the slippage and the size apply while running (until it fires). Starts again by itself after a service restart.",
   params,
   liveParams: ["stopPx", "takeProfitPx", "trailPct", "maxSlippagePct", "size", "entirePosition"],
+  ownParams: ["entryPx"],
   instruments: { min: 1, max: 1 },
   resumes: true,
   positions: true,
