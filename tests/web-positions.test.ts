@@ -280,7 +280,8 @@ test("a market order from the ticket with a trailing stop loss: checked against 
   const { ctx, page } = await signIn("tina", "tina-password-1");
   await page.click('[data-testid="nav-trading"]');
   await page.selectOption('[data-testid="ticket-inst"]', "BTC-USDT-SWAP");
-  expect(await page.locator('[data-testid="ticket-guard"]').count()).toBe(0); // a limit order: none
+  await page.selectOption('[data-testid="ticket-type"]', "post_only");
+  expect(await page.locator('[data-testid="ticket-guard"]').count()).toBe(0); // a post-only order: none
   await page.selectOption('[data-testid="ticket-type"]', "market");
   await page.fill('[data-testid="ticket-sz"]', "1");
   await page.check('[data-testid="ticket-guard"]');
@@ -304,6 +305,42 @@ test("a market order from the ticket with a trailing stop loss: checked against 
     null,
     { timeout: WAIT },
   );
+  await ctx.close();
+}, 60_000);
+
+test("a limit order from the ticket with a TP/SL: checked against its price; the TP/SL places it and guards what it fills", async () => {
+  const { ctx, page } = await signIn("tina", "tina-password-1");
+  await page.click('[data-testid="nav-trading"]');
+  await page.selectOption('[data-testid="ticket-inst"]', "BTC-USDT-SWAP");
+  const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
+  const entryPx = Math.round(last * 0.98);
+  await page.fill('[data-testid="ticket-px"]', String(entryPx));
+  await page.fill('[data-testid="ticket-sz"]', "2");
+  await page.check('[data-testid="ticket-guard"]');
+  await page.fill('[data-testid="ticket-stopPx"]', String(Math.round(last * 0.99))); // over the entry
+  await textMatches(page, '[data-testid="ticket-stopPx-error"]', /^a stop for a long is under the entry price/);
+  const stopPx = Math.round(last * 0.96);
+  await page.fill('[data-testid="ticket-stopPx"]', String(stopPx));
+  await page.click('[data-testid="ticket-submit"]');
+  await textMatches(page, '[data-testid="ticket-done"]', /^Placed with its TP\/SL/);
+  // The order rests, the TP/SL's: its row in open orders, and the guard waiting for it.
+  const ROW = '[data-testid="open-orders"] tr[data-clordid^="s"]';
+  await page.waitForSelector(ROW, { timeout: WAIT });
+  expect(await page.$$eval(ROW, (rows) => rows.length)).toBe(1);
+  const H = { Authorization: `Bearer ${tina}` };
+  const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
+  const guard = list.find((v) => v.kind === "stop" && v.state === "running")!;
+  expect(guard.params).toMatchObject({ side: "sell", size: 2, stopPx, entryPx });
+  // The market comes down through its price: it fills, and the position it opened is guarded.
+  expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 0.975)).toBe(true);
+  await eventually(async () => Number((await swapPositions())[0]?.pos) === 2, WAIT);
+  const GUARD = '[data-testid="position-BTC-USDT-SWAP:net"] [data-testid="guard"]';
+  await page.waitForFunction(
+    `document.querySelector(${JSON.stringify(GUARD)})?.textContent === ${JSON.stringify(`SL ${stopPx}`)}`,
+    null,
+    { timeout: WAIT },
+  );
+  expect(await s.sim!.setPrice("BTC-USDT-SWAP", last)).toBe(true);
   await ctx.close();
 }, 60_000);
 

@@ -135,6 +135,21 @@ test("a guard in a few characters", () => {
   expect(guardText({ ...g, stopPx: 42000 }, 3)).toBe("SL 42000 · 1 of 3"); // the position grew since
   expect(guardText({ ...g, stopPx: 42000 }, 1)).toBe("SL 42000");
   expect(guardText({ ...g, stopPx: 42000, entire: true }, 3)).toBe("SL 42000"); // it follows the position
+  expect(guardText({ ...g, stopPx: 42000, entryPx: 43000 }, 3)).toBe("SL 42000 · on entry 1 at 43000");
+});
+
+test("a limit order's TP/SL is checked against its price, and its stop places the order (entryPx)", () => {
+  const entry = { ...long, entryPx: "42000" };
+  expect(checkProtect({ ...entry, stopPx: "41000", takeProfitPx: "42500" }, R)).toEqual({});
+  expect(checkProtect({ ...entry, stopPx: "42500" }, R)).toEqual({
+    stopPx: "a stop for a long is under the entry price 42000",
+  });
+  expect(checkProtect({ ...entry, takeProfitPx: "41500" }, R).takeProfitPx).toBe(
+    "a take profit for a long is over the entry price 42000",
+  );
+  const s = protectStrategy("BTC-USDT-SWAP", { ...entry, stopPx: "41000" }, 0.01);
+  expect(s.params).toEqual({ side: "sell", size: 3, stopPx: 41000, entryPx: 42000 });
+  expect(s.limits).toEqual({ maxPosition: 3, maxOrderNotional: 3870 }); // at the higher of last and entry
 });
 
 test("a PnL in words in its quote currency; none for an inverse (USD-quoted) contract or an unknown one", () => {

@@ -58,6 +58,11 @@ export interface ProtectInput {
   size: string;
   /** A position's guard whose size follows the position until it fires (the stop's entirePosition). */
   entire?: boolean;
+  /**
+   * A limit order's TP/SL (the stop's entryPx): the stop places the order at this price and guards
+   * what it fills; the triggers are checked against it instead of the last price.
+   */
+  entryPx?: string;
 }
 
 /** A trailing stop's distance: a percent from 0.01 to 50 (the stop kind's bounds). */
@@ -70,14 +75,17 @@ export function checkProtect(i: ProtectInput, r: Rules): Record<string, string> 
   const sell = i.side === "sell";
   const stop = i.stopPx.trim();
   const take = i.takeProfitPx.trim();
+  const entry = i.entryPx === undefined ? null : Number(i.entryPx);
+  const ref = entry ?? i.last;
+  const refName = entry === null ? "the last price" : "the entry price";
   const stopBad = checkPx(stop, r);
   if (stopBad) errors.stopPx = stopBad;
-  else if (stop && i.last > 0 && (sell ? Number(stop) >= i.last : Number(stop) <= i.last))
-    errors.stopPx = `a stop for a ${sell ? "long" : "short"} is ${sell ? "under" : "over"} the last price ${i.last}`;
+  else if (stop && ref > 0 && (sell ? Number(stop) >= ref : Number(stop) <= ref))
+    errors.stopPx = `a stop for a ${sell ? "long" : "short"} is ${sell ? "under" : "over"} ${refName} ${ref}`;
   const takeBad = checkPx(take, r);
   if (takeBad) errors.takeProfitPx = takeBad;
-  else if (take && i.last > 0 && (sell ? Number(take) <= i.last : Number(take) >= i.last))
-    errors.takeProfitPx = `a take profit for a ${sell ? "long" : "short"} is ${sell ? "over" : "under"} the last price ${i.last}`;
+  else if (take && ref > 0 && (sell ? Number(take) <= ref : Number(take) >= ref))
+    errors.takeProfitPx = `a take profit for a ${sell ? "long" : "short"} is ${sell ? "over" : "under"} ${refName} ${ref}`;
   const trail = i.trailPct.trim();
   if (trail && !(Number(trail) >= TRAIL_MIN && Number(trail) <= TRAIL_MAX))
     errors.trailPct = `a percent from ${TRAIL_MIN} to ${TRAIL_MAX}`;
@@ -113,8 +121,9 @@ export function protectStrategy(instId: string, i: ProtectInput, ctVal: number):
       ...(i.takeProfitPx.trim() ? { takeProfitPx: Number(i.takeProfitPx) } : {}),
       ...(i.trailPct.trim() ? { trailPct: Number(i.trailPct) } : {}),
       ...(i.entire ? { entirePosition: true } : {}),
+      ...(i.entryPx !== undefined ? { entryPx: Number(i.entryPx) } : {}),
     },
-    limits: protectLimits(size, ctVal, i.last),
+    limits: protectLimits(size, ctVal, Math.max(i.last, Number(i.entryPx ?? 0))),
   };
 }
 
@@ -179,6 +188,8 @@ export interface Guard {
   size: number;
   /** Its size follows the position until it fires. */
   entire?: boolean;
+  /** Its entry is under way: nothing of it has filled yet (the stop's entryPx). */
+  entryPx?: number;
 }
 
 /**
@@ -191,8 +202,13 @@ export function guardText(g: Guard, held?: number): string {
     g.stopPx !== undefined || g.trailPct !== undefined
       ? ["SL", g.stopPx ?? "", g.trailPct !== undefined ? `trail ${g.trailPct}%` : ""].filter((x) => x !== "").join(" ")
       : "";
-  const part = !g.entire && held !== undefined && Math.abs(g.size - held) > 1e-9 ? `${g.size} of ${held}` : "";
-  return [sl, g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : "", part].filter(Boolean).join(" · ");
+  const part =
+    !g.entire && g.entryPx === undefined && held !== undefined && Math.abs(g.size - held) > 1e-9
+      ? `${g.size} of ${held}`
+      : "";
+  const tp = g.takeProfitPx !== undefined ? `TP ${g.takeProfitPx}` : "";
+  const entry = g.entryPx !== undefined ? `on entry ${g.size} at ${g.entryPx}` : "";
+  return [sl, tp, part, entry].filter(Boolean).join(" · ");
 }
 
 const ARMED = new Set(["starting", "running"]);
@@ -212,6 +228,7 @@ export function guardsOf(list: readonly StrategyView[]): Guard[] {
         ...(p.takeProfitPx !== undefined ? { takeProfitPx: p.takeProfitPx } : {}),
         ...(p.trailPct !== undefined ? { trailPct: p.trailPct } : {}),
         ...(p.entirePosition ? { entire: true } : {}),
+        ...(p.entryPx !== undefined ? { entryPx: p.entryPx } : {}),
       };
     });
 }

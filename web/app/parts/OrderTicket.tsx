@@ -1,9 +1,9 @@
 // The order ticket: instrument, side, type, price and size checked against the instrument's rules
 // (tick, lot, minimum size; arrow keys step by them), the best bid/ask to click, what is available
 // to spend with a size as a share of it (spot), a swap's leverage (changed with a click) and the
-// margin the order takes at it, reduce only (swaps), for a swap at market a stop
-// loss and/or take profit set on the position it opens (a guard the service holds, set once the
-// order is placed), the order's value, an idempotency key per order (a retried submit never
+// margin the order takes at it, reduce only (swaps), a stop loss and/or take profit on what the
+// order opens (a guard the service holds: at market set once the order is placed; on a limit
+// order the guard places the order and guards what it fills), the order's value, an idempotency key per order (a retried submit never
 // doubles it), and a rejection shown on the field it concerns (the server's risk checks and
 // validation name their field).
 import { computed, defineComponent, shallowRef, watch } from "vue";
@@ -123,13 +123,23 @@ export const OrderTicket = defineComponent(
       if (!l || !(notional.value > 0) || reduceOnly.value) return "–";
       return `≈ ${(notional.value / l).toFixed(2)} ${ccys.value.quote}`;
     });
-    /** A swap at market: a stop loss and/or take profit on what it opens, set once it is placed. */
+    /**
+     * A stop loss and/or take profit on what it opens: a swap at market (set once it is placed) or
+     * at a limit (the guard places it), a spot buy at a limit.
+     */
     const guard = useTicketGuard({
       side,
       size: sz,
       last: () => Number(ticker.value?.last),
       rules,
-      offered: computed(() => swap.value && ordType.value === "market" && !reduceOnly.value),
+      offered: computed(() =>
+        swap.value
+          ? (ordType.value === "market" || ordType.value === "limit") && !reduceOnly.value
+          : spot.value && ordType.value === "limit" && side.value === "buy",
+      ),
+      entryPx: () => (ordType.value === "limit" ? px.value.trim() : null),
+      what: () => (swap.value ? "the position it opens" : "what it buys"),
+      refused: () => fieldErrors.value,
     });
     /** Swaps: what is available to margin, in the settlement (quote) currency. */
     const marginAvail = computed(() => Number(balances.get(ccys.value.quote)?.availBal ?? 0));
@@ -186,11 +196,17 @@ export const OrderTicket = defineComponent(
         ...(swap.value && reduceOnly.value ? { reduceOnly: true } : {}),
       };
       try {
+        const spec = rules.value;
+        if (guard.active.value && spec && order.ordType === "limit") {
+          // The guard places the order (its entry) and guards what it fills.
+          await startGuard(tw.rest, protectStrategy(props.instId, guard.input(), spec.ctVal ?? 1));
+          done.value = "Placed with its TP/SL: the order is the TP/SL's (see Strategies)";
+          return;
+        }
         const t0 = performance.now();
         const r = await tw.rest.orders.place(order, idemKey);
         done.value = `Placed ${r.ordId} in ${(performance.now() - t0).toFixed(1)} ms`;
         idemKey = newKey();
-        const spec = rules.value;
         if (guard.active.value && spec) {
           try {
             await startGuard(tw.rest, protectStrategy(props.instId, guard.input(), spec.ctVal ?? 1));
@@ -203,7 +219,11 @@ export const OrderTicket = defineComponent(
         if (!(err instanceof ApiRequestError)) throw err;
         if (err.status !== 0) idemKey = newKey(); // answered: the next submit is a new order
         const byField: Record<string, string> = {};
-        for (const d of err.details) if (d.field) byField[d.field.replace(/^json\./, "")] ??= d.message;
+        // The order's fields, or the TP/SL's params (its entry is the order: its size and price).
+        const ticketField = (f: string) =>
+          ({ size: "sz", entryPx: "px" })[f.replace(/^(json\.)?(params\.)?/, "")] ??
+          f.replace(/^(json\.)?(params\.)?/, "");
+        for (const d of err.details) if (d.field) byField[ticketField(d.field)] ??= d.message;
         fieldErrors.value = byField;
         if (Object.keys(byField).length === 0 || err.status === 0) formError.value = err.message;
       } finally {
