@@ -10,8 +10,9 @@ import { cancelOrder, eventually, startTestServer, type TestServer } from "./hel
 import { type Client, client, marketReady, openOf, until } from "./strategies-helpers.ts";
 
 const SWAP = "BTC-USDT-SWAP";
+const SPOT = "BTC-USDT";
 const dataDir = mkdtempSync(join(tmpdir(), "tw-strategies-entry-"));
-const overrides = { OKX_ENABLED: "true", OKX_INSTRUMENTS: SWAP, DATA_DIR: dataDir };
+const overrides = { OKX_ENABLED: "true", OKX_INSTRUMENTS: `${SPOT},${SWAP}`, DATA_DIR: dataDir };
 let s: TestServer;
 let tina: Client;
 let token: string;
@@ -20,6 +21,7 @@ beforeAll(async () => {
   token = await s.userToken("tina", "trader");
   tina = client(s, token);
   await marketReady(s, SWAP);
+  await marketReady(s, SPOT);
 }, 60_000);
 afterAll(async () => {
   await s.close();
@@ -69,6 +71,35 @@ test("the entry rests as the strategy's order; filled, the stop guards what it b
   expect(await position()).toBe(0);
   expect(await s.sim!.setPrice(SWAP, mid)).toBe(true);
 }, 60_000);
+
+test("a spot entry that fills at once: the fee taken in what it bought is not sold; its take profit sells the rest", async () => {
+  // Back where the swap's tests left it (the simulator moves an instrument's spot and swap together).
+  const mid = Number(s.state.get(`tickers:${SWAP}`)!.last);
+  expect(await s.sim!.setPrice(SPOT, mid)).toBe(true);
+  await eventually(() => Math.abs(Number(s.state.get(`tickers:${SPOT}`)!.askPx) / mid - 1) < 0.002);
+  const { body } = await tina.create({
+    name: "spot bracket",
+    kind: "stop",
+    instruments: [SPOT],
+    params: { side: "sell", size: 0.01, entryPx: Math.round(mid * 1.005), takeProfitPx: Math.round(mid * 1.01) },
+    limits: { maxPosition: 0.01, maxOrderNotional: 2_000 },
+  });
+  expect((await tina.start(body.id)).body.state).toBe("running");
+  const filled = await until(tina, body.id, (v) => v.params.entryPx === undefined, 15_000);
+  await s.history.flush();
+  const fills = (await tina.call("GET", `/api/fills?instId=${SPOT}&limit=20`)).body.data.filter((f: any) =>
+    String(f.clOrdId).startsWith(`s${body.id}`),
+  );
+  const fee = fills.reduce((a: number, f: any) => a + (f.feeCcy === "BTC" ? Number(f.fee) : 0), 0);
+  expect(fee).toBeLessThan(0); // the simulator charges a spot buy's fee in BTC
+  expect(filled.params.size).toBeCloseTo(0.01 + fee, 8);
+  expect(await s.sim!.setPrice(SPOT, mid * 1.02)).toBe(true);
+  const done = await until(tina, body.id, (v) => v.state === "stopped", 15_000);
+  expect(done.reason).toMatch(
+    new RegExp(`^finished: take profit \\d+: sold ${filled.params.size} ${SPOT} at [\\d.]+ on average$`),
+  );
+  expect(await s.sim!.setPrice(SPOT, mid)).toBe(true);
+}, 40_000);
 
 test("an entry cancelled by hand with nothing filled ends the stop", async () => {
   const mid = Number(s.state.get(`tickers:${SWAP}`)!.last);
