@@ -323,6 +323,10 @@ test("an entry: a limit order on the other side first; what it fills is guarded 
   logic.onOrder(entryOrder(entry, "partially_filled", "0.004", "-0.000004", "BTC"));
   expect(ctx.adjusted).toEqual([{ size: 0.003, entryPx: undefined }]);
   logic.onFill(fill(entry, "0.004", "39000")); // the entry's fill is not a sale
+  logic.onParams({ side: "sell", size: 0.003, stopPx: 38000, takeProfitPx: 41000, maxSlippagePct: 0.5 }); // as kept
+  expect(ctx.logs.at(-1)).toBe("re-armed: sell 0.01 BTC-USDT at stop <= 38000 or take profit >= 41000, slippage 0.5%");
+  logic.onParams({ side: "sell", size: 0.02, stopPx: 38000, takeProfitPx: 41000, maxSlippagePct: 0.5 });
+  expect(ctx.logs.at(-2)).toBe("the entry is under way: it guards what the entry fills (placed for 0.01)");
   tick(37999.9, 38000.1); // the stop: the entry's rest is cancelled, what it bought is sold
   expect(ctx.canceled).toEqual([entry]);
   expect(shown(ctx).at(-1)).toBe("sell 0.003 37810.0 ioc");

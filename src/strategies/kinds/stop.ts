@@ -284,6 +284,8 @@ export class StopLogic {
     // A stop the user moved, or a new trail, starts the trail again from here; a change of
     // something else keeps the stop it has trailed to (which the service may not hold yet).
     const restart = stopPx !== this.told || trailPct !== this.p.trailPct;
+    if (this.entry && Number(p.size) !== this.p.size && Number(p.size) !== this.toldSize)
+      this.ctx.log(`the entry is under way: it guards what the entry fills (placed for ${this.p.size})`, "warn");
     this.p = {
       ...this.p,
       stopPx: restart ? stopPx : this.p.stopPx,
