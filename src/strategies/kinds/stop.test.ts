@@ -379,3 +379,16 @@ test("an entry on a derivative: a flat position does not end it before the entry
   l2.onPosition(held("0")); // closed some other way
   expect(other.finished).toBe("the position it guards is closed: nothing left to protect");
 });
+
+test("the order's update before its fill (as the exchange's pushes come): no second order for what already filled", () => {
+  // A position of 5, a stop guarding 3 of it: the first IOC fills all 3; its update (total filled 3)
+  // comes before the fill event. Sized before the fill was known, a second IOC would close 3 more.
+  const { ctx, logic } = start({ side: "sell", size: 3, stopPx: 41000 }, SWAP);
+  logic.onPosition(held("5"));
+  const first = ctx.placed[0]!.clOrdId;
+  logic.onOrder({ clOrdId: first, state: "filled", accFillSz: "3", avgPx: "39990" } as Order);
+  expect(ctx.placed).toHaveLength(1);
+  expect(ctx.finished).toBe("stop 41000: sold 3 BTC-USDT-SWAP at 39990 on average");
+  logic.onFill({ ...fill(first, "3", "39990"), instId: "BTC-USDT-SWAP" });
+  expect(ctx.placed).toHaveLength(1);
+});

@@ -164,8 +164,6 @@ interface Entry {
 
 export class StopLogic {
   private trigger: string | null = null;
-  private filled = 0;
-  private cost = 0;
   private inflight: { clOrdId: string; at: number } | null = null;
   private refusals = 0;
   /** What the guarded position holds (reduce-only on a derivative), once a position update said. */
@@ -187,8 +185,12 @@ export class StopLogic {
   private trailLoggedAt = Number.NEGATIVE_INFINITY;
   /** The entry while it is under way (with entryPx); null once it has ended, or without one. */
   private entry: Entry | null;
-  /** Its own closing orders: only their fills count as done. */
-  private readonly exits = new Set<string>();
+  /**
+   * Its own closing orders, and what each has done as its fills and as its order updates say:
+   * the exchange's order update (which carries the total filled) comes before the fill events,
+   * so whichever says more counts, and the next order is never sized before the fill is known.
+   */
+  private readonly exits = new Map<string, { fills: number; fillCost: number; acc: number; accCost: number }>();
 
   constructor(
     private readonly ctx: StrategyContext,
@@ -243,13 +245,17 @@ export class StopLogic {
   }
 
   onFill(f: Fill): void {
-    if (!this.exits.has(f.clOrdId)) return; // the entry's, or an earlier run's
-    this.filled += Number(f.fillSz);
-    this.cost += Number(f.fillSz) * Number(f.fillPx);
+    const x = this.exits.get(f.clOrdId);
+    if (!x) return; // the entry's, or an earlier run's
+    x.fills += Number(f.fillSz);
+    x.fillCost += Number(f.fillSz) * Number(f.fillPx);
   }
 
   onOrder(o: Order): void {
     if (this.entry && o.clOrdId === this.entry.clOrdId) return this.onEntry(o);
+    const x = this.exits.get(o.clOrdId);
+    const acc = Number(o.accFillSz) || 0;
+    if (x && acc > x.acc) [x.acc, x.accCost] = [acc, acc * (Number(o.avgPx) || 0)];
     if (this.inflight?.clOrdId !== o.clOrdId) return;
     if (o.state === "filled" || o.state === "canceled" || o.state === "mmp_canceled" || o.state === "rejected") {
       this.inflight = null;
@@ -325,6 +331,18 @@ export class StopLogic {
     this.send(t);
   }
 
+  /** What its closing orders have filled, and at what cost. */
+  private get done(): { filled: number; cost: number } {
+    let filled = 0;
+    let cost = 0;
+    for (const x of this.exits.values()) {
+      const byFills = x.fills >= x.acc;
+      filled += byFills ? x.fills : x.acc;
+      cost += byFills ? x.fillCost : x.accCost;
+    }
+    return { filled, cost };
+  }
+
   private send(t: Ticker | undefined): void {
     const now = this.ctx.now();
     if (this.inflight && now - this.inflight.at > STALE_MS) {
@@ -335,13 +353,14 @@ export class StopLogic {
     const rules = this.ctx.rules(this.instId);
     if (!rules) return;
     // Reduce-only: no more than the position holds (an order over it would be refused).
-    const want = Math.min(this.guarded - this.filled, this.held ?? Number.POSITIVE_INFINITY);
+    const { filled, cost } = this.done;
+    const want = Math.min(this.guarded - filled, this.held ?? Number.POSITIVE_INFINITY);
     const left = onStep(want, rules.lotSz, "down");
     if (left < rules.minSz || left <= 0) {
       if (this.entry) return; // its remainder is being cancelled: what it filled meanwhile is sold too
-      const avg = this.filled > 0 ? this.cost / this.filled : 0;
-      const done = `${this.p.side === "sell" ? "sold" : "bought"} ${Number(fmtStep(this.filled, rules.lotSz))} ${this.instId}`;
-      const closed = this.held === 0 && this.filled < this.p.size - rules.lotSz / 2 ? "; the position is closed" : "";
+      const avg = filled > 0 ? cost / filled : 0;
+      const done = `${this.p.side === "sell" ? "sold" : "bought"} ${Number(fmtStep(filled, rules.lotSz))} ${this.instId}`;
+      const closed = this.held === 0 && filled < this.p.size - rules.lotSz / 2 ? "; the position is closed" : "";
       return this.finish(
         `${this.trigger}: ${done}${avg > 0 ? ` at ${Number(fmtStep(avg, rules.tickSz / 100))} on average` : ""}${closed}`,
       );
@@ -357,7 +376,7 @@ export class StopLogic {
       sz: fmtStep(left, rules.lotSz),
       ...(this.p.reduceOnly && rules.instType !== "SPOT" ? { reduceOnly: true } : {}),
     });
-    this.exits.add(pending.clOrdId);
+    this.exits.set(pending.clOrdId, { fills: 0, fillCost: 0, acc: 0, accCost: 0 });
     this.inflight = { clOrdId: pending.clOrdId, at: now };
     void pending.answer.then((a) => {
       if (a.ok) {

@@ -95,3 +95,19 @@ test("a refused slice is no longer in flight", async () => {
   expect(logic.progress().inflight).toBe(0);
   expect(ctx.logs.at(-1)).toContain("refused: risk_rejected kill_switch");
 });
+
+test("an order's end before its fill (as the exchange's pushes come): what it filled stays in flight until the fill tells it", () => {
+  const { ctx, logic } = start({ side: "buy", quantity: 0.01, durationSec: 10, intervalMs: 1000, maxSlippagePct: 0.1 });
+  ctx.clock += 10_000; // at the end: all of it is due
+  logic.slice();
+  const first = ctx.placed[0]!.clOrdId;
+  expect(ctx.placed[0]!.sz).toBe("0.010");
+  logic.onOrder({ clOrdId: first, state: "filled", accFillSz: "0.01" } as Order);
+  expect(logic.progress()).toEqual({ filled: 0, inflight: 0.01 });
+  logic.slice(); // the fill not yet told: nothing more is sent
+  expect(ctx.placed).toHaveLength(1);
+  logic.onFill(fill(first, "0.01"));
+  expect(logic.progress()).toEqual({ filled: 0.01, inflight: 0 });
+  logic.slice();
+  expect(ctx.finished).toBe("completed: 0.01 BTC-USDT bought");
+});

@@ -86,6 +86,10 @@ const STALE_MS = 30_000;
 export class TwapLogic {
   private startedAt = 0;
   private filled = 0;
+  /** Fills of orders in flight, by order. */
+  private readonly fillsOf = new Map<string, number>();
+  /** Ended orders whose update said more filled than their fills have told yet. */
+  private readonly owed = new Map<string, { sz: number; at: number }>();
   /** clOrdId -> size and when it was sent; an IOC ends at once, so one not heard of for STALE_MS is dropped. */
   private readonly inflight = new Map<string, { sz: number; at: number }>();
   private finished = false;
@@ -108,12 +112,25 @@ export class TwapLogic {
   }
 
   onFill(f: Fill): void {
-    this.filled += Number(f.fillSz);
+    const sz = Number(f.fillSz);
+    this.filled += sz;
+    const owed = this.owed.get(f.clOrdId);
+    if (owed !== undefined) {
+      owed.sz -= sz;
+      if (owed.sz <= 1e-12) this.owed.delete(f.clOrdId);
+    } else if (this.inflight.has(f.clOrdId)) this.fillsOf.set(f.clOrdId, (this.fillsOf.get(f.clOrdId) ?? 0) + sz);
   }
 
+  /**
+   * An order's end: no longer in flight. Its update comes before its fill events (as the exchange
+   * pushes them): what it says filled and no fill has told yet is still counted as in flight.
+   */
   onOrder(o: Order): void {
-    if (o.state === "filled" || o.state === "canceled" || o.state === "mmp_canceled" || o.state === "rejected")
-      this.inflight.delete(o.clOrdId);
+    if (o.state !== "filled" && o.state !== "canceled" && o.state !== "mmp_canceled" && o.state !== "rejected") return;
+    if (!this.inflight.delete(o.clOrdId)) return;
+    const owed = (Number(o.accFillSz) || 0) - (this.fillsOf.get(o.clOrdId) ?? 0);
+    this.fillsOf.delete(o.clOrdId);
+    if (owed > 1e-12) this.owed.set(o.clOrdId, { sz: owed, at: this.ctx.now() });
   }
 
   onParams(p: Record<string, unknown>): void {
@@ -127,7 +144,9 @@ export class TwapLogic {
 
   /** Done, unfilled and in-flight quantities (tests, logs). */
   progress(): { filled: number; inflight: number } {
-    return { filled: this.filled, inflight: [...this.inflight.values()].reduce((a, b) => a + b.sz, 0) };
+    let inflight = [...this.inflight.values()].reduce((a, b) => a + b.sz, 0);
+    for (const v of this.owed.values()) inflight += v.sz;
+    return { filled: this.filled, inflight };
   }
 
   slice(): void {
@@ -137,6 +156,7 @@ export class TwapLogic {
     const durationMs = this.p.durationSec * 1000;
     const now = this.ctx.now();
     const elapsedMs = now - this.startedAt;
+    for (const [id, f] of this.owed) if (now - f.at > STALE_MS) this.owed.delete(id);
     for (const [id, f] of this.inflight)
       if (now - f.at > STALE_MS) {
         this.inflight.delete(id);
