@@ -57,6 +57,36 @@ test("a stop loss under a long swap position closes it, reduce-only, when the ma
   for (const o of mine) expect(o).toMatchObject({ side: "sell", ordType: "ioc", reduceOnly: true });
 }, 40_000);
 
+test("a stop guarding part of a position closes that part only (its IOC's update comes before its fill)", async () => {
+  await placeOrder(s.url, token, { instId: SWAP, side: "buy", ordType: "market", sz: "5", tdMode: "cross" });
+  await eventually(async () => (await position(SWAP)) === 5);
+  const mid = Number(s.state.get(`tickers:${SWAP}`)!.last);
+  const { body } = await tina.create({
+    name: "part stop",
+    kind: "stop",
+    instruments: [SWAP],
+    params: { side: "sell", size: 3, stopPx: Math.round(mid * 1.01) }, // above the market: fires at once
+    limits: { maxPosition: 3, maxOrderNotional: 100_000 },
+  });
+  expect((await tina.start(body.id)).status).toBe(200); // it may be done by the time the answer comes
+  const done = await until(tina, body.id, (v) => v.state === "stopped", 15_000);
+  expect(done.reason).toMatch(new RegExp(`^finished: stop \\d+: sold 3 ${SWAP} at [\\d.]+ on average$`));
+  await Bun.sleep(300);
+  expect(await position(SWAP)).toBe(2);
+  // One IOC, and no second one sized before the first one's fill was known (refused, or worse).
+  expect(done.figures.counters).toMatchObject({ ordersPlaced: 1, ordersRejected: 0 });
+  expect(done.logs.filter((l: any) => l.msg.includes("refused"))).toEqual([]);
+  await placeOrder(s.url, token, {
+    instId: SWAP,
+    side: "sell",
+    ordType: "market",
+    sz: "2",
+    tdMode: "cross",
+    reduceOnly: true,
+  });
+  await eventually(async () => (await position(SWAP)) === 0);
+}, 40_000);
+
 test("a take profit on spot sells a holding when the market rises to it", async () => {
   const mid = Number(s.state.get(`tickers:${SPOT}`)!.last);
   const takeProfitPx = Math.round(mid * 1.005);
