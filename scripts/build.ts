@@ -21,6 +21,7 @@ const WORKERS = [
   "src/store/clickhouse/worker.ts",
   "src/engine/events-worker.ts",
   "src/strategies/worker.ts",
+  "src/strategies/backtest/worker.ts",
   "src/sim/worker.ts",
 ];
 

@@ -24,6 +24,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { startHostTuning } from "./ops/host-tuning/index.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
+import { BacktestService } from "./services/backtest.ts";
 import { CandleHistory } from "./services/candles.ts";
 import { CommandService } from "./services/commands.ts";
 import { engineStrategies } from "./services/engine-strategies.ts";
@@ -256,6 +257,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log,
   });
 
+  const candles = new CandleHistory({ history, since: started, ...(ingest ? { exchange: ingest } : {}) });
   const app = createApp({
     config,
     log,
@@ -274,7 +276,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     strategies,
     ...(engines ? { engines: () => engines.engines() } : {}),
     history,
-    candles: new CandleHistory({ history, since: started, ...(ingest ? { exchange: ingest } : {}) }),
+    candles,
+    backtests: new BacktestService({
+      kind: (name) => strategies.kind(name),
+      kindNames: () => strategies.kindNames(),
+      tradable: limits.instruments,
+      instrument: (i) => orders.instrument(i),
+      candles,
+    }),
     events: {
       hub,
       producer: publisher,

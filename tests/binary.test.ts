@@ -178,6 +178,15 @@ test("the binary as the image lays it out keeps a user, a strategy, orders and f
   const fills = await call(tw.url, "GET", "/api/fills?limit=100", carol);
   expect(fills.body.data.map((f: any) => f.ordId)).toContain(market.body.ordId);
   expect(tw.log()).not.toContain("NOT durable");
+  // A backtest's thread is in the binary too.
+  const bt = await call(tw.url, "POST", "/api/backtests", carol, {
+    kind: "grid",
+    instruments: [INST],
+    params: { levels: 2, spacingPct: 0.05, size: 0.001 },
+    from: Date.now() - 3_600_000,
+  });
+  expect(bt.status).toBe(200);
+  expect(bt.body.bars).toBeGreaterThan(30);
   await kill9(tw);
 }, 180_000);
 

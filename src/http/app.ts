@@ -5,6 +5,7 @@ import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { authRoutes } from "../api/auth.ts";
+import { backtestRoutes } from "../api/backtest.ts";
 import { commandRoutes, engineRoutes } from "../api/commands.ts";
 import { type EventDeps, eventRoutes } from "../api/events.ts";
 import { historyRoutes } from "../api/history.ts";
@@ -36,6 +37,7 @@ export interface AppDeps {
   leverage: DepsOf<typeof leverageRoutes>["leverage"];
   commands: DepsOf<typeof commandRoutes>["commands"];
   strategies: DepsOf<typeof strategyRoutes>["strategies"];
+  backtests: DepsOf<typeof backtestRoutes>["backtests"];
   /** The external engines the bridge knows (none without it). */
   engines?: DepsOf<typeof commandRoutes>["engines"];
   history: DepsOf<typeof historyRoutes>["history"];
@@ -140,6 +142,7 @@ export function createApp(d: AppDeps) {
     )
     .route("/api/engines", engineRoutes({ commands: d.commands, guard, ...(d.engines ? { engines: d.engines } : {}) }))
     .route("/api/strategies", strategyRoutes({ strategies: d.strategies, guard }))
+    .route("/api/backtests", backtestRoutes({ backtests: d.backtests, guard }))
     .route("/api/events", eventRoutes({ ...d.events, config, guard }))
     .route("/", dashboardRoutes(d.dashboard)); // last: the dashboard at / and its own paths
 }

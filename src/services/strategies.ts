@@ -14,7 +14,7 @@ import { DEFAULT_TUNING, Supervisor, type SupervisorDeps, type SupervisorTuning 
 import { checkInstruments, checkLimitsInput, checkName, checkParams } from "../strategies/validate.ts";
 import type { AuditSink } from "./audit.ts";
 import { auditedChange, mayChange, reportChange } from "./strategy-changes.ts";
-import { EXTERNAL, StrategyKinds } from "./strategy-kinds.ts";
+import { EXTERNAL, type LoadedKind, StrategyKinds } from "./strategy-kinds.ts";
 import { StrategyLifecycle } from "./strategy-lifecycle.ts";
 import { RESUMING, StrategyResumer } from "./strategy-resume.ts";
 import type {
@@ -109,6 +109,15 @@ export class StrategyService {
 
   get durable(): boolean {
     return this.d.store.durable;
+  }
+
+  /** A kind this run has (built-in or custom), by name. */
+  kind(name: string): LoadedKind | undefined {
+    return this.kindsByName.get(name);
+  }
+
+  kindNames(): string[] {
+    return this.kindsByName.names();
   }
 
   kinds(): KindInfo[] {

@@ -1,0 +1,299 @@
+// A backtest: a strategy kind's own logic run over past bars of one instrument, against the paper
+// exchange (paper.ts), on a clock of its own. Each bar is walked open -> low -> high -> close when
+// it closed up (open -> high -> low -> close when down), a quarter of the bar apart; timers the
+// logic set fire at their times in between. The logic gets what it gets when it runs: tickers,
+// its orders and fills, and on derivatives the position (its own: the backtest starts flat). Its
+// orders pass its limits (maxPosition, maxOrderNotional, the order rate) as they do live. The
+// figures are the live ones' (ledger.ts): PnL realized, unrealized at the last price, fees.
+import type { Candle, Fill, Order, Position, Ticker } from "../../domain/events.ts";
+import type { InstrumentSpec, Kind, OrderRequest, PendingOrder, StrategyContext, StrategyLogic } from "../kind.ts";
+import { Ledger } from "../ledger.ts";
+import { checkLimits } from "../limits.ts";
+import type { StrategyLimits } from "../model.ts";
+import { PaperExchange, type PaperFees } from "./paper.ts";
+
+export interface BacktestRun {
+  kind: Kind;
+  /** Checked against the kind's schema already. */
+  params: Record<string, unknown>;
+  rules: InstrumentSpec;
+  /** Oldest first. */
+  bars: Candle[];
+  barMs: number;
+  fees: PaperFees;
+  limits: StrategyLimits;
+}
+
+export interface BacktestFill {
+  ts: number;
+  side: "buy" | "sell";
+  px: number;
+  sz: number;
+  fee: number;
+  maker: boolean;
+}
+
+export interface BacktestResult {
+  instId: string;
+  from: number;
+  to: number;
+  bars: number;
+  /** Total PnL (realized + unrealized - fees) at each bar's close, at most MAX_POINTS of them. */
+  curve: Array<{ ts: number; total: number }>;
+  pnl: { realized: number; unrealized: number; fees: number; total: number };
+  /** The largest fall of the total PnL from an earlier high. */
+  maxDrawdown: number;
+  /** Position at the end (signed) and its average price. */
+  position: { pos: number; avgPx: number; lastPx: number };
+  orders: { placed: number; refused: number; filled: number; canceled: number };
+  volume: number;
+  /** The last MAX_FILLS fills, oldest first. */
+  fills: BacktestFill[];
+  fillCount: number;
+  /** Its log (the last MAX_LOGS lines). */
+  logs: Array<{ ts: number; level: string; msg: string }>;
+  /** Why it stopped before the last bar (it finished, or its code threw); null when it ran to the end. */
+  ended: string | null;
+  /** Its params as they ended (a trailing stop's moved stop). */
+  params: Record<string, unknown>;
+}
+
+const MAX_POINTS = 600;
+const MAX_FILLS = 500;
+const MAX_LOGS = 300;
+/** Orders one backtest may place: a runaway strategy ends it, not the host. */
+const MAX_ORDERS = 200_000;
+
+class Ended extends Error {}
+
+/** The prices a bar is walked through. */
+export function pathOf(b: Candle): number[] {
+  const [o, h, l, c] = [Number(b.o), Number(b.h), Number(b.l), Number(b.c)];
+  return c >= o ? [o, l, h, c] : [o, h, l, c];
+}
+
+export async function replay(run: BacktestRun): Promise<BacktestResult> {
+  const { rules, kind } = run;
+  const instId = rules.instId;
+  const derivative = rules.instType !== "SPOT";
+  let clock = run.bars[0]?.ts ?? 0;
+  const queue: Array<{ t: "order"; o: Order } | { t: "fill"; f: Fill }> = [];
+  const paper = new PaperExchange(
+    rules,
+    run.fees,
+    { order: (o) => queue.push({ t: "order", o }), fill: (f) => queue.push({ t: "fill", f }) },
+    () => clock,
+  );
+  const ledger = new Ledger(null, () => rules.ctVal || 1);
+  const params = { ...run.params };
+  const logs: BacktestResult["logs"] = [];
+  const fills: BacktestFill[] = [];
+  const orders = { placed: 0, refused: 0, filled: 0, canceled: 0 };
+  let fillCount = 0;
+  let ended: string | null = null;
+  const sent: number[] = [];
+  let seq = 0;
+  const timers = new Set<{ ms: number; due: number; fn: () => void | Promise<void> }>();
+  let ticker: Ticker | undefined;
+
+  const log = (msg: string, level = "info") => {
+    logs.push({ ts: clock, level, msg: String(msg).slice(0, 500) });
+    if (logs.length > MAX_LOGS) logs.shift();
+  };
+  const ctx: StrategyContext = {
+    id: "backtest",
+    instruments: [instId],
+    rules: (i) => (i === instId ? rules : undefined),
+    ticker: (i) => (i === instId ? ticker : undefined),
+    place(o: OrderRequest): PendingOrder {
+      const clOrdId = `sbacktest${(++seq).toString(36)}`;
+      const answer = (): ReturnType<PaperExchange["place"]> => {
+        if (ended !== null) return { ok: false, clOrdId, code: "stopped", message: "the strategy has stopped" };
+        while (sent.length > 0 && sent[0]! <= clock - 1000) sent.shift();
+        sent.push(clock);
+        const closes = derivative && o.reduceOnly === true;
+        const refused = checkLimits(o, run.limits, {
+          exposure: ledger.exposure(instId, o.side),
+          rate: sent.length,
+          ctVal: rules.ctVal || 1,
+          px: Number(o.px),
+          closes,
+        });
+        if (refused) return { ok: false, clOrdId, code: refused.code, message: refused.message };
+        if (orders.placed >= MAX_ORDERS) throw new Ended(`more than ${MAX_ORDERS} orders: stopped`);
+        ledger.reserve({ clOrdId, instId, side: o.side, px: o.px, sz: o.sz });
+        const a = paper.place({ ...o, clOrdId });
+        if (a.ok) ledger.acknowledged(clOrdId, a.ordId);
+        else ledger.release(clOrdId);
+        return a;
+      };
+      const a = answer();
+      if (a.ok) orders.placed++;
+      else orders.refused++;
+      return { clOrdId, answer: Promise.resolve(a) };
+    },
+    cancel: async (_instId, clOrdId) => paper.cancel(clOrdId),
+    log,
+    every(ms, fn) {
+      const t = { ms: Math.max(1, ms), due: clock + Math.max(1, ms), fn };
+      timers.add(t);
+      return () => void timers.delete(t);
+    },
+    finish(reason) {
+      if (ended === null) ended = `finished: ${String(reason).slice(0, 500)}`;
+    },
+    adjust(patch) {
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) delete params[k];
+        else params[k] = v;
+      }
+    },
+    now: () => clock,
+  };
+
+  const logic: StrategyLogic = kind.create(ctx, run.params);
+  let posSeen = 0;
+  /** Hands the logic what the paper exchange did, in order (after the call that caused it, as live). */
+  const drain = async () => {
+    while (queue.length > 0) {
+      const e = queue.shift()!;
+      if (e.t === "order") {
+        ledger.applyOrder(e.o);
+        if (e.o.state === "filled") orders.filled++;
+        else if (e.o.state === "canceled") orders.canceled++;
+        await logic.onOrder?.(e.o);
+      } else {
+        ledger.applyFill(e.f);
+        fillCount++;
+        fills.push({
+          ts: e.f.ts,
+          side: e.f.side,
+          px: Number(e.f.fillPx),
+          sz: Number(e.f.fillSz),
+          fee: -Number(e.f.fee),
+          maker: e.f.execType === "M",
+        });
+        if (fills.length > MAX_FILLS) fills.shift();
+        await logic.onFill?.(e.f);
+      }
+      if (derivative && kind.positions && paper.pos !== posSeen) {
+        posSeen = paper.pos;
+        await logic.onPosition?.(positionOf(rules, paper.pos, clock));
+      }
+    }
+    // Answers resolve as microtasks: let the logic's `.then`s run before the clock moves on.
+    await Promise.resolve();
+  };
+  const runTimers = async (until: number) => {
+    for (;;) {
+      let next: { ms: number; due: number; fn: () => void | Promise<void> } | undefined;
+      for (const t of timers) if (t.due <= until && (!next || t.due < next.due)) next = t;
+      if (!next || ended !== null) return;
+      clock = next.due;
+      next.due += next.ms;
+      await next.fn();
+      await drain();
+    }
+  };
+
+  const curve: BacktestResult["curve"] = [];
+  const every = Math.max(1, Math.ceil(run.bars.length / MAX_POINTS));
+  let peak = 0;
+  let maxDrawdown = 0;
+  const total = () => ledger.report(() => paper.last).pnl.total;
+  try {
+    const first = run.bars[0];
+    if (first) {
+      paper.last = Number(first.o);
+      ticker = tickerOf(instId, paper, clock);
+    }
+    await logic.onStart?.();
+    await drain();
+    bars: for (let i = 0; i < run.bars.length; i++) {
+      const bar = run.bars[i]!;
+      const path = pathOf(bar);
+      for (let k = 0; k < path.length; k++) {
+        const t = bar.ts + Math.round((k * run.barMs) / path.length);
+        await runTimers(t);
+        if (ended !== null) break bars;
+        clock = t;
+        paper.move(path[k]!);
+        ticker = tickerOf(instId, paper, clock);
+        await drain();
+        await logic.onTicker?.(ticker);
+        await drain();
+        if (ended !== null) break bars;
+      }
+      const now = total();
+      peak = Math.max(peak, now);
+      maxDrawdown = Math.max(maxDrawdown, peak - now);
+      if (i % every === 0 || i === run.bars.length - 1) curve.push({ ts: bar.ts + run.barMs, total: round(now) });
+    }
+    if (ended === null) await logic.onStop?.();
+  } catch (err) {
+    ended = err instanceof Ended ? err.message : `the strategy's code threw: ${(err as Error)?.message ?? String(err)}`;
+    log(ended, "error");
+  }
+  const report = ledger.report(() => paper.last);
+  const fig = report.positions.find((p) => p.instId === instId);
+  return {
+    instId,
+    from: run.bars[0]?.ts ?? 0,
+    to: (run.bars.at(-1)?.ts ?? 0) + run.barMs,
+    bars: run.bars.length,
+    curve,
+    pnl: {
+      realized: round(report.pnl.realized),
+      unrealized: round(report.pnl.unrealized),
+      fees: round(report.pnl.fees),
+      total: round(report.pnl.total),
+    },
+    maxDrawdown: round(maxDrawdown),
+    position: { pos: fig?.pos ?? 0, avgPx: round(fig?.avgPx ?? 0), lastPx: paper.last },
+    orders,
+    volume: round(fig?.volume ?? 0),
+    fills,
+    fillCount,
+    logs,
+    ended,
+    params,
+  };
+}
+
+const round = (v: number) => Math.round(v * 1e6) / 1e6;
+
+function tickerOf(instId: string, p: PaperExchange, ts: number): Ticker {
+  return {
+    instId,
+    last: p.text(p.last),
+    lastSz: "",
+    bidPx: p.text(p.bid),
+    bidSz: "",
+    askPx: p.text(p.ask),
+    askSz: "",
+    open24h: "",
+    high24h: "",
+    low24h: "",
+    vol24h: "",
+    volCcy24h: "",
+    ts,
+  };
+}
+
+function positionOf(r: InstrumentSpec, pos: number, ts: number): Position {
+  return {
+    instId: r.instId,
+    instType: r.instType,
+    posId: "",
+    posSide: "net",
+    pos: String(pos),
+    avgPx: "",
+    upl: "",
+    lever: "",
+    mgnMode: "cross",
+    markPx: "",
+    liqPx: "",
+    uplRatio: "",
+    uTime: ts,
+  };
+}
