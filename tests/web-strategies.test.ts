@@ -99,6 +99,38 @@ test("a grid from the generated form: a bad param on its field, created, started
   await ctx.close();
 }, 90_000);
 
+test("a backtest from the form: the settings over the last hours' bars, its PnL, orders, curve, fills and log; nothing created; a refusal on its field", async () => {
+  const { ctx, page } = await signIn(browser, s.url, "tom", "tom-password-1", "/strategies");
+  const before = (await client(s, await s.token("tom", "tom-password-1")).list()).body.data.length;
+  await page.click('[data-testid="strategy-new-open"]');
+  await page.selectOption('[data-testid="new-kind"]', "grid");
+  await page.check('[data-testid="new-inst-BTC-USDT"]');
+  await page.fill('[data-testid="new-param-size"]', "0.01");
+  await page.fill('[data-testid="new-param-spacingPct"]', "0.05");
+  await page.selectOption('[data-testid="backtest-period"]', "6");
+  await page.click('[data-testid="backtest-run"]');
+  await page.waitForSelector('[data-testid="backtest"]', { timeout: WAIT });
+  expect(await page.textContent('[data-testid="backtest"] h3')).toMatch(/^Backtest: BTC-USDT, 3\d\d bars of 1m/);
+  await textMatches(
+    page,
+    '[data-testid="backtest-orders"]',
+    /^\d+ placed · 0 refused · \d+ filled · \d+ canceled · volume [\d.]+$/,
+  );
+  expect(Number(await page.textContent('[data-testid="backtest-pnl"]'))).not.toBeNaN();
+  await page.waitForSelector('[data-testid="backtest-curve"] canvas', { timeout: WAIT });
+  expect(await page.locator('[data-testid="backtest-fills"] tbody tr').count()).toBe(20);
+  expect(await page.textContent('[data-testid="backtest-log"] li')).toMatch(
+    /laying 5 levels each side of [\d.]+ every 0.05%/,
+  );
+  expect((await client(s, await s.token("tom", "tom-password-1")).list()).body.data.length).toBe(before);
+  // The server's refusal lands on the field it names.
+  await page.click('[data-testid="strategy-new"] summary');
+  await page.fill('[data-testid="new-limits-maxPosition"]', "-1");
+  await page.click('[data-testid="backtest-run"]');
+  await textMatches(page, '[data-testid="new-limits-maxPosition-error"]', /./);
+  await ctx.close();
+}, 60_000);
+
 test("a strategy's fills are told on any page, as one toast under the strategy's name", async () => {
   const c = client(s, await s.token("tom", "tom-password-1"));
   // A tight grid: the simulator's market crosses its levels within seconds.

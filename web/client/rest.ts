@@ -43,6 +43,7 @@ export type NewOrder = Input<Api["orders"]["$post"]>["json"];
 export type OrderChange = Omit<Input<Api["orders"][":id"]["$patch"]>["json"], "instId">;
 export type Command = Input<Api["commands"]["$post"]>["json"];
 export type NewStrategy = Input<Api["strategies"]["$post"]>["json"];
+export type NewBacktest = Input<Api["backtests"]["$post"]>["json"];
 export type StrategyChange = Input<Api["strategies"][":id"]["$patch"]>["json"];
 export type NewUser = Input<Api["users"]["$post"]>["json"];
 export type UserChange = Input<Api["users"][":name"]["$patch"]>["json"];
@@ -118,6 +119,10 @@ export function restApi(fetcher: Fetcher) {
       stop: (id: string, keepOrders = false) =>
         ok(api.strategies[":id"].stop.$post({ param: { id }, json: { keepOrders } })),
     },
+    backtests: {
+      /** A kind's logic over an instrument's past bars against a paper exchange (nothing reaches the exchange). */
+      run: (json: NewBacktest) => ok(api.backtests.$post({ json })),
+    },
     engines: {
       list: () => ok(api.engines.$get()),
     },
@@ -153,6 +158,7 @@ export type PlaceAnswer = Answer<Rest["orders"]["place"]>;
 export type CommandRecord = Answer<Rest["commands"]["get"]>;
 export type StrategyView = Answer<Rest["strategies"]["get"]>;
 export type StrategyKind = Answer<Rest["strategies"]["kinds"]>["data"][number];
+export type BacktestResult = Answer<Rest["backtests"]["run"]>;
 export type Instrument = Answer<Rest["market"]["instruments"]>["data"][number];
 export type KillSwitch = Answer<Rest["commands"]["killSwitch"]>;
 export type EngineView = Answer<Rest["engines"]["list"]>["data"][number];

@@ -1,13 +1,24 @@
 // A new strategy: its kind, name and instruments, the params form generated from the kind's JSON
 // Schema and optional risk limits; the server validates, and each error of its 400 shows on the
 // field it names. Started from another strategy (`from`: Duplicate), the form holds its settings.
+// Backtest runs the form as it stands over a past period of one instrument (POST /api/backtests)
+// and shows what it did (BacktestView), before anything is created.
 import { computed, defineComponent, shallowRef, watch } from "vue";
 import { ApiRequestError } from "../../client/http.ts";
-import type { StrategyView } from "../../client/rest.ts";
+import type { BacktestResult, StrategyView } from "../../client/rest.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useStrategyKinds, useStrategyWrites } from "../../vue/strategies.ts";
 import { byField, type FormValues, fieldsOf, initialValues, toParams } from "../schema-form.ts";
+import { BacktestView } from "./BacktestView.tsx";
 import { SchemaFields, withCode } from "./SchemaForm.tsx";
+
+/** Periods a backtest looks back over, in hours. */
+const PERIODS = [
+  { hours: 6, label: "last 6 hours" },
+  { hours: 24, label: "last day" },
+  { hours: 72, label: "last 3 days" },
+  { hours: 168, label: "last 7 days" },
+] as const;
 
 const LIMITS = [
   { name: "maxPosition", hint: "largest position per instrument (base units)" },
@@ -31,6 +42,9 @@ export const StrategyCreate = defineComponent(
     const errors = shallowRef<Record<string, string>>({});
     const formError = shallowRef<string | null>(null);
     const busy = shallowRef(false);
+    const period = shallowRef(24);
+    const testing = shallowRef(false);
+    const tested = shallowRef<BacktestResult | null>(null);
 
     const kind = computed(() => kinds.value.find((k) => k.name === kindName.value) ?? kinds.value[0]);
     const fields = computed(() => fieldsOf(kind.value?.params));
@@ -52,10 +66,10 @@ export const StrategyCreate = defineComponent(
       picked.value = on ? [...picked.value, instId] : picked.value.filter((i) => i !== instId);
     };
 
-    const submit = async (e: Event) => {
-      e.preventDefault();
+    /** The form's kind, params and limits, or null with what is wrong shown on the fields. */
+    const collect = () => {
       const k = kind.value;
-      if (!k) return;
+      if (!k) return null;
       formError.value = null;
       const { params, errors: bad } = toParams(fields.value, values.value);
       const lim: Record<string, number> = {};
@@ -66,24 +80,43 @@ export const StrategyCreate = defineComponent(
         else bad[`limits.${l.name}`] = "a number";
       }
       errors.value = bad;
-      if (Object.keys(bad).length) return;
+      if (Object.keys(bad).length) return null;
+      return { kind: k.name, instruments: picked.value, params, ...(Object.keys(lim).length ? { limits: lim } : {}) };
+    };
+    const refused = (err: unknown) => {
+      if (!(err instanceof ApiRequestError)) throw err;
+      errors.value = byField(err.details);
+      if (Object.keys(errors.value).length === 0) formError.value = err.message;
+    };
+
+    const submit = async (e: Event) => {
+      e.preventDefault();
+      const input = collect();
+      if (!input) return;
       busy.value = true;
       try {
-        const v = await tw.rest.strategies.create({
-          name: name.value.trim(),
-          kind: k.name,
-          instruments: picked.value,
-          params,
-          ...(Object.keys(lim).length ? { limits: lim } : {}),
-        });
+        const v = await tw.rest.strategies.create({ name: name.value.trim(), ...input });
         put(v);
         props.onCreated(v);
       } catch (err) {
-        if (!(err instanceof ApiRequestError)) throw err;
-        errors.value = byField(err.details);
-        if (Object.keys(errors.value).length === 0) formError.value = err.message;
+        refused(err);
       } finally {
         busy.value = false;
+      }
+    };
+
+    const backtest = async () => {
+      const input = collect();
+      if (!input) return;
+      testing.value = true;
+      tested.value = null;
+      try {
+        const to = Date.now();
+        tested.value = await tw.rest.backtests.run({ ...input, from: to - period.value * 3_600_000, to });
+      } catch (err) {
+        refused(err);
+      } finally {
+        testing.value = false;
       }
     };
 
@@ -187,9 +220,33 @@ export const StrategyCreate = defineComponent(
               {formError.value}
             </p>
           )}
-          <button type="submit" class="primary" disabled={busy.value || !k} data-testid="new-submit">
-            {busy.value ? "Creating…" : "Create (stopped)"}
-          </button>
+          <div class="actions">
+            <button type="submit" class="primary" disabled={busy.value || !k} data-testid="new-submit">
+              {busy.value ? "Creating…" : "Create (stopped)"}
+            </button>
+            <select
+              value={period.value}
+              onChange={(e: Event) => (period.value = Number((e.target as HTMLSelectElement).value))}
+              aria-label="backtest period"
+              data-testid="backtest-period"
+            >
+              {PERIODS.map((p) => (
+                <option key={p.hours} value={p.hours}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              disabled={testing.value || !k}
+              onClick={backtest}
+              title="run these settings over the period's minute bars against a paper exchange: nothing is sent"
+              data-testid="backtest-run"
+            >
+              {testing.value ? "Backtesting…" : "Backtest"}
+            </button>
+          </div>
+          {tested.value && <BacktestView result={tested.value} />}
         </form>
       );
     };
