@@ -123,6 +123,20 @@ test("a backtest from the form: the settings over the last hours' bars, its PnL,
     /laying 5 levels each side of [\d.]+ every 0.05%/,
   );
   expect((await client(s, await s.token("tom", "tom-password-1")).list()).body.data.length).toBe(before);
+  // A trailing stop on a holding at the start: it sells it when the market falls back from a high.
+  await page.selectOption('[data-testid="new-kind"]', "stop");
+  await page.selectOption('[data-testid="new-param-side"]', "sell");
+  await page.fill('[data-testid="new-param-size"]', "0.01");
+  await page.fill('[data-testid="new-param-trailPct"]', "0.05");
+  await page.fill('[data-testid="backtest-start-position"]', "0.01");
+  await page.click('[data-testid="backtest-run"]');
+  await textMatches(
+    page,
+    '[data-testid="backtest-ended"]',
+    /^finished: stop [\d.]+: sold 0.01 BTC-USDT at [\d.]+ on average$/,
+  );
+  await page.selectOption('[data-testid="new-kind"]', "grid");
+  await page.fill('[data-testid="new-param-size"]', "0.01");
   // The server's refusal lands on the field it names.
   await page.click('[data-testid="strategy-new"] summary');
   await page.fill('[data-testid="new-limits-maxPosition"]', "-1");

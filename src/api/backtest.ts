@@ -24,6 +24,10 @@ const Input = z
     to: z.number().int().positive().optional().openapi({ description: "ms since 1970; default: now" }),
     makerFeePct: z.number().min(0).max(1).default(0.08),
     takerFeePct: z.number().min(0).max(1).default(0.1),
+    startPosition: z.number().min(-1e9).max(1e9).optional().openapi({
+      description:
+        "held at the start (signed: a short < 0; contracts for swaps), at the first bar's open: a stop's position; default flat",
+    }),
   })
   .strict();
 

@@ -37,6 +37,8 @@ export interface BacktestInput {
   /** Percent of the value traded. */
   makerFeePct?: number;
   takerFeePct?: number;
+  /** Held at the start (signed), at the first bar's open: a stop's position. */
+  startPosition?: number;
 }
 
 export type BacktestOutput = BacktestResult & { bar: BarName; elapsedMs: number };
@@ -105,6 +107,7 @@ export class BacktestService {
         barMs,
         fees: { maker: (input.makerFeePct ?? 0.08) / 100, taker: (input.takerFeePct ?? 0.1) / 100 },
         limits,
+        ...(input.startPosition ? { startPosition: input.startPosition } : {}),
       });
       return { ...result, bar, elapsedMs: Math.round(performance.now() - t0) };
     } finally {

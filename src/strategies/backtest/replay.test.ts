@@ -2,7 +2,7 @@ import { expect, test } from "bun:test";
 import type { Candle } from "../../domain/events.ts";
 import grid from "../kinds/grid.ts";
 import stop from "../kinds/stop.ts";
-import { pathOf, replay } from "./replay.ts";
+import { pathOf, replay, ticksOf } from "./replay.ts";
 
 const SPOT = { instId: "BTC-USDT", instType: "SPOT", ctVal: 1, minSz: 0.001, lotSz: 0.001, tickSz: 0.1 };
 const SWAP = { instId: "BTC-USDT-SWAP", instType: "SWAP", ctVal: 0.01, minSz: 1, lotSz: 1, tickSz: 0.1 };
@@ -22,9 +22,16 @@ const bar = (i: number, o: number, h: number, l: number, c: number): Candle => (
 const LIMITS = { maxPosition: 10, maxOrderNotional: 1_000_000, maxOrdersPerSecond: 50 };
 const NO_FEES = { maker: 0, taker: 0 };
 
-test("a bar is walked through its low first when it closed up, its high first when it closed down", () => {
+test("a bar is walked through its low first when it closed up, its high first when it closed down, each leg in steps", () => {
   expect(pathOf(bar(0, 100, 110, 90, 105))).toEqual([100, 90, 110, 105]);
   expect(pathOf(bar(0, 100, 110, 90, 95))).toEqual([100, 110, 90, 95]);
+  // 100 -> 100.1 -> 99.9 -> 99.95: legs of 0.1, 0.2 and 0.1 in steps of at most 0.05% (0.05), on the 0.01 tick.
+  const ticks = ticksOf(bar(0, 100, 100.1, 99.9, 99.95), MIN, 0.01);
+  // (the last leg, 0.05 from 99.9, just over 0.05% of it: two steps, 99.925 on the tick 99.93)
+  expect(ticks.map((x) => x.px)).toEqual([100, 100.05, 100.1, 100.05, 100, 99.95, 99.9, 99.93, 99.95]);
+  expect(ticks.map((x) => x.t - ticks[0]!.t)).toEqual([0, 7500, 15000, 18750, 22500, 26250, 30000, 37500, 45000]);
+  // A leg is walked in ten steps at most.
+  expect(ticksOf(bar(0, 100, 200, 100, 200), MIN, 0.1)).toHaveLength(1 + 1 + 10 + 1);
 });
 
 test("a grid over a market that swings: its resting orders fill where the price reaches them, the PnL is the round trips", async () => {
@@ -71,11 +78,14 @@ test("fees are charged, a taker's at the touch: a stop fired by a falling market
     fees: { maker: 0.0008, taker: 0.001 },
     limits: LIMITS,
   });
-  // The path 100 -> 100 -> 94 -> 95: at 94 the stop is reached; its IOC crosses at the bid, 94.
-  expect(r.fills).toEqual([{ ts: bars[1]!.ts + MIN / 2, side: "sell", px: 94, sz: 0.01, fee: 0.00094, maker: false }]);
-  expect(r.ended).toBe("finished: stop 96: sold 0.01 BTC-USDT at 94 on average");
+  // The path 100 -> 100 -> 94 -> 95, the fall in ten steps of 0.6: at 95.8 the stop is reached
+  // (seven tenths into the bar's third quarter); its IOC crosses at the bid, 95.8.
+  expect(r.fills).toEqual([
+    { ts: bars[1]!.ts + MIN * 0.425, side: "sell", px: 95.8, sz: 0.01, fee: 0.000958, maker: false },
+  ]);
+  expect(r.ended).toBe("finished: stop 96: sold 0.01 BTC-USDT at 95.8 on average");
   expect(r.position.pos).toBe(-0.01); // the backtest holds nothing to start with: spot sold short
-  expect(r.pnl.fees).toBeCloseTo(0.00094, 9);
+  expect(r.pnl.fees).toBeCloseTo(0.000958, 9);
 });
 
 test("a derivative's reduce-only stop with nothing held is refused, as on the exchange; limits refuse an order over them", async () => {
@@ -102,4 +112,26 @@ test("a derivative's reduce-only stop with nothing held is refused, as on the ex
   });
   expect(limited.orders.placed).toBe(0);
   expect(limited.orders.refused).toBeGreaterThan(0);
+});
+
+test("a trailing stop on a position held at the start: it follows the rise and closes the position on the fall", async () => {
+  // Long 2 contracts from the first open (100); the market rises to 120, then falls to 110.
+  const bars = [bar(0, 100, 100, 100, 100), bar(1, 100, 120, 100, 120), bar(2, 120, 120, 110, 110)];
+  const r = await replay({
+    kind: stop,
+    params: stop.params.parse({ side: "sell", size: 2, trailPct: 5, maxSlippagePct: 1 }),
+    rules: SWAP,
+    bars,
+    barMs: MIN,
+    fees: NO_FEES,
+    limits: LIMITS,
+    startPosition: 2,
+  });
+  // The stop trails 5% under the high of 120: 114; the fall to 110 is walked in steps of 1, and at
+  // 114 it is reached and sells 2 at the bid.
+  expect(r.ended).toBe("finished: stop 114: sold 2 BTC-USDT-SWAP at 114 on average");
+  expect(r.fills).toMatchObject([{ side: "sell", px: 114, sz: 2, maker: false }]);
+  expect(r.position.pos).toBe(0);
+  expect(r.pnl.realized).toBeCloseTo(2 * (114 - 100) * 0.01, 9); // contracts x move x ctVal
+  expect(r.params.stopPx).toBe(114); // the trail's stop, as the stop told it
 });

@@ -1,8 +1,10 @@
 // A backtest: a strategy kind's own logic run over past bars of one instrument, against the paper
 // exchange (paper.ts), on a clock of its own. Each bar is walked open -> low -> high -> close when
-// it closed up (open -> high -> low -> close when down), a quarter of the bar apart; timers the
-// logic set fire at their times in between. The logic gets what it gets when it runs: tickers,
-// its orders and fills, and on derivatives the position (its own: the backtest starts flat). Its
+// it closed up (open -> high -> low -> close when down), a quarter of the bar apart, each leg in
+// steps of at most STEP_PCT of the price (MAX_STEPS at most, on the tick grid) so that a stop is
+// reached near its price, not at the leg's end; timers the logic set fire at their times in between. The logic gets what it gets when it runs: tickers,
+// its orders and fills, and on derivatives the position (its own: `startPosition`, bought or sold
+// at the first bar's open, then what it trades; flat by default). Its
 // orders pass its limits (maxPosition, maxOrderNotional, the order rate) as they do live. The
 // figures are the live ones' (ledger.ts): PnL realized, unrealized at the last price, fees.
 import type { Candle, Fill, Order, Position, Ticker } from "../../domain/events.ts";
@@ -22,6 +24,8 @@ export interface BacktestRun {
   barMs: number;
   fees: PaperFees;
   limits: StrategyLimits;
+  /** What is held when it starts (signed: short < 0), at the first bar's open; its PnL counts. */
+  startPosition?: number;
 }
 
 export interface BacktestFill {
@@ -59,6 +63,10 @@ export interface BacktestResult {
 }
 
 const MAX_POINTS = 600;
+/** A leg of a bar is walked in steps of at most this share of the price... */
+const STEP_PCT = 0.0005;
+/** ...and in at most this many. */
+const MAX_STEPS = 10;
 const MAX_FILLS = 500;
 const MAX_LOGS = 300;
 /** Orders one backtest may place: a runaway strategy ends it, not the host. */
@@ -70,6 +78,26 @@ class Ended extends Error {}
 export function pathOf(b: Candle): number[] {
   const [o, h, l, c] = [Number(b.o), Number(b.h), Number(b.l), Number(b.c)];
   return c >= o ? [o, l, h, c] : [o, h, l, c];
+}
+
+/**
+ * The bar's walk as ticks: its path's four prices a quarter of the bar apart, each leg in steps
+ * (on the tick grid) of at most STEP_PCT of the price, MAX_STEPS at most.
+ */
+export function ticksOf(b: Candle, barMs: number, tickSz: number): Array<{ t: number; px: number }> {
+  const path = pathOf(b);
+  const legMs = barMs / path.length;
+  const out = [{ t: b.ts, px: path[0]! }];
+  for (let k = 1; k < path.length; k++) {
+    const from = path[k - 1]!;
+    const to = path[k]!;
+    const steps = Math.min(MAX_STEPS, Math.max(1, Math.ceil(Math.abs(to - from) / (from * STEP_PCT))));
+    for (let j = 1; j <= steps; j++) {
+      const px = j === steps ? to : Math.round((from + ((to - from) * j) / steps) / tickSz) * tickSz;
+      out.push({ t: b.ts + Math.round(legMs * (k - 1 + j / steps)), px: Number(px.toPrecision(12)) });
+    }
+  }
+  return out;
 }
 
 export async function replay(run: BacktestRun): Promise<BacktestResult> {
@@ -84,7 +112,17 @@ export async function replay(run: BacktestRun): Promise<BacktestResult> {
     { order: (o) => queue.push({ t: "order", o }), fill: (f) => queue.push({ t: "fill", f }) },
     () => clock,
   );
-  const ledger = new Ledger(null, () => rules.ctVal || 1);
+  const start = run.startPosition ?? 0;
+  const firstOpen = Number(run.bars[0]?.o ?? 0);
+  const ctVal = rules.ctVal || 1;
+  const ledger = new Ledger(
+    start === 0
+      ? null
+      : {
+          instruments: [{ instId, pos: start, avgPx: firstOpen, realizedPnl: 0, fees: 0, volume: 0, fills: 0, ctVal }],
+        },
+    () => ctVal,
+  );
   const params = { ...run.params };
   const logs: BacktestResult["logs"] = [];
   const fills: BacktestFill[] = [];
@@ -205,19 +243,20 @@ export async function replay(run: BacktestRun): Promise<BacktestResult> {
     const first = run.bars[0];
     if (first) {
       paper.last = Number(first.o);
+      paper.pos = posSeen = start;
       ticker = tickerOf(instId, paper, clock);
     }
+    // As live: a kind that follows positions starts with the one held.
+    if (derivative && kind.positions && start !== 0) await logic.onPosition?.(positionOf(rules, start, clock));
     await logic.onStart?.();
     await drain();
     bars: for (let i = 0; i < run.bars.length; i++) {
       const bar = run.bars[i]!;
-      const path = pathOf(bar);
-      for (let k = 0; k < path.length; k++) {
-        const t = bar.ts + Math.round((k * run.barMs) / path.length);
+      for (const { t, px } of ticksOf(bar, run.barMs, rules.tickSz)) {
         await runTimers(t);
         if (ended !== null) break bars;
         clock = t;
-        paper.move(path[k]!);
+        paper.move(px);
         ticker = tickerOf(instId, paper, clock);
         await drain();
         await logic.onTicker?.(ticker);

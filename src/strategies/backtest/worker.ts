@@ -17,6 +17,7 @@ export interface BacktestJob {
   barMs: number;
   fees: PaperFees;
   limits: StrategyLimits;
+  startPosition?: number;
 }
 
 export type BacktestAnswer = { ok: true; result: BacktestResult } | { ok: false; message: string };

@@ -43,6 +43,8 @@ export const StrategyCreate = defineComponent(
     const formError = shallowRef<string | null>(null);
     const busy = shallowRef(false);
     const period = shallowRef(24);
+    /** A backtest's position at the start (a stop guards one): signed, empty for flat. */
+    const startPosition = shallowRef("");
     const testing = shallowRef(false);
     const tested = shallowRef<BacktestResult | null>(null);
 
@@ -108,11 +110,21 @@ export const StrategyCreate = defineComponent(
     const backtest = async () => {
       const input = collect();
       if (!input) return;
+      const held = startPosition.value.trim();
+      if (held !== "" && !Number.isFinite(Number(held))) {
+        errors.value = { startPosition: "a number (a short below 0)" };
+        return;
+      }
       testing.value = true;
       tested.value = null;
       try {
         const to = Date.now();
-        tested.value = await tw.rest.backtests.run({ ...input, from: to - period.value * 3_600_000, to });
+        tested.value = await tw.rest.backtests.run({
+          ...input,
+          from: to - period.value * 3_600_000,
+          to,
+          ...(held !== "" ? { startPosition: Number(held) } : {}),
+        });
       } catch (err) {
         refused(err);
       } finally {
@@ -236,6 +248,15 @@ export const StrategyCreate = defineComponent(
                 </option>
               ))}
             </select>
+            <input
+              class={{ held: true, invalid: !!errors.value.startPosition }}
+              inputmode="decimal"
+              placeholder="held at start: flat"
+              title="the backtest starts holding this (signed: a short below 0), bought at the first bar's open: a stop's position"
+              value={startPosition.value}
+              onInput={(e: Event) => (startPosition.value = (e.target as HTMLInputElement).value)}
+              data-testid="backtest-start-position"
+            />
             <button
               type="button"
               disabled={testing.value || !k}
@@ -246,6 +267,7 @@ export const StrategyCreate = defineComponent(
               {testing.value ? "Backtesting…" : "Backtest"}
             </button>
           </div>
+          {err("startPosition")}
           {tested.value && <BacktestView result={tested.value} />}
         </form>
       );
