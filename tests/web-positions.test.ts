@@ -19,7 +19,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => close());
-afterEach(() => closeTabs(browser));
+afterEach(() => closeTabs(browser), 30_000);
 /**
  * What a test left (a failed one above all): its guards stopped and deleted, orders cancelled and
  * positions closed, so one test's leftovers do not fail the tests after it.
@@ -683,11 +683,22 @@ test("a trailing stop from the TP/SL dialog: where it starts, shown; then it fol
   const last = Number(s.state.get("tickers:BTC-USDT-SWAP")!.last);
   expect(first).toBeLessThan(last);
   expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 1.03)).toBe(true);
-  await page.waitForFunction(
-    `Number(document.querySelector(${JSON.stringify(GUARD)})?.textContent.split(" ")[1]) > ${first * 1.02}`,
-    null,
-    { timeout: WAIT },
-  );
+  await page
+    .waitForFunction(
+      `Number(document.querySelector(${JSON.stringify(GUARD)})?.textContent.split(" ")[1]) > ${first * 1.02}`,
+      null,
+      { timeout: WAIT },
+    )
+    .catch(async (err) => {
+      // Said on failure: what the row shows, and what the guard did.
+      const H = { Authorization: `Bearer ${tina}` };
+      const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
+      const row = await page.textContent(GUARD).catch(() => null);
+      console.error(`the row: ${row}; last ${s.state.get("tickers:BTC-USDT-SWAP")?.last}`);
+      for (const v of list)
+        console.error(v.state, v.reason, JSON.stringify(v.params), JSON.stringify(v.logs?.slice(-8)));
+      throw err;
+    });
   const raised = Number((await page.textContent(GUARD))!.split(" ")[1]);
   await page.click('[data-testid="nav-markets"]');
   await page.click('[data-testid="ticker-BTC-USDT-SWAP"]');
@@ -724,9 +735,13 @@ test("TP/SL on a spot holding from its Balances row: sold on its spot pair (not 
   expect(await s.sim!.setPrice("BTC-USDT", last * 0.98)).toBe(true);
   await page.waitForSelector(GUARD, { state: "detached", timeout: WAIT });
   const H = { Authorization: `Bearer ${tina}` };
-  const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
-  const done = list.find((v) => v.kind === "stop" && v.instruments[0] === "BTC-USDT");
-  expect(done.state).toBe("stopped");
+  let done: any;
+  // The row lets go of the guard once it is stopping; its orders cancelled, it is stopped.
+  await eventually(async () => {
+    const list = ((await (await fetch(`${s.url}/api/strategies`, { headers: H })).json()) as { data: any[] }).data;
+    done = list.find((v) => v.kind === "stop" && v.instruments[0] === "BTC-USDT");
+    return done?.state === "stopped";
+  }, WAIT);
   expect(done.reason).toMatch(new RegExp(`^finished: stop ${stopPx}: sold 0.001 BTC-USDT at [\\d.]+ on average$`));
   await ctx.close();
 }, 60_000);
