@@ -9,6 +9,13 @@ import { InstId } from "./inst-id.ts";
 export const ORDER_STATES = ["live", "partially_filled", "filled", "canceled", "mmp_canceled", "rejected"] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 export const OrderState = z.enum(ORDER_STATES);
+/** States an order ends in: nothing more of it fills. */
+export const ENDED_STATES: ReadonlySet<string> = new Set<OrderState>([
+  "filled",
+  "canceled",
+  "mmp_canceled",
+  "rejected",
+]);
 
 /** A positive decimal, kept as the exact string (numbers are accepted and turned into strings). */
 const positiveDecimal = z

@@ -10,6 +10,7 @@
 // events after that head have no gap and no duplicate. It imports nothing of the stream side.
 import type { ChannelMatcher } from "../bus/dispatcher.ts";
 import { type BusEvent, textOf } from "../bus/ring.ts";
+import { ENDED_STATES } from "../domain/orders.ts";
 import { EXCHANGE_TYPES, fromTruth } from "../domain/source.ts";
 
 export interface Entry {
@@ -43,8 +44,6 @@ function keyOf(ev: BusEvent, data: () => Record<string, unknown>): string | null
       return null;
   }
 }
-
-const CLOSED_ORDER = new Set(["filled", "canceled", "mmp_canceled", "rejected"]);
 
 /** An entry saved by an earlier run (see src/store/redis/state.ts). */
 export interface SavedEntry {
@@ -149,7 +148,7 @@ export class StateStore {
 
   /** Closed orders, flat positions and deleted strategies leave the state. */
   private isGone(type: string, data: () => Record<string, unknown>): boolean {
-    if (type === "order") return CLOSED_ORDER.has(String(data().state));
+    if (type === "order") return ENDED_STATES.has(String(data().state));
     if (type === "position") return Number(data().pos) === 0;
     if (type === "strategy") return data().deleted === true;
     return false;

@@ -7,9 +7,9 @@
 // counted as paid amounts in the quote currency (a fee charged in the base currency, as OKX
 // does on spot buys, is valued at the fill price); the position is the size traded.
 import type { Fill, Order } from "../domain/events.ts";
+import { ENDED_STATES } from "../domain/orders.ts";
 import type { InstrumentFigures, LedgerSnapshot, OpenOrderView } from "./model.ts";
 
-const CLOSED = new Set(["filled", "canceled", "mmp_canceled", "rejected"]);
 const REMEMBER = 2048;
 
 /** A bounded set of recent keys: fills and closed orders seen once are not applied again. */
@@ -75,7 +75,7 @@ export class Ledger {
   /** An update of one of its orders: open ones are kept, closed ones dropped (and never brought back). */
   applyOrder(o: Order): void {
     if (this.closed.has(o.clOrdId)) return;
-    if (CLOSED.has(o.state)) {
+    if (ENDED_STATES.has(o.state)) {
       this.closed.add(o.clOrdId);
       this.open.delete(o.clOrdId);
       return;

@@ -8,6 +8,7 @@
 // orders pass its limits (maxPosition, maxOrderNotional, the order rate) as they do live. The
 // figures are the live ones' (ledger.ts): PnL realized, unrealized at the last price, fees.
 import type { Candle, Fill, Order, Position, Ticker } from "../../domain/events.ts";
+import { flatPosition } from "../../domain/positions.ts";
 import type { InstrumentSpec, Kind, OrderRequest, PendingOrder, StrategyContext, StrategyLogic } from "../kind.ts";
 import { Ledger } from "../ledger.ts";
 import { checkLimits } from "../limits.ts";
@@ -320,19 +321,5 @@ function tickerOf(instId: string, p: PaperExchange, ts: number): Ticker {
 }
 
 function positionOf(r: InstrumentSpec, pos: number, ts: number): Position {
-  return {
-    instId: r.instId,
-    instType: r.instType,
-    posId: "",
-    posSide: "net",
-    pos: String(pos),
-    avgPx: "",
-    upl: "",
-    lever: "",
-    mgnMode: "cross",
-    markPx: "",
-    liqPx: "",
-    uplRatio: "",
-    uTime: ts,
-  };
+  return { ...flatPosition(r.instId, ts), instType: r.instType, pos: String(pos), mgnMode: "cross" };
 }

@@ -22,6 +22,7 @@
 // refuses triggers on the wrong side of the market before it creates one.
 import { z } from "zod";
 import type { Fill, Order, Position, Ticker } from "../../domain/events.ts";
+import { ENDED_STATES } from "../../domain/orders.ts";
 import { defineKind, type StrategyContext } from "../kind.ts";
 import { fmtStep, onStep } from "./steps.ts";
 import { Trail } from "./trail.ts";
@@ -151,7 +152,6 @@ const STALE_MS = 30_000;
 const ADJUST_MS = 2_000;
 /** A trailing stop logs its moves at most this often. */
 const TRAIL_LOG_MS = 60_000;
-const ENDED = new Set(["filled", "canceled", "mmp_canceled", "rejected"]);
 
 /** The entry (with entryPx): the limit order that opens what the stop guards, while it is under way. */
 interface Entry {
@@ -257,7 +257,7 @@ export class StopLogic {
     const acc = Number(o.accFillSz) || 0;
     if (x && acc > x.acc) [x.acc, x.accCost] = [acc, acc * (Number(o.avgPx) || 0)];
     if (this.inflight?.clOrdId !== o.clOrdId) return;
-    if (o.state === "filled" || o.state === "canceled" || o.state === "mmp_canceled" || o.state === "rejected") {
+    if (ENDED_STATES.has(o.state)) {
       this.inflight = null;
       this.check(this.ctx.ticker(this.instId));
     }
@@ -435,7 +435,7 @@ export class StopLogic {
       this.toldSize = filled;
       this.ctx.adjust({ size: filled, entryPx: undefined });
     }
-    if (ENDED.has(o.state)) this.endEntry(`the entry order was ${o.state === "filled" ? "filled" : o.state}`);
+    if (ENDED_STATES.has(o.state)) this.endEntry(`the entry order was ${o.state === "filled" ? "filled" : o.state}`);
     else this.check(this.ctx.ticker(this.instId));
   }
 

@@ -3,6 +3,7 @@
 // what a slice did not fill is caught up by the next ones. It stops itself when done.
 import { z } from "zod";
 import type { Fill, Order } from "../../domain/events.ts";
+import { ENDED_STATES } from "../../domain/orders.ts";
 import { defineKind, type InstrumentSpec, type StrategyContext } from "../kind.ts";
 import { fmtStep, onStep } from "./steps.ts";
 
@@ -126,7 +127,7 @@ export class TwapLogic {
    * pushes them): what it says filled and no fill has told yet is still counted as in flight.
    */
   onOrder(o: Order): void {
-    if (o.state !== "filled" && o.state !== "canceled" && o.state !== "mmp_canceled" && o.state !== "rejected") return;
+    if (!ENDED_STATES.has(o.state)) return;
     if (!this.inflight.delete(o.clOrdId)) return;
     const owed = (Number(o.accFillSz) || 0) - (this.fillsOf.get(o.clOrdId) ?? 0);
     this.fillsOf.delete(o.clOrdId);
