@@ -135,3 +135,16 @@ test("a trailing stop on a position held at the start: it follows the rise and c
   expect(r.pnl.realized).toBeCloseTo(2 * (114 - 100) * 0.01, 9); // contracts x move x ctVal
   expect(r.params.stopPx).toBe(114); // the trail's stop, as the stop told it
 });
+
+test("a grid of more levels than its order rate lays them all (live, they wait their turn; bars of a minute do not see it)", async () => {
+  const r = await replay({
+    kind: grid,
+    params: grid.params.parse({ levels: 15, spacingPct: 0.1, size: 1, center: 100 }),
+    rules: { ...SPOT, lotSz: 1, minSz: 1 },
+    bars: [bar(0, 100, 100, 100, 100)],
+    barMs: MIN,
+    fees: NO_FEES,
+    limits: { ...LIMITS, maxPosition: 100, maxOrdersPerSecond: 10 },
+  });
+  expect(r.orders).toMatchObject({ placed: 30, refused: 0 });
+});

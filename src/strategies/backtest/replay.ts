@@ -2,11 +2,13 @@
 // exchange (paper.ts), on a clock of its own. Each bar is walked open -> low -> high -> close when
 // it closed up (open -> high -> low -> close when down), a quarter of the bar apart, each leg in
 // steps of at most STEP_PCT of the price (MAX_STEPS at most, on the tick grid) so that a stop is
-// reached near its price, not at the leg's end; timers the logic set fire at their times in between. The logic gets what it gets when it runs: tickers,
-// its orders and fills, and on derivatives the position (its own: `startPosition`, bought or sold
-// at the first bar's open, then what it trades; flat by default). Its
-// orders pass its limits (maxPosition, maxOrderNotional, the order rate) as they do live. The
-// figures are the live ones' (ledger.ts): PnL realized, unrealized at the last price, fees.
+// reached near its price, not at the leg's end; timers the logic set fire at their times in
+// between. The logic gets what it gets when it runs: tickers, its orders and fills, and on
+// derivatives the position (its own: `startPosition`, bought or sold at the first bar's open, then
+// what it trades; flat by default). Its orders pass its limits (maxPosition, maxOrderNotional) as
+// they do live; the order rate is not held to (live, orders over it wait their turn, seconds at
+// most, which bars of a minute do not see). The figures are the live ones' (ledger.ts): PnL
+// realized, unrealized at the last price, fees.
 import type { Candle, Fill, Order, Position, Ticker } from "../../domain/events.ts";
 import { flatPosition } from "../../domain/positions.ts";
 import type { InstrumentSpec, Kind, OrderRequest, PendingOrder, StrategyContext, StrategyLogic } from "../kind.ts";
@@ -130,7 +132,6 @@ export async function replay(run: BacktestRun): Promise<BacktestResult> {
   const orders = { placed: 0, refused: 0, filled: 0, canceled: 0 };
   let fillCount = 0;
   let ended: string | null = null;
-  const sent: number[] = [];
   let seq = 0;
   const timers = new Set<{ ms: number; due: number; fn: () => void | Promise<void> }>();
   let ticker: Ticker | undefined;
@@ -148,12 +149,10 @@ export async function replay(run: BacktestRun): Promise<BacktestResult> {
       const clOrdId = `sbacktest${(++seq).toString(36)}`;
       const answer = (): ReturnType<PaperExchange["place"]> => {
         if (ended !== null) return { ok: false, clOrdId, code: "stopped", message: "the strategy has stopped" };
-        while (sent.length > 0 && sent[0]! <= clock - 1000) sent.shift();
-        sent.push(clock);
         const closes = derivative && o.reduceOnly === true;
         const refused = checkLimits(o, run.limits, {
           exposure: ledger.exposure(instId, o.side),
-          rate: sent.length,
+          rate: 0,
           ctVal: rules.ctVal || 1,
           px: Number(o.px),
           closes,
