@@ -43,6 +43,9 @@ export interface BacktestInput {
 
 export type BacktestOutput = BacktestResult & { bar: BarName; elapsedMs: number };
 
+const walkable = (c: Candle) =>
+  [c.o, c.h, c.l, c.c].every((v) => Number(v) > 0 && Number.isFinite(Number(v))) && Number(c.h) >= Number(c.l);
+
 export class BacktestService {
   private running = false;
 
@@ -131,7 +134,8 @@ export class BacktestService {
       });
       for (const row of page.data) {
         const c = row as unknown as Candle;
-        if (c.ts >= from && c.ts < to && c.confirmed !== false) out.push(c); // a bar still open is not walked
+        // A bar still open is not walked, nor one without four prices above 0.
+        if (c.ts >= from && c.ts < to && c.confirmed !== false && walkable(c)) out.push(c);
       }
       if (!page.next || page.data.length === 0 || out.length > MAX_BARS) break;
       before = page.next;

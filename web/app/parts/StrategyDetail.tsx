@@ -178,7 +178,7 @@ export const StrategyDetail = defineComponent(
                   class="ghost"
                   onClick={() => props.onDuplicate?.(v)}
                   data-testid="strategy-duplicate"
-                  title="A new strategy with this one's kind, instruments, params and limits"
+                  title="A new strategy with this one's kind, instruments, params and limits: to change, backtest or create"
                 >
                   Duplicate
                 </button>
