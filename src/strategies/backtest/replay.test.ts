@@ -148,3 +148,25 @@ test("a grid of more levels than its order rate lays them all (live, they wait t
   });
   expect(r.orders).toMatchObject({ placed: 30, refused: 0 });
 });
+
+test("a limit order with its TP/SL (a stop with an entry): the entry rests and fills, then its take profit sells what it bought", async () => {
+  // Bars 100 -> 98 -> 104: the entry (a buy at 99) fills on the way down; the take profit at 103 on
+  // the way up, the rise of 5.5 walked in ten steps of 0.55: reached at 103.45, sold at 103.5 (the tick).
+  const bars = [bar(0, 100, 100, 100, 100), bar(1, 100, 100, 98, 98.5), bar(2, 98.5, 104, 98.5, 104)];
+  const r = await replay({
+    kind: stop,
+    params: stop.params.parse({ side: "sell", size: 1, entryPx: 99, stopPx: 97, takeProfitPx: 103 }),
+    rules: SWAP,
+    bars,
+    barMs: MIN,
+    fees: NO_FEES,
+    limits: LIMITS,
+  });
+  expect(r.fills.map((f) => `${f.side} ${f.px} ${f.maker ? "maker" : "taker"}`)).toEqual([
+    "buy 99 maker",
+    "sell 103.5 taker",
+  ]);
+  expect(r.ended).toBe("finished: take profit 103: sold 1 BTC-USDT-SWAP at 103.5 on average");
+  expect(r.params.entryPx).toBeUndefined(); // dropped once it filled, as live
+  expect(r.pnl.realized).toBeCloseTo((103.5 - 99) * 0.01, 9);
+});
