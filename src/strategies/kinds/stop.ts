@@ -435,7 +435,7 @@ export class StopLogic {
       this.toldSize = filled;
       this.ctx.adjust({ size: filled, entryPx: undefined });
     }
-    if (ENDED_STATES.has(o.state)) this.endEntry(`the entry order was ${o.state === "filled" ? "filled" : o.state}`);
+    if (ENDED_STATES.has(o.state)) this.endEntry(`the entry order was ${o.state}`);
     else this.check(this.ctx.ticker(this.instId));
   }
 
