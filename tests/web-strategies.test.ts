@@ -118,6 +118,10 @@ test("a backtest from the form: the settings over the last hours' bars, its PnL,
   );
   expect(Number(await page.textContent('[data-testid="backtest-pnl"]'))).not.toBeNaN();
   await page.waitForSelector('[data-testid="backtest-curve"] canvas', { timeout: WAIT });
+  // Its fills as arrows over the price: one per point of the curve and side.
+  await page.waitForFunction(`document.querySelector('[data-testid="backtest-curve"]').marks?.length > 0`, null, {
+    timeout: WAIT,
+  });
   expect(await page.locator('[data-testid="backtest-fills"] tbody tr').count()).toBe(20);
   expect(await page.textContent('[data-testid="backtest-log"] li')).toMatch(
     /laying 5 levels each side of [\d.]+ every 0.05%/,

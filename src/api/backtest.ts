@@ -38,7 +38,7 @@ const Result = z
     from: z.number(),
     to: z.number(),
     bars: z.number(),
-    curve: z.array(z.object({ ts: z.number(), total: z.number() })),
+    curve: z.array(z.object({ ts: z.number(), total: z.number(), px: z.number() })),
     pnl: z.object({ realized: z.number(), unrealized: z.number(), fees: z.number(), total: z.number() }),
     maxDrawdown: z.number(),
     position: z.object({ pos: z.number(), avgPx: z.number(), lastPx: z.number() }),

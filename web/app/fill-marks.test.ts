@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import type { Fill } from "../client/types.ts";
-import { fillMarks, LABEL_GAP_BARS } from "./fill-marks.ts";
+import { atOrAfter, fillMarks, LABEL_GAP_BARS } from "./fill-marks.ts";
 
 const M = 60_000;
 const fill = (minute: number, side: Fill["side"], sz: string, tradeId = `${minute}${side}${sz}`): Fill => ({
@@ -43,4 +43,24 @@ test("a mark's text only where it has room: the newest first, then each far enou
   // The sides do not crowd each other: a sell next to a buy keeps its text.
   const both = fillMarks([fill(20, "buy", "1"), fill(19, "sell", "2")], M);
   expect(both.map((m) => m.text)).toEqual(["S 2", "B 1"]);
+});
+
+test("a fill is marked on the first point at or after it; after them all, on the last", () => {
+  const points = [{ ts: 60 }, { ts: 120 }, { ts: 180 }];
+  expect([0, 60, 61, 120, 150, 180, 999].map((ts) => atOrAfter(points, ts))).toEqual([60, 60, 120, 120, 180, 180, 180]);
+  expect(atOrAfter([], 5)).toBe(5);
+  // Marks on those points: one per point and side, their sizes added up.
+  const marks = fillMarks(
+    [
+      { ts: 61, side: "buy", fillSz: "1" },
+      { ts: 100, side: "buy", fillSz: "2" },
+      { ts: 130, side: "sell", fillSz: "1" },
+    ],
+    60,
+    (ts) => atOrAfter(points, ts),
+  );
+  expect(marks.map((m) => [m.time, m.side, m.sz, m.n])).toEqual([
+    [120, "buy", 3, 2],
+    [180, "sell", 1, 1],
+  ]);
 });

@@ -22,11 +22,18 @@ export const LABEL_GAP_BARS = 8;
 export const markLabel = (m: Pick<FillMark, "side" | "sz" | "n">): string =>
   `${m.side === "buy" ? "B" : "S"} ${Number(m.sz.toPrecision(6))}${m.n > 1 ? ` ×${m.n}` : ""}`;
 
-/** The marks of `fills` for bars of `barMs`, oldest first. */
-export function fillMarks(fills: Fill[], barMs: number): FillMark[] {
+/**
+ * The marks of `fills` for bars of `barMs`, oldest first; `barOf` gives the time of the bar a fill
+ * is marked on (default: the one of `barMs` it fell in).
+ */
+export function fillMarks(
+  fills: ReadonlyArray<Pick<Fill, "ts" | "side" | "fillSz">>,
+  barMs: number,
+  barOf: (ts: number) => number = (ts) => Math.floor(ts / barMs) * barMs,
+): FillMark[] {
   const byBar = new Map<string, FillMark>();
   for (const f of fills) {
-    const time = Math.floor(f.ts / barMs) * barMs;
+    const time = barOf(f.ts);
     const key = `${time}:${f.side}`;
     const m = byBar.get(key) ?? { time, side: f.side, sz: 0, n: 0, text: "" };
     m.sz += Number(f.fillSz);
@@ -43,4 +50,19 @@ export function fillMarks(fills: Fill[], barMs: number): FillMark[] {
     lastWritten[m.side] = m.time;
   }
   return marks;
+}
+
+/**
+ * The time of the first of `points` (oldest first) at or after `ts`: the point a fill is marked on
+ * where the chart has a point per few bars (a backtest's curve); the last one after them all.
+ */
+export function atOrAfter(points: ReadonlyArray<{ ts: number }>, ts: number): number {
+  let lo = 0;
+  let hi = points.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid]!.ts >= ts) hi = mid;
+    else lo = mid + 1;
+  }
+  return points[lo]?.ts ?? ts;
 }

@@ -45,8 +45,8 @@ export interface BacktestResult {
   from: number;
   to: number;
   bars: number;
-  /** Total PnL (realized + unrealized - fees) at each bar's close, at most MAX_POINTS of them. */
-  curve: Array<{ ts: number; total: number }>;
+  /** Total PnL (realized + unrealized - fees) and the price at each bar's close, at most MAX_POINTS of them. */
+  curve: Array<{ ts: number; total: number; px: number }>;
   pnl: { realized: number; unrealized: number; fees: number; total: number };
   /** The largest fall of the total PnL from an earlier high. */
   maxDrawdown: number;
@@ -266,7 +266,8 @@ export async function replay(run: BacktestRun): Promise<BacktestResult> {
       const now = total();
       peak = Math.max(peak, now);
       maxDrawdown = Math.max(maxDrawdown, peak - now);
-      if (i % every === 0 || i === run.bars.length - 1) curve.push({ ts: bar.ts + run.barMs, total: round(now) });
+      if (i % every === 0 || i === run.bars.length - 1)
+        curve.push({ ts: bar.ts + run.barMs, total: round(now), px: paper.last });
     }
     if (ended === null) await logic.onStop?.();
   } catch (err) {

@@ -1,13 +1,15 @@
 // What a backtest gave (POST /api/backtests): its PnL, drawdown, orders and fills, the total PnL at
-// each bar's close as a line (green above zero, red below; lightweight-charts, attribution in
-// web/NOTICE), its last fills and its log. The period and the fill model are said with it: a
+// each bar's close as a line (green above zero, red below) over the price (on the left scale) with
+// its fills as arrows (lightweight-charts, attribution in web/NOTICE), its last fills and its log. The period and the fill model are said with it: a
 // backtest of whole fills at the bars' prices is an estimate, not a promise.
 import type { IChartApi } from "lightweight-charts";
 import { defineComponent, onBeforeUnmount, onMounted, shallowRef } from "vue";
 import type { BacktestResult } from "../../client/rest.ts";
 import { CHART_LOOK, chartTime, GAIN_LOSS_LOOK } from "../chart-look.ts";
 import { useDigits } from "../digits.ts";
+import { atOrAfter, type FillMark, fillMarks } from "../fill-marks.ts";
 import { fmtDateTime, fmtPx, fmtSz, fmtTime } from "../format.ts";
+import { fillMarkers } from "./chart-lines.ts";
 
 const money = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "–");
 const sign = (n: number) => (n > 0 ? "up" : n < 0 ? "down" : "");
@@ -15,21 +17,42 @@ const SHOWN_FILLS = 20;
 const SHOWN_LOGS = 20;
 
 const Curve = defineComponent(
-  (props: { points: BacktestResult["curve"] }) => {
-    const el = shallowRef<HTMLDivElement | null>(null);
+  (props: { points: BacktestResult["curve"]; fills: BacktestResult["fills"] }) => {
+    const el = shallowRef<HTMLDivElement & { marks?: FillMark[] }>();
     let chart: IChartApi | undefined;
     onMounted(async () => {
       const lw = await import("lightweight-charts");
       if (!el.value) return;
-      chart = lw.createChart(el.value, { ...CHART_LOOK, grid: { ...CHART_LOOK.grid, vertLines: { visible: false } } });
-      const series = chart.addSeries(lw.BaselineSeries, { ...GAIN_LOSS_LOOK, baseValue: { type: "price", price: 0 } });
-      series.setData(props.points.map((p) => ({ time: chartTime(p.ts), value: p.total })));
+      chart = lw.createChart(el.value, {
+        ...CHART_LOOK,
+        grid: { ...CHART_LOOK.grid, vertLines: { visible: false } },
+        leftPriceScale: { visible: true, borderVisible: false },
+      });
+      const price = chart.addSeries(lw.LineSeries, {
+        priceScaleId: "left",
+        color: "#7d8896",
+        lineWidth: 1,
+        priceLineVisible: false,
+        lastValueVisible: false,
+      });
+      price.setData(props.points.map((p) => ({ time: chartTime(p.ts), value: p.px })));
+      const spacing = props.points.length > 1 ? props.points[1]!.ts - props.points[0]!.ts : 60_000;
+      const marks = fillMarks(
+        props.fills.map((f) => ({ ts: f.ts, side: f.side, fillSz: String(f.sz) })),
+        spacing,
+        (ts) => atOrAfter(props.points, ts),
+      );
+      el.value.marks = marks;
+      // Arrows without their text: hundreds of fills would write over each other (the table says them).
+      lw.createSeriesMarkers(price, fillMarkers(marks.map((m) => ({ ...m, text: "" }))));
+      const pnl = chart.addSeries(lw.BaselineSeries, { ...GAIN_LOSS_LOOK, baseValue: { type: "price", price: 0 } });
+      pnl.setData(props.points.map((p) => ({ time: chartTime(p.ts), value: p.total })));
       chart.timeScale().fitContent();
     });
     onBeforeUnmount(() => chart?.remove());
-    return () => <div class="pnl-chart" ref={el} data-testid="backtest-curve" />;
+    return () => <div class="pnl-chart backtest-chart" ref={el} data-testid="backtest-curve" />;
   },
-  { props: ["points"] },
+  { props: ["points", "fills"] },
 );
 
 export const BacktestView = defineComponent(
@@ -76,7 +99,7 @@ export const BacktestView = defineComponent(
               </>
             )}
           </dl>
-          <Curve key={`${r.from}-${r.to}-${r.pnl.total}`} points={r.curve} />
+          <Curve key={`${r.from}-${r.to}-${r.pnl.total}`} points={r.curve} fills={r.fills} />
           <p class="muted hint">
             Each bar walked open, low, high, close (high first when it closed down); whole fills at the touch or at a
             resting order's price, no queue: an estimate.
