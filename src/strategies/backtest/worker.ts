@@ -1,24 +1,11 @@
 // A backtest's thread: the replay runs here, so a long one holds no request or event of the
 // service; the service ends the thread when it takes too long. Speaks BacktestJob / BacktestAnswer.
-import type { Candle } from "../../domain/events.ts";
-import type { InstrumentSpec, Kind } from "../kind.ts";
+import type { Kind } from "../kind.ts";
 import { BUILT_IN_KINDS } from "../kinds/index.ts";
-import type { StrategyLimits } from "../model.ts";
-import type { PaperFees } from "./paper.ts";
-import { type BacktestResult, replay } from "./replay.ts";
+import { type BacktestResult, type BacktestRun, replay } from "./replay.ts";
 
-export interface BacktestJob {
-  kind: string;
-  /** A custom kind's module. */
-  kindUrl?: string;
-  params: Record<string, unknown>;
-  rules: InstrumentSpec;
-  bars: Candle[];
-  barMs: number;
-  fees: PaperFees;
-  limits: StrategyLimits;
-  startPosition?: number;
-}
+/** A run as the thread is given it: the kind by name (and a custom kind's module), the rest as the replay takes it. */
+export type BacktestJob = Omit<BacktestRun, "kind"> & { kind: string; kindUrl?: string };
 
 export type BacktestAnswer = { ok: true; result: BacktestResult } | { ok: false; message: string };
 
