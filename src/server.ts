@@ -24,6 +24,7 @@ import { createLogger, type Logger } from "./log.ts";
 import { startHostTuning } from "./ops/host-tuning/index.ts";
 import { Registry } from "./ops/metrics.ts";
 import { processMetrics } from "./ops/process.ts";
+import { AlertService } from "./services/alerts.ts";
 import { BacktestService } from "./services/backtest.ts";
 import { CandleHistory } from "./services/candles.ts";
 import { CommandService } from "./services/commands.ts";
@@ -38,7 +39,7 @@ import type { SimulatorThread } from "./sim/thread.ts";
 import { StateStore } from "./state/store.ts";
 import { openAuditLog } from "./store/audit-log.ts";
 import type { History } from "./store/clickhouse/index.ts";
-import { durableStrategies, durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
+import { durableAlerts, durableStrategies, durableUsers, startHistoryFromConfig } from "./store/clickhouse/setup.ts";
 import { secureDataDir } from "./store/data-dir.ts";
 // Redis (ioredis: ~13 MB of RSS) is imported only when REDIS_URL is set (openRedis).
 import type { RedisConn } from "./store/redis/connection.ts";
@@ -69,6 +70,7 @@ export interface Running {
   state: StateStore;
   orders: OrderService;
   strategies: StrategyService;
+  alerts: AlertService;
   commands: CommandService;
   /** The external engine bridge (REDIS_URL only). */
   engines: EngineBridge | undefined;
@@ -244,6 +246,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   bus.onBatch((events) => strategies.consume(events));
   commands.useStrategies(strategyRunner(strategies));
+  const alerts = await AlertService.open({
+    store: durableAlerts(history, log),
+    publisher,
+    state,
+    instruments: new Set(config.OKX_INSTRUMENTS),
+    log: log.child({ component: "alerts" }),
+  });
+  bus.onBatch((events) => alerts.consume(events));
 
   const users = await durableUsers(history, log);
   const auth = await createAuth({ config, log, stores: { ...redis?.authStores, ...(users ? { users } : {}) } });
@@ -277,6 +287,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(engines ? { engines: () => engines.engines() } : {}),
     history,
     candles,
+    alerts,
     backtests: new BacktestService({
       kind: (name) => strategies.kind(name),
       kindNames: () => strategies.kindNames(),
@@ -366,6 +377,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     commands,
     engines,
     strategies,
+    alerts,
     history,
     ingest,
     sim,

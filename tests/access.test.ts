@@ -30,17 +30,22 @@ beforeAll(async () => {
     },
   );
   strategy = made.id;
+  const ticker = { instId: "BTC-USDT", last: "100" };
+  s.producer.publish({ type: "ticker", channel: "tickers:BTC-USDT", dataJson: JSON.stringify(ticker) });
+  alert = (await s.alerts.create({ user: "admin", role: "admin" }, { instId: "BTC-USDT", price: 110 })).id;
 }, 30_000);
 afterAll(() => s?.close());
 let command = "";
 let strategy = "";
+let alert = "";
 
+/** What to read at a route's `{id}`, by its group (`/api/<group>/...`). */
+const idOf = (path: string) =>
+  (({ commands: command, strategies: strategy, alerts: alert }) as Record<string, string>)[path.split("/")[2]!] ??
+  "101";
 /** Path parameters and required queries, so that an allowed role gets 200. */
 const fill = (path: string) =>
-  path
-    .replace("{id}", path.startsWith("/api/commands") ? command : path.startsWith("/api/strategies") ? strategy : "101")
-    .replace("{instId}", "BTC-USDT")
-    .replace("{name}", "admin");
+  path.replace("{id}", idOf(path)).replace("{instId}", "BTC-USDT").replace("{name}", "admin");
 const QUERY: Record<string, string> = {
   "/api/market/trades": "?instId=BTC-USDT",
   "/api/market/candles": "?instId=BTC-USDT&bar=1m",
@@ -109,8 +114,8 @@ describe("REST", () => {
 const channels = Object.keys(CHANNEL_RESOURCE).map((head) =>
   ["tickers", "books", "books5", "bbo", "trades", "candles"].includes(head)
     ? `${head}:BTC-USDT`
-    : head === "strategy"
-      ? "strategy:s1"
+    : head === "strategy" || head === "alerts"
+      ? `${head}:s1`
       : head,
 );
 const resourceOf = (ch: string) => CHANNEL_RESOURCE[ch.split(":")[0] as keyof typeof CHANNEL_RESOURCE];
@@ -187,7 +192,7 @@ test("docs/api.md's 'Who may read what' lists every resource with its REST reads
     if (name) rows[name] = { rest: ticked(cells[2] ?? ""), channels: ticked(cells[3] ?? ""), roles: cells[4] ?? "" };
   }
   const ops = await guardedGets();
-  const keyed = new Set(["tickers", "books", "books5", "bbo", "trades", "candles", "strategy"]);
+  const keyed = new Set(["tickers", "books", "books5", "bbo", "trades", "candles", "strategy", "alerts"]);
   const want: typeof rows = {};
   for (const [resource, roles] of Object.entries(READERS)) {
     want[resource] = {

@@ -26,6 +26,8 @@ export const READERS = {
   system: ROLES,
   /** Strategies and their status. */
   strategies: ROLES,
+  /** Price alerts: the desk's, each changed by its own user. */
+  alerts: ROLES,
   /** The benchmark's synthetic events. */
   bench: ROLES,
   /** The stream endpoints themselves; each channel is checked against its own resource. */
@@ -59,6 +61,7 @@ export const CHANNEL_RESOURCE = {
   balances: "balances",
   account: "account",
   strategy: "strategies",
+  alerts: "alerts",
   commands: "commands",
   system: "system",
   bench: "bench",

@@ -4,6 +4,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
+import { alertRoutes } from "../api/alerts.ts";
 import { authRoutes } from "../api/auth.ts";
 import { backtestRoutes } from "../api/backtest.ts";
 import { commandRoutes, engineRoutes } from "../api/commands.ts";
@@ -38,6 +39,7 @@ export interface AppDeps {
   commands: DepsOf<typeof commandRoutes>["commands"];
   strategies: DepsOf<typeof strategyRoutes>["strategies"];
   backtests: DepsOf<typeof backtestRoutes>["backtests"];
+  alerts: DepsOf<typeof alertRoutes>["alerts"];
   /** The external engines the bridge knows (none without it). */
   engines?: DepsOf<typeof commandRoutes>["engines"];
   history: DepsOf<typeof historyRoutes>["history"];
@@ -143,6 +145,7 @@ export function createApp(d: AppDeps) {
     .route("/api/engines", engineRoutes({ commands: d.commands, guard, ...(d.engines ? { engines: d.engines } : {}) }))
     .route("/api/strategies", strategyRoutes({ strategies: d.strategies, guard }))
     .route("/api/backtests", backtestRoutes({ backtests: d.backtests, guard }))
+    .route("/api/alerts", alertRoutes({ alerts: d.alerts, guard }))
     .route("/api/events", eventRoutes({ ...d.events, config, guard }))
     .route("/", dashboardRoutes(d.dashboard)); // last: the dashboard at / and its own paths
 }

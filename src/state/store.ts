@@ -1,5 +1,5 @@
-// Latest state kept from the bus: the newest ticker, book, position, balance and open orders
-// per key, so a fresh client gets a snapshot first and REST answers without asking OKX.
+// Latest state kept from the bus: the newest ticker, book, position, balance, open orders and
+// price alerts per key, so a fresh client gets a snapshot first and REST answers without asking OKX.
 // It is the exchange's truth (the risk checks read it): market and account events count only
 // from the exchange connection and tradewire's own services (domain/source.ts); an engine's or
 // an HTTP publisher's reach the stream, never this state. Their strategies' status does.
@@ -39,6 +39,7 @@ function keyOf(ev: BusEvent, data: () => Record<string, unknown>): string | null
     case "order":
       return `order:${String(data().ordId)}`;
     case "strategy":
+    case "alert":
       return ev.channel;
     default:
       return null;
@@ -90,9 +91,9 @@ export class StateStore {
     }
   }
 
-  /** The exchange's truth from its own publishers only; a strategy's status on its own channel from anyone. */
+  /** The exchange's truth and price alerts from their own publishers only; a strategy's status on its own channel from anyone. */
   private trusted(ev: BusEvent): boolean {
-    if (EXCHANGE_TYPES.has(ev.type)) return fromTruth(ev.source);
+    if (EXCHANGE_TYPES.has(ev.type) || ev.type === "alert") return fromTruth(ev.source);
     return ev.type !== "strategy" || fromTruth(ev.source) || ev.channel.startsWith("strategy:");
   }
 
@@ -146,11 +147,11 @@ export class StateStore {
     this.counts.set(old.type, (this.counts.get(old.type) ?? 1) - 1);
   }
 
-  /** Closed orders, flat positions and deleted strategies leave the state. */
+  /** Closed orders, flat positions, deleted strategies and removed alerts leave the state. */
   private isGone(type: string, data: () => Record<string, unknown>): boolean {
     if (type === "order") return ENDED_STATES.has(String(data().state));
     if (type === "position") return Number(data().pos) === 0;
-    if (type === "strategy") return data().deleted === true;
+    if (type === "strategy" || type === "alert") return data().deleted === true;
     return false;
   }
 
@@ -193,4 +194,14 @@ export class StateStore {
   }
 }
 
-const STATE_TYPES = new Set(["ticker", "book", "candle", "account", "balance", "position", "order", "strategy"]);
+const STATE_TYPES = new Set([
+  "ticker",
+  "book",
+  "candle",
+  "account",
+  "balance",
+  "position",
+  "order",
+  "strategy",
+  "alert",
+]);

@@ -6,7 +6,7 @@
 //   already delivered them and the next push says as much. Over `marketRows` buffered samples
 //   (RECORDER_MARKET_BUFFER_ROWS), the OLDEST pending one is dropped for each new one (counted:
 //   dropped{table, reason="buffer_full"}).
-// - Orders, fills, audit, users and strategies were acknowledged to someone: they are never dropped to make
+// - Orders, fills, audit, users, strategies and alerts were acknowledged to someone: they are never dropped to make
 //   room. They are kept up to a hard cap (`keptRows`); past it the NEWEST row is refused and
 //   counted (dropped{table, reason="hard_cap"}) and the caller logs it. Nothing goes silently.
 // - A batch taken for ClickHouse stays "in flight" (still counted) until it is written; a retry

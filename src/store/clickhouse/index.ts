@@ -7,6 +7,7 @@ import type { Logger } from "../../log.ts";
 import type { Registry } from "../../ops/metrics.ts";
 import { RecorderMetrics } from "./metrics.ts";
 import type {
+  AlertRow,
   AuditInput,
   ExchangeRecords,
   FromWorker,
@@ -24,6 +25,7 @@ import type {
 } from "./protocol.ts";
 
 export type {
+  AlertRow,
   AuditInput,
   ExchangeRecords,
   HistoryPage,
@@ -65,6 +67,9 @@ export interface History {
   loadStrategies(): Promise<StrategyRow[]>;
   /** Buffers a strategy row and tries to write it at once, like putUser. */
   putStrategy(s: StrategyRow): Promise<{ written: boolean }>;
+  loadAlerts(): Promise<AlertRow[]>;
+  /** Buffers an alert row and tries to write it at once, like putUser. */
+  putAlert(a: AlertRow): Promise<{ written: boolean }>;
   /** Records everything published so far and writes the buffer now (tests, shutdown). */
   flush(): Promise<{ empty: boolean; buffered: number }>;
   /** Test hook: while on, every insert fails as if ClickHouse were down; resolves once the Worker applies it. */
@@ -218,6 +223,8 @@ export async function startHistory(o: HistoryOptions): Promise<History> {
     putUser: (row) => call<{ written: boolean }>((id) => ({ t: "user", id, row })),
     loadStrategies: () => call<StrategyRow[]>((id) => ({ t: "strategies", id })),
     putStrategy: (row) => call<{ written: boolean }>((id) => ({ t: "strategy", id, row })),
+    loadAlerts: () => call<AlertRow[]>((id) => ({ t: "alerts", id })),
+    putAlert: (row) => call<{ written: boolean }>((id) => ({ t: "alert", id, row })),
     flush: () => call<{ empty: boolean; buffered: number }>((id) => ({ t: "flush", id })),
     fault: (on) => call<void>((id) => ({ t: "fault", id, on })),
     stats: () => latest,
@@ -249,6 +256,8 @@ function offline(mode: HistoryStatus["mode"], why: string, metrics: RecorderMetr
     putUser: no,
     loadStrategies: no,
     putStrategy: no,
+    loadAlerts: no,
+    putAlert: no,
     flush: () => Promise.resolve({ empty: true, buffered: 0 }),
     fault: () => Promise.resolve(),
     stats: () => undefined,

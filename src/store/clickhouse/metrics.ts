@@ -1,6 +1,6 @@
 // The recorder's figures in /metrics: the Worker reports cumulative numbers, counters take deltas.
 import type { Registry } from "../../ops/metrics.ts";
-import type { RecorderStats } from "./protocol.ts";
+import { type RecorderStats, TABLES } from "./protocol.ts";
 
 export class RecorderMetrics {
   private readonly written;
@@ -33,8 +33,7 @@ export class RecorderMetrics {
       "Bus events of a recorded type that did not map to a row",
     );
     const buf = registry.gauge("recorder_buffer_rows", "Rows waiting for ClickHouse, by table");
-    for (const t of ["orders", "fills", "audit", "users", "strategies", "trades", "tickers"])
-      buf.set({ table: t }, () => this.buffered[t] ?? 0);
+    for (const t of TABLES) buf.set({ table: t }, () => this.buffered[t] ?? 0);
     registry.gauge("clickhouse_up", "1 when ClickHouse is reachable and migrated").set({}, () => this.up);
   }
 

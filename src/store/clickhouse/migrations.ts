@@ -128,6 +128,16 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = MergeTree PARTITION BY toYYYYMM(ts) ORDER BY (ts, id) ${DEDUP}`,
     ],
   },
+  {
+    version: 10,
+    name: "alerts: price alerts (latest version wins)",
+    statements: [
+      `CREATE TABLE IF NOT EXISTS alerts (
+        id String, owner String, inst_id String, price Float64, up UInt8, note String, created_at ${T},
+        fired_at ${T}, fired_px Float64, deleted UInt8 DEFAULT 0, version UInt64
+      ) ENGINE = ReplacingMergeTree(version) ORDER BY id`,
+    ],
+  },
 ];
 
 /** Applies every migration not yet recorded; returns the versions it applied. */

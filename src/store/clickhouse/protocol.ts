@@ -8,7 +8,7 @@ import type { Fill, Order } from "../../domain/events.ts";
  * next push says the same) and what was acknowledged to someone (never dropped for room).
  */
 export const DROPPABLE_TABLES = ["trades", "tickers", "equity"] as const;
-export const KEPT_TABLES = ["orders", "fills", "audit", "users", "strategies"] as const;
+export const KEPT_TABLES = ["orders", "fills", "audit", "users", "strategies", "alerts"] as const;
 export type DroppableTable = (typeof DROPPABLE_TABLES)[number];
 export type KeptTable = (typeof KEPT_TABLES)[number];
 export type Table = DroppableTable | KeptTable;
@@ -106,6 +106,23 @@ export interface StrategyRow {
   version: number;
 }
 
+/** A price alert row (latest version wins). */
+export interface AlertRow {
+  id: string;
+  owner: string;
+  instId: string;
+  price: number;
+  up: boolean;
+  note: string;
+  createdAt: number;
+  /** 0 while it waits. */
+  firedAt: number;
+  /** 0 while it waits. */
+  firedPx: number;
+  deleted: boolean;
+  version: number;
+}
+
 export type HistoryKind = "orders" | "fills" | "trades" | "candles" | "audit" | "equity";
 
 export interface HistoryQuery {
@@ -160,6 +177,8 @@ export type ToWorker =
   | { t: "users"; id: number }
   | { t: "strategy"; id: number; row: StrategyRow }
   | { t: "strategies"; id: number }
+  | { t: "alert"; id: number; row: AlertRow }
+  | { t: "alerts"; id: number }
   | { t: "flush"; id: number }
   | { t: "fault"; id: number; on: boolean }
   | { t: "stop"; id: number; graceMs: number };

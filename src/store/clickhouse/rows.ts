@@ -1,6 +1,6 @@
 // Pure mapping from bus events to ClickHouse rows: which events are recorded, in which table,
 // with every value checked so one malformed event can never poison a batch insert.
-import type { AuditInput, Row, StrategyRow, Table, UserRow } from "./protocol.ts";
+import type { AlertRow, AuditInput, Row, StrategyRow, Table, UserRow } from "./protocol.ts";
 
 /** Event types the recorder keeps; every other type is skipped without parsing its JSON. */
 export const RECORDED_TYPES = new Set(["order", "fill", "trade", "ticker", "account"]);
@@ -202,6 +202,22 @@ export function strategyRow(s: StrategyRow): Row {
     updated_at: Math.floor(s.updatedAt),
     deleted: s.deleted ? 1 : 0,
     version: s.version,
+  };
+}
+
+export function alertRow(a: AlertRow): Row {
+  return {
+    id: a.id,
+    owner: a.owner,
+    inst_id: a.instId,
+    price: a.price,
+    up: a.up ? 1 : 0,
+    note: a.note,
+    created_at: Math.floor(a.createdAt),
+    fired_at: Math.floor(a.firedAt),
+    fired_px: a.firedPx,
+    deleted: a.deleted ? 1 : 0,
+    version: a.version,
   };
 }
 

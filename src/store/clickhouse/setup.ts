@@ -1,11 +1,14 @@
 // History from the configuration: which ClickHouse (CLICKHOUSE_URL or chDB under DATA_DIR), the
 // recorder's batch and buffer sizes, and the durable user store when ClickHouse answers.
+
+import { type AlertStore, MemoryAlertStore } from "../../alerts/store.ts";
 import type { UserStore } from "../../auth/stores.ts";
 import type { RingHandle } from "../../bus/ring.ts";
 import type { Config } from "../../config.ts";
 import type { Logger } from "../../log.ts";
 import type { Registry } from "../../ops/metrics.ts";
 import { MemoryStrategyStore, type StrategyStore } from "../../strategies/store.ts";
+import { ClickHouseAlertStore } from "./alerts.ts";
 import { type History, startHistory } from "./index.ts";
 import { ClickHouseStrategyStore } from "./strategies.ts";
 import { ClickHouseUserStore } from "./users.ts";
@@ -62,4 +65,12 @@ export function durableStrategies(history: History, log: Logger): StrategyStore 
   if (history.status().mode !== "off")
     log.warn("strategies are NOT durable this run: ClickHouse is unavailable", { error: history.status().error });
   return new MemoryStrategyStore();
+}
+
+/** Price alerts kept in ClickHouse, or in memory for this run only (said loudly) when it cannot be read now. */
+export function durableAlerts(history: History, log: Logger): AlertStore {
+  if (history.status().ready) return new ClickHouseAlertStore(history);
+  if (history.status().mode !== "off")
+    log.warn("price alerts are NOT durable this run: ClickHouse is unavailable", { error: history.status().error });
+  return new MemoryAlertStore();
 }

@@ -3,6 +3,7 @@
 import type { StrategyRecord } from "../../strategies/model.ts";
 import type { StrategyStore } from "../../strategies/store.ts";
 import type { StrategyRow } from "./protocol.ts";
+import { Versions } from "./versions.ts";
 
 /** What the store needs from history (the Worker does the ClickHouse part). */
 export interface StrategyTable {
@@ -12,14 +13,14 @@ export interface StrategyTable {
 
 export class ClickHouseStrategyStore implements StrategyStore {
   readonly durable = true;
-  private lastVersion = 0;
+  private readonly versions = new Versions();
 
   constructor(private readonly table: StrategyTable) {}
 
   async load(): Promise<StrategyRecord[]> {
     const out: StrategyRecord[] = [];
     for (const r of await this.table.loadStrategies()) {
-      this.lastVersion = Math.max(this.lastVersion, r.version);
+      this.versions.saw(r.version);
       out.push(fromRow(r));
     }
     return out;
@@ -35,13 +36,7 @@ export class ClickHouseStrategyStore implements StrategyStore {
 
   /** Rejects when the row did not reach the Worker; a row ClickHouse refused for now waits in its buffer and is retried there. */
   private async put(r: StrategyRecord, deleted: boolean): Promise<void> {
-    await this.table.putStrategy({ ...toRow(r), deleted, version: this.version() });
-  }
-
-  /** Versions grow even when the clock does not (two changes in one millisecond). */
-  private version(): number {
-    this.lastVersion = Math.max(this.lastVersion + 1, Date.now() * 1000);
-    return this.lastVersion;
+    await this.table.putStrategy({ ...toRow(r), deleted, version: this.versions.next() });
   }
 }
 

@@ -4,6 +4,7 @@ import { MemoryUserStore } from "../../auth/memory.ts";
 import type { UserRecord, UserStore } from "../../auth/stores.ts";
 import type { Role } from "../../auth/types.ts";
 import type { UserRow } from "./protocol.ts";
+import { Versions } from "./versions.ts";
 
 /** What the store needs from history (the Worker does the ClickHouse part). */
 export interface UserTable {
@@ -13,7 +14,7 @@ export interface UserTable {
 
 export class ClickHouseUserStore implements UserStore {
   private readonly cache = new MemoryUserStore();
-  private lastVersion = 0;
+  private readonly versions = new Versions();
 
   private constructor(
     private readonly table: UserTable,
@@ -27,7 +28,7 @@ export class ClickHouseUserStore implements UserStore {
   ): Promise<ClickHouseUserStore> {
     const store = new ClickHouseUserStore(table, onWriteError);
     for (const r of await table.loadUsers()) {
-      store.lastVersion = Math.max(store.lastVersion, r.version);
+      store.versions.saw(r.version);
       await store.cache.create({
         name: r.name,
         role: r.role as Role,
@@ -66,17 +67,11 @@ export class ClickHouseUserStore implements UserStore {
     return true;
   }
 
-  /** Versions grow even when the clock does not (two changes in one millisecond). */
-  private version(): number {
-    this.lastVersion = Math.max(this.lastVersion + 1, Date.now() * 1000);
-    return this.lastVersion;
-  }
-
   private async persist(u: UserRecord, deleted: boolean): Promise<void> {
     // A write ClickHouse refused now stays in the recorder's buffer (kept rows) and is retried
     // there; only a write that never reached the Worker is reported here.
     await this.table
-      .putUser({ ...u, deleted, version: this.version() })
+      .putUser({ ...u, deleted, version: this.versions.next() })
       .catch((err: Error) => this.onWriteError(u.name, err));
   }
 }

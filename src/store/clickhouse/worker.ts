@@ -12,9 +12,11 @@ import { RowBuffer } from "./buffer.ts";
 import { isUnavailableError, openClickHouse } from "./client.ts";
 import { migrate } from "./migrations.ts";
 import type {
+  AlertRow,
   FromWorker,
   HistoryQuery,
   RecorderStats,
+  Row,
   StrategyRow,
   ToWorker,
   UserRow,
@@ -22,7 +24,7 @@ import type {
 } from "./protocol.ts";
 import { DROPPABLE_TABLES } from "./protocol.ts";
 import { build, page } from "./queries.ts";
-import { auditRow, RECORDED_TYPES, strategyRow, toRow, userRow } from "./rows.ts";
+import { alertRow, auditRow, RECORDED_TYPES, strategyRow, toRow, userRow } from "./rows.ts";
 import { Settler } from "./settle.ts";
 import { Writer } from "./writer.ts";
 
@@ -71,22 +73,17 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     case "reconcile":
       return void answer(m.id, () => settler.reconcile(m.records));
     case "user":
-      return void answer(m.id, async () => {
-        push("users", userRow(m.row));
-        // Written now unless ClickHouse is known to be down (then it waits in the buffer for the retry).
-        if (ready && writer && writer.waitMs() === 0) await writer.flush(true);
-        return { written: (buffer.sizes().users ?? 0) === 0 };
-      });
+      return void answer(m.id, () => keep("users", userRow(m.row)));
     case "users":
       return void answer(m.id, loadUsers);
     case "strategy":
-      return void answer(m.id, async () => {
-        push("strategies", strategyRow(m.row));
-        if (ready && writer && writer.waitMs() === 0) await writer.flush(true);
-        return { written: (buffer.sizes().strategies ?? 0) === 0 };
-      });
+      return void answer(m.id, () => keep("strategies", strategyRow(m.row)));
     case "strategies":
       return void answer(m.id, loadStrategies);
+    case "alert":
+      return void answer(m.id, () => keep("alerts", alertRow(m.row)));
+    case "alerts":
+      return void answer(m.id, loadAlerts);
     case "flush":
       return void answer(m.id, async () => {
         drainRing();
@@ -200,7 +197,17 @@ async function answer(id: number, f: () => unknown): Promise<void> {
   }
 }
 
-function push(table: "audit" | "users" | "strategies", row: Record<string, string | number | boolean | null>): void {
+/**
+ * A row someone changed (a user, a strategy, an alert): written now unless ClickHouse is known to be
+ * down (then it waits in the buffer for the retry); `written` says whether it is in ClickHouse.
+ */
+async function keep(table: "users" | "strategies" | "alerts", row: Row): Promise<{ written: boolean }> {
+  push(table, row);
+  if (ready && writer && writer.waitMs() === 0) await writer.flush(true);
+  return { written: (buffer.sizes()[table] ?? 0) === 0 };
+}
+
+function push(table: "audit" | "users" | "strategies" | "alerts", row: Row): void {
   if (buffer.push(table, row) || refusedLogged.has(table)) return;
   refusedLogged.add(table); // once per table; the counter in /metrics keeps the total
   log("error", "recorder buffer at its hard cap: refusing rows (counted in recorder_dropped_rows_total)", { table });
@@ -367,4 +374,27 @@ async function stop(graceMs: number): Promise<{ unwritten: number }> {
   client = undefined;
   ready = false;
   return { unwritten };
+}
+
+async function loadAlerts(): Promise<AlertRow[]> {
+  const rows = await (
+    await need().query({
+      query: `SELECT id, owner, inst_id, price, up, note, toUnixTimestamp64Milli(created_at) AS createdAt,
+        toUnixTimestamp64Milli(fired_at) AS firedAt, fired_px, version FROM alerts FINAL WHERE deleted = 0 ORDER BY created_at`,
+      format: "JSONEachRow",
+    })
+  ).json<Record<string, unknown>>();
+  return rows.map((r) => ({
+    id: String(r.id),
+    owner: String(r.owner),
+    instId: String(r.inst_id),
+    price: Number(r.price),
+    up: Number(r.up) === 1,
+    note: String(r.note),
+    createdAt: Number(r.createdAt),
+    firedAt: Number(r.firedAt),
+    firedPx: Number(r.fired_px),
+    deleted: false,
+    version: Number(r.version),
+  }));
 }

@@ -1,0 +1,224 @@
+// Price alerts held by the service: set at a price above or below the last one, each fires once,
+// the first time a ticker's last price from the exchange gets there, whether or not a page is open.
+// Kept in the alert store (ClickHouse) so a restart keeps them (one whose price was reached while
+// the service was down fires on the first ticker after it), and published on `alerts:<id>` (the
+// latest state keeps them, so a page's snapshot has them; a removed one goes out as
+// {id, deleted: true}). Everyone signed in sees the desk's alerts, as with strategies; each user
+// sets and removes their own (an admin anyone's), and the dashboard tells only the owner when one
+// fires. A fired alert stays, with when and at what price, until its user dismisses it (at most
+// MAX_FIRED_ALERTS each: the oldest go first).
+import { randomInt } from "node:crypto";
+import type { AlertStore } from "../alerts/store.ts";
+import type { Publisher } from "../bus/dispatcher.ts";
+import { type BusEvent, textOf } from "../bus/ring.ts";
+import {
+  type AlertGone,
+  alertDirection,
+  alertReached,
+  MAX_ACTIVE_ALERTS,
+  MAX_FIRED_ALERTS,
+  type PriceAlert,
+} from "../domain/alerts.ts";
+import { Conflict, Forbidden, NotFound, StoreUnavailable, ValidationFailed } from "../domain/errors.ts";
+import { fromTruth } from "../domain/source.ts";
+import type { Logger } from "../log.ts";
+import type { Actor } from "./strategy-types.ts";
+
+export interface NewAlert {
+  instId: string;
+  price: number;
+  note?: string | undefined;
+}
+
+export interface AlertFilter {
+  owner?: string | undefined;
+  /** waiting: not fired yet; fired: fired and not dismissed. */
+  state?: "waiting" | "fired" | undefined;
+}
+
+export interface AlertDeps {
+  store: AlertStore;
+  publisher: Publisher;
+  /** The latest state: tickers' last prices, and the alerts an earlier run left there. */
+  state: {
+    get(key: string): Record<string, unknown> | undefined;
+    list(type: string): Record<string, unknown>[];
+  };
+  /** Instruments whose tickers the service streams. */
+  instruments: ReadonlySet<string>;
+  log: Logger;
+  now?: () => number;
+}
+
+const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+export class AlertService {
+  private readonly byId = new Map<string, PriceAlert>();
+  /** Alerts waiting to fire, by their ticker channel (`tickers:<instId>`): the check on every ticker. */
+  private readonly waiting = new Map<string, PriceAlert[]>();
+  private readonly now: () => number;
+
+  private constructor(private readonly d: AlertDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  /**
+   * Loads every alert and publishes it (so the latest state and every stream have them); alerts
+   * the latest state kept from an earlier run and the store no longer has are published as gone.
+   */
+  static async open(d: AlertDeps): Promise<AlertService> {
+    const s = new AlertService(d);
+    for (const a of await d.store.load()) s.index(a);
+    for (const old of d.state.list("alert"))
+      if (typeof old.id === "string" && !s.byId.has(old.id)) s.publishGone(old.id);
+    for (const a of s.byId.values()) s.publish(a);
+    return s;
+  }
+
+  /** The desk's alerts, oldest first. */
+  list(f: AlertFilter = {}): PriceAlert[] {
+    return [...this.byId.values()]
+      .filter(
+        (a) => (f.owner === undefined || a.owner === f.owner) && (f.state === undefined || stateOf(a) === f.state),
+      )
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((a) => ({ ...a }));
+  }
+
+  get(id: string): PriceAlert {
+    const a = this.byId.get(id);
+    if (!a) throw new NotFound(`no alert ${id}`);
+    return { ...a };
+  }
+
+  /** Sets an alert at `price` for `actor`, above or below the last price as it stands now. */
+  async create(actor: Actor, n: NewAlert): Promise<PriceAlert> {
+    const field = (name: string, message: string) =>
+      new ValidationFailed(`${n.instId}: ${message}`, { details: [{ field: name, message }] });
+    if (!this.d.instruments.has(n.instId)) throw field("instId", "not an instrument this service streams");
+    const last = Number(this.d.state.get(`tickers:${n.instId}`)?.last);
+    const dir = alertDirection(n.price, Number.isFinite(last) ? last : undefined);
+    if ("error" in dir) throw field("price", dir.error);
+    const mine = this.list({ owner: actor.user, state: "waiting" });
+    if (mine.length >= MAX_ACTIVE_ALERTS)
+      throw new Conflict(`at most ${MAX_ACTIVE_ALERTS} alerts waiting per user: remove one first`, {
+        code: "too_many_alerts",
+      });
+    if (mine.some((a) => a.instId === n.instId && a.price === n.price))
+      throw new Conflict(`an alert on ${n.instId} at ${n.price} is set already`, {
+        code: "alert_exists",
+        details: [{ field: "price", message: "an alert is set at that price" }],
+      });
+    const a: PriceAlert = {
+      id: this.newId(),
+      owner: actor.user,
+      instId: n.instId,
+      price: n.price,
+      up: dir.up,
+      note: n.note?.trim() ?? "",
+      createdAt: this.now(),
+      firedAt: null,
+      firedPx: null,
+    };
+    await this.store(() => this.d.store.save(a));
+    this.index(a);
+    this.publish(a);
+    return { ...a };
+  }
+
+  /** Removes an alert (waiting or fired): its owner or an admin. */
+  async remove(actor: Actor, id: string): Promise<void> {
+    const a = this.byId.get(id);
+    if (!a) throw new NotFound(`no alert ${id}`);
+    if (actor.role !== "admin" && actor.user !== a.owner)
+      throw new Forbidden(`alert ${id} belongs to ${a.owner}: only they or an admin may remove it`);
+    await this.store(() => this.d.store.remove(a));
+    this.drop(a);
+  }
+
+  /** Every ticker from the exchange is checked against the alerts waiting on its instrument. */
+  consume(events: BusEvent[]): void {
+    if (this.waiting.size === 0) return;
+    for (const ev of events) {
+      if (ev.type !== "ticker" || !this.waiting.has(ev.channel) || !fromTruth(ev.source)) continue;
+      const last = Number((JSON.parse(textOf(ev)) as { data?: { last?: unknown } }).data?.last);
+      if (!Number.isFinite(last) || last <= 0) continue;
+      for (const a of this.waiting.get(ev.channel) ?? []) if (alertReached(a, last)) this.fire(a, last);
+    }
+  }
+
+  private fire(a: PriceAlert, last: number): void {
+    a.firedAt = this.now();
+    a.firedPx = last;
+    this.unwait(a);
+    this.publish(a);
+    this.d.log.info("price alert fired", { id: a.id, owner: a.owner, instId: a.instId, price: a.price, last });
+    this.d.store
+      .save(a)
+      .catch((err: Error) => this.d.log.error("fired alert not saved", { id: a.id, error: err.message }));
+    // The owner's oldest fired alerts past the most kept go.
+    const fired = this.list({ owner: a.owner, state: "fired" });
+    for (const old of fired.slice(0, Math.max(0, fired.length - MAX_FIRED_ALERTS))) {
+      const kept = this.byId.get(old.id)!;
+      this.drop(kept);
+      this.d.store
+        .remove(kept)
+        .catch((err: Error) => this.d.log.error("old fired alert not removed", { id: kept.id, error: err.message }));
+    }
+  }
+
+  private async store(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      throw new StoreUnavailable(`alerts cannot be kept now: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private index(a: PriceAlert): void {
+    this.byId.set(a.id, a);
+    if (a.firedAt !== null) return;
+    const key = `tickers:${a.instId}`;
+    this.waiting.set(key, [...(this.waiting.get(key) ?? []), a]);
+  }
+
+  private unwait(a: PriceAlert): void {
+    const key = `tickers:${a.instId}`;
+    const rest = (this.waiting.get(key) ?? []).filter((w) => w !== a);
+    if (rest.length) this.waiting.set(key, rest);
+    else this.waiting.delete(key);
+  }
+
+  private drop(a: PriceAlert): void {
+    this.byId.delete(a.id);
+    this.unwait(a);
+    this.publishGone(a.id);
+  }
+
+  private publish(a: PriceAlert): void {
+    this.send(a.id, a);
+  }
+
+  private publishGone(id: string): void {
+    const gone: AlertGone = { id, deleted: true };
+    this.send(id, gone);
+  }
+
+  private send(id: string, data: PriceAlert | AlertGone): void {
+    try {
+      this.d.publisher.publish({ type: "alert", channel: `alerts:${id}`, dataJson: JSON.stringify(data) });
+    } catch (err) {
+      this.d.log.error("alert not published", { id, error: (err as Error).message });
+    }
+  }
+
+  private newId(): string {
+    for (;;) {
+      let id = "";
+      for (let i = 0; i < 10; i++) id += ALPHABET[randomInt(ALPHABET.length)];
+      if (!this.byId.has(id)) return id;
+    }
+  }
+}
+
+const stateOf = (a: PriceAlert): "waiting" | "fired" => (a.firedAt === null ? "waiting" : "fired");
