@@ -36,6 +36,10 @@ afterAll(() => close());
 afterEach(() => closeTabs(browser));
 /** Orders a test left open (a failed one above all) are cancelled, so they cannot fail the tests after it. */
 afterEach(() => s.commands.run("admin", { type: "cancel_all" }));
+/** Price alerts too: a chart draws those of its user. */
+afterEach(async () => {
+  for (const a of s.alerts.list()) await s.alerts.remove({ user: "admin", role: "admin" }, a.id);
+});
 
 /** A fresh browser profile (cookies, storage) with one page signed in as `user`. */
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
@@ -597,7 +601,7 @@ test("a viewer gets no order toasts (the order channels are not theirs) while a 
   await trader.ctx.close();
 }, 60_000);
 
-test("price alerts: set from the chart above and below the last price, drawn as lines and marked in the list; one the market reaches is told once and goes; another is kept across a reload, and removed with ×", async () => {
+test("price alerts: set from the chart, drawn as lines and marked in the list; one the market reaches is told once and listed as fired; held by the service, they show on another device and are removed with ×", async () => {
   const { ctx, page } = await signIn("vic", "vic-password-1"); // anyone who watches a market may set them
   await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
   const LINES = `(document.querySelector('[data-testid="chart"] .chart-area').alertLines ?? [])`;
@@ -617,43 +621,91 @@ test("price alerts: set from the chart above and below the last price, drawn as 
   // The instrument list marks the instruments with an alert.
   await page.waitForSelector('[data-testid="ticker-BTC-USDT"] [data-testid="alert-mark"]', { timeout: WAIT });
   expect(await page.locator('[data-testid="ticker-ETH-USDT"] [data-testid="alert-mark"]').count()).toBe(0);
-  // Half a tick either side of the last price: the market, moving every 100 ms, reaches one of them soon.
-  for (const p of [last + 0.05, last - 0.05]) await set(Number(p.toFixed(2)));
+  // One set already is refused by the service, on the form.
+  await set(far);
+  await textMatches(page, '[data-testid="alerts"] .error', /^an alert is set at that price$/);
+  // One just above the last price, which the market then goes through.
+  const now = Number(s.state.get("tickers:BTC-USDT")!.last);
+  const near = Number((now * 1.002).toFixed(1));
+  await set(near);
+  await page.waitForFunction(`${LINES}.includes(${near})`, null, { timeout: WAIT });
   expect(await page.locator('[data-testid="alerts"] .error').count()).toBe(0);
   // A price of 0 is refused, on the form.
   await page.fill(PRICE, "0");
   await page.keyboard.press("Enter");
   await textMatches(page, '[data-testid="alerts"] .error', /above 0/);
+  expect(await s.sim!.setPrice("BTC-USDT", now * 1.01)).toBe(true);
 
   const told = page.locator('[data-testid="toast"]:has-text("Price alert")').first();
   await told.waitFor({ timeout: WAIT });
-  expect(await told.textContent()).toMatch(/BTC-USDT (rose|fell) to \d+\.\d+ \(last \d+\.\d\)/);
-  await page.waitForFunction(`${LINES}.length < 3`, null, { timeout: WAIT });
-  expect(await lines()).toContain(far);
-  // The other near one, if the market has not reached it yet, removed with its × (it may fire meanwhile).
-  for (const item of await page.locator('[data-testid="alert"]').all())
-    if (!(await item.textContent().catch(() => ""))?.includes(String(far)))
-      await item
-        .locator("button")
-        .click({ timeout: 1000 })
-        .catch(() => {});
-  await page.waitForFunction(`${LINES}.length === 1`, null, { timeout: WAIT });
-
-  await page.reload();
-  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  expect(await told.textContent()).toMatch(new RegExp(`BTC-USDT rose to ${near.toFixed(1)} \\(last \\d+\\.\\d\\)`));
   await page.waitForFunction(`${LINES}.length === 1`, null, { timeout: WAIT });
   expect(await lines()).toEqual([far]);
-  await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts 1$/);
-  await page.click('[data-testid="alerts-toggle"]');
-  await page
+  // Fired, it is listed as such (when, at what price) until dismissed.
+  await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts 1 · 1 fired$/);
+  expect(await page.textContent('[data-testid="alert-fired"]')).toMatch(
+    new RegExp(`^rose to ${near.toFixed(1)} \\d\\d:\\d\\d:\\d\\d(\\.\\d{3})? at \\d+\\.\\d×$`),
+  );
+
+  // Another device (a browser profile of its own): the same alerts, from the service.
+  const other = await signIn("vic", "vic-password-1");
+  await other.page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  await other.page.waitForFunction(`${LINES}.length === 1`, null, { timeout: WAIT });
+  expect(await other.page.evaluate(LINES)).toEqual([far]);
+  await other.page.click('[data-testid="alerts-toggle"]');
+  await other.page
     .locator('[data-testid="alert"]', { hasText: `rises to ${far}` })
     .locator("button")
     .click();
+  // Removed there, gone here too (the stream says so).
   await page.waitForFunction(`!${LINES}.includes(${far})`, null, { timeout: WAIT });
-  const stored = (await page.evaluate(`localStorage.getItem("tradewire.alerts.vic")`)) as string;
-  expect(JSON.parse(stored).map((a: { price: number }) => a.price)).not.toContain(far);
+  for (const item of await other.page.locator('[data-testid="alert-fired"]').all())
+    await item.locator("button").click();
+  await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts$/);
+  await other.ctx.close();
   await ctx.close();
 }, 90_000);
+
+test("a price alert fires with no page open: told as fired at the next sign-in; one this browser kept before is handed to the service", async () => {
+  const H = { Authorization: `Bearer ${tina}`, "Content-Type": "application/json" };
+  const last = Number(s.state.get("tickers:ETH-USDT")!.last);
+  const r = await fetch(`${s.url}/api/alerts`, {
+    method: "POST",
+    headers: H,
+    body: JSON.stringify({ instId: "ETH-USDT", price: Math.round(last * 0.9), note: "support" }),
+  });
+  expect(r.status).toBe(201);
+  const { id } = (await r.json()) as { id: string };
+  expect(await s.sim!.setPrice("ETH-USDT", last * 0.85)).toBe(true);
+  await eventually(async () => {
+    const a = (await (await fetch(`${s.url}/api/alerts/${id}`, { headers: H })).json()) as { firedAt: number | null };
+    return a.firedAt !== null;
+  }, WAIT);
+  // A browser that kept an alert itself (before the service held them), seeded once.
+  const btc = Number(s.state.get("tickers:BTC-USDT")!.last);
+  const keptPx = Math.round(btc * 2);
+  const seed = `if (!sessionStorage.getItem("seeded")) {
+    sessionStorage.setItem("seeded", "1");
+    localStorage.setItem("tradewire.alerts.tina", ${JSON.stringify(
+      JSON.stringify([{ id: "old1", instId: "BTC-USDT", price: keptPx, up: true, created: 1 }]),
+    )});
+  }`;
+  const { ctx, page } = await signInAt(browser, s.url, "tina", "tina-password-1", "/", seed);
+  await page.click('[data-testid="ticker-ETH-USDT"]');
+  await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts · 1 fired$/);
+  await page.click('[data-testid="alerts-toggle"]');
+  expect(await page.textContent('[data-testid="alert-fired"]')).toMatch(/^fell to \d+\.\d\d .* at \d+\.\d\d/);
+  await page.click('[data-testid="alert-fired"] button');
+  await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts$/);
+  // The kept one is the service's now, and the browser's copy is gone.
+  await page.click('[data-testid="ticker-BTC-USDT"]');
+  await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts 1$/);
+  expect(await page.evaluate(`localStorage.getItem("tradewire.alerts.tina")`)).toBeNull();
+  const mine = (await (await fetch(`${s.url}/api/alerts?owner=tina`, { headers: H })).json()) as { data: any[] };
+  expect(mine.data.map((a) => [a.instId, a.price, a.up])).toEqual([["BTC-USDT", keptPx, true]]);
+  await fetch(`${s.url}/api/alerts/${mine.data[0].id}`, { method: "DELETE", headers: H });
+  await ctx.close();
+}, 60_000);
 
 test("Alt+click on the chart sets a price alert at that price (on the tick grid); a trader's Shift+click opens Trading with it in the ticket", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");

@@ -1,13 +1,14 @@
 // The toasts of notices.ts in a corner of every page: what happened to a trader's orders (fills,
 // cancels, rejections) and strategies (stopped or failed without them) while they look elsewhere,
-// and the user's price alerts as the tickers reach them; on the desktop too while the tab is
+// and the user's price alerts as the service fires them; on the desktop too while the tab is
 // hidden if the user turned that on (desktop.ts). A click on × takes one away. The Notices are the
 // shell's, which the Activity menu reads too.
 import { defineComponent, onScopeDispose, watch } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
-import type { StrategyEvent, StrategyStatus, Ticker } from "../client/types.ts";
+import type { StrategyEvent, StrategyStatus } from "../client/types.ts";
+import { useAlerts } from "../vue/alerts.ts";
 import { useTradewire } from "../vue/context.ts";
-import { alertBook } from "./alerts.ts";
+import { browserStorage, importBrowserAlerts } from "./alerts.ts";
 import { notifyDesktop } from "./desktop.ts";
 import type { Notices } from "./notices.ts";
 import { go } from "./router.ts";
@@ -57,20 +58,20 @@ export const Toasts = defineComponent(
       states.set(s.id, s.state);
       if (!meta.snapshot && was !== undefined && s.owner === me) told(() => notices.strategyState(s, was, me));
     });
-    // Price alerts: each ticker (a snapshot too: the price is there now) checked while any is set.
-    const alerts = alertBook(me);
-    const check = (t: Ticker) => {
-      for (const a of alerts.fire(t.instId, Number(t.last))) told(() => notices.alert(a, t.last));
-    };
-    let offTickers: (() => void) | undefined;
-    watch(
-      () => alerts.list.value.length > 0,
-      (any) => {
-        offTickers?.();
-        offTickers = any ? tw.client.on("ticker", (ev) => check(ev.data)) : undefined;
-      },
-      { immediate: true },
-    );
+    // The user's price alerts as the service fires them (it checks every ticker, page open or not);
+    // alerts this browser kept before are handed to the service once.
+    useAlerts();
+    const offAlert = tw.client.on("alert", (ev, meta) => {
+      const a = ev.data;
+      if (meta.snapshot || "deleted" in a || a.owner !== me || a.firedPx === null) return;
+      told(() => notices.alert(a, a.firedPx!));
+    });
+    void importBrowserAlerts(me, {
+      storage: browserStorage(),
+      lasts: async () => new Map((await tw.rest.market.tickers()).data.map((t) => [t.instId, Number(t.last)])),
+      create: (instId, price) => tw.rest.alerts.create({ instId, price }),
+      reached: (a, last) => told(() => notices.alert(a, last)),
+    }).catch(() => {}); // kept by the browser: tried again at the next sign-in
     let timer: ReturnType<typeof setInterval> | undefined;
     const stopTimer = () => {
       clearInterval(timer);
@@ -83,7 +84,7 @@ export const Toasts = defineComponent(
       offFill();
       offOrder();
       offStrategy();
-      offTickers?.();
+      offAlert();
       stopTimer();
     });
     return () => (

@@ -1,84 +1,80 @@
 import { expect, test } from "bun:test";
-import { AlertBook, direction, type KeyValue, MAX_ALERTS, type PriceAlert, reached } from "./alerts.ts";
-
-/** A Storage stand-in: a map, and what was written last. */
-function memory(init: Record<string, string> = {}): KeyValue & { data: Map<string, string> } {
-  const data = new Map(Object.entries(init));
-  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
-}
-
-const KEY = "tradewire.alerts.tina";
-const added = (r: PriceAlert | { error: string }) => {
-  if ("error" in r) throw new Error(r.error);
-  return r;
-};
+import { alertDirection, alertReached } from "../../src/domain/alerts.ts";
+import { ApiRequestError } from "../client/http.ts";
+import { type BrowserAlert, browserKey, type ImportDeps, importBrowserAlerts } from "./alerts.ts";
 
 test("an alert's direction is where its price stands from the last one; none at the last price or without one", () => {
-  expect(direction(45_000, 43_000)).toEqual({ up: true });
-  expect(direction(41_000, 43_000)).toEqual({ up: false });
-  expect(direction(43_000, 43_000)).toEqual({ error: "the last price is there now" });
-  expect(direction(43_000, undefined)).toEqual({ error: "no last price yet to set it from" });
-  expect(direction(0, 43_000)).toEqual({ error: "a price above 0" });
-  expect(direction(Number.NaN, 43_000)).toEqual({ error: "a price above 0" });
+  expect(alertDirection(45_000, 43_000)).toEqual({ up: true });
+  expect(alertDirection(41_000, 43_000)).toEqual({ up: false });
+  expect(alertDirection(43_000, 43_000)).toEqual({ error: "the last price is there now" });
+  expect(alertDirection(43_000, undefined)).toEqual({ error: "no last price yet to set it from" });
+  expect(alertDirection(0, 43_000)).toEqual({ error: "a price above 0" });
+  expect(alertDirection(Number.NaN, 43_000)).toEqual({ error: "a price above 0" });
 });
 
 test("an alert is reached when the last price gets to its price from its side, or past it", () => {
-  const up: PriceAlert = { id: "a", instId: "BTC-USDT", price: 45_000, up: true, created: 0 };
-  expect(reached(up, 44_999.9)).toBe(false);
-  expect(reached(up, 45_000)).toBe(true);
-  expect(reached(up, 46_000)).toBe(true);
-  const down = { ...up, price: 41_000, up: false };
-  expect(reached(down, 41_000.1)).toBe(false);
-  expect(reached(down, 41_000)).toBe(true);
-  expect(reached(down, 40_000)).toBe(true);
+  const up = { price: 45_000, up: true };
+  expect(alertReached(up, 44_999.9)).toBe(false);
+  expect(alertReached(up, 45_000)).toBe(true);
+  expect(alertReached(up, 46_000)).toBe(true);
+  const down = { price: 41_000, up: false };
+  expect(alertReached(down, 41_000.1)).toBe(false);
+  expect(alertReached(down, 41_000)).toBe(true);
+  expect(alertReached(down, 40_000)).toBe(true);
 });
 
-test("the book fires each alert once, for its own instrument only, and keeps what it has in storage", () => {
-  const store = memory();
-  const book = new AlertBook(KEY, store, () => 1_000);
-  const above = added(book.add("BTC-USDT", 45_000, 43_000));
-  const below = added(book.add("BTC-USDT", 41_000, 43_000));
-  const eth = added(book.add("ETH-USDT", 2_500, 2_300));
-  expect(book.list.value.map((a) => a.id)).toEqual([above.id, below.id, eth.id]);
-  expect(JSON.parse(store.data.get(KEY)!)).toHaveLength(3);
-
-  expect(book.fire("BTC-USDT", 44_000)).toEqual([]);
-  expect(book.fire("SOL-USDT", 1)).toEqual([]);
-  expect(book.fire("BTC-USDT", 45_000.5)).toEqual([above]);
-  expect(book.fire("BTC-USDT", 46_000)).toEqual([]); // fired once: gone
-  expect(book.list.value).toEqual([below, eth]);
-  expect(JSON.parse(store.data.get(KEY)!)).toEqual([below, eth]);
-
-  // Another tab's book on the same storage reads the same alerts.
-  expect(new AlertBook(KEY, store).list.value).toEqual([below, eth]);
-  book.remove(eth.id);
-  expect(book.list.value).toEqual([below]);
-  expect(book.fire("ETH-USDT", 3_000)).toEqual([]);
-});
-
-test("the book refuses a second alert at one price, more than its limit, and keeps only well-formed alerts it reads", () => {
-  const book = new AlertBook(KEY, memory());
-  added(book.add("BTC-USDT", 45_000, 43_000));
-  expect(book.add("BTC-USDT", 45_000, 44_000)).toEqual({ error: "an alert is set at that price" });
-  for (let i = 1; i < MAX_ALERTS; i++) added(book.add("BTC-USDT", 45_000 + i, 43_000));
-  expect(book.add("BTC-USDT", 50_000, 43_000)).toEqual({ error: `at most ${MAX_ALERTS} alerts` });
-
-  const good: PriceAlert = { id: "g", instId: "BTC-USDT", price: 1, up: true, created: 5 };
-  const stored = JSON.stringify([good, { id: "x", instId: "BTC-USDT", price: "1" }, null, 7]);
-  expect(new AlertBook(KEY, memory({ [KEY]: stored })).list.value).toEqual([good]);
-  expect(new AlertBook(KEY, memory({ [KEY]: "{not json" })).list.value).toEqual([]);
-  expect(new AlertBook(KEY, memory({ [KEY]: '{"id":1}' })).list.value).toEqual([]);
-  expect(new AlertBook(KEY, undefined).list.value).toEqual([]);
-});
-
-test("a storage that refuses writes leaves the alerts working for the page", () => {
-  const store: KeyValue = {
-    getItem: () => null,
-    setItem: () => {
-      throw new Error("QuotaExceededError");
+/** A Storage stand-in holding `user`'s alerts as the browser kept them, and what the import did. */
+function setup(kept: unknown, refuse?: (instId: string, price: number) => Error | undefined) {
+  const data = new Map([[browserKey("tina"), typeof kept === "string" ? kept : JSON.stringify(kept)]]);
+  const created: string[] = [];
+  const reached: string[] = [];
+  const d: ImportDeps = {
+    storage: { getItem: (k) => data.get(k) ?? null, removeItem: (k) => void data.delete(k) },
+    lasts: async () =>
+      new Map([
+        ["BTC-USDT", 43_000],
+        ["ETH-USDT", 2_000],
+      ]),
+    create: async (instId, price) => {
+      const err = refuse?.(instId, price);
+      if (err) throw err;
+      created.push(`${instId} ${price}`);
     },
+    reached: (a: BrowserAlert, last) => reached.push(`${a.instId} ${a.price} ${last}`),
   };
-  const book = new AlertBook(KEY, store);
-  const a = added(book.add("BTC-USDT", 45_000, 43_000));
-  expect(book.fire("BTC-USDT", 45_000)).toEqual([a]);
+  return { d, data, created, reached };
+}
+
+const kept = (instId: string, price: number, up: boolean, created = 1) => ({
+  id: `${instId}${price}`,
+  instId,
+  price,
+  up,
+  created,
+});
+
+test("alerts the browser kept go to the service once; one the market reached meanwhile is told; then they are forgotten here", async () => {
+  const { d, data, created, reached } = setup([
+    kept("BTC-USDT", 45_000, true),
+    kept("BTC-USDT", 44_000, false), // fell to it while no page was open
+    kept("ETH-USDT", 1_900, false),
+    kept("XRP-USDT", 1, false), // no longer streamed
+    { id: "bad", instId: "BTC-USDT", price: -1, up: true },
+  ]);
+  expect(await importBrowserAlerts("tina", d)).toBe(2);
+  expect(created).toEqual(["BTC-USDT 45000", "ETH-USDT 1900"]);
+  expect(reached).toEqual(["BTC-USDT 44000 43000"]);
+  expect(data.size).toBe(0);
+  expect(await importBrowserAlerts("tina", d)).toBe(0); // nothing left to hand over
+});
+
+test("a refusal (set already) is an answer; a service that cannot answer keeps them for the next sign-in", async () => {
+  const dup = setup([kept("BTC-USDT", 45_000, true)], () => new ApiRequestError(409, "alert_exists", "set already"));
+  expect(await importBrowserAlerts("tina", dup.d)).toBe(0);
+  expect(dup.data.size).toBe(0);
+  const down = setup([kept("BTC-USDT", 45_000, true)], () => new ApiRequestError(503, "store_unavailable", "down"));
+  await expect(importBrowserAlerts("tina", down.d)).rejects.toThrow("down");
+  expect(down.data.size).toBe(1);
+  const garbage = setup("{not json");
+  expect(await importBrowserAlerts("tina", garbage.d)).toBe(0);
 });

@@ -86,8 +86,8 @@ test("toasts leave when their time is up (a rejection later), when dismissed, an
 test("a price alert that fired says where the price went and where it is, in the tick's decimals, and shows longer", () => {
   let now = 0;
   const n = new Notices(digits, () => now);
-  n.alert({ id: "a1", instId: "BTC-USDT", price: 45_000, up: true, created: 0 }, "45000.3");
-  n.alert({ id: "a2", instId: "BTC-USDT", price: 41_000, up: false, created: 0 }, "40999");
+  n.alert({ id: "a1", instId: "BTC-USDT", price: 45_000, up: true }, "45000.3");
+  n.alert({ id: "a2", instId: "BTC-USDT", price: 41_000, up: false }, 40999);
   expect(texts(n)).toEqual([
     "Price alert: BTC-USDT fell to 41000.0 (last 40999.0)",
     "Price alert: BTC-USDT rose to 45000.0 (last 45000.3)",

@@ -9,7 +9,7 @@
 import { type ShallowRef, shallowRef } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
 import type { Fill, Order, StrategyStatus } from "../client/types.ts";
-import type { PriceAlert } from "./alerts.ts";
+import type { BrowserAlert } from "./alerts.ts";
 import { type Digits, fmtPx, fmtSz } from "./format.ts";
 
 export interface Toast {
@@ -112,8 +112,8 @@ export class Notices {
     });
   }
 
-  /** A price alert that fired: where the price went, and where it is. */
-  alert(a: PriceAlert, last: string): void {
+  /** A price alert that fired: where the price went, and the last price that reached it. */
+  alert(a: BrowserAlert, last: number | string): void {
     const d = this.digits(a.instId);
     this.show({
       key: `alert:${a.id}`,

@@ -56,6 +56,8 @@ export type EquityQuery = Q<Api["account"]["equity"]["$get"]>;
 export type AuditQuery = Q<Api["audit"]["$get"]>;
 export type CommandsQuery = Q<Api["commands"]["$get"]>;
 export type StrategiesQuery = Q<Api["strategies"]["$get"]>;
+export type AlertsQuery = Q<Api["alerts"]["$get"]>;
+export type NewAlert = Input<Api["alerts"]["$post"]>["json"];
 
 /** Every authorized endpoint; `fetcher` adds the credentials (Session.fetch). */
 export function restApi(fetcher: Fetcher) {
@@ -118,6 +120,14 @@ export function restApi(fetcher: Fetcher) {
       start: (id: string) => ok(api.strategies[":id"].start.$post({ param: { id } })),
       stop: (id: string, keepOrders = false) =>
         ok(api.strategies[":id"].stop.$post({ param: { id }, json: { keepOrders } })),
+    },
+    alerts: {
+      /** Price alerts, waiting and fired, oldest first (one user's with `owner`). */
+      list: (query: AlertsQuery = {}) => ok(api.alerts.$get({ query })),
+      /** Sets one above or below the last price; a refusal on `price` or `instId`. */
+      create: (json: NewAlert) => ok(api.alerts.$post({ json })),
+      /** Removes one of the caller's, waiting or fired. */
+      remove: (id: string) => ok(api.alerts[":id"].$delete({ param: { id } })),
     },
     backtests: {
       /** A kind's logic over an instrument's past bars against a paper exchange (nothing reaches the exchange). */

@@ -1,5 +1,7 @@
 // The events the stream carries, typed from the server's own domain types (type imports only:
 // nothing of the server runs here), and the protocol messages around them.
+
+import type { AlertGone, PriceAlert } from "../../src/domain/alerts.ts";
 import type {
   Account,
   Balance,
@@ -14,6 +16,8 @@ import type {
 } from "../../src/domain/events.ts";
 import type { StrategyStatus } from "../../src/strategies/model.ts";
 import type { CommandRecord } from "./rest.ts";
+
+export type { AlertGone, PriceAlert } from "../../src/domain/alerts.ts";
 
 export type {
   Account,
@@ -61,6 +65,8 @@ export interface EventDataMap {
   system: SystemEvent;
   command: CommandRecord;
   strategy: StrategyEvent;
+  /** A price alert as it is now (set, fired), or word that it was removed. */
+  alert: PriceAlert | AlertGone;
 }
 
 export type EventType = keyof EventDataMap;
@@ -77,6 +83,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   "system",
   "command",
   "strategy",
+  "alert",
 ];
 
 /** Channel head -> the event type it carries. */
@@ -94,6 +101,7 @@ export interface ChannelTypes {
   system: "system";
   commands: "command";
   strategy: "strategy";
+  alerts: "alert";
 }
 
 /** Channels only traders, admins and engines may read (viewers get 403; see src/auth/types.ts). */

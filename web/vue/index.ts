@@ -10,6 +10,7 @@ export {
   useOrders,
   usePositions,
 } from "./account.ts";
+export { type Alerts, useAlerts } from "./alerts.ts";
 export { BAR_MS, type Bar, type Candles, useCandles } from "./candles.ts";
 export { useKillSwitch } from "./commands.ts";
 export { createTradewire, TRADEWIRE, type Tradewire, useTradewire } from "./context.ts";

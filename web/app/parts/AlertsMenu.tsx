@@ -1,21 +1,24 @@
-// The chart's price alerts for its instrument (alerts.ts): a button with how many are set, and
-// under it a small form to set one (the last price to start from) and the list, each with ×.
+// The chart's price alerts for its instrument (held by the service: useAlerts): a button with how
+// many wait (and how many fired), under it a small form to set one (the last price to start
+// from), the ones waiting, each with ×, and the ones that fired (when, at what price), each
+// dismissed with ×. They fire with no page open, and show on every device the user signs in on.
 import { defineComponent, nextTick, shallowRef } from "vue";
+import type { PriceAlert } from "../../client/types.ts";
+import { useAlerts } from "../../vue/alerts.ts";
 import { useTicker } from "../../vue/market.ts";
-import { alertBook } from "../alerts.ts";
 import { useDigits } from "../digits.ts";
-import { fmtPx } from "../format.ts";
-import { useSession } from "../session.ts";
+import { fmtPx, fmtWhen } from "../format.ts";
 
 export const AlertsMenu = defineComponent(
   (props: { instId: string }) => {
-    const alerts = alertBook(useSession().state.value.user?.name ?? "");
+    const alerts = useAlerts();
     // Read when the form opens and on submit, never while rendering: the menu does not redraw per ticker.
     const ticker = useTicker(() => props.instId);
     const digits = useDigits();
     const open = shallowRef(false);
     const price = shallowRef("");
     const error = shallowRef("");
+    const busy = shallowRef(false);
     const input = shallowRef<HTMLInputElement | null>(null);
 
     const toggle = async () => {
@@ -26,16 +29,27 @@ export const AlertsMenu = defineComponent(
       await nextTick();
       input.value?.select();
     };
-    const add = (e: Event) => {
+    const add = async (e: Event) => {
       e.preventDefault();
+      if (busy.value) return;
       const text = price.value.trim();
-      const r = alerts.add(props.instId, text === "" ? Number.NaN : Number(text), Number(ticker.value?.last));
+      busy.value = true;
+      const r = await alerts.add(props.instId, text === "" ? Number.NaN : Number(text), Number(ticker.value?.last));
+      busy.value = false;
       error.value = "error" in r ? r.error : "";
+    };
+    const remove = async (a: PriceAlert) => {
+      error.value = (await alerts.remove(a.id))?.error ?? "";
     };
 
     return () => {
-      const mine = alerts.list.value.filter((a) => a.instId === props.instId).sort((a, b) => b.price - a.price);
       const px = digits(props.instId)?.px;
+      const here = (list: PriceAlert[]) => list.filter((a) => a.instId === props.instId);
+      const waiting = here(alerts.waiting.value).sort((a, b) => b.price - a.price);
+      const fired = here(alerts.fired.value).sort((a, b) => (b.firedAt ?? 0) - (a.firedAt ?? 0));
+      const count = [waiting.length ? ` ${waiting.length}` : "", fired.length ? ` · ${fired.length} fired` : ""].join(
+        "",
+      );
       return (
         <span class="chart-menu alerts-menu" data-testid="alerts">
           <button
@@ -45,7 +59,7 @@ export const AlertsMenu = defineComponent(
             onClick={toggle}
             data-testid="alerts-toggle"
           >
-            Alerts{mine.length ? ` ${mine.length}` : ""}
+            Alerts{count}
           </button>
           {open.value && (
             <div class="pop">
@@ -62,26 +76,51 @@ export const AlertsMenu = defineComponent(
                     data-testid="alert-price"
                   />
                 </label>
-                <button type="submit">Set</button>
+                <button type="submit" disabled={busy.value}>
+                  Set
+                </button>
               </form>
               {error.value && <small class="error">{error.value}</small>}
-              {mine.length === 0 ? (
+              {waiting.length === 0 ? (
                 <small class="muted">
-                  None set: it tells you once when the last price gets there. Alt+click on the chart sets one at that
-                  price.
+                  None waiting: it tells you once when the last price gets there, on every device you sign in on.
+                  Alt+click on the chart sets one at that price.
                 </small>
               ) : (
                 <ul>
-                  {mine.map((a) => (
+                  {waiting.map((a) => (
                     <li key={a.id} data-testid="alert">
                       <span>
                         {a.up ? "rises to" : "falls to"} {fmtPx(a.price, px)}
+                        {a.note && <small class="muted"> {a.note}</small>}
                       </span>
                       <button
                         type="button"
                         class="ghost"
                         aria-label={`Remove the alert at ${a.price}`}
-                        onClick={() => alerts.remove(a.id)}
+                        onClick={() => remove(a)}
+                      >
+                        ×
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {fired.length > 0 && (
+                <ul class="fired" aria-label="Fired">
+                  {fired.map((a) => (
+                    <li key={a.id} data-testid="alert-fired">
+                      <span>
+                        {a.up ? "rose to" : "fell to"} {fmtPx(a.price, px)}{" "}
+                        <small class="muted">
+                          {fmtWhen(a.firedAt)} at {fmtPx(a.firedPx ?? undefined, px)}
+                        </small>
+                      </span>
+                      <button
+                        type="button"
+                        class="ghost"
+                        aria-label={`Dismiss the alert at ${a.price}`}
+                        onClick={() => remove(a)}
                       >
                         ×
                       </button>

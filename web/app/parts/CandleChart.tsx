@@ -23,10 +23,10 @@ import { computed, defineComponent, onBeforeUnmount, onMounted, shallowRef, watc
 import { toTick } from "../../client/rules.ts";
 import type { Order } from "../../client/types.ts";
 import { useFills, useOrders, usePositions } from "../../vue/account.ts";
+import { useAlerts } from "../../vue/alerts.ts";
 import { BAR_MS, type Bar, useCandles } from "../../vue/candles.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstrument, useTicker } from "../../vue/market.ts";
-import { alertBook } from "../alerts.ts";
 import { CHART_LOOK, chartTime } from "../chart-look.ts";
 import { type FillMark, fillMarks, markLabel } from "../fill-marks.ts";
 import { digitsOf } from "../format.ts";
@@ -176,13 +176,13 @@ export const CandleChart = defineComponent(
       area.guardLines = guardLines;
     };
     const session = useSession();
-    const alerts = alertBook(session.state.value.user?.name ?? "");
+    const alerts = useAlerts();
     const alertLines = new Map<string, IPriceLine>();
     /** This instrument's price alerts, each a dotted amber line at its price. */
     const drawAlerts = () => {
       const area = el.value;
       if (!series || !area) return;
-      const mine = alerts.list.value.filter((a) => a.instId === props.instId);
+      const mine = alerts.waiting.value.filter((a) => a.instId === props.instId);
       const opts = (price: number): CreatePriceLineOptions => ({
         price,
         title: "Alert",
@@ -274,8 +274,9 @@ export const CandleChart = defineComponent(
       const tick = inst.value?.tickSz;
       const px = tick ? toTick(p, tick) : String(p);
       if (e.altKey) {
-        const r = alerts.add(props.instId, Number(px), Number(ticker.value?.last));
-        chartError.value = "error" in r ? `Alert at ${px}: ${r.error}` : null;
+        void alerts.add(props.instId, Number(px), Number(ticker.value?.last)).then((r) => {
+          chartError.value = "error" in r ? `Alert at ${px}: ${r.error}` : null;
+        });
       } else if (session.canTrade.value) {
         handPrice(props.instId, px);
         go("/trading");
@@ -348,7 +349,7 @@ export const CandleChart = defineComponent(
     });
     watch(fills, markFills);
     watch([openOrders, () => props.instId], drawOrders);
-    watch([alerts.list, () => props.instId], drawAlerts);
+    watch([alerts.waiting, () => props.instId], drawAlerts);
     watch([positionList, guards, () => props.instId], drawPositions);
     watch(inst, formatPrices);
     watch(candles.last, (b) => {

@@ -15,13 +15,12 @@
 // layout, so this takes it out of every other frame.
 import { computed, defineComponent, onMounted, onUnmounted, shallowRef, toRaw, watch } from "vue";
 import type { Ticker } from "../../client/types.ts";
+import { useAlerts } from "../../vue/alerts.ts";
 import { onNextFrame } from "../../vue/frame.ts";
-import { alertBook } from "../alerts.ts";
 import { useDigits } from "../digits.ts";
 import { favourites, toggleFavourite } from "../favourites.ts";
 import { type Digits, fmtPct, fmtPx, fmtQty, pctChange } from "../format.ts";
 import { LiveCell } from "../live.ts";
-import { useSession } from "../session.ts";
 import { turnover24h } from "../turnover.ts";
 
 /** The least time between two repaints of the list. */
@@ -157,8 +156,8 @@ const sameOrder = (a: string[], b: string[]) => a.length === b.length && a.every
 export const TickerTable = defineComponent(
   (props: { tickers: Map<string, Ticker>; selected: string; onPick: (instId: string) => void }) => {
     const digits = useDigits();
-    const alerts = alertBook(useSession().state.value.user?.name ?? "");
-    const alerted = computed(() => new Set(alerts.list.value.map((a) => a.instId)));
+    const alerts = useAlerts();
+    const alerted = computed(() => new Set(alerts.waiting.value.map((a) => a.instId)));
     const filter = shallowRef("");
     const sort = shallowRef<Sort>(savedSort());
     /** Moves every RESORT_MS while the list is sorted by a live column. */
