@@ -32,16 +32,17 @@ export function fmtDateTime(ms: number | null | undefined): string {
 }
 
 /**
- * When something happened, as short as it can be read: the time of day with ms today, the day and
+ * When something happened, as short as it can be read: the time of day (with ms unless `withMs` is false) today, the day and
  * time before ("12-06 14:03:07"), so a row from yesterday is not taken for one of today's, and the
  * year too in another year ("2025-12-07 09:00:00").
  */
-export function fmtWhen(ms: number | null | undefined, now = Date.now()): string {
+export function fmtWhen(ms: number | null | undefined, now = Date.now(), withMs = true): string {
   if (!ms) return "–";
   const d = new Date(ms);
   const t = new Date(now);
   const thisYear = d.getFullYear() === t.getFullYear();
-  if (thisYear && d.getMonth() === t.getMonth() && d.getDate() === t.getDate()) return fmtTime(ms);
+  if (thisYear && d.getMonth() === t.getMonth() && d.getDate() === t.getDate())
+    return withMs ? fmtTime(ms) : fmtTime(ms).slice(0, 8);
   const day = `${two(d.getMonth() + 1)}-${two(d.getDate())}`;
   return `${thisYear ? "" : `${d.getFullYear()}-`}${day} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }

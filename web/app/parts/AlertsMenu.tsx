@@ -111,9 +111,10 @@ export const AlertsMenu = defineComponent(
                   {fired.map((a) => (
                     <li key={a.id} data-testid="alert-fired">
                       <span>
-                        {a.up ? "rose to" : "fell to"} {fmtPx(a.price, px)}{" "}
+                        {a.up ? "rose to" : "fell to"} {fmtPx(a.price, px)}
                         <small class="muted">
-                          {fmtWhen(a.firedAt)} at {fmtPx(a.firedPx ?? undefined, px)}
+                          {fmtWhen(a.firedAt, Date.now(), false)} at {fmtPx(a.firedPx ?? undefined, px)}
+                          {a.note && `, ${a.note}`}
                         </small>
                       </span>
                       <button
