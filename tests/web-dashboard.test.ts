@@ -691,6 +691,12 @@ test("a price alert fires with no page open: told as fired at the next sign-in; 
     )});
   }`;
   const { ctx, page } = await signInAt(browser, s.url, "tina", "tina-password-1", "/", seed);
+  // Told at sign-in, once.
+  const told = page.locator('[data-testid="toast"]:has-text("Price alert")');
+  await told.first().waitFor({ timeout: WAIT });
+  expect(await told.allTextContents()).toEqual([
+    expect.stringMatching(/ETH-USDT fell to \d+\.\d\d \(last \d+\.\d\d\)/),
+  ]);
   await page.click('[data-testid="ticker-ETH-USDT"]');
   await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts · 1 fired$/);
   await page.click('[data-testid="alerts-toggle"]');

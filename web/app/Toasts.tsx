@@ -8,7 +8,7 @@ import { strategyOfOrder } from "../client/index.ts";
 import type { StrategyEvent, StrategyStatus } from "../client/types.ts";
 import { useAlerts } from "../vue/alerts.ts";
 import { useTradewire } from "../vue/context.ts";
-import { browserStorage, importBrowserAlerts } from "./alerts.ts";
+import { browserStorage, importBrowserAlerts, toldKey, untold } from "./alerts.ts";
 import { notifyDesktop } from "./desktop.ts";
 import type { Notices } from "./notices.ts";
 import { go } from "./router.ts";
@@ -58,16 +58,19 @@ export const Toasts = defineComponent(
       states.set(s.id, s.state);
       if (!meta.snapshot && was !== undefined && s.owner === me) told(() => notices.strategyState(s, was, me));
     });
-    // The user's price alerts as the service fires them (it checks every ticker, page open or not);
-    // alerts this browser kept before are handed to the service once.
-    useAlerts();
-    const offAlert = tw.client.on("alert", (ev, meta) => {
-      const a = ev.data;
-      if (meta.snapshot || "deleted" in a || a.owner !== me || a.firedPx === null) return;
-      told(() => notices.alert(a, a.firedPx!));
+    // The user's price alerts as the service fires them (it checks every ticker, page open or not):
+    // each told once by this browser, those that fired while none of its pages was open too.
+    const alerts = useAlerts();
+    const storage = browserStorage();
+    watch(alerts.fired, (fired) => {
+      const kept = Number(storage?.getItem(toldKey(me)));
+      const { news, until } = untold(fired, Number.isFinite(kept) && kept > 0 ? kept : undefined, Date.now());
+      for (const a of news) told(() => notices.alert(a, a.firedPx!));
+      if (news.length) storage?.setItem(toldKey(me), String(until));
     });
+    // Alerts this browser kept itself before are handed to the service once.
     void importBrowserAlerts(me, {
-      storage: browserStorage(),
+      storage,
       lasts: async () => new Map((await tw.rest.market.tickers()).data.map((t) => [t.instId, Number(t.last)])),
       create: (instId, price) => tw.rest.alerts.create({ instId, price }),
       reached: (a, last) => told(() => notices.alert(a, last)),
@@ -84,7 +87,6 @@ export const Toasts = defineComponent(
       offFill();
       offOrder();
       offStrategy();
-      offAlert();
       stopTimer();
     });
     return () => (

@@ -1,7 +1,8 @@
 import { expect, test } from "bun:test";
 import { alertDirection, alertReached } from "../../src/domain/alerts.ts";
 import { ApiRequestError } from "../client/http.ts";
-import { type BrowserAlert, browserKey, type ImportDeps, importBrowserAlerts } from "./alerts.ts";
+import type { PriceAlert } from "../client/types.ts";
+import { type BrowserAlert, browserKey, type ImportDeps, importBrowserAlerts, TELL_BACK_MS, untold } from "./alerts.ts";
 
 test("an alert's direction is where its price stands from the last one; none at the last price or without one", () => {
   expect(alertDirection(45_000, 43_000)).toEqual({ up: true });
@@ -29,7 +30,11 @@ function setup(kept: unknown, refuse?: (instId: string, price: number) => Error 
   const created: string[] = [];
   const reached: string[] = [];
   const d: ImportDeps = {
-    storage: { getItem: (k) => data.get(k) ?? null, removeItem: (k) => void data.delete(k) },
+    storage: {
+      getItem: (k) => data.get(k) ?? null,
+      removeItem: (k) => void data.delete(k),
+      setItem: (k, v) => void data.set(k, v),
+    },
     lasts: async () =>
       new Map([
         ["BTC-USDT", 43_000],
@@ -77,4 +82,25 @@ test("a refusal (set already) is an answer; a service that cannot answer keeps t
   expect(down.data.size).toBe(1);
   const garbage = setup("{not json");
   expect(await importBrowserAlerts("tina", garbage.d)).toBe(0);
+});
+
+test("a fired alert is told once by a browser: those after the newest it told, or of the last day the first time", () => {
+  const fired = (id: string, firedAt: number | null): PriceAlert => ({
+    id,
+    owner: "tina",
+    instId: "BTC-USDT",
+    price: 1,
+    up: true,
+    note: "",
+    createdAt: 0,
+    firedAt,
+    firedPx: firedAt === null ? null : 1,
+  });
+  const now = 10 * TELL_BACK_MS;
+  const list = [fired("old", now - TELL_BACK_MS - 1), fired("b", now - 20), fired("a", now - 30), fired("w", null)];
+  const first = untold(list, undefined, now);
+  expect([first.news.map((a) => a.id), first.until]).toEqual([["a", "b"], now - 20]);
+  expect(untold(list, first.until, now)).toEqual({ news: [], until: now - 20 });
+  const later = untold([...list, fired("c", now - 5)], first.until, now);
+  expect([later.news.map((a) => a.id), later.until]).toEqual([["c"], now - 5]);
 });

@@ -1,6 +1,8 @@
-// Price alerts a browser kept before the service held them (localStorage, per user): handed to
-// the service once at sign-in, then forgotten here. One the market reached meanwhile is told now,
-// as the page that kept it would have told it when it next opened.
+// What the dashboard does with the price alerts the service holds, beyond listing them: tell each
+// that fired once per browser (live, or at the next sign-in when none of its pages was open), and
+// hand over the alerts a browser kept itself before the service held them (localStorage, per
+// user) once at sign-in; one the market reached meanwhile is told then, as the page that kept it
+// would have told it when it next opened.
 import { alertReached, type PriceAlert } from "../../src/domain/alerts.ts";
 import { ApiRequestError } from "../client/http.ts";
 
@@ -8,7 +10,26 @@ import { ApiRequestError } from "../client/http.ts";
 export type BrowserAlert = Pick<PriceAlert, "id" | "instId" | "price" | "up">;
 
 /** What localStorage offers (a fake in unit tests). */
-export type KeyValue = Pick<Storage, "getItem" | "removeItem">;
+export type KeyValue = Pick<Storage, "getItem" | "removeItem" | "setItem">;
+
+/** How far back a browser that never told a fired alert tells them (its first sign-in since). */
+export const TELL_BACK_MS = 24 * 3_600_000;
+
+/**
+ * The fired alerts this browser has not told yet (fired after `toldUntil`, the newest it told;
+ * without one, those of the last TELL_BACK_MS), and the newest of them to remember.
+ */
+export function untold(
+  fired: PriceAlert[],
+  toldUntil: number | undefined,
+  now: number,
+): { news: PriceAlert[]; until: number | undefined } {
+  const since = toldUntil ?? now - TELL_BACK_MS;
+  const news = fired.filter((a) => a.firedAt !== null && a.firedAt > since).sort((a, b) => a.firedAt! - b.firedAt!);
+  return { news, until: news.length ? news.at(-1)!.firedAt! : toldUntil };
+}
+
+export const toldKey = (user: string) => `tradewire.alerts.told.${user}`;
 
 export interface ImportDeps {
   storage: KeyValue | undefined;
