@@ -257,6 +257,10 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const users = await durableUsers(history, log);
   const auth = await createAuth({ config, log, stores: { ...redis?.authStores, ...(users ? { users } : {}) } });
+  // A deleted user's price alerts go with them.
+  auth.revocations.on((r) => {
+    if (r.kind === "user" && r.reason === "user_deleted") void alerts.forget(r.user);
+  });
   // Open streams end when their session does: at once for ends made here, within a check
   // interval for ends made on another instance (stream/access.ts).
   const access = new StreamAccess({

@@ -92,6 +92,17 @@ test("set by a trader and a viewer; on the stream; fires once when the market ge
   sse.close();
 }, 30_000);
 
+test("a deleted user's alerts go with them", async () => {
+  const last = await marketReady(s, INST);
+  const val = await s.userToken("val", "viewer");
+  const { id } = (await call(val, "POST", "", { instId: INST, price: Math.round(last * 4) })).body;
+  const admin = await s.token();
+  const r = await fetch(`${s.url}/api/users/val`, { method: "DELETE", headers: H(admin) });
+  expect(r.status).toBe(204);
+  await eventually(async () => (await call(admin, "GET", `/${id}`)).status === 404, 5_000);
+  expect((await call(admin, "GET", "?owner=val")).body.data).toEqual([]);
+});
+
 test("kept through a restart: a waiting alert waits on, a fired one stays fired", async () => {
   const last = await marketReady(s, INST);
   const waiting = (await call(tina, "POST", "", { instId: INST, price: Math.round(last * 3) })).body;

@@ -391,7 +391,12 @@ test("chart indicators: picked from their menu, drawn over the candles (MA 20 th
   await page.check('[data-testid="indicator-ma20"]');
   await page.check('[data-testid="indicator-bb20"]');
   await page.click('[data-testid="indicators-toggle"]');
-  await page.waitForFunction(`${AREA}.indicators?.lines().length === 4`, null, { timeout: WAIT });
+  // Drawn once the candles are in (a loaded page under load may still be reading them).
+  await page.waitForFunction(
+    `${AREA}.indicators?.lines().length === 4 && ${AREA}.candles.data().length >= 20 && ${AREA}.indicators.lines().every((l) => l.series.data().length > 0)`,
+    null,
+    { timeout: WAIT },
+  );
   expect(await page.evaluate(`${AREA}.indicators.lines().map((l) => l.name)`)).toEqual([
     "MA 20",
     "BB up",

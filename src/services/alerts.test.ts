@@ -158,3 +158,15 @@ test("a store that cannot write: the change is refused (503), nothing is publish
   expect(published).toEqual([]);
   expect(alerts.list()).toEqual([]);
 });
+
+test("a deleted user's alerts go with them, from the store and the stream", async () => {
+  const store = new MemoryAlertStore();
+  const { d, published } = setup({ store });
+  const alerts = await AlertService.open(d);
+  const a = await alerts.create(vic, { instId: "BTC-USDT", price: 110 });
+  const kept = await alerts.create(tina, { instId: "BTC-USDT", price: 120 });
+  expect(await alerts.forget("vic")).toBe(1);
+  expect(alerts.list().map((x) => x.id)).toEqual([kept.id]);
+  expect((await store.load()).map((x) => x.id)).toEqual([kept.id]);
+  expect(published.at(-1)!.data).toEqual({ id: a.id, deleted: true });
+});

@@ -136,6 +136,20 @@ export class AlertService {
     this.drop(a);
   }
 
+  /** A user deleted: their alerts go with them (a write the store refuses is logged; the alert still goes from this run). */
+  async forget(user: string): Promise<number> {
+    const theirs = [...this.byId.values()].filter((a) => a.owner === user);
+    for (const a of theirs) {
+      this.drop(a);
+      await this.d.store
+        .remove(a)
+        .catch((err: Error) =>
+          this.d.log.error("alert of a deleted user not removed", { id: a.id, error: err.message }),
+        );
+    }
+    return theirs.length;
+  }
+
   /** Every ticker from the exchange is checked against the alerts waiting on its instrument. */
   consume(events: BusEvent[]): void {
     if (this.waiting.size === 0) return;
