@@ -285,6 +285,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       tradable: limits.instruments,
       instrument: (i) => orders.instrument(i),
       audit,
+      publish: (l) =>
+        void publisher.publish({ type: "leverage", channel: `leverage:${l.instId}`, dataJson: JSON.stringify(l) }),
     }),
     commands,
     strategies,

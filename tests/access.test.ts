@@ -112,7 +112,7 @@ describe("REST", () => {
 
 /** A channel of each head, as a client would name it. */
 const channels = Object.keys(CHANNEL_RESOURCE).map((head) =>
-  ["tickers", "books", "books5", "bbo", "trades", "candles"].includes(head)
+  ["tickers", "books", "books5", "bbo", "trades", "candles", "leverage"].includes(head)
     ? `${head}:BTC-USDT`
     : head === "strategy" || head === "alerts"
       ? `${head}:s1`
@@ -192,7 +192,7 @@ test("docs/api.md's 'Who may read what' lists every resource with its REST reads
     if (name) rows[name] = { rest: ticked(cells[2] ?? ""), channels: ticked(cells[3] ?? ""), roles: cells[4] ?? "" };
   }
   const ops = await guardedGets();
-  const keyed = new Set(["tickers", "books", "books5", "bbo", "trades", "candles", "strategy", "alerts"]);
+  const keyed = new Set(["tickers", "books", "books5", "bbo", "trades", "candles", "strategy", "alerts", "leverage"]);
   const want: typeof rows = {};
   for (const [resource, roles] of Object.entries(READERS)) {
     want[resource] = {

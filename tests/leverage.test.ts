@@ -1,7 +1,7 @@
 // A swap's leverage against the simulator over real sockets: read, set (traders only, audited),
 // on the position that follows; refusals on the field they concern, never a 500.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { eventually, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
+import { eventually, openSse, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 let admin: string;
@@ -59,6 +59,25 @@ test("read and set a swap's leverage; its most comes from the instrument's rules
   const rules = (await (await fetch(`${s.url}/api/market/instruments`, { headers: H(vic) })).json()) as any;
   expect(rules.data.find((i: any) => i.instId === "BTC-USDT-SWAP").maxLever).toBe(100);
   expect(rules.data.find((i: any) => i.instId === "BTC-USDT").maxLever).toBeUndefined();
+});
+
+test("a leverage set goes out on leverage:<instId> (OKX pushes none without a position); viewers may not read it", async () => {
+  const sse = await openSse(`${s.url}/api/events/stream?channels=leverage`, { Authorization: `Bearer ${tina}` });
+  expect((await set(admin, { instId: "BTC-USDT-SWAP", lever: 7 })).status).toBe(200);
+  let frame = await sse.nextEvent(10_000);
+  while (frame.event !== "leverage") frame = await sse.nextEvent(10_000);
+  const ev = frame.json();
+  expect([ev.type, ev.channel, ev.data]).toEqual([
+    "leverage",
+    "leverage:BTC-USDT-SWAP",
+    { instId: "BTC-USDT-SWAP", lever: 7, maxLever: 100 },
+  ]);
+  sse.close();
+  const r = await fetch(`${s.url}/api/events/stream?channels=leverage`, {
+    headers: { Authorization: `Bearer ${vic}` },
+  });
+  expect(r.status).toBe(403);
+  await r.body?.cancel();
 });
 
 test("a position opened after takes the leverage; changing it changes the position's", async () => {

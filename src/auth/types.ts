@@ -58,6 +58,7 @@ export const CHANNEL_RESOURCE = {
   orders: "orders",
   fills: "fills",
   positions: "positions",
+  leverage: "positions",
   balances: "balances",
   account: "account",
   strategy: "strategies",

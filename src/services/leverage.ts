@@ -1,6 +1,7 @@
 // A swap's leverage (cross margin): read and set at the exchange, checked against the most the
-// instrument allows before it goes; every change is audited. The exchange answers for the rest
-// (too low for the margin the position holds: refused on `lever`).
+// instrument allows before it goes; every change is audited and told on `leverage:<instId>` (the
+// exchange pushes a leverage only with a position, so other pages would not learn of it). The
+// exchange answers for the rest (too low for the margin the position holds: refused on `lever`).
 import { ExchangeUnavailable, ValidationFailed } from "../domain/errors.ts";
 import type { InstrumentSpec } from "../domain/instruments.ts";
 import { type AuditSink, audited } from "./audit.ts";
@@ -26,6 +27,8 @@ export class LeverageService {
       /** A traded instrument's rules (undefined until loaded from the exchange). */
       instrument(instId: string): InstrumentSpec | undefined;
       audit?: AuditSink;
+      /** Tells a leverage set (the stream's `leverage:<instId>`). */
+      publish?: (l: Leverage) => void;
     },
   ) {}
 
@@ -44,7 +47,11 @@ export class LeverageService {
     return audited(
       this.d.audit,
       { user, action: "account.leverage", target: instId, detail: { lever } },
-      async () => this.view(spec, await exchangeCall(() => this.d.gateway.setLeverage(instId, lever), AGAIN)),
+      async () => {
+        const set = this.view(spec, await exchangeCall(() => this.d.gateway.setLeverage(instId, lever), AGAIN));
+        this.d.publish?.(set);
+        return set;
+      },
       (r) => ({ status: 200, detail: { set: r.lever } }),
     );
   }

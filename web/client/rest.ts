@@ -165,6 +165,8 @@ export type TokenPair = Answer<ReturnType<typeof authApi>["login"]>;
 export type UserView = Answer<Rest["users"]["list"]>["users"][number];
 export type OrdType = NewOrder["ordType"];
 export type PlaceAnswer = Answer<Rest["orders"]["place"]>;
+/** A swap's leverage as the exchange has it, and the most it allows. */
+export type Leverage = Answer<Rest["account"]["leverage"]>;
 export type CommandRecord = Answer<Rest["commands"]["get"]>;
 export type StrategyView = Answer<Rest["strategies"]["get"]>;
 export type StrategyKind = Answer<Rest["strategies"]["kinds"]>["data"][number];

@@ -15,7 +15,7 @@ import type {
   Trade,
 } from "../../src/domain/events.ts";
 import type { StrategyStatus } from "../../src/strategies/model.ts";
-import type { CommandRecord } from "./rest.ts";
+import type { CommandRecord, Leverage } from "./rest.ts";
 
 export type { AlertGone, PriceAlert } from "../../src/domain/alerts.ts";
 
@@ -67,6 +67,8 @@ export interface EventDataMap {
   strategy: StrategyEvent;
   /** A price alert as it is now (set, fired), or word that it was removed. */
   alert: PriceAlert | AlertGone;
+  /** A swap's leverage as it was just set. */
+  leverage: Leverage;
 }
 
 export type EventType = keyof EventDataMap;
@@ -84,6 +86,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   "command",
   "strategy",
   "alert",
+  "leverage",
 ];
 
 /** Channel head -> the event type it carries. */
@@ -102,6 +105,7 @@ export interface ChannelTypes {
   commands: "command";
   strategy: "strategy";
   alerts: "alert";
+  leverage: "leverage";
 }
 
 /** Channels only traders, admins and engines may read (viewers get 403; see src/auth/types.ts). */
@@ -112,6 +116,7 @@ export const PRIVATE_CHANNELS: ReadonlySet<string> = new Set([
   "balances",
   "commands",
   "fills",
+  "leverage",
 ]);
 
 /** When each stage saw the event (ms since 1970, sub-ms): exchange, tradewire received, published. */

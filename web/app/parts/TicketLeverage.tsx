@@ -1,5 +1,5 @@
 // A swap's leverage in the order ticket: what the exchange has (asked when the instrument is
-// picked; a position's updates carry it too, so a change made elsewhere shows), and a click on it
+// picked; a change made elsewhere comes on `leverage:<instId>` and in a position's updates), and a click on it
 // to change it: a field with the usual steps up to the instrument's most, set at the exchange at
 // once. A refusal (over the most, too low for the margin the position holds) shows on the field.
 // The ticket asks it for the leverage (the order's margin) and renders its view.
@@ -64,7 +64,16 @@ export function useTicketLeverage(o: {
     asked++;
     clearTimeout(retry);
   });
-  // The position's updates carry its leverage: set in another tab, or by another user.
+  // A leverage set anywhere (another tab or device, the API) is told on `leverage:<instId>`, and a
+  // position's updates carry it too.
+  const offSet = tw.client.on("leverage", (ev) => {
+    if (ev.data.instId === o.instId() && o.offered.value) lever.value = ev.data.lever;
+  });
+  const release = tw.client.subscribe(["leverage"]);
+  onUnmounted(() => {
+    offSet();
+    release();
+  });
   const held = computed(() => Number(positions.get(`${o.instId()}:net`)?.lever) || null);
   watch(held, (l) => {
     if (l !== null) lever.value = l;
