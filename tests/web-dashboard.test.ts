@@ -632,6 +632,7 @@ test("price alerts: set from the chart, drawn as lines and marked in the list; o
   // One just above the last price, which the market then goes through.
   const now = Number(s.state.get("tickers:BTC-USDT")!.last);
   const near = Number((now * 1.002).toFixed(1));
+  await page.fill('[data-testid="alert-note"]', "breakout");
   await set(near);
   await page.waitForFunction(`${LINES}.includes(${near})`, null, { timeout: WAIT });
   expect(await page.locator('[data-testid="alerts"] .error').count()).toBe(0);
@@ -649,7 +650,7 @@ test("price alerts: set from the chart, drawn as lines and marked in the list; o
   // Fired, it is listed as such (when, at what price) until dismissed.
   await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts 1 · 1 fired$/);
   expect(await page.textContent('[data-testid="alert-fired"]')).toMatch(
-    new RegExp(`^rose to ${near.toFixed(1)}\\d\\d:\\d\\d:\\d\\d at \\d+\\.\\d×$`), // the time on a line of its own
+    new RegExp(`^rose to ${near.toFixed(1)}\\d\\d:\\d\\d:\\d\\d at \\d+\\.\\d, breakout×$`), // when, on a line of its own
   );
 
   // Another device (a browser profile of its own): the same alerts, from the service.
@@ -710,8 +711,9 @@ test("a price alert fires with no page open: told as fired at the next sign-in; 
   );
   await page.click('[data-testid="alert-fired"] button');
   await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts$/);
-  // The kept one is the service's now, and the browser's copy is gone.
-  await page.click('[data-testid="ticker-BTC-USDT"]');
+  // The kept one is the service's now (a click away from here), and the browser's copy is gone.
+  await textMatches(page, '[data-testid="alerts-elsewhere"]', /^Also on BTC-USDT \(1 waiting\)$/);
+  await page.click('[data-testid="alerts-elsewhere"] button');
   await textMatches(page, '[data-testid="alerts-toggle"]', /^Alerts 1$/);
   expect(await page.evaluate(`localStorage.getItem("tradewire.alerts.tina")`)).toBeNull();
   const mine = (await (await fetch(`${s.url}/api/alerts?owner=tina`, { headers: H })).json()) as { data: any[] };

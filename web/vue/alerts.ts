@@ -50,11 +50,16 @@ class AlertStore {
     this.publish();
   }
 
-  async add(instId: string, price: number, last: number | undefined): Promise<PriceAlert | { error: string }> {
+  async add(
+    instId: string,
+    price: number,
+    last: number | undefined,
+    note?: string,
+  ): Promise<PriceAlert | { error: string }> {
     const dir = alertDirection(price, last);
     if ("error" in dir) return dir;
     try {
-      const a = await this.tw.rest.alerts.create({ instId, price });
+      const a = await this.tw.rest.alerts.create({ instId, price, ...(note?.trim() ? { note: note.trim() } : {}) });
       this.put(a);
       return a;
     } catch (err) {
@@ -96,8 +101,8 @@ export interface Alerts {
   waiting: ComputedRef<PriceAlert[]>;
   /** Those that fired and are not dismissed. */
   fired: ComputedRef<PriceAlert[]>;
-  /** Sets one at `price` from where the last price stands; the alert, or why not. */
-  add(instId: string, price: number, last: number | undefined): Promise<PriceAlert | { error: string }>;
+  /** Sets one at `price` from where the last price stands (with the user's note); the alert, or why not. */
+  add(instId: string, price: number, last: number | undefined, note?: string): Promise<PriceAlert | { error: string }>;
   /** Removes (dismisses) one; why not, if it could not. */
   remove(id: string): Promise<{ error: string } | undefined>;
 }
@@ -113,7 +118,7 @@ export function useAlerts(): Alerts {
       list: s.list,
       waiting: computed(() => s.list.value.filter((a) => a.firedAt === null)),
       fired: computed(() => s.list.value.filter((a) => a.firedAt !== null)),
-      add: (instId, price, last) => s.add(instId, price, last),
+      add: (instId, price, last, note) => s.add(instId, price, last, note),
       remove: (id) => s.remove(id),
     };
     return { alerts, feeds: new Feeds(tw.client, () => load) };

@@ -1,13 +1,15 @@
 // The chart's price alerts for its instrument (held by the service: useAlerts): a button with how
 // many wait (and how many fired), under it a small form to set one (the last price to start
-// from), the ones waiting, each with ×, and the ones that fired (when, at what price), each
-// dismissed with ×. They fire with no page open, and show on every device the user signs in on.
+// from, a note if the user likes), the ones waiting, each with ×, the ones that fired (when, at
+// what price), each dismissed with ×, and the other instruments with alerts, a click away. They
+// fire with no page open, and show on every device the user signs in on.
 import { defineComponent, nextTick, shallowRef } from "vue";
 import type { PriceAlert } from "../../client/types.ts";
 import { useAlerts } from "../../vue/alerts.ts";
 import { useTicker } from "../../vue/market.ts";
 import { useDigits } from "../digits.ts";
 import { fmtPx, fmtWhen } from "../format.ts";
+import { pick } from "../selection.ts";
 
 export const AlertsMenu = defineComponent(
   (props: { instId: string }) => {
@@ -17,6 +19,7 @@ export const AlertsMenu = defineComponent(
     const digits = useDigits();
     const open = shallowRef(false);
     const price = shallowRef("");
+    const note = shallowRef("");
     const error = shallowRef("");
     const busy = shallowRef(false);
     const input = shallowRef<HTMLInputElement | null>(null);
@@ -34,9 +37,15 @@ export const AlertsMenu = defineComponent(
       if (busy.value) return;
       const text = price.value.trim();
       busy.value = true;
-      const r = await alerts.add(props.instId, text === "" ? Number.NaN : Number(text), Number(ticker.value?.last));
+      const r = await alerts.add(
+        props.instId,
+        text === "" ? Number.NaN : Number(text),
+        Number(ticker.value?.last),
+        note.value,
+      );
       busy.value = false;
       error.value = "error" in r ? r.error : "";
+      if (!("error" in r)) note.value = "";
     };
     const remove = async (a: PriceAlert) => {
       error.value = (await alerts.remove(a.id))?.error ?? "";
@@ -50,6 +59,15 @@ export const AlertsMenu = defineComponent(
       const count = [waiting.length ? ` ${waiting.length}` : "", fired.length ? ` · ${fired.length} fired` : ""].join(
         "",
       );
+      /** The user's other instruments with alerts: how many wait and fired on each. */
+      const elsewhere = new Map<string, { waiting: number; fired: number }>();
+      for (const a of alerts.list.value) {
+        if (a.instId === props.instId) continue;
+        const n = elsewhere.get(a.instId) ?? { waiting: 0, fired: 0 };
+        if (a.firedAt === null) n.waiting++;
+        else n.fired++;
+        elsewhere.set(a.instId, n);
+      }
       return (
         <span class="chart-menu alerts-menu" data-testid="alerts">
           <button
@@ -80,6 +98,15 @@ export const AlertsMenu = defineComponent(
                   Set
                 </button>
               </form>
+              <input
+                class="alert-note"
+                placeholder="note (optional)"
+                maxlength={120}
+                value={note.value}
+                onInput={(e: Event) => (note.value = (e.target as HTMLInputElement).value)}
+                onKeydown={(e: KeyboardEvent) => e.key === "Enter" && add(e)}
+                data-testid="alert-note"
+              />
               {error.value && <small class="error">{error.value}</small>}
               {waiting.length === 0 ? (
                 <small class="muted">
@@ -128,6 +155,21 @@ export const AlertsMenu = defineComponent(
                     </li>
                   ))}
                 </ul>
+              )}
+              {elsewhere.size > 0 && (
+                <p class="muted alerts-elsewhere" data-testid="alerts-elsewhere">
+                  Also on{" "}
+                  {[...elsewhere].sort().map(([instId, n], i) => (
+                    <span key={instId}>
+                      {i > 0 && ", "}
+                      <button type="button" class="link" onClick={() => pick(instId)}>
+                        {instId}
+                      </button>{" "}
+                      ({[n.waiting && `${n.waiting} waiting`, n.fired && `${n.fired} fired`].filter(Boolean).join(", ")}
+                      )
+                    </span>
+                  ))}
+                </p>
               )}
             </div>
           )}
