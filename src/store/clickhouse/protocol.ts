@@ -1,5 +1,6 @@
 // The messages between the main thread and the ClickHouse Worker, and the shapes both sides share.
 import type { RingHandle } from "../../bus/ring.ts";
+import type { PriceAlert } from "../../domain/alerts.ts";
 import type { Fill, Order } from "../../domain/events.ts";
 
 /**
@@ -106,22 +107,13 @@ export interface StrategyRow {
   version: number;
 }
 
-/** A price alert row (latest version wins). */
-export interface AlertRow {
-  id: string;
-  owner: string;
-  instId: string;
-  price: number;
-  up: boolean;
-  note: string;
-  createdAt: number;
-  /** 0 while it waits. */
+/** A price alert row (latest version wins): the alert, with 0 for when and at what price while it waits. */
+export type AlertRow = Omit<PriceAlert, "firedAt" | "firedPx"> & {
   firedAt: number;
-  /** 0 while it waits. */
   firedPx: number;
   deleted: boolean;
   version: number;
-}
+};
 
 export type HistoryKind = "orders" | "fills" | "trades" | "candles" | "audit" | "equity";
 
