@@ -62,11 +62,20 @@ export const Toasts = defineComponent(
     // each told once by this browser, those that fired while none of its pages was open too.
     const alerts = useAlerts();
     const storage = browserStorage();
+    /** The newest fired alert this page told (kept by the browser too, where it lets the page keep anything). */
+    let toldUntil = 0;
     watch(alerts.fired, (fired) => {
-      const kept = Number(storage?.getItem(toldKey(me)));
-      const { news, until } = untold(fired, Number.isFinite(kept) && kept > 0 ? kept : undefined, Date.now());
+      // Another tab may have told some since: the newer of the two counts.
+      const since = Math.max(toldUntil, Number(storage?.getItem(toldKey(me))) || 0);
+      const { news, until } = untold(fired, since > 0 ? since : undefined, Date.now());
       for (const a of news) told(() => notices.alert(a, a.firedPx!));
-      if (news.length) storage?.setItem(toldKey(me), String(until));
+      if (!news.length || until === undefined) return;
+      toldUntil = until;
+      try {
+        storage?.setItem(toldKey(me), String(until));
+      } catch {
+        // storage full or refused: this page remembers
+      }
     });
     // Alerts this browser kept itself before are handed to the service once.
     void importBrowserAlerts(me, {
