@@ -55,6 +55,10 @@ export const envSchema = z.object({
   /** Engines /ready requires to be heartbeating. */
   ENGINE_IDS: list.default([]),
   ENGINE_COMMAND_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  /** Where fired price alerts are POSTed (a chat's incoming webhook, a receiver of the desk's own); unset: nowhere. */
+  NOTIFY_WEBHOOK_URL: optionalUrl,
+  /** Signs each webhook body (X-Tradewire-Signature: sha256=<HMAC>) so the receiver can tell it is ours. */
+  NOTIFY_WEBHOOK_SECRET: z.string().min(16, "at least 16 characters").optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   // Event bus and streams

@@ -31,6 +31,7 @@ import { CommandService } from "./services/commands.ts";
 import { engineStrategies } from "./services/engine-strategies.ts";
 import { GatewayUnavailable, type LeverageGateway, type OrderGateway } from "./services/gateway.ts";
 import { LeverageService } from "./services/leverage.ts";
+import { alertNotice, WebhookNotifier } from "./services/notify.ts";
 import { OrderService } from "./services/orders.ts";
 import { ingestHistory, startReconciler } from "./services/reconcile.ts";
 import { StrategyService } from "./services/strategies.ts";
@@ -246,12 +247,25 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   bus.onBatch((events) => strategies.consume(events));
   commands.useStrategies(strategyRunner(strategies));
+  const notices = registry.counter(
+    "notify_webhook_notices_total",
+    "Webhook notices by how they ended (sent, failed, dropped)",
+  );
+  const notifier = config.NOTIFY_WEBHOOK_URL
+    ? new WebhookNotifier({
+        url: config.NOTIFY_WEBHOOK_URL,
+        secret: config.NOTIFY_WEBHOOK_SECRET,
+        log: log.child({ component: "notify" }),
+        count: (outcome) => notices.inc({ outcome }, 1),
+      })
+    : undefined;
   const alerts = await AlertService.open({
     store: durableAlerts(history, log),
     publisher,
     state,
     instruments: new Set(config.OKX_INSTRUMENTS),
     log: log.child({ component: "alerts" }),
+    ...(notifier ? { onFire: (a) => notifier.notify(alertNotice(a)) } : {}),
   });
   bus.onBatch((events) => alerts.consume(events));
 
@@ -360,6 +374,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         .close()
         .catch((err: Error) => log.error("strategies did not stop cleanly", { error: err.message }));
       await reconciler?.stop();
+      // Notices on their way get a moment to leave (one in its retry waits is given up).
+      if (notifier) await Promise.race([notifier.idle(), Bun.sleep(2_000)]);
       await auditLog.stopSettling();
       await ingest?.stop().catch(() => {});
       await sim?.stop().catch(() => {});

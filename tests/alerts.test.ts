@@ -1,6 +1,7 @@
 // Price alerts held by the service, against the simulator over real sockets: set (any role, its
 // own), refused on the field it concerns, on the stream (snapshot first, then when one fires and
-// when one goes), removed by its owner only, and kept through a restart (chDB under DATA_DIR).
+// when one goes) and to the desk's webhook when one fires, removed by its owner only, and kept
+// through a restart (chDB under DATA_DIR).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +11,22 @@ import { marketReady } from "./strategies-helpers.ts";
 
 const INST = "BTC-USDT";
 const dataDir = mkdtempSync(join(tmpdir(), "tw-alerts-"));
-const overrides = { OKX_ENABLED: "true", OKX_INSTRUMENTS: INST, DATA_DIR: dataDir };
+/** The desk's webhook receiver: what the service POSTs when an alert fires. */
+const hooked: any[] = [];
+const hook = Bun.serve({
+  port: 0,
+  hostname: "127.0.0.1",
+  fetch: async (req) => {
+    hooked.push(await req.json());
+    return new Response(null, { status: 204 });
+  },
+});
+const overrides = {
+  OKX_ENABLED: "true",
+  OKX_INSTRUMENTS: INST,
+  DATA_DIR: dataDir,
+  NOTIFY_WEBHOOK_URL: `http://127.0.0.1:${hook.port}/hook`,
+};
 let s: TestServer;
 let tina: string;
 let vic: string;
@@ -22,6 +38,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await s.close();
+  hook.stop(true);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -80,6 +97,15 @@ test("set by a trader and a viewer; on the stream; fires once when the market ge
   const fired = await nextAlert(sse);
   expect(fired).toMatchObject({ id: up.body.id, owner: "tina" });
   expect(fired.firedPx).toBeGreaterThanOrEqual(up.body.price);
+  // The desk's webhook is told, once.
+  await eventually(() => hooked.length > 0, 5_000);
+  expect(hooked).toEqual([
+    {
+      type: "alert.fired",
+      text: `${INST} rose to ${up.body.price} (last ${fired.firedPx}): tina's alert, breakout`,
+      alert: fired,
+    },
+  ]);
   const listed = await call(vic, "GET", "?state=fired");
   expect(listed.body.data).toEqual([fired]);
   expect((await call(vic, "GET", `?owner=vic`)).body.data.map((a: any) => a.id)).toEqual([down.body.id]);

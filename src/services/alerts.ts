@@ -47,6 +47,8 @@ export interface AlertDeps {
   /** Instruments whose tickers the service streams. */
   instruments: ReadonlySet<string>;
   log: Logger;
+  /** Told each alert as it fires (the webhook). */
+  onFire?: (a: PriceAlert) => void;
   now?: () => number;
 }
 
@@ -167,6 +169,7 @@ export class AlertService {
     this.unwait(a);
     this.publish(a);
     this.d.log.info("price alert fired", { id: a.id, owner: a.owner, instId: a.instId, price: a.price, last });
+    this.d.onFire?.({ ...a });
     this.d.store
       .save(a)
       .catch((err: Error) => this.d.log.error("fired alert not saved", { id: a.id, error: err.message }));
