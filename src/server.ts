@@ -31,7 +31,7 @@ import { CommandService } from "./services/commands.ts";
 import { engineStrategies } from "./services/engine-strategies.ts";
 import { GatewayUnavailable, type LeverageGateway, type OrderGateway } from "./services/gateway.ts";
 import { LeverageService } from "./services/leverage.ts";
-import { alertNotice, WebhookNotifier } from "./services/notify.ts";
+import { alertNotice, strategyNotice, WebhookNotifier } from "./services/notify.ts";
 import { OrderService } from "./services/orders.ts";
 import { ingestHistory, startReconciler } from "./services/reconcile.ts";
 import { StrategyService } from "./services/strategies.ts";
@@ -232,21 +232,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log.warn(
       "BUN_JSC_usePollingTraps is not true: stopping a strategy Worker that hangs signals the thread, which the embedded ClickHouse takes for a crash; start with npm start, the Dockerfile or deploy/tradewire.service",
     );
-  const strategies = await StrategyService.open({
-    orders,
-    positions,
-    state,
-    publisher,
-    ring,
-    store: durableStrategies(history, log),
-    log: log.child({ component: "strategies" }),
-    audit,
-    ...(opts.strategyKinds ? { kindModules: opts.strategyKinds } : {}),
-    tuning: { idle: config.STRATEGY_THREADS === "idle", nice: config.STRATEGY_NICE, ...opts.strategyTuning },
-    ...(engines ? { external: engineStrategies(engines, commands) } : {}),
-  });
-  bus.onBatch((events) => strategies.consume(events));
-  commands.useStrategies(strategyRunner(strategies));
   const notices = registry.counter(
     "notify_webhook_notices_total",
     "Webhook notices by how they ended (sent, failed, dropped)",
@@ -259,6 +244,22 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         count: (outcome) => notices.inc({ outcome }, 1),
       })
     : undefined;
+  const strategies = await StrategyService.open({
+    orders,
+    positions,
+    state,
+    publisher,
+    ring,
+    store: durableStrategies(history, log),
+    log: log.child({ component: "strategies" }),
+    audit,
+    ...(opts.strategyKinds ? { kindModules: opts.strategyKinds } : {}),
+    tuning: { idle: config.STRATEGY_THREADS === "idle", nice: config.STRATEGY_NICE, ...opts.strategyTuning },
+    ...(engines ? { external: engineStrategies(engines, commands) } : {}),
+    ...(notifier ? { onEnded: (rec) => notifier.notify(strategyNotice(rec)) } : {}),
+  });
+  bus.onBatch((events) => strategies.consume(events));
+  commands.useStrategies(strategyRunner(strategies));
   const alerts = await AlertService.open({
     store: durableAlerts(history, log),
     publisher,

@@ -1,7 +1,7 @@
 // Price alerts held by the service, against the simulator over real sockets: set (any role, its
 // own), refused on the field it concerns, on the stream (snapshot first, then when one fires and
-// when one goes) and to the desk's webhook when one fires, removed by its owner only, and kept
-// through a restart (chDB under DATA_DIR).
+// when one goes) and to the desk's webhook when one fires (a strategy that ends by itself too),
+// removed by its owner only, and kept through a restart (chDB under DATA_DIR).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -117,6 +117,26 @@ test("set by a trader and a viewer; on the stream; fires once when the market ge
   expect((await call(tina, "GET", `/${up.body.id}`)).status).toBe(404);
   sse.close();
 }, 30_000);
+
+test("a strategy that ends without its user (finished, failed) is told to the desk's webhook too", async () => {
+  await marketReady(s, INST);
+  const create = await fetch(`${s.url}/api/strategies`, {
+    method: "POST",
+    headers: H(tina),
+    body: JSON.stringify({
+      name: "quick twap",
+      kind: "twap",
+      instruments: [INST],
+      params: { side: "buy", quantity: 0.002, durationSec: 1, intervalMs: 200, maxSlippagePct: 1 },
+    }),
+  });
+  const { id } = (await create.json()) as { id: string };
+  expect((await fetch(`${s.url}/api/strategies/${id}/start`, { method: "POST", headers: H(tina) })).status).toBe(200);
+  await eventually(() => hooked.some((n) => n.type === "strategy.finished"), 15_000);
+  const told = hooked.find((n) => n.type === "strategy.finished");
+  expect(told.text).toMatch(/^quick twap \(twap, tina\) finished: /);
+  expect(told.strategy).toMatchObject({ id, owner: "tina", state: "stopped" });
+});
 
 test("a deleted user's alerts go with them", async () => {
   const last = await marketReady(s, INST);

@@ -4,7 +4,8 @@ import { afterEach, expect, test } from "bun:test";
 import { createHmac } from "node:crypto";
 import type { PriceAlert } from "../domain/alerts.ts";
 import { createLogger } from "../log.ts";
-import { alertNotice, WebhookNotifier } from "./notify.ts";
+import type { StrategyRecord } from "../strategies/model.ts";
+import { alertNotice, strategyNotice, WebhookNotifier } from "./notify.ts";
 
 const servers: Array<{ stop(force?: boolean): unknown }> = [];
 afterEach(() => {
@@ -101,4 +102,22 @@ test("a receiver that is down: tried again, then given up; the notices after it 
   next.n.notify({ type: "t", text: "after" });
   await next.n.idle();
   expect(r.got).toHaveLength(1);
+});
+
+test("a strategy that ended without its user says which, whose, and why", () => {
+  const rec = {
+    id: "s1",
+    name: "TP/SL BTC-USDT-SWAP",
+    kind: "stop",
+    owner: "tina",
+    state: "stopped",
+    reason: "finished: stop 42000: sold 3 BTC-USDT-SWAP at 41990 on average",
+  } as StrategyRecord;
+  expect(strategyNotice(rec)).toMatchObject({
+    type: "strategy.finished",
+    text: "TP/SL BTC-USDT-SWAP (stop, tina) finished: stop 42000: sold 3 BTC-USDT-SWAP at 41990 on average",
+  });
+  expect(strategyNotice({ ...rec, state: "error", reason: "boom" }).text).toBe(
+    "TP/SL BTC-USDT-SWAP (stop, tina) failed: boom",
+  );
 });

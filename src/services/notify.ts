@@ -1,5 +1,6 @@
 // Tells an outside service what a trader wants to know while away from the screen: each price
-// alert as it fires. One POST of JSON per notice to NOTIFY_WEBHOOK_URL, {type, text, ...}: `text`
+// alert as it fires, and each strategy that ends without its user (a TP/SL that sold, a TWAP
+// done, one that failed). One POST of JSON per notice to NOTIFY_WEBHOOK_URL, {type, text, ...}: `text`
 // is what Slack-style incoming webhooks (Slack, Mattermost, Rocket.Chat) show as the message, the
 // rest is for a receiver of the desk's own. Signed when NOTIFY_WEBHOOK_SECRET is set
 // (`X-Tradewire-Signature: sha256=<hex HMAC-SHA256 of the body>`). In order, one at a time, at
@@ -9,6 +10,7 @@
 import { createHmac } from "node:crypto";
 import type { PriceAlert } from "../domain/alerts.ts";
 import type { Logger } from "../log.ts";
+import type { StrategyRecord } from "../strategies/model.ts";
 
 export interface Notice {
   /** What happened, e.g. `alert.fired`. */
@@ -102,5 +104,16 @@ export function alertNotice(a: PriceAlert): Notice {
     type: "alert.fired",
     text: `${a.instId} ${a.up ? "rose" : "fell"} to ${a.price} (last ${a.firedPx}): ${a.owner}'s alert${note}`,
     alert: a,
+  };
+}
+
+/** A strategy that ended without its user: "TP/SL BTC-USDT-SWAP (stop, tina) finished: stop 42000: sold 3 ...". */
+export function strategyNotice(rec: StrategyRecord): Notice {
+  const failed = rec.state === "error";
+  const reason = (rec.reason ?? "").replace(/^finished: /, "");
+  return {
+    type: failed ? "strategy.failed" : "strategy.finished",
+    text: `${rec.name} (${rec.kind}, ${rec.owner}) ${failed ? "failed" : "finished"}: ${reason}`,
+    strategy: { id: rec.id, name: rec.name, kind: rec.kind, owner: rec.owner, state: rec.state, reason: rec.reason },
   };
 }

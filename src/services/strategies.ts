@@ -33,6 +33,8 @@ export interface StrategyServiceDeps extends Omit<SupervisorDeps, "report" | "tu
   kindModules?: string[];
   external?: ExternalStrategies;
   tuning?: Partial<SupervisorTuning>;
+  /** Told each strategy that ended without its user: finished by its own logic, or failed (the webhook). */
+  onEnded?: (rec: StrategyRecord) => void;
 }
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -51,7 +53,7 @@ export class StrategyService {
     this.sup = new Supervisor({
       ...d,
       tuning: { ...DEFAULT_TUNING, ...d.tuning },
-      report: (r) =>
+      report: (r) => {
         reportChange(
           d.audit,
           r.user,
@@ -59,7 +61,10 @@ export class StrategyService {
           r.rec.id,
           { status: r.code === "ok" ? 200 : 500, code: r.code },
           r.detail,
-        ),
+        );
+        if (r.action === "strategy.error" || (r.action === "strategy.stop" && r.user === "strategy"))
+          d.onEnded?.({ ...r.rec });
+      },
     });
     this.views = new StrategyViews({ sup: this.sup, kindsByName, external: d.external });
     this.lifecycle = new StrategyLifecycle({
