@@ -110,6 +110,13 @@ test("set by a trader and a viewer; on the stream; fires once when the market ge
   expect(listed.body.data).toEqual([fired]);
   expect((await call(vic, "GET", `?owner=vic`)).body.data.map((a: any) => a.id)).toEqual([down.body.id]);
 
+  // A waiting one moves (its owner only); a fired one does not.
+  const moved = await call(vic, "PATCH", `/${down.body.id}`, { price: Math.round(last * 0.4), note: "deep" });
+  expect([moved.status, moved.body.price, moved.body.note]).toEqual([200, Math.round(last * 0.4), "deep"]);
+  expect(await nextAlert(sse)).toEqual(moved.body);
+  expect((await call(tina, "PATCH", `/${down.body.id}`, { price: 1 })).body.error.code).toBe("forbidden");
+  expect((await call(tina, "PATCH", `/${up.body.id}`, { price: 1 })).body.error.code).toBe("alert_fired");
+  expect((await call(vic, "PATCH", `/${down.body.id}`, { price: -1 })).status).toBe(400);
   // Someone else's alert: not theirs to remove.
   expect((await call(vic, "DELETE", `/${up.body.id}`)).body.error.code).toBe("forbidden");
   expect((await call(tina, "DELETE", `/${up.body.id}`)).status).toBe(204);

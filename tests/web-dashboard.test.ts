@@ -673,6 +673,41 @@ test("price alerts: set from the chart, drawn as lines and marked in the list; o
   await ctx.close();
 }, 90_000);
 
+test("a price alert's line is dragged to a new price (a viewer's too): moved at the service, on the tick grid, and drawn there", async () => {
+  const { ctx, page } = await signIn("vic", "vic-password-1");
+  await page.waitForSelector('[data-testid="chart"] .chart-area canvas');
+  const AREA = `document.querySelector('[data-testid="chart"] .chart-area')`;
+  const now = Number(s.state.get("tickers:BTC-USDT")!.last);
+  const from = Number((now * 0.996).toFixed(1));
+  await page.click('[data-testid="alerts-toggle"]');
+  await page.fill('[data-testid="alert-price"]', String(from));
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(`(${AREA}.alertLines ?? []).includes(${from})`, null, { timeout: WAIT });
+  await page.click('[data-testid="alerts-toggle"]');
+  const box = (await page.locator('[data-testid="chart"] .chart-area').boundingBox())!;
+  const drag = async (a: number, b: number) => {
+    await page.waitForFunction(`${AREA}.candles.priceToCoordinate(${a}) > 0`, null, { timeout: WAIT });
+    const y = (await page.evaluate(`${AREA}.candles.priceToCoordinate(${a})`)) as number;
+    const toY = (await page.evaluate(`${AREA}.candles.priceToCoordinate(${b})`)) as number;
+    expect(y).toBeLessThan(box.height * 0.8);
+    const x = box.x + box.width * 0.4;
+    await page.mouse.move(x, box.y + y);
+    await page.mouse.down();
+    await page.mouse.move(x, box.y + toY, { steps: 5 });
+    await page.mouse.up();
+  };
+  await page.evaluate(`${AREA}.candles.priceScale().applyOptions({ autoScale: false })`);
+  await drag(from, now * 0.993);
+  const mine = () => s.alerts.list({ owner: "vic" })[0]!;
+  await eventually(() => mine().price !== from, WAIT);
+  const moved = mine().price;
+  expect(moved).toBeLessThan(from);
+  expect(Math.abs(moved * 10 - Math.round(moved * 10))).toBeLessThan(1e-6); // the 0.1 tick
+  expect(mine().up).toBe(false);
+  await page.waitForFunction(`(${AREA}.alertLines ?? []).includes(${moved})`, null, { timeout: WAIT });
+  await ctx.close();
+}, 60_000);
+
 test("a price alert fires with no page open: told as fired at the next sign-in; one this browser kept before is handed to the service", async () => {
   const H = { Authorization: `Bearer ${tina}`, "Content-Type": "application/json" };
   const last = Number(s.state.get("tickers:ETH-USDT")!.last);

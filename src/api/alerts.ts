@@ -1,4 +1,4 @@
-// Price alert routes: list, read, set, remove. Thin: validate, authorize (the service decides
+// Price alert routes: list, read, set, move, remove. Thin: validate, authorize (the service decides
 // whose alert is whose), call.
 import { createRoute, z } from "@hono/zod-openapi";
 import { ROLES } from "../auth/types.ts";
@@ -31,6 +31,13 @@ const CreateBody = z
   })
   .strict()
   .openapi("AlertCreate");
+const UpdateBody = z
+  .object({
+    price: CreateBody.shape.price.optional(),
+    note: CreateBody.shape.note,
+  })
+  .strict()
+  .openapi("AlertUpdate");
 const Alert = z
   .object({
     id: z.string(),
@@ -94,6 +101,26 @@ export function alertRoutes(d: { alerts: AlertService; guard: Guard }) {
       ),
     },
   });
+  const update = createRoute({
+    method: "patch",
+    path: "/{id}",
+    summary: "Move a waiting price alert (a new price: where it fires from is worked out again) or change its note",
+    tags,
+    ...access(d.guard, ROLES),
+    request: { params: IdParam, body: jsonBody(UpdateBody) },
+    responses: {
+      200: json(Alert, "the alert now"),
+      ...errors(
+        413,
+        415,
+        ...GUARDED,
+        [400, "invalid input (`validation_failed`): no last price yet, or the last price at `price` now (`price`)"],
+        [403, "someone else's alert"],
+        [404, "no such alert"],
+        [409, "it has fired (`alert_fired`), or one of yours waits at that price (`alert_exists`)"],
+      ),
+    },
+  });
   const remove = createRoute({
     method: "delete",
     path: "/{id}",
@@ -112,6 +139,13 @@ export function alertRoutes(d: { alerts: AlertService; guard: Guard }) {
     .openapi(create, async (c) => {
       const p = c.var.principal;
       return c.json(await d.alerts.create({ user: p.user, role: p.role }, c.req.valid("json")), 201);
+    })
+    .openapi(update, async (c) => {
+      const p = c.var.principal;
+      return c.json(
+        await d.alerts.update({ user: p.user, role: p.role }, c.req.valid("param").id, c.req.valid("json")),
+        200,
+      );
     })
     .openapi(remove, async (c) => {
       const p = c.var.principal;

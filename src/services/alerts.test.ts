@@ -170,3 +170,23 @@ test("a deleted user's alerts go with them, from the store and the stream", asyn
   expect((await store.load()).map((x) => x.id)).toEqual([kept.id]);
   expect(published.at(-1)!.data).toEqual({ id: a.id, deleted: true });
 });
+
+test("a waiting alert moves (dragged on a chart): where it fires from is worked out again; a fired one does not", async () => {
+  const { d, published, ticker } = setup();
+  const alerts = await AlertService.open(d);
+  const a = await alerts.create(tina, { instId: "BTC-USDT", price: 110 });
+  await alerts.create(tina, { instId: "BTC-USDT", price: 120 });
+  const moved = await alerts.update(tina, a.id, { price: 95, note: "support" });
+  expect([moved.price, moved.up, moved.note]).toEqual([95, false, "support"]);
+  expect(published.at(-1)!.data).toMatchObject({ id: a.id, price: 95, up: false });
+  expect(await alerts.update(vic, a.id, { price: 90 }).catch((e) => e.code)).toBe("forbidden");
+  expect(await alerts.update(tina, a.id, { price: 120 }).catch((e) => e.code)).toBe("alert_exists");
+  expect(await alerts.update(tina, a.id, { price: 100 }).catch((e) => e.details)).toEqual([
+    { field: "price", message: "the last price is there now" },
+  ]);
+  alerts.consume([ticker("BTC-USDT", "111")]); // past its old price: nothing
+  expect(alerts.get(a.id).firedAt).toBeNull();
+  alerts.consume([ticker("BTC-USDT", "94.5")]);
+  expect(alerts.get(a.id).firedPx).toBe(94.5);
+  expect(await alerts.update(admin, a.id, { price: 90 }).catch((e) => e.code)).toBe("alert_fired");
+});

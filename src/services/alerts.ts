@@ -128,6 +128,37 @@ export class AlertService {
     return { ...a };
   }
 
+  /**
+   * Moves a waiting alert to `price` (dragged on a chart) and sets its note when given: its
+   * owner or an admin; where it fires from is worked out again from the last price now.
+   */
+  async update(actor: Actor, id: string, patch: { price?: number | undefined; note?: string | undefined }) {
+    const a = this.byId.get(id);
+    if (!a) throw new NotFound(`no alert ${id}`);
+    if (actor.role !== "admin" && actor.user !== a.owner)
+      throw new Forbidden(`alert ${id} belongs to ${a.owner}: only they or an admin may change it`);
+    if (a.firedAt !== null) throw new Conflict(`alert ${id} has fired: set a new one`, { code: "alert_fired" });
+    const price = patch.price ?? a.price;
+    const last = Number(this.d.state.get(`tickers:${a.instId}`)?.last);
+    const dir = alertDirection(price, Number.isFinite(last) ? last : undefined);
+    if ("error" in dir)
+      throw new ValidationFailed(`${a.instId}: ${dir.error}`, { details: [{ field: "price", message: dir.error }] });
+    if (
+      price !== a.price &&
+      this.list({ owner: a.owner, state: "waiting" }).some((w) => w.instId === a.instId && w.price === price)
+    )
+      throw new Conflict(`an alert on ${a.instId} at ${price} is set already`, {
+        code: "alert_exists",
+        details: [{ field: "price", message: "an alert is set at that price" }],
+      });
+    const next: PriceAlert = { ...a, price, up: dir.up, note: patch.note === undefined ? a.note : patch.note.trim() };
+    await this.store(() => this.d.store.save(next));
+    // The same object stays in the index: move its fields (a ticker check may hold it).
+    Object.assign(a, next);
+    this.publish(a);
+    return { ...a };
+  }
+
   /** Removes an alert (waiting or fired): its owner or an admin. */
   async remove(actor: Actor, id: string): Promise<void> {
     const a = this.byId.get(id);

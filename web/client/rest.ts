@@ -58,6 +58,7 @@ export type CommandsQuery = Q<Api["commands"]["$get"]>;
 export type StrategiesQuery = Q<Api["strategies"]["$get"]>;
 export type AlertsQuery = Q<Api["alerts"]["$get"]>;
 export type NewAlert = Input<Api["alerts"]["$post"]>["json"];
+export type AlertChange = Input<Api["alerts"][":id"]["$patch"]>["json"];
 
 /** Every authorized endpoint; `fetcher` adds the credentials (Session.fetch). */
 export function restApi(fetcher: Fetcher) {
@@ -126,6 +127,8 @@ export function restApi(fetcher: Fetcher) {
       list: (query: AlertsQuery = {}) => ok(api.alerts.$get({ query })),
       /** Sets one above or below the last price; a refusal on `price` or `instId`. */
       create: (json: NewAlert) => ok(api.alerts.$post({ json })),
+      /** Moves a waiting one of the caller's (a new price) or changes its note. */
+      update: (id: string, json: AlertChange) => ok(api.alerts[":id"].$patch({ param: { id }, json })),
       /** Removes one of the caller's, waiting or fired. */
       remove: (id: string) => ok(api.alerts[":id"].$delete({ param: { id } })),
     },

@@ -67,6 +67,16 @@ class AlertStore {
     }
   }
 
+  async move(id: string, price: number): Promise<PriceAlert | { error: string }> {
+    try {
+      const a = await this.tw.rest.alerts.update(id, { price });
+      this.put(a);
+      return a;
+    } catch (err) {
+      return { error: errorText(err) };
+    }
+  }
+
   async remove(id: string): Promise<{ error: string } | undefined> {
     try {
       await this.tw.rest.alerts.remove(id);
@@ -103,6 +113,8 @@ export interface Alerts {
   fired: ComputedRef<PriceAlert[]>;
   /** Sets one at `price` from where the last price stands (with the user's note); the alert, or why not. */
   add(instId: string, price: number, last: number | undefined, note?: string): Promise<PriceAlert | { error: string }>;
+  /** Moves a waiting one to `price` (where it fires from is worked out again); the alert, or why not. */
+  move(id: string, price: number): Promise<PriceAlert | { error: string }>;
   /** Removes (dismisses) one; why not, if it could not. */
   remove(id: string): Promise<{ error: string } | undefined>;
 }
@@ -119,6 +131,7 @@ export function useAlerts(): Alerts {
       waiting: computed(() => s.list.value.filter((a) => a.firedAt === null)),
       fired: computed(() => s.list.value.filter((a) => a.firedAt !== null)),
       add: (instId, price, last, note) => s.add(instId, price, last, note),
+      move: (id, price) => s.move(id, price),
       remove: (id) => s.remove(id),
     };
     return { alerts, feeds: new Feeds(tw.client, () => load) };

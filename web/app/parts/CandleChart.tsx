@@ -78,6 +78,8 @@ export type ChartArea = HTMLDivElement & {
 /** A stop loss or take profit line: `guard:<strategy id>:sl|tp`, its price and label. */
 type GuardLine = Omit<DraggableLine, "line">;
 const GUARD = "guard:";
+/** The drag ids of price alerts' lines: ALERT + the alert's id. */
+const ALERT = "alert:";
 
 /** Older bars are loaded when fewer than this many are left of the view. */
 const OLDER_WITHIN = 30;
@@ -191,7 +193,7 @@ export const CandleChart = defineComponent(
         lineStyle: 1, // dotted
         axisLabelVisible: true,
       });
-      syncLines(series, alertLines, new Map(mine.map((a) => [a.id, opts(a.price)])));
+      syncLines(series, alertLines, new Map(mine.map((a) => [ALERT + a.id, opts(a.price)])), drag?.held());
       area.alertLines = mine.map((a) => a.price);
     };
     const inst = useInstrument(() => props.instId);
@@ -228,19 +230,25 @@ export const CandleChart = defineComponent(
       if (wrong) throw new Error(wrong);
       await tw.rest.strategies.update(sid, { params: { [field]: Number(px) } });
     };
-    /** A trader's open orders and stops on this chart may be dragged to a new price (line-drag.ts). */
+    /** The user's price alerts, and a trader's open orders and stops, on this chart may be dragged to a new price (line-drag.ts). */
     const dragLines = () => {
       const area = el.value;
-      if (!series || !area || !session.canTrade.value) return;
+      if (!series || !area) return;
       const candle = series;
+      const alertDrags = (): DraggableLine[] =>
+        alerts.waiting.value.flatMap((a) => {
+          const line = a.instId === props.instId ? alertLines.get(ALERT + a.id) : undefined;
+          return line ? [{ id: ALERT + a.id, price: a.price, title: "Alert", line }] : [];
+        });
       drag = attachLineDrag(area, {
         series: candle,
         lines: () => [
-          ...(area.orderLines ?? []).flatMap((o) => {
+          ...alertDrags(),
+          ...(session.canTrade.value ? (area.orderLines ?? []) : []).flatMap((o) => {
             const line = orderLines.get(o.ordId);
             return line ? [{ id: o.ordId, price: o.price, title: o.title, line }] : [];
           }),
-          ...(area.guardLines ?? []).flatMap((g) => {
+          ...(session.canTrade.value ? (area.guardLines ?? []) : []).flatMap((g) => {
             const line = positionLines.get(g.id);
             return line ? [{ ...g, line }] : [];
           }),
@@ -250,7 +258,10 @@ export const CandleChart = defineComponent(
           return tick ? toTick(p, tick) : String(p);
         },
         move: async (id, px) => {
-          if (id.startsWith(GUARD)) await moveGuard(id, px);
+          if (id.startsWith(ALERT)) {
+            const r = await alerts.move(id.slice(ALERT.length), Number(px));
+            if (r && "error" in r) throw new Error(r.error);
+          } else if (id.startsWith(GUARD)) await moveGuard(id, px);
           else await tw.rest.orders.amend(id, { newPx: px }, props.instId);
         },
         chartMoves: (on) => chart?.applyOptions({ handleScroll: on, handleScale: on }),
@@ -258,6 +269,7 @@ export const CandleChart = defineComponent(
         settled: () => {
           drawOrders();
           drawPositions();
+          drawAlerts();
         },
       });
     };

@@ -1,10 +1,10 @@
 // Dragging a line on the chart moves what it stands for (an open order: amended; a stop loss or
-// take profit: its stop strategy's price changed): pressed within a few pixels of the line, the
+// take profit: its stop strategy's price changed; a price alert: moved at the service): pressed within a few pixels of the line, the
 // line follows the pointer on the tick grid (the chart does not pan meanwhile), and let go at
 // another price it is moved there; the line goes back if the move is refused. While a line is held
 // (and until its move is answered), the chart leaves it where the pointer put it: an update of its
 // order meanwhile (a partial fill) does not snap it back. Near a line the cursor says it can be
-// dragged. For those who may trade.
+// dragged. Price alerts for everyone (their own), orders and stops for those who may trade.
 import type { IPriceLine, ISeriesApi } from "lightweight-charts";
 
 /** A line the user may drag: what it stands for (an id the mover knows), its price now, and its line. */
