@@ -95,22 +95,13 @@ export class AlertService {
 
   /** Sets an alert at `price` for `actor`, above or below the last price as it stands now. */
   async create(actor: Actor, n: NewAlert): Promise<PriceAlert> {
-    const field = (name: string, message: string) =>
-      new ValidationFailed(`${n.instId}: ${message}`, { details: [{ field: name, message }] });
-    if (!this.d.instruments.has(n.instId)) throw field("instId", "not an instrument this service streams");
-    const last = Number(this.d.state.get(`tickers:${n.instId}`)?.last);
-    const dir = alertDirection(n.price, Number.isFinite(last) ? last : undefined);
-    if ("error" in dir) throw field("price", dir.error);
-    const mine = this.list({ owner: actor.user, state: "waiting" });
-    if (mine.length >= MAX_ACTIVE_ALERTS)
+    if (!this.d.instruments.has(n.instId)) throw refused(n.instId, "instId", "not an instrument this service streams");
+    const dir = this.direction(n.instId, n.price);
+    if (this.list({ owner: actor.user, state: "waiting" }).length >= MAX_ACTIVE_ALERTS)
       throw new Conflict(`at most ${MAX_ACTIVE_ALERTS} alerts waiting per user: remove one first`, {
         code: "too_many_alerts",
       });
-    if (mine.some((a) => a.instId === n.instId && a.price === n.price))
-      throw new Conflict(`an alert on ${n.instId} at ${n.price} is set already`, {
-        code: "alert_exists",
-        details: [{ field: "price", message: "an alert is set at that price" }],
-      });
+    this.notTaken(actor.user, n.instId, n.price);
     const a: PriceAlert = {
       id: this.newId(),
       owner: actor.user,
@@ -135,22 +126,11 @@ export class AlertService {
   async update(actor: Actor, id: string, patch: { price?: number | undefined; note?: string | undefined }) {
     const a = this.byId.get(id);
     if (!a) throw new NotFound(`no alert ${id}`);
-    if (actor.role !== "admin" && actor.user !== a.owner)
-      throw new Forbidden(`alert ${id} belongs to ${a.owner}: only they or an admin may change it`);
+    mayChange(actor, a, "change");
     if (a.firedAt !== null) throw new Conflict(`alert ${id} has fired: set a new one`, { code: "alert_fired" });
     const price = patch.price ?? a.price;
-    const last = Number(this.d.state.get(`tickers:${a.instId}`)?.last);
-    const dir = alertDirection(price, Number.isFinite(last) ? last : undefined);
-    if ("error" in dir)
-      throw new ValidationFailed(`${a.instId}: ${dir.error}`, { details: [{ field: "price", message: dir.error }] });
-    if (
-      price !== a.price &&
-      this.list({ owner: a.owner, state: "waiting" }).some((w) => w.instId === a.instId && w.price === price)
-    )
-      throw new Conflict(`an alert on ${a.instId} at ${price} is set already`, {
-        code: "alert_exists",
-        details: [{ field: "price", message: "an alert is set at that price" }],
-      });
+    const dir = this.direction(a.instId, price);
+    if (price !== a.price) this.notTaken(a.owner, a.instId, price);
     const next: PriceAlert = { ...a, price, up: dir.up, note: patch.note === undefined ? a.note : patch.note.trim() };
     await this.store(() => this.d.store.save(next));
     // The same object stays in the index: move its fields (a ticker check may hold it).
@@ -163,8 +143,7 @@ export class AlertService {
   async remove(actor: Actor, id: string): Promise<void> {
     const a = this.byId.get(id);
     if (!a) throw new NotFound(`no alert ${id}`);
-    if (actor.role !== "admin" && actor.user !== a.owner)
-      throw new Forbidden(`alert ${id} belongs to ${a.owner}: only they or an admin may remove it`);
+    mayChange(actor, a, "remove");
     await this.store(() => this.d.store.remove(a));
     this.drop(a);
   }
@@ -213,6 +192,23 @@ export class AlertService {
         .remove(kept)
         .catch((err: Error) => this.d.log.error("old fired alert not removed", { id: kept.id, error: err.message }));
     }
+  }
+
+  /** Where the last price must go for an alert at `price` on `instId`; refused on `price` when it cannot. */
+  private direction(instId: string, price: number): { up: boolean } {
+    const last = Number(this.d.state.get(`tickers:${instId}`)?.last);
+    const dir = alertDirection(price, Number.isFinite(last) ? last : undefined);
+    if ("error" in dir) throw refused(instId, "price", dir.error);
+    return dir;
+  }
+
+  /** Refuses a second alert of `owner` waiting at the same price on the same instrument. */
+  private notTaken(owner: string, instId: string, price: number): void {
+    if (this.list({ owner, state: "waiting" }).some((w) => w.instId === instId && w.price === price))
+      throw new Conflict(`an alert on ${instId} at ${price} is set already`, {
+        code: "alert_exists",
+        details: [{ field: "price", message: "an alert is set at that price" }],
+      });
   }
 
   private async store(write: () => Promise<void>): Promise<void> {
@@ -268,5 +264,14 @@ export class AlertService {
     }
   }
 }
+
+/** Its owner or an admin changes an alert. */
+function mayChange(actor: Actor, a: PriceAlert, what: string): void {
+  if (actor.role !== "admin" && actor.user !== a.owner)
+    throw new Forbidden(`alert ${a.id} belongs to ${a.owner}: only they or an admin may ${what} it`);
+}
+
+const refused = (instId: string, field: string, message: string) =>
+  new ValidationFailed(`${instId}: ${message}`, { details: [{ field, message }] });
 
 const stateOf = (a: PriceAlert): "waiting" | "fired" => (a.firedAt === null ? "waiting" : "fired");
