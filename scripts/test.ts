@@ -130,18 +130,28 @@ export interface Counts {
   passed: number;
   failed: number;
   skipped: number;
-  failedNames: string[];
+  /** Each failed test by file > describe > name, with why (its error's first lines). */
+  failures: { name: string; why: string }[];
 }
+
+/** Lines of a failure's error kept in the closing report: CI shows only the log's tail. */
+const WHY_LINES = 15;
 
 /** Counts the testcases of bun's JUnit report (attribute values are XML-escaped, so `>` never occurs in a tag). */
 export function countJunit(xml: string): Counts {
-  const counts: Counts = { passed: 0, failed: 0, skipped: 0, failedNames: [] };
+  const counts: Counts = { passed: 0, failed: 0, skipped: 0, failures: [] };
   for (const m of xml.matchAll(/<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g)) {
     const body = m[2] ?? "";
-    if (/<(failure|error)\b/.test(body)) {
+    const failure = body.match(/<(?:failure|error)\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:failure|error)>)/);
+    if (failure) {
       counts.failed++;
-      const attr = (k: string) => unescapeXml(m[1]?.match(new RegExp(`\\b${k}="([^"]*)"`))?.[1] ?? "");
-      counts.failedNames.push([attr("file"), attr("classname"), attr("name")].filter(Boolean).join(" > "));
+      const attr = (tag: string | undefined, k: string) =>
+        unescapeXml(tag?.match(new RegExp(`\\b${k}="([^"]*)"`))?.[1] ?? "");
+      const why = (failure[2] ? unescapeXml(failure[2]) : attr(failure[1], "message")).trim().split("\n");
+      counts.failures.push({
+        name: [attr(m[1], "file"), attr(m[1], "classname"), attr(m[1], "name")].filter(Boolean).join(" > "),
+        why: why.slice(0, WHY_LINES).join("\n") + (why.length > WHY_LINES ? "\n..." : ""),
+      });
     } else if (/<skipped\b/.test(body)) counts.skipped++;
     else counts.passed++;
   }
@@ -261,7 +271,9 @@ async function main(result: { passed: number; failed: number }): Promise<number>
   // which have no testcase in the report.
   result.passed = fromXml?.passed ?? run.summary.pass ?? 0;
   result.failed = Math.max(fromXml?.failed ?? 0, run.summary.fail ?? 0, run.summary.error ?? 0);
-  if (fromXml?.failedNames.length) say(`failed:\n${fromXml.failedNames.map((n) => `  ${n}`).join("\n")}`);
+  // Why each failed, again at the end: a CI log is often read from its tail only.
+  if (fromXml?.failures.length)
+    say(`failed:\n${fromXml.failures.map((f) => `  ${f.name}\n${f.why.replace(/^/gm, "      ")}`).join("\n")}`);
   const outside = result.failed - (fromXml?.failed ?? 0);
   if (outside > 0)
     say(`${outside} failure(s) outside any test: a test file that did not load or an error between tests (see above)`);
