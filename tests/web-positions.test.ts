@@ -38,7 +38,7 @@ afterEach(async () => {
   await eventually(async () => (await swapPositions()).length === 0, WAIT);
   // An order resting on the exchange that the service no longer counts as open would be filled
   // by a later test's price jump (as maker, at its old price): named here, on the test that left it.
-  const rest = new OkxRest({ baseUrl: s.sim!.url, credentials: s.sim!.credentials, demo: true });
+  const rest = exchangeRest();
   const resting = await rest.ordersPending();
   if (resting.length) {
     for (const o of resting) await rest.cancelOrder({ instId: o.instId, ordId: o.ordId });
@@ -47,6 +47,9 @@ afterEach(async () => {
     );
   }
 }, 60_000);
+
+/** The simulator's own REST API (what the exchange holds, not what the service has heard). */
+const exchangeRest = () => new OkxRest({ baseUrl: s.sim!.url, credentials: s.sim!.credentials, demo: true });
 
 const signIn = (user: string, password: string) => signInAt(browser, s.url, user, password);
 
@@ -698,6 +701,7 @@ test("a trailing stop from the TP/SL dialog: where it starts, shown; then it fol
   expect(first).toBeLessThan(last);
   // No order of an earlier test rests on the swap (the jump would fill it at its old price).
   expect(s.orders.open("BTC-USDT-SWAP")).toEqual([]);
+  const jumpedAt = Date.now();
   expect(await s.sim!.setPrice("BTC-USDT-SWAP", last * 1.03)).toBe(true);
   await page
     .waitForFunction(
@@ -717,6 +721,20 @@ test("a trailing stop from the TP/SL dialog: where it starts, shown; then it fol
           // A resting order the jump crossed fills as maker at its own price: a trade print at the
           // old price, which a trailing stop rightly takes for the market falling back.
           `open orders: ${JSON.stringify(s.orders.open("BTC-USDT-SWAP"))}`,
+          `the exchange's latest orders: ${(
+            await exchangeRest().ordersHistory({ instType: "SWAP", instId: "BTC-USDT-SWAP" })
+          )
+            .slice(0, 6)
+            .map((o) => `${o.side} ${o.ordType} ${o.sz}@${o.px} avg ${o.avgPx} ${o.state} ${o.clOrdId} ${o.uTime}`)
+            .join("; ")}`,
+          `its trades at the old level since the jump (${jumpedAt}): ${(
+            (await (await fetch(`${s.sim!.url}/api/v5/market/trades?instId=BTC-USDT-SWAP&limit=500`)).json()) as {
+              data: { px: string; side: string; ts: string; tradeId: string }[];
+            }
+          ).data
+            .filter((x) => Number(x.ts) >= jumpedAt && Number(x.px) < last * 1.01)
+            .map((x) => `${x.side} ${x.px} ${x.ts} ${x.tradeId}`)
+            .join("; ")}`,
           ...list.map((v) => `${v.state} ${v.reason} ${JSON.stringify(v.params)} ${JSON.stringify(v.logs?.slice(-8))}`),
         ].join("\n"),
       );
@@ -733,7 +751,7 @@ test("a trailing stop from the TP/SL dialog: where it starts, shown; then it fol
   await page.waitForSelector(ROW, { state: "detached", timeout: WAIT });
   await page.waitForSelector(GUARD, { state: "detached", timeout: WAIT });
   await ctx.close();
-}, 60_000);
+}, 120_000); // two 30 s waits may run out in turn: a failure is its error, not a timeout
 
 test("TP/SL on a spot holding from its Balances row: sold on its spot pair (not reduce-only) when the market falls to the stop", async () => {
   const { ctx, page } = await signIn("tina", "tina-password-1");
