@@ -78,6 +78,9 @@ export const FillSchema = z
     fillSz: decimal,
     fee: decimal,
     feeCcy: z.string(),
+    fillPnl: decimal
+      .optional()
+      .openapi({ description: 'the PnL this fill realized (one that reduces a swap\'s position; "0" otherwise)' }),
     execType: z.string(),
     ts: ms,
   })
@@ -180,6 +183,10 @@ export const FillRowSchema = historyRow({
   fillSz: decimal,
   fee: nullableDecimal,
   feeCcy: z.string(),
+  fillPnl: nullableDecimal.openapi({
+    description:
+      'the PnL this fill realized (one that reduces a swap\'s position; "0" otherwise; null when not recorded)',
+  }),
   execType: z.string(),
 }).openapi("FillRow");
 

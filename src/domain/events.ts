@@ -101,6 +101,8 @@ export interface Fill {
   fillSz: Decimal;
   fee: Decimal;
   feeCcy: string;
+  /** The PnL this fill realized, in the settlement currency: a fill that reduces a derivative's position; "0" otherwise, "" when the exchange does not say. */
+  fillPnl?: Decimal;
   execType: string;
   ts: number;
 }

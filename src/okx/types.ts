@@ -290,6 +290,8 @@ export interface OrderPush extends OrderDetails {
   notionalUsd: Dec;
   fillFee: Dec;
   fillFeeCcy: string;
+  /** What this fill realized (one that reduces a position; "0" otherwise). */
+  fillPnl: Dec;
   fillNotionalUsd: Dec;
   execType: "" | "T" | "M";
   amendResult: string;
@@ -313,6 +315,8 @@ export interface Fill {
   execType: "T" | "M";
   feeCcy: string;
   fee: Dec;
+  /** What this fill realized (one that reduces a position; "0" otherwise). */
+  fillPnl: Dec;
   ts: MsStr;
   fillTime: MsStr;
 }

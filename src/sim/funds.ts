@@ -50,7 +50,10 @@ export function need(
   return { ccy: inst.quoteCcy, amount: margin * 1.01, freeze: rests ? margin : 0 };
 }
 
-/** Books one fill in the account and on the order; returns the fee (negative) for the push. */
+/**
+ * Books one fill in the account and on the order; returns its fee (negative) and the PnL it
+ * realized (a swap's fill that reduces the position; 0 otherwise), for the push.
+ */
 export function settleFill(
   o: SimOrder,
   px: number,
@@ -60,7 +63,7 @@ export function settleFill(
   account: Account,
   opts: ResolvedOptions,
   now: number,
-): number {
+): { fee: number; pnl: number } {
   const inst = o.inst;
   const v = valuePerTickLot(inst);
   const value = px * lots * v;
@@ -74,6 +77,7 @@ export function settleFill(
       ? opts.fees.swapMaker
       : opts.fees.swapTaker;
   let fee: number;
+  let pnl = 0;
   // Release what the order reserved for this part.
   const reservedPx = o.px ?? px;
   const release = spot
@@ -100,14 +104,15 @@ export function settleFill(
     fee = -value * rate;
     account.credit(inst.quoteCcy, fee, now);
     const contracts = lots * 10 ** -inst.szDec * (o.side === "buy" ? 1 : -1);
-    o.pnl += account.applySwapFill(inst, contracts, px / 10 ** inst.pxDec, tradeId, now);
+    pnl = account.applySwapFill(inst, contracts, px / 10 ** inst.pxDec, tradeId, now);
+    o.pnl += pnl;
     o.feeCcy = inst.quoteCcy;
   }
   o.fee += fee;
   o.filledLots += lots;
   o.filledTicksLots += px * lots;
   o.filledQuote += value;
-  return fee;
+  return { fee, pnl };
 }
 
 /** Returns whatever the order still reserves (on cancel or completion). */

@@ -121,13 +121,18 @@ describe("matcher", () => {
     expect(matcher.place({ ...a, clOrdId: "", side: "sell", sz: "2" }, 1).sCode).toBe("51008");
   });
 
-  test("swap: open long, close with profit, position and pnl follow", () => {
-    const { matcher, account, market, m: _m } = setup();
+  test("swap: open long, close with profit, position and pnl follow; each closing fill says what it realized", () => {
+    const { matcher, account, market, pushes, m: _m } = setup();
     const sw = market.get("BTC-USDT-SWAP")!;
     expect(
       matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side: "buy", ordType: "market", sz: "10" }, 1).sCode,
     ).toBe("0");
     expect(account.position("BTC-USDT-SWAP")).toBeCloseTo(10, 9);
+    const opening = pushes.filter((p) => p.tradeId !== "");
+    expect(opening.length).toBeGreaterThan(0);
+    for (const p of opening) expect(Number(p.fillPnl)).toBe(0); // an opening fill realizes nothing
+    const entry = Number(opening.at(-1)!.avgPx);
+    pushes.length = 0;
     const before = account.cash("USDT");
     market.setPrice("BTC-USDT-SWAP", sw.midPx() + 1000);
     for (let i = 0; i < 3; i++) market.step(i);
@@ -138,6 +143,14 @@ describe("matcher", () => {
     expect(r.sCode).toBe("0");
     expect(account.position("BTC-USDT-SWAP")).toBeCloseTo(0, 9);
     expect(account.cash("USDT")).toBeGreaterThan(before + 90);
+    // Each closing fill: (its price - the entry) x its size x the contract's value.
+    const closing = pushes.filter((p) => p.tradeId !== "");
+    expect(closing.length).toBeGreaterThan(0);
+    for (const p of closing)
+      expect(Number(p.fillPnl)).toBeCloseTo((Number(p.fillPx) - entry) * Number(p.fillSz) * sw.inst.ctVal, 6);
+    const realized = closing.reduce((s, p) => s + Number(p.fillPnl), 0);
+    const fees = closing.reduce((s, p) => s + Number(p.fillFee), 0);
+    expect(account.cash("USDT") - before).toBeCloseTo(realized + fees, 6);
     expect(
       matcher.place(
         { instId: "BTC-USDT-SWAP", tdMode: "cross", side: "sell", ordType: "market", sz: "1", reduceOnly: "true" },

@@ -209,11 +209,11 @@ export class Matcher {
   private fill(o: SimOrder, m: InstrumentMarket, px: number, lots: number, maker: boolean, now: number): void {
     const takerSide = maker ? (o.side === "buy" ? "sell" : "buy") : o.side;
     const trade = m.recordTrade(px, lots, takerSide, now);
-    const fee = settleFill(o, px, lots, maker, trade.tradeId, this.account, this.opts, now);
+    const { fee, pnl } = settleFill(o, px, lots, maker, trade.tradeId, this.account, this.opts, now);
     const full = o.quoteSz === undefined && remainingLots(o) <= 0;
     o.state = full ? "filled" : "partially_filled";
     o.uTime = now;
-    const info: FillInfo = { px, lots, tradeId: trade.tradeId, ts: now, fee, execType: maker ? "M" : "T" };
+    const info: FillInfo = { px, lots, tradeId: trade.tradeId, ts: now, fee, pnl, execType: maker ? "M" : "T" };
     o.lastFill = info;
     const record: FillRecord = { o, info, billId: String(++this.billSeq) };
     this.fills.push(record);

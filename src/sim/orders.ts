@@ -10,6 +10,8 @@ export interface FillInfo {
   tradeId: string;
   ts: number;
   fee: number;
+  /** What the fill realized (a swap's that reduces the position), in the quote currency. */
+  pnl: number;
   execType: "T" | "M";
 }
 
@@ -109,6 +111,7 @@ export function orderPush(o: SimOrder, fill?: FillInfo): OrderPush {
     notionalUsd: fmt(notional, 4),
     fillFee: fill ? fmt(fill.fee) : "0",
     fillFeeCcy: fill ? o.feeCcy : "",
+    fillPnl: fill ? fmt(fill.pnl) : "0",
     fillNotionalUsd: fill ? fmt(fillNotional, 4) : "",
     execType: fill?.execType ?? "",
     amendResult: o.amendResult,

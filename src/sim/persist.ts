@@ -108,7 +108,7 @@ export function load(text: string, instruments: InstrumentTable): { orders: SimO
       // The same object for every line of an order: fills point at it, as in the matcher.
       if (existing) Object.assign(existing, rest, { inst });
       else orders.set(rest.ordId, { ...rest, inst });
-    } else if ("f" in line) fills.push(line.f);
+    } else if ("f" in line) fills.push({ ...line.f, info: { ...line.f.info, pnl: line.f.info.pnl ?? 0 } }); // older files: no PnL
   }
   const out: FillRecord[] = [];
   for (const f of fills) {

@@ -56,6 +56,7 @@ test("orders push → order, and its fill → fill", () => {
         fillSz: "0.004",
         fee: "-0.000004",
         feeCcy: "BTC",
+        fillPnl: "", // a spot fill: the push has none
         execType: "M",
         ts: 1704067200500,
       },

@@ -59,6 +59,7 @@ export function fillOf(order: Order, item: Obj): Fill | null {
     fillSz: order.fillSz,
     fee: os(item, "fillFee"),
     feeCcy: os(item, "fillFeeCcy"),
+    fillPnl: os(item, "fillPnl"),
     execType: order.execType,
     ts: order.fillTime ?? order.uTime,
   };

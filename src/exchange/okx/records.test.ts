@@ -30,6 +30,7 @@ const fill = (billId: string, ordId: string) => ({
   fillSz: "1",
   fee: "-0.1",
   feeCcy: "BTC",
+  fillPnl: "0",
   execType: "M",
   ts: "3000",
 });
@@ -112,6 +113,7 @@ test("a fills item becomes tradewire's Fill", () => {
     fillSz: "1",
     fee: "-0.1",
     feeCcy: "BTC",
+    fillPnl: "0",
     execType: "M",
     ts: 3000,
   });

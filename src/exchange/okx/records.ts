@@ -58,6 +58,7 @@ export function parseFill(item: unknown): Fill {
     fillSz: s(o, "fillSz"),
     fee: os(o, "fee"),
     feeCcy: os(o, "feeCcy"),
+    fillPnl: os(o, "fillPnl"),
     execType: os(o, "execType"),
     ts: ms(o, "ts"),
   };

@@ -110,7 +110,7 @@ export const fills: Handler = (r) => {
       fillPx: unitsToStr(f.info.px, f.o.inst.pxDec),
       fillSz: unitsToStr(f.info.lots, f.o.inst.szDec),
       fillIdxPx: "",
-      fillPnl: "0",
+      fillPnl: fmt(f.info.pnl),
       fillPxVol: "",
       fillPxUsd: "",
       fillMarkVol: "",

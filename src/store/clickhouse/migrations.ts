@@ -138,6 +138,11 @@ export const MIGRATIONS: Migration[] = [
       ) ENGINE = ReplacingMergeTree(version) ORDER BY id`,
     ],
   },
+  {
+    version: 11,
+    name: "fills: the PnL each fill realized",
+    statements: [`ALTER TABLE fills ADD COLUMN IF NOT EXISTS fill_pnl Nullable(${D}) AFTER fee_ccy`],
+  },
 ];
 
 /** Applies every migration not yet recorded; returns the versions it applied. */

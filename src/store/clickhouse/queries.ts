@@ -17,7 +17,7 @@ const COLUMNS: Record<Exclude<HistoryQuery["kind"], "candles" | "equity">, strin
     avg_px AS avgPx, fill_px AS fillPx, fill_sz AS fillSz, ${ms("fill_time")} AS fillTime, trade_id AS tradeId,
     exec_type AS execType, fee, fee_ccy AS feeCcy, reduce_only AS reduceOnly, ${ms("c_time")} AS cTime`,
   fills: `id, ${ms("ts")} AS ts_ms, ord_id AS ordId, cl_ord_id AS clOrdId, inst_id AS instId, trade_id AS tradeId, side,
-    fill_px AS fillPx, fill_sz AS fillSz, fee, fee_ccy AS feeCcy, exec_type AS execType`,
+    fill_px AS fillPx, fill_sz AS fillSz, fee, fee_ccy AS feeCcy, fill_pnl AS fillPnl, exec_type AS execType`,
   trades: `id, ${ms("ts")} AS ts_ms, inst_id AS instId, trade_id AS tradeId, px, sz, side`,
   audit: `id, ${ms("ts")} AS ts_ms, user, action, target, status, code, ms, detail`,
 };

@@ -105,6 +105,7 @@ const mappers: Record<string, (id: string, d: Data) => Mapped> = {
       fill_sz: dec(d.fillSz, "fillSz"),
       fee: decOpt(d.fee, "fee"),
       fee_ccy: str(d.feeCcy, "feeCcy", 32),
+      fill_pnl: decOpt(d.fillPnl, "fillPnl"),
       exec_type: str(d.execType, "execType", 8),
     },
   }),
