@@ -983,12 +983,12 @@ test("the Fills panel exports the period's fills as a CSV file, oldest first, th
   const [file] = await Promise.all([page.waitForEvent("download"), page.click(`${EXPORT} button`)]);
   expect(file.suggestedFilename()).toMatch(/^tradewire-fills-\d{4}-\d\d-\d\d-to-\d{4}-\d\d-\d\d\.csv$/);
   const lines = (await Bun.file((await file.path())!).text()).trimEnd().split("\r\n");
-  expect(lines[0]).toBe("time,instId,side,price,size,fee,feeCcy,execType,ordId,clOrdId,tradeId");
+  expect(lines[0]).toBe("time,instId,side,price,size,fee,feeCcy,pnl,execType,ordId,clOrdId,tradeId");
   const rows = lines.slice(1).map((l) => l.split(","));
-  const mine = rows.filter((r) => r[8] === ordId);
+  const mine = rows.filter((r) => r[9] === ordId);
   expect(mine.length).toBeGreaterThan(0);
   expect(mine.reduce((a, r) => a + Number(r[4]), 0)).toBeCloseTo(0.0017, 9);
-  for (const r of mine) expect(r.slice(1, 3)).toEqual(["BTC-USDT", "buy"]);
+  for (const r of mine) expect([...r.slice(1, 3), r[7]]).toEqual(["BTC-USDT", "buy", "0"]); // a spot fill realizes nothing
   const times = rows.map((r) => Date.parse(r[0]!));
   expect(times.every((t, i) => i === 0 || t >= times[i - 1]!)).toBe(true);
   await textMatches(page, `${EXPORT} small`, new RegExp(`^${rows.length} fills$`));

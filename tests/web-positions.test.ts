@@ -123,6 +123,23 @@ test("a position closes from its row with a reduce-only order: half at market, t
   await page.click('[data-testid="close-submit"]');
   await eventually(async () => Number((await swapPositions())[0]?.pos) === 1.5, WAIT);
   await page.waitForSelector(`${ROW} td:nth-child(2):text-is("1.5")`, { timeout: WAIT });
+  // Its fills realized a PnL: the Fills panel shows each as the exchange said it (signed; 4 decimals under 1).
+  let closing: { side: string; fillPnl: string | null }[] = [];
+  await eventually(async () => {
+    closing = (
+      (await (await fetch(`${s.url}/api/fills?instId=BTC-USDT-SWAP&limit=20`, { headers: H })).json()) as {
+        data: typeof closing;
+      }
+    ).data.filter((f) => f.side === "sell");
+    return closing.length > 0;
+  }, WAIT);
+  for (const f of closing.filter((f) => Number(f.fillPnl) !== 0)) {
+    const v = Number(f.fillPnl);
+    const shown = `${v > 0 ? "+" : ""}${v.toFixed(Math.abs(v) < 1 ? 4 : 2)}`;
+    await page.waitForSelector(`[data-testid="fills"] [data-testid="fill-pnl"]:text-is("${shown}")`, {
+      timeout: WAIT,
+    });
+  }
   // At a limit price: more than is held is refused before it is sent; the order rests, reduce-only.
   await page.click(`${ROW} [data-testid="position-close"]`);
   await page.click('[data-testid="close-limit"]');

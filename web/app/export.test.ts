@@ -27,16 +27,20 @@ const fill = (over: Partial<FillRow>): FillRow =>
     fillSz: "0.001",
     fee: "-0.0000008",
     feeCcy: "BTC",
+    fillPnl: null, // not recorded
     execType: "T",
     ...over,
   }) as FillRow;
 
 test("fills as CSV: a header, then a line per fill with its time in UTC, CRLF line ends", () => {
-  const csv = toCsv([fill({}), fill({ ordId: "2", side: "sell", clOrdId: "=x" })], FILL_COLUMNS);
+  const csv = toCsv(
+    [fill({}), fill({ ordId: "2", side: "sell", clOrdId: "=x", instId: "BTC-USDT-SWAP", fillPnl: "-1.25" })],
+    FILL_COLUMNS,
+  );
   expect(csv.split("\r\n")).toEqual([
-    "time,instId,side,price,size,fee,feeCcy,execType,ordId,clOrdId,tradeId",
-    "2026-12-07T08:00:00.123Z,BTC-USDT,buy,43000.1,0.001,-0.0000008,BTC,T,1,tw1,t1",
-    "2026-12-07T08:00:00.123Z,BTC-USDT,sell,43000.1,0.001,-0.0000008,BTC,T,2,'=x,t1",
+    "time,instId,side,price,size,fee,feeCcy,pnl,execType,ordId,clOrdId,tradeId",
+    "2026-12-07T08:00:00.123Z,BTC-USDT,buy,43000.1,0.001,-0.0000008,BTC,,T,1,tw1,t1",
+    "2026-12-07T08:00:00.123Z,BTC-USDT-SWAP,sell,43000.1,0.001,-0.0000008,BTC,-1.25,T,2,'=x,t1",
     "",
   ]);
 });

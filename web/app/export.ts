@@ -34,6 +34,7 @@ export const FILL_COLUMNS: Column<FillRow>[] = [
   { name: "size", value: (f) => f.fillSz },
   { name: "fee", value: (f) => f.fee },
   { name: "feeCcy", value: (f) => f.feeCcy },
+  { name: "pnl", value: (f) => f.fillPnl },
   { name: "execType", value: (f) => f.execType },
   { name: "ordId", value: (f) => f.ordId },
   { name: "clOrdId", value: (f) => f.clOrdId },

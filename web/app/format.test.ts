@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { digitsOf, fmtDateTime, fmtPx, fmtQty, fmtSz, fmtWhen, padDecimals } from "./format.ts";
+import { digitsOf, fmtDateTime, fmtPx, fmtQty, fmtRealized, fmtSz, fmtWhen, padDecimals } from "./format.ts";
 
 test("an instrument's digits are its tick's and its lot's decimals", () => {
   expect(digitsOf({ tickSz: 0.1, lotSz: 1e-8 })).toEqual({ px: 1, sz: 8 });
@@ -60,4 +60,15 @@ test("fmtWhen: the time of day today, the day and time before, the year in anoth
   expect(fmtWhen(new Date(2025, 11, 7, 9, 0, 0).getTime(), now)).toBe("2025-12-07 09:00:00"); // a year ago is not today
   expect(fmtWhen(new Date(2026, 0, 1, 0, 0, 0).getTime(), now)).toBe("01-01 00:00:00");
   expect(fmtWhen(null, now)).toBe("–");
+});
+
+test("a fill's realized PnL: signed, 2 decimals (4 under 1); none for an opening fill's 0 or when not given", () => {
+  expect(fmtRealized("12.3")).toBe("+12.30");
+  expect(fmtRealized("-1234.567")).toBe("-1234.57");
+  expect(fmtRealized("-0.456")).toBe("-0.4560");
+  expect(fmtRealized("0.0015")).toBe("+0.0015");
+  expect(fmtRealized("0")).toBe("");
+  expect(fmtRealized("")).toBe("");
+  expect(fmtRealized(null)).toBe("");
+  expect(fmtRealized(undefined)).toBe("");
 });

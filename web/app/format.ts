@@ -13,6 +13,16 @@ export function pctChange(last: string | undefined, open: string | undefined): n
 export const fmtUsd = (v: string | number): string =>
   Number(v).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+/**
+ * A fill's realized PnL, signed: 2 decimals, 4 under 1 (a small fill's "+0.0015"); "" for none
+ * (an opening fill's "0", or none given).
+ */
+export function fmtRealized(pnl: string | null | undefined): string {
+  const v = Number(pnl || 0);
+  if (v === 0 || !Number.isFinite(v)) return "";
+  return `${v > 0 ? "+" : ""}${v.toFixed(Math.abs(v) < 1 ? 4 : 2)}`;
+}
+
 export const fmtPct = (p: number | null): string => (p === null ? "–" : `${p >= 0 ? "+" : ""}${p.toFixed(2)}%`);
 
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));

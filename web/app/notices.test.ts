@@ -33,6 +33,10 @@ test("a person's fills: one toast per order, its fills added up at their average
   n.fill(fill("2", "c", { side: "sell" }));
   expect(texts(n)).toEqual(["Sold: 1.0000 BTC-USDT at 100.0", "Bought: 1.5000 BTC-USDT at 101.0 on average, 2 fills"]);
   expect(n.list.value.map((t) => t.tone)).toEqual(["sell", "buy"]);
+  // A swap's closing fills: what they realized, added up.
+  n.fill(fill("3", "d", { instId: "BTC-USDT-SWAP", side: "sell", fillPnl: "-1.5" }));
+  n.fill(fill("3", "e", { instId: "BTC-USDT-SWAP", side: "sell", fillPnl: "-1" }));
+  expect(texts(n)[0]).toBe("Sold: 2.0000 BTC-USDT-SWAP at 100.0 on average, 2 fills, PnL -2.50");
 });
 
 test("a strategy's fills: one toast for the strategy, linked to its page", () => {

@@ -1,5 +1,6 @@
 // What happens to the trader's orders, told on whatever page they are on: a fill (one toast per
-// order, its fills added up while it shows), a cancel, a rejection; a strategy's fills one toast
+// order, its fills added up while it shows, with what a swap's closing fills realized), a cancel,
+// a rejection; a strategy's fills one toast
 // per strategy (its cancels are routine and not told), and one of the user's strategies stopping
 // or failing without them (the kill switch, its own end, an error, someone else); and the user's
 // price alerts as they fire.
@@ -10,7 +11,7 @@ import { type ShallowRef, shallowRef } from "vue";
 import { strategyOfOrder } from "../client/index.ts";
 import type { Fill, Order, StrategyStatus } from "../client/types.ts";
 import type { BrowserAlert } from "./alerts.ts";
-import { type Digits, fmtPx, fmtSz } from "./format.ts";
+import { type Digits, fmtPx, fmtRealized, fmtSz } from "./format.ts";
 
 export interface Toast {
   /** One per order (fills), order state, or strategy: a newer event updates it in place. */
@@ -43,6 +44,8 @@ interface Sum {
   instId: string;
   sz: number;
   value: number;
+  /** What the fills realized (a swap's closing fills). */
+  pnl: number;
   n: number;
 }
 
@@ -67,9 +70,10 @@ export class Notices {
     const strategy = strategyOfOrder(f.clOrdId);
     const key = strategy ? `strategy:${strategy}` : `fill:${f.ordId}`;
     const shown = this.list.value.some((t) => t.key === key);
-    const sum = (shown && this.sums.get(key)) || { side: f.side, instId: f.instId, sz: 0, value: 0, n: 0 };
+    const sum = (shown && this.sums.get(key)) || { side: f.side, instId: f.instId, sz: 0, value: 0, pnl: 0, n: 0 };
     sum.sz += Number(f.fillSz);
     sum.value += Number(f.fillSz) * Number(f.fillPx);
+    sum.pnl += Number(f.fillPnl || 0) || 0;
     sum.n += 1;
     this.sums.set(key, sum);
     const d = this.digits(f.instId);
@@ -87,11 +91,12 @@ export class Notices {
       return;
     }
     const avg = sum.n > 1 ? `${f.instId} at ${fmtPx(sum.value / sum.sz, d?.px)} on average, ${sum.n} fills` : at;
+    const pnl = fmtRealized(String(sum.pnl));
     this.show({
       key,
       tone: f.side,
       title: f.side === "buy" ? "Bought" : "Sold",
-      text: `${fmtSz(sum.sz, d?.sz)} ${avg}`,
+      text: `${fmtSz(sum.sz, d?.sz)} ${avg}${pnl && `, PnL ${pnl}`}`,
       until: this.now() + SHOW_MS.told,
     });
   }

@@ -140,10 +140,11 @@ export function useFills(): ShallowRef<Fill[]> {
     undo(tw.client.on("fill", (ev) => add([ev.data])));
     const load = async () =>
       add(
-        // A recorded fill without a fee (null) shows none.
-        (await tw.rest.history.fills({ limit: FILLS_LIMIT })).data.map(({ id: _id, fee, ...f }) => ({
+        // A recorded fill without a fee or a PnL (null) shows none.
+        (await tw.rest.history.fills({ limit: FILLS_LIMIT })).data.map(({ id: _id, fee, fillPnl, ...f }) => ({
           ...f,
           fee: fee ?? "",
+          fillPnl: fillPnl ?? "",
         })),
       );
     return { list, feeds: new Feeds(tw.client, () => load) };

@@ -1,8 +1,9 @@
-// The user's fills, newest first, with their export: a small live table.
+// The user's fills, newest first, with their export: a small live table. A fill that reduced a
+// swap's position shows the PnL it realized.
 import { defineComponent } from "vue";
 import { useFills } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
-import { fmtPx, fmtSz, fmtWhen } from "../format.ts";
+import { fmtPx, fmtRealized, fmtSz, fmtWhen } from "../format.ts";
 import { ExportFills } from "./ExportFills.tsx";
 import { StrategyTag } from "./StrategyTag.tsx";
 
@@ -24,6 +25,9 @@ export const Fills = defineComponent(() => {
               <th>Side</th>
               <th class="num">Price</th>
               <th class="num">Size</th>
+              <th class="num" title="What a fill that reduced a position realized, before fees">
+                PnL
+              </th>
               <th class="num hide-narrow">Fee</th>
             </tr>
           </thead>
@@ -38,6 +42,9 @@ export const Fills = defineComponent(() => {
                 <td class={f.side === "buy" ? "up" : "down"}>{f.side}</td>
                 <td class="num">{fmtPx(f.fillPx, digits(f.instId)?.px)}</td>
                 <td class="num">{fmtSz(f.fillSz, digits(f.instId)?.sz)}</td>
+                <td class={`num ${Number(f.fillPnl) > 0 ? "up" : "down"}`} data-testid="fill-pnl">
+                  {fmtRealized(f.fillPnl)}
+                </td>
                 <td class="num hide-narrow">
                   {f.fee} {f.feeCcy}
                 </td>
@@ -45,7 +52,7 @@ export const Fills = defineComponent(() => {
             ))}
             {fills.value.length === 0 && (
               <tr>
-                <td colspan={6} class="empty">
+                <td colspan={7} class="empty">
                   No fills yet.
                 </td>
               </tr>
