@@ -102,6 +102,10 @@ export const PositionSchema = z
     uplRatio: decimal.openapi({
       description: "uPnL as a fraction of the position's margin (the exchange's); empty when not given",
     }),
+    realizedPnl: decimal.optional().openapi({
+      description:
+        "what the position has realized since it was opened, fees included (the exchange's); empty when not given",
+    }),
     uTime: ms,
   })
   .openapi("Position") satisfies z.ZodType<Position>;

@@ -121,6 +121,8 @@ export interface Position {
   liqPx: Decimal;
   /** The unrealized PnL as a fraction of the position's margin, as the exchange works it out ("" when it gives none). */
   uplRatio: Decimal;
+  /** What the position has realized since it was opened, fees included (OKX's); "" when not given. */
+  realizedPnl?: Decimal;
   uTime: number;
 }
 

@@ -87,13 +87,22 @@ export class Account {
     b.uTime = now;
   }
 
-  /** Applies a swap fill of `contracts` (negative = sell) at `px`; returns the realized PnL. */
-  applySwapFill(inst: SimInstrument, contracts: number, px: number, tradeId: string, now: number): number {
+  /**
+   * Applies a swap fill of `contracts` (negative = sell) at `px` with its `fee` (negative);
+   * returns the PnL it realized (before the fee). The position's `realizedPnl` is OKX's: what it
+   * has realized since it was opened, fees included (a position opened from flat starts at 0).
+   */
+  applySwapFill(inst: SimInstrument, contracts: number, px: number, fee: number, tradeId: string, now: number): number {
     let p = this.positions.get(inst.instId);
     if (!p) {
       p = { inst, posId: String(++this.posSeq), pos: 0, avgPx: 0, realizedPnl: 0, tradeId, cTime: now, uTime: now };
       this.positions.set(inst.instId, p);
     }
+    if (p.pos === 0) {
+      p.realizedPnl = 0;
+      p.cTime = now;
+    }
+    p.realizedPnl += fee;
     let pnl = 0;
     const same = p.pos === 0 || Math.sign(p.pos) === Math.sign(contracts);
     if (same) {

@@ -104,7 +104,7 @@ export function settleFill(
     fee = -value * rate;
     account.credit(inst.quoteCcy, fee, now);
     const contracts = lots * 10 ** -inst.szDec * (o.side === "buy" ? 1 : -1);
-    pnl = account.applySwapFill(inst, contracts, px / 10 ** inst.pxDec, tradeId, now);
+    pnl = account.applySwapFill(inst, contracts, px / 10 ** inst.pxDec, fee, tradeId, now);
     o.pnl += pnl;
     o.feeCcy = inst.quoteCcy;
   }

@@ -162,6 +162,34 @@ describe("matcher", () => {
     ).toBe("51000");
   });
 
+  test("a swap position's realizedPnl: fees and closing fills since it was opened; a position opened again starts at 0", () => {
+    const { matcher, account, market, pushes } = setup();
+    const sw = market.get("BTC-USDT-SWAP")!;
+    const realized = () => Number(account.positionRows({ instIds: ["BTC-USDT-SWAP"] }, 0)[0]!.realizedPnl);
+    const sum = (f: (p: (typeof pushes)[number]) => string) =>
+      pushes.filter((p) => p.tradeId !== "").reduce((s, p) => s + Number(f(p)), 0);
+    const trade = (side: "buy" | "sell", sz: string, reduceOnly = false) =>
+      matcher.place({ instId: "BTC-USDT-SWAP", tdMode: "cross", side, ordType: "market", sz, reduceOnly }, 1);
+    trade("buy", "10");
+    expect(realized()).toBeCloseTo(
+      sum((p) => p.fillFee),
+      9,
+    ); // the opening fees
+    expect(realized()).toBeLessThan(0);
+    market.setPrice("BTC-USDT-SWAP", sw.midPx() + 500);
+    for (let i = 0; i < 3; i++) market.step(i);
+    trade("sell", "4", true);
+    expect(realized()).toBeCloseTo(sum((p) => p.fillFee) + sum((p) => p.fillPnl), 9);
+    expect(realized()).toBeGreaterThan(0); // 4 sold 500 higher
+    trade("sell", "6", true);
+    pushes.length = 0;
+    trade("buy", "1"); // opened again: only its own fee
+    expect(realized()).toBeCloseTo(
+      sum((p) => p.fillFee),
+      9,
+    );
+  });
+
   test("amend changes price and size; amend of an unknown order fails", () => {
     const { matcher, m, px, pushes } = setup();
     const bid = m.book.best("bids")!;

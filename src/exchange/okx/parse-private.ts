@@ -80,6 +80,7 @@ export function parsePosition(item: unknown): Position {
     markPx: os(o, "markPx"),
     liqPx: os(o, "liqPx"),
     uplRatio: os(o, "uplRatio"),
+    realizedPnl: os(o, "realizedPnl"),
     uTime: ms(o, "uTime"),
   };
 }
