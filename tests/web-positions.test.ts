@@ -133,13 +133,25 @@ test("a position closes from its row with a reduce-only order: half at market, t
     ).data.filter((f) => f.side === "sell");
     return closing.length > 0;
   }, WAIT);
-  for (const f of closing.filter((f) => Number(f.fillPnl) !== 0)) {
-    const v = Number(f.fillPnl);
-    const shown = `${v > 0 ? "+" : ""}${v.toFixed(Math.abs(v) < 1 ? 4 : 2)}`;
-    await page.waitForSelector(`[data-testid="fills"] [data-testid="fill-pnl"]:text-is("${shown}")`, {
-      timeout: WAIT,
-    });
-  }
+  const signed = (v: number) => `${v > 0 ? "+" : ""}${v.toFixed(Math.abs(v) < 1 ? 4 : 2)}`;
+  for (const f of closing.filter((f) => Number(f.fillPnl) !== 0))
+    await page.waitForSelector(
+      `[data-testid="fills"] [data-testid="fill-pnl"]:text-is("${signed(Number(f.fillPnl))}")`,
+      {
+        timeout: WAIT,
+      },
+    );
+  // From 1600 px the row says what the position has realized so far, fees included, as the exchange has it.
+  await page.setViewportSize({ width: 1700, height: 900 });
+  const REALIZED = `${ROW} [data-testid="position-realized"]`;
+  await textMatches(page, REALIZED, /^[+-]\d+\.\d+$/); // its fees at least
+  await eventually(
+    async () =>
+      (await page.textContent(REALIZED)) ===
+      signed(Number(((await swapPositions())[0] as unknown as { realizedPnl: string }).realizedPnl)),
+    WAIT,
+  );
+  await page.setViewportSize({ width: 1280, height: 800 });
   // At a limit price: more than is held is refused before it is sent; the order rests, reduce-only.
   await page.click(`${ROW} [data-testid="position-close"]`);
   await page.click('[data-testid="close-limit"]');

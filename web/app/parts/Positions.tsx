@@ -10,7 +10,7 @@ import { usePositions } from "../../vue/account.ts";
 import { useTradewire } from "../../vue/context.ts";
 import { useInstruments } from "../../vue/market.ts";
 import { useDigits } from "../digits.ts";
-import { fmtPct, fmtPx, fmtQty } from "../format.ts";
+import { fmtPct, fmtPx, fmtQty, fmtRealized } from "../format.ts";
 import { useGuards } from "../guards.ts";
 import { positionValue, returnOnMargin } from "../position-figures.ts";
 import { type Guard, type Guarded, guardedPosition } from "../protect.ts";
@@ -46,7 +46,7 @@ export const Positions = defineComponent(() => {
       allError.value = errorText(err);
     }
   };
-  const cols = () => (canTrade.value ? 8 : 7);
+  const cols = () => (canTrade.value ? 9 : 8);
   const rules = useInstruments();
   const ctVal = (instId: string) => rules.get(instId)?.ctVal ?? 1;
   return () => (
@@ -83,6 +83,9 @@ export const Positions = defineComponent(() => {
             <th class="num" title="Unrealized PnL, and as a share of the margin it took at entry">
               uPnL
             </th>
+            <th class="num wide-only" title="What the position has realized since it was opened, fees included">
+              Realized
+            </th>
             {canTrade.value && <th />}
           </tr>
         </thead>
@@ -115,8 +118,20 @@ export const Positions = defineComponent(() => {
                 <td class="num wide-only" data-testid="position-value">
                   {fmtValue(positionValue(p, ctVal(p.instId)))}
                 </td>
-                <td class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`} data-testid="position-upl">
+                <td
+                  class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`}
+                  data-testid="position-upl"
+                  title={
+                    fmtRealized(p.realizedPnl) && `realized since opened, fees included: ${fmtRealized(p.realizedPnl)}`
+                  }
+                >
                   {Number(p.upl).toFixed(2)} <small class="roe">{fmtRoe(returnOnMargin(p, ctVal(p.instId)))}</small>
+                </td>
+                <td
+                  class={`num wide-only ${Number(p.realizedPnl) > 0 ? "up" : "down"}`}
+                  data-testid="position-realized"
+                >
+                  {fmtRealized(p.realizedPnl)}
                 </td>
                 {canTrade.value && (
                   <td class="num actions-cell">
