@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { digitsOf, fmtDateTime, fmtPx, fmtQty, fmtRealized, fmtSz, fmtWhen, padDecimals } from "./format.ts";
+import { digitsOf, fmtDateTime, fmtFee, fmtPx, fmtQty, fmtRealized, fmtSz, fmtWhen, padDecimals } from "./format.ts";
 
 test("an instrument's digits are its tick's and its lot's decimals", () => {
   expect(digitsOf({ tickSz: 0.1, lotSz: 1e-8 })).toEqual({ px: 1, sz: 8 });
@@ -71,4 +71,13 @@ test("a fill's realized PnL: signed, 2 decimals (4 under 1); none for an opening
   expect(fmtRealized("")).toBe("");
   expect(fmtRealized(null)).toBe("");
   expect(fmtRealized(undefined)).toBe("");
+});
+
+test("a fee in its currency's decimals: 4 for a dollar, 8 for a coin; none when not given", () => {
+  expect(fmtFee("-0.2149115", "USDT")).toBe("-0.2149");
+  expect(fmtFee("-0.644844", "USDC")).toBe("-0.6448");
+  expect(fmtFee("-0.0000008", "BTC")).toBe("-0.00000080");
+  expect(fmtFee("0", "ETH")).toBe("0.00000000");
+  expect(fmtFee("", "USDT")).toBe("");
+  expect(fmtFee(null, "USDT")).toBe("");
 });

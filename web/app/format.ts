@@ -13,6 +13,12 @@ export function pctChange(last: string | undefined, open: string | undefined): n
 export const fmtUsd = (v: string | number): string =>
   Number(v).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
+/** A fee in its currency's decimals: 4 for a dollar (USDT, USDC, USD), 8 for a coin; "" for none. */
+export function fmtFee(fee: string | null | undefined, ccy: string): string {
+  if (fee === "" || fee === null || fee === undefined || !Number.isFinite(Number(fee))) return "";
+  return Number(fee).toFixed(/^(USDT|USDC|USD)$/.test(ccy) ? 4 : 8);
+}
+
 /**
  * A fill's realized PnL, signed: 2 decimals, 4 under 1 (a small fill's "+0.0015"); "" for none
  * (an opening fill's "0", or none given).

@@ -3,7 +3,7 @@
 import { defineComponent } from "vue";
 import { useFills } from "../../vue/account.ts";
 import { useDigits } from "../digits.ts";
-import { fmtPx, fmtRealized, fmtSz, fmtWhen } from "../format.ts";
+import { fmtFee, fmtPx, fmtRealized, fmtSz, fmtWhen } from "../format.ts";
 import { ExportFills } from "./ExportFills.tsx";
 import { StrategyTag } from "./StrategyTag.tsx";
 
@@ -46,7 +46,7 @@ export const Fills = defineComponent(() => {
                   {fmtRealized(f.fillPnl)}
                 </td>
                 <td class="num hide-narrow">
-                  {f.fee} {f.feeCcy}
+                  {fmtFee(f.fee, f.feeCcy)} {f.feeCcy}
                 </td>
               </tr>
             ))}
