@@ -6,6 +6,7 @@
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { OkxRest } from "../src/exchange/okx/rest.ts";
+import { dayStart } from "../web/vue/realized.ts";
 import { ADMIN_PASSWORD, cancelOrder, eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
 import { closeTabs, signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
@@ -141,6 +142,22 @@ test("a position closes from its row with a reduce-only order: half at market, t
         timeout: WAIT,
       },
     );
+  // The panel's header: what today's fills realized, as the recorded fills of the day add up.
+  const today = async () =>
+    (
+      (await (await fetch(`${s.url}/api/fills?from=${dayStart(Date.now())}&limit=1000`, { headers: H })).json()) as {
+        data: { fillPnl: string | null }[];
+      }
+    ).data.reduce((sum, f) => sum + Number(f.fillPnl || 0), 0);
+  // (None when they add up to nothing: an exit at the entry price.)
+  const REALIZED_TODAY = '[data-testid="realized-today"]';
+  await eventually(async () => {
+    const sum = await today();
+    const shown = (await page.locator(REALIZED_TODAY).count())
+      ? (await page.textContent(REALIZED_TODAY))!.replace(/\s+/g, " ").trim()
+      : null;
+    return shown === (sum === 0 ? null : `today ${signed(sum)} USDT`);
+  }, WAIT);
   // From 1600 px the row says what the position has realized so far, fees included, as the exchange has it.
   await page.setViewportSize({ width: 1700, height: 900 });
   const REALIZED = `${ROW} [data-testid="position-realized"]`;

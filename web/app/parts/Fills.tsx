@@ -1,7 +1,8 @@
 // The user's fills, newest first, with their export: a small live table. A fill that reduced a
-// swap's position shows the PnL it realized.
+// swap's position shows the PnL it realized; the header, what today's fills realized.
 import { defineComponent } from "vue";
 import { useFills } from "../../vue/account.ts";
+import { useRealizedToday } from "../../vue/realized.ts";
 import { useDigits } from "../digits.ts";
 import { fmtFee, fmtPx, fmtRealized, fmtSz, fmtWhen } from "../format.ts";
 import { ExportFills } from "./ExportFills.tsx";
@@ -9,11 +10,22 @@ import { StrategyTag } from "./StrategyTag.tsx";
 
 export const Fills = defineComponent(() => {
   const fills = useFills();
+  const today = useRealizedToday();
   const digits = useDigits();
   return () => (
     <section class="card fills" data-testid="fills">
       <header class="row">
         <h2>Fills</h2>
+        {today.value.length > 0 && (
+          <small class="realized-today" data-testid="realized-today" title="What today's fills realized, before fees">
+            today{" "}
+            {today.value.map(([ccy, pnl]) => (
+              <span key={ccy} class={pnl > 0 ? "up" : "down"}>
+                {fmtRealized(String(pnl))} {ccy}
+              </span>
+            ))}
+          </small>
+        )}
         <ExportFills />
       </header>
       <div class="scroll">
