@@ -4,7 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { ROLES } from "../auth/types.ts";
 import { MAX_ALERT_NOTE } from "../domain/alerts.ts";
 import { InstId } from "../domain/inst-id.ts";
-import { access, errors, GUARDED, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
+import { access, BODY, errors, GUARDED, type Guard, json, jsonBody, reads, routes } from "../http/openapi.ts";
 import type { AlertService } from "../services/alerts.ts";
 
 const tags = ["alerts"];
@@ -87,8 +87,7 @@ export function alertRoutes(d: { alerts: AlertService; guard: Guard }) {
     responses: {
       201: json(Alert, "set, waiting"),
       ...errors(
-        413,
-        415,
+        ...BODY,
         ...GUARDED,
         [
           400,
@@ -111,8 +110,7 @@ export function alertRoutes(d: { alerts: AlertService; guard: Guard }) {
     responses: {
       200: json(Alert, "the alert now"),
       ...errors(
-        413,
-        415,
+        ...BODY,
         ...GUARDED,
         [400, "invalid input (`validation_failed`): no last price yet, or the last price at `price` now (`price`)"],
         [403, "someone else's alert"],
