@@ -2,6 +2,7 @@
 // GET /api/fills (newest first; written oldest first), quoted as RFC 4180 asks. A text cell that
 // a spreadsheet would run as a formula (=, +, -, @ at its start, and not a number) gets a leading
 // apostrophe.
+import { collect as collectPages, type Page } from "../client/paged.ts";
 import type { FillRow } from "../client/rest.ts";
 
 export interface Column<R> {
@@ -44,18 +45,5 @@ export const FILL_COLUMNS: Column<FillRow>[] = [
 /** Most rows one file takes (a hundred pages). */
 export const EXPORT_MAX_ROWS = 100_000;
 
-/** Every row of a paged history, following its cursor; `complete` is false when `max` cut it short. */
-export async function collect<R>(
-  page: (cursor: string | undefined) => Promise<{ data: R[]; next: string | null }>,
-  max = EXPORT_MAX_ROWS,
-): Promise<{ rows: R[]; complete: boolean }> {
-  const rows: R[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const p = await page(cursor);
-    rows.push(...p.data);
-    if (rows.length >= max) return { rows: rows.slice(0, max), complete: p.next === null && rows.length === max };
-    if (p.next === null) return { rows, complete: true };
-    cursor = p.next;
-  }
-}
+/** Every row of the period, up to EXPORT_MAX_ROWS (see client/paged.ts). */
+export const collect = <R>(page: Page<R>, max = EXPORT_MAX_ROWS) => collectPages(page, max);

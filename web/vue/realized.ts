@@ -2,6 +2,7 @@
 // fill of the day read once (paged through GET /api/fills, again after a resync), then each live
 // `fill` event; a fill seen twice counts once, and the sums start again at midnight.
 import { onScopeDispose, type ShallowRef, shallowRef } from "vue";
+import { collect } from "../client/paged.ts";
 import type { Fill } from "../client/types.ts";
 import { shared, useTradewire } from "./context.ts";
 import { Feeds } from "./feed.ts";
@@ -61,8 +62,8 @@ export class RealizedDay {
   }
 }
 
-/** Pages of the day's fills read at most (1,000 a page). */
-const MAX_PAGES = 20;
+/** The day's fills read at most (twenty pages of 1,000). */
+const MAX_ROWS = 20_000;
 
 /** The realized PnL of today's fills by settlement currency (non-zero only, largest first). */
 export function useRealizedToday(): ShallowRef<[string, number][]> {
@@ -76,17 +77,11 @@ export function useRealizedToday(): ShallowRef<[string, number][]> {
     undo(tw.client.on("fill", (ev) => take([ev.data])));
     const load = async () => {
       day.reset(Date.now());
-      let cursor: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const r = await tw.rest.history.fills({
-          from: String(day.since),
-          limit: "1000",
-          ...(cursor ? { cursor } : {}),
-        });
-        day.add(r.data, Date.now());
-        if (r.next === null) break;
-        cursor = r.next;
-      }
+      const { rows } = await collect(
+        (cursor) => tw.rest.history.fills({ from: String(day.since), limit: "1000", ...(cursor ? { cursor } : {}) }),
+        MAX_ROWS,
+      );
+      day.add(rows, Date.now());
       sums.value = day.sums();
     };
     return { sums, feeds: new Feeds(tw.client, () => load) };
