@@ -126,6 +126,33 @@ export interface Trade {
 /** [ts (open time), o, h, l, c, vol, volCcy, volCcyQuote, confirm "0"|"1"] */
 export type CandleRow = [MsStr, Dec, Dec, Dec, Dec, Dec, Dec, Dec, "0" | "1"];
 
+/**
+ * A `funding-rate` push item, also a GET /public/funding-rate row (perpetual swaps). `fundingTime`
+ * is the end of the current period (when its funding is paid), `settFundingRate` the rate paid
+ * at the last one; fields OKX leaves empty are "".
+ */
+export interface FundingRatePush {
+  instType: InstType;
+  instId: string;
+  fundingRate: Dec;
+  nextFundingRate: Dec;
+  fundingTime: MsStr;
+  nextFundingTime: MsStr;
+  /** "current_period" (the rate is fixed at the period's end) or "next_period". */
+  method: string;
+  formulaType: string;
+  maxFundingRate: Dec;
+  minFundingRate: Dec;
+  premium: Dec;
+  settFundingRate: Dec;
+  /** "settled" or "processing". */
+  settState: string;
+  interestRate: Dec;
+  impactValue: Dec;
+  sz: Dec;
+  ts: MsStr;
+}
+
 // --- Account (§6.3, §4.6–4.8) -------------------------------------------------------------------
 
 export interface BalanceDetail {

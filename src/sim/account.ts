@@ -127,6 +127,21 @@ export class Account {
     return pnl;
   }
 
+  /**
+   * Books one funding payment on a swap's open position: -pos × ctVal × mark × rate (a long pays
+   * a positive rate, a short receives it) into the settlement currency's cash and the position's
+   * realizedPnl, which on OKX includes funding fees. Returns the amount; undefined if flat.
+   */
+  payFunding(inst: SimInstrument, rate: number, now: number): number | undefined {
+    const p = this.positions.get(inst.instId);
+    if (!p || p.pos === 0) return undefined;
+    const amount = -p.pos * inst.ctVal * this.mark(inst) * rate;
+    this.credit(inst.quoteCcy, amount, now);
+    p.realizedPnl += amount;
+    p.uTime = now;
+    return amount;
+  }
+
   position(instId: string): number {
     return this.positions.get(instId)?.pos ?? 0;
   }

@@ -1,7 +1,9 @@
 // The HTTP admin endpoints on the sim port, for tests that run in another process:
-// GET/POST /sim/faults (FaultPatch JSON), POST /sim/price {instId, px}, GET /sim/health.
-import type { SimContext } from "./context.ts";
+// GET/POST /sim/faults (FaultPatch JSON), POST /sim/price {instId, px}, POST /sim/funding
+// {instId, rate}, GET /sim/health.
+import { type SimContext, setFundingRate } from "./context.ts";
 import type { FaultPatch } from "./faults.ts";
+import { parseDec } from "./num.ts";
 
 const PATCH_KEYS = [
   "dropConnections",
@@ -50,6 +52,15 @@ export async function handleAdmin(req: Request, path: string, ctx: SimContext): 
     if (!ctx.market.setPrice(instId, px))
       return reply(400, { error: "expected {instId, px} with a known instId and px > 0" });
     return reply(200, { ok: true, instId, px });
+  }
+  if (path === "/sim/funding" && req.method === "POST") {
+    const b = await body();
+    const instId = typeof b?.instId === "string" ? b.instId : "";
+    // A number or a decimal string pins the rate; null lets it walk again.
+    const rate = b?.rate === null ? null : (parseDec(b?.rate) ?? NaN);
+    if (!setFundingRate(ctx, instId, rate))
+      return reply(400, { error: "expected {instId, rate} with a swap instId and |rate| <= 0.00375, or rate null" });
+    return reply(200, { ok: true, instId, rate: ctx.funding.rate(instId), pinned: rate !== null });
   }
   return reply(404, { error: `no admin route ${req.method} ${path}` });
 }

@@ -2,7 +2,7 @@
 // in-process and get its URLs, credentials, fault switches and stop().
 import type { OkxCredentials } from "../okx/sign.ts";
 import type { Instrument } from "../okx/types.ts";
-import { createContext, type SimContext, step } from "./context.ts";
+import { createContext, type SimContext, setFundingRate, step } from "./context.ts";
 import type { Faults } from "./faults.ts";
 import { resolveOptions, type SimOptions } from "./options.ts";
 import { OrderFile } from "./persist.ts";
@@ -25,6 +25,11 @@ export interface Simulator {
   instruments: Instrument[];
   /** Moves the market of an instrument's pair to `px` (crosses resting orders on the next step). */
   setPrice(instId: string, px: number): boolean;
+  /**
+   * Pins a swap's funding rate (pushed at once, settled at the period's end), or with null lets it
+   * walk again; false for a non-swap or a rate beyond ±0.00375.
+   */
+  setFundingRate(instId: string, rate: number | null): boolean;
   /** Runs `n` market steps now (with tickMs 0 the market moves only through this). */
   step(n?: number): void;
   stop(): Promise<void>;
@@ -55,6 +60,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     );
   }
   if (opts.candleMs > 0) timers.push(setInterval(() => ctx.feed.publishCandles(Date.now()), opts.candleMs));
+  if (opts.fundingPushMs > 0) timers.push(setInterval(() => ctx.feed.publishFunding(Date.now()), opts.fundingPushMs));
   if (opts.accountPushMs > 0)
     timers.push(setInterval(() => ctx.privateFeed.pushAccount(Date.now()), opts.accountPushMs));
   timers.push(setInterval(() => closeIdle(ctx, Date.now()), 1_000));
@@ -69,6 +75,7 @@ export async function startSimulator(options: SimOptions = {}): Promise<Simulato
     faults: ctx.faults,
     instruments: ctx.instruments.all.map((i) => i.wire),
     setPrice: (instId, px) => ctx.market.setPrice(instId, px),
+    setFundingRate: (instId, rate) => setFundingRate(ctx, instId, rate),
     step: (n = 1) => {
       for (let i = 0; i < n; i++) step(ctx);
       ctx.feed.publishCandles(Date.now());

@@ -18,3 +18,11 @@ test("bad values stop with a message naming the flag", () => {
   expect(() => parseArgs(["stray"], {})).toThrow(/unexpected argument/);
   expect(() => parseArgs([], { SIM_SEED: "-1" })).toThrow(/SIM_SEED/);
 });
+
+test("funding period and push cadence from flags or env", () => {
+  expect(parseArgs(["--funding-interval-ms", "2000"], { SIM_FUNDING_PUSH_MS: "500" })).toMatchObject({
+    fundingIntervalMs: 2000,
+    fundingPushMs: 500,
+  });
+  expect(() => parseArgs(["--funding-push-ms", "soon"], {})).toThrow(/--funding-push-ms/);
+});

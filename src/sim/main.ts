@@ -3,8 +3,10 @@
 import { DEFAULT_CREDENTIALS, type SimOptions, startSimulator } from "./index.ts";
 
 const USAGE = `usage: bun src/sim/main.ts [--port N] [--host H] [--seed N] [--instruments BTC-USDT,ETH-USDT]
-                       [--checksum on|off] [--tick-ms N] [--data-dir DIR] [--no-rate-limits] [--lenient-ws-paths] [--verbose]
-env: SIM_PORT SIM_HOST SIM_SEED SIM_INSTRUMENTS SIM_CHECKSUM SIM_TICK_MS SIM_DATA_DIR SIM_API_KEY SIM_SECRET_KEY SIM_PASSPHRASE`;
+                       [--checksum on|off] [--tick-ms N] [--funding-interval-ms N] [--funding-push-ms N]
+                       [--data-dir DIR] [--no-rate-limits] [--lenient-ws-paths] [--verbose]
+env: SIM_PORT SIM_HOST SIM_SEED SIM_INSTRUMENTS SIM_CHECKSUM SIM_TICK_MS SIM_FUNDING_INTERVAL_MS SIM_FUNDING_PUSH_MS
+     SIM_DATA_DIR SIM_API_KEY SIM_SECRET_KEY SIM_PASSPHRASE`;
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -40,6 +42,8 @@ export function parseArgs(argv: string[], env: Record<string, string | undefined
     host: get("host", "SIM_HOST"),
     seed: int("seed", "SIM_SEED"),
     tickMs: int("tick-ms", "SIM_TICK_MS"),
+    fundingIntervalMs: int("funding-interval-ms", "SIM_FUNDING_INTERVAL_MS"),
+    fundingPushMs: int("funding-push-ms", "SIM_FUNDING_PUSH_MS"),
     instruments: instruments
       ? instruments
           .split(",")
@@ -73,7 +77,7 @@ async function main(): Promise<void> {
       `OKX simulator listening`,
       `  REST      ${sim.url}/api/v5`,
       `  WS        ${sim.wsUrl}/public  ${sim.wsUrl}/private  ${sim.wsUrl}/business`,
-      `  admin     ${sim.url}/sim/faults  ${sim.url}/sim/price  ${sim.url}/sim/health`,
+      `  admin     ${sim.url}/sim/faults  ${sim.url}/sim/price  ${sim.url}/sim/funding  ${sim.url}/sim/health`,
       `  apiKey    ${c.apiKey}`,
       `  secretKey ${secret}`,
       `  passphrase ${passphrase}`,

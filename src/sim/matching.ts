@@ -13,7 +13,8 @@ import { type FillInfo, isOpen, orderPush, remainingLots, type SimOrder } from "
 import { bool, isItemError, type ParsedRef, parsePlace, parseRef, str } from "./validate.ts";
 
 export interface AccountChange {
-  eventType: "filled" | "order" | "set_leverage";
+  /** "funding_fee" comes from the funding settlement (funding.ts), the others from the matcher. */
+  eventType: "filled" | "order" | "set_leverage" | "funding_fee";
   ccys: string[];
   instIds: string[];
   trades: { instId: string; tradeId: string }[];

@@ -28,6 +28,10 @@ export interface SimOptions {
   candleMs?: number;
   /** The `account` channel's regular push (OKX pushes on events and periodically); 0 = on events only. */
   accountPushMs?: number;
+  /** Length of a swap funding period (at least 1000); periods end at multiples of it since 1970 (8 h: 00:00, 08:00, 16:00 UTC). */
+  fundingIntervalMs?: number;
+  /** The `funding-rate` channel's regular push (OKX: every 30-90 s); 0 = only on subscribe and after a settlement. */
+  fundingPushMs?: number;
   /** Standard deviation of the mid per step, as a fraction of the price. */
   volatility?: number;
   /** Synthetic book levels per side (books shows up to 400). */
@@ -75,6 +79,8 @@ export function resolveOptions(o: SimOptions = {}): ResolvedOptions {
     tickMs: o.tickMs ?? 100,
     candleMs: o.candleMs ?? 500,
     accountPushMs: o.accountPushMs ?? 5_000,
+    fundingIntervalMs: Math.max(1_000, o.fundingIntervalMs ?? 8 * 3_600_000),
+    fundingPushMs: o.fundingPushMs ?? 30_000,
     volatility: o.volatility ?? 0.0001,
     bookLevels: Math.min(400, Math.max(5, o.bookLevels ?? 100)),
     startPrices: { BTC: 43000, ETH: 2300, SOL: 100, XRP: 0.5, DOGE: 0.08, LTC: 70, ...(o.startPrices ?? {}) },

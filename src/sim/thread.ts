@@ -19,6 +19,8 @@ export interface SimulatorThread {
   credentials: OkxCredentials;
   /** Moves the market of an instrument's pair to `px`; false for an unknown instrument. */
   setPrice(instId: string, px: number): Promise<boolean>;
+  /** Pins a swap's funding rate, or with null lets it walk again; false for a non-swap or a rate beyond the cap. */
+  setFundingRate(instId: string, rate: number | null): Promise<boolean>;
   /** Applies a fault patch (sim/faults.ts); resolves with the new fault state. */
   setFaults(patch: FaultPatch): Promise<FaultState>;
   stop(): Promise<void>;
@@ -72,6 +74,7 @@ export function startSimulatorThread(
           port,
           credentials,
           setPrice: (instId, px) => call<boolean>((id) => ({ t: "setPrice", id, instId, px })),
+          setFundingRate: (instId, rate) => call<boolean>((id) => ({ t: "setFundingRate", id, instId, rate })),
           setFaults: (patch) => call<FaultState>((id) => ({ t: "faults", id, patch })),
           stop: async () => {
             if (gone) return;

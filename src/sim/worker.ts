@@ -8,6 +8,7 @@ declare const self: Worker;
 export type ToSimWorker =
   | { t: "start"; options: SimOptions }
   | { t: "setPrice"; id: number; instId: string; px: number }
+  | { t: "setFundingRate"; id: number; instId: string; rate: number | null }
   | { t: "faults"; id: number; patch: FaultPatch }
   | { t: "stop"; id: number };
 
@@ -33,6 +34,7 @@ self.onmessage = async (e: MessageEvent<ToSimWorker>) => {
   try {
     if (!sim) throw new Error("the simulator is not started");
     if (m.t === "setPrice") post({ t: "reply", id: m.id, value: sim.setPrice(m.instId, m.px) });
+    else if (m.t === "setFundingRate") post({ t: "reply", id: m.id, value: sim.setFundingRate(m.instId, m.rate) });
     else if (m.t === "faults") post({ t: "reply", id: m.id, value: sim.faults.set(m.patch) });
     else if (m.t === "stop") {
       await sim.stop();

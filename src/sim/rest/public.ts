@@ -105,19 +105,6 @@ export const markPrice: Handler = (r) => {
 export const fundingRate: Handler = (r) => {
   const { m, err } = market(r);
   if (!m) return err!;
-  if (m.inst.instType !== "SWAP") return fail("51000", "instId");
-  const hour = 3_600_000 * 8;
-  const next = Math.ceil(r.now / hour) * hour;
-  return ok([
-    {
-      instType: "SWAP",
-      instId: m.inst.instId,
-      fundingRate: "0.0001",
-      nextFundingRate: "",
-      fundingTime: String(next),
-      nextFundingTime: String(next + hour),
-      method: "current_period",
-      ts: String(r.now),
-    },
-  ]);
+  const view = r.ctx.funding.view(m.inst.instId, r.now);
+  return view ? ok([view]) : fail("51000", "instId");
 };

@@ -27,9 +27,12 @@ export const MARKET_CHANNELS = new Set([
   "books50-l2-tbt",
   "trades",
   "mark-price",
+  "funding-rate",
 ]);
 export const BOOK_CHANNELS = new Set(["books", "books-l2-tbt", "books50-l2-tbt"]);
 const LOGIN_MARKET = new Set(["books-l2-tbt", "books50-l2-tbt"]);
+/** Channels only perpetual swaps have; another instId answers as an unknown one does (60018). */
+const SWAP_ONLY = new Set(["funding-rate"]);
 const PRIVATE = new Set(["orders", "positions", "account", "balance_and_position"]);
 const INST_TYPES = new Set(["SPOT", "MARGIN", "SWAP", "FUTURES", "OPTION", "ANY"]);
 
@@ -77,7 +80,8 @@ export function classify(
     const m = /^candle(.+)$/.exec(channel);
     if (!m || !parseBar(m[1]!)) return unknown;
   }
-  if (!table.get(instId)) return unknown;
+  const inst = table.get(instId);
+  if (!inst || (SWAP_ONLY.has(channel) && inst.instType !== "SWAP")) return unknown;
   return { key: `${channel}:${instId}`, cls, channel, instId };
 }
 

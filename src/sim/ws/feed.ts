@@ -1,10 +1,12 @@
 // Public pushes: after each market step, the books chains (snapshot, then updates whose prevSeqId
 // is the previous seqId, with the configurable checksum), books5, bbo-tbt, tickers, mark-price,
-// trades and candles go to their subscribers. Views nobody subscribes to are not computed.
+// trades and candles go to their subscribers; funding-rate on its own cadence and after each
+// settlement. Views nobody subscribes to are not computed.
 import type { BookLevel } from "../../okx/types.ts";
 import type { Level } from "../book.ts";
 import { bookChecksum } from "../checksum.ts";
 import type { Faults } from "../faults.ts";
+import type { Funding } from "../funding.ts";
 import type { InstrumentMarket, Market } from "../market.ts";
 import type { Matcher } from "../matching.ts";
 import { fmt, unitsToStr } from "../num.ts";
@@ -44,6 +46,7 @@ export class Feed {
     private readonly market: Market,
     private readonly matcher: Matcher,
     private readonly faults: Faults,
+    private readonly funding: Funding,
     private readonly opts: ResolvedOptions,
   ) {
     this.rng = createRng(deriveSeed(opts.seed, "seq"));
@@ -188,12 +191,23 @@ export class Feed {
       if (alone([slot]) || !f.last[slot]) f.last[slot] = this.view(slot, m, f, displayBook(m, this.matcher, 5), now);
       return send(f.last[slot]!.json);
     }
+    if (spec.channel === "funding-rate") return send(JSON.stringify([this.funding.view(id, now)]));
     if (spec.channel.startsWith("candle")) {
       send(
         JSON.stringify(
           m.candles.rows(spec.channel.slice(6), now, { limit: 1, ctVal: m.inst.ctVal, pxDec: m.inst.pxDec }),
         ),
       );
+    }
+  }
+
+  /** `funding-rate` pushes: the current state of each subscribed swap (of `instIds` only, if given). */
+  publishFunding(now: number, instIds?: string[]): void {
+    for (const id of instIds ?? this.market.byId.keys()) {
+      const key = `funding-rate:${id}`;
+      if (!this.hub.has(key)) continue;
+      const view = this.funding.view(id, now);
+      if (view) this.hub.push(key, JSON.stringify([view]));
     }
   }
 

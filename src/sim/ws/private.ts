@@ -1,7 +1,8 @@
 // Private pushes (orders, account, positions, balance_and_position): matcher events are queued and
 // sent after the current request's reply, coalesced per turn of the event loop, to logged-in
 // subscribers whose filter matches; subscribing sends the account and position snapshots, and the
-// account is pushed again every so often (its equity follows the market).
+// account is pushed again every so often (its equity follows the market). Funding settlements
+// come the same way, pushed at once (pushNow).
 import type { OrderPush, WsChannelArg } from "../../okx/types.ts";
 import type { Account } from "../account.ts";
 import type { AccountChange, Matcher } from "../matching.ts";
@@ -15,7 +16,8 @@ export class PrivateFeed {
   private ccys = new Set<string>();
   private instIds = new Set<string>();
   private trades: { instId: string; tradeId: string }[] = [];
-  private filled = false;
+  /** The balance_and_position push the queued changes call for: after fills or a funding settlement. */
+  private bapEvent: "filled" | "funding_fee" | undefined;
   private scheduled = false;
 
   constructor(
@@ -32,11 +34,24 @@ export class PrivateFeed {
   }
 
   private queueAccount(c: AccountChange): void {
+    if (c.eventType === "filled" || c.eventType === "funding_fee") {
+      // One balance_and_position push names one event: send what is queued for the other first.
+      if (this.bapEvent && this.bapEvent !== c.eventType) this.flush(Date.now());
+      this.bapEvent = c.eventType;
+    }
     for (const x of c.ccys) this.ccys.add(x);
     for (const x of c.instIds) this.instIds.add(x);
     this.trades.push(...c.trades);
-    if (c.eventType === "filled") this.filled = true;
     this.schedule();
+  }
+
+  /**
+   * A change made outside the matcher (a funding settlement), pushed now rather than after the
+   * current turn, so the pushes show the marks it was made at, before the market steps on.
+   */
+  pushNow(c: AccountChange, now: number): void {
+    this.queueAccount(c);
+    this.flush(now);
   }
 
   private schedule(): void {
@@ -65,11 +80,11 @@ export class PrivateFeed {
     const ccys = [...this.ccys];
     const instIds = [...this.instIds];
     const trades = this.trades;
-    const filled = this.filled;
+    const bapEvent = this.bapEvent;
     this.ccys.clear();
     this.instIds.clear();
     this.trades = [];
-    this.filled = false;
+    this.bapEvent = undefined;
     for (const key of this.keys("account")) {
       for (const sub of this.hub.subscribers(key)) {
         const list = typeof sub.arg.ccy === "string" && sub.arg.ccy ? ccys.filter((c) => c === sub.arg.ccy) : ccys;
@@ -92,8 +107,8 @@ export class PrivateFeed {
         }
       }
     }
-    if (filled) {
-      const data = JSON.stringify([this.account.balanceAndPosition("filled", ccys, instIds, trades, now)]);
+    if (bapEvent) {
+      const data = JSON.stringify([this.account.balanceAndPosition(bapEvent, ccys, instIds, trades, now)]);
       for (const key of this.keys("balance_and_position")) this.hub.push(key, data);
     }
   }
