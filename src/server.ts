@@ -36,6 +36,7 @@ import { OrderService } from "./services/orders.ts";
 import { ingestHistory, startReconciler } from "./services/reconcile.ts";
 import { StrategyService } from "./services/strategies.ts";
 import { strategyRunner } from "./services/strategy-commands.ts";
+import type { SimOptions } from "./sim/options.ts";
 import type { SimulatorThread } from "./sim/thread.ts";
 import { StateStore } from "./state/store.ts";
 import { openAuditLog } from "./store/audit-log.ts";
@@ -90,6 +91,8 @@ export interface StartOptions {
   /** Custom strategy kinds: module URLs whose default export is a Kind (src/strategies/kind.ts). */
   strategyKinds?: string[];
   strategyTuning?: Partial<SupervisorTuning>;
+  /** Options for the embedded simulator beside its port, instruments and data (tests shorten its funding periods). */
+  simulator?: Omit<SimOptions, "port" | "instruments" | "dataDir">;
 }
 
 /** Until an exchange connection exists, orders answer 503. */
@@ -180,7 +183,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       // Its orders and fills outlive the process (DATA_DIR/sim), so history can be reconciled with it.
       // It runs in a Worker of its own: its market steps never hold up the stream's fan-out.
       sim = await startSimulatorThread(
-        { port: 0, instruments: config.OKX_INSTRUMENTS, dataDir: join(config.DATA_DIR, "sim") },
+        { ...opts.simulator, port: 0, instruments: config.OKX_INSTRUMENTS, dataDir: join(config.DATA_DIR, "sim") },
         (why) => log.error("the embedded OKX simulator ended", { error: why }),
       );
       log.info("embedded OKX simulator", { url: sim.url, wsUrl: sim.wsUrl });

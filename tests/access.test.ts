@@ -192,7 +192,18 @@ test("docs/api.md's 'Who may read what' lists every resource with its REST reads
     if (name) rows[name] = { rest: ticked(cells[2] ?? ""), channels: ticked(cells[3] ?? ""), roles: cells[4] ?? "" };
   }
   const ops = await guardedGets();
-  const keyed = new Set(["tickers", "books", "books5", "bbo", "trades", "candles", "strategy", "alerts", "leverage"]);
+  const keyed = new Set([
+    "tickers",
+    "books",
+    "books5",
+    "bbo",
+    "trades",
+    "candles",
+    "funding",
+    "strategy",
+    "alerts",
+    "leverage",
+  ]);
   const want: typeof rows = {};
   for (const [resource, roles] of Object.entries(READERS)) {
     want[resource] = {

@@ -1,7 +1,7 @@
 // Market and account state routes: answered from the latest-state store, no exchange round trip.
 import { createRoute, z } from "@hono/zod-openapi";
 import { NotFound } from "../domain/errors.ts";
-import type { Account, Balance, Book, Position, Ticker } from "../domain/events.ts";
+import type { Account, Balance, Book, Funding, Position, Ticker } from "../domain/events.ts";
 import { InstId } from "../domain/inst-id.ts";
 import type { InstrumentSpec } from "../domain/instruments.ts";
 import { errors, GUARDED, type Guard, json, reads, routes } from "../http/openapi.ts";
@@ -12,6 +12,7 @@ import {
   asStateOne,
   BalanceSchema,
   BookSchema,
+  FundingSchema,
   PositionSchema,
   TickerSchema,
 } from "./schemas.ts";
@@ -70,6 +71,20 @@ export function marketRoutes(d: { state: StateStore; guard: Guard; instruments: 
       ...errors(...GUARDED),
     },
   });
+  const funding = createRoute({
+    method: "get",
+    path: "/funding",
+    summary: "Latest funding rate of every perpetual swap, with when it is paid",
+    tags,
+    ...reads(d.guard, "market"),
+    responses: {
+      200: json(
+        z.object({ data: z.array(FundingSchema) }),
+        "the latest funding per swap (none until the exchange pushed it)",
+      ),
+      ...errors(...GUARDED),
+    },
+  });
   const book = createRoute({
     method: "get",
     path: "/books/{instId}",
@@ -94,6 +109,7 @@ export function marketRoutes(d: { state: StateStore; guard: Guard; instruments: 
       return c.json({ data, pending }, 200);
     })
     .openapi(tickers, (c) => c.json({ data: asState<Ticker>(state.list("ticker")) }, 200))
+    .openapi(funding, (c) => c.json({ data: asState<Funding>(state.list("funding")) }, 200))
     .openapi(book, (c) => {
       const { instId } = c.req.valid("param");
       const b = state.get(`books:${instId}`);

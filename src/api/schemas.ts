@@ -2,7 +2,7 @@
 // (src/domain/events.ts), event frames, history rows and pages. They document and type the
 // answers (and the typed client); requests are checked by each route's own schemas.
 import { z } from "@hono/zod-openapi";
-import type { Account, Balance, Book, Fill, Order, Position, Ticker } from "../domain/events.ts";
+import type { Account, Balance, Book, Fill, Funding, Order, Position, Ticker } from "../domain/events.ts";
 import { SOURCES } from "../domain/source.ts";
 
 const decimal = z.string().openapi({ description: "decimal as a string, exact as OKX sends it", example: "43000.1" });
@@ -25,6 +25,20 @@ export const TickerSchema = z
     ts: ms,
   })
   .openapi("Ticker") satisfies z.ZodType<Ticker>;
+
+export const FundingSchema = z
+  .object({
+    instId: z.string(),
+    fundingRate: decimal.openapi({
+      description: "the current period's rate, a fraction of the position's value; longs pay shorts when positive",
+      example: "0.0001",
+    }),
+    fundingTime: ms.openapi({ description: "when the current period ends and its funding is paid (ms since 1970)" }),
+    nextFundingTime: ms.openapi({ description: "when the period after it ends" }),
+    settFundingRate: z.string().openapi({ description: 'the rate settled last; "" when the exchange does not say' }),
+    ts: ms,
+  })
+  .openapi("Funding") satisfies z.ZodType<Funding>;
 
 const level = z.tuple([decimal, decimal, z.number()]).openapi({ description: "[price, size, orders]" });
 export const BookSchema = z

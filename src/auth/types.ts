@@ -55,6 +55,7 @@ export const CHANNEL_RESOURCE = {
   bbo: "market",
   trades: "market",
   candles: "market",
+  funding: "market",
   orders: "orders",
   fills: "fills",
   positions: "positions",

@@ -3,6 +3,7 @@
 // them); times are numbers (ms since 1970). Channel -> event type:
 //   tickers:<instId> -> ticker     books:<instId> -> book (top levels, full snapshot each time)
 //   trades:<instId>  -> trade      candles:<instId> -> candle
+//   funding:<instId> -> funding (perpetual swaps)
 //   orders -> order   fills -> fill   positions -> position   balances -> balance
 //   account -> account   system -> system (connectivity, resyncs)
 
@@ -61,6 +62,23 @@ export interface Candle {
   vol: Decimal;
   volCcy: Decimal;
   confirmed: boolean;
+}
+
+/**
+ * A perpetual swap's funding (OKX `funding-rate`): the rate of the period that ends at
+ * `fundingTime`, paid by longs to shorts when positive (per period, a fraction of the position's
+ * value at the mark), and the rate last settled. OKX pushes it every 30-90 s and after each settlement.
+ */
+export interface Funding {
+  instId: string;
+  fundingRate: Decimal;
+  /** When the current period ends and its funding is paid. */
+  fundingTime: number;
+  /** When the period after it ends. */
+  nextFundingTime: number;
+  /** The rate of the period settled last ("" when the exchange does not say). */
+  settFundingRate: Decimal;
+  ts: number;
 }
 
 export interface Order {
@@ -162,6 +180,7 @@ export type Normalized =
   | { type: "trade"; channel: `trades:${string}`; data: Trade; exTs: number }
   // OKX candle pushes carry only the bar's open time, no event time: no exTs.
   | { type: "candle"; channel: `candles:${string}`; data: Candle; exTs?: number }
+  | { type: "funding"; channel: `funding:${string}`; data: Funding; exTs: number }
   | { type: "order"; channel: "orders"; data: Order; exTs: number }
   | { type: "fill"; channel: "fills"; data: Fill; exTs: number }
   | { type: "position"; channel: "positions"; data: Position; exTs: number }

@@ -16,6 +16,7 @@ export const EXCHANGE_TYPES: ReadonlySet<string> = new Set([
   "book",
   "trade",
   "candle",
+  "funding",
   "order",
   "fill",
   "position",

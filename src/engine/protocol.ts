@@ -40,6 +40,7 @@ export const FORBIDDEN_TYPES: ReadonlySet<string> = new Set([
   "book",
   "trade",
   "candle",
+  "funding",
   "balance",
   "account",
 ]);

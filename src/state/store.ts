@@ -27,6 +27,7 @@ function keyOf(ev: BusEvent, data: () => Record<string, unknown>): string | null
     case "ticker":
     case "book":
     case "candle":
+    case "funding":
       return ev.channel; // one per instrument
     case "account":
       return "account";
@@ -198,6 +199,7 @@ const STATE_TYPES = new Set([
   "ticker",
   "book",
   "candle",
+  "funding",
   "account",
   "balance",
   "position",

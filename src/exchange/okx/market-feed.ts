@@ -1,10 +1,11 @@
-// Public and business pushes → normalized events: tickers, trades, candles directly; order
+// Public and business pushes → normalized events: tickers, trades, candles, swaps' funding directly; order
 // books through BookSync, resubscribing a book that fell out of sync and announcing it with a
 // `system` book_resync event so that no stale book is ever served as current.
 
 import { backoffDelay } from "../../domain/backoff.ts";
 import type { Normalized } from "../../domain/events.ts";
 import { type BookStep, BookSync } from "./book-sync.ts";
+import { instTypeOf } from "./instruments.ts";
 import { MalformedError } from "./parse-fields.ts";
 import type { Frame, Obj } from "./parse-frame.ts";
 import { parseBookMsg, parseMarketPush } from "./parse-market.ts";
@@ -41,6 +42,7 @@ export class MarketFeed {
     const pub: Obj[] = [];
     for (const instId of this.o.instruments) {
       pub.push({ channel: "tickers", instId }, { channel: this.o.book, instId }, { channel: "trades", instId });
+      if (instTypeOf(instId) === "SWAP") pub.push({ channel: "funding-rate", instId });
     }
     const business = this.o.candle ? this.o.instruments.map((instId) => ({ channel: this.o.candle, instId })) : [];
     return { public: pub, business };

@@ -4,6 +4,7 @@ import { push } from "../../../tests/fixtures/okx/push.ts";
 import snapshot from "../../../tests/fixtures/okx/ws_books_snapshot.json";
 import books5 from "../../../tests/fixtures/okx/ws_books5.json";
 import candle from "../../../tests/fixtures/okx/ws_candle1m.json";
+import funding from "../../../tests/fixtures/okx/ws_funding_rate.json";
 import tickers from "../../../tests/fixtures/okx/ws_tickers.json";
 import trades from "../../../tests/fixtures/okx/ws_trades.json";
 import { MalformedError } from "./parse-fields.ts";
@@ -103,6 +104,35 @@ test("books5 has no action: a full snapshot, no checksum", () => {
   expect(m.checksum).toBe(0);
   expect(m.seqId).toBe(123471);
   expect(m.prevSeqId).toBeNull();
+});
+
+test("funding-rate → funding on funding:<instId>, exTs = OKX ts", () => {
+  const f = push(funding);
+  expect(parseMarketPush(f.channel, f.arg, f.data)).toEqual([
+    {
+      type: "funding",
+      channel: "funding:BTC-USDT-SWAP",
+      exTs: 1700724675402,
+      data: {
+        instId: "BTC-USDT-SWAP",
+        fundingRate: "0.0001875391284828",
+        fundingTime: 1700726400000,
+        nextFundingTime: 1700755200000,
+        settFundingRate: "0.0001699799259033",
+        ts: 1700724675402,
+      },
+    },
+  ]);
+  const item = f.data[0] as Record<string, unknown>;
+  const { settFundingRate: _, ...noSettled } = item;
+  expect(parseMarketPush(f.channel, f.arg, [noSettled])[0]!.data).toMatchObject({ settFundingRate: "" });
+  for (const bad of [
+    { ...item, fundingRate: "" },
+    { ...item, fundingRate: "abc" },
+    { ...item, fundingTime: "" },
+    { ...item, nextFundingTime: 1700755200000 },
+  ])
+    expect(() => parseMarketPush(f.channel, f.arg, [bad])).toThrow(MalformedError);
 });
 
 test("bad values are MalformedError, not a wrong event", () => {

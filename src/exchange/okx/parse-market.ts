@@ -1,7 +1,7 @@
-// Pure parsers for OKX public pushes (tickers, trades, candles, order-book messages) into
+// Pure parsers for OKX public pushes (tickers, trades, candles, funding, order-book messages) into
 // tradewire's normalized values (src/domain/events.ts). Throw MalformedError on bad input.
-import type { Candle, Normalized, Ticker, Trade } from "../../domain/events.ts";
-import { instIdOf, int, MalformedError, ms, ne, obj, s, side } from "./parse-fields.ts";
+import type { Candle, Funding, Normalized, Ticker, Trade } from "../../domain/events.ts";
+import { instIdOf, int, MalformedError, ms, ne, obj, os, s, side } from "./parse-fields.ts";
 import type { Obj } from "./parse-frame.ts";
 
 export function parseTicker(item: unknown, arg: Obj): Ticker {
@@ -31,6 +31,21 @@ export function parseTrade(item: unknown, arg: Obj): Trade {
     px: ne(o, "px"),
     sz: ne(o, "sz"),
     side: side(o),
+    ts: ms(o, "ts"),
+  };
+}
+
+/** A `funding-rate` push item (perpetual swaps). */
+export function parseFunding(item: unknown, arg: Obj): Funding {
+  const o = obj(item, "funding");
+  const fundingRate = ne(o, "fundingRate");
+  if (!Number.isFinite(Number(fundingRate))) throw new MalformedError("fundingRate: not a number");
+  return {
+    instId: instIdOf(o, arg),
+    fundingRate,
+    fundingTime: ms(o, "fundingTime"),
+    nextFundingTime: ms(o, "nextFundingTime"),
+    settFundingRate: os(o, "settFundingRate"),
     ts: ms(o, "ts"),
   };
 }
@@ -110,7 +125,7 @@ export function parseBookMsg(item: unknown, arg: Obj, action: string | null): Bo
   };
 }
 
-/** Normalized events of a tickers / trades / candle* push (one per data item). */
+/** Normalized events of a tickers / trades / funding-rate / candle* push (one per data item). */
 export function parseMarketPush(channel: string, arg: Obj, data: unknown[]): Normalized[] {
   if (channel === "tickers") {
     return data.map((d) => {
@@ -122,6 +137,12 @@ export function parseMarketPush(channel: string, arg: Obj, data: unknown[]): Nor
     return data.map((d) => {
       const t = parseTrade(d, arg);
       return { type: "trade", channel: `trades:${t.instId}`, data: t, exTs: t.ts };
+    });
+  }
+  if (channel === "funding-rate") {
+    return data.map((d) => {
+      const f = parseFunding(d, arg);
+      return { type: "funding", channel: `funding:${f.instId}`, data: f, exTs: f.ts };
     });
   }
   if (channel.startsWith("candle")) {
