@@ -72,6 +72,7 @@ export function restApi(fetcher: Fetcher) {
       /** Tick, lot and minimum size and contract value of each instrument, as orders are checked. */
       instruments: () => ok(api.market.instruments.$get()),
       tickers: () => ok(api.market.tickers.$get()),
+      funding: () => ok(api.market.funding.$get()),
       book: (instId: string) => ok(api.market.books[":instId"].$get({ param: { instId } })),
       candles: (query: CandlesQuery) => ok(api.market.candles.$get({ query })),
       trades: (query: TradesQuery) => ok(api.market.trades.$get({ query })),

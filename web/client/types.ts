@@ -8,6 +8,7 @@ import type {
   Book,
   Candle,
   Fill,
+  Funding,
   Order,
   Position,
   SystemEvent,
@@ -25,6 +26,7 @@ export type {
   Book,
   Candle,
   Fill,
+  Funding,
   Level,
   Order,
   Position,
@@ -57,6 +59,8 @@ export interface EventDataMap {
   book: Book;
   trade: Trade;
   candle: Candle;
+  /** A perpetual swap's funding rate and when it is paid. */
+  funding: Funding;
   order: Order;
   fill: Fill;
   position: Position;
@@ -77,6 +81,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   "book",
   "trade",
   "candle",
+  "funding",
   "order",
   "fill",
   "position",
@@ -96,6 +101,7 @@ export interface ChannelTypes {
   books5: "book";
   trades: "trade";
   candles: "candle";
+  funding: "funding";
   orders: "order";
   fills: "fill";
   positions: "position";

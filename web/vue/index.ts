@@ -15,7 +15,15 @@ export { BAR_MS, type Bar, type Candles, useCandles } from "./candles.ts";
 export { useKillSwitch } from "./commands.ts";
 export { createTradewire, TRADEWIRE, type Tradewire, useTradewire } from "./context.ts";
 export { flushFrames } from "./frame.ts";
-export { useInstrument, useInstruments, useOrderBook, useTicker, useTickers, useTrades } from "./market.ts";
+export {
+  useFunding,
+  useInstrument,
+  useInstruments,
+  useOrderBook,
+  useTicker,
+  useTickers,
+  useTrades,
+} from "./market.ts";
 export {
   engineOf,
   figuresOf,

@@ -1,4 +1,4 @@
-// Market data composables: instrument rules, tickers, order books, the trades tape and candles,
+// Market data composables: instrument rules, tickers, swaps' funding, order books, the trades tape and candles,
 // keyed by instrument, snapshot first (REST) then live, written once per frame, released on unmount.
 import {
   type ComputedRef,
@@ -13,7 +13,7 @@ import {
 } from "vue";
 import { ApiRequestError } from "../client/http.ts";
 import type { Instrument } from "../client/rest.ts";
-import type { Book, Ticker, Trade } from "../client/types.ts";
+import type { Book, Funding, Ticker, Trade } from "../client/types.ts";
 import { shared, type Tradewire, useTradewire } from "./context.ts";
 import { Feeds, single } from "./feed.ts";
 import { onNextFrame } from "./frame.ts";
@@ -94,6 +94,28 @@ export function useTicker(instId: MaybeRefOrGetter<string>): ComputedRef<Ticker 
   const t = tickers(useTradewire());
   hold(t.feeds, instId, (i) => `tickers:${i}`);
   return computed(() => t.state.map.get(toValue(instId)));
+}
+
+function funding(tw: Tradewire) {
+  return shared(tw, "funding", (undo) => {
+    const state = new KeyedState<Funding>({ key: (f) => f.instId, version: (f) => f.ts });
+    undo(tw.client.on("funding", (ev) => state.put(ev.data)));
+    const load = single(async () => {
+      const mark = state.mark();
+      state.load((await tw.rest.market.funding()).data, mark);
+    });
+    return { state, feeds: new Feeds(tw.client, () => load) };
+  });
+}
+
+/** A perpetual swap's latest funding rate and when it is paid; undefined for other instruments and until the exchange said. */
+export function useFunding(instId: MaybeRefOrGetter<string | undefined>): ComputedRef<Funding | undefined> {
+  const f = funding(useTradewire());
+  hold(f.feeds, instId, (i) => `funding:${i}`);
+  return computed(() => {
+    const id = toValue(instId);
+    return id ? f.state.map.get(id) : undefined;
+  });
 }
 
 function books(tw: Tradewire) {

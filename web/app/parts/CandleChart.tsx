@@ -42,6 +42,7 @@ import { AlertsMenu } from "./AlertsMenu.tsx";
 import { ChartLegend, type Hovered } from "./ChartLegend.tsx";
 import { ChartIndicators } from "./chart-indicators.ts";
 import { fillMarkers, type OrderLine, orderLine, syncLines } from "./chart-lines.ts";
+import { FundingBadge } from "./FundingBadge.tsx";
 import { IndicatorsMenu } from "./IndicatorsMenu.tsx";
 import { attachLineDrag, type DraggableLine, type LineDrag } from "./line-drag.ts";
 
@@ -393,6 +394,7 @@ export const CandleChart = defineComponent(
               </button>
             ))}
           </span>
+          <FundingBadge instId={props.instId} />
           {candles.loading.value && <small class="muted">loading…</small>}
           {candles.error.value && <small class="error">{candles.error.value}</small>}
           {chartError.value && (

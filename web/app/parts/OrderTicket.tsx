@@ -17,6 +17,7 @@ import { decimals, digitsOf, fmtPx } from "../format.ts";
 import { startGuard } from "../guards.ts";
 import { protectStrategy } from "../protect.ts";
 import { handedPrice } from "../selection.ts";
+import { FundingBadge } from "./FundingBadge.tsx";
 import { shareButtons } from "./fields.tsx";
 import { useTicketGuard } from "./TicketGuard.tsx";
 import { useTicketLeverage } from "./TicketLeverage.tsx";
@@ -328,6 +329,11 @@ export const OrderTicket = defineComponent(
             bid {fmtPx(ticker.value?.bidPx, digits.value?.px)}
           </button>
         </p>
+        {swap.value && (
+          <p class="quote">
+            <FundingBadge instId={props.instId} />
+          </p>
+        )}
         {ordType.value !== "market" && input("px", px, steps.value.px, "Price")}
         {input("sz", sz, steps.value.sz, "Size")}
         {spot.value && shareButtons("Size as a share of what is available", "ticket-share", takeShare)}

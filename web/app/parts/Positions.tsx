@@ -1,4 +1,4 @@
-// Open positions, live (what each is worth at the mark, its uPnL and return on margin, the stop
+// Open positions, live (what each is worth at the mark, its uPnL and return on margin, its next funding, the stop
 // loss and take profit that guard it), and for those who may trade a Close on each: after a
 // confirmation, a reduce-only market order for all of it (on the position's side in long/short
 // mode); a TP/SL (a stop strategy, net positions; a click on one set moves or cancels it); and a Close all (the close_all command, as on
@@ -18,6 +18,7 @@ import { useSession } from "../session.ts";
 import { CloseDialog } from "./CloseDialog.tsx";
 import { Confirm } from "./Confirm.tsx";
 import { GuardButtons } from "./GuardButtons.tsx";
+import { PositionFunding } from "./PositionFunding.tsx";
 import { ProtectDialog } from "./ProtectDialog.tsx";
 
 const keyOf = (p: Position) => `${p.instId}:${p.posSide || "net"}`;
@@ -46,7 +47,7 @@ export const Positions = defineComponent(() => {
       allError.value = errorText(err);
     }
   };
-  const cols = () => (canTrade.value ? 9 : 8);
+  const cols = () => (canTrade.value ? 10 : 9);
   const rules = useInstruments();
   const ctVal = (instId: string) => rules.get(instId)?.ctVal ?? 1;
   return () => (
@@ -83,8 +84,17 @@ export const Positions = defineComponent(() => {
             <th class="num" title="Unrealized PnL, and as a share of the margin it took at entry">
               uPnL
             </th>
-            <th class="num wide-only" title="What the position has realized since it was opened, fees included">
+            <th
+              class="num wide-only"
+              title="What the position has realized since it was opened, fees and funding included"
+            >
               Realized
+            </th>
+            <th
+              class="num wide-only"
+              title="What a swap position pays (negative) or receives at the next funding, at the mark and the current rate"
+            >
+              Funding
             </th>
             {canTrade.value && <th />}
           </tr>
@@ -122,7 +132,8 @@ export const Positions = defineComponent(() => {
                   class={`num ${Number(p.upl) >= 0 ? "up" : "down"}`}
                   data-testid="position-upl"
                   title={
-                    fmtRealized(p.realizedPnl) && `realized since opened, fees included: ${fmtRealized(p.realizedPnl)}`
+                    fmtRealized(p.realizedPnl) &&
+                    `realized since opened, fees and funding included: ${fmtRealized(p.realizedPnl)}`
                   }
                 >
                   {Number(p.upl).toFixed(2)} <small class="roe">{fmtRoe(returnOnMargin(p, ctVal(p.instId)))}</small>
@@ -133,6 +144,7 @@ export const Positions = defineComponent(() => {
                 >
                   {fmtRealized(p.realizedPnl)}
                 </td>
+                <PositionFunding position={p} ctVal={ctVal(p.instId)} />
                 {canTrade.value && (
                   <td class="num actions-cell">
                     {(p.posSide === "net" || p.posSide === "") && (
