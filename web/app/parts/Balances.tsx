@@ -49,7 +49,9 @@ export const Balances = defineComponent(() => {
             <th>Currency</th>
             <th class="num">Equity</th>
             <th class="num">Available</th>
-            <th class="num wide-only">Frozen</th>
+            <th class="num frozen" title="Held by open orders">
+              Frozen
+            </th>
             <th class="num" title="Its equity in USD at the last price">
               USD
             </th>
@@ -78,7 +80,7 @@ export const Balances = defineComponent(() => {
                 </td>
                 <td class="num">{fmtQty(b.eq)}</td>
                 <td class="num">{fmtQty(b.availBal)}</td>
-                <td class="num wide-only">{fmtQty(b.frozenBal)}</td>
+                <td class="num frozen">{fmtQty(b.frozenBal)}</td>
                 <td class="num" data-testid="balance-usd">
                   {value === null ? "–" : fmtQty(value)}
                 </td>
