@@ -13,7 +13,7 @@ import {
 } from "vue";
 import { ApiRequestError } from "../client/http.ts";
 import type { Instrument } from "../client/rest.ts";
-import type { Book, Funding, Ticker, Trade } from "../client/types.ts";
+import type { Book, EventDataMap, Funding, Ticker, Trade } from "../client/types.ts";
 import { shared, type Tradewire, useTradewire } from "./context.ts";
 import { Feeds, single } from "./feed.ts";
 import { onNextFrame } from "./frame.ts";
@@ -70,17 +70,27 @@ export function useInstrument(instId: MaybeRefOrGetter<string>): ComputedRef<Ins
   return computed(() => map.get(toValue(instId)));
 }
 
-function tickers(tw: Tradewire) {
-  return shared(tw, "tickers", (undo) => {
-    const state = new KeyedState<Ticker>({ key: (t) => t.instId, version: (t) => t.ts });
-    undo(tw.client.on("ticker", (ev) => state.put(ev.data)));
+/**
+ * The latest event of a type per instrument (tickers, swaps' funding), shared: all of them over
+ * REST when a channel of it is first held and after each resync, then live.
+ */
+function latestPerInstrument<K extends "ticker" | "funding">(
+  tw: Tradewire,
+  type: K,
+  list: () => Promise<{ data: EventDataMap[K][] }>,
+) {
+  return shared(tw, type, (undo) => {
+    const state = new KeyedState<EventDataMap[K]>({ key: (v) => v.instId, version: (v) => v.ts });
+    undo(tw.client.on(type, (ev) => state.put(ev.data as EventDataMap[K])));
     const load = single(async () => {
       const mark = state.mark();
-      state.load((await tw.rest.market.tickers()).data, mark);
+      state.load((await list()).data, mark);
     });
     return { state, feeds: new Feeds(tw.client, () => load) };
   });
 }
+
+const tickers = (tw: Tradewire) => latestPerInstrument(tw, "ticker", tw.rest.market.tickers);
 
 /** Every instrument's latest ticker (a reactive Map by instId). */
 export function useTickers(): Map<string, Ticker> {
@@ -96,17 +106,7 @@ export function useTicker(instId: MaybeRefOrGetter<string>): ComputedRef<Ticker 
   return computed(() => t.state.map.get(toValue(instId)));
 }
 
-function funding(tw: Tradewire) {
-  return shared(tw, "funding", (undo) => {
-    const state = new KeyedState<Funding>({ key: (f) => f.instId, version: (f) => f.ts });
-    undo(tw.client.on("funding", (ev) => state.put(ev.data)));
-    const load = single(async () => {
-      const mark = state.mark();
-      state.load((await tw.rest.market.funding()).data, mark);
-    });
-    return { state, feeds: new Feeds(tw.client, () => load) };
-  });
-}
+const funding = (tw: Tradewire) => latestPerInstrument(tw, "funding", tw.rest.market.funding);
 
 /** A perpetual swap's latest funding rate and when it is paid; undefined for other instruments and until the exchange said. */
 export function useFunding(instId: MaybeRefOrGetter<string | undefined>): ComputedRef<Funding | undefined> {
