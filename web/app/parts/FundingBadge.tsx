@@ -1,6 +1,6 @@
 // A perpetual swap's funding in the chart's header: the current rate and the time left until it
 // is paid, counting down each second; nothing for instruments without funding.
-import { defineComponent, onUnmounted, ref } from "vue";
+import { defineComponent, onUnmounted, ref, watch } from "vue";
 import { useFunding } from "../../vue/market.ts";
 import { fmtWhen } from "../format.ts";
 import { fmtCountdown, fmtFundingRate } from "../funding.ts";
@@ -9,7 +9,17 @@ export const FundingBadge = defineComponent(
   (props: { instId: string }) => {
     const funding = useFunding(() => props.instId);
     const now = ref(Date.now());
-    const timer = setInterval(() => (now.value = Date.now()), 1000);
+    // The countdown ticks only while there is one to show (not on a spot pair).
+    let timer: ReturnType<typeof setInterval> | undefined;
+    watch(
+      () => funding.value !== undefined,
+      (shown) => {
+        clearInterval(timer);
+        now.value = Date.now();
+        timer = shown ? setInterval(() => (now.value = Date.now()), 1000) : undefined;
+      },
+      { immediate: true },
+    );
     onUnmounted(() => clearInterval(timer));
     return () => {
       const f = funding.value;
