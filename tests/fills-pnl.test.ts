@@ -2,7 +2,7 @@
 // nothing, its closing fills (their price - the entry) x size x the contract's value, on the live
 // `fill` events and in the recorded history (GET /api/fills); a spot fill has none.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { eventually, openSse, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
+import { contractValue, eventually, openSse, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
 
 let s: TestServer;
 let tina: string;
@@ -41,11 +41,7 @@ const recorded = async (ordId: string): Promise<FillRow[]> =>
   ((await (await fetch(`${s.url}/api/fills?ordId=${ordId}`, { headers: H() })).json()) as { data: FillRow[] }).data;
 
 test("a swap's closing fills say what they realized, live and recorded; opening and spot fills realize nothing", async () => {
-  const ctVal = (
-    (await (await fetch(`${s.url}/api/market/instruments`, { headers: H() })).json()) as {
-      data: { instId: string; ctVal: number }[];
-    }
-  ).data.find((i) => i.instId === "BTC-USDT-SWAP")!.ctVal;
+  const ctVal = await contractValue(s.url, tina, "BTC-USDT-SWAP");
   const sse = await openSse(`${s.url}/api/events/stream?channels=fills`, H());
   try {
     const opened = await market("BTC-USDT-SWAP", "buy", "2", "pnl-open");

@@ -4,7 +4,7 @@
 // GET /api/market/funding; at a period's end a position pays (a long, the rate positive) and its
 // realizedPnl says so, and the next period's funding follows. Nobody else may publish funding.
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { eventually, openSse, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
+import { contractValue, eventually, openSse, placeOrder, startTestServer, type TestServer } from "./helpers.ts";
 
 const PERIOD_MS = 4_000;
 let s: TestServer;
@@ -83,11 +83,7 @@ test("at a period's end a long pays the rate of its value at the mark: its reali
       { instId: "BTC-USDT-SWAP", side: "buy", ordType: "market", sz: "4", tdMode: "cross" },
       "funding-long",
     );
-    const ctVal = (
-      (await (await fetch(`${s.url}/api/market/instruments`, { headers: bearer(tina) })).json()) as {
-        data: { instId: string; ctVal: number }[];
-      }
-    ).data.find((i) => i.instId === "BTC-USDT-SWAP")!.ctVal;
+    const ctVal = await contractValue(s.url, tina, "BTC-USDT-SWAP");
     // The position as it was last pushed before the settlement, then the push that settles it.
     let held: PositionData | undefined;
     let settledPeriod: number | undefined;

@@ -230,3 +230,13 @@ export async function metric(base: string, name: string): Promise<number> {
   }
   return sum;
 }
+
+/** An instrument's contract value as the service gives it (GET /api/market/instruments). */
+export async function contractValue(base: string, token: string, instId: string): Promise<number> {
+  const r = await fetch(`${base}/api/market/instruments`, { headers: { Authorization: `Bearer ${token}` } });
+  const rules = ((await r.json()) as { data: { instId: string; ctVal: number }[] }).data.find(
+    (i) => i.instId === instId,
+  );
+  if (!rules) throw new Error(`no rules for ${instId} yet`);
+  return rules.ctVal;
+}

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { fmtCountdown, fmtFundingRate, fundingPayment } from "../web/app/funding.ts";
-import { eventually, placeOrder, type TestServer } from "./helpers.ts";
+import { contractValue, eventually, placeOrder, type TestServer } from "./helpers.ts";
 import { closeTabs, signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
@@ -97,11 +97,7 @@ test("from 1600 px a swap position's row says what it pays or receives at the ne
   await page.click('[data-testid="nav-trading"]');
   const CELL = '[data-testid="position-BTC-USDT-SWAP:net"] [data-testid="position-funding"]';
   await textMatches(page, CELL, /^-\d+\.\d\d$/); // a long pays when the rate is positive
-  const ctVal = (
-    (await (await fetch(`${s.url}/api/market/instruments`, { headers: H() })).json()) as {
-      data: { instId: string; ctVal: number }[];
-    }
-  ).data.find((i) => i.instId === "BTC-USDT-SWAP")!.ctVal;
+  const ctVal = await contractValue(s.url, tina, "BTC-USDT-SWAP");
   const mark = async () =>
     Number(
       (

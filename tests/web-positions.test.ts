@@ -7,7 +7,15 @@ import { afterAll, afterEach, beforeAll, expect, test } from "bun:test";
 import type { Browser } from "playwright-core";
 import { OkxRest } from "../src/exchange/okx/rest.ts";
 import { dayStart } from "../web/vue/realized.ts";
-import { ADMIN_PASSWORD, cancelOrder, eventually, exchangeEvent, placeOrder, type TestServer } from "./helpers.ts";
+import {
+  ADMIN_PASSWORD,
+  cancelOrder,
+  contractValue,
+  eventually,
+  exchangeEvent,
+  placeOrder,
+  type TestServer,
+} from "./helpers.ts";
 import { closeTabs, signIn as signInAt, startDashboard, textMatches, WAIT } from "./web-helpers.ts";
 
 let s: TestServer;
@@ -94,11 +102,7 @@ test("a position closes from its row with a reduce-only order: half at market, t
   expect(await page.textContent(`${ROW} [data-testid="position-liq"]`)).toMatch(/^\d+\.\d+$/);
   // What it is worth at the mark (3 contracts x their value x mark), and its uPnL with its return on margin.
   const H = { Authorization: `Bearer ${tina}` };
-  const ctVal = (
-    (await (await fetch(`${s.url}/api/market/instruments`, { headers: H })).json()) as {
-      data: { instId: string; ctVal: number }[];
-    }
-  ).data.find((i) => i.instId === "BTC-USDT-SWAP")!.ctVal;
+  const ctVal = await contractValue(s.url, tina, "BTC-USDT-SWAP");
   const held = (await swapPositions())[0]!;
   const value = (await page.textContent(`${ROW} [data-testid="position-value"]`))!;
   const k = Number(value.replace(/k$/, "")) * (value.endsWith("k") ? 1000 : 1);
